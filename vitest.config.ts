@@ -1,24 +1,41 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
-// One config for the whole suite. Pure tests (segmentation core, simulator)
-// need no services; integration tests get their own database per file from
-// tests/setup/database.ts and their own queue prefix.
+// Two projects. "unit": pure code (segmentation core, simulator, extensions),
+// no services. "integration": everything that talks to PostgreSQL or the queue;
+// each file gets its own database copied from a migrated template and its own
+// queue prefix (tests/setup/per-file.ts).
+const shared = {
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+};
+
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: [
-      "app/**/*.test.{ts,tsx}",
-      "simulator/**/*.test.ts",
-      "tests/**/*.test.ts",
-      "scripts/**/*.test.ts",
-      "extensions/**/*.test.ts",
-    ],
-    exclude: ["**/node_modules/**", ".tools/**", "build/**"],
-    globalSetup: ["tests/setup/global-setup.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["app/segmentation/**/*.test.ts", "simulator/**/*.test.ts", "extensions/**/*.test.ts"],
+          exclude: ["**/node_modules/**"],
+          ...shared,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/**/*.test.ts", "app/**/*.test.{ts,tsx}", "scripts/**/*.test.ts"],
+          exclude: ["**/node_modules/**", "app/segmentation/**"],
+          globalSetup: ["tests/setup/global-setup.ts"],
+          setupFiles: ["tests/setup/per-file.ts"],
+          ...shared,
+        },
+      },
+    ],
   },
 });

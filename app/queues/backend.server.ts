@@ -1,0 +1,143 @@
+import net from "node:net";
+import {
+  createPostgresBackend,
+  FlowProducer,
+  Queue,
+  Worker,
+  type BackendFactory,
+  type Processor,
+  type QueueOptions,
+  type WorkerOptions,
+  type DefaultJobOptions,
+} from "bullmq";
+
+/**
+ * Where the job queues live. Redis is the backend for production and scale;
+ * BullMQ's PostgreSQL backend is the embedded default when no Redis is
+ * configured or reachable (docs/decisions/005-queue-backends.md).
+ */
+export type QueueBackend =
+  | { kind: "redis"; url: string; prefix: string }
+  | { kind: "postgres"; databaseUrl: string; schema: string };
+
+export class QueueBackendUnavailableError extends Error {}
+
+const LOCAL_REDIS = "redis://127.0.0.1:6379";
+
+/** Picks the backend from REDIS_URL, else a local Redis if one answers, else PostgreSQL. */
+export async function resolveQueueBackend(options: {
+  redisUrl?: string;
+  databaseUrl: string;
+  prefix: string;
+}): Promise<QueueBackend> {
+  const { redisUrl, databaseUrl, prefix } = options;
+  const postgres: QueueBackend = {
+    kind: "postgres",
+    databaseUrl,
+    schema: `bullmq_${prefix.replace(/-/g, "_").toLowerCase()}`,
+  };
+  if (redisUrl === "postgres") return postgres;
+  if (redisUrl) {
+    if (!(await redisAnswers(redisUrl))) {
+      const { hostname, port } = new URL(redisUrl);
+      throw new QueueBackendUnavailableError(
+        `Cannot reach Redis at ${hostname}:${port || 6379} (REDIS_URL). Start Redis there, or unset REDIS_URL to use the PostgreSQL queue backend.`,
+      );
+    }
+    return { kind: "redis", url: redisUrl, prefix };
+  }
+  if (await redisAnswers(LOCAL_REDIS)) return { kind: "redis", url: LOCAL_REDIS, prefix };
+  return postgres;
+}
+
+export function describeQueueBackend(backend: QueueBackend): string {
+  if (backend.kind === "redis") {
+    const url = new URL(backend.url);
+    return `Redis at ${url.hostname}:${url.port || 6379} (prefix ${backend.prefix})`;
+  }
+  const url = new URL(backend.databaseUrl);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname} (schema ${backend.schema}; no Redis configured or reachable)`;
+}
+
+/** True when a Redis server answers PING at `url` within a short timeout. */
+export function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("data", (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
+  });
+}
+
+type AnyFactory = BackendFactory<any, any>;
+
+function connectionFor(backend: QueueBackend, role: "producer" | "worker"): {
+  connection: any;
+  factory?: AnyFactory;
+  prefix?: string;
+} {
+  if (backend.kind === "postgres") {
+    return {
+      connection: { connectionString: backend.databaseUrl, schema: backend.schema, migrate: true },
+      factory: createPostgresBackend as AnyFactory,
+    };
+  }
+  const url = new URL(backend.url);
+  return {
+    connection: {
+      host: url.hostname,
+      port: Number(url.port || 6379),
+      username: url.username || undefined,
+      password: url.password || undefined,
+      db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined,
+      tls: url.protocol === "rediss:" ? {} : undefined,
+      // Workers must wait for Redis forever; producers in HTTP requests fail fast.
+      maxRetriesPerRequest: role === "worker" ? null : 1,
+      enableOfflineQueue: role === "worker",
+    },
+    prefix: backend.prefix,
+  };
+}
+
+export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+export function createQueue<Data = unknown>(backend: QueueBackend, name: string): Queue<Data> {
+  const { connection, factory, prefix } = connectionFor(backend, "producer");
+  const options: QueueOptions & { prefix?: string } = {
+    connection,
+    prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  };
+  return new (Queue as any)(name, options, factory) as Queue<Data>;
+}
+
+export function createWorker<Data = unknown, Result = unknown>(
+  backend: QueueBackend,
+  name: string,
+  processor: Processor<Data, Result>,
+  options: Partial<WorkerOptions> = {},
+): Worker<Data, Result> {
+  const { connection, factory, prefix } = connectionFor(backend, "worker");
+  return new (Worker as any)(
+    name,
+    processor,
+    { connection, prefix, ...options },
+    factory,
+  ) as Worker<Data, Result>;
+}
+
+export function createFlowProducer(backend: QueueBackend): FlowProducer {
+  const { connection, factory, prefix } = connectionFor(backend, "producer");
+  return new (FlowProducer as any)({ connection, prefix }, factory) as FlowProducer;
+}

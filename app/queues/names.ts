@@ -1,0 +1,24 @@
+/**
+ * Every queue of the app, in one place. Queue names are kebab-case nouns;
+ * job names are dotted verbs (`shop.installed`). Processors live in
+ * app/workers/processors/, one file per queue.
+ */
+export const QUEUE = {
+  /** Install/uninstall bookkeeping and other per-shop lifecycle events. */
+  shopLifecycle: "shop-lifecycle",
+} as const;
+
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+export const ALL_QUEUES: QueueName[] = Object.values(QUEUE);
+
+/**
+ * BullMQ job ids must not contain ":" and must not be all digits; Shopify ids
+ * are GIDs (`gid://shopify/Order/1`) and shop domains contain dots, which are
+ * fine. This makes any parts into a safe, deterministic id.
+ */
+export function jobId(...parts: Array<string | number | bigint>): string {
+  return parts
+    .map((part) => String(part).replace(/^gid:\/\/shopify\//, "").replace(/[:/\s]+/g, "_"))
+    .join("-");
+}

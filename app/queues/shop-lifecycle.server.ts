@@ -1,0 +1,23 @@
+import { jobId, QUEUE } from "./names";
+import type { QueueRegistry } from "./registry.server";
+
+/** Jobs of the shop-lifecycle queue. Data carries the shop domain, never tokens. */
+export type ShopLifecycleJob = {
+  name: "shop.installed";
+  data: { shop: string; scopes: string | null; installedAt: string };
+};
+
+/**
+ * Records an install in the background. The job id is derived from the shop
+ * and the install time, so a repeated call for the same install is a no-op.
+ */
+export async function enqueueShopInstalled(
+  registry: QueueRegistry,
+  input: { shop: string; scopes: string | null; installedAt?: Date },
+): Promise<string> {
+  const installedAt = (input.installedAt ?? new Date()).toISOString();
+  const id = jobId(input.shop, "installed", Date.parse(installedAt));
+  const data: ShopLifecycleJob["data"] = { shop: input.shop, scopes: input.scopes, installedAt };
+  await registry.get(QUEUE.shopLifecycle).add("shop.installed", data, { jobId: id });
+  return id;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { betaln, digamma, gammaln, hyp2f1 } from "./special";
+
+describe("gammaln", () => {
+  it("matches factorials and known values", () => {
+    expect(gammaln(1)).toBeCloseTo(0, 14);
+    expect(gammaln(5)).toBeCloseTo(Math.log(24), 13);
+    expect(gammaln(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 13);
+    expect(gammaln(100)).toBeCloseTo(359.1342053695754, 9);
+    expect(gammaln(1e-3)).toBeCloseTo(6.907178885383854, 10);
+  });
+});
+
+describe("digamma", () => {
+  it("matches known values and the derivative of gammaln", () => {
+    expect(digamma(1)).toBeCloseTo(-0.5772156649015329, 12);
+    expect(digamma(0.5)).toBeCloseTo(-1.9635100260214235, 12);
+    for (const x of [0.05, 0.3, 2.7, 13, 250]) {
+      const h = 1e-5 * Math.max(1, x);
+      const numeric = (gammaln(x + h) - gammaln(x - h)) / (2 * h);
+      expect(digamma(x)).toBeCloseTo(numeric, 6);
+    }
+  });
+});
+
+describe("betaln", () => {
+  it("is log B(a,b)", () => {
+    expect(betaln(2, 3)).toBeCloseTo(Math.log(1 / 12), 13);
+  });
+});
+
+describe("hyp2f1", () => {
+  it("matches closed forms", () => {
+    // 2F1(1,1;2;z) = -ln(1-z)/z
+    for (const z of [0.1, 0.5, 0.9, 0.99]) {
+      expect(hyp2f1(1, 1, 2, z)).toBeCloseTo(-Math.log(1 - z) / z, 10);
+    }
+    // 2F1(a,b;b;z) = (1-z)^-a
+    expect(hyp2f1(2.5, 3, 3, 0.4)).toBeCloseTo(Math.pow(0.6, -2.5), 12);
+    expect(hyp2f1(1, 1, 2, 0)).toBe(1);
+  });
+  it("refuses z outside [0,1)", () => {
+    expect(() => hyp2f1(1, 1, 2, 1)).toThrow(RangeError);
+  });
+  it("throws rather than truncating when it cannot converge", () => {
+    expect(() => hyp2f1(1, 1, 2, 0.999999, 100)).toThrow(/did not converge/);
+  });
+});

@@ -1,0 +1,161 @@
+// Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV: Using
+// Iso-Value Curves for Customer Base Analysis"): average transaction value of
+// customers with repeat purchases. Likelihood with analytic gradient, fit on
+// log parameters, and the conditional expected average order value.
+import { minimizeBounded } from "../math/optimize";
+import { digamma, gammaln } from "../math/special";
+
+export interface GammaGammaParams {
+  p: number;
+  q: number;
+  gamma: number;
+}
+
+export interface GammaGammaFit {
+  params: GammaGammaParams;
+  logLik: number;
+  customers: number;
+  converged: boolean;
+  iterations: number;
+  message: string;
+  atBound: boolean;
+}
+
+/** Customers with x > 0: their repeat count and the mean value of their repeat purchases. */
+export interface SpendData {
+  frequency: ArrayLike<number>;
+  meanValue: ArrayLike<number>;
+  length: number;
+}
+
+interface Prepared {
+  n: number;
+  x: Float64Array;
+  mx: Float64Array; // m * x
+  groupOf: Int32Array;
+  xValues: Float64Array;
+  groupCount: Float64Array;
+  groupSumLogM: Float64Array;
+  sumLogM: number;
+  sumXLogX: number;
+}
+
+function prepare(data: SpendData): Prepared {
+  const n = data.length;
+  const x = new Float64Array(n);
+  const mx = new Float64Array(n);
+  const distinct = new Map<number, number>();
+  const groupOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const xi = data.frequency[i];
+    const m = data.meanValue[i];
+    if (!(xi > 0) || !(m > 0) || !Number.isFinite(m)) {
+      throw new RangeError(`Gamma-Gamma: customer ${i} needs frequency > 0 and a positive mean value (got ${xi}, ${m})`);
+    }
+    x[i] = xi;
+    mx[i] = m * xi;
+    let g = distinct.get(xi);
+    if (g === undefined) distinct.set(xi, (g = distinct.size));
+    groupOf[i] = g;
+  }
+  const xValues = new Float64Array(distinct.size);
+  for (const [v, g] of distinct) xValues[g] = v;
+  const groupCount = new Float64Array(distinct.size);
+  const groupSumLogM = new Float64Array(distinct.size);
+  let sumLogM = 0;
+  let sumXLogX = 0;
+  for (let i = 0; i < n; i++) {
+    const lm = Math.log(data.meanValue[i]);
+    groupCount[groupOf[i]]++;
+    groupSumLogM[groupOf[i]] += lm;
+    sumLogM += lm;
+    sumXLogX += x[i] * Math.log(x[i]);
+  }
+  return { n, x, mx, groupOf, xValues, groupCount, groupSumLogM, sumLogM, sumXLogX };
+}
+
+function logLikelihood(params: GammaGammaParams, d: Prepared, gradient?: Float64Array): number {
+  const { p, q, gamma } = params;
+  const G = d.xValues.length;
+  const sumLog = new Float64Array(G); // Σ log(γ + m x) per x group
+  const sumInv = new Float64Array(G); // Σ 1/(γ + m x) per x group
+  for (let i = 0; i < d.n; i++) {
+    const v = gamma + d.mx[i];
+    sumLog[d.groupOf[i]] += Math.log(v);
+    sumInv[d.groupOf[i]] += 1 / v;
+  }
+  const lgQ = gammaln(q);
+  const psiQ = digamma(q);
+  const logGamma = Math.log(gamma);
+  let ll = -d.sumLogM + p * d.sumXLogX;
+  let gp = d.sumXLogX;
+  let gq = 0;
+  let gg = 0;
+  for (let k = 0; k < G; k++) {
+    const x = d.xValues[k];
+    const c = d.groupCount[k];
+    const px = p * x;
+    ll +=
+      c * (gammaln(px + q) - gammaln(px) - lgQ + q * logGamma) + px * d.groupSumLogM[k] - (px + q) * sumLog[k];
+    if (gradient) {
+      const psiPXQ = digamma(px + q);
+      gp += c * x * (psiPXQ - digamma(px)) + x * d.groupSumLogM[k] - x * sumLog[k];
+      gq += c * (psiPXQ - psiQ + logGamma) - sumLog[k];
+      gg += (c * q) / gamma - (px + q) * sumInv[k];
+    }
+  }
+  if (gradient) {
+    gradient[0] = gp;
+    gradient[1] = gq;
+    gradient[2] = gg;
+  }
+  return ll;
+}
+
+export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendData, gradient?: Float64Array): number {
+  return logLikelihood(params, prepare(data), gradient);
+}
+
+export function fitGammaGamma(data: SpendData): GammaGammaFit {
+  if (data.length === 0) throw new RangeError("Gamma-Gamma: no customers with repeat purchases to fit");
+  const d = prepare(data);
+  let meanM = 0;
+  for (let i = 0; i < d.n; i++) meanM += d.mx[i] / d.x[i];
+  meanM /= d.n;
+  const grad = new Float64Array(3);
+  const N = d.n;
+  const res = minimizeBounded(
+    (theta, g) => {
+      const params = { p: Math.exp(theta[0]), q: Math.exp(theta[1]), gamma: Math.exp(theta[2]) };
+      const ll = logLikelihood(params, d, grad);
+      g[0] = (-grad[0] * params.p) / N;
+      g[1] = (-grad[1] * params.q) / N;
+      g[2] = (-grad[2] * params.gamma) / N;
+      return -ll / N;
+    },
+    [0, Math.log(2), Math.log(meanM)],
+    [-14, -14, -14],
+    [16, 16, 30],
+    { maxIterations: 1000 },
+  );
+  return {
+    params: { p: Math.exp(res.x[0]), q: Math.exp(res.x[1]), gamma: Math.exp(res.x[2]) },
+    logLik: -res.value * N,
+    customers: N,
+    converged: res.converged,
+    iterations: res.iterations,
+    message: res.message,
+    atBound: res.atBound.some(Boolean),
+  };
+}
+
+/**
+ * E[M | p, q, γ, m_x, x]: expected average order value. For customers without
+ * repeat purchases (x = 0) this is the population mean pγ/(q-1). Needs q > 1.
+ */
+export function gammaGammaExpectedValue(params: GammaGammaParams, x: number, meanValue: number): number {
+  const { p, q, gamma } = params;
+  if (!(q > 1)) return NaN;
+  if (x === 0) return (p * gamma) / (q - 1);
+  return (p * (gamma + meanValue * x)) / (p * x + q - 1);
+}

@@ -1,0 +1,80 @@
+import type { Processor, Worker } from "bullmq";
+import { createWorker, type QueueBackend } from "../queues/backend.server";
+import type { Logger } from "../utils/logger.server";
+
+export type ProcessorMap = Record<string, Processor<any, any>>;
+
+export interface WorkerRuntime {
+  workers: Worker[];
+  /** Stops taking jobs, waits for running ones to finish, closes connections. */
+  close(): Promise<void>;
+}
+
+/** Starts one BullMQ Worker per queue with its processor (the "named processor" pattern). */
+export function startWorkers(options: {
+  backend: QueueBackend;
+  processors: ProcessorMap;
+  concurrency: number;
+  logger: Logger;
+}): WorkerRuntime {
+  const { backend, processors, concurrency, logger } = options;
+  const workers = Object.entries(processors).map(([queueName, processor]) => {
+    const worker = createWorker(backend, queueName, processor, { concurrency });
+    worker.on("error", (err) => logger.error({ err, queue: queueName }, "worker error"));
+    worker.on("failed", (job, err) =>
+      logger.warn(
+        { queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err },
+        "job failed",
+      ),
+    );
+    worker.on("completed", (job) =>
+      logger.debug({ queue: queueName, job: job.name, jobId: job.id }, "job completed"),
+    );
+    return worker;
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    workers,
+    close() {
+      // worker.close() waits for active jobs; a job that cannot finish in time
+      // becomes stalled and is picked up again by the next worker.
+      closing ??= Promise.all(workers.map((worker) => worker.close())).then(() => undefined);
+      return closing;
+    },
+  };
+}
+
+/**
+ * On SIGTERM/SIGINT: finish the jobs in flight, close everything, exit 0. A
+ * second signal exits at once (the in-flight jobs are then retried as stalled).
+ */
+export function exitGracefullyOnSignals(
+  runtime: WorkerRuntime,
+  logger: Logger,
+  cleanup: () => Promise<void>,
+): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now; running jobs will be retried`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: finishing running jobs before exit`);
+    runtime
+      .close()
+      .then(cleanup)
+      .then(
+        () => {
+          logger.info("worker stopped");
+          process.exit(0);
+        },
+        (err) => {
+          logger.error({ err }, "error during shutdown");
+          process.exit(1);
+        },
+      );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}

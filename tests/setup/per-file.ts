@@ -1,0 +1,27 @@
+import { randomBytes } from "node:crypto";
+import { afterAll } from "vitest";
+import { createTestDatabase, dropDatabase } from "./databases";
+import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
+
+/**
+ * Runs before each test file: its own database (copied from the migrated
+ * template) and its own queue prefix, and the test app's credentials from
+ * Shopify's test helpers.
+ */
+const database = await createTestDatabase();
+
+Object.assign(process.env, {
+  NODE_ENV: "test",
+  DATABASE_URL: database.url,
+  QUEUE_PREFIX: `t${randomBytes(5).toString("hex")}`,
+  SHOPIFY_API_KEY: API_KEY,
+  SHOPIFY_API_SECRET: API_SECRET_KEY,
+  SHOPIFY_APP_URL: APP_URL,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+});
+
+afterAll(async () => {
+  const prisma = globalThis.prismaGlobal;
+  if (prisma) await prisma.$disconnect();
+  await dropDatabase(database.name);
+});
