@@ -357,7 +357,16 @@ async function runJsonRpc() {
           send({ jsonrpc: "2.0", id, error: { code: -32601, message: `Method not found: ${method}` } });
           return;
         }
-        result = await engine[name](params);
+        result = await engine[name](params).catch(async (error) => {
+          // After applyMigrations, the wasm engine forgets the shadow-database
+          // factory for the rest of `migrate dev` (evaluateDataLoss,
+          // createMigration fail with this message at once, before doing
+          // anything). A read-only devDiagnostic restores it; then retry once.
+          if (!/shadow DB must be provided through an external factory/.test(error?.message) || !params?.migrationsList) throw error;
+          log(method, "lost its shadow database factory; devDiagnostic, then retry");
+          await engine.devDiagnostic({ migrationsList: params.migrationsList, filters: params.filters });
+          return engine[name](params);
+        });
         if (method === "diff" && typeof result?.stdout === "string") {
           await print(result.stdout.replace(/\n$/, "")); // the CLI adds a newline
           result = { exitCode: result.exitCode };
