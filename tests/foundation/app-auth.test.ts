@@ -10,7 +10,8 @@ import { loader as appLoader } from "../../app/routes/app";
 import { loader as dashboardLoader } from "../../app/routes/app._index";
 import prisma from "../../app/db.server";
 
-const SHOP = "auth-test.myshopify.com";
+const STORE = "auth-test";
+const SHOP = `${STORE}.myshopify.com`;
 
 async function responseOf(promise: Promise<unknown>): Promise<Response | unknown> {
   try {
@@ -26,7 +27,7 @@ describe("/app behind authenticate.admin", () => {
       setUpValidSession({ shop: SHOP, expires: new Date(Date.now() + 86_400_000) }),
     );
     await prisma.shop.create({ data: { domain: SHOP, status: "installed", installedAt: new Date() } });
-    const { token } = await getJwt(SHOP, API_KEY, API_SECRET_KEY);
+    const { token } = await getJwt(STORE, API_KEY, API_SECRET_KEY);
     const request = new Request(`https://my-test-app.myshopify.io/app?embedded=1&shop=${SHOP}`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -49,7 +50,7 @@ describe("/app behind authenticate.admin", () => {
   });
 
   it("rejects a forged session token with 401", async () => {
-    const { token } = await getJwt(SHOP, API_KEY, "not-the-app-secret");
+    const { token } = await getJwt(STORE, API_KEY, "not-the-app-secret");
     const request = new Request(`https://my-test-app.myshopify.io/app?embedded=1&shop=${SHOP}`, {
       headers: { authorization: `Bearer ${token}` },
     });

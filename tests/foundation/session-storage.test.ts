@@ -21,12 +21,14 @@ describe("PrismaSessionStorage on PostgreSQL", () => {
     expect(await storage.storeSession(session)).toBe(true);
 
     const loaded = await storage.loadSession(session.id);
-    expect(loaded).toBeInstanceOf(Session);
+    // A Session (the storage package may bring its own copy of the class).
+    expect(loaded?.id).toBe(session.id);
+    expect(typeof loaded?.isActive).toBe("function");
     expect(loaded?.shop).toBe("round-trip.myshopify.com");
     expect(loaded?.accessToken).toBe("shpat_test_token");
     expect(loaded?.scope).toBe("read_orders,write_customers");
     expect(loaded?.isOnline).toBe(false);
-    expect(loaded?.expires?.getTime()).toBe(Math.floor(expires.getTime() / 1000) * 1000);
+    expect(loaded?.expires?.getTime()).toBe(expires.getTime());
 
     const byShop = await storage.findSessionsByShop("round-trip.myshopify.com");
     expect(byShop.map((s) => s.id)).toEqual([session.id]);
