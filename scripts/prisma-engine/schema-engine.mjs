@@ -37,7 +37,10 @@ function log(...parts) {
     .join(" ")
     .replace(/(postgres(?:ql)?:\/\/[^:@/]*:)[^@]*@/g, "$1***@"); // hide passwords
   try {
-    appendFileSync(LOG_FILE, `${new Date().toISOString()} [${process.pid}] ${line}\n`);
+    appendFileSync(
+      LOG_FILE,
+      `${new Date().toISOString()} [${process.pid}] ${line}\n`,
+    );
   } catch {
     // Logging must never break a migration.
   }
@@ -126,7 +129,10 @@ const quoteIdent = (name) => `"${String(name).replaceAll('"', '""')}"`;
 // ------------------------------------------ one-shot `cli <command>` mode
 
 async function runCliCommand(command) {
-  if (!target) throw Object.assign(new Error("No datasource URL given."), { code: "P1012" });
+  if (!target)
+    throw Object.assign(new Error("No datasource URL given."), {
+      code: "P1012",
+    });
   const { config } = target;
   switch (command) {
     case "can-connect-to-database": {
@@ -136,9 +142,15 @@ async function runCliCommand(command) {
       return;
     }
     case "create-database":
-      return onMaintenanceDb(config, `CREATE DATABASE ${quoteIdent(config.database)}`);
+      return onMaintenanceDb(
+        config,
+        `CREATE DATABASE ${quoteIdent(config.database)}`,
+      );
     case "drop-database":
-      return onMaintenanceDb(config, `DROP DATABASE IF EXISTS ${quoteIdent(config.database)}`);
+      return onMaintenanceDb(
+        config,
+        `DROP DATABASE IF EXISTS ${quoteIdent(config.database)}`,
+      );
     default:
       throw new Error(`Unknown cli command: ${command}`);
   }
@@ -148,14 +160,19 @@ async function runCliCommand(command) {
 // line and JSON-parses every other line, looking for an ERROR record from
 // target `schema_engine::logger` with `error_code` and `message`.
 function reportCliFailure(error) {
-  const { code, message } = describeConnectionError(error, target?.config ?? {});
+  const { code, message } = describeConnectionError(
+    error,
+    target?.config ?? {},
+  );
   const record = {
     timestamp: new Date().toISOString(),
     level: "ERROR",
     target: "schema_engine::logger",
     fields: { message, ...(code ? { error_code: code } : {}) },
   };
-  process.stderr.write(`schema-engine stand-in failed\n${JSON.stringify(record)}`);
+  process.stderr.write(
+    `schema-engine stand-in failed\n${JSON.stringify(record)}`,
+  );
 }
 
 // ---------------------------------------------------------- the wasm engine
@@ -163,7 +180,9 @@ function reportCliFailure(error) {
 /** Load the wasm engine without Node's flagged ESM-wasm support: the package's
  * own entry does `import * as wasm from "./schema_engine_bg.wasm"`. */
 async function loadWasm() {
-  const jsPath = fileURLToPath(import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
+  const jsPath = fileURLToPath(
+    import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg"),
+  );
   const bytes = readFileSync(jsPath.replace(/\.js$/, ".wasm"));
   const { instance } = await WebAssembly.instantiate(bytes, {
     "./schema_engine_bg.js": wasmBindings,
@@ -187,8 +206,13 @@ async function loadWasm() {
 function patchAdapterPg(adapter) {
   const connection = Object.getPrototypeOf(adapter); // PrismaPgAdapter
   const queryable = Object.getPrototypeOf(connection); // PgQueryable
-  if (typeof queryable.performIO !== "function" || typeof connection.executeScript !== "function") {
-    throw new Error("@prisma/adapter-pg changed (performIO/executeScript): re-check scripts/prisma-engine");
+  if (
+    typeof queryable.performIO !== "function" ||
+    typeof connection.executeScript !== "function"
+  ) {
+    throw new Error(
+      "@prisma/adapter-pg changed (performIO/executeScript): re-check scripts/prisma-engine",
+    );
   }
   if (connection.patchedByStandIn) return;
   connection.patchedByStandIn = true;
@@ -245,12 +269,19 @@ function adapterFactory() {
       return adapter;
     },
     async connectToShadowDb() {
-      if (!target) throw new Error(`A shadow database needs a server. ${NO_URL}`);
+      if (!target)
+        throw new Error(`A shadow database needs a server. ${NO_URL}`);
       const name = `prisma_shadow_${randomUUID().replaceAll("-", "")}`;
       log("creating shadow database", name);
-      await onMaintenanceDb(target.config, `CREATE DATABASE ${quoteIdent(name)}`);
+      await onMaintenanceDb(
+        target.config,
+        `CREATE DATABASE ${quoteIdent(name)}`,
+      );
       shadowDatabases.add(name);
-      const adapter = await new PrismaPg({ ...target.config, database: name }, options).connect();
+      const adapter = await new PrismaPg(
+        { ...target.config, database: name },
+        options,
+      ).connect();
       patchAdapterPg(adapter);
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
@@ -263,10 +294,14 @@ function adapterFactory() {
   async function dropShadow(name) {
     if (!shadowDatabases.delete(name)) return;
     log("dropping shadow database", name);
-    await onMaintenanceDb(target.config, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    await onMaintenanceDb(
+      target.config,
+      `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`,
+    );
   }
   // The CLI kills us right after closing stdin; drop any shadow left over.
-  const dropAll = () => Promise.allSettled([...shadowDatabases].map(dropShadow));
+  const dropAll = () =>
+    Promise.allSettled([...shadowDatabases].map(dropShadow));
   return { factory: bindMigrationAwareSqlAdapterFactory(factory), dropAll };
 }
 
@@ -279,12 +314,16 @@ const WASM_METHOD = { getDatabaseVersion: "version" };
  * P1xxx code. */
 function explain(error, registry) {
   const external = /External error id#(\d+)/.exec(error?.message ?? "");
-  if (external) error = registry.consumeError(Number(external[1]))?.error ?? error;
-  if (/^P\d{4}$/.test(error?.code ?? "") || error?.name === "RuntimeError") return error;
+  if (external)
+    error = registry.consumeError(Number(external[1]))?.error ?? error;
+  if (/^P\d{4}$/.test(error?.code ?? "") || error?.name === "RuntimeError")
+    return error;
   // The wasm engine reports a failed migration script as a bare connector
   // error; the native engine reports P3018 with the migration's name and the
   // database's error, which is what people (and scripts/migrate.ts) look for.
-  const failedMigration = /apply_script\s+with migration_name="([^"]+)"/.exec(error?.message ?? "");
+  const failedMigration = /apply_script\s+with migration_name="([^"]+)"/.exec(
+    error?.message ?? "",
+  );
   if (failedMigration && lastScriptError) {
     const meta = {
       migration_name: failedMigration[1],
@@ -294,7 +333,10 @@ function explain(error, registry) {
     const message = `A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve\n\nMigration name: ${meta.migration_name}\n\nDatabase error code: ${meta.database_error_code}\n\nDatabase error:\n${meta.database_error}\n`;
     return Object.assign(new Error(message), { code: "P3018", meta });
   }
-  const { code, message } = describeConnectionError(error, target?.config ?? {});
+  const { code, message } = describeConnectionError(
+    error,
+    target?.config ?? {},
+  );
   return Object.assign(new Error(message), { code });
 }
 
@@ -304,12 +346,21 @@ function toRpcError(error) {
   const message = String(error?.message ?? error);
   if (error?.name === "RuntimeError") {
     // A Rust panic inside the wasm engine.
-    return { code: 4466, message, data: { is_panic: true, message, backtrace: error.stack } };
+    return {
+      code: 4466,
+      message,
+      data: { is_panic: true, message, backtrace: error.stack },
+    };
   }
   return {
     code: 4466,
     message: "An error happened. Check the data field for details.",
-    data: { is_panic: false, message, error_code: error?.code, meta: error?.meta },
+    data: {
+      is_panic: false,
+      message,
+      error_code: error?.code,
+      meta: error?.meta,
+    },
   };
 }
 
@@ -321,14 +372,20 @@ async function runJsonRpc() {
   // then exits 0 having done nothing.
   const engineReady = loadWasm().then((wasm) =>
     wasm.SchemaEngine.new(
-      { datamodels: args.datamodels?.map((file) => [file, readFileSync(file, "utf8")]) },
+      {
+        datamodels: args.datamodels?.map((file) => [
+          file,
+          readFileSync(file, "utf8"),
+        ]),
+      },
       (line) => log("engine:", line),
       factory,
     ),
   );
   engineReady.catch(() => {}); // reported per request
 
-  const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+  const send = (message) =>
+    process.stdout.write(`${JSON.stringify(message)}\n`);
   let nextPrintId = 1;
   const pendingPrints = new Map();
 
@@ -346,15 +403,23 @@ async function runJsonRpc() {
     try {
       let result;
       if (method === "createDatabase") {
-        const { config } = pgConfigFrom(params?.datasource?.url) ?? target ?? {};
+        const { config } =
+          pgConfigFrom(params?.datasource?.url) ?? target ?? {};
         if (!config) throw new Error(NO_URL);
-        await onMaintenanceDb(config, `CREATE DATABASE ${quoteIdent(config.database)}`);
+        await onMaintenanceDb(
+          config,
+          `CREATE DATABASE ${quoteIdent(config.database)}`,
+        );
         result = { databaseName: config.database };
       } else {
         const engine = await engineReady;
         const name = WASM_METHOD[method] ?? method;
         if (typeof engine[name] !== "function" || name === "free") {
-          send({ jsonrpc: "2.0", id, error: { code: -32601, message: `Method not found: ${method}` } });
+          send({
+            jsonrpc: "2.0",
+            id,
+            error: { code: -32601, message: `Method not found: ${method}` },
+          });
           return;
         }
         result = await engine[name](params).catch(async (error) => {
@@ -362,9 +427,21 @@ async function runJsonRpc() {
           // factory for the rest of `migrate dev` (evaluateDataLoss,
           // createMigration fail with this message at once, before doing
           // anything). A read-only devDiagnostic restores it; then retry once.
-          if (!/shadow DB must be provided through an external factory/.test(error?.message) || !params?.migrationsList) throw error;
-          log(method, "lost its shadow database factory; devDiagnostic, then retry");
-          await engine.devDiagnostic({ migrationsList: params.migrationsList, filters: params.filters });
+          if (
+            !/shadow DB must be provided through an external factory/.test(
+              error?.message,
+            ) ||
+            !params?.migrationsList
+          )
+            throw error;
+          log(
+            method,
+            "lost its shadow database factory; devDiagnostic, then retry",
+          );
+          await engine.devDiagnostic({
+            migrationsList: params.migrationsList,
+            filters: params.filters,
+          });
           return engine[name](params);
         });
         if (method === "diff" && typeof result?.stdout === "string") {
@@ -376,7 +453,13 @@ async function runJsonRpc() {
       send({ jsonrpc: "2.0", id, result: result ?? {} });
     } catch (error) {
       const rpcError = toRpcError(explain(error, factory.errorRegistry));
-      log(method, "failed in", `${Date.now() - started}ms:`, rpcError.data, error?.stack ?? "");
+      log(
+        method,
+        "failed in",
+        `${Date.now() - started}ms:`,
+        rpcError.data,
+        error?.stack ?? "",
+      );
       send({ jsonrpc: "2.0", id, error: rpcError });
     }
   }
@@ -409,11 +492,18 @@ async function runJsonRpc() {
 // ------------------------------------------------------------------- main
 
 try {
-  if (statSync(LOG_FILE, { throwIfNoEntry: false })?.size > 5_000_000) truncateSync(LOG_FILE);
+  if (statSync(LOG_FILE, { throwIfNoEntry: false })?.size > 5_000_000)
+    truncateSync(LOG_FILE);
 } catch {
   // ignore
 }
-log("start", process.argv.slice(2).filter((a) => !a.startsWith("{")).join(" "));
+log(
+  "start",
+  process.argv
+    .slice(2)
+    .filter((a) => !a.startsWith("{"))
+    .join(" "),
+);
 
 if (args.version) {
   const wasm = await loadWasm();
