@@ -30,6 +30,7 @@ import * as wasmBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 const LOG_FILE = path.join(os.tmpdir(), "prisma-schema-engine-standin.log");
 const PG_CHAR_OID = 18; // PostgreSQL's internal one-byte `"char"` type
 const PG_TEXT_OID = 25;
+const NO_URL = "No database URL: set DATABASE_URL (prisma.config.ts reads it).";
 
 function log(...parts) {
   const line = parts
@@ -129,10 +130,7 @@ const quoteIdent = (name) => `"${String(name).replaceAll('"', '""')}"`;
 // ------------------------------------------ one-shot `cli <command>` mode
 
 async function runCliCommand(command) {
-  if (!target)
-    throw Object.assign(new Error("No datasource URL given."), {
-      code: "P1012",
-    });
+  if (!target) throw new Error(NO_URL);
   const { config } = target;
   switch (command) {
     case "can-connect-to-database": {
@@ -237,8 +235,6 @@ function patchAdapterPg(adapter) {
 }
 
 let lastScriptError;
-
-const NO_URL = "No database URL: set DATABASE_URL (prisma.config.ts reads it).";
 
 /** Stands in for a pool when no URL was given. The engine connects as soon as
  * it starts, even for commands that never query (diff --from-empty), so fail
@@ -469,7 +465,13 @@ async function runJsonRpc() {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   lines.on("line", (line) => {
     if (!line.trim()) return;
-    const message = JSON.parse(line);
+    let message;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      log("ignoring a line that is not JSON:", line.slice(0, 200));
+      return;
+    }
     if (message.method === undefined && pendingPrints.has(message.id)) {
       pendingPrints.get(message.id)();
       pendingPrints.delete(message.id);
