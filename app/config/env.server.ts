@@ -62,7 +62,7 @@ export class EnvError extends Error {
 }
 
 /** Validates `source` (process.env by default); throws EnvError naming each bad variable. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   // Treat empty strings as unset, as dotenv files often leave `KEY=`.
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
