@@ -6,6 +6,12 @@
 export const QUEUE = {
   /** Install/uninstall bookkeeping and other per-shop lifecycle events. */
   shopLifecycle: "shop-lifecycle",
+  /** Backfill (bulk export) and reconciliation per shop. */
+  shopSync: "shop-sync",
+  /** One job per accepted webhook delivery (job id from X-Shopify-Event-Id). */
+  webhooks: "webhook-events",
+  /** Full recomputes (a flow of chunk jobs), per-customer re-segmentation, write-back. */
+  segments: "segments",
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
