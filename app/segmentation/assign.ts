@@ -1,0 +1,307 @@
+// Segment assignment: one customer's features + the shop's cut-offs ->
+// memberships of every family, each with a reason carrying the numbers.
+// `createAssigner` prepares everything that depends only on the shop
+// (occasion calendar, compiled custom rules) once; `assignSegments` is the
+// single-customer entry point, `assignTable` the bulk one.
+import type { ShopCutoffs } from "./cutoffs";
+import { toEpochMs } from "./cutoffs";
+import type { FeatureTable } from "./features/accumulator";
+import { civilFromDay, dayFromCivil, isoOfDay, MS_PER_DAY, ShopClock } from "./features/clock";
+import type { CustomerFeatures } from "./features/customer";
+import { scoreAgainst } from "./math/quantiles";
+import { predictCustomer, summarizePurchases, TripleCache } from "./models/predict";
+import { compileRule, fmt } from "./rules/evaluate";
+import type { DerivedFeatures } from "./rules/features";
+import type { Settings } from "./settings";
+import { type DeriveContext, deriveFeatures, emptyDerived } from "./segments/derive";
+import { OccasionCalendar } from "./segments/occasions";
+import { rfmGroupOf } from "./segments/rfmGroups";
+import type {
+  CustomerAssignment,
+  Family,
+  Membership,
+  PredictiveUnavailable,
+  PredictiveValues,
+  RfmScores,
+} from "./types";
+
+
+export interface Assigner {
+  readonly asOfDay: number;
+  assign(features: CustomerFeatures): CustomerAssignment;
+  /** Derived features (scores and predictions included) of the customer last assigned; overwritten by the next call. */
+  lastDerived(): DerivedFeatures;
+}
+
+export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: Date | number): Assigner {
+  if (settings.timeZone !== cutoffs.timeZone) {
+    throw new RangeError(`cut-offs were fitted in time zone ${cutoffs.timeZone}, settings say ${settings.timeZone}`);
+  }
+  const asOfMs = toEpochMs(asOf);
+  const asOfDay = new ShopClock(settings.timeZone).day(asOfMs);
+  const ctx: DeriveContext = {
+    asOfDay,
+    minTenureDays: settings.usage.minTenureDays,
+    hemisphere: settings.hemisphere,
+    priceQuantiles: cutoffs.priceQuantiles,
+  };
+  // A fixed span (not the data's) so one customer and the whole shop see the same calendar.
+  const calendar = new OccasionCalendar(settings, asOfDay - 366 * 40, asOfDay + 366);
+  const custom = settings.customSegments.map((c) => ({ handle: c.handle, test: compileRule(c.rule) }));
+  const av = cutoffs.availability;
+  const pred = cutoffs.predictive;
+  const cache = new TripleCache();
+  const money = (minor: number) => (minor / 10 ** settings.currencyDecimals).toFixed(settings.currencyDecimals);
+  const L = settings.loyalty;
+  const row = emptyDerived();
+
+  function assign(cf: CustomerFeatures): CustomerAssignment {
+    if (cf.timeZone !== settings.timeZone) {
+      throw new RangeError(`customer ${cf.customerId} features are in ${cf.timeZone}, the shop is in ${settings.timeZone}`);
+    }
+    const d = deriveFeatures(cf, ctx, row);
+    const orders = cf.orders;
+    const spent = cf.totalSpentMinor;
+    const out: Membership[] = [];
+    const add = (family: Family, segment: string, reason: string) =>
+      out.push({ family, segment, key: `${family}/${segment}`, reason });
+
+    // RFM
+    let scores: RfmScores | null = null;
+    if (orders === 0 || d.lastOrderDate === null) {
+      add("rfm", "prospects", "no orders yet");
+    } else {
+      const r = scoreAgainst(d.lastOrderDate, cutoffs.rfm.recencyEdges);
+      const f = scoreAgainst(orders, cutoffs.rfm.frequencyEdges);
+      const m = scoreAgainst(spent, cutoffs.rfm.monetaryEdges);
+      scores = { recency: r, frequency: f, monetary: m };
+      d.recencyScore = r;
+      d.frequencyScore = f;
+      d.monetaryScore = m;
+      const g = rfmGroupOf(r, f, m);
+      add(
+        "rfm",
+        g.handle,
+        `R ${r} F ${f} M ${m} (FM ${fmt((f + m) / 2)}): last order ${d.recencyDays} days ago, ${orders} orders, ${money(spent)} spent`,
+      );
+    }
+
+    // Usage rate
+    const rate = d.annualOrderRate ?? 0;
+    if (orders > 0 && rate > cutoffs.usage.heavyAboveRate) {
+      add("usage", "heavy", `${fmt(rate)} orders/year > ${fmt(cutoffs.usage.heavyAboveRate)} (top ${pct(settings.usage.heavyTopShare)})`);
+    } else if (orders > 0 && rate > cutoffs.usage.moderateAboveRate) {
+      add("usage", "moderate", `${fmt(rate)} orders/year > ${fmt(cutoffs.usage.moderateAboveRate)}`);
+    } else {
+      add("usage", "light", orders === 0 ? "no orders yet" : `${fmt(rate)} orders/year <= ${fmt(cutoffs.usage.moderateAboveRate)}`);
+    }
+
+    // Loyalty and lifecycle
+    if (orders > 0 && d.recencyDays !== null && d.tenureDays !== null) {
+      const stage = lifecycle(d);
+      add("loyalty", stage.handle, stage.reason);
+      if (
+        av.discounts &&
+        (stage.handle === "one-time" || stage.handle === "lapsed") &&
+        d.discountedOrderShare !== null &&
+        d.discountedOrderShare >= L.switcherMinDiscountShare
+      ) {
+        add("loyalty", "switchers", `${stage.handle}, ${pct(d.discountedOrderShare)} of orders discounted >= ${pct(L.switcherMinDiscountShare)}`);
+      }
+    }
+
+    // Predictive
+    let predictive: PredictiveValues | PredictiveUnavailable;
+    if (pred.status !== "ok") {
+      predictive = pred;
+    } else {
+      const s = summarizePurchases(cf.purchaseDays, cf.dayTotalsMinor, 0, cf.purchaseDays.length, asOfDay);
+      if (!s) {
+        predictive = { status: "not-enough-data", reason: "no orders on or before the as-of date" };
+      } else {
+        const p = predictCustomer(pred.bgnbd, pred.gammaGamma, pred.unitDays, s, cache);
+        const ps = settings.predictive;
+        const tier = p.clv12m > pred.spendTierEdges.high ? "high" : p.clv12m > pred.spendTierEdges.medium ? "medium" : "low";
+        predictive = {
+          status: "ok",
+          pAlive: p.pAlive,
+          expectedOrders90d: p.expectedOrders90d,
+          expectedOrders365d: p.expectedOrders365d,
+          expectedOrderValueMinor: p.expectedOrderValue,
+          clv12mMinor: p.clv12m,
+          nextOrderDate: p.pAlive >= ps.churnRiskMaxPAlive ? asOfMs + Math.round(p.daysToNextOrder * MS_PER_DAY) : null,
+          spendTier: tier,
+        };
+        d.pAlive = p.pAlive;
+        d.expectedOrders90d = p.expectedOrders90d;
+        d.expectedOrders365d = p.expectedOrders365d;
+        d.clv12mMinor = p.clv12m;
+        const edge = tier === "high" ? pred.spendTierEdges.high : pred.spendTierEdges.medium;
+        add(
+          "predictive",
+          `${tier}-value`,
+          tier === "low"
+            ? `12-month value ${money(p.clv12m)} <= ${money(pred.spendTierEdges.medium)}`
+            : `12-month value ${money(p.clv12m)} > ${money(edge)} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
+        );
+        if (s.x > 0 && p.pAlive >= ps.likelyActiveMinPAlive) {
+          add("predictive", "likely-active", `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} >= ${ps.likelyActiveMinPAlive.toFixed(2)}`);
+        }
+        if (s.x > 0 && p.pAlive < ps.churnRiskMaxPAlive) {
+          add("predictive", "churn-risk", `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} < ${ps.churnRiskMaxPAlive.toFixed(2)}`);
+        }
+        if (p.expectedOrders90d >= ps.likelyToBuyMinOrders90d) {
+          add("predictive", "likely-to-buy", `${fmt(p.expectedOrders90d)} expected orders in 90 days >= ${fmt(ps.likelyToBuyMinOrders90d)}`);
+        }
+      }
+    }
+
+    // Occasions
+    if (orders > 0) occasions(cf, d, add);
+
+    // Benefits sought
+    const B = settings.benefits;
+    if (orders > 0) {
+      if (av.discounts && d.discountedOrderShare !== null && cf.discountDataOrders >= B.discountSeekerMinOrders && d.discountedOrderShare >= B.discountSeekerMinShare) {
+        add("benefits", "discount-seekers", `${cf.discountedOrders} of ${cf.discountDataOrders} orders discounted (${pct(d.discountedOrderShare)} >= ${pct(B.discountSeekerMinShare)}), average ${fmt(d.avgDiscountPct ?? 0)}% off`);
+      }
+      if (
+        av.unitPrices &&
+        d.relativeUnitPrice !== null &&
+        d.relativeUnitPrice >= B.premiumMinPricePercentile &&
+        (d.discountedOrderShare === null || d.discountedOrderShare <= B.premiumMaxDiscountShare)
+      ) {
+        add("benefits", "premium-buyers", `average unit price ${money(d.avgUnitPriceMinor ?? 0)} at the ${pct(d.relativeUnitPrice)} percentile >= ${pct(B.premiumMinPricePercentile)}${d.discountedOrderShare !== null ? `, ${pct(d.discountedOrderShare)} discounted` : ""}`);
+      }
+      const express = av.shipping && d.expressShippingShare !== null && d.expressShippingShare >= B.convenienceMinExpressShare;
+      const replenish = av.products && (d.repeatProductCount ?? 0) >= B.convenienceMinRepeatedProducts;
+      if (express || replenish) {
+        const parts: string[] = [];
+        if (express) parts.push(`${pct(d.expressShippingShare ?? 0)} express shipping >= ${pct(B.convenienceMinExpressShare)}`);
+        if (replenish) parts.push(`${d.repeatProductCount} products re-bought >= ${B.convenienceMinRepeatedProducts}`);
+        add("benefits", "convenience-buyers", parts.join("; "));
+      }
+      if (av.products && (d.distinctProductTypes ?? 0) >= B.varietyMinProductTypes) {
+        add("benefits", "variety-seekers", `${d.distinctProductTypes} product types >= ${B.varietyMinProductTypes}`);
+      }
+    }
+
+    // Response to marketing
+    if (av.journey && orders > 0) {
+      if (d.acquisitionChannel !== null) {
+        const detail = [d.acquisitionSource && `source ${d.acquisitionSource}`, d.acquisitionMedium && `medium ${d.acquisitionMedium}`, d.acquisitionReferrer && `referrer ${d.acquisitionReferrer}`].filter(Boolean).join(", ");
+        add("marketing", `acquired-${d.acquisitionChannel}`, `first order ${isoOfDay(d.firstOrderDate ?? 0)} via ${d.acquisitionChannel}${detail ? ` (${detail})` : ""}`);
+      }
+      if ((d.laterCampaignOrders ?? 0) >= settings.marketing.campaignResponderMinOrders) {
+        add("marketing", "campaign-responders", `${d.laterCampaignOrders} later orders from campaigns >= ${settings.marketing.campaignResponderMinOrders}`);
+      }
+    }
+
+    // Custom rules
+    for (const c of custom) {
+      const reason = c.test(d);
+      if (reason !== null) add("custom", c.handle, reason);
+    }
+
+    return { customerId: cf.customerId, memberships: out, scores, predictive };
+  }
+
+  function lifecycle(d: DerivedFeatures): { handle: string; reason: string } {
+    const rec = d.recencyDays as number;
+    const ten = d.tenureDays as number;
+    const n = d.orders as number;
+    if (ten <= L.newWithinDays) return { handle: "new", reason: `first order ${ten} days ago <= ${L.newWithinDays}` };
+    if (rec > L.lapsedAfterDays) return { handle: "lapsed", reason: `no order for ${rec} days > ${L.lapsedAfterDays}` };
+    const lastGap = d.lastDaysBetweenOrders;
+    if (lastGap !== null && lastGap > L.lapsedAfterDays && rec <= L.reactivatedWithinDays) {
+      return { handle: "reactivated", reason: `came back ${rec} days ago after ${lastGap} days without orders (> ${L.lapsedAfterDays})` };
+    }
+    if (n === 1) return { handle: "one-time", reason: `1 order, ${rec} days ago` };
+    if (rec > L.atRiskAfterDays) return { handle: "at-risk", reason: `${n} orders, none for ${rec} days > ${L.atRiskAfterDays}` };
+    if (n >= L.loyalMinOrders) return { handle: "loyal", reason: `${n} orders >= ${L.loyalMinOrders}, last ${rec} days ago` };
+    return { handle: "repeat", reason: `${n} orders, last ${rec} days ago` };
+  }
+
+  function occasions(cf: CustomerFeatures, d: DerivedFeatures, add: (f: Family, s: string, r: string) => void) {
+    const counts = new Array(calendar.defs.length).fill(0);
+    const lastDay = new Array(calendar.defs.length).fill(0);
+    for (const day of cf.purchaseDays) {
+      let bits = calendar.at(day);
+      while (bits) {
+        const j = 31 - Math.clz32(bits);
+        counts[j]++;
+        lastDay[j] = Math.max(lastDay[j], day);
+        bits &= ~(1 << j);
+      }
+    }
+    calendar.defs.forEach((def, j) => {
+      if (counts[j] > 0) add("occasion", def.handle, `${counts[j]} order day${counts[j] > 1 ? "s" : ""} in the window, last ${isoOfDay(lastDay[j])}`);
+    });
+    const O = settings.occasion;
+    if (cf.orders >= O.seasonalMinOrders && d.topSeasonShare !== null && d.topSeasonShare >= O.seasonalMinShare) {
+      add("occasion", `seasonal-${d.topSeason}`, `${pct(d.topSeasonShare)} of ${cf.orders} orders in ${d.topSeason} >= ${pct(O.seasonalMinShare)}`);
+    }
+    const first = d.firstOrderDate as number;
+    const fc = civilFromDay(first);
+    const now = civilFromDay(asOfDay);
+    for (const y of [now.year, now.year + 1]) {
+      if (y <= fc.year) continue;
+      const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+      const anniversary = dayFromCivil(y, fc.month, fc.month === 2 && fc.dayOfMonth === 29 && !leap ? 28 : fc.dayOfMonth);
+      if (anniversary > asOfDay && anniversary <= asOfDay + O.anniversaryWithinDays) {
+        add("occasion", "first-order-anniversary", `first order ${isoOfDay(first)}: ${y - fc.year} year anniversary on ${isoOfDay(anniversary)}, in ${anniversary - asOfDay} days`);
+        break;
+      }
+    }
+  }
+
+  return { asOfDay, assign, lastDerived: () => row };
+}
+
+function pct(v: number): string {
+  return `${Math.round(v * 100)}%`;
+}
+
+let lastAssigner: { cutoffs: ShopCutoffs; settings: Settings; asOf: number; assigner: Assigner } | null = null;
+
+/** Memberships of one customer. Reuses the prepared assigner when called again with the same arguments. */
+export function assignSegments(
+  features: CustomerFeatures,
+  cutoffs: ShopCutoffs,
+  settings: Settings,
+  asOf: Date | number,
+): CustomerAssignment {
+  const ms = toEpochMs(asOf);
+  if (!lastAssigner || lastAssigner.cutoffs !== cutoffs || lastAssigner.settings !== settings || lastAssigner.asOf !== ms) {
+    lastAssigner = { cutoffs, settings, asOf: ms, assigner: createAssigner(cutoffs, settings, asOf) };
+  }
+  return lastAssigner.assigner.assign(features);
+}
+
+export interface AssignSummary {
+  customers: number;
+  /** Members per "<family>/<segment>" key. */
+  counts: Record<string, number>;
+}
+
+/**
+ * Assigns every customer of a table, streaming each result to `onCustomer`
+ * (for example to write memberships in batches) instead of keeping millions
+ * of memberships in memory; returns the counts per segment.
+ */
+export function assignTable(
+  table: FeatureTable,
+  cutoffs: ShopCutoffs,
+  settings: Settings,
+  asOf: Date | number,
+  onCustomer?: (assignment: CustomerAssignment, index: number) => void,
+): AssignSummary {
+  const assigner = createAssigner(cutoffs, settings, asOf);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < table.size; i++) {
+    const a = assigner.assign(table.customer(i));
+    for (const m of a.memberships) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
+    onCustomer?.(a, i);
+  }
+  return { customers: table.size, counts: Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}

@@ -1,0 +1,500 @@
+// Streaming, columnar feature accumulator. Orders arrive one at a time, in
+// any order, grouped by customer or not; per-customer aggregates live in
+// typed-array columns and the few order-level facts that need sorting
+// (purchase days, products, product types) are buffered as flat arrays and
+// grouped by counting sort at the end. No per-customer objects are created
+// until a caller asks for one customer (`FeatureTable.customer(i)`).
+import type { EngineOrder } from "../types";
+import { ShopClock } from "./clock";
+import { type AcquisitionTouch, type CustomerFeatures, isEarlier } from "./customer";
+import { Growable } from "./growable";
+import { distinctNonEmpty, newOrderFacts, readOrderFacts } from "./orderFacts";
+import { PRICE_BINS, priceBin } from "./priceHistogram";
+
+export interface ShopStats {
+  /** Counted orders (not cancelled, not fully refunded), guests included. */
+  orders: number;
+  guestOrders: number;
+  skippedOrders: number;
+  revenueMinor: number;
+  guestRevenueMinor: number;
+  /** Log-spaced histogram of order average unit prices (see priceHistogram.ts). */
+  unitPriceHistogram: number[];
+  /** How many counted orders carried each kind of optional data. */
+  ordersWithItems: number;
+  ordersWithDiscountData: number;
+  ordersWithUnitPrice: number;
+  ordersWithShippingData: number;
+  ordersWithJourneyData: number;
+  ordersWithProducts: number;
+  firstOrderAt: number | null;
+  lastOrderAt: number | null;
+}
+
+const TIME_SLOTS = 7 + 24 + 12;
+const U16_MAX = 65535;
+
+export interface AccumulatorOptions {
+  timeZone: string;
+  /** Capacity hints (avoid regrowing for big shops). */
+  expectedCustomers?: number;
+  expectedOrders?: number;
+}
+
+export class FeatureAccumulator {
+  private readonly clock: ShopClock;
+  private readonly facts = newOrderFacts();
+  private readonly index = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private readonly strings = new Map<string, number>();
+  private readonly stringList: string[] = [];
+  private readonly productIndex = new Map<string, number>();
+  private readonly productNames: string[] = [];
+  private readonly typeIndex = new Map<string, number>();
+  private readonly typeNames: string[] = [];
+
+  // Per-customer columns.
+  private readonly i32: Record<(typeof I32_COLUMNS)[number], Growable<Int32Array>>;
+  private readonly f64: Record<(typeof F64_COLUMNS)[number], Growable<Float64Array>>;
+  private readonly acqOrderId: string[] = [];
+  private readonly time: Growable<Uint16Array>;
+
+  // Per-order buffers.
+  private readonly orderCustomer: Growable<Int32Array>;
+  private readonly orderDay: Growable<Int32Array>;
+  private readonly orderAmount: Growable<Float64Array>;
+  private readonly productCustomer = new Growable(Int32Array);
+  private readonly productId = new Growable(Int32Array);
+  private readonly typeCustomer = new Growable(Int32Array);
+  private readonly typeId = new Growable(Int32Array);
+
+  private readonly shop: ShopStats = {
+    orders: 0,
+    guestOrders: 0,
+    skippedOrders: 0,
+    revenueMinor: 0,
+    guestRevenueMinor: 0,
+    unitPriceHistogram: new Array(PRICE_BINS).fill(0),
+    ordersWithItems: 0,
+    ordersWithDiscountData: 0,
+    ordersWithUnitPrice: 0,
+    ordersWithShippingData: 0,
+    ordersWithJourneyData: 0,
+    ordersWithProducts: 0,
+    firstOrderAt: null,
+    lastOrderAt: null,
+  };
+  private finished = false;
+
+  constructor(readonly options: AccumulatorOptions) {
+    this.clock = new ShopClock(options.timeZone);
+    const c = options.expectedCustomers ?? 1024;
+    const o = options.expectedOrders ?? 4096;
+    this.i32 = Object.fromEntries(I32_COLUMNS.map((k) => [k, new Growable(Int32Array, c)])) as never;
+    this.f64 = Object.fromEntries(F64_COLUMNS.map((k) => [k, new Growable(Float64Array, c)])) as never;
+    this.time = new Growable(Uint16Array, c * TIME_SLOTS);
+    this.orderCustomer = new Growable(Int32Array, o);
+    this.orderDay = new Growable(Int32Array, o);
+    this.orderAmount = new Growable(Float64Array, o);
+  }
+
+  /** Registers a customer without orders (an RFM "prospect"). */
+  addCustomer(customerId: string): number {
+    let i = this.index.get(customerId);
+    if (i !== undefined) return i;
+    i = this.ids.length;
+    this.index.set(customerId, i);
+    this.ids.push(customerId);
+    for (const k of I32_COLUMNS) this.i32[k].ensure(i + 1);
+    for (const k of F64_COLUMNS) this.f64[k].ensure(i + 1);
+    this.f64.acqAt.data[i] = Infinity;
+    this.f64.firstAt.data[i] = Infinity;
+    this.f64.lastAt.data[i] = -Infinity;
+    this.i32.acqUtmSource.data[i] = -1;
+    this.i32.acqUtmMedium.data[i] = -1;
+    this.i32.acqUtmCampaign.data[i] = -1;
+    this.i32.acqReferrer.data[i] = -1;
+    this.i32.acqSourceName.data[i] = -1;
+    this.acqOrderId.push("");
+    this.time.ensure((i + 1) * TIME_SLOTS);
+    return i;
+  }
+
+  add(order: EngineOrder): void {
+    if (this.finished) throw new Error("FeatureAccumulator: add() after finish()");
+    const f = readOrderFacts(order, this.clock, this.facts);
+    const shop = this.shop;
+    if (!f.counted) {
+      shop.skippedOrders++;
+      return;
+    }
+    shop.orders++;
+    shop.revenueMinor += f.totalMinor;
+    if (shop.firstOrderAt === null || order.processedAt < shop.firstOrderAt) shop.firstOrderAt = order.processedAt;
+    if (shop.lastOrderAt === null || order.processedAt > shop.lastOrderAt) shop.lastOrderAt = order.processedAt;
+    if (f.hasItems) shop.ordersWithItems++;
+    if (f.hasDiscount) shop.ordersWithDiscountData++;
+    if (f.hasShipping) shop.ordersWithShippingData++;
+    if (f.hasJourney) shop.ordersWithJourneyData++;
+    if (f.hasUnitPrice) {
+      shop.ordersWithUnitPrice++;
+      shop.unitPriceHistogram[priceBin(f.unitPriceMinor)]++;
+    }
+    if (order.productIds != null) shop.ordersWithProducts++;
+    if (order.customerId === null) {
+      shop.guestOrders++;
+      shop.guestRevenueMinor += f.totalMinor;
+      return;
+    }
+    const c = this.addCustomer(order.customerId);
+    const I = this.i32;
+    const F = this.f64;
+    I.orders.data[c]++;
+    if (order.processedAt < F.firstAt.data[c]) F.firstAt.data[c] = order.processedAt;
+    if (order.processedAt > F.lastAt.data[c]) F.lastAt.data[c] = order.processedAt;
+    F.totalSpent.data[c] += f.totalMinor;
+    if (f.hasItems) {
+      I.itemOrders.data[c]++;
+      F.itemQuantity.data[c] += f.itemQuantity;
+    }
+    if (f.hasDiscount) {
+      I.discountDataOrders.data[c]++;
+      if (f.discounted) {
+        I.discountedOrders.data[c]++;
+        F.discountBpSum.data[c] += f.discountBp;
+      }
+    }
+    if (f.hasUnitPrice) {
+      I.unitPriceOrders.data[c]++;
+      F.unitPriceSum.data[c] += f.unitPriceMinor;
+    }
+    if (f.hasShipping) {
+      I.shippingDataOrders.data[c]++;
+      if (f.paidShipping) I.paidShippingOrders.data[c]++;
+      if (f.express) I.expressShippingOrders.data[c]++;
+    }
+    if (f.hasJourney) I.journeyOrders.data[c]++;
+    if (f.campaign) I.campaignOrders.data[c]++;
+    if (isEarlier(order.processedAt, order.id, { at: F.acqAt.data[c], orderId: this.acqOrderId[c] })) {
+      F.acqAt.data[c] = order.processedAt;
+      this.acqOrderId[c] = order.id;
+      I.acqKnown.data[c] = f.hasJourney ? 1 : 0;
+      I.acqCampaign.data[c] = f.campaign ? 1 : 0;
+      I.acqUtmSource.data[c] = this.intern(order.utmSource);
+      I.acqUtmMedium.data[c] = this.intern(order.utmMedium);
+      I.acqUtmCampaign.data[c] = this.intern(order.utmCampaign);
+      I.acqReferrer.data[c] = this.intern(order.referrerDomain);
+      I.acqSourceName.data[c] = this.intern(order.sourceName);
+    }
+    const t = this.time.data;
+    const base = c * TIME_SLOTS;
+    if (t[base + f.weekday] < U16_MAX) t[base + f.weekday]++;
+    if (t[base + 7 + f.hour] < U16_MAX) t[base + 7 + f.hour]++;
+    if (t[base + 31 + f.month - 1] < U16_MAX) t[base + 31 + f.month - 1]++;
+    this.orderCustomer.push(c);
+    this.orderDay.push(f.day);
+    this.orderAmount.push(f.totalMinor);
+    if (order.productIds && order.productIds.length > 0) {
+      for (const p of distinctNonEmpty(order.productIds)) {
+        this.productCustomer.push(c);
+        this.productId.push(internInto(this.productIndex, this.productNames, p));
+      }
+    }
+    if (order.productTypes && order.productTypes.length > 0) {
+      for (const p of distinctNonEmpty(order.productTypes)) {
+        this.typeCustomer.push(c);
+        this.typeId.push(internInto(this.typeIndex, this.typeNames, p));
+      }
+    }
+  }
+
+  private intern(v: string | null | undefined): number {
+    if (v == null) return -1;
+    return internInto(this.strings, this.stringList, v);
+  }
+
+  /** Groups the buffered facts per customer and returns the table. The accumulator cannot be reused. */
+  finish(): FeatureTable {
+    this.finished = true;
+    const n = this.ids.length;
+    const days = groupDays(n, this.orderCustomer.view(), this.orderDay.view(), this.orderAmount.view());
+    const products = groupProducts(n, this.productCustomer.view(), this.productId.view(), true);
+    const types = groupProducts(n, this.typeCustomer.view(), this.typeId.view(), false);
+    const col = <K extends keyof typeof this.i32>(k: K) => this.i32[k].view();
+    const fcol = <K extends keyof typeof this.f64>(k: K) => this.f64[k].view();
+    return new FeatureTable({
+      timeZone: this.options.timeZone,
+      customerIds: this.ids,
+      index: this.index,
+      i32: Object.fromEntries(I32_COLUMNS.map((k) => [k, col(k)])) as never,
+      f64: Object.fromEntries(F64_COLUMNS.map((k) => [k, fcol(k)])) as never,
+      acqOrderId: this.acqOrderId,
+      strings: this.stringList,
+      time: this.time.view(),
+      dayOffsets: days.offsets,
+      days: days.days,
+      dayTotals: days.totals,
+      productOffsets: products.offsets,
+      productIds: products.ids,
+      productRepeated: products.repeated,
+      productNames: this.productNames,
+      typeOffsets: types.offsets,
+      typeIds: types.ids,
+      typeNames: this.typeNames,
+      shop: this.shop,
+    });
+  }
+}
+
+const I32_COLUMNS = [
+  "orders",
+  "itemOrders",
+  "discountDataOrders",
+  "discountedOrders",
+  "unitPriceOrders",
+  "shippingDataOrders",
+  "paidShippingOrders",
+  "expressShippingOrders",
+  "journeyOrders",
+  "campaignOrders",
+  "acqKnown",
+  "acqCampaign",
+  "acqUtmSource",
+  "acqUtmMedium",
+  "acqUtmCampaign",
+  "acqReferrer",
+  "acqSourceName",
+] as const;
+const F64_COLUMNS = ["firstAt", "lastAt", "totalSpent", "itemQuantity", "discountBpSum", "unitPriceSum", "acqAt"] as const;
+
+function internInto(index: Map<string, number>, list: string[], v: string): number {
+  let i = index.get(v);
+  if (i === undefined) {
+    i = list.length;
+    index.set(v, i);
+    list.push(v);
+  }
+  return i;
+}
+
+/** Counting sort of per-order rows by customer; returns CSR offsets and a permutation. */
+function bucketByCustomer(n: number, customer: Int32Array): { offsets: Int32Array; order: Int32Array } {
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < customer.length; i++) offsets[customer[i] + 1]++;
+  for (let c = 0; c < n; c++) offsets[c + 1] += offsets[c];
+  const cursor = offsets.slice(0, n);
+  const order = new Int32Array(customer.length);
+  for (let i = 0; i < customer.length; i++) order[cursor[customer[i]]++] = i;
+  return { offsets, order };
+}
+
+function sortSegment(keys: Int32Array, vals: Float64Array | null, from: number, to: number): void {
+  // Insertion sort: segments are a customer's orders, almost always short.
+  if (to - from > 64) {
+    const idx = Array.from({ length: to - from }, (_, k) => from + k).sort((p, q) => keys[p] - keys[q]);
+    const k2 = idx.map((p) => keys[p]);
+    const v2 = vals ? idx.map((p) => vals[p]) : null;
+    for (let k = 0; k < idx.length; k++) {
+      keys[from + k] = k2[k];
+      if (vals && v2) vals[from + k] = v2[k];
+    }
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const k = keys[i];
+    const v = vals ? vals[i] : 0;
+    let j = i - 1;
+    while (j >= from && keys[j] > k) {
+      keys[j + 1] = keys[j];
+      if (vals) vals[j + 1] = vals[j];
+      j--;
+    }
+    keys[j + 1] = k;
+    if (vals) vals[j + 1] = v;
+  }
+}
+
+function groupDays(n: number, customer: Int32Array, day: Int32Array, amount: Float64Array) {
+  const { offsets, order } = bucketByCustomer(n, customer);
+  const keys = new Int32Array(order.length);
+  const vals = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    keys[k] = day[order[k]];
+    vals[k] = amount[order[k]];
+  }
+  const outOffsets = new Int32Array(n + 1);
+  let w = 0;
+  for (let c = 0; c < n; c++) {
+    const from = offsets[c];
+    const to = offsets[c + 1];
+    sortSegment(keys, vals, from, to);
+    outOffsets[c] = w;
+    for (let k = from; k < to; k++) {
+      if (k > from && keys[k] === keys[w - 1]) {
+        vals[w - 1] += vals[k];
+      } else {
+        keys[w] = keys[k];
+        vals[w] = vals[k];
+        w++;
+      }
+    }
+  }
+  outOffsets[n] = w;
+  return { offsets: outOffsets, days: keys.slice(0, w), totals: vals.slice(0, w) };
+}
+
+function groupProducts(n: number, customer: Int32Array, id: Int32Array, trackRepeats: boolean) {
+  const { offsets, order } = bucketByCustomer(n, customer);
+  const keys = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) keys[k] = id[order[k]];
+  const outOffsets = new Int32Array(n + 1);
+  const repeated = new Uint8Array(trackRepeats ? order.length : 0);
+  let w = 0;
+  for (let c = 0; c < n; c++) {
+    const from = offsets[c];
+    const to = offsets[c + 1];
+    sortSegment(keys, null, from, to);
+    outOffsets[c] = w;
+    for (let k = from; k < to; k++) {
+      if (k > from && keys[k] === keys[w - 1]) {
+        if (trackRepeats) repeated[w - 1] = 1;
+      } else {
+        keys[w] = keys[k];
+        w++;
+      }
+    }
+  }
+  outOffsets[n] = w;
+  return { offsets: outOffsets, ids: keys.slice(0, w), repeated: repeated.slice(0, w) };
+}
+
+interface TableParts {
+  timeZone: string;
+  customerIds: string[];
+  index: Map<string, number>;
+  i32: Record<(typeof I32_COLUMNS)[number], Int32Array>;
+  f64: Record<(typeof F64_COLUMNS)[number], Float64Array>;
+  acqOrderId: string[];
+  strings: string[];
+  time: Uint16Array;
+  dayOffsets: Int32Array;
+  days: Int32Array;
+  dayTotals: Float64Array;
+  productOffsets: Int32Array;
+  productIds: Int32Array;
+  productRepeated: Uint8Array;
+  productNames: string[];
+  typeOffsets: Int32Array;
+  typeIds: Int32Array;
+  typeNames: string[];
+  shop: ShopStats;
+}
+
+/** Features of all customers of a shop, columnar. Read one customer with `customer(i)`. */
+export class FeatureTable {
+  readonly size: number;
+  readonly timeZone: string;
+  readonly customerIds: readonly string[];
+  readonly shop: ShopStats;
+  /** Columns used directly by the shop-level fit (read-only by convention). */
+  readonly orders: Int32Array;
+  readonly totalSpentMinor: Float64Array;
+  readonly firstOrderAt: Float64Array;
+  readonly lastOrderAt: Float64Array;
+  readonly dayOffsets: Int32Array;
+  readonly days: Int32Array;
+  readonly dayTotalsMinor: Float64Array;
+  readonly unitPriceOrders: Int32Array;
+  readonly unitPriceSumMinor: Float64Array;
+
+  constructor(private readonly p: TableParts) {
+    this.size = p.customerIds.length;
+    this.timeZone = p.timeZone;
+    this.customerIds = p.customerIds;
+    this.shop = p.shop;
+    this.orders = p.i32.orders;
+    this.totalSpentMinor = p.f64.totalSpent;
+    this.firstOrderAt = p.f64.firstAt;
+    this.lastOrderAt = p.f64.lastAt;
+    this.dayOffsets = p.dayOffsets;
+    this.days = p.days;
+    this.dayTotalsMinor = p.dayTotals;
+    this.unitPriceOrders = p.i32.unitPriceOrders;
+    this.unitPriceSumMinor = p.f64.unitPriceSum;
+  }
+
+  indexOf(customerId: string): number {
+    return this.p.index.get(customerId) ?? -1;
+  }
+
+  /** One customer's features as a plain object (the same shape updateCustomerFeatures works on). */
+  customer(i: number): CustomerFeatures {
+    if (!(i >= 0 && i < this.size)) throw new RangeError(`no customer at index ${i}`);
+    const p = this.p;
+    const I = p.i32;
+    const F = p.f64;
+    const hasOrders = I.orders[i] > 0;
+    const str = (k: number) => (k < 0 ? null : p.strings[k]);
+    const acquisition: AcquisitionTouch | null = hasOrders
+      ? {
+          orderId: p.acqOrderId[i],
+          at: F.acqAt[i],
+          known: I.acqKnown[i] === 1,
+          utmSource: str(I.acqUtmSource[i]),
+          utmMedium: str(I.acqUtmMedium[i]),
+          utmCampaign: str(I.acqUtmCampaign[i]),
+          referrerDomain: str(I.acqReferrer[i]),
+          sourceName: str(I.acqSourceName[i]),
+          campaign: I.acqCampaign[i] === 1,
+        }
+      : null;
+    const t = i * TIME_SLOTS;
+    const products: string[] = [];
+    const repeatedProducts: string[] = [];
+    for (let k = p.productOffsets[i]; k < p.productOffsets[i + 1]; k++) {
+      const name = p.productNames[p.productIds[k]];
+      products.push(name);
+      if (p.productRepeated[k]) repeatedProducts.push(name);
+    }
+    const productTypes: string[] = [];
+    for (let k = p.typeOffsets[i]; k < p.typeOffsets[i + 1]; k++) productTypes.push(p.typeNames[p.typeIds[k]]);
+    const d0 = p.dayOffsets[i];
+    const d1 = p.dayOffsets[i + 1];
+    return {
+      customerId: p.customerIds[i],
+      timeZone: p.timeZone,
+      orders: I.orders[i],
+      firstOrderAt: hasOrders ? F.firstAt[i] : null,
+      lastOrderAt: hasOrders ? F.lastAt[i] : null,
+      totalSpentMinor: F.totalSpent[i],
+      itemOrders: I.itemOrders[i],
+      itemQuantity: F.itemQuantity[i],
+      discountDataOrders: I.discountDataOrders[i],
+      discountedOrders: I.discountedOrders[i],
+      discountBpSum: F.discountBpSum[i],
+      unitPriceOrders: I.unitPriceOrders[i],
+      unitPriceSumMinor: F.unitPriceSum[i],
+      shippingDataOrders: I.shippingDataOrders[i],
+      paidShippingOrders: I.paidShippingOrders[i],
+      expressShippingOrders: I.expressShippingOrders[i],
+      journeyOrders: I.journeyOrders[i],
+      campaignOrders: I.campaignOrders[i],
+      acquisition,
+      weekdayCounts: Array.from(p.time.subarray(t, t + 7)),
+      hourCounts: Array.from(p.time.subarray(t + 7, t + 31)),
+      monthCounts: Array.from(p.time.subarray(t + 31, t + 43)),
+      purchaseDays: Array.from(p.days.subarray(d0, d1)),
+      dayTotalsMinor: Array.from(p.dayTotals.subarray(d0, d1)),
+      products: products.sort(),
+      repeatedProducts: repeatedProducts.sort(),
+      productTypes: productTypes.sort(),
+    };
+  }
+}
+
+/** Convenience: features of every customer from an array of orders. */
+export function computeFeatureTable(orders: Iterable<EngineOrder>, options: AccumulatorOptions): FeatureTable {
+  const acc = new FeatureAccumulator(options);
+  for (const o of orders) acc.add(o);
+  return acc.finish();
+}
