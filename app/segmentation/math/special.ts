@@ -24,11 +24,11 @@ export function gammaln(x: number): number {
   return HALF_LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
-/** ψ(x) = d/dx log Γ(x) for x > 0 (recurrence up to x >= 6, then the asymptotic series). */
+/** ψ(x) = d/dx log Γ(x) for x > 0 (recurrence up to x >= 10, then the asymptotic series). */
 export function digamma(x: number): number {
   if (!(x > 0)) return NaN;
   let result = 0;
-  while (x < 6) {
+  while (x < 10) {
     result -= 1 / x;
     x += 1;
   }

@@ -1,0 +1,110 @@
+// Property tests of the engine (fast-check): partitions, score ranges, input
+// order independence, loyalty rules, and incremental == full recompute.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { assignSegments, assignTable, createAssigner } from "./assign";
+import { fitShop } from "./cutoffs";
+import { computeFeatureTable } from "./features/accumulator";
+import { customerFeaturesFromOrders, updateCustomerFeatures } from "./features/customer";
+import { parseSettings } from "./settings";
+import { SHOP_AS_OF, shopArb } from "./testing/arbitraries";
+import type { CustomerAssignment, EngineOrder } from "./types";
+
+const settings = parseSettings({
+  timeZone: "America/New_York",
+  predictive: { minCustomers: 10, minRepeatCustomers: 10 },
+  customSegments: [
+    { handle: "big-spenders", title: "Big spenders", rule: { all: [{ feature: "totalSpentMinor", op: "gte", value: 40000 }] } },
+  ],
+});
+
+function assignAllOf(orders: EngineOrder[]): Map<string, CustomerAssignment> {
+  const table = computeFeatureTable(orders, { timeZone: settings.timeZone });
+  const cutoffs = fitShop(table, settings, SHOP_AS_OF);
+  const out = new Map<string, CustomerAssignment>();
+  assignTable(table, cutoffs, settings, SHOP_AS_OF, (a) => out.set(a.customerId, a));
+  return out;
+}
+
+describe("engine properties", () => {
+  it("puts every customer in exactly one RFM group and one usage tier, with scores in 1..5", () => {
+    fc.assert(
+      fc.property(shopArb(), (orders) => {
+        for (const a of assignAllOf(orders).values()) {
+          expect(a.memberships.filter((m) => m.family === "rfm")).toHaveLength(1);
+          expect(a.memberships.filter((m) => m.family === "usage")).toHaveLength(1);
+          expect(a.memberships.filter((m) => m.family === "loyalty" && m.segment !== "switchers")).toHaveLength(1);
+          if (a.scores) {
+            for (const s of [a.scores.recency, a.scores.frequency, a.scores.monetary]) {
+              expect(Number.isInteger(s) && s >= 1 && s <= 5).toBe(true);
+            }
+          }
+          for (const m of a.memberships) {
+            expect(m.key).toBe(`${m.family}/${m.segment}`);
+            expect(m.reason.length).toBeGreaterThan(0);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("does not depend on the order of the input", () => {
+    fc.assert(
+      fc.property(shopArb(), fc.integer(), (orders, seed) => {
+        const shuffled = shuffle(orders, seed);
+        expect(assignAllOf(shuffled)).toEqual(assignAllOf(orders));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("never calls a customer with one order loyal", () => {
+    fc.assert(
+      fc.property(shopArb(20, 40), (orders) => {
+        const table = computeFeatureTable(orders, { timeZone: settings.timeZone });
+        for (const a of assignAllOf(orders).values()) {
+          const f = table.customer(table.indexOf(a.customerId));
+          if (f.orders === 1) expect(a.memberships.some((m) => m.key === "loyalty/loyal")).toBe(false);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("gives the same features and memberships after one incremental order as a full recompute with the same cut-offs", () => {
+    fc.assert(
+      fc.property(shopArb(6, 50), fc.nat(), (orders, pick) => {
+        const withCustomer = orders.filter((o) => o.customerId !== null);
+        fc.pre(withCustomer.length > 0);
+        const last = withCustomer[pick % withCustomer.length];
+        const id = last.customerId as string;
+        const table = computeFeatureTable(orders, { timeZone: settings.timeZone });
+        const full = table.customer(table.indexOf(id));
+        const before = customerFeaturesFromOrders(
+          id,
+          orders.filter((o) => o.customerId === id && o !== last),
+          settings.timeZone,
+        );
+        const updated = updateCustomerFeatures(before, last);
+        expect(updated).toEqual(full);
+        const cutoffs = fitShop(table, settings, SHOP_AS_OF);
+        expect(assignSegments(updated, cutoffs, settings, SHOP_AS_OF)).toEqual(
+          createAssigner(cutoffs, settings, SHOP_AS_OF).assign(full),
+        );
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
+
+function shuffle<T>(list: readonly T[], seed: number): T[] {
+  const out = list.slice();
+  let s = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
