@@ -1,0 +1,266 @@
+// Bulk operations: a bulk query runs over the whole store and streams
+// Shopify's JSONL (one object per line, nested connection nodes on their own
+// lines with __parentId); a bulk mutation runs the mutation once per line of
+// the uploaded variables file and writes one result line per input line.
+import { once } from "node:events";
+import { createReadStream, createWriteStream, statSync, type WriteStream } from "node:fs";
+import { createInterface } from "node:readline";
+import {
+  execute,
+  getArgumentValues,
+  getNamedType,
+  GraphQLError,
+  isAbstractType,
+  isLeafType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from "graphql";
+import type { RequestContext, SimCore } from "./core.js";
+import type { CallCounts } from "./graphql-handler.js";
+import { mutationRoot } from "./resolvers.js";
+import { viewFieldResolver, viewTypeResolver } from "./schema.js";
+import type { BulkOperationRecord, Shop } from "./shop.js";
+import { CustomerView, customerFilter, orderFilter, OrderView, rootSequence } from "./views.js";
+
+const ROWS_PER_TICK = 1000;
+
+class JsonlWriter {
+  bytes = 0;
+  lines = 0;
+  constructor(private readonly stream: WriteStream) {}
+  async write(value: unknown): Promise<void> {
+    const line = JSON.stringify(value) + "\n";
+    this.bytes += Buffer.byteLength(line);
+    this.lines++;
+    if (!this.stream.write(line)) await once(this.stream, "drain");
+  }
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, "finish");
+  }
+}
+
+interface BulkWalk {
+  schema: GraphQLSchema;
+  fragments: Record<string, FragmentDefinitionNode>;
+  ctx: RequestContext;
+  pending: { parentId: string; nodes: unknown[]; field: FieldNode; type: GraphQLObjectType; via: "edges" | "nodes" }[];
+}
+
+function resolve(source: unknown, field: FieldNode, parentType: GraphQLObjectType, walk: BulkWalk): unknown {
+  const def = parentType.getFields()[field.name.value];
+  const args = getArgumentValues(def, field, {});
+  return viewFieldResolver(source, args, walk.ctx, { fieldName: field.name.value, parentType } as never);
+}
+
+function concreteType(schema: GraphQLSchema, value: unknown, declared: ReturnType<typeof getNamedType>): GraphQLObjectType {
+  if (isObjectType(declared)) return declared;
+  const name = viewTypeResolver(value, null, null as never, declared as never) as string;
+  return schema.getType(name) as GraphQLObjectType;
+}
+
+function collectFields(selectionSet: SelectionSetNode, type: GraphQLObjectType, walk: BulkWalk, out: FieldNode[] = []): FieldNode[] {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) out.push(selection);
+    else {
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? walk.fragments[selection.name.value] : selection;
+      if (!fragment) continue;
+      const condition = fragment.typeCondition?.name.value;
+      if (condition && condition !== type.name) {
+        const conditionType = walk.schema.getType(condition);
+        if (!conditionType || !isAbstractType(conditionType) || !walk.schema.isSubType(conditionType, type)) continue;
+      }
+      collectFields(fragment.selectionSet, type, walk, out);
+    }
+  }
+  return out;
+}
+
+/** Builds one JSONL object; nested connections are queued as child lines. */
+function buildObject(source: unknown, selectionSet: SelectionSetNode, type: GraphQLObjectType, walk: BulkWalk): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const field of collectFields(selectionSet, type, walk)) {
+    const key = field.alias?.value ?? field.name.value;
+    if (field.name.value === "__typename") {
+      result[key] = type.name;
+      continue;
+    }
+    const def = type.getFields()[field.name.value];
+    const named = getNamedType(def.type);
+    const value = resolve(source, field, type, walk);
+    if (named.name.endsWith("Connection") && def.args.some((a) => a.name === "first")) {
+      const parentId = (source as { id?: string }).id;
+      if (!parentId) throw new GraphQLError(`Bulk queries need the 'id' field on ${type.name} to nest the '${field.name.value}' connection`);
+      const connection = value as { nodes: unknown[] };
+      const connectionType = named as GraphQLObjectType;
+      for (const sub of field.selectionSet?.selections ?? []) {
+        if (sub.kind !== Kind.FIELD) continue;
+        if (sub.name.value === "edges") {
+          const nodeField = sub.selectionSet?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "node");
+          if (nodeField) walk.pending.push({ parentId, nodes: connection.nodes, field: nodeField, type: connectionType, via: "edges" });
+        } else if (sub.name.value === "nodes") {
+          walk.pending.push({ parentId, nodes: connection.nodes, field: sub, type: connectionType, via: "nodes" });
+        }
+      }
+      continue;
+    }
+    result[key] = shapeValue(value, field, named, walk);
+  }
+  return result;
+}
+
+function shapeValue(value: unknown, field: FieldNode, named: ReturnType<typeof getNamedType>, walk: BulkWalk): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map((item) => shapeValue(item, field, named, walk));
+  if (isLeafType(named)) return named.serialize(value);
+  const concrete = concreteType(walk.schema, value, named);
+  return buildObject(value, field.selectionSet!, concrete, walk);
+}
+
+async function flushChildren(walk: BulkWalk, writer: JsonlWriter): Promise<number> {
+  let objects = 0;
+  while (walk.pending.length) {
+    const batch = walk.pending.splice(0, walk.pending.length);
+    for (const child of batch) {
+      const nodeTypeName = child.via === "edges"
+        ? getNamedType((getNamedType(child.type.getFields().edges.type) as GraphQLObjectType).getFields().node.type)
+        : getNamedType(child.type.getFields().nodes.type);
+      for (const node of child.nodes) {
+        const concrete = concreteType(walk.schema, node, nodeTypeName);
+        const line = buildObject(node, child.field.selectionSet!, concrete, walk);
+        line.__parentId = child.parentId;
+        await writer.write(line);
+        objects++;
+        // grandchildren queued by buildObject are written right after their parent
+        if (walk.pending.length) objects += await flushChildren(walk, writer);
+      }
+    }
+  }
+  return objects;
+}
+
+export async function runBulkQuery(args: {
+  schema: GraphQLSchema;
+  core: SimCore;
+  shop: Shop;
+  op: BulkOperationRecord;
+  document: DocumentNode;
+  filePath: string;
+}): Promise<void> {
+  const { schema, core, shop, op, document, filePath } = args;
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const rootField = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== "__typename")!;
+  const queryType = schema.getQueryType()!;
+  const ctx: RequestContext = { core, shop, nowSeconds: Math.floor(core.nowMs() / 1000), bulk: true, baseUrl: core.baseUrl() };
+  const walk: BulkWalk = { schema, fragments, ctx, pending: [] };
+  const rootArgs = getArgumentValues(queryType.getFields()[rootField.name.value], rootField, {}) as { query?: string; sortKey?: string; reverse?: boolean };
+  const resource = rootField.name.value;
+  if (resource !== "orders" && resource !== "customers") {
+    throw new GraphQLError(`The Shopify simulator runs bulk queries over orders and customers only, not '${resource}'`);
+  }
+  const sequence = rootSequence(ctx, resource, rootArgs);
+  const matches = resource === "orders" ? orderFilter(ctx, rootArgs.query) : customerFilter(ctx, rootArgs.query);
+  const connectionType = getNamedType(queryType.getFields()[resource].type) as GraphQLObjectType;
+  const nodeType = getNamedType(connectionType.getFields().nodes.type) as GraphQLObjectType;
+  const nodeSelections: SelectionSetNode[] = [];
+  for (const sub of rootField.selectionSet?.selections ?? []) {
+    if (sub.kind !== Kind.FIELD) continue;
+    if (sub.name.value === "nodes" && sub.selectionSet) nodeSelections.push(sub.selectionSet);
+    if (sub.name.value === "edges") {
+      const node = sub.selectionSet?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "node");
+      if (node?.selectionSet) nodeSelections.push(node.selectionSet);
+    }
+  }
+  const writer = new JsonlWriter(createWriteStream(filePath));
+  let rootObjects = 0;
+  let objects = 0;
+  try {
+    const reverse = rootArgs.reverse === true;
+    for (let p = 0; p < sequence.length; p++) {
+      if (op.cancelRequested) break;
+      const row = sequence.at(reverse ? sequence.length - 1 - p : p);
+      if (!matches(row)) continue;
+      const view = resource === "orders" ? new OrderView(ctx, row) : new CustomerView(ctx, row);
+      for (const selectionSet of nodeSelections) {
+        await writer.write(buildObject(view, selectionSet, nodeType, walk));
+        rootObjects++;
+        objects++;
+        objects += await flushChildren(walk, writer);
+      }
+      op.objectCount = objects;
+      op.rootObjectCount = rootObjects;
+      if (p % ROWS_PER_TICK === ROWS_PER_TICK - 1) await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    await writer.close();
+  }
+  op.objectCount = objects;
+  op.rootObjectCount = rootObjects;
+  op.fileSize = writer.bytes;
+}
+
+export async function runBulkMutation(args: {
+  schema: GraphQLSchema;
+  core: SimCore;
+  shop: Shop;
+  op: BulkOperationRecord;
+  document: DocumentNode;
+  variablesFile: string;
+  filePath: string;
+  counts: CallCounts;
+}): Promise<void> {
+  const { schema, core, shop, op, document, variablesFile, filePath, counts } = args;
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fieldName = (operation.selectionSet.selections[0] as FieldNode).name.value;
+  const writer = new JsonlWriter(createWriteStream(filePath));
+  const lines = createInterface({ input: createReadStream(variablesFile), crlfDelay: Infinity });
+  let lineNumber = 0;
+  try {
+    for await (const line of lines) {
+      if (op.cancelRequested) break;
+      const current = lineNumber++;
+      if (!line.trim()) continue;
+      let variables: Record<string, unknown>;
+      try {
+        variables = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        await writer.write({ errors: [{ message: `Invalid JSON on line ${current + 1} of the variables file` }], __lineNumber: current });
+        continue;
+      }
+      const ctx: RequestContext = { core, shop, nowSeconds: Math.floor(core.nowMs() / 1000), bulk: true, baseUrl: core.baseUrl() };
+      const result = await execute({
+        schema,
+        document,
+        variableValues: variables,
+        rootValue: mutationRoot(ctx, { schema }),
+        contextValue: ctx,
+        fieldResolver: viewFieldResolver,
+        typeResolver: viewTypeResolver,
+      });
+      counts.bulkMutationLines[fieldName] = (counts.bulkMutationLines[fieldName] ?? 0) + 1;
+      const out: Record<string, unknown> = {};
+      if (result.data) out.data = result.data;
+      if (result.errors?.length) out.errors = result.errors.map((e) => ({ message: e.message, path: e.path }));
+      out.__lineNumber = current;
+      await writer.write(out);
+      op.objectCount = lineNumber;
+      op.rootObjectCount = lineNumber;
+      if (lineNumber % ROWS_PER_TICK === 0) await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    await writer.close();
+  }
+  op.objectCount = writer.lines;
+  op.rootObjectCount = writer.lines;
+  op.fileSize = statSync(filePath).size;
+}
+

@@ -1,0 +1,227 @@
+// Relay connections over store rows and Shopify's search syntax subset.
+import { GraphQLError } from "graphql";
+import { decodeCursor, encodeCursor, secondsFromIso } from "./util.js";
+
+export interface ConnectionArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+  reverse?: boolean | null;
+  sortKey?: string | null;
+  query?: string | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: PageInfo;
+}
+
+const MAX_PAGE = 250;
+
+export function checkPageArgs(args: ConnectionArgs, fieldName: string, bulk: boolean): void {
+  if (bulk) return; // bulk operations take connections without first/last
+  if (args.first == null && args.last == null) {
+    throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
+  }
+  const size = args.first ?? args.last ?? 0;
+  if (size < 0 || size > MAX_PAGE) {
+    throw new GraphQLError(`The ${fieldName} connection accepts first/last between 0 and ${MAX_PAGE}, got ${size}`, {
+      extensions: { code: "BAD_REQUEST" },
+    });
+  }
+}
+
+/**
+ * Pages over an ordered sequence of row indexes. `length` and `at(position)`
+ * describe the order; `positionOf(row)` maps a cursor back to a position.
+ * Cursors encode the row index, so they stay valid while rows are appended.
+ */
+export function paginate<T>(
+  sequence: { length: number; at: (position: number) => number; positionOf: (row: number) => number },
+  matches: (row: number) => boolean,
+  args: ConnectionArgs,
+  view: (row: number) => T,
+): Connection<T> {
+  const reverse = args.reverse === true;
+  const n = sequence.length;
+  const rowAt = (p: number) => sequence.at(reverse ? n - 1 - p : p);
+  const posOf = (row: number) => {
+    const p = sequence.positionOf(row);
+    return reverse ? n - 1 - p : p;
+  };
+  let start = 0;
+  let end = n; // exclusive
+  if (args.after) start = posOf(decodeCursor(args.after)) + 1;
+  if (args.before) end = posOf(decodeCursor(args.before));
+  const rows: number[] = [];
+  let hasNextPage = false;
+  let hasPreviousPage = false;
+  if (args.last != null && args.first == null) {
+    for (let p = end - 1; p >= start; p--) {
+      const row = rowAt(p);
+      if (!matches(row)) continue;
+      if (rows.length === args.last) {
+        hasPreviousPage = true;
+        break;
+      }
+      rows.push(row);
+    }
+    rows.reverse();
+    hasNextPage = end < n;
+  } else {
+    const limit = args.first ?? Number.POSITIVE_INFINITY;
+    for (let p = start; p < end; p++) {
+      const row = rowAt(p);
+      if (!matches(row)) continue;
+      if (rows.length === limit) {
+        hasNextPage = true;
+        break;
+      }
+      rows.push(row);
+    }
+    hasPreviousPage = start > 0;
+  }
+  const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: view(row) }));
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage,
+      startCursor: edges.length ? edges[0].cursor : null,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+    },
+  };
+}
+
+export function arraySequence(rows: number[]) {
+  const position = new Map<number, number>();
+  rows.forEach((row, p) => position.set(row, p));
+  return {
+    length: rows.length,
+    at: (p: number) => rows[p],
+    positionOf: (row: number) => {
+      const p = position.get(row);
+      if (p === undefined) throw new GraphQLError("Invalid cursor", { extensions: { code: "BAD_REQUEST" } });
+      return p;
+    },
+  };
+}
+
+export function identitySequence(length: number) {
+  return {
+    length,
+    at: (p: number) => p,
+    positionOf: (row: number) => {
+      if (row < 0 || row >= length) throw new GraphQLError("Invalid cursor", { extensions: { code: "BAD_REQUEST" } });
+      return row;
+    },
+  };
+}
+
+/** A permutation sorted by (key, row), with its inverse for cursor lookups. */
+export function sortedSequence(length: number, key: (row: number) => number) {
+  const order = new Int32Array(length);
+  for (let i = 0; i < length; i++) order[i] = i;
+  const keys = new Float64Array(length);
+  for (let i = 0; i < length; i++) keys[i] = key(i);
+  const sorted = Array.from(order).sort((a, b) => keys[a] - keys[b] || a - b);
+  const inverse = new Int32Array(length);
+  sorted.forEach((row, p) => {
+    order[p] = row;
+    inverse[row] = p;
+  });
+  return { length, at: (p: number) => order[p], positionOf: (row: number) => inverse[row] };
+}
+
+// --- search syntax -------------------------------------------------------
+
+export interface SearchTerm {
+  field: string;
+  op: ">" | ">=" | "<" | "<=" | "=";
+  value: string;
+  negated: boolean;
+}
+
+/**
+ * Parses the subset of Shopify's search syntax the app uses:
+ * `updated_at:>='2024-01-01T00:00:00Z' AND created_at:<2025-01-01 tag:vip -tag:x id:>123`.
+ * Terms are ANDed; OR is rejected with a clear error instead of being misread.
+ */
+export function parseSearchQuery(query: string | null | undefined): SearchTerm[] {
+  if (!query || !query.trim()) return [];
+  const terms: SearchTerm[] = [];
+  const tokenPattern = /\s*(-?)([a-z_]+):(>=|<=|>|<)?('([^']*)'|"([^"]*)"|(\S+))\s*|\s*(AND)\s*|\s*(OR)\s*/giy;
+  let consumed = 0;
+  let match: RegExpExecArray | null;
+  while (consumed < query.length && (match = tokenPattern.exec(query)) !== null) {
+    consumed = tokenPattern.lastIndex;
+    if (match[8]) continue;
+    if (match[9]) throw new GraphQLError("The Shopify simulator does not support OR in search queries", { extensions: { code: "BAD_REQUEST" } });
+    terms.push({
+      negated: match[1] === "-",
+      field: match[2].toLowerCase(),
+      op: (match[3] as SearchTerm["op"]) ?? "=",
+      value: match[5] ?? match[6] ?? match[7],
+    });
+  }
+  if (consumed < query.trim().length) {
+    throw new GraphQLError(`The Shopify simulator could not parse the search query: ${query}`, { extensions: { code: "BAD_REQUEST" } });
+  }
+  return terms;
+}
+
+function compare(actual: number, op: SearchTerm["op"], expected: number): boolean {
+  switch (op) {
+    case ">":
+      return actual > expected;
+    case ">=":
+      return actual >= expected;
+    case "<":
+      return actual < expected;
+    case "<=":
+      return actual <= expected;
+    default:
+      return actual === expected;
+  }
+}
+
+export type FieldReader = (row: number) => number | string[] | string;
+
+/**
+ * Builds a row predicate. `fields` maps search field names to readers: numbers
+ * (seconds for dates, ids) are compared with the operator; arrays (tags) test
+ * membership. Unknown fields raise an error naming them.
+ */
+export function searchPredicate(terms: SearchTerm[], fields: Record<string, FieldReader>, resource: string): (row: number) => boolean {
+  if (terms.length === 0) return () => true;
+  const checks = terms.map((term) => {
+    const reader = fields[term.field];
+    if (!reader) {
+      throw new GraphQLError(`The Shopify simulator does not support the search field '${term.field}' on ${resource}`, {
+        extensions: { code: "BAD_REQUEST" },
+      });
+    }
+    let expected: number | string;
+    if (term.field.endsWith("_at")) expected = secondsFromIso(term.value);
+    else if (term.field === "id") expected = Number(term.value.replace(/^gid:\/\/shopify\/\w+\//, ""));
+    else expected = term.value;
+    const check = (row: number) => {
+      const actual = reader(row);
+      if (Array.isArray(actual)) return actual.some((v) => v.toLowerCase() === String(expected).toLowerCase());
+      if (typeof actual === "number") return compare(actual, term.op, Number(expected));
+      return actual.toLowerCase() === String(expected).toLowerCase();
+    };
+    return term.negated ? (row: number) => !check(row) : check;
+  });
+  return (row) => checks.every((check) => check(row));
+}

@@ -1,0 +1,103 @@
+// Everything the simulator knows about one shop besides its customers and
+// orders: settings, the installed app, and app-owned resources (segments,
+// discounts, webhook subscriptions, metafield definitions, bulk operations).
+import { ShopStore } from "./store.js";
+
+export interface ShopSettings {
+  timezone: string;
+  currency: string;
+  name?: string;
+  plan?: string;
+}
+
+export interface WebhookSubscriptionRecord {
+  id: number;
+  topic: string; // GraphQL enum form, e.g. ORDERS_CREATE
+  uri: string;
+  filter: string | null;
+  includeFields: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Installation {
+  accessToken: string;
+  scopes: string[];
+  webhookUrl: string;
+  subscriptions: WebhookSubscriptionRecord[];
+  installedAt: number;
+}
+
+export interface SegmentRecord {
+  id: number;
+  name: string;
+  query: string;
+  creationDate: number;
+  lastEditDate: number;
+}
+
+export interface DiscountRecord {
+  id: number;
+  kind: "automatic" | "code";
+  title: string;
+  code: string | null;
+  functionId: string | null;
+  functionHandle: string | null;
+  startsAt: number;
+  endsAt: number | null;
+  discountClasses: string[];
+  combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
+  appliesOncePerCustomer: boolean;
+  usageLimit: number | null;
+  customerSelection: unknown;
+  context: unknown;
+  metafields: { namespace: string; key: string; type: string; value: string }[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MetafieldDefinitionRecord {
+  id: number;
+  namespace: string;
+  key: string;
+  name: string;
+  description: string | null;
+  ownerType: string;
+  type: string;
+}
+
+export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING";
+
+export interface BulkOperationRecord {
+  id: number;
+  type: "QUERY" | "MUTATION";
+  status: BulkStatus;
+  query: string;
+  createdAt: number;
+  completedAt: number | null;
+  objectCount: number;
+  rootObjectCount: number;
+  fileSize: number | null;
+  filePath: string | null;
+  errorCode: string | null;
+  cancelRequested: boolean;
+}
+
+export class Shop {
+  readonly store = new ShopStore();
+  installation: Installation | null = null;
+  readonly segments = new Map<number, SegmentRecord>();
+  readonly discounts = new Map<number, DiscountRecord>();
+  readonly metafieldDefinitions: MetafieldDefinitionRecord[] = [];
+  readonly bulkOperations: BulkOperationRecord[] = [];
+  readonly createdAt: number;
+
+  constructor(
+    readonly id: number,
+    readonly domain: string,
+    readonly settings: Required<ShopSettings>,
+    createdAt: number,
+  ) {
+    this.createdAt = createdAt;
+  }
+}

@@ -1,0 +1,433 @@
+// The in-memory store of one simulated shop. Customers, orders and line items
+// live in typed-array columns (struct of arrays) so a benchmark store with
+// 1,000,000 customers and 5,000,000 orders costs a few hundred MB outside the
+// V8 heap instead of tens of millions of JS objects. Rarely-present data
+// (tags, metafields, refunds) is kept sparse in Maps keyed by row index.
+import { Interner, hashInt } from "./util.js";
+
+export const ORDER_ID_BASE = 5_000_000_000;
+export const LINE_ITEM_ID_BASE = 13_000_000_000;
+export const REFUND_ID_BASE = 900_000_000;
+export const PRODUCT_ID_BASE = 8_000_000_000;
+export const VARIANT_ID_BASE = 44_000_000_000;
+export const GENERATED_CUSTOMER_ID_BASE = 7_000_000_000;
+
+export const MARKETING_STATES = ["NOT_SUBSCRIBED", "SUBSCRIBED", "UNSUBSCRIBED", "PENDING", "REDACTED"] as const;
+export const CANCEL_REASONS = ["", "CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "STAFF", "OTHER"] as const;
+export const SOURCE_NAMES = ["web", "pos", "shopify_draft_order", "iphone", "android"] as const;
+
+export type CancelReason = Exclude<(typeof CANCEL_REASONS)[number], "">;
+export type MarketingState = (typeof MARKETING_STATES)[number];
+
+export interface Product {
+  id: number;
+  variantId: number;
+  title: string;
+  sku: string;
+  productType: string;
+  vendor: string;
+}
+
+export interface Visit {
+  source: string;
+  sourceType: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  referrerUrl: string | null;
+  landingPage: string | null;
+}
+
+export interface Journey {
+  firstVisit: Visit;
+  lastVisit: Visit;
+  daysToConversion: number;
+}
+
+export interface RefundRecord {
+  id: number;
+  createdAt: number; // seconds
+  note: string | null;
+  lines: { lineIndex: number; quantity: number; subtotalCents: number }[];
+  totalCents: number;
+}
+
+export interface MetafieldRecord {
+  id: number;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DiscountCodeInfo {
+  code: string;
+  type: "percentage" | "fixed_amount";
+}
+
+const CUSTOMER_FLAG_REDACTED = 1;
+const CUSTOMER_FLAG_DELETED = 2;
+
+type Columns<T> = { [K in keyof T]: T[K] };
+
+function grow<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(array: A, capacity: number): A {
+  const Ctor = array.constructor as new (length: number) => A;
+  const next = new Ctor(capacity);
+  next.set(array);
+  return next;
+}
+
+function growAll<T extends Record<string, Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>>(
+  columns: Columns<T>,
+  capacity: number,
+): void {
+  for (const key of Object.keys(columns) as (keyof T)[]) {
+    columns[key] = grow(columns[key], capacity) as T[keyof T];
+  }
+}
+
+function nextCapacity(current: number, needed: number): number {
+  // Grow by 1.5x rather than 2x: at 5M rows a doubling copy is the memory peak.
+  return Math.max(needed, Math.ceil(current * 1.5), 1024);
+}
+
+export interface NewCustomer {
+  id: number;
+  createdAt: number;
+  updatedAt?: number;
+  marketingState?: MarketingState;
+  country?: string;
+}
+
+export interface NewLineItem {
+  productIndex: number;
+  quantity: number;
+  unitPriceCents: number;
+  discountCents?: number;
+}
+
+export interface NewOrder {
+  id: number;
+  customerIndex: number; // -1 = guest
+  createdAt: number;
+  processedAt?: number;
+  updatedAt?: number;
+  lineItems: NewLineItem[];
+  shippingCents?: number;
+  shippingTitle?: string | null;
+  discountCode?: DiscountCodeInfo | null;
+  journeyIndex?: number;
+  sourceName?: (typeof SOURCE_NAMES)[number];
+  test?: boolean;
+}
+
+export class ShopStore {
+  readonly strings = new Interner();
+  readonly products: Product[] = [];
+  readonly productIndexBySku = new Map<string, number>();
+  readonly journeys: Journey[] = [];
+  private readonly journeyIndex = new Map<string, number>();
+  readonly discountCodes: DiscountCodeInfo[] = [];
+  private readonly discountCodeIndex = new Map<string, number>();
+
+  // --- customers ---
+  customerCount = 0;
+  customerCapacity = 0;
+  c = {
+    id: new Float64Array(0),
+    createdAt: new Uint32Array(0),
+    updatedAt: new Uint32Array(0),
+    marketing: new Uint8Array(0),
+    orders: new Int32Array(0),
+    spentCents: new Float64Array(0),
+    lastOrder: new Int32Array(0),
+    country: new Uint16Array(0),
+    flags: new Uint8Array(0),
+  };
+  readonly customerIndexById = new Map<number, number>();
+  readonly customerTags = new Map<number, string[]>();
+  customerIdsAscending = true;
+
+  // --- orders ---
+  orderCount = 0;
+  orderCapacity = 0;
+  o = {
+    id: new Float64Array(0),
+    customer: new Int32Array(0),
+    createdAt: new Uint32Array(0),
+    updatedAt: new Uint32Array(0),
+    processedAt: new Uint32Array(0),
+    cancelledAt: new Uint32Array(0), // 0 = not cancelled
+    cancelReason: new Uint8Array(0),
+    source: new Uint8Array(0),
+    test: new Uint8Array(0),
+    subtotalCents: new Int32Array(0), // sum of original line totals
+    discountCents: new Int32Array(0),
+    shippingCents: new Int32Array(0),
+    refundedCents: new Int32Array(0),
+    lineStart: new Int32Array(0),
+    lineCount: new Uint16Array(0),
+    discountCode: new Int32Array(0), // -1 = none
+    journey: new Int32Array(0), // -1 = none
+    prevByCustomer: new Int32Array(0), // linked list of a customer's orders, -1 ends
+    shippingTitle: new Uint16Array(0), // interned string index + 1, 0 = no shipping line
+  };
+  readonly orderIndexById = new Map<number, number>();
+  readonly refunds = new Map<number, RefundRecord[]>();
+  orderIdsAscending = true;
+
+  // --- line items ---
+  lineCount = 0;
+  lineCapacity = 0;
+  l = {
+    product: new Int32Array(0),
+    quantity: new Int32Array(0),
+    currentQuantity: new Int32Array(0),
+    unitPriceCents: new Int32Array(0),
+    discountCents: new Int32Array(0),
+  };
+
+  readonly metafields = new Map<string, Map<string, MetafieldRecord>>();
+  /** Bumped on every write; sorted-index caches are keyed on it. */
+  version = 0;
+  private nextRefundId = REFUND_ID_BASE;
+
+  reserve(customers: number, orders: number, lines: number): void {
+    if (this.customerCount + customers > this.customerCapacity) {
+      this.customerCapacity = this.customerCount + customers;
+      growAll(this.c, this.customerCapacity);
+    }
+    if (this.orderCount + orders > this.orderCapacity) {
+      this.orderCapacity = this.orderCount + orders;
+      growAll(this.o, this.orderCapacity);
+    }
+    if (this.lineCount + lines > this.lineCapacity) {
+      this.lineCapacity = this.lineCount + lines;
+      growAll(this.l, this.lineCapacity);
+    }
+  }
+
+  addProduct(product: Omit<Product, "id" | "variantId">): number {
+    const existing = this.productIndexBySku.get(product.sku);
+    if (existing !== undefined) return existing;
+    const index = this.products.length;
+    this.products.push({ ...product, id: PRODUCT_ID_BASE + index + 1, variantId: VARIANT_ID_BASE + index + 1 });
+    this.productIndexBySku.set(product.sku, index);
+    return index;
+  }
+
+  internJourney(journey: Journey): number {
+    const key = JSON.stringify(journey);
+    let index = this.journeyIndex.get(key);
+    if (index === undefined) {
+      index = this.journeys.length;
+      this.journeys.push(journey);
+      this.journeyIndex.set(key, index);
+    }
+    return index;
+  }
+
+  internDiscountCode(info: DiscountCodeInfo): number {
+    const key = `${info.type}:${info.code}`;
+    let index = this.discountCodeIndex.get(key);
+    if (index === undefined) {
+      index = this.discountCodes.length;
+      this.discountCodes.push(info);
+      this.discountCodeIndex.set(key, index);
+    }
+    return index;
+  }
+
+  addCustomer(input: NewCustomer): number {
+    if (this.customerIndexById.has(input.id)) throw new Error(`Customer ${input.id} already exists`);
+    if (this.customerCount === this.customerCapacity) {
+      this.customerCapacity = nextCapacity(this.customerCapacity, this.customerCount + 1);
+      growAll(this.c, this.customerCapacity);
+    }
+    const i = this.customerCount++;
+    if (i > 0 && input.id < this.c.id[i - 1]) this.customerIdsAscending = false;
+    this.c.id[i] = input.id;
+    this.c.createdAt[i] = input.createdAt;
+    this.c.updatedAt[i] = input.updatedAt ?? input.createdAt;
+    this.c.marketing[i] = MARKETING_STATES.indexOf(input.marketingState ?? "NOT_SUBSCRIBED");
+    this.c.orders[i] = 0;
+    this.c.spentCents[i] = 0;
+    this.c.lastOrder[i] = -1;
+    this.c.country[i] = this.strings.intern(input.country ?? "United Kingdom");
+    this.c.flags[i] = 0;
+    this.customerIndexById.set(input.id, i);
+    this.version++;
+    return i;
+  }
+
+  addOrder(input: NewOrder): number {
+    if (this.orderIndexById.has(input.id)) throw new Error(`Order ${input.id} already exists`);
+    if (input.lineItems.length > 65535) throw new Error("An order holds at most 65,535 line items");
+    if (this.orderCount === this.orderCapacity) {
+      this.orderCapacity = nextCapacity(this.orderCapacity, this.orderCount + 1);
+      growAll(this.o, this.orderCapacity);
+    }
+    const i = this.orderCount++;
+    if (i > 0 && input.id < this.o.id[i - 1]) this.orderIdsAscending = false;
+    const o = this.o;
+    o.id[i] = input.id;
+    o.customer[i] = input.customerIndex;
+    o.createdAt[i] = input.createdAt;
+    o.processedAt[i] = input.processedAt ?? input.createdAt;
+    o.updatedAt[i] = input.updatedAt ?? input.createdAt;
+    o.cancelledAt[i] = 0;
+    o.cancelReason[i] = 0;
+    o.source[i] = SOURCE_NAMES.indexOf(input.sourceName ?? "web");
+    o.test[i] = input.test ? 1 : 0;
+    o.shippingCents[i] = input.shippingCents ?? 0;
+    o.refundedCents[i] = 0;
+    o.discountCode[i] = input.discountCode ? this.internDiscountCode(input.discountCode) : -1;
+    o.journey[i] = input.journeyIndex ?? -1;
+    o.shippingTitle[i] = input.shippingTitle ? this.strings.intern(input.shippingTitle) + 1 : 0;
+    this.writeLineItems(i, input.lineItems);
+    if (input.customerIndex >= 0) {
+      const c = input.customerIndex;
+      o.prevByCustomer[i] = this.c.lastOrder[c];
+      this.c.lastOrder[c] = i;
+      this.c.orders[c] += 1;
+      this.c.spentCents[c] += this.orderTotalCents(i);
+      this.c.updatedAt[c] = Math.max(this.c.updatedAt[c], o.processedAt[i]);
+    } else {
+      o.prevByCustomer[i] = -1;
+    }
+    this.orderIndexById.set(input.id, i);
+    this.version++;
+    return i;
+  }
+
+  /** Writes a fresh line-item range for an order (used on create and on edit). */
+  writeLineItems(orderIndex: number, lineItems: NewLineItem[]): void {
+    if (this.lineCount + lineItems.length > this.lineCapacity) {
+      this.lineCapacity = nextCapacity(this.lineCapacity, this.lineCount + lineItems.length);
+      growAll(this.l, this.lineCapacity);
+    }
+    const start = this.lineCount;
+    let subtotal = 0;
+    let discount = 0;
+    for (const item of lineItems) {
+      const j = this.lineCount++;
+      this.l.product[j] = item.productIndex;
+      this.l.quantity[j] = item.quantity;
+      this.l.currentQuantity[j] = item.quantity;
+      this.l.unitPriceCents[j] = item.unitPriceCents;
+      this.l.discountCents[j] = item.discountCents ?? 0;
+      subtotal += item.quantity * item.unitPriceCents;
+      discount += item.discountCents ?? 0;
+    }
+    this.o.lineStart[orderIndex] = start;
+    this.o.lineCount[orderIndex] = lineItems.length;
+    this.o.subtotalCents[orderIndex] = subtotal;
+    this.o.discountCents[orderIndex] = discount;
+  }
+
+  orderTotalCents(i: number): number {
+    return this.o.subtotalCents[i] - this.o.discountCents[i] + this.o.shippingCents[i];
+  }
+
+  orderCurrentTotalCents(i: number): number {
+    return this.orderTotalCents(i) - this.o.refundedCents[i];
+  }
+
+  /** Records a refund; lines give (line index, quantity). Returns the refund. */
+  addRefund(orderIndex: number, createdAt: number, lines: { lineIndex: number; quantity: number }[], note: string | null): RefundRecord {
+    const refundLines = lines.map(({ lineIndex, quantity }) => {
+      const available = this.l.currentQuantity[lineIndex];
+      const qty = Math.min(quantity, available);
+      this.l.currentQuantity[lineIndex] = available - qty;
+      const perUnit = this.l.unitPriceCents[lineIndex] - (this.l.quantity[lineIndex] > 0 ? this.l.discountCents[lineIndex] / this.l.quantity[lineIndex] : 0);
+      return { lineIndex, quantity: qty, subtotalCents: Math.round(qty * perUnit) };
+    });
+    const totalCents = refundLines.reduce((sum, line) => sum + line.subtotalCents, 0);
+    const refund: RefundRecord = { id: ++this.nextRefundId, createdAt, note, lines: refundLines, totalCents };
+    const list = this.refunds.get(orderIndex) ?? [];
+    list.push(refund);
+    this.refunds.set(orderIndex, list);
+    this.o.refundedCents[orderIndex] += totalCents;
+    this.o.updatedAt[orderIndex] = Math.max(this.o.updatedAt[orderIndex], createdAt);
+    const c = this.o.customer[orderIndex];
+    if (c >= 0) this.c.spentCents[c] -= totalCents;
+    this.version++;
+    return refund;
+  }
+
+  cancelOrder(orderIndex: number, at: number, reason: CancelReason): void {
+    this.o.cancelledAt[orderIndex] = at;
+    this.o.cancelReason[orderIndex] = CANCEL_REASONS.indexOf(reason);
+    this.o.updatedAt[orderIndex] = Math.max(this.o.updatedAt[orderIndex], at);
+    this.version++;
+  }
+
+  /** Whether every line of the order has been refunded to zero. */
+  fullyRefunded(orderIndex: number): boolean {
+    const start = this.o.lineStart[orderIndex];
+    const end = start + this.o.lineCount[orderIndex];
+    if (end === start) return false;
+    for (let j = start; j < end; j++) if (this.l.currentQuantity[j] > 0) return false;
+    return true;
+  }
+
+  customerOrders(customerIndex: number): number[] {
+    const result: number[] = [];
+    for (let i = this.c.lastOrder[customerIndex]; i >= 0; i = this.o.prevByCustomer[i]) result.push(i);
+    return result.reverse();
+  }
+
+  tagsOf(customerIndex: number): string[] {
+    return this.customerTags.get(customerIndex) ?? [];
+  }
+
+  setTags(customerIndex: number, tags: string[], at: number): void {
+    if (tags.length === 0) this.customerTags.delete(customerIndex);
+    else this.customerTags.set(customerIndex, tags);
+    this.c.updatedAt[customerIndex] = Math.max(this.c.updatedAt[customerIndex], at);
+    this.version++;
+  }
+
+  isRedacted(customerIndex: number): boolean {
+    return (this.c.flags[customerIndex] & CUSTOMER_FLAG_REDACTED) !== 0;
+  }
+
+  isDeleted(customerIndex: number): boolean {
+    return (this.c.flags[customerIndex] & CUSTOMER_FLAG_DELETED) !== 0;
+  }
+
+  redactCustomer(customerIndex: number, at: number): void {
+    this.c.flags[customerIndex] |= CUSTOMER_FLAG_REDACTED | CUSTOMER_FLAG_DELETED;
+    this.c.marketing[customerIndex] = MARKETING_STATES.indexOf("REDACTED");
+    this.c.updatedAt[customerIndex] = at;
+    this.customerTags.delete(customerIndex);
+    this.version++;
+  }
+
+  /** Deterministic fake personal data; the app under test must not keep it. */
+  personalData(customerIndex: number) {
+    const id = this.c.id[customerIndex];
+    if (this.isRedacted(customerIndex)) return null;
+    const h = hashInt(id);
+    const firstName = FIRST_NAMES[h % FIRST_NAMES.length];
+    const lastName = LAST_NAMES[(h >>> 8) % LAST_NAMES.length];
+    const street = STREETS[(h >>> 16) % STREETS.length];
+    return {
+      firstName,
+      lastName,
+      email: `${firstName}.${lastName}.${id}@example.com`.toLowerCase(),
+      phone: `+4477${String(h % 100000000).padStart(8, "0")}`,
+      address1: `${(h % 200) + 1} ${street}`,
+      city: CITIES[(h >>> 4) % CITIES.length],
+      zip: `SW${(h % 20) + 1} ${(h % 9) + 1}AA`,
+      country: this.strings.get(this.c.country[customerIndex]),
+    };
+  }
+}
+
+const FIRST_NAMES = ["Olivia", "Amelia", "Isla", "Ava", "Mia", "Noah", "Oliver", "George", "Arthur", "Leo", "Freya", "Harry", "Jack", "Sophia", "Lily", "Oscar"];
+const LAST_NAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker"];
+const STREETS = ["High Street", "Station Road", "Main Street", "Park Road", "Church Lane", "Victoria Road", "Green Lane", "Manor Road"];
+const CITIES = ["London", "Manchester", "Birmingham", "Leeds", "Glasgow", "Bristol", "Liverpool", "Edinburgh", "Cardiff"];

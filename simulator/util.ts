@@ -1,0 +1,105 @@
+// Small helpers shared by the simulator modules: ids, money, time, PRNG.
+
+export const API_VERSION = "2026-04";
+
+export function gid(type: string, id: number | string): string {
+  return `gid://shopify/${type}/${id}`;
+}
+
+/** Parses `gid://shopify/Type/123` into its parts; null when it is not a GID. */
+export function parseGid(value: string): { type: string; id: number } | null {
+  const match = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)(?:\?.*)?$/.exec(value);
+  if (!match) return null;
+  return { type: match[1], id: Number(match[2]) };
+}
+
+/** GraphQL Decimal as Shopify prints it (BigDecimal style: "10.0", "12.5", "0.99"). */
+export function decimalFromCents(cents: number): string {
+  const negative = cents < 0;
+  const abs = Math.abs(Math.round(cents));
+  const whole = Math.floor(abs / 100);
+  const frac = abs % 100;
+  let fracText = frac.toString().padStart(2, "0");
+  if (fracText.endsWith("0")) fracText = fracText[0];
+  return `${negative ? "-" : ""}${whole}.${fracText}`;
+}
+
+/** REST payload money: always two decimals ("12.50"). */
+export function restMoney(cents: number): string {
+  return (Math.round(cents) / 100).toFixed(2);
+}
+
+export function moneyV2(cents: number, currencyCode: string) {
+  return { amount: decimalFromCents(cents), currencyCode };
+}
+
+export function moneyBag(cents: number, currencyCode: string) {
+  const money = moneyV2(cents, currencyCode);
+  return { shopMoney: money, presentmentMoney: money };
+}
+
+/** Timestamps are stored as whole seconds (Uint32) to keep columns compact. */
+export function isoFromSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+}
+
+export function secondsFromIso(value: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new Error(`Invalid date: ${value}`);
+  return Math.floor(ms / 1000);
+}
+
+/** mulberry32: tiny, fast, seedable PRNG; deterministic across runs. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Stable 32-bit hash of a number, used to derive fake personal data from ids. */
+export function hashInt(value: number): number {
+  let h = Math.imul((value % 2147483647) ^ 0x9e3779b9, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** String interning: columns hold small integers instead of repeated strings. */
+export class Interner {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  intern(value: string): number {
+    let id = this.index.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.index.set(value, id);
+    }
+    return id;
+  }
+
+  get(id: number): string {
+    return this.values[id];
+  }
+}
+
+export function encodeCursor(position: number): string {
+  return Buffer.from(JSON.stringify({ last_id: position }), "utf8").toString("base64");
+}
+
+export function decodeCursor(cursor: string): number {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as { last_id?: unknown };
+    if (typeof parsed.last_id === "number" && Number.isInteger(parsed.last_id)) return parsed.last_id;
+  } catch {
+    // fall through to the error below
+  }
+  throw new Error(`Invalid cursor provided: ${cursor}`);
+}
