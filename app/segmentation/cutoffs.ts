@@ -251,6 +251,9 @@ function fitPredictive(c: Columns, settings: Settings, asOfDay: number, timings?
     const p = predictCustomer(bg.params, gg.params, unitDays, s, cache);
     if (Number.isFinite(p.clv12m)) clv.push(p.clv12m);
   }
+  if (clv.length === 0) {
+    return { status: "not-enough-data", reason: "the fitted models give no finite 12-month value for any customer" };
+  }
   const sorted = Float64Array.from(clv).sort();
   const [mediumEdge, highEdge] = quantileEdges(sorted, [
     1 - ps.highValueTopShare - ps.mediumValueNextShare,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { betaln, digamma, gammaln, hyp2f1 } from "./special";
+import { betaln, digamma, gammaln, hyp2f1, logHyp2f1Positive } from "./special";
 
 describe("gammaln", () => {
   it("matches factorials and known values", () => {
@@ -44,5 +44,21 @@ describe("hyp2f1", () => {
   });
   it("throws rather than truncating when it cannot converge", () => {
     expect(() => hyp2f1(1, 1, 2, 0.999999, 100)).toThrow(/did not converge/);
+  });
+});
+
+describe("logHyp2f1Positive", () => {
+  it("agrees with the plain series where that one is finite", () => {
+    for (const [a, b, c, z] of [
+      [1, 1, 2, 0.5],
+      [2.2, 3.1, 4.5, 0.7],
+      [0.3, 2.4, 2.9, 0.95],
+    ]) {
+      expect(logHyp2f1Positive(a, b, c, z)).toBeCloseTo(Math.log(hyp2f1(a, b, c, z)), 11);
+    }
+  });
+  it("stays finite where the series overflows a double", () => {
+    // 2F1(a, b; b; z) = (1-z)^-a
+    expect(logHyp2f1Positive(2000, 5, 5, 0.9)).toBeCloseTo(-2000 * Math.log(0.1), 6);
   });
 });

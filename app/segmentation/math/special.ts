@@ -74,3 +74,34 @@ export function hyp2f1(a: number, b: number, c: number, z: number, maxTerms = 20
     `hyp2f1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms`,
   );
 }
+
+const RESCALE_AT = 1e280;
+const LOG_RESCALE = Math.log(RESCALE_AT);
+
+/**
+ * log 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1. All terms are positive,
+ * so the sum can be carried in linear space and rescaled whenever it grows
+ * past 1e280: no overflow however large the parameters (a customer with
+ * thousands of orders, or a fitted a, b in the tens of thousands).
+ */
+export function logHyp2f1Positive(a: number, b: number, c: number, z: number, maxTerms = 1_000_000): number {
+  if (!(a > 0 && b > 0 && c > 0)) throw new RangeError("logHyp2f1Positive needs a, b, c > 0");
+  if (!(z >= 0 && z < 1)) throw new RangeError(`logHyp2f1Positive: z must be in [0, 1), got ${z}`);
+  let term = 1;
+  let sum = 1;
+  let logScale = 0;
+  for (let k = 0; k < maxTerms; k++) {
+    term *= (((a + k) * (b + k)) / ((c + k) * (k + 1))) * z;
+    sum += term;
+    if (sum > RESCALE_AT) {
+      sum /= RESCALE_AT;
+      term /= RESCALE_AT;
+      logScale += LOG_RESCALE;
+    }
+    if (term === 0) break;
+    const ratio = (((a + k + 1) * (b + k + 1)) / ((c + k + 1) * (k + 2))) * z;
+    if (ratio < 1 && term / (1 - ratio) <= 1e-15 * sum) return logScale + Math.log(sum);
+  }
+  if (term === 0) return logScale + Math.log(sum);
+  throw new SeriesDidNotConvergeError(`2F1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms`);
+}

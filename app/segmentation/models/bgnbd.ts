@@ -4,7 +4,7 @@
 // and the per-customer quantities: P(alive) and conditional expected
 // purchases in the next t time units.
 import { minimizeBounded } from "../math/optimize";
-import { digamma, gammaln, hyp2f1 } from "../math/special";
+import { digamma, gammaln, logHyp2f1Positive } from "../math/special";
 import type { CompressedTriples } from "./customerBase";
 
 export interface BgNbdParams {
@@ -167,12 +167,10 @@ export function bgnbdProbabilityAlive(p: BgNbdParams, x: number, tx: number, T: 
 }
 
 /**
- * E[Y(t) | x, t_x, T]: expected purchases in (T, T + t].
- *
- * Uses Euler's transformation 2F1(A,B;C;z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z),
- * which turns ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z) into
- * (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z): small numerator parameters, so
- * the series converges fast and never overflows, even for heavy buyers.
+ * E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] (equation 10 of the paper):
+ *   (a+b+x-1)/(a-1) * [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)] / (1 + δ(x>0) a/(b+x-1) ((α+T)/(α+t_x))^(r+x))
+ * with z = t/(α+T+t). The product of the power and the series is formed in
+ * log space (the series alone overflows for heavy buyers or large a, b).
  */
 export function bgnbdConditionalExpected(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   if (t <= 0) return 0;
@@ -187,9 +185,10 @@ export function bgnbdConditionalExpected(p: BgNbdParams, t: number, x: number, t
   }
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
-  const transformed = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - transformed);
-  const denominator = x > 0 ? 1 + (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + tx), r + x) : 1;
+  const logProduct = (r + x) * Math.log1p(-z) + logHyp2f1Positive(r + x, b + x, a + b + x - 1, z);
+  const numerator = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logProduct);
+  const denominator =
+    x > 0 ? 1 + Math.exp(Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx))) : 1;
   return numerator / denominator;
 }
 

@@ -20,7 +20,7 @@ export function orderArb(customers: number): fc.Arbitrary<Omit<EngineOrder, "id"
     totalMinor: fc.integer({ min: 0, max: 50_000 }),
     subtotalMinor: fc.integer({ min: 0, max: 45_000 }),
     discountMinor: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5_000 })),
-    discountCodes: fc.oneof(fc.constant([] as string[]), fc.constant(["SALE"])),
+    discountCodes: fc.constantFrom<string[][]>([], ["SALE"]),
     itemQuantity: fc.integer({ min: 1, max: 6 }),
     productIds: fc.subarray(PRODUCTS, { minLength: 1, maxLength: 3 }),
     productTypes: fc.subarray(TYPES, { minLength: 1, maxLength: 2 }),

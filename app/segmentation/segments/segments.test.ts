@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { assignSegments } from "../assign";
+import { segmentCatalog } from "../catalog";
+import { fitShop } from "../cutoffs";
+import { computeFeatureTable } from "../features/accumulator";
+import { dayFromCivil, isoOfDay } from "../features/clock";
+import { customerFeaturesFromOrders } from "../features/customer";
+import { parseSettings } from "../settings";
+import type { EngineOrder } from "../types";
+import { channelGroup } from "./channels";
+import { easterSunday, nthWeekday } from "./occasions";
+import { RFM_GROUPS, rfmGroupOf } from "./rfmGroups";
+
+const DAY = 86_400_000;
+
+describe("occasion dates", () => {
+  it("computes the moving holidays per year", () => {
+    expect(isoOfDay(nthWeekday(2024, 11, 4, 4) + 1)).toBe("2024-11-29"); // Black Friday
+    expect(isoOfDay(nthWeekday(2025, 5, 0, 2))).toBe("2025-05-11"); // US Mother's Day
+    expect(isoOfDay(nthWeekday(2025, 6, 0, 3))).toBe("2025-06-15"); // Father's Day
+    expect(isoOfDay(easterSunday(2025))).toBe("2025-04-20");
+    expect(isoOfDay(easterSunday(2025) - 21)).toBe("2025-03-30"); // UK Mothering Sunday
+    expect(dayFromCivil(1970, 1, 1)).toBe(0);
+  });
+});
+
+describe("RFM groups", () => {
+  it("cover every (R, FM) pair exactly once", () => {
+    for (let r = 1; r <= 5; r++) {
+      for (let f = 1; f <= 5; f++) {
+        for (let m = 1; m <= 5; m++) {
+          const fm = (f + m) / 2;
+          const hits = RFM_GROUPS.filter((g) => g.ranges.some((x) => r >= x.r[0] && r <= x.r[1] && fm >= x.fm[0] && fm <= x.fm[1]));
+          expect(hits).toHaveLength(1);
+          expect(rfmGroupOf(r, f, m)).toBe(hits[0]);
+        }
+      }
+    }
+    expect(RFM_GROUPS.map((g) => g.handle)).toHaveLength(11);
+  });
+});
+
+describe("channel groups", () => {
+  it("classifies the first touch", () => {
+    const t = (o: Partial<Parameters<typeof channelGroup>[0]>) =>
+      channelGroup({ utmSource: null, utmMedium: null, referrerDomain: null, sourceName: null, ...o });
+    expect(t({})).toBe("direct");
+    expect(t({ utmMedium: "cpc", utmSource: "google" })).toBe("paid-search");
+    expect(t({ utmMedium: "cpc", utmSource: "facebook" })).toBe("paid-social");
+    expect(t({ utmMedium: "email" })).toBe("email");
+    expect(t({ referrerDomain: "www.google.de" })).toBe("organic-search");
+    expect(t({ referrerDomain: "l.instagram.com" })).toBe("organic-social");
+    expect(t({ referrerDomain: "blog.example.com" })).toBe("referral");
+    expect(t({ sourceName: "pos" })).toBe("point-of-sale");
+  });
+});
+
+function store(): EngineOrder[] {
+  // 300 customers with deterministic, varied histories over two years.
+  const orders: EngineOrder[] = [];
+  const start = Date.UTC(2023, 6, 1);
+  let seed = 7;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let c = 0; c < 300; c++) {
+    const n = 1 + Math.floor(-Math.log(1 - rnd()) * 2);
+    let t = start + Math.floor(rnd() * 500) * DAY;
+    for (let k = 0; k < n && t < Date.UTC(2025, 5, 30); k++) {
+      orders.push({
+        id: `o${c}-${k}`,
+        customerId: `c${c}`,
+        processedAt: t + 14 * 3600_000,
+        totalMinor: 2000 + Math.floor(rnd() * 8000),
+        discountMinor: rnd() < 0.3 ? 500 : 0,
+        subtotalMinor: 2000,
+        avgUnitPriceMinor: 500 + Math.floor(rnd() * 3000),
+        shippingMinor: rnd() < 0.5 ? 0 : 500,
+        expressShipping: rnd() < 0.2,
+        productIds: [`p${Math.floor(rnd() * 5)}`],
+        productTypes: [`t${Math.floor(rnd() * 6)}`],
+        utmSource: k === 0 && rnd() < 0.3 ? "google" : null,
+        utmMedium: k === 0 && rnd() < 0.3 ? "cpc" : rnd() < 0.2 ? "email" : null,
+        utmCampaign: null,
+        referrerDomain: null,
+        sourceName: "web",
+      });
+      t += Math.floor(10 + rnd() * 120) * DAY;
+    }
+  }
+  return orders;
+}
+
+describe("families on a synthetic store", () => {
+  const settings = parseSettings({
+    predictive: { minCustomers: 100, minRepeatCustomers: 30 },
+    occasion: { windows: [{ handle: "summer-sale", title: "Summer sale", start: "07-01", end: "07-15" }] },
+  });
+  const asOf = Date.UTC(2025, 5, 30, 23);
+  const orders = store();
+  const table = computeFeatureTable(orders, { timeZone: "UTC" });
+  const cutoffs = fitShop(table, settings, asOf);
+
+  it("fits the predictive models and gives consistent predictions", () => {
+    expect(cutoffs.predictive.status).toBe("ok");
+    expect(JSON.parse(JSON.stringify(cutoffs))).toEqual(cutoffs);
+    for (let i = 0; i < table.size; i++) {
+      const a = assignSegments(table.customer(i), cutoffs, settings, asOf);
+      if (a.predictive.status !== "ok") throw new Error("expected predictions");
+      const p = a.predictive;
+      expect(p.pAlive).toBeGreaterThan(0);
+      expect(p.pAlive).toBeLessThanOrEqual(1);
+      expect(p.expectedOrders365d).toBeGreaterThanOrEqual(p.expectedOrders90d);
+      expect(p.clv12mMinor).toBeCloseTo(p.expectedOrders365d * p.expectedOrderValueMinor, 6);
+      expect(a.memberships.filter((m) => m.family === "predictive" && m.segment.endsWith("-value"))).toHaveLength(1);
+    }
+  });
+
+  it("produces members in every family when the data is there, with reasons", () => {
+    const keys = new Set<string>();
+    for (let i = 0; i < table.size; i++) for (const m of assignSegments(table.customer(i), cutoffs, settings, asOf).memberships) keys.add(m.key);
+    for (const f of ["rfm", "usage", "loyalty", "predictive", "occasion", "benefits", "marketing"]) {
+      expect([...keys].some((k) => k.startsWith(`${f}/`))).toBe(true);
+    }
+    const catalogKeys = new Set(segmentCatalog(settings).map((e) => e.key));
+    for (const k of keys) expect(catalogKeys.has(k)).toBe(true);
+    expect(catalogKeys.has("occasion/summer-sale")).toBe(true);
+  });
+
+  it("reports not-enough-data for a small store instead of numbers", () => {
+    const small = computeFeatureTable(orders.filter((o) => Number(o.customerId?.slice(1)) < 20), { timeZone: "UTC" });
+    const c = fitShop(small, settings, asOf);
+    expect(c.predictive).toEqual({ status: "not-enough-data", reason: expect.stringMatching(/at least 100/) });
+    const a = assignSegments(small.customer(0), c, settings, asOf);
+    expect(a.predictive.status).toBe("not-enough-data");
+    expect(a.memberships.some((m) => m.family === "predictive")).toBe(false);
+    expect(a.memberships.some((m) => m.family === "loyalty")).toBe(true);
+  });
+
+  it("explains memberships with numbers", () => {
+    const f = customerFeaturesFromOrders(
+      "x",
+      [0, 40, 80, 100].map((d, k) => ({ id: `x${k}`, customerId: "x", processedAt: asOf - (100 - d + 5) * DAY, totalMinor: 5000 })),
+      "UTC",
+    );
+    const a = assignSegments(f, cutoffs, settings, asOf);
+    const loyal = a.memberships.find((m) => m.key === "loyalty/loyal");
+    expect(loyal?.reason).toBe("4 orders >= 4, last 5 days ago");
+    const lenient = { ...settings, predictive: { ...settings.predictive, likelyActiveMinPAlive: 0.5 } };
+    const b = assignSegments(f, cutoffs, lenient, asOf);
+    if (b.predictive.status !== "ok") throw new Error("expected predictions");
+    expect(b.predictive.pAlive).toBeGreaterThanOrEqual(0.5);
+    const active = b.memberships.find((m) => m.key === "predictive/likely-active");
+    expect(active?.reason).toBe(`4 orders, last 5 days ago; P(alive) ${b.predictive.pAlive.toFixed(2)} >= 0.50`);
+  });
+});
