@@ -1,19 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import db from "../db.server";
+import { receiveWebhook } from "../webhooks/receive.server";
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, session } = await authenticate.webhook(request);
-
-  // Webhook requests can repeat, also after the app was uninstalled: the
-  // session may already be gone. Data is removed later by shop/redact.
-  if (session) {
-    await db.session.deleteMany({ where: { shop } });
-  }
-  await db.shop.updateMany({
-    where: { domain: shop },
-    data: { status: "uninstalled", uninstalledAt: new Date() },
-  });
-
-  return new Response();
-};
+/**
+ * app/uninstalled: verified and queued like every topic; the job deletes the
+ * shop's sessions, stops its scheduled jobs and marks it uninstalled. Its data
+ * is deleted by shop/redact, which Shopify sends 48 hours later.
+ */
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);

@@ -2,9 +2,10 @@ import type { PrismaClient } from "@prisma/client";
 import type { OrderRecord } from "../sync/order-record";
 
 /**
- * Writes orders keyed by (shop, Shopify id). A payload older than the stored
- * row (by Shopify's updated_at) is ignored, so duplicate and out-of-order
- * deliveries end in the latest state. Batches go through one statement
+ * Writes orders keyed by (shop, Shopify id). A payload not newer than the
+ * stored row (by Shopify's updated_at) is ignored, so duplicate and
+ * out-of-order deliveries end in the latest state. Returns the rows that were
+ * inserted or changed (a reconciliation counts them as repairs). Batches go through one statement
  * (jsonb_to_recordset) to keep a 50,000-order backfill fast.
  */
 export async function upsertOrders(
@@ -46,7 +47,7 @@ export async function upsertOrders(
         "expressShipping" = EXCLUDED."expressShipping", "utmSource" = EXCLUDED."utmSource", "utmMedium" = EXCLUDED."utmMedium",
         "utmCampaign" = EXCLUDED."utmCampaign", "referrerDomain" = EXCLUDED."referrerDomain",
         "sourceName" = EXCLUDED."sourceName", "syncedAt" = now()
-     WHERE o."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"
+     WHERE o."shopifyUpdatedAt" < EXCLUDED."shopifyUpdatedAt"
      RETURNING o."id", o."customerId"`,
     shopId,
     JSON.stringify(rows),

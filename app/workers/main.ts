@@ -6,6 +6,7 @@ import { env, EnvError } from "../config/env.server";
 import { describeQueueBackend, resolveQueueBackend } from "../queues/backend.server";
 import { logger } from "../utils/logger.server";
 import { checkDatabase } from "../utils/database-check.server";
+import { QueueRegistry } from "../queues/registry.server";
 import { buildProcessors } from "./processors";
 import { exitGracefullyOnSignals, startWorkers } from "./runtime.server";
 
@@ -19,14 +20,20 @@ async function main(): Promise<void> {
   });
   logger.info(`queue backend: ${describeQueueBackend(backend)}`);
   const { default: db } = await import("../db.server");
+  // Loaded after the checks above so a configuration problem is reported in one line.
+  const { adminApiForShop } = await import("../shopify/admin-for-shop.server");
+  const registry = new QueueRegistry(backend);
   const runtime = startWorkers({
     backend,
-    processors: buildProcessors({ db }),
+    processors: buildProcessors({ db, registry, adminApi: adminApiForShop }),
     concurrency: config.WORKER_CONCURRENCY,
     logger,
   });
   await Promise.all(runtime.workers.map((worker) => worker.waitUntilReady()));
-  exitGracefullyOnSignals(runtime, logger, () => db.$disconnect());
+  exitGracefullyOnSignals(runtime, logger, async () => {
+    await registry.close();
+    await db.$disconnect();
+  });
   logger.info(`worker ready: ${runtime.workers.map((w) => w.name).join(", ")}`);
 }
 

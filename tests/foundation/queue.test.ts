@@ -16,7 +16,13 @@ describe.each(testQueueBackends())("shop.installed end to end on $kind", (backen
   it("is processed by the worker and recorded in the database; a repeat is deduplicated", async () => {
     const shop = `install-${backend.kind}.myshopify.com`;
     const registry = new QueueRegistry(backend);
-    const runtime = startWorkers({ backend, processors: buildProcessors({ db: prisma }), concurrency: 2, logger });
+    const runtime = startWorkers({
+      backend,
+      // Only the shop-lifecycle queue: the backfill it enqueues is another test's subject.
+      processors: pick(buildProcessors({ db: prisma, registry, adminApi: noAdminApi }), QUEUE.shopLifecycle),
+      concurrency: 2,
+      logger,
+    });
     try {
       const installedAt = new Date("2026-11-01T10:00:00Z");
       const queue = registry.get(QUEUE.shopLifecycle);
@@ -39,12 +45,22 @@ describe.each(testQueueBackends())("shop.installed end to end on $kind", (backen
       expect(runs).toHaveLength(1);
       expect(runs[0].status).toBe("completed");
       expect(await queue.getJobCounts("completed")).toMatchObject({ completed: 1 });
+      // ...and it handed over to the backfill.
+      expect(await registry.get(QUEUE.shopSync).getJobCounts("waiting")).toMatchObject({ waiting: 1 });
     } finally {
       await runtime.close();
       await registry.close();
     }
   });
 });
+
+function pick<T extends Record<string, unknown>>(map: T, key: string): T {
+  return { [key]: map[key] } as T;
+}
+
+async function noAdminApi(): Promise<never> {
+  throw new Error("not used in this test");
+}
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,26 @@
+import type { WebhookJobData } from "../webhooks/job-data";
+import { jobId, QUEUE } from "./names";
+import type { QueueRegistry } from "./registry.server";
+
+export interface WebhookJob {
+  shop: string;
+  topic: string;
+  eventId: string;
+  data: WebhookJobData;
+}
+
+/**
+ * One job per accepted delivery. The job id comes from X-Shopify-Event-Id, so
+ * a redelivery while the job exists is a no-op (after that the WebhookEvent
+ * table deduplicates). Privacy jobs are removed as soon as they complete, so
+ * the ids they carry do not linger in the queue.
+ */
+export async function enqueueWebhookJob(registry: QueueRegistry, job: WebhookJob): Promise<void> {
+  const privacy = ["customer-redact", "shop-redact", "data-request"].includes(job.data.kind);
+  await registry.get(QUEUE.webhooks).add(job.topic, job, {
+    jobId: jobId("wh", job.shop, job.eventId),
+    // A bad payload was already answered 400; what fails here is transient.
+    attempts: 8,
+    ...(privacy ? { removeOnComplete: true } : {}),
+  });
+}

@@ -1,0 +1,62 @@
+import prisma from "../db.server";
+import { authenticate } from "../shopify.server";
+import { queues } from "../queues/registry.server";
+import { enqueueWebhookJob } from "../queues/webhooks.server";
+import { logger } from "../utils/logger.server";
+import { PayloadError } from "../sync/order-record";
+import { normalizeTopic, webhookJobData } from "./job-data";
+
+/**
+ * The whole of a webhook route: verify the HMAC (401 and nothing stored when
+ * it is bad), map the payload to the minimal job data (400 when it is not
+ * JSON or lacks what the topic needs), record the event id (a redelivery is
+ * answered 200 and ignored), enqueue, answer 200. The work happens in the
+ * webhook-events queue; this stays far inside Shopify's 5-second limit.
+ */
+export async function receiveWebhook(request: Request): Promise<Response> {
+  const headerEventId =
+    request.headers.get("x-shopify-event-id") ?? request.headers.get("x-shopify-webhook-id") ?? "unknown";
+  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+  try {
+    context = await authenticate.webhook(request);
+  } catch (error) {
+    if (error instanceof Response) return error; // 401 bad HMAC, 405, 400 missing headers
+    if (error instanceof SyntaxError) {
+      // The signature was valid (it is checked before the body is parsed).
+      logger.warn({ eventId: headerEventId, topic: request.headers.get("x-shopify-topic") }, "webhook body is not JSON");
+      return new Response("Body is not JSON", { status: 400 });
+    }
+    throw error;
+  }
+  const { shop, payload, webhookId } = context;
+  const topic = normalizeTopic(context.topic);
+  const eventId = ("eventId" in context && context.eventId) || webhookId || headerEventId;
+
+  let data;
+  try {
+    data = webhookJobData(topic, payload);
+  } catch (error) {
+    if (!(error instanceof PayloadError)) throw error;
+    logger.warn({ shop, topic, eventId, reason: error.message }, "webhook payload rejected");
+    await prisma.webhookEvent
+      .create({ data: { shopDomain: shop, eventId, topic, webhookId, status: "rejected", error: error.message } })
+      .catch(() => undefined);
+    return new Response(error.message, { status: 400 });
+  }
+
+  const inserted = await prisma.$executeRaw`
+    INSERT INTO "WebhookEvent" ("shopDomain", "eventId", "topic", "webhookId", "receivedAt", "status")
+    VALUES (${shop}, ${eventId}, ${topic}, ${webhookId}, now(), 'queued')
+    ON CONFLICT DO NOTHING`;
+  if (inserted === 0) return new Response(null, { status: 200 }); // a redelivery
+
+  try {
+    await enqueueWebhookJob(await queues(), { shop, topic, eventId, data });
+  } catch (error) {
+    // Let Shopify retry: forget the event so the redelivery is not deduplicated away.
+    await prisma.webhookEvent.delete({ where: { shopDomain_eventId: { shopDomain: shop, eventId } } }).catch(() => undefined);
+    logger.error({ err: error, shop, topic, eventId }, "could not enqueue webhook");
+    return new Response("Temporarily unavailable", { status: 503 });
+  }
+  return new Response(null, { status: 200 });
+}
