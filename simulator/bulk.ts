@@ -3,7 +3,12 @@
 // lines with __parentId); a bulk mutation runs the mutation once per line of
 // the uploaded variables file and writes one result line per input line.
 import { once } from "node:events";
-import { createReadStream, createWriteStream, statSync, type WriteStream } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  statSync,
+  type WriteStream,
+} from "node:fs";
 import { createInterface } from "node:readline";
 import {
   execute,
@@ -27,7 +32,13 @@ import type { CallCounts } from "./graphql-handler.js";
 import { mutationRoot } from "./resolvers.js";
 import { viewFieldResolver, viewTypeResolver } from "./schema.js";
 import type { BulkOperationRecord, Shop } from "./shop.js";
-import { CustomerView, customerFilter, orderFilter, OrderView, rootSequence } from "./views.js";
+import {
+  CustomerView,
+  customerFilter,
+  orderFilter,
+  OrderView,
+  rootSequence,
+} from "./views.js";
 
 const ROWS_PER_TICK = 1000;
 
@@ -51,31 +62,67 @@ interface BulkWalk {
   schema: GraphQLSchema;
   fragments: Record<string, FragmentDefinitionNode>;
   ctx: RequestContext;
-  pending: { parentId: string; nodes: unknown[]; field: FieldNode; type: GraphQLObjectType; via: "edges" | "nodes" }[];
+  pending: {
+    parentId: string;
+    nodes: unknown[];
+    field: FieldNode;
+    type: GraphQLObjectType;
+    via: "edges" | "nodes";
+  }[];
 }
 
-function resolve(source: unknown, field: FieldNode, parentType: GraphQLObjectType, walk: BulkWalk): unknown {
+function resolve(
+  source: unknown,
+  field: FieldNode,
+  parentType: GraphQLObjectType,
+  walk: BulkWalk,
+): unknown {
   const def = parentType.getFields()[field.name.value];
   const args = getArgumentValues(def, field, {});
-  return viewFieldResolver(source, args, walk.ctx, { fieldName: field.name.value, parentType } as never);
+  return viewFieldResolver(source, args, walk.ctx, {
+    fieldName: field.name.value,
+    parentType,
+  } as never);
 }
 
-function concreteType(schema: GraphQLSchema, value: unknown, declared: ReturnType<typeof getNamedType>): GraphQLObjectType {
+function concreteType(
+  schema: GraphQLSchema,
+  value: unknown,
+  declared: ReturnType<typeof getNamedType>,
+): GraphQLObjectType {
   if (isObjectType(declared)) return declared;
-  const name = viewTypeResolver(value, null, null as never, declared as never) as string;
+  const name = viewTypeResolver(
+    value,
+    null,
+    null as never,
+    declared as never,
+  ) as string;
   return schema.getType(name) as GraphQLObjectType;
 }
 
-function collectFields(selectionSet: SelectionSetNode, type: GraphQLObjectType, walk: BulkWalk, out: FieldNode[] = []): FieldNode[] {
+function collectFields(
+  selectionSet: SelectionSetNode,
+  type: GraphQLObjectType,
+  walk: BulkWalk,
+  out: FieldNode[] = [],
+): FieldNode[] {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) out.push(selection);
     else {
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? walk.fragments[selection.name.value] : selection;
+      const fragment =
+        selection.kind === Kind.FRAGMENT_SPREAD
+          ? walk.fragments[selection.name.value]
+          : selection;
       if (!fragment) continue;
       const condition = fragment.typeCondition?.name.value;
       if (condition && condition !== type.name) {
         const conditionType = walk.schema.getType(condition);
-        if (!conditionType || !isAbstractType(conditionType) || !walk.schema.isSubType(conditionType, type)) continue;
+        if (
+          !conditionType ||
+          !isAbstractType(conditionType) ||
+          !walk.schema.isSubType(conditionType, type)
+        )
+          continue;
       }
       collectFields(fragment.selectionSet, type, walk, out);
     }
@@ -84,7 +131,12 @@ function collectFields(selectionSet: SelectionSetNode, type: GraphQLObjectType, 
 }
 
 /** Builds one JSONL object; nested connections are queued as child lines. */
-function buildObject(source: unknown, selectionSet: SelectionSetNode, type: GraphQLObjectType, walk: BulkWalk): Record<string, unknown> {
+function buildObject(
+  source: unknown,
+  selectionSet: SelectionSetNode,
+  type: GraphQLObjectType,
+  walk: BulkWalk,
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of collectFields(selectionSet, type, walk)) {
     const key = field.alias?.value ?? field.name.value;
@@ -95,18 +147,40 @@ function buildObject(source: unknown, selectionSet: SelectionSetNode, type: Grap
     const def = type.getFields()[field.name.value];
     const named = getNamedType(def.type);
     const value = resolve(source, field, type, walk);
-    if (named.name.endsWith("Connection") && def.args.some((a) => a.name === "first")) {
+    if (
+      named.name.endsWith("Connection") &&
+      def.args.some((a) => a.name === "first")
+    ) {
       const parentId = (source as { id?: string }).id;
-      if (!parentId) throw new GraphQLError(`Bulk queries need the 'id' field on ${type.name} to nest the '${field.name.value}' connection`);
+      if (!parentId)
+        throw new GraphQLError(
+          `Bulk queries need the 'id' field on ${type.name} to nest the '${field.name.value}' connection`,
+        );
       const connection = value as { nodes: unknown[] };
       const connectionType = named as GraphQLObjectType;
       for (const sub of field.selectionSet?.selections ?? []) {
         if (sub.kind !== Kind.FIELD) continue;
         if (sub.name.value === "edges") {
-          const nodeField = sub.selectionSet?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "node");
-          if (nodeField) walk.pending.push({ parentId, nodes: connection.nodes, field: nodeField, type: connectionType, via: "edges" });
+          const nodeField = sub.selectionSet?.selections.find(
+            (s): s is FieldNode =>
+              s.kind === Kind.FIELD && s.name.value === "node",
+          );
+          if (nodeField)
+            walk.pending.push({
+              parentId,
+              nodes: connection.nodes,
+              field: nodeField,
+              type: connectionType,
+              via: "edges",
+            });
         } else if (sub.name.value === "nodes") {
-          walk.pending.push({ parentId, nodes: connection.nodes, field: sub, type: connectionType, via: "nodes" });
+          walk.pending.push({
+            parentId,
+            nodes: connection.nodes,
+            field: sub,
+            type: connectionType,
+            via: "nodes",
+          });
         }
       }
       continue;
@@ -116,25 +190,46 @@ function buildObject(source: unknown, selectionSet: SelectionSetNode, type: Grap
   return result;
 }
 
-function shapeValue(value: unknown, field: FieldNode, named: ReturnType<typeof getNamedType>, walk: BulkWalk): unknown {
+function shapeValue(
+  value: unknown,
+  field: FieldNode,
+  named: ReturnType<typeof getNamedType>,
+  walk: BulkWalk,
+): unknown {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.map((item) => shapeValue(item, field, named, walk));
+  if (Array.isArray(value))
+    return value.map((item) => shapeValue(item, field, named, walk));
   if (isLeafType(named)) return named.serialize(value);
   const concrete = concreteType(walk.schema, value, named);
   return buildObject(value, field.selectionSet!, concrete, walk);
 }
 
-async function flushChildren(walk: BulkWalk, writer: JsonlWriter): Promise<number> {
+async function flushChildren(
+  walk: BulkWalk,
+  writer: JsonlWriter,
+): Promise<number> {
   let objects = 0;
   while (walk.pending.length) {
     const batch = walk.pending.splice(0, walk.pending.length);
     for (const child of batch) {
-      const nodeTypeName = child.via === "edges"
-        ? getNamedType((getNamedType(child.type.getFields().edges.type) as GraphQLObjectType).getFields().node.type)
-        : getNamedType(child.type.getFields().nodes.type);
+      const nodeTypeName =
+        child.via === "edges"
+          ? getNamedType(
+              (
+                getNamedType(
+                  child.type.getFields().edges.type,
+                ) as GraphQLObjectType
+              ).getFields().node.type,
+            )
+          : getNamedType(child.type.getFields().nodes.type);
       for (const node of child.nodes) {
         const concrete = concreteType(walk.schema, node, nodeTypeName);
-        const line = buildObject(node, child.field.selectionSet!, concrete, walk);
+        const line = buildObject(
+          node,
+          child.field.selectionSet!,
+          concrete,
+          walk,
+        );
         line.__parentId = child.parentId;
         await writer.write(line);
         objects++;
@@ -155,28 +250,56 @@ export async function runBulkQuery(args: {
   filePath: string;
 }): Promise<void> {
   const { schema, core, shop, op, document, filePath } = args;
-  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )!;
   const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  const rootField = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== "__typename")!;
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const rootField = operation.selectionSet.selections.find(
+    (s): s is FieldNode =>
+      s.kind === Kind.FIELD && s.name.value !== "__typename",
+  )!;
   const queryType = schema.getQueryType()!;
-  const ctx: RequestContext = { core, shop, nowSeconds: Math.floor(core.nowMs() / 1000), bulk: true, baseUrl: core.baseUrl() };
+  const ctx: RequestContext = {
+    core,
+    shop,
+    nowSeconds: Math.floor(core.nowMs() / 1000),
+    bulk: true,
+    baseUrl: core.baseUrl(),
+  };
   const walk: BulkWalk = { schema, fragments, ctx, pending: [] };
-  const rootArgs = getArgumentValues(queryType.getFields()[rootField.name.value], rootField, {}) as { query?: string; sortKey?: string; reverse?: boolean };
+  const rootArgs = getArgumentValues(
+    queryType.getFields()[rootField.name.value],
+    rootField,
+    {},
+  ) as { query?: string; sortKey?: string; reverse?: boolean };
   const resource = rootField.name.value;
   if (resource !== "orders" && resource !== "customers") {
-    throw new GraphQLError(`The Shopify simulator runs bulk queries over orders and customers only, not '${resource}'`);
+    throw new GraphQLError(
+      `The Shopify simulator runs bulk queries over orders and customers only, not '${resource}'`,
+    );
   }
   const sequence = rootSequence(ctx, resource, rootArgs);
-  const matches = resource === "orders" ? orderFilter(ctx, rootArgs.query) : customerFilter(ctx, rootArgs.query);
-  const connectionType = getNamedType(queryType.getFields()[resource].type) as GraphQLObjectType;
-  const nodeType = getNamedType(connectionType.getFields().nodes.type) as GraphQLObjectType;
+  const matches =
+    resource === "orders"
+      ? orderFilter(ctx, rootArgs.query)
+      : customerFilter(ctx, rootArgs.query);
+  const connectionType = getNamedType(
+    queryType.getFields()[resource].type,
+  ) as GraphQLObjectType;
+  const nodeType = getNamedType(
+    connectionType.getFields().nodes.type,
+  ) as GraphQLObjectType;
   const nodeSelections: SelectionSetNode[] = [];
   for (const sub of rootField.selectionSet?.selections ?? []) {
     if (sub.kind !== Kind.FIELD) continue;
-    if (sub.name.value === "nodes" && sub.selectionSet) nodeSelections.push(sub.selectionSet);
+    if (sub.name.value === "nodes" && sub.selectionSet)
+      nodeSelections.push(sub.selectionSet);
     if (sub.name.value === "edges") {
-      const node = sub.selectionSet?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "node");
+      const node = sub.selectionSet?.selections.find(
+        (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "node",
+      );
       if (node?.selectionSet) nodeSelections.push(node.selectionSet);
     }
   }
@@ -189,7 +312,10 @@ export async function runBulkQuery(args: {
       if (op.cancelRequested) break;
       const row = sequence.at(reverse ? sequence.length - 1 - p : p);
       if (!matches(row)) continue;
-      const view = resource === "orders" ? new OrderView(ctx, row) : new CustomerView(ctx, row);
+      const view =
+        resource === "orders"
+          ? new OrderView(ctx, row)
+          : new CustomerView(ctx, row);
       for (const selectionSet of nodeSelections) {
         await writer.write(buildObject(view, selectionSet, nodeType, walk));
         rootObjects++;
@@ -198,7 +324,8 @@ export async function runBulkQuery(args: {
       }
       op.objectCount = objects;
       op.rootObjectCount = rootObjects;
-      if (p % ROWS_PER_TICK === ROWS_PER_TICK - 1) await new Promise((r) => setImmediate(r));
+      if (p % ROWS_PER_TICK === ROWS_PER_TICK - 1)
+        await new Promise((r) => setImmediate(r));
     }
   } finally {
     await writer.close();
@@ -218,11 +345,18 @@ export async function runBulkMutation(args: {
   filePath: string;
   counts: CallCounts;
 }): Promise<void> {
-  const { schema, core, shop, op, document, variablesFile, filePath, counts } = args;
-  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  const fieldName = (operation.selectionSet.selections[0] as FieldNode).name.value;
+  const { schema, core, shop, op, document, variablesFile, filePath, counts } =
+    args;
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )!;
+  const fieldName = (operation.selectionSet.selections[0] as FieldNode).name
+    .value;
   const writer = new JsonlWriter(createWriteStream(filePath));
-  const lines = createInterface({ input: createReadStream(variablesFile), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(variablesFile),
+    crlfDelay: Infinity,
+  });
   let lineNumber = 0;
   try {
     for await (const line of lines) {
@@ -233,10 +367,23 @@ export async function runBulkMutation(args: {
       try {
         variables = JSON.parse(line) as Record<string, unknown>;
       } catch {
-        await writer.write({ errors: [{ message: `Invalid JSON on line ${current + 1} of the variables file` }], __lineNumber: current });
+        await writer.write({
+          errors: [
+            {
+              message: `Invalid JSON on line ${current + 1} of the variables file`,
+            },
+          ],
+          __lineNumber: current,
+        });
         continue;
       }
-      const ctx: RequestContext = { core, shop, nowSeconds: Math.floor(core.nowMs() / 1000), bulk: true, baseUrl: core.baseUrl() };
+      const ctx: RequestContext = {
+        core,
+        shop,
+        nowSeconds: Math.floor(core.nowMs() / 1000),
+        bulk: true,
+        baseUrl: core.baseUrl(),
+      };
       const result = await execute({
         schema,
         document,
@@ -246,15 +393,21 @@ export async function runBulkMutation(args: {
         fieldResolver: viewFieldResolver,
         typeResolver: viewTypeResolver,
       });
-      counts.bulkMutationLines[fieldName] = (counts.bulkMutationLines[fieldName] ?? 0) + 1;
+      counts.bulkMutationLines[fieldName] =
+        (counts.bulkMutationLines[fieldName] ?? 0) + 1;
       const out: Record<string, unknown> = {};
       if (result.data) out.data = result.data;
-      if (result.errors?.length) out.errors = result.errors.map((e) => ({ message: e.message, path: e.path }));
+      if (result.errors?.length)
+        out.errors = result.errors.map((e) => ({
+          message: e.message,
+          path: e.path,
+        }));
       out.__lineNumber = current;
       await writer.write(out);
       op.objectCount = lineNumber;
       op.rootObjectCount = lineNumber;
-      if (lineNumber % ROWS_PER_TICK === 0) await new Promise((r) => setImmediate(r));
+      if (lineNumber % ROWS_PER_TICK === 0)
+        await new Promise((r) => setImmediate(r));
     }
   } finally {
     await writer.close();
@@ -263,4 +416,3 @@ export async function runBulkMutation(args: {
   op.rootObjectCount = writer.lines;
   op.fileSize = statSync(filePath).size;
 }
-

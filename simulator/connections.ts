@@ -27,16 +27,25 @@ export interface Connection<T> {
 
 const MAX_PAGE = 250;
 
-export function checkPageArgs(args: ConnectionArgs, fieldName: string, bulk: boolean): void {
+export function checkPageArgs(
+  args: ConnectionArgs,
+  fieldName: string,
+  bulk: boolean,
+): void {
   if (bulk) return; // bulk operations take connections without first/last
   if (args.first == null && args.last == null) {
-    throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
+    throw new GraphQLError("you must provide one of first or last", {
+      extensions: { code: "BAD_REQUEST" },
+    });
   }
   const size = args.first ?? args.last ?? 0;
   if (size < 0 || size > MAX_PAGE) {
-    throw new GraphQLError(`The ${fieldName} connection accepts first/last between 0 and ${MAX_PAGE}, got ${size}`, {
-      extensions: { code: "BAD_REQUEST" },
-    });
+    throw new GraphQLError(
+      `The ${fieldName} connection accepts first/last between 0 and ${MAX_PAGE}, got ${size}`,
+      {
+        extensions: { code: "BAD_REQUEST" },
+      },
+    );
   }
 }
 
@@ -46,7 +55,11 @@ export function checkPageArgs(args: ConnectionArgs, fieldName: string, bulk: boo
  * Cursors encode the row index, so they stay valid while rows are appended.
  */
 export function paginate<T>(
-  sequence: { length: number; at: (position: number) => number; positionOf: (row: number) => number },
+  sequence: {
+    length: number;
+    at: (position: number) => number;
+    positionOf: (row: number) => number;
+  },
   matches: (row: number) => boolean,
   args: ConnectionArgs,
   view: (row: number) => T,
@@ -90,7 +103,10 @@ export function paginate<T>(
     }
     hasPreviousPage = start > 0;
   }
-  const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: view(row) }));
+  const edges = rows.map((row) => ({
+    cursor: encodeCursor(row),
+    node: view(row),
+  }));
   return {
     edges,
     nodes: edges.map((edge) => edge.node),
@@ -111,7 +127,10 @@ export function arraySequence(rows: number[]) {
     at: (p: number) => rows[p],
     positionOf: (row: number) => {
       const p = position.get(row);
-      if (p === undefined) throw new GraphQLError("Invalid cursor", { extensions: { code: "BAD_REQUEST" } });
+      if (p === undefined)
+        throw new GraphQLError("Invalid cursor", {
+          extensions: { code: "BAD_REQUEST" },
+        });
       return p;
     },
   };
@@ -122,7 +141,10 @@ export function identitySequence(length: number) {
     length,
     at: (p: number) => p,
     positionOf: (row: number) => {
-      if (row < 0 || row >= length) throw new GraphQLError("Invalid cursor", { extensions: { code: "BAD_REQUEST" } });
+      if (row < 0 || row >= length)
+        throw new GraphQLError("Invalid cursor", {
+          extensions: { code: "BAD_REQUEST" },
+        });
       return row;
     },
   };
@@ -140,7 +162,11 @@ export function sortedSequence(length: number, key: (row: number) => number) {
     order[p] = row;
     inverse[row] = p;
   });
-  return { length, at: (p: number) => order[p], positionOf: (row: number) => inverse[row] };
+  return {
+    length,
+    at: (p: number) => order[p],
+    positionOf: (row: number) => inverse[row],
+  };
 }
 
 // --- search syntax -------------------------------------------------------
@@ -157,16 +183,26 @@ export interface SearchTerm {
  * `updated_at:>='2024-01-01T00:00:00Z' AND created_at:<2025-01-01 tag:vip -tag:x id:>123`.
  * Terms are ANDed; OR is rejected with a clear error instead of being misread.
  */
-export function parseSearchQuery(query: string | null | undefined): SearchTerm[] {
+export function parseSearchQuery(
+  query: string | null | undefined,
+): SearchTerm[] {
   if (!query || !query.trim()) return [];
   const terms: SearchTerm[] = [];
-  const tokenPattern = /\s*(-?)([a-z_]+):(>=|<=|>|<)?('([^']*)'|"([^"]*)"|(\S+))\s*|\s*(AND)\s*|\s*(OR)\s*/giy;
+  const tokenPattern =
+    /\s*(-?)([a-z_]+):(>=|<=|>|<)?('([^']*)'|"([^"]*)"|(\S+))\s*|\s*(AND)\s*|\s*(OR)\s*/giy;
   let consumed = 0;
   let match: RegExpExecArray | null;
-  while (consumed < query.length && (match = tokenPattern.exec(query)) !== null) {
+  while (
+    consumed < query.length &&
+    (match = tokenPattern.exec(query)) !== null
+  ) {
     consumed = tokenPattern.lastIndex;
     if (match[8]) continue;
-    if (match[9]) throw new GraphQLError("The Shopify simulator does not support OR in search queries", { extensions: { code: "BAD_REQUEST" } });
+    if (match[9])
+      throw new GraphQLError(
+        "The Shopify simulator does not support OR in search queries",
+        { extensions: { code: "BAD_REQUEST" } },
+      );
     terms.push({
       negated: match[1] === "-",
       field: match[2].toLowerCase(),
@@ -175,12 +211,19 @@ export function parseSearchQuery(query: string | null | undefined): SearchTerm[]
     });
   }
   if (consumed < query.trim().length) {
-    throw new GraphQLError(`The Shopify simulator could not parse the search query: ${query}`, { extensions: { code: "BAD_REQUEST" } });
+    throw new GraphQLError(
+      `The Shopify simulator could not parse the search query: ${query}`,
+      { extensions: { code: "BAD_REQUEST" } },
+    );
   }
   return terms;
 }
 
-function compare(actual: number, op: SearchTerm["op"], expected: number): boolean {
+function compare(
+  actual: number,
+  op: SearchTerm["op"],
+  expected: number,
+): boolean {
   switch (op) {
     case ">":
       return actual > expected;
@@ -202,23 +245,35 @@ export type FieldReader = (row: number) => number | string[] | string;
  * (seconds for dates, ids) are compared with the operator; arrays (tags) test
  * membership. Unknown fields raise an error naming them.
  */
-export function searchPredicate(terms: SearchTerm[], fields: Record<string, FieldReader>, resource: string): (row: number) => boolean {
+export function searchPredicate(
+  terms: SearchTerm[],
+  fields: Record<string, FieldReader>,
+  resource: string,
+): (row: number) => boolean {
   if (terms.length === 0) return () => true;
   const checks = terms.map((term) => {
     const reader = fields[term.field];
     if (!reader) {
-      throw new GraphQLError(`The Shopify simulator does not support the search field '${term.field}' on ${resource}`, {
-        extensions: { code: "BAD_REQUEST" },
-      });
+      throw new GraphQLError(
+        `The Shopify simulator does not support the search field '${term.field}' on ${resource}`,
+        {
+          extensions: { code: "BAD_REQUEST" },
+        },
+      );
     }
     let expected: number | string;
     if (term.field.endsWith("_at")) expected = secondsFromIso(term.value);
-    else if (term.field === "id") expected = Number(term.value.replace(/^gid:\/\/shopify\/\w+\//, ""));
+    else if (term.field === "id")
+      expected = Number(term.value.replace(/^gid:\/\/shopify\/\w+\//, ""));
     else expected = term.value;
     const check = (row: number) => {
       const actual = reader(row);
-      if (Array.isArray(actual)) return actual.some((v) => v.toLowerCase() === String(expected).toLowerCase());
-      if (typeof actual === "number") return compare(actual, term.op, Number(expected));
+      if (Array.isArray(actual))
+        return actual.some(
+          (v) => v.toLowerCase() === String(expected).toLowerCase(),
+        );
+      if (typeof actual === "number")
+        return compare(actual, term.op, Number(expected));
       return actual.toLowerCase() === String(expected).toLowerCase();
     };
     return term.negated ? (row: number) => !check(row) : check;

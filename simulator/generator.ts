@@ -4,7 +4,13 @@
 // tailed; a share of orders carry discount codes, shipping lines, UTM
 // journeys, refunds and cancellations.
 import type { Shop } from "./shop.js";
-import { GENERATED_CUSTOMER_ID_BASE, ORDER_ID_BASE, type DiscountCodeInfo, type Journey, type NewLineItem } from "./store.js";
+import {
+  GENERATED_CUSTOMER_ID_BASE,
+  ORDER_ID_BASE,
+  type DiscountCodeInfo,
+  type Journey,
+  type NewLineItem,
+} from "./store.js";
 import { mulberry32, secondsFromIso } from "./util.js";
 
 export interface GenerateOptions {
@@ -48,17 +54,85 @@ const DISCOUNTS: (DiscountCodeInfo & { value: number })[] = [
 ];
 
 const VISITS = [
-  { source: "google", sourceType: "AD", utmSource: "google", utmMedium: "cpc", utmCampaign: "brand", referrerUrl: "https://www.google.com/", landingPage: "/collections/all?utm_source=google&utm_medium=cpc&utm_campaign=brand" },
-  { source: "google", sourceType: "SEO", utmSource: null, utmMedium: null, utmCampaign: null, referrerUrl: "https://www.google.com/", landingPage: "/products/best-seller" },
-  { source: "facebook", sourceType: "AD", utmSource: "facebook", utmMedium: "paid_social", utmCampaign: "retargeting", referrerUrl: "https://l.facebook.com/", landingPage: "/?utm_source=facebook&utm_medium=paid_social&utm_campaign=retargeting" },
-  { source: "instagram", sourceType: "POST", utmSource: "instagram", utmMedium: "social", utmCampaign: "spring_drop", referrerUrl: "https://instagram.com/", landingPage: "/collections/new?utm_source=instagram&utm_medium=social&utm_campaign=spring_drop" },
-  { source: "email", sourceType: "NEWSLETTER", utmSource: "klaviyo", utmMedium: "email", utmCampaign: "weekly_newsletter", referrerUrl: null, landingPage: "/?utm_source=klaviyo&utm_medium=email&utm_campaign=weekly_newsletter" },
-  { source: "direct", sourceType: null, utmSource: null, utmMedium: null, utmCampaign: null, referrerUrl: null, landingPage: "/" },
-  { source: "tiktok", sourceType: "AD", utmSource: "tiktok", utmMedium: "paid_social", utmCampaign: "ugc_video", referrerUrl: "https://www.tiktok.com/", landingPage: "/products/viral?utm_source=tiktok&utm_medium=paid_social&utm_campaign=ugc_video" },
+  {
+    source: "google",
+    sourceType: "AD",
+    utmSource: "google",
+    utmMedium: "cpc",
+    utmCampaign: "brand",
+    referrerUrl: "https://www.google.com/",
+    landingPage:
+      "/collections/all?utm_source=google&utm_medium=cpc&utm_campaign=brand",
+  },
+  {
+    source: "google",
+    sourceType: "SEO",
+    utmSource: null,
+    utmMedium: null,
+    utmCampaign: null,
+    referrerUrl: "https://www.google.com/",
+    landingPage: "/products/best-seller",
+  },
+  {
+    source: "facebook",
+    sourceType: "AD",
+    utmSource: "facebook",
+    utmMedium: "paid_social",
+    utmCampaign: "retargeting",
+    referrerUrl: "https://l.facebook.com/",
+    landingPage:
+      "/?utm_source=facebook&utm_medium=paid_social&utm_campaign=retargeting",
+  },
+  {
+    source: "instagram",
+    sourceType: "POST",
+    utmSource: "instagram",
+    utmMedium: "social",
+    utmCampaign: "spring_drop",
+    referrerUrl: "https://instagram.com/",
+    landingPage:
+      "/collections/new?utm_source=instagram&utm_medium=social&utm_campaign=spring_drop",
+  },
+  {
+    source: "email",
+    sourceType: "NEWSLETTER",
+    utmSource: "klaviyo",
+    utmMedium: "email",
+    utmCampaign: "weekly_newsletter",
+    referrerUrl: null,
+    landingPage:
+      "/?utm_source=klaviyo&utm_medium=email&utm_campaign=weekly_newsletter",
+  },
+  {
+    source: "direct",
+    sourceType: null,
+    utmSource: null,
+    utmMedium: null,
+    utmCampaign: null,
+    referrerUrl: null,
+    landingPage: "/",
+  },
+  {
+    source: "tiktok",
+    sourceType: "AD",
+    utmSource: "tiktok",
+    utmMedium: "paid_social",
+    utmCampaign: "ugc_video",
+    referrerUrl: "https://www.tiktok.com/",
+    landingPage:
+      "/products/viral?utm_source=tiktok&utm_medium=paid_social&utm_campaign=ugc_video",
+  },
 ];
 const VISIT_WEIGHTS = [0.22, 0.18, 0.14, 0.08, 0.12, 0.2, 0.06];
 
-const PRODUCT_TYPES = ["Apparel", "Shoes", "Accessories", "Home", "Beauty", "Gift Card"];
+const PRODUCT_TYPES = [
+  "Apparel",
+  "Shoes",
+  "Accessories",
+  "Home",
+  "Beauty",
+  "Gift Card",
+];
 const SHIPPING = [
   { title: "Standard Shipping", cents: 499, weight: 0.65 },
   { title: "Express Shipping", cents: 999, weight: 0.2 },
@@ -78,21 +152,36 @@ function pickWeighted(random: () => number, weights: number[]): number {
 export function validateGenerateOptions(o: GenerateOptions): void {
   const problems: string[] = [];
   if (!Number.isInteger(o.seed)) problems.push("seed must be an integer");
-  if (!Number.isInteger(o.customers) || o.customers < 0) problems.push("customers must be a non-negative integer");
-  if (!Number.isInteger(o.orders) || o.orders < 0) problems.push("orders must be a non-negative integer");
-  if (o.orders > 0 && o.customers === 0 && (o.guestShare ?? 0.1) < 1) problems.push("orders need customers unless guestShare is 1");
+  if (!Number.isInteger(o.customers) || o.customers < 0)
+    problems.push("customers must be a non-negative integer");
+  if (!Number.isInteger(o.orders) || o.orders < 0)
+    problems.push("orders must be a non-negative integer");
+  if (o.orders > 0 && o.customers === 0 && (o.guestShare ?? 0.1) < 1)
+    problems.push("orders need customers unless guestShare is 1");
   const start = Date.parse(o.startDate);
   const end = Date.parse(o.endDate);
-  if (Number.isNaN(start) || Number.isNaN(end)) problems.push("startDate and endDate must be ISO dates");
+  if (Number.isNaN(start) || Number.isNaN(end))
+    problems.push("startDate and endDate must be ISO dates");
   else if (end <= start) problems.push("endDate must be after startDate");
-  for (const key of ["discountShare", "seasonality", "guestShare", "refundShare", "cancelShare"] as const) {
+  for (const key of [
+    "discountShare",
+    "seasonality",
+    "guestShare",
+    "refundShare",
+    "cancelShare",
+  ] as const) {
     const v = o[key];
-    if (v !== undefined && (typeof v !== "number" || v < 0 || v > 1)) problems.push(`${key} must be between 0 and 1`);
+    if (v !== undefined && (typeof v !== "number" || v < 0 || v > 1))
+      problems.push(`${key} must be between 0 and 1`);
   }
-  if (problems.length) throw new Error(`Invalid generator options: ${problems.join("; ")}`);
+  if (problems.length)
+    throw new Error(`Invalid generator options: ${problems.join("; ")}`);
 }
 
-export function generateStore(shop: Shop, options: GenerateOptions): GenerateSummary {
+export function generateStore(
+  shop: Shop,
+  options: GenerateOptions,
+): GenerateSummary {
   validateGenerateOptions(options);
   const started = Date.now();
   const random = mulberry32(options.seed);
@@ -111,7 +200,12 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
   const popularity: number[] = [];
   for (let p = 0; p < productCount; p++) {
     const type = PRODUCT_TYPES[p % PRODUCT_TYPES.length];
-    store.addProduct({ sku: `GEN-${options.seed}-${p}`, title: `${type} item ${p + 1}`, productType: type, vendor: "Simulated Goods" });
+    store.addProduct({
+      sku: `GEN-${options.seed}-${p}`,
+      title: `${type} item ${p + 1}`,
+      productType: type,
+      vendor: "Simulated Goods",
+    });
     productPrices.push(Math.round((5 + random() * 120) * 100) / 1);
     popularity.push(1 / (p + 1));
   }
@@ -137,7 +231,8 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
     for (;;) {
       const t = start + random() * span;
       const day = (t / 86400) % 365.25;
-      const weight = 1 + s * Math.cos((2 * Math.PI * (day - PEAK_DAY)) / 365.25);
+      const weight =
+        1 + s * Math.cos((2 * Math.PI * (day - PEAK_DAY)) / 365.25);
       if (random() * (1 + s) <= weight) {
         times[k] = Math.floor(t);
         break;
@@ -148,13 +243,18 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
 
   // Who places each order: activity ~ heavy tailed (r^2.5 skews to few buyers).
   const owner = new Int32Array(options.orders);
-  const firstOrder = new Float64Array(options.customers).fill(Number.POSITIVE_INFINITY);
+  const firstOrder = new Float64Array(options.customers).fill(
+    Number.POSITIVE_INFINITY,
+  );
   for (let k = 0; k < options.orders; k++) {
     if (options.customers === 0 || random() < guestShare) {
       owner[k] = -1;
       continue;
     }
-    const c = Math.min(options.customers - 1, Math.floor(options.customers * Math.pow(random(), 2.5)));
+    const c = Math.min(
+      options.customers - 1,
+      Math.floor(options.customers * Math.pow(random(), 2.5)),
+    );
     owner[k] = c;
     if (times[k] < firstOrder[c]) firstOrder[c] = times[k];
   }
@@ -162,30 +262,45 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
   const signup = new Float64Array(options.customers);
   for (let c = 0; c < options.customers; c++) {
     const before = Math.floor(random() * 30 * 86400);
-    signup[c] = Number.isFinite(firstOrder[c]) ? Math.max(start, firstOrder[c] - before) : Math.floor(start + random() * span);
+    signup[c] = Number.isFinite(firstOrder[c])
+      ? Math.max(start, firstOrder[c] - before)
+      : Math.floor(start + random() * span);
   }
   const bySignup = new Int32Array(options.customers);
   for (let c = 0; c < options.customers; c++) bySignup[c] = c;
   bySignup.sort((a, b) => signup[a] - signup[b] || a - b);
   const storeIndexOf = new Int32Array(options.customers);
   const idBase = GENERATED_CUSTOMER_ID_BASE + store.customerCount + 1;
-  store.reserve(options.customers, options.orders, Math.ceil(options.orders * 2.2));
+  store.reserve(
+    options.customers,
+    options.orders,
+    Math.ceil(options.orders * 2.2),
+  );
   for (let rank = 0; rank < options.customers; rank++) {
     const c = bySignup[rank];
     const r = random();
     storeIndexOf[c] = store.addCustomer({
       id: idBase + rank,
       createdAt: signup[c],
-      marketingState: r < 0.45 ? "SUBSCRIBED" : r < 0.55 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED",
+      marketingState:
+        r < 0.45 ? "SUBSCRIBED" : r < 0.55 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED",
       country: r < 0.7 ? "United Kingdom" : r < 0.85 ? "Germany" : "France",
     });
   }
 
   const journeyIndexes = VISITS.flatMap((first, a) =>
-    VISITS.map((last, b) => store.internJourney({ firstVisit: first, lastVisit: last, daysToConversion: (a * 7 + b * 3) % 15 } satisfies Journey)),
+    VISITS.map((last, b) =>
+      store.internJourney({
+        firstVisit: first,
+        lastVisit: last,
+        daysToConversion: (a * 7 + b * 3) % 15,
+      } satisfies Journey),
+    ),
   );
   // Order numbers continue after the store's last order (#1001 in an empty store).
-  const lastNumber = store.orderCount ? store.o.id[store.orderCount - 1] - ORDER_ID_BASE : 1000;
+  const lastNumber = store.orderCount
+    ? store.o.id[store.orderCount - 1] - ORDER_ID_BASE
+    : 1000;
   const orderIdBase = ORDER_ID_BASE + lastNumber + 1;
   let guestOrders = 0;
   let discounted = 0;
@@ -198,23 +313,39 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
     const lines = 1 + pickWeighted(random, [0.5, 0.3, 0.15, 0.05]);
     for (let li = 0; li < lines; li++) {
       const product = pickProduct();
-      lineItems.push({ productIndex: productStart + product, quantity: 1 + pickWeighted(random, [0.75, 0.18, 0.07]), unitPriceCents: productPrices[product] });
+      lineItems.push({
+        productIndex: productStart + product,
+        quantity: 1 + pickWeighted(random, [0.75, 0.18, 0.07]),
+        unitPriceCents: productPrices[product],
+      });
     }
     let discountCode: DiscountCodeInfo | null = null;
     if (random() < options.discountShare) {
       const d = DISCOUNTS[Math.floor(random() * DISCOUNTS.length)];
       discountCode = { code: d.code, type: d.type };
-      const subtotal = lineItems.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
-      const total = d.type === "percentage" ? Math.round(subtotal * d.value) : Math.min(subtotal, d.value);
+      const subtotal = lineItems.reduce(
+        (sum, l) => sum + l.quantity * l.unitPriceCents,
+        0,
+      );
+      const total =
+        d.type === "percentage"
+          ? Math.round(subtotal * d.value)
+          : Math.min(subtotal, d.value);
       let allocated = 0;
       lineItems.forEach((l, idx) => {
-        const share = idx === lineItems.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceCents) / subtotal);
+        const share =
+          idx === lineItems.length - 1
+            ? total - allocated
+            : Math.round((total * l.quantity * l.unitPriceCents) / subtotal);
         l.discountCents = share;
         allocated += share;
       });
       discounted++;
     }
-    const shipping = SHIPPING[pickWeighted(random, SHIPPING.map((x) => x.weight).concat([0.05]))];
+    const shipping =
+      SHIPPING[
+        pickWeighted(random, SHIPPING.map((x) => x.weight).concat([0.05]))
+      ];
     const c = owner[k];
     if (c < 0) guestOrders++;
     const at = times[k];
@@ -227,7 +358,13 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
       shippingCents: shipping?.cents ?? 0,
       shippingTitle: shipping?.title ?? null,
       discountCode,
-      journeyIndex: random() < 0.85 ? journeyIndexes[pickWeighted(random, VISIT_WEIGHTS) * VISITS.length + pickWeighted(random, VISIT_WEIGHTS)] : -1,
+      journeyIndex:
+        random() < 0.85
+          ? journeyIndexes[
+              pickWeighted(random, VISIT_WEIGHTS) * VISITS.length +
+                pickWeighted(random, VISIT_WEIGHTS)
+            ]
+          : -1,
       sourceName: random() < 0.9 ? "web" : "pos",
     });
     lineItemsTotal += lines;
@@ -235,13 +372,26 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
     if (roll < cancelShare) {
       const when = Math.min(end, at + 3600 * (1 + Math.floor(random() * 48)));
       const start = store.o.lineStart[index];
-      store.addRefund(index, when, lineItems.map((l, li) => ({ lineIndex: start + li, quantity: l.quantity })), "Cancelled by customer");
+      store.addRefund(
+        index,
+        when,
+        lineItems.map((l, li) => ({
+          lineIndex: start + li,
+          quantity: l.quantity,
+        })),
+        "Cancelled by customer",
+      );
       store.cancelOrder(index, when, "CUSTOMER");
       cancelled++;
       refunds++;
     } else if (roll < cancelShare + refundShare) {
       const when = Math.min(end, at + 86400 * (2 + Math.floor(random() * 20)));
-      store.addRefund(index, when, [{ lineIndex: store.o.lineStart[index], quantity: 1 }], "Returned item");
+      store.addRefund(
+        index,
+        when,
+        [{ lineIndex: store.o.lineStart[index], quantity: 1 }],
+        "Returned item",
+      );
       refunds++;
     }
   }

@@ -14,7 +14,12 @@ import {
 } from "graphql";
 import type { RequestContext, SimCore } from "./core.js";
 import { operationCost } from "./cost.js";
-import { formatExecutionError, formatSyntaxError, formatValidationError, type ShopifyError } from "./errors.js";
+import {
+  formatExecutionError,
+  formatSyntaxError,
+  formatValidationError,
+  type ShopifyError,
+} from "./errors.js";
 import type { LeakyBucket } from "./rate-limiter.js";
 import { mutationRoot, queryRoot } from "./resolvers.js";
 import { viewFieldResolver, viewTypeResolver } from "./schema.js";
@@ -34,7 +39,16 @@ export interface CallCounts {
 }
 
 export function emptyCounts(): CallCounts {
-  return { requests: 0, queries: 0, queriesByField: {}, mutations: {}, bulkOperations: { query: 0, mutation: 0 }, bulkMutationLines: {}, throttled: 0, rejected: 0 };
+  return {
+    requests: 0,
+    queries: 0,
+    queriesByField: {},
+    mutations: {},
+    bulkOperations: { query: 0, mutation: 0 },
+    bulkMutationLines: {},
+    throttled: 0,
+    rejected: 0,
+  };
 }
 
 export interface GraphQLResponse {
@@ -48,20 +62,36 @@ interface RequestBody {
   operationName?: unknown;
 }
 
-function selectOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | string {
-  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (operationName) return ops.find((o) => o.name?.value === operationName) ?? `No operation named "${operationName}"`;
-  if (ops.length !== 1) return "An operation name is required when the document contains several operations";
+function selectOperation(
+  document: DocumentNode,
+  operationName: string | undefined,
+): OperationDefinitionNode | string {
+  const ops = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (operationName)
+    return (
+      ops.find((o) => o.name?.value === operationName) ??
+      `No operation named "${operationName}"`
+    );
+  if (ops.length !== 1)
+    return "An operation name is required when the document contains several operations";
   return ops[0];
 }
 
-function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+function fragmentsOf(
+  document: DocumentNode,
+): Record<string, FragmentDefinitionNode> {
   const map: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) map[d.name.value] = d;
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) map[d.name.value] = d;
   return map;
 }
 
-const documentCache = new Map<string, { document: DocumentNode } | { errors: ShopifyError[] }>();
+const documentCache = new Map<
+  string,
+  { document: DocumentNode } | { errors: ShopifyError[] }
+>();
 
 /** Parsing and validating the same document again is wasted work: cache by text. */
 function parseAndValidate(schema: GraphQLSchema, query: string) {
@@ -71,7 +101,9 @@ function parseAndValidate(schema: GraphQLSchema, query: string) {
   try {
     const document = parse(query);
     const errors = validate(schema, document);
-    result = errors.length ? { errors: errors.map(formatValidationError) } : { document };
+    result = errors.length
+      ? { errors: errors.map(formatValidationError) }
+      : { document };
   } catch (e) {
     result = { errors: [formatSyntaxError(e as GraphQLError)] };
   }
@@ -95,11 +127,17 @@ export async function handleGraphQL(args: {
     body = JSON.parse(args.rawBody) as RequestBody;
   } catch {
     counts.rejected++;
-    return { status: 400, body: { errors: { query: "Required parameter missing or invalid" } } };
+    return {
+      status: 400,
+      body: { errors: { query: "Required parameter missing or invalid" } },
+    };
   }
   if (typeof body.query !== "string" || body.query.trim() === "") {
     counts.rejected++;
-    return { status: 400, body: { errors: { query: "Required parameter missing or invalid" } } };
+    return {
+      status: 400,
+      body: { errors: { query: "Required parameter missing or invalid" } },
+    };
   }
   const parsed = parseAndValidate(schema, body.query);
   if ("errors" in parsed) {
@@ -107,13 +145,22 @@ export async function handleGraphQL(args: {
     return { status: 200, body: { errors: parsed.errors } };
   }
   const document = parsed.document;
-  const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
+  const operationName =
+    typeof body.operationName === "string" ? body.operationName : undefined;
   const operation = selectOperation(document, operationName);
   if (typeof operation === "string") {
     counts.rejected++;
-    return { status: 200, body: { errors: [{ message: operation, extensions: { code: "BAD_REQUEST" } }] } };
+    return {
+      status: 200,
+      body: {
+        errors: [{ message: operation, extensions: { code: "BAD_REQUEST" } }],
+      },
+    };
   }
-  const variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
+  const variables =
+    body.variables && typeof body.variables === "object"
+      ? (body.variables as Record<string, unknown>)
+      : {};
   const fragments = fragmentsOf(document);
   const requested = operationCost(schema, operation, fragments, variables);
 
@@ -125,7 +172,12 @@ export async function handleGraphQL(args: {
         errors: [
           {
             message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n`,
-            extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: MAX_QUERY_COST, documentation: "https://shopify.dev/api/usage/limits#rate-limits" },
+            extensions: {
+              code: "MAX_COST_EXCEEDED",
+              cost: requested,
+              maxCost: MAX_QUERY_COST,
+              documentation: "https://shopify.dev/api/usage/limits#rate-limits",
+            },
           },
         ],
       },
@@ -136,22 +188,50 @@ export async function handleGraphQL(args: {
     return {
       status: 200,
       body: {
-        errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } },
+        errors: [
+          {
+            message: "Throttled",
+            extensions: {
+              code: "THROTTLED",
+              documentation: "https://shopify.dev/api/usage/rate-limits",
+            },
+          },
+        ],
+        extensions: {
+          cost: {
+            requestedQueryCost: requested,
+            actualQueryCost: null,
+            throttleStatus: bucket.status(),
+          },
+        },
       },
     };
   }
 
-  const ctx: RequestContext = { core, shop, nowSeconds: Math.floor(core.nowMs() / 1000), bulk: false, baseUrl: core.baseUrl() };
+  const ctx: RequestContext = {
+    core,
+    shop,
+    nowSeconds: Math.floor(core.nowMs() / 1000),
+    bulk: false,
+    baseUrl: core.baseUrl(),
+  };
   const isMutation = operation.operation === "mutation";
-  const rootFields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD && s.name.value !== "__typename" ? [s.name.value] : []));
+  const rootFields = operation.selectionSet.selections.flatMap((s) =>
+    s.kind === Kind.FIELD && s.name.value !== "__typename"
+      ? [s.name.value]
+      : [],
+  );
   if (isMutation) {
-    for (const name of rootFields) counts.mutations[name] = (counts.mutations[name] ?? 0) + 1;
-    if (rootFields.includes("bulkOperationRunQuery")) counts.bulkOperations.query++;
-    if (rootFields.includes("bulkOperationRunMutation")) counts.bulkOperations.mutation++;
+    for (const name of rootFields)
+      counts.mutations[name] = (counts.mutations[name] ?? 0) + 1;
+    if (rootFields.includes("bulkOperationRunQuery"))
+      counts.bulkOperations.query++;
+    if (rootFields.includes("bulkOperationRunMutation"))
+      counts.bulkOperations.mutation++;
   } else {
     counts.queries++;
-    for (const name of rootFields) counts.queriesByField[name] = (counts.queriesByField[name] ?? 0) + 1;
+    for (const name of rootFields)
+      counts.queriesByField[name] = (counts.queriesByField[name] ?? 0) + 1;
   }
 
   const result = await execute({
@@ -164,17 +244,31 @@ export async function handleGraphQL(args: {
     fieldResolver: viewFieldResolver,
     typeResolver: viewTypeResolver,
   });
-  const actual = isMutation ? requested : result.data ? operationCost(schema, operation, fragments, variables, result.data) : 0;
+  const actual = isMutation
+    ? requested
+    : result.data
+      ? operationCost(schema, operation, fragments, variables, result.data)
+      : 0;
   bucket.refund(Math.max(0, requested - actual));
   const errors = result.errors?.map((e) => {
     if (!e.path && /^Variable "\$/.test(e.message)) {
-      return { message: e.message.replace(/"/g, ""), locations: e.locations, extensions: { code: "INVALID_VARIABLE" } };
+      return {
+        message: e.message.replace(/"/g, ""),
+        locations: e.locations,
+        extensions: { code: "INVALID_VARIABLE" },
+      };
     }
     return formatExecutionError(e);
   });
   const response: Record<string, unknown> = {};
   if (errors?.length) response.errors = errors;
   if (result.data !== undefined) response.data = result.data;
-  response.extensions = { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() } };
+  response.extensions = {
+    cost: {
+      requestedQueryCost: requested,
+      actualQueryCost: actual,
+      throttleStatus: bucket.status(),
+    },
+  };
   return { status: 200, body: response };
 }

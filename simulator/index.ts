@@ -1,11 +1,22 @@
 // Public entry point of the Shopify store simulator (tests, benchmarks, demo).
 export { startSimulator } from "./simulator.js";
-export type { Simulator, SimulatorOptions, InstallOptions, CreateOrderInput, UpdateOrderInput, OrderLineInput } from "./simulator.js";
+export type {
+  Simulator,
+  SimulatorOptions,
+  InstallOptions,
+  CreateOrderInput,
+  UpdateOrderInput,
+  OrderLineInput,
+} from "./simulator.js";
 export type { GenerateOptions, GenerateSummary } from "./generator.js";
 export type { OnlineRetailSummary, StandaloneRefund } from "./online-retail.js";
 export type { CallCounts } from "./graphql-handler.js";
 export type { Delivery, ChaosSettings } from "./webhooks.js";
 export { verifyWebhookHmac, hmacBase64 } from "./webhooks.js";
-export { APP_NAMESPACE, MAX_TAGS_PER_CUSTOMER, MAX_TAG_LENGTH } from "./resolvers.js";
+export {
+  APP_NAMESPACE,
+  MAX_TAGS_PER_CUSTOMER,
+  MAX_TAG_LENGTH,
+} from "./resolvers.js";
 export { MAX_QUERY_COST } from "./graphql-handler.js";
 export { API_VERSION, gid, parseGid } from "./util.js";

@@ -19,7 +19,12 @@ export interface OnlineRetailSummary {
   refunds: number;
   cancelled: number;
   refundLines: { matched: number; unmatched: number };
-  invoices: { total: number; orders: number; cancellations: number; badDebtAdjustments: number };
+  invoices: {
+    total: number;
+    orders: number;
+    cancellations: number;
+    badDebtAdjustments: number;
+  };
   skippedRows: number;
   skippedByReason: Record<string, number>;
 }
@@ -77,21 +82,34 @@ function lastSunday(year: number, month: number): number {
 }
 
 /** Europe/London local time to UTC seconds (BST: last Sunday of March to last Sunday of October, 01:00 UTC). */
-export function londonToUtcSeconds(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+export function londonToUtcSeconds(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+): number {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   const bstStart = Date.UTC(y, 2, lastSunday(y, 2), 1);
   const bstEnd = Date.UTC(y, 9, lastSunday(y, 9), 1);
-  const offsetMs = asUtc - 3600_000 >= bstStart && asUtc - 3600_000 < bstEnd ? 3600_000 : 0;
+  const offsetMs =
+    asUtc - 3600_000 >= bstStart && asUtc - 3600_000 < bstEnd ? 3600_000 : 0;
   return Math.floor((asUtc - offsetMs) / 1000);
 }
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/;
-const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
+const HEADER =
+  "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
 
-export async function loadOnlineRetail(shop: Shop, file: string): Promise<OnlineRetailSummary & { standaloneRefunds: StandaloneRefund[] }> {
+export async function loadOnlineRetail(
+  shop: Shop,
+  file: string,
+): Promise<OnlineRetailSummary & { standaloneRefunds: StandaloneRefund[] }> {
   const store = shop.store;
   const skipped: Record<string, number> = {};
-  const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
+  const skip = (reason: string) =>
+    (skipped[reason] = (skipped[reason] ?? 0) + 1);
   const invoices = new Map<string, Invoice>();
   const customerCountry = new Map<number, string>();
   const customerFirstSeen = new Map<number, number>();
@@ -100,13 +118,20 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
   const badDebtInvoices = new Set<string>();
   let rows = 0;
 
-  const input = createReadStream(file).pipe(file.endsWith(".gz") ? createGunzip() : new (await import("node:stream")).PassThrough());
+  const input = createReadStream(file).pipe(
+    file.endsWith(".gz")
+      ? createGunzip()
+      : new (await import("node:stream")).PassThrough(),
+  );
   const lines = createInterface({ input, crlfDelay: Infinity });
   let first = true;
   for await (const line of lines) {
     if (first) {
       first = false;
-      if (line.trim() !== HEADER) throw new Error(`Unexpected Online Retail header in ${file}: ${line.slice(0, 120)}`);
+      if (line.trim() !== HEADER)
+        throw new Error(
+          `Unexpected Online Retail header in ${file}: ${line.slice(0, 120)}`,
+        );
       continue;
     }
     if (line.length === 0) continue;
@@ -116,7 +141,16 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
       skip("wrongColumnCount");
       continue;
     }
-    const [invoiceNo, stockCode, description, quantityText, dateText, priceText, customerText, country] = f;
+    const [
+      invoiceNo,
+      stockCode,
+      description,
+      quantityText,
+      dateText,
+      priceText,
+      customerText,
+      country,
+    ] = f;
     if (!/^[A-Z]?\d+$/.test(invoiceNo)) {
       skip("badInvoiceNo");
       continue;
@@ -143,7 +177,14 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
         skip("badInvoiceDate");
         continue;
       }
-      at = londonToUtcSeconds(+m[1], +m[2], +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
+      at = londonToUtcSeconds(
+        +m[1],
+        +m[2],
+        +m[3],
+        +m[4],
+        +m[5],
+        m[6] ? +m[6] : 0,
+      );
       dateCache.set(dateText, at);
     }
     let customerId: number | null = null;
@@ -167,9 +208,11 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
       continue;
     }
     if (customerId !== null) {
-      if (!customerCountry.has(customerId)) customerCountry.set(customerId, country || "Unspecified");
+      if (!customerCountry.has(customerId))
+        customerCountry.set(customerId, country || "Unspecified");
       const seen = customerFirstSeen.get(customerId);
-      if (seen === undefined || at < seen) customerFirstSeen.set(customerId, at);
+      if (seen === undefined || at < seen)
+        customerFirstSeen.set(customerId, at);
     }
     const quantity = Number(quantityText);
     const cancellation = invoiceNo.startsWith("C");
@@ -187,8 +230,13 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
       skip("negativeUnitPrice");
       continue;
     }
-    if (!descriptions.has(stockCode) && description) descriptions.set(stockCode, description);
-    invoice.lines.push({ stockCode, quantity, priceCents: Math.round(price * 100) });
+    if (!descriptions.has(stockCode) && description)
+      descriptions.set(stockCode, description);
+    invoice.lines.push({
+      stockCode,
+      quantity,
+      priceCents: Math.round(price * 100),
+    });
   }
 
   // Customers in ascending CustomerID, so ids grow with insertion order.
@@ -200,24 +248,48 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
       id,
       createdAt: customerFirstSeen.get(id)!,
       country: customerCountry.get(id),
-      marketingState: h % 100 < 45 ? "SUBSCRIBED" : h % 100 < 52 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED",
+      marketingState:
+        h % 100 < 45
+          ? "SUBSCRIBED"
+          : h % 100 < 52
+            ? "UNSUBSCRIBED"
+            : "NOT_SUBSCRIBED",
     });
   }
   const productIndex = (stockCode: string) =>
     store.productIndexBySku.get(stockCode) ??
-    store.addProduct({ sku: stockCode, title: descriptions.get(stockCode) ?? stockCode, productType: stockCode === "POST" || stockCode === "DOT" ? "Postage" : "Homeware", vendor: "Online Retail" });
+    store.addProduct({
+      sku: stockCode,
+      title: descriptions.get(stockCode) ?? stockCode,
+      productType:
+        stockCode === "POST" || stockCode === "DOT" ? "Postage" : "Homeware",
+      vendor: "Online Retail",
+    });
 
-  const byNumber = (a: Invoice, b: Invoice) => Number(a.number.replace(/^\D/, "")) - Number(b.number.replace(/^\D/, "")) || a.at - b.at;
-  const sales = [...invoices.values()].filter((i) => !i.number.startsWith("C")).sort(byNumber);
-  const cancellations = [...invoices.values()].filter((i) => i.number.startsWith("C")).sort((a, b) => a.at - b.at || byNumber(a, b));
+  const byNumber = (a: Invoice, b: Invoice) =>
+    Number(a.number.replace(/^\D/, "")) - Number(b.number.replace(/^\D/, "")) ||
+    a.at - b.at;
+  const sales = [...invoices.values()]
+    .filter((i) => !i.number.startsWith("C"))
+    .sort(byNumber);
+  const cancellations = [...invoices.values()]
+    .filter((i) => i.number.startsWith("C"))
+    .sort((a, b) => a.at - b.at || byNumber(a, b));
 
   let guestOrders = 0;
   let emptyOrders = 0;
   for (const invoice of sales) {
-    const customerIndex = invoice.customerId === null ? -1 : store.customerIndexById.get(invoice.customerId)!;
+    const customerIndex =
+      invoice.customerId === null
+        ? -1
+        : store.findCustomer(invoice.customerId)!;
     if (customerIndex < 0) guestOrders++;
     if (invoice.lines.length === 0) emptyOrders++;
-    const lineItems: NewLineItem[] = invoice.lines.map((l) => ({ productIndex: productIndex(l.stockCode), quantity: l.quantity, unitPriceCents: l.priceCents }));
+    const lineItems: NewLineItem[] = invoice.lines.map((l) => ({
+      productIndex: productIndex(l.stockCode),
+      quantity: l.quantity,
+      unitPriceCents: l.priceCents,
+    }));
     store.addOrder({
       id: ORDER_ID_BASE + Number(invoice.number),
       customerIndex,
@@ -236,9 +308,21 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
   let unmatchedLines = 0;
   const standaloneRefunds: StandaloneRefund[] = [];
   for (const invoice of cancellations) {
-    const perOrder = new Map<number, { lineIndex: number; quantity: number }[]>();
-    const customerIndex = invoice.customerId === null ? undefined : store.customerIndexById.get(invoice.customerId);
-    const candidates = customerIndex === undefined ? [] : store.customerOrders(customerIndex).filter((o) => store.o.processedAt[o] <= invoice.at).reverse();
+    const perOrder = new Map<
+      number,
+      { lineIndex: number; quantity: number }[]
+    >();
+    const customerIndex =
+      invoice.customerId === null
+        ? undefined
+        : store.findCustomer(invoice.customerId);
+    const candidates =
+      customerIndex === undefined
+        ? []
+        : store
+            .customerOrders(customerIndex)
+            .filter((o) => store.o.processedAt[o] <= invoice.at)
+            .reverse();
     for (const line of invoice.lines) {
       let remaining = -line.quantity;
       const product = store.productIndexBySku.get(line.stockCode);
@@ -246,9 +330,17 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
         for (const order of candidates) {
           if (remaining === 0) break;
           const start = store.o.lineStart[order];
-          for (let j = start; j < start + store.o.lineCount[order] && remaining > 0; j++) {
+          for (
+            let j = start;
+            j < start + store.o.lineCount[order] && remaining > 0;
+            j++
+          ) {
             if (store.l.product[j] !== product) continue;
-            const planned = perOrder.get(order)?.filter((p) => p.lineIndex === j).reduce((sum, p) => sum + p.quantity, 0) ?? 0;
+            const planned =
+              perOrder
+                .get(order)
+                ?.filter((p) => p.lineIndex === j)
+                .reduce((sum, p) => sum + p.quantity, 0) ?? 0;
             const available = store.l.currentQuantity[j] - planned;
             if (available <= 0) continue;
             const take = Math.min(available, remaining);
@@ -262,11 +354,23 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
       if (remaining < -line.quantity) matchedLines++;
       if (remaining > 0) {
         unmatchedLines++;
-        standaloneRefunds.push({ invoice: invoice.number, customerId: invoice.customerId, stockCode: line.stockCode, quantity: remaining, amountCents: remaining * line.priceCents, at: invoice.at });
+        standaloneRefunds.push({
+          invoice: invoice.number,
+          customerId: invoice.customerId,
+          stockCode: line.stockCode,
+          quantity: remaining,
+          amountCents: remaining * line.priceCents,
+          at: invoice.at,
+        });
       }
     }
     for (const [order, refundLines] of perOrder) {
-      store.addRefund(order, invoice.at, refundLines, `Online Retail cancellation ${invoice.number}`);
+      store.addRefund(
+        order,
+        invoice.at,
+        refundLines,
+        `Online Retail cancellation ${invoice.number}`,
+      );
       refunds++;
       if (store.o.cancelledAt[order] === 0 && store.fullyRefunded(order)) {
         store.cancelOrder(order, invoice.at, "CUSTOMER");
@@ -285,7 +389,12 @@ export async function loadOnlineRetail(shop: Shop, file: string): Promise<Online
     refunds,
     cancelled,
     refundLines: { matched: matchedLines, unmatched: unmatchedLines },
-    invoices: { total: invoices.size + badDebtInvoices.size, orders: sales.length, cancellations: cancellations.length, badDebtAdjustments: badDebtInvoices.size },
+    invoices: {
+      total: invoices.size + badDebtInvoices.size,
+      orders: sales.length,
+      cancellations: cancellations.length,
+      badDebtAdjustments: badDebtInvoices.size,
+    },
     skippedRows,
     skippedByReason: skipped,
     standaloneRefunds,

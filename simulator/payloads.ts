@@ -1,7 +1,14 @@
 // REST-format webhook payloads, shaped like the ones Shopify sends for each
 // topic, including the personal data the app is expected to drop.
 import type { Shop } from "./shop.js";
-import { CANCEL_REASONS, LINE_ITEM_ID_BASE, MARKETING_STATES, ORDER_ID_BASE, SOURCE_NAMES, type RefundRecord } from "./store.js";
+import {
+  CANCEL_REASONS,
+  LINE_ITEM_ID_BASE,
+  MARKETING_STATES,
+  ORDER_ID_BASE,
+  SOURCE_NAMES,
+  type RefundRecord,
+} from "./store.js";
 import { gid, isoFromSeconds, restMoney } from "./util.js";
 
 function restTime(shop: Shop, seconds: number): string {
@@ -57,7 +64,10 @@ export function customerPayload(shop: Shop, c: number) {
     multipass_identifier: null,
     tax_exempt: false,
     tags: s.tagsOf(c).join(", "),
-    last_order_name: s.c.lastOrder[c] >= 0 ? `#${s.o.id[s.c.lastOrder[c]] - ORDER_ID_BASE}` : null,
+    last_order_name:
+      s.c.lastOrder[c] >= 0
+        ? `#${s.o.id[s.c.lastOrder[c]] - ORDER_ID_BASE}`
+        : null,
     currency: shop.settings.currency,
     phone: pd?.phone ?? null,
     addresses: address ? [address] : [],
@@ -105,14 +115,30 @@ function lineItemPayload(shop: Shop, j: number, discountCode: string | null) {
     vendor: product.vendor,
     tax_lines: [],
     duties: [],
-    discount_allocations: discount && discountCode ? [{ amount: restMoney(discount), amount_set: priceSet(discount, cur), discount_application_index: 0 }] : [],
+    discount_allocations:
+      discount && discountCode
+        ? [
+            {
+              amount: restMoney(discount),
+              amount_set: priceSet(discount, cur),
+              discount_application_index: 0,
+            },
+          ]
+        : [],
   };
 }
 
-export function refundPayload(shop: Shop, orderIndex: number, refund: RefundRecord) {
+export function refundPayload(
+  shop: Shop,
+  orderIndex: number,
+  refund: RefundRecord,
+) {
   const s = shop.store;
   const cur = shop.settings.currency;
-  const code = s.o.discountCode[orderIndex] >= 0 ? s.discountCodes[s.o.discountCode[orderIndex]].code : null;
+  const code =
+    s.o.discountCode[orderIndex] >= 0
+      ? s.discountCodes[s.o.discountCode[orderIndex]].code
+      : null;
   return {
     id: refund.id,
     admin_graphql_api_id: gid("Refund", refund.id),
@@ -162,21 +188,35 @@ export function orderPayload(shop: Shop, i: number) {
   const code = codeIndex >= 0 ? s.discountCodes[codeIndex] : null;
   const journey = s.o.journey[i] >= 0 ? s.journeys[s.o.journey[i]] : null;
   const lines: number[] = [];
-  for (let j = s.o.lineStart[i]; j < s.o.lineStart[i] + s.o.lineCount[i]; j++) lines.push(j);
+  for (let j = s.o.lineStart[i]; j < s.o.lineStart[i] + s.o.lineCount[i]; j++)
+    lines.push(j);
   const subtotal = s.o.subtotalCents[i] - s.o.discountCents[i];
   const total = s.orderTotalCents(i);
   const current = s.orderCurrentTotalCents(i);
-  const shippingTitle = s.o.shippingTitle[i] ? s.strings.get(s.o.shippingTitle[i] - 1) : null;
+  const shippingTitle = s.o.shippingTitle[i]
+    ? s.strings.get(s.o.shippingTitle[i] - 1)
+    : null;
   const refunded = s.o.refundedCents[i];
-  const address = c >= 0 ? (customerPayload(shop, c).default_address as Record<string, unknown> | null) : null;
+  const address =
+    c >= 0
+      ? (customerPayload(shop, c).default_address as Record<
+          string,
+          unknown
+        > | null)
+      : null;
   return {
     id,
     admin_graphql_api_id: gid("Order", id),
     app_id: 580111,
     browser_ip: pd ? `81.2.69.${(id % 250) + 1}` : null,
-    buyer_accepts_marketing: c >= 0 && MARKETING_STATES[s.c.marketing[c]] === "SUBSCRIBED",
-    cancel_reason: CANCEL_REASONS[s.o.cancelReason[i]] ? CANCEL_REASONS[s.o.cancelReason[i]].toLowerCase() : null,
-    cancelled_at: s.o.cancelledAt[i] ? restTime(shop, s.o.cancelledAt[i]) : null,
+    buyer_accepts_marketing:
+      c >= 0 && MARKETING_STATES[s.c.marketing[c]] === "SUBSCRIBED",
+    cancel_reason: CANCEL_REASONS[s.o.cancelReason[i]]
+      ? CANCEL_REASONS[s.o.cancelReason[i]].toLowerCase()
+      : null,
+    cancelled_at: s.o.cancelledAt[i]
+      ? restTime(shop, s.o.cancelledAt[i])
+      : null,
     closed_at: null,
     confirmation_number: `SIM${id % 1000000}`,
     confirmed: true,
@@ -189,12 +229,35 @@ export function orderPayload(shop: Shop, i: number) {
     current_total_price_set: priceSet(current, cur),
     current_total_tax: "0.00",
     customer_locale: "en-GB",
-    discount_codes: code ? [{ code: code.code, amount: restMoney(s.o.discountCents[i]), type: code.type }] : [],
+    discount_codes: code
+      ? [
+          {
+            code: code.code,
+            amount: restMoney(s.o.discountCents[i]),
+            type: code.type,
+          },
+        ]
+      : [],
     discount_applications: code
-      ? [{ target_type: "line_item", type: "discount_code", value: restMoney(s.o.discountCents[i]), value_type: code.type, allocation_method: "across", target_selection: "all", code: code.code }]
+      ? [
+          {
+            target_type: "line_item",
+            type: "discount_code",
+            value: restMoney(s.o.discountCents[i]),
+            value_type: code.type,
+            allocation_method: "across",
+            target_selection: "all",
+            code: code.code,
+          },
+        ]
       : [],
     email: pd?.email ?? "",
-    financial_status: refunded === 0 ? "paid" : refunded >= total ? "refunded" : "partially_refunded",
+    financial_status:
+      refunded === 0
+        ? "paid"
+        : refunded >= total
+          ? "refunded"
+          : "partially_refunded",
     fulfillment_status: "fulfilled",
     landing_site: journey?.lastVisit.landingPage ?? null,
     landing_site_ref: null,
@@ -227,13 +290,33 @@ export function orderPayload(shop: Shop, i: number) {
     customer: c >= 0 ? customerPayload(shop, c) : null,
     line_items: lines.map((j) => lineItemPayload(shop, j, code?.code ?? null)),
     shipping_lines: shippingTitle
-      ? [{ id: id + 7, title: shippingTitle, code: shippingTitle, price: restMoney(s.o.shippingCents[i]), price_set: priceSet(s.o.shippingCents[i], cur), source: "shopify", discounted_price: restMoney(s.o.shippingCents[i]), discount_allocations: [], tax_lines: [] }]
+      ? [
+          {
+            id: id + 7,
+            title: shippingTitle,
+            code: shippingTitle,
+            price: restMoney(s.o.shippingCents[i]),
+            price_set: priceSet(s.o.shippingCents[i], cur),
+            source: "shopify",
+            discounted_price: restMoney(s.o.shippingCents[i]),
+            discount_allocations: [],
+            tax_lines: [],
+          },
+        ]
       : [],
-    refunds: (s.refunds.get(i) ?? []).map((refund) => refundPayload(shop, i, refund)),
+    refunds: (s.refunds.get(i) ?? []).map((refund) =>
+      refundPayload(shop, i, refund),
+    ),
   };
 }
 
-export function customersRedactPayload(shop: Shop, customerId: number, email: string | null, phone: string | null, orderIds: number[]) {
+export function customersRedactPayload(
+  shop: Shop,
+  customerId: number,
+  email: string | null,
+  phone: string | null,
+  orderIds: number[],
+) {
   return {
     shop_id: shop.id,
     shop_domain: shop.domain,
@@ -242,7 +325,13 @@ export function customersRedactPayload(shop: Shop, customerId: number, email: st
   };
 }
 
-export function customersDataRequestPayload(shop: Shop, customerId: number, email: string | null, phone: string | null, orderIds: number[]) {
+export function customersDataRequestPayload(
+  shop: Shop,
+  customerId: number,
+  email: string | null,
+  phone: string | null,
+  orderIds: number[],
+) {
   return {
     shop_id: shop.id,
     shop_domain: shop.domain,
@@ -271,11 +360,22 @@ export function appUninstalledPayload(shop: Shop) {
   };
 }
 
-export function bulkFinishPayload(shop: Shop, op: { id: number; status: string; errorCode: string | null; type: string; createdAt: number; completedAt: number | null }) {
+export function bulkFinishPayload(
+  shop: Shop,
+  op: {
+    id: number;
+    status: string;
+    errorCode: string | null;
+    type: string;
+    createdAt: number;
+    completedAt: number | null;
+  },
+) {
   void shop;
   return {
     admin_graphql_api_id: gid("BulkOperation", op.id),
-    completed_at: op.completedAt === null ? null : isoFromSeconds(op.completedAt),
+    completed_at:
+      op.completedAt === null ? null : isoFromSeconds(op.completedAt),
     created_at: isoFromSeconds(op.createdAt),
     error_code: op.errorCode ? op.errorCode.toLowerCase() : null,
     status: op.status.toLowerCase(),

@@ -46,7 +46,11 @@ export interface DiscountRecord {
   startsAt: number;
   endsAt: number | null;
   discountClasses: string[];
-  combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
+  combinesWith: {
+    orderDiscounts: boolean;
+    productDiscounts: boolean;
+    shippingDiscounts: boolean;
+  };
   appliesOncePerCustomer: boolean;
   usageLimit: number | null;
   customerSelection: unknown;
@@ -66,7 +70,8 @@ export interface MetafieldDefinitionRecord {
   type: string;
 }
 
-export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING";
+export type BulkStatus =
+  "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING";
 
 export interface BulkOperationRecord {
   id: number;

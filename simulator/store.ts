@@ -12,9 +12,29 @@ export const PRODUCT_ID_BASE = 8_000_000_000;
 export const VARIANT_ID_BASE = 44_000_000_000;
 export const GENERATED_CUSTOMER_ID_BASE = 7_000_000_000;
 
-export const MARKETING_STATES = ["NOT_SUBSCRIBED", "SUBSCRIBED", "UNSUBSCRIBED", "PENDING", "REDACTED"] as const;
-export const CANCEL_REASONS = ["", "CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "STAFF", "OTHER"] as const;
-export const SOURCE_NAMES = ["web", "pos", "shopify_draft_order", "iphone", "android"] as const;
+export const MARKETING_STATES = [
+  "NOT_SUBSCRIBED",
+  "SUBSCRIBED",
+  "UNSUBSCRIBED",
+  "PENDING",
+  "REDACTED",
+] as const;
+export const CANCEL_REASONS = [
+  "",
+  "CUSTOMER",
+  "DECLINED",
+  "FRAUD",
+  "INVENTORY",
+  "STAFF",
+  "OTHER",
+] as const;
+export const SOURCE_NAMES = [
+  "web",
+  "pos",
+  "shopify_draft_order",
+  "iphone",
+  "android",
+] as const;
 
 export type CancelReason = Exclude<(typeof CANCEL_REASONS)[number], "">;
 export type MarketingState = (typeof MARKETING_STATES)[number];
@@ -72,17 +92,21 @@ const CUSTOMER_FLAG_DELETED = 2;
 
 type Columns<T> = { [K in keyof T]: T[K] };
 
-function grow<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(array: A, capacity: number): A {
+function grow<
+  A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array,
+>(array: A, capacity: number): A {
   const Ctor = array.constructor as new (length: number) => A;
   const next = new Ctor(capacity);
   next.set(array);
   return next;
 }
 
-function growAll<T extends Record<string, Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>>(
-  columns: Columns<T>,
-  capacity: number,
-): void {
+function growAll<
+  T extends Record<
+    string,
+    Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array
+  >,
+>(columns: Columns<T>, capacity: number): void {
   for (const key of Object.keys(columns) as (keyof T)[]) {
     columns[key] = grow(columns[key], capacity) as T[keyof T];
   }
@@ -146,7 +170,8 @@ export class ShopStore {
     country: new Uint16Array(0),
     flags: new Uint8Array(0),
   };
-  readonly customerIndexById = new Map<number, number>();
+  /** id -> row, only built once ids stop being ascending (binary search otherwise). */
+  private customerIdMap: Map<number, number> | null = null;
   readonly customerTags = new Map<number, string[]>();
   customerIdsAscending = true;
 
@@ -174,7 +199,7 @@ export class ShopStore {
     prevByCustomer: new Int32Array(0), // linked list of a customer's orders, -1 ends
     shippingTitle: new Uint16Array(0), // interned string index + 1, 0 = no shipping line
   };
-  readonly orderIndexById = new Map<number, number>();
+  private orderIdMap: Map<number, number> | null = null;
   readonly refunds = new Map<number, RefundRecord[]>();
   orderIdsAscending = true;
 
@@ -213,7 +238,11 @@ export class ShopStore {
     const existing = this.productIndexBySku.get(product.sku);
     if (existing !== undefined) return existing;
     const index = this.products.length;
-    this.products.push({ ...product, id: PRODUCT_ID_BASE + index + 1, variantId: VARIANT_ID_BASE + index + 1 });
+    this.products.push({
+      ...product,
+      id: PRODUCT_ID_BASE + index + 1,
+      variantId: VARIANT_ID_BASE + index + 1,
+    });
     this.productIndexBySku.set(product.sku, index);
     return index;
   }
@@ -240,37 +269,66 @@ export class ShopStore {
     return index;
   }
 
+  findCustomer(id: number): number | undefined {
+    if (this.customerIdMap) return this.customerIdMap.get(id);
+    return binarySearch(this.c.id, this.customerCount, id);
+  }
+
+  findOrder(id: number): number | undefined {
+    if (this.orderIdMap) return this.orderIdMap.get(id);
+    return binarySearch(this.o.id, this.orderCount, id);
+  }
+
   addCustomer(input: NewCustomer): number {
-    if (this.customerIndexById.has(input.id)) throw new Error(`Customer ${input.id} already exists`);
+    if (this.findCustomer(input.id) !== undefined)
+      throw new Error(`Customer ${input.id} already exists`);
     if (this.customerCount === this.customerCapacity) {
-      this.customerCapacity = nextCapacity(this.customerCapacity, this.customerCount + 1);
+      this.customerCapacity = nextCapacity(
+        this.customerCapacity,
+        this.customerCount + 1,
+      );
       growAll(this.c, this.customerCapacity);
     }
     const i = this.customerCount++;
-    if (i > 0 && input.id < this.c.id[i - 1]) this.customerIdsAscending = false;
+    if (i > 0 && input.id < this.c.id[i - 1] && !this.customerIdMap) {
+      this.customerIdsAscending = false;
+      this.customerIdMap = new Map();
+      for (let k = 0; k < i; k++) this.customerIdMap.set(this.c.id[k], k);
+    }
     this.c.id[i] = input.id;
     this.c.createdAt[i] = input.createdAt;
     this.c.updatedAt[i] = input.updatedAt ?? input.createdAt;
-    this.c.marketing[i] = MARKETING_STATES.indexOf(input.marketingState ?? "NOT_SUBSCRIBED");
+    this.c.marketing[i] = MARKETING_STATES.indexOf(
+      input.marketingState ?? "NOT_SUBSCRIBED",
+    );
     this.c.orders[i] = 0;
     this.c.spentCents[i] = 0;
     this.c.lastOrder[i] = -1;
     this.c.country[i] = this.strings.intern(input.country ?? "United Kingdom");
     this.c.flags[i] = 0;
-    this.customerIndexById.set(input.id, i);
+    this.customerIdMap?.set(input.id, i);
     this.version++;
     return i;
   }
 
   addOrder(input: NewOrder): number {
-    if (this.orderIndexById.has(input.id)) throw new Error(`Order ${input.id} already exists`);
-    if (input.lineItems.length > 65535) throw new Error("An order holds at most 65,535 line items");
+    if (this.findOrder(input.id) !== undefined)
+      throw new Error(`Order ${input.id} already exists`);
+    if (input.lineItems.length > 65535)
+      throw new Error("An order holds at most 65,535 line items");
     if (this.orderCount === this.orderCapacity) {
-      this.orderCapacity = nextCapacity(this.orderCapacity, this.orderCount + 1);
+      this.orderCapacity = nextCapacity(
+        this.orderCapacity,
+        this.orderCount + 1,
+      );
       growAll(this.o, this.orderCapacity);
     }
     const i = this.orderCount++;
-    if (i > 0 && input.id < this.o.id[i - 1]) this.orderIdsAscending = false;
+    if (i > 0 && input.id < this.o.id[i - 1] && !this.orderIdMap) {
+      this.orderIdsAscending = false;
+      this.orderIdMap = new Map();
+      for (let k = 0; k < i; k++) this.orderIdMap.set(this.o.id[k], k);
+    }
     const o = this.o;
     o.id[i] = input.id;
     o.customer[i] = input.customerIndex;
@@ -283,9 +341,13 @@ export class ShopStore {
     o.test[i] = input.test ? 1 : 0;
     o.shippingCents[i] = input.shippingCents ?? 0;
     o.refundedCents[i] = 0;
-    o.discountCode[i] = input.discountCode ? this.internDiscountCode(input.discountCode) : -1;
+    o.discountCode[i] = input.discountCode
+      ? this.internDiscountCode(input.discountCode)
+      : -1;
     o.journey[i] = input.journeyIndex ?? -1;
-    o.shippingTitle[i] = input.shippingTitle ? this.strings.intern(input.shippingTitle) + 1 : 0;
+    o.shippingTitle[i] = input.shippingTitle
+      ? this.strings.intern(input.shippingTitle) + 1
+      : 0;
     this.writeLineItems(i, input.lineItems);
     if (input.customerIndex >= 0) {
       const c = input.customerIndex;
@@ -297,7 +359,7 @@ export class ShopStore {
     } else {
       o.prevByCustomer[i] = -1;
     }
-    this.orderIndexById.set(input.id, i);
+    this.orderIdMap?.set(input.id, i);
     this.version++;
     return i;
   }
@@ -305,7 +367,10 @@ export class ShopStore {
   /** Writes a fresh line-item range for an order (used on create and on edit). */
   writeLineItems(orderIndex: number, lineItems: NewLineItem[]): void {
     if (this.lineCount + lineItems.length > this.lineCapacity) {
-      this.lineCapacity = nextCapacity(this.lineCapacity, this.lineCount + lineItems.length);
+      this.lineCapacity = nextCapacity(
+        this.lineCapacity,
+        this.lineCount + lineItems.length,
+      );
       growAll(this.l, this.lineCapacity);
     }
     const start = this.lineCount;
@@ -328,7 +393,11 @@ export class ShopStore {
   }
 
   orderTotalCents(i: number): number {
-    return this.o.subtotalCents[i] - this.o.discountCents[i] + this.o.shippingCents[i];
+    return (
+      this.o.subtotalCents[i] -
+      this.o.discountCents[i] +
+      this.o.shippingCents[i]
+    );
   }
 
   orderCurrentTotalCents(i: number): number {
@@ -336,21 +405,46 @@ export class ShopStore {
   }
 
   /** Records a refund; lines give (line index, quantity). Returns the refund. */
-  addRefund(orderIndex: number, createdAt: number, lines: { lineIndex: number; quantity: number }[], note: string | null): RefundRecord {
+  addRefund(
+    orderIndex: number,
+    createdAt: number,
+    lines: { lineIndex: number; quantity: number }[],
+    note: string | null,
+  ): RefundRecord {
     const refundLines = lines.map(({ lineIndex, quantity }) => {
       const available = this.l.currentQuantity[lineIndex];
       const qty = Math.min(quantity, available);
       this.l.currentQuantity[lineIndex] = available - qty;
-      const perUnit = this.l.unitPriceCents[lineIndex] - (this.l.quantity[lineIndex] > 0 ? this.l.discountCents[lineIndex] / this.l.quantity[lineIndex] : 0);
-      return { lineIndex, quantity: qty, subtotalCents: Math.round(qty * perUnit) };
+      const perUnit =
+        this.l.unitPriceCents[lineIndex] -
+        (this.l.quantity[lineIndex] > 0
+          ? this.l.discountCents[lineIndex] / this.l.quantity[lineIndex]
+          : 0);
+      return {
+        lineIndex,
+        quantity: qty,
+        subtotalCents: Math.round(qty * perUnit),
+      };
     });
-    const totalCents = refundLines.reduce((sum, line) => sum + line.subtotalCents, 0);
-    const refund: RefundRecord = { id: ++this.nextRefundId, createdAt, note, lines: refundLines, totalCents };
+    const totalCents = refundLines.reduce(
+      (sum, line) => sum + line.subtotalCents,
+      0,
+    );
+    const refund: RefundRecord = {
+      id: ++this.nextRefundId,
+      createdAt,
+      note,
+      lines: refundLines,
+      totalCents,
+    };
     const list = this.refunds.get(orderIndex) ?? [];
     list.push(refund);
     this.refunds.set(orderIndex, list);
     this.o.refundedCents[orderIndex] += totalCents;
-    this.o.updatedAt[orderIndex] = Math.max(this.o.updatedAt[orderIndex], createdAt);
+    this.o.updatedAt[orderIndex] = Math.max(
+      this.o.updatedAt[orderIndex],
+      createdAt,
+    );
     const c = this.o.customer[orderIndex];
     if (c >= 0) this.c.spentCents[c] -= totalCents;
     this.version++;
@@ -369,13 +463,19 @@ export class ShopStore {
     const start = this.o.lineStart[orderIndex];
     const end = start + this.o.lineCount[orderIndex];
     if (end === start) return false;
-    for (let j = start; j < end; j++) if (this.l.currentQuantity[j] > 0) return false;
+    for (let j = start; j < end; j++)
+      if (this.l.currentQuantity[j] > 0) return false;
     return true;
   }
 
   customerOrders(customerIndex: number): number[] {
     const result: number[] = [];
-    for (let i = this.c.lastOrder[customerIndex]; i >= 0; i = this.o.prevByCustomer[i]) result.push(i);
+    for (
+      let i = this.c.lastOrder[customerIndex];
+      i >= 0;
+      i = this.o.prevByCustomer[i]
+    )
+      result.push(i);
     return result.reverse();
   }
 
@@ -386,7 +486,10 @@ export class ShopStore {
   setTags(customerIndex: number, tags: string[], at: number): void {
     if (tags.length === 0) this.customerTags.delete(customerIndex);
     else this.customerTags.set(customerIndex, tags);
-    this.c.updatedAt[customerIndex] = Math.max(this.c.updatedAt[customerIndex], at);
+    this.c.updatedAt[customerIndex] = Math.max(
+      this.c.updatedAt[customerIndex],
+      at,
+    );
     this.version++;
   }
 
@@ -399,7 +502,8 @@ export class ShopStore {
   }
 
   redactCustomer(customerIndex: number, at: number): void {
-    this.c.flags[customerIndex] |= CUSTOMER_FLAG_REDACTED | CUSTOMER_FLAG_DELETED;
+    this.c.flags[customerIndex] |=
+      CUSTOMER_FLAG_REDACTED | CUSTOMER_FLAG_DELETED;
     this.c.marketing[customerIndex] = MARKETING_STATES.indexOf("REDACTED");
     this.c.updatedAt[customerIndex] = at;
     this.customerTags.delete(customerIndex);
@@ -427,7 +531,75 @@ export class ShopStore {
   }
 }
 
-const FIRST_NAMES = ["Olivia", "Amelia", "Isla", "Ava", "Mia", "Noah", "Oliver", "George", "Arthur", "Leo", "Freya", "Harry", "Jack", "Sophia", "Lily", "Oscar"];
-const LAST_NAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker"];
-const STREETS = ["High Street", "Station Road", "Main Street", "Park Road", "Church Lane", "Victoria Road", "Green Lane", "Manor Road"];
-const CITIES = ["London", "Manchester", "Birmingham", "Leeds", "Glasgow", "Bristol", "Liverpool", "Edinburgh", "Cardiff"];
+const FIRST_NAMES = [
+  "Olivia",
+  "Amelia",
+  "Isla",
+  "Ava",
+  "Mia",
+  "Noah",
+  "Oliver",
+  "George",
+  "Arthur",
+  "Leo",
+  "Freya",
+  "Harry",
+  "Jack",
+  "Sophia",
+  "Lily",
+  "Oscar",
+];
+const LAST_NAMES = [
+  "Smith",
+  "Jones",
+  "Taylor",
+  "Brown",
+  "Williams",
+  "Wilson",
+  "Johnson",
+  "Davies",
+  "Patel",
+  "Robinson",
+  "Wright",
+  "Thompson",
+  "Evans",
+  "Walker",
+];
+const STREETS = [
+  "High Street",
+  "Station Road",
+  "Main Street",
+  "Park Road",
+  "Church Lane",
+  "Victoria Road",
+  "Green Lane",
+  "Manor Road",
+];
+const CITIES = [
+  "London",
+  "Manchester",
+  "Birmingham",
+  "Leeds",
+  "Glasgow",
+  "Bristol",
+  "Liverpool",
+  "Edinburgh",
+  "Cardiff",
+];
+
+function binarySearch(
+  ids: Float64Array,
+  count: number,
+  id: number,
+): number | undefined {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const value = ids[mid];
+    if (value === id) return mid;
+    if (value < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}

@@ -12,7 +12,13 @@ import {
   sortedSequence,
   type ConnectionArgs,
 } from "./connections.js";
-import type { BulkOperationRecord, DiscountRecord, SegmentRecord, Shop, WebhookSubscriptionRecord } from "./shop.js";
+import type {
+  BulkOperationRecord,
+  DiscountRecord,
+  SegmentRecord,
+  Shop,
+  WebhookSubscriptionRecord,
+} from "./shop.js";
 import {
   CANCEL_REASONS,
   LINE_ITEM_ID_BASE,
@@ -39,7 +45,15 @@ export interface ViewContext {
 const SIXTY_DAYS = 60 * 24 * 3600;
 
 function sequenceCache(store: ShopStore) {
-  const cache = (store as unknown as { __seq?: Map<string, { version: number; seq: ReturnType<typeof sortedSequence> }> }).__seq ?? new Map();
+  const cache =
+    (
+      store as unknown as {
+        __seq?: Map<
+          string,
+          { version: number; seq: ReturnType<typeof sortedSequence> }
+        >;
+      }
+    ).__seq ?? new Map();
   (store as unknown as { __seq: typeof cache }).__seq = cache;
   return cache;
 }
@@ -48,10 +62,17 @@ function orderedRows(
   store: ShopStore,
   resource: "orders" | "customers",
   sortKey: string,
-): { length: number; at: (p: number) => number; positionOf: (row: number) => number } {
+): {
+  length: number;
+  at: (p: number) => number;
+  positionOf: (row: number) => number;
+} {
   const count = resource === "orders" ? store.orderCount : store.customerCount;
   const cols = resource === "orders" ? store.o : store.c;
-  const idsAscending = resource === "orders" ? store.orderIdsAscending : store.customerIdsAscending;
+  const idsAscending =
+    resource === "orders"
+      ? store.orderIdsAscending
+      : store.customerIdsAscending;
   let key: ((row: number) => number) | null;
   switch (sortKey) {
     case "ID":
@@ -64,7 +85,8 @@ function orderedRows(
       key = (row) => cols.updatedAt[row];
       break;
     case "PROCESSED_AT":
-      if (resource !== "orders") throw unsupported(`sortKey ${sortKey} on ${resource}`);
+      if (resource !== "orders")
+        throw unsupported(`sortKey ${sortKey} on ${resource}`);
       key = (row) => store.o.processedAt[row];
       break;
     default:
@@ -81,7 +103,9 @@ function orderedRows(
 }
 
 function unsupported(what: string): GraphQLError {
-  return new GraphQLError(`The Shopify simulator does not implement ${what}`, { extensions: { code: "NOT_IMPLEMENTED_IN_SIMULATOR" } });
+  return new GraphQLError(`The Shopify simulator does not implement ${what}`, {
+    extensions: { code: "NOT_IMPLEMENTED_IN_SIMULATOR" },
+  });
 }
 
 /** Orders visible to the app: without read_all_orders, only the last 60 days. */
@@ -93,7 +117,10 @@ export function orderVisibility(ctx: ViewContext): (row: number) => boolean {
   return (row) => processed[row] >= cutoff;
 }
 
-export function orderFilter(ctx: ViewContext, query: string | null | undefined): (row: number) => boolean {
+export function orderFilter(
+  ctx: ViewContext,
+  query: string | null | undefined,
+): (row: number) => boolean {
   const s = ctx.shop.store;
   const visible = orderVisibility(ctx);
   const search = searchPredicate(
@@ -112,7 +139,10 @@ export function orderFilter(ctx: ViewContext, query: string | null | undefined):
   return (row) => visible(row) && search(row);
 }
 
-export function customerFilter(ctx: ViewContext, query: string | null | undefined): (row: number) => boolean {
+export function customerFilter(
+  ctx: ViewContext,
+  query: string | null | undefined,
+): (row: number) => boolean {
   const s = ctx.shop.store;
   const search = searchPredicate(
     parseSearchQuery(query),
@@ -128,7 +158,11 @@ export function customerFilter(ctx: ViewContext, query: string | null | undefine
   return (row) => !s.isDeleted(row) && search(row);
 }
 
-export function rootSequence(ctx: ViewContext, resource: "orders" | "customers", args: ConnectionArgs) {
+export function rootSequence(
+  ctx: ViewContext,
+  resource: "orders" | "customers",
+  args: ConnectionArgs,
+) {
   return orderedRows(ctx.shop.store, resource, args.sortKey ?? "ID");
 }
 
@@ -209,7 +243,10 @@ export class CustomerView {
     return String(this._s.c.orders[this._i]);
   }
   get amountSpent() {
-    return moneyV2(this._s.c.spentCents[this._i], this._ctx.shop.settings.currency);
+    return moneyV2(
+      this._s.c.spentCents[this._i],
+      this._ctx.shop.settings.currency,
+    );
   }
   get state() {
     return "ENABLED";
@@ -256,7 +293,10 @@ export class CustomerView {
     const consent = this.emailMarketingConsent;
     return {
       emailAddress: pd.email,
-      marketingState: consent.marketingState === "REDACTED" ? "NOT_SUBSCRIBED" : consent.marketingState,
+      marketingState:
+        consent.marketingState === "REDACTED"
+          ? "NOT_SUBSCRIBED"
+          : consent.marketingState,
       marketingOptInLevel: consent.marketingOptInLevel,
       marketingUpdatedAt: consent.consentUpdatedAt,
       validFormat: true,
@@ -286,16 +326,31 @@ export class CustomerView {
   }
   orders(args: ConnectionArgs) {
     checkPageArgs(args, "orders", this._ctx.bulk);
-    if (args.sortKey && args.sortKey !== "ID" && args.sortKey !== "PROCESSED_AT" && args.sortKey !== "CREATED_AT") {
+    if (
+      args.sortKey &&
+      args.sortKey !== "ID" &&
+      args.sortKey !== "PROCESSED_AT" &&
+      args.sortKey !== "CREATED_AT"
+    ) {
       throw unsupported(`sortKey ${args.sortKey} on Customer.orders`);
     }
     const rows = this._s.customerOrders(this._i);
-    return paginate(arraySequence(rows), orderFilter(this._ctx, args.query), args, (row) => new OrderView(this._ctx, row));
+    return paginate(
+      arraySequence(rows),
+      orderFilter(this._ctx, args.query),
+      args,
+      (row) => new OrderView(this._ctx, row),
+    );
   }
   metafield(args: { namespace?: string | null; key: string }) {
     return metafieldOf(this._ctx, this.id, args.namespace ?? null, args.key);
   }
-  metafields(args: ConnectionArgs & { namespace?: string | null; keys?: string[] | null }) {
+  metafields(
+    args: ConnectionArgs & {
+      namespace?: string | null;
+      keys?: string[] | null;
+    },
+  ) {
     return metafieldsOf(this._ctx, this.id, args);
   }
 }
@@ -314,12 +369,16 @@ function metafieldView(record: MetafieldRecord, ownerType: string) {
     type: record.type,
     value: record.value,
     get jsonValue() {
-      if (record.type === "json" || record.type.startsWith("list.")) return JSON.parse(record.value);
-      if (record.type === "number_integer" || record.type === "number_decimal") return Number(record.value);
+      if (record.type === "json" || record.type.startsWith("list."))
+        return JSON.parse(record.value);
+      if (record.type === "number_integer" || record.type === "number_decimal")
+        return Number(record.value);
       if (record.type === "boolean") return record.value === "true";
       return record.value;
     },
-    compareDigest: Buffer.from(`${record.id}:${record.updatedAt}`).toString("base64"),
+    compareDigest: Buffer.from(`${record.id}:${record.updatedAt}`).toString(
+      "base64",
+    ),
     createdAt: isoFromSeconds(record.createdAt),
     updatedAt: isoFromSeconds(record.updatedAt),
     ownerType,
@@ -327,19 +386,41 @@ function metafieldView(record: MetafieldRecord, ownerType: string) {
   };
 }
 
-function metafieldOf(ctx: ViewContext, ownerGid: string, namespace: string | null, key: string) {
+function metafieldOf(
+  ctx: ViewContext,
+  ownerGid: string,
+  namespace: string | null,
+  key: string,
+) {
   const map = ctx.shop.store.metafields.get(ownerGid);
-  const record = map?.get(`${namespace ?? APP_NAMESPACE_PREFIX + "app"}.${key}`);
-  return record ? metafieldView(record, parseGid(ownerGid)!.type.toUpperCase()) : null;
+  const record = map?.get(
+    `${namespace ?? APP_NAMESPACE_PREFIX + "app"}.${key}`,
+  );
+  return record
+    ? metafieldView(record, parseGid(ownerGid)!.type.toUpperCase())
+    : null;
 }
 
-function metafieldsOf(ctx: ViewContext, ownerGid: string, args: ConnectionArgs & { namespace?: string | null; keys?: string[] | null }) {
+function metafieldsOf(
+  ctx: ViewContext,
+  ownerGid: string,
+  args: ConnectionArgs & { namespace?: string | null; keys?: string[] | null },
+) {
   checkPageArgs(args, "metafields", ctx.bulk);
-  const records = [...(ctx.shop.store.metafields.get(ownerGid)?.values() ?? [])].filter(
-    (r) => (!args.namespace || r.namespace === args.namespace) && (!args.keys || args.keys.includes(`${r.namespace}.${r.key}`)),
+  const records = [
+    ...(ctx.shop.store.metafields.get(ownerGid)?.values() ?? []),
+  ].filter(
+    (r) =>
+      (!args.namespace || r.namespace === args.namespace) &&
+      (!args.keys || args.keys.includes(`${r.namespace}.${r.key}`)),
   );
   const ownerType = parseGid(ownerGid)!.type.toUpperCase();
-  return paginate(identitySequence(records.length), () => true, args, (p) => metafieldView(records[p], ownerType));
+  return paginate(
+    identitySequence(records.length),
+    () => true,
+    args,
+    (p) => metafieldView(records[p], ownerType),
+  );
 }
 
 // --- Orders ---------------------------------------------------------------
@@ -357,7 +438,13 @@ function visitView(visit: Visit, occurredAt: number, id: number) {
     occurredAt: isoFromSeconds(occurredAt),
     marketingEvent: null,
     utmParameters: hasUtm
-      ? { source: visit.utmSource, medium: visit.utmMedium, campaign: visit.utmCampaign, content: null, term: null }
+      ? {
+          source: visit.utmSource,
+          medium: visit.utmMedium,
+          campaign: visit.utmCampaign,
+          content: null,
+          term: null,
+        }
       : null,
   };
 }
@@ -442,7 +529,9 @@ export class OrderView {
   }
   get customer() {
     const c = this._s.o.customer[this._i];
-    return c >= 0 && !this._s.isDeleted(c) ? new CustomerView(this._ctx, c) : null;
+    return c >= 0 && !this._s.isDeleted(c)
+      ? new CustomerView(this._ctx, c)
+      : null;
   }
   private get _pd() {
     const c = this._s.o.customer[this._i];
@@ -463,7 +552,9 @@ export class OrderView {
   get displayFinancialStatus() {
     const refunded = this._s.o.refundedCents[this._i];
     if (refunded === 0) return "PAID";
-    return refunded >= this._s.orderTotalCents(this._i) ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    return refunded >= this._s.orderTotalCents(this._i)
+      ? "REFUNDED"
+      : "PARTIALLY_REFUNDED";
   }
   get displayFulfillmentStatus() {
     return "FULFILLED";
@@ -484,10 +575,16 @@ export class OrderView {
     for (let j = start; j < end; j++) visit(j);
   }
   get subtotalPriceSet() {
-    return this._money(this._s.o.subtotalCents[this._i] - this._s.o.discountCents[this._i]);
+    return this._money(
+      this._s.o.subtotalCents[this._i] - this._s.o.discountCents[this._i],
+    );
   }
   get currentSubtotalPriceSet() {
-    return this._money(this._s.o.subtotalCents[this._i] - this._s.o.discountCents[this._i] - this._s.o.refundedCents[this._i]);
+    return this._money(
+      this._s.o.subtotalCents[this._i] -
+        this._s.o.discountCents[this._i] -
+        this._s.o.refundedCents[this._i],
+    );
   }
   get totalDiscountsSet() {
     return this._money(this._s.o.discountCents[this._i]);
@@ -551,7 +648,12 @@ export class OrderView {
       targetType: "LINE_ITEM",
       value:
         info.type === "percentage"
-          ? { __typename: "PricingPercentageValue", percentage: subtotal ? Math.round((discount / subtotal) * 1000) / 10 : 0 }
+          ? {
+              __typename: "PricingPercentageValue",
+              percentage: subtotal
+                ? Math.round((discount / subtotal) * 1000) / 10
+                : 0,
+            }
           : { __typename: "MoneyV2", ...moneyV2(discount, this._cur) },
     };
   }
@@ -559,13 +661,29 @@ export class OrderView {
     checkPageArgs(args, "discountApplications", this._ctx.bulk);
     const app = this._discountApplication();
     const list = app ? [app] : [];
-    return paginate(identitySequence(list.length), () => true, args, (p) => list[p]);
+    return paginate(
+      identitySequence(list.length),
+      () => true,
+      args,
+      (p) => list[p],
+    );
   }
   lineItems(args: ConnectionArgs) {
     checkPageArgs(args, "lineItems", this._ctx.bulk);
     const start = this._s.o.lineStart[this._i];
     const count = this._s.o.lineCount[this._i];
-    return paginate(identitySequence(count), () => true, args, (p) => new LineItemView(this._ctx, this._i, start + p, this._discountApplication()));
+    return paginate(
+      identitySequence(count),
+      () => true,
+      args,
+      (p) =>
+        new LineItemView(
+          this._ctx,
+          this._i,
+          start + p,
+          this._discountApplication(),
+        ),
+    );
   }
   private _shippingLine() {
     const title = this._s.o.shippingTitle[this._i];
@@ -594,7 +712,12 @@ export class OrderView {
     checkPageArgs(args, "shippingLines", this._ctx.bulk);
     const line = this._shippingLine();
     const list = line ? [line] : [];
-    return paginate(identitySequence(list.length), () => true, args, (p) => list[p]);
+    return paginate(
+      identitySequence(list.length),
+      () => true,
+      args,
+      (p) => list[p],
+    );
   }
   refunds(args: { first?: number | null }) {
     const list = this._s.refunds.get(this._i) ?? [];
@@ -614,7 +737,10 @@ export class OrderView {
       customerOrderIndex: null,
       firstVisit: visitView(journey.firstVisit, firstAt, id * 2),
       lastVisit: visitView(journey.lastVisit, processed - 600, id * 2 + 1),
-      momentsCount: { count: journey.daysToConversion > 0 ? 2 : 1, precision: "EXACT" },
+      momentsCount: {
+        count: journey.daysToConversion > 0 ? 2 : 1,
+        precision: "EXACT",
+      },
     };
   }
   get landingPageUrl() {
@@ -681,7 +807,14 @@ export class LineItemView {
   }
   get product() {
     const p = this._product;
-    return { id: gid("Product", p.id), legacyResourceId: String(p.id), title: p.title, productType: p.productType, vendor: p.vendor, handle: p.sku.toLowerCase() };
+    return {
+      id: gid("Product", p.id),
+      legacyResourceId: String(p.id),
+      title: p.title,
+      productType: p.productType,
+      vendor: p.vendor,
+      handle: p.sku.toLowerCase(),
+    };
   }
   get variant() {
     const p = this._product;
@@ -700,16 +833,24 @@ export class LineItemView {
   }
   get discountedUnitPriceSet() {
     const q = this._s.l.quantity[this._j];
-    return this._money(this._s.l.unitPriceCents[this._j] - (q > 0 ? this._s.l.discountCents[this._j] / q : 0));
+    return this._money(
+      this._s.l.unitPriceCents[this._j] -
+        (q > 0 ? this._s.l.discountCents[this._j] / q : 0),
+    );
   }
   get discountedUnitPriceAfterAllDiscountsSet() {
     return this.discountedUnitPriceSet;
   }
   get originalTotalSet() {
-    return this._money(this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j]);
+    return this._money(
+      this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j],
+    );
   }
   discountedTotalSet() {
-    return this._money(this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j] - this._s.l.discountCents[this._j]);
+    return this._money(
+      this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j] -
+        this._s.l.discountCents[this._j],
+    );
   }
   get totalDiscountSet() {
     return this._money(this._s.l.discountCents[this._j]);
@@ -718,7 +859,13 @@ export class LineItemView {
     const amount = this._s.l.discountCents[this._j];
     if (!amount || !this._application) return [];
     const cur = this._ctx.shop.settings.currency;
-    return [{ allocatedAmountSet: moneyBag(amount, cur), allocatedAmount: moneyV2(amount, cur), discountApplication: this._application }];
+    return [
+      {
+        allocatedAmountSet: moneyBag(amount, cur),
+        allocatedAmount: moneyV2(amount, cur),
+        discountApplication: this._application,
+      },
+    ];
   }
 }
 
@@ -760,19 +907,29 @@ export class RefundView {
     const lines = this._refund.lines;
     const cur = this._ctx.shop.settings.currency;
     const s = this._ctx.shop.store;
-    return paginate(identitySequence(lines.length), () => true, args, (p) => {
-      const line = lines[p];
-      return {
-        id: gid("RefundLineItem", this._refund.id * 100 + p),
-        quantity: line.quantity,
-        restockType: "RETURN",
-        restocked: true,
-        lineItem: new LineItemView(this._ctx, this._order, line.lineIndex, null),
-        priceSet: moneyBag(s.l.unitPriceCents[line.lineIndex], cur),
-        subtotalSet: moneyBag(line.subtotalCents, cur),
-        totalTaxSet: moneyBag(0, cur),
-      };
-    });
+    return paginate(
+      identitySequence(lines.length),
+      () => true,
+      args,
+      (p) => {
+        const line = lines[p];
+        return {
+          id: gid("RefundLineItem", this._refund.id * 100 + p),
+          quantity: line.quantity,
+          restockType: "RETURN",
+          restocked: true,
+          lineItem: new LineItemView(
+            this._ctx,
+            this._order,
+            line.lineIndex,
+            null,
+          ),
+          priceSet: moneyBag(s.l.unitPriceCents[line.lineIndex], cur),
+          subtotalSet: moneyBag(line.subtotalCents, cur),
+          totalTaxSet: moneyBag(0, cur),
+        };
+      },
+    );
   }
 }
 
@@ -797,7 +954,10 @@ function discountStatus(d: DiscountRecord, now: number) {
 
 export function discountView(ctx: ViewContext, d: DiscountRecord) {
   const common = {
-    discountId: gid(d.kind === "code" ? "DiscountCodeNode" : "DiscountAutomaticNode", d.id),
+    discountId: gid(
+      d.kind === "code" ? "DiscountCodeNode" : "DiscountAutomaticNode",
+      d.id,
+    ),
     title: d.title,
     startsAt: isoFromSeconds(d.startsAt),
     endsAt: d.endsAt === null ? null : isoFromSeconds(d.endsAt),
@@ -821,7 +981,8 @@ export function discountView(ctx: ViewContext, d: DiscountRecord) {
       targetType: "LINE_ITEM",
     },
   };
-  if (d.kind === "automatic") return { __typename: "DiscountAutomaticApp", ...common };
+  if (d.kind === "automatic")
+    return { __typename: "DiscountAutomaticApp", ...common };
   return {
     __typename: "DiscountCodeApp",
     ...common,
@@ -830,8 +991,21 @@ export function discountView(ctx: ViewContext, d: DiscountRecord) {
     codesCount: { count: d.code ? 1 : 0, precision: "EXACT" },
     codes: (args: ConnectionArgs) => {
       checkPageArgs(args, "codes", ctx.bulk);
-      const list = d.code ? [{ id: gid("DiscountRedeemCode", d.id), code: d.code, asyncUsageCount: 0 }] : [];
-      return paginate(identitySequence(list.length), () => true, args, (p) => list[p]);
+      const list = d.code
+        ? [
+            {
+              id: gid("DiscountRedeemCode", d.id),
+              code: d.code,
+              asyncUsageCount: 0,
+            },
+          ]
+        : [];
+      return paginate(
+        identitySequence(list.length),
+        () => true,
+        args,
+        (p) => list[p],
+      );
     },
   };
 }
@@ -841,14 +1015,33 @@ export function discountNodeView(ctx: ViewContext, d: DiscountRecord) {
   const id = discount.discountId;
   const metafields = (args: ConnectionArgs) => {
     checkPageArgs(args, "metafields", ctx.bulk);
-    return paginate(identitySequence(d.metafields.length), () => true, args, (p) => ({
-      ...d.metafields[p],
-      id: gid("Metafield", d.id * 100 + p),
-      jsonValue: d.metafields[p].type === "json" ? JSON.parse(d.metafields[p].value) : d.metafields[p].value,
-    }));
+    return paginate(
+      identitySequence(d.metafields.length),
+      () => true,
+      args,
+      (p) => ({
+        ...d.metafields[p],
+        id: gid("Metafield", d.id * 100 + p),
+        jsonValue:
+          d.metafields[p].type === "json"
+            ? JSON.parse(d.metafields[p].value)
+            : d.metafields[p].value,
+      }),
+    );
   };
-  if (d.kind === "code") return { __typename: "DiscountCodeNode", id, codeDiscount: discount, metafields };
-  return { __typename: "DiscountAutomaticNode", id, automaticDiscount: discount, metafields };
+  if (d.kind === "code")
+    return {
+      __typename: "DiscountCodeNode",
+      id,
+      codeDiscount: discount,
+      metafields,
+    };
+  return {
+    __typename: "DiscountAutomaticNode",
+    id,
+    automaticDiscount: discount,
+    metafields,
+  };
 }
 
 export function webhookSubscriptionView(sub: WebhookSubscriptionRecord) {
@@ -880,12 +1073,16 @@ export function bulkOperationView(ctx: ViewContext, op: BulkOperationRecord) {
     errorCode: op.errorCode,
     query: op.query,
     createdAt: isoFromSeconds(op.createdAt),
-    completedAt: op.completedAt === null ? null : isoFromSeconds(op.completedAt),
+    completedAt:
+      op.completedAt === null ? null : isoFromSeconds(op.completedAt),
     objectCount: String(op.objectCount),
     rootObjectCount: String(op.rootObjectCount),
     fileSize: done && op.fileSize !== null ? String(op.fileSize) : null,
     // Shopify answers url null when a finished operation produced no objects.
-    url: done && op.objectCount > 0 ? `${ctx.baseUrl}/_sim/bulk/${op.id}.jsonl` : null,
+    url:
+      done && op.objectCount > 0
+        ? `${ctx.baseUrl}/_sim/bulk/${op.id}.jsonl`
+        : null,
     partialDataUrl: null,
   };
 }
@@ -893,16 +1090,23 @@ export function bulkOperationView(ctx: ViewContext, op: BulkOperationRecord) {
 /** Resolves any GID the simulator knows; null for unknown ids. */
 export function nodeById(ctx: ViewContext, id: string): unknown {
   const parsed = parseGid(id);
-  if (!parsed) throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: "argumentLiteralsIncompatible" } });
+  if (!parsed)
+    throw new GraphQLError(`Invalid global id '${id}'`, {
+      extensions: { code: "argumentLiteralsIncompatible" },
+    });
   const s = ctx.shop.store;
   switch (parsed.type) {
     case "Customer": {
-      const i = s.customerIndexById.get(parsed.id);
-      return i === undefined || s.isDeleted(i) ? null : new CustomerView(ctx, i);
+      const i = s.findCustomer(parsed.id);
+      return i === undefined || s.isDeleted(i)
+        ? null
+        : new CustomerView(ctx, i);
     }
     case "Order": {
-      const i = s.orderIndexById.get(parsed.id);
-      return i === undefined || !orderVisibility(ctx)(i) ? null : new OrderView(ctx, i);
+      const i = s.findOrder(parsed.id);
+      return i === undefined || !orderVisibility(ctx)(i)
+        ? null
+        : new OrderView(ctx, i);
     }
     case "BulkOperation": {
       const op = ctx.shop.bulkOperations.find((b) => b.id === parsed.id);
@@ -918,9 +1122,13 @@ export function nodeById(ctx: ViewContext, id: string): unknown {
       return d ? discountNodeView(ctx, d) : null;
     }
     case "Shop":
-      return parsed.id === ctx.shop.id ? Object.assign(new ShopView(ctx), { __typename: "Shop" }) : null;
+      return parsed.id === ctx.shop.id
+        ? Object.assign(new ShopView(ctx), { __typename: "Shop" })
+        : null;
     case "WebhookSubscription": {
-      const sub = ctx.shop.installation?.subscriptions.find((w) => w.id === parsed.id);
+      const sub = ctx.shop.installation?.subscriptions.find(
+        (w) => w.id === parsed.id,
+      );
       return sub ? webhookSubscriptionView(sub) : null;
     }
     default:

@@ -49,14 +49,20 @@ export interface ChaosSettings {
 
 // Shopify retries 8 times over 4 hours; the default here keeps the same count
 // at a pace a local run can observe.
-export const DEFAULT_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000];
+export const DEFAULT_RETRY_DELAYS_MS = [
+  1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000,
+];
 
 export function hmacBase64(secret: string, rawBody: string | Buffer): string {
   return createHmac("sha256", secret).update(rawBody).digest("base64");
 }
 
 /** Verifies a delivery the way the app must: HMAC of the raw body, constant-time compare. */
-export function verifyWebhookHmac(secret: string, rawBody: string | Buffer, header: string | null | undefined): boolean {
+export function verifyWebhookHmac(
+  secret: string,
+  rawBody: string | Buffer,
+  header: string | null | undefined,
+): boolean {
   if (!header) return false;
   const expected = Buffer.from(hmacBase64(secret, rawBody));
   const given = Buffer.from(header);
@@ -77,10 +83,15 @@ export class WebhookSender {
   }
 
   setChaos(settings: ChaosSettings | null): void {
-    this.chaos = settings ? { ...settings, random: mulberry32(settings.seed) } : null;
+    this.chaos = settings
+      ? { ...settings, random: mulberry32(settings.seed) }
+      : null;
   }
 
-  send(args: { url: string; shopDomain: string; topic: string; payload: unknown }, options: SendOptions = {}): Delivery[] {
+  send(
+    args: { url: string; shopDomain: string; topic: string; payload: unknown },
+    options: SendOptions = {},
+  ): Delivery[] {
     const body = JSON.stringify(args.payload);
     const eventId = randomUUID();
     const triggeredAt = new Date(this.options.clock()).toISOString();
@@ -105,17 +116,28 @@ export class WebhookSender {
       made.push(delivery);
       let delay = options.delayMs ?? 0;
       if (this.chaos && this.chaos.random() < this.chaos.reorderRate) {
-        delay += Math.floor(this.chaos.random() * (this.chaos.maxReorderDelayMs ?? 250));
+        delay += Math.floor(
+          this.chaos.random() * (this.chaos.maxReorderDelayMs ?? 250),
+        );
       }
-      const task = this.deliver(delivery, delay).finally(() => this.inFlight.delete(task));
+      const task = this.deliver(delivery, delay).finally(() =>
+        this.inFlight.delete(task),
+      );
       this.inFlight.add(task);
     }
     return made;
   }
 
-  private async deliver(delivery: Delivery, initialDelayMs: number): Promise<void> {
+  private async deliver(
+    delivery: Delivery,
+    initialDelayMs: number,
+  ): Promise<void> {
     if (initialDelayMs > 0) await sleep(initialDelayMs);
-    for (let attempt = 0; attempt <= this.retryDelaysMs.length && !this.closed; attempt++) {
+    for (
+      let attempt = 0;
+      attempt <= this.retryDelaysMs.length && !this.closed;
+      attempt++
+    ) {
       if (attempt > 0) await sleep(this.retryDelaysMs[attempt - 1]);
       if (this.closed) return;
       const started = Date.now();
@@ -125,7 +147,10 @@ export class WebhookSender {
           headers: {
             "Content-Type": "application/json",
             "X-Shopify-Topic": delivery.topic,
-            "X-Shopify-Hmac-Sha256": hmacBase64(this.options.appSecret, delivery.body),
+            "X-Shopify-Hmac-Sha256": hmacBase64(
+              this.options.appSecret,
+              delivery.body,
+            ),
             "X-Shopify-Shop-Domain": delivery.shopDomain,
             "X-Shopify-Webhook-Id": delivery.webhookId,
             "X-Shopify-Event-Id": delivery.eventId,
@@ -137,7 +162,11 @@ export class WebhookSender {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
         await response.arrayBuffer().catch(() => undefined);
-        delivery.attempts.push({ at: new Date().toISOString(), status: response.status, durationMs: Date.now() - started });
+        delivery.attempts.push({
+          at: new Date().toISOString(),
+          status: response.status,
+          durationMs: Date.now() - started,
+        });
         if (response.status >= 200 && response.status < 300) {
           delivery.delivered = true;
           return;
@@ -147,7 +176,10 @@ export class WebhookSender {
         delivery.attempts.push({
           at: new Date().toISOString(),
           status: null,
-          error: name === "TimeoutError" ? `no answer within ${this.timeoutMs} ms` : (error as Error).message,
+          error:
+            name === "TimeoutError"
+              ? `no answer within ${this.timeoutMs} ms`
+              : (error as Error).message,
           durationMs: Date.now() - started,
         });
       }
@@ -192,7 +224,11 @@ const KNOWN_TOPICS = [
   "app_subscriptions/update",
 ];
 
-export const COMPLIANCE_TOPICS = ["customers/redact", "customers/data_request", "shop/redact"];
+export const COMPLIANCE_TOPICS = [
+  "customers/redact",
+  "customers/data_request",
+  "shop/redact",
+];
 
 export function topicToEnum(topic: string): string {
   return topic.replace("/", "_").toUpperCase();
