@@ -25,7 +25,9 @@ describe("Admin GraphQL endpoint", () => {
       currencyCode: "GBP",
     });
     expect(body.extensions!.cost.requestedQueryCost).toBe(1);
-    expect(body.extensions!.cost.throttleStatus.maximumAvailable).toBe(1_000_000);
+    expect(body.extensions!.cost.throttleStatus.maximumAvailable).toBe(
+      1_000_000,
+    );
   });
 
   it("rejects a misspelled field in Shopify's error shape", async () => {

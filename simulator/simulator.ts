@@ -116,7 +116,12 @@ export interface CreateOrderInput {
   customerId?: number | string | null;
   lineItems: OrderLineInput[];
   processedAt?: string;
-  discountCode?: { code: string; type?: "percentage" | "fixed_amount" } | null;
+  /** amount (currency units) is spread over lines that carry no explicit discount. */
+  discountCode?: {
+    code: string;
+    type?: "percentage" | "fixed_amount";
+    amount?: number;
+  } | null;
   shippingLine?: { title: string; price: number } | null;
   utm?: { source?: string; medium?: string; campaign?: string } | null;
   landingSite?: string | null;
@@ -740,6 +745,11 @@ export async function startSimulator(
       const shop = getShop(domain);
       const s = shop.store;
       const lineItems = lineItemsFrom(shop, input.lineItems);
+      if (input.discountCode?.amount)
+        allocateDiscount(
+          lineItems,
+          Math.round(input.discountCode.amount * 100),
+        );
       let customerIndex = -1;
       let createdCustomer = false;
       if (input.customerId !== null && input.customerId !== undefined) {
@@ -1146,6 +1156,26 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new HttpError(400, "The request body must be JSON");
   }
+}
+
+/** Spreads an order-level discount over lines without one, proportionally to their totals. */
+function allocateDiscount(lines: NewLineItem[], cents: number): void {
+  const open = lines.filter((l) => !l.discountCents);
+  const subtotal = open.reduce(
+    (sum, l) => sum + l.quantity * l.unitPriceCents,
+    0,
+  );
+  if (subtotal <= 0) return;
+  const total = Math.min(cents, subtotal);
+  let allocated = 0;
+  open.forEach((l, i) => {
+    const share =
+      i === open.length - 1
+        ? total - allocated
+        : Math.round((total * l.quantity * l.unitPriceCents) / subtotal);
+    l.discountCents = share;
+    allocated += share;
+  });
 }
 
 function visitFrom(input: CreateOrderInput) {

@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Simulator } from "./index.js";
+import { gql, smallStore, SHOP, waitFor } from "./test-helpers.js";
+
+let sim: Simulator;
+afterEach(async () => {
+  await sim.close();
+});
+
+const RUN_QUERY = `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id status } userErrors { field message code } } }`;
+
+async function finished(id: string) {
+  return waitFor(async () => {
+    const { body } = await gql(
+      sim,
+      `query($id: ID!) { node(id: $id) { ... on BulkOperation { id status objectCount rootObjectCount fileSize url errorCode } } }`,
+      { id },
+    );
+    const op = body.data!.node;
+    return op.status === "COMPLETED" || op.status === "FAILED" ? op : null;
+  });
+}
+
+describe("bulk query", () => {
+  it("writes Shopify's JSONL: one object per line, connection children with __parentId", async () => {
+    sim = await smallStore();
+    const query = `{ orders(query: "created_at:>='2024-01-01'") { edges { node { id name customer { id } totalPriceSet { shopMoney { amount } }
+      lineItems { edges { node { id quantity product { id } } } } refunds { id } } } } }`;
+    const started = await gql(sim, RUN_QUERY, { q: query });
+    expect(started.body.data!.bulkOperationRunQuery.userErrors).toEqual([]);
+    expect(started.body.data!.bulkOperationRunQuery.bulkOperation.status).toBe(
+      "CREATED",
+    );
+    const op = await finished(
+      started.body.data!.bulkOperationRunQuery.bulkOperation.id,
+    );
+    expect(op.status).toBe("COMPLETED");
+    const text = await (await fetch(op.url)).text();
+    expect(Number(op.fileSize)).toBe(Buffer.byteLength(text));
+    const lines = text
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(Number(op.objectCount));
+    const roots = lines.filter((l) => !("__parentId" in l));
+    const children = lines.filter((l) => "__parentId" in l);
+    expect(roots).toHaveLength(sim.orderCount(SHOP));
+    expect(Number(op.rootObjectCount)).toBe(roots.length);
+    expect(roots[0]).toMatchObject({
+      id: expect.stringMatching(/^gid:\/\/shopify\/Order\/\d+$/),
+      name: "#1001",
+      customer: expect.anything(),
+    });
+    expect(roots[0].lineItems).toBeUndefined(); // nested connections are never inline
+    expect(roots[0].totalPriceSet.shopMoney.amount).toMatch(/^\d+\.\d+$/); // nested objects are inline
+    expect(Array.isArray(roots[0].refunds)).toBe(true);
+    const seen = new Set<string>();
+    for (const line of lines) {
+      if (line.__parentId) {
+        expect(seen.has(line.__parentId)).toBe(true); // parent comes first
+        expect(line.id).toMatch(/^gid:\/\/shopify\/LineItem\//);
+      }
+      seen.add(line.id);
+    }
+    expect(children.length).toBeGreaterThan(roots.length);
+    expect(sim.callCounts().bulkOperations.query).toBe(1);
+  });
+
+  it("allows one running bulk query per shop", async () => {
+    sim = await smallStore({ bulkLatencyMs: 400 });
+    const first = await gql(sim, RUN_QUERY, {
+      q: "{ customers { edges { node { id } } } }",
+    });
+    const second = await gql(sim, RUN_QUERY, {
+      q: "{ orders { edges { node { id } } } }",
+    });
+    expect(second.body.data!.bulkOperationRunQuery.bulkOperation).toBeNull();
+    expect(second.body.data!.bulkOperationRunQuery.userErrors[0].code).toBe(
+      "OPERATION_IN_PROGRESS",
+    );
+    await finished(first.body.data!.bulkOperationRunQuery.bulkOperation.id);
+    const third = await gql(sim, RUN_QUERY, {
+      q: "{ orders { edges { node { id } } } }",
+    });
+    expect(third.body.data!.bulkOperationRunQuery.userErrors).toEqual([]);
+    const current = await gql(sim, "{ currentBulkOperation { id status } }");
+    expect(current.body.data!.currentBulkOperation.id).toBe(
+      third.body.data!.bulkOperationRunQuery.bulkOperation.id,
+    );
+  });
+
+  it("rejects an invalid bulk query with a userError", async () => {
+    sim = await smallStore();
+    const r = await gql(sim, RUN_QUERY, {
+      q: "{ orders { edges { node { idd } } } }",
+    });
+    expect(r.body.data!.bulkOperationRunQuery.userErrors[0]).toMatchObject({
+      field: ["query"],
+      code: "INVALID",
+    });
+    expect(r.body.data!.bulkOperationRunQuery.userErrors[0].message).toContain(
+      "Field 'idd' doesn't exist on type 'Order'",
+    );
+    const noConnection = await gql(sim, RUN_QUERY, { q: "{ shop { name } }" });
+    expect(
+      noConnection.body.data!.bulkOperationRunQuery.userErrors[0].message,
+    ).toContain("connection");
+  });
+});
+
+describe("bulk mutation", () => {
+  it("uploads variables through stagedUploadsCreate and runs tagsAdd once per line", async () => {
+    sim = await smallStore();
+    const staged = await gql(
+      sim,
+      `mutation { stagedUploadsCreate(input: [{ resource: BULK_MUTATION_VARIABLES, filename: "tags.jsonl", mimeType: "text/jsonl", httpMethod: POST }]) {
+        stagedTargets { url resourceUrl parameters { name value } } userErrors { message } } }`,
+    );
+    const target = staged.body.data!.stagedUploadsCreate.stagedTargets[0];
+    const key = target.parameters.find(
+      (p: { name: string }) => p.name === "key",
+    ).value;
+    const customers = await gql(
+      sim,
+      "{ customers(first: 5) { nodes { id } } }",
+    );
+    const ids: string[] = customers.body.data!.customers.nodes.map(
+      (n: { id: string }) => n.id,
+    );
+    const jsonl =
+      ids
+        .map((id) => JSON.stringify({ id, tags: ["segment:champions"] }))
+        .join("\n") +
+      "\n" +
+      JSON.stringify({ id: ids[0], tags: ["x".repeat(256)] }) +
+      "\n";
+    const form = new FormData();
+    for (const p of target.parameters) form.append(p.name, p.value);
+    form.append(
+      "file",
+      new Blob([jsonl], { type: "text/jsonl" }),
+      "tags.jsonl",
+    );
+    const upload = await fetch(target.url, { method: "POST", body: form });
+    expect(upload.status).toBe(201);
+
+    const run = await gql(
+      sim,
+      `mutation($m: String!, $p: String!) { bulkOperationRunMutation(mutation: $m, stagedUploadPath: $p) { bulkOperation { id status type } userErrors { field message code } } }`,
+      {
+        m: "mutation tag($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }",
+        p: key,
+      },
+    );
+    expect(run.body.data!.bulkOperationRunMutation.userErrors).toEqual([]);
+    const op = await finished(
+      run.body.data!.bulkOperationRunMutation.bulkOperation.id,
+    );
+    const results = (await (await fetch(op.url)).text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(results).toHaveLength(6);
+    expect(results[0]).toEqual({
+      data: { tagsAdd: { node: { id: ids[0] }, userErrors: [] } },
+      __lineNumber: 0,
+    });
+    expect(results[5].data.tagsAdd.userErrors[0].message).toMatch(/too long/);
+    for (const id of ids)
+      expect(sim.customerTags(SHOP, id)).toContain("segment:champions");
+    expect(sim.callCounts().bulkMutationLines).toEqual({ tagsAdd: 6 });
+    expect(sim.callCounts().mutations.tagsAdd).toBeUndefined(); // bulk writes are counted apart
+  });
+
+  it("answers NO_SUCH_FILE for an unknown staged upload path", async () => {
+    sim = await smallStore();
+    const run = await gql(
+      sim,
+      `mutation { bulkOperationRunMutation(mutation: "mutation($id: ID!) { tagsAdd(id: $id, tags: [\\"a\\"]) { userErrors { message } } }", stagedUploadPath: "tmp/nope") { bulkOperation { id } userErrors { code } } }`,
+    );
+    expect(run.body.data!.bulkOperationRunMutation.userErrors).toEqual([
+      { code: "NO_SUCH_FILE" },
+    ]);
+  });
+});
