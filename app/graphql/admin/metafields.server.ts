@@ -17,3 +17,20 @@ export const METAFIELDS_SET = `#graphql
     }
   }
 `;
+
+/** One JSONL line per group of at most 25 metafields (bulkOperationRunMutation). */
+export const METAFIELDS_SET_BULK = `#graphql
+  mutation SegmentMetafieldsSetBulk($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      userErrors { field message code }
+    }
+  }
+`;
+
+export const METAFIELD_DEFINITIONS = `#graphql
+  query SegmentMetafieldDefinitions($namespace: String!) {
+    metafieldDefinitions(first: 50, ownerType: CUSTOMER, namespace: $namespace) {
+      nodes { id key }
+    }
+  }
+`;

@@ -26,3 +26,12 @@ export const SEGMENT_DELETE = `#graphql
     }
   }
 `;
+
+export const SEGMENTS_LIST = `#graphql
+  query SegmentMirrorList($after: String) {
+    segments(first: 250, after: $after) {
+      nodes { id name query }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
