@@ -21,7 +21,15 @@ import { customerPayload } from "./payloads.js";
 import type { BulkOperationRecord, DiscountRecord, Shop } from "./shop.js";
 import type { MetafieldRecord } from "./store.js";
 import { formatValidationError } from "./errors.js";
-import { gid, parseGid, secondsFromIso } from "./util.js";
+import {
+  APP_NAMESPACE,
+  gid,
+  parseGid,
+  resolveNamespace,
+  secondsFromIso,
+} from "./util.js";
+
+export { APP_NAMESPACE, resolveNamespace };
 import {
   bulkOperationView,
   CustomerView,
@@ -37,18 +45,9 @@ import {
   webhookSubscriptionView,
 } from "./views.js";
 
-export const APP_ID = 4242424;
-export const APP_NAMESPACE = `app--${APP_ID}`;
 export const MAX_TAGS_PER_CUSTOMER = 250;
 export const MAX_TAG_LENGTH = 255;
 export const MAX_METAFIELDS_PER_SET = 25;
-
-export function resolveNamespace(namespace: string | null | undefined): string {
-  if (!namespace || namespace === "$app") return APP_NAMESPACE;
-  if (namespace.startsWith("$app:"))
-    return `${APP_NAMESPACE}--${namespace.slice(5)}`;
-  return namespace;
-}
 
 // --- Query root -------------------------------------------------------------
 

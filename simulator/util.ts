@@ -2,6 +2,17 @@
 
 export const API_VERSION = "2026-04";
 
+/** The simulated app's id; "$app" metafield namespaces resolve to app--<id>. */
+export const APP_ID = 4242424;
+export const APP_NAMESPACE = `app--${APP_ID}`;
+
+export function resolveNamespace(namespace: string | null | undefined): string {
+  if (!namespace || namespace === "$app") return APP_NAMESPACE;
+  if (namespace.startsWith("$app:"))
+    return `${APP_NAMESPACE}--${namespace.slice(5)}`;
+  return namespace;
+}
+
 export function gid(type: string, id: number | string): string {
   return `gid://shopify/${type}/${id}`;
 }

@@ -30,7 +30,14 @@ import {
   type ShopStore,
   type Visit,
 } from "./store.js";
-import { gid, isoFromSeconds, moneyBag, moneyV2, parseGid } from "./util.js";
+import {
+  gid,
+  isoFromSeconds,
+  moneyBag,
+  moneyV2,
+  parseGid,
+  resolveNamespace,
+} from "./util.js";
 
 export interface ViewContext {
   shop: Shop;
@@ -357,8 +364,6 @@ export class CustomerView {
 
 // --- Metafields -----------------------------------------------------------
 
-export const APP_NAMESPACE_PREFIX = "app--";
-
 function metafieldView(record: MetafieldRecord, ownerType: string) {
   return {
     __typename: "Metafield",
@@ -393,9 +398,7 @@ function metafieldOf(
   key: string,
 ) {
   const map = ctx.shop.store.metafields.get(ownerGid);
-  const record = map?.get(
-    `${namespace ?? APP_NAMESPACE_PREFIX + "app"}.${key}`,
-  );
+  const record = map?.get(`${resolveNamespace(namespace)}.${key}`);
   return record
     ? metafieldView(record, parseGid(ownerGid)!.type.toUpperCase())
     : null;
@@ -411,7 +414,7 @@ function metafieldsOf(
     ...(ctx.shop.store.metafields.get(ownerGid)?.values() ?? []),
   ].filter(
     (r) =>
-      (!args.namespace || r.namespace === args.namespace) &&
+      (!args.namespace || r.namespace === resolveNamespace(args.namespace)) &&
       (!args.keys || args.keys.includes(`${r.namespace}.${r.key}`)),
   );
   const ownerType = parseGid(ownerGid)!.type.toUpperCase();
