@@ -5,6 +5,7 @@ import { scheduleReconcile, unscheduleReconcile } from "../../queues/sync.server
 import type { AdminApi } from "../../shopify/admin-api.server";
 import type { ProcessorMap } from "../runtime.server";
 import { shopLifecycleProcessor } from "./shop-lifecycle";
+import { segmentsProcessor } from "./segments";
 import { shopSyncProcessor } from "./shop-sync";
 import { webhooksProcessor } from "./webhooks";
 
@@ -24,6 +25,7 @@ export function buildProcessors(deps: ProcessorDeps): ProcessorMap {
   };
   return {
     [QUEUE.shopLifecycle]: shopLifecycleProcessor({ db, registry }),
+    [QUEUE.segments]: segmentsProcessor({ db, registry, adminApi: deps.adminApi }),
     [QUEUE.shopSync]: shopSyncProcessor({
       db,
       adminApi: deps.adminApi,

@@ -1,0 +1,91 @@
+import { jobId, QUEUE } from "./names";
+import type { QueueRegistry } from "./registry.server";
+
+export type RecomputeReason = "backfill" | "nightly" | "settings" | "manual";
+
+/** The parent job of a full recompute; `step` and the rest are set by the processor as it goes. */
+export interface RecomputeShopJob {
+  shop: string;
+  reason: RecomputeReason;
+  /** ISO time every step and chunk computes "as of" (fixed at enqueue time, so retries agree). */
+  asOf: string;
+  step?: "fit" | "chunks" | "writeback";
+  runId?: string;
+  shopId?: string;
+  ranges?: Array<{ from: string; to: string }>;
+  firstRun?: boolean;
+  customers?: number;
+}
+
+export interface RecomputeChunkJob {
+  shopId: string;
+  runId: string;
+  asOf: string;
+  index: number;
+  range: { from: string; to: string };
+  recordTransitions: boolean;
+}
+
+export interface ResegmentCustomerJob {
+  shop: string;
+  customerId: string;
+}
+
+export const RESEGMENT_DEBOUNCE_MS = 2_000;
+
+export function recomputeDeduplicationId(shop: string): string {
+  return jobId("recompute", shop);
+}
+
+/**
+ * A full recompute of the shop. Coalesced: while one is waiting or running
+ * (until it completes or fails), further requests are absorbed by it.
+ * Returns the id of the job that will do the work.
+ */
+export async function enqueueShopRecompute(
+  registry: QueueRegistry,
+  input: { shop: string; reason: RecomputeReason; asOf?: Date },
+): Promise<string> {
+  const asOf = (input.asOf ?? new Date()).toISOString();
+  const data: RecomputeShopJob = { shop: input.shop, reason: input.reason, asOf };
+  const job = await registry.get(QUEUE.segments).add("recompute.shop", data, {
+    jobId: jobId("recompute", input.shop, Date.parse(asOf)),
+    deduplication: { id: recomputeDeduplicationId(input.shop) },
+    attempts: 8,
+    backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },
+  });
+  return job.id!;
+}
+
+/**
+ * Re-segments one customer after a change (new order, refund, ...), debounced:
+ * the job runs RESEGMENT_DEBOUNCE_MS after the first request and absorbs the
+ * requests made meanwhile (it reads the customer's orders when it runs).
+ */
+export async function enqueueCustomerResegment(registry: QueueRegistry, input: { shop: string; customerId: string }): Promise<void> {
+  const customerId = String(input.customerId).replace(/^gid:\/\/shopify\/Customer\//, "");
+  await registry.get(QUEUE.segments).add("resegment.customer", { shop: input.shop, customerId } satisfies ResegmentCustomerJob, {
+    delay: RESEGMENT_DEBOUNCE_MS,
+    deduplication: { id: jobId("resegment", input.shop, customerId), ttl: RESEGMENT_DEBOUNCE_MS - 100 },
+    attempts: 8,
+  });
+}
+
+export function nightlySchedulerId(shop: string): string {
+  return jobId("recompute", shop, "nightly");
+}
+
+/** A nightly recompute at `hour` (shop time); the scheduled job only enqueues the coalesced recompute. */
+export async function scheduleNightlyRecompute(registry: QueueRegistry, shop: string, options: { timeZone?: string; hour?: number } = {}) {
+  await registry
+    .get(QUEUE.segments)
+    .upsertJobScheduler(
+      nightlySchedulerId(shop),
+      { pattern: `0 ${options.hour ?? 3} * * *`, tz: options.timeZone ?? "UTC" },
+      { name: "recompute.nightly", data: { shop } },
+    );
+}
+
+export async function unscheduleNightlyRecompute(registry: QueueRegistry, shop: string) {
+  await registry.get(QUEUE.segments).removeJobScheduler(nightlySchedulerId(shop));
+}
