@@ -9,7 +9,7 @@ import type { FeatureTable } from "./features/accumulator";
 import { civilFromDay, dayFromCivil, isoOfDay, MS_PER_DAY, ShopClock } from "./features/clock";
 import type { CustomerFeatures } from "./features/customer";
 import { scoreAgainst } from "./math/quantiles";
-import { predictCustomer, summarizePurchases, TripleCache } from "./models/predict";
+import { cacheFor, predictCustomer, summarizePurchases } from "./models/predict";
 import { compileRule, fmt } from "./rules/evaluate";
 import type { DerivedFeatures } from "./rules/features";
 import type { Settings } from "./settings";
@@ -50,7 +50,6 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
   const custom = settings.customSegments.map((c) => ({ handle: c.handle, test: compileRule(c.rule) }));
   const av = cutoffs.availability;
   const pred = cutoffs.predictive;
-  const cache = new TripleCache();
   const money = (minor: number) => (minor / 10 ** settings.currencyDecimals).toFixed(settings.currencyDecimals);
   const L = settings.loyalty;
   const row = emptyDerived();
@@ -119,7 +118,7 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
       if (!s) {
         predictive = { status: "not-enough-data", reason: "no orders on or before the as-of date" };
       } else {
-        const p = predictCustomer(pred.bgnbd, pred.gammaGamma, pred.unitDays, s, cache);
+        const p = predictCustomer(pred.bgnbd, pred.gammaGamma, pred.unitDays, s, cacheFor(pred.bgnbd, pred.unitDays));
         const ps = settings.predictive;
         const tier = p.clv12m > pred.spendTierEdges.high ? "high" : p.clv12m > pred.spendTierEdges.medium ? "medium" : "low";
         predictive = {

@@ -8,7 +8,7 @@ import { isoOfDay, ShopClock } from "./features/clock";
 import type { CustomerFeatures } from "./features/customer";
 import { PRICE_BINS, histogramQuantiles, priceBin } from "./features/priceHistogram";
 import { QUINTILES, quantileEdges } from "./math/quantiles";
-import { fitShopModels, predictCustomer, summarizePurchases, TripleCache } from "./models/predict";
+import { fitShopModels, predictCustomer, summarizePurchases, cacheFor } from "./models/predict";
 import type { Settings } from "./settings";
 import { annualOrderRate } from "./segments/derive";
 
@@ -244,7 +244,7 @@ function fitPredictive(c: Columns, settings: Settings, asOfDay: number, timings?
   // Spend tier edges from the distribution of predicted 12-month value.
   const t0 = performance.now();
   const clv: number[] = [];
-  const cache = new TripleCache();
+  const cache = cacheFor(bg.params, unitDays);
   for (let i = 0; i < c.n; i++) {
     const s = summarizePurchases(c.days, c.dayTotals, c.dayOffsets[i], c.dayOffsets[i + 1], asOfDay);
     if (!s) continue;

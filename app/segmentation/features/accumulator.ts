@@ -480,16 +480,22 @@ export class FeatureTable {
       journeyOrders: I.journeyOrders[i],
       campaignOrders: I.campaignOrders[i],
       acquisition,
-      weekdayCounts: Array.from(p.time.subarray(t, t + 7)),
-      hourCounts: Array.from(p.time.subarray(t + 7, t + 31)),
-      monthCounts: Array.from(p.time.subarray(t + 31, t + 43)),
-      purchaseDays: Array.from(p.days.subarray(d0, d1)),
-      dayTotalsMinor: Array.from(p.dayTotals.subarray(d0, d1)),
-      products: products.sort(),
-      repeatedProducts: repeatedProducts.sort(),
-      productTypes: productTypes.sort(),
+      weekdayCounts: slice(p.time, t, t + 7),
+      hourCounts: slice(p.time, t + 7, t + 31),
+      monthCounts: slice(p.time, t + 31, t + 43),
+      purchaseDays: slice(p.days, d0, d1),
+      dayTotalsMinor: slice(p.dayTotals, d0, d1),
+      products: products.length > 1 ? products.sort() : products,
+      repeatedProducts: repeatedProducts.length > 1 ? repeatedProducts.sort() : repeatedProducts,
+      productTypes: productTypes.length > 1 ? productTypes.sort() : productTypes,
     };
   }
+}
+
+function slice(a: ArrayLike<number>, from: number, to: number): number[] {
+  const out = new Array<number>(to - from);
+  for (let k = from; k < to; k++) out[k - from] = a[k];
+  return out;
 }
 
 /** Convenience: features of every customer from an array of orders. */

@@ -3,7 +3,7 @@
 // likelihood fit with the bounded quasi-Newton optimizer on log parameters,
 // and the per-customer quantities: P(alive) and conditional expected
 // purchases in the next t time units.
-import { minimizeBounded } from "../math/optimize";
+import { invertPositiveDefinite, minimizeBounded, numericalHessian, type ObjectiveWithGradient } from "../math/optimize";
 import { digamma, gammaln, logHyp2f1Positive } from "../math/special";
 import type { CompressedTriples } from "./customerBase";
 
@@ -70,33 +70,54 @@ export function bgnbdLogLikelihood(
   let gAlpha = 0;
   let ga = 0;
   let gb = 0;
-  for (let i = 0; i < data.length; i++) {
-    const k = data.xIndex[i];
-    const ti = data.TIndex[i];
-    const si = data.txIndex[i];
-    const x = data.x[i];
-    const c = data.count[i];
+  const wantGradient = gradient !== undefined;
+  const xs = data.x;
+  const counts = data.count;
+  const xIndex = data.xIndex;
+  const TIndex = data.TIndex;
+  const txIndex = data.txIndex;
+  const invA = 1 / a;
+  const rOverAlpha = r / alpha;
+  for (let i = 0, n = data.length; i < n; i++) {
+    const k = xIndex[i];
+    const ti = TIndex[i];
+    const x = xs[i];
+    const c = counts[i];
     const rx = r + x;
-    const A3 = -rx * logT[ti];
-    let L: number;
-    let w4 = 0;
+    const lT = logT[ti];
+    const A3 = -rx * lT;
     if (x > 0) {
-      const A4 = logA4[k] - rx * logTx[si];
-      const m = A3 > A4 ? A3 : A4;
-      const e3 = Math.exp(A3 - m);
-      const e4 = Math.exp(A4 - m);
-      L = m + Math.log(e3 + e4);
-      w4 = e4 / (e3 + e4);
+      // log(e^A3 + e^A4) with one exp and one log1p; w4 = e^A4 / (e^A3 + e^A4).
+      const si = txIndex[i];
+      const lTx = logTx[si];
+      const A4 = logA4[k] - rx * lTx;
+      let L: number;
+      let w4: number;
+      if (A4 > A3) {
+        const e = Math.exp(A3 - A4);
+        L = A4 + Math.log1p(e);
+        w4 = 1 / (1 + e);
+      } else {
+        const e = Math.exp(A4 - A3);
+        L = A3 + Math.log1p(e);
+        w4 = e / (1 + e);
+      }
+      const w3 = 1 - w4;
+      ll += c * (A1[k] + A2[k] + L);
+      if (wantGradient) {
+        gr += c * (dA1r[k] - w3 * lT - w4 * lTx);
+        gAlpha += c * (rOverAlpha - rx * (w3 * invT[ti] + w4 * invTx[si]));
+        ga += c * (dA2a[k] + w4 * invA);
+        gb -= c * (w4 / (b + x - 1)) - c * dA2b[k];
+      }
     } else {
-      L = A3;
-    }
-    const w3 = 1 - w4;
-    ll += c * (A1[k] + A2[k] + L);
-    if (gradient) {
-      gr += c * (dA1r[k] - w3 * logT[ti] - w4 * logTx[si]);
-      gAlpha += c * (r / alpha - rx * (w3 * invT[ti] + w4 * invTx[si]));
-      ga += c * (dA2a[k] + w4 / a);
-      gb += c * (dA2b[k] - (x > 0 ? w4 / (b + x - 1) : 0));
+      ll += c * (A1[k] + A2[k] + A3);
+      if (wantGradient) {
+        gr += c * (dA1r[k] - lT);
+        gAlpha += c * (rOverAlpha - rx * invT[ti]);
+        ga += c * dA2a[k];
+        gb += c * dA2b[k];
+      }
     }
   }
   if (gradient) {
@@ -119,29 +140,42 @@ function invPlus(alpha: number, values: Float64Array): Float64Array {
   return out;
 }
 
+/** Mean negative log-likelihood on log parameters, with its gradient (what the optimizer minimizes). */
+export function bgnbdObjective(data: CompressedTriples): ObjectiveWithGradient {
+  const N = data.customers;
+  const grad = new Float64Array(4);
+  return (theta, g) => {
+    const p = { r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) };
+    const ll = bgnbdLogLikelihood(p, data, grad);
+    // Chain rule: d/dlog p = p d/dp.
+    g[0] = (-grad[0] * p.r) / N;
+    g[1] = (-grad[1] * p.alpha) / N;
+    g[2] = (-grad[2] * p.a) / N;
+    g[3] = (-grad[3] * p.b) / N;
+    return -ll / N;
+  };
+}
+
+export interface WarmStart<P> {
+  params: P;
+  /** Inverse Hessian of the mean negative log-likelihood in log parameters. */
+  inverseHessian?: number[][];
+}
+
 /** Maximum-likelihood fit. Throws only on empty data; reliability is reported, not hidden. */
-export function fitBgNbd(data: CompressedTriples): BgNbdFit {
+export function fitBgNbd(data: CompressedTriples, start?: WarmStart<BgNbdParams>): BgNbdFit {
   if (data.customers === 0) throw new RangeError("BG/NBD: no customers to fit");
   let meanT = 0;
   for (let i = 0; i < data.length; i++) meanT += data.count[i] * data.T[i];
   meanT = Math.max(meanT / data.customers, 1e-3);
   const N = data.customers;
-  const grad = new Float64Array(4);
+  const sp = start?.params;
   const res = minimizeBounded(
-    (theta, g) => {
-      const p = { r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) };
-      const ll = bgnbdLogLikelihood(p, data, grad);
-      // Mean negative log-likelihood on log parameters (chain rule: d/dlog p = p d/dp).
-      g[0] = (-grad[0] * p.r) / N;
-      g[1] = (-grad[1] * p.alpha) / N;
-      g[2] = (-grad[2] * p.a) / N;
-      g[3] = (-grad[3] * p.b) / N;
-      return -ll / N;
-    },
-    [0, Math.log(meanT), 0, 0],
+    bgnbdObjective(data),
+    sp ? [Math.log(sp.r), Math.log(sp.alpha), Math.log(sp.a), Math.log(sp.b)] : [0, Math.log(meanT), 0, 0],
     [LOG_LOWER, LOG_LOWER, LOG_LOWER, LOG_LOWER],
     [LOG_UPPER, LOG_UPPER, LOG_UPPER, LOG_UPPER],
-    { maxIterations: 1000 },
+    { maxIterations: 1000, gradientTolerance: 1e-8, functionTolerance: 1e-13, initialInverseHessian: start?.inverseHessian },
   );
   const params = {
     r: Math.exp(res.x[0]),
@@ -157,6 +191,15 @@ export function fitBgNbd(data: CompressedTriples): BgNbdFit {
     message: res.message,
     atBound: res.atBound.some(Boolean),
   };
+}
+
+/** Warm start for a big shop: the fit on a subsample plus its curvature. */
+export function bgnbdWarmStart(sample: CompressedTriples): WarmStart<BgNbdParams> | undefined {
+  const fit = fitBgNbd(sample);
+  if (!fit.converged || fit.atBound) return undefined;
+  const p = fit.params;
+  const H = numericalHessian(bgnbdObjective(sample), [Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)]);
+  return { params: p, inverseHessian: invertPositiveDefinite(H) ?? undefined };
 }
 
 /** P(alive | x, t_x, T). A customer without repeat purchases is alive with probability 1 under BG/NBD. */

@@ -117,3 +117,51 @@ function binarySearch(values: Float64Array, v: number): number {
   }
   return lo;
 }
+
+/**
+ * A deterministic, order-independent subsample of the triples for a warm
+ * start: triples shared by many customers are always kept; the others are
+ * kept when a hash of the triple falls under `fraction`, with their counts
+ * scaled by 1 / fraction so the sample stands for the whole shop.
+ */
+export function sampleTriples(data: CompressedTriples, fraction: number, keepCountAtLeast = 8): CompressedTriples {
+  const keep: number[] = [];
+  const threshold = Math.floor(fraction * 2 ** 32);
+  for (let i = 0; i < data.length; i++) {
+    if (data.count[i] >= keepCountAtLeast || hashTriple(data.x[i], data.tx[i], data.T[i]) < threshold) keep.push(i);
+  }
+  const n = keep.length;
+  const pick = (col: Float64Array) => Float64Array.from(keep, (i) => col[i]);
+  const pickI = (col: Int32Array) => Int32Array.from(keep, (i) => col[i]);
+  const count = Float64Array.from(keep, (i) => (data.count[i] >= keepCountAtLeast ? data.count[i] : data.count[i] / fraction));
+  let customers = 0;
+  let repeat = 0;
+  for (let j = 0; j < n; j++) {
+    customers += count[j];
+    if (data.x[keep[j]] > 0) repeat += count[j];
+  }
+  return {
+    ...data,
+    x: pick(data.x),
+    tx: pick(data.tx),
+    T: pick(data.T),
+    count,
+    length: n,
+    customers,
+    repeatCustomers: repeat,
+    xIndex: pickI(data.xIndex),
+    txIndex: pickI(data.txIndex),
+    TIndex: pickI(data.TIndex),
+  };
+}
+
+/** 32-bit hash of a triple (FNV-1a over the three numbers' bits). */
+export function hashTriple(a: number, b: number, c: number): number {
+  let h = 0x811c9dc5;
+  for (const v of [a, b, c]) {
+    const bits = Math.round(v * 7 * 1024);
+    h = Math.imul(h ^ (bits & 0xffff), 16777619);
+    h = Math.imul(h ^ (bits >>> 16), 16777619);
+  }
+  return h >>> 0;
+}

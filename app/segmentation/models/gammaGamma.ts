@@ -2,7 +2,8 @@
 // Iso-Value Curves for Customer Base Analysis"): average transaction value of
 // customers with repeat purchases. Likelihood with analytic gradient, fit on
 // log parameters, and the conditional expected average order value.
-import { minimizeBounded } from "../math/optimize";
+import { invertPositiveDefinite, minimizeBounded, numericalHessian, type ObjectiveWithGradient } from "../math/optimize";
+import type { WarmStart } from "./bgnbd";
 import { digamma, gammaln } from "../math/special";
 
 export interface GammaGammaParams {
@@ -116,37 +117,51 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendDat
   return logLikelihood(params, prepare(data), gradient);
 }
 
-export function fitGammaGamma(data: SpendData): GammaGammaFit {
+function objective(d: Prepared): ObjectiveWithGradient {
+  const grad = new Float64Array(3);
+  const N = d.n;
+  return (theta, g) => {
+    const params = { p: Math.exp(theta[0]), q: Math.exp(theta[1]), gamma: Math.exp(theta[2]) };
+    const ll = logLikelihood(params, d, grad);
+    g[0] = (-grad[0] * params.p) / N;
+    g[1] = (-grad[1] * params.q) / N;
+    g[2] = (-grad[2] * params.gamma) / N;
+    return -ll / N;
+  };
+}
+
+export function fitGammaGamma(data: SpendData, start?: WarmStart<GammaGammaParams>): GammaGammaFit {
   if (data.length === 0) throw new RangeError("Gamma-Gamma: no customers with repeat purchases to fit");
   const d = prepare(data);
   let meanM = 0;
   for (let i = 0; i < d.n; i++) meanM += d.mx[i] / d.x[i];
   meanM /= d.n;
-  const grad = new Float64Array(3);
-  const N = d.n;
+  const sp = start?.params;
   const res = minimizeBounded(
-    (theta, g) => {
-      const params = { p: Math.exp(theta[0]), q: Math.exp(theta[1]), gamma: Math.exp(theta[2]) };
-      const ll = logLikelihood(params, d, grad);
-      g[0] = (-grad[0] * params.p) / N;
-      g[1] = (-grad[1] * params.q) / N;
-      g[2] = (-grad[2] * params.gamma) / N;
-      return -ll / N;
-    },
-    [0, Math.log(2), Math.log(meanM)],
+    objective(d),
+    sp ? [Math.log(sp.p), Math.log(sp.q), Math.log(sp.gamma)] : [0, Math.log(2), Math.log(meanM)],
     [-14, -14, -14],
     [16, 16, 30],
-    { maxIterations: 1000 },
+    { maxIterations: 1000, gradientTolerance: 1e-8, functionTolerance: 1e-13, initialInverseHessian: start?.inverseHessian },
   );
   return {
     params: { p: Math.exp(res.x[0]), q: Math.exp(res.x[1]), gamma: Math.exp(res.x[2]) },
-    logLik: -res.value * N,
-    customers: N,
+    logLik: -res.value * d.n,
+    customers: d.n,
     converged: res.converged,
     iterations: res.iterations,
     message: res.message,
     atBound: res.atBound.some(Boolean),
   };
+}
+
+/** Warm start for a big shop: the fit on a subsample plus its curvature. */
+export function gammaGammaWarmStart(sample: SpendData): WarmStart<GammaGammaParams> | undefined {
+  const fit = fitGammaGamma(sample);
+  if (!fit.converged || fit.atBound) return undefined;
+  const p = fit.params;
+  const H = numericalHessian(objective(prepare(sample)), [Math.log(p.p), Math.log(p.q), Math.log(p.gamma)]);
+  return { params: p, inverseHessian: invertPositiveDefinite(H) ?? undefined };
 }
 
 /**

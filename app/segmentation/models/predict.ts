@@ -1,8 +1,20 @@
 // Turning a customer's purchase days into the models' inputs, fitting both
 // models for a shop, and per-customer predictions.
-import { type BgNbdFit, type BgNbdParams, bgnbdConditionalExpected, bgnbdExpectedRate, bgnbdProbabilityAlive, fitBgNbd } from "./bgnbd";
-import { compressCustomerBase } from "./customerBase";
-import { fitGammaGamma, type GammaGammaFit, type GammaGammaParams, gammaGammaExpectedValue } from "./gammaGamma";
+import {
+  type BgNbdFit,
+  type BgNbdParams,
+  bgnbdConditionalExpected,
+  bgnbdExpectedRate,
+  bgnbdProbabilityAlive,
+  bgnbdWarmStart,
+  fitBgNbd,
+  type WarmStart,
+} from "./bgnbd";
+import { compressCustomerBase, hashTriple, sampleTriples } from "./customerBase";
+import { fitGammaGamma, type GammaGammaFit, type GammaGammaParams, gammaGammaExpectedValue, gammaGammaWarmStart } from "./gammaGamma";
+
+/** Above this many distinct triples (or spend records) the fit starts from a subsample fit. */
+const WARM_START_ABOVE = 40_000;
 
 export interface PurchaseSummary {
   /** Repeat purchase days up to the as-of day. */
@@ -81,9 +93,29 @@ export function fitShopModels(input: ShopModelInput, asOfDay: number, unitDays: 
     { frequency: xs.subarray(0, m), recencyDays: txs.subarray(0, m), ageDays: Ts.subarray(0, m), length: m },
     unitDays,
   );
-  const bgnbd = fitBgNbd(triples);
+  // Big shops: a warm start from a deterministic subsample, then the full
+  // likelihood only has to polish (a few iterations instead of dozens).
+  const bgStart =
+    triples.length > WARM_START_ABOVE ? bgnbdWarmStart(sampleTriples(triples, WARM_START_ABOVE / 2 / triples.length)) : undefined;
+  const bgnbd = fitBgNbd(triples, bgStart);
   const t1 = performance.now();
-  const gammaGamma = ggX.length > 0 ? fitGammaGamma({ frequency: ggX, meanValue: ggM, length: ggX.length }) : null;
+  let gammaGamma: GammaGammaFit | null = null;
+  if (ggX.length > 0) {
+    let ggStart: WarmStart<GammaGammaParams> | undefined;
+    if (ggX.length > WARM_START_ABOVE) {
+      const threshold = (WARM_START_ABOVE / 2 / ggX.length) * 2 ** 32;
+      const sx: number[] = [];
+      const sm: number[] = [];
+      for (let i = 0; i < ggX.length; i++) {
+        if (hashTriple(ggX[i], ggM[i], 0) < threshold) {
+          sx.push(ggX[i]);
+          sm.push(ggM[i]);
+        }
+      }
+      if (sx.length > 100) ggStart = gammaGammaWarmStart({ frequency: sx, meanValue: sm, length: sx.length });
+    }
+    gammaGamma = fitGammaGamma({ frequency: ggX, meanValue: ggM, length: ggX.length }, ggStart);
+  }
   const t2 = performance.now();
   return {
     customers: m,
@@ -108,19 +140,49 @@ export interface CustomerPrediction {
 
 /**
  * BG/NBD quantities depend only on the (x, t_x, T) triple, which many
- * customers share: a cache turns a million customers into a few thousand
- * series evaluations.
+ * customers share: a cache turns a million customers into far fewer series
+ * evaluations. Values live in one flat array (no tuple per entry).
  */
 export class TripleCache {
-  private readonly map = new Map<number, [number, number, number]>();
-  get(key: number): [number, number, number] | undefined {
-    return this.map.get(key);
+  private readonly index = new Map<number, number>();
+  private values = new Float64Array(3 * 4096);
+  get(key: number, out: Float64Array): boolean {
+    const i = this.index.get(key);
+    if (i === undefined) return false;
+    out[0] = this.values[i];
+    out[1] = this.values[i + 1];
+    out[2] = this.values[i + 2];
+    return true;
   }
-  set(key: number, v: [number, number, number]): void {
-    if (this.map.size > 2_000_000) this.map.clear();
-    this.map.set(key, v);
+  set(key: number, v: Float64Array): void {
+    if (this.index.size >= 4_000_000) {
+      this.index.clear();
+    }
+    const i = this.index.size * 3;
+    if (i + 3 > this.values.length) {
+      const next = new Float64Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values.set(v.subarray(0, 3), i);
+    this.index.set(key, i);
   }
 }
+
+let shared: { fingerprint: string; cache: TripleCache } | null = null;
+
+/**
+ * One cache per fitted parameter set, shared between fitShop (spend tier
+ * edges) and the assignment that follows with the same cut-offs. A pure
+ * memo: values depend only on the key and the parameters.
+ */
+export function cacheFor(bg: BgNbdParams, unitDays: number): TripleCache {
+  const fingerprint = `${bg.r}|${bg.alpha}|${bg.a}|${bg.b}|${unitDays}`;
+  if (!shared || shared.fingerprint !== fingerprint) shared = { fingerprint, cache: new TripleCache() };
+  return shared.cache;
+}
+
+const scratch = new Float64Array(3);
 
 export function predictCustomer(
   bg: BgNbdParams,
@@ -132,16 +194,15 @@ export function predictCustomer(
   const tx = s.txDays / unitDays;
   const T = s.Tdays / unitDays;
   const key = (s.x * 131072 + s.txDays) * 131072 + s.Tdays;
-  let hit = cache?.get(key);
-  if (!hit) {
-    hit = [
-      bgnbdProbabilityAlive(bg, s.x, tx, T),
-      bgnbdConditionalExpected(bg, 90 / unitDays, s.x, tx, T),
-      bgnbdConditionalExpected(bg, 365 / unitDays, s.x, tx, T),
-    ];
-    cache?.set(key, hit);
+  if (!cache || !cache.get(key, scratch)) {
+    scratch[0] = bgnbdProbabilityAlive(bg, s.x, tx, T);
+    scratch[1] = bgnbdConditionalExpected(bg, 90 / unitDays, s.x, tx, T);
+    scratch[2] = bgnbdConditionalExpected(bg, 365 / unitDays, s.x, tx, T);
+    cache?.set(key, scratch);
   }
-  const [pAlive, e90, e365] = hit;
+  const pAlive = scratch[0];
+  const e90 = scratch[1];
+  const e365 = scratch[2];
   const value = gammaGammaExpectedValue(gg, s.x, s.repeatMean);
   return {
     pAlive,
