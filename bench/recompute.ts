@@ -1,0 +1,199 @@
+// Benchmark of a full recompute on a synthetic store already in PostgreSQL:
+// stored orders -> features -> fit (cut-offs stored) -> chunked assignment
+// with memberships written as differences -> tag differences. No Admin API
+// writes. Compared with the floor: a plain GROUP BY customer over the same
+// orders table. Run alone: `npx tsx bench/recompute.ts [customers] [orders]`.
+import pg from "pg";
+import { applyMigrations } from "../scripts/migrate";
+import { computeTagChanges, fitShopStep, processChunk } from "../app/services/recompute.server";
+import { shopConfigFrom } from "../app/services/shop-settings.server";
+
+export interface RecomputeBenchResult {
+  customers: number;
+  orders: number;
+  /** Full recompute (fit + chunks + tag differences), first run: every membership is new. */
+  ms: number;
+  sqlFloorMs: number;
+  ratio: number;
+  peakRssMb: number;
+  details: {
+    loadAndFeaturesMs: number;
+    fitMs: number;
+    chunksMs: number;
+    tagDiffMs: number;
+    chunks: number;
+    memberships: number;
+    customersWithTagChanges: number;
+    /** The same recompute again on unchanged data (memberships compared, nothing written). */
+    secondRunMs: number;
+    secondRunCustomersWithTagChanges: number;
+    generateMs: number;
+  };
+}
+
+const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
+const SHOP_ID = "bench-shop";
+const AS_OF = new Date("2026-06-30T12:00:00Z");
+
+function dbUrl(name: string): string {
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates (or reuses, when it already holds this size) the bench database and store. */
+async function prepare(customers: number, orders: number): Promise<{ url: string; generateMs: number }> {
+  const name = "segments_bench";
+  const url = dbUrl(name);
+  const t0 = performance.now();
+  const exists = await withClient(SERVER, async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount! > 0);
+  if (exists) {
+    const same = await withClient(url, async (c) => {
+      try {
+        const { rows } = await c.query(`SELECT (SELECT count(*) FROM "Customer" WHERE "shopId" = $1)::int AS c, (SELECT count(*) FROM "Order" WHERE "shopId" = $1)::int AS o`, [SHOP_ID]);
+        return rows[0].c === customers && rows[0].o === orders;
+      } catch {
+        return false;
+      }
+    });
+    if (same) return { url, generateMs: 0 };
+    await withClient(SERVER, (c) => c.query(`DROP DATABASE "${name}" WITH (FORCE)`));
+  }
+  await withClient(SERVER, (c) => c.query(`CREATE DATABASE "${name}"`));
+  await applyMigrations(url);
+  await withClient(url, async (c) => {
+    await c.query(`SELECT setseed(0.42)`);
+    await c.query(
+      `INSERT INTO "Shop" (id, domain, timezone, currency, settings, "updatedAt")
+       VALUES ($1, 'bench.myshopify.com', 'UTC', 'USD', '{"writeback": {"metafields": false}}', now())`,
+      [SHOP_ID],
+    );
+    await c.query(
+      `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt")
+       SELECT $1, 7000000000 + g, '{}', g % 4, now() FROM generate_series(1, $2::int) g`,
+      [SHOP_ID, customers],
+    );
+    // Skewed: low customer numbers order much more often; some customers never order.
+    await c.query(
+      `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency, "totalMinor",
+         "subtotalMinor", "discountMinor", "discountCodes", "itemQuantity", "lineCount", "shippingMinor", "sourceName", "syncedAt")
+       SELECT $1, 5000000000 + g, 7000000000 + 1 + floor($2::int * power(random(), 1.6))::bigint,
+         t, t, 'USD', total, total + disc, disc, CASE WHEN disc > 0 THEN '{SAVE10}'::text[] ELSE '{}' END,
+         1 + (g % 5), 1 + (g % 3), CASE WHEN total > 5000 THEN 0 ELSE 499 END, 'web', now()
+       FROM (SELECT g, timestamptz '2026-06-30 12:00:00+00' - random() * interval '1095 days' AS t,
+               500 + floor(random() * random() * 30000)::int AS total,
+               CASE WHEN random() < 0.3 THEN floor(random() * 1500)::int ELSE 0 END AS disc
+             FROM generate_series(1, $3::int) g) s`,
+      [SHOP_ID, customers, orders],
+    );
+    await c.query(`VACUUM ANALYZE`);
+  });
+  return { url, generateMs: performance.now() - t0 };
+}
+
+async function recomputeOnce(url: string, parallel: number) {
+  const clients = await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      return c;
+    }),
+  );
+  try {
+    const [main] = clients;
+    const { rows } = await main.query(`SELECT * FROM "Shop" WHERE id = $1`, [SHOP_ID]);
+    const config = shopConfigFrom(rows[0]);
+    const t0 = performance.now();
+    const fit = await fitShopStep(main, config, AS_OF, { chunkSize: 50_000 });
+    const t1 = performance.now();
+    // Chunks as `parallel` workers would take them.
+    let next = 0;
+    let memberships = 0;
+    await Promise.all(
+      clients.map(async (client) => {
+        while (next < fit.ranges.length) {
+          const range = fit.ranges[next++];
+          const r = await processChunk(client, { config, cutoffs: fit.cutoffs, asOf: AS_OF, range, recordTransitions: !fit.firstRun });
+          memberships += r.entered;
+        }
+      }),
+    );
+    const t2 = performance.now();
+    const changes = await computeTagChanges(main, config);
+    const t3 = performance.now();
+    return {
+      ms: t3 - t0,
+      loadAndFeaturesMs: fit.timings.loadMs,
+      fitMs: fit.timings.fitMs,
+      chunksMs: t2 - t1,
+      tagDiffMs: t3 - t2,
+      chunks: fit.ranges.length,
+      memberships,
+      tagChanges: changes.length,
+      customers: fit.customers,
+      orders: fit.orders,
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+}
+
+export async function benchRecompute(opts: { customers?: number; orders?: number } = {}): Promise<RecomputeBenchResult> {
+  const customers = opts.customers ?? 1_000_000;
+  const orders = opts.orders ?? 5_000_000;
+  const { url, generateMs } = await prepare(customers, orders);
+  await withClient(url, async (c) => {
+    await c.query(`TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback"`);
+    await c.query(`VACUUM ANALYZE "SegmentMembership"`);
+  });
+  // The floor: the plain aggregation every recompute has to beat by at most 3x.
+  const floorStart = performance.now();
+  await withClient(url, (c) =>
+    c.query(`SELECT "customerId", count(*), sum("totalMinor"), min("processedAt"), max("processedAt") FROM "Order" WHERE "shopId" = $1 GROUP BY 1`, [SHOP_ID]),
+  );
+  const sqlFloorMs = performance.now() - floorStart;
+  const first = await recomputeOnce(url, 2);
+  const second = await recomputeOnce(url, 2);
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  return {
+    customers: first.customers,
+    orders: first.orders,
+    ms: Math.round(first.ms),
+    sqlFloorMs: Math.round(sqlFloorMs),
+    ratio: Number((first.ms / sqlFloorMs).toFixed(2)),
+    peakRssMb,
+    details: {
+      loadAndFeaturesMs: Math.round(first.loadAndFeaturesMs),
+      fitMs: Math.round(first.fitMs),
+      chunksMs: Math.round(first.chunksMs),
+      tagDiffMs: Math.round(first.tagDiffMs),
+      chunks: first.chunks,
+      memberships: first.memberships,
+      customersWithTagChanges: first.tagChanges,
+      secondRunMs: Math.round(second.ms),
+      secondRunCustomersWithTagChanges: second.tagChanges,
+      generateMs: Math.round(generateMs),
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [customers, orders] = process.argv.slice(2).map(Number);
+  benchRecompute({ customers: customers || undefined, orders: orders || undefined }).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
