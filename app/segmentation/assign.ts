@@ -13,7 +13,8 @@ import { cacheFor, predictCustomer, summarizePurchases } from "./models/predict"
 import { compileRule, fmt } from "./rules/evaluate";
 import type { DerivedFeatures } from "./rules/features";
 import type { Settings } from "./settings";
-import { type DeriveContext, deriveFeatures, emptyDerived } from "./segments/derive";
+import { CHANNEL_GROUPS } from "./segments/channels";
+import { type DeriveContext, deriveFeatures, emptyDerived, SEASONS } from "./segments/derive";
 import { OccasionCalendar } from "./segments/occasions";
 import { rfmGroupOf } from "./segments/rfmGroups";
 import type {
@@ -63,7 +64,7 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
     const spent = cf.totalSpentMinor;
     const out: Membership[] = [];
     const add = (family: Family, segment: string, reason: string) =>
-      out.push({ family, segment, key: `${family}/${segment}`, reason });
+      out.push({ family, segment, key: keyOf(family, segment), reason });
 
     // RFM
     let scores: RfmScores | null = null;
@@ -138,7 +139,7 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
         const edge = tier === "high" ? pred.spendTierEdges.high : pred.spendTierEdges.medium;
         add(
           "predictive",
-          `${tier}-value`,
+          TIER_HANDLE[tier],
           tier === "low"
             ? `12-month value ${money(p.clv12m)} <= ${money(pred.spendTierEdges.medium)}`
             : `12-month value ${money(p.clv12m)} > ${money(edge)} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
@@ -189,7 +190,7 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
     if (av.journey && orders > 0) {
       if (d.acquisitionChannel !== null) {
         const detail = [d.acquisitionSource && `source ${d.acquisitionSource}`, d.acquisitionMedium && `medium ${d.acquisitionMedium}`, d.acquisitionReferrer && `referrer ${d.acquisitionReferrer}`].filter(Boolean).join(", ");
-        add("marketing", `acquired-${d.acquisitionChannel}`, `first order ${isoOfDay(d.firstOrderDate ?? 0)} via ${d.acquisitionChannel}${detail ? ` (${detail})` : ""}`);
+        add("marketing", ACQUIRED_HANDLE[d.acquisitionChannel], `first order ${isoOfDay(d.firstOrderDate ?? 0)} via ${d.acquisitionChannel}${detail ? ` (${detail})` : ""}`);
       }
       if ((d.laterCampaignOrders ?? 0) >= settings.marketing.campaignResponderMinOrders) {
         add("marketing", "campaign-responders", `${d.laterCampaignOrders} later orders from campaigns >= ${settings.marketing.campaignResponderMinOrders}`);
@@ -238,7 +239,7 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
     });
     const O = settings.occasion;
     if (cf.orders >= O.seasonalMinOrders && d.topSeasonShare !== null && d.topSeasonShare >= O.seasonalMinShare) {
-      add("occasion", `seasonal-${d.topSeason}`, `${pct(d.topSeasonShare)} of ${cf.orders} orders in ${d.topSeason} >= ${pct(O.seasonalMinShare)}`);
+      add("occasion", SEASON_HANDLE[d.topSeason as string], `${pct(d.topSeasonShare)} of ${cf.orders} orders in ${d.topSeason} >= ${pct(O.seasonalMinShare)}`);
     }
     const first = d.firstOrderDate as number;
     const fc = civilFromDay(first);
@@ -255,6 +256,23 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
   }
 
   return { asOfDay, assign, lastDerived: () => row };
+}
+
+const TIER_HANDLE = { high: "high-value", medium: "medium-value", low: "low-value" } as const;
+const SEASON_HANDLE: Record<string, string> = Object.fromEntries(SEASONS.map((x) => [x, `seasonal-${x}`]));
+const ACQUIRED_HANDLE: Record<string, string> = Object.fromEntries(CHANNEL_GROUPS.map((c) => [c, `acquired-${c}`]));
+
+// "<family>/<segment>" strings built once, so millions of memberships share them.
+const keyCache = new Map<string, Map<string, string>>();
+function keyOf(family: string, segment: string): string {
+  let byFamily = keyCache.get(family);
+  if (!byFamily) keyCache.set(family, (byFamily = new Map()));
+  let key = byFamily.get(segment);
+  if (key === undefined) {
+    key = `${family}/${segment}`;
+    if (byFamily.size < 10_000) byFamily.set(segment, key);
+  }
+  return key;
 }
 
 function pct(v: number): string {

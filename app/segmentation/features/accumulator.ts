@@ -8,7 +8,7 @@ import type { EngineOrder } from "../types";
 import { ShopClock } from "./clock";
 import { type AcquisitionTouch, type CustomerFeatures, isEarlier } from "./customer";
 import { Growable } from "./growable";
-import { distinctNonEmpty, newOrderFacts, readOrderFacts } from "./orderFacts";
+import { newOrderFacts, readOrderFacts } from "./orderFacts";
 import { PRICE_BINS, priceBin } from "./priceHistogram";
 
 export interface ShopStats {
@@ -146,7 +146,8 @@ export class FeatureAccumulator {
       shop.guestRevenueMinor += f.totalMinor;
       return;
     }
-    const c = this.addCustomer(order.customerId);
+    const known = this.index.get(order.customerId);
+    const c = known !== undefined ? known : this.addCustomer(order.customerId);
     const I = this.i32;
     const F = this.f64;
     I.orders.data[c]++;
@@ -194,16 +195,24 @@ export class FeatureAccumulator {
     this.orderCustomer.push(c);
     this.orderDay.push(f.day);
     this.orderAmount.push(f.totalMinor);
-    if (order.productIds && order.productIds.length > 0) {
-      for (const p of distinctNonEmpty(order.productIds)) {
-        this.productCustomer.push(c);
-        this.productId.push(internInto(this.productIndex, this.productNames, p));
+    const products = order.productIds;
+    if (products && products.length > 0) {
+      for (let k = 0; k < products.length; k++) {
+        const p = products[k];
+        if (p && !seenBefore(products, k)) {
+          this.productCustomer.push(c);
+          this.productId.push(internInto(this.productIndex, this.productNames, p));
+        }
       }
     }
-    if (order.productTypes && order.productTypes.length > 0) {
-      for (const p of distinctNonEmpty(order.productTypes)) {
-        this.typeCustomer.push(c);
-        this.typeId.push(internInto(this.typeIndex, this.typeNames, p));
+    const types = order.productTypes;
+    if (types && types.length > 0) {
+      for (let k = 0; k < types.length; k++) {
+        const p = types[k];
+        if (p && !seenBefore(types, k)) {
+          this.typeCustomer.push(c);
+          this.typeId.push(internInto(this.typeIndex, this.typeNames, p));
+        }
       }
     }
   }
@@ -266,6 +275,12 @@ const I32_COLUMNS = [
   "acqSourceName",
 ] as const;
 const F64_COLUMNS = ["firstAt", "lastAt", "totalSpent", "itemQuantity", "discountBpSum", "unitPriceSum", "acqAt"] as const;
+
+/** True when list[k] already appeared earlier in the list (lists are a few items long). */
+function seenBefore(list: readonly string[], k: number): boolean {
+  for (let j = 0; j < k; j++) if (list[j] === list[k]) return true;
+  return false;
+}
 
 function internInto(index: Map<string, number>, list: string[], v: string): number {
   let i = index.get(v);

@@ -88,3 +88,14 @@ export function localParts(clock: ShopClock, ms: number): { day: number; hour: n
   const hour = Math.floor((local - day * MS_PER_DAY) / MS_PER_HOUR);
   return { day, hour, month: civilFromDay(day).month };
 }
+
+/** Month 1..12 of a day number, without allocating (hot path of the accumulator). */
+export function monthOfDay(day: number): number {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return mp < 10 ? mp + 3 : mp - 9;
+}

@@ -2,7 +2,7 @@
 // columnar accumulator and the incremental single-customer update so both
 // paths add exactly the same (integer) quantities.
 import type { EngineOrder } from "../types";
-import { localParts, type ShopClock, weekdayOfDay } from "./clock";
+import { MS_PER_DAY, monthOfDay, type ShopClock, weekdayOfDay } from "./clock";
 
 const CAMPAIGN_MEDIUMS = new Set([
   "email",
@@ -93,11 +93,12 @@ export function hasJourneyData(o: EngineOrder): boolean {
 export function readOrderFacts(o: EngineOrder, clock: ShopClock, f: OrderFacts): OrderFacts {
   f.counted = isCountedOrder(o);
   if (!f.counted) return f;
-  const parts = localParts(clock, o.processedAt);
-  f.day = parts.day;
-  f.weekday = weekdayOfDay(parts.day);
-  f.hour = parts.hour;
-  f.month = parts.month;
+  const local = clock.localMs(o.processedAt);
+  const day = Math.floor(local / MS_PER_DAY);
+  f.day = day;
+  f.weekday = weekdayOfDay(day);
+  f.hour = Math.floor((local - day * MS_PER_DAY) / 3_600_000);
+  f.month = monthOfDay(day);
   f.totalMinor = Math.max(0, Math.round(o.totalMinor));
   f.hasItems = o.itemQuantity != null;
   f.itemQuantity = f.hasItems ? Math.max(0, Math.round(o.itemQuantity as number)) : 0;
