@@ -55,6 +55,8 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
       client.release();
     }
   };
+  // RECOMPUTE_CHUNK_SIZE: customers per chunk job (an operational knob; tests use small chunks).
+  const chunkSize = deps.chunkSize ?? (Number(process.env.RECOMPUTE_CHUNK_SIZE) || DEFAULT_CHUNK_SIZE);
   const isFinalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
   async function loadConfig(where: { domain: string } | { id: string }): Promise<ShopConfig | null> {
@@ -79,7 +81,7 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
       if (step === "fit") {
         const fit = await withClient(async (client) => {
           await updateRecomputeRun(client, runId, { step: "fit" });
-          return fitShopStep(client, config, asOf, { chunkSize: deps.chunkSize ?? DEFAULT_CHUNK_SIZE });
+          return fitShopStep(client, config, asOf, { chunkSize });
         });
         data = { ...data, step: "chunks", runId, shopId: config.shopId, ranges: fit.ranges, firstRun: fit.firstRun, customers: fit.customers };
         await job.updateData(data);

@@ -1,0 +1,162 @@
+import { readFileSync } from "node:fs";
+import { buildSchema, parse, validate } from "graphql";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS, segmentCatalog } from "../segmentation";
+import * as customerTags from "../graphql/admin/customer-tags.server";
+import * as metafieldDocs from "../graphql/admin/metafields.server";
+import * as segmentDocs from "../graphql/admin/segments.server";
+import {
+  aliasesPerDocument,
+  bulkTagFiles,
+  chunk,
+  MAX_DOCUMENT_COST,
+  shouldUseBulk,
+  TAG_MUTATION_COST,
+  tagAliases,
+  tagMutationDocument,
+} from "./batch";
+import { applyTagDiff, diffCustomerTags } from "./diff";
+import { customerMetafieldValues, metafieldHash } from "./metafields";
+import { buildTagMap, isUnderPrefix, kebabCase, segmentTag, segmentTagName, tagPrefixProblems } from "./tags";
+
+describe("tag naming", () => {
+  it("kebab-cases family and handle under the prefix", () => {
+    expect(segmentTag("seg:", "rfm/champions")).toBe("seg:rfm-champions");
+    expect(segmentTag("seg:", "loyalty/at-risk")).toBe("seg:loyalty-at-risk");
+    expect(segmentTag("Shop ", "custom/x", "VIP Gifting — Élite!")).toBe("Shop vip-gifting-elite");
+    expect(kebabCase("  Big   Spenders 2025 ")).toBe("big-spenders-2025");
+  });
+
+  it("gives every built-in segment a distinct tag", () => {
+    const catalog = segmentCatalog(DEFAULT_SETTINGS);
+    const { tags, problems } = buildTagMap("seg:", catalog.map((c) => ({ key: c.key })));
+    expect(problems).toEqual([]);
+    expect(tags.size).toBe(catalog.length);
+    for (const tag of tags.values()) expect(tag).toMatch(/^seg:[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  it("refuses names that collide after kebab-casing, case-insensitively", () => {
+    const { tags, problems } = buildTagMap("seg:", [
+      { key: "rfm/champions" },
+      { key: "custom/vip", tagName: "RFM Champions" },
+      { key: "custom/empty", tagName: "!!!" },
+    ]);
+    expect(tags.has("custom/vip")).toBe(false);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('"seg:rfm-champions", which segment rfm/champions already uses');
+    expect(problems[1]).toContain("has no letters or digits");
+  });
+
+  it("refuses an empty prefix, a comma, spaces at the ends, and tags over 255 characters", () => {
+    expect(tagPrefixProblems("", 20)[0]).toMatch(/cannot be empty/);
+    expect(tagPrefixProblems("a,b", 20)[0]).toMatch(/comma/);
+    expect(tagPrefixProblems(" seg", 20)[0]).toMatch(/space/);
+    expect(tagPrefixProblems("x".repeat(250), 20)[0]).toMatch(/270 characters.*at most 255/);
+    expect(tagPrefixProblems("seg:", 20)).toEqual([]);
+  });
+
+  it("recognizes the app's tags case-insensitively and never the bare prefix", () => {
+    expect(isUnderPrefix("SEG:rfm-champions", "seg:")).toBe(true);
+    expect(isUnderPrefix("seg:", "seg:")).toBe(false);
+    expect(isUnderPrefix("vip", "seg:")).toBe(false);
+    expect(segmentTagName("occasion/seasonal-winter")).toBe("occasion-seasonal-winter");
+  });
+});
+
+describe("tag diff", () => {
+  it("adds and removes only the difference under the app's prefixes", () => {
+    const diff = diffCustomerTags({
+      desired: ["seg:rfm-champions", "seg:usage-heavy"],
+      current: ["seg:rfm-loyal", "seg:usage-heavy"],
+      tagCount: 5,
+      prefixes: ["seg:"],
+    });
+    expect(diff).toEqual({ add: ["seg:rfm-champions"], remove: ["seg:rfm-loyal"], capped: [] });
+    expect(applyTagDiff(["seg:rfm-loyal", "seg:usage-heavy"], diff)).toEqual(["seg:rfm-champions", "seg:usage-heavy"]);
+  });
+
+  it("sends nothing when tags match, whatever their case", () => {
+    const diff = diffCustomerTags({ desired: ["seg:rfm-champions"], current: ["SEG:RFM-Champions"], tagCount: 1, prefixes: ["seg:"] });
+    expect(diff).toEqual({ add: [], remove: [], capped: [] });
+  });
+
+  it("moves tags from a former prefix to the current one", () => {
+    const diff = diffCustomerTags({ desired: ["rs-rfm-champions"], current: ["seg:rfm-champions"], tagCount: 3, prefixes: ["rs-", "seg:"] });
+    expect(diff).toEqual({ add: ["rs-rfm-champions"], remove: ["seg:rfm-champions"], capped: [] });
+  });
+
+  it("respects the 250-tag cap, counting the removals first, and reports what it held back", () => {
+    const diff = diffCustomerTags({
+      desired: ["seg:a", "seg:b", "seg:c"],
+      current: ["seg:old"],
+      tagCount: 249,
+      prefixes: ["seg:"],
+    });
+    // 249 - 1 removed = 248: room for 2 of the 3.
+    expect(diff).toEqual({ add: ["seg:a", "seg:b"], remove: ["seg:old"], capped: ["seg:c"] });
+    const full = diffCustomerTags({ desired: ["seg:a"], current: [], tagCount: 250, prefixes: ["seg:"] });
+    expect(full).toEqual({ add: [], remove: [], capped: ["seg:a"] });
+  });
+});
+
+describe("batches and bulk files", () => {
+  const schema = buildSchema(readFileSync("schemas/shopify-admin-2026-04.graphql", "utf8"));
+  const valid = (query: string) => validate(schema, parse(query)).map((e) => e.message);
+
+  it("keeps aliased documents within the 1,000-cost limit and half a small bucket", () => {
+    expect(aliasesPerDocument(undefined) * TAG_MUTATION_COST).toBeLessThanOrEqual(MAX_DOCUMENT_COST);
+    expect(aliasesPerDocument(2000) * TAG_MUTATION_COST).toBeLessThanOrEqual(MAX_DOCUMENT_COST);
+    expect(aliasesPerDocument(100)).toBe(4);
+    expect(aliasesPerDocument(10)).toBe(1);
+  });
+
+  it("builds one alias per non-empty side, valid against the Admin schema", () => {
+    const aliases = tagAliases([
+      { customerId: "1", diff: { add: ["seg:a"], remove: ["seg:b"], capped: [] } },
+      { customerId: "2", diff: { add: [], remove: ["seg:c"], capped: [] } },
+    ]);
+    expect(aliases.map((a) => `${a.mutation}:${a.customerId}`)).toEqual(["tagsRemove:1", "tagsAdd:1", "tagsRemove:2"]);
+    const { query, variables } = tagMutationDocument(aliases);
+    expect(valid(query)).toEqual([]);
+    expect(variables).toMatchObject({ id0: "gid://shopify/Customer/1", tags0: ["seg:b"], tags1: ["seg:a"], id2: "gid://shopify/Customer/2" });
+  });
+
+  it("writes JSONL lines per side for bulk mutations", () => {
+    const files = bulkTagFiles([
+      { customerId: "1", diff: { add: ["seg:a"], remove: [], capped: [] } },
+      { customerId: "2", diff: { add: ["seg:a"], remove: ["seg:b"], capped: [] } },
+    ]);
+    expect(files.addLines).toBe(2);
+    expect(files.removeLines).toBe(1);
+    expect(files.remove).toBe('{"id":"gid://shopify/Customer/2","tags":["seg:b"]}\n');
+    expect(shouldUseBulk(2001)).toBe(true);
+    expect(shouldUseBulk(2000)).toBe(false);
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it("has every write-back document valid against the Admin schema", () => {
+    for (const doc of [...Object.values(customerTags), ...Object.values(metafieldDocs), ...Object.values(segmentDocs)]) {
+      expect(valid(doc)).toEqual([]);
+    }
+  });
+});
+
+describe("metafield values", () => {
+  it("formats predictions for their metafield types and hashes them stably", () => {
+    const values = customerMetafieldValues({
+      handles: ["usage-heavy", "rfm-champions"],
+      predictions: { pAlive: 0.91234, clv12mMinor: 123456, nextOrderDate: Date.UTC(2026, 0, 31, 23, 30), spendTier: "high" },
+      currencyDecimals: 2,
+      timeZone: "Europe/Berlin",
+    });
+    expect(values).toEqual([
+      { key: "handles", type: "list.single_line_text_field", value: '["rfm-champions","usage-heavy"]' },
+      { key: "p_alive", type: "number_decimal", value: "0.912" },
+      { key: "clv_12m", type: "number_decimal", value: "1234.56" },
+      { key: "next_order_date", type: "date", value: "2026-02-01" },
+      { key: "spend_tier", type: "single_line_text_field", value: "high" },
+    ]);
+    expect(metafieldHash(values)).toBe(metafieldHash([...values]));
+    expect(metafieldHash(values)).not.toBe(metafieldHash(values.slice(0, 1)));
+  });
+});
