@@ -30,6 +30,13 @@ import {
 import type { RequestContext, SimCore } from "./core.js";
 import type { CallCounts } from "./graphql-handler.js";
 import { mutationRoot } from "./resolvers.js";
+import {
+  accessDenied,
+  guardRoot,
+  hasScope,
+  MUTATION_SCOPES,
+  QUERY_SCOPES,
+} from "./scopes.js";
 import { viewFieldResolver, viewTypeResolver } from "./schema.js";
 import type { BulkOperationRecord, Shop } from "./shop.js";
 import {
@@ -280,6 +287,11 @@ export async function runBulkQuery(args: {
       `The Shopify simulator runs bulk queries over orders and customers only, not '${resource}'`,
     );
   }
+  const needed = QUERY_SCOPES[resource];
+  if (!hasScope(shop.installation?.scopes ?? [], needed)) {
+    op.errorCode = "ACCESS_DENIED";
+    throw accessDenied(resource, needed);
+  }
   const sequence = rootSequence(ctx, resource, rootArgs);
   const matches =
     resource === "orders"
@@ -343,7 +355,7 @@ export async function runBulkMutation(args: {
   document: DocumentNode;
   variablesFile: string;
   filePath: string;
-  counts: CallCounts;
+  counts: CallCounts[];
 }): Promise<void> {
   const { schema, core, shop, op, document, variablesFile, filePath, counts } =
     args;
@@ -388,13 +400,18 @@ export async function runBulkMutation(args: {
         schema,
         document,
         variableValues: variables,
-        rootValue: mutationRoot(ctx, { schema }),
+        rootValue: guardRoot(
+          mutationRoot(ctx, { schema }),
+          MUTATION_SCOPES,
+          shop.installation?.scopes ?? [],
+        ),
         contextValue: ctx,
         fieldResolver: viewFieldResolver,
         typeResolver: viewTypeResolver,
       });
-      counts.bulkMutationLines[fieldName] =
-        (counts.bulkMutationLines[fieldName] ?? 0) + 1;
+      for (const c of counts)
+        c.bulkMutationLines[fieldName] =
+          (c.bulkMutationLines[fieldName] ?? 0) + 1;
       const out: Record<string, unknown> = {};
       if (result.data) out.data = result.data;
       if (result.errors?.length)

@@ -145,3 +145,49 @@ describe("/_sim control API", () => {
     expect((await control("/nothing-here")).status).toBe(404);
   });
 });
+
+describe("access scopes", () => {
+  it("denies root fields and mutations the installed scopes do not cover", async () => {
+    const shop = "scopes.myshopify.com";
+    sim.createShop(shop, { timezone: "UTC", currency: "USD" });
+    sim.installApp(shop, {
+      accessToken: "t-scopes",
+      scopes: ["read_orders", "read_customers"],
+      webhookUrl: "http://127.0.0.1:9",
+    });
+    sim.createOrder(shop, {
+      customerId: 5,
+      lineItems: [{ sku: "A", quantity: 1, price: 1 }],
+    });
+    const read = await gql(
+      sim,
+      "{ customers(first: 1) { nodes { id } } }",
+      {},
+      "t-scopes",
+    );
+    expect(read.body.data!.customers.nodes).toHaveLength(1);
+    const denied = await gql(
+      sim,
+      "{ discountNodes(first: 1) { nodes { id } } }",
+      {},
+      "t-scopes",
+    );
+    expect(denied.body.errors![0]).toMatchObject({
+      message:
+        "Access denied for discountNodes field. Required access: `read_discounts` access scope.",
+      path: ["discountNodes"],
+      extensions: { code: "ACCESS_DENIED" },
+    });
+    const write = await gql(
+      sim,
+      `mutation { tagsAdd(id: "gid://shopify/Customer/5", tags: ["x"]) { userErrors { message } } }`,
+      {},
+      "t-scopes",
+    );
+    expect(write.body.data!.tagsAdd).toBeNull();
+    expect(write.body.errors![0].extensions!.requiredAccess).toBe(
+      "`write_customers` access scope.",
+    );
+    expect(sim.customerTags(shop, 5)).toEqual([]);
+  });
+});

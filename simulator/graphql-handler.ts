@@ -24,6 +24,7 @@ import type { LeakyBucket } from "./rate-limiter.js";
 import { mutationRoot, queryRoot } from "./resolvers.js";
 import { viewFieldResolver, viewTypeResolver } from "./schema.js";
 import type { Shop } from "./shop.js";
+import { guardRoot, MUTATION_SCOPES, QUERY_SCOPES } from "./scopes.js";
 
 export const MAX_QUERY_COST = 1000;
 
@@ -117,23 +118,25 @@ export async function handleGraphQL(args: {
   core: SimCore;
   shop: Shop;
   bucket: LeakyBucket;
-  counts: CallCounts;
+  /** Counters to bump (the global ones and the shop's). */
+  counts: CallCounts[];
   rawBody: string;
 }): Promise<GraphQLResponse> {
-  const { schema, core, shop, bucket, counts } = args;
-  counts.requests++;
+  const { schema, core, shop, bucket } = args;
+  const each = (bump: (c: CallCounts) => void) => args.counts.forEach(bump);
+  each((c) => c.requests++);
   let body: RequestBody;
   try {
     body = JSON.parse(args.rawBody) as RequestBody;
   } catch {
-    counts.rejected++;
+    each((c) => c.rejected++);
     return {
       status: 400,
       body: { errors: { query: "Required parameter missing or invalid" } },
     };
   }
   if (typeof body.query !== "string" || body.query.trim() === "") {
-    counts.rejected++;
+    each((c) => c.rejected++);
     return {
       status: 400,
       body: { errors: { query: "Required parameter missing or invalid" } },
@@ -141,7 +144,7 @@ export async function handleGraphQL(args: {
   }
   const parsed = parseAndValidate(schema, body.query);
   if ("errors" in parsed) {
-    counts.rejected++;
+    each((c) => c.rejected++);
     return { status: 200, body: { errors: parsed.errors } };
   }
   const document = parsed.document;
@@ -149,7 +152,7 @@ export async function handleGraphQL(args: {
     typeof body.operationName === "string" ? body.operationName : undefined;
   const operation = selectOperation(document, operationName);
   if (typeof operation === "string") {
-    counts.rejected++;
+    each((c) => c.rejected++);
     return {
       status: 200,
       body: {
@@ -165,7 +168,7 @@ export async function handleGraphQL(args: {
   const requested = operationCost(schema, operation, fragments, variables);
 
   if (requested > MAX_QUERY_COST) {
-    counts.rejected++;
+    each((c) => c.rejected++);
     return {
       status: 200,
       body: {
@@ -184,7 +187,7 @@ export async function handleGraphQL(args: {
     };
   }
   if (!bucket.take(requested)) {
-    counts.throttled++;
+    each((c) => c.throttled++);
     return {
       status: 200,
       body: {
@@ -216,6 +219,7 @@ export async function handleGraphQL(args: {
     baseUrl: core.baseUrl(),
   };
   const isMutation = operation.operation === "mutation";
+  const scopes = shop.installation?.scopes ?? [];
   const rootFields = operation.selectionSet.selections.flatMap((s) =>
     s.kind === Kind.FIELD && s.name.value !== "__typename"
       ? [s.name.value]
@@ -223,15 +227,15 @@ export async function handleGraphQL(args: {
   );
   if (isMutation) {
     for (const name of rootFields)
-      counts.mutations[name] = (counts.mutations[name] ?? 0) + 1;
+      each((c) => (c.mutations[name] = (c.mutations[name] ?? 0) + 1));
     if (rootFields.includes("bulkOperationRunQuery"))
-      counts.bulkOperations.query++;
+      each((c) => c.bulkOperations.query++);
     if (rootFields.includes("bulkOperationRunMutation"))
-      counts.bulkOperations.mutation++;
+      each((c) => c.bulkOperations.mutation++);
   } else {
-    counts.queries++;
+    each((c) => c.queries++);
     for (const name of rootFields)
-      counts.queriesByField[name] = (counts.queriesByField[name] ?? 0) + 1;
+      each((c) => (c.queriesByField[name] = (c.queriesByField[name] ?? 0) + 1));
   }
 
   const result = await execute({
@@ -239,7 +243,9 @@ export async function handleGraphQL(args: {
     document,
     operationName,
     variableValues: variables,
-    rootValue: isMutation ? mutationRoot(ctx, { schema }) : queryRoot(ctx),
+    rootValue: isMutation
+      ? guardRoot(mutationRoot(ctx, { schema }), MUTATION_SCOPES, scopes)
+      : guardRoot(queryRoot(ctx), QUERY_SCOPES, scopes),
     contextValue: ctx,
     fieldResolver: viewFieldResolver,
     typeResolver: viewTypeResolver,

@@ -353,10 +353,12 @@ export async function startSimulator(
         op.status = op.cancelRequested ? "CANCELED" : "COMPLETED";
       } catch (error) {
         op.status = "FAILED";
-        op.errorCode = "INTERNAL_SERVER_ERROR";
-        process.emitWarning(
-          `Bulk operation ${op.id} failed: ${(error as Error).message}`,
-        );
+        if (op.errorCode !== "ACCESS_DENIED") {
+          op.errorCode = "INTERNAL_SERVER_ERROR";
+          process.emitWarning(
+            `Bulk operation ${op.id} failed: ${(error as Error).message}`,
+          );
+        }
       }
       op.completedAt = nowSeconds();
     }
@@ -396,11 +398,9 @@ export async function startSimulator(
       const filePath = join(workDir, `bulk-${op.id}.jsonl`);
       op.filePath = filePath;
       const started = Date.now();
-      const shopCounters = countsFor(shop.domain);
       track(
-        finishBulk(shop, op, started, async () => {
-          const before = { ...counts.bulkMutationLines };
-          await runBulkMutation({
+        finishBulk(shop, op, started, () =>
+          runBulkMutation({
             schema,
             core,
             shop,
@@ -408,17 +408,9 @@ export async function startSimulator(
             document,
             variablesFile,
             filePath,
-            counts,
-          });
-          for (const [name, value] of Object.entries(
-            counts.bulkMutationLines,
-          )) {
-            shopCounters.bulkMutationLines[name] =
-              (shopCounters.bulkMutationLines[name] ?? 0) +
-              value -
-              (before[name] ?? 0);
-          }
-        }),
+            counts: [counts, countsFor(shop.domain)],
+          }),
+        ),
       );
     },
   };
@@ -474,17 +466,14 @@ export async function startSimulator(
       );
       buckets.set(shop.domain, bucket);
     }
-    const shopCounters = countsFor(shop.domain);
-    const before = JSON.parse(JSON.stringify(counts)) as CallCounts;
     const result = await handleGraphQL({
       schema,
       core,
       shop,
       bucket,
-      counts,
+      counts: [counts, countsFor(shop.domain)],
       rawBody: raw,
     });
-    mergeDelta(shopCounters, before, counts);
     sendJson(res, result.status, result.body, {
       "X-Request-Id": String(++idCounter),
     });
@@ -1191,27 +1180,6 @@ function visitFrom(input: CreateOrderInput) {
     referrerUrl: input.referringSite ?? null,
     landingPage: input.landingSite ?? null,
   };
-}
-
-function mergeDelta(
-  target: CallCounts,
-  before: CallCounts,
-  after: CallCounts,
-): void {
-  target.requests += after.requests - before.requests;
-  target.queries += after.queries - before.queries;
-  target.throttled += after.throttled - before.throttled;
-  target.rejected += after.rejected - before.rejected;
-  target.bulkOperations.query +=
-    after.bulkOperations.query - before.bulkOperations.query;
-  target.bulkOperations.mutation +=
-    after.bulkOperations.mutation - before.bulkOperations.mutation;
-  for (const key of ["queriesByField", "mutations"] as const) {
-    for (const [name, value] of Object.entries(after[key])) {
-      const delta = value - (before[key][name] ?? 0);
-      if (delta) target[key][name] = (target[key][name] ?? 0) + delta;
-    }
-  }
 }
 
 export { gid, enumToTopic };

@@ -70,6 +70,7 @@ export async function smallStore(
       "write_customers",
       "read_orders",
       "read_all_orders",
+      "write_discounts",
     ],
     webhookUrl: "http://127.0.0.1:9",
   });
