@@ -27,6 +27,8 @@ export interface EngineBenchResult {
     cutoffsMs: number;
     /** featuresMs + cutoffsMs + assignMs: the whole engine. */
     totalMs: number;
+    /** CPU time (user + system, all threads) of each phase: robust to other processes on the machine. */
+    cpuMs: { features: number; cutoffs: number; assign: number };
     /** Time spent generating the synthetic orders (not counted above). */
     generateMs: number;
     bgnbdMs: number;
@@ -163,30 +165,43 @@ export async function benchEngine(opts: { customers?: number; orders?: number; s
 
   let featuresMs = 0;
   let generateMs = 0;
+  let featuresCpu = 0;
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const acc = new FeatureAccumulator({ timeZone: settings.timeZone, expectedCustomers: customers, expectedOrders: orders });
   let t = performance.now();
   for (const chunk of generateOrders(customers, orders, opts.seed ?? 42)) {
     const t1 = performance.now();
+    const c1 = cpu();
     generateMs += t1 - t;
     for (let i = 0; i < chunk.length; i++) acc.add(chunk[i]);
+    featuresCpu += cpu() - c1;
     t = performance.now();
     featuresMs += t - t1;
   }
   const tf = performance.now();
+  const cf = cpu();
   const table = acc.finish();
+  featuresCpu += cpu() - cf;
   featuresMs += performance.now() - tf;
 
   const timings: FitTimings = { ms: { rfm: 0, models: 0, bgnbd: 0, gammaGamma: 0, spendTiers: 0 } };
   const t2 = performance.now();
+  const c2 = cpu();
   const cutoffs = fitShop(table, settings, AS_OF, timings);
   const cutoffsMs = performance.now() - t2;
+  const cutoffsCpu = cpu() - c2;
 
   let memberships = 0;
   const t3 = performance.now();
+  const c3 = cpu();
   const summary = assignTable(table, cutoffs, settings, AS_OF, (a) => {
     memberships += a.memberships.length;
   });
   const assignMs = performance.now() - t3;
+  const assignCpu = cpu() - c3;
 
   const r = (v: number) => Math.round(v);
   return {
@@ -200,6 +215,7 @@ export async function benchEngine(opts: { customers?: number; orders?: number; s
       customersWithOrders: table.size,
       cutoffsMs: r(cutoffsMs),
       totalMs: r(featuresMs + cutoffsMs + assignMs),
+      cpuMs: { features: r(featuresCpu), cutoffs: r(cutoffsCpu), assign: r(assignCpu) },
       generateMs: r(generateMs),
       bgnbdMs: r(timings.ms.bgnbd),
       gammaGammaMs: r(timings.ms.gammaGamma),

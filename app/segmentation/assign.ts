@@ -7,7 +7,7 @@ import type { ShopCutoffs } from "./cutoffs";
 import { toEpochMs } from "./cutoffs";
 import type { FeatureTable } from "./features/accumulator";
 import { civilFromDay, dayFromCivil, isoOfDay, MS_PER_DAY, ShopClock } from "./features/clock";
-import type { CustomerFeatures } from "./features/customer";
+import { type CustomerFeatures, emptyCustomerFeatures } from "./features/customer";
 import { scoreAgainst } from "./math/quantiles";
 import { cacheFor, predictCustomer, summarizePurchases } from "./models/predict";
 import { compileRule, fmt } from "./rules/evaluate";
@@ -54,6 +54,8 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
   const money = (minor: number) => (minor / 10 ** settings.currencyDecimals).toFixed(settings.currencyDecimals);
   const L = settings.loyalty;
   const row = emptyDerived();
+  const occasionCounts = new Int32Array(calendar.defs.length);
+  const occasionLastDay = new Int32Array(calendar.defs.length);
 
   function assign(cf: CustomerFeatures): CustomerAssignment {
     if (cf.timeZone !== settings.timeZone) {
@@ -223,8 +225,10 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
   }
 
   function occasions(cf: CustomerFeatures, d: DerivedFeatures, add: (f: Family, s: string, r: string) => void) {
-    const counts = new Array(calendar.defs.length).fill(0);
-    const lastDay = new Array(calendar.defs.length).fill(0);
+    const counts = occasionCounts;
+    const lastDay = occasionLastDay;
+    counts.fill(0);
+    lastDay.fill(0);
     for (const day of cf.purchaseDays) {
       let bits = calendar.at(day);
       while (bits) {
@@ -315,8 +319,10 @@ export function assignTable(
 ): AssignSummary {
   const assigner = createAssigner(cutoffs, settings, asOf);
   const counts = new Map<string, number>();
+  // One reused features object: assignments never keep a reference to it.
+  const scratch = emptyCustomerFeatures("", table.timeZone);
   for (let i = 0; i < table.size; i++) {
-    const a = assigner.assign(table.customer(i));
+    const a = assigner.assign(table.customerInto(i, scratch));
     for (const m of a.memberships) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
     onCustomer?.(a, i);
   }

@@ -6,7 +6,7 @@
 // until a caller asks for one customer (`FeatureTable.customer(i)`).
 import type { EngineOrder } from "../types";
 import { ShopClock } from "./clock";
-import { type AcquisitionTouch, type CustomerFeatures, isEarlier } from "./customer";
+import { type AcquisitionTouch, type CustomerFeatures, emptyCustomerFeatures, isEarlier } from "./customer";
 import { Growable } from "./growable";
 import { newOrderFacts, readOrderFacts } from "./orderFacts";
 import { PRICE_BINS, priceBin } from "./priceHistogram";
@@ -444,73 +444,84 @@ export class FeatureTable {
 
   /** One customer's features as a plain object (the same shape updateCustomerFeatures works on). */
   customer(i: number): CustomerFeatures {
+    return this.customerInto(i, emptyCustomerFeatures("", this.timeZone));
+  }
+
+  /**
+   * Fills `target` with customer i's features, reusing its arrays and
+   * acquisition object: the bulk assignment reads one customer at a time
+   * and need not allocate a fresh object graph per customer.
+   */
+  customerInto(i: number, target: CustomerFeatures): CustomerFeatures {
     if (!(i >= 0 && i < this.size)) throw new RangeError(`no customer at index ${i}`);
     const p = this.p;
     const I = p.i32;
     const F = p.f64;
     const hasOrders = I.orders[i] > 0;
     const str = (k: number) => (k < 0 ? null : p.strings[k]);
-    const acquisition: AcquisitionTouch | null = hasOrders
-      ? {
-          orderId: p.acqOrderId[i],
-          at: F.acqAt[i],
-          known: I.acqKnown[i] === 1,
-          utmSource: str(I.acqUtmSource[i]),
-          utmMedium: str(I.acqUtmMedium[i]),
-          utmCampaign: str(I.acqUtmCampaign[i]),
-          referrerDomain: str(I.acqReferrer[i]),
-          sourceName: str(I.acqSourceName[i]),
-          campaign: I.acqCampaign[i] === 1,
-        }
-      : null;
+    if (hasOrders) {
+      const acq = target.acquisition ?? ({} as AcquisitionTouch);
+      acq.orderId = p.acqOrderId[i];
+      acq.at = F.acqAt[i];
+      acq.known = I.acqKnown[i] === 1;
+      acq.utmSource = str(I.acqUtmSource[i]);
+      acq.utmMedium = str(I.acqUtmMedium[i]);
+      acq.utmCampaign = str(I.acqUtmCampaign[i]);
+      acq.referrerDomain = str(I.acqReferrer[i]);
+      acq.sourceName = str(I.acqSourceName[i]);
+      acq.campaign = I.acqCampaign[i] === 1;
+      target.acquisition = acq;
+    } else {
+      target.acquisition = null;
+    }
     const t = i * TIME_SLOTS;
-    const products: string[] = [];
-    const repeatedProducts: string[] = [];
+    fill(target.weekdayCounts, p.time, t, t + 7);
+    fill(target.hourCounts, p.time, t + 7, t + 31);
+    fill(target.monthCounts, p.time, t + 31, t + 43);
+    const d0 = p.dayOffsets[i];
+    const d1 = p.dayOffsets[i + 1];
+    fill(target.purchaseDays, p.days, d0, d1);
+    fill(target.dayTotalsMinor, p.dayTotals, d0, d1);
+    const products = target.products;
+    const repeated = target.repeatedProducts;
+    products.length = 0;
+    repeated.length = 0;
     for (let k = p.productOffsets[i]; k < p.productOffsets[i + 1]; k++) {
       const name = p.productNames[p.productIds[k]];
       products.push(name);
-      if (p.productRepeated[k]) repeatedProducts.push(name);
+      if (p.productRepeated[k]) repeated.push(name);
     }
-    const productTypes: string[] = [];
-    for (let k = p.typeOffsets[i]; k < p.typeOffsets[i + 1]; k++) productTypes.push(p.typeNames[p.typeIds[k]]);
-    const d0 = p.dayOffsets[i];
-    const d1 = p.dayOffsets[i + 1];
-    return {
-      customerId: p.customerIds[i],
-      timeZone: p.timeZone,
-      orders: I.orders[i],
-      firstOrderAt: hasOrders ? F.firstAt[i] : null,
-      lastOrderAt: hasOrders ? F.lastAt[i] : null,
-      totalSpentMinor: F.totalSpent[i],
-      itemOrders: I.itemOrders[i],
-      itemQuantity: F.itemQuantity[i],
-      discountDataOrders: I.discountDataOrders[i],
-      discountedOrders: I.discountedOrders[i],
-      discountBpSum: F.discountBpSum[i],
-      unitPriceOrders: I.unitPriceOrders[i],
-      unitPriceSumMinor: F.unitPriceSum[i],
-      shippingDataOrders: I.shippingDataOrders[i],
-      paidShippingOrders: I.paidShippingOrders[i],
-      expressShippingOrders: I.expressShippingOrders[i],
-      journeyOrders: I.journeyOrders[i],
-      campaignOrders: I.campaignOrders[i],
-      acquisition,
-      weekdayCounts: slice(p.time, t, t + 7),
-      hourCounts: slice(p.time, t + 7, t + 31),
-      monthCounts: slice(p.time, t + 31, t + 43),
-      purchaseDays: slice(p.days, d0, d1),
-      dayTotalsMinor: slice(p.dayTotals, d0, d1),
-      products: products.length > 1 ? products.sort() : products,
-      repeatedProducts: repeatedProducts.length > 1 ? repeatedProducts.sort() : repeatedProducts,
-      productTypes: productTypes.length > 1 ? productTypes.sort() : productTypes,
-    };
+    if (products.length > 1) products.sort();
+    if (repeated.length > 1) repeated.sort();
+    const types = target.productTypes;
+    types.length = 0;
+    for (let k = p.typeOffsets[i]; k < p.typeOffsets[i + 1]; k++) types.push(p.typeNames[p.typeIds[k]]);
+    if (types.length > 1) types.sort();
+    target.customerId = p.customerIds[i];
+    target.timeZone = p.timeZone;
+    target.orders = I.orders[i];
+    target.firstOrderAt = hasOrders ? F.firstAt[i] : null;
+    target.lastOrderAt = hasOrders ? F.lastAt[i] : null;
+    target.totalSpentMinor = F.totalSpent[i];
+    target.itemOrders = I.itemOrders[i];
+    target.itemQuantity = F.itemQuantity[i];
+    target.discountDataOrders = I.discountDataOrders[i];
+    target.discountedOrders = I.discountedOrders[i];
+    target.discountBpSum = F.discountBpSum[i];
+    target.unitPriceOrders = I.unitPriceOrders[i];
+    target.unitPriceSumMinor = F.unitPriceSum[i];
+    target.shippingDataOrders = I.shippingDataOrders[i];
+    target.paidShippingOrders = I.paidShippingOrders[i];
+    target.expressShippingOrders = I.expressShippingOrders[i];
+    target.journeyOrders = I.journeyOrders[i];
+    target.campaignOrders = I.campaignOrders[i];
+    return target;
   }
 }
 
-function slice(a: ArrayLike<number>, from: number, to: number): number[] {
-  const out = new Array<number>(to - from);
+function fill(out: number[], a: ArrayLike<number>, from: number, to: number): void {
+  out.length = to - from;
   for (let k = from; k < to; k++) out[k - from] = a[k];
-  return out;
 }
 
 /** Convenience: features of every customer from an array of orders. */
