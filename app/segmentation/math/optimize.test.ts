@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { minimizeBounded } from "./optimize";
+import { invertPositiveDefinite, minimizeBounded, numericalHessian } from "./optimize";
 
 describe("minimizeBounded", () => {
   it("finds the minimum of the Rosenbrock function", () => {
@@ -40,5 +40,33 @@ describe("minimizeBounded", () => {
 
   it("rejects inconsistent bounds", () => {
     expect(() => minimizeBounded(() => 0, [0], [1], [0])).toThrow(/empty box/);
+  });
+});
+
+describe("curvature helpers", () => {
+  const quadratic = (x: Float64Array, g: Float64Array) => {
+    // f = 2x² + xy + y², Hessian [[4, 1], [1, 2]]
+    g[0] = 4 * x[0] + x[1];
+    g[1] = x[0] + 2 * x[1];
+    return 2 * x[0] ** 2 + x[0] * x[1] + x[1] ** 2;
+  };
+  it("estimates the Hessian and inverts it", () => {
+    const H = numericalHessian(quadratic, [0.3, -0.2]);
+    expect(H[0][0]).toBeCloseTo(4, 6);
+    expect(H[0][1]).toBeCloseTo(1, 6);
+    expect(H[1][1]).toBeCloseTo(2, 6);
+    const inv = invertPositiveDefinite(H)!;
+    // [[4,1],[1,2]]^-1 = [[2,-1],[-1,4]] / 7
+    expect(inv[0][0]).toBeCloseTo(2 / 7, 6);
+    expect(inv[0][1]).toBeCloseTo(-1 / 7, 6);
+    expect(inv[1][1]).toBeCloseTo(4 / 7, 6);
+    expect(invertPositiveDefinite([[1, 2], [2, 1]])).toBeNull();
+  });
+  it("takes a Newton step when given the inverse Hessian", () => {
+    const inv = invertPositiveDefinite([[4, 1], [1, 2]])!;
+    const res = minimizeBounded(quadratic, [3, -4], [-10, -10], [10, 10], { initialInverseHessian: inv });
+    expect(res.converged).toBe(true);
+    expect(res.iterations).toBeLessThanOrEqual(2);
+    expect(res.x[0]).toBeCloseTo(0, 8);
   });
 });

@@ -60,3 +60,23 @@ describe("CDNOW sample (2,357 customers, calibration to 1997-09-30, weeks)", () 
     }
   });
 });
+
+describe("warm start from a subsample (the path big shops take)", () => {
+  it("reaches the same optimum as the cold fit", async () => {
+    const { parseTransactionsCsv } = await import("../cli/transactions");
+    const { computeFeatureTable } = await import("../features/accumulator");
+    const { fitShopModels } = await import("./predict");
+    const table = computeFeatureTable(parseTransactionsCsv(csv, "cdnow"), { timeZone: "UTC" });
+    const input = { customers: table.size, dayOffsets: table.dayOffsets, days: table.days, dayTotals: table.dayTotalsMinor };
+    const end = Date.UTC(1997, 8, 30) / 86_400_000;
+    const cold = fitShopModels(input, end, 7, 0.01, Infinity);
+    const warm = fitShopModels(input, end, 7, 0.01, 300);
+    for (const k of ["r", "alpha", "a", "b"] as const) {
+      expect(warm.bgnbd.params[k] / cold.bgnbd.params[k]).toBeCloseTo(1, 5);
+    }
+    for (const k of ["p", "q", "gamma"] as const) {
+      expect(warm.gammaGamma!.params[k] / cold.gammaGamma!.params[k]).toBeCloseTo(1, 4);
+    }
+    expect(warm.bgnbd.logLik).toBeCloseTo(cold.bgnbd.logLik, 4);
+  });
+});

@@ -67,7 +67,13 @@ export interface ShopModelFits {
 }
 
 /** Fits BG/NBD and Gamma-Gamma at `asOfDay`; `valueScale` converts day totals to the unit wanted for gamma. */
-export function fitShopModels(input: ShopModelInput, asOfDay: number, unitDays: number, valueScale = 1): ShopModelFits {
+export function fitShopModels(
+  input: ShopModelInput,
+  asOfDay: number,
+  unitDays: number,
+  valueScale = 1,
+  warmStartAbove = WARM_START_ABOVE,
+): ShopModelFits {
   const n = input.customers;
   const xs = new Int32Array(n);
   const txs = new Int32Array(n);
@@ -96,14 +102,14 @@ export function fitShopModels(input: ShopModelInput, asOfDay: number, unitDays: 
   // Big shops: a warm start from a deterministic subsample, then the full
   // likelihood only has to polish (a few iterations instead of dozens).
   const bgStart =
-    triples.length > WARM_START_ABOVE ? bgnbdWarmStart(sampleTriples(triples, WARM_START_ABOVE / 2 / triples.length)) : undefined;
+    triples.length > warmStartAbove ? bgnbdWarmStart(sampleTriples(triples, warmStartAbove / 2 / triples.length)) : undefined;
   const bgnbd = fitBgNbd(triples, bgStart);
   const t1 = performance.now();
   let gammaGamma: GammaGammaFit | null = null;
   if (ggX.length > 0) {
     let ggStart: WarmStart<GammaGammaParams> | undefined;
-    if (ggX.length > WARM_START_ABOVE) {
-      const threshold = (WARM_START_ABOVE / 2 / ggX.length) * 2 ** 32;
+    if (ggX.length > warmStartAbove) {
+      const threshold = (warmStartAbove / 2 / ggX.length) * 2 ** 32;
       const sx: number[] = [];
       const sm: number[] = [];
       for (let i = 0; i < ggX.length; i++) {
