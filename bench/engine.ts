@@ -59,8 +59,13 @@ function prng(seed: number): () => number {
 }
 
 /** Orders per customer: 1 + geometric, then nudged so the total is exactly `orders`. */
-function orderCounts(customers: number, orders: number, rnd: () => number): Int32Array {
-  if (orders < customers) throw new RangeError("need at least one order per customer");
+function orderCounts(
+  customers: number,
+  orders: number,
+  rnd: () => number,
+): Int32Array {
+  if (orders < customers)
+    throw new RangeError("need at least one order per customer");
   const counts = new Int32Array(customers);
   const meanExtra = orders / customers - 1;
   const q = meanExtra / (1 + meanExtra);
@@ -83,7 +88,10 @@ function orderCounts(customers: number, orders: number, rnd: () => number): Int3
   return counts;
 }
 
-const PRODUCTS = Array.from({ length: 5000 }, (_, i) => `gid://shopify/Product/${1000 + i}`);
+const PRODUCTS = Array.from(
+  { length: 5000 },
+  (_, i) => `gid://shopify/Product/${1000 + i}`,
+);
 const TYPES = Array.from({ length: 40 }, (_, i) => `type-${i}`);
 const SOURCES: [string | null, string | null, string | null][] = [
   [null, null, null],
@@ -96,20 +104,29 @@ const SOURCES: [string | null, string | null, string | null][] = [
 ];
 
 /** Yields the store's orders in chunks, customer by customer (as a database export would). */
-export function* generateOrders(customers: number, orders: number, seed: number): Generator<EngineOrder[]> {
+export function* generateOrders(
+  customers: number,
+  orders: number,
+  seed: number,
+): Generator<EngineOrder[]> {
   const rnd = prng(seed);
   const counts = orderCounts(customers, orders, rnd);
-  const ids = Array.from({ length: customers }, (_, c) => `gid://shopify/Customer/${10_000_000 + c}`);
+  const ids = Array.from(
+    { length: customers },
+    (_, c) => `gid://shopify/Customer/${10_000_000 + c}`,
+  );
   let chunk: EngineOrder[] = [];
   let orderNo = 0;
   for (let c = 0; c < customers; c++) {
     const n = counts[c];
-    const first = AS_OF - Math.floor(rnd() * HISTORY_DAYS) * DAY - Math.floor(rnd() * DAY);
+    const first =
+      AS_OF - Math.floor(rnd() * HISTORY_DAYS) * DAY - Math.floor(rnd() * DAY);
     const window = AS_OF - first;
     // Heterogeneous purchase rates; histories that would overrun today are compressed into the window.
     const meanGap = 20 + 400 * rnd() * rnd();
     const gaps: number[] = [0];
-    for (let k = 1; k < n; k++) gaps.push(gaps[k - 1] - Math.log(1 - rnd()) * meanGap * DAY);
+    for (let k = 1; k < n; k++)
+      gaps.push(gaps[k - 1] - Math.log(1 - rnd()) * meanGap * DAY);
     const scale = n > 1 && gaps[n - 1] > window ? window / gaps[n - 1] : 1;
     const src = SOURCES[Math.floor(rnd() * SOURCES.length)];
     const discounter = rnd() < 0.25;
@@ -133,14 +150,24 @@ export function* generateOrders(customers: number, orders: number, seed: number)
         discountCodes: discounted ? ["SAVE15"] : [],
         itemQuantity: items,
         lineCount: items > 2 ? 2 : 1,
-        productIds: items > 2 ? [p1, PRODUCTS[Math.floor(rnd() * PRODUCTS.length)]] : [p1],
+        productIds:
+          items > 2
+            ? [p1, PRODUCTS[Math.floor(rnd() * PRODUCTS.length)]]
+            : [p1],
         productTypes: [TYPES[Math.floor(rnd() * TYPES.length)]],
         avgUnitPriceMinor: unit,
         shippingMinor: shipping,
         expressShipping: rnd() < 0.1,
         utmSource: k === 0 ? src[0] : campaign ? "newsletter" : null,
         utmMedium: k === 0 ? src[1] : campaign ? "email" : null,
-        utmCampaign: k === 0 ? (src[1] === "email" ? "welcome" : null) : campaign ? "winback" : null,
+        utmCampaign:
+          k === 0
+            ? src[1] === "email"
+              ? "welcome"
+              : null
+            : campaign
+              ? "winback"
+              : null,
         referrerDomain: k === 0 ? src[2] : null,
         sourceName: "web",
       });
@@ -158,7 +185,9 @@ function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-export async function benchEngine(opts: { customers?: number; orders?: number; seed?: number } = {}): Promise<EngineBenchResult> {
+export async function benchEngine(
+  opts: { customers?: number; orders?: number; seed?: number } = {},
+): Promise<EngineBenchResult> {
   const customers = opts.customers ?? 1_000_000;
   const orders = opts.orders ?? 5_000_000;
   const settings = parseSettings({ timeZone: "America/New_York" });
@@ -170,7 +199,11 @@ export async function benchEngine(opts: { customers?: number; orders?: number; s
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  const acc = new FeatureAccumulator({ timeZone: settings.timeZone, expectedCustomers: customers, expectedOrders: orders });
+  const acc = new FeatureAccumulator({
+    timeZone: settings.timeZone,
+    expectedCustomers: customers,
+    expectedOrders: orders,
+  });
   let t = performance.now();
   for (const chunk of generateOrders(customers, orders, opts.seed ?? 42)) {
     const t1 = performance.now();
@@ -187,7 +220,9 @@ export async function benchEngine(opts: { customers?: number; orders?: number; s
   featuresCpu += cpu() - cf;
   featuresMs += performance.now() - tf;
 
-  const timings: FitTimings = { ms: { rfm: 0, models: 0, bgnbd: 0, gammaGamma: 0, spendTiers: 0 } };
+  const timings: FitTimings = {
+    ms: { rfm: 0, models: 0, bgnbd: 0, gammaGamma: 0, spendTiers: 0 },
+  };
   const t2 = performance.now();
   const c2 = cpu();
   const cutoffs = fitShop(table, settings, AS_OF, timings);
@@ -215,21 +250,33 @@ export async function benchEngine(opts: { customers?: number; orders?: number; s
       customersWithOrders: table.size,
       cutoffsMs: r(cutoffsMs),
       totalMs: r(featuresMs + cutoffsMs + assignMs),
-      cpuMs: { features: r(featuresCpu), cutoffs: r(cutoffsCpu), assign: r(assignCpu) },
+      cpuMs: {
+        features: r(featuresCpu),
+        cutoffs: r(cutoffsCpu),
+        assign: r(assignCpu),
+      },
       generateMs: r(generateMs),
       bgnbdMs: r(timings.ms.bgnbd),
       gammaGammaMs: r(timings.ms.gammaGamma),
       spendTierMs: r(timings.ms.spendTiers),
       distinctSegments: Object.keys(summary.counts).length,
       memberships,
-      predictive: cutoffs.predictive.status === "ok" ? "ok" : `not-enough-data: ${cutoffs.predictive.reason}`,
+      predictive:
+        cutoffs.predictive.status === "ok"
+          ? "ok"
+          : `not-enough-data: ${cutoffs.predictive.reason}`,
     },
   };
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, "/bench/"))) {
+if (
+  process.argv[1] &&
+  import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, "/bench/"))
+) {
   const [c, o] = process.argv.slice(2).map(Number);
-  benchEngine({ customers: c || undefined, orders: o || undefined }).then((res) => {
-    process.stdout.write(`${JSON.stringify(res)}\n`);
-  });
+  benchEngine({ customers: c || undefined, orders: o || undefined }).then(
+    (res) => {
+      process.stdout.write(`${JSON.stringify(res)}\n`);
+    },
+  );
 }

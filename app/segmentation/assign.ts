@@ -6,15 +6,33 @@
 import type { ShopCutoffs } from "./cutoffs";
 import { toEpochMs } from "./cutoffs";
 import type { FeatureTable } from "./features/accumulator";
-import { civilFromDay, dayFromCivil, isoOfDay, MS_PER_DAY, ShopClock } from "./features/clock";
-import { type CustomerFeatures, emptyCustomerFeatures } from "./features/customer";
+import {
+  civilFromDay,
+  dayFromCivil,
+  isoOfDay,
+  MS_PER_DAY,
+  ShopClock,
+} from "./features/clock";
+import {
+  type CustomerFeatures,
+  emptyCustomerFeatures,
+} from "./features/customer";
 import { scoreAgainst } from "./math/quantiles";
-import { cacheFor, predictCustomer, summarizePurchases } from "./models/predict";
+import {
+  cacheFor,
+  predictCustomer,
+  summarizePurchases,
+} from "./models/predict";
 import { compileRule, fmt } from "./rules/evaluate";
 import type { DerivedFeatures } from "./rules/features";
 import type { Settings } from "./settings";
 import { CHANNEL_GROUPS } from "./segments/channels";
-import { type DeriveContext, deriveFeatures, emptyDerived, SEASONS } from "./segments/derive";
+import {
+  type DeriveContext,
+  deriveFeatures,
+  emptyDerived,
+  SEASONS,
+} from "./segments/derive";
 import { OccasionCalendar } from "./segments/occasions";
 import { rfmGroupOf } from "./segments/rfmGroups";
 import type {
@@ -26,7 +44,6 @@ import type {
   RfmScores,
 } from "./types";
 
-
 export interface Assigner {
   readonly asOfDay: number;
   assign(features: CustomerFeatures): CustomerAssignment;
@@ -34,9 +51,15 @@ export interface Assigner {
   lastDerived(): DerivedFeatures;
 }
 
-export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: Date | number): Assigner {
+export function createAssigner(
+  cutoffs: ShopCutoffs,
+  settings: Settings,
+  asOf: Date | number,
+): Assigner {
   if (settings.timeZone !== cutoffs.timeZone) {
-    throw new RangeError(`cut-offs were fitted in time zone ${cutoffs.timeZone}, settings say ${settings.timeZone}`);
+    throw new RangeError(
+      `cut-offs were fitted in time zone ${cutoffs.timeZone}, settings say ${settings.timeZone}`,
+    );
   }
   const asOfMs = toEpochMs(asOf);
   const asOfDay = new ShopClock(settings.timeZone).day(asOfMs);
@@ -47,11 +70,21 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
     priceQuantiles: cutoffs.priceQuantiles,
   };
   // A fixed span (not the data's) so one customer and the whole shop see the same calendar.
-  const calendar = new OccasionCalendar(settings, asOfDay - 366 * 40, asOfDay + 366);
-  const custom = settings.customSegments.map((c) => ({ handle: c.handle, test: compileRule(c.rule) }));
+  const calendar = new OccasionCalendar(
+    settings,
+    asOfDay - 366 * 40,
+    asOfDay + 366,
+  );
+  const custom = settings.customSegments.map((c) => ({
+    handle: c.handle,
+    test: compileRule(c.rule),
+  }));
   const av = cutoffs.availability;
   const pred = cutoffs.predictive;
-  const money = (minor: number) => (minor / 10 ** settings.currencyDecimals).toFixed(settings.currencyDecimals);
+  const money = (minor: number) =>
+    (minor / 10 ** settings.currencyDecimals).toFixed(
+      settings.currencyDecimals,
+    );
   const L = settings.loyalty;
   const row = emptyDerived();
   const occasionCounts = new Int32Array(calendar.defs.length);
@@ -59,7 +92,9 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
 
   function assign(cf: CustomerFeatures): CustomerAssignment {
     if (cf.timeZone !== settings.timeZone) {
-      throw new RangeError(`customer ${cf.customerId} features are in ${cf.timeZone}, the shop is in ${settings.timeZone}`);
+      throw new RangeError(
+        `customer ${cf.customerId} features are in ${cf.timeZone}, the shop is in ${settings.timeZone}`,
+      );
     }
     const d = deriveFeatures(cf, ctx, row);
     const orders = cf.orders;
@@ -91,11 +126,25 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
     // Usage rate
     const rate = d.annualOrderRate ?? 0;
     if (orders > 0 && rate > cutoffs.usage.heavyAboveRate) {
-      add("usage", "heavy", `${fmt(rate)} orders/year > ${fmt(cutoffs.usage.heavyAboveRate)} (top ${pct(settings.usage.heavyTopShare)})`);
+      add(
+        "usage",
+        "heavy",
+        `${fmt(rate)} orders/year > ${fmt(cutoffs.usage.heavyAboveRate)} (top ${pct(settings.usage.heavyTopShare)})`,
+      );
     } else if (orders > 0 && rate > cutoffs.usage.moderateAboveRate) {
-      add("usage", "moderate", `${fmt(rate)} orders/year > ${fmt(cutoffs.usage.moderateAboveRate)}`);
+      add(
+        "usage",
+        "moderate",
+        `${fmt(rate)} orders/year > ${fmt(cutoffs.usage.moderateAboveRate)}`,
+      );
     } else {
-      add("usage", "light", orders === 0 ? "no orders yet" : `${fmt(rate)} orders/year <= ${fmt(cutoffs.usage.moderateAboveRate)}`);
+      add(
+        "usage",
+        "light",
+        orders === 0
+          ? "no orders yet"
+          : `${fmt(rate)} orders/year <= ${fmt(cutoffs.usage.moderateAboveRate)}`,
+      );
     }
 
     // Loyalty and lifecycle
@@ -108,7 +157,11 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
         d.discountedOrderShare !== null &&
         d.discountedOrderShare >= L.switcherMinDiscountShare
       ) {
-        add("loyalty", "switchers", `${stage.handle}, ${pct(d.discountedOrderShare)} of orders discounted >= ${pct(L.switcherMinDiscountShare)}`);
+        add(
+          "loyalty",
+          "switchers",
+          `${stage.handle}, ${pct(d.discountedOrderShare)} of orders discounted >= ${pct(L.switcherMinDiscountShare)}`,
+        );
       }
     }
 
@@ -117,13 +170,33 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
     if (pred.status !== "ok") {
       predictive = pred;
     } else {
-      const s = summarizePurchases(cf.purchaseDays, cf.dayTotalsMinor, 0, cf.purchaseDays.length, asOfDay);
+      const s = summarizePurchases(
+        cf.purchaseDays,
+        cf.dayTotalsMinor,
+        0,
+        cf.purchaseDays.length,
+        asOfDay,
+      );
       if (!s) {
-        predictive = { status: "not-enough-data", reason: "no orders on or before the as-of date" };
+        predictive = {
+          status: "not-enough-data",
+          reason: "no orders on or before the as-of date",
+        };
       } else {
-        const p = predictCustomer(pred.bgnbd, pred.gammaGamma, pred.unitDays, s, cacheFor(pred.bgnbd, pred.unitDays));
+        const p = predictCustomer(
+          pred.bgnbd,
+          pred.gammaGamma,
+          pred.unitDays,
+          s,
+          cacheFor(pred.bgnbd, pred.unitDays),
+        );
         const ps = settings.predictive;
-        const tier = p.clv12m > pred.spendTierEdges.high ? "high" : p.clv12m > pred.spendTierEdges.medium ? "medium" : "low";
+        const tier =
+          p.clv12m > pred.spendTierEdges.high
+            ? "high"
+            : p.clv12m > pred.spendTierEdges.medium
+              ? "medium"
+              : "low";
         predictive = {
           status: "ok",
           pAlive: p.pAlive,
@@ -131,14 +204,20 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
           expectedOrders365d: p.expectedOrders365d,
           expectedOrderValueMinor: p.expectedOrderValue,
           clv12mMinor: p.clv12m,
-          nextOrderDate: p.pAlive >= ps.churnRiskMaxPAlive ? asOfMs + Math.round(p.daysToNextOrder * MS_PER_DAY) : null,
+          nextOrderDate:
+            p.pAlive >= ps.churnRiskMaxPAlive
+              ? asOfMs + Math.round(p.daysToNextOrder * MS_PER_DAY)
+              : null,
           spendTier: tier,
         };
         d.pAlive = p.pAlive;
         d.expectedOrders90d = p.expectedOrders90d;
         d.expectedOrders365d = p.expectedOrders365d;
         d.clv12mMinor = p.clv12m;
-        const edge = tier === "high" ? pred.spendTierEdges.high : pred.spendTierEdges.medium;
+        const edge =
+          tier === "high"
+            ? pred.spendTierEdges.high
+            : pred.spendTierEdges.medium;
         add(
           "predictive",
           TIER_HANDLE[tier],
@@ -147,13 +226,25 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
             : `12-month value ${money(p.clv12m)} > ${money(edge)} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
         );
         if (s.x > 0 && p.pAlive >= ps.likelyActiveMinPAlive) {
-          add("predictive", "likely-active", `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} >= ${ps.likelyActiveMinPAlive.toFixed(2)}`);
+          add(
+            "predictive",
+            "likely-active",
+            `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} >= ${ps.likelyActiveMinPAlive.toFixed(2)}`,
+          );
         }
         if (s.x > 0 && p.pAlive < ps.churnRiskMaxPAlive) {
-          add("predictive", "churn-risk", `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} < ${ps.churnRiskMaxPAlive.toFixed(2)}`);
+          add(
+            "predictive",
+            "churn-risk",
+            `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} < ${ps.churnRiskMaxPAlive.toFixed(2)}`,
+          );
         }
         if (p.expectedOrders90d >= ps.likelyToBuyMinOrders90d) {
-          add("predictive", "likely-to-buy", `${fmt(p.expectedOrders90d)} expected orders in 90 days >= ${fmt(ps.likelyToBuyMinOrders90d)}`);
+          add(
+            "predictive",
+            "likely-to-buy",
+            `${fmt(p.expectedOrders90d)} expected orders in 90 days >= ${fmt(ps.likelyToBuyMinOrders90d)}`,
+          );
         }
       }
     }
@@ -164,38 +255,87 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
     // Benefits sought
     const B = settings.benefits;
     if (orders > 0) {
-      if (av.discounts && d.discountedOrderShare !== null && cf.discountDataOrders >= B.discountSeekerMinOrders && d.discountedOrderShare >= B.discountSeekerMinShare) {
-        add("benefits", "discount-seekers", `${cf.discountedOrders} of ${cf.discountDataOrders} orders discounted (${pct(d.discountedOrderShare)} >= ${pct(B.discountSeekerMinShare)}), average ${fmt(d.avgDiscountPct ?? 0)}% off`);
+      if (
+        av.discounts &&
+        d.discountedOrderShare !== null &&
+        cf.discountDataOrders >= B.discountSeekerMinOrders &&
+        d.discountedOrderShare >= B.discountSeekerMinShare
+      ) {
+        add(
+          "benefits",
+          "discount-seekers",
+          `${cf.discountedOrders} of ${cf.discountDataOrders} orders discounted (${pct(d.discountedOrderShare)} >= ${pct(B.discountSeekerMinShare)}), average ${fmt(d.avgDiscountPct ?? 0)}% off`,
+        );
       }
       if (
         av.unitPrices &&
         d.relativeUnitPrice !== null &&
         d.relativeUnitPrice >= B.premiumMinPricePercentile &&
-        (d.discountedOrderShare === null || d.discountedOrderShare <= B.premiumMaxDiscountShare)
+        (d.discountedOrderShare === null ||
+          d.discountedOrderShare <= B.premiumMaxDiscountShare)
       ) {
-        add("benefits", "premium-buyers", `average unit price ${money(d.avgUnitPriceMinor ?? 0)} at the ${pct(d.relativeUnitPrice)} percentile >= ${pct(B.premiumMinPricePercentile)}${d.discountedOrderShare !== null ? `, ${pct(d.discountedOrderShare)} discounted` : ""}`);
+        add(
+          "benefits",
+          "premium-buyers",
+          `average unit price ${money(d.avgUnitPriceMinor ?? 0)} at the ${pct(d.relativeUnitPrice)} percentile >= ${pct(B.premiumMinPricePercentile)}${d.discountedOrderShare !== null ? `, ${pct(d.discountedOrderShare)} discounted` : ""}`,
+        );
       }
-      const express = av.shipping && d.expressShippingShare !== null && d.expressShippingShare >= B.convenienceMinExpressShare;
-      const replenish = av.products && (d.repeatProductCount ?? 0) >= B.convenienceMinRepeatedProducts;
+      const express =
+        av.shipping &&
+        d.expressShippingShare !== null &&
+        d.expressShippingShare >= B.convenienceMinExpressShare;
+      const replenish =
+        av.products &&
+        (d.repeatProductCount ?? 0) >= B.convenienceMinRepeatedProducts;
       if (express || replenish) {
         const parts: string[] = [];
-        if (express) parts.push(`${pct(d.expressShippingShare ?? 0)} express shipping >= ${pct(B.convenienceMinExpressShare)}`);
-        if (replenish) parts.push(`${d.repeatProductCount} products re-bought >= ${B.convenienceMinRepeatedProducts}`);
+        if (express)
+          parts.push(
+            `${pct(d.expressShippingShare ?? 0)} express shipping >= ${pct(B.convenienceMinExpressShare)}`,
+          );
+        if (replenish)
+          parts.push(
+            `${d.repeatProductCount} products re-bought >= ${B.convenienceMinRepeatedProducts}`,
+          );
         add("benefits", "convenience-buyers", parts.join("; "));
       }
-      if (av.products && (d.distinctProductTypes ?? 0) >= B.varietyMinProductTypes) {
-        add("benefits", "variety-seekers", `${d.distinctProductTypes} product types >= ${B.varietyMinProductTypes}`);
+      if (
+        av.products &&
+        (d.distinctProductTypes ?? 0) >= B.varietyMinProductTypes
+      ) {
+        add(
+          "benefits",
+          "variety-seekers",
+          `${d.distinctProductTypes} product types >= ${B.varietyMinProductTypes}`,
+        );
       }
     }
 
     // Response to marketing
     if (av.journey && orders > 0) {
       if (d.acquisitionChannel !== null) {
-        const detail = [d.acquisitionSource && `source ${d.acquisitionSource}`, d.acquisitionMedium && `medium ${d.acquisitionMedium}`, d.acquisitionReferrer && `referrer ${d.acquisitionReferrer}`].filter(Boolean).join(", ");
-        add("marketing", ACQUIRED_HANDLE[d.acquisitionChannel], `first order ${isoOfDay(d.firstOrderDate ?? 0)} via ${d.acquisitionChannel}${detail ? ` (${detail})` : ""}`);
+        const detail = [
+          d.acquisitionSource && `source ${d.acquisitionSource}`,
+          d.acquisitionMedium && `medium ${d.acquisitionMedium}`,
+          d.acquisitionReferrer && `referrer ${d.acquisitionReferrer}`,
+        ]
+          .filter(Boolean)
+          .join(", ");
+        add(
+          "marketing",
+          ACQUIRED_HANDLE[d.acquisitionChannel],
+          `first order ${isoOfDay(d.firstOrderDate ?? 0)} via ${d.acquisitionChannel}${detail ? ` (${detail})` : ""}`,
+        );
       }
-      if ((d.laterCampaignOrders ?? 0) >= settings.marketing.campaignResponderMinOrders) {
-        add("marketing", "campaign-responders", `${d.laterCampaignOrders} later orders from campaigns >= ${settings.marketing.campaignResponderMinOrders}`);
+      if (
+        (d.laterCampaignOrders ?? 0) >=
+        settings.marketing.campaignResponderMinOrders
+      ) {
+        add(
+          "marketing",
+          "campaign-responders",
+          `${d.laterCampaignOrders} later orders from campaigns >= ${settings.marketing.campaignResponderMinOrders}`,
+        );
       }
     }
 
@@ -212,19 +352,47 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
     const rec = d.recencyDays as number;
     const ten = d.tenureDays as number;
     const n = d.orders as number;
-    if (ten <= L.newWithinDays) return { handle: "new", reason: `first order ${ten} days ago <= ${L.newWithinDays}` };
-    if (rec > L.lapsedAfterDays) return { handle: "lapsed", reason: `no order for ${rec} days > ${L.lapsedAfterDays}` };
+    if (ten <= L.newWithinDays)
+      return {
+        handle: "new",
+        reason: `first order ${ten} days ago <= ${L.newWithinDays}`,
+      };
+    if (rec > L.lapsedAfterDays)
+      return {
+        handle: "lapsed",
+        reason: `no order for ${rec} days > ${L.lapsedAfterDays}`,
+      };
     const lastGap = d.lastDaysBetweenOrders;
-    if (lastGap !== null && lastGap > L.lapsedAfterDays && rec <= L.reactivatedWithinDays) {
-      return { handle: "reactivated", reason: `came back ${rec} days ago after ${lastGap} days without orders (> ${L.lapsedAfterDays})` };
+    if (
+      lastGap !== null &&
+      lastGap > L.lapsedAfterDays &&
+      rec <= L.reactivatedWithinDays
+    ) {
+      return {
+        handle: "reactivated",
+        reason: `came back ${rec} days ago after ${lastGap} days without orders (> ${L.lapsedAfterDays})`,
+      };
     }
-    if (n === 1) return { handle: "one-time", reason: `1 order, ${rec} days ago` };
-    if (rec > L.atRiskAfterDays) return { handle: "at-risk", reason: `${n} orders, none for ${rec} days > ${L.atRiskAfterDays}` };
-    if (n >= L.loyalMinOrders) return { handle: "loyal", reason: `${n} orders >= ${L.loyalMinOrders}, last ${rec} days ago` };
+    if (n === 1)
+      return { handle: "one-time", reason: `1 order, ${rec} days ago` };
+    if (rec > L.atRiskAfterDays)
+      return {
+        handle: "at-risk",
+        reason: `${n} orders, none for ${rec} days > ${L.atRiskAfterDays}`,
+      };
+    if (n >= L.loyalMinOrders)
+      return {
+        handle: "loyal",
+        reason: `${n} orders >= ${L.loyalMinOrders}, last ${rec} days ago`,
+      };
     return { handle: "repeat", reason: `${n} orders, last ${rec} days ago` };
   }
 
-  function occasions(cf: CustomerFeatures, d: DerivedFeatures, add: (f: Family, s: string, r: string) => void) {
+  function occasions(
+    cf: CustomerFeatures,
+    d: DerivedFeatures,
+    add: (f: Family, s: string, r: string) => void,
+  ) {
     const counts = occasionCounts;
     const lastDay = occasionLastDay;
     counts.fill(0);
@@ -239,11 +407,24 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
       }
     }
     calendar.defs.forEach((def, j) => {
-      if (counts[j] > 0) add("occasion", def.handle, `${counts[j]} order day${counts[j] > 1 ? "s" : ""} in the window, last ${isoOfDay(lastDay[j])}`);
+      if (counts[j] > 0)
+        add(
+          "occasion",
+          def.handle,
+          `${counts[j]} order day${counts[j] > 1 ? "s" : ""} in the window, last ${isoOfDay(lastDay[j])}`,
+        );
     });
     const O = settings.occasion;
-    if (cf.orders >= O.seasonalMinOrders && d.topSeasonShare !== null && d.topSeasonShare >= O.seasonalMinShare) {
-      add("occasion", SEASON_HANDLE[d.topSeason as string], `${pct(d.topSeasonShare)} of ${cf.orders} orders in ${d.topSeason} >= ${pct(O.seasonalMinShare)}`);
+    if (
+      cf.orders >= O.seasonalMinOrders &&
+      d.topSeasonShare !== null &&
+      d.topSeasonShare >= O.seasonalMinShare
+    ) {
+      add(
+        "occasion",
+        SEASON_HANDLE[d.topSeason as string],
+        `${pct(d.topSeasonShare)} of ${cf.orders} orders in ${d.topSeason} >= ${pct(O.seasonalMinShare)}`,
+      );
     }
     const first = d.firstOrderDate as number;
     const fc = civilFromDay(first);
@@ -251,9 +432,20 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
     for (const y of [now.year, now.year + 1]) {
       if (y <= fc.year) continue;
       const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-      const anniversary = dayFromCivil(y, fc.month, fc.month === 2 && fc.dayOfMonth === 29 && !leap ? 28 : fc.dayOfMonth);
-      if (anniversary > asOfDay && anniversary <= asOfDay + O.anniversaryWithinDays) {
-        add("occasion", "first-order-anniversary", `first order ${isoOfDay(first)}: ${y - fc.year} year anniversary on ${isoOfDay(anniversary)}, in ${anniversary - asOfDay} days`);
+      const anniversary = dayFromCivil(
+        y,
+        fc.month,
+        fc.month === 2 && fc.dayOfMonth === 29 && !leap ? 28 : fc.dayOfMonth,
+      );
+      if (
+        anniversary > asOfDay &&
+        anniversary <= asOfDay + O.anniversaryWithinDays
+      ) {
+        add(
+          "occasion",
+          "first-order-anniversary",
+          `first order ${isoOfDay(first)}: ${y - fc.year} year anniversary on ${isoOfDay(anniversary)}, in ${anniversary - asOfDay} days`,
+        );
         break;
       }
     }
@@ -262,9 +454,17 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
   return { asOfDay, assign, lastDerived: () => row };
 }
 
-const TIER_HANDLE = { high: "high-value", medium: "medium-value", low: "low-value" } as const;
-const SEASON_HANDLE: Record<string, string> = Object.fromEntries(SEASONS.map((x) => [x, `seasonal-${x}`]));
-const ACQUIRED_HANDLE: Record<string, string> = Object.fromEntries(CHANNEL_GROUPS.map((c) => [c, `acquired-${c}`]));
+const TIER_HANDLE = {
+  high: "high-value",
+  medium: "medium-value",
+  low: "low-value",
+} as const;
+const SEASON_HANDLE: Record<string, string> = Object.fromEntries(
+  SEASONS.map((x) => [x, `seasonal-${x}`]),
+);
+const ACQUIRED_HANDLE: Record<string, string> = Object.fromEntries(
+  CHANNEL_GROUPS.map((c) => [c, `acquired-${c}`]),
+);
 
 // "<family>/<segment>" strings built once, so millions of memberships share them.
 const keyCache = new Map<string, Map<string, string>>();
@@ -283,7 +483,12 @@ function pct(v: number): string {
   return `${Math.round(v * 100)}%`;
 }
 
-let lastAssigner: { cutoffs: ShopCutoffs; settings: Settings; asOf: number; assigner: Assigner } | null = null;
+let lastAssigner: {
+  cutoffs: ShopCutoffs;
+  settings: Settings;
+  asOf: number;
+  assigner: Assigner;
+} | null = null;
 
 /** Memberships of one customer. Reuses the prepared assigner when called again with the same arguments. */
 export function assignSegments(
@@ -293,8 +498,18 @@ export function assignSegments(
   asOf: Date | number,
 ): CustomerAssignment {
   const ms = toEpochMs(asOf);
-  if (!lastAssigner || lastAssigner.cutoffs !== cutoffs || lastAssigner.settings !== settings || lastAssigner.asOf !== ms) {
-    lastAssigner = { cutoffs, settings, asOf: ms, assigner: createAssigner(cutoffs, settings, asOf) };
+  if (
+    !lastAssigner ||
+    lastAssigner.cutoffs !== cutoffs ||
+    lastAssigner.settings !== settings ||
+    lastAssigner.asOf !== ms
+  ) {
+    lastAssigner = {
+      cutoffs,
+      settings,
+      asOf: ms,
+      assigner: createAssigner(cutoffs, settings, asOf),
+    };
   }
   return lastAssigner.assigner.assign(features);
 }
@@ -323,8 +538,14 @@ export function assignTable(
   const scratch = emptyCustomerFeatures("", table.timeZone);
   for (let i = 0; i < table.size; i++) {
     const a = assigner.assign(table.customerInto(i, scratch));
-    for (const m of a.memberships) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
+    for (const m of a.memberships)
+      counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
     onCustomer?.(a, i);
   }
-  return { customers: table.size, counts: Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  return {
+    customers: table.size,
+    counts: Object.fromEntries(
+      [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
+  };
 }

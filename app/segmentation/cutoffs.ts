@@ -6,9 +6,18 @@
 import { FeatureTable, type ShopStats } from "./features/accumulator";
 import { isoOfDay, ShopClock } from "./features/clock";
 import type { CustomerFeatures } from "./features/customer";
-import { PRICE_BINS, histogramQuantiles, priceBin } from "./features/priceHistogram";
+import {
+  PRICE_BINS,
+  histogramQuantiles,
+  priceBin,
+} from "./features/priceHistogram";
 import { QUINTILES, quantileEdges } from "./math/quantiles";
-import { fitShopModels, predictCustomer, summarizePurchases, cacheFor } from "./models/predict";
+import {
+  fitShopModels,
+  predictCustomer,
+  summarizePurchases,
+  cacheFor,
+} from "./models/predict";
 import type { Settings } from "./settings";
 import { annualOrderRate } from "./segments/derive";
 
@@ -44,7 +53,11 @@ export interface ShopCutoffs {
   customersWithOrders: number;
   availability: DataAvailability;
   /** Edges on the last-order day (recency), order count and total spent; empty without buyers. */
-  rfm: { recencyEdges: number[]; frequencyEdges: number[]; monetaryEdges: number[] };
+  rfm: {
+    recencyEdges: number[];
+    frequencyEdges: number[];
+    monetaryEdges: number[];
+  };
   usage: { heavyAboveRate: number; moderateAboveRate: number };
   /** Unit-price percentiles p0..p100 (minor units), or null when orders carry no unit price. */
   priceQuantiles: number[] | null;
@@ -61,7 +74,9 @@ interface Columns {
   shop: ShopStats;
 }
 
-function columnsOf(features: FeatureTable | readonly CustomerFeatures[]): Columns {
+function columnsOf(
+  features: FeatureTable | readonly CustomerFeatures[],
+): Columns {
   if (features instanceof FeatureTable) {
     return {
       n: features.size,
@@ -111,7 +126,9 @@ function columnsOf(features: FeatureTable | readonly CustomerFeatures[]): Column
     shop.ordersWithJourneyData += c.journeyOrders;
     shop.ordersWithProducts += c.products.length > 0 ? 1 : 0;
     // Without order-level prices, each customer's average stands for their orders.
-    if (c.unitPriceOrders > 0) hist[priceBin(c.unitPriceSumMinor / c.unitPriceOrders)] += c.unitPriceOrders;
+    if (c.unitPriceOrders > 0)
+      hist[priceBin(c.unitPriceSumMinor / c.unitPriceOrders)] +=
+        c.unitPriceOrders;
   });
   dayOffsets[n] = days.length;
   return { n, orders, totalSpent, dayOffsets, days, dayTotals, shop };
@@ -135,7 +152,13 @@ export function toEpochMs(asOf: Date | number): number {
 }
 
 export interface FitTimings {
-  ms: { rfm: number; models: number; bgnbd: number; gammaGamma: number; spendTiers: number };
+  ms: {
+    rfm: number;
+    models: number;
+    bgnbd: number;
+    gammaGamma: number;
+    spendTiers: number;
+  };
 }
 
 /** Fits the shop's cut-offs as of `asOf` (a Date or epoch ms; the clock is always an argument). */
@@ -163,13 +186,23 @@ export function fitShop(
     lastDays.push(c.days[to - 1]);
     freq.push(c.orders[i]);
     money.push(c.totalSpent[i]);
-    rates.push(annualOrderRate(c.orders[i], c.days[from], asOfDay, settings.usage.minTenureDays));
+    rates.push(
+      annualOrderRate(
+        c.orders[i],
+        c.days[from],
+        asOfDay,
+        settings.usage.minTenureDays,
+      ),
+    );
   }
   const asc = (a: number[]) => Float64Array.from(a).sort();
   const sortedRates = asc(rates);
-  const heavyEdge = quantileEdges(sortedRates, [1 - settings.usage.heavyTopShare])[0] ?? 0;
+  const heavyEdge =
+    quantileEdges(sortedRates, [1 - settings.usage.heavyTopShare])[0] ?? 0;
   const moderateEdge =
-    quantileEdges(sortedRates, [1 - settings.usage.heavyTopShare - settings.usage.moderateNextShare])[0] ?? 0;
+    quantileEdges(sortedRates, [
+      1 - settings.usage.heavyTopShare - settings.usage.moderateNextShare,
+    ])[0] ?? 0;
   const availability = availabilityOf(c.shop);
   const priceQuantiles = availability.unitPrices
     ? histogramQuantiles(
@@ -198,21 +231,46 @@ export function fitShop(
       frequencyEdges: quantileEdges(asc(freq), QUINTILES),
       monetaryEdges: quantileEdges(asc(money), QUINTILES),
     },
-    usage: { heavyAboveRate: heavyEdge, moderateAboveRate: Math.min(moderateEdge, heavyEdge) },
+    usage: {
+      heavyAboveRate: heavyEdge,
+      moderateAboveRate: Math.min(moderateEdge, heavyEdge),
+    },
     priceQuantiles,
     predictive,
   };
 }
 
-function fitPredictive(c: Columns, settings: Settings, asOfDay: number, timings?: FitTimings): PredictiveCutoffs {
+function fitPredictive(
+  c: Columns,
+  settings: Settings,
+  asOfDay: number,
+  timings?: FitTimings,
+): PredictiveCutoffs {
   const ps = settings.predictive;
   const unitDays = ps.timeUnit === "week" ? 7 : 1;
   let buyers = 0;
-  for (let i = 0; i < c.n; i++) if (c.dayOffsets[i + 1] > c.dayOffsets[i] && c.days[c.dayOffsets[i]] <= asOfDay) buyers++;
+  for (let i = 0; i < c.n; i++)
+    if (
+      c.dayOffsets[i + 1] > c.dayOffsets[i] &&
+      c.days[c.dayOffsets[i]] <= asOfDay
+    )
+      buyers++;
   if (buyers < ps.minCustomers) {
-    return { status: "not-enough-data", reason: `${buyers} customers with orders; the models need at least ${ps.minCustomers}` };
+    return {
+      status: "not-enough-data",
+      reason: `${buyers} customers with orders; the models need at least ${ps.minCustomers}`,
+    };
   }
-  const fits = fitShopModels({ customers: c.n, dayOffsets: c.dayOffsets, days: c.days, dayTotals: c.dayTotals }, asOfDay, unitDays);
+  const fits = fitShopModels(
+    {
+      customers: c.n,
+      dayOffsets: c.dayOffsets,
+      days: c.days,
+      dayTotals: c.dayTotals,
+    },
+    asOfDay,
+    unitDays,
+  );
   if (timings) {
     timings.ms.bgnbd = fits.bgnbdMs;
     timings.ms.gammaGamma = fits.gammaGammaMs;
@@ -246,13 +304,23 @@ function fitPredictive(c: Columns, settings: Settings, asOfDay: number, timings?
   const clv: number[] = [];
   const cache = cacheFor(bg.params, unitDays);
   for (let i = 0; i < c.n; i++) {
-    const s = summarizePurchases(c.days, c.dayTotals, c.dayOffsets[i], c.dayOffsets[i + 1], asOfDay);
+    const s = summarizePurchases(
+      c.days,
+      c.dayTotals,
+      c.dayOffsets[i],
+      c.dayOffsets[i + 1],
+      asOfDay,
+    );
     if (!s) continue;
     const p = predictCustomer(bg.params, gg.params, unitDays, s, cache);
     if (Number.isFinite(p.clv12m)) clv.push(p.clv12m);
   }
   if (clv.length === 0) {
-    return { status: "not-enough-data", reason: "the fitted models give no finite 12-month value for any customer" };
+    return {
+      status: "not-enough-data",
+      reason:
+        "the fitted models give no finite 12-month value for any customer",
+    };
   }
   const sorted = Float64Array.from(clv).sort();
   const [mediumEdge, highEdge] = quantileEdges(sorted, [

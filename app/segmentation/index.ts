@@ -1,8 +1,23 @@
 // Public API of the segmentation core. Pure: no database, queue, HTTP,
 // filesystem or environment access; the clock ("as of") is an argument.
-export type { EngineOrder, Family, Membership, RfmScores, SpendTier, PredictiveValues, PredictiveUnavailable, CustomerAssignment } from "./types";
+export type {
+  EngineOrder,
+  Family,
+  Membership,
+  RfmScores,
+  SpendTier,
+  PredictiveValues,
+  PredictiveUnavailable,
+  CustomerAssignment,
+} from "./types";
 export { FAMILIES } from "./types";
-export { FeatureAccumulator, FeatureTable, computeFeatureTable, type ShopStats, type AccumulatorOptions } from "./features/accumulator";
+export {
+  FeatureAccumulator,
+  FeatureTable,
+  computeFeatureTable,
+  type ShopStats,
+  type AccumulatorOptions,
+} from "./features/accumulator";
 export {
   type CustomerFeatures,
   type AcquisitionTouch,
@@ -10,8 +25,20 @@ export {
   updateCustomerFeatures,
   customerFeaturesFromOrders,
 } from "./features/customer";
-export { fitShop, type ShopCutoffs, type PredictiveCutoffs, type DataAvailability, type FitTimings } from "./cutoffs";
-export { assignSegments, assignTable, createAssigner, type Assigner, type AssignSummary } from "./assign";
+export {
+  fitShop,
+  type ShopCutoffs,
+  type PredictiveCutoffs,
+  type DataAvailability,
+  type FitTimings,
+} from "./cutoffs";
+export {
+  assignSegments,
+  assignTable,
+  createAssigner,
+  type Assigner,
+  type AssignSummary,
+} from "./assign";
 export {
   settingsSchema,
   parseSettings,
@@ -25,10 +52,27 @@ export {
 export { validateCustomRule } from "./rules/validate";
 export { previewCustomRule, type RulePreview } from "./rules/preview";
 export type { Rule, Condition } from "./rules/schema";
-export { FEATURE_DEFINITIONS, FEATURE_NAMES, type DerivedFeatures, type FeatureName } from "./rules/features";
+export {
+  FEATURE_DEFINITIONS,
+  FEATURE_NAMES,
+  type DerivedFeatures,
+  type FeatureName,
+} from "./rules/features";
 export { segmentCatalog, type CatalogEntry } from "./catalog";
 export { RFM_GROUPS } from "./segments/rfmGroups";
-export { fitBgNbd, bgnbdLogLikelihood, bgnbdProbabilityAlive, bgnbdConditionalExpected, type BgNbdParams, type BgNbdFit } from "./models/bgnbd";
-export { fitGammaGamma, gammaGammaExpectedValue, type GammaGammaParams, type GammaGammaFit } from "./models/gammaGamma";
+export {
+  fitBgNbd,
+  bgnbdLogLikelihood,
+  bgnbdProbabilityAlive,
+  bgnbdConditionalExpected,
+  type BgNbdParams,
+  type BgNbdFit,
+} from "./models/bgnbd";
+export {
+  fitGammaGamma,
+  gammaGammaExpectedValue,
+  type GammaGammaParams,
+  type GammaGammaFit,
+} from "./models/gammaGamma";
 export { compressCustomerBase } from "./models/customerBase";
 export { fitShopModels, summarizePurchases } from "./models/predict";

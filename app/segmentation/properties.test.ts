@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 import { assignSegments, assignTable, createAssigner } from "./assign";
 import { fitShop } from "./cutoffs";
 import { computeFeatureTable } from "./features/accumulator";
-import { customerFeaturesFromOrders, updateCustomerFeatures } from "./features/customer";
+import {
+  customerFeaturesFromOrders,
+  updateCustomerFeatures,
+} from "./features/customer";
 import { parseSettings } from "./settings";
 import { SHOP_AS_OF, shopArb } from "./testing/arbitraries";
 import type { CustomerAssignment, EngineOrder } from "./types";
@@ -14,7 +17,11 @@ const settings = parseSettings({
   timeZone: "America/New_York",
   predictive: { minCustomers: 10, minRepeatCustomers: 10 },
   customSegments: [
-    { handle: "big-spenders", title: "Big spenders", rule: { all: [{ feature: "totalSpentMinor", op: "gte", value: 40000 }] } },
+    {
+      handle: "big-spenders",
+      title: "Big spenders",
+      rule: { all: [{ feature: "totalSpentMinor", op: "gte", value: 40000 }] },
+    },
   ],
 });
 
@@ -22,7 +29,9 @@ function assignAllOf(orders: EngineOrder[]): Map<string, CustomerAssignment> {
   const table = computeFeatureTable(orders, { timeZone: settings.timeZone });
   const cutoffs = fitShop(table, settings, SHOP_AS_OF);
   const out = new Map<string, CustomerAssignment>();
-  assignTable(table, cutoffs, settings, SHOP_AS_OF, (a) => out.set(a.customerId, a));
+  assignTable(table, cutoffs, settings, SHOP_AS_OF, (a) =>
+    out.set(a.customerId, a),
+  );
   return out;
 }
 
@@ -31,11 +40,23 @@ describe("engine properties", () => {
     fc.assert(
       fc.property(shopArb(), (orders) => {
         for (const a of assignAllOf(orders).values()) {
-          expect(a.memberships.filter((m) => m.family === "rfm")).toHaveLength(1);
-          expect(a.memberships.filter((m) => m.family === "usage")).toHaveLength(1);
-          expect(a.memberships.filter((m) => m.family === "loyalty" && m.segment !== "switchers")).toHaveLength(1);
+          expect(a.memberships.filter((m) => m.family === "rfm")).toHaveLength(
+            1,
+          );
+          expect(
+            a.memberships.filter((m) => m.family === "usage"),
+          ).toHaveLength(1);
+          expect(
+            a.memberships.filter(
+              (m) => m.family === "loyalty" && m.segment !== "switchers",
+            ),
+          ).toHaveLength(1);
           if (a.scores) {
-            for (const s of [a.scores.recency, a.scores.frequency, a.scores.monetary]) {
+            for (const s of [
+              a.scores.recency,
+              a.scores.frequency,
+              a.scores.monetary,
+            ]) {
               expect(Number.isInteger(s) && s >= 1 && s <= 5).toBe(true);
             }
           }
@@ -62,10 +83,15 @@ describe("engine properties", () => {
   it("never calls a customer with one order loyal", () => {
     fc.assert(
       fc.property(shopArb(20, 40), (orders) => {
-        const table = computeFeatureTable(orders, { timeZone: settings.timeZone });
+        const table = computeFeatureTable(orders, {
+          timeZone: settings.timeZone,
+        });
         for (const a of assignAllOf(orders).values()) {
           const f = table.customer(table.indexOf(a.customerId));
-          if (f.orders === 1) expect(a.memberships.some((m) => m.key === "loyalty/loyal")).toBe(false);
+          if (f.orders === 1)
+            expect(a.memberships.some((m) => m.key === "loyalty/loyal")).toBe(
+              false,
+            );
         }
       }),
       { numRuns: 60 },
@@ -79,7 +105,9 @@ describe("engine properties", () => {
         fc.pre(withCustomer.length > 0);
         const last = withCustomer[pick % withCustomer.length];
         const id = last.customerId as string;
-        const table = computeFeatureTable(orders, { timeZone: settings.timeZone });
+        const table = computeFeatureTable(orders, {
+          timeZone: settings.timeZone,
+        });
         const full = table.customer(table.indexOf(id));
         const before = customerFeaturesFromOrders(
           id,

@@ -9,7 +9,10 @@ const share = z.number().min(0).max(1);
 const days = z.number().int().min(1).max(3650);
 const monthDay = z
   .string()
-  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a month and day "MM-DD", e.g. "12-24"')
+  .regex(
+    /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
+    'expected a month and day "MM-DD", e.g. "12-24"',
+  )
   .refine((v) => {
     const [m, d] = v.split("-").map(Number);
     return d <= [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
@@ -17,16 +20,34 @@ const monthDay = z
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "not a valid calendar date");
+  .refine(
+    (v) =>
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+      new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    "not a valid calendar date",
+  );
 export const handleSchema = z
   .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'handles are kebab-case: lowercase letters, digits and single dashes, e.g. "vip-gifting"')
+  .regex(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    'handles are kebab-case: lowercase letters, digits and single dashes, e.g. "vip-gifting"',
+  )
   .max(60);
 const yearlyWindow = z.strictObject({ start: monthDay, end: monthDay });
 
 const merchantWindow = z.union([
-  z.strictObject({ handle: handleSchema, title: z.string().min(1).max(100), start: monthDay, end: monthDay }),
-  z.strictObject({ handle: handleSchema, title: z.string().min(1).max(100), from: isoDate, to: isoDate }),
+  z.strictObject({
+    handle: handleSchema,
+    title: z.string().min(1).max(100),
+    start: monthDay,
+    end: monthDay,
+  }),
+  z.strictObject({
+    handle: handleSchema,
+    title: z.string().min(1).max(100),
+    from: isoDate,
+    to: isoDate,
+  }),
 ]);
 export type MerchantWindow = z.infer<typeof merchantWindow>;
 
@@ -90,9 +111,16 @@ export const settingsSchema = z
         holidaySeason: yearlyWindow.default({ start: "12-01", end: "12-24" }),
         valentinesDay: yearlyWindow.default({ start: "02-01", end: "02-14" }),
         mothersDay: z
-          .strictObject({ country: z.enum(["us", "uk"]).default("us"), daysBefore: z.number().int().min(0).max(60).default(14) })
+          .strictObject({
+            country: z.enum(["us", "uk"]).default("us"),
+            daysBefore: z.number().int().min(0).max(60).default(14),
+          })
           .prefault({}),
-        fathersDay: z.strictObject({ daysBefore: z.number().int().min(0).max(60).default(14) }).prefault({}),
+        fathersDay: z
+          .strictObject({
+            daysBefore: z.number().int().min(0).max(60).default(14),
+          })
+          .prefault({}),
         backToSchool: yearlyWindow.default({ start: "07-15", end: "09-15" }),
         seasonalMinOrders: z.number().int().min(2).default(3),
         seasonalMinShare: share.default(0.6),
@@ -111,36 +139,74 @@ export const settingsSchema = z
         varietyMinProductTypes: z.number().int().min(2).default(4),
       })
       .prefault({}),
-    marketing: z.strictObject({ campaignResponderMinOrders: z.number().int().min(1).default(1) }).prefault({}),
+    marketing: z
+      .strictObject({
+        campaignResponderMinOrders: z.number().int().min(1).default(1),
+      })
+      .prefault({}),
     customSegments: z.array(customSegmentSchema).max(100).default([]),
   })
   .superRefine((s, ctx) => {
     if (s.usage.heavyTopShare + s.usage.moderateNextShare > 1) {
-      ctx.addIssue({ code: "custom", path: ["usage"], message: "heavyTopShare + moderateNextShare must not exceed 1" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["usage"],
+        message: "heavyTopShare + moderateNextShare must not exceed 1",
+      });
     }
-    if (s.predictive.highValueTopShare + s.predictive.mediumValueNextShare > 1) {
-      ctx.addIssue({ code: "custom", path: ["predictive"], message: "highValueTopShare + mediumValueNextShare must not exceed 1" });
+    if (
+      s.predictive.highValueTopShare + s.predictive.mediumValueNextShare >
+      1
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["predictive"],
+        message: "highValueTopShare + mediumValueNextShare must not exceed 1",
+      });
     }
     if (s.loyalty.atRiskAfterDays >= s.loyalty.lapsedAfterDays) {
-      ctx.addIssue({ code: "custom", path: ["loyalty"], message: "atRiskAfterDays must be smaller than lapsedAfterDays" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["loyalty"],
+        message: "atRiskAfterDays must be smaller than lapsedAfterDays",
+      });
     }
     if (s.predictive.churnRiskMaxPAlive >= s.predictive.likelyActiveMinPAlive) {
-      ctx.addIssue({ code: "custom", path: ["predictive"], message: "churnRiskMaxPAlive must be below likelyActiveMinPAlive" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["predictive"],
+        message: "churnRiskMaxPAlive must be below likelyActiveMinPAlive",
+      });
     }
     const windowHandles = new Set<string>();
     s.occasion.windows.forEach((w, i) => {
-      if (BUILT_IN_OCCASION_HANDLES.has(w.handle) || windowHandles.has(w.handle)) {
-        ctx.addIssue({ code: "custom", path: ["occasion", "windows", i, "handle"], message: `handle "${w.handle}" is already used` });
+      if (
+        BUILT_IN_OCCASION_HANDLES.has(w.handle) ||
+        windowHandles.has(w.handle)
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["occasion", "windows", i, "handle"],
+          message: `handle "${w.handle}" is already used`,
+        });
       }
       windowHandles.add(w.handle);
       if ("from" in w && w.from > w.to) {
-        ctx.addIssue({ code: "custom", path: ["occasion", "windows", i], message: `"from" ${w.from} is after "to" ${w.to}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["occasion", "windows", i],
+          message: `"from" ${w.from} is after "to" ${w.to}`,
+        });
       }
     });
     const customHandles = new Set<string>();
     s.customSegments.forEach((c, i) => {
       if (customHandles.has(c.handle)) {
-        ctx.addIssue({ code: "custom", path: ["customSegments", i, "handle"], message: `handle "${c.handle}" is used twice` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["customSegments", i, "handle"],
+          message: `handle "${c.handle}" is used twice`,
+        });
       }
       customHandles.add(c.handle);
     });
@@ -179,7 +245,10 @@ export function parseSettings(input: unknown = {}): Settings {
 
 export const DEFAULT_SETTINGS: Settings = parseSettings({});
 
-export function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
-  return issues.map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message));
+export function formatIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): string[] {
+  return issues.map((i) =>
+    i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message,
+  );
 }
-

@@ -4,7 +4,10 @@ import { assignTable } from "../assign";
 import { fitShop } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
 import { gammaGammaExpectedValue } from "../models/gammaGamma";
-import { bgnbdConditionalExpected, bgnbdProbabilityAlive } from "../models/bgnbd";
+import {
+  bgnbdConditionalExpected,
+  bgnbdProbabilityAlive,
+} from "../models/bgnbd";
 import { fitShopModels, summarizePurchases } from "../models/predict";
 import { parseSettings } from "../settings";
 import { InputError, parseIsoDate, parseTransactionsCsv } from "./transactions";
@@ -24,7 +27,12 @@ export interface FitOutput {
   summary: {
     customers: number;
     bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number };
-    gammaGamma: { p: number; q: number; gamma: number; customers: number } | null;
+    gammaGamma: {
+      p: number;
+      q: number;
+      gamma: number;
+      customers: number;
+    } | null;
     fitMs: { bgnbd: number; gammaGamma: number };
   };
   predictionsCsv: string | null;
@@ -32,14 +40,25 @@ export interface FitOutput {
 
 export function runFit(args: FitArgs): FitOutput {
   const endMs = parseIsoDate(args.calibrationEnd);
-  if (endMs === null) throw new InputError(`--calibration-end "${args.calibrationEnd}" is not a date YYYY-MM-DD`);
+  if (endMs === null)
+    throw new InputError(
+      `--calibration-end "${args.calibrationEnd}" is not a date YYYY-MM-DD`,
+    );
   const orders = parseTransactionsCsv(args.transactionsCsv, args.fileName);
-  const table = computeFeatureTable(orders, { timeZone: "UTC", expectedOrders: orders.length });
+  const table = computeFeatureTable(orders, {
+    timeZone: "UTC",
+    expectedOrders: orders.length,
+  });
   const endDay = endMs / DAY;
   const unitDays = args.unit === "week" ? 7 : 1;
   // Amounts are fitted in the file's units (not minor units) so gamma reads like the published value.
   const fits = fitShopModels(
-    { customers: table.size, dayOffsets: table.dayOffsets, days: table.days, dayTotals: table.dayTotalsMinor },
+    {
+      customers: table.size,
+      dayOffsets: table.dayOffsets,
+      days: table.days,
+      dayTotals: table.dayTotalsMinor,
+    },
     endDay,
     unitDays,
     0.01,
@@ -55,13 +74,24 @@ export function runFit(args: FitArgs): FitOutput {
   let predictionsCsv: string | null = null;
   if (args.wantPredictions) {
     const horizon = args.horizon ?? (args.unit === "week" ? 52 : 365);
-    const lines = ["customer_id,frequency,recency,T,p_alive,expected_purchases,expected_value"];
+    const lines = [
+      "customer_id,frequency,recency,T,p_alive,expected_purchases,expected_value",
+    ];
     for (let i = 0; i < table.size; i++) {
-      const s = summarizePurchases(table.days, table.dayTotalsMinor, table.dayOffsets[i], table.dayOffsets[i + 1], endDay);
+      const s = summarizePurchases(
+        table.days,
+        table.dayTotalsMinor,
+        table.dayOffsets[i],
+        table.dayOffsets[i + 1],
+        endDay,
+      );
       if (!s) continue;
       const tx = s.txDays / unitDays;
       const T = s.Tdays / unitDays;
-      const value = gg && gg.params.q > 1 ? gammaGammaExpectedValue(gg.params, s.x, s.repeatMean / 100) : NaN;
+      const value =
+        gg && gg.params.q > 1
+          ? gammaGammaExpectedValue(gg.params, s.x, s.repeatMean / 100)
+          : NaN;
       lines.push(
         [
           csvField(table.customerIds[i]),
@@ -86,14 +116,30 @@ export interface SegmentArgs {
   settingsJson?: unknown;
 }
 
-export function runSegment(args: SegmentArgs): { customers: number; segments: Record<string, number> } {
+export function runSegment(args: SegmentArgs): {
+  customers: number;
+  segments: Record<string, number>;
+} {
   const asOfMs = parseIsoDate(args.asOf);
-  if (asOfMs === null) throw new InputError(`--as-of "${args.asOf}" is not a date YYYY-MM-DD`);
-  const settings = parseSettings({ ...(args.settingsJson as object | undefined), timeZone: "UTC" });
+  if (asOfMs === null)
+    throw new InputError(`--as-of "${args.asOf}" is not a date YYYY-MM-DD`);
+  const settings = parseSettings({
+    ...(args.settingsJson as object | undefined),
+    timeZone: "UTC",
+  });
   // Transactions after the as-of date have not happened yet from its point of view.
-  const orders = parseTransactionsCsv(args.transactionsCsv, args.fileName).filter((o) => o.processedAt <= asOfMs);
-  if (orders.length === 0) throw new InputError(`${args.fileName}: no transactions on or before ${args.asOf}`);
-  const table = computeFeatureTable(orders, { timeZone: "UTC", expectedOrders: orders.length });
+  const orders = parseTransactionsCsv(
+    args.transactionsCsv,
+    args.fileName,
+  ).filter((o) => o.processedAt <= asOfMs);
+  if (orders.length === 0)
+    throw new InputError(
+      `${args.fileName}: no transactions on or before ${args.asOf}`,
+    );
+  const table = computeFeatureTable(orders, {
+    timeZone: "UTC",
+    expectedOrders: orders.length,
+  });
   const cutoffs = fitShop(table, settings, asOfMs);
   const summary = assignTable(table, cutoffs, settings, asOfMs);
   return { customers: summary.customers, segments: summary.counts };
@@ -103,7 +149,9 @@ function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
 function num(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(8).replace(/\.?0+$/, "");
+  return Number.isInteger(v)
+    ? String(v)
+    : v.toPrecision(8).replace(/\.?0+$/, "");
 }
 function csvField(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;

@@ -6,7 +6,12 @@
 // until a caller asks for one customer (`FeatureTable.customer(i)`).
 import type { EngineOrder } from "../types";
 import { ShopClock } from "./clock";
-import { type AcquisitionTouch, type CustomerFeatures, emptyCustomerFeatures, isEarlier } from "./customer";
+import {
+  type AcquisitionTouch,
+  type CustomerFeatures,
+  emptyCustomerFeatures,
+  isEarlier,
+} from "./customer";
 import { Growable } from "./growable";
 import { newOrderFacts, readOrderFacts } from "./orderFacts";
 import { PRICE_BINS, priceBin } from "./priceHistogram";
@@ -54,8 +59,14 @@ export class FeatureAccumulator {
   private readonly typeNames: string[] = [];
 
   // Per-customer columns.
-  private readonly i32: Record<(typeof I32_COLUMNS)[number], Growable<Int32Array>>;
-  private readonly f64: Record<(typeof F64_COLUMNS)[number], Growable<Float64Array>>;
+  private readonly i32: Record<
+    (typeof I32_COLUMNS)[number],
+    Growable<Int32Array>
+  >;
+  private readonly f64: Record<
+    (typeof F64_COLUMNS)[number],
+    Growable<Float64Array>
+  >;
   private readonly acqOrderId: string[] = [];
   private readonly time: Growable<Uint16Array>;
 
@@ -90,8 +101,12 @@ export class FeatureAccumulator {
     this.clock = new ShopClock(options.timeZone);
     const c = options.expectedCustomers ?? 1024;
     const o = options.expectedOrders ?? 4096;
-    this.i32 = Object.fromEntries(I32_COLUMNS.map((k) => [k, new Growable(Int32Array, c)])) as never;
-    this.f64 = Object.fromEntries(F64_COLUMNS.map((k) => [k, new Growable(Float64Array, c)])) as never;
+    this.i32 = Object.fromEntries(
+      I32_COLUMNS.map((k) => [k, new Growable(Int32Array, c)]),
+    ) as never;
+    this.f64 = Object.fromEntries(
+      F64_COLUMNS.map((k) => [k, new Growable(Float64Array, c)]),
+    ) as never;
     this.time = new Growable(Uint16Array, c * TIME_SLOTS);
     this.orderCustomer = new Growable(Int32Array, o);
     this.orderDay = new Growable(Int32Array, o);
@@ -121,7 +136,8 @@ export class FeatureAccumulator {
   }
 
   add(order: EngineOrder): void {
-    if (this.finished) throw new Error("FeatureAccumulator: add() after finish()");
+    if (this.finished)
+      throw new Error("FeatureAccumulator: add() after finish()");
     const f = readOrderFacts(order, this.clock, this.facts);
     const shop = this.shop;
     if (!f.counted) {
@@ -130,8 +146,10 @@ export class FeatureAccumulator {
     }
     shop.orders++;
     shop.revenueMinor += f.totalMinor;
-    if (shop.firstOrderAt === null || order.processedAt < shop.firstOrderAt) shop.firstOrderAt = order.processedAt;
-    if (shop.lastOrderAt === null || order.processedAt > shop.lastOrderAt) shop.lastOrderAt = order.processedAt;
+    if (shop.firstOrderAt === null || order.processedAt < shop.firstOrderAt)
+      shop.firstOrderAt = order.processedAt;
+    if (shop.lastOrderAt === null || order.processedAt > shop.lastOrderAt)
+      shop.lastOrderAt = order.processedAt;
     if (f.hasItems) shop.ordersWithItems++;
     if (f.hasDiscount) shop.ordersWithDiscountData++;
     if (f.hasShipping) shop.ordersWithShippingData++;
@@ -151,8 +169,10 @@ export class FeatureAccumulator {
     const I = this.i32;
     const F = this.f64;
     I.orders.data[c]++;
-    if (order.processedAt < F.firstAt.data[c]) F.firstAt.data[c] = order.processedAt;
-    if (order.processedAt > F.lastAt.data[c]) F.lastAt.data[c] = order.processedAt;
+    if (order.processedAt < F.firstAt.data[c])
+      F.firstAt.data[c] = order.processedAt;
+    if (order.processedAt > F.lastAt.data[c])
+      F.lastAt.data[c] = order.processedAt;
     F.totalSpent.data[c] += f.totalMinor;
     if (f.hasItems) {
       I.itemOrders.data[c]++;
@@ -176,7 +196,12 @@ export class FeatureAccumulator {
     }
     if (f.hasJourney) I.journeyOrders.data[c]++;
     if (f.campaign) I.campaignOrders.data[c]++;
-    if (isEarlier(order.processedAt, order.id, { at: F.acqAt.data[c], orderId: this.acqOrderId[c] })) {
+    if (
+      isEarlier(order.processedAt, order.id, {
+        at: F.acqAt.data[c],
+        orderId: this.acqOrderId[c],
+      })
+    ) {
       F.acqAt.data[c] = order.processedAt;
       this.acqOrderId[c] = order.id;
       I.acqKnown.data[c] = f.hasJourney ? 1 : 0;
@@ -201,7 +226,9 @@ export class FeatureAccumulator {
         const p = products[k];
         if (p && !seenBefore(products, k)) {
           this.productCustomer.push(c);
-          this.productId.push(internInto(this.productIndex, this.productNames, p));
+          this.productId.push(
+            internInto(this.productIndex, this.productNames, p),
+          );
         }
       }
     }
@@ -226,9 +253,24 @@ export class FeatureAccumulator {
   finish(): FeatureTable {
     this.finished = true;
     const n = this.ids.length;
-    const days = groupDays(n, this.orderCustomer.view(), this.orderDay.view(), this.orderAmount.view());
-    const products = groupProducts(n, this.productCustomer.view(), this.productId.view(), true);
-    const types = groupProducts(n, this.typeCustomer.view(), this.typeId.view(), false);
+    const days = groupDays(
+      n,
+      this.orderCustomer.view(),
+      this.orderDay.view(),
+      this.orderAmount.view(),
+    );
+    const products = groupProducts(
+      n,
+      this.productCustomer.view(),
+      this.productId.view(),
+      true,
+    );
+    const types = groupProducts(
+      n,
+      this.typeCustomer.view(),
+      this.typeId.view(),
+      false,
+    );
     const col = <K extends keyof typeof this.i32>(k: K) => this.i32[k].view();
     const fcol = <K extends keyof typeof this.f64>(k: K) => this.f64[k].view();
     return new FeatureTable({
@@ -274,7 +316,15 @@ const I32_COLUMNS = [
   "acqReferrer",
   "acqSourceName",
 ] as const;
-const F64_COLUMNS = ["firstAt", "lastAt", "totalSpent", "itemQuantity", "discountBpSum", "unitPriceSum", "acqAt"] as const;
+const F64_COLUMNS = [
+  "firstAt",
+  "lastAt",
+  "totalSpent",
+  "itemQuantity",
+  "discountBpSum",
+  "unitPriceSum",
+  "acqAt",
+] as const;
 
 /** True when list[k] already appeared earlier in the list (lists are a few items long). */
 function seenBefore(list: readonly string[], k: number): boolean {
@@ -282,7 +332,11 @@ function seenBefore(list: readonly string[], k: number): boolean {
   return false;
 }
 
-function internInto(index: Map<string, number>, list: string[], v: string): number {
+function internInto(
+  index: Map<string, number>,
+  list: string[],
+  v: string,
+): number {
   let i = index.get(v);
   if (i === undefined) {
     i = list.length;
@@ -293,7 +347,10 @@ function internInto(index: Map<string, number>, list: string[], v: string): numb
 }
 
 /** Counting sort of per-order rows by customer; returns CSR offsets and a permutation. */
-function bucketByCustomer(n: number, customer: Int32Array): { offsets: Int32Array; order: Int32Array } {
+function bucketByCustomer(
+  n: number,
+  customer: Int32Array,
+): { offsets: Int32Array; order: Int32Array } {
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < customer.length; i++) offsets[customer[i] + 1]++;
   for (let c = 0; c < n; c++) offsets[c + 1] += offsets[c];
@@ -303,10 +360,17 @@ function bucketByCustomer(n: number, customer: Int32Array): { offsets: Int32Arra
   return { offsets, order };
 }
 
-function sortSegment(keys: Int32Array, vals: Float64Array | null, from: number, to: number): void {
+function sortSegment(
+  keys: Int32Array,
+  vals: Float64Array | null,
+  from: number,
+  to: number,
+): void {
   // Insertion sort: segments are a customer's orders, almost always short.
   if (to - from > 64) {
-    const idx = Array.from({ length: to - from }, (_, k) => from + k).sort((p, q) => keys[p] - keys[q]);
+    const idx = Array.from({ length: to - from }, (_, k) => from + k).sort(
+      (p, q) => keys[p] - keys[q],
+    );
     const k2 = idx.map((p) => keys[p]);
     const v2 = vals ? idx.map((p) => vals[p]) : null;
     for (let k = 0; k < idx.length; k++) {
@@ -329,7 +393,12 @@ function sortSegment(keys: Int32Array, vals: Float64Array | null, from: number, 
   }
 }
 
-function groupDays(n: number, customer: Int32Array, day: Int32Array, amount: Float64Array) {
+function groupDays(
+  n: number,
+  customer: Int32Array,
+  day: Int32Array,
+  amount: Float64Array,
+) {
   const { offsets, order } = bucketByCustomer(n, customer);
   const keys = new Int32Array(order.length);
   const vals = new Float64Array(order.length);
@@ -355,10 +424,19 @@ function groupDays(n: number, customer: Int32Array, day: Int32Array, amount: Flo
     }
   }
   outOffsets[n] = w;
-  return { offsets: outOffsets, days: keys.slice(0, w), totals: vals.slice(0, w) };
+  return {
+    offsets: outOffsets,
+    days: keys.slice(0, w),
+    totals: vals.slice(0, w),
+  };
 }
 
-function groupProducts(n: number, customer: Int32Array, id: Int32Array, trackRepeats: boolean) {
+function groupProducts(
+  n: number,
+  customer: Int32Array,
+  id: Int32Array,
+  trackRepeats: boolean,
+) {
   const { offsets, order } = bucketByCustomer(n, customer);
   const keys = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) keys[k] = id[order[k]];
@@ -380,7 +458,11 @@ function groupProducts(n: number, customer: Int32Array, id: Int32Array, trackRep
     }
   }
   outOffsets[n] = w;
-  return { offsets: outOffsets, ids: keys.slice(0, w), repeated: repeated.slice(0, w) };
+  return {
+    offsets: outOffsets,
+    ids: keys.slice(0, w),
+    repeated: repeated.slice(0, w),
+  };
 }
 
 interface TableParts {
@@ -453,7 +535,8 @@ export class FeatureTable {
    * and need not allocate a fresh object graph per customer.
    */
   customerInto(i: number, target: CustomerFeatures): CustomerFeatures {
-    if (!(i >= 0 && i < this.size)) throw new RangeError(`no customer at index ${i}`);
+    if (!(i >= 0 && i < this.size))
+      throw new RangeError(`no customer at index ${i}`);
     const p = this.p;
     const I = p.i32;
     const F = p.f64;
@@ -495,7 +578,8 @@ export class FeatureTable {
     if (repeated.length > 1) repeated.sort();
     const types = target.productTypes;
     types.length = 0;
-    for (let k = p.typeOffsets[i]; k < p.typeOffsets[i + 1]; k++) types.push(p.typeNames[p.typeIds[k]]);
+    for (let k = p.typeOffsets[i]; k < p.typeOffsets[i + 1]; k++)
+      types.push(p.typeNames[p.typeIds[k]]);
     if (types.length > 1) types.sort();
     target.customerId = p.customerIds[i];
     target.timeZone = p.timeZone;
@@ -519,13 +603,21 @@ export class FeatureTable {
   }
 }
 
-function fill(out: number[], a: ArrayLike<number>, from: number, to: number): void {
+function fill(
+  out: number[],
+  a: ArrayLike<number>,
+  from: number,
+  to: number,
+): void {
   out.length = to - from;
   for (let k = from; k < to; k++) out[k - from] = a[k];
 }
 
 /** Convenience: features of every customer from an array of orders. */
-export function computeFeatureTable(orders: Iterable<EngineOrder>, options: AccumulatorOptions): FeatureTable {
+export function computeFeatureTable(
+  orders: Iterable<EngineOrder>,
+  options: AccumulatorOptions,
+): FeatureTable {
   const acc = new FeatureAccumulator(options);
   for (const o of orders) acc.add(o);
   return acc.finish();

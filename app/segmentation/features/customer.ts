@@ -57,7 +57,10 @@ export interface CustomerFeatures {
   productTypes: string[];
 }
 
-export function emptyCustomerFeatures(customerId: string, timeZone: string): CustomerFeatures {
+export function emptyCustomerFeatures(
+  customerId: string,
+  timeZone: string,
+): CustomerFeatures {
   return {
     customerId,
     timeZone,
@@ -99,7 +102,11 @@ function clockFor(timeZone: string): ShopClock {
   return c;
 }
 
-export function acquisitionOf(o: EngineOrder, known: boolean, campaign: boolean): AcquisitionTouch {
+export function acquisitionOf(
+  o: EngineOrder,
+  known: boolean,
+  campaign: boolean,
+): AcquisitionTouch {
   return {
     orderId: o.id,
     at: o.processedAt,
@@ -114,7 +121,11 @@ export function acquisitionOf(o: EngineOrder, known: boolean, campaign: boolean)
 }
 
 /** True when order (at, id) comes before the current acquisition touch. */
-export function isEarlier(at: number, id: string, current: { at: number; orderId: string } | null): boolean {
+export function isEarlier(
+  at: number,
+  id: string,
+  current: { at: number; orderId: string } | null,
+): boolean {
   if (!current) return true;
   return at < current.at || (at === current.at && id < current.orderId);
 }
@@ -125,7 +136,10 @@ export function isEarlier(at: number, id: string, current: { at: number; orderId
  * place). Cancelled and fully refunded orders leave the features unchanged;
  * guest orders and orders of another customer are rejected.
  */
-export function updateCustomerFeatures(features: CustomerFeatures, order: EngineOrder): CustomerFeatures {
+export function updateCustomerFeatures(
+  features: CustomerFeatures,
+  order: EngineOrder,
+): CustomerFeatures {
   if (order.customerId !== features.customerId) {
     throw new RangeError(
       `order ${order.id} belongs to ${order.customerId ?? "a guest"}, not to customer ${features.customerId}`,
@@ -140,8 +154,14 @@ export function updateCustomerFeatures(features: CustomerFeatures, order: Engine
     monthCounts: features.monthCounts.slice(),
   };
   next.orders++;
-  next.firstOrderAt = next.firstOrderAt === null ? order.processedAt : Math.min(next.firstOrderAt, order.processedAt);
-  next.lastOrderAt = next.lastOrderAt === null ? order.processedAt : Math.max(next.lastOrderAt, order.processedAt);
+  next.firstOrderAt =
+    next.firstOrderAt === null
+      ? order.processedAt
+      : Math.min(next.firstOrderAt, order.processedAt);
+  next.lastOrderAt =
+    next.lastOrderAt === null
+      ? order.processedAt
+      : Math.max(next.lastOrderAt, order.processedAt);
   next.totalSpentMinor += f.totalMinor;
   if (f.hasItems) {
     next.itemOrders++;
@@ -194,7 +214,10 @@ export function updateCustomerFeatures(features: CustomerFeatures, order: Engine
     next.repeatedProducts = [...repeated].sort();
   }
   const types = distinctNonEmpty(order.productTypes);
-  if (types.length > 0) next.productTypes = [...new Set([...features.productTypes, ...types])].sort();
+  if (types.length > 0)
+    next.productTypes = [
+      ...new Set([...features.productTypes, ...types]),
+    ].sort();
   return next;
 }
 

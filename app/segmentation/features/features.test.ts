@@ -3,7 +3,9 @@ import type { EngineOrder } from "../types";
 import { computeFeatureTable, FeatureAccumulator } from "./accumulator";
 import { customerFeaturesFromOrders, updateCustomerFeatures } from "./customer";
 
-const base = (o: Partial<EngineOrder> & { id: string; processedAt: number }): EngineOrder => ({
+const base = (
+  o: Partial<EngineOrder> & { id: string; processedAt: number },
+): EngineOrder => ({
   customerId: "c1",
   totalMinor: 1000,
   ...o,
@@ -13,11 +15,32 @@ describe("feature accumulator", () => {
   it("nets out cancelled and fully refunded orders and counts guest orders only for the shop", () => {
     const table = computeFeatureTable(
       [
-        base({ id: "1", processedAt: Date.UTC(2025, 0, 1, 12), totalMinor: 2000 }),
-        base({ id: "2", processedAt: Date.UTC(2025, 0, 2, 12), cancelled: true }),
-        base({ id: "3", processedAt: Date.UTC(2025, 0, 3, 12), fullyRefunded: true }),
-        base({ id: "4", processedAt: Date.UTC(2025, 0, 4, 12), totalMinor: 500 }),
-        base({ id: "5", processedAt: Date.UTC(2025, 0, 5, 12), customerId: null, totalMinor: 700 }),
+        base({
+          id: "1",
+          processedAt: Date.UTC(2025, 0, 1, 12),
+          totalMinor: 2000,
+        }),
+        base({
+          id: "2",
+          processedAt: Date.UTC(2025, 0, 2, 12),
+          cancelled: true,
+        }),
+        base({
+          id: "3",
+          processedAt: Date.UTC(2025, 0, 3, 12),
+          fullyRefunded: true,
+        }),
+        base({
+          id: "4",
+          processedAt: Date.UTC(2025, 0, 4, 12),
+          totalMinor: 500,
+        }),
+        base({
+          id: "5",
+          processedAt: Date.UTC(2025, 0, 5, 12),
+          customerId: null,
+          totalMinor: 700,
+        }),
       ],
       { timeZone: "UTC" },
     );
@@ -33,9 +56,12 @@ describe("feature accumulator", () => {
 
   it("computes weekday, hour, day and month in the shop's time zone", () => {
     // 2025-03-01 03:30 UTC is Friday 2025-02-28 22:30 in New York (UTC-5).
-    const table = computeFeatureTable([base({ id: "1", processedAt: Date.UTC(2025, 2, 1, 3, 30) })], {
-      timeZone: "America/New_York",
-    });
+    const table = computeFeatureTable(
+      [base({ id: "1", processedAt: Date.UTC(2025, 2, 1, 3, 30) })],
+      {
+        timeZone: "America/New_York",
+      },
+    );
     const c = table.customer(0);
     expect(c.weekdayCounts[5]).toBe(1);
     expect(c.hourCounts[22]).toBe(1);
@@ -45,9 +71,32 @@ describe("feature accumulator", () => {
 
   it("merges orders of the same local day, keeps product repeats and the first-order touch", () => {
     const orders: EngineOrder[] = [
-      base({ id: "b", processedAt: Date.UTC(2025, 0, 10, 9), productIds: ["p1", "p2"], productTypes: ["tea"], utmMedium: "email", utmCampaign: "jan" }),
-      base({ id: "a", processedAt: Date.UTC(2025, 0, 1, 9), productIds: ["p1"], productTypes: ["tea", "cups"], referrerDomain: "www.google.com", utmSource: null, utmMedium: null, utmCampaign: null }),
-      base({ id: "c", processedAt: Date.UTC(2025, 0, 10, 18), totalMinor: 300, discountMinor: 100, subtotalMinor: 300, discountCodes: ["X"] }),
+      base({
+        id: "b",
+        processedAt: Date.UTC(2025, 0, 10, 9),
+        productIds: ["p1", "p2"],
+        productTypes: ["tea"],
+        utmMedium: "email",
+        utmCampaign: "jan",
+      }),
+      base({
+        id: "a",
+        processedAt: Date.UTC(2025, 0, 1, 9),
+        productIds: ["p1"],
+        productTypes: ["tea", "cups"],
+        referrerDomain: "www.google.com",
+        utmSource: null,
+        utmMedium: null,
+        utmCampaign: null,
+      }),
+      base({
+        id: "c",
+        processedAt: Date.UTC(2025, 0, 10, 18),
+        totalMinor: 300,
+        discountMinor: 100,
+        subtotalMinor: 300,
+        discountCodes: ["X"],
+      }),
     ];
     const c = computeFeatureTable(orders, { timeZone: "UTC" }).customer(0);
     expect(c.purchaseDays).toHaveLength(2);
@@ -65,7 +114,12 @@ describe("feature accumulator", () => {
 
   it("rejects an order of another customer in an incremental update", () => {
     const f = customerFeaturesFromOrders("c1", [], "UTC");
-    expect(() => updateCustomerFeatures(f, base({ id: "x", processedAt: 0, customerId: "c2" }))).toThrow(/belongs to c2/);
+    expect(() =>
+      updateCustomerFeatures(
+        f,
+        base({ id: "x", processedAt: 0, customerId: "c2" }),
+      ),
+    ).toThrow(/belongs to c2/);
   });
 
   it("registers customers without orders as prospects", () => {

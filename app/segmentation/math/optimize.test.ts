@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { invertPositiveDefinite, minimizeBounded, numericalHessian } from "./optimize";
+import {
+  invertPositiveDefinite,
+  minimizeBounded,
+  numericalHessian,
+} from "./optimize";
 
 describe("minimizeBounded", () => {
   it("finds the minimum of the Rosenbrock function", () => {
@@ -60,11 +64,21 @@ describe("curvature helpers", () => {
     expect(inv[0][0]).toBeCloseTo(2 / 7, 6);
     expect(inv[0][1]).toBeCloseTo(-1 / 7, 6);
     expect(inv[1][1]).toBeCloseTo(4 / 7, 6);
-    expect(invertPositiveDefinite([[1, 2], [2, 1]])).toBeNull();
+    expect(
+      invertPositiveDefinite([
+        [1, 2],
+        [2, 1],
+      ]),
+    ).toBeNull();
   });
   it("takes a Newton step when given the inverse Hessian", () => {
-    const inv = invertPositiveDefinite([[4, 1], [1, 2]])!;
-    const res = minimizeBounded(quadratic, [3, -4], [-10, -10], [10, 10], { initialInverseHessian: inv });
+    const inv = invertPositiveDefinite([
+      [4, 1],
+      [1, 2],
+    ])!;
+    const res = minimizeBounded(quadratic, [3, -4], [-10, -10], [10, 10], {
+      initialInverseHessian: inv,
+    });
     expect(res.converged).toBe(true);
     expect(res.iterations).toBeLessThanOrEqual(2);
     expect(res.x[0]).toBeCloseTo(0, 8);

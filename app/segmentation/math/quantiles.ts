@@ -5,10 +5,15 @@
 // the score a full recompute with the same edges gives.
 
 /** Edges at probabilities p (each in (0,1)): the value at rank ceil(p n) of the ascending data. */
-export function quantileEdges(sortedAscending: ArrayLike<number>, probabilities: readonly number[]): number[] {
+export function quantileEdges(
+  sortedAscending: ArrayLike<number>,
+  probabilities: readonly number[],
+): number[] {
   const n = sortedAscending.length;
   if (n === 0) return [];
-  return probabilities.map((p) => sortedAscending[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]);
+  return probabilities.map(
+    (p) => sortedAscending[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))],
+  );
 }
 
 /** 1 + number of edges the value is strictly above (1..edges.length + 1). */

@@ -40,7 +40,8 @@ export function digamma(x: number): number {
     0.5 * inv -
     inv2 *
       (1 / 12 -
-        inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))));
+        inv2 *
+          (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))));
   return result;
 }
 
@@ -57,18 +58,29 @@ export class SeriesDidNotConvergeError extends Error {}
  * precision; if that does not happen within `maxTerms`, it throws instead of
  * returning a truncated (wrong) value.
  */
-export function hyp2f1(a: number, b: number, c: number, z: number, maxTerms = 200_000): number {
-  if (!(z >= 0 && z < 1)) throw new RangeError(`hyp2f1: z must be in [0, 1), got ${z}`);
-  if (c <= 0 && Number.isInteger(c)) throw new RangeError("hyp2f1: c must not be a non-positive integer");
+export function hyp2f1(
+  a: number,
+  b: number,
+  c: number,
+  z: number,
+  maxTerms = 200_000,
+): number {
+  if (!(z >= 0 && z < 1))
+    throw new RangeError(`hyp2f1: z must be in [0, 1), got ${z}`);
+  if (c <= 0 && Number.isInteger(c))
+    throw new RangeError("hyp2f1: c must not be a non-positive integer");
   let term = 1;
   let sum = 1;
   for (let k = 0; k < maxTerms; k++) {
-    term *= ((a + k) * (b + k)) / ((c + k) * (k + 1)) * z;
+    term *= (((a + k) * (b + k)) / ((c + k) * (k + 1))) * z;
     sum += term;
     if (term === 0) return sum;
     // Once the term ratio is below 1 the tail is bounded by term / (1 - ratio).
-    const ratio = Math.abs(((a + k + 1) * (b + k + 1)) / ((c + k + 1) * (k + 2)) * z);
-    if (ratio < 1 && Math.abs(term) / (1 - ratio) <= 1e-15 * Math.abs(sum)) return sum;
+    const ratio = Math.abs(
+      (((a + k + 1) * (b + k + 1)) / ((c + k + 1) * (k + 2))) * z,
+    );
+    if (ratio < 1 && Math.abs(term) / (1 - ratio) <= 1e-15 * Math.abs(sum))
+      return sum;
   }
   throw new SeriesDidNotConvergeError(
     `hyp2f1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms`,
@@ -84,9 +96,17 @@ const LOG_RESCALE = Math.log(RESCALE_AT);
  * past 1e280: no overflow however large the parameters (a customer with
  * thousands of orders, or a fitted a, b in the tens of thousands).
  */
-export function logHyp2f1Positive(a: number, b: number, c: number, z: number, maxTerms = 1_000_000): number {
-  if (!(a > 0 && b > 0 && c > 0)) throw new RangeError("logHyp2f1Positive needs a, b, c > 0");
-  if (!(z >= 0 && z < 1)) throw new RangeError(`logHyp2f1Positive: z must be in [0, 1), got ${z}`);
+export function logHyp2f1Positive(
+  a: number,
+  b: number,
+  c: number,
+  z: number,
+  maxTerms = 1_000_000,
+): number {
+  if (!(a > 0 && b > 0 && c > 0))
+    throw new RangeError("logHyp2f1Positive needs a, b, c > 0");
+  if (!(z >= 0 && z < 1))
+    throw new RangeError(`logHyp2f1Positive: z must be in [0, 1), got ${z}`);
   let term = 1;
   let sum = 1;
   let logScale = 0;
@@ -100,8 +120,11 @@ export function logHyp2f1Positive(a: number, b: number, c: number, z: number, ma
     }
     if (term === 0) break;
     const ratio = (((a + k + 1) * (b + k + 1)) / ((c + k + 1) * (k + 2))) * z;
-    if (ratio < 1 && term / (1 - ratio) <= 1e-15 * sum) return logScale + Math.log(sum);
+    if (ratio < 1 && term / (1 - ratio) <= 1e-15 * sum)
+      return logScale + Math.log(sum);
   }
   if (term === 0) return logScale + Math.log(sum);
-  throw new SeriesDidNotConvergeError(`2F1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms`);
+  throw new SeriesDidNotConvergeError(
+    `2F1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms`,
+  );
 }

@@ -3,7 +3,12 @@
 // likelihood fit with the bounded quasi-Newton optimizer on log parameters,
 // and the per-customer quantities: P(alive) and conditional expected
 // purchases in the next t time units.
-import { invertPositiveDefinite, minimizeBounded, numericalHessian, type ObjectiveWithGradient } from "../math/optimize";
+import {
+  invertPositiveDefinite,
+  minimizeBounded,
+  numericalHessian,
+  type ObjectiveWithGradient,
+} from "../math/optimize";
 import { digamma, gammaln, logHyp2f1Positive } from "../math/special";
 import type { CompressedTriples } from "./customerBase";
 
@@ -145,7 +150,12 @@ export function bgnbdObjective(data: CompressedTriples): ObjectiveWithGradient {
   const N = data.customers;
   const grad = new Float64Array(4);
   return (theta, g) => {
-    const p = { r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) };
+    const p = {
+      r: Math.exp(theta[0]),
+      alpha: Math.exp(theta[1]),
+      a: Math.exp(theta[2]),
+      b: Math.exp(theta[3]),
+    };
     const ll = bgnbdLogLikelihood(p, data, grad);
     // Chain rule: d/dlog p = p d/dp.
     g[0] = (-grad[0] * p.r) / N;
@@ -163,7 +173,10 @@ export interface WarmStart<P> {
 }
 
 /** Maximum-likelihood fit. Throws only on empty data; reliability is reported, not hidden. */
-export function fitBgNbd(data: CompressedTriples, start?: WarmStart<BgNbdParams>): BgNbdFit {
+export function fitBgNbd(
+  data: CompressedTriples,
+  start?: WarmStart<BgNbdParams>,
+): BgNbdFit {
   if (data.customers === 0) throw new RangeError("BG/NBD: no customers to fit");
   let meanT = 0;
   for (let i = 0; i < data.length; i++) meanT += data.count[i] * data.T[i];
@@ -172,10 +185,17 @@ export function fitBgNbd(data: CompressedTriples, start?: WarmStart<BgNbdParams>
   const sp = start?.params;
   const res = minimizeBounded(
     bgnbdObjective(data),
-    sp ? [Math.log(sp.r), Math.log(sp.alpha), Math.log(sp.a), Math.log(sp.b)] : [0, Math.log(meanT), 0, 0],
+    sp
+      ? [Math.log(sp.r), Math.log(sp.alpha), Math.log(sp.a), Math.log(sp.b)]
+      : [0, Math.log(meanT), 0, 0],
     [LOG_LOWER, LOG_LOWER, LOG_LOWER, LOG_LOWER],
     [LOG_UPPER, LOG_UPPER, LOG_UPPER, LOG_UPPER],
-    { maxIterations: 1000, gradientTolerance: 1e-8, functionTolerance: 1e-13, initialInverseHessian: start?.inverseHessian },
+    {
+      maxIterations: 1000,
+      gradientTolerance: 1e-8,
+      functionTolerance: 1e-13,
+      initialInverseHessian: start?.inverseHessian,
+    },
   );
   const params = {
     r: Math.exp(res.x[0]),
@@ -194,18 +214,32 @@ export function fitBgNbd(data: CompressedTriples, start?: WarmStart<BgNbdParams>
 }
 
 /** Warm start for a big shop: the fit on a subsample plus its curvature. */
-export function bgnbdWarmStart(sample: CompressedTriples): WarmStart<BgNbdParams> | undefined {
+export function bgnbdWarmStart(
+  sample: CompressedTriples,
+): WarmStart<BgNbdParams> | undefined {
   const fit = fitBgNbd(sample);
   if (!fit.converged || fit.atBound) return undefined;
   const p = fit.params;
-  const H = numericalHessian(bgnbdObjective(sample), [Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)]);
+  const H = numericalHessian(bgnbdObjective(sample), [
+    Math.log(p.r),
+    Math.log(p.alpha),
+    Math.log(p.a),
+    Math.log(p.b),
+  ]);
   return { params: p, inverseHessian: invertPositiveDefinite(H) ?? undefined };
 }
 
 /** P(alive | x, t_x, T). A customer without repeat purchases is alive with probability 1 under BG/NBD. */
-export function bgnbdProbabilityAlive(p: BgNbdParams, x: number, tx: number, T: number): number {
+export function bgnbdProbabilityAlive(
+  p: BgNbdParams,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (x === 0) return 1;
-  const logRatio = Math.log(p.a / (p.b + x - 1)) + (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx));
+  const logRatio =
+    Math.log(p.a / (p.b + x - 1)) +
+    (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx));
   return 1 / (1 + Math.exp(logRatio));
 }
 
@@ -215,7 +249,13 @@ export function bgnbdProbabilityAlive(p: BgNbdParams, x: number, tx: number, T: 
  * with z = t/(α+T+t). The product of the power and the series is formed in
  * log space (the series alone overflows for heavy buyers or large a, b).
  */
-export function bgnbdConditionalExpected(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+export function bgnbdConditionalExpected(
+  p: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (t <= 0) return 0;
   if (Math.abs(p.a - 1) < 1e-6) {
     // The closed form has a removable singularity at a = 1: average both sides.
@@ -228,14 +268,26 @@ export function bgnbdConditionalExpected(p: BgNbdParams, t: number, x: number, t
   }
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
-  const logProduct = (r + x) * Math.log1p(-z) + logHyp2f1Positive(r + x, b + x, a + b + x - 1, z);
+  const logProduct =
+    (r + x) * Math.log1p(-z) +
+    logHyp2f1Positive(r + x, b + x, a + b + x - 1, z);
   const numerator = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logProduct);
   const denominator =
-    x > 0 ? 1 + Math.exp(Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx))) : 1;
+    x > 0
+      ? 1 +
+        Math.exp(
+          Math.log(a / (b + x - 1)) +
+            (r + x) * Math.log((alpha + T) / (alpha + tx)),
+        )
+      : 1;
   return numerator / denominator;
 }
 
 /** Expected purchase rate of a customer who is alive: E[λ | x, T] = (r + x) / (α + T). */
-export function bgnbdExpectedRate(p: BgNbdParams, x: number, T: number): number {
+export function bgnbdExpectedRate(
+  p: BgNbdParams,
+  x: number,
+  T: number,
+): number {
   return (p.r + x) / (p.alpha + T);
 }

@@ -6,7 +6,10 @@ import { describe, expect, it } from "vitest";
 import { runFit } from "../cli/commands";
 import { bgnbdConditionalExpected } from "./bgnbd";
 
-const csv = readFileSync(resolve(__dirname, "../../../data/cdnow/cdnow_sample_transactions.csv"), "utf8");
+const csv = readFileSync(
+  resolve(__dirname, "../../../data/cdnow/cdnow_sample_transactions.csv"),
+  "utf8",
+);
 
 function sig3(v: number): number {
   return Number(v.toPrecision(3));
@@ -43,13 +46,23 @@ describe("CDNOW sample (2,357 customers, calibration to 1997-09-30, weeks)", () 
   });
 
   it("matches the paper's conditional expectation check (x=2, t_x=30.43, T=38.86 -> 1.226 in 39 weeks)", () => {
-    const p = { r: summary.bgnbd.r, alpha: summary.bgnbd.alpha, a: summary.bgnbd.a, b: summary.bgnbd.b };
-    expect(bgnbdConditionalExpected(p, 39, 2, 30.43, 38.86)).toBeCloseTo(1.226, 3);
+    const p = {
+      r: summary.bgnbd.r,
+      alpha: summary.bgnbd.alpha,
+      a: summary.bgnbd.a,
+      b: summary.bgnbd.b,
+    };
+    expect(bgnbdConditionalExpected(p, 39, 2, 30.43, 38.86)).toBeCloseTo(
+      1.226,
+      3,
+    );
   });
 
   it("writes one prediction row per customer with the paper's totals", () => {
     const rows = predictionsCsv!.trim().split("\n");
-    expect(rows[0]).toBe("customer_id,frequency,recency,T,p_alive,expected_purchases,expected_value");
+    expect(rows[0]).toBe(
+      "customer_id,frequency,recency,T,p_alive,expected_purchases,expected_value",
+    );
     expect(rows).toHaveLength(2358);
     const sumX = rows.slice(1).reduce((s, r) => s + Number(r.split(",")[1]), 0);
     expect(sumX).toBe(2457);
@@ -66,8 +79,15 @@ describe("warm start from a subsample (the path big shops take)", () => {
     const { parseTransactionsCsv } = await import("../cli/transactions");
     const { computeFeatureTable } = await import("../features/accumulator");
     const { fitShopModels } = await import("./predict");
-    const table = computeFeatureTable(parseTransactionsCsv(csv, "cdnow"), { timeZone: "UTC" });
-    const input = { customers: table.size, dayOffsets: table.dayOffsets, days: table.days, dayTotals: table.dayTotalsMinor };
+    const table = computeFeatureTable(parseTransactionsCsv(csv, "cdnow"), {
+      timeZone: "UTC",
+    });
+    const input = {
+      customers: table.size,
+      dayOffsets: table.dayOffsets,
+      days: table.days,
+      dayTotals: table.dayTotalsMinor,
+    };
     const end = Date.UTC(1997, 8, 30) / 86_400_000;
     const cold = fitShopModels(input, end, 7, 0.01, Infinity);
     const warm = fitShopModels(input, end, 7, 0.01, 300);
@@ -75,7 +95,9 @@ describe("warm start from a subsample (the path big shops take)", () => {
       expect(warm.bgnbd.params[k] / cold.bgnbd.params[k]).toBeCloseTo(1, 5);
     }
     for (const k of ["p", "q", "gamma"] as const) {
-      expect(warm.gammaGamma!.params[k] / cold.gammaGamma!.params[k]).toBeCloseTo(1, 4);
+      expect(
+        warm.gammaGamma!.params[k] / cold.gammaGamma!.params[k],
+      ).toBeCloseTo(1, 4);
     }
     expect(warm.bgnbd.logLik).toBeCloseTo(cold.bgnbd.logLik, 4);
   });

@@ -2,7 +2,12 @@
 // Iso-Value Curves for Customer Base Analysis"): average transaction value of
 // customers with repeat purchases. Likelihood with analytic gradient, fit on
 // log parameters, and the conditional expected average order value.
-import { invertPositiveDefinite, minimizeBounded, numericalHessian, type ObjectiveWithGradient } from "../math/optimize";
+import {
+  invertPositiveDefinite,
+  minimizeBounded,
+  numericalHessian,
+  type ObjectiveWithGradient,
+} from "../math/optimize";
 import type { WarmStart } from "./bgnbd";
 import { digamma, gammaln } from "../math/special";
 
@@ -51,7 +56,9 @@ function prepare(data: SpendData): Prepared {
     const xi = data.frequency[i];
     const m = data.meanValue[i];
     if (!(xi > 0) || !(m > 0) || !Number.isFinite(m)) {
-      throw new RangeError(`Gamma-Gamma: customer ${i} needs frequency > 0 and a positive mean value (got ${xi}, ${m})`);
+      throw new RangeError(
+        `Gamma-Gamma: customer ${i} needs frequency > 0 and a positive mean value (got ${xi}, ${m})`,
+      );
     }
     x[i] = xi;
     mx[i] = m * xi;
@@ -72,10 +79,24 @@ function prepare(data: SpendData): Prepared {
     sumLogM += lm;
     sumXLogX += x[i] * Math.log(x[i]);
   }
-  return { n, x, mx, groupOf, xValues, groupCount, groupSumLogM, sumLogM, sumXLogX };
+  return {
+    n,
+    x,
+    mx,
+    groupOf,
+    xValues,
+    groupCount,
+    groupSumLogM,
+    sumLogM,
+    sumXLogX,
+  };
 }
 
-function logLikelihood(params: GammaGammaParams, d: Prepared, gradient?: Float64Array): number {
+function logLikelihood(
+  params: GammaGammaParams,
+  d: Prepared,
+  gradient?: Float64Array,
+): number {
   const { p, q, gamma } = params;
   const G = d.xValues.length;
   const sumLog = new Float64Array(G); // Σ log(γ + m x) per x group
@@ -97,10 +118,13 @@ function logLikelihood(params: GammaGammaParams, d: Prepared, gradient?: Float64
     const c = d.groupCount[k];
     const px = p * x;
     ll +=
-      c * (gammaln(px + q) - gammaln(px) - lgQ + q * logGamma) + px * d.groupSumLogM[k] - (px + q) * sumLog[k];
+      c * (gammaln(px + q) - gammaln(px) - lgQ + q * logGamma) +
+      px * d.groupSumLogM[k] -
+      (px + q) * sumLog[k];
     if (gradient) {
       const psiPXQ = digamma(px + q);
-      gp += c * x * (psiPXQ - digamma(px)) + x * d.groupSumLogM[k] - x * sumLog[k];
+      gp +=
+        c * x * (psiPXQ - digamma(px)) + x * d.groupSumLogM[k] - x * sumLog[k];
       gq += c * (psiPXQ - psiQ + logGamma) - sumLog[k];
       gg += (c * q) / gamma - (px + q) * sumInv[k];
     }
@@ -113,7 +137,11 @@ function logLikelihood(params: GammaGammaParams, d: Prepared, gradient?: Float64
   return ll;
 }
 
-export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendData, gradient?: Float64Array): number {
+export function gammaGammaLogLikelihood(
+  params: GammaGammaParams,
+  data: SpendData,
+  gradient?: Float64Array,
+): number {
   return logLikelihood(params, prepare(data), gradient);
 }
 
@@ -121,7 +149,11 @@ function objective(d: Prepared): ObjectiveWithGradient {
   const grad = new Float64Array(3);
   const N = d.n;
   return (theta, g) => {
-    const params = { p: Math.exp(theta[0]), q: Math.exp(theta[1]), gamma: Math.exp(theta[2]) };
+    const params = {
+      p: Math.exp(theta[0]),
+      q: Math.exp(theta[1]),
+      gamma: Math.exp(theta[2]),
+    };
     const ll = logLikelihood(params, d, grad);
     g[0] = (-grad[0] * params.p) / N;
     g[1] = (-grad[1] * params.q) / N;
@@ -130,8 +162,14 @@ function objective(d: Prepared): ObjectiveWithGradient {
   };
 }
 
-export function fitGammaGamma(data: SpendData, start?: WarmStart<GammaGammaParams>): GammaGammaFit {
-  if (data.length === 0) throw new RangeError("Gamma-Gamma: no customers with repeat purchases to fit");
+export function fitGammaGamma(
+  data: SpendData,
+  start?: WarmStart<GammaGammaParams>,
+): GammaGammaFit {
+  if (data.length === 0)
+    throw new RangeError(
+      "Gamma-Gamma: no customers with repeat purchases to fit",
+    );
   const d = prepare(data);
   let meanM = 0;
   for (let i = 0; i < d.n; i++) meanM += d.mx[i] / d.x[i];
@@ -139,13 +177,24 @@ export function fitGammaGamma(data: SpendData, start?: WarmStart<GammaGammaParam
   const sp = start?.params;
   const res = minimizeBounded(
     objective(d),
-    sp ? [Math.log(sp.p), Math.log(sp.q), Math.log(sp.gamma)] : [0, Math.log(2), Math.log(meanM)],
+    sp
+      ? [Math.log(sp.p), Math.log(sp.q), Math.log(sp.gamma)]
+      : [0, Math.log(2), Math.log(meanM)],
     [-14, -14, -14],
     [16, 16, 30],
-    { maxIterations: 1000, gradientTolerance: 1e-8, functionTolerance: 1e-13, initialInverseHessian: start?.inverseHessian },
+    {
+      maxIterations: 1000,
+      gradientTolerance: 1e-8,
+      functionTolerance: 1e-13,
+      initialInverseHessian: start?.inverseHessian,
+    },
   );
   return {
-    params: { p: Math.exp(res.x[0]), q: Math.exp(res.x[1]), gamma: Math.exp(res.x[2]) },
+    params: {
+      p: Math.exp(res.x[0]),
+      q: Math.exp(res.x[1]),
+      gamma: Math.exp(res.x[2]),
+    },
     logLik: -res.value * d.n,
     customers: d.n,
     converged: res.converged,
@@ -156,11 +205,17 @@ export function fitGammaGamma(data: SpendData, start?: WarmStart<GammaGammaParam
 }
 
 /** Warm start for a big shop: the fit on a subsample plus its curvature. */
-export function gammaGammaWarmStart(sample: SpendData): WarmStart<GammaGammaParams> | undefined {
+export function gammaGammaWarmStart(
+  sample: SpendData,
+): WarmStart<GammaGammaParams> | undefined {
   const fit = fitGammaGamma(sample);
   if (!fit.converged || fit.atBound) return undefined;
   const p = fit.params;
-  const H = numericalHessian(objective(prepare(sample)), [Math.log(p.p), Math.log(p.q), Math.log(p.gamma)]);
+  const H = numericalHessian(objective(prepare(sample)), [
+    Math.log(p.p),
+    Math.log(p.q),
+    Math.log(p.gamma),
+  ]);
   return { params: p, inverseHessian: invertPositiveDefinite(H) ?? undefined };
 }
 
@@ -168,7 +223,11 @@ export function gammaGammaWarmStart(sample: SpendData): WarmStart<GammaGammaPara
  * E[M | p, q, γ, m_x, x]: expected average order value. For customers without
  * repeat purchases (x = 0) this is the population mean pγ/(q-1). Needs q > 1.
  */
-export function gammaGammaExpectedValue(params: GammaGammaParams, x: number, meanValue: number): number {
+export function gammaGammaExpectedValue(
+  params: GammaGammaParams,
+  x: number,
+  meanValue: number,
+): number {
   const { p, q, gamma } = params;
   if (!(q > 1)) return NaN;
   if (x === 0) return (p * gamma) / (q - 1);

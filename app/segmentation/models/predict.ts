@@ -10,8 +10,18 @@ import {
   fitBgNbd,
   type WarmStart,
 } from "./bgnbd";
-import { compressCustomerBase, hashTriple, sampleTriples } from "./customerBase";
-import { fitGammaGamma, type GammaGammaFit, type GammaGammaParams, gammaGammaExpectedValue, gammaGammaWarmStart } from "./gammaGamma";
+import {
+  compressCustomerBase,
+  hashTriple,
+  sampleTriples,
+} from "./customerBase";
+import {
+  fitGammaGamma,
+  type GammaGammaFit,
+  type GammaGammaParams,
+  gammaGammaExpectedValue,
+  gammaGammaWarmStart,
+} from "./gammaGamma";
 
 /** Above this many distinct triples (or spend records) the fit starts from a subsample fit. */
 const WARM_START_ABOVE = 40_000;
@@ -45,7 +55,12 @@ export function summarizePurchases(
     end++;
   }
   const x = end - from - 1;
-  return { x, txDays: days[end - 1] - days[from], Tdays: asOfDay - days[from], repeatMean: x > 0 ? repeatSum / x : 0 };
+  return {
+    x,
+    txDays: days[end - 1] - days[from],
+    Tdays: asOfDay - days[from],
+    repeatMean: x > 0 ? repeatSum / x : 0,
+  };
 }
 
 export interface ShopModelInput {
@@ -82,7 +97,13 @@ export function fitShopModels(
   const ggM: number[] = [];
   let m = 0;
   for (let i = 0; i < n; i++) {
-    const s = summarizePurchases(input.days, input.dayTotals, input.dayOffsets[i], input.dayOffsets[i + 1], asOfDay);
+    const s = summarizePurchases(
+      input.days,
+      input.dayTotals,
+      input.dayOffsets[i],
+      input.dayOffsets[i + 1],
+      asOfDay,
+    );
     if (!s) continue;
     xs[m] = s.x;
     txs[m] = s.txDays;
@@ -93,16 +114,28 @@ export function fitShopModels(
       ggM.push(s.repeatMean * valueScale);
     }
   }
-  if (m === 0) throw new RangeError("no customer has a purchase on or before the as-of date");
+  if (m === 0)
+    throw new RangeError(
+      "no customer has a purchase on or before the as-of date",
+    );
   const t0 = performance.now();
   const triples = compressCustomerBase(
-    { frequency: xs.subarray(0, m), recencyDays: txs.subarray(0, m), ageDays: Ts.subarray(0, m), length: m },
+    {
+      frequency: xs.subarray(0, m),
+      recencyDays: txs.subarray(0, m),
+      ageDays: Ts.subarray(0, m),
+      length: m,
+    },
     unitDays,
   );
   // Big shops: a warm start from a deterministic subsample, then the full
   // likelihood only has to polish (a few iterations instead of dozens).
   const bgStart =
-    triples.length > warmStartAbove ? bgnbdWarmStart(sampleTriples(triples, warmStartAbove / 2 / triples.length)) : undefined;
+    triples.length > warmStartAbove
+      ? bgnbdWarmStart(
+          sampleTriples(triples, warmStartAbove / 2 / triples.length),
+        )
+      : undefined;
   const bgnbd = fitBgNbd(triples, bgStart);
   const t1 = performance.now();
   let gammaGamma: GammaGammaFit | null = null;
@@ -118,9 +151,17 @@ export function fitShopModels(
           sm.push(ggM[i]);
         }
       }
-      if (sx.length > 100) ggStart = gammaGammaWarmStart({ frequency: sx, meanValue: sm, length: sx.length });
+      if (sx.length > 100)
+        ggStart = gammaGammaWarmStart({
+          frequency: sx,
+          meanValue: sm,
+          length: sx.length,
+        });
     }
-    gammaGamma = fitGammaGamma({ frequency: ggX, meanValue: ggM, length: ggX.length }, ggStart);
+    gammaGamma = fitGammaGamma(
+      { frequency: ggX, meanValue: ggM, length: ggX.length },
+      ggStart,
+    );
   }
   const t2 = performance.now();
   return {
@@ -184,7 +225,8 @@ let shared: { fingerprint: string; cache: TripleCache } | null = null;
  */
 export function cacheFor(bg: BgNbdParams, unitDays: number): TripleCache {
   const fingerprint = `${bg.r}|${bg.alpha}|${bg.a}|${bg.b}|${unitDays}`;
-  if (!shared || shared.fingerprint !== fingerprint) shared = { fingerprint, cache: new TripleCache() };
+  if (!shared || shared.fingerprint !== fingerprint)
+    shared = { fingerprint, cache: new TripleCache() };
   return shared.cache;
 }
 

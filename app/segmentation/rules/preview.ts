@@ -9,7 +9,11 @@ import type { Rule } from "./schema";
 import { validateCustomRule } from "./validate";
 
 export type RulePreview =
-  | { ok: true; count: number; sample: { customerId: string; reason: string }[] }
+  | {
+      ok: true;
+      count: number;
+      sample: { customerId: string; reason: string }[];
+    }
   | { ok: false; errors: string[] };
 
 /**
@@ -26,7 +30,11 @@ export function previewCustomRule(
   const errors = validateCustomRule(rule);
   if (errors.length) return { ok: false, errors };
   const test = compileRule(rule as Rule);
-  const assigner = createAssigner(context.cutoffs, { ...context.settings, customSegments: [] }, context.asOf);
+  const assigner = createAssigner(
+    context.cutoffs,
+    { ...context.settings, customSegments: [] },
+    context.asOf,
+  );
   let count = 0;
   const sample: { customerId: string; reason: string }[] = [];
   for (const cf of features) {
@@ -34,7 +42,8 @@ export function previewCustomRule(
     const reason = test(assigner.lastDerived());
     if (reason === null) continue;
     count++;
-    if (sample.length < sampleSize) sample.push({ customerId: cf.customerId, reason });
+    if (sample.length < sampleSize)
+      sample.push({ customerId: cf.customerId, reason });
   }
   return { ok: true, count, sample };
 }

@@ -11,17 +11,38 @@ describe("validateCustomRule", () => {
       validateCustomRule({
         all: [
           { feature: "orders", op: "gte", value: 3 },
-          { any: [{ feature: "acquisitionChannel", op: "in", value: ["email", "sms"] }, { feature: "lastOrderDate", op: "between", value: ["2025-01-01", "2025-03-31"] }] },
+          {
+            any: [
+              {
+                feature: "acquisitionChannel",
+                op: "in",
+                value: ["email", "sms"],
+              },
+              {
+                feature: "lastOrderDate",
+                op: "between",
+                value: ["2025-01-01", "2025-03-31"],
+              },
+            ],
+          },
           { not: { feature: "discountedOrderShare", op: "gt", value: 0.5 } },
         ],
       }),
     ).toEqual([]);
   });
   it("names an unknown feature and suggests the closest one", () => {
-    expect(validateCustomRule({ feature: "ordrs", op: "gt", value: 1 })).toEqual(['rule.feature: unknown feature "ordrs" (did you mean "orders"?)']);
+    expect(
+      validateCustomRule({ feature: "ordrs", op: "gt", value: 1 }),
+    ).toEqual([
+      'rule.feature: unknown feature "ordrs" (did you mean "orders"?)',
+    ]);
   });
   it("rejects comparing a date with a number", () => {
-    expect(validateCustomRule({ all: [{ feature: "firstOrderDate", op: "lt", value: 5 }] })).toEqual([
+    expect(
+      validateCustomRule({
+        all: [{ feature: "firstOrderDate", op: "lt", value: 5 }],
+      }),
+    ).toEqual([
       'rule.all.0.value: "firstOrderDate" is a date; compare it with a date like "2025-01-31", not the number 5',
     ]);
   });
@@ -44,14 +65,32 @@ describe("validateCustomRule", () => {
     ]);
   });
   it("reports invalid JSON text", () => {
-    expect(validateCustomRule("{nope")[0]).toMatch(/^the rule is not valid JSON/);
+    expect(validateCustomRule("{nope")[0]).toMatch(
+      /^the rule is not valid JSON/,
+    );
   });
   it("rejects bad rules when settings are saved", () => {
-    expect(() => parseSettings({ customSegments: [{ handle: "x", title: "X", rule: { feature: "firstOrderDate", op: "eq", value: 3 } }] })).toThrow(
-      InvalidSettingsError,
-    );
+    expect(() =>
+      parseSettings({
+        customSegments: [
+          {
+            handle: "x",
+            title: "X",
+            rule: { feature: "firstOrderDate", op: "eq", value: 3 },
+          },
+        ],
+      }),
+    ).toThrow(InvalidSettingsError);
     try {
-      parseSettings({ customSegments: [{ handle: "Bad Handle", title: "X", rule: { feature: "nope", op: "eq", value: 3 } }] });
+      parseSettings({
+        customSegments: [
+          {
+            handle: "Bad Handle",
+            title: "X",
+            rule: { feature: "nope", op: "eq", value: 3 },
+          },
+        ],
+      });
     } catch (e) {
       expect((e as InvalidSettingsError).issues).toEqual([
         'customSegments.0.handle: handles are kebab-case: lowercase letters, digits and single dashes, e.g. "vip-gifting"',
@@ -64,11 +103,21 @@ describe("validateCustomRule", () => {
 describe("settings", () => {
   it("fills documented defaults and rejects unknown keys and inconsistent thresholds", () => {
     const s = parseSettings({});
-    expect(s.usage).toEqual({ heavyTopShare: 0.2, moderateNextShare: 0.3, minTenureDays: 90 });
+    expect(s.usage).toEqual({
+      heavyTopShare: 0.2,
+      moderateNextShare: 0.3,
+      minTenureDays: 90,
+    });
     expect(s.loyalty.lapsedAfterDays).toBe(180);
-    expect(() => parseSettings({ usage: { heavyTopshare: 0.1 } })).toThrow(/heavyTopshare/);
-    expect(() => parseSettings({ loyalty: { atRiskAfterDays: 200 } })).toThrow(/atRiskAfterDays must be smaller/);
-    expect(() => parseSettings({ timeZone: "Mars/Olympus" })).toThrow(/unknown time zone/);
+    expect(() => parseSettings({ usage: { heavyTopshare: 0.1 } })).toThrow(
+      /heavyTopshare/,
+    );
+    expect(() => parseSettings({ loyalty: { atRiskAfterDays: 200 } })).toThrow(
+      /atRiskAfterDays must be smaller/,
+    );
+    expect(() => parseSettings({ timeZone: "Mars/Olympus" })).toThrow(
+      /unknown time zone/,
+    );
   });
 });
 
@@ -79,12 +128,22 @@ describe("previewCustomRule", () => {
     const customers = Array.from({ length: 10 }, (_, i) =>
       customerFeaturesFromOrders(
         `c${i}`,
-        Array.from({ length: i + 1 }, (_, k) => ({ id: `o${i}-${k}`, customerId: `c${i}`, processedAt: asOf - (k * 20 + 1) * 86_400_000, totalMinor: 1000 })),
+        Array.from({ length: i + 1 }, (_, k) => ({
+          id: `o${i}-${k}`,
+          customerId: `c${i}`,
+          processedAt: asOf - (k * 20 + 1) * 86_400_000,
+          totalMinor: 1000,
+        })),
         "UTC",
       ),
     );
     const cutoffs = fitShop(customers, settings, asOf);
-    const res = previewCustomRule({ feature: "orders", op: "gte", value: 8 }, customers, 2, { cutoffs, settings, asOf });
+    const res = previewCustomRule(
+      { feature: "orders", op: "gte", value: 8 },
+      customers,
+      2,
+      { cutoffs, settings, asOf },
+    );
     expect(res).toEqual({
       ok: true,
       count: 3,
@@ -93,6 +152,13 @@ describe("previewCustomRule", () => {
         { customerId: "c8", reason: "orders 9 >= 8" },
       ],
     });
-    expect(previewCustomRule({ feature: "nope", op: "gte", value: 8 }, customers, 2, { cutoffs, settings, asOf }).ok).toBe(false);
+    expect(
+      previewCustomRule(
+        { feature: "nope", op: "gte", value: 8 },
+        customers,
+        2,
+        { cutoffs, settings, asOf },
+      ).ok,
+    ).toBe(false);
   });
 });

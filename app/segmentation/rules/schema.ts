@@ -7,10 +7,15 @@ import { validateRuleTree } from "./validate";
 export type ComparisonOp = "eq" | "ne" | "gt" | "gte" | "lt" | "lte";
 export type Condition =
   | { feature: string; op: ComparisonOp; value: number | string }
-  | { feature: string; op: "between"; value: [number | string, number | string] }
+  | {
+      feature: string;
+      op: "between";
+      value: [number | string, number | string];
+    }
   | { feature: string; op: "in" | "not_in"; value: (number | string)[] }
   | { feature: string; op: "exists" | "missing" };
-export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition;
+export type Rule =
+  { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition;
 
 export const ruleSchema = z.unknown().superRefine((value, ctx) => {
   for (const issue of validateRuleTree(value)) {

@@ -18,7 +18,10 @@ export type Season = (typeof SEASONS)[number];
 // Month index (0 = January) -> season index, northern hemisphere.
 const NORTH_SEASON = [0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 0];
 
-export function seasonOfMonth(monthIndex: number, hemisphere: "north" | "south"): number {
+export function seasonOfMonth(
+  monthIndex: number,
+  hemisphere: "north" | "south",
+): number {
   const s = NORTH_SEASON[monthIndex];
   return hemisphere === "north" ? s : (s + 2) % 4;
 }
@@ -68,7 +71,12 @@ export function emptyDerived(): DerivedFeatures {
 }
 
 /** Annualized order rate with a tenure floor (same formula in fitShop and assignment). */
-export function annualOrderRate(orders: number, firstDay: number, asOfDay: number, minTenureDays: number): number {
+export function annualOrderRate(
+  orders: number,
+  firstDay: number,
+  asOfDay: number,
+  minTenureDays: number,
+): number {
   if (orders === 0) return 0;
   return (orders * 365) / Math.max(asOfDay - firstDay, minTenureDays);
 }
@@ -90,7 +98,11 @@ export function pricePercentile(price: number, q: readonly number[]): number {
   return (lo + frac) / (q.length - 1);
 }
 
-export function deriveFeatures(cf: CustomerFeatures, ctx: DeriveContext, out: DerivedFeatures = emptyDerived()): DerivedFeatures {
+export function deriveFeatures(
+  cf: CustomerFeatures,
+  ctx: DeriveContext,
+  out: DerivedFeatures = emptyDerived(),
+): DerivedFeatures {
   const d = out;
   const n = cf.orders;
   const days = cf.purchaseDays;
@@ -114,7 +126,8 @@ export function deriveFeatures(cf: CustomerFeatures, ctx: DeriveContext, out: De
     d.meanDaysBetweenOrders = (last - first) / (k - 1);
     d.lastDaysBetweenOrders = last - days[k - 2];
     let longest = 0;
-    for (let i = 1; i < k; i++) longest = Math.max(longest, days[i] - days[i - 1]);
+    for (let i = 1; i < k; i++)
+      longest = Math.max(longest, days[i] - days[i - 1]);
     d.longestGapDays = longest;
   } else {
     d.meanDaysBetweenOrders = null;
@@ -122,15 +135,32 @@ export function deriveFeatures(cf: CustomerFeatures, ctx: DeriveContext, out: De
     d.longestGapDays = null;
   }
   d.annualOrderRate = annualOrderRate(n, first, ctx.asOfDay, ctx.minTenureDays);
-  d.discountedOrderShare = cf.discountDataOrders > 0 ? cf.discountedOrders / cf.discountDataOrders : null;
-  d.avgDiscountPct = cf.discountedOrders > 0 ? cf.discountBpSum / cf.discountedOrders / 100 : cf.discountDataOrders > 0 ? 0 : null;
-  d.avgUnitPriceMinor = cf.unitPriceOrders > 0 ? cf.unitPriceSumMinor / cf.unitPriceOrders : null;
+  d.discountedOrderShare =
+    cf.discountDataOrders > 0
+      ? cf.discountedOrders / cf.discountDataOrders
+      : null;
+  d.avgDiscountPct =
+    cf.discountedOrders > 0
+      ? cf.discountBpSum / cf.discountedOrders / 100
+      : cf.discountDataOrders > 0
+        ? 0
+        : null;
+  d.avgUnitPriceMinor =
+    cf.unitPriceOrders > 0 ? cf.unitPriceSumMinor / cf.unitPriceOrders : null;
   d.relativeUnitPrice =
-    d.avgUnitPriceMinor !== null && ctx.priceQuantiles && ctx.priceQuantiles.length > 1
+    d.avgUnitPriceMinor !== null &&
+    ctx.priceQuantiles &&
+    ctx.priceQuantiles.length > 1
       ? pricePercentile(d.avgUnitPriceMinor, ctx.priceQuantiles)
       : null;
-  d.paidShippingShare = cf.shippingDataOrders > 0 ? cf.paidShippingOrders / cf.shippingDataOrders : null;
-  d.expressShippingShare = cf.shippingDataOrders > 0 ? cf.expressShippingOrders / cf.shippingDataOrders : null;
+  d.paidShippingShare =
+    cf.shippingDataOrders > 0
+      ? cf.paidShippingOrders / cf.shippingDataOrders
+      : null;
+  d.expressShippingShare =
+    cf.shippingDataOrders > 0
+      ? cf.expressShippingOrders / cf.shippingDataOrders
+      : null;
   const hasProducts = cf.products.length > 0 || cf.productTypes.length > 0;
   d.repeatProductCount = hasProducts ? cf.repeatedProducts.length : null;
   d.distinctProducts = hasProducts ? cf.products.length : null;
@@ -145,7 +175,8 @@ export function deriveFeatures(cf: CustomerFeatures, ctx: DeriveContext, out: De
   }
   const topSeason = argmax(seasonCounts);
   d.topSeason = SEASONS[topSeason];
-  d.topSeasonShare = monthTotal > 0 ? seasonCounts[topSeason] / monthTotal : null;
+  d.topSeasonShare =
+    monthTotal > 0 ? seasonCounts[topSeason] / monthTotal : null;
   const acq = cf.acquisition;
   if (acq && acq.known) {
     d.acquisitionChannel = channelGroup(acq);
@@ -175,6 +206,7 @@ export function deriveFeatures(cf: CustomerFeatures, ctx: DeriveContext, out: De
 /** Index of the largest count; ties go to the smallest index (deterministic). */
 function argmax(counts: readonly number[]): number {
   let best = 0;
-  for (let i = 1; i < counts.length; i++) if (counts[i] > counts[best]) best = i;
+  for (let i = 1; i < counts.length; i++)
+    if (counts[i] > counts[best]) best = i;
   return best;
 }

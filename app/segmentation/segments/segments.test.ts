@@ -30,7 +30,12 @@ describe("RFM groups", () => {
       for (let f = 1; f <= 5; f++) {
         for (let m = 1; m <= 5; m++) {
           const fm = (f + m) / 2;
-          const hits = RFM_GROUPS.filter((g) => g.ranges.some((x) => r >= x.r[0] && r <= x.r[1] && fm >= x.fm[0] && fm <= x.fm[1]));
+          const hits = RFM_GROUPS.filter((g) =>
+            g.ranges.some(
+              (x) =>
+                r >= x.r[0] && r <= x.r[1] && fm >= x.fm[0] && fm <= x.fm[1],
+            ),
+          );
           expect(hits).toHaveLength(1);
           expect(rfmGroupOf(r, f, m)).toBe(hits[0]);
         }
@@ -43,7 +48,13 @@ describe("RFM groups", () => {
 describe("channel groups", () => {
   it("classifies the first touch", () => {
     const t = (o: Partial<Parameters<typeof channelGroup>[0]>) =>
-      channelGroup({ utmSource: null, utmMedium: null, referrerDomain: null, sourceName: null, ...o });
+      channelGroup({
+        utmSource: null,
+        utmMedium: null,
+        referrerDomain: null,
+        sourceName: null,
+        ...o,
+      });
     expect(t({})).toBe("direct");
     expect(t({ utmMedium: "cpc", utmSource: "google" })).toBe("paid-search");
     expect(t({ utmMedium: "cpc", utmSource: "facebook" })).toBe("paid-social");
@@ -60,7 +71,8 @@ function store(): EngineOrder[] {
   const orders: EngineOrder[] = [];
   const start = Date.UTC(2023, 6, 1);
   let seed = 7;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rnd = () =>
+    (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let c = 0; c < 300; c++) {
     const n = 1 + Math.floor(-Math.log(1 - rnd()) * 2);
     let t = start + Math.floor(rnd() * 500) * DAY;
@@ -78,7 +90,8 @@ function store(): EngineOrder[] {
         productIds: [`p${Math.floor(rnd() * 5)}`],
         productTypes: [`t${Math.floor(rnd() * 6)}`],
         utmSource: k === 0 && rnd() < 0.3 ? "google" : null,
-        utmMedium: k === 0 && rnd() < 0.3 ? "cpc" : rnd() < 0.2 ? "email" : null,
+        utmMedium:
+          k === 0 && rnd() < 0.3 ? "cpc" : rnd() < 0.2 ? "email" : null,
         utmCampaign: null,
         referrerDomain: null,
         sourceName: "web",
@@ -92,7 +105,16 @@ function store(): EngineOrder[] {
 describe("families on a synthetic store", () => {
   const settings = parseSettings({
     predictive: { minCustomers: 100, minRepeatCustomers: 30 },
-    occasion: { windows: [{ handle: "summer-sale", title: "Summer sale", start: "07-01", end: "07-15" }] },
+    occasion: {
+      windows: [
+        {
+          handle: "summer-sale",
+          title: "Summer sale",
+          start: "07-01",
+          end: "07-15",
+        },
+      ],
+    },
   });
   const asOf = Date.UTC(2025, 5, 30, 23);
   const orders = store();
@@ -109,15 +131,33 @@ describe("families on a synthetic store", () => {
       expect(p.pAlive).toBeGreaterThan(0);
       expect(p.pAlive).toBeLessThanOrEqual(1);
       expect(p.expectedOrders365d).toBeGreaterThanOrEqual(p.expectedOrders90d);
-      expect(p.clv12mMinor).toBeCloseTo(p.expectedOrders365d * p.expectedOrderValueMinor, 6);
-      expect(a.memberships.filter((m) => m.family === "predictive" && m.segment.endsWith("-value"))).toHaveLength(1);
+      expect(p.clv12mMinor).toBeCloseTo(
+        p.expectedOrders365d * p.expectedOrderValueMinor,
+        6,
+      );
+      expect(
+        a.memberships.filter(
+          (m) => m.family === "predictive" && m.segment.endsWith("-value"),
+        ),
+      ).toHaveLength(1);
     }
   });
 
   it("produces members in every family when the data is there, with reasons", () => {
     const keys = new Set<string>();
-    for (let i = 0; i < table.size; i++) for (const m of assignSegments(table.customer(i), cutoffs, settings, asOf).memberships) keys.add(m.key);
-    for (const f of ["rfm", "usage", "loyalty", "predictive", "occasion", "benefits", "marketing"]) {
+    for (let i = 0; i < table.size; i++)
+      for (const m of assignSegments(table.customer(i), cutoffs, settings, asOf)
+        .memberships)
+        keys.add(m.key);
+    for (const f of [
+      "rfm",
+      "usage",
+      "loyalty",
+      "predictive",
+      "occasion",
+      "benefits",
+      "marketing",
+    ]) {
       expect([...keys].some((k) => k.startsWith(`${f}/`))).toBe(true);
     }
     const catalogKeys = new Set(segmentCatalog(settings).map((e) => e.key));
@@ -126,9 +166,15 @@ describe("families on a synthetic store", () => {
   });
 
   it("reports not-enough-data for a small store instead of numbers", () => {
-    const small = computeFeatureTable(orders.filter((o) => Number(o.customerId?.slice(1)) < 20), { timeZone: "UTC" });
+    const small = computeFeatureTable(
+      orders.filter((o) => Number(o.customerId?.slice(1)) < 20),
+      { timeZone: "UTC" },
+    );
     const c = fitShop(small, settings, asOf);
-    expect(c.predictive).toEqual({ status: "not-enough-data", reason: expect.stringMatching(/at least 100/) });
+    expect(c.predictive).toEqual({
+      status: "not-enough-data",
+      reason: expect.stringMatching(/at least 100/),
+    });
     const a = assignSegments(small.customer(0), c, settings, asOf);
     expect(a.predictive.status).toBe("not-enough-data");
     expect(a.memberships.some((m) => m.family === "predictive")).toBe(false);
@@ -138,17 +184,29 @@ describe("families on a synthetic store", () => {
   it("explains memberships with numbers", () => {
     const f = customerFeaturesFromOrders(
       "x",
-      [0, 40, 80, 100].map((d, k) => ({ id: `x${k}`, customerId: "x", processedAt: asOf - (100 - d + 5) * DAY, totalMinor: 5000 })),
+      [0, 40, 80, 100].map((d, k) => ({
+        id: `x${k}`,
+        customerId: "x",
+        processedAt: asOf - (100 - d + 5) * DAY,
+        totalMinor: 5000,
+      })),
       "UTC",
     );
     const a = assignSegments(f, cutoffs, settings, asOf);
     const loyal = a.memberships.find((m) => m.key === "loyalty/loyal");
     expect(loyal?.reason).toBe("4 orders >= 4, last 5 days ago");
-    const lenient = { ...settings, predictive: { ...settings.predictive, likelyActiveMinPAlive: 0.5 } };
+    const lenient = {
+      ...settings,
+      predictive: { ...settings.predictive, likelyActiveMinPAlive: 0.5 },
+    };
     const b = assignSegments(f, cutoffs, lenient, asOf);
     if (b.predictive.status !== "ok") throw new Error("expected predictions");
     expect(b.predictive.pAlive).toBeGreaterThanOrEqual(0.5);
-    const active = b.memberships.find((m) => m.key === "predictive/likely-active");
-    expect(active?.reason).toBe(`4 orders, last 5 days ago; P(alive) ${b.predictive.pAlive.toFixed(2)} >= 0.50`);
+    const active = b.memberships.find(
+      (m) => m.key === "predictive/likely-active",
+    );
+    expect(active?.reason).toBe(
+      `4 orders, last 5 days ago; P(alive) ${b.predictive.pAlive.toFixed(2)} >= 0.50`,
+    );
   });
 });
