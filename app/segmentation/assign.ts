@@ -190,61 +190,72 @@ export function createAssigner(
           s,
           cacheFor(pred.bgnbd, pred.unitDays),
         );
-        const ps = settings.predictive;
-        const tier =
-          p.clv12m > pred.spendTierEdges.high
-            ? "high"
-            : p.clv12m > pred.spendTierEdges.medium
-              ? "medium"
-              : "low";
-        predictive = {
-          status: "ok",
-          pAlive: p.pAlive,
-          expectedOrders90d: p.expectedOrders90d,
-          expectedOrders365d: p.expectedOrders365d,
-          expectedOrderValueMinor: p.expectedOrderValue,
-          clv12mMinor: p.clv12m,
-          nextOrderDate:
-            p.pAlive >= ps.churnRiskMaxPAlive
-              ? asOfMs + Math.round(p.daysToNextOrder * MS_PER_DAY)
-              : null,
-          spendTier: tier,
-        };
-        d.pAlive = p.pAlive;
-        d.expectedOrders90d = p.expectedOrders90d;
-        d.expectedOrders365d = p.expectedOrders365d;
-        d.clv12mMinor = p.clv12m;
-        const edge =
-          tier === "high"
-            ? pred.spendTierEdges.high
-            : pred.spendTierEdges.medium;
-        add(
-          "predictive",
-          TIER_HANDLE[tier],
-          tier === "low"
-            ? `12-month value ${money(p.clv12m)} <= ${money(pred.spendTierEdges.medium)}`
-            : `12-month value ${money(p.clv12m)} > ${money(edge)} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
-        );
-        if (s.x > 0 && p.pAlive >= ps.likelyActiveMinPAlive) {
+        if (
+          !Number.isFinite(p.expectedOrders365d) ||
+          !Number.isFinite(p.clv12m)
+        ) {
+          predictive = {
+            status: "not-enough-data",
+            reason:
+              "the model gives no finite prediction for this customer's history",
+          };
+        } else {
+          const ps = settings.predictive;
+          const tier =
+            p.clv12m > pred.spendTierEdges.high
+              ? "high"
+              : p.clv12m > pred.spendTierEdges.medium
+                ? "medium"
+                : "low";
+          predictive = {
+            status: "ok",
+            pAlive: p.pAlive,
+            expectedOrders90d: p.expectedOrders90d,
+            expectedOrders365d: p.expectedOrders365d,
+            expectedOrderValueMinor: p.expectedOrderValue,
+            clv12mMinor: p.clv12m,
+            nextOrderDate:
+              p.pAlive >= ps.churnRiskMaxPAlive
+                ? asOfMs + Math.round(p.daysToNextOrder * MS_PER_DAY)
+                : null,
+            spendTier: tier,
+          };
+          d.pAlive = p.pAlive;
+          d.expectedOrders90d = p.expectedOrders90d;
+          d.expectedOrders365d = p.expectedOrders365d;
+          d.clv12mMinor = p.clv12m;
+          const edge =
+            tier === "high"
+              ? pred.spendTierEdges.high
+              : pred.spendTierEdges.medium;
           add(
             "predictive",
-            "likely-active",
-            `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} >= ${ps.likelyActiveMinPAlive.toFixed(2)}`,
+            TIER_HANDLE[tier],
+            tier === "low"
+              ? `12-month value ${money(p.clv12m)} <= ${money(pred.spendTierEdges.medium)}`
+              : `12-month value ${money(p.clv12m)} > ${money(edge)} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
           );
-        }
-        if (s.x > 0 && p.pAlive < ps.churnRiskMaxPAlive) {
-          add(
-            "predictive",
-            "churn-risk",
-            `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} < ${ps.churnRiskMaxPAlive.toFixed(2)}`,
-          );
-        }
-        if (p.expectedOrders90d >= ps.likelyToBuyMinOrders90d) {
-          add(
-            "predictive",
-            "likely-to-buy",
-            `${fmt(p.expectedOrders90d)} expected orders in 90 days >= ${fmt(ps.likelyToBuyMinOrders90d)}`,
-          );
+          if (s.x > 0 && p.pAlive >= ps.likelyActiveMinPAlive) {
+            add(
+              "predictive",
+              "likely-active",
+              `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} >= ${ps.likelyActiveMinPAlive.toFixed(2)}`,
+            );
+          }
+          if (s.x > 0 && p.pAlive < ps.churnRiskMaxPAlive) {
+            add(
+              "predictive",
+              "churn-risk",
+              `${orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} < ${ps.churnRiskMaxPAlive.toFixed(2)}`,
+            );
+          }
+          if (p.expectedOrders90d >= ps.likelyToBuyMinOrders90d) {
+            add(
+              "predictive",
+              "likely-to-buy",
+              `${fmt(p.expectedOrders90d)} expected orders in 90 days >= ${fmt(ps.likelyToBuyMinOrders90d)}`,
+            );
+          }
         }
       }
     }

@@ -1,5 +1,6 @@
 // Turning a customer's purchase days into the models' inputs, fitting both
 // models for a shop, and per-customer predictions.
+import { SeriesDidNotConvergeError } from "../math/special";
 import {
   type BgNbdFit,
   type BgNbdParams,
@@ -244,8 +245,15 @@ export function predictCustomer(
   const key = (s.x * 131072 + s.txDays) * 131072 + s.Tdays;
   if (!cache || !cache.get(key, scratch)) {
     scratch[0] = bgnbdProbabilityAlive(bg, s.x, tx, T);
-    scratch[1] = bgnbdConditionalExpected(bg, 90 / unitDays, s.x, tx, T);
-    scratch[2] = bgnbdConditionalExpected(bg, 365 / unitDays, s.x, tx, T);
+    try {
+      scratch[1] = bgnbdConditionalExpected(bg, 90 / unitDays, s.x, tx, T);
+      scratch[2] = bgnbdConditionalExpected(bg, 365 / unitDays, s.x, tx, T);
+    } catch (e) {
+      // A series that cannot converge (z extremely close to 1) gives no number, not a wrong one.
+      if (!(e instanceof SeriesDidNotConvergeError)) throw e;
+      scratch[1] = NaN;
+      scratch[2] = NaN;
+    }
     cache?.set(key, scratch);
   }
   const pAlive = scratch[0];
