@@ -17,7 +17,7 @@ import {
   type CustomerFeatures,
   emptyCustomerFeatures,
 } from "./features/customer";
-import { scoreAgainst } from "./math/quantiles";
+import { isAbove, type QuantileEdges, scoreAgainst } from "./math/quantiles";
 import {
   cacheFor,
   predictCustomer,
@@ -108,9 +108,9 @@ export function createAssigner(
     if (orders === 0 || d.lastOrderDate === null) {
       add("rfm", "prospects", "no orders yet");
     } else {
-      const r = scoreAgainst(d.lastOrderDate, cutoffs.rfm.recencyEdges);
-      const f = scoreAgainst(orders, cutoffs.rfm.frequencyEdges);
-      const m = scoreAgainst(spent, cutoffs.rfm.monetaryEdges);
+      const r = scoreAgainst(d.lastOrderDate, cutoffs.rfm.recency);
+      const f = scoreAgainst(orders, cutoffs.rfm.frequency);
+      const m = scoreAgainst(spent, cutoffs.rfm.monetary);
       scores = { recency: r, frequency: f, monetary: m };
       d.recencyScore = r;
       d.frequencyScore = f;
@@ -125,17 +125,19 @@ export function createAssigner(
 
     // Usage rate
     const rate = d.annualOrderRate ?? 0;
-    if (orders > 0 && rate > cutoffs.usage.heavyAboveRate) {
+    const rateEdges = cutoffs.usage.rateEdges;
+    const usageTier = orders > 0 ? scoreAgainst(rate, rateEdges) : 1;
+    if (usageTier === 3) {
       add(
         "usage",
         "heavy",
-        `${fmt(rate)} orders/year > ${fmt(cutoffs.usage.heavyAboveRate)} (top ${pct(settings.usage.heavyTopShare)})`,
+        `${fmt(rate)} orders/year ${above(rate, rateEdges, 1)} (top ${pct(settings.usage.heavyTopShare)})`,
       );
-    } else if (orders > 0 && rate > cutoffs.usage.moderateAboveRate) {
+    } else if (usageTier === 2) {
       add(
         "usage",
         "moderate",
-        `${fmt(rate)} orders/year > ${fmt(cutoffs.usage.moderateAboveRate)}`,
+        `${fmt(rate)} orders/year ${above(rate, rateEdges, 0)}`,
       );
     } else {
       add(
@@ -143,7 +145,7 @@ export function createAssigner(
         "light",
         orders === 0
           ? "no orders yet"
-          : `${fmt(rate)} orders/year <= ${fmt(cutoffs.usage.moderateAboveRate)}`,
+          : `${fmt(rate)} orders/year ${above(rate, rateEdges, 0)}`,
       );
     }
 
@@ -201,12 +203,9 @@ export function createAssigner(
           };
         } else {
           const ps = settings.predictive;
+          const tierScore = scoreAgainst(p.clv12m, pred.clvEdges);
           const tier =
-            p.clv12m > pred.spendTierEdges.high
-              ? "high"
-              : p.clv12m > pred.spendTierEdges.medium
-                ? "medium"
-                : "low";
+            tierScore === 3 ? "high" : tierScore === 2 ? "medium" : "low";
           predictive = {
             status: "ok",
             pAlive: p.pAlive,
@@ -224,16 +223,11 @@ export function createAssigner(
           d.expectedOrders90d = p.expectedOrders90d;
           d.expectedOrders365d = p.expectedOrders365d;
           d.clv12mMinor = p.clv12m;
-          const edge =
-            tier === "high"
-              ? pred.spendTierEdges.high
-              : pred.spendTierEdges.medium;
+          const k = tier === "high" ? 1 : 0;
           add(
             "predictive",
             TIER_HANDLE[tier],
-            tier === "low"
-              ? `12-month value ${money(p.clv12m)} <= ${money(pred.spendTierEdges.medium)}`
-              : `12-month value ${money(p.clv12m)} > ${money(edge)} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
+            `12-month value ${money(p.clv12m)} ${above(p.clv12m, pred.clvEdges, k, money)} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
           );
           if (s.x > 0 && p.pAlive >= ps.likelyActiveMinPAlive) {
             add(
@@ -488,6 +482,24 @@ function keyOf(family: string, segment: string): string {
     if (byFamily.size < 10_000) byFamily.set(segment, key);
   }
   return key;
+}
+
+/** "> 7.55", ">= 7.55" (a tie that counts as above) or "<= 7.55", against edge k. */
+function above(
+  value: number,
+  edges: QuantileEdges,
+  k: number,
+  show: (v: number) => string = fmt,
+): string {
+  const e = edges.values[k];
+  const symbol = isAbove(value, edges, k)
+    ? value > e
+      ? ">"
+      : ">="
+    : value < e
+      ? "<"
+      : "<=";
+  return `${symbol} ${show(e)}`;
 }
 
 function pct(v: number): string {

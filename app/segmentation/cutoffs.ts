@@ -11,7 +11,7 @@ import {
   histogramQuantiles,
   priceBin,
 } from "./features/priceHistogram";
-import { QUINTILES, quantileEdges } from "./math/quantiles";
+import { type QuantileEdges, QUINTILES, quantileEdges } from "./math/quantiles";
 import {
   fitShopModels,
   predictCustomer,
@@ -39,8 +39,8 @@ export type PredictiveCutoffs =
       gammaGamma: { p: number; q: number; gamma: number; logLik: number };
       customers: number;
       repeatCustomers: number;
-      /** clv12m (minor units) a customer must exceed for the high / medium spend tier. */
-      spendTierEdges: { high: number; medium: number };
+      /** Edges of clv12m (minor units): [medium tier, high tier]. */
+      clvEdges: QuantileEdges;
     }
   | { status: "not-enough-data"; reason: string };
 
@@ -54,11 +54,12 @@ export interface ShopCutoffs {
   availability: DataAvailability;
   /** Edges on the last-order day (recency), order count and total spent; empty without buyers. */
   rfm: {
-    recencyEdges: number[];
-    frequencyEdges: number[];
-    monetaryEdges: number[];
+    recency: QuantileEdges;
+    frequency: QuantileEdges;
+    monetary: QuantileEdges;
   };
-  usage: { heavyAboveRate: number; moderateAboveRate: number };
+  /** Edges of the annualized order rate: [moderate tier, heavy tier]. */
+  usage: { rateEdges: QuantileEdges };
   /** Unit-price percentiles p0..p100 (minor units), or null when orders carry no unit price. */
   priceQuantiles: number[] | null;
   predictive: PredictiveCutoffs;
@@ -197,12 +198,10 @@ export function fitShop(
   }
   const asc = (a: number[]) => Float64Array.from(a).sort();
   const sortedRates = asc(rates);
-  const heavyEdge =
-    quantileEdges(sortedRates, [1 - settings.usage.heavyTopShare])[0] ?? 0;
-  const moderateEdge =
-    quantileEdges(sortedRates, [
-      1 - settings.usage.heavyTopShare - settings.usage.moderateNextShare,
-    ])[0] ?? 0;
+  const rateEdges = quantileEdges(sortedRates, [
+    1 - settings.usage.heavyTopShare - settings.usage.moderateNextShare,
+    1 - settings.usage.heavyTopShare,
+  ]);
   const availability = availabilityOf(c.shop);
   const priceQuantiles = availability.unitPrices
     ? histogramQuantiles(
@@ -227,14 +226,11 @@ export function fitShop(
     customersWithOrders: freq.length,
     availability,
     rfm: {
-      recencyEdges: quantileEdges(asc(lastDays), QUINTILES),
-      frequencyEdges: quantileEdges(asc(freq), QUINTILES),
-      monetaryEdges: quantileEdges(asc(money), QUINTILES),
+      recency: quantileEdges(asc(lastDays), QUINTILES),
+      frequency: quantileEdges(asc(freq), QUINTILES),
+      monetary: quantileEdges(asc(money), QUINTILES),
     },
-    usage: {
-      heavyAboveRate: heavyEdge,
-      moderateAboveRate: Math.min(moderateEdge, heavyEdge),
-    },
+    usage: { rateEdges },
     priceQuantiles,
     predictive,
   };
@@ -323,7 +319,7 @@ function fitPredictive(
     };
   }
   const sorted = Float64Array.from(clv).sort();
-  const [mediumEdge, highEdge] = quantileEdges(sorted, [
+  const clvEdges = quantileEdges(sorted, [
     1 - ps.highValueTopShare - ps.mediumValueNextShare,
     1 - ps.highValueTopShare,
   ]);
@@ -336,6 +332,6 @@ function fitPredictive(
     gammaGamma: { ...gg.params, logLik: gg.logLik },
     customers: fits.customers,
     repeatCustomers: fits.repeatCustomers,
-    spendTierEdges: { high: highEdge, medium: Math.min(mediumEdge, highEdge) },
+    clvEdges,
   };
 }
