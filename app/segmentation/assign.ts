@@ -100,8 +100,7 @@ export function createAssigner(
     const orders = cf.orders;
     const spent = cf.totalSpentMinor;
     const out: Membership[] = [];
-    const add = (family: Family, segment: string, reason: string) =>
-      out.push({ family, segment, key: keyOf(family, segment), reason });
+    current = out;
 
     // RFM
     let scores: RfmScores | null = null;
@@ -351,6 +350,12 @@ export function createAssigner(
     }
 
     return { customerId: cf.customerId, memberships: out, scores, predictive };
+  }
+
+  // The membership list being filled (a shared function, not a closure per customer).
+  let current: Membership[] = [];
+  function add(family: Family, segment: string, reason: string): void {
+    current.push({ family, segment, key: keyOf(family, segment), reason });
   }
 
   function lifecycle(d: DerivedFeatures): { handle: string; reason: string } {

@@ -217,7 +217,12 @@ export class TripleCache {
   }
 }
 
-let shared: { fingerprint: string; cache: TripleCache } | null = null;
+let shared: {
+  fingerprint: string;
+  params: BgNbdParams;
+  unitDays: number;
+  cache: TripleCache;
+} | null = null;
 
 /**
  * One cache per fitted parameter set, shared between fitShop (spend tier
@@ -225,9 +230,16 @@ let shared: { fingerprint: string; cache: TripleCache } | null = null;
  * memo: values depend only on the key and the parameters.
  */
 export function cacheFor(bg: BgNbdParams, unitDays: number): TripleCache {
+  // Same parameter object as last time (the common case): skip the fingerprint.
+  if (shared && shared.params === bg && shared.unitDays === unitDays)
+    return shared.cache;
   const fingerprint = `${bg.r}|${bg.alpha}|${bg.a}|${bg.b}|${unitDays}`;
-  if (!shared || shared.fingerprint !== fingerprint)
-    shared = { fingerprint, cache: new TripleCache() };
+  if (!shared || shared.fingerprint !== fingerprint) {
+    shared = { fingerprint, params: bg, unitDays, cache: new TripleCache() };
+  } else {
+    shared.params = bg;
+    shared.unitDays = unitDays;
+  }
   return shared.cache;
 }
 
@@ -242,7 +254,11 @@ export function predictCustomer(
 ): CustomerPrediction {
   const tx = s.txDays / unitDays;
   const T = s.Tdays / unitDays;
-  const key = (s.x * 131072 + s.txDays) * 131072 + s.Tdays;
+  // Small integer keys (x < 64, days < 4096) hash much faster in a Map than doubles.
+  const key =
+    s.x < 64 && s.Tdays < 4096
+      ? (s.x * 4096 + s.txDays) * 4096 + s.Tdays
+      : -((s.x * 131072 + s.txDays) * 131072 + s.Tdays) - 1;
   if (!cache || !cache.get(key, scratch)) {
     scratch[0] = bgnbdProbabilityAlive(bg, s.x, tx, T);
     try {
