@@ -87,6 +87,7 @@ export function createAssigner(
     );
   const L = settings.loyalty;
   const row = emptyDerived();
+  const summaryScratch = { x: 0, txDays: 0, Tdays: 0, repeatMean: 0 };
   const occasionCounts = new Int32Array(calendar.defs.length);
   const occasionLastDay = new Int32Array(calendar.defs.length);
 
@@ -177,6 +178,7 @@ export function createAssigner(
         0,
         cf.purchaseDays.length,
         asOfDay,
+        summaryScratch,
       );
       if (!s) {
         predictive = {

@@ -16,6 +16,7 @@ import {
   fitShopModels,
   predictCustomer,
   summarizePurchases,
+  type PurchaseSummary,
   cacheFor,
 } from "./models/predict";
 import type { Settings } from "./settings";
@@ -176,27 +177,26 @@ export function fitShop(
   const t0 = performance.now();
 
   // RFM and usage over customers with at least one order up to the as-of day.
-  const lastDays: number[] = [];
-  const freq: number[] = [];
-  const money: number[] = [];
-  const rates: number[] = [];
+  const lastDays = new Float64Array(c.n);
+  const freq = new Float64Array(c.n);
+  const money = new Float64Array(c.n);
+  const rates = new Float64Array(c.n);
+  let buyers = 0;
   for (let i = 0; i < c.n; i++) {
     const from = c.dayOffsets[i];
     const to = c.dayOffsets[i + 1];
     if (c.orders[i] === 0 || to === from) continue;
-    lastDays.push(c.days[to - 1]);
-    freq.push(c.orders[i]);
-    money.push(c.totalSpent[i]);
-    rates.push(
-      annualOrderRate(
-        c.orders[i],
-        c.days[from],
-        asOfDay,
-        settings.usage.minTenureDays,
-      ),
+    lastDays[buyers] = c.days[to - 1];
+    freq[buyers] = c.orders[i];
+    money[buyers] = c.totalSpent[i];
+    rates[buyers++] = annualOrderRate(
+      c.orders[i],
+      c.days[from],
+      asOfDay,
+      settings.usage.minTenureDays,
     );
   }
-  const asc = (a: number[]) => Float64Array.from(a).sort();
+  const asc = (a: Float64Array) => a.subarray(0, buyers).sort();
   const sortedRates = asc(rates);
   const rateEdges = quantileEdges(sortedRates, [
     1 - settings.usage.heavyTopShare - settings.usage.moderateNextShare,
@@ -223,7 +223,7 @@ export function fitShop(
     asOfDay,
     timeZone: settings.timeZone,
     customers: c.n,
-    customersWithOrders: freq.length,
+    customersWithOrders: buyers,
     availability,
     rfm: {
       recency: quantileEdges(asc(lastDays), QUINTILES),
@@ -298,6 +298,7 @@ function fitPredictive(
   // Spend tier edges from the distribution of predicted 12-month value.
   const t0 = performance.now();
   const clv: number[] = [];
+  const reuse: PurchaseSummary = { x: 0, txDays: 0, Tdays: 0, repeatMean: 0 };
   const cache = cacheFor(bg.params, unitDays);
   for (let i = 0; i < c.n; i++) {
     const s = summarizePurchases(
@@ -306,6 +307,7 @@ function fitPredictive(
       c.dayOffsets[i],
       c.dayOffsets[i + 1],
       asOfDay,
+      reuse,
     );
     if (!s) continue;
     const p = predictCustomer(bg.params, gg.params, unitDays, s, cache);

@@ -47,6 +47,7 @@ export function summarizePurchases(
   from: number,
   to: number,
   asOfDay: number,
+  into?: PurchaseSummary,
 ): PurchaseSummary | null {
   if (to <= from || days[from] > asOfDay) return null;
   let end = from;
@@ -56,12 +57,13 @@ export function summarizePurchases(
     end++;
   }
   const x = end - from - 1;
-  return {
-    x,
-    txDays: days[end - 1] - days[from],
-    Tdays: asOfDay - days[from],
-    repeatMean: x > 0 ? repeatSum / x : 0,
-  };
+  // `into` lets bulk loops reuse one object instead of allocating per customer.
+  const out = into ?? { x: 0, txDays: 0, Tdays: 0, repeatMean: 0 };
+  out.x = x;
+  out.txDays = days[end - 1] - days[from];
+  out.Tdays = asOfDay - days[from];
+  out.repeatMean = x > 0 ? repeatSum / x : 0;
+  return out;
 }
 
 export interface ShopModelInput {
@@ -97,6 +99,7 @@ export function fitShopModels(
   const ggX: number[] = [];
   const ggM: number[] = [];
   let m = 0;
+  const reuse: PurchaseSummary = { x: 0, txDays: 0, Tdays: 0, repeatMean: 0 };
   for (let i = 0; i < n; i++) {
     const s = summarizePurchases(
       input.days,
@@ -104,6 +107,7 @@ export function fitShopModels(
       input.dayOffsets[i],
       input.dayOffsets[i + 1],
       asOfDay,
+      reuse,
     );
     if (!s) continue;
     xs[m] = s.x;
