@@ -100,12 +100,38 @@ export class FeatureAccumulator {
     this.clock = new ShopClock(options.timeZone);
     const c = options.expectedCustomers ?? 1024;
     const o = options.expectedOrders ?? 4096;
-    this.i32 = Object.fromEntries(
-      I32_COLUMNS.map((k) => [k, new Growable(Int32Array, c)]),
-    ) as never;
-    this.f64 = Object.fromEntries(
-      F64_COLUMNS.map((k) => [k, new Growable(Float64Array, c)]),
-    ) as never;
+    // Written out (not Object.fromEntries) so the column records are fast-mode
+    // objects with a fixed shape: the hot path reads them millions of times.
+    const gi = () => new Growable(Int32Array, c);
+    const gf = () => new Growable(Float64Array, c);
+    this.i32 = {
+      orders: gi(),
+      itemOrders: gi(),
+      discountDataOrders: gi(),
+      discountedOrders: gi(),
+      unitPriceOrders: gi(),
+      shippingDataOrders: gi(),
+      paidShippingOrders: gi(),
+      expressShippingOrders: gi(),
+      journeyOrders: gi(),
+      campaignOrders: gi(),
+      acqKnown: gi(),
+      acqCampaign: gi(),
+      acqUtmSource: gi(),
+      acqUtmMedium: gi(),
+      acqUtmCampaign: gi(),
+      acqReferrer: gi(),
+      acqSourceName: gi(),
+    };
+    this.f64 = {
+      firstAt: gf(),
+      lastAt: gf(),
+      totalSpent: gf(),
+      itemQuantity: gf(),
+      discountBpSum: gf(),
+      unitPriceSum: gf(),
+      acqAt: gf(),
+    };
     this.time = new Growable(Uint16Array, c * TIME_SLOTS);
     this.orderCustomer = new Growable(Int32Array, o);
     this.orderDay = new Growable(Int32Array, o);
@@ -278,8 +304,34 @@ export class FeatureAccumulator {
       timeZone: this.options.timeZone,
       customerIds: this.ids,
       index: this.index,
-      i32: Object.fromEntries(I32_COLUMNS.map((k) => [k, col(k)])) as never,
-      f64: Object.fromEntries(F64_COLUMNS.map((k) => [k, fcol(k)])) as never,
+      i32: {
+        orders: col("orders"),
+        itemOrders: col("itemOrders"),
+        discountDataOrders: col("discountDataOrders"),
+        discountedOrders: col("discountedOrders"),
+        unitPriceOrders: col("unitPriceOrders"),
+        shippingDataOrders: col("shippingDataOrders"),
+        paidShippingOrders: col("paidShippingOrders"),
+        expressShippingOrders: col("expressShippingOrders"),
+        journeyOrders: col("journeyOrders"),
+        campaignOrders: col("campaignOrders"),
+        acqKnown: col("acqKnown"),
+        acqCampaign: col("acqCampaign"),
+        acqUtmSource: col("acqUtmSource"),
+        acqUtmMedium: col("acqUtmMedium"),
+        acqUtmCampaign: col("acqUtmCampaign"),
+        acqReferrer: col("acqReferrer"),
+        acqSourceName: col("acqSourceName"),
+      },
+      f64: {
+        firstAt: fcol("firstAt"),
+        lastAt: fcol("lastAt"),
+        totalSpent: fcol("totalSpent"),
+        itemQuantity: fcol("itemQuantity"),
+        discountBpSum: fcol("discountBpSum"),
+        unitPriceSum: fcol("unitPriceSum"),
+        acqAt: fcol("acqAt"),
+      },
       acqOrderId: this.acqOrderId,
       strings: this.stringList,
       time: this.time.view(),
