@@ -1,4 +1,4 @@
-import type { Processor, Worker } from "bullmq";
+import type { Processor, Worker, WorkerOptions } from "bullmq";
 import { createWorker, type QueueBackend } from "../queues/backend.server";
 import type { Logger } from "../utils/logger.server";
 
@@ -16,10 +16,12 @@ export function startWorkers(options: {
   processors: ProcessorMap;
   concurrency: number;
   logger: Logger;
+  /** Extra BullMQ worker options (tests shorten lock and stalled-check intervals). */
+  workerOptions?: Partial<WorkerOptions>;
 }): WorkerRuntime {
   const { backend, processors, concurrency, logger } = options;
   const workers = Object.entries(processors).map(([queueName, processor]) => {
-    const worker = createWorker(backend, queueName, processor, { concurrency });
+    const worker = createWorker(backend, queueName, processor, { concurrency, ...options.workerOptions });
     worker.on("error", (err) => logger.error({ err, queue: queueName }, "worker error"));
     worker.on("failed", (job, err) =>
       logger.warn(

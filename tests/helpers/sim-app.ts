@@ -1,0 +1,121 @@
+import path from "node:path";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../../simulator";
+import prisma from "../../app/db.server";
+import { AdminApi } from "../../app/shopify/admin-api.server";
+import type { QueueBackend } from "../../app/queues/backend.server";
+import { QueueRegistry } from "../../app/queues/registry.server";
+import { buildProcessors } from "../../app/workers/processors";
+import { startWorkers, type WorkerRuntime } from "../../app/workers/runtime.server";
+import { logger } from "../../app/utils/logger.server";
+
+export const APP_SECRET = process.env.SHOPIFY_API_SECRET ?? "testApiSecretKey";
+export const ONLINE_RETAIL = path.resolve("data/online-retail/online_retail.csv.gz");
+
+/** A simulated store with the app installed: its offline token and the Shop row in our database. */
+export async function simulatedStore(options: {
+  domain: string;
+  simulator?: Partial<SimulatorOptions>;
+  webhookUrl?: string;
+  timezone?: string;
+  currency?: string;
+}): Promise<{ sim: Simulator; domain: string; accessToken: string; shopId: string; api: () => AdminApi }> {
+  const sim = await startSimulator({ appSecret: APP_SECRET, ...options.simulator });
+  const accessToken = `shpat_${options.domain.replace(/\W/g, "")}`;
+  sim.createShop(options.domain, { timezone: options.timezone ?? "Europe/London", currency: options.currency ?? "GBP" });
+  sim.installApp(options.domain, {
+    accessToken,
+    scopes: ["read_orders", "read_all_orders", "read_customers", "write_customers"],
+    webhookUrl: options.webhookUrl ?? "http://127.0.0.1:9",
+  });
+  const shop = await prisma.shop.create({
+    data: { domain: options.domain, status: "installed", installedAt: new Date(), timezone: options.timezone ?? "Europe/London" },
+  });
+  return {
+    sim,
+    domain: options.domain,
+    accessToken,
+    shopId: shop.id,
+    api: () => new AdminApi({ shop: options.domain, accessToken, origin: sim.url, logger }),
+  };
+}
+
+/** The app's worker in this process, on `backend`, talking to the simulator. */
+export function startAppWorkers(
+  backend: QueueBackend,
+  store: { sim: Simulator; accessToken: string },
+  queues?: string[],
+): { runtime: WorkerRuntime; registry: QueueRegistry; close(): Promise<void> } {
+  const registry = new QueueRegistry(backend);
+  const all = buildProcessors({
+    db: prisma,
+    registry,
+    adminApi: async (shop) => new AdminApi({ shop, accessToken: store.accessToken, origin: store.sim.url, logger }),
+    pollIntervalMs: 50,
+  });
+  const processors = queues ? Object.fromEntries(queues.map((name) => [name, all[name]])) : all;
+  const runtime = startWorkers({
+    backend,
+    processors,
+    concurrency: 4,
+    logger,
+    workerOptions: { lockDuration: 4_000, stalledInterval: 1_000 },
+  });
+  return {
+    runtime,
+    registry,
+    async close() {
+      await runtime.close();
+      await registry.close();
+    },
+  };
+}
+
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The simulator's orders as Shopify's API reports them, read page by page
+ * through plain GraphQL (independent of the app's bulk path): the truth a
+ * sync is compared with.
+ */
+export async function simulatorOrders(api: AdminApi): Promise<Map<string, { customerId: string | null; totalMinor: number }>> {
+  const orders = new Map<string, { customerId: string | null; totalMinor: number }>();
+  let after: string | null = null;
+  do {
+    const page: any = await api.request(
+      `#graphql
+      query TruthOrders($after: String) {
+        orders(first: 200, after: $after) {
+          pageInfo { hasNextPage endCursor }
+          nodes { id customer { id } currentTotalPriceSet { shopMoney { amount } } }
+        }
+      }`,
+      { after },
+    );
+    for (const node of page.orders.nodes) {
+      orders.set(node.id.split("/").pop(), {
+        customerId: node.customer ? node.customer.id.split("/").pop() : null,
+        totalMinor: Math.round(Number(node.currentTotalPriceSet.shopMoney.amount) * 100),
+      });
+    }
+    after = page.orders.pageInfo.hasNextPage ? page.orders.pageInfo.endCursor : null;
+  } while (after);
+  return orders;
+}
+
+/** The same figures from the app's database. */
+export async function storedOrders(shopId: string): Promise<Map<string, { customerId: string | null; totalMinor: number }>> {
+  const rows = await prisma.order.findMany({ where: { shopId }, select: { id: true, customerId: true, totalMinor: true } });
+  return new Map(rows.map((row) => [String(row.id), { customerId: row.customerId === null ? null : String(row.customerId), totalMinor: row.totalMinor }]));
+}
