@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { jobId, QUEUE } from "./names";
 import type { QueueRegistry } from "./registry.server";
 
@@ -49,7 +50,8 @@ export async function enqueueShopRecompute(
   const asOf = (input.asOf ?? new Date()).toISOString();
   const data: RecomputeShopJob = { shop: input.shop, reason: input.reason, asOf };
   const job = await registry.get(QUEUE.segments).add("recompute.shop", data, {
-    jobId: jobId("recompute", input.shop, Date.parse(asOf)),
+    // Unique per request (coalescing is the deduplication id's job); chunk ids derive from it.
+    jobId: jobId("recompute", input.shop, Date.now(), randomBytes(3).toString("hex")),
     deduplication: { id: recomputeDeduplicationId(input.shop) },
     attempts: 8,
     backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },

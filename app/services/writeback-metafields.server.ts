@@ -4,7 +4,6 @@
 // (batched aliases, or a bulk mutation for many customers).
 import {
   METAFIELD_DEFINITION_CREATE,
-  METAFIELD_DEFINITIONS,
   METAFIELDS_SET,
   METAFIELDS_SET_BULK,
 } from "../graphql/admin/metafields.server";
@@ -24,16 +23,19 @@ export interface MetafieldWriteStats {
   failedCustomers: number;
 }
 
-/** Creates the missing metafield definitions (visible to Liquid, Functions and the admin). */
+/** Shops whose definitions this process already made sure of. */
+const definitionsEnsured = new Set<string>();
+
+/**
+ * Creates the metafield definitions (visible to Liquid, Functions and the
+ * admin). Idempotent: an existing definition answers TAKEN, which is fine;
+ * done once per shop and process.
+ */
 export async function ensureMetafieldDefinitions(api: AdminApi): Promise<number> {
-  const existing = await api.request<{ metafieldDefinitions: { nodes: Array<{ key: string }> } }>(METAFIELD_DEFINITIONS, {
-    namespace: METAFIELD_NAMESPACE,
-  });
-  const have = new Set(existing.metafieldDefinitions.nodes.map((n) => n.key));
+  if (definitionsEnsured.has(api.shop)) return 0;
   let created = 0;
   for (const spec of METAFIELD_SPECS) {
-    if (have.has(spec.key)) continue;
-    const result = await api.request<{ metafieldDefinitionCreate: { userErrors: Array<{ message: string; code?: string }> } }>(
+    const result = await api.request<{ metafieldDefinitionCreate: { createdDefinition: { id: string } | null; userErrors: Array<{ message: string; code?: string }> } }>(
       METAFIELD_DEFINITION_CREATE,
       {
         definition: {
@@ -49,8 +51,9 @@ export async function ensureMetafieldDefinitions(api: AdminApi): Promise<number>
     );
     const errors = result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN");
     if (errors.length) throw new WritebackError(`metafieldDefinitionCreate ${spec.key}: ${errors.map((e) => e.message).join("; ")}`);
-    created++;
+    if (result.metafieldDefinitionCreate.createdDefinition) created++;
   }
+  definitionsEnsured.add(api.shop);
   return created;
 }
 

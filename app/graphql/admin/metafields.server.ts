@@ -27,10 +27,3 @@ export const METAFIELDS_SET_BULK = `#graphql
   }
 `;
 
-export const METAFIELD_DEFINITIONS = `#graphql
-  query SegmentMetafieldDefinitions($namespace: String!) {
-    metafieldDefinitions(first: 50, ownerType: CUSTOMER, namespace: $namespace) {
-      nodes { id key }
-    }
-  }
-`;

@@ -29,6 +29,7 @@ import { writeTagChanges } from "../../services/writeback.server";
 import { writePendingMetafields } from "../../services/writeback-metafields.server";
 import { syncSegmentMirrors } from "../../services/writeback-mirrors.server";
 import type { AdminApi } from "../../shopify/admin-api.server";
+import { logger } from "../../utils/logger.server";
 
 export interface SegmentsProcessorDeps {
   db: PrismaClient;
@@ -47,6 +48,8 @@ export interface SegmentsProcessorDeps {
  */
 export function segmentsProcessor(deps: SegmentsProcessorDeps) {
   const pool = new pg.Pool({ connectionString: deps.databaseUrl ?? env().DATABASE_URL, max: 4, allowExitOnIdle: true });
+  // An idle client whose connection drops (database restart) must not crash the worker.
+  pool.on("error", (error) => logger.warn({ err: error }, "segments: idle PostgreSQL client error"));
   const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {

@@ -1,0 +1,92 @@
+import "./isolated-database";
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { QUEUE } from "../../app/queues/names";
+import { enqueueShopRecompute } from "../../app/queues/segments.server";
+import { enqueueBackfill } from "../../app/queues/sync.server";
+import { updateShopSettings } from "../../app/services/shop-settings.server";
+import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
+import { ONLINE_RETAIL, simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
+import { mutationCount, recomputeFinished, tagMismatches } from "./helpers";
+
+afterAll(() => cleanRedisPrefix(process.env.QUEUE_PREFIX!));
+
+const redis = testQueueBackends()[0];
+const AS_OF = new Date("2011-12-10T12:00:00Z");
+
+describe("write-back on the Online Retail store", () => {
+  it("makes the simulator's tags under the prefix equal the memberships, leaves other tags alone, and sends nothing the second time", async () => {
+    const store = await simulatedStore({ domain: "or-writeback.myshopify.com" });
+    await store.sim.loadOnlineRetail(store.domain, ONLINE_RETAIL);
+    const api = store.api();
+    // Merchant tags, and one stale app tag, before the app syncs.
+    const page = await api.request<{ customers: { nodes: Array<{ id: string }> } }>(`#graphql
+      query FirstCustomers { customers(first: 3) { nodes { id } } }`);
+    const [a, b, c] = page.customers.nodes.map((n) => n.id);
+    const addTags = `#graphql
+      mutation AddMerchantTags($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { userErrors { message } } }`;
+    await api.request(addTags, { id: a, tags: ["VIP", "wholesale"] });
+    await api.request(addTags, { id: b, tags: ["segment-fan", "seg:stale-segment"] });
+    await api.request(addTags, { id: c, tags: ["seg"] });
+
+    const app = startAppWorkers(redis, store, [QUEUE.shopSync, QUEUE.segments]);
+    try {
+      await enqueueBackfill(app.registry, store.domain);
+      await waitFor(() => prisma.jobRun.findFirst({ where: { shopId: store.shopId, kind: "backfill", status: "completed" } }), "backfill", 180_000);
+
+      const started = new Date();
+      await enqueueShopRecompute(app.registry, { shop: store.domain, reason: "backfill", asOf: AS_OF });
+      const run = await recomputeFinished(store.shopId, started);
+      const progress = run.progress as Record<string, any>;
+      expect(progress.customersDone).toBe(progress.customersTotal);
+      expect(progress.writeback.changedCustomers).toBeGreaterThan(4000);
+      expect(progress.writeback.bulkOperations).toBeGreaterThan(0);
+      expect(progress.writeback.failedCustomers).toBe(0);
+
+      const check = await tagMismatches(store.sim, store.domain, store.shopId, "seg:");
+      expect(check.mismatches.slice(0, 5)).toEqual([]);
+      expect(check.tagged).toBeGreaterThan(4000);
+      const idOf = (gid: string) => gid.split("/").pop()!;
+      expect(store.sim.customerTags(store.domain, idOf(a))).toEqual(expect.arrayContaining(["VIP", "wholesale"]));
+      expect(store.sim.customerTags(store.domain, idOf(b))).toEqual(expect.arrayContaining(["segment-fan"]));
+      expect(store.sim.customerTags(store.domain, idOf(b))).not.toContain("seg:stale-segment");
+      expect(store.sim.customerTags(store.domain, idOf(c))).toContain("seg");
+
+      // Metafields for Liquid and Functions.
+      const metafields = store.sim.metafields(store.domain, a);
+      expect(metafields.map((m: any) => m.key).sort()).toEqual(expect.arrayContaining(["handles"]));
+
+      // Unchanged data: zero mutations.
+      store.sim.resetCounters();
+      const again = new Date();
+      await enqueueShopRecompute(app.registry, { shop: store.domain, reason: "nightly", asOf: AS_OF });
+      const second = await recomputeFinished(store.shopId, again);
+      expect((second.progress as any).writeback.changedCustomers).toBe(0);
+      expect(mutationCount(store.sim, store.domain)).toBe(0);
+      expect(await prisma.segmentTransition.count({ where: { shopId: store.shopId } })).toBe(0);
+
+      // Changing the prefix moves the tags; disabling a segment removes its tags; a mirror appears.
+      await updateShopSettings(prisma, store.shopId, {
+        writeback: { tagPrefix: "rs-", disabledSegments: ["usage/light"], mirrors: ["rfm/champions"] },
+      });
+      const third = new Date();
+      await enqueueShopRecompute(app.registry, { shop: store.domain, reason: "settings", asOf: AS_OF });
+      await recomputeFinished(store.shopId, third);
+      const moved = await tagMismatches(store.sim, store.domain, store.shopId, "rs-");
+      expect(moved.mismatches.slice(0, 5)).toEqual([]);
+      const allTags = (await prisma.customer.findMany({ where: { shopId: store.shopId }, select: { id: true } })).flatMap(({ id }) =>
+        store.sim.customerTags(store.domain, String(id)),
+      );
+      expect(allTags.filter((t) => t.startsWith("seg:"))).toEqual([]);
+      expect(allTags.filter((t) => t === "rs-usage-light")).toEqual([]);
+      expect(allTags.filter((t) => t === "rs-rfm-champions").length).toBeGreaterThan(0);
+      const mirrors = store.sim.segments(store.domain);
+      expect(mirrors.map((s: any) => s.query)).toEqual(["customer_tags CONTAINS 'rs-rfm-champions'"]);
+      const shop = await prisma.shop.findUniqueOrThrow({ where: { id: store.shopId } });
+      expect((shop.settings as any).writeback.previousPrefixes).toEqual([]);
+    } finally {
+      await app.close();
+      await store.sim.close();
+    }
+  }, 600_000);
+});
