@@ -16,6 +16,8 @@ import { normalizeTopic, webhookJobData } from "./job-data";
 export async function receiveWebhook(request: Request): Promise<Response> {
   const headerEventId =
     request.headers.get("x-shopify-event-id") ?? request.headers.get("x-shopify-webhook-id") ?? "unknown";
+  // A missing signature is an unauthenticated request, like a wrong one.
+  if (!request.headers.get("x-shopify-hmac-sha256")) return new Response(null, { status: 401 });
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
     context = await authenticate.webhook(request);

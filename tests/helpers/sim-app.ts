@@ -16,6 +16,7 @@ export async function simulatedStore(options: {
   domain: string;
   simulator?: Partial<SimulatorOptions>;
   webhookUrl?: string;
+  subscriptions?: Array<{ topic: string; uri: string }>;
   timezone?: string;
   currency?: string;
 }): Promise<{ sim: Simulator; domain: string; accessToken: string; shopId: string; api: () => AdminApi }> {
@@ -26,6 +27,7 @@ export async function simulatedStore(options: {
     accessToken,
     scopes: ["read_orders", "read_all_orders", "read_customers", "write_customers"],
     webhookUrl: options.webhookUrl ?? "http://127.0.0.1:9",
+    subscriptions: options.subscriptions,
   });
   const shop = await prisma.shop.create({
     data: { domain: options.domain, status: "installed", installedAt: new Date(), timezone: options.timezone ?? "Europe/London" },
@@ -89,8 +91,14 @@ export async function waitFor<T>(
  * through plain GraphQL (independent of the app's bulk path): the truth a
  * sync is compared with.
  */
-export async function simulatorOrders(api: AdminApi): Promise<Map<string, { customerId: string | null; totalMinor: number }>> {
-  const orders = new Map<string, { customerId: string | null; totalMinor: number }>();
+export interface TruthOrder {
+  customerId: string | null;
+  totalMinor: number;
+  cancelled: boolean;
+}
+
+export async function simulatorOrders(api: AdminApi): Promise<Map<string, TruthOrder>> {
+  const orders = new Map<string, TruthOrder>();
   let after: string | null = null;
   do {
     const page: any = await api.request(
@@ -98,7 +106,7 @@ export async function simulatorOrders(api: AdminApi): Promise<Map<string, { cust
       query TruthOrders($after: String) {
         orders(first: 200, after: $after) {
           pageInfo { hasNextPage endCursor }
-          nodes { id customer { id } currentTotalPriceSet { shopMoney { amount } } }
+          nodes { id cancelledAt customer { id } currentTotalPriceSet { shopMoney { amount } } }
         }
       }`,
       { after },
@@ -107,6 +115,7 @@ export async function simulatorOrders(api: AdminApi): Promise<Map<string, { cust
       orders.set(node.id.split("/").pop(), {
         customerId: node.customer ? node.customer.id.split("/").pop() : null,
         totalMinor: Math.round(Number(node.currentTotalPriceSet.shopMoney.amount) * 100),
+        cancelled: node.cancelledAt !== null,
       });
     }
     after = page.orders.pageInfo.hasNextPage ? page.orders.pageInfo.endCursor : null;
@@ -115,7 +124,19 @@ export async function simulatorOrders(api: AdminApi): Promise<Map<string, { cust
 }
 
 /** The same figures from the app's database. */
-export async function storedOrders(shopId: string): Promise<Map<string, { customerId: string | null; totalMinor: number }>> {
-  const rows = await prisma.order.findMany({ where: { shopId }, select: { id: true, customerId: true, totalMinor: true } });
-  return new Map(rows.map((row) => [String(row.id), { customerId: row.customerId === null ? null : String(row.customerId), totalMinor: row.totalMinor }]));
+export async function storedOrders(shopId: string): Promise<Map<string, TruthOrder>> {
+  const rows = await prisma.order.findMany({
+    where: { shopId },
+    select: { id: true, customerId: true, totalMinor: true, cancelledAt: true },
+  });
+  return new Map(
+    rows.map((row) => [
+      String(row.id),
+      {
+        customerId: row.customerId === null ? null : String(row.customerId),
+        totalMinor: row.totalMinor,
+        cancelled: row.cancelledAt !== null,
+      },
+    ]),
+  );
 }

@@ -1,0 +1,54 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+
+/**
+ * Serves the app's real Remix route modules (action/loader) over HTTP without
+ * a build, so the simulator can deliver webhooks to them in tests. URL
+ * /webhooks/orders/create maps to app/routes/webhooks.orders.create.tsx, as
+ * Remix's flat routes do.
+ */
+export async function startRouteServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const modules = new Map<string, Promise<any>>();
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const file = path.resolve("app/routes", `${url.pathname.slice(1).split("/").join(".")}.tsx`);
+      let load = modules.get(file);
+      if (!load) {
+        load = import(file);
+        modules.set(file, load);
+      }
+      const route = await load.catch(() => null);
+      const handler = req.method === "GET" ? route?.loader : route?.action;
+      if (!handler) {
+        res.writeHead(404).end();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const request = new Request(url.toString(), {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: req.method === "GET" ? undefined : Buffer.concat(chunks),
+      });
+      let response: Response;
+      try {
+        response = await handler({ request, params: {}, context: {} });
+      } catch (thrown) {
+        if (thrown instanceof Response) response = thrown;
+        else throw thrown;
+      }
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (error) {
+      res.writeHead(500).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
