@@ -49,17 +49,30 @@ import {
 
 const ROWS_PER_TICK = 1000;
 
+/** Buffers lines into ~256 KB chunks (one stream write each) and honours backpressure. */
 class JsonlWriter {
   bytes = 0;
   lines = 0;
+  private buffer: string[] = [];
+  private buffered = 0;
   constructor(private readonly stream: WriteStream) {}
   async write(value: unknown): Promise<void> {
     const line = JSON.stringify(value) + "\n";
-    this.bytes += Buffer.byteLength(line);
     this.lines++;
-    if (!this.stream.write(line)) await once(this.stream, "drain");
+    this.buffer.push(line);
+    this.buffered += line.length;
+    if (this.buffered >= 256 * 1024) await this.flush();
+  }
+  private async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const chunk = Buffer.from(this.buffer.join(""), "utf8");
+    this.buffer = [];
+    this.buffered = 0;
+    this.bytes += chunk.length;
+    if (!this.stream.write(chunk)) await once(this.stream, "drain");
   }
   async close(): Promise<void> {
+    await this.flush();
     this.stream.end();
     await once(this.stream, "finish");
   }
@@ -84,8 +97,16 @@ function resolve(
   parentType: GraphQLObjectType,
   walk: BulkWalk,
 ): unknown {
-  const def = parentType.getFields()[field.name.value];
-  const args = getArgumentValues(def, field, {});
+  let args = argsCache.get(field);
+  if (!args) {
+    // Bulk documents have no variables, so a field's arguments never change.
+    args = getArgumentValues(
+      parentType.getFields()[field.name.value],
+      field,
+      {},
+    );
+    argsCache.set(field, args);
+  }
   return viewFieldResolver(source, args, walk.ctx, {
     fieldName: field.name.value,
     parentType,
@@ -105,6 +126,27 @@ function concreteType(
     declared as never,
   ) as string;
   return schema.getType(name) as GraphQLObjectType;
+}
+
+const argsCache = new WeakMap<FieldNode, Record<string, unknown>>();
+const fieldsCache = new WeakMap<SelectionSetNode, Map<string, FieldNode[]>>();
+
+function fieldsOf(
+  selectionSet: SelectionSetNode,
+  type: GraphQLObjectType,
+  walk: BulkWalk,
+): FieldNode[] {
+  let byType = fieldsCache.get(selectionSet);
+  if (!byType) {
+    byType = new Map();
+    fieldsCache.set(selectionSet, byType);
+  }
+  let fields = byType.get(type.name);
+  if (!fields) {
+    fields = collectFields(selectionSet, type, walk);
+    byType.set(type.name, fields);
+  }
+  return fields;
 }
 
 function collectFields(
@@ -145,7 +187,7 @@ function buildObject(
   walk: BulkWalk,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const field of collectFields(selectionSet, type, walk)) {
+  for (const field of fieldsOf(selectionSet, type, walk)) {
     const key = field.alias?.value ?? field.name.value;
     if (field.name.value === "__typename") {
       result[key] = type.name;

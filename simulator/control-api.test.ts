@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type Simulator } from "./index.js";
+import { simulatorFetch, startSimulator, type Simulator } from "./index.js";
 import { gql, SECRET, TOKEN } from "./test-helpers.js";
 
 let sim: Simulator;
@@ -189,5 +189,33 @@ describe("access scopes", () => {
       "`write_customers` access scope.",
     );
     expect(sim.customerTags(shop, 5)).toEqual([]);
+  });
+});
+
+describe("simulatorFetch", () => {
+  it("routes https://<shop>.myshopify.com/admin calls to the simulator", async () => {
+    const shop = "fetch.myshopify.com";
+    sim.createShop(shop, { timezone: "UTC", currency: "EUR" });
+    sim.installApp(shop, {
+      accessToken: "t-fetch",
+      scopes: ["read_orders"],
+      webhookUrl: "http://127.0.0.1:9",
+    });
+    const shopifyFetch = simulatorFetch(sim.url);
+    const response = await shopifyFetch(
+      `https://${shop}/admin/api/2026-04/graphql.json`,
+      {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "X-Shopify-Access-Token": "t-fetch",
+        },
+        body: JSON.stringify({ query: "{ shop { currencyCode } }" }),
+      },
+    );
+    expect(
+      ((await response.json()) as { data: { shop: { currencyCode: string } } })
+        .data.shop.currencyCode,
+    ).toBe("EUR");
   });
 });

@@ -20,3 +20,4 @@ export {
 } from "./resolvers.js";
 export { MAX_QUERY_COST } from "./graphql-handler.js";
 export { API_VERSION, gid, parseGid } from "./util.js";
+export { rewriteShopifyUrl, simulatorFetch } from "./fetch.js";
