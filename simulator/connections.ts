@@ -152,16 +152,38 @@ export function identitySequence(length: number) {
 
 /** A permutation sorted by (key, row), with its inverse for cursor lookups. */
 export function sortedSequence(length: number, key: (row: number) => number) {
-  const order = new Int32Array(length);
-  for (let i = 0; i < length; i++) order[i] = i;
   const keys = new Float64Array(length);
-  for (let i = 0; i < length; i++) keys[i] = key(i);
-  const sorted = Array.from(order).sort((a, b) => keys[a] - keys[b] || a - b);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let integral = true;
+  for (let i = 0; i < length; i++) {
+    const k = key(i);
+    keys[i] = k;
+    if (k < min) min = k;
+    if (k > max) max = k;
+    if (!Number.isInteger(k)) integral = false;
+  }
+  const order = new Int32Array(length);
+  const rowSpan = 2 ** Math.ceil(Math.log2(length + 1));
+  if (
+    integral &&
+    length > 0 &&
+    (max - min + 1) * rowSpan < Number.MAX_SAFE_INTEGER
+  ) {
+    // Pack (key, row) into one exact double and use the native typed sort:
+    // a few hundred ms for millions of rows instead of seconds.
+    const packed = new Float64Array(length);
+    for (let i = 0; i < length; i++) packed[i] = (keys[i] - min) * rowSpan + i;
+    packed.sort();
+    for (let p = 0; p < length; p++) order[p] = packed[p] % rowSpan;
+  } else {
+    const rows = Array.from({ length }, (_, i) => i).sort(
+      (a, b) => keys[a] - keys[b] || a - b,
+    );
+    rows.forEach((row, p) => (order[p] = row));
+  }
   const inverse = new Int32Array(length);
-  sorted.forEach((row, p) => {
-    order[p] = row;
-    inverse[row] = p;
-  });
+  for (let p = 0; p < length; p++) inverse[order[p]] = p;
   return {
     length,
     at: (p: number) => order[p],

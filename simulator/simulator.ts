@@ -86,6 +86,10 @@ export interface SimulatorOptions {
   clock?: () => number;
   webhookTimeoutMs?: number;
   webhookRetryDelaysMs?: number[];
+  /** Parallel webhook requests (default 32). */
+  webhookConcurrency?: number;
+  /** Deliveries kept in deliveries() (default 20,000, oldest dropped). */
+  webhookLogLimit?: number;
   maxConcurrentBulkMutations?: number;
   /** Shopify sends customers/update when tags change; benchmarks may switch it off. */
   tagWritesSendCustomerUpdate?: boolean;
@@ -271,6 +275,8 @@ export async function startSimulator(
     appSecret: options.appSecret,
     timeoutMs: options.webhookTimeoutMs,
     retryDelaysMs: options.webhookRetryDelaysMs,
+    maxConcurrent: options.webhookConcurrency,
+    logLimit: options.webhookLogLimit,
     clock: nowMs,
   });
 
@@ -639,8 +645,14 @@ export async function startSimulator(
     url: "",
     async close() {
       sender.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop bulk runs first, then close keep-alive sockets so close() returns at once.
+      for (const shop of shops.values())
+        for (const op of shop.bulkOperations) op.cancelRequested = true;
+      const closed = new Promise<void>((resolve) =>
+        server.close(() => resolve()),
+      );
       server.closeAllConnections();
+      await closed;
       await Promise.allSettled([...running]);
       if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
     },

@@ -31,6 +31,10 @@ export interface WebhookSenderOptions {
   timeoutMs?: number;
   /** Delay before each retry; its length is the number of retries. */
   retryDelaysMs?: number[];
+  /** Parallel HTTP requests (default 32). */
+  maxConcurrent?: number;
+  /** Deliveries kept in the log; the oldest are dropped beyond it (default 20,000). */
+  logLimit?: number;
   clock: () => number;
 }
 
@@ -75,11 +79,15 @@ export class WebhookSender {
   private chaos: (ChaosSettings & { random: () => number }) | null = null;
   private readonly timeoutMs: number;
   private readonly retryDelaysMs: number[];
+  private readonly maxConcurrent: number;
+  private readonly logLimit: number;
   private closed = false;
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.maxConcurrent = options.maxConcurrent ?? 32;
+    this.logLimit = options.logLimit ?? 20_000;
   }
 
   setChaos(settings: ChaosSettings | null): void {
@@ -113,6 +121,8 @@ export class WebhookSender {
         duplicate: copy > 0,
       };
       this.deliveries.push(delivery);
+      if (this.deliveries.length > this.logLimit)
+        this.deliveries.splice(0, this.deliveries.length - this.logLimit);
       made.push(delivery);
       let delay = options.delayMs ?? 0;
       if (this.chaos && this.chaos.random() < this.chaos.reorderRate) {
@@ -140,6 +150,7 @@ export class WebhookSender {
     ) {
       if (attempt > 0) await sleep(this.retryDelaysMs[attempt - 1]);
       if (this.closed) return;
+      await this.acquire();
       const started = Date.now();
       try {
         const response = await fetch(delivery.url, {
@@ -182,8 +193,29 @@ export class WebhookSender {
               : (error as Error).message,
           durationMs: Date.now() - started,
         });
+      } finally {
+        this.release();
       }
     }
+  }
+
+  // At most maxConcurrent requests at once: a bulk tag write can trigger
+  // 100,000 customers/update webhooks, which must queue, not open 100,000 sockets.
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  private acquire(): Promise<void> {
+    if (this.active < this.maxConcurrent) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
   }
 
   /** Resolves when every queued delivery (with its retries) has finished. */
