@@ -7,6 +7,8 @@ export interface SimCore {
   nowMs(): number;
   nextId(): number;
   baseUrl(): string;
+  /** The app's API key (client id). */
+  apiKey: string;
   /** Staged uploads: key (stagedUploadPath) -> file on disk, once uploaded. */
   stagedUploads: Map<string, string | null>;
   startBulkQuery(

@@ -345,3 +345,36 @@ describe("segments, discounts and webhook subscriptions", () => {
     ]);
   });
 });
+
+describe("app installation", () => {
+  it("answers currentAppInstallation with the granted scopes and app-data metafields", async () => {
+    const install = await gql(
+      sim,
+      "{ currentAppInstallation { id accessScopes { handle } app { apiKey } } }",
+    );
+    const installation = install.body.data!.currentAppInstallation;
+    expect(
+      installation.accessScopes.map((s: { handle: string }) => s.handle),
+    ).toContain("write_customers");
+    expect(installation.app.apiKey).toBe("simulated-api-key");
+    const set = await gql(sim, SET, {
+      m: [
+        {
+          ownerId: installation.id,
+          namespace: "settings",
+          key: "mode",
+          type: "single_line_text_field",
+          value: "auto",
+        },
+      ],
+    });
+    expect(set.body.data!.metafieldsSet.userErrors).toEqual([]);
+    const read = await gql(
+      sim,
+      `{ currentAppInstallation { metafield(namespace: "settings", key: "mode") { value } } }`,
+    );
+    expect(read.body.data!.currentAppInstallation.metafield).toEqual({
+      value: "auto",
+    });
+  });
+});

@@ -21,7 +21,9 @@ import { customerPayload } from "./payloads.js";
 import type { BulkOperationRecord, DiscountRecord, Shop } from "./shop.js";
 import type { MetafieldRecord } from "./store.js";
 import { formatValidationError } from "./errors.js";
+import { accessDenied, hasScope, OWNER_WRITE_SCOPES } from "./scopes.js";
 import {
+  APP_ID,
   APP_NAMESPACE,
   gid,
   parseGid,
@@ -36,6 +38,7 @@ import {
   customerFilter,
   discountNodeView,
   discountView,
+  metafieldView,
   nodeById,
   orderFilter,
   OrderView,
@@ -75,6 +78,31 @@ export function queryRoot(ctx: RequestContext) {
     },
     order: (args: { id: string }) => typedNode(ctx, args.id, "Order"),
     node: (args: { id: string }) => nodeById(ctx, args.id),
+    currentAppInstallation: () => {
+      const install = ctx.shop.installation!;
+      const app = {
+        id: gid("App", APP_ID),
+        apiKey: ctx.core.apiKey,
+        title: "Simulated app",
+        handle: "simulated-app",
+        embedded: true,
+      };
+      return {
+        id: gid("AppInstallation", ctx.shop.id),
+        accessScopes: install.scopes.map((handle) => ({
+          handle,
+          description: handle,
+        })),
+        launchUrl: `https://${ctx.shop.domain}/admin/apps/simulated-app`,
+        app,
+        metafield: (args: { namespace?: string | null; key: string }) => {
+          const record = ctx.shop.store.metafields
+            .get(gid("AppInstallation", ctx.shop.id))
+            ?.get(`${resolveNamespace(args.namespace)}.${args.key}`);
+          return record ? metafieldView(record, "APP_INSTALLATION") : null;
+        },
+      };
+    },
     nodes: (args: { ids: string[] }) => {
       if (args.ids.length > 250)
         throw new GraphQLError("nodes accepts at most 250 ids", {
@@ -286,9 +314,14 @@ function metafieldsSet(
         s.findCustomer(owner.id) !== undefined &&
         !s.isDeleted(s.findCustomer(owner.id)!)) ||
         (owner.type === "Order" && s.findOrder(owner.id) !== undefined) ||
-        (owner.type === "Shop" && owner.id === ctx.shop.id));
+        (owner.type === "Shop" && owner.id === ctx.shop.id) ||
+        (owner.type === "AppInstallation" && owner.id === ctx.shop.id));
     if (!ownerExists)
       return fieldErr("ownerId", "Owner does not exist.", "INVALID");
+    const needed = OWNER_WRITE_SCOPES[owner!.type];
+    if (needed && !hasScope(ctx.shop.installation?.scopes ?? [], needed)) {
+      throw accessDenied("metafieldsSet", needed);
+    }
     if (
       input.key.length < 2 ||
       input.key.length > 64 ||

@@ -12,10 +12,15 @@ export const QUERY_SCOPES: Record<string, string> = {
   discountNodes: "read_discounts",
 };
 
+/** metafieldsSet checks per owner type instead (see OWNER_WRITE_SCOPES). */
+export const OWNER_WRITE_SCOPES: Record<string, string> = {
+  Customer: "write_customers",
+  Order: "write_orders",
+};
+
 export const MUTATION_SCOPES: Record<string, string> = {
   tagsAdd: "write_customers",
   tagsRemove: "write_customers",
-  metafieldsSet: "write_customers",
   segmentCreate: "write_customers",
   segmentUpdate: "write_customers",
   segmentDelete: "write_customers",

@@ -373,6 +373,7 @@ export async function startSimulator(
 
   const core: SimCore = {
     nowMs,
+    apiKey: options.apiKey ?? "simulated-api-key",
     nextId: () => ++idCounter,
     baseUrl: () => baseUrl,
     stagedUploads: new Map(),

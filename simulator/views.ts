@@ -364,7 +364,7 @@ export class CustomerView {
 
 // --- Metafields -----------------------------------------------------------
 
-function metafieldView(record: MetafieldRecord, ownerType: string) {
+export function metafieldView(record: MetafieldRecord, ownerType: string) {
   return {
     __typename: "Metafield",
     id: gid("Metafield", record.id),
