@@ -4,10 +4,11 @@
 // is recomputed in memory (orders -> features -> fit -> assignment) without
 // writing anything.
 import type { PrismaClient } from "@prisma/client";
-import { assignTable, FeatureAccumulator, fitShop } from "../segmentation";
+import { assignTable, FeatureAccumulator } from "../segmentation";
 import { diffCustomerTags } from "../writeback/diff";
 import { forEachShopOrderBatch } from "./recompute-orders.server";
 import type { PgClient } from "./recompute-pg.server";
+import { fitWithFallback } from "./recompute.server";
 import { shopConfigFrom, validateShopSettings, type ShopConfig, type ShopSettingsInput } from "./shop-settings.server";
 
 export interface TagChangeCount {
@@ -66,7 +67,7 @@ export async function dryRunSettings(
     });
     for (const [id] of customerRows) acc.addCustomer(id);
     const table = acc.finish();
-    const cutoffs = fitShop(table, next.segmentation, asOf);
+    const cutoffs = fitWithFallback(table, next.segmentation, asOf);
     assignTable(table, cutoffs, next.segmentation, asOf, (a) => segmentsOf.set(a.customerId, a.memberships.map((m) => m.key)));
   }
 

@@ -10,7 +10,16 @@
 //     Customer.appTags, in SQL, then the exact diff per customer in JS.
 // The queue processor (app/workers/processors/segments.ts) and the bench run
 // the same functions.
-import { assignTable, FeatureAccumulator, fitShop, type CustomerAssignment, type ShopCutoffs } from "../segmentation";
+import {
+  assignTable,
+  FeatureAccumulator,
+  fitShop,
+  type CustomerAssignment,
+  type FeatureTable,
+  type Settings,
+  type ShopCutoffs,
+} from "../segmentation";
+import { logger } from "../utils/logger.server";
 import { diffCustomerTags, type TagDiff } from "../writeback/diff";
 import { customerMetafieldValues, metafieldHash, type MetafieldValue } from "../writeback/metafields";
 import { segmentTagName } from "../writeback/tags";
@@ -71,7 +80,7 @@ export async function fitShopStep(
   for (const [id] of customerRows) acc.addCustomer(id);
   const table = acc.finish();
   const t1 = performance.now();
-  const cutoffs = fitShop(table, config.segmentation, asOf);
+  const cutoffs = fitWithFallback(table, config.segmentation, asOf);
   const ids = new Float64Array(table.size);
   for (let i = 0; i < table.size; i++) ids[i] = Number(table.customerIds[i]);
   ids.sort();
@@ -90,6 +99,22 @@ export async function fitShopStep(
     firstRun: existing.length === 0,
     timings: { loadMs: t1 - t0, fitMs: performance.now() - t1 },
   };
+}
+
+/**
+ * fitShop, but a failure of the predictive models (a numerical error on an
+ * unusual customer base) does not block the other families: the shop is fitted
+ * again without predictive models and the reason is kept in the cut-offs.
+ */
+export function fitWithFallback(table: FeatureTable, settings: Settings, asOf: Date): ShopCutoffs {
+  try {
+    return fitShop(table, settings, asOf);
+  } catch (error) {
+    const withoutModels: Settings = { ...settings, predictive: { ...settings.predictive, minCustomers: Number.MAX_SAFE_INTEGER } };
+    const cutoffs = fitShop(table, withoutModels, asOf);
+    logger.warn({ err: error }, "predictive model fit failed; segments computed without predictive models");
+    return { ...cutoffs, predictive: { status: "not-enough-data", reason: `the predictive models could not be fitted: ${(error as Error).message}` } };
+  }
 }
 
 export async function loadShopCutoffs(client: PgClient, shopId: string): Promise<{ cutoffs: ShopCutoffs; asOf: Date } | null> {

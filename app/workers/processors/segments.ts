@@ -79,6 +79,11 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
     if (!config) return { skipped: "shop not installed" };
     const asOf = new Date(data.asOf);
     const runId = data.runId ?? (await startRecomputeRun(deps.db, config.shopId, data.reason));
+    if (!data.runId) {
+      // Kept in the job at once, so every retry of this recompute reports to the same run.
+      data = { ...data, runId };
+      await job.updateData(data);
+    }
     let step = data.step ?? "fit";
     try {
       if (step === "fit") {
