@@ -100,6 +100,13 @@ describe("webhook delivery", () => {
     const body = JSON.parse(delivery.raw);
     expect(body.id).toBe(order.id);
     expect(body.admin_graphql_api_id).toBe(`gid://shopify/Order/${order.id}`);
+    // REST timestamps carry the shop's offset (Europe/London: +00:00 or +01:00).
+    expect(body.created_at).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[01]:00$/,
+    );
+    expect(Math.abs(Date.parse(body.created_at) - Date.now())).toBeLessThan(
+      60_000,
+    );
     expect(body.line_items[0]).toMatchObject({
       quantity: 2,
       price: "7.50",
