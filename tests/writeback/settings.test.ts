@@ -1,0 +1,136 @@
+import "./isolated-database";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { dryRunSettings } from "../../app/services/recompute-dry-run.server";
+import { computeTagChanges, fitShopStep, processChunk } from "../../app/services/recompute.server";
+import { loadShopConfig, ShopSettingsError, updateShopSettings, validateShopSettings } from "../../app/services/shop-settings.server";
+
+const shopTz = { timezone: "UTC", currency: "USD" };
+
+function messagesOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ShopSettingsError) return error.issues;
+    throw error;
+  }
+  throw new Error("expected a ShopSettingsError");
+}
+
+describe("write-back settings validation", () => {
+  it("accepts the defaults", () => {
+    const s = validateShopSettings({}, shopTz);
+    expect(s.writeback.tagPrefix).toBe("seg:");
+    expect(s.tags.get("rfm/champions")).toBe("seg:rfm-champions");
+  });
+
+  it("refuses an empty prefix, a comma and a prefix that makes tags longer than 255 characters", () => {
+    expect(messagesOf(() => validateShopSettings({ writeback: { tagPrefix: "" } }, shopTz))[0]).toMatch(/cannot be empty/);
+    expect(messagesOf(() => validateShopSettings({ writeback: { tagPrefix: "a,b:" } }, shopTz))[0]).toMatch(/comma/);
+    expect(messagesOf(() => validateShopSettings({ writeback: { tagPrefix: "p".repeat(230) } }, shopTz))[0]).toMatch(/at most 255/);
+  });
+
+  it("refuses a tag name that collides with another segment's after kebab-casing", () => {
+    const issues = messagesOf(() =>
+      validateShopSettings({ writeback: { tagNames: { "loyalty/loyal": "RFM  Champions" } } }, shopTz),
+    );
+    expect(issues.join("\n")).toMatch(/seg:rfm-champions.*already uses/);
+  });
+
+  it("refuses unknown segments and bad engine settings, with the field named", () => {
+    const issues = messagesOf(() =>
+      validateShopSettings({ segmentation: { loyalty: { atRiskAfterDays: 400 } }, writeback: { disabledSegments: ["rfm/nope"] } }, shopTz),
+    );
+    expect(issues.join("\n")).toMatch(/segmentation\.loyalty: atRiskAfterDays must be smaller/);
+  });
+});
+
+describe("settings change and dry run", () => {
+  let shopId: string;
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const asOf = new Date("2026-01-01T00:00:00Z");
+
+  beforeAll(async () => {
+    await client.connect();
+    const shop = await prisma.shop.create({ data: { domain: "dry-run.myshopify.com", timezone: "UTC" } });
+    shopId = shop.id;
+    // 80 customers, 1 to 6 orders each, plus 5 customers without orders.
+    let orderId = 1;
+    const orders = [];
+    for (let c = 1; c <= 85; c++) {
+      await prisma.customer.create({ data: { shopId, id: BigInt(c), appTags: [], tagCount: c % 3 } });
+      const count = c > 80 ? 0 : 1 + (c % 6);
+      for (let k = 0; k < count; k++) {
+        const at = new Date(asOf.getTime() - ((c * 37 + k * 61) % 700) * 86_400_000);
+        orders.push({ shopId, id: BigInt(orderId++), customerId: BigInt(c), processedAt: at, shopifyUpdatedAt: at, currency: "USD", totalMinor: 1000 + ((c * 7919 + k * 104729) % 20000) });
+      }
+    }
+    await prisma.order.createMany({ data: orders });
+    const config = await loadShopConfig(prisma, shopId);
+    const fit = await fitShopStep(client, config, asOf, { chunkSize: 30 });
+    expect(fit.ranges.length).toBe(3);
+    for (const range of fit.ranges) await processChunk(client, { config, cutoffs: fit.cutoffs, asOf, range, recordTransitions: !fit.firstRun });
+  });
+  afterAll(() => client.end());
+
+  async function memberCounts(): Promise<Map<string, number>> {
+    const rows = await prisma.segmentMembership.groupBy({ by: ["segment"], where: { shopId }, _count: true });
+    return new Map(rows.map((r) => [r.segment, r._count]));
+  }
+
+  it("counts, per tag, the customers who would gain and lose it, without writing anything", async () => {
+    const counts = await memberCounts();
+    const config = await loadShopConfig(prisma, shopId);
+    expect((await computeTagChanges(client, config)).length).toBe(85);
+
+    const same = await dryRunSettings(prisma, client, shopId, {}, asOf);
+    expect(same.recomputed).toBe(false);
+    expect(same.customersChanged).toBe(85);
+    for (const t of same.tags) {
+      expect(t.lose).toBe(0);
+      expect(t.gain).toBe(counts.get(t.segment!));
+    }
+
+    const moved = await dryRunSettings(prisma, client, shopId, { writeback: { tagPrefix: "rs-", disabledSegments: ["usage/light"] } }, asOf);
+    expect(moved.tags.find((t) => t.tag === "rs-usage-light")).toBeUndefined();
+    expect(moved.tags.find((t) => t.tag === "rs-rfm-champions")?.gain).toBe(counts.get("rfm/champions") ?? undefined);
+
+    // Different thresholds: recomputed in memory, stored memberships untouched.
+    const before = await prisma.segmentMembership.count({ where: { shopId } });
+    const stricter = await dryRunSettings(prisma, client, shopId, { segmentation: { loyalty: { loyalMinOrders: 6 } } }, asOf);
+    expect(stricter.recomputed).toBe(true);
+    expect(stricter.tags.find((t) => t.tag === "seg:loyalty-loyal")?.gain ?? 0).toBeLessThan(counts.get("loyalty/loyal") ?? 0);
+    expect(await prisma.segmentMembership.count({ where: { shopId } })).toBe(before);
+
+    await expect(dryRunSettings(prisma, client, shopId, { writeback: { tagPrefix: "" } }, asOf)).rejects.toThrow(/cannot be empty/);
+  });
+
+  it("stores a new prefix and remembers the old one until the tags have moved", async () => {
+    await updateShopSettings(prisma, shopId, { writeback: { tagPrefix: "rs-" } });
+    const config = await loadShopConfig(prisma, shopId);
+    expect(config.prefixes).toEqual(["rs-", "seg:"]);
+    await expect(updateShopSettings(prisma, shopId, { writeback: { tagPrefix: "a,b" } })).rejects.toThrow(/comma/);
+  });
+
+  it("recomputing unchanged data changes no membership and records no transition", async () => {
+    const config = await loadShopConfig(prisma, shopId);
+    const before = await prisma.segmentMembership.findMany({ where: { shopId }, orderBy: [{ customerId: "asc" }, { segment: "asc" }] });
+    const fit = await fitShopStep(client, config, asOf, { chunkSize: 30 });
+    expect(fit.firstRun).toBe(false);
+    for (const range of fit.ranges) {
+      const r = await processChunk(client, { config, cutoffs: fit.cutoffs, asOf, range, recordTransitions: true });
+      expect(r.entered + r.left + r.reasonsUpdated).toBe(0);
+    }
+    expect(await prisma.segmentMembership.findMany({ where: { shopId }, orderBy: [{ customerId: "asc" }, { segment: "asc" }] })).toEqual(before);
+    expect(await prisma.segmentTransition.count({ where: { shopId } })).toBe(0);
+
+    // One customer's new order: a transition for each segment entered or left.
+    const at = new Date(asOf.getTime() - 86_400_000);
+    await prisma.order.create({ data: { shopId, id: 99_999n, customerId: 81n, processedAt: at, shopifyUpdatedAt: at, currency: "USD", totalMinor: 50_000 } });
+    const r = await processChunk(client, { config, cutoffs: fit.cutoffs, asOf, range: { from: "81", to: "81" }, recordTransitions: true });
+    expect(r.entered).toBeGreaterThan(0);
+    const transitions = await prisma.segmentTransition.findMany({ where: { shopId, customerId: 81n } });
+    expect(transitions.map((t) => `${t.change} ${t.segment}`)).toEqual(expect.arrayContaining(["left rfm/prospects"]));
+  });
+});
