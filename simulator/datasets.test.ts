@@ -214,6 +214,20 @@ describe("synthetic generator", () => {
     }
   });
 
+  it("can run twice on one shop, continuing ids and reusing products", () => {
+    const shop = "gen-twice.myshopify.com";
+    sim.createShop(shop, { timezone: "UTC", currency: "USD" });
+    sim.generate(shop, { ...options, customers: 20, orders: 50 });
+    sim.generate(shop, { ...options, customers: 10, orders: 30 });
+    const store = sim.shop(shop).store;
+    expect(store.orderCount).toBe(80);
+    expect(store.customerCount).toBe(30);
+    expect(store.products).toHaveLength(200);
+    expect(store.orderIdsAscending && store.customerIdsAscending).toBe(true);
+    for (let j = 0; j < store.lineCount; j++)
+      expect(store.products[store.l.product[j]]).toBeDefined();
+  });
+
   it("rejects bad options with a clear message", () => {
     sim.createShop("gen-e.myshopify.com", { timezone: "UTC", currency: "USD" });
     expect(() =>

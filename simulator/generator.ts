@@ -152,6 +152,12 @@ function pickWeighted(random: () => number, weights: number[]): number {
 export function validateGenerateOptions(o: GenerateOptions): void {
   const problems: string[] = [];
   if (!Number.isInteger(o.seed)) problems.push("seed must be an integer");
+  if (
+    o.products !== undefined &&
+    (!Number.isInteger(o.products) || o.products < 1)
+  ) {
+    problems.push("products must be a positive integer");
+  }
   if (!Number.isInteger(o.customers) || o.customers < 0)
     problems.push("customers must be a non-negative integer");
   if (!Number.isInteger(o.orders) || o.orders < 0)
@@ -195,18 +201,20 @@ export function generateStore(
 
   // Products with Zipf-like popularity.
   const productCount = options.products ?? 200;
-  const productStart = store.products.length;
+  // Indexes as returned by addProduct: a second run with the same seed reuses the SKUs.
+  const productIndexes: number[] = [];
   const productPrices: number[] = [];
   const popularity: number[] = [];
   for (let p = 0; p < productCount; p++) {
     const type = PRODUCT_TYPES[p % PRODUCT_TYPES.length];
-    store.addProduct({
+    const index = store.addProduct({
       sku: `GEN-${options.seed}-${p}`,
       title: `${type} item ${p + 1}`,
       productType: type,
       vendor: "Simulated Goods",
     });
-    productPrices.push(Math.round((5 + random() * 120) * 100) / 1);
+    productIndexes.push(index);
+    productPrices.push(Math.round((5 + random() * 120) * 100));
     popularity.push(1 / (p + 1));
   }
   const cumulative = new Float64Array(productCount);
@@ -314,7 +322,7 @@ export function generateStore(
     for (let li = 0; li < lines; li++) {
       const product = pickProduct();
       lineItems.push({
-        productIndex: productStart + product,
+        productIndex: productIndexes[product],
         quantity: 1 + pickWeighted(random, [0.75, 0.18, 0.07]),
         unitPriceCents: productPrices[product],
       });
