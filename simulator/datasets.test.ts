@@ -275,6 +275,19 @@ describe("token checks", () => {
       body: "{}",
     });
     expect(wrong.status).toBe(401);
+    // The shop may also be named by X-Shopify-Shop-Domain; the token must be that shop's.
+    const viaHeader = (token: string) =>
+      fetch(`${sim.url}/admin/api/2026-04/graphql.json`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "X-Shopify-Access-Token": token,
+          "X-Shopify-Shop-Domain": "token-a.myshopify.com",
+        },
+        body: JSON.stringify({ query: "{ shop { myshopifyDomain } }" }),
+      });
+    expect((await viaHeader(TOKEN + "-a")).status).toBe(200);
+    expect((await viaHeader("or-token")).status).toBe(401);
     const missing = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json" },

@@ -444,12 +444,19 @@ export async function startSimulator(
     }
     const token = req.headers["x-shopify-access-token"];
     const host = (req.headers.host ?? "").split(":")[0];
+    // Which shop: the /shops/<domain> path prefix, else the X-Shopify-Shop-Domain
+    // header (what a rewriting fetch keeps), else the Host header, else the
+    // shop whose installation owns the token.
+    const headerDomain = req.headers["x-shopify-shop-domain"];
     const domain =
       pathDomain ??
-      (shops.has(host)
-        ? host
-        : [...shops.values()].find((s) => s.installation?.accessToken === token)
-            ?.domain);
+      (typeof headerDomain === "string" && shops.has(headerDomain)
+        ? headerDomain
+        : shops.has(host)
+          ? host
+          : [...shops.values()].find(
+              (s) => s.installation?.accessToken === token,
+            )?.domain);
     const shop = domain ? shops.get(domain) : undefined;
     if (
       !shop ||
