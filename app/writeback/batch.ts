@@ -28,11 +28,13 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 /**
  * How many mutation aliases one document may carry: at most the 1,000-cost
  * limit, and at most half the shop's bucket, so one request never waits for
- * more than half a bucket to refill (a tiny bucket still gets one alias).
+ * more than half a bucket to refill (a tiny bucket still gets one alias); a
+ * document costing more than the whole bucket would be throttled forever.
  */
 export function aliasesPerDocument(bucketSize: number | undefined): number {
   const byLimit = Math.floor((MAX_DOCUMENT_COST * 0.9) / TAG_MUTATION_COST);
-  if (bucketSize === undefined) return Math.min(byLimit, 40);
+  // Bucket unknown (first call): one alias, whose answer tells the bucket size.
+  if (bucketSize === undefined) return 1;
   return Math.max(1, Math.min(byLimit, Math.floor(bucketSize / 2 / TAG_MUTATION_COST)));
 }
 
