@@ -132,6 +132,37 @@ describe("Admin GraphQL endpoint", () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it("sorts by UPDATED_AT and reflects writes made between pages", async () => {
+    const page = async (after: string | null) =>
+      (
+        await gql(
+          sim,
+          `query($after: String) { orders(first: 50, after: $after, sortKey: UPDATED_AT) { nodes { id updatedAt } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        )
+      ).body.data!.orders;
+    const first = await page(null);
+    const oldest = first.nodes[0];
+    sim.refundOrder(SHOP, oldest.id); // now the most recently updated order
+    const seen = [...first.nodes];
+    let cursor = first.pageInfo.endCursor;
+    for (;;) {
+      const next = await page(cursor);
+      seen.push(...next.nodes);
+      if (!next.pageInfo.hasNextPage) break;
+      cursor = next.pageInfo.endCursor;
+    }
+    for (let i = 1; i < seen.length; i++) {
+      if (seen[i].id !== oldest.id)
+        expect(
+          seen[i].updatedAt >= seen[i - 1].updatedAt ||
+            seen[i - 1].id === oldest.id,
+        ).toBe(true);
+    }
+    expect(seen[seen.length - 1].id).toBe(oldest.id); // seen again at the end, as on Shopify
+    expect(seen.length).toBe(sim.orderCount(SHOP) + 1);
+  });
+
   it("resolves an order with line items, discounts, shipping, refunds and journey", async () => {
     const orders: any[] = [];
     let after: string | null = null;

@@ -379,7 +379,6 @@ function metafieldsSet(
     map.set(key, stored);
     return { owner, stored };
   });
-  s.version++;
   return {
     metafields: written.map(({ owner, stored }) => {
       const ownerView = parseGid(owner)!;

@@ -854,7 +854,7 @@ export async function startSimulator(
       const c = s.o.customer[index];
       if (c >= 0) s.c.spentCents[c] += s.orderTotalCents(index) - before;
       s.o.updatedAt[index] = nowSeconds();
-      s.version++;
+      s.orderVersion++;
       const payload = orderPayload(shop, index);
       emit(shop, "orders/updated", () => payload);
       return payload;

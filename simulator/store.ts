@@ -215,8 +215,9 @@ export class ShopStore {
   };
 
   readonly metafields = new Map<string, Map<string, MetafieldRecord>>();
-  /** Bumped on every write; sorted-index caches are keyed on it. */
-  version = 0;
+  /** Bumped when rows or their sort keys change; sorted-index caches are keyed on them. */
+  orderVersion = 0;
+  customerVersion = 0;
   private nextRefundId = REFUND_ID_BASE;
 
   reserve(customers: number, orders: number, lines: number): void {
@@ -307,7 +308,7 @@ export class ShopStore {
     this.c.country[i] = this.strings.intern(input.country ?? "United Kingdom");
     this.c.flags[i] = 0;
     this.customerIdMap?.set(input.id, i);
-    this.version++;
+    this.customerVersion++;
     return i;
   }
 
@@ -360,7 +361,8 @@ export class ShopStore {
       o.prevByCustomer[i] = -1;
     }
     this.orderIdMap?.set(input.id, i);
-    this.version++;
+    this.orderVersion++;
+    this.customerVersion++;
     return i;
   }
 
@@ -447,7 +449,7 @@ export class ShopStore {
     );
     const c = this.o.customer[orderIndex];
     if (c >= 0) this.c.spentCents[c] -= totalCents;
-    this.version++;
+    this.orderVersion++;
     return refund;
   }
 
@@ -455,7 +457,7 @@ export class ShopStore {
     this.o.cancelledAt[orderIndex] = at;
     this.o.cancelReason[orderIndex] = CANCEL_REASONS.indexOf(reason);
     this.o.updatedAt[orderIndex] = Math.max(this.o.updatedAt[orderIndex], at);
-    this.version++;
+    this.orderVersion++;
   }
 
   /** Whether every line of the order has been refunded to zero. */
@@ -490,7 +492,7 @@ export class ShopStore {
       this.c.updatedAt[customerIndex],
       at,
     );
-    this.version++;
+    this.customerVersion++;
   }
 
   isRedacted(customerIndex: number): boolean {
@@ -507,7 +509,7 @@ export class ShopStore {
     this.c.marketing[customerIndex] = MARKETING_STATES.indexOf("REDACTED");
     this.c.updatedAt[customerIndex] = at;
     this.customerTags.delete(customerIndex);
-    this.version++;
+    this.customerVersion++;
   }
 
   /** Deterministic fake personal data; the app under test must not keep it. */

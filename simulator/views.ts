@@ -102,10 +102,12 @@ function orderedRows(
   if (!key) return identitySequence(count);
   const cache = sequenceCache(store);
   const name = `${resource}:${sortKey}`;
+  const version =
+    resource === "orders" ? store.orderVersion : store.customerVersion;
   const hit = cache.get(name);
-  if (hit && hit.version === store.version) return hit.seq;
+  if (hit && hit.version === version) return hit.seq;
   const seq = sortedSequence(count, key);
-  cache.set(name, { version: store.version, seq });
+  cache.set(name, { version, seq });
   return seq;
 }
 
