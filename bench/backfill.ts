@@ -1,0 +1,72 @@
+// Install backfill: a generated store's orders exported by bulk operation
+// from the simulator and streamed into PostgreSQL. Run alone:
+// `npx tsx bench/backfill.ts [orders]`.
+import pg from "pg";
+import { startSimulator } from "../simulator";
+import { createPrismaClient } from "../app/db.server";
+import { AdminApi } from "../app/shopify/admin-api.server";
+import { backfillShop } from "../app/services/sync-runs.server";
+import { applyMigrations } from "../scripts/migrate";
+import { appScopes } from "../scripts/lib/app-config";
+
+const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
+
+export interface BackfillBenchResult {
+  orders: number;
+  ms: number;
+  ordersPerSecond: number;
+  customers: number;
+}
+
+export async function benchBackfill(opts: { orders?: number } = {}): Promise<BackfillBenchResult> {
+  const orders = opts.orders ?? 200_000;
+  const database = "segments_bench_backfill";
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${database}"`);
+  await admin.end();
+  const url = new URL(SERVER);
+  url.pathname = `/${database}`;
+  await applyMigrations(url.toString());
+  const db = createPrismaClient(url.toString());
+  const sim = await startSimulator({ appSecret: "bench", restoreRate: 1_000_000, bucketSize: 10_000_000, bulkLatencyMs: 0 });
+  try {
+    const domain = "bench-backfill.myshopify.com";
+    sim.createShop(domain, { timezone: "UTC", currency: "USD" });
+    sim.installApp(domain, { accessToken: "shpat_bench", scopes: appScopes(), webhookUrl: "http://127.0.0.1:9" });
+    sim.generate(domain, {
+      seed: 1,
+      customers: Math.round(orders / 5),
+      orders,
+      startDate: "2022-01-01",
+      endDate: "2025-12-31",
+      discountShare: 0.3,
+      seasonality: 0.5,
+    });
+    const shop = await db.shop.create({ data: { domain, status: "installed" } });
+    const api = new AdminApi({ shop: domain, accessToken: "shpat_bench", origin: sim.url });
+    const start = performance.now();
+    const { progress } = await backfillShop(db, api, shop, undefined, { pollIntervalMs: 20 });
+    const ms = performance.now() - start;
+    return {
+      orders: progress.ordersStored,
+      ms: Math.round(ms),
+      ordersPerSecond: Math.round(progress.ordersStored / (ms / 1000)),
+      customers: progress.customersStored,
+    };
+  } finally {
+    await sim.close();
+    await db.$disconnect();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchBackfill({ orders: Number(process.argv[2]) || undefined }).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

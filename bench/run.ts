@@ -1,0 +1,70 @@
+// `npm run bench [-- --json] [--only NAME]`: every benchmark of the project,
+// each in its own process (so peak memory is its own), one report.
+// With --json it prints one JSON object:
+// {"cores":N, "engine":{...}, "recompute":{...}, "webhooks":{...}, "writeback":{...}, "backfill":{...}}
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+/** The parts, the file that measures each, and the keys the report keeps. */
+const PARTS: Record<string, { file: string; keys: string[] }> = {
+  engine: { file: "bench/engine.ts", keys: ["customers", "orders", "featuresMs", "fitMs", "assignMs", "peakRssMb"] },
+  recompute: { file: "bench/recompute.ts", keys: ["customers", "orders", "ms", "sqlFloorMs", "ratio", "peakRssMb"] },
+  webhooks: { file: "bench/webhooks.ts", keys: ["requests", "rps", "p50Ms", "p99Ms"] },
+  writeback: { file: "bench/writeback.ts", keys: ["changedCustomers", "apiCalls", "bulkOperations"] },
+  backfill: { file: "bench/backfill.ts", keys: ["orders", "ms"] },
+};
+
+function runPart(file: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "--max-old-space-size=4096", file], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`${file} exited with code ${code}`));
+      try {
+        resolve(JSON.parse(out.slice(out.indexOf("{"))));
+      } catch {
+        reject(new Error(`${file} did not print JSON:\n${out}`));
+      }
+    });
+  });
+}
+
+const { values } = parseArgs({
+  options: { json: { type: "boolean", default: false }, only: { type: "string", multiple: true } },
+});
+const names = values.only?.length ? values.only : Object.keys(PARTS);
+for (const name of names) {
+  if (!PARTS[name]) {
+    console.error(`Unknown benchmark "${name}". Known: ${Object.keys(PARTS).join(", ")}`);
+    process.exit(2);
+  }
+}
+
+const report: Record<string, unknown> = { cores: os.cpus().length };
+let failed = false;
+for (const name of names) {
+  const { file, keys } = PARTS[name];
+  if (!existsSync(path.join(ROOT, file))) continue; // a part whose issue has not landed
+  if (!values.json) console.error(`running ${name}...`);
+  try {
+    const result = await runPart(file);
+    report[name] = Object.fromEntries(keys.map((key) => [key, result[key]]));
+    if (!values.json) console.error(`${name}: ${JSON.stringify(result)}`);
+  } catch (error) {
+    failed = true;
+    console.error(`${name} failed: ${error instanceof Error ? error.message : error}`);
+  }
+}
+console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
+process.exit(failed ? 1 : 0);
