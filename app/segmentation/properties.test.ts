@@ -126,6 +126,57 @@ describe("engine properties", () => {
   });
 });
 
+describe("with the predictive models fitted", () => {
+  const predictive = parseSettings({
+    timeZone: "America/New_York",
+    predictive: { minCustomers: 10, minRepeatCustomers: 10 },
+  });
+  const run = (orders: EngineOrder[]) => {
+    const table = computeFeatureTable(orders, {
+      timeZone: predictive.timeZone,
+    });
+    const cutoffs = fitShop(table, predictive, SHOP_AS_OF);
+    const out = new Map<string, CustomerAssignment>();
+    assignTable(table, cutoffs, predictive, SHOP_AS_OF, (a) =>
+      out.set(a.customerId, a),
+    );
+    return { table, cutoffs, out };
+  };
+
+  it("does not depend on input order, and incremental equals full, predictions included", () => {
+    let fitted = 0;
+    fc.assert(
+      fc.property(
+        shopArb(40, 300),
+        fc.integer(),
+        fc.nat(),
+        (orders, seed, pick) => {
+          const a = run(orders);
+          if (a.cutoffs.predictive.status === "ok") fitted++;
+          const b = run(shuffle(orders, seed));
+          expect(b.cutoffs).toEqual(a.cutoffs);
+          expect(b.out).toEqual(a.out);
+          const withCustomer = orders.filter((o) => o.customerId !== null);
+          const last = withCustomer[pick % withCustomer.length];
+          const id = last.customerId as string;
+          const before = customerFeaturesFromOrders(
+            id,
+            orders.filter((o) => o.customerId === id && o !== last),
+            predictive.timeZone,
+          );
+          const updated = updateCustomerFeatures(before, last);
+          expect(
+            assignSegments(updated, a.cutoffs, predictive, SHOP_AS_OF),
+          ).toEqual(a.out.get(id));
+        },
+      ),
+      { numRuns: 25, endOnFailure: true },
+    );
+    // The property must have exercised the models, not only the not-enough-data path.
+    expect(fitted).toBeGreaterThan(10);
+  });
+});
+
 function shuffle<T>(list: readonly T[], seed: number): T[] {
   const out = list.slice();
   let s = seed >>> 0 || 1;

@@ -9,7 +9,7 @@ import {
   numericalHessian,
   type ObjectiveWithGradient,
 } from "../math/optimize";
-import { digamma, gammaln, logHyp2f1Positive } from "../math/special";
+import { digamma, gammaln, hyp2f1, logHyp2f1Positive } from "../math/special";
 import type { CompressedTriples } from "./customerBase";
 
 export interface BgNbdParams {
@@ -268,10 +268,16 @@ export function bgnbdConditionalExpected(
   }
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
-  const logProduct =
-    (r + x) * Math.log1p(-z) +
-    logHyp2f1Positive(r + x, b + x, a + b + x - 1, z);
-  const numerator = ((a + b + x - 1) / (a - 1)) * -Math.expm1(logProduct);
+  const c = a + b + x - 1;
+  // c <= 0 happens only for x = 0 with a + b < 1: then all parameters are
+  // small, the plain (signed) series cannot overflow, and is used instead.
+  const oneMinusProduct =
+    c > 0
+      ? -Math.expm1(
+          (r + x) * Math.log1p(-z) + logHyp2f1Positive(r + x, b + x, c, z),
+        )
+      : 1 - Math.pow(1 - z, r + x) * hyp2f1(r + x, b + x, c, z);
+  const numerator = (c / (a - 1)) * oneMinusProduct;
   const denominator =
     x > 0
       ? 1 +

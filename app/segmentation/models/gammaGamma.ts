@@ -31,11 +31,15 @@ export interface GammaGammaFit {
 export interface SpendData {
   frequency: ArrayLike<number>;
   meanValue: ArrayLike<number>;
+  /** Optional weights: how many customers share the record (default 1 each). */
+  count?: ArrayLike<number>;
   length: number;
 }
 
 interface Prepared {
   n: number;
+  w: Float64Array;
+  total: number;
   x: Float64Array;
   mx: Float64Array; // m * x
   groupOf: Int32Array;
@@ -50,7 +54,14 @@ function prepare(data: SpendData): Prepared {
   const n = data.length;
   const x = new Float64Array(n);
   const mx = new Float64Array(n);
+  const w = new Float64Array(n);
+  let total = 0;
+  const distinctX = new Set<number>();
+  for (let i = 0; i < n; i++) distinctX.add(data.frequency[i]);
+  // Groups in ascending x, so sums run in the same order whatever the input order.
+  const xValues = Float64Array.from(distinctX).sort();
   const distinct = new Map<number, number>();
+  xValues.forEach((v, g) => distinct.set(v, g));
   const groupOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const xi = data.frequency[i];
@@ -62,25 +73,25 @@ function prepare(data: SpendData): Prepared {
     }
     x[i] = xi;
     mx[i] = m * xi;
-    let g = distinct.get(xi);
-    if (g === undefined) distinct.set(xi, (g = distinct.size));
-    groupOf[i] = g;
+    w[i] = data.count ? data.count[i] : 1;
+    total += w[i];
+    groupOf[i] = distinct.get(xi) as number;
   }
-  const xValues = new Float64Array(distinct.size);
-  for (const [v, g] of distinct) xValues[g] = v;
   const groupCount = new Float64Array(distinct.size);
   const groupSumLogM = new Float64Array(distinct.size);
   let sumLogM = 0;
   let sumXLogX = 0;
   for (let i = 0; i < n; i++) {
-    const lm = Math.log(data.meanValue[i]);
-    groupCount[groupOf[i]]++;
+    const lm = w[i] * Math.log(data.meanValue[i]);
+    groupCount[groupOf[i]] += w[i];
     groupSumLogM[groupOf[i]] += lm;
     sumLogM += lm;
-    sumXLogX += x[i] * Math.log(x[i]);
+    sumXLogX += w[i] * x[i] * Math.log(x[i]);
   }
   return {
     n,
+    w,
+    total,
     x,
     mx,
     groupOf,
@@ -101,10 +112,13 @@ function logLikelihood(
   const G = d.xValues.length;
   const sumLog = new Float64Array(G); // Σ log(γ + m x) per x group
   const sumInv = new Float64Array(G); // Σ 1/(γ + m x) per x group
-  for (let i = 0; i < d.n; i++) {
-    const v = gamma + d.mx[i];
-    sumLog[d.groupOf[i]] += Math.log(v);
-    sumInv[d.groupOf[i]] += 1 / v;
+  const w = d.w;
+  const mx = d.mx;
+  const groupOf = d.groupOf;
+  for (let i = 0, n = d.n; i < n; i++) {
+    const v = gamma + mx[i];
+    sumLog[groupOf[i]] += w[i] * Math.log(v);
+    sumInv[groupOf[i]] += w[i] / v;
   }
   const lgQ = gammaln(q);
   const psiQ = digamma(q);
@@ -147,7 +161,7 @@ export function gammaGammaLogLikelihood(
 
 function objective(d: Prepared): ObjectiveWithGradient {
   const grad = new Float64Array(3);
-  const N = d.n;
+  const N = d.total;
   return (theta, g) => {
     const params = {
       p: Math.exp(theta[0]),
@@ -172,8 +186,8 @@ export function fitGammaGamma(
     );
   const d = prepare(data);
   let meanM = 0;
-  for (let i = 0; i < d.n; i++) meanM += d.mx[i] / d.x[i];
-  meanM /= d.n;
+  for (let i = 0; i < d.n; i++) meanM += (d.w[i] * d.mx[i]) / d.x[i];
+  meanM /= d.total;
   const sp = start?.params;
   const res = minimizeBounded(
     objective(d),
@@ -195,8 +209,8 @@ export function fitGammaGamma(
       q: Math.exp(res.x[1]),
       gamma: Math.exp(res.x[2]),
     },
-    logLik: -res.value * d.n,
-    customers: d.n,
+    logLik: -res.value * d.total,
+    customers: d.total,
     converged: res.converged,
     iterations: res.iterations,
     message: res.message,

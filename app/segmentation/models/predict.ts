@@ -97,7 +97,7 @@ export function fitShopModels(
   const txs = new Int32Array(n);
   const Ts = new Int32Array(n);
   const ggX: number[] = [];
-  const ggM: number[] = [];
+  const ggSum: number[] = [];
   let m = 0;
   const reuse: PurchaseSummary = { x: 0, txDays: 0, Tdays: 0, repeatMean: 0 };
   for (let i = 0; i < n; i++) {
@@ -116,7 +116,7 @@ export function fitShopModels(
     m++;
     if (s.x > 0 && s.repeatMean > 0) {
       ggX.push(s.x);
-      ggM.push(s.repeatMean * valueScale);
+      ggSum.push(s.repeatMean * s.x);
     }
   }
   if (m === 0)
@@ -145,28 +145,35 @@ export function fitShopModels(
   const t1 = performance.now();
   let gammaGamma: GammaGammaFit | null = null;
   if (ggX.length > 0) {
+    const spend = compressSpend(ggX, ggSum, valueScale);
     let ggStart: WarmStart<GammaGammaParams> | undefined;
-    if (ggX.length > warmStartAbove) {
-      const threshold = (warmStartAbove / 2 / ggX.length) * 2 ** 32;
+    if (spend.length > warmStartAbove) {
+      const fraction = warmStartAbove / 2 / spend.length;
+      const threshold = fraction * 2 ** 32;
       const sx: number[] = [];
       const sm: number[] = [];
-      for (let i = 0; i < ggX.length; i++) {
-        if (hashTriple(ggX[i], ggM[i], 0) < threshold) {
-          sx.push(ggX[i]);
-          sm.push(ggM[i]);
+      const sc: number[] = [];
+      for (let i = 0; i < spend.length; i++) {
+        const c = spend.count[i];
+        if (
+          c >= 8 ||
+          hashTriple(spend.frequency[i], spend.meanValue[i], 1) < threshold
+        ) {
+          sx.push(spend.frequency[i]);
+          sm.push(spend.meanValue[i]);
+          sc.push(c >= 8 ? c : c / fraction);
         }
       }
-      if (sx.length > 100)
+      if (sx.length > 100) {
         ggStart = gammaGammaWarmStart({
           frequency: sx,
           meanValue: sm,
+          count: sc,
           length: sx.length,
         });
+      }
     }
-    gammaGamma = fitGammaGamma(
-      { frequency: ggX, meanValue: ggM, length: ggX.length },
-      ggStart,
-    );
+    gammaGamma = fitGammaGamma(spend, ggStart);
   }
   const t2 = performance.now();
   return {
@@ -177,6 +184,77 @@ export function fitShopModels(
     gammaGamma,
     bgnbdMs: t1 - t0,
     gammaGammaMs: t2 - t1,
+  };
+}
+
+/**
+ * Repeat customers' (x, total of repeat purchases) in a canonical order
+ * (ascending x, then total) with identical records merged into counts, so
+ * the Gamma-Gamma likelihood is summed in the same order whatever the order
+ * of the input (and sums over equal records are exact).
+ */
+export function compressSpend(
+  frequency: readonly number[],
+  repeatTotals: readonly number[],
+  valueScale: number,
+): {
+  frequency: Float64Array;
+  meanValue: Float64Array;
+  count: Float64Array;
+  length: number;
+} {
+  const n = frequency.length;
+  let packable = true;
+  for (let i = 0; i < n && packable; i++) {
+    const t = repeatTotals[i];
+    packable =
+      Number.isInteger(t) && t >= 0 && t < 2 ** 32 && frequency[i] < 2 ** 20;
+  }
+  let order: ArrayLike<number>;
+  let keys: Float64Array | null = null;
+  if (packable) {
+    // One native numeric sort of packed keys: x in the high bits, the total in the low 32.
+    keys = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+      keys[i] = frequency[i] * 2 ** 32 + repeatTotals[i];
+    keys.sort();
+    order = keys;
+  } else {
+    order = Int32Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) =>
+        frequency[a] - frequency[b] || repeatTotals[a] - repeatTotals[b],
+    );
+  }
+  const fx: number[] = [];
+  const fm: number[] = [];
+  const fc: number[] = [];
+  let lastX = NaN;
+  let lastT = NaN;
+  for (let k = 0; k < n; k++) {
+    let x: number;
+    let t: number;
+    if (keys) {
+      t = keys[k] % 2 ** 32;
+      x = (keys[k] - t) / 2 ** 32;
+    } else {
+      x = frequency[order[k]];
+      t = repeatTotals[order[k]];
+    }
+    if (x === lastX && t === lastT) {
+      fc[fc.length - 1]++;
+    } else {
+      fx.push(x);
+      fm.push((t / x) * valueScale);
+      fc.push(1);
+      lastX = x;
+      lastT = t;
+    }
+  }
+  return {
+    frequency: Float64Array.from(fx),
+    meanValue: Float64Array.from(fm),
+    count: Float64Array.from(fc),
+    length: fx.length,
   };
 }
 

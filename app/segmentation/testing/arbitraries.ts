@@ -46,9 +46,14 @@ export function orderArb(
 export function shopArb(
   customers = 12,
   maxOrders = 60,
+  minOrders = 1,
 ): fc.Arbitrary<EngineOrder[]> {
   return fc
-    .array(orderArb(customers), { minLength: 1, maxLength: maxOrders })
+    .array(orderArb(customers), {
+      minLength: minOrders,
+      maxLength: maxOrders,
+      size: "max",
+    })
     .map((list) =>
       list.map((o, i) => ({ ...o, id: `o${String(i).padStart(4, "0")}` })),
     );
