@@ -31,7 +31,6 @@ import {
   secondsFromIso,
 } from "./util.js";
 
-export { APP_NAMESPACE, resolveNamespace };
 import {
   bulkOperationView,
   CustomerView,
@@ -47,6 +46,8 @@ import {
   ShopView,
   webhookSubscriptionView,
 } from "./views.js";
+
+export { APP_NAMESPACE, resolveNamespace };
 
 export const MAX_TAGS_PER_CUSTOMER = 250;
 export const MAX_TAG_LENGTH = 255;
@@ -849,10 +850,8 @@ export function parseBulkDocument(
           "Invalid bulk query: Bulk queries must contain exactly one top-level field",
       };
     const rootName = (fields[0] as { name: { value: string } }).name.value;
-    const rootType = schema
-      .getQueryType()!
-      .getFields()
-      [rootName].type.toString();
+    const rootFields = schema.getQueryType()!.getFields();
+    const rootType = rootFields[rootName].type.toString();
     if (!/Connection!?$/.test(rootType))
       return {
         error:
