@@ -1,4 +1,5 @@
 // Small helpers shared by the simulator modules: ids, money, time, PRNG.
+import { GraphQLError } from "graphql";
 
 export const API_VERSION = "2026-04";
 
@@ -117,5 +118,7 @@ export function decodeCursor(cursor: string): number {
   } catch {
     // fall through to the error below
   }
-  throw new Error(`Invalid cursor provided: ${cursor}`);
+  throw new GraphQLError(`Invalid cursor provided: ${cursor}`, {
+    extensions: { code: "BAD_REQUEST" },
+  });
 }
