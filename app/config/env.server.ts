@@ -50,6 +50,9 @@ const envSchema = z.object({
   // Development and demo only: serve the dashboard at /preview without
   // Shopify admin around it, for the shop named here. Refused in production.
   LOCAL_PREVIEW_SHOP: z.string().optional(),
+  // Development and demo only: compute segments as of this instant instead of
+  // now (the demo's data set ends in 2011). Refused in production.
+  SEGMENTS_AS_OF: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -82,7 +85,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   const env = result.data;
   if (env.NODE_ENV === "production") {
-    for (const name of ["SHOPIFY_ADMIN_API_ORIGIN", "LOCAL_PREVIEW_SHOP"] as const) {
+    for (const name of ["SHOPIFY_ADMIN_API_ORIGIN", "LOCAL_PREVIEW_SHOP", "SEGMENTS_AS_OF"] as const) {
       if (env[name]) throw new EnvError([`${name} must not be set in production`]);
     }
   }

@@ -1,3 +1,4 @@
+import { segmentationNow } from "../utils/segmentation-clock.server";
 import { randomBytes } from "node:crypto";
 import { jobId, QUEUE } from "./names";
 import type { QueueRegistry } from "./registry.server";
@@ -47,7 +48,7 @@ export async function enqueueShopRecompute(
   registry: QueueRegistry,
   input: { shop: string; reason: RecomputeReason; asOf?: Date },
 ): Promise<string> {
-  const asOf = (input.asOf ?? new Date()).toISOString();
+  const asOf = (input.asOf ?? segmentationNow()).toISOString();
   const data: RecomputeShopJob = { shop: input.shop, reason: input.reason, asOf };
   const job = await registry.get(QUEUE.segments).add("recompute.shop", data, {
     // Unique per request (coalescing is the deduplication id's job); chunk ids derive from it.

@@ -2,6 +2,12 @@ import type { PrismaClient } from "@prisma/client";
 import { QUEUE } from "../../queues/names";
 import type { QueueRegistry } from "../../queues/registry.server";
 import { scheduleReconcile, unscheduleReconcile } from "../../queues/sync.server";
+import {
+  enqueueCustomerResegment,
+  enqueueShopRecompute,
+  scheduleNightlyRecompute,
+  unscheduleNightlyRecompute,
+} from "../../queues/segments.server";
 import type { AdminApi } from "../../shopify/admin-api.server";
 import type { ProcessorMap } from "../runtime.server";
 import { shopLifecycleProcessor } from "./shop-lifecycle";
@@ -20,8 +26,9 @@ export interface ProcessorDeps {
 /** Every queue's processor. A queue without an entry here would never be processed. */
 export function buildProcessors(deps: ProcessorDeps): ProcessorMap {
   const { db, registry } = deps;
-  const customersChanged = async (_shop: string, _customerIds: string[]) => {
-    // Wired to per-customer re-segmentation by the segments queue.
+  // A stored order change re-segments its customer within seconds (debounced per customer).
+  const customersChanged = async (shop: string, customerIds: string[]) => {
+    for (const customerId of customerIds) await enqueueCustomerResegment(registry, { shop, customerId });
   };
   return {
     [QUEUE.shopLifecycle]: shopLifecycleProcessor({ db, registry }),
@@ -31,14 +38,21 @@ export function buildProcessors(deps: ProcessorDeps): ProcessorMap {
       adminApi: deps.adminApi,
       pollIntervalMs: deps.pollIntervalMs,
       customersChanged,
+      // The history is in: segment the shop, then keep it current and reconciled.
       backfillFinished: async (shop) => {
+        await enqueueShopRecompute(registry, { shop, reason: "backfill" });
+        const row = await db.shop.findUnique({ where: { domain: shop }, select: { timezone: true } });
+        await scheduleNightlyRecompute(registry, shop, { timeZone: row?.timezone });
         await scheduleReconcile(registry, shop);
       },
     }),
     [QUEUE.webhooks]: webhooksProcessor(db, {
       adminApi: deps.adminApi,
       customersChanged,
-      shopUninstalled: (shop) => unscheduleReconcile(registry, shop),
+      shopUninstalled: async (shop) => {
+        await unscheduleReconcile(registry, shop);
+        await unscheduleNightlyRecompute(registry, shop);
+      },
     }),
   };
 }

@@ -1,3 +1,4 @@
+import { segmentationNow } from "../../utils/segmentation-clock.server";
 import type { PrismaClient } from "@prisma/client";
 import { UnrecoverableError, WaitingChildrenError, type Job } from "bullmq";
 import pg from "pg";
@@ -198,7 +199,7 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
       const result = await processChunk(client, {
         config,
         cutoffs: model.cutoffs,
-        asOf: new Date(),
+        asOf: segmentationNow(),
         range: { from: customerId, to: customerId },
         recordTransitions: true,
       });
