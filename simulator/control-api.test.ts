@@ -143,6 +143,22 @@ describe("/_sim control API", () => {
         .status,
     ).toBe(404);
     expect((await control("/nothing-here")).status).toBe(404);
+    const badDate = await control(`/shops/${SHOP}/orders`, {
+      customerId: 1,
+      processedAt: "last tuesday",
+      lineItems: [{ quantity: 1, price: 1 }],
+    });
+    expect(badDate.body.error).toMatch(/processedAt must be an ISO 8601 date/);
+    expect(
+      (await control(`/shops/${SHOP}/online-retail`, {})).body.error,
+    ).toMatch(/needs the path/);
+    expect(
+      (await control(`/shops/${SHOP}/online-retail`, { file: "/nope.csv.gz" }))
+        .body.error,
+    ).toMatch(/not found/);
+    expect(
+      (await control(`/shops/${SHOP}/generate`, { seed: 1 })).body.error,
+    ).toMatch(/Invalid generator options/);
   });
 });
 

@@ -733,6 +733,11 @@ export async function startSimulator(
     },
     async loadOnlineRetail(domain, file) {
       const shop = getShop(domain);
+      if (typeof file !== "string" || file === "")
+        throw new HttpError(
+          400,
+          "loadOnlineRetail needs the path of the CSV (.csv or .csv.gz)",
+        );
       if (!existsSync(file))
         throw new HttpError(400, `Online Retail file not found: ${file}`);
       const { standaloneRefunds, ...summary } = await loadOnlineRetail(
@@ -753,6 +758,15 @@ export async function startSimulator(
     createOrder(domain, input) {
       const shop = getShop(domain);
       const s = shop.store;
+      if (
+        input.processedAt !== undefined &&
+        Number.isNaN(Date.parse(input.processedAt))
+      ) {
+        throw new HttpError(
+          400,
+          `processedAt must be an ISO 8601 date, got '${input.processedAt}'`,
+        );
+      }
       const lineItems = lineItemsFrom(shop, input.lineItems);
       if (input.discountCode?.amount)
         allocateDiscount(
