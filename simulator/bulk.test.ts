@@ -183,3 +183,44 @@ describe("bulk mutation", () => {
     ]);
   });
 });
+
+describe("bulk mutation limits", () => {
+  it("runs at most 5 bulk mutations at once", async () => {
+    sim = await smallStore({ bulkLatencyMs: 500 });
+    const staged = await gql(
+      sim,
+      `mutation { stagedUploadsCreate(input: [{ resource: BULK_MUTATION_VARIABLES, filename: "v.jsonl", mimeType: "text/jsonl" }]) { stagedTargets { url parameters { name value } } } }`,
+    );
+    const target = staged.body.data!.stagedUploadsCreate.stagedTargets[0];
+    const form = new FormData();
+    for (const p of target.parameters) form.append(p.name, p.value);
+    form.append(
+      "file",
+      new Blob(['{"id":"gid://shopify/Customer/1","tags":["a"]}\n']),
+      "v.jsonl",
+    );
+    expect(
+      (await fetch(target.url, { method: "POST", body: form })).status,
+    ).toBe(201);
+    const key = target.parameters.find(
+      (p: { name: string }) => p.name === "key",
+    ).value;
+    const run = () =>
+      gql(
+        sim,
+        `mutation($p: String!) { bulkOperationRunMutation(mutation: "mutation($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { userErrors { message } } }", stagedUploadPath: $p) { bulkOperation { id } userErrors { code message } } }`,
+        {
+          p: key,
+        },
+      );
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await run()).body.data!.bulkOperationRunMutation.userErrors,
+      ).toEqual([]);
+    const sixth = await run();
+    expect(sixth.body.data!.bulkOperationRunMutation.userErrors[0].code).toBe(
+      "LIMIT_REACHED",
+    );
+    expect(sim.callCounts().bulkOperations.mutation).toBe(6);
+  });
+});
