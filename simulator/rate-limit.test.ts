@@ -89,6 +89,45 @@ describe("leaky bucket rate limit", () => {
     expect(recovered.body.data!.customers.nodes).toHaveLength(10);
   });
 
+  it("uses Shopify's standard limits by default: 2,000-point bucket, 100 points/s", async () => {
+    let now = 1_700_000_000_000;
+    sim = await smallStore(
+      { clock: () => now },
+      { customers: 300, orders: 300 },
+    );
+    const query = "{ customers(first: 250) { nodes { id } } }"; // 252 points, all really returned
+    const statuses = [];
+    for (let i = 0; i < 8; i++) {
+      const r = await gql(sim, query);
+      statuses.push(
+        r.body.errors?.[0]?.extensions?.code ??
+          r.body.extensions!.cost.throttleStatus.currentlyAvailable,
+      );
+    }
+    expect(statuses).toEqual([
+      1748,
+      1496,
+      1244,
+      992,
+      740,
+      488,
+      236,
+      "THROTTLED",
+    ]);
+    now += 1000; // +100 points
+    const after = await gql(sim, query);
+    expect(after.body.extensions!.cost.throttleStatus).toEqual({
+      maximumAvailable: 2000,
+      currentlyAvailable: 336 - 252,
+      restoreRate: 100,
+    });
+    now += 60_000;
+    expect(
+      (await gql(sim, "{ shop { id } }")).body.extensions!.cost.throttleStatus
+        .currentlyAvailable,
+    ).toBe(1999);
+  });
+
   it("refunds the difference between requested and actual cost", async () => {
     const now = 1_700_000_000_000;
     sim = await smallStore({
