@@ -21,3 +21,11 @@ export {
 export { MAX_QUERY_COST } from "./graphql-handler.js";
 export { API_VERSION, gid, parseGid } from "./util.js";
 export { rewriteShopifyUrl, simulatorFetch } from "./fetch.js";
+export type {
+  Shop,
+  ShopSettings,
+  SegmentRecord,
+  DiscountRecord,
+  BulkOperationRecord,
+} from "./shop.js";
+export type { ShopStore, MetafieldRecord } from "./store.js";
