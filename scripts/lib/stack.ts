@@ -92,7 +92,9 @@ export async function startStack(local: LocalEnvironment): Promise<RunningStack>
   );
   const children = [worker, web];
   const url = `http://127.0.0.1:${env.PORT}`;
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await Promise.all(
       children.map(
         (child) =>
@@ -108,7 +110,7 @@ export async function startStack(local: LocalEnvironment): Promise<RunningStack>
   };
   for (const child of children) {
     child.once("exit", (code) => {
-      if (code && code !== 0) process.stderr.write(`a process of the app exited with code ${code}\n`);
+      if (!stopping && code !== 0) process.stderr.write(`a process of the app exited with code ${code}\n`);
     });
   }
   try {
