@@ -87,7 +87,13 @@ export function createAssigner(
     );
   const L = settings.loyalty;
   const row = emptyDerived();
-  const summaryScratch = { x: 0, txDays: 0, Tdays: 0, repeatMean: 0 };
+  const summaryScratch = {
+    x: 0,
+    txDays: 0,
+    Tdays: 0,
+    repeatMean: 0,
+    repeatTotal: 0,
+  };
   const occasionCounts = new Int32Array(calendar.defs.length);
   const occasionLastDay = new Int32Array(calendar.defs.length);
 

@@ -187,10 +187,13 @@ export function sampleTriples(
 /** 32-bit hash of a triple (FNV-1a over the three numbers' bits). */
 export function hashTriple(a: number, b: number, c: number): number {
   let h = 0x811c9dc5;
-  for (const v of [a, b, c]) {
-    const bits = Math.round(v * 7 * 1024);
-    h = Math.imul(h ^ (bits & 0xffff), 16777619);
-    h = Math.imul(h ^ (bits >>> 16), 16777619);
-  }
+  h = mix(h, Math.round(a * 7 * 1024));
+  h = mix(h, Math.round(b * 7 * 1024));
+  h = mix(h, Math.round(c * 7 * 1024));
   return h >>> 0;
+}
+
+function mix(h: number, bits: number): number {
+  h = Math.imul(h ^ (bits & 0xffff), 16777619);
+  return Math.imul(h ^ ((bits >>> 16) & 0xffff), 16777619);
 }

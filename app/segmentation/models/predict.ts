@@ -32,8 +32,10 @@ export interface PurchaseSummary {
   x: number;
   txDays: number;
   Tdays: number;
-  /** Mean value of the repeat purchase days (0 when x = 0). */
+  /** Mean value of the repeat purchase days (0 when x = 0)... */
   repeatMean: number;
+  /** ...and their total (exact: a sum of integer minor units). */
+  repeatTotal: number;
 }
 
 /**
@@ -58,11 +60,18 @@ export function summarizePurchases(
   }
   const x = end - from - 1;
   // `into` lets bulk loops reuse one object instead of allocating per customer.
-  const out = into ?? { x: 0, txDays: 0, Tdays: 0, repeatMean: 0 };
+  const out = into ?? {
+    x: 0,
+    txDays: 0,
+    Tdays: 0,
+    repeatMean: 0,
+    repeatTotal: 0,
+  };
   out.x = x;
   out.txDays = days[end - 1] - days[from];
   out.Tdays = asOfDay - days[from];
   out.repeatMean = x > 0 ? repeatSum / x : 0;
+  out.repeatTotal = repeatSum;
   return out;
 }
 
@@ -99,7 +108,13 @@ export function fitShopModels(
   const ggX: number[] = [];
   const ggSum: number[] = [];
   let m = 0;
-  const reuse: PurchaseSummary = { x: 0, txDays: 0, Tdays: 0, repeatMean: 0 };
+  const reuse: PurchaseSummary = {
+    x: 0,
+    txDays: 0,
+    Tdays: 0,
+    repeatMean: 0,
+    repeatTotal: 0,
+  };
   for (let i = 0; i < n; i++) {
     const s = summarizePurchases(
       input.days,
@@ -116,7 +131,7 @@ export function fitShopModels(
     m++;
     if (s.x > 0 && s.repeatMean > 0) {
       ggX.push(s.x);
-      ggSum.push(s.repeatMean * s.x);
+      ggSum.push(s.repeatTotal);
     }
   }
   if (m === 0)
@@ -225,9 +240,10 @@ export function compressSpend(
         frequency[a] - frequency[b] || repeatTotals[a] - repeatTotals[b],
     );
   }
-  const fx: number[] = [];
-  const fm: number[] = [];
-  const fc: number[] = [];
+  const fx = new Float64Array(n);
+  const fm = new Float64Array(n);
+  const fc = new Float64Array(n);
+  let len = 0;
   let lastX = NaN;
   let lastT = NaN;
   for (let k = 0; k < n; k++) {
@@ -241,20 +257,21 @@ export function compressSpend(
       t = repeatTotals[order[k]];
     }
     if (x === lastX && t === lastT) {
-      fc[fc.length - 1]++;
+      fc[len - 1]++;
     } else {
-      fx.push(x);
-      fm.push((t / x) * valueScale);
-      fc.push(1);
+      fx[len] = x;
+      fm[len] = (t / x) * valueScale;
+      fc[len] = 1;
+      len++;
       lastX = x;
       lastT = t;
     }
   }
   return {
-    frequency: Float64Array.from(fx),
-    meanValue: Float64Array.from(fm),
-    count: Float64Array.from(fc),
-    length: fx.length,
+    frequency: fx.subarray(0, len),
+    meanValue: fm.subarray(0, len),
+    count: fc.subarray(0, len),
+    length: len,
   };
 }
 
