@@ -104,7 +104,30 @@ describe("bulk query", () => {
     const noConnection = await gql(sim, RUN_QUERY, { q: "{ shop { name } }" });
     expect(
       noConnection.body.data!.bulkOperationRunQuery.userErrors[0].message,
-    ).toContain("connection");
+    ).toContain("must contain at least one connection");
+    const message = async (q: string) =>
+      (await gql(sim, RUN_QUERY, { q })).body.data!.bulkOperationRunQuery
+        .userErrors[0]?.message;
+    expect(
+      await message(
+        "{ orders { edges { node { id refunds { refundLineItems { edges { node { quantity } } } } } } } }",
+      ),
+    ).toContain("connection field within a list field");
+    expect(
+      await message(
+        "{ orders { edges { node { name lineItems { edges { node { id } } } } } } }",
+      ),
+    ).toContain("must select the 'id' field");
+    expect(
+      await message(
+        "{ customers { edges { node { id orders { edges { node { id lineItems { edges { node { id } } } } } } } } } }",
+      ),
+    ).toContain("nesting depth greater than 2");
+    expect(
+      await message(
+        "{ customers { edges { node { id orders { edges { node { id } } } } } } }",
+      ),
+    ).toBeUndefined();
   });
 });
 

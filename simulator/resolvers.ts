@@ -21,6 +21,7 @@ import { customerPayload } from "./payloads.js";
 import type { BulkOperationRecord, DiscountRecord, Shop } from "./shop.js";
 import type { MetafieldRecord } from "./store.js";
 import { formatValidationError } from "./errors.js";
+import { bulkQueryProblems } from "./bulk-rules.js";
 import { accessDenied, hasScope, OWNER_WRITE_SCOPES } from "./scopes.js";
 import {
   APP_ID,
@@ -849,14 +850,15 @@ export function parseBulkDocument(
         error:
           "Invalid bulk query: Bulk queries must contain exactly one top-level field",
       };
-    const rootName = (fields[0] as { name: { value: string } }).name.value;
-    const rootFields = schema.getQueryType()!.getFields();
-    const rootType = rootFields[rootName].type.toString();
-    if (!/Connection!?$/.test(rootType))
+    const problems = bulkQueryProblems(schema, document);
+    if (problems.length)
+      return { error: `Invalid bulk query: ${problems.join(" ")}` };
+    const root = (fields[0] as { name: { value: string } }).name.value;
+    if (root !== "orders" && root !== "customers") {
       return {
-        error:
-          "Invalid bulk query: Bulk queries must contain at least one connection.",
+        error: `Invalid bulk query: the Shopify simulator runs bulk queries over orders and customers only, not '${root}'`,
       };
+    }
   }
   return { document };
 }
