@@ -147,7 +147,7 @@ describe("with the predictive models fitted", () => {
     let fitted = 0;
     fc.assert(
       fc.property(
-        shopArb(40, 300),
+        shopArb(40, 300, 150),
         fc.integer(),
         fc.nat(),
         (orders, seed, pick) => {
@@ -157,6 +157,7 @@ describe("with the predictive models fitted", () => {
           expect(b.cutoffs).toEqual(a.cutoffs);
           expect(b.out).toEqual(a.out);
           const withCustomer = orders.filter((o) => o.customerId !== null);
+          if (withCustomer.length === 0) return; // a shop of guest orders only
           const last = withCustomer[pick % withCustomer.length];
           const id = last.customerId as string;
           const before = customerFeaturesFromOrders(
