@@ -68,7 +68,9 @@ export function hyp2f1(
   if (!(z >= 0 && z < 1))
     throw new RangeError(`hyp2f1: z must be in [0, 1), got ${z}`);
   if (c <= 0 && Number.isInteger(c))
-    throw new RangeError("hyp2f1: c must not be a non-positive integer");
+    throw new SeriesDidNotConvergeError(
+      "hyp2f1: c must not be a non-positive integer",
+    );
   let term = 1;
   let sum = 1;
   for (let k = 0; k < maxTerms; k++) {
