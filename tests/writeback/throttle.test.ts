@@ -3,9 +3,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
-import { enqueueBackfill } from "../../app/queues/sync.server";
+import { runBackfill } from "../../app/services/backfill.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
-import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
+import { simulatedStore, startAppWorkers } from "../helpers/sim-app";
 import { recomputeFinished, tagMismatches } from "./helpers";
 
 afterAll(() => cleanRedisPrefix(process.env.QUEUE_PREFIX!));
@@ -25,10 +25,12 @@ describe("write-back under hard throttling", () => {
       discountShare: 0.3,
       seasonality: 0.4,
     });
-    const app = startAppWorkers(redis, store, [QUEUE.shopSync, QUEUE.segments]);
+    // The backfill service directly (not its queue, which would also schedule a
+    // reconciliation crawling through the tiny bucket).
+    const backfillRun = await prisma.jobRun.create({ data: { shopId: store.shopId, kind: "backfill" } });
+    await runBackfill({ db: prisma, api: store.api(), shopId: store.shopId, runId: backfillRun.id, pollIntervalMs: 50 });
+    const app = startAppWorkers(redis, store, [QUEUE.segments]);
     try {
-      await enqueueBackfill(app.registry, store.domain);
-      await waitFor(() => prisma.jobRun.findFirst({ where: { shopId: store.shopId, kind: "backfill", status: "completed" } }), "backfill", 180_000);
       store.sim.resetCounters();
       const started = new Date();
       await enqueueShopRecompute(app.registry, { shop: store.domain, reason: "backfill", asOf: new Date("2026-01-01T00:00:00Z") });
