@@ -5,7 +5,7 @@ import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
-import { enqueueBackfill } from "../../app/queues/sync.server";
+import { runBackfill } from "../../app/services/backfill.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
 import { mutationCount, recomputeFinished, tagMismatches } from "./helpers";
@@ -34,10 +34,8 @@ describe("a recompute survives a worker killed midway", () => {
       discountShare: 0.3,
       seasonality: 0.5,
     });
-    const sync = startAppWorkers(redis, store, [QUEUE.shopSync]);
-    await enqueueBackfill(sync.registry, store.domain);
-    await waitFor(() => prisma.jobRun.findFirst({ where: { shopId: store.shopId, kind: "backfill", status: "completed" } }), "backfill", 180_000);
-    await sync.close();
+    const backfillRun = await prisma.jobRun.create({ data: { shopId: store.shopId, kind: "backfill" } });
+    await runBackfill({ db: prisma, api: store.api(), shopId: store.shopId, runId: backfillRun.id, pollIntervalMs: 50 });
 
     // A worker in a child process starts the recompute...
     const child = spawn(process.execPath, ["--import", "tsx", "tests/fixtures/sync-worker.ts"], {
