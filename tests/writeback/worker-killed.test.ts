@@ -12,7 +12,6 @@ import { mutationCount, recomputeFinished, tagMismatches } from "./helpers";
 
 afterAll(() => cleanRedisPrefix(process.env.QUEUE_PREFIX!));
 
-const redis = testQueueBackends()[0];
 const AS_OF = new Date("2026-01-01T00:00:00Z");
 // Small chunks, so the recompute is a flow of many child jobs (here and in the child process).
 process.env.RECOMPUTE_CHUNK_SIZE = "60";
@@ -22,9 +21,9 @@ async function membershipSnapshot(shopId: string): Promise<string[]> {
   return rows.map((r) => `${r.customerId} ${r.segment} ${r.reason}`).sort();
 }
 
-describe("a recompute survives a worker killed midway", () => {
+describe.each(testQueueBackends())("a recompute survives a worker killed midway ($kind queue backend)", (redis) => {
   it("resumes on another worker and ends in the same state as an uninterrupted run", async () => {
-    const store = await simulatedStore({ domain: "killed.myshopify.com" });
+    const store = await simulatedStore({ domain: `killed-${redis.kind}.myshopify.com` });
     store.sim.generate(store.domain, {
       seed: 5,
       customers: 2_500,
