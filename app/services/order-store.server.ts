@@ -12,6 +12,7 @@ export async function upsertOrders(
   db: PrismaClient,
   shopId: string,
   orders: OrderRecord[],
+  options: { replaceOnTie?: boolean } = {},
 ): Promise<Array<{ id: bigint; customerId: bigint | null }>> {
   if (orders.length === 0) return [];
   const rows = orders.map((order) => ({
@@ -47,7 +48,12 @@ export async function upsertOrders(
         "expressShipping" = EXCLUDED."expressShipping", "utmSource" = EXCLUDED."utmSource", "utmMedium" = EXCLUDED."utmMedium",
         "utmCampaign" = EXCLUDED."utmCampaign", "referrerDomain" = EXCLUDED."referrerDomain",
         "sourceName" = EXCLUDED."sourceName", "syncedAt" = now()
-     WHERE o."shopifyUpdatedAt" < EXCLUDED."shopifyUpdatedAt"
+     -- Newer wins. Shopify's updated_at has one-second precision, so two
+     -- changes in the same second tie; then the further-advanced state wins
+     -- (cancelled over open, more refunded over less), which never regresses.
+     -- A state fetched from the API just now may replace a tie (replaceOnTie).
+     WHERE (o."shopifyUpdatedAt", o."cancelledAt" IS NOT NULL, o."refundedMinor")
+         ${options.replaceOnTie ? "<=" : "<"} (EXCLUDED."shopifyUpdatedAt", EXCLUDED."cancelledAt" IS NOT NULL, EXCLUDED."refundedMinor")
      RETURNING o."id", o."customerId"`,
     shopId,
     JSON.stringify(rows),

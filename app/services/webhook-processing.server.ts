@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { deserializeOrder, type WebhookJobData } from "../webhooks/job-data";
+import type { OrderRecord } from "../sync/order-record";
 import { upsertOrders } from "./order-store.server";
 import { upsertCustomers } from "./customer-store.server";
 import { fetchOrder } from "./reconcile.server";
@@ -15,6 +16,19 @@ export interface WebhookEffects {
   customersChanged(shop: string, customerIds: string[]): Promise<void>;
   /** The app was uninstalled: stop the shop's scheduled jobs. */
   shopUninstalled(shop: string): Promise<void>;
+}
+
+/** The stored order has the payload's updated_at but different content. */
+async function isConflictingTie(db: PrismaClient, shopId: string, order: OrderRecord): Promise<boolean> {
+  const stored = await db.order.findUnique({ where: { shopId_id: { shopId, id: BigInt(order.id) } } });
+  if (!stored || stored.shopifyUpdatedAt.getTime() !== order.shopifyUpdatedAt.getTime()) return false;
+  return (
+    stored.totalMinor !== order.totalMinor ||
+    stored.refundedMinor !== order.refundedMinor ||
+    (stored.cancelledAt === null) !== (order.cancelledAt === null) ||
+    stored.itemQuantity !== order.itemQuantity ||
+    String(stored.customerId ?? "") !== String(order.customerId ?? "")
+  );
 }
 
 export type WebhookOutcome =
@@ -48,7 +62,13 @@ export async function processWebhook(
           where: { shopId_id: { shopId: shop.id, id: BigInt(order.id) } },
           select: { customerId: true },
         });
-        const changed = await upsertOrders(db, shop.id, [order]);
+        let changed = await upsertOrders(db, shop.id, [order]);
+        if (changed.length === 0 && data.kind === "order" && (await isConflictingTie(db, shop.id, order))) {
+          // Two different states with the same updated_at (one-second
+          // precision) cannot be ordered from payloads: ask Shopify.
+          const current = await fetchOrder(await effects.adminApi(job.shop), order.id);
+          if (current) changed = await upsertOrders(db, shop.id, [current], { replaceOnTie: true });
+        }
         if (changed.length > 0) {
           const customers = new Set<string>();
           if (order.customerId) customers.add(order.customerId);
