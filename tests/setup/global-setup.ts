@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { ensureServices } from "../../scripts/services";
 import { applyMigrations } from "../../scripts/migrate";
 import { databaseExists, databaseUrl, templateName, withServer } from "./databases";
@@ -7,6 +8,9 @@ import { databaseExists, databaseUrl, templateName, withServer } from "./databas
  * absent), and that the migrated template database for test files exists.
  */
 export default async function setup(): Promise<() => Promise<void>> {
+  // Test files' databases carry this run's id, so a teardown only drops its own.
+  const run = randomBytes(3).toString("hex");
+  process.env.SEGMENTS_TEST_RUN = run;
   await ensureServices({ postgres: true, redis: true, quiet: true });
   const template = templateName();
   const exists = await withServer((client) => databaseExists(client, template));
@@ -21,11 +25,11 @@ export default async function setup(): Promise<() => Promise<void>> {
     await withServer((client) => client.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`));
   }
   return async () => {
-    // Leftovers from crashed files of earlier runs, and old templates.
+    // This run's databases that a crashed file left behind.
     await withServer(async (client) => {
       const { rows } = await client.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'segments\\_t\\_%' OR (datname LIKE 'segments\\_tpl\\_%' AND datname <> $1)",
-        [template],
+        "SELECT datname FROM pg_database WHERE datname LIKE $1",
+        [`segments\\_t\\_${run}\\_%`],
       );
       for (const { datname } of rows) {
         await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);

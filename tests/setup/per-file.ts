@@ -8,7 +8,7 @@ import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-help
  * template) and its own queue prefix, and the test app's credentials from
  * Shopify's test helpers.
  */
-const database = await createTestDatabase();
+const database = await createTestDatabase(`segments_t_${process.env.SEGMENTS_TEST_RUN ?? "x"}`);
 
 Object.assign(process.env, {
   NODE_ENV: "test",
