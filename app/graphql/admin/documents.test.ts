@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { buildSchema, parse, validate, type GraphQLSchema } from "graphql";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../../../simulator";
+import { appScopes } from "../../../scripts/lib/app-config";
 
 /**
  * Every Admin GraphQL document the app keeps in app/graphql/admin/ validates
@@ -23,7 +25,33 @@ beforeAll(async () => {
   }
 });
 
+let sim: Simulator;
+afterAll(() => sim?.close());
+
 describe("Admin GraphQL documents", () => {
+  it("are all accepted by the simulator's schema validation when sent", async () => {
+    sim = await startSimulator({ appSecret: "secret", restoreRate: 1_000_000, bucketSize: 10_000_000 });
+    sim.createShop("docs.myshopify.com", { timezone: "UTC", currency: "USD" });
+    sim.installApp("docs.myshopify.com", { accessToken: "shpat_docs", scopes: appScopes(), webhookUrl: "http://127.0.0.1:9" });
+    for (const doc of documents) {
+      const operation = parse(doc.source).definitions[0];
+      // Bulk inner queries (no operation name) are sent by bulkOperationRunQuery in the backfill tests.
+      if (operation.kind !== "OperationDefinition" || !operation.name) continue;
+      const source = doc.source;
+      const response = await fetch(`${sim.url}/admin/api/2026-04/graphql.json`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": "shpat_docs", "X-Shopify-Shop-Domain": "docs.myshopify.com" },
+        body: JSON.stringify({ query: source }),
+      });
+      expect(response.status, doc.name).toBe(200);
+      const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+      // Sent without variables: the only acceptable complaint is a missing variable
+      // (or a bulk query's connection without first), never a schema violation.
+      const codes = (body.errors ?? []).map((error) => error.extensions?.code);
+      for (const code of codes) expect(["INVALID_VARIABLE", undefined], `${doc.name}: ${JSON.stringify(body.errors)}`).toContain(code);
+    }
+  });
+
   it("all validate against the Admin API 2026-04 schema", () => {
     expect(documents.length).toBeGreaterThanOrEqual(15);
     for (const doc of documents) {
