@@ -1,7 +1,8 @@
 // Webhook route throughput and latency under a loopback load: the production
 // build of the app (remix vite:build + remix-serve) answering signed
 // orders/create deliveries, each with its own event id, while Redis receives
-// the jobs (no worker runs: the route's own cost is measured). Bounded in
+// the jobs (no worker runs: the route's own cost is measured). The server runs
+// as in production: server/cluster.mjs, one process per core. Bounded in
 // requests and time. Run alone: `npx tsx bench/webhooks.ts [requests]`.
 import { spawn, execFileSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
@@ -10,6 +11,8 @@ import pg from "pg";
 import autocannon from "autocannon";
 import { applyMigrations } from "../scripts/migrate";
 import { ensureDatabase } from "../scripts/services";
+import { createQueue } from "../app/queues/backend.server";
+import { QUEUE } from "../app/queues/names";
 
 export interface WebhookBenchResult {
   requests: number;
@@ -82,7 +85,7 @@ export async function benchWebhooks(opts: { requests?: number; connections?: num
 
   execFileSync(path.join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "ignore" });
   const prefix = `benchwh${Date.now()}`;
-  const app = spawn(path.join(ROOT, "node_modules/.bin/remix-serve"), ["build/server/index.js"], {
+  const app = spawn(process.execPath, ["server/cluster.mjs", "build/server/index.js"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -129,9 +132,12 @@ export async function benchWebhooks(opts: { requests?: number; connections?: num
         },
       ],
     });
-    const stored = await client.query(`SELECT count(*)::int AS n FROM "WebhookEvent"`);
-    if (stored.rows[0].n !== result["2xx"]) {
-      throw new Error(`${result["2xx"]} deliveries answered 2xx but ${stored.rows[0].n} were recorded`);
+    // Every 2xx answer left exactly one job in the queue.
+    const queue = createQueue({ kind: "redis", url: "redis://127.0.0.1:6379", prefix }, QUEUE.webhooks);
+    const queued = await queue.count();
+    await queue.close();
+    if (queued !== result["2xx"]) {
+      throw new Error(`${result["2xx"]} deliveries answered 2xx but ${queued} jobs were queued`);
     }
     return {
       requests: result.requests.total,

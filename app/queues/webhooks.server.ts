@@ -6,13 +6,14 @@ export interface WebhookJob {
   shop: string;
   topic: string;
   eventId: string;
+  webhookId?: string;
   data: WebhookJobData;
 }
 
 /**
  * One job per accepted delivery. The job id comes from X-Shopify-Event-Id, so
  * a redelivery while the job exists is a no-op (after that the WebhookEvent
- * table deduplicates). Privacy jobs are removed as soon as they complete, so
+ * row the job writes deduplicates). Privacy jobs are removed as soon as they complete, so
  * the ids they carry do not linger in the queue.
  */
 export async function enqueueWebhookJob(registry: QueueRegistry, job: WebhookJob): Promise<void> {

@@ -43,9 +43,21 @@ export type WebhookOutcome =
 export async function processWebhook(
   db: PrismaClient,
   effects: WebhookEffects,
-  job: { shop: string; eventId: string; data: WebhookJobData },
+  job: { shop: string; eventId: string; topic?: string; webhookId?: string; data: WebhookJobData },
 ): Promise<WebhookOutcome> {
   const { data } = job;
+  // Durable deduplication on X-Shopify-Event-Id: an event already processed
+  // (a redelivery after its job was removed) is skipped; a retry of a job that
+  // failed midway goes on.
+  await db.$executeRaw`
+    INSERT INTO "WebhookEvent" ("shopDomain", "eventId", "topic", "webhookId", "receivedAt", "status")
+    VALUES (${job.shop}, ${job.eventId}, ${job.topic ?? data.kind}, ${job.webhookId ?? null}, now(), 'queued')
+    ON CONFLICT DO NOTHING`;
+  const seen = await db.webhookEvent.findUnique({
+    where: { shopDomain_eventId: { shopDomain: job.shop, eventId: job.eventId } },
+    select: { status: true },
+  });
+  if (seen?.status === "processed") return { status: "skipped", reason: "duplicate event" };
   if (data.kind === "shop-redact") {
     await redactShop(db, job.shop);
     return { status: "redacted" };

@@ -9,8 +9,8 @@ import { normalizeTopic, webhookJobData } from "./job-data";
 /**
  * The whole of a webhook route: verify the HMAC (401 and nothing stored when
  * it is bad), map the payload to the minimal job data (400 when it is not
- * JSON or lacks what the topic needs), record the event id (a redelivery is
- * answered 200 and ignored), enqueue, answer 200. The work happens in the
+ * JSON or lacks what the topic needs), enqueue with a job id from the event
+ * id, answer 200. The job records the event id, so a redelivery is a no-op. The work happens in the
  * webhook-events queue; this stays far inside Shopify's 5-second limit.
  */
 export async function receiveWebhook(request: Request): Promise<Response> {
@@ -46,19 +46,13 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     return new Response(error.message, { status: 400 });
   }
 
-  const inserted = await prisma.$executeRaw`
-    INSERT INTO "WebhookEvent" ("shopDomain", "eventId", "topic", "webhookId", "receivedAt", "status")
-    VALUES (${shop}, ${eventId}, ${topic}, ${webhookId}, now(), 'queued')
-    ON CONFLICT DO NOTHING`;
-  if (inserted === 0) return new Response(null, { status: 200 }); // a redelivery
-
   try {
-    await enqueueWebhookJob(await queues(), { shop, topic, eventId, data });
+    // The job id comes from the event id: a redelivery while the job exists is
+    // dropped by the queue; after that, by the job's WebhookEvent record.
+    await enqueueWebhookJob(await queues(), { shop, topic, eventId, webhookId, data });
   } catch (error) {
-    // Let Shopify retry: forget the event so the redelivery is not deduplicated away.
-    await prisma.webhookEvent.delete({ where: { shopDomain_eventId: { shopDomain: shop, eventId } } }).catch(() => undefined);
     logger.error({ err: error, shop, topic, eventId }, "could not enqueue webhook");
-    return new Response("Temporarily unavailable", { status: 503 });
+    return new Response("Temporarily unavailable", { status: 503 }); // Shopify retries
   }
   return new Response(null, { status: 200 });
 }
