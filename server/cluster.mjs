@@ -18,6 +18,8 @@ cluster.on("exit", (worker, code) => {
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
     stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill(signal);
+    // Signal the processes directly: worker.kill() would first wait for open keep-alive connections.
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    setTimeout(() => process.exit(0), 10_000).unref();
   });
 }
