@@ -1,12 +1,11 @@
 // Install backfill: a generated store's orders exported by bulk operation
 // from the simulator and streamed into PostgreSQL. Run alone:
 // `npx tsx bench/backfill.ts [orders]`.
-import pg from "pg";
 import { startSimulator } from "../simulator";
 import { createPrismaClient } from "../app/db.server";
 import { AdminApi } from "../app/shopify/admin-api.server";
 import { backfillShop } from "../app/services/sync-runs.server";
-import { applyMigrations } from "../scripts/migrate";
+import { freshDatabase } from "../scripts/services";
 import { appScopes } from "../scripts/lib/app-config";
 
 const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
@@ -21,15 +20,8 @@ export interface BackfillBenchResult {
 export async function benchBackfill(opts: { orders?: number } = {}): Promise<BackfillBenchResult> {
   const orders = opts.orders ?? 200_000;
   const database = "segments_bench_backfill";
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${database}"`);
-  await admin.end();
-  const url = new URL(SERVER);
-  url.pathname = `/${database}`;
-  await applyMigrations(url.toString());
-  const db = createPrismaClient(url.toString());
+  const url = await freshDatabase(SERVER, database);
+  const db = createPrismaClient(url);
   const sim = await startSimulator({ appSecret: "bench", restoreRate: 1_000_000, bucketSize: 10_000_000, bulkLatencyMs: 0 });
   try {
     const domain = "bench-backfill.myshopify.com";

@@ -10,7 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import autocannon from "autocannon";
 import { applyMigrations } from "../scripts/migrate";
-import { ensureDatabase } from "../scripts/services";
+import { deleteRedisPrefix, ensureDatabase } from "../scripts/services";
 import { createQueue } from "../app/queues/backend.server";
 import { QUEUE } from "../app/queues/names";
 
@@ -149,25 +149,7 @@ export async function benchWebhooks(opts: { requests?: number; connections?: num
   } finally {
     app.kill("SIGTERM");
     await client.end();
-    await cleanRedis(prefix);
-  }
-}
-
-async function cleanRedis(prefix: string) {
-  const { default: IORedis } = await import("ioredis");
-  const redis = new IORedis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } catch {
-    // no Redis: the app used the PostgreSQL backend in the bench database
-  } finally {
-    redis.disconnect();
+    await deleteRedisPrefix(prefix);
   }
 }
 

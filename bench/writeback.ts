@@ -11,7 +11,7 @@ import { computeTagChanges, fitShopStep, processChunk } from "../app/services/re
 import { shopConfigFrom } from "../app/services/shop-settings.server";
 import { writeTagChanges } from "../app/services/writeback.server";
 import { writePendingMetafields } from "../app/services/writeback-metafields.server";
-import { applyMigrations } from "../scripts/migrate";
+import { freshDatabase } from "../scripts/services";
 import { appScopes } from "../scripts/lib/app-config";
 
 const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
@@ -29,15 +29,8 @@ export interface WritebackBenchResult {
 export async function benchWriteback(opts: { customers?: number } = {}): Promise<WritebackBenchResult> {
   const customers = opts.customers ?? 20_000;
   const database = "segments_bench_writeback";
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${database}"`);
-  await admin.end();
-  const url = new URL(SERVER);
-  url.pathname = `/${database}`;
-  await applyMigrations(url.toString());
-  const db = createPrismaClient(url.toString());
+  const url = await freshDatabase(SERVER, database);
+  const db = createPrismaClient(url);
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   const sim = await startSimulator({ appSecret: "bench", bulkLatencyMs: 0, tagWritesSendCustomerUpdate: false });

@@ -11,6 +11,7 @@ import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { redisAnswers } from "../app/queues/backend.server";
+import { applyMigrations } from "./migrate";
 
 export const LOCAL_POSTGRES = "postgresql://root@127.0.0.1:5432/postgres";
 export const LOCAL_REDIS = "redis://127.0.0.1:6379";
@@ -172,4 +173,41 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Deletes every key under a BullMQ prefix on the local Redis (tests and
+ * benchmarks use their own prefixes). Does nothing when no Redis answers.
+ */
+export async function deleteRedisPrefix(prefix: string, url = LOCAL_REDIS): Promise<void> {
+  const { default: IORedis } = await import("ioredis");
+  const redis = new IORedis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } catch {
+    // no Redis: nothing was stored there
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A new, empty, migrated database on the server (dropped first if it exists); returns its URL. */
+export async function freshDatabase(serverUrl: string, database: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+  const url = databaseOn(serverUrl, database);
+  await applyMigrations(url);
+  return url;
 }
