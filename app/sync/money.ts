@@ -1,11 +1,20 @@
+const exponents = new Map<string, number>();
+
 /** Minor-unit exponent of a currency (2 for GBP/USD, 0 for JPY, 3 for KWD). */
 export function currencyExponent(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  // Building an Intl.NumberFormat costs tens of microseconds and every money
+  // field of every order asks: remember the answer per currency code.
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) {
+    try {
+      exponent =
+        new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      exponent = 2;
+    }
+    if (exponents.size < 1_000) exponents.set(currency, exponent); // bounded: codes come from payloads
   }
+  return exponent;
 }
 
 /**
