@@ -1,15 +1,15 @@
-// Production web entry (`npm start`): Remix's own server (remix-serve) in
-// WEB_CONCURRENCY processes sharing one port (default: one per core), so
-// webhook bursts use every core. A process that dies is replaced.
+// Production web entry (`npm start`): WEB_CONCURRENCY web processes
+// (server/web.mjs: the Remix build on a lean node:http server) sharing one
+// port (default: one per core), so webhook bursts use every core. A process
+// that dies is replaced. See docs/decisions/013-lean-web-server.md.
 import cluster from "node:cluster";
 import os from "node:os";
-import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
-const require = createRequire(import.meta.url);
 const workers = Number(process.env.WEB_CONCURRENCY) || os.availableParallelism();
 const build = process.argv[2] ?? "build/server/index.js";
 
-cluster.setupPrimary({ exec: require.resolve("@remix-run/serve/dist/cli.js"), args: [build] });
+cluster.setupPrimary({ exec: fileURLToPath(new URL("./web.mjs", import.meta.url)), args: [build] });
 for (let i = 0; i < workers; i++) cluster.fork();
 let stopping = false;
 cluster.on("exit", (worker, code) => {
@@ -18,7 +18,8 @@ cluster.on("exit", (worker, code) => {
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
     stopping = true;
-    // Signal the processes directly: worker.kill() would first wait for open keep-alive connections.
+    // Signal the processes directly: worker.kill() would first wait for open
+    // keep-alive connections. Each finishes its requests in flight and exits.
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
     setTimeout(() => process.exit(0), 10_000).unref();
   });
