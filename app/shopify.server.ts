@@ -7,6 +7,7 @@ import {
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { env } from "./config/env.server";
 import prisma from "./db.server";
+import { CachedSessionStorage } from "./shopify/session-cache.server";
 import { routeAdminApiToSimulator } from "./shopify/simulator-routing.server";
 import { queues } from "./queues/registry.server";
 import { enqueueShopInstalled } from "./queues/shop-lifecycle.server";
@@ -25,7 +26,9 @@ const shopify = shopifyApp({
   scopes: config.SCOPES.split(","),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  // Loaded sessions are kept for a few seconds in each process: every webhook
+  // delivery loads its shop's offline session (ADR 013).
+  sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(prisma)),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,

@@ -80,8 +80,16 @@ export async function benchWebhooks(opts: { requests?: number; connections?: num
   await applyMigrations(databaseUrl);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  await client.query(`TRUNCATE "WebhookEvent", "Shop" CASCADE`);
+  await client.query(`TRUNCATE "WebhookEvent", "Shop", "Session" CASCADE`);
   await client.query(`INSERT INTO "Shop" (id, domain, status, "updatedAt") VALUES ('bench', $1, 'installed', now())`, [SHOP]);
+  // An installed shop has the offline session OAuth stored (an expiring
+  // token, as the app requests): authenticate.webhook loads it and builds the
+  // admin context for every delivery, as in production.
+  await client.query(
+    `INSERT INTO "Session" (id, shop, state, "isOnline", scope, expires, "accessToken", "refreshToken", "refreshTokenExpires")
+     VALUES ($1, $2, '', false, 'read_orders,read_customers', now() + interval '1 hour', 'shpat_bench', 'shprt_bench', now() + interval '30 days')`,
+    [`offline_${SHOP}`, SHOP],
+  );
 
   execFileSync(path.join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "ignore" });
   const prefix = `benchwh${Date.now()}`;
