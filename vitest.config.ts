@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["app/segmentation/**/*.test.ts", "simulator/**/*.test.ts", "extensions/**/*.test.ts"],
+          include: ["app/segmentation/**/*.test.ts", "app/utils/**/*.test.ts", "simulator/**/*.test.ts", "extensions/**/*.test.ts"],
           exclude: ["**/node_modules/**"],
           ...shared,
         },
@@ -30,7 +30,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/**/*.test.ts", "app/**/*.test.{ts,tsx}", "scripts/**/*.test.ts"],
-          exclude: ["**/node_modules/**", "app/segmentation/**"],
+          exclude: ["**/node_modules/**", "app/segmentation/**", "app/utils/**"],
           globalSetup: ["tests/setup/global-setup.ts"],
           setupFiles: ["tests/setup/per-file.ts"],
           ...shared,

@@ -5,7 +5,7 @@
 // orders table. Run alone: `npx tsx bench/recompute.ts [customers] [orders]`.
 import pg from "pg";
 import { applyMigrations } from "../scripts/migrate";
-import { computeTagChanges, fitShopStep, processChunk } from "../app/services/recompute.server";
+import { computeTagChanges, dropRecomputeSlices, fitShopStep, processChunk } from "../app/services/recompute.server";
 import { shopConfigFrom } from "../app/services/shop-settings.server";
 
 export interface RecomputeBenchResult {
@@ -19,6 +19,8 @@ export interface RecomputeBenchResult {
   details: {
     loadAndFeaturesMs: number;
     fitMs: number;
+    /** Writing each chunk's feature slice for the chunk jobs. */
+    slicesMs: number;
     chunksMs: number;
     tagDiffMs: number;
     chunks: number;
@@ -66,7 +68,10 @@ async function prepare(customers: number, orders: number): Promise<{ url: string
         return false;
       }
     });
-    if (same) return { url, generateMs: 0 };
+    if (same) {
+      await applyMigrations(url); // the bench database outlives schema changes
+      return { url, generateMs: 0 };
+    }
     await withClient(SERVER, (c) => c.query(`DROP DATABASE "${name}" WITH (FORCE)`));
   }
   await withClient(SERVER, (c) => c.query(`CREATE DATABASE "${name}"`));
@@ -114,7 +119,8 @@ async function recomputeOnce(url: string, parallel: number) {
     const { rows } = await main.query(`SELECT * FROM "Shop" WHERE id = $1`, [SHOP_ID]);
     const config = shopConfigFrom(rows[0]);
     const t0 = performance.now();
-    const fit = await fitShopStep(main, config, AS_OF, { chunkSize: 50_000 });
+    const runId = `bench-${Date.now()}`;
+    const fit = await fitShopStep(main, config, AS_OF, { runId });
     const t1 = performance.now();
     // Chunks as `parallel` workers would take them.
     let next = 0;
@@ -122,8 +128,15 @@ async function recomputeOnce(url: string, parallel: number) {
     await Promise.all(
       clients.map(async (client) => {
         while (next < fit.ranges.length) {
-          const range = fit.ranges[next++];
-          const r = await processChunk(client, { config, cutoffs: fit.cutoffs, asOf: AS_OF, range, recordTransitions: !fit.firstRun });
+          const index = next++;
+          const r = await processChunk(client, {
+            config,
+            cutoffs: fit.cutoffs,
+            asOf: AS_OF,
+            range: fit.ranges[index],
+            recordTransitions: !fit.firstRun,
+            slice: { runId, index, readAt: fit.readAt },
+          });
           memberships += r.entered;
         }
       }),
@@ -131,10 +144,12 @@ async function recomputeOnce(url: string, parallel: number) {
     const t2 = performance.now();
     const changes = await computeTagChanges(main, config);
     const t3 = performance.now();
+    await dropRecomputeSlices(main, runId);
     return {
       ms: t3 - t0,
       loadAndFeaturesMs: fit.timings.loadMs,
       fitMs: fit.timings.fitMs,
+      slicesMs: fit.timings.slicesMs,
       chunksMs: t2 - t1,
       tagDiffMs: t3 - t2,
       chunks: fit.ranges.length,
@@ -153,7 +168,7 @@ export async function benchRecompute(opts: { customers?: number; orders?: number
   const orders = opts.orders ?? 5_000_000;
   const { url, generateMs } = await prepare(customers, orders);
   await withClient(url, async (c) => {
-    await c.query(`TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback"`);
+    await c.query(`TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice"`);
     await c.query(`VACUUM ANALYZE "SegmentMembership"`);
   });
   // The floor: the plain aggregation every recompute has to beat by at most 3x.
@@ -175,6 +190,7 @@ export async function benchRecompute(opts: { customers?: number; orders?: number
     details: {
       loadAndFeaturesMs: Math.round(first.loadAndFeaturesMs),
       fitMs: Math.round(first.fitMs),
+      slicesMs: Math.round(first.slicesMs),
       chunksMs: Math.round(first.chunksMs),
       tagDiffMs: Math.round(first.tagDiffMs),
       chunks: first.chunks,

@@ -151,7 +151,7 @@ async function main() {
       [SHOP],
     );
     const segments = await db.query(
-      `SELECT m.segment, count(*)::int AS n FROM "SegmentMembership" m JOIN "Shop" s ON s.id = m."shopId"
+      `SELECT segment, count(*)::int AS n FROM "SegmentMembership" m JOIN "Shop" s ON s.id = m."shopId", unnest(m.segments) segment
        WHERE s.domain = $1 GROUP BY 1 ORDER BY 1`,
       [SHOP],
     );

@@ -17,6 +17,8 @@ export interface RecomputeShopJob {
   ranges?: Array<{ from: string; to: string }>;
   firstRun?: boolean;
   customers?: number;
+  /** ISO time the fit step read the orders (the chunks' memberships are as of then). */
+  readAt?: string;
 }
 
 export interface RecomputeChunkJob {
@@ -26,6 +28,8 @@ export interface RecomputeChunkJob {
   index: number;
   range: { from: string; to: string };
   recordTransitions: boolean;
+  /** ISO time the fit step read the orders; with it, the chunk uses the fit step's feature slice. */
+  readAt?: string;
 }
 
 export interface ResegmentCustomerJob {

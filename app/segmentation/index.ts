@@ -19,6 +19,11 @@ export {
   type AccumulatorOptions,
 } from "./features/accumulator";
 export {
+  subsetFeatureTable,
+  encodeFeatureTable,
+  decodeFeatureTable,
+} from "./features/transfer";
+export {
   type CustomerFeatures,
   type AcquisitionTouch,
   emptyCustomerFeatures,

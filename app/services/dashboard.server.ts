@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { FAMILIES } from "../segmentation";
+import { segmentSizes } from "./memberships.server";
 import { shopConfigFrom } from "./shop-settings.server";
 
 export interface DashboardSegment {
@@ -47,10 +48,10 @@ export async function loadDashboard(db: PrismaClient, shopDomain: string): Promi
     db.customer.count({ where: { shopId: shop.id, deletedAt: null } }),
     db.order.count({ where: { shopId: shop.id } }),
     db.order.count({ where: { shopId: shop.id, customerId: null } }),
-    db.segmentMembership.groupBy({ by: ["segment"], where: { shopId: shop.id }, _count: { _all: true } }),
-    db.segmentMembership.findMany({ where: { shopId: shop.id }, distinct: ["customerId"], select: { customerId: true } }),
+    segmentSizes(db, shop.id),
+    db.segmentMembership.count({ where: { shopId: shop.id, NOT: { segments: { isEmpty: true } } } }),
   ]);
-  const counts = new Map(membershipCounts.map((row) => [row.segment, row._count._all]));
+  const counts = membershipCounts;
   let catalog: Array<{ key: string; family: string; title: string; description: string }> = [];
   let tags = new Map<string, string>();
   try {
@@ -70,7 +71,7 @@ export async function loadDashboard(db: PrismaClient, shopDomain: string): Promi
     shop: shopDomain,
     installed: shop.status === "installed",
     installedAt: shop.installedAt?.toISOString() ?? null,
-    totals: { customers, orders, guestOrders, segmented: segmented.length },
+    totals: { customers, orders, guestOrders, segmented },
     sync: {
       backfillCompletedAt: state.backfillCompletedAt ?? null,
       lastReconciledAt: state.lastReconciledAt ?? null,

@@ -1,14 +1,18 @@
-// Current memberships per customer (SegmentMembership) and their history
-// (SegmentTransition). Each batch of customers is compared with what is
-// stored and only the differences are written: new memberships with COPY,
-// left ones deleted, changed reasons updated, and one transition row per
-// entry or exit.
+// Current memberships (SegmentMembership: one row per customer with its
+// segments, reasons, entry dates and desired app tags as parallel arrays) and
+// their history (SegmentTransition). Each batch of customers is compared with
+// what is stored and only changed rows are written, through a staging table
+// and one INSERT ... ON CONFLICT, plus one transition row per entry or exit.
+// docs/decisions/012-memberships-as-differences.md
+import type { PrismaClient } from "@prisma/client";
 import { copyFrom, copyText, type PgClient } from "./recompute-pg.server";
 
 export interface CustomerMemberships {
   customerId: string;
   /** segment key ("family/handle") -> reason */
   memberships: Map<string, string>;
+  /** The app tags these memberships give under the shop's settings. */
+  tags: string[];
 }
 
 export interface MembershipChanges {
@@ -17,29 +21,56 @@ export interface MembershipChanges {
   reasonsUpdated: number;
   /** Customers whose set of segments changed. */
   customersChanged: number;
+  /** Rows written (changed segments, reasons or tags). */
+  rowsWritten: number;
+}
+
+export interface StoredMemberships {
+  segments: string[];
+  reasons: string[];
+  /** ISO timestamps, parallel to segments. */
+  since: string[];
+  tags: string[] | null;
 }
 
 /** Stored memberships of customers with ids in [fromId, toId]. */
-export async function loadMemberships(client: PgClient, shopId: string, fromId: string, toId: string): Promise<Map<string, Map<string, string>>> {
-  const { rows } = await client.query<[string, string, string]>({
-    text: `SELECT "customerId", segment, reason FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
+export async function loadMemberships(client: PgClient, shopId: string, fromId: string, toId: string): Promise<Map<string, StoredMemberships>> {
+  // Arrays come as strings joined by U+001F (cheaper than pg's array parser);
+  // timestamps as ISO text.
+  const { rows } = await client.query<[string, string | null, string | null, string | null, string | null]>({
+    text: `SELECT "customerId"::text, array_to_string(segments, E'\\x1f'), array_to_string(reasons, E'\\x1f'),
+             array_to_string(array(SELECT to_char(s, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM unnest(since) s), E'\\x1f'),
+             CASE WHEN tags IS NULL THEN NULL ELSE array_to_string(tags, E'\\x1f') END
+           FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
     values: [shopId, fromId, toId],
     rowMode: "array",
   });
-  const out = new Map<string, Map<string, string>>();
-  for (const [customerId, segment, reason] of rows) {
-    let m = out.get(customerId);
-    if (!m) out.set(customerId, (m = new Map()));
-    m.set(segment, reason);
+  const out = new Map<string, StoredMemberships>();
+  for (const [customerId, segments, reasons, since, tags] of rows) {
+    out.set(customerId, { segments: split(segments), reasons: split(reasons), since: split(since), tags: tags === null ? null : split(tags) });
   }
   return out;
 }
 
+function split(text: string | null): string[] {
+  return text ? text.split("\x1f") : [];
+}
+
+function sameList(a: readonly string[] | null, b: readonly string[]): boolean {
+  if (a === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Replaces the stored memberships of the customers with ids in [fromId,
- * toId] by `next` (customers of the range missing from `next` lose all
- * theirs). Runs in one transaction, so a retried chunk sees either the old
- * or the new state, never half of it.
+ * toId] by `next` (customers of the range missing from `next` lose theirs).
+ * `computedAt` is when the orders behind `next` were read: a stored row
+ * computed later (a per-customer re-segmentation that saw newer orders) is
+ * kept. One transaction, so a retried chunk sees the old or the new state,
+ * never half of it; run twice, the second run writes nothing.
  */
 export async function replaceMembershipsInRange(
   client: PgClient,
@@ -48,7 +79,9 @@ export async function replaceMembershipsInRange(
     fromId: string;
     toId: string;
     next: Iterable<CustomerMemberships>;
+    /** When entries and exits happened (transitions, `since` of new segments). */
     at: Date;
+    computedAt: Date;
     recordTransitions: boolean;
   },
 ): Promise<MembershipChanges> {
@@ -57,76 +90,114 @@ export async function replaceMembershipsInRange(
   try {
     const stored = await loadMemberships(client, shopId, input.fromId, input.toId);
     const atText = at.toISOString();
-    const inserts: string[] = [];
-    const transitions: string[] = [];
-    const delCustomer: string[] = [];
-    const delSegment: string[] = [];
-    const updCustomer: string[] = [];
-    const updSegment: string[] = [];
-    const updReason: string[] = [];
-    const changes: MembershipChanges = { entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0 };
+    // Customers without a stored row are copied straight into the table (the
+    // whole first computation of a shop); rows that exist go through a staging
+    // table and a conditional upsert.
+    const fresh: string[] = [];
+    const freshIds: string[] = [];
+    const rows: string[] = [];
+    // Per customer: kept only if the customer's row is really written below.
+    const transitions = new Map<string, string[]>();
+    const gone: string[] = [];
+    const changes: MembershipChanges = { entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 0 };
     const shopText = copyText(shopId);
+    const computedText = input.computedAt.toISOString();
     const seen = new Set<string>();
-    const leave = (customerId: string, segment: string) => {
-      delCustomer.push(customerId);
-      delSegment.push(segment);
-      changes.left++;
-      if (input.recordTransitions) transitions.push(`${shopText}\t${customerId}\t${copyText(segment)}\tleft\t${atText}\t\\N\n`);
+    const transition = (customerId: string, segment: string, change: "entered" | "left", reason: string | null) => {
+      if (!input.recordTransitions) return;
+      let list = transitions.get(customerId);
+      if (!list) transitions.set(customerId, (list = []));
+      list.push(`${shopText}\t${customerId}\t${copyText(segment)}\t${change}\t${atText}\t${copyText(reason)}\n`);
     };
-    for (const { customerId, memberships } of input.next) {
+    for (const { customerId, memberships, tags } of input.next) {
       seen.add(customerId);
       const before = stored.get(customerId);
+      const segments = [...memberships.keys()].sort(compare);
+      const reasons = segments.map((s) => memberships.get(s)!);
+      const sortedTags = [...tags].sort(compare);
+      if (before && sameList(before.segments, segments) && sameList(before.reasons, reasons) && sameList(before.tags, sortedTags)) continue;
+      const beforeIndex = new Map(before?.segments.map((s, i) => [s, i]) ?? []);
+      const since: string[] = [];
       let changed = false;
-      for (const [segment, reason] of memberships) {
-        const old = before?.get(segment);
-        if (old === undefined) {
+      segments.forEach((segment, i) => {
+        const k = beforeIndex.get(segment);
+        if (k === undefined) {
           changed = true;
           changes.entered++;
-          inserts.push(`${shopText}\t${customerId}\t${copyText(segment)}\t${copyText(reason)}\t${atText}\n`);
-          if (input.recordTransitions) {
-            transitions.push(`${shopText}\t${customerId}\t${copyText(segment)}\tentered\t${atText}\t${copyText(reason)}\n`);
-          }
-        } else if (old !== reason) {
-          updCustomer.push(customerId);
-          updSegment.push(segment);
-          updReason.push(reason);
-          changes.reasonsUpdated++;
+          since.push(atText);
+          transition(customerId, segment, "entered", reasons[i]);
+        } else {
+          since.push(before!.since[k]);
+          if (before!.reasons[k] !== reasons[i]) changes.reasonsUpdated++;
         }
-      }
-      if (before) {
-        for (const segment of before.keys()) {
-          if (!memberships.has(segment)) {
-            changed = true;
-            leave(customerId, segment);
-          }
+      });
+      for (const segment of before?.segments ?? []) {
+        if (!memberships.has(segment)) {
+          changed = true;
+          changes.left++;
+          transition(customerId, segment, "left", null);
         }
       }
       if (changed) changes.customersChanged++;
+      const line = `${customerId}\t${copyText(segments)}\t${copyText(reasons)}\t${copyText(since)}\t${copyText(sortedTags)}`;
+      if (before) rows.push(`${line}\n`);
+      else {
+        fresh.push(`${shopText}\t${line}\t${computedText}\n`);
+        freshIds.push(customerId);
+      }
     }
     for (const [customerId, before] of stored) {
       if (seen.has(customerId)) continue;
+      gone.push(customerId);
       changes.customersChanged++;
-      for (const segment of before.keys()) leave(customerId, segment);
+      for (const segment of before.segments) {
+        changes.left++;
+        transition(customerId, segment, "left", null);
+      }
     }
-    if (delCustomer.length) {
-      await client.query(
-        `DELETE FROM "SegmentMembership" m USING unnest($2::bigint[], $3::text[]) AS d(c, s)
-         WHERE m."shopId" = $1 AND m."customerId" = d.c AND m.segment = d.s`,
-        [shopId, delCustomer, delSegment],
+    const written = new Set<string>();
+    if (gone.length) {
+      const { rows: deleted } = await client.query<[string]>({
+        text: `DELETE FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" = ANY($2::bigint[]) AND "computedAt" <= $3 RETURNING "customerId"::text`,
+        values: [shopId, gone, input.computedAt],
+        rowMode: "array",
+      });
+      for (const [id] of deleted) written.add(id);
+    }
+    if (fresh.length) {
+      // A row inserted meanwhile by a per-customer re-segmentation makes this
+      // fail on the primary key: the transaction rolls back and the retried
+      // chunk takes the staged path for that customer.
+      await copyFrom(
+        client,
+        `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, since, tags, "computedAt") FROM STDIN`,
+        fresh,
       );
+      changes.rowsWritten += fresh.length;
+      for (const id of freshIds) written.add(id);
     }
-    if (updCustomer.length) {
+    if (rows.length) {
+      // Staged, then merged: a row a re-segmentation wrote after computedAt wins.
       await client.query(
-        `UPDATE "SegmentMembership" m SET reason = u.r FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(c, s, r)
-         WHERE m."shopId" = $1 AND m."customerId" = u.c AND m.segment = u.s`,
-        [shopId, updCustomer, updSegment, updReason],
+        `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], reasons text[], since timestamp(3)[], tags text[]) ON COMMIT DELETE ROWS`,
       );
+      await copyFrom(client, `COPY membership_stage FROM STDIN`, rows);
+      const { rows: upserted } = await client.query<[string]>({
+        text: `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, since, tags, "computedAt")
+         SELECT $1, "customerId", segments, reasons, since, tags, $2 FROM membership_stage
+         ON CONFLICT ("shopId", "customerId") DO UPDATE
+           SET segments = EXCLUDED.segments, reasons = EXCLUDED.reasons, since = EXCLUDED.since, tags = EXCLUDED.tags, "computedAt" = EXCLUDED."computedAt"
+           WHERE "SegmentMembership"."computedAt" <= EXCLUDED."computedAt"
+         RETURNING "customerId"::text`,
+        values: [shopId, input.computedAt],
+        rowMode: "array",
+      });
+      changes.rowsWritten += upserted.length;
+      if (transitions.size) for (const [id] of upserted) written.add(id);
     }
-    if (inserts.length) {
-      await copyFrom(client, `COPY "SegmentMembership" ("shopId", "customerId", segment, reason, since) FROM STDIN`, inserts);
-    }
-    if (transitions.length) {
-      await copyFrom(client, `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN`, transitions);
+    const lines = [...transitions].flatMap(([id, list]) => (written.has(id) ? list : []));
+    if (lines.length) {
+      await copyFrom(client, `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN`, lines);
     }
     await client.query("COMMIT");
     return changes;
@@ -134,4 +205,29 @@ export async function replaceMembershipsInRange(
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   }
+}
+
+/** Memberships as (customer, segment, reason, since) rows, for readers that want them one by one. */
+export interface MembershipRow {
+  customerId: string;
+  segment: string;
+  reason: string;
+  since: Date;
+}
+
+export async function membershipRows(db: PrismaClient, shopId: string, customerId?: bigint): Promise<MembershipRow[]> {
+  const rows = await db.segmentMembership.findMany({
+    where: { shopId, ...(customerId === undefined ? {} : { customerId }) },
+    orderBy: { customerId: "asc" },
+  });
+  return rows.flatMap((row) =>
+    row.segments.map((segment, i) => ({ customerId: String(row.customerId), segment, reason: row.reasons[i], since: row.since[i] })),
+  );
+}
+
+/** Customers per segment. */
+export async function segmentSizes(db: PrismaClient, shopId: string): Promise<Map<string, number>> {
+  const rows = await db.$queryRaw<Array<{ segment: string; n: number }>>`
+    SELECT s AS segment, count(*)::int AS n FROM "SegmentMembership", unnest(segments) s WHERE "shopId" = ${shopId} GROUP BY s`;
+  return new Map(rows.map((r) => [r.segment, r.n]));
 }

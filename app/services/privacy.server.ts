@@ -74,7 +74,7 @@ export async function recordDataRequest(
         customer,
         orders: orders.map(({ shopId: _shopId, ...order }) => order),
         features: features?.features ?? null,
-        memberships: memberships.map(({ segment, reason, since }) => ({ segment, reason, since })),
+        memberships: memberships.flatMap(({ segments, reasons, since }) => segments.map((segment, i) => ({ segment, reason: reasons[i], since: since[i] }))),
         history: transitions.map(({ segment, change, at, reason }) => ({ segment, change, at, reason })),
       },
       (_key, value) => (typeof value === "bigint" ? value.toString() : value),

@@ -6,7 +6,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { assignTable, FeatureAccumulator } from "../segmentation";
 import { diffCustomerTags } from "../writeback/diff";
-import { forEachShopOrderBatch } from "./recompute-orders.server";
+import { accumulateShopFeatures } from "./recompute-orders.server";
 import type { PgClient } from "./recompute-pg.server";
 import { fitWithFallback } from "./recompute.server";
 import { shopConfigFrom, validateShopSettings, type ShopConfig, type ShopSettingsInput } from "./shop-settings.server";
@@ -54,18 +54,15 @@ export async function dryRunSettings(
   });
   const segmentsOf = new Map<string, string[]>();
   if (sameSegmentation) {
-    const { rows } = await client.query<[string, string]>({
-      text: `SELECT "customerId"::text, segment FROM "SegmentMembership" WHERE "shopId" = $1`,
+    const { rows } = await client.query<[string, string[]]>({
+      text: `SELECT "customerId"::text, segments FROM "SegmentMembership" WHERE "shopId" = $1`,
       values: [shopId],
       rowMode: "array",
     });
-    for (const [id, segment] of rows) segmentsOf.set(id, [...(segmentsOf.get(id) ?? []), segment]);
+    for (const [id, segments] of rows) segmentsOf.set(id, segments);
   } else {
     const acc = new FeatureAccumulator({ timeZone: next.segmentation.timeZone });
-    await forEachShopOrderBatch(client, shopId, (batch) => {
-      for (const order of batch) acc.add(order);
-    });
-    for (const [id] of customerRows) acc.addCustomer(id);
+    await accumulateShopFeatures(client, shopId, acc);
     const table = acc.finish();
     const cutoffs = fitWithFallback(table, next.segmentation, asOf);
     assignTable(table, cutoffs, next.segmentation, asOf, (a) => segmentsOf.set(a.customerId, a.memberships.map((m) => m.key)));

@@ -1,82 +1,107 @@
-// Stored orders -> the engine's EngineOrder, read straight from PostgreSQL in
-// big keyset-paginated batches (array rows, no per-row objects from pg).
-import type { EngineOrder } from "../segmentation";
-import type { PgClient } from "./recompute-pg.server";
+// Stored customers and orders -> the engine's FeatureAccumulator, read
+// straight from PostgreSQL with COPY ... TO STDOUT and parsed from bytes (no
+// per-field strings from pg, no Prisma objects).
+import type { EngineOrder, FeatureAccumulator } from "../segmentation";
+import { NumericIdTable } from "../utils/numeric-id-table";
+import { copyBool, copyInt, copyIsNull, copyString, copyTo, splitCopyRow, type PgClient } from "./recompute-pg.server";
 
-const COLUMNS = `id, "customerId", (extract(epoch from "processedAt") * 1000)::float8, "cancelledAt" IS NOT NULL,
+// Arrays come joined with the unit separator (U+001F): splitting a string is
+// much cheaper than parsing PostgreSQL's array syntax, and most are empty.
+// The timestamp is integer milliseconds through date_part (float8 arithmetic;
+// extract() would be numeric, several times slower over millions of rows).
+const COLUMNS = `id, "customerId", floor(date_part('epoch', "processedAt") * 1000)::bigint, "cancelledAt" IS NOT NULL,
   "fullyRefunded", "totalMinor", "subtotalMinor", "discountMinor", array_to_string("discountCodes", E'\x1f'), "itemQuantity", "lineCount",
   array_to_string("productIds", E'\x1f'), array_to_string("productTypes", E'\x1f'), "avgUnitPriceMinor", "shippingMinor", "expressShipping",
   "utmSource", "utmMedium", "utmCampaign", "referrerDomain", "sourceName"`;
-
-// Arrays come joined with the unit separator (U+001F): splitting a string is
-// much cheaper than pg's array parser, and most arrays are empty.
-type OrderRow = [
-  string, string | null, number, boolean, boolean, number, number | null, number | null, string,
-  number | null, number | null, string, string, number | null, number | null, boolean | null,
-  string | null, string | null, string | null, string | null, string | null,
-];
-
+const FIELDS = 21;
 const SEPARATOR = "\x1f";
 
-/** Maps one stored order; null numeric columns mean "not provided by the source". */
-export function engineOrderFromRow(r: OrderRow): EngineOrder {
-  const journey = r[16] !== null || r[17] !== null || r[18] !== null || r[19] !== null || r[20] !== null;
+/**
+ * One COPY text row of COLUMNS (already split into fields) ->
+ * EngineOrder, with the customer id already resolved. Every order object gets
+ * the same keys in the same order (absent values are undefined, which the
+ * engine reads as "not provided"): one hidden class keeps the engine's hot
+ * loop monomorphic.
+ */
+function engineOrderFromCopy(row: Buffer, s: Int32Array, e: Int32Array, customerId: string | null): EngineOrder {
+  const utmSource = copyString(row, s[16], e[16]);
+  const utmMedium = copyString(row, s[17], e[17]);
+  const utmCampaign = copyString(row, s[18], e[18]);
+  const referrerDomain = copyString(row, s[19], e[19]);
+  const sourceName = copyString(row, s[20], e[20]);
+  const journey = utmSource !== null || utmMedium !== null || utmCampaign !== null || referrerDomain !== null || sourceName !== null;
+  const codes = copyString(row, s[8], e[8]);
+  const productIds = copyString(row, s[11], e[11]);
+  const productTypes = copyString(row, s[12], e[12]);
   return {
-    id: r[0],
-    customerId: r[1],
-    processedAt: r[2],
-    cancelled: r[3],
-    fullyRefunded: r[4],
-    totalMinor: r[5],
-    subtotalMinor: r[6] ?? undefined,
-    discountMinor: r[7] ?? undefined,
-    discountCodes: r[8] === "" ? [] : r[8].split(SEPARATOR),
-    itemQuantity: r[9] ?? undefined,
-    lineCount: r[10] ?? undefined,
-    productIds: r[11] === "" ? undefined : r[11].split(SEPARATOR),
-    productTypes: r[12] === "" ? undefined : r[12].split(SEPARATOR),
-    avgUnitPriceMinor: r[13] ?? undefined,
-    shippingMinor: r[14] ?? undefined,
-    expressShipping: r[15] ?? undefined,
-    ...(journey
-      ? { utmSource: r[16], utmMedium: r[17], utmCampaign: r[18], referrerDomain: r[19], sourceName: r[20] }
-      : {}),
+    id: copyString(row, s[0], e[0])!,
+    customerId,
+    processedAt: copyInt(row, s[2], e[2])!,
+    cancelled: copyBool(row, s[3], e[3])!,
+    fullyRefunded: copyBool(row, s[4], e[4])!,
+    totalMinor: copyInt(row, s[5], e[5])!,
+    subtotalMinor: copyInt(row, s[6], e[6]) ?? undefined,
+    discountMinor: copyInt(row, s[7], e[7]) ?? undefined,
+    discountCodes: codes === null || codes === "" ? [] : codes.split(SEPARATOR),
+    itemQuantity: copyInt(row, s[9], e[9]) ?? undefined,
+    lineCount: copyInt(row, s[10], e[10]) ?? undefined,
+    productIds: productIds === null || productIds === "" ? undefined : productIds.split(SEPARATOR),
+    productTypes: productTypes === null || productTypes === "" ? undefined : productTypes.split(SEPARATOR),
+    avgUnitPriceMinor: copyInt(row, s[13], e[13]) ?? undefined,
+    shippingMinor: copyInt(row, s[14], e[14]) ?? undefined,
+    expressShipping: copyBool(row, s[15], e[15]) ?? undefined,
+    utmSource: journey ? utmSource : undefined,
+    utmMedium: journey ? utmMedium : undefined,
+    utmCampaign: journey ? utmCampaign : undefined,
+    referrerDomain: journey ? referrerDomain : undefined,
+    sourceName: journey ? sourceName : undefined,
   };
 }
 
-/** Every order of the shop, in batches of `batchSize`, by order id. */
-export async function forEachShopOrderBatch(
+/** Ids of at most 15 digits are exact as JavaScript numbers (Shopify's are 10-13). */
+const MAX_NUMERIC_ID_DIGITS = 15;
+
+/**
+ * Feeds the accumulator every (not deleted) customer of the shop and every
+ * order, each through one `COPY ... TO STDOUT`: one sequential scan each,
+ * streamed (never all rows in memory), parsed from bytes. Customer ids are
+ * resolved through a NumericIdTable, so an order costs no string and no Map
+ * lookup for its customer. Optionally limited to a customer id range
+ * (inclusive). Returns the number of orders read.
+ */
+export async function accumulateShopFeatures(
   client: PgClient,
   shopId: string,
-  onBatch: (orders: EngineOrder[]) => void | Promise<void>,
-  batchSize = 50_000,
+  acc: FeatureAccumulator,
+  range?: { from: string; to: string },
 ): Promise<number> {
-  let after = "-1";
-  let total = 0;
-  for (;;) {
-    const { rows } = await client.query<OrderRow>({
-      text: `SELECT ${COLUMNS} FROM "Order" WHERE "shopId" = $1 AND id > $2::bigint ORDER BY id LIMIT ${batchSize}`,
-      values: [shopId, after],
-      rowMode: "array",
-    });
-    if (rows.length === 0) return total;
-    total += rows.length;
-    await onBatch(rows.map(engineOrderFromRow));
-    after = rows[rows.length - 1][0];
-    if (rows.length < batchSize) return total;
+  const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
+  const inRange = (column: string) => (range ? ` AND ${column} BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "");
+  const known = new NumericIdTable(1024);
+  const idStrings: string[] = [];
+  function onCustomer(row: Buffer) {
+    const id = row.toString("latin1");
+    const index = acc.addCustomer(id);
+    idStrings[index] = id;
+    if (row.length <= MAX_NUMERIC_ID_DIGITS) known.set(copyInt(row, 0, row.length)!, index);
   }
-}
+  await copyTo(client, `COPY (SELECT id FROM "Customer" WHERE "shopId" = ${shop} AND "deletedAt" IS NULL${inRange("id")}) TO STDOUT`, onCustomer);
 
-/** Orders of the customers whose ids are in [fromId, toId] (inclusive), grouped by customer. */
-export async function ordersOfCustomerRange(client: PgClient, shopId: string, fromId: string, toId: string): Promise<EngineOrder[]> {
-  const { rows } = await client.query<OrderRow>({
-    text: `SELECT ${COLUMNS} FROM "Order" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
-    values: [shopId, fromId, toId],
-    rowMode: "array",
-  });
-  return rows.map(engineOrderFromRow);
-}
-
-export async function ordersOfCustomer(client: PgClient, shopId: string, customerId: string): Promise<EngineOrder[]> {
-  return ordersOfCustomerRange(client, shopId, customerId, customerId);
+  const s = new Int32Array(FIELDS + 1);
+  const e = new Int32Array(FIELDS + 1);
+  function onOrder(row: Buffer) {
+    const n = splitCopyRow(row, s, e);
+    if (n !== FIELDS) throw new Error(`order row with ${n} fields, expected ${FIELDS}`);
+    let index = -1;
+    let customerId: string | null = null;
+    if (!copyIsNull(row, s[1], e[1])) {
+      if (e[1] - s[1] <= MAX_NUMERIC_ID_DIGITS) index = known.get(copyInt(row, s[1], e[1])!);
+      customerId = index >= 0 ? idStrings[index] : copyString(row, s[1], e[1]);
+    }
+    const order = engineOrderFromCopy(row, s, e, customerId);
+    // A customer missing from the Customer table takes the accumulator's own (slower) lookup.
+    if (index >= 0) acc.add(order, index);
+    else acc.add(order);
+  }
+  return copyTo(client, `COPY (SELECT ${COLUMNS} FROM "Order" WHERE "shopId" = ${shop}${inRange(`"customerId"`)}) TO STDOUT`, onOrder);
 }

@@ -73,3 +73,118 @@ export function copyFrom(client: PgClient, sql: string, lines: readonly string[]
     (client as any).query(submittable);
   });
 }
+
+/**
+ * `COPY (query) TO STDOUT` (text format): calls `onRow` with each row's bytes
+ * (without the trailing newline). PostgreSQL sends one CopyData message per
+ * row, so no line splitting is needed. Reading millions of rows this way is
+ * several times cheaper than pg's row parser, which builds a string per field.
+ */
+export function copyTo(client: PgClient, sql: string, onRow: (row: Buffer) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let rows = 0;
+    let failure: Error | null = null;
+    const submittable = {
+      submit(connection: any) {
+        connection.query(sql);
+      },
+      handleCopyOutResponse() {},
+      handleCopyData(msg: { chunk: Buffer }) {
+        if (failure) return;
+        const chunk = msg.chunk;
+        // Every row ends with "\n".
+        try {
+          onRow(chunk.subarray(0, chunk[chunk.length - 1] === 10 ? chunk.length - 1 : chunk.length));
+          rows++;
+        } catch (error) {
+          failure = error as Error;
+        }
+      },
+      handleCommandComplete() {},
+      handleError(error: Error) {
+        failure ??= error;
+      },
+      handleReadyForQuery() {
+        if (failure) reject(failure);
+        else resolve(rows);
+      },
+      handleRowDescription() {},
+      handleDataRow() {},
+      handleEmptyQuery() {},
+      handleCopyInResponse(connection: any) {
+        connection.sendCopyFail("unexpected COPY FROM");
+      },
+      handlePortalSuspended() {},
+    };
+    (client as any).query(submittable);
+  });
+}
+
+/** Splits one COPY text row into field boundaries: starts[i], ends[i]; returns the field count. */
+export function splitCopyRow(row: Buffer, starts: Int32Array, ends: Int32Array): number {
+  let field = 0;
+  let start = 0;
+  for (let i = 0; i < row.length; i++) {
+    if (row[i] === 9) {
+      starts[field] = start;
+      ends[field++] = i;
+      start = i + 1;
+    }
+  }
+  starts[field] = start;
+  ends[field++] = row.length;
+  return field;
+}
+
+/** True when the field is COPY's NULL marker (\N). */
+export function copyIsNull(row: Buffer, start: number, end: number): boolean {
+  return end - start === 2 && row[start] === 92 && row[start + 1] === 78;
+}
+
+/** A COPY text field as a string (null for \N), undoing COPY's backslash escapes. */
+export function copyString(row: Buffer, start: number, end: number): string | null {
+  if (copyIsNull(row, start, end)) return null;
+  const text = row.toString("utf8", start, end);
+  return text.includes("\\") ? unescapeCopy(text) : text;
+}
+
+function unescapeCopy(text: string): string {
+  return text.replace(/\\(.)/g, (_, c: string) => {
+    switch (c) {
+      case "t":
+        return "\t";
+      case "n":
+        return "\n";
+      case "r":
+        return "\r";
+      case "b":
+        return "\b";
+      case "f":
+        return "\f";
+      case "v":
+        return "\v";
+      default:
+        return c;
+    }
+  });
+}
+
+/** A COPY text integer field (null for \N), parsed from the bytes without a string. */
+export function copyInt(row: Buffer, start: number, end: number): number | null {
+  if (copyIsNull(row, start, end)) return null;
+  let i = start;
+  let sign = 1;
+  if (row[i] === 45) {
+    sign = -1;
+    i++;
+  }
+  let n = 0;
+  for (; i < end; i++) n = n * 10 + (row[i] - 48);
+  return sign * n;
+}
+
+/** A COPY text boolean field (t/f; null for \N). */
+export function copyBool(row: Buffer, start: number, end: number): boolean | null {
+  if (copyIsNull(row, start, end)) return null;
+  return row[start] === 116;
+}

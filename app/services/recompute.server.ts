@@ -12,8 +12,11 @@
 // the same functions.
 import {
   assignTable,
+  decodeFeatureTable,
+  encodeFeatureTable,
   FeatureAccumulator,
   fitShop,
+  subsetFeatureTable,
   type CustomerAssignment,
   type FeatureTable,
   type Settings,
@@ -24,13 +27,13 @@ import { diffCustomerTags, type TagDiff } from "../writeback/diff";
 import { customerMetafieldValues, metafieldHash, type MetafieldValue } from "../writeback/metafields";
 import { segmentTagName } from "../writeback/tags";
 import { replaceMembershipsInRange, type CustomerMemberships, type MembershipChanges } from "./memberships.server";
-import { forEachShopOrderBatch, ordersOfCustomerRange } from "./recompute-orders.server";
+import { accumulateShopFeatures } from "./recompute-orders.server";
 import { copyFrom, copyText, type PgClient } from "./recompute-pg.server";
 import type { ShopConfig } from "./shop-settings.server";
 
 /** Customer ids are Shopify numeric ids; this is above any of them. */
 export const MAX_CUSTOMER_ID = "9223372036854775807";
-export const DEFAULT_CHUNK_SIZE = 25_000;
+export const DEFAULT_CHUNK_SIZE = 50_000;
 
 export interface CustomerRange {
   from: string;
@@ -44,7 +47,9 @@ export interface FitResult {
   orders: number;
   /** True when the shop had no stored memberships before (no transitions are recorded then). */
   firstRun: boolean;
-  timings: { loadMs: number; fitMs: number };
+  /** When the orders were read: memberships computed from them are as of this instant. */
+  readAt: Date;
+  timings: { loadMs: number; fitMs: number; slicesMs: number };
 }
 
 /** Splits sorted ids into contiguous ranges covering the whole id space, about `size` ids each. */
@@ -65,40 +70,56 @@ export async function fitShopStep(
   client: PgClient,
   config: ShopConfig,
   asOf: Date,
-  options: { chunkSize?: number } = {},
+  options: { chunkSize?: number; runId?: string } = {},
 ): Promise<FitResult> {
   const t0 = performance.now();
+  // Memberships computed from this read are "as of" this instant (see computedAt).
+  const readAt = new Date();
   const acc = new FeatureAccumulator({ timeZone: config.segmentation.timeZone });
-  const orders = await forEachShopOrderBatch(client, config.shopId, (batch) => {
-    for (const order of batch) acc.add(order);
-  });
-  const { rows: customerRows } = await client.query<[string]>({
-    text: `SELECT id FROM "Customer" WHERE "shopId" = $1 AND "deletedAt" IS NULL`,
-    values: [config.shopId],
-    rowMode: "array",
-  });
-  for (const [id] of customerRows) acc.addCustomer(id);
+  const orders = await accumulateShopFeatures(client, config.shopId, acc);
   const table = acc.finish();
   const t1 = performance.now();
   const cutoffs = fitWithFallback(table, config.segmentation, asOf);
-  const ids = new Float64Array(table.size);
-  for (let i = 0; i < table.size; i++) ids[i] = Number(table.customerIds[i]);
-  ids.sort();
-  const ranges = rangesOf(ids, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  const t2 = performance.now();
+  // Table indices sorted by numeric customer id (ids are below 2^53).
+  const numeric = new Float64Array(table.size);
+  for (let i = 0; i < table.size; i++) numeric[i] = Number(table.customerIds[i]);
+  const byId = Int32Array.from({ length: table.size }, (_, i) => i).sort((a, b) => numeric[a] - numeric[b]);
+  const sortedIds = Float64Array.from(byId, (i) => numeric[i]);
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const ranges = rangesOf(sortedIds, chunkSize);
   const { rows: existing } = await client.query(`SELECT 1 FROM "SegmentMembership" WHERE "shopId" = $1 LIMIT 1`, [config.shopId]);
   await client.query(
     `INSERT INTO "ShopModel" ("shopId", cutoffs, "fittedAt", "asOf") VALUES ($1, $2, now(), $3)
      ON CONFLICT ("shopId") DO UPDATE SET cutoffs = EXCLUDED.cutoffs, "fittedAt" = EXCLUDED."fittedAt", "asOf" = EXCLUDED."asOf"`,
     [config.shopId, JSON.stringify(cutoffs), asOf],
   );
+  if (options.runId) {
+    // Each chunk's customers' features, so the chunk jobs need not read the orders again.
+    await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1`, [options.runId]);
+    for (let index = 0; index < ranges.length; index++) {
+      const slice = subsetFeatureTable(table, byId.subarray(index * chunkSize, (index + 1) * chunkSize));
+      await client.query(`INSERT INTO "RecomputeSlice" ("runId", index, features) VALUES ($1, $2, $3)`, [
+        options.runId,
+        index,
+        Buffer.from(encodeFeatureTable(slice)),
+      ]);
+    }
+  }
   return {
     cutoffs,
     ranges,
     customers: table.size,
     orders,
     firstRun: existing.length === 0,
-    timings: { loadMs: t1 - t0, fitMs: performance.now() - t1 },
+    readAt,
+    timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
   };
+}
+
+/** Deletes the feature slices of a recompute (when it ends), and any left by runs that died long ago. */
+export async function dropRecomputeSlices(client: PgClient, runId: string): Promise<void> {
+  await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1 OR "createdAt" < now() - interval '1 day'`, [runId]);
 }
 
 /**
@@ -131,7 +152,7 @@ export interface ChunkResult extends MembershipChanges {
 }
 
 /** Memberships of one assignment, as stored (segment key -> reason). */
-export function membershipsOf(assignment: CustomerAssignment): CustomerMemberships {
+export function membershipsOf(assignment: CustomerAssignment): Omit<CustomerMemberships, "tags"> {
   const memberships = new Map<string, string>();
   for (const m of assignment.memberships) memberships.set(m.key, m.reason);
   return { customerId: assignment.customerId, memberships };
@@ -151,30 +172,68 @@ export function metafieldsOf(assignment: CustomerAssignment, config: ShopConfig)
   });
 }
 
+/** The app tags an assignment gives under the shop's settings (enabled segments only). */
+export function tagsOf(assignment: CustomerAssignment, config: ShopConfig): string[] {
+  const tags: string[] = [];
+  for (const m of assignment.memberships) {
+    const tag = config.enabledTags.get(m.key);
+    if (tag !== undefined) tags.push(tag);
+  }
+  return tags;
+}
+
+/** Features of the customers with ids in the range, from their stored orders. */
+async function featuresOfRange(client: PgClient, config: ShopConfig, range: CustomerRange): Promise<{ table: FeatureTable; orders: number }> {
+  const acc = new FeatureAccumulator({ timeZone: config.segmentation.timeZone });
+  const orders = await accumulateShopFeatures(client, config.shopId, acc, range);
+  return { table: acc.finish(), orders };
+}
+
+/** The chunk's feature slice written by the fit step, or null if it is gone (crash, expired). */
+async function loadSlice(client: PgClient, runId: string, index: number): Promise<FeatureTable | null> {
+  // As base64 text: pg's default hex doubles the size, and pg cannot take one query's results in binary.
+  const { rows } = await client.query<[string]>({
+    text: `SELECT encode(features, 'base64') FROM "RecomputeSlice" WHERE "runId" = $1 AND index = $2`,
+    values: [runId, index],
+    rowMode: "array",
+  });
+  return rows.length ? decodeFeatureTable(Buffer.from(rows[0][0], "base64")) : null;
+}
+
 /**
  * Recomputes the customers with ids in the range with the given cut-offs and
- * stores the differences. Idempotent: running it twice writes nothing the
- * second time, so a retried or resumed chunk is harmless.
+ * stores the differences. The features come from the fit step's slice when
+ * there is one (`slice`), otherwise from the range's stored orders.
+ * Idempotent: running it twice writes nothing the second time, so a retried
+ * or resumed chunk is harmless.
  */
 export async function processChunk(
   client: PgClient,
-  input: { config: ShopConfig; cutoffs: ShopCutoffs; asOf: Date; range: CustomerRange; recordTransitions: boolean },
+  input: {
+    config: ShopConfig;
+    cutoffs: ShopCutoffs;
+    asOf: Date;
+    range: CustomerRange;
+    recordTransitions: boolean;
+    slice?: { runId: string; index: number; readAt: Date };
+  },
 ): Promise<ChunkResult> {
   const { config, cutoffs, asOf, range } = input;
-  const orders = await ordersOfCustomerRange(client, config.shopId, range.from, range.to);
-  const acc = new FeatureAccumulator({ timeZone: config.segmentation.timeZone, expectedOrders: orders.length });
-  for (const order of orders) if (order.customerId !== null) acc.add(order);
-  const { rows: customerRows } = await client.query<[string]>({
-    text: `SELECT id FROM "Customer" WHERE "shopId" = $1 AND "deletedAt" IS NULL AND id BETWEEN $2::bigint AND $3::bigint`,
-    values: [config.shopId, range.from, range.to],
-    rowMode: "array",
-  });
-  for (const [id] of customerRows) acc.addCustomer(id);
-  const table = acc.finish();
+  let computedAt = new Date();
+  let source: { table: FeatureTable; orders: number } | null = null;
+  if (input.slice) {
+    const table = await loadSlice(client, input.slice.runId, input.slice.index);
+    if (table) {
+      source = { table, orders: 0 };
+      computedAt = input.slice.readAt;
+    }
+  }
+  source ??= await featuresOfRange(client, config, range);
+  const { table } = source;
   const next: CustomerMemberships[] = [];
   const metafields: Array<{ customerId: string; values: MetafieldValue[]; hash: string }> = [];
   assignTable(table, cutoffs, config.segmentation, asOf, (assignment) => {
-    next.push(membershipsOf(assignment));
+    next.push({ ...membershipsOf(assignment), tags: tagsOf(assignment, config) });
     if (config.writeback.metafields) {
       const values = metafieldsOf(assignment, config);
       metafields.push({ customerId: assignment.customerId, values, hash: metafieldHash(values) });
@@ -186,10 +245,11 @@ export async function processChunk(
     toId: range.to,
     next,
     at: new Date(),
+    computedAt,
     recordTransitions: input.recordTransitions,
   });
   const metafieldsPending = config.writeback.metafields ? await queueChangedMetafields(client, config.shopId, range, metafields) : 0;
-  return { ...changes, customers: table.size, orders: orders.length, metafieldsPending };
+  return { ...changes, customers: table.size, orders: source.orders, metafieldsPending };
 }
 
 /** Queues the metafield values that differ from the last written ones (by hash). */
@@ -235,40 +295,31 @@ export interface CustomerTagChange {
 }
 
 /**
- * Customers whose app tags differ from their memberships of enabled
- * segments: a SQL pre-filter (exact array comparison) finds candidates, the
- * diff (case-insensitive, prefixes, 250-tag cap) is computed per candidate.
+ * Customers whose app tags differ from the tags of their memberships: a SQL
+ * pre-filter (exact array comparison of SegmentMembership.tags with
+ * Customer.appTags) finds candidates, the diff (case-insensitive, prefixes,
+ * 250-tag cap) is computed per candidate. A customer whose memberships were
+ * never computed under the current schema (tags NULL) is left alone.
  * Optionally limited to one customer.
  */
 export async function computeTagChanges(client: PgClient, config: ShopConfig, onlyCustomerId?: string): Promise<CustomerTagChange[]> {
-  const keys = [...config.enabledTags.keys()];
-  const tags = keys.map((k) => config.enabledTags.get(k)!);
   const only = onlyCustomerId ? `AND "customerId" = ${BigInt(onlyCustomerId)}` : "";
-  const onlyC = onlyCustomerId ? `AND c.id = ${BigInt(onlyCustomerId)}` : "";
-  const { rows } = await client.query<[string, string[] | null, number | null, string[] | null]>({
+  const onlyC = onlyCustomerId ? `AND id = ${BigInt(onlyCustomerId)}` : "";
+  const { rows } = await client.query<[string, string | null, number | null, string | null]>({
     text: `
-      WITH tag_of(segment, tag) AS (SELECT * FROM unnest($2::text[], $3::text[])),
-      desired AS (
-        SELECT m."customerId" AS id, array_agg(t.tag ORDER BY t.tag) AS tags
-        FROM "SegmentMembership" m JOIN tag_of t ON t.segment = m.segment
-        WHERE m."shopId" = $1 ${only}
-        GROUP BY m."customerId"
-      ),
-      current AS (
-        SELECT c.id, c."appTags", c."tagCount" FROM "Customer" c
-        WHERE c."shopId" = $1 AND c."deletedAt" IS NULL ${onlyC}
-      )
-      SELECT coalesce(d.id, c.id)::text, c."appTags", c."tagCount", d.tags
-      FROM desired d FULL JOIN current c ON c.id = d.id
-      WHERE NOT (coalesce(d.tags, '{}') @> coalesce(c."appTags", '{}') AND coalesce(c."appTags", '{}') @> coalesce(d.tags, '{}'))`,
-    values: [config.shopId, keys, tags],
+      SELECT coalesce(m."customerId", c.id)::text, array_to_string(c."appTags", E'\x1f'), c."tagCount", array_to_string(m.tags, E'\x1f')
+      FROM (SELECT "customerId", tags FROM "SegmentMembership" WHERE "shopId" = $1 ${only}) m
+      FULL JOIN (SELECT id, "appTags", "tagCount" FROM "Customer" WHERE "shopId" = $1 AND "deletedAt" IS NULL ${onlyC}) c ON c.id = m."customerId"
+      WHERE (m."customerId" IS NULL OR m.tags IS NOT NULL)
+        AND NOT (coalesce(m.tags, '{}') @> coalesce(c."appTags", '{}') AND coalesce(c."appTags", '{}') @> coalesce(m.tags, '{}'))`,
+    values: [config.shopId],
     rowMode: "array",
   });
   const out: CustomerTagChange[] = [];
   for (const [customerId, appTags, tagCount, desired] of rows) {
-    const current = appTags ?? [];
+    const current = appTags ? appTags.split("\x1f") : [];
     const count = tagCount ?? current.length;
-    const diff = diffCustomerTags({ desired: desired ?? [], current, tagCount: count, prefixes: config.prefixes });
+    const diff = diffCustomerTags({ desired: desired ? desired.split("\x1f") : [], current, tagCount: count, prefixes: config.prefixes });
     if (diff.add.length || diff.remove.length || diff.capped.length) out.push({ customerId, diff, current, tagCount: count });
   }
   return out;

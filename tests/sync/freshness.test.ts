@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { membershipRows } from "../../app/services/memberships.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { enqueueBackfill } from "../../app/queues/sync.server";
 import { appWebhookSubscriptions } from "../../scripts/lib/app-config";
@@ -54,7 +55,7 @@ describe("freshness", () => {
         shippingLine: { title: "Express", price: 9.5 },
       });
       const memberships = await waitFor(async () => {
-        const rows = await prisma.segmentMembership.findMany({ where: { shopId: store.shopId, customerId: BigInt(customerId) } });
+        const rows = await membershipRows(prisma, store.shopId, BigInt(customerId));
         return rows.length > 0 ? rows : undefined;
       }, "the customer's memberships", 60_000);
       const segmentedMs = Date.now() - created;

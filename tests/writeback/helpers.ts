@@ -1,4 +1,5 @@
 import prisma from "../../app/db.server";
+import { membershipRows } from "../../app/services/memberships.server";
 import { loadShopConfig } from "../../app/services/shop-settings.server";
 import type { Simulator } from "../../simulator";
 import { waitFor } from "../helpers/sim-app";
@@ -22,13 +23,11 @@ export async function recomputeFinished(shopId: string, since: Date, timeoutMs =
 /** The app's memberships of enabled segments as tags, per customer. */
 export async function expectedTags(shopId: string): Promise<Map<string, string[]>> {
   const config = await loadShopConfig(prisma, shopId);
-  const rows = await prisma.segmentMembership.findMany({ where: { shopId }, select: { customerId: true, segment: true } });
   const out = new Map<string, string[]>();
-  for (const row of rows) {
+  for (const row of await membershipRows(prisma, shopId)) {
     const tag = config.enabledTags.get(row.segment);
     if (!tag) continue;
-    const id = String(row.customerId);
-    out.set(id, [...(out.get(id) ?? []), tag]);
+    out.set(row.customerId, [...(out.get(row.customerId) ?? []), tag]);
   }
   for (const tags of out.values()) tags.sort();
   return out;

@@ -29,7 +29,7 @@ describe("per-customer re-segmentation", () => {
       await recomputeFinished(store.shopId, started);
 
       // A customer without orders ("prospect") buys.
-      const prospect = await prisma.segmentMembership.findFirstOrThrow({ where: { shopId: store.shopId, segment: "rfm/prospects" } });
+      const prospect = await prisma.segmentMembership.findFirstOrThrow({ where: { shopId: store.shopId, segments: { has: "rfm/prospects" } } });
       const customerId = String(prospect.customerId);
       const payload = store.sim.createOrder(store.domain, {
         customerId,
@@ -43,7 +43,7 @@ describe("per-customer re-segmentation", () => {
       expect(jobs.filter((j) => j.name === "resegment.customer")).toHaveLength(1);
 
       await waitFor(
-        async () => !(await prisma.segmentMembership.findFirst({ where: { shopId: store.shopId, customerId: BigInt(customerId), segment: "rfm/prospects" } })),
+        async () => !(await prisma.segmentMembership.findFirst({ where: { shopId: store.shopId, customerId: BigInt(customerId), segments: { has: "rfm/prospects" } } })),
         "the customer to leave the prospects",
         30_000,
       );

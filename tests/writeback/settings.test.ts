@@ -2,6 +2,7 @@ import "./isolated-database";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { membershipRows, segmentSizes } from "../../app/services/memberships.server";
 import { dryRunSettings } from "../../app/services/recompute-dry-run.server";
 import { computeTagChanges, fitShopStep, processChunk } from "../../app/services/recompute.server";
 import { loadShopConfig, ShopSettingsError, updateShopSettings, validateShopSettings } from "../../app/services/shop-settings.server";
@@ -75,8 +76,7 @@ describe("settings change and dry run", () => {
   afterAll(() => client.end());
 
   async function memberCounts(): Promise<Map<string, number>> {
-    const rows = await prisma.segmentMembership.groupBy({ by: ["segment"], where: { shopId }, _count: true });
-    return new Map(rows.map((r) => [r.segment, r._count]));
+    return segmentSizes(prisma, shopId);
   }
 
   it("counts, per tag, the customers who would gain and lose it, without writing anything", async () => {
@@ -115,14 +115,15 @@ describe("settings change and dry run", () => {
 
   it("recomputing unchanged data changes no membership and records no transition", async () => {
     const config = await loadShopConfig(prisma, shopId);
-    const before = await prisma.segmentMembership.findMany({ where: { shopId }, orderBy: [{ customerId: "asc" }, { segment: "asc" }] });
+    // Memberships (segment, reason, since); the stored tags follow the prefix changed above.
+    const before = await membershipRows(prisma, shopId);
     const fit = await fitShopStep(client, config, asOf, { chunkSize: 30 });
     expect(fit.firstRun).toBe(false);
     for (const range of fit.ranges) {
       const r = await processChunk(client, { config, cutoffs: fit.cutoffs, asOf, range, recordTransitions: true });
       expect(r.entered + r.left + r.reasonsUpdated).toBe(0);
     }
-    expect(await prisma.segmentMembership.findMany({ where: { shopId }, orderBy: [{ customerId: "asc" }, { segment: "asc" }] })).toEqual(before);
+    expect(await membershipRows(prisma, shopId)).toEqual(before);
     expect(await prisma.segmentTransition.count({ where: { shopId } })).toBe(0);
 
     // One customer's new order: a transition for each segment entered or left.

@@ -5,6 +5,7 @@ import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
+import { membershipRows } from "../../app/services/memberships.server";
 import { runBackfill } from "../../app/services/backfill.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
@@ -17,8 +18,7 @@ const AS_OF = new Date("2026-01-01T00:00:00Z");
 process.env.RECOMPUTE_CHUNK_SIZE = "60";
 
 async function membershipSnapshot(shopId: string): Promise<string[]> {
-  const rows = await prisma.segmentMembership.findMany({ where: { shopId }, select: { customerId: true, segment: true, reason: true } });
-  return rows.map((r) => `${r.customerId} ${r.segment} ${r.reason}`).sort();
+  return (await membershipRows(prisma, shopId)).map((r) => `${r.customerId} ${r.segment} ${r.reason}`).sort();
 }
 
 describe.each(testQueueBackends())("a recompute survives a worker killed midway ($kind queue backend)", (redis) => {

@@ -35,7 +35,7 @@ export interface ShopStats {
   lastOrderAt: number | null;
 }
 
-const TIME_SLOTS = 7 + 24 + 12;
+export const TIME_SLOTS = 7 + 24 + 12;
 const U16_MAX = 65535;
 
 export interface AccumulatorOptions {
@@ -57,15 +57,11 @@ export class FeatureAccumulator {
   private readonly typeIndex = new Map<string, number>();
   private readonly typeNames: string[] = [];
 
-  // Per-customer columns.
-  private readonly i32: Record<
-    (typeof I32_COLUMNS)[number],
-    Growable<Int32Array>
-  >;
-  private readonly f64: Record<
-    (typeof F64_COLUMNS)[number],
-    Growable<Float64Array>
-  >;
+  // Per-customer aggregates, one record of STRIDE numbers per customer
+  // (transposed into columns by finish()). Real stores' orders arrive in time
+  // order, i.e. customers in random order: with a column per aggregate each
+  // order would touch some twenty cache lines, with a record it touches three.
+  private readonly rec: Growable<Float64Array>;
   private readonly acqOrderId: string[] = [];
   private readonly time: Growable<Uint16Array>;
 
@@ -102,36 +98,7 @@ export class FeatureAccumulator {
     const o = options.expectedOrders ?? 4096;
     // Written out (not Object.fromEntries) so the column records are fast-mode
     // objects with a fixed shape: the hot path reads them millions of times.
-    const gi = () => new Growable(Int32Array, c);
-    const gf = () => new Growable(Float64Array, c);
-    this.i32 = {
-      orders: gi(),
-      itemOrders: gi(),
-      discountDataOrders: gi(),
-      discountedOrders: gi(),
-      unitPriceOrders: gi(),
-      shippingDataOrders: gi(),
-      paidShippingOrders: gi(),
-      expressShippingOrders: gi(),
-      journeyOrders: gi(),
-      campaignOrders: gi(),
-      acqKnown: gi(),
-      acqCampaign: gi(),
-      acqUtmSource: gi(),
-      acqUtmMedium: gi(),
-      acqUtmCampaign: gi(),
-      acqReferrer: gi(),
-      acqSourceName: gi(),
-    };
-    this.f64 = {
-      firstAt: gf(),
-      lastAt: gf(),
-      totalSpent: gf(),
-      itemQuantity: gf(),
-      discountBpSum: gf(),
-      unitPriceSum: gf(),
-      acqAt: gf(),
-    };
+    this.rec = new Growable(Float64Array, c * STRIDE);
     this.time = new Growable(Uint16Array, c * TIME_SLOTS);
     this.orderCustomer = new Growable(Int32Array, o);
     this.orderDay = new Growable(Int32Array, o);
@@ -145,22 +112,29 @@ export class FeatureAccumulator {
     i = this.ids.length;
     this.index.set(customerId, i);
     this.ids.push(customerId);
-    for (const k of I32_COLUMNS) this.i32[k].ensure(i + 1);
-    for (const k of F64_COLUMNS) this.f64[k].ensure(i + 1);
-    this.f64.acqAt.data[i] = Infinity;
-    this.f64.firstAt.data[i] = Infinity;
-    this.f64.lastAt.data[i] = -Infinity;
-    this.i32.acqUtmSource.data[i] = -1;
-    this.i32.acqUtmMedium.data[i] = -1;
-    this.i32.acqUtmCampaign.data[i] = -1;
-    this.i32.acqReferrer.data[i] = -1;
-    this.i32.acqSourceName.data[i] = -1;
+    this.rec.ensure((i + 1) * STRIDE);
+    const r = this.rec.data;
+    const b = i * STRIDE;
+    r[b + R.acqAt] = Infinity;
+    r[b + R.firstAt] = Infinity;
+    r[b + R.lastAt] = -Infinity;
+    r[b + R.acqUtmSource] = -1;
+    r[b + R.acqUtmMedium] = -1;
+    r[b + R.acqUtmCampaign] = -1;
+    r[b + R.acqReferrer] = -1;
+    r[b + R.acqSourceName] = -1;
     this.acqOrderId.push("");
     this.time.ensure((i + 1) * TIME_SLOTS);
     return i;
   }
 
-  add(order: EngineOrder): void {
+  /**
+   * Adds one order. `customerIndex`, when given, must be what addCustomer
+   * returned for order.customerId: callers that read millions of orders can
+   * resolve ids faster than a Map of a million strings (see the app's
+   * NumericIdTable), and the lookup is most of the cost of an order.
+   */
+  add(order: EngineOrder, customerIndex?: number): void {
     if (this.finished)
       throw new Error("FeatureAccumulator: add() after finish()");
     const f = readOrderFacts(order, this.clock, this.facts);
@@ -189,55 +163,55 @@ export class FeatureAccumulator {
       shop.guestRevenueMinor += f.totalMinor;
       return;
     }
-    const known = this.index.get(order.customerId);
+    const known = customerIndex ?? this.index.get(order.customerId);
     const c = known !== undefined ? known : this.addCustomer(order.customerId);
-    const I = this.i32;
-    const F = this.f64;
-    I.orders.data[c]++;
-    if (order.processedAt < F.firstAt.data[c])
-      F.firstAt.data[c] = order.processedAt;
-    if (order.processedAt > F.lastAt.data[c])
-      F.lastAt.data[c] = order.processedAt;
-    F.totalSpent.data[c] += f.totalMinor;
+    const r = this.rec.data;
+    const b = c * STRIDE;
+    r[b + R.orders]++;
+    if (order.processedAt < r[b + R.firstAt])
+      r[b + R.firstAt] = order.processedAt;
+    if (order.processedAt > r[b + R.lastAt])
+      r[b + R.lastAt] = order.processedAt;
+    r[b + R.totalSpent] += f.totalMinor;
     if (f.hasItems) {
-      I.itemOrders.data[c]++;
-      F.itemQuantity.data[c] += f.itemQuantity;
+      r[b + R.itemOrders]++;
+      r[b + R.itemQuantity] += f.itemQuantity;
     }
     if (f.hasDiscount) {
-      I.discountDataOrders.data[c]++;
+      r[b + R.discountDataOrders]++;
       if (f.discounted) {
-        I.discountedOrders.data[c]++;
-        F.discountBpSum.data[c] += f.discountBp;
+        r[b + R.discountedOrders]++;
+        r[b + R.discountBpSum] += f.discountBp;
       }
     }
     if (f.hasUnitPrice) {
-      I.unitPriceOrders.data[c]++;
-      F.unitPriceSum.data[c] += f.unitPriceMinor;
+      r[b + R.unitPriceOrders]++;
+      r[b + R.unitPriceSum] += f.unitPriceMinor;
     }
     if (f.hasShipping) {
-      I.shippingDataOrders.data[c]++;
-      if (f.paidShipping) I.paidShippingOrders.data[c]++;
-      if (f.express) I.expressShippingOrders.data[c]++;
+      r[b + R.shippingDataOrders]++;
+      if (f.paidShipping) r[b + R.paidShippingOrders]++;
+      if (f.express) r[b + R.expressShippingOrders]++;
     }
-    if (f.hasJourney) I.journeyOrders.data[c]++;
-    if (f.campaign) I.campaignOrders.data[c]++;
+    if (f.hasJourney) r[b + R.journeyOrders]++;
+    if (f.campaign) r[b + R.campaignOrders]++;
     if (
       isEarlierThan(
         order.processedAt,
         order.id,
-        F.acqAt.data[c],
+        r[b + R.acqAt],
         this.acqOrderId[c],
       )
     ) {
-      F.acqAt.data[c] = order.processedAt;
+      r[b + R.acqAt] = order.processedAt;
       this.acqOrderId[c] = order.id;
-      I.acqKnown.data[c] = f.hasJourney ? 1 : 0;
-      I.acqCampaign.data[c] = f.campaign ? 1 : 0;
-      I.acqUtmSource.data[c] = this.intern(order.utmSource);
-      I.acqUtmMedium.data[c] = this.intern(order.utmMedium);
-      I.acqUtmCampaign.data[c] = this.intern(order.utmCampaign);
-      I.acqReferrer.data[c] = this.intern(order.referrerDomain);
-      I.acqSourceName.data[c] = this.intern(order.sourceName);
+      r[b + R.acqKnown] = f.hasJourney ? 1 : 0;
+      r[b + R.acqCampaign] = f.campaign ? 1 : 0;
+      r[b + R.acqUtmSource] = this.intern(order.utmSource);
+      r[b + R.acqUtmMedium] = this.intern(order.utmMedium);
+      r[b + R.acqUtmCampaign] = this.intern(order.utmCampaign);
+      r[b + R.acqReferrer] = this.intern(order.referrerDomain);
+      r[b + R.acqSourceName] = this.intern(order.sourceName);
     }
     const t = this.time.data;
     const base = c * TIME_SLOTS;
@@ -298,40 +272,17 @@ export class FeatureAccumulator {
       this.typeId.view(),
       false,
     );
-    const col = <K extends keyof typeof this.i32>(k: K) => this.i32[k].view();
-    const fcol = <K extends keyof typeof this.f64>(k: K) => this.f64[k].view();
+    const rec = this.rec.data;
+    const i32 = {} as TableParts["i32"];
+    for (const k of I32_COLUMNS) i32[k] = column(rec, n, R[k], Int32Array);
+    const f64 = {} as TableParts["f64"];
+    for (const k of F64_COLUMNS) f64[k] = column(rec, n, R[k], Float64Array);
     return new FeatureTable({
       timeZone: this.options.timeZone,
       customerIds: this.ids,
       index: this.index,
-      i32: {
-        orders: col("orders"),
-        itemOrders: col("itemOrders"),
-        discountDataOrders: col("discountDataOrders"),
-        discountedOrders: col("discountedOrders"),
-        unitPriceOrders: col("unitPriceOrders"),
-        shippingDataOrders: col("shippingDataOrders"),
-        paidShippingOrders: col("paidShippingOrders"),
-        expressShippingOrders: col("expressShippingOrders"),
-        journeyOrders: col("journeyOrders"),
-        campaignOrders: col("campaignOrders"),
-        acqKnown: col("acqKnown"),
-        acqCampaign: col("acqCampaign"),
-        acqUtmSource: col("acqUtmSource"),
-        acqUtmMedium: col("acqUtmMedium"),
-        acqUtmCampaign: col("acqUtmCampaign"),
-        acqReferrer: col("acqReferrer"),
-        acqSourceName: col("acqSourceName"),
-      },
-      f64: {
-        firstAt: fcol("firstAt"),
-        lastAt: fcol("lastAt"),
-        totalSpent: fcol("totalSpent"),
-        itemQuantity: fcol("itemQuantity"),
-        discountBpSum: fcol("discountBpSum"),
-        unitPriceSum: fcol("unitPriceSum"),
-        acqAt: fcol("acqAt"),
-      },
+      i32,
+      f64,
       acqOrderId: this.acqOrderId,
       strings: this.stringList,
       time: this.time.view(),
@@ -350,7 +301,7 @@ export class FeatureAccumulator {
   }
 }
 
-const I32_COLUMNS = [
+export const I32_COLUMNS = [
   "orders",
   "itemOrders",
   "discountDataOrders",
@@ -369,7 +320,7 @@ const I32_COLUMNS = [
   "acqReferrer",
   "acqSourceName",
 ] as const;
-const F64_COLUMNS = [
+export const F64_COLUMNS = [
   "firstAt",
   "lastAt",
   "totalSpent",
@@ -378,6 +329,24 @@ const F64_COLUMNS = [
   "unitPriceSum",
   "acqAt",
 ] as const;
+
+/** Offsets of the aggregates in a customer's record. */
+const R = Object.fromEntries(
+  [...I32_COLUMNS, ...F64_COLUMNS].map((k, i) => [k, i]),
+) as Record<(typeof I32_COLUMNS)[number] | (typeof F64_COLUMNS)[number], number>;
+const STRIDE = I32_COLUMNS.length + F64_COLUMNS.length;
+
+/** One aggregate of every customer, from the records. */
+function column<T extends Int32Array | Float64Array>(
+  rec: Float64Array,
+  n: number,
+  offset: number,
+  Ctor: { new (n: number): T },
+): T {
+  const out = new Ctor(n);
+  for (let i = 0, k = offset; i < n; i++, k += STRIDE) out[i] = rec[k];
+  return out;
+}
 
 function stringAt(strings: readonly string[], k: number): string | null {
   return k < 0 ? null : strings[k];
@@ -532,7 +501,8 @@ function groupProducts(
   };
 }
 
-interface TableParts {
+/** The columns behind a FeatureTable (see transfer.ts for subsets and encoding). */
+export interface TableParts {
   timeZone: string;
   customerIds: string[];
   index: Map<string, number>;
@@ -585,6 +555,11 @@ export class FeatureTable {
     this.dayTotalsMinor = p.dayTotals;
     this.unitPriceOrders = p.i32.unitPriceOrders;
     this.unitPriceSumMinor = p.f64.unitPriceSum;
+  }
+
+  /** The raw columns, for transfer.ts (subsets and binary encoding); read-only by convention. */
+  parts(): Readonly<TableParts> {
+    return this.p;
   }
 
   indexOf(customerId: string): number {

@@ -15,6 +15,7 @@ import { forgetPreviousPrefixes, shopConfigFrom, ShopSettingsError, type ShopCon
 import {
   computeTagChanges,
   DEFAULT_CHUNK_SIZE,
+  dropRecomputeSlices,
   fitShopStep,
   loadShopCutoffs,
   processChunk,
@@ -50,7 +51,7 @@ export interface SegmentsProcessorDeps {
 export function segmentsProcessor(deps: SegmentsProcessorDeps) {
   const pool = new pg.Pool({ connectionString: deps.databaseUrl ?? env().DATABASE_URL, max: 4, allowExitOnIdle: true });
   // An idle client whose connection drops (database restart) must not crash the worker.
-  pool.on("error", (error) => logger.warn({ err: error }, "segments: idle PostgreSQL client error"));
+  pool.on("error", (error) => logger.warn({ error: error.message }, "segments: idle PostgreSQL client error"));
   const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
@@ -90,9 +91,18 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
       if (step === "fit") {
         const fit = await withClient(async (client) => {
           await updateRecomputeRun(client, runId, { step: "fit" });
-          return fitShopStep(client, config, asOf, { chunkSize });
+          return fitShopStep(client, config, asOf, { chunkSize, runId });
         });
-        data = { ...data, step: "chunks", runId, shopId: config.shopId, ranges: fit.ranges, firstRun: fit.firstRun, customers: fit.customers };
+        data = {
+          ...data,
+          step: "chunks",
+          runId,
+          shopId: config.shopId,
+          ranges: fit.ranges,
+          firstRun: fit.firstRun,
+          customers: fit.customers,
+          readAt: fit.readAt.toISOString(),
+        };
         await job.updateData(data);
         await withClient((client) =>
           updateRecomputeRun(client, runId, {
@@ -107,7 +117,15 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
         await deps.registry.get(QUEUE.segments).addBulk(
           data.ranges!.map((range, index) => ({
             name: "recompute.chunk",
-            data: { shopId: config.shopId, runId, asOf: data.asOf, index, range, recordTransitions: !data.firstRun } satisfies RecomputeChunkJob,
+            data: {
+              shopId: config.shopId,
+              runId,
+              asOf: data.asOf,
+              index,
+              range,
+              recordTransitions: !data.firstRun,
+              readAt: data.readAt,
+            } satisfies RecomputeChunkJob,
             opts: {
               jobId: jobId(job.id!, "chunk", index),
               parent: { id: job.id!, queue: job.queueQualifiedName },
@@ -127,7 +145,10 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
     } catch (error) {
       if (error instanceof WaitingChildrenError) throw error;
       const final = error instanceof UnrecoverableError || isFinalAttempt(job);
-      await withClient((client) => recordRecomputeError(client, runId, step, (error as Error).message, final)).catch(() => undefined);
+      await withClient(async (client) => {
+        await recordRecomputeError(client, runId, step, (error as Error).message, final);
+        if (final) await dropRecomputeSlices(client, runId);
+      }).catch(() => undefined);
       throw error;
     }
   }
@@ -136,6 +157,7 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
     const api = await deps.adminApi(config.domain);
     return withClient(async (client) => {
       await updateRecomputeRun(client, runId, { step: "writeback" });
+      await dropRecomputeSlices(client, runId);
       const changes = await computeTagChanges(client, config);
       const tags = await writeTagChanges(api, client, config.shopId, changes, {
         onProgress: (done, total) => updateRecomputeRun(client, runId, { progress: { writebackDone: done, writebackTotal: total } }),
@@ -174,7 +196,15 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
       return await withClient(async (client) => {
         const model = await loadShopCutoffs(client, shopId);
         if (!model) throw new Error("no stored cut-offs for the shop (the fit step did not finish)");
-        const result = await processChunk(client, { config, cutoffs: model.cutoffs, asOf: new Date(job.data.asOf), range, recordTransitions: job.data.recordTransitions });
+        const { readAt } = job.data;
+        const result = await processChunk(client, {
+          config,
+          cutoffs: model.cutoffs,
+          asOf: new Date(job.data.asOf),
+          range,
+          recordTransitions: job.data.recordTransitions,
+          slice: readAt ? { runId, index, readAt: new Date(readAt) } : undefined,
+        });
         await recordChunkDone(client, runId, result.customers);
         return result;
       });
