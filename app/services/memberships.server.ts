@@ -9,8 +9,10 @@ import { copyFrom, copyText, type PgClient } from "./recompute-pg.server";
 
 export interface CustomerMemberships {
   customerId: string;
-  /** segment key ("family/handle") -> reason */
-  memberships: Map<string, string>;
+  /** Segment keys ("family/handle"), in the engine's order. */
+  segments: string[];
+  /** reasons[i] explains segments[i]. */
+  reasons: string[];
   /** The app tags these memberships give under the shop's settings. */
   tags: string[];
 }
@@ -28,8 +30,8 @@ export interface MembershipChanges {
 export interface StoredMemberships {
   segments: string[];
   reasons: string[];
-  /** ISO timestamps, parallel to segments. */
-  since: string[];
+  /** UTC day numbers (days since 1970-01-01), parallel to segments. */
+  sinceDay: string[];
   tags: string[] | null;
 }
 
@@ -39,15 +41,15 @@ export async function loadMemberships(client: PgClient, shopId: string, fromId: 
   // timestamps as ISO text.
   const { rows } = await client.query<[string, string | null, string | null, string | null, string | null]>({
     text: `SELECT "customerId"::text, array_to_string(segments, E'\\x1f'), array_to_string(reasons, E'\\x1f'),
-             array_to_string(array(SELECT to_char(s, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM unnest(since) s), E'\\x1f'),
+             array_to_string("sinceDay", E'\\x1f'),
              CASE WHEN tags IS NULL THEN NULL ELSE array_to_string(tags, E'\\x1f') END
            FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
     values: [shopId, fromId, toId],
     rowMode: "array",
   });
   const out = new Map<string, StoredMemberships>();
-  for (const [customerId, segments, reasons, since, tags] of rows) {
-    out.set(customerId, { segments: split(segments), reasons: split(reasons), since: split(since), tags: tags === null ? null : split(tags) });
+  for (const [customerId, segments, reasons, sinceDay, tags] of rows) {
+    out.set(customerId, { segments: split(segments), reasons: split(reasons), sinceDay: split(sinceDay), tags: tags === null ? null : split(tags) });
   }
   return out;
 }
@@ -61,8 +63,6 @@ function sameList(a: readonly string[] | null, b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Replaces the stored memberships of the customers with ids in [fromId,
@@ -79,7 +79,7 @@ export async function replaceMembershipsInRange(
     fromId: string;
     toId: string;
     next: Iterable<CustomerMemberships>;
-    /** When entries and exits happened (transitions, `since` of new segments). */
+    /** When entries and exits happened (transitions, and the day of new segments). */
     at: Date;
     computedAt: Date;
     recordTransitions: boolean;
@@ -109,42 +109,50 @@ export async function replaceMembershipsInRange(
       if (!list) transitions.set(customerId, (list = []));
       list.push(`${shopText}\t${customerId}\t${copyText(segment)}\t${change}\t${atText}\t${copyText(reason)}\n`);
     };
-    for (const { customerId, memberships, tags } of input.next) {
+    const today = String(Math.floor(at.getTime() / 86_400_000));
+    // sinceDay of a customer entering every one of n segments today, by n.
+    const allToday: string[] = [];
+    const sinceAllToday = (n: number) => (allToday[n] ??= copyText(new Array<string>(n).fill(today)));
+    for (const { customerId, segments, reasons, tags } of input.next) {
       seen.add(customerId);
       const before = stored.get(customerId);
-      const segments = [...memberships.keys()].sort(compare);
-      const reasons = segments.map((s) => memberships.get(s)!);
-      const sortedTags = [...tags].sort(compare);
-      if (before && sameList(before.segments, segments) && sameList(before.reasons, reasons) && sameList(before.tags, sortedTags)) continue;
-      const beforeIndex = new Map(before?.segments.map((s, i) => [s, i]) ?? []);
-      const since: string[] = [];
+      if (!before) {
+        // A customer without a stored row (every customer of a first computation).
+        changes.entered += segments.length;
+        changes.customersChanged++;
+        for (let i = 0; i < segments.length; i++) transition(customerId, segments[i], "entered", reasons[i]);
+        fresh.push(
+          `${shopText}\t${customerId}\t${copyText(segments)}\t${copyText(reasons)}\t${sinceAllToday(segments.length)}\t${copyText(tags)}\t${computedText}\n`,
+        );
+        freshIds.push(customerId);
+        continue;
+      }
+      if (sameList(before.segments, segments) && sameList(before.reasons, reasons) && sameList(before.tags, tags)) continue;
+      const beforeIndex = new Map(before.segments.map((segment, i) => [segment, i]));
+      const sinceDay: string[] = [];
       let changed = false;
       segments.forEach((segment, i) => {
         const k = beforeIndex.get(segment);
         if (k === undefined) {
           changed = true;
           changes.entered++;
-          since.push(atText);
+          sinceDay.push(today);
           transition(customerId, segment, "entered", reasons[i]);
         } else {
-          since.push(before!.since[k]);
-          if (before!.reasons[k] !== reasons[i]) changes.reasonsUpdated++;
+          sinceDay.push(before.sinceDay[k]);
+          if (before.reasons[k] !== reasons[i]) changes.reasonsUpdated++;
         }
       });
-      for (const segment of before?.segments ?? []) {
-        if (!memberships.has(segment)) {
+      const now = new Set(segments);
+      for (const segment of before.segments) {
+        if (!now.has(segment)) {
           changed = true;
           changes.left++;
           transition(customerId, segment, "left", null);
         }
       }
       if (changed) changes.customersChanged++;
-      const line = `${customerId}\t${copyText(segments)}\t${copyText(reasons)}\t${copyText(since)}\t${copyText(sortedTags)}`;
-      if (before) rows.push(`${line}\n`);
-      else {
-        fresh.push(`${shopText}\t${line}\t${computedText}\n`);
-        freshIds.push(customerId);
-      }
+      rows.push(`${customerId}\t${copyText(segments)}\t${copyText(reasons)}\t${copyText(sinceDay)}\t${copyText(tags)}\n`);
     }
     for (const [customerId, before] of stored) {
       if (seen.has(customerId)) continue;
@@ -170,7 +178,7 @@ export async function replaceMembershipsInRange(
       // chunk takes the staged path for that customer.
       await copyFrom(
         client,
-        `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, since, tags, "computedAt") FROM STDIN`,
+        `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", tags, "computedAt") FROM STDIN`,
         fresh,
       );
       changes.rowsWritten += fresh.length;
@@ -179,14 +187,14 @@ export async function replaceMembershipsInRange(
     if (rows.length) {
       // Staged, then merged: a row a re-segmentation wrote after computedAt wins.
       await client.query(
-        `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], reasons text[], since timestamp(3)[], tags text[]) ON COMMIT DELETE ROWS`,
+        `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], reasons text[], "sinceDay" int[], tags text[]) ON COMMIT DELETE ROWS`,
       );
       await copyFrom(client, `COPY membership_stage FROM STDIN`, rows);
       const { rows: upserted } = await client.query<[string]>({
-        text: `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, since, tags, "computedAt")
-         SELECT $1, "customerId", segments, reasons, since, tags, $2 FROM membership_stage
+        text: `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", tags, "computedAt")
+         SELECT $1, "customerId", segments, reasons, "sinceDay", tags, $2 FROM membership_stage
          ON CONFLICT ("shopId", "customerId") DO UPDATE
-           SET segments = EXCLUDED.segments, reasons = EXCLUDED.reasons, since = EXCLUDED.since, tags = EXCLUDED.tags, "computedAt" = EXCLUDED."computedAt"
+           SET segments = EXCLUDED.segments, reasons = EXCLUDED.reasons, "sinceDay" = EXCLUDED."sinceDay", tags = EXCLUDED.tags, "computedAt" = EXCLUDED."computedAt"
            WHERE "SegmentMembership"."computedAt" <= EXCLUDED."computedAt"
          RETURNING "customerId"::text`,
         values: [shopId, input.computedAt],
@@ -221,7 +229,7 @@ export async function membershipRows(db: PrismaClient, shopId: string, customerI
     orderBy: { customerId: "asc" },
   });
   return rows.flatMap((row) =>
-    row.segments.map((segment, i) => ({ customerId: String(row.customerId), segment, reason: row.reasons[i], since: row.since[i] })),
+    row.segments.map((segment, i) => ({ customerId: String(row.customerId), segment, reason: row.reasons[i], since: dayStart(row.sinceDay[i]) })),
   );
 }
 
@@ -230,4 +238,9 @@ export async function segmentSizes(db: PrismaClient, shopId: string): Promise<Ma
   const rows = await db.$queryRaw<Array<{ segment: string; n: number }>>`
     SELECT s AS segment, count(*)::int AS n FROM "SegmentMembership", unnest(segments) s WHERE "shopId" = ${shopId} GROUP BY s`;
   return new Map(rows.map((r) => [r.segment, r.n]));
+}
+
+/** The start (00:00 UTC) of a day number. */
+export function dayStart(day: number): Date {
+  return new Date(day * 86_400_000);
 }

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { dayStart } from "./memberships.server";
 
 /**
  * customers/redact: remove everything that identifies the customer. Their
@@ -74,7 +75,9 @@ export async function recordDataRequest(
         customer,
         orders: orders.map(({ shopId: _shopId, ...order }) => order),
         features: features?.features ?? null,
-        memberships: memberships.flatMap(({ segments, reasons, since }) => segments.map((segment, i) => ({ segment, reason: reasons[i], since: since[i] }))),
+        memberships: memberships.flatMap(({ segments, reasons, sinceDay }) =>
+          segments.map((segment, i) => ({ segment, reason: reasons[i], since: dayStart(sinceDay[i]) })),
+        ),
         history: transitions.map(({ segment, change, at, reason }) => ({ segment, change, at, reason })),
       },
       (_key, value) => (typeof value === "bigint" ? value.toString() : value),

@@ -14,11 +14,31 @@ export async function connectPg(databaseUrl: string): Promise<pg.Client> {
 /** Quotes one value for COPY's text format (tab-separated, \N for null). */
 export function copyText(value: string | number | bigint | boolean | null | undefined | readonly string[]): string {
   if (value === null || value === undefined) return "\\N";
-  if (Array.isArray(value)) {
-    const items = value.map((v) => `"${String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
-    return copyEscape(`{${items.join(",")}}`);
-  }
+  if (Array.isArray(value)) return copyArray(value);
   return copyEscape(String(value));
+}
+
+/**
+ * A text[] literal for COPY: every element double-quoted (with " and \
+ * backslash-escaped for the array syntax), then the whole escaped for COPY.
+ * Written as a loop: millions of elements go through here in a recompute.
+ */
+function copyArray(values: readonly string[]): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = String(values[i]);
+    let plain = true;
+    for (let k = 0; k < v.length; k++) {
+      const c = v.charCodeAt(k);
+      if (c === 34 || c === 92 || c === 9 || c === 10 || c === 13) {
+        plain = false;
+        break;
+      }
+    }
+    if (i > 0) out += ",";
+    out += plain ? `"${v}"` : copyEscape(`"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
+  }
+  return `${out}}`;
 }
 
 function copyEscape(text: string): string {
@@ -33,7 +53,6 @@ function copyEscape(text: string): string {
 export function copyFrom(client: PgClient, sql: string, lines: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     let rowCount = 0;
-    let failure: Error | null = null;
     const submittable = {
       submit(connection: any) {
         connection.query(sql);
@@ -57,12 +76,12 @@ export function copyFrom(client: PgClient, sql: string, lines: readonly string[]
         const match = /(\d+)$/.exec(msg.text ?? "");
         if (match) rowCount = Number(match[1]);
       },
+      // pg ends the query on an error message (no handleReadyForQuery follows).
       handleError(error: Error) {
-        failure = error;
+        reject(error);
       },
       handleReadyForQuery() {
-        if (failure) reject(failure);
-        else resolve(rowCount);
+        resolve(rowCount);
       },
       handleRowDescription() {},
       handleDataRow() {},
@@ -101,8 +120,9 @@ export function copyTo(client: PgClient, sql: string, onRow: (row: Buffer) => vo
         }
       },
       handleCommandComplete() {},
+      // pg ends the query on an error message (no handleReadyForQuery follows).
       handleError(error: Error) {
-        failure ??= error;
+        reject(error);
       },
       handleReadyForQuery() {
         if (failure) reject(failure);

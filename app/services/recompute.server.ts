@@ -151,11 +151,20 @@ export interface ChunkResult extends MembershipChanges {
   metafieldsPending: number;
 }
 
-/** Memberships of one assignment, as stored (segment key -> reason). */
-export function membershipsOf(assignment: CustomerAssignment): Omit<CustomerMemberships, "tags"> {
-  const memberships = new Map<string, string>();
-  for (const m of assignment.memberships) memberships.set(m.key, m.reason);
-  return { customerId: assignment.customerId, memberships };
+/** One assignment as stored: segment keys, their reasons and the app tags they give. */
+export function membershipsOf(assignment: CustomerAssignment, config: ShopConfig): CustomerMemberships {
+  const n = assignment.memberships.length;
+  const segments = new Array<string>(n);
+  const reasons = new Array<string>(n);
+  const tags: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = assignment.memberships[i];
+    segments[i] = m.key;
+    reasons[i] = m.reason;
+    const tag = config.enabledTags.get(m.key);
+    if (tag !== undefined) tags.push(tag);
+  }
+  return { customerId: assignment.customerId, segments, reasons, tags };
 }
 
 /** Metafield values of one assignment; `handles` lists the enabled segments' tag names. */
@@ -170,16 +179,6 @@ export function metafieldsOf(assignment: CustomerAssignment, config: ShopConfig)
     currencyDecimals: config.segmentation.currencyDecimals,
     timeZone: config.segmentation.timeZone,
   });
-}
-
-/** The app tags an assignment gives under the shop's settings (enabled segments only). */
-export function tagsOf(assignment: CustomerAssignment, config: ShopConfig): string[] {
-  const tags: string[] = [];
-  for (const m of assignment.memberships) {
-    const tag = config.enabledTags.get(m.key);
-    if (tag !== undefined) tags.push(tag);
-  }
-  return tags;
 }
 
 /** Features of the customers with ids in the range, from their stored orders. */
@@ -233,7 +232,7 @@ export async function processChunk(
   const next: CustomerMemberships[] = [];
   const metafields: Array<{ customerId: string; values: MetafieldValue[]; hash: string }> = [];
   assignTable(table, cutoffs, config.segmentation, asOf, (assignment) => {
-    next.push({ ...membershipsOf(assignment), tags: tagsOf(assignment, config) });
+    next.push(membershipsOf(assignment, config));
     if (config.writeback.metafields) {
       const values = metafieldsOf(assignment, config);
       metafields.push({ customerId: assignment.customerId, values, hash: metafieldHash(values) });

@@ -8,15 +8,15 @@ CREATE TABLE "SegmentMembership_next" (
     "computedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "reasons" TEXT[],
     "segments" TEXT[],
-    "since" TIMESTAMP(3)[],
+    "sinceDay" INTEGER[],
     "tags" TEXT[],
 
     CONSTRAINT "SegmentMembership_next_pkey" PRIMARY KEY ("shopId", "customerId")
 );
 
-INSERT INTO "SegmentMembership_next" ("shopId", "customerId", "computedAt", "reasons", "segments", "since")
+INSERT INTO "SegmentMembership_next" ("shopId", "customerId", "computedAt", "reasons", "segments", "sinceDay")
 SELECT "shopId", "customerId", max("since"),
-       array_agg("reason" ORDER BY "segment"), array_agg("segment" ORDER BY "segment"), array_agg("since" ORDER BY "segment")
+       array_agg("reason" ORDER BY "segment"), array_agg("segment" ORDER BY "segment"), array_agg(floor(extract(epoch from "since") / 86400)::int ORDER BY "segment")
 FROM "SegmentMembership"
 GROUP BY "shopId", "customerId";
 
