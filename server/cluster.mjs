@@ -9,7 +9,15 @@ import { fileURLToPath } from "node:url";
 const workers = Number(process.env.WEB_CONCURRENCY) || os.availableParallelism();
 const build = process.argv[2] ?? "build/server/index.js";
 
-cluster.setupPrimary({ exec: fileURLToPath(new URL("./web.mjs", import.meta.url)), args: [build] });
+// A larger young generation than V8's default (16 MB semi-spaces): each request
+// allocates its Request, headers, payload and job objects, and fewer, larger
+// scavenges cost less per request. NODE_OPTIONS or node flags given to this
+// process still win.
+const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+const execArgv = flags.some((flag) => flag.startsWith("--max-semi-space-size"))
+  ? process.execArgv
+  : [...process.execArgv, "--max-semi-space-size=32"];
+cluster.setupPrimary({ exec: fileURLToPath(new URL("./web.mjs", import.meta.url)), args: [build], execArgv });
 for (let i = 0; i < workers; i++) cluster.fork();
 let stopping = false;
 cluster.on("exit", (worker, code) => {
