@@ -174,27 +174,56 @@ export async function sendWebResponse(req, res, response, { gzip = acceptsGzip(r
   }
   const type = String(res.getHeader("content-type") ?? "");
   if (/^text\/event-stream/i.test(type)) res.flushHeaders();
-  const length = Number(res.getHeader("content-length") ?? Infinity);
-  let out = res;
-  if (COMPRESSIBLE.test(type)) {
-    appendVary(res, "Accept-Encoding");
-    if (gzip && !res.hasHeader("content-encoding") && length >= MIN_GZIP_BYTES && !/^text\/event-stream/i.test(type)) {
-      res.removeHeader("content-length");
-      res.setHeader("content-encoding", "gzip");
-      out = zlib.createGzip();
-      out.on("error", (error) => res.destroy(error));
-      out.pipe(res);
-    }
-  }
+  const declared = res.getHeader("content-length");
   const reader = response.body.getReader();
+  /** Chunks read before deciding on compression, written first. */
+  const ahead = [];
+  let ended = false;
+  let out = res;
   try {
-    while (!res.destroyed) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const more = out.write(value);
+    if (COMPRESSIBLE.test(type)) {
+      appendVary(res, "Accept-Encoding");
+      let eligible = gzip && !res.hasHeader("content-encoding") && !/^text\/event-stream/i.test(type);
+      if (eligible && declared !== undefined) eligible = Number(declared) >= MIN_GZIP_BYTES;
+      else if (eligible) {
+        // Unknown length: a body that ends within its first small chunk (a
+        // JSON answer, a health check) is sent as it is. A streamed document
+        // starts with its shell, larger than that, so it is not held back.
+        const first = await reader.read();
+        if (first.done) {
+          ended = true;
+          eligible = false;
+        } else {
+          ahead.push(first.value);
+          if (first.value.byteLength < MIN_GZIP_BYTES) {
+            const second = await reader.read();
+            if (second.done) {
+              ended = true;
+              eligible = false;
+              res.setHeader("content-length", first.value.byteLength);
+            } else ahead.push(second.value);
+          }
+        }
+      }
+      if (eligible) {
+        res.removeHeader("content-length");
+        res.setHeader("content-encoding", "gzip");
+        out = zlib.createGzip();
+        out.on("error", (error) => res.destroy(error));
+        out.pipe(res);
+      }
+    }
+    const write = async (chunk) => {
+      const more = out.write(chunk);
       // Streamed HTML must reach the browser as React renders it.
       if (out !== res) out.flush();
       if (!more) await waitForDrain(out, res);
+    };
+    for (const chunk of ahead) await write(chunk);
+    while (!ended && !res.destroyed) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await write(value);
     }
     if (res.destroyed) await reader.cancel();
     else out.end();

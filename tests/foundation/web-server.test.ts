@@ -58,6 +58,19 @@ describe("server/http.mjs", () => {
           return new Response("ok", { status: 201, headers });
         }
         if (url.pathname === "/small") return new Response("tiny", { headers: { "content-type": "text/plain", "content-length": "4" } });
+        if (url.pathname === "/tiny.json") return Response.json({ ok: true });
+        if (url.pathname === "/stream") {
+          const encoder = new TextEncoder();
+          const body = new ReadableStream({
+            async start(controller) {
+              controller.enqueue(encoder.encode("<p>shell</p>"));
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              controller.enqueue(encoder.encode("<p>later</p>".repeat(200)));
+              controller.close();
+            },
+          });
+          return new Response(body, { headers: { "content-type": "text/html" } });
+        }
         if (url.pathname === "/big.json") return Response.json({ items: Array.from({ length: 300 }, (_, i) => ({ i })) });
         if (url.pathname === "/slow") {
           await new Promise((resolve) => setTimeout(resolve, 300));
@@ -136,6 +149,15 @@ describe("server/http.mjs", () => {
     const small = await exchange(`${base}/small`, { headers: { "accept-encoding": "gzip" } });
     expect(small.headers["content-encoding"]).toBeUndefined();
     expect(small.body.toString()).toBe("tiny");
+    // Length not declared, body ends within one small chunk: sent as it is, with its length.
+    const tiny = await exchange(`${base}/tiny.json`, { headers: { "accept-encoding": "gzip" } });
+    expect(tiny.headers["content-encoding"]).toBeUndefined();
+    expect(tiny.headers["content-length"]).toBe("11");
+    expect(JSON.parse(tiny.body.toString())).toEqual({ ok: true });
+    // A streamed document whose first chunk is small is still compressed, whole.
+    const stream = await exchange(`${base}/stream`, { headers: { "accept-encoding": "gzip" } });
+    expect(stream.headers["content-encoding"]).toBe("gzip");
+    expect(zlib.gunzipSync(stream.body).toString()).toBe("<p>shell</p>" + "<p>later</p>".repeat(200));
   });
 
   it("answers 500 and reports the error when the app throws", async () => {
