@@ -2,10 +2,15 @@
 // stored orders -> features -> fit (cut-offs stored) -> chunked assignment
 // with memberships written as differences -> tag differences. No Admin API
 // writes. Compared with the floor: a plain GROUP BY customer over the same
-// orders table. Run alone: `npx tsx bench/recompute.ts [customers] [orders]`.
+// orders table. The chunk jobs run in one worker process per core
+// (bench/recompute-chunk-worker.ts), as `npm run worker` runs them.
+// Run alone: `npx tsx bench/recompute.ts [customers] [orders]`.
+import { spawn } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { applyMigrations } from "../scripts/migrate";
-import { computeTagChanges, dropRecomputeSlices, fitShopStep, processChunk } from "../app/services/recompute.server";
+import { computeTagChanges, dropRecomputeSlices, fitShopStep } from "../app/services/recompute.server";
 import { shopConfigFrom } from "../app/services/shop-settings.server";
 
 export interface RecomputeBenchResult {
@@ -24,6 +29,8 @@ export interface RecomputeBenchResult {
     chunksMs: number;
     tagDiffMs: number;
     chunks: number;
+    /** Worker processes the chunk jobs ran in (one per core). */
+    chunkProcesses: number;
     memberships: number;
     customersWithTagChanges: number;
     /** The same recompute again on unchanged data (memberships compared, nothing written). */
@@ -106,41 +113,43 @@ async function prepare(customers: number, orders: number): Promise<{ url: string
   return { url, generateMs: performance.now() - t0 };
 }
 
-async function recomputeOnce(url: string, parallel: number) {
-  const clients = await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      return c;
+/** Runs the chunk jobs in `processes` worker processes (one per core, as `npm run worker` does). */
+async function runChunks(
+  url: string,
+  fit: Awaited<ReturnType<typeof fitShopStep>>,
+  runId: string,
+  processes: number,
+): Promise<{ entered: number; peakRssMb: number }> {
+  const results = await Promise.all(
+    Array.from({ length: processes }, (_, p) => {
+      // Interleaved, as workers taking jobs from one queue would share them.
+      const chunks = fit.ranges.map((range, index) => ({ index, range })).filter(({ index }) => index % processes === p);
+      const work = { url, shopId: SHOP_ID, runId, readAt: fit.readAt.toISOString(), asOf: AS_OF.toISOString(), recordTransitions: !fit.firstRun, chunks };
+      return new Promise<{ entered: number; peakRssMb: number }>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "recompute-chunk-worker.ts")], {
+          env: { ...process.env, BENCH_CHUNK_WORK: JSON.stringify(work) },
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`chunk worker exited with ${code}`))));
+      });
     }),
   );
+  return { entered: results.reduce((a, r) => a + r.entered, 0), peakRssMb: Math.max(...results.map((r) => r.peakRssMb)) };
+}
+
+async function recomputeOnce(url: string, processes: number) {
+  const main = new pg.Client({ connectionString: url });
+  await main.connect();
   try {
-    const [main] = clients;
     const { rows } = await main.query(`SELECT * FROM "Shop" WHERE id = $1`, [SHOP_ID]);
     const config = shopConfigFrom(rows[0]);
     const t0 = performance.now();
     const runId = `bench-${Date.now()}`;
     const fit = await fitShopStep(main, config, AS_OF, { runId });
     const t1 = performance.now();
-    // Chunks as `parallel` workers would take them.
-    let next = 0;
-    let memberships = 0;
-    await Promise.all(
-      clients.map(async (client) => {
-        while (next < fit.ranges.length) {
-          const index = next++;
-          const r = await processChunk(client, {
-            config,
-            cutoffs: fit.cutoffs,
-            asOf: AS_OF,
-            range: fit.ranges[index],
-            recordTransitions: !fit.firstRun,
-            slice: { runId, index, readAt: fit.readAt },
-          });
-          memberships += r.entered;
-        }
-      }),
-    );
+    const chunks = await runChunks(url, fit, runId, processes);
     const t2 = performance.now();
     const changes = await computeTagChanges(main, config);
     const t3 = performance.now();
@@ -153,13 +162,14 @@ async function recomputeOnce(url: string, parallel: number) {
       chunksMs: t2 - t1,
       tagDiffMs: t3 - t2,
       chunks: fit.ranges.length,
-      memberships,
+      memberships: chunks.entered,
+      chunkPeakRssMb: chunks.peakRssMb,
       tagChanges: changes.length,
       customers: fit.customers,
       orders: fit.orders,
     };
   } finally {
-    await Promise.all(clients.map((c) => c.end()));
+    await main.end();
   }
 }
 
@@ -177,9 +187,11 @@ export async function benchRecompute(opts: { customers?: number; orders?: number
     c.query(`SELECT "customerId", count(*), sum("totalMinor"), min("processedAt"), max("processedAt") FROM "Order" WHERE "shopId" = $1 GROUP BY 1`, [SHOP_ID]),
   );
   const sqlFloorMs = performance.now() - floorStart;
-  const first = await recomputeOnce(url, 2);
-  const second = await recomputeOnce(url, 2);
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const processes = os.availableParallelism();
+  const first = await recomputeOnce(url, processes);
+  const second = await recomputeOnce(url, processes);
+  // The fit step's process or a chunk worker's, whichever peaked higher.
+  const peakRssMb = Math.max(Math.round(process.resourceUsage().maxRSS / 1024), first.chunkPeakRssMb, second.chunkPeakRssMb);
   return {
     customers: first.customers,
     orders: first.orders,
@@ -194,6 +206,7 @@ export async function benchRecompute(opts: { customers?: number; orders?: number
       chunksMs: Math.round(first.chunksMs),
       tagDiffMs: Math.round(first.tagDiffMs),
       chunks: first.chunks,
+      chunkProcesses: processes,
       memberships: first.memberships,
       customersWithTagChanges: first.tagChanges,
       secondRunMs: Math.round(second.ms),

@@ -44,6 +44,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // Worker processes (`npm run worker`); default one per core, so CPU-bound
+  // jobs such as recompute chunks run in parallel.
+  WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   // Development and tests only: send Admin API calls to the local store
   // simulator instead of https://<shop>/admin. Refused in production.
   SHOPIFY_ADMIN_API_ORIGIN: urlWithProtocol(["http:", "https:"]).optional(),

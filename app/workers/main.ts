@@ -1,7 +1,11 @@
 /**
- * The worker process (`npm run worker`): processes every queue. Never started
- * inside the web server (docs/decisions/002-web-and-worker-processes.md).
+ * The worker (`npm run worker`): processes every queue. Never started inside
+ * the web server (docs/decisions/002-web-and-worker-processes.md). Runs
+ * WORKER_PROCESSES processes (default one per core): a job's JavaScript runs
+ * on one core, so chunks of a big recompute need processes to use them all.
  */
+import cluster from "node:cluster";
+import os from "node:os";
 import { env, EnvError } from "../config/env.server";
 import { describeQueueBackend, resolveQueueBackend } from "../queues/backend.server";
 import { logger } from "../utils/logger.server";
@@ -35,9 +39,52 @@ async function main(): Promise<void> {
     await db.$disconnect();
   });
   logger.info(`worker ready: ${runtime.workers.map((w) => w.name).join(", ")}`);
+  process.send?.("ready");
 }
 
-main().catch((error: unknown) => {
+/**
+ * The primary only supervises: it forks the worker processes, replaces one
+ * that dies, and on SIGTERM/SIGINT passes the signal on and exits when they
+ * have finished their jobs in flight.
+ */
+function supervise(processes: number): void {
+  let stopping = false;
+  let exitCode = 0;
+  const ready = new Set<number>();
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  cluster.on("message", (worker, message) => {
+    if (message === "ready") ready.add(worker.id);
+  });
+  for (let i = 0; i < processes; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (!stopping && !ready.has(worker.id)) {
+      // It failed to start (configuration, database, queue): so would the others.
+      exitCode = 1;
+      stop("SIGTERM");
+    } else if (!stopping) {
+      logger.error({ pid: worker.process.pid, code, signal }, "worker process died; starting another");
+      setTimeout(() => cluster.fork(), 1_000);
+      return;
+    }
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
+  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => stop(signal));
+}
+
+function processCount(): number {
+  try {
+    return env().WORKER_PROCESSES ?? os.availableParallelism();
+  } catch {
+    return 1; // the process itself reports the configuration error
+  }
+}
+
+const processes = cluster.isPrimary ? processCount() : 1;
+if (cluster.isPrimary && processes > 1) supervise(processes);
+else main().catch((error: unknown) => {
   // One clear line for configuration and connectivity problems, no stack trace.
   if (error instanceof EnvError || (error instanceof Error && error.name === "ServiceUnavailableError")) {
     console.error(error.message);
