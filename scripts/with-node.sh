@@ -28,7 +28,10 @@ fi
 
 # Install (or re-install) the project's packages when the lockfile changed.
 stamp="node_modules/.package-lock.json"
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ ! -d node_modules/.prisma/client ]; then
+# The stamp alone is not enough: a copied or interrupted node_modules can hold
+# it while missing packages, so the tools every command needs are checked too.
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ ! -d node_modules/.prisma/client ] ||
+  [ ! -x node_modules/.bin/tsx ] || [ ! -x node_modules/.bin/vitest ] || [ ! -x node_modules/.bin/remix ]; then
   echo "Installing packages (npm ci)" >&2
   "$tools/npm" ci --no-audit --no-fund >&2
 fi
