@@ -7,6 +7,7 @@ import { AdminApi } from "../app/shopify/admin-api.server";
 import { backfillShop } from "../app/services/sync-runs.server";
 import { freshDatabase } from "../scripts/services";
 import { appScopes } from "../scripts/lib/app-config";
+import { runAlone } from "./run-alone";
 
 const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
 
@@ -53,12 +54,4 @@ export async function benchBackfill(opts: { orders?: number } = {}): Promise<Bac
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchBackfill({ orders: Number(process.argv[2]) || undefined }).then(
-    (r) => console.log(JSON.stringify(r, null, 2)),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runAlone(import.meta.url, ([orders]) => benchBackfill({ orders }));

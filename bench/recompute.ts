@@ -12,6 +12,7 @@ import pg from "pg";
 import { applyMigrations } from "../scripts/migrate";
 import { computeTagChanges, dropRecomputeSlices, fitShopStep } from "../app/services/recompute.server";
 import { shopConfigFrom } from "../app/services/shop-settings.server";
+import { runAlone } from "./run-alone";
 
 export interface RecomputeBenchResult {
   customers: number;
@@ -216,13 +217,4 @@ export async function benchRecompute(opts: { customers?: number; orders?: number
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const [customers, orders] = process.argv.slice(2).map(Number);
-  benchRecompute({ customers: customers || undefined, orders: orders || undefined }).then(
-    (r) => console.log(JSON.stringify(r, null, 2)),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runAlone(import.meta.url, ([customers, orders]) => benchRecompute({ customers, orders }));

@@ -13,6 +13,7 @@ import { applyMigrations } from "../scripts/migrate";
 import { deleteRedisPrefix, ensureDatabase } from "../scripts/services";
 import { createQueue } from "../app/queues/backend.server";
 import { QUEUE } from "../app/queues/names";
+import { runAlone } from "./run-alone";
 
 export interface WebhookBenchResult {
   requests: number;
@@ -168,12 +169,4 @@ export async function benchWebhooks(opts: { requests?: number; connections?: num
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchWebhooks({ requests: Number(process.argv[2]) || undefined }).then(
-    (r) => console.log(JSON.stringify(r, null, 2)),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runAlone(import.meta.url, ([requests]) => benchWebhooks({ requests }));

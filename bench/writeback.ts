@@ -13,6 +13,7 @@ import { writeTagChanges } from "../app/services/writeback.server";
 import { writePendingMetafields } from "../app/services/writeback-metafields.server";
 import { freshDatabase } from "../scripts/services";
 import { appScopes } from "../scripts/lib/app-config";
+import { runAlone } from "./run-alone";
 
 const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
 const AS_OF = new Date("2026-01-01T00:00:00Z");
@@ -80,12 +81,4 @@ export async function benchWriteback(opts: { customers?: number } = {}): Promise
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchWriteback({ customers: Number(process.argv[2]) || undefined }).then(
-    (r) => console.log(JSON.stringify(r, null, 2)),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runAlone(import.meta.url, ([customers]) => benchWriteback({ customers }));

@@ -15,8 +15,8 @@ import { type QuantileEdges, QUINTILES, quantileEdges } from "./math/quantiles";
 import {
   fitShopModels,
   predictCustomer,
+  emptyPurchaseSummary,
   summarizePurchases,
-  type PurchaseSummary,
   cacheFor,
 } from "./models/predict";
 import type { Settings } from "./settings";
@@ -298,13 +298,7 @@ function fitPredictive(
   // Spend tier edges from the distribution of predicted 12-month value.
   const t0 = performance.now();
   const clv: number[] = [];
-  const reuse: PurchaseSummary = {
-    x: 0,
-    txDays: 0,
-    Tdays: 0,
-    repeatMean: 0,
-    repeatTotal: 0,
-  };
+  const reuse = emptyPurchaseSummary();
   const cache = cacheFor(bg.params, unitDays);
   for (let i = 0; i < c.n; i++) {
     const s = summarizePurchases(

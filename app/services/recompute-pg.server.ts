@@ -1,6 +1,7 @@
-// Direct PostgreSQL access for the recompute's hot path: millions of order
-// rows read in keyset-paginated batches (Prisma would build an object per
-// row), and memberships written with COPY FROM STDIN.
+// Direct PostgreSQL access for the recompute's hot path: millions of rows
+// read with COPY TO STDOUT and parsed from bytes (Prisma would build an object
+// per row, pg a string per field), and memberships written with COPY FROM
+// STDIN. pg has no COPY API of its own: both are small "submittables".
 import pg from "pg";
 
 export type PgClient = pg.Client | pg.PoolClient;

@@ -1,6 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { appWebhookSubscriptions } from "../../scripts/lib/app-config";
+import { cleanRedisPrefix } from "./queue-backends";
+import { simulatedStore } from "./sim-app";
 
 /**
  * Serves the app's real Remix route modules (action/loader) over HTTP without
@@ -50,5 +54,31 @@ export async function startRouteServer(): Promise<{ url: string; close(): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * For a test file whose simulated stores deliver webhooks to the app's
+ * routes: starts the route server before the file's tests, closes it and
+ * clears the file's queue keys after them. `store` makes a simulated store
+ * subscribed to the app's topics (shopify.app.toml), delivering to it.
+ */
+export function useWebhookRoutes() {
+  let server: Awaited<ReturnType<typeof startRouteServer>> | undefined;
+  beforeAll(async () => {
+    server = await startRouteServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
+  });
+  const url = () => {
+    if (!server) throw new Error("useWebhookRoutes: the route server starts in beforeAll");
+    return server.url;
+  };
+  return {
+    url,
+    store: (options: Omit<Parameters<typeof simulatedStore>[0], "webhookUrl" | "subscriptions">) =>
+      simulatedStore({ ...options, webhookUrl: url(), subscriptions: appWebhookSubscriptions() }),
   };
 }

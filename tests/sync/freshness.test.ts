@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { membershipRows } from "../../app/services/memberships.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { enqueueBackfill } from "../../app/queues/sync.server";
-import { appWebhookSubscriptions } from "../../scripts/lib/app-config";
-import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
-import { startRouteServer } from "../helpers/route-server";
-import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
+import { testQueueBackends } from "../helpers/queue-backends";
+import { useWebhookRoutes } from "../helpers/route-server";
+import { startAppWorkers, waitFor } from "../helpers/sim-app";
 
 const redis = testQueueBackends()[0];
-let routes: Awaited<ReturnType<typeof startRouteServer>>;
-beforeAll(async () => {
-  routes = await startRouteServer();
-});
-afterAll(async () => {
-  await routes.close();
-  await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
-});
+const routes = useWebhookRoutes();
 
 describe("freshness", () => {
   it("a new order reaches the customer's segments and tags within seconds (measured, reported)", async () => {
-    const store = await simulatedStore({
+    const store = await routes.store({
       domain: "fresh.myshopify.com",
-      webhookUrl: routes.url,
-      subscriptions: appWebhookSubscriptions(),
       simulator: { restoreRate: 1_000, bucketSize: 20_000, bulkLatencyMs: 20 },
     });
     store.sim.generate(store.domain, {

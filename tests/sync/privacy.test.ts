@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { backfillShop } from "../../app/services/sync-runs.server";
-import { appWebhookSubscriptions } from "../../scripts/lib/app-config";
-import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
-import { startRouteServer } from "../helpers/route-server";
-import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
+import { testQueueBackends } from "../helpers/queue-backends";
+import { useWebhookRoutes } from "../helpers/route-server";
+import { startAppWorkers, waitFor } from "../helpers/sim-app";
 
 const redis = testQueueBackends()[0];
-let routes: Awaited<ReturnType<typeof startRouteServer>>;
-beforeAll(async () => {
-  routes = await startRouteServer();
-});
-afterAll(async () => {
-  await routes.close();
-  await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
-});
+const routes = useWebhookRoutes();
 
 /** Rows in any table of the app's schema whose text mentions `value` as a whole token. */
 async function rowsMentioning(value: string): Promise<Record<string, number>> {
@@ -35,10 +27,8 @@ async function rowsMentioning(value: string): Promise<Record<string, number>> {
 
 describe("privacy webhooks", () => {
   it("customers/data_request records what the app holds; customers/redact and shop/redact leave no trace", async () => {
-    const store = await simulatedStore({
+    const store = await routes.store({
       domain: "privacy.myshopify.com",
-      webhookUrl: routes.url,
-      subscriptions: appWebhookSubscriptions(),
       simulator: { restoreRate: 1_000_000, bucketSize: 10_000_000, bulkLatencyMs: 20 },
     });
     store.sim.generate(store.domain, {

@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { hmacBase64 } from "../../simulator";
-import { appWebhookSubscriptions } from "../../scripts/lib/app-config";
-import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
-import { startRouteServer } from "../helpers/route-server";
-import { APP_SECRET, simulatedStore, simulatorOrders, startAppWorkers, storedOrders, waitFor } from "../helpers/sim-app";
+import { testQueueBackends } from "../helpers/queue-backends";
+import { useWebhookRoutes } from "../helpers/route-server";
+import { APP_SECRET, simulatorOrders, startAppWorkers, storedOrders, waitFor } from "../helpers/sim-app";
 
 const redis = testQueueBackends()[0];
-let routes: Awaited<ReturnType<typeof startRouteServer>>;
-
-beforeAll(async () => {
-  routes = await startRouteServer();
-});
-afterAll(async () => {
-  await routes.close();
-  await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
-});
+const routes = useWebhookRoutes();
 
 async function queueDrained(app: ReturnType<typeof startAppWorkers>) {
   const counts = await app.registry.get(QUEUE.webhooks).getJobCounts("waiting", "active", "delayed");
@@ -25,10 +16,8 @@ async function queueDrained(app: ReturnType<typeof startAppWorkers>) {
 
 describe("webhooks", () => {
   it("1,000 deliveries with 20% duplicates and 20% out of order end in the simulator's state", async () => {
-    const store = await simulatedStore({
+    const store = await routes.store({
       domain: "webhooks.myshopify.com",
-      webhookUrl: routes.url,
-      subscriptions: appWebhookSubscriptions(),
       simulator: { restoreRate: 1_000_000, bucketSize: 10_000_000, webhookRetryDelaysMs: [200, 400, 800] },
     });
     const app = startAppWorkers(redis, store, [QUEUE.webhooks]);
@@ -77,7 +66,7 @@ describe("webhooks", () => {
     const domain = "forged.myshopify.com";
     await prisma.shop.create({ data: { domain, status: "installed" } });
     const send = (body: string, hmac: string, eventId: string) =>
-      fetch(`${routes.url}/webhooks/orders/create`, {
+      fetch(`${routes.url()}/webhooks/orders/create`, {
         method: "POST",
         headers: {
           "Content-Type": "application/json",

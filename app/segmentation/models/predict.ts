@@ -38,6 +38,11 @@ export interface PurchaseSummary {
   repeatTotal: number;
 }
 
+/** A summary to pass as `into` of summarizePurchases, reused across customers. */
+export function emptyPurchaseSummary(): PurchaseSummary {
+  return { x: 0, txDays: 0, Tdays: 0, repeatMean: 0, repeatTotal: 0 };
+}
+
 /**
  * Summary of one customer at `asOfDay` from their sorted distinct purchase
  * days and the merged totals of those days; null when the first purchase is
@@ -108,13 +113,7 @@ export function fitShopModels(
   const ggX: number[] = [];
   const ggSum: number[] = [];
   let m = 0;
-  const reuse: PurchaseSummary = {
-    x: 0,
-    txDays: 0,
-    Tdays: 0,
-    repeatMean: 0,
-    repeatTotal: 0,
-  };
+  const reuse = emptyPurchaseSummary();
   for (let i = 0; i < n; i++) {
     const s = summarizePurchases(
       input.days,
