@@ -12,6 +12,7 @@ import pg from "pg";
 import { applyMigrations } from "../scripts/migrate";
 import { computeTagChanges, dropRecomputeSlices, fitShopStep } from "../app/services/recompute.server";
 import { shopConfigFrom } from "../app/services/shop-settings.server";
+import { workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
 
 export interface RecomputeBenchResult {
@@ -127,7 +128,8 @@ async function runChunks(
       const chunks = fit.ranges.map((range, index) => ({ index, range })).filter(({ index }) => index % processes === p);
       const work = { url, shopId: SHOP_ID, runId, readAt: fit.readAt.toISOString(), asOf: AS_OF.toISOString(), recordTransitions: !fit.firstRun, chunks };
       return new Promise<{ entered: number; peakRssMb: number }>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "recompute-chunk-worker.ts")], {
+        // With the node flags `npm run worker` gives its processes.
+        const child = spawn(process.execPath, [...workerExecArgv([], undefined), "--import", "tsx", path.join(import.meta.dirname, "recompute-chunk-worker.ts")], {
           env: { ...process.env, BENCH_CHUNK_WORK: JSON.stringify(work) },
           stdio: ["ignore", "pipe", "inherit"],
         });

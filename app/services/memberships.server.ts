@@ -5,7 +5,8 @@
 // and one INSERT ... ON CONFLICT, plus one transition row per entry or exit.
 // docs/decisions/012-memberships-as-differences.md
 import type { PrismaClient } from "@prisma/client";
-import { copyFrom, copyText, type PgClient } from "./recompute-pg.server";
+import { BinaryCopyWriter } from "../utils/pg-binary-copy";
+import { copyFromBinary, type PgClient } from "./recompute-pg.server";
 
 export interface CustomerMemberships {
   customerId: string;
@@ -89,30 +90,28 @@ export async function replaceMembershipsInRange(
   await client.query("BEGIN");
   try {
     const stored = await loadMemberships(client, shopId, input.fromId, input.toId);
-    const atText = at.toISOString();
     // Customers without a stored row are copied straight into the table (the
     // whole first computation of a shop); rows that exist go through a staging
-    // table and a conditional upsert.
-    const fresh: string[] = [];
+    // table and a conditional upsert. Both in PostgreSQL's binary COPY format.
+    const fresh = new BinaryCopyWriter();
     const freshIds: string[] = [];
-    const rows: string[] = [];
+    const staged = new BinaryCopyWriter();
+    let stagedRows = 0;
     // Per customer: kept only if the customer's row is really written below.
-    const transitions = new Map<string, string[]>();
+    const transitions = new Map<string, Array<[segment: string, change: "entered" | "left", reason: string | null]>>();
     const gone: string[] = [];
     const changes: MembershipChanges = { entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 0 };
-    const shopText = copyText(shopId);
-    const computedText = input.computedAt.toISOString();
     const seen = new Set<string>();
     const transition = (customerId: string, segment: string, change: "entered" | "left", reason: string | null) => {
       if (!input.recordTransitions) return;
       let list = transitions.get(customerId);
       if (!list) transitions.set(customerId, (list = []));
-      list.push(`${shopText}\t${customerId}\t${copyText(segment)}\t${change}\t${atText}\t${copyText(reason)}\n`);
+      list.push([segment, change, reason]);
     };
-    const today = String(Math.floor(at.getTime() / 86_400_000));
+    const today = Math.floor(at.getTime() / 86_400_000);
     // sinceDay of a customer entering every one of n segments today, by n.
-    const allToday: string[] = [];
-    const sinceAllToday = (n: number) => (allToday[n] ??= copyText(new Array<string>(n).fill(today)));
+    const allToday: Int32Array[] = [];
+    const sinceAllToday = (n: number) => (allToday[n] ??= new Int32Array(n).fill(today));
     for (const { customerId, segments, reasons, tags } of input.next) {
       seen.add(customerId);
       const before = stored.get(customerId);
@@ -121,15 +120,21 @@ export async function replaceMembershipsInRange(
         changes.entered += segments.length;
         changes.customersChanged++;
         for (let i = 0; i < segments.length; i++) transition(customerId, segments[i], "entered", reasons[i]);
-        fresh.push(
-          `${shopText}\t${customerId}\t${copyText(segments)}\t${copyText(reasons)}\t${sinceAllToday(segments.length)}\t${copyText(tags)}\t${computedText}\n`,
-        );
+        fresh
+          .row(7)
+          .text(shopId)
+          .int8(customerId)
+          .textArray(segments)
+          .textArray(reasons)
+          .int4Array(sinceAllToday(segments.length))
+          .textArray(tags)
+          .timestamp(input.computedAt);
         freshIds.push(customerId);
         continue;
       }
       if (sameList(before.segments, segments) && sameList(before.reasons, reasons) && sameList(before.tags, tags)) continue;
       const beforeIndex = new Map(before.segments.map((segment, i) => [segment, i]));
-      const sinceDay: string[] = [];
+      const sinceDay: number[] = [];
       let changed = false;
       segments.forEach((segment, i) => {
         const k = beforeIndex.get(segment);
@@ -139,7 +144,7 @@ export async function replaceMembershipsInRange(
           sinceDay.push(today);
           transition(customerId, segment, "entered", reasons[i]);
         } else {
-          sinceDay.push(before.sinceDay[k]);
+          sinceDay.push(Number(before.sinceDay[k]));
           if (before.reasons[k] !== reasons[i]) changes.reasonsUpdated++;
         }
       });
@@ -152,7 +157,8 @@ export async function replaceMembershipsInRange(
         }
       }
       if (changed) changes.customersChanged++;
-      rows.push(`${customerId}\t${copyText(segments)}\t${copyText(reasons)}\t${copyText(sinceDay)}\t${copyText(tags)}\n`);
+      staged.row(5).int8(customerId).textArray(segments).textArray(reasons).int4Array(sinceDay).textArray(tags);
+      stagedRows++;
     }
     for (const [customerId, before] of stored) {
       if (seen.has(customerId)) continue;
@@ -172,24 +178,24 @@ export async function replaceMembershipsInRange(
       });
       for (const [id] of deleted) written.add(id);
     }
-    if (fresh.length) {
+    if (freshIds.length) {
       // A row inserted meanwhile by a per-customer re-segmentation makes this
       // fail on the primary key: the transaction rolls back and the retried
       // chunk takes the staged path for that customer.
-      await copyFrom(
+      await copyFromBinary(
         client,
-        `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", tags, "computedAt") FROM STDIN`,
+        `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", tags, "computedAt") FROM STDIN (FORMAT binary)`,
         fresh,
       );
-      changes.rowsWritten += fresh.length;
+      changes.rowsWritten += freshIds.length;
       for (const id of freshIds) written.add(id);
     }
-    if (rows.length) {
+    if (stagedRows) {
       // Staged, then merged: a row a re-segmentation wrote after computedAt wins.
       await client.query(
         `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], reasons text[], "sinceDay" int[], tags text[]) ON COMMIT DELETE ROWS`,
       );
-      await copyFrom(client, `COPY membership_stage FROM STDIN`, rows);
+      await copyFromBinary(client, `COPY membership_stage FROM STDIN (FORMAT binary)`, staged);
       const { rows: upserted } = await client.query<[string]>({
         text: `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", tags, "computedAt")
          SELECT $1, "customerId", segments, reasons, "sinceDay", tags, $2 FROM membership_stage
@@ -203,9 +209,17 @@ export async function replaceMembershipsInRange(
       changes.rowsWritten += upserted.length;
       if (transitions.size) for (const [id] of upserted) written.add(id);
     }
-    const lines = [...transitions].flatMap(([id, list]) => (written.has(id) ? list : []));
-    if (lines.length) {
-      await copyFrom(client, `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN`, lines);
+    const history = new BinaryCopyWriter();
+    let historyRows = 0;
+    for (const [customerId, list] of transitions) {
+      if (!written.has(customerId)) continue;
+      for (const [segment, change, reason] of list) {
+        history.row(6).text(shopId).int8(customerId).text(segment).text(change).timestamp(at).text(reason);
+        historyRows++;
+      }
+    }
+    if (historyRows) {
+      await copyFromBinary(client, `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`, history);
     }
     await client.query("COMMIT");
     return changes;

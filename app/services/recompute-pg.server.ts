@@ -3,6 +3,7 @@
 // per row, pg a string per field), and memberships written with COPY FROM
 // STDIN. pg has no COPY API of its own: both are small "submittables".
 import pg from "pg";
+import { parseBinaryCopy, type BinaryCopyWriter } from "../utils/pg-binary-copy";
 
 export type PgClient = pg.Client | pg.PoolClient;
 
@@ -48,10 +49,38 @@ function copyEscape(text: string): string {
 
 /**
  * `COPY table (columns) FROM STDIN` with rows already formatted as COPY text
- * lines (each ending in "\n"). pg has no COPY API of its own; this is the
- * small "submittable" it accepts, speaking the copy-in sub-protocol.
+ * lines (each ending in "\n"), sent in chunks of about 64 KB.
  */
 export function copyFrom(client: PgClient, sql: string, lines: readonly string[]): Promise<number> {
+  const chunks: Buffer[] = [];
+  let buffer: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    buffer.push(line);
+    size += line.length;
+    if (size > 1 << 16) {
+      chunks.push(Buffer.from(buffer.join(""), "utf8"));
+      buffer = [];
+      size = 0;
+    }
+  }
+  if (buffer.length) chunks.push(Buffer.from(buffer.join(""), "utf8"));
+  return copyIn(client, sql, chunks);
+}
+
+/**
+ * `COPY table (columns) FROM STDIN (FORMAT binary)` with a payload made by a
+ * BinaryCopyWriter (app/utils/pg-binary-copy.ts).
+ */
+export function copyFromBinary(client: PgClient, sql: string, writer: BinaryCopyWriter): Promise<number> {
+  return copyIn(client, sql, writer.finish());
+}
+
+/**
+ * The copy-in sub-protocol: pg has no COPY API of its own; this is the small
+ * "submittable" it accepts. Resolves with the number of rows copied.
+ */
+function copyIn(client: PgClient, sql: string, chunks: readonly Buffer[]): Promise<number> {
   return new Promise((resolve, reject) => {
     let rowCount = 0;
     const submittable = {
@@ -59,18 +88,7 @@ export function copyFrom(client: PgClient, sql: string, lines: readonly string[]
         connection.query(sql);
       },
       handleCopyInResponse(connection: any) {
-        let buffer: string[] = [];
-        let size = 0;
-        for (const line of lines) {
-          buffer.push(line);
-          size += line.length;
-          if (size > 1 << 16) {
-            connection.sendCopyFromChunk(Buffer.from(buffer.join(""), "utf8"));
-            buffer = [];
-            size = 0;
-          }
-        }
-        if (buffer.length) connection.sendCopyFromChunk(Buffer.from(buffer.join(""), "utf8"));
+        for (const chunk of chunks) connection.sendCopyFromChunk(chunk);
         connection.endCopyFrom();
       },
       handleCommandComplete(msg: { text?: string }) {
@@ -95,12 +113,35 @@ export function copyFrom(client: PgClient, sql: string, lines: readonly string[]
 }
 
 /**
+ * `COPY (query) TO STDOUT (FORMAT binary)`: the rows' fields as bytes (null
+ * for NULL). For a few large values (feature slices), not millions of rows.
+ */
+export async function copyToBinary(client: PgClient, sql: string): Promise<Array<Array<Buffer | null>>> {
+  const parts: Buffer[] = [];
+  await copyChunks(client, sql, (chunk) => {
+    // pg's parser reuses its buffer: keep a copy.
+    parts.push(Buffer.from(chunk));
+  });
+  return parseBinaryCopy(Buffer.concat(parts));
+}
+
+/**
  * `COPY (query) TO STDOUT` (text format): calls `onRow` with each row's bytes
  * (without the trailing newline). PostgreSQL sends one CopyData message per
  * row, so no line splitting is needed. Reading millions of rows this way is
  * several times cheaper than pg's row parser, which builds a string per field.
  */
 export function copyTo(client: PgClient, sql: string, onRow: (row: Buffer) => void): Promise<number> {
+  // Every row ends with "\n".
+  return copyChunks(client, sql, (chunk) => onRow(chunk.subarray(0, chunk[chunk.length - 1] === 10 ? chunk.length - 1 : chunk.length)));
+}
+
+/**
+ * The copy-out sub-protocol: `onChunk` gets each CopyData message (a view of
+ * pg's buffer, valid during the call). Resolves with the number of messages.
+ * An error thrown by `onChunk` rejects once the server has finished.
+ */
+function copyChunks(client: PgClient, sql: string, onChunk: (chunk: Buffer) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let rows = 0;
     let failure: Error | null = null;
@@ -111,10 +152,8 @@ export function copyTo(client: PgClient, sql: string, onRow: (row: Buffer) => vo
       handleCopyOutResponse() {},
       handleCopyData(msg: { chunk: Buffer }) {
         if (failure) return;
-        const chunk = msg.chunk;
-        // Every row ends with "\n".
         try {
-          onRow(chunk.subarray(0, chunk[chunk.length - 1] === 10 ? chunk.length - 1 : chunk.length));
+          onChunk(msg.chunk);
           rows++;
         } catch (error) {
           failure = error as Error;

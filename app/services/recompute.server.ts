@@ -28,7 +28,8 @@ import { customerMetafieldValues, metafieldHash, type MetafieldValue } from "../
 import { segmentTagName } from "../writeback/tags";
 import { replaceMembershipsInRange, type CustomerMemberships, type MembershipChanges } from "./memberships.server";
 import { accumulateShopFeatures } from "./recompute-orders.server";
-import { copyFrom, copyInt, copyString, copyText, copyTo, splitCopyRow, type PgClient } from "./recompute-pg.server";
+import { BinaryCopyWriter } from "../utils/pg-binary-copy";
+import { copyFrom, copyFromBinary, copyInt, copyString, copyText, copyTo, copyToBinary, splitCopyRow, type PgClient } from "./recompute-pg.server";
 import type { ShopConfig } from "./shop-settings.server";
 
 /** Customer ids are Shopify numeric ids; this is above any of them. */
@@ -97,13 +98,11 @@ export async function fitShopStep(
   if (options.runId) {
     // Each chunk's customers' features, so the chunk jobs need not read the orders again.
     await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1`, [options.runId]);
+    // Binary COPY: the bytes go in as they are (a bytea parameter would travel as hex).
     for (let index = 0; index < ranges.length; index++) {
       const slice = subsetFeatureTable(table, byId.subarray(index * chunkSize, (index + 1) * chunkSize));
-      await client.query(`INSERT INTO "RecomputeSlice" ("runId", index, features) VALUES ($1, $2, $3)`, [
-        options.runId,
-        index,
-        Buffer.from(encodeFeatureTable(slice)),
-      ]);
+      const writer = new BinaryCopyWriter().row(3).text(options.runId).int4(index).bytes(encodeFeatureTable(slice));
+      await copyFromBinary(client, `COPY "RecomputeSlice" ("runId", index, features) FROM STDIN (FORMAT binary)`, writer);
     }
   }
   return {
@@ -190,13 +189,13 @@ async function featuresOfRange(client: PgClient, config: ShopConfig, range: Cust
 
 /** The chunk's feature slice written by the fit step, or null if it is gone (crash, expired). */
 async function loadSlice(client: PgClient, runId: string, index: number): Promise<FeatureTable | null> {
-  // As base64 text: pg's default hex doubles the size, and pg cannot take one query's results in binary.
-  const { rows } = await client.query<[string]>({
-    text: `SELECT encode(features, 'base64') FROM "RecomputeSlice" WHERE "runId" = $1 AND index = $2`,
-    values: [runId, index],
-    rowMode: "array",
-  });
-  return rows.length ? decodeFeatureTable(Buffer.from(rows[0][0], "base64")) : null;
+  const run = (client as { escapeLiteral(v: string): string }).escapeLiteral(runId);
+  const rows = await copyToBinary(
+    client,
+    `COPY (SELECT features FROM "RecomputeSlice" WHERE "runId" = ${run} AND index = ${Math.trunc(index)}) TO STDOUT (FORMAT binary)`,
+  );
+  const bytes = rows[0]?.[0];
+  return bytes ? decodeFeatureTable(bytes) : null;
 }
 
 /**
@@ -312,9 +311,10 @@ export async function computeTagChanges(client: PgClient, config: ShopConfig, on
   const out: CustomerTagChange[] = [];
   const s = new Int32Array(5);
   const e = new Int32Array(5);
+  const none: string[] = [];
   const list = (row: Buffer, k: number) => {
     const text = copyString(row, s[k], e[k]);
-    return text ? text.split("\x1f") : [];
+    return text ? text.split("\x1f") : none;
   };
   // Through COPY: on a first computation every customer is a candidate.
   await copyTo(

@@ -12,6 +12,7 @@ import { logger } from "../utils/logger.server";
 import { checkDatabase } from "../utils/database-check.server";
 import { QueueRegistry } from "../queues/registry.server";
 import { buildProcessors } from "./processors";
+import { workerExecArgv } from "./node-flags";
 import { exitGracefullyOnSignals, startWorkers } from "./runtime.server";
 
 async function main(): Promise<void> {
@@ -58,6 +59,7 @@ function supervise(processes: number): void {
   cluster.on("message", (worker, message) => {
     if (message === "ready") ready.add(worker.id);
   });
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   for (let i = 0; i < processes; i++) cluster.fork();
   cluster.on("exit", (worker, code, signal) => {
     if (!stopping && !ready.has(worker.id)) {
