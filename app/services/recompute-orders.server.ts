@@ -85,7 +85,13 @@ export async function accumulateShopFeatures(
     idStrings[index] = id;
     if (row.length <= MAX_NUMERIC_ID_DIGITS) known.set(copyInt(row, 0, row.length)!, index);
   }
-  await copyTo(client, `COPY (SELECT id FROM "Customer" WHERE "shopId" = ${shop} AND "deletedAt" IS NULL${inRange("id")}) TO STDOUT`, onCustomer);
+  // In id order (the primary key's order, no sort): the table's customers then
+  // come out sorted by id, as the chunk ranges need them.
+  await copyTo(
+    client,
+    `COPY (SELECT id FROM "Customer" WHERE "shopId" = ${shop} AND "deletedAt" IS NULL${inRange("id")} ORDER BY id) TO STDOUT`,
+    onCustomer,
+  );
 
   const s = new Int32Array(FIELDS + 1);
   const e = new Int32Array(FIELDS + 1);

@@ -35,6 +35,8 @@ import type { ShopConfig } from "./shop-settings.server";
 /** Customer ids are Shopify numeric ids; this is above any of them. */
 export const MAX_CUSTOMER_ID = "9223372036854775807";
 export const DEFAULT_CHUNK_SIZE = 50_000;
+/** Feature slices are stored in parts of this size (see RecomputeSlice's migration). */
+const SLICE_PART_BYTES = 1 << 20;
 
 export interface CustomerRange {
   from: string;
@@ -85,7 +87,13 @@ export async function fitShopStep(
   // Table indices sorted by numeric customer id (ids are below 2^53).
   const numeric = new Float64Array(table.size);
   for (let i = 0; i < table.size; i++) numeric[i] = Number(table.customerIds[i]);
-  const byId = Int32Array.from({ length: table.size }, (_, i) => i).sort((a, b) => numeric[a] - numeric[b]);
+  const byId = Int32Array.from({ length: table.size }, (_, i) => i);
+  // Customers are read in id order; only customers known from orders alone
+  // (missing from the Customer table) come after them. A comparator sort of
+  // a million indices costs seconds, so sort only when needed.
+  let sorted = true;
+  for (let i = 1; i < table.size && sorted; i++) sorted = numeric[i - 1] <= numeric[i];
+  if (!sorted) byId.sort((a, b) => numeric[a] - numeric[b]);
   const sortedIds = Float64Array.from(byId, (i) => numeric[i]);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const ranges = rangesOf(sortedIds, chunkSize);
@@ -98,11 +106,16 @@ export async function fitShopStep(
   if (options.runId) {
     // Each chunk's customers' features, so the chunk jobs need not read the orders again.
     await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1`, [options.runId]);
-    // Binary COPY: the bytes go in as they are (a bytea parameter would travel as hex).
+    // Binary COPY: the bytes go in as they are (a bytea parameter would travel
+    // as hex), in parts of SLICE_PART_BYTES (see the table's migration).
     for (let index = 0; index < ranges.length; index++) {
       const slice = subsetFeatureTable(table, byId.subarray(index * chunkSize, (index + 1) * chunkSize));
-      const writer = new BinaryCopyWriter().row(3).text(options.runId).int4(index).bytes(encodeFeatureTable(slice));
-      await copyFromBinary(client, `COPY "RecomputeSlice" ("runId", index, features) FROM STDIN (FORMAT binary)`, writer);
+      const bytes = encodeFeatureTable(slice);
+      const writer = new BinaryCopyWriter();
+      for (let part = 0; part * SLICE_PART_BYTES < bytes.length || part === 0; part++) {
+        writer.row(4).text(options.runId).int4(index).int4(part).bytes(bytes.subarray(part * SLICE_PART_BYTES, (part + 1) * SLICE_PART_BYTES));
+      }
+      await copyFromBinary(client, `COPY "RecomputeSlice" ("runId", index, part, features) FROM STDIN (FORMAT binary)`, writer);
     }
   }
   return {
@@ -192,10 +205,9 @@ async function loadSlice(client: PgClient, runId: string, index: number): Promis
   const run = (client as { escapeLiteral(v: string): string }).escapeLiteral(runId);
   const rows = await copyToBinary(
     client,
-    `COPY (SELECT features FROM "RecomputeSlice" WHERE "runId" = ${run} AND index = ${Math.trunc(index)}) TO STDOUT (FORMAT binary)`,
+    `COPY (SELECT features FROM "RecomputeSlice" WHERE "runId" = ${run} AND index = ${Math.trunc(index)} ORDER BY part) TO STDOUT (FORMAT binary)`,
   );
-  const bytes = rows[0]?.[0];
-  return bytes ? decodeFeatureTable(bytes) : null;
+  return rows.length ? decodeFeatureTable(Buffer.concat(rows.map((row) => row[0]!))) : null;
 }
 
 /**
