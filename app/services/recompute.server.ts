@@ -25,7 +25,7 @@ import {
 import { logger } from "../utils/logger.server";
 import { diffCustomerTags, type TagDiff } from "../writeback/diff";
 import { customerMetafieldValues, metafieldHash, type MetafieldValue } from "../writeback/metafields";
-import { segmentTagName } from "../writeback/tags";
+import { MAX_TAGS_PER_CUSTOMER, segmentTagName } from "../writeback/tags";
 import { replaceMembershipsInRange, type CustomerMemberships, type MembershipChanges } from "./memberships.server";
 import { accumulateShopFeatures } from "./recompute-orders.server";
 import { BinaryCopyWriter } from "../utils/pg-binary-copy";
@@ -324,6 +324,7 @@ export async function computeTagChanges(client: PgClient, config: ShopConfig, on
   const s = new Int32Array(5);
   const e = new Int32Array(5);
   const none: string[] = [];
+  const firstTimeDiffs = new Map<string, TagDiff>();
   const list = (row: Buffer, k: number) => {
     const text = copyString(row, s[k], e[k]);
     return text ? text.split("\x1f") : none;
@@ -343,7 +344,20 @@ export async function computeTagChanges(client: PgClient, config: ShopConfig, on
       const customerId = copyString(row, s[0], e[0])!;
       const current = list(row, 1);
       const count = copyInt(row, s[2], e[2]) ?? current.length;
-      const diff = diffCustomerTags({ desired: list(row, 3), current, tagCount: count, prefixes: config.prefixes });
+      let diff: TagDiff | undefined;
+      if (current.length === 0) {
+        // A customer without app tags (every customer of a first computation):
+        // customers with the same memberships share one diff object, so a
+        // million changes do not keep millions of small arrays alive.
+        const desired = copyString(row, s[3], e[3]) ?? "";
+        let shared = firstTimeDiffs.get(desired);
+        if (!shared) {
+          shared = Object.freeze(diffCustomerTags({ desired: list(row, 3), current: none, tagCount: 0, prefixes: config.prefixes }));
+          firstTimeDiffs.set(desired, shared);
+        }
+        if (shared.capped.length === 0 && count + shared.add.length <= MAX_TAGS_PER_CUSTOMER) diff = shared;
+      }
+      diff ??= diffCustomerTags({ desired: list(row, 3), current, tagCount: count, prefixes: config.prefixes });
       if (diff.add.length || diff.remove.length || diff.capped.length) out.push({ customerId, diff, current, tagCount: count });
     },
   );
