@@ -11,8 +11,9 @@
 // The queue processor (app/workers/processors/segments.ts) and the bench run
 // the same functions.
 import {
-  assignTable,
+  createAssigner,
   decodeFeatureTable,
+  emptyCustomerFeatures,
   encodeFeatureTable,
   FeatureAccumulator,
   fitShop,
@@ -78,7 +79,7 @@ export async function fitShopStep(
   const t0 = performance.now();
   // Memberships computed from this read are "as of" this instant (see computedAt).
   const readAt = new Date();
-  const acc = new FeatureAccumulator({ timeZone: config.segmentation.timeZone });
+  const acc = new FeatureAccumulator({ timeZone: config.segmentation.timeZone, ...(await capacityHints(client, config.shopId)) });
   const orders = await accumulateShopFeatures(client, config.shopId, acc);
   const table = acc.finish();
   const t1 = performance.now();
@@ -127,6 +128,25 @@ export async function fitShopStep(
     readAt,
     timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
   };
+}
+
+/**
+ * How many customers and orders the accumulator should make room for: the
+ * shop's customers counted (an index-only scan), its orders estimated from the
+ * planner's table statistics. Regrowing columns of a million customers cost
+ * about a second of the read (bench/recompute.ts); a wrong estimate only
+ * costs a regrowth.
+ */
+async function capacityHints(client: PgClient, shopId: string): Promise<{ expectedCustomers?: number; expectedOrders?: number }> {
+  const { rows } = await client.query<{ customers: number; ordersPerCustomer: number | null }>(
+    `SELECT (SELECT count(*) FROM "Customer" WHERE "shopId" = $1)::float8 AS customers,
+            (SELECT o.reltuples / nullif(c.reltuples, 0) FROM pg_class o, pg_class c
+              WHERE o.oid = '"Order"'::regclass AND c.oid = '"Customer"'::regclass AND o.reltuples > 0)::float8 AS "ordersPerCustomer"`,
+    [shopId],
+  );
+  const { customers, ordersPerCustomer } = rows[0];
+  if (customers < 10_000) return {};
+  return { expectedCustomers: customers, ...(ordersPerCustomer ? { expectedOrders: Math.round(customers * Math.min(ordersPerCustomer, 100)) } : {}) };
 }
 
 /** Deletes the feature slices of a recompute (when it ends), and any left by runs that died long ago. */
@@ -240,20 +260,27 @@ export async function processChunk(
   }
   source ??= await featuresOfRange(client, config, range);
   const { table } = source;
-  const next: CustomerMemberships[] = [];
   const metafields: Array<{ customerId: string; values: MetafieldValue[]; hash: string }> = [];
-  assignTable(table, cutoffs, config.segmentation, asOf, (assignment) => {
-    next.push(membershipsOf(assignment, config));
-    if (config.writeback.metafields) {
-      const values = metafieldsOf(assignment, config);
-      metafields.push({ customerId: assignment.customerId, values, hash: metafieldHash(values) });
+  // Assigned one customer at a time while the memberships are compared and
+  // written (a generator): nothing per customer outlives its row, which kept
+  // the garbage collector busy when 50,000 customers' memberships were kept.
+  function* memberships(): Generator<CustomerMemberships> {
+    const assigner = createAssigner(cutoffs, config.segmentation, asOf);
+    const scratch = emptyCustomerFeatures("", table.timeZone);
+    for (let i = 0; i < table.size; i++) {
+      const assignment = assigner.assign(table.customerInto(i, scratch));
+      if (config.writeback.metafields) {
+        const values = metafieldsOf(assignment, config);
+        metafields.push({ customerId: assignment.customerId, values, hash: metafieldHash(values) });
+      }
+      yield membershipsOf(assignment, config);
     }
-  });
+  }
   const changes = await replaceMembershipsInRange(client, {
     shopId: config.shopId,
     fromId: range.from,
     toId: range.to,
-    next,
+    next: memberships(),
     at: new Date(),
     computedAt,
     recordTransitions: input.recordTransitions,
