@@ -21,6 +21,10 @@ declare module "autocannon" {
     duration?: number;
     requests?: Array<Record<string, unknown>>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** The run's promise, which is also its event emitter ("response" per answer). */
+  interface Instance extends Promise<Result> {
+    on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, ms: number) => void): this;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

@@ -14,7 +14,11 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const PARTS: Record<string, { file: string; keys: string[] }> = {
   engine: { file: "bench/engine.ts", keys: ["customers", "orders", "featuresMs", "fitMs", "assignMs", "peakRssMb"] },
   recompute: { file: "bench/recompute.ts", keys: ["customers", "orders", "ms", "sqlFloorMs", "ratio", "peakRssMb"] },
-  webhooks: { file: "bench/webhooks.ts", keys: ["requests", "rps", "p50Ms", "p99Ms"] },
+  webhooks: {
+    file: "bench/webhooks.ts",
+    // requests..p99Ms: the steady state after the warm-up; cold*: the warm-up itself.
+    keys: ["requests", "rps", "p50Ms", "p99Ms", "non2xx", "warmupRequests", "coldRps", "coldP50Ms", "coldP99Ms", "coldNon2xx"],
+  },
   writeback: { file: "bench/writeback.ts", keys: ["changedCustomers", "apiCalls", "bulkOperations"] },
   backfill: { file: "bench/backfill.ts", keys: ["orders", "ms"] },
 };

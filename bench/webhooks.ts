@@ -3,7 +3,19 @@
 // orders/create deliveries, each with its own event id, while Redis receives
 // the jobs (no worker runs: the route's own cost is measured). The server runs
 // as in production: server/cluster.mjs, one process per core. Bounded in
-// requests and time. Run alone: `npx tsx bench/webhooks.ts [requests]`.
+// requests and time. Run alone: `npx tsx bench/webhooks.ts [requests] [warmup]`.
+//
+// Method: the freshly started server first answers `warmup` deliveries (3,000
+// by default; distinct, signed like the others) that are not counted in
+// `requests, rps, p50Ms, p99Ms`: those describe the steady state, measured
+// over the following `requests` deliveries. The warm-up's own figures are
+// reported as `coldRps, coldP50Ms, coldP99Ms, coldNon2xx` (a cold JIT: the
+// first seconds of a new server run at about half the steady rate). `rps` is
+// requests / elapsed seconds of that run (from starting the load, connecting
+// included, to the last answer): exact, not autocannon's mean of per-second
+// counts (which can only be requests / whole seconds: 1,000, 909, 833...).
+// Every 2xx answer, warm-up included, must have left exactly one job in the
+// queue.
 import { spawn, execFileSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import path from "node:path";
@@ -16,11 +28,84 @@ import { QUEUE } from "../app/queues/names";
 import { runAlone } from "./run-alone";
 
 export interface WebhookBenchResult {
+  /** The measured (steady-state) run, after the warm-up. */
   requests: number;
+  /** requests / elapsed seconds of the measured run. */
   rps: number;
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
+  /** Deliveries answered before the measured run, not counted above. */
+  warmupRequests: number;
+  /** The warm-up's figures: a freshly started server (cold JIT). */
+  coldRps: number;
+  coldP50Ms: number;
+  coldP99Ms: number;
+  coldNon2xx: number;
+}
+
+interface Delivery {
+  body: string;
+  headers: Record<string, string>;
+}
+
+interface LoadResult {
+  requests: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  ok: number;
+  non2xx: number;
+}
+
+/**
+ * Sends every delivery once over `connections` keep-alive connections. The
+ * elapsed time runs from starting the load to the last answer: autocannon's own
+ * `duration` only ends at its next one-second sampling tick after the last
+ * answer, and its `requests.average` is the mean of whole-second counts.
+ */
+async function load(
+  url: string,
+  deliveries: Delivery[],
+  connections: number,
+  extra: () => Delivery,
+): Promise<LoadResult> {
+  let i = 0;
+  let lastAnswerAt = 0;
+  const startedAt = performance.now();
+  const instance = autocannon({
+    url,
+    connections,
+    amount: deliveries.length,
+    duration: 60, // an upper bound; `amount` ends the run first
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (request: any) => {
+          // `extra` only if autocannon asked for more than its amount (each
+          // client builds exactly its share, so this is a safeguard).
+          const { body, headers } = deliveries[i++] ?? extra();
+          return { ...request, body, headers };
+        },
+      },
+    ],
+  });
+  instance.on("response", () => {
+    lastAnswerAt = performance.now();
+  });
+  const result = await instance;
+  if (result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${result.errors} request errors, ${result.timeouts} timeouts`);
+  }
+  const requests = result.requests.total;
+  return {
+    requests,
+    rps: Math.round(requests / ((lastAnswerAt - startedAt) / 1000)),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    ok: result["2xx"],
+    non2xx: result.non2xx,
+  };
 }
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -71,8 +156,12 @@ async function waitForHealth(url: string, child: ReturnType<typeof spawn>): Prom
   throw new Error("the app did not start");
 }
 
-export async function benchWebhooks(opts: { requests?: number; connections?: number } = {}): Promise<WebhookBenchResult> {
+export async function benchWebhooks(
+  opts: { requests?: number; warmup?: number; connections?: number } = {},
+): Promise<WebhookBenchResult> {
   const requests = opts.requests ?? 10_000;
+  const warmup = opts.warmup ?? 3_000;
+  const connections = opts.connections ?? 20;
   const database = "segments_bench_webhooks";
   await ensureDatabase(SERVER, database);
   const url = new URL(SERVER);
@@ -114,7 +203,7 @@ export async function benchWebhooks(opts: { requests?: number; connections?: num
     await waitForHealth(base, app);
     // Each delivery has its own payload, signature and ids, made before the run
     // so that signing them does not take CPU from the app under measurement.
-    const delivery = (n: number) => {
+    const delivery = (n: number): Delivery => {
       const body = payload(n);
       return {
         body,
@@ -130,37 +219,31 @@ export async function benchWebhooks(opts: { requests?: number; connections?: num
         },
       };
     };
-    const deliveries = Array.from({ length: requests }, (_, n) => delivery(n));
-    let i = 0;
-    const result = await autocannon({
-      url: `${base}/webhooks/orders/create`,
-      connections: opts.connections ?? 20,
-      amount: requests,
-      duration: 60, // an upper bound; `amount` ends the run first
-      requests: [
-        {
-          method: "POST",
-          setupRequest: (request: any) => {
-            const { body, headers } = deliveries[i] ?? delivery(i);
-            i++;
-            return { ...request, body, headers };
-          },
-        },
-      ],
-    });
-    // Every 2xx answer left exactly one job in the queue.
+    const all = Array.from({ length: warmup + requests }, (_, n) => delivery(n));
+    let next = all.length;
+    const extra = () => delivery(next++);
+    const target = `${base}/webhooks/orders/create`;
+    const cold = warmup > 0 ? await load(target, all.slice(0, warmup), connections, extra) : undefined;
+    const measured = await load(target, all.slice(warmup), connections, extra);
+    // Every 2xx answer, warm-up included, left exactly one job in the queue.
     const queue = createQueue({ kind: "redis", url: "redis://127.0.0.1:6379", prefix }, QUEUE.webhooks);
     const queued = await queue.count();
     await queue.close();
-    if (queued !== result["2xx"]) {
-      throw new Error(`${result["2xx"]} deliveries answered 2xx but ${queued} jobs were queued`);
+    const ok = (cold?.ok ?? 0) + measured.ok;
+    if (queued !== ok) {
+      throw new Error(`${ok} deliveries answered 2xx but ${queued} jobs were queued`);
     }
     return {
-      requests: result.requests.total,
-      rps: Math.round(result.requests.average),
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      non2xx: result.non2xx,
+      requests: measured.requests,
+      rps: measured.rps,
+      p50Ms: measured.p50Ms,
+      p99Ms: measured.p99Ms,
+      non2xx: measured.non2xx,
+      warmupRequests: cold?.requests ?? 0,
+      coldRps: cold?.rps ?? 0,
+      coldP50Ms: cold?.p50Ms ?? 0,
+      coldP99Ms: cold?.p99Ms ?? 0,
+      coldNon2xx: cold?.non2xx ?? 0,
     };
   } finally {
     app.kill("SIGTERM");
@@ -169,4 +252,4 @@ export async function benchWebhooks(opts: { requests?: number; connections?: num
   }
 }
 
-runAlone(import.meta.url, ([requests]) => benchWebhooks({ requests }));
+runAlone(import.meta.url, ([requests, warmup]) => benchWebhooks({ requests, warmup }));
