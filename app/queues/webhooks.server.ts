@@ -10,6 +10,9 @@ export interface WebhookJob {
   data: WebhookJobData;
 }
 
+/** The privacy topics' job kinds (removed from the queue as soon as they complete); made once, not per delivery. */
+const PRIVACY_KINDS: ReadonlySet<string> = new Set(["customer-redact", "shop-redact", "data-request"]);
+
 /**
  * One job per accepted delivery. The job id comes from X-Shopify-Event-Id, so
  * a redelivery while the job exists is a no-op (after that the WebhookEvent
@@ -17,7 +20,7 @@ export interface WebhookJob {
  * the ids they carry do not linger in the queue.
  */
 export async function enqueueWebhookJob(registry: QueueRegistry, job: WebhookJob): Promise<void> {
-  const privacy = ["customer-redact", "shop-redact", "data-request"].includes(job.data.kind);
+  const privacy = PRIVACY_KINDS.has(job.data.kind);
   await registry.get(QUEUE.webhooks).add(job.topic, job, {
     jobId: jobId("wh", job.shop, job.eventId),
     // A bad payload was already answered 400; what fails here is transient.
