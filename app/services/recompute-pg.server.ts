@@ -1,7 +1,9 @@
 // Direct PostgreSQL access for the recompute's hot path: millions of rows
 // read with COPY TO STDOUT and parsed from bytes (Prisma would build an object
-// per row, pg a string per field), and memberships written with COPY FROM
-// STDIN. pg has no COPY API of its own: both are small "submittables".
+// per row, pg a string per field), and rows written with COPY FROM STDIN, as
+// text or in the binary format (app/utils/pg-binary-copy.ts: memberships,
+// transitions, feature slices). pg has no COPY API of its own: both
+// directions are small "submittables".
 import pg from "pg";
 import { parseBinaryCopy, type BinaryCopyWriter } from "../utils/pg-binary-copy";
 

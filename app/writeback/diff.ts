@@ -23,12 +23,8 @@ export interface TagDiff {
   capped: string[];
 }
 
-/** Shared by every diff with nothing in a list (a million first-time customers need no million empty arrays). */
-const NONE: string[] = Object.freeze([]) as unknown as string[];
-
 export function diffCustomerTags(input: TagDiffInput): TagDiff {
   const maxTags = input.maxTags ?? MAX_TAGS_PER_CUSTOMER;
-  if (input.current.length === 0) return firstTags(input.desired, input.tagCount, maxTags);
   const desiredLower = new Map<string, string>();
   for (const tag of input.desired) desiredLower.set(tag.toLowerCase(), tag);
   const currentLower = new Set<string>();
@@ -47,32 +43,6 @@ export function diffCustomerTags(input: TagDiffInput): TagDiff {
   // Removals go first, so the room they free counts for the additions.
   const room = Math.max(0, maxTags - (input.tagCount - remove.length));
   return { add: wanted.slice(0, room), remove, capped: wanted.slice(room) };
-}
-
-/**
- * The diff of a customer without app tags (every customer of a shop's first
- * computation): the desired tags, sorted, each case-insensitive duplicate
- * once (the last in `desired` order, as the general path keeps), within
- * the cap. Same result as the general path, fewer allocations.
- */
-function firstTags(desired: readonly string[], tagCount: number, maxTags: number): TagDiff {
-  if (desired.length === 0) return { add: NONE, remove: NONE, capped: NONE };
-  let wanted: string[];
-  let lowerCase = true;
-  for (const tag of desired) if (tag !== tag.toLowerCase()) lowerCase = false;
-  if (lowerCase) {
-    wanted = [...desired].sort();
-    let w = 1;
-    for (let i = 1; i < wanted.length; i++) if (wanted[i] !== wanted[w - 1]) wanted[w++] = wanted[i];
-    wanted.length = w;
-  } else {
-    const byLower = new Map<string, string>();
-    for (const tag of desired) byLower.set(tag.toLowerCase(), tag);
-    wanted = [...byLower.values()].sort();
-  }
-  const room = Math.max(0, maxTags - tagCount);
-  if (room >= wanted.length) return { add: wanted, remove: NONE, capped: NONE };
-  return { add: wanted.slice(0, room), remove: NONE, capped: wanted.slice(room) };
 }
 
 export function isEmptyDiff(diff: TagDiff): boolean {
