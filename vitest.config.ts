@@ -20,7 +20,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["app/segmentation/**/*.test.ts", "app/utils/**/*.test.ts", "simulator/**/*.test.ts", "extensions/**/*.test.ts"],
+          include: [
+            "app/segmentation/**/*.test.ts",
+            "app/utils/**/*.test.ts",
+            "simulator/**/*.test.ts",
+            "extensions/**/*.test.ts",
+          ],
           exclude: ["**/node_modules/**"],
           ...shared,
         },

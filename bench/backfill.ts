@@ -23,7 +23,12 @@ export async function benchBackfill(opts: { orders?: number } = {}): Promise<Bac
   const database = "segments_bench_backfill";
   const url = await freshDatabase(SERVER, database);
   const db = createPrismaClient(url);
-  const sim = await startSimulator({ appSecret: "bench", restoreRate: 1_000_000, bucketSize: 10_000_000, bulkLatencyMs: 0 });
+  const sim = await startSimulator({
+    appSecret: "bench",
+    restoreRate: 1_000_000,
+    bucketSize: 10_000_000,
+    bulkLatencyMs: 0,
+  });
   try {
     const domain = "bench-backfill.myshopify.com";
     sim.createShop(domain, { timezone: "UTC", currency: "USD" });

@@ -59,13 +59,8 @@ function prng(seed: number): () => number {
 }
 
 /** Orders per customer: 1 + geometric, then nudged so the total is exactly `orders`. */
-function orderCounts(
-  customers: number,
-  orders: number,
-  rnd: () => number,
-): Int32Array {
-  if (orders < customers)
-    throw new RangeError("need at least one order per customer");
+function orderCounts(customers: number, orders: number, rnd: () => number): Int32Array {
+  if (orders < customers) throw new RangeError("need at least one order per customer");
   const counts = new Int32Array(customers);
   const meanExtra = orders / customers - 1;
   const q = meanExtra / (1 + meanExtra);
@@ -88,10 +83,7 @@ function orderCounts(
   return counts;
 }
 
-const PRODUCTS = Array.from(
-  { length: 5000 },
-  (_, i) => `gid://shopify/Product/${1000 + i}`,
-);
+const PRODUCTS = Array.from({ length: 5000 }, (_, i) => `gid://shopify/Product/${1000 + i}`);
 const TYPES = Array.from({ length: 40 }, (_, i) => `type-${i}`);
 const SOURCES: [string | null, string | null, string | null][] = [
   [null, null, null],
@@ -104,29 +96,20 @@ const SOURCES: [string | null, string | null, string | null][] = [
 ];
 
 /** Yields the store's orders in chunks, customer by customer (as a database export would). */
-export function* generateOrders(
-  customers: number,
-  orders: number,
-  seed: number,
-): Generator<EngineOrder[]> {
+export function* generateOrders(customers: number, orders: number, seed: number): Generator<EngineOrder[]> {
   const rnd = prng(seed);
   const counts = orderCounts(customers, orders, rnd);
-  const ids = Array.from(
-    { length: customers },
-    (_, c) => `gid://shopify/Customer/${10_000_000 + c}`,
-  );
+  const ids = Array.from({ length: customers }, (_, c) => `gid://shopify/Customer/${10_000_000 + c}`);
   let chunk: EngineOrder[] = [];
   let orderNo = 0;
   for (let c = 0; c < customers; c++) {
     const n = counts[c];
-    const first =
-      AS_OF - Math.floor(rnd() * HISTORY_DAYS) * DAY - Math.floor(rnd() * DAY);
+    const first = AS_OF - Math.floor(rnd() * HISTORY_DAYS) * DAY - Math.floor(rnd() * DAY);
     const window = AS_OF - first;
     // Heterogeneous purchase rates; histories that would overrun today are compressed into the window.
     const meanGap = 20 + 400 * rnd() * rnd();
     const gaps: number[] = [0];
-    for (let k = 1; k < n; k++)
-      gaps.push(gaps[k - 1] - Math.log(1 - rnd()) * meanGap * DAY);
+    for (let k = 1; k < n; k++) gaps.push(gaps[k - 1] - Math.log(1 - rnd()) * meanGap * DAY);
     const scale = n > 1 && gaps[n - 1] > window ? window / gaps[n - 1] : 1;
     const src = SOURCES[Math.floor(rnd() * SOURCES.length)];
     const discounter = rnd() < 0.25;
@@ -150,24 +133,14 @@ export function* generateOrders(
         discountCodes: discounted ? ["SAVE15"] : [],
         itemQuantity: items,
         lineCount: items > 2 ? 2 : 1,
-        productIds:
-          items > 2
-            ? [p1, PRODUCTS[Math.floor(rnd() * PRODUCTS.length)]]
-            : [p1],
+        productIds: items > 2 ? [p1, PRODUCTS[Math.floor(rnd() * PRODUCTS.length)]] : [p1],
         productTypes: [TYPES[Math.floor(rnd() * TYPES.length)]],
         avgUnitPriceMinor: unit,
         shippingMinor: shipping,
         expressShipping: rnd() < 0.1,
         utmSource: k === 0 ? src[0] : campaign ? "newsletter" : null,
         utmMedium: k === 0 ? src[1] : campaign ? "email" : null,
-        utmCampaign:
-          k === 0
-            ? src[1] === "email"
-              ? "welcome"
-              : null
-            : campaign
-              ? "winback"
-              : null,
+        utmCampaign: k === 0 ? (src[1] === "email" ? "welcome" : null) : campaign ? "winback" : null,
         referrerDomain: k === 0 ? src[2] : null,
         sourceName: "web",
       });
@@ -261,22 +234,14 @@ export async function benchEngine(
       spendTierMs: r(timings.ms.spendTiers),
       distinctSegments: Object.keys(summary.counts).length,
       memberships,
-      predictive:
-        cutoffs.predictive.status === "ok"
-          ? "ok"
-          : `not-enough-data: ${cutoffs.predictive.reason}`,
+      predictive: cutoffs.predictive.status === "ok" ? "ok" : `not-enough-data: ${cutoffs.predictive.reason}`,
     },
   };
 }
 
-if (
-  process.argv[1] &&
-  import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, "/bench/"))
-) {
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, "/bench/"))) {
   const [c, o] = process.argv.slice(2).map(Number);
-  benchEngine({ customers: c || undefined, orders: o || undefined }).then(
-    (res) => {
-      process.stdout.write(`${JSON.stringify(res)}\n`);
-    },
-  );
+  benchEngine({ customers: c || undefined, orders: o || undefined }).then((res) => {
+    process.stdout.write(`${JSON.stringify(res)}\n`);
+  });
 }

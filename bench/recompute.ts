@@ -67,11 +67,17 @@ async function prepare(customers: number, orders: number): Promise<{ url: string
   const name = "segments_bench";
   const url = dbUrl(name);
   const t0 = performance.now();
-  const exists = await withClient(SERVER, async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount! > 0);
+  const exists = await withClient(
+    SERVER,
+    async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount! > 0,
+  );
   if (exists) {
     const same = await withClient(url, async (c) => {
       try {
-        const { rows } = await c.query(`SELECT (SELECT count(*) FROM "Customer" WHERE "shopId" = $1)::int AS c, (SELECT count(*) FROM "Order" WHERE "shopId" = $1)::int AS o`, [SHOP_ID]);
+        const { rows } = await c.query(
+          `SELECT (SELECT count(*) FROM "Customer" WHERE "shopId" = $1)::int AS c, (SELECT count(*) FROM "Order" WHERE "shopId" = $1)::int AS o`,
+          [SHOP_ID],
+        );
         return rows[0].c === customers && rows[0].o === orders;
       } catch {
         return false;
@@ -125,21 +131,47 @@ async function runChunks(
   const results = await Promise.all(
     Array.from({ length: processes }, (_, p) => {
       // Interleaved, as workers taking jobs from one queue would share them.
-      const chunks = fit.ranges.map((range, index) => ({ index, range })).filter(({ index }) => index % processes === p);
-      const work = { url, shopId: SHOP_ID, runId, readAt: fit.readAt.toISOString(), asOf: AS_OF.toISOString(), recordTransitions: !fit.firstRun, chunks };
+      const chunks = fit.ranges
+        .map((range, index) => ({ index, range }))
+        .filter(({ index }) => index % processes === p);
+      const work = {
+        url,
+        shopId: SHOP_ID,
+        runId,
+        readAt: fit.readAt.toISOString(),
+        asOf: AS_OF.toISOString(),
+        recordTransitions: !fit.firstRun,
+        chunks,
+      };
       return new Promise<{ entered: number; peakRssMb: number }>((resolve, reject) => {
         // With the node flags `npm run worker` gives its processes.
-        const child = spawn(process.execPath, [...workerExecArgv([], undefined), "--import", "tsx", path.join(import.meta.dirname, "recompute-chunk-worker.ts")], {
-          env: { ...process.env, BENCH_CHUNK_WORK: JSON.stringify(work) },
-          stdio: ["ignore", "pipe", "inherit"],
-        });
+        const child = spawn(
+          process.execPath,
+          [
+            ...workerExecArgv([], undefined),
+            "--import",
+            "tsx",
+            path.join(import.meta.dirname, "recompute-chunk-worker.ts"),
+          ],
+          {
+            env: { ...process.env, BENCH_CHUNK_WORK: JSON.stringify(work) },
+            stdio: ["ignore", "pipe", "inherit"],
+          },
+        );
         let out = "";
         child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`chunk worker exited with ${code}`))));
+        child.on("exit", (code) =>
+          code === 0
+            ? resolve(JSON.parse(out.trim().split("\n").pop()!))
+            : reject(new Error(`chunk worker exited with ${code}`)),
+        );
       });
     }),
   );
-  return { entered: results.reduce((a, r) => a + r.entered, 0), peakRssMb: Math.max(...results.map((r) => r.peakRssMb)) };
+  return {
+    entered: results.reduce((a, r) => a + r.entered, 0),
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+  };
 }
 
 async function recomputeOnce(url: string, processes: number) {
@@ -176,25 +208,36 @@ async function recomputeOnce(url: string, processes: number) {
   }
 }
 
-export async function benchRecompute(opts: { customers?: number; orders?: number } = {}): Promise<RecomputeBenchResult> {
+export async function benchRecompute(
+  opts: { customers?: number; orders?: number } = {},
+): Promise<RecomputeBenchResult> {
   const customers = opts.customers ?? 1_000_000;
   const orders = opts.orders ?? 5_000_000;
   const { url, generateMs } = await prepare(customers, orders);
   await withClient(url, async (c) => {
-    await c.query(`TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice"`);
+    await c.query(
+      `TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice"`,
+    );
     await c.query(`VACUUM ANALYZE "SegmentMembership"`);
   });
   // The floor: the plain aggregation every recompute has to beat by at most 3x.
   const floorStart = performance.now();
   await withClient(url, (c) =>
-    c.query(`SELECT "customerId", count(*), sum("totalMinor"), min("processedAt"), max("processedAt") FROM "Order" WHERE "shopId" = $1 GROUP BY 1`, [SHOP_ID]),
+    c.query(
+      `SELECT "customerId", count(*), sum("totalMinor"), min("processedAt"), max("processedAt") FROM "Order" WHERE "shopId" = $1 GROUP BY 1`,
+      [SHOP_ID],
+    ),
   );
   const sqlFloorMs = performance.now() - floorStart;
   const processes = os.availableParallelism();
   const first = await recomputeOnce(url, processes);
   const second = await recomputeOnce(url, processes);
   // The fit step's process or a chunk worker's, whichever peaked higher.
-  const peakRssMb = Math.max(Math.round(process.resourceUsage().maxRSS / 1024), first.chunkPeakRssMb, second.chunkPeakRssMb);
+  const peakRssMb = Math.max(
+    Math.round(process.resourceUsage().maxRSS / 1024),
+    first.chunkPeakRssMb,
+    second.chunkPeakRssMb,
+  );
   return {
     customers: first.customers,
     orders: first.orders,

@@ -17,7 +17,18 @@ const PARTS: Record<string, { file: string; keys: string[] }> = {
   webhooks: {
     file: "bench/webhooks.ts",
     // requests..p99Ms: the steady state after the warm-up; cold*: the warm-up itself.
-    keys: ["requests", "rps", "p50Ms", "p99Ms", "non2xx", "warmupRequests", "coldRps", "coldP50Ms", "coldP99Ms", "coldNon2xx"],
+    keys: [
+      "requests",
+      "rps",
+      "p50Ms",
+      "p99Ms",
+      "non2xx",
+      "warmupRequests",
+      "coldRps",
+      "coldP50Ms",
+      "coldP99Ms",
+      "coldNon2xx",
+    ],
   },
   writeback: { file: "bench/writeback.ts", keys: ["changedCustomers", "apiCalls", "bulkOperations"] },
   backfill: { file: "bench/backfill.ts", keys: ["orders", "ms"] },

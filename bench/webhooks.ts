@@ -171,7 +171,9 @@ export async function benchWebhooks(
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query(`TRUNCATE "WebhookEvent", "Shop", "Session" CASCADE`);
-  await client.query(`INSERT INTO "Shop" (id, domain, status, "updatedAt") VALUES ('bench', $1, 'installed', now())`, [SHOP]);
+  await client.query(`INSERT INTO "Shop" (id, domain, status, "updatedAt") VALUES ('bench', $1, 'installed', now())`, [
+    SHOP,
+  ]);
   // An installed shop has the offline session OAuth stored (an expiring
   // token, as the app requests): authenticate.webhook loads it and builds the
   // admin context for every delivery, as in production.

@@ -39,7 +39,15 @@ export async function benchWriteback(opts: { customers?: number } = {}): Promise
     const domain = "bench-writeback.myshopify.com";
     sim.createShop(domain, { timezone: "UTC", currency: "USD" });
     sim.installApp(domain, { accessToken: "shpat_bench", scopes: appScopes(), webhookUrl: "http://127.0.0.1:9" });
-    sim.generate(domain, { seed: 2, customers, orders: customers * 5, startDate: "2023-01-01", endDate: "2025-12-31", discountShare: 0.3, seasonality: 0.5 });
+    sim.generate(domain, {
+      seed: 2,
+      customers,
+      orders: customers * 5,
+      startDate: "2023-01-01",
+      endDate: "2025-12-31",
+      discountShare: 0.3,
+      seasonality: 0.5,
+    });
     const shop = await db.shop.create({ data: { domain, status: "installed", timezone: "UTC" } });
     const api = new AdminApi({ shop: domain, accessToken: "shpat_bench", origin: sim.url });
     await backfillShop(db, api, shop, undefined, { pollIntervalMs: 20 });
@@ -47,7 +55,14 @@ export async function benchWriteback(opts: { customers?: number } = {}): Promise
 
     const recompute = async () => {
       const fit = await fitShopStep(client, config, AS_OF);
-      for (const range of fit.ranges) await processChunk(client, { config, cutoffs: fit.cutoffs, asOf: AS_OF, range, recordTransitions: !fit.firstRun });
+      for (const range of fit.ranges)
+        await processChunk(client, {
+          config,
+          cutoffs: fit.cutoffs,
+          asOf: AS_OF,
+          range,
+          recordTransitions: !fit.firstRun,
+        });
     };
     await recompute();
     sim.resetCounters();
@@ -67,7 +82,12 @@ export async function benchWriteback(opts: { customers?: number } = {}): Promise
       apiCalls: tags.apiCalls,
       bulkOperations: tags.bulkOperations,
       ms: Math.round(t1 - t0),
-      metafields: { customers: metafields.customers, apiCalls: metafields.apiCalls, bulkOperations: metafields.bulkOperations, ms: Math.round(t2 - t1) },
+      metafields: {
+        customers: metafields.customers,
+        apiCalls: metafields.apiCalls,
+        bulkOperations: metafields.bulkOperations,
+        ms: Math.round(t2 - t1),
+      },
       unchanged: {
         changedCustomers: again.changedCustomers + againMetafields.customers,
         apiCalls: again.apiCalls + againMetafields.apiCalls,

@@ -133,7 +133,8 @@ async function main() {
     );
     const installStarted = new Date(Date.now() - 1000);
     const install = await fetch(`${appUrl}/preview/install`, { method: "POST" });
-    if (!install.ok) throw new Error(`Could not start the install job (HTTP ${install.status}: ${await install.text()})`);
+    if (!install.ok)
+      throw new Error(`Could not start the install job (HTTP ${install.status}: ${await install.text()})`);
 
     log("backfill: bulk export of orders and customers");
     await waitForRun(db, "backfill", installStarted, 300_000);

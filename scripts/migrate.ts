@@ -10,8 +10,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-export const DEFAULT_DATABASE_URL =
-  "postgresql://root@127.0.0.1:5432/segments_dev";
+export const DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/segments_dev";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PRISMA_SH = path.join(ROOT, "scripts", "prisma.sh");
@@ -42,14 +41,8 @@ export interface PrismaOptions {
 }
 
 /** Runs the project's Prisma CLI with the stand-in engine against databaseUrl. */
-export function runPrisma(
-  args: string[],
-  databaseUrl: string,
-  options: PrismaOptions = {},
-): Promise<PrismaRun> {
-  const fullArgs = options.configFile
-    ? [...args, "--config", options.configFile]
-    : args;
+export function runPrisma(args: string[], databaseUrl: string, options: PrismaOptions = {}): Promise<PrismaRun> {
+  const fullArgs = options.configFile ? [...args, "--config", options.configFile] : args;
   return new Promise((resolve, reject) => {
     const child = spawn("bash", [PRISMA_SH, ...fullArgs], {
       cwd: ROOT,
@@ -61,9 +54,7 @@ export function runPrisma(
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) =>
-      resolve({ exitCode: code ?? 1, stdout, stderr }),
-    );
+    child.on("close", (code) => resolve({ exitCode: code ?? 1, stdout, stderr }));
   });
 }
 
@@ -77,16 +68,10 @@ export async function applyMigrations(
   if (run.exitCode !== 0) throw explainFailure(output, databaseUrl);
   if (/No pending migrations to apply/.test(run.stdout)) return { applied: [] };
   if (!/All migrations have been successfully applied/.test(run.stdout)) {
-    throw new MigrationError(
-      `migrate deploy gave no clear result:\n${output}`,
-      undefined,
-      output,
-    );
+    throw new MigrationError(`migrate deploy gave no clear result:\n${output}`, undefined, output);
   }
   // The CLI lists what it applied as a tree: "  └─ 20261123130408_init/".
-  const applied = [...run.stdout.matchAll(/└─ ([^/\s]+)\/\s*$/gm)].map(
-    (m) => m[1],
-  );
+  const applied = [...run.stdout.matchAll(/└─ ([^/\s]+)\/\s*$/gm)].map((m) => m[1]);
   return { applied };
 }
 
@@ -132,21 +117,14 @@ async function main(): Promise<void> {
   try {
     const { applied } = await applyMigrations(databaseUrl);
     console.log(
-      applied.length === 0
-        ? "No pending migrations"
-        : `Applied ${applied.length} migration(s): ${applied.join(", ")}`,
+      applied.length === 0 ? "No pending migrations" : `Applied ${applied.length} migration(s): ${applied.join(", ")}`,
     );
   } catch (error) {
-    console.error(
-      `migrate: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`migrate: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }
 
-if (
-  process.argv[1] &&
-  import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href
-) {
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   await main();
 }

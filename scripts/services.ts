@@ -142,7 +142,20 @@ export async function ensureServices(options: {
       log(options.quiet, "Redis is installed but stopped: starting it on 127.0.0.1:6379");
       execFileSync(
         "redis-server",
-        ["--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"],
+        [
+          "--daemonize",
+          "yes",
+          "--bind",
+          "127.0.0.1",
+          "--port",
+          "6379",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--maxmemory-policy",
+          "noeviction",
+        ],
         { stdio: "ignore" },
       );
       if (!(await waitFor(() => redisAnswers(LOCAL_REDIS), 10_000))) {

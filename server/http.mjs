@@ -87,7 +87,12 @@ function acceptsGzip(req) {
 function appendVary(res, field) {
   const vary = res.getHeader("vary");
   if (!vary) res.setHeader("vary", field);
-  else if (!String(vary).toLowerCase().split(/\s*,\s*/).includes(field.toLowerCase())) {
+  else if (
+    !String(vary)
+      .toLowerCase()
+      .split(/\s*,\s*/)
+      .includes(field.toLowerCase())
+  ) {
     res.setHeader("vary", `${vary}, ${field}`);
   }
 }

@@ -21,27 +21,20 @@ import {
 export const MAX_BULK_CONNECTIONS = 5;
 export const MAX_BULK_NESTING = 2;
 
-export function bulkQueryProblems(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-): string[] {
+export function bulkQueryProblems(schema: GraphQLSchema, document: DocumentNode): string[] {
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );
   if (!operation) return ["The document has no operation"];
   const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions)
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const problems = new Set<string>();
   let connections = 0;
 
   const selectsId = (selectionSet: SelectionSetNode): boolean =>
     selectionSet.selections.some((s) => {
       if (s.kind === Kind.FIELD) return s.name.value === "id" && !s.alias;
-      const inner =
-        s.kind === Kind.FRAGMENT_SPREAD
-          ? fragments[s.name.value]?.selectionSet
-          : s.selectionSet;
+      const inner = s.kind === Kind.FRAGMENT_SPREAD ? fragments[s.name.value]?.selectionSet : s.selectionSet;
       return inner ? selectsId(inner) : false;
     });
 
@@ -54,30 +47,19 @@ export function bulkQueryProblems(
   ) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind !== Kind.FIELD) {
-        const inner =
-          selection.kind === Kind.FRAGMENT_SPREAD
-            ? fragments[selection.name.value]
-            : selection;
+        const inner = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
         if (!inner) continue;
         const type = inner.typeCondition
-          ? (schema.getType(
-              inner.typeCondition.name.value,
-            ) as GraphQLCompositeType)
+          ? (schema.getType(inner.typeCondition.name.value) as GraphQLCompositeType)
           : parent;
         walk(inner.selectionSet, type, depth, inList, parentHasId);
         continue;
       }
-      if (
-        !selection.selectionSet ||
-        !(isObjectType(parent) || isInterfaceType(parent))
-      )
-        continue;
+      if (!selection.selectionSet || !(isObjectType(parent) || isInterfaceType(parent))) continue;
       const def = parent.getFields()[selection.name.value];
       if (!def) continue;
       const named = getNamedType(def.type) as GraphQLCompositeType;
-      const isConnection =
-        named.name.endsWith("Connection") &&
-        def.args.some((a) => a.name === "first");
+      const isConnection = named.name.endsWith("Connection") && def.args.some((a) => a.name === "first");
       if (isConnection) {
         connections++;
         if (inList)
@@ -89,66 +71,32 @@ export function bulkQueryProblems(
             `Bulk queries cannot contain connections with a nesting depth greater than ${MAX_BULK_NESTING}.`,
           );
         if (depth >= 1 && !parentHasId)
-          problems.add(
-            `The parent of the nested connection '${selection.name.value}' must select the 'id' field.`,
-          );
+          problems.add(`The parent of the nested connection '${selection.name.value}' must select the 'id' field.`);
         // edges { node { ... } } and nodes { ... } both lead to the node type.
         for (const sub of selection.selectionSet.selections) {
           if (sub.kind !== Kind.FIELD || !sub.selectionSet) continue;
           if (sub.name.value === "nodes") {
-            const nodeType = getNamedType(
-              (named as GraphQLObjectType).getFields().nodes.type,
-            ) as GraphQLCompositeType;
-            walk(
-              sub.selectionSet,
-              nodeType,
-              depth + 1,
-              false,
-              selectsId(sub.selectionSet),
-            );
+            const nodeType = getNamedType((named as GraphQLObjectType).getFields().nodes.type) as GraphQLCompositeType;
+            walk(sub.selectionSet, nodeType, depth + 1, false, selectsId(sub.selectionSet));
           } else if (sub.name.value === "edges") {
             for (const edgeField of sub.selectionSet.selections) {
-              if (
-                edgeField.kind !== Kind.FIELD ||
-                edgeField.name.value !== "node" ||
-                !edgeField.selectionSet
-              )
-                continue;
-              const edgeType = getNamedType(
-                (named as GraphQLObjectType).getFields().edges.type,
-              ) as GraphQLObjectType;
-              const nodeType = getNamedType(
-                edgeType.getFields().node.type,
-              ) as GraphQLCompositeType;
-              walk(
-                edgeField.selectionSet,
-                nodeType,
-                depth + 1,
-                false,
-                selectsId(edgeField.selectionSet),
-              );
+              if (edgeField.kind !== Kind.FIELD || edgeField.name.value !== "node" || !edgeField.selectionSet) continue;
+              const edgeType = getNamedType((named as GraphQLObjectType).getFields().edges.type) as GraphQLObjectType;
+              const nodeType = getNamedType(edgeType.getFields().node.type) as GraphQLCompositeType;
+              walk(edgeField.selectionSet, nodeType, depth + 1, false, selectsId(edgeField.selectionSet));
             }
           }
         }
         continue;
       }
       const listed = inList || isListType(getNullableType(def.type));
-      walk(
-        selection.selectionSet,
-        named,
-        depth,
-        listed,
-        selectsId(selection.selectionSet),
-      );
+      walk(selection.selectionSet, named, depth, listed, selectsId(selection.selectionSet));
     }
   };
 
   walk(operation.selectionSet, schema.getQueryType()!, 0, false, false);
-  if (connections === 0)
-    problems.add("Bulk queries must contain at least one connection.");
+  if (connections === 0) problems.add("Bulk queries must contain at least one connection.");
   if (connections > MAX_BULK_CONNECTIONS)
-    problems.add(
-      `Bulk queries cannot contain more than ${MAX_BULK_CONNECTIONS} connections.`,
-    );
+    problems.add(`Bulk queries cannot contain more than ${MAX_BULK_CONNECTIONS} connections.`);
   return [...problems];
 }

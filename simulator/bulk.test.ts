@@ -28,12 +28,8 @@ describe("bulk query", () => {
       lineItems { edges { node { id quantity product { id } } } } refunds { id } } } } }`;
     const started = await gql(sim, RUN_QUERY, { q: query });
     expect(started.body.data!.bulkOperationRunQuery.userErrors).toEqual([]);
-    expect(started.body.data!.bulkOperationRunQuery.bulkOperation.status).toBe(
-      "CREATED",
-    );
-    const op = await finished(
-      started.body.data!.bulkOperationRunQuery.bulkOperation.id,
-    );
+    expect(started.body.data!.bulkOperationRunQuery.bulkOperation.status).toBe("CREATED");
+    const op = await finished(started.body.data!.bulkOperationRunQuery.bulkOperation.id);
     expect(op.status).toBe("COMPLETED");
     const text = await (await fetch(op.url)).text();
     expect(Number(op.fileSize)).toBe(Buffer.byteLength(text));
@@ -75,18 +71,14 @@ describe("bulk query", () => {
       q: "{ orders { edges { node { id } } } }",
     });
     expect(second.body.data!.bulkOperationRunQuery.bulkOperation).toBeNull();
-    expect(second.body.data!.bulkOperationRunQuery.userErrors[0].code).toBe(
-      "OPERATION_IN_PROGRESS",
-    );
+    expect(second.body.data!.bulkOperationRunQuery.userErrors[0].code).toBe("OPERATION_IN_PROGRESS");
     await finished(first.body.data!.bulkOperationRunQuery.bulkOperation.id);
     const third = await gql(sim, RUN_QUERY, {
       q: "{ orders { edges { node { id } } } }",
     });
     expect(third.body.data!.bulkOperationRunQuery.userErrors).toEqual([]);
     const current = await gql(sim, "{ currentBulkOperation { id status } }");
-    expect(current.body.data!.currentBulkOperation.id).toBe(
-      third.body.data!.bulkOperationRunQuery.bulkOperation.id,
-    );
+    expect(current.body.data!.currentBulkOperation.id).toBe(third.body.data!.bulkOperationRunQuery.bulkOperation.id);
   });
 
   it("rejects an invalid bulk query with a userError", async () => {
@@ -102,32 +94,23 @@ describe("bulk query", () => {
       "Field 'idd' doesn't exist on type 'Order'",
     );
     const noConnection = await gql(sim, RUN_QUERY, { q: "{ shop { name } }" });
-    expect(
-      noConnection.body.data!.bulkOperationRunQuery.userErrors[0].message,
-    ).toContain("must contain at least one connection");
+    expect(noConnection.body.data!.bulkOperationRunQuery.userErrors[0].message).toContain(
+      "must contain at least one connection",
+    );
     const message = async (q: string) =>
-      (await gql(sim, RUN_QUERY, { q })).body.data!.bulkOperationRunQuery
-        .userErrors[0]?.message;
+      (await gql(sim, RUN_QUERY, { q })).body.data!.bulkOperationRunQuery.userErrors[0]?.message;
     expect(
-      await message(
-        "{ orders { edges { node { id refunds { refundLineItems { edges { node { quantity } } } } } } } }",
-      ),
+      await message("{ orders { edges { node { id refunds { refundLineItems { edges { node { quantity } } } } } } } }"),
     ).toContain("connection field within a list field");
-    expect(
-      await message(
-        "{ orders { edges { node { name lineItems { edges { node { id } } } } } } }",
-      ),
-    ).toContain("must select the 'id' field");
+    expect(await message("{ orders { edges { node { name lineItems { edges { node { id } } } } } } }")).toContain(
+      "must select the 'id' field",
+    );
     expect(
       await message(
         "{ customers { edges { node { id orders { edges { node { id lineItems { edges { node { id } } } } } } } } } }",
       ),
     ).toContain("nesting depth greater than 2");
-    expect(
-      await message(
-        "{ customers { edges { node { id orders { edges { node { id } } } } } } }",
-      ),
-    ).toBeUndefined();
+    expect(await message("{ customers { edges { node { id orders { edges { node { id } } } } } } }")).toBeUndefined();
   });
 });
 
@@ -140,30 +123,17 @@ describe("bulk mutation", () => {
         stagedTargets { url resourceUrl parameters { name value } } userErrors { message } } }`,
     );
     const target = staged.body.data!.stagedUploadsCreate.stagedTargets[0];
-    const key = target.parameters.find(
-      (p: { name: string }) => p.name === "key",
-    ).value;
-    const customers = await gql(
-      sim,
-      "{ customers(first: 5) { nodes { id } } }",
-    );
-    const ids: string[] = customers.body.data!.customers.nodes.map(
-      (n: { id: string }) => n.id,
-    );
+    const key = target.parameters.find((p: { name: string }) => p.name === "key").value;
+    const customers = await gql(sim, "{ customers(first: 5) { nodes { id } } }");
+    const ids: string[] = customers.body.data!.customers.nodes.map((n: { id: string }) => n.id);
     const jsonl =
-      ids
-        .map((id) => JSON.stringify({ id, tags: ["segment:champions"] }))
-        .join("\n") +
+      ids.map((id) => JSON.stringify({ id, tags: ["segment:champions"] })).join("\n") +
       "\n" +
       JSON.stringify({ id: ids[0], tags: ["x".repeat(256)] }) +
       "\n";
     const form = new FormData();
     for (const p of target.parameters) form.append(p.name, p.value);
-    form.append(
-      "file",
-      new Blob([jsonl], { type: "text/jsonl" }),
-      "tags.jsonl",
-    );
+    form.append("file", new Blob([jsonl], { type: "text/jsonl" }), "tags.jsonl");
     const upload = await fetch(target.url, { method: "POST", body: form });
     expect(upload.status).toBe(201);
 
@@ -176,9 +146,7 @@ describe("bulk mutation", () => {
       },
     );
     expect(run.body.data!.bulkOperationRunMutation.userErrors).toEqual([]);
-    const op = await finished(
-      run.body.data!.bulkOperationRunMutation.bulkOperation.id,
-    );
+    const op = await finished(run.body.data!.bulkOperationRunMutation.bulkOperation.id);
     const results = (await (await fetch(op.url)).text())
       .trimEnd()
       .split("\n")
@@ -189,8 +157,7 @@ describe("bulk mutation", () => {
       __lineNumber: 0,
     });
     expect(results[5].data.tagsAdd.userErrors[0].message).toMatch(/too long/);
-    for (const id of ids)
-      expect(sim.customerTags(SHOP, id)).toContain("segment:champions");
+    for (const id of ids) expect(sim.customerTags(SHOP, id)).toContain("segment:champions");
     expect(sim.callCounts().bulkMutationLines).toEqual({ tagsAdd: 6 });
     expect(sim.callCounts().mutations.tagsAdd).toBeUndefined(); // bulk writes are counted apart
   });
@@ -201,9 +168,7 @@ describe("bulk mutation", () => {
       sim,
       `mutation { bulkOperationRunMutation(mutation: "mutation($id: ID!) { tagsAdd(id: $id, tags: [\\"a\\"]) { userErrors { message } } }", stagedUploadPath: "tmp/nope") { bulkOperation { id } userErrors { code } } }`,
     );
-    expect(run.body.data!.bulkOperationRunMutation.userErrors).toEqual([
-      { code: "NO_SUCH_FILE" },
-    ]);
+    expect(run.body.data!.bulkOperationRunMutation.userErrors).toEqual([{ code: "NO_SUCH_FILE" }]);
   });
 });
 
@@ -217,17 +182,9 @@ describe("bulk mutation limits", () => {
     const target = staged.body.data!.stagedUploadsCreate.stagedTargets[0];
     const form = new FormData();
     for (const p of target.parameters) form.append(p.name, p.value);
-    form.append(
-      "file",
-      new Blob(['{"id":"gid://shopify/Customer/1","tags":["a"]}\n']),
-      "v.jsonl",
-    );
-    expect(
-      (await fetch(target.url, { method: "POST", body: form })).status,
-    ).toBe(201);
-    const key = target.parameters.find(
-      (p: { name: string }) => p.name === "key",
-    ).value;
+    form.append("file", new Blob(['{"id":"gid://shopify/Customer/1","tags":["a"]}\n']), "v.jsonl");
+    expect((await fetch(target.url, { method: "POST", body: form })).status).toBe(201);
+    const key = target.parameters.find((p: { name: string }) => p.name === "key").value;
     const run = () =>
       gql(
         sim,
@@ -236,14 +193,9 @@ describe("bulk mutation limits", () => {
           p: key,
         },
       );
-    for (let i = 0; i < 5; i++)
-      expect(
-        (await run()).body.data!.bulkOperationRunMutation.userErrors,
-      ).toEqual([]);
+    for (let i = 0; i < 5; i++) expect((await run()).body.data!.bulkOperationRunMutation.userErrors).toEqual([]);
     const sixth = await run();
-    expect(sixth.body.data!.bulkOperationRunMutation.userErrors[0].code).toBe(
-      "LIMIT_REACHED",
-    );
+    expect(sixth.body.data!.bulkOperationRunMutation.userErrors[0].code).toBe("LIMIT_REACHED");
     expect(sim.callCounts().bulkOperations.mutation).toBe(6);
   });
 });

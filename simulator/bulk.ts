@@ -3,12 +3,7 @@
 // lines with __parentId); a bulk mutation runs the mutation once per line of
 // the uploaded variables file and writes one result line per input line.
 import { once } from "node:events";
-import {
-  createReadStream,
-  createWriteStream,
-  statSync,
-  type WriteStream,
-} from "node:fs";
+import { createReadStream, createWriteStream, statSync, type WriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import {
   execute,
@@ -30,22 +25,10 @@ import {
 import type { RequestContext, SimCore } from "./core.js";
 import type { CallCounts } from "./graphql-handler.js";
 import { mutationRoot } from "./resolvers.js";
-import {
-  accessDenied,
-  guardRoot,
-  hasScope,
-  MUTATION_SCOPES,
-  QUERY_SCOPES,
-} from "./scopes.js";
+import { accessDenied, guardRoot, hasScope, MUTATION_SCOPES, QUERY_SCOPES } from "./scopes.js";
 import { viewFieldResolver, viewTypeResolver } from "./schema.js";
 import type { BulkOperationRecord, Shop } from "./shop.js";
-import {
-  CustomerView,
-  customerFilter,
-  orderFilter,
-  OrderView,
-  rootSequence,
-} from "./views.js";
+import { CustomerView, customerFilter, orderFilter, OrderView, rootSequence } from "./views.js";
 
 const ROWS_PER_TICK = 1000;
 
@@ -91,20 +74,11 @@ interface BulkWalk {
   }[];
 }
 
-function resolve(
-  source: unknown,
-  field: FieldNode,
-  parentType: GraphQLObjectType,
-  walk: BulkWalk,
-): unknown {
+function resolve(source: unknown, field: FieldNode, parentType: GraphQLObjectType, walk: BulkWalk): unknown {
   let args = argsCache.get(field);
   if (!args) {
     // Bulk documents have no variables, so a field's arguments never change.
-    args = getArgumentValues(
-      parentType.getFields()[field.name.value],
-      field,
-      {},
-    );
+    args = getArgumentValues(parentType.getFields()[field.name.value], field, {});
     argsCache.set(field, args);
   }
   return viewFieldResolver(source, args, walk.ctx, {
@@ -119,23 +93,14 @@ function concreteType(
   declared: ReturnType<typeof getNamedType>,
 ): GraphQLObjectType {
   if (isObjectType(declared)) return declared;
-  const name = viewTypeResolver(
-    value,
-    null,
-    null as never,
-    declared as never,
-  ) as string;
+  const name = viewTypeResolver(value, null, null as never, declared as never) as string;
   return schema.getType(name) as GraphQLObjectType;
 }
 
 const argsCache = new WeakMap<FieldNode, Record<string, unknown>>();
 const fieldsCache = new WeakMap<SelectionSetNode, Map<string, FieldNode[]>>();
 
-function fieldsOf(
-  selectionSet: SelectionSetNode,
-  type: GraphQLObjectType,
-  walk: BulkWalk,
-): FieldNode[] {
+function fieldsOf(selectionSet: SelectionSetNode, type: GraphQLObjectType, walk: BulkWalk): FieldNode[] {
   let byType = fieldsCache.get(selectionSet);
   if (!byType) {
     byType = new Map();
@@ -158,20 +123,12 @@ function collectFields(
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) out.push(selection);
     else {
-      const fragment =
-        selection.kind === Kind.FRAGMENT_SPREAD
-          ? walk.fragments[selection.name.value]
-          : selection;
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? walk.fragments[selection.name.value] : selection;
       if (!fragment) continue;
       const condition = fragment.typeCondition?.name.value;
       if (condition && condition !== type.name) {
         const conditionType = walk.schema.getType(condition);
-        if (
-          !conditionType ||
-          !isAbstractType(conditionType) ||
-          !walk.schema.isSubType(conditionType, type)
-        )
-          continue;
+        if (!conditionType || !isAbstractType(conditionType) || !walk.schema.isSubType(conditionType, type)) continue;
       }
       collectFields(fragment.selectionSet, type, walk, out);
     }
@@ -196,10 +153,7 @@ function buildObject(
     const def = type.getFields()[field.name.value];
     const named = getNamedType(def.type);
     const value = resolve(source, field, type, walk);
-    if (
-      named.name.endsWith("Connection") &&
-      def.args.some((a) => a.name === "first")
-    ) {
+    if (named.name.endsWith("Connection") && def.args.some((a) => a.name === "first")) {
       const parentId = (source as { id?: string }).id;
       if (!parentId)
         throw new GraphQLError(
@@ -211,8 +165,7 @@ function buildObject(
         if (sub.kind !== Kind.FIELD) continue;
         if (sub.name.value === "edges") {
           const nodeField = sub.selectionSet?.selections.find(
-            (s): s is FieldNode =>
-              s.kind === Kind.FIELD && s.name.value === "node",
+            (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "node",
           );
           if (nodeField)
             walk.pending.push({
@@ -239,46 +192,26 @@ function buildObject(
   return result;
 }
 
-function shapeValue(
-  value: unknown,
-  field: FieldNode,
-  named: ReturnType<typeof getNamedType>,
-  walk: BulkWalk,
-): unknown {
+function shapeValue(value: unknown, field: FieldNode, named: ReturnType<typeof getNamedType>, walk: BulkWalk): unknown {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value))
-    return value.map((item) => shapeValue(item, field, named, walk));
+  if (Array.isArray(value)) return value.map((item) => shapeValue(item, field, named, walk));
   if (isLeafType(named)) return named.serialize(value);
   const concrete = concreteType(walk.schema, value, named);
   return buildObject(value, field.selectionSet!, concrete, walk);
 }
 
-async function flushChildren(
-  walk: BulkWalk,
-  writer: JsonlWriter,
-): Promise<number> {
+async function flushChildren(walk: BulkWalk, writer: JsonlWriter): Promise<number> {
   let objects = 0;
   while (walk.pending.length) {
     const batch = walk.pending.splice(0, walk.pending.length);
     for (const child of batch) {
       const nodeTypeName =
         child.via === "edges"
-          ? getNamedType(
-              (
-                getNamedType(
-                  child.type.getFields().edges.type,
-                ) as GraphQLObjectType
-              ).getFields().node.type,
-            )
+          ? getNamedType((getNamedType(child.type.getFields().edges.type) as GraphQLObjectType).getFields().node.type)
           : getNamedType(child.type.getFields().nodes.type);
       for (const node of child.nodes) {
         const concrete = concreteType(walk.schema, node, nodeTypeName);
-        const line = buildObject(
-          node,
-          child.field.selectionSet!,
-          concrete,
-          walk,
-        );
+        const line = buildObject(node, child.field.selectionSet!, concrete, walk);
         line.__parentId = child.parentId;
         await writer.write(line);
         objects++;
@@ -303,11 +236,9 @@ export async function runBulkQuery(args: {
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
   const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions)
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const rootField = operation.selectionSet.selections.find(
-    (s): s is FieldNode =>
-      s.kind === Kind.FIELD && s.name.value !== "__typename",
+    (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== "__typename",
   )!;
   const queryType = schema.getQueryType()!;
   const ctx: RequestContext = {
@@ -318,16 +249,14 @@ export async function runBulkQuery(args: {
     baseUrl: core.baseUrl(),
   };
   const walk: BulkWalk = { schema, fragments, ctx, pending: [] };
-  const rootArgs = getArgumentValues(
-    queryType.getFields()[rootField.name.value],
-    rootField,
-    {},
-  ) as { query?: string; sortKey?: string; reverse?: boolean };
+  const rootArgs = getArgumentValues(queryType.getFields()[rootField.name.value], rootField, {}) as {
+    query?: string;
+    sortKey?: string;
+    reverse?: boolean;
+  };
   const resource = rootField.name.value;
   if (resource !== "orders" && resource !== "customers") {
-    throw new GraphQLError(
-      `The Shopify simulator runs bulk queries over orders and customers only, not '${resource}'`,
-    );
+    throw new GraphQLError(`The Shopify simulator runs bulk queries over orders and customers only, not '${resource}'`);
   }
   const needed = QUERY_SCOPES[resource];
   if (!hasScope(shop.installation?.scopes ?? [], needed)) {
@@ -335,21 +264,13 @@ export async function runBulkQuery(args: {
     throw accessDenied(resource, needed);
   }
   const sequence = rootSequence(ctx, resource, rootArgs);
-  const matches =
-    resource === "orders"
-      ? orderFilter(ctx, rootArgs.query)
-      : customerFilter(ctx, rootArgs.query);
-  const connectionType = getNamedType(
-    queryType.getFields()[resource].type,
-  ) as GraphQLObjectType;
-  const nodeType = getNamedType(
-    connectionType.getFields().nodes.type,
-  ) as GraphQLObjectType;
+  const matches = resource === "orders" ? orderFilter(ctx, rootArgs.query) : customerFilter(ctx, rootArgs.query);
+  const connectionType = getNamedType(queryType.getFields()[resource].type) as GraphQLObjectType;
+  const nodeType = getNamedType(connectionType.getFields().nodes.type) as GraphQLObjectType;
   const nodeSelections: SelectionSetNode[] = [];
   for (const sub of rootField.selectionSet?.selections ?? []) {
     if (sub.kind !== Kind.FIELD) continue;
-    if (sub.name.value === "nodes" && sub.selectionSet)
-      nodeSelections.push(sub.selectionSet);
+    if (sub.name.value === "nodes" && sub.selectionSet) nodeSelections.push(sub.selectionSet);
     if (sub.name.value === "edges") {
       const node = sub.selectionSet?.selections.find(
         (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === "node",
@@ -366,10 +287,7 @@ export async function runBulkQuery(args: {
       if (op.cancelRequested) break;
       const row = sequence.at(reverse ? sequence.length - 1 - p : p);
       if (!matches(row)) continue;
-      const view =
-        resource === "orders"
-          ? new OrderView(ctx, row)
-          : new CustomerView(ctx, row);
+      const view = resource === "orders" ? new OrderView(ctx, row) : new CustomerView(ctx, row);
       for (const selectionSet of nodeSelections) {
         await writer.write(buildObject(view, selectionSet, nodeType, walk));
         rootObjects++;
@@ -378,8 +296,7 @@ export async function runBulkQuery(args: {
       }
       op.objectCount = objects;
       op.rootObjectCount = rootObjects;
-      if (p % ROWS_PER_TICK === ROWS_PER_TICK - 1)
-        await new Promise((r) => setImmediate(r));
+      if (p % ROWS_PER_TICK === ROWS_PER_TICK - 1) await new Promise((r) => setImmediate(r));
     }
   } finally {
     await writer.close();
@@ -399,13 +316,11 @@ export async function runBulkMutation(args: {
   filePath: string;
   counts: CallCounts[];
 }): Promise<void> {
-  const { schema, core, shop, op, document, variablesFile, filePath, counts } =
-    args;
+  const { schema, core, shop, op, document, variablesFile, filePath, counts } = args;
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
-  const fieldName = (operation.selectionSet.selections[0] as FieldNode).name
-    .value;
+  const fieldName = (operation.selectionSet.selections[0] as FieldNode).name.value;
   const writer = new JsonlWriter(createWriteStream(filePath));
   const lines = createInterface({
     input: createReadStream(variablesFile),
@@ -442,18 +357,12 @@ export async function runBulkMutation(args: {
         schema,
         document,
         variableValues: variables,
-        rootValue: guardRoot(
-          mutationRoot(ctx, { schema }),
-          MUTATION_SCOPES,
-          shop.installation?.scopes ?? [],
-        ),
+        rootValue: guardRoot(mutationRoot(ctx, { schema }), MUTATION_SCOPES, shop.installation?.scopes ?? []),
         contextValue: ctx,
         fieldResolver: viewFieldResolver,
         typeResolver: viewTypeResolver,
       });
-      for (const c of counts)
-        c.bulkMutationLines[fieldName] =
-          (c.bulkMutationLines[fieldName] ?? 0) + 1;
+      for (const c of counts) c.bulkMutationLines[fieldName] = (c.bulkMutationLines[fieldName] ?? 0) + 1;
       const out: Record<string, unknown> = {};
       if (result.data) out.data = result.data;
       if (result.errors?.length)
@@ -465,8 +374,7 @@ export async function runBulkMutation(args: {
       await writer.write(out);
       op.objectCount = lineNumber;
       op.rootObjectCount = lineNumber;
-      if (lineNumber % ROWS_PER_TICK === 0)
-        await new Promise((r) => setImmediate(r));
+      if (lineNumber % ROWS_PER_TICK === 0) await new Promise((r) => setImmediate(r));
     }
   } finally {
     await writer.close();

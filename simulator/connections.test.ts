@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  identitySequence,
-  paginate,
-  parseSearchQuery,
-  searchPredicate,
-  sortedSequence,
-} from "./connections.js";
+import { identitySequence, paginate, parseSearchQuery, searchPredicate, sortedSequence } from "./connections.js";
 
 describe("search query parser", () => {
   it("reads the terms the app sends", () => {
@@ -17,11 +11,7 @@ describe("search query parser", () => {
         value: "2024-06-01T00:00:00Z",
       },
     ]);
-    expect(
-      parseSearchQuery(
-        'created_at:<2025-01-01 AND tag:"big spender" -tag:vip id:>10',
-      ),
-    ).toEqual([
+    expect(parseSearchQuery('created_at:<2025-01-01 AND tag:"big spender" -tag:vip id:>10')).toEqual([
       { negated: false, field: "created_at", op: "<", value: "2025-01-01" },
       { negated: false, field: "tag", op: "=", value: "big spender" },
       { negated: true, field: "tag", op: "=", value: "vip" },
@@ -31,13 +21,11 @@ describe("search query parser", () => {
   });
 
   it("refuses what it cannot read instead of guessing", () => {
-    expect(() => parseSearchQuery("tag:a OR tag:b")).toThrow(
-      /does not support OR/,
-    );
+    expect(() => parseSearchQuery("tag:a OR tag:b")).toThrow(/does not support OR/);
     expect(() => parseSearchQuery("just words")).toThrow(/could not parse/);
-    expect(() =>
-      searchPredicate(parseSearchQuery("email:x@y.z"), {}, "customers"),
-    ).toThrow(/search field 'email' on customers/);
+    expect(() => searchPredicate(parseSearchQuery("email:x@y.z"), {}, "customers")).toThrow(
+      /search field 'email' on customers/,
+    );
   });
 
   it("compares dates, ids and tags", () => {
@@ -50,8 +38,7 @@ describe("search query parser", () => {
       id: (r: number) => rows[r].id,
       tag: (r: number) => rows[r].tags,
     };
-    const match = (q: string) =>
-      [0, 1].filter(searchPredicate(parseSearchQuery(q), fields, "customers"));
+    const match = (q: string) => [0, 1].filter(searchPredicate(parseSearchQuery(q), fields, "customers"));
     expect(match("updated_at:>='2024-06-01T00:00:00Z'")).toEqual([1]);
     expect(match("updated_at:<=2024-01-01T00:00:00Z")).toEqual([0]);
     expect(match("id:>10")).toEqual([1]);
@@ -72,29 +59,15 @@ describe("pagination", () => {
       hasNextPage: true,
       hasPreviousPage: false,
     });
-    const second = paginate(
-      seq,
-      even,
-      { first: 2, after: first.pageInfo.endCursor },
-      view,
-    );
+    const second = paginate(seq, even, { first: 2, after: first.pageInfo.endCursor }, view);
     expect(second.nodes).toEqual([4, 6]);
     const last = paginate(seq, even, { last: 2 }, view);
     expect(last.nodes).toEqual([6, 8]);
     expect(last.pageInfo.hasPreviousPage).toBe(true);
-    const before = paginate(
-      seq,
-      even,
-      { last: 2, before: last.pageInfo.startCursor },
-      view,
-    );
+    const before = paginate(seq, even, { last: 2, before: last.pageInfo.startCursor }, view);
     expect(before.nodes).toEqual([2, 4]);
-    expect(
-      paginate(seq, even, { first: 3, reverse: true }, view).nodes,
-    ).toEqual([8, 6, 4]);
-    expect(() =>
-      paginate(seq, even, { first: 1, after: "garbage" }, view),
-    ).toThrow(/Invalid cursor/);
+    expect(paginate(seq, even, { first: 3, reverse: true }, view).nodes).toEqual([8, 6, 4]);
+    expect(() => paginate(seq, even, { first: 1, after: "garbage" }, view)).toThrow(/Invalid cursor/);
   });
 
   it("orders by a key with row order breaking ties", () => {

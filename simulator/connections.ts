@@ -27,11 +27,7 @@ export interface Connection<T> {
 
 const MAX_PAGE = 250;
 
-export function checkPageArgs(
-  args: ConnectionArgs,
-  fieldName: string,
-  bulk: boolean,
-): void {
+export function checkPageArgs(args: ConnectionArgs, fieldName: string, bulk: boolean): void {
   if (bulk) return; // bulk operations take connections without first/last
   if (args.first == null && args.last == null) {
     throw new GraphQLError("you must provide one of first or last", {
@@ -40,12 +36,9 @@ export function checkPageArgs(
   }
   const size = args.first ?? args.last ?? 0;
   if (size < 0 || size > MAX_PAGE) {
-    throw new GraphQLError(
-      `The ${fieldName} connection accepts first/last between 0 and ${MAX_PAGE}, got ${size}`,
-      {
-        extensions: { code: "BAD_REQUEST" },
-      },
-    );
+    throw new GraphQLError(`The ${fieldName} connection accepts first/last between 0 and ${MAX_PAGE}, got ${size}`, {
+      extensions: { code: "BAD_REQUEST" },
+    });
   }
 }
 
@@ -165,11 +158,7 @@ export function sortedSequence(length: number, key: (row: number) => number) {
   }
   const order = new Int32Array(length);
   const rowSpan = 2 ** Math.ceil(Math.log2(length + 1));
-  if (
-    integral &&
-    length > 0 &&
-    (max - min + 1) * rowSpan < Number.MAX_SAFE_INTEGER
-  ) {
+  if (integral && length > 0 && (max - min + 1) * rowSpan < Number.MAX_SAFE_INTEGER) {
     // Pack (key, row) into one exact double and use the native typed sort:
     // a few hundred ms for millions of rows instead of seconds.
     const packed = new Float64Array(length);
@@ -177,9 +166,7 @@ export function sortedSequence(length: number, key: (row: number) => number) {
     packed.sort();
     for (let p = 0; p < length; p++) order[p] = packed[p] % rowSpan;
   } else {
-    const rows = Array.from({ length }, (_, i) => i).sort(
-      (a, b) => keys[a] - keys[b] || a - b,
-    );
+    const rows = Array.from({ length }, (_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
     rows.forEach((row, p) => (order[p] = row));
   }
   const inverse = new Int32Array(length);
@@ -205,26 +192,19 @@ export interface SearchTerm {
  * `updated_at:>='2024-01-01T00:00:00Z' AND created_at:<2025-01-01 tag:vip -tag:x id:>123`.
  * Terms are ANDed; OR is rejected with a clear error instead of being misread.
  */
-export function parseSearchQuery(
-  query: string | null | undefined,
-): SearchTerm[] {
+export function parseSearchQuery(query: string | null | undefined): SearchTerm[] {
   if (!query || !query.trim()) return [];
   const terms: SearchTerm[] = [];
-  const tokenPattern =
-    /\s*(-?)([a-z_]+):(>=|<=|>|<)?('([^']*)'|"([^"]*)"|(\S+))\s*|\s*(AND)\s*|\s*(OR)\s*/giy;
+  const tokenPattern = /\s*(-?)([a-z_]+):(>=|<=|>|<)?('([^']*)'|"([^"]*)"|(\S+))\s*|\s*(AND)\s*|\s*(OR)\s*/giy;
   let consumed = 0;
   let match: RegExpExecArray | null;
-  while (
-    consumed < query.length &&
-    (match = tokenPattern.exec(query)) !== null
-  ) {
+  while (consumed < query.length && (match = tokenPattern.exec(query)) !== null) {
     consumed = tokenPattern.lastIndex;
     if (match[8]) continue;
     if (match[9])
-      throw new GraphQLError(
-        "The Shopify simulator does not support OR in search queries",
-        { extensions: { code: "BAD_REQUEST" } },
-      );
+      throw new GraphQLError("The Shopify simulator does not support OR in search queries", {
+        extensions: { code: "BAD_REQUEST" },
+      });
     terms.push({
       negated: match[1] === "-",
       field: match[2].toLowerCase(),
@@ -233,19 +213,14 @@ export function parseSearchQuery(
     });
   }
   if (consumed < query.trim().length) {
-    throw new GraphQLError(
-      `The Shopify simulator could not parse the search query: ${query}`,
-      { extensions: { code: "BAD_REQUEST" } },
-    );
+    throw new GraphQLError(`The Shopify simulator could not parse the search query: ${query}`, {
+      extensions: { code: "BAD_REQUEST" },
+    });
   }
   return terms;
 }
 
-function compare(
-  actual: number,
-  op: SearchTerm["op"],
-  expected: number,
-): boolean {
+function compare(actual: number, op: SearchTerm["op"], expected: number): boolean {
   switch (op) {
     case ">":
       return actual > expected;
@@ -276,26 +251,18 @@ export function searchPredicate(
   const checks = terms.map((term) => {
     const reader = fields[term.field];
     if (!reader) {
-      throw new GraphQLError(
-        `The Shopify simulator does not support the search field '${term.field}' on ${resource}`,
-        {
-          extensions: { code: "BAD_REQUEST" },
-        },
-      );
+      throw new GraphQLError(`The Shopify simulator does not support the search field '${term.field}' on ${resource}`, {
+        extensions: { code: "BAD_REQUEST" },
+      });
     }
     let expected: number | string;
     if (term.field.endsWith("_at")) expected = secondsFromIso(term.value);
-    else if (term.field === "id")
-      expected = Number(term.value.replace(/^gid:\/\/shopify\/\w+\//, ""));
+    else if (term.field === "id") expected = Number(term.value.replace(/^gid:\/\/shopify\/\w+\//, ""));
     else expected = term.value;
     const check = (row: number) => {
       const actual = reader(row);
-      if (Array.isArray(actual))
-        return actual.some(
-          (v) => v.toLowerCase() === String(expected).toLowerCase(),
-        );
-      if (typeof actual === "number")
-        return compare(actual, term.op, Number(expected));
+      if (Array.isArray(actual)) return actual.some((v) => v.toLowerCase() === String(expected).toLowerCase());
+      if (typeof actual === "number") return compare(actual, term.op, Number(expected));
       return actual.toLowerCase() === String(expected).toLowerCase();
     };
     return term.negated ? (row: number) => !check(row) : check;

@@ -61,24 +61,17 @@ describe("/_sim control API", () => {
         id: created.body.admin_graphql_api_id,
       },
     );
-    expect(
-      r.body.data!.order.customerJourneySummary.lastVisit.utmParameters,
-    ).toEqual({ source: "newsletter", medium: "email", campaign: "spring" });
+    expect(r.body.data!.order.customerJourneySummary.lastVisit.utmParameters).toEqual({
+      source: "newsletter",
+      medium: "email",
+      campaign: "spring",
+    });
 
-    const refunded = await control(
-      `/shops/${SHOP}/orders/${created.body.id}/refund`,
-      {},
-    );
+    const refunded = await control(`/shops/${SHOP}/orders/${created.body.id}/refund`, {});
     expect(refunded.body.refund_line_items[0].quantity).toBe(1);
-    const cancelled = await control(
-      `/shops/${SHOP}/orders/${created.body.id}/cancel`,
-      { refund: false },
-    );
+    const cancelled = await control(`/shops/${SHOP}/orders/${created.body.id}/cancel`, { refund: false });
     expect(cancelled.body.cancelled_at).not.toBeNull();
-    const again = await control(
-      `/shops/${SHOP}/orders/${created.body.id}/cancel`,
-      {},
-    );
+    const again = await control(`/shops/${SHOP}/orders/${created.body.id}/cancel`, {});
     expect(again.status).toBe(409);
     expect(again.body.error).toMatch(/already cancelled/);
 
@@ -104,12 +97,7 @@ describe("/_sim control API", () => {
       customerId: 1,
       lineItems: [{ sku: "A", quantity: 1, price: 1 }],
     });
-    const r = await gql(
-      sim,
-      "{ orders(first: 10) { nodes { id } } }",
-      {},
-      "t60",
-    );
+    const r = await gql(sim, "{ orders(first: 10) { nodes { id } } }", {}, "t60");
     expect(r.body.data!.orders.nodes).toHaveLength(1);
   });
 
@@ -138,10 +126,7 @@ describe("/_sim control API", () => {
     });
     expect(badLine.status).toBe(400);
     expect(badLine.body.error).toMatch(/quantity/);
-    expect(
-      (await control(`/shops/nope.myshopify.com/orders`, { lineItems: [] }))
-        .status,
-    ).toBe(404);
+    expect((await control(`/shops/nope.myshopify.com/orders`, { lineItems: [] })).status).toBe(404);
     expect((await control("/nothing-here")).status).toBe(404);
     const badDate = await control(`/shops/${SHOP}/orders`, {
       customerId: 1,
@@ -149,16 +134,9 @@ describe("/_sim control API", () => {
       lineItems: [{ quantity: 1, price: 1 }],
     });
     expect(badDate.body.error).toMatch(/processedAt must be an ISO 8601 date/);
-    expect(
-      (await control(`/shops/${SHOP}/online-retail`, {})).body.error,
-    ).toMatch(/needs the path/);
-    expect(
-      (await control(`/shops/${SHOP}/online-retail`, { file: "/nope.csv.gz" }))
-        .body.error,
-    ).toMatch(/not found/);
-    expect(
-      (await control(`/shops/${SHOP}/generate`, { seed: 1 })).body.error,
-    ).toMatch(/Invalid generator options/);
+    expect((await control(`/shops/${SHOP}/online-retail`, {})).body.error).toMatch(/needs the path/);
+    expect((await control(`/shops/${SHOP}/online-retail`, { file: "/nope.csv.gz" })).body.error).toMatch(/not found/);
+    expect((await control(`/shops/${SHOP}/generate`, { seed: 1 })).body.error).toMatch(/Invalid generator options/);
   });
 });
 
@@ -175,22 +153,11 @@ describe("access scopes", () => {
       customerId: 5,
       lineItems: [{ sku: "A", quantity: 1, price: 1 }],
     });
-    const read = await gql(
-      sim,
-      "{ customers(first: 1) { nodes { id } } }",
-      {},
-      "t-scopes",
-    );
+    const read = await gql(sim, "{ customers(first: 1) { nodes { id } } }", {}, "t-scopes");
     expect(read.body.data!.customers.nodes).toHaveLength(1);
-    const denied = await gql(
-      sim,
-      "{ discountNodes(first: 1) { nodes { id } } }",
-      {},
-      "t-scopes",
-    );
+    const denied = await gql(sim, "{ discountNodes(first: 1) { nodes { id } } }", {}, "t-scopes");
     expect(denied.body.errors![0]).toMatchObject({
-      message:
-        "Access denied for discountNodes field. Required access: `read_discounts` access scope.",
+      message: "Access denied for discountNodes field. Required access: `read_discounts` access scope.",
       path: ["discountNodes"],
       extensions: { code: "ACCESS_DENIED" },
     });
@@ -201,9 +168,7 @@ describe("access scopes", () => {
       "t-scopes",
     );
     expect(write.body.data!.tagsAdd).toBeNull();
-    expect(write.body.errors![0].extensions!.requiredAccess).toBe(
-      "`write_customers` access scope.",
-    );
+    expect(write.body.errors![0].extensions!.requiredAccess).toBe("`write_customers` access scope.");
     expect(sim.customerTags(shop, 5)).toEqual([]);
   });
 });
@@ -218,20 +183,16 @@ describe("simulatorFetch", () => {
       webhookUrl: "http://127.0.0.1:9",
     });
     const shopifyFetch = simulatorFetch(sim.url);
-    const response = await shopifyFetch(
-      `https://${shop}/admin/api/2026-04/graphql.json`,
-      {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/json",
-          "X-Shopify-Access-Token": "t-fetch",
-        },
-        body: JSON.stringify({ query: "{ shop { currencyCode } }" }),
+    const response = await shopifyFetch(`https://${shop}/admin/api/2026-04/graphql.json`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Access-Token": "t-fetch",
       },
+      body: JSON.stringify({ query: "{ shop { currencyCode } }" }),
+    });
+    expect(((await response.json()) as { data: { shop: { currencyCode: string } } }).data.shop.currencyCode).toBe(
+      "EUR",
     );
-    expect(
-      ((await response.json()) as { data: { shop: { currencyCode: string } } })
-        .data.shop.currencyCode,
-    ).toBe("EUR");
   });
 });

@@ -11,17 +11,8 @@ export interface SimCore {
   apiKey: string;
   /** Staged uploads: key (stagedUploadPath) -> file on disk, once uploaded. */
   stagedUploads: Map<string, string | null>;
-  startBulkQuery(
-    shop: Shop,
-    op: BulkOperationRecord,
-    document: DocumentNode,
-  ): void;
-  startBulkMutation(
-    shop: Shop,
-    op: BulkOperationRecord,
-    document: DocumentNode,
-    variablesFile: string,
-  ): void;
+  startBulkQuery(shop: Shop, op: BulkOperationRecord, document: DocumentNode): void;
+  startBulkMutation(shop: Shop, op: BulkOperationRecord, document: DocumentNode, variablesFile: string): void;
   maxConcurrentBulkMutations: number;
   /** Sends a webhook if the shop's app subscribed to the topic (e.g. "customers/update"). */
   emitWebhook(shop: Shop, topic: string, payload: () => unknown): void;

@@ -35,21 +35,14 @@ function argValue(field: FieldNode, name: string, walk: Walk): unknown {
   return valueFromASTUntyped(arg.value as ValueNode, walk.variables);
 }
 
-function fieldDef(
-  parent: GraphQLCompositeType,
-  name: string,
-): GraphQLField<unknown, unknown> | undefined {
-  if (isObjectType(parent) || isInterfaceType(parent))
-    return parent.getFields()[name];
+function fieldDef(parent: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+  if (isObjectType(parent) || isInterfaceType(parent)) return parent.getFields()[name];
   return undefined;
 }
 
 function isConnectionField(def: GraphQLField<unknown, unknown>): boolean {
   const named = getNamedType(def.type);
-  return (
-    named.name.endsWith("Connection") &&
-    def.args.some((a) => a.name === "first")
-  );
+  return named.name.endsWith("Connection") && def.args.some((a) => a.name === "first");
 }
 
 /** Cost of a selection set on `parent`; with `data`, the actual cost. */
@@ -65,9 +58,7 @@ function selectionCost(
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition
-        ? (walk.schema.getType(
-            selection.typeCondition.name.value,
-          ) as GraphQLCompositeType)
+        ? (walk.schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType)
         : parent;
       if (
         actual &&
@@ -80,9 +71,7 @@ function selectionCost(
     } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
       const fragment = walk.fragments[selection.name.value];
       if (!fragment) continue;
-      const type = walk.schema.getType(
-        fragment.typeCondition.name.value,
-      ) as GraphQLCompositeType;
+      const type = walk.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType;
       total += selectionCost(fragment.selectionSet, type, walk, data, actual);
     } else {
       total += fieldCost(selection, parent, walk, data, actual);
@@ -91,41 +80,24 @@ function selectionCost(
   return total;
 }
 
-function typeMatches(
-  schema: GraphQLSchema,
-  type: GraphQLCompositeType,
-  data: unknown,
-): boolean {
+function typeMatches(schema: GraphQLSchema, type: GraphQLCompositeType, data: unknown): boolean {
   const typename = (data as { __typename?: string }).__typename;
   if (!typename || type.name === typename) return true;
   const concrete = schema.getType(typename);
   if (!concrete || !isObjectType(concrete)) return true;
-  if (isInterfaceType(type) || isUnionType(type))
-    return schema.isSubType(type, concrete);
+  if (isInterfaceType(type) || isUnionType(type)) return schema.isSubType(type, concrete);
   return false;
 }
 
-function fieldCost(
-  field: FieldNode,
-  parent: GraphQLCompositeType,
-  walk: Walk,
-  data: unknown,
-  actual: boolean,
-): number {
+function fieldCost(field: FieldNode, parent: GraphQLCompositeType, walk: Walk, data: unknown, actual: boolean): number {
   const name = field.name.value;
   if (name === "__typename") return 0;
   const def = fieldDef(parent, name);
   if (!def) return 0;
   const named = getNamedType(def.type);
-  if (
-    !field.selectionSet ||
-    !(isObjectType(named) || isInterfaceType(named) || isUnionType(named))
-  )
-    return 0;
+  if (!field.selectionSet || !(isObjectType(named) || isInterfaceType(named) || isUnionType(named))) return 0;
   const childType = named as GraphQLCompositeType;
-  const value = actual
-    ? (data as Record<string, unknown> | null)?.[field.alias?.value ?? name]
-    : undefined;
+  const value = actual ? (data as Record<string, unknown> | null)?.[field.alias?.value ?? name] : undefined;
   if (actual && (value === null || value === undefined)) return 0;
 
   // PageInfo is free; `edges` is a transparent wrapper around the nodes.
@@ -133,43 +105,25 @@ function fieldCost(
   if (name === "edges" && named.name.endsWith("Edge")) {
     if (actual)
       return (value as unknown[]).reduce<number>(
-        (sum, edge) =>
-          sum + selectionCost(field.selectionSet!, childType, walk, edge, true),
+        (sum, edge) => sum + selectionCost(field.selectionSet!, childType, walk, edge, true),
         0,
       );
     return selectionCost(field.selectionSet, childType, walk, undefined, false);
   }
   if (isConnectionField(def)) {
-    if (actual)
-      return (
-        2 + selectionCost(field.selectionSet, childType, walk, value, true)
-      );
-    const size = Number(
-      argValue(field, "first", walk) ?? argValue(field, "last", walk) ?? 0,
-    );
-    return (
-      2 +
-      size *
-        selectionCost(field.selectionSet, childType, walk, undefined, false)
-    );
+    if (actual) return 2 + selectionCost(field.selectionSet, childType, walk, value, true);
+    const size = Number(argValue(field, "first", walk) ?? argValue(field, "last", walk) ?? 0);
+    return 2 + size * selectionCost(field.selectionSet, childType, walk, undefined, false);
   }
   const listed = isListType(getNullableType(def.type));
   if (listed) {
     if (actual)
       return (value as unknown[]).reduce<number>(
-        (sum, item) =>
-          sum +
-          (item == null
-            ? 0
-            : 1 +
-              selectionCost(field.selectionSet!, childType, walk, item, true)),
+        (sum, item) => sum + (item == null ? 0 : 1 + selectionCost(field.selectionSet!, childType, walk, item, true)),
         0,
       );
     const size = Number(argValue(field, "first", walk) ?? 1);
-    return (
-      size *
-      (1 + selectionCost(field.selectionSet, childType, walk, undefined, false))
-    );
+    return size * (1 + selectionCost(field.selectionSet, childType, walk, undefined, false));
   }
   return 1 + selectionCost(field.selectionSet, childType, walk, value, actual);
 }
@@ -183,18 +137,11 @@ export function operationCost(
 ): number {
   if (operation.operation === "mutation") {
     return (
-      operation.selectionSet.selections.filter(
-        (s) => s.kind === Kind.FIELD && s.name.value !== "__typename",
-      ).length * MUTATION_COST
+      operation.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && s.name.value !== "__typename").length *
+      MUTATION_COST
     );
   }
   const root = schema.getQueryType()!;
   const walk: Walk = { schema, fragments, variables };
-  return selectionCost(
-    operation.selectionSet,
-    root,
-    walk,
-    data,
-    data !== undefined,
-  );
+  return selectionCost(operation.selectionSet, root, walk, data, data !== undefined);
 }

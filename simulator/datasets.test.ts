@@ -7,9 +7,7 @@ import { startSimulator, type Simulator } from "./index.js";
 import { londonToUtcSeconds } from "./online-retail.js";
 import { gql, SECRET, TOKEN } from "./test-helpers.js";
 
-const ONLINE_RETAIL = fileURLToPath(
-  new URL("../data/online-retail/online_retail.csv.gz", import.meta.url),
-);
+const ONLINE_RETAIL = fileURLToPath(new URL("../data/online-retail/online_retail.csv.gz", import.meta.url));
 
 let sim: Simulator;
 let dir: string;
@@ -32,14 +30,10 @@ describe("Online Retail loader", () => {
     expect(summary.rows).toBe(541_909);
     expect(summary.invoices.total).toBe(25_900);
     // 22,064 non-cancellation invoices = 22,061 orders + 3 bad-debt adjustments ("A"), which are skipped.
-    expect(summary.invoices.orders + summary.invoices.badDebtAdjustments).toBe(
-      22_064,
-    );
+    expect(summary.invoices.orders + summary.invoices.badDebtAdjustments).toBe(22_064);
     expect(summary.orders).toBe(22_061);
     expect(summary.orders - summary.guestOrders).toBe(18_536);
-    expect(summary.guestOrders + summary.invoices.badDebtAdjustments).toBe(
-      3_528,
-    );
+    expect(summary.guestOrders + summary.invoices.badDebtAdjustments).toBe(3_528);
     expect(summary.invoices.cancellations).toBe(25_900 - 22_064);
     expect(summary.customers).toBe(4_372);
     expect(summary.skippedByReason).toEqual({
@@ -52,8 +46,7 @@ describe("Online Retail loader", () => {
 
     const store = sim.shop(shop).store;
     let buyers = 0;
-    for (let c = 0; c < store.customerCount; c++)
-      if (store.c.orders[c] > 0) buyers++;
+    for (let c = 0; c < store.customerCount; c++) if (store.c.orders[c] > 0) buyers++;
     expect(buyers).toBe(4_339);
 
     sim.installApp(shop, {
@@ -81,18 +74,10 @@ describe("Online Retail loader", () => {
   }, 120_000);
 
   it("converts Europe/London local time with summer time", () => {
-    expect(
-      new Date(londonToUtcSeconds(2011, 6, 15, 12, 0, 0) * 1000).toISOString(),
-    ).toBe("2011-06-15T11:00:00.000Z");
-    expect(
-      new Date(londonToUtcSeconds(2011, 3, 27, 0, 30, 0) * 1000).toISOString(),
-    ).toBe("2011-03-27T00:30:00.000Z");
-    expect(
-      new Date(londonToUtcSeconds(2011, 3, 27, 2, 30, 0) * 1000).toISOString(),
-    ).toBe("2011-03-27T01:30:00.000Z");
-    expect(
-      new Date(londonToUtcSeconds(2011, 12, 9, 12, 50, 0) * 1000).toISOString(),
-    ).toBe("2011-12-09T12:50:00.000Z");
+    expect(new Date(londonToUtcSeconds(2011, 6, 15, 12, 0, 0) * 1000).toISOString()).toBe("2011-06-15T11:00:00.000Z");
+    expect(new Date(londonToUtcSeconds(2011, 3, 27, 0, 30, 0) * 1000).toISOString()).toBe("2011-03-27T00:30:00.000Z");
+    expect(new Date(londonToUtcSeconds(2011, 3, 27, 2, 30, 0) * 1000).toISOString()).toBe("2011-03-27T01:30:00.000Z");
+    expect(new Date(londonToUtcSeconds(2011, 12, 9, 12, 50, 0) * 1000).toISOString()).toBe("2011-12-09T12:50:00.000Z");
   });
 
   it("skips malformed rows and counts them by reason", async () => {
@@ -125,9 +110,7 @@ describe("Online Retail loader", () => {
       badDebtAdjustment: 1,
     });
     const store = sim.shop(shop).store;
-    expect(store.products[store.l.product[1]].title).toBe(
-      "LANTERN, WHITE METAL",
-    );
+    expect(store.products[store.l.product[1]].title).toBe("LANTERN, WHITE METAL");
     expect(store.l.currentQuantity[0]).toBe(4); // 2 of 6 refunded by C536370
   });
 
@@ -136,9 +119,7 @@ describe("Online Retail loader", () => {
     sim.createShop(shop, { timezone: "Europe/London", currency: "GBP" });
     const file = join(dir, "other.csv");
     writeFileSync(file, "a,b,c\n1,2,3\n");
-    await expect(sim.loadOnlineRetail(shop, file)).rejects.toThrow(
-      /Unexpected Online Retail header/,
-    );
+    await expect(sim.loadOnlineRetail(shop, file)).rejects.toThrow(/Unexpected Online Retail header/);
   });
 });
 
@@ -157,14 +138,8 @@ describe("synthetic generator", () => {
     sim.createShop("gen-a.myshopify.com", { timezone: "UTC", currency: "USD" });
     sim.createShop("gen-b.myshopify.com", { timezone: "UTC", currency: "USD" });
     sim.createShop("gen-c.myshopify.com", { timezone: "UTC", currency: "USD" });
-    const { elapsedMs: _a, ...a } = sim.generate(
-      "gen-a.myshopify.com",
-      options,
-    );
-    const { elapsedMs: _b, ...b } = sim.generate(
-      "gen-b.myshopify.com",
-      options,
-    );
+    const { elapsedMs: _a, ...a } = sim.generate("gen-a.myshopify.com", options);
+    const { elapsedMs: _b, ...b } = sim.generate("gen-b.myshopify.com", options);
     const { elapsedMs: _c, ...c } = sim.generate("gen-c.myshopify.com", {
       ...options,
       seed: 12,
@@ -207,10 +182,7 @@ describe("synthetic generator", () => {
     // Customers sign up before their first order.
     for (let c = 0; c < store.customerCount; c++) {
       const orders = store.customerOrders(c);
-      if (orders.length)
-        expect(store.c.createdAt[c]).toBeLessThanOrEqual(
-          store.o.processedAt[orders[0]],
-        );
+      if (orders.length) expect(store.c.createdAt[c]).toBeLessThanOrEqual(store.o.processedAt[orders[0]]);
     }
   });
 
@@ -224,8 +196,7 @@ describe("synthetic generator", () => {
     expect(store.customerCount).toBe(30);
     expect(store.products).toHaveLength(200);
     expect(store.orderIdsAscending && store.customerIdsAscending).toBe(true);
-    for (let j = 0; j < store.lineCount; j++)
-      expect(store.products[store.l.product[j]]).toBeDefined();
+    for (let j = 0; j < store.lineCount; j++) expect(store.products[store.l.product[j]]).toBeDefined();
   });
 
   it("rejects bad options with a clear message", () => {
@@ -236,9 +207,7 @@ describe("synthetic generator", () => {
         discountShare: 2,
         endDate: "2020-01-01T00:00:00Z",
       }),
-    ).toThrow(
-      /discountShare must be between 0 and 1.*|endDate must be after startDate/,
-    );
+    ).toThrow(/discountShare must be between 0 and 1.*|endDate must be after startDate/);
   });
 });
 
@@ -262,10 +231,9 @@ describe("token checks", () => {
       },
       body: JSON.stringify({ query: "{ shop { myshopifyDomain } }" }),
     });
-    expect(
-      ((await ok.json()) as { data: { shop: { myshopifyDomain: string } } })
-        .data.shop.myshopifyDomain,
-    ).toBe("token-a.myshopify.com");
+    expect(((await ok.json()) as { data: { shop: { myshopifyDomain: string } } }).data.shop.myshopifyDomain).toBe(
+      "token-a.myshopify.com",
+    );
     const wrong = await fetch(url, {
       method: "POST",
       headers: {

@@ -36,8 +36,7 @@ const RULES: {
     }),
   },
   {
-    pattern:
-      /^Field "(?:[^".]+\.)?([^"]+)" argument "([^"]+)" of type "([^"]+)" is required, but it was not provided/,
+    pattern: /^Field "(?:[^".]+\.)?([^"]+)" argument "([^"]+)" of type "([^"]+)" is required, but it was not provided/,
     build: (m) => ({
       message: `Field '${m[1]}' is missing required arguments: ${m[2]}`,
       extensions: {
@@ -56,8 +55,7 @@ const RULES: {
     }),
   },
   {
-    pattern:
-      /^Field "([^"]+)" of type "([^"]+)" must have a selection of subfields/,
+    pattern: /^Field "([^"]+)" of type "([^"]+)" must have a selection of subfields/,
     build: (m) => ({
       message: `Field must have selections (field '${m[1]}' returns ${m[2].replace(/[![\]]/g, "")} but has no selections. Did you mean '${m[1]} { ... }'?)`,
       extensions: {
@@ -68,8 +66,7 @@ const RULES: {
     }),
   },
   {
-    pattern:
-      /^Field "([^"]+)" must not have a selection since type "([^"]+)" has no subfields/,
+    pattern: /^Field "([^"]+)" must not have a selection since type "([^"]+)" has no subfields/,
     build: (m) => ({
       message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2].replace(/[![\]]/g, "")} but has selections [...])`,
       extensions: {
@@ -116,8 +113,7 @@ const RULES: {
     }),
   },
   {
-    pattern:
-      /^Variable "\$([^"]+)" of type "([^"]+)" used in position expecting type "([^"]+)"/,
+    pattern: /^Variable "\$([^"]+)" of type "([^"]+)" used in position expecting type "([^"]+)"/,
     build: (m) => ({
       message: `Nullability mismatch on variable $${m[1]} and argument (${m[2]} / ${m[3]})`,
       extensions: {
@@ -149,8 +145,7 @@ export function formatValidationError(error: GraphQLError): ShopifyError {
 }
 
 export function formatSyntaxError(error: GraphQLError): ShopifyError {
-  const unexpected =
-    /Syntax Error: (.*)$/.exec(error.message)?.[1] ?? error.message;
+  const unexpected = /Syntax Error: (.*)$/.exec(error.message)?.[1] ?? error.message;
   return {
     message: `syntax error, ${unexpected.replace(/"/g, "'")}`,
     locations: error.locations?.map((l) => ({

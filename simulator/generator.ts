@@ -61,8 +61,7 @@ const VISITS = [
     utmMedium: "cpc",
     utmCampaign: "brand",
     referrerUrl: "https://www.google.com/",
-    landingPage:
-      "/collections/all?utm_source=google&utm_medium=cpc&utm_campaign=brand",
+    landingPage: "/collections/all?utm_source=google&utm_medium=cpc&utm_campaign=brand",
   },
   {
     source: "google",
@@ -80,8 +79,7 @@ const VISITS = [
     utmMedium: "paid_social",
     utmCampaign: "retargeting",
     referrerUrl: "https://l.facebook.com/",
-    landingPage:
-      "/?utm_source=facebook&utm_medium=paid_social&utm_campaign=retargeting",
+    landingPage: "/?utm_source=facebook&utm_medium=paid_social&utm_campaign=retargeting",
   },
   {
     source: "instagram",
@@ -90,8 +88,7 @@ const VISITS = [
     utmMedium: "social",
     utmCampaign: "spring_drop",
     referrerUrl: "https://instagram.com/",
-    landingPage:
-      "/collections/new?utm_source=instagram&utm_medium=social&utm_campaign=spring_drop",
+    landingPage: "/collections/new?utm_source=instagram&utm_medium=social&utm_campaign=spring_drop",
   },
   {
     source: "email",
@@ -100,8 +97,7 @@ const VISITS = [
     utmMedium: "email",
     utmCampaign: "weekly_newsletter",
     referrerUrl: null,
-    landingPage:
-      "/?utm_source=klaviyo&utm_medium=email&utm_campaign=weekly_newsletter",
+    landingPage: "/?utm_source=klaviyo&utm_medium=email&utm_campaign=weekly_newsletter",
   },
   {
     source: "direct",
@@ -119,20 +115,12 @@ const VISITS = [
     utmMedium: "paid_social",
     utmCampaign: "ugc_video",
     referrerUrl: "https://www.tiktok.com/",
-    landingPage:
-      "/products/viral?utm_source=tiktok&utm_medium=paid_social&utm_campaign=ugc_video",
+    landingPage: "/products/viral?utm_source=tiktok&utm_medium=paid_social&utm_campaign=ugc_video",
   },
 ];
 const VISIT_WEIGHTS = [0.22, 0.18, 0.14, 0.08, 0.12, 0.2, 0.06];
 
-const PRODUCT_TYPES = [
-  "Apparel",
-  "Shoes",
-  "Accessories",
-  "Home",
-  "Beauty",
-  "Gift Card",
-];
+const PRODUCT_TYPES = ["Apparel", "Shoes", "Accessories", "Home", "Beauty", "Gift Card"];
 const SHIPPING = [
   { title: "Standard Shipping", cents: 499, weight: 0.65 },
   { title: "Express Shipping", cents: 999, weight: 0.2 },
@@ -152,42 +140,25 @@ function pickWeighted(random: () => number, weights: number[]): number {
 export function validateGenerateOptions(o: GenerateOptions): void {
   const problems: string[] = [];
   if (!Number.isInteger(o.seed)) problems.push("seed must be an integer");
-  if (
-    o.products !== undefined &&
-    (!Number.isInteger(o.products) || o.products < 1)
-  ) {
+  if (o.products !== undefined && (!Number.isInteger(o.products) || o.products < 1)) {
     problems.push("products must be a positive integer");
   }
-  if (!Number.isInteger(o.customers) || o.customers < 0)
-    problems.push("customers must be a non-negative integer");
-  if (!Number.isInteger(o.orders) || o.orders < 0)
-    problems.push("orders must be a non-negative integer");
+  if (!Number.isInteger(o.customers) || o.customers < 0) problems.push("customers must be a non-negative integer");
+  if (!Number.isInteger(o.orders) || o.orders < 0) problems.push("orders must be a non-negative integer");
   if (o.orders > 0 && o.customers === 0 && (o.guestShare ?? 0.1) < 1)
     problems.push("orders need customers unless guestShare is 1");
   const start = Date.parse(o.startDate);
   const end = Date.parse(o.endDate);
-  if (Number.isNaN(start) || Number.isNaN(end))
-    problems.push("startDate and endDate must be ISO dates");
+  if (Number.isNaN(start) || Number.isNaN(end)) problems.push("startDate and endDate must be ISO dates");
   else if (end <= start) problems.push("endDate must be after startDate");
-  for (const key of [
-    "discountShare",
-    "seasonality",
-    "guestShare",
-    "refundShare",
-    "cancelShare",
-  ] as const) {
+  for (const key of ["discountShare", "seasonality", "guestShare", "refundShare", "cancelShare"] as const) {
     const v = o[key];
-    if (v !== undefined && (typeof v !== "number" || v < 0 || v > 1))
-      problems.push(`${key} must be between 0 and 1`);
+    if (v !== undefined && (typeof v !== "number" || v < 0 || v > 1)) problems.push(`${key} must be between 0 and 1`);
   }
-  if (problems.length)
-    throw new Error(`Invalid generator options: ${problems.join("; ")}`);
+  if (problems.length) throw new Error(`Invalid generator options: ${problems.join("; ")}`);
 }
 
-export function generateStore(
-  shop: Shop,
-  options: GenerateOptions,
-): GenerateSummary {
+export function generateStore(shop: Shop, options: GenerateOptions): GenerateSummary {
   validateGenerateOptions(options);
   const started = Date.now();
   const random = mulberry32(options.seed);
@@ -239,8 +210,7 @@ export function generateStore(
     for (;;) {
       const t = start + random() * span;
       const day = (t / 86400) % 365.25;
-      const weight =
-        1 + s * Math.cos((2 * Math.PI * (day - PEAK_DAY)) / 365.25);
+      const weight = 1 + s * Math.cos((2 * Math.PI * (day - PEAK_DAY)) / 365.25);
       if (random() * (1 + s) <= weight) {
         times[k] = Math.floor(t);
         break;
@@ -251,18 +221,13 @@ export function generateStore(
 
   // Who places each order: activity ~ heavy tailed (r^2.5 skews to few buyers).
   const owner = new Int32Array(options.orders);
-  const firstOrder = new Float64Array(options.customers).fill(
-    Number.POSITIVE_INFINITY,
-  );
+  const firstOrder = new Float64Array(options.customers).fill(Number.POSITIVE_INFINITY);
   for (let k = 0; k < options.orders; k++) {
     if (options.customers === 0 || random() < guestShare) {
       owner[k] = -1;
       continue;
     }
-    const c = Math.min(
-      options.customers - 1,
-      Math.floor(options.customers * Math.pow(random(), 2.5)),
-    );
+    const c = Math.min(options.customers - 1, Math.floor(options.customers * Math.pow(random(), 2.5)));
     owner[k] = c;
     if (times[k] < firstOrder[c]) firstOrder[c] = times[k];
   }
@@ -279,19 +244,14 @@ export function generateStore(
   bySignup.sort((a, b) => signup[a] - signup[b] || a - b);
   const storeIndexOf = new Int32Array(options.customers);
   const idBase = GENERATED_CUSTOMER_ID_BASE + store.customerCount + 1;
-  store.reserve(
-    options.customers,
-    options.orders,
-    Math.ceil(options.orders * 2.2),
-  );
+  store.reserve(options.customers, options.orders, Math.ceil(options.orders * 2.2));
   for (let rank = 0; rank < options.customers; rank++) {
     const c = bySignup[rank];
     const r = random();
     storeIndexOf[c] = store.addCustomer({
       id: idBase + rank,
       createdAt: signup[c],
-      marketingState:
-        r < 0.45 ? "SUBSCRIBED" : r < 0.55 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED",
+      marketingState: r < 0.45 ? "SUBSCRIBED" : r < 0.55 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED",
       country: r < 0.7 ? "United Kingdom" : r < 0.85 ? "Germany" : "France",
     });
   }
@@ -306,9 +266,7 @@ export function generateStore(
     ),
   );
   // Order numbers continue after the store's last order (#1001 in an empty store).
-  const lastNumber = store.orderCount
-    ? store.o.id[store.orderCount - 1] - ORDER_ID_BASE
-    : 1000;
+  const lastNumber = store.orderCount ? store.o.id[store.orderCount - 1] - ORDER_ID_BASE : 1000;
   const orderIdBase = ORDER_ID_BASE + lastNumber + 1;
   let guestOrders = 0;
   let discounted = 0;
@@ -331,14 +289,8 @@ export function generateStore(
     if (random() < options.discountShare) {
       const d = DISCOUNTS[Math.floor(random() * DISCOUNTS.length)];
       discountCode = { code: d.code, type: d.type };
-      const subtotal = lineItems.reduce(
-        (sum, l) => sum + l.quantity * l.unitPriceCents,
-        0,
-      );
-      const total =
-        d.type === "percentage"
-          ? Math.round(subtotal * d.value)
-          : Math.min(subtotal, d.value);
+      const subtotal = lineItems.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
+      const total = d.type === "percentage" ? Math.round(subtotal * d.value) : Math.min(subtotal, d.value);
       let allocated = 0;
       lineItems.forEach((l, idx) => {
         const share =
@@ -350,10 +302,7 @@ export function generateStore(
       });
       discounted++;
     }
-    const shipping =
-      SHIPPING[
-        pickWeighted(random, SHIPPING.map((x) => x.weight).concat([0.05]))
-      ];
+    const shipping = SHIPPING[pickWeighted(random, SHIPPING.map((x) => x.weight).concat([0.05]))];
     const c = owner[k];
     if (c < 0) guestOrders++;
     const at = times[k];
@@ -368,10 +317,7 @@ export function generateStore(
       discountCode,
       journeyIndex:
         random() < 0.85
-          ? journeyIndexes[
-              pickWeighted(random, VISIT_WEIGHTS) * VISITS.length +
-                pickWeighted(random, VISIT_WEIGHTS)
-            ]
+          ? journeyIndexes[pickWeighted(random, VISIT_WEIGHTS) * VISITS.length + pickWeighted(random, VISIT_WEIGHTS)]
           : -1,
       sourceName: random() < 0.9 ? "web" : "pos",
     });
@@ -394,12 +340,7 @@ export function generateStore(
       refunds++;
     } else if (roll < cancelShare + refundShare) {
       const when = Math.min(end, at + 86400 * (2 + Math.floor(random() * 20)));
-      store.addRefund(
-        index,
-        when,
-        [{ lineIndex: store.o.lineStart[index], quantity: 1 }],
-        "Returned item",
-      );
+      store.addRefund(index, when, [{ lineIndex: store.o.lineStart[index], quantity: 1 }], "Returned item");
       refunds++;
     }
   }

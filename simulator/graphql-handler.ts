@@ -14,12 +14,7 @@ import {
 } from "graphql";
 import type { RequestContext, SimCore } from "./core.js";
 import { operationCost } from "./cost.js";
-import {
-  formatExecutionError,
-  formatSyntaxError,
-  formatValidationError,
-  type ShopifyError,
-} from "./errors.js";
+import { formatExecutionError, formatSyntaxError, formatValidationError, type ShopifyError } from "./errors.js";
 import type { LeakyBucket } from "./rate-limiter.js";
 import { mutationRoot, queryRoot } from "./resolvers.js";
 import { viewFieldResolver, viewTypeResolver } from "./schema.js";
@@ -63,36 +58,20 @@ interface RequestBody {
   operationName?: unknown;
 }
 
-function selectOperation(
-  document: DocumentNode,
-  operationName: string | undefined,
-): OperationDefinitionNode | string {
-  const ops = document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  if (operationName)
-    return (
-      ops.find((o) => o.name?.value === operationName) ??
-      `No operation named "${operationName}"`
-    );
-  if (ops.length !== 1)
-    return "An operation name is required when the document contains several operations";
+function selectOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | string {
+  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operationName) return ops.find((o) => o.name?.value === operationName) ?? `No operation named "${operationName}"`;
+  if (ops.length !== 1) return "An operation name is required when the document contains several operations";
   return ops[0];
 }
 
-function fragmentsOf(
-  document: DocumentNode,
-): Record<string, FragmentDefinitionNode> {
+function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
   const map: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions)
-    if (d.kind === Kind.FRAGMENT_DEFINITION) map[d.name.value] = d;
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) map[d.name.value] = d;
   return map;
 }
 
-const documentCache = new Map<
-  string,
-  { document: DocumentNode } | { errors: ShopifyError[] }
->();
+const documentCache = new Map<string, { document: DocumentNode } | { errors: ShopifyError[] }>();
 
 /** Parsing and validating the same document again is wasted work: cache by text. */
 function parseAndValidate(schema: GraphQLSchema, query: string) {
@@ -102,9 +81,7 @@ function parseAndValidate(schema: GraphQLSchema, query: string) {
   try {
     const document = parse(query);
     const errors = validate(schema, document);
-    result = errors.length
-      ? { errors: errors.map(formatValidationError) }
-      : { document };
+    result = errors.length ? { errors: errors.map(formatValidationError) } : { document };
   } catch (e) {
     result = { errors: [formatSyntaxError(e as GraphQLError)] };
   }
@@ -148,8 +125,7 @@ export async function handleGraphQL(args: {
     return { status: 200, body: { errors: parsed.errors } };
   }
   const document = parsed.document;
-  const operationName =
-    typeof body.operationName === "string" ? body.operationName : undefined;
+  const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
   const operation = selectOperation(document, operationName);
   if (typeof operation === "string") {
     each((c) => c.rejected++);
@@ -161,9 +137,7 @@ export async function handleGraphQL(args: {
     };
   }
   const variables =
-    body.variables && typeof body.variables === "object"
-      ? (body.variables as Record<string, unknown>)
-      : {};
+    body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
   const fragments = fragmentsOf(document);
   const requested = operationCost(schema, operation, fragments, variables);
 
@@ -221,21 +195,15 @@ export async function handleGraphQL(args: {
   const isMutation = operation.operation === "mutation";
   const scopes = shop.installation?.scopes ?? [];
   const rootFields = operation.selectionSet.selections.flatMap((s) =>
-    s.kind === Kind.FIELD && s.name.value !== "__typename"
-      ? [s.name.value]
-      : [],
+    s.kind === Kind.FIELD && s.name.value !== "__typename" ? [s.name.value] : [],
   );
   if (isMutation) {
-    for (const name of rootFields)
-      each((c) => (c.mutations[name] = (c.mutations[name] ?? 0) + 1));
-    if (rootFields.includes("bulkOperationRunQuery"))
-      each((c) => c.bulkOperations.query++);
-    if (rootFields.includes("bulkOperationRunMutation"))
-      each((c) => c.bulkOperations.mutation++);
+    for (const name of rootFields) each((c) => (c.mutations[name] = (c.mutations[name] ?? 0) + 1));
+    if (rootFields.includes("bulkOperationRunQuery")) each((c) => c.bulkOperations.query++);
+    if (rootFields.includes("bulkOperationRunMutation")) each((c) => c.bulkOperations.mutation++);
   } else {
     each((c) => c.queries++);
-    for (const name of rootFields)
-      each((c) => (c.queriesByField[name] = (c.queriesByField[name] ?? 0) + 1));
+    for (const name of rootFields) each((c) => (c.queriesByField[name] = (c.queriesByField[name] ?? 0) + 1));
   }
 
   const result = await execute({

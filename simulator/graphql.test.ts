@@ -13,10 +13,7 @@ afterAll(async () => {
 
 describe("Admin GraphQL endpoint", () => {
   it("answers a valid query with data and the calculated cost", async () => {
-    const { status, body } = await gql(
-      sim,
-      "{ shop { name myshopifyDomain ianaTimezone currencyCode } }",
-    );
+    const { status, body } = await gql(sim, "{ shop { name myshopifyDomain ianaTimezone currencyCode } }");
     expect(status).toBe(200);
     expect(body.data!.shop).toEqual({
       name: "test-shop",
@@ -25,9 +22,7 @@ describe("Admin GraphQL endpoint", () => {
       currencyCode: "GBP",
     });
     expect(body.extensions!.cost.requestedQueryCost).toBe(1);
-    expect(body.extensions!.cost.throttleStatus.maximumAvailable).toBe(
-      1_000_000,
-    );
+    expect(body.extensions!.cost.throttleStatus.maximumAvailable).toBe(1_000_000);
   });
 
   it("rejects a misspelled field in Shopify's error shape", async () => {
@@ -49,16 +44,10 @@ describe("Admin GraphQL endpoint", () => {
 
   it("rejects a wrong argument and a missing required argument", async () => {
     const wrongArg = await gql(sim, "{ customers(frist: 5) { nodes { id } } }");
-    expect(wrongArg.body.errors![0].message).toBe(
-      "Field 'customers' doesn't accept argument 'frist'",
-    );
-    expect(wrongArg.body.errors![0].extensions!.code).toBe(
-      "argumentNotAccepted",
-    );
+    expect(wrongArg.body.errors![0].message).toBe("Field 'customers' doesn't accept argument 'frist'");
+    expect(wrongArg.body.errors![0].extensions!.code).toBe("argumentNotAccepted");
     const missing = await gql(sim, "{ customer { id } }");
-    expect(missing.body.errors![0].extensions!.code).toBe(
-      "missingRequiredArguments",
-    );
+    expect(missing.body.errors![0].extensions!.code).toBe("missingRequiredArguments");
   });
 
   it("answers a syntax error with a located PARSE_ERROR instead of crashing", async () => {
@@ -72,8 +61,7 @@ describe("Admin GraphQL endpoint", () => {
     const bad = await gql(sim, "{ shop { name } }", {}, "shpat_wrong");
     expect(bad.status).toBe(401);
     expect(bad.body).toEqual({
-      errors:
-        "[API] Invalid API key or access token (unrecognized login or wrong password)",
+      errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
     });
     const response = await fetch(`${sim.url}/admin/api/2026-04/graphql.json`, {
       method: "POST",
@@ -87,23 +75,14 @@ describe("Admin GraphQL endpoint", () => {
   });
 
   it("names a field the simulator does not implement instead of returning null", async () => {
-    const { body } = await gql(
-      sim,
-      "{ shop { name billingAddress { city } } }",
-    );
-    expect(body.errors![0].message).toBe(
-      "Field 'Shop.billingAddress' is not implemented by the Shopify simulator",
-    );
-    expect(body.errors![0].extensions!.code).toBe(
-      "NOT_IMPLEMENTED_IN_SIMULATOR",
-    );
+    const { body } = await gql(sim, "{ shop { name billingAddress { city } } }");
+    expect(body.errors![0].message).toBe("Field 'Shop.billingAddress' is not implemented by the Shopify simulator");
+    expect(body.errors![0].extensions!.code).toBe("NOT_IMPLEMENTED_IN_SIMULATOR");
   });
 
   it("requires first or last on connections", async () => {
     const { body } = await gql(sim, "{ orders { nodes { id } } }");
-    expect(body.errors![0].message).toBe(
-      "you must provide one of first or last",
-    );
+    expect(body.errors![0].message).toBe("you must provide one of first or last");
   });
 
   it("pages orders filtered by updated_at with cursors until the end", async () => {
@@ -126,8 +105,7 @@ describe("Admin GraphQL endpoint", () => {
     }
     const store = sim.shop(SHOP).store;
     let expected = 0;
-    for (let i = 0; i < store.orderCount; i++)
-      if (store.o.updatedAt[i] >= Date.parse(since) / 1000) expected++;
+    for (let i = 0; i < store.orderCount; i++) if (store.o.updatedAt[i] >= Date.parse(since) / 1000) expected++;
     expect(seen.length).toBe(expected);
     expect(new Set(seen).size).toBe(seen.length);
   });
@@ -154,10 +132,7 @@ describe("Admin GraphQL endpoint", () => {
     }
     for (let i = 1; i < seen.length; i++) {
       if (seen[i].id !== oldest.id)
-        expect(
-          seen[i].updatedAt >= seen[i - 1].updatedAt ||
-            seen[i - 1].id === oldest.id,
-        ).toBe(true);
+        expect(seen[i].updatedAt >= seen[i - 1].updatedAt || seen[i - 1].id === oldest.id).toBe(true);
     }
     expect(seen[seen.length - 1].id).toBe(oldest.id); // seen again at the end, as on Shopify
     expect(seen.length).toBe(sim.orderCount(SHOP) + 1);
@@ -179,13 +154,9 @@ describe("Admin GraphQL endpoint", () => {
         { after },
       );
       expect(body.errors).toBeUndefined();
-      expect(body.extensions!.cost.requestedQueryCost).toBeLessThanOrEqual(
-        1000,
-      );
+      expect(body.extensions!.cost.requestedQueryCost).toBeLessThanOrEqual(1000);
       orders.push(...body.data!.orders.nodes);
-      after = body.data!.orders.pageInfo.hasNextPage
-        ? body.data!.orders.pageInfo.endCursor
-        : null;
+      after = body.data!.orders.pageInfo.hasNextPage ? body.data!.orders.pageInfo.endCursor : null;
     } while (after);
     expect(orders.length).toBe(sim.orderCount(SHOP));
     const discounted = orders.find((o) => o.discountCodes.length > 0);
@@ -193,22 +164,12 @@ describe("Admin GraphQL endpoint", () => {
       __typename: "DiscountCodeApplication",
       code: discounted.discountCodes[0],
     });
-    expect(
-      Number(discounted.totalDiscountsSet.shopMoney.amount),
-    ).toBeGreaterThan(0);
+    expect(Number(discounted.totalDiscountsSet.shopMoney.amount)).toBeGreaterThan(0);
     const refunded = orders.find((o) => o.refunds.length > 0);
     expect(refunded).toBeDefined();
-    expect(Number(refunded.totalRefundedSet.shopMoney.amount)).toBeGreaterThan(
-      0,
-    );
-    expect(
-      refunded.refunds[0].refundLineItems.nodes[0].quantity,
-    ).toBeGreaterThan(0);
-    expect(
-      orders.some(
-        (o) => o.customerJourneySummary?.firstVisit?.utmParameters?.source,
-      ),
-    ).toBe(true);
+    expect(Number(refunded.totalRefundedSet.shopMoney.amount)).toBeGreaterThan(0);
+    expect(refunded.refunds[0].refundLineItems.nodes[0].quantity).toBeGreaterThan(0);
+    expect(orders.some((o) => o.customerJourneySummary?.firstVisit?.utmParameters?.source)).toBe(true);
     expect(orders[0].name).toBe("#1001");
   });
 });

@@ -13,19 +13,9 @@ export type { OnlineRetailSummary, StandaloneRefund } from "./online-retail.js";
 export type { CallCounts } from "./graphql-handler.js";
 export type { Delivery, ChaosSettings } from "./webhooks.js";
 export { verifyWebhookHmac, hmacBase64 } from "./webhooks.js";
-export {
-  APP_NAMESPACE,
-  MAX_TAGS_PER_CUSTOMER,
-  MAX_TAG_LENGTH,
-} from "./resolvers.js";
+export { APP_NAMESPACE, MAX_TAGS_PER_CUSTOMER, MAX_TAG_LENGTH } from "./resolvers.js";
 export { MAX_QUERY_COST } from "./graphql-handler.js";
 export { API_VERSION, gid, parseGid } from "./util.js";
 export { rewriteShopifyUrl, simulatorFetch } from "./fetch.js";
-export type {
-  Shop,
-  ShopSettings,
-  SegmentRecord,
-  DiscountRecord,
-  BulkOperationRecord,
-} from "./shop.js";
+export type { Shop, ShopSettings, SegmentRecord, DiscountRecord, BulkOperationRecord } from "./shop.js";
 export type { ShopStore, MetafieldRecord } from "./store.js";

@@ -33,8 +33,7 @@ async function main(): Promise<void> {
       token: { type: "string" },
       scopes: {
         type: "string",
-        default:
-          "read_customers,write_customers,read_orders,read_all_orders,write_discounts",
+        default: "read_customers,write_customers,read_orders,read_all_orders,write_discounts",
       },
       "webhook-url": { type: "string", default: "http://127.0.0.1:3000" },
       subscribe: { type: "string", multiple: true, default: [] },
@@ -57,14 +56,10 @@ async function main(): Promise<void> {
     return;
   }
   const secret = values.secret ?? process.env.SHOPIFY_API_SECRET;
-  if (!secret)
-    throw new Error(
-      "Give the app secret with --secret or SHOPIFY_API_SECRET (webhooks are signed with it)",
-    );
+  if (!secret) throw new Error("Give the app secret with --secret or SHOPIFY_API_SECRET (webhooks are signed with it)");
   const number = (name: string, text: string | undefined) => {
     const value = Number(text);
-    if (text === undefined || !Number.isFinite(value))
-      throw new Error(`--${name} must be a number, got '${text}'`);
+    if (text === undefined || !Number.isFinite(value)) throw new Error(`--${name} must be a number, got '${text}'`);
     return value;
   };
   const sim = await startSimulator({
@@ -77,33 +72,26 @@ async function main(): Promise<void> {
     timezone: values.timezone!,
     currency: values.currency!,
   });
-  const token =
-    values.token ?? process.env.SIM_ACCESS_TOKEN ?? "shpat_simulator";
+  const token = values.token ?? process.env.SIM_ACCESS_TOKEN ?? "shpat_simulator";
   sim.installApp(values.shop!, {
     accessToken: token,
     scopes: values.scopes!,
     webhookUrl: values["webhook-url"]!,
     subscriptions: (values.subscribe ?? []).map((entry) => {
       const [topic, uri] = entry.split("=");
-      if (!topic || !uri)
-        throw new Error(`--subscribe needs topic=uri, got '${entry}'`);
+      if (!topic || !uri) throw new Error(`--subscribe needs topic=uri, got '${entry}'`);
       return { topic, uri };
     }),
   });
   if (values["online-retail"] !== undefined) {
     const file =
-      values["online-retail"] ||
-      fileURLToPath(
-        new URL("../data/online-retail/online_retail.csv.gz", import.meta.url),
-      );
+      values["online-retail"] || fileURLToPath(new URL("../data/online-retail/online_retail.csv.gz", import.meta.url));
     const summary = await sim.loadOnlineRetail(values.shop!, file);
     console.log("Loaded Online Retail:", JSON.stringify(summary));
   }
   if (values.customers !== undefined || values.orders !== undefined) {
     const end = values.end ?? new Date().toISOString();
-    const start =
-      values.start ??
-      new Date(Date.parse(end) - 2 * 365 * 86400_000).toISOString();
+    const start = values.start ?? new Date(Date.parse(end) - 2 * 365 * 86400_000).toISOString();
     const summary = sim.generate(values.shop!, {
       seed: number("seed", values.seed),
       customers: number("customers", values.customers ?? "1000"),

@@ -9,9 +9,7 @@ function validDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
 }
 
-function parseJson(
-  value: string,
-): { ok: true; value: unknown } | { ok: false } {
+function parseJson(value: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(value) };
   } catch {
@@ -21,46 +19,27 @@ function parseJson(
 
 const SCALAR_VALIDATORS: Record<string, (value: string) => string | null> = {
   single_line_text_field: (v) =>
-    /[\r\n]/.test(v)
-      ? "Value must be a single line text string."
-      : v.length > 65535
-        ? "Value is too long."
-        : null,
-  multi_line_text_field: (v) =>
-    v.length > 65535 ? "Value is too long." : null,
+    /[\r\n]/.test(v) ? "Value must be a single line text string." : v.length > 65535 ? "Value is too long." : null,
+  multi_line_text_field: (v) => (v.length > 65535 ? "Value is too long." : null),
   number_integer: (v) =>
-    /^-?\d+$/.test(v) && Math.abs(Number(v)) <= 9007199254740991
-      ? null
-      : "Value must be an integer.",
-  number_decimal: (v) =>
-    /^-?\d+(\.\d+)?$/.test(v) ? null : "Value must be a decimal.",
-  boolean: (v) =>
-    v === "true" || v === "false" ? null : "Value must be true or false.",
+    /^-?\d+$/.test(v) && Math.abs(Number(v)) <= 9007199254740991 ? null : "Value must be an integer.",
+  number_decimal: (v) => (/^-?\d+(\.\d+)?$/.test(v) ? null : "Value must be a decimal."),
+  boolean: (v) => (v === "true" || v === "false" ? null : "Value must be true or false."),
   date: (v) => (validDate(v) ? null : "Value must be in YYYY-MM-DD format."),
   date_time: (v) =>
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(
-      v,
-    ) && !Number.isNaN(Date.parse(v))
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v) && !Number.isNaN(Date.parse(v))
       ? null
       : "Value must be in ISO 8601 date and time format.",
   json: (v) => (parseJson(v).ok ? null : "Value is invalid JSON."),
-  url: (v) =>
-    /^(https?|mailto|sms|tel):/.test(v) ? null : "Value must be a valid URL.",
-  color: (v) =>
-    /^#[0-9a-fA-F]{6}$/.test(v) ? null : "Value must be a hex color code.",
+  url: (v) => (/^(https?|mailto|sms|tel):/.test(v) ? null : "Value must be a valid URL."),
+  color: (v) => (/^#[0-9a-fA-F]{6}$/.test(v) ? null : "Value must be a hex color code."),
 };
 
 export const SUPPORTED_METAFIELD_TYPES = [
   ...Object.keys(SCALAR_VALIDATORS),
-  ...[
-    "single_line_text_field",
-    "number_integer",
-    "number_decimal",
-    "date",
-    "date_time",
-    "url",
-    "color",
-  ].map((t) => `list.${t}`),
+  ...["single_line_text_field", "number_integer", "number_decimal", "date", "date_time", "url", "color"].map(
+    (t) => `list.${t}`,
+  ),
 ];
 
 /** Returns an error message, or null when `value` is valid for `type`. */

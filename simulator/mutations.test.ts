@@ -38,9 +38,7 @@ describe("tags", () => {
       tags: ["a".repeat(256)],
     });
     expect(r.body.data!.tagsAdd.userErrors[0].field).toEqual(["tags"]);
-    expect(r.body.data!.tagsAdd.userErrors[0].message).toMatch(
-      /too long \(maximum is 255 characters\)/,
-    );
+    expect(r.body.data!.tagsAdd.userErrors[0].message).toMatch(/too long \(maximum is 255 characters\)/);
     expect(sim.customerTags(SHOP, customerId)).toEqual(["vip"]);
     const ok = await gql(sim, TAGS_ADD, {
       id: customerId,
@@ -58,9 +56,7 @@ describe("tags", () => {
       id: customerId,
       tags: ["one-too-many"],
     });
-    expect(over.body.data!.tagsAdd.userErrors[0].message).toBe(
-      "Tags cannot be more than 250",
-    );
+    expect(over.body.data!.tagsAdd.userErrors[0].message).toBe("Tags cannot be more than 250");
     expect(sim.customerTags(SHOP, customerId)).toHaveLength(250);
   });
 
@@ -128,11 +124,12 @@ describe("metafields", () => {
       jsonValue: 123.45,
       type: "number_decimal",
     });
-    expect(
-      read.body.data!.customer.metafields.nodes.map(
-        (n: { key: string }) => n.key,
-      ),
-    ).toEqual(["rfm", "clv", "next_purchase", "segments"]);
+    expect(read.body.data!.customer.metafields.nodes.map((n: { key: string }) => n.key)).toEqual([
+      "rfm",
+      "clv",
+      "next_purchase",
+      "segments",
+    ]);
     expect(sim.metafields(SHOP, customerId)).toHaveLength(4);
   });
 
@@ -170,15 +167,9 @@ describe("metafields", () => {
       ],
     });
     const errors = r.body.data!.metafieldsSet.userErrors;
-    expect(errors.map((e: { elementIndex: number }) => e.elementIndex)).toEqual(
-      [1, 2, 3],
-    );
-    expect(
-      errors.every((e: { code: string }) => e.code === "INVALID_VALUE"),
-    ).toBe(true);
-    expect(
-      sim.metafields(SHOP, customerId).some((m) => m.key === "ok_one"),
-    ).toBe(false);
+    expect(errors.map((e: { elementIndex: number }) => e.elementIndex)).toEqual([1, 2, 3]);
+    expect(errors.every((e: { code: string }) => e.code === "INVALID_VALUE")).toBe(true);
+    expect(sim.metafields(SHOP, customerId).some((m) => m.key === "ok_one")).toBe(false);
   });
 
   it("accepts at most 25 metafields per call", async () => {
@@ -190,21 +181,18 @@ describe("metafields", () => {
       value: "v",
     }));
     const r = await gql(sim, SET, { m });
-    expect(r.body.data!.metafieldsSet.userErrors[0].code).toBe(
-      "LESS_THAN_OR_EQUAL_TO",
-    );
+    expect(r.body.data!.metafieldsSet.userErrors[0].code).toBe("LESS_THAN_OR_EQUAL_TO");
   });
 
   it("creates metafield definitions once", async () => {
     const create = `mutation { metafieldDefinitionCreate(definition: { namespace: "$app", key: "rfm_score", name: "RFM score", ownerType: CUSTOMER, type: "json" }) { createdDefinition { id namespace key } userErrors { code message } } }`;
     const first = await gql(sim, create);
-    expect(
-      first.body.data!.metafieldDefinitionCreate.createdDefinition,
-    ).toMatchObject({ namespace: APP_NAMESPACE, key: "rfm_score" });
+    expect(first.body.data!.metafieldDefinitionCreate.createdDefinition).toMatchObject({
+      namespace: APP_NAMESPACE,
+      key: "rfm_score",
+    });
     const again = await gql(sim, create);
-    expect(again.body.data!.metafieldDefinitionCreate.userErrors[0].code).toBe(
-      "TAKEN",
-    );
+    expect(again.body.data!.metafieldDefinitionCreate.userErrors[0].code).toBe("TAKEN");
     const wrongType = await gql(sim, SET, {
       m: [
         {
@@ -216,9 +204,7 @@ describe("metafields", () => {
         },
       ],
     });
-    expect(wrongType.body.data!.metafieldsSet.userErrors[0].code).toBe(
-      "INVALID_TYPE",
-    );
+    expect(wrongType.body.data!.metafieldsSet.userErrors[0].code).toBe("INVALID_TYPE");
   });
 });
 
@@ -243,10 +229,7 @@ describe("segments, discounts and webhook subscriptions", () => {
       { id: segment.id },
     );
     expect(sim.segments(SHOP)[0].query).toBe("number_of_orders >= 5");
-    const listed = await gql(
-      sim,
-      "{ segments(first: 10) { nodes { id name query } } }",
-    );
+    const listed = await gql(sim, "{ segments(first: 10) { nodes { id name query } } }");
     expect(listed.body.data!.segments.nodes).toEqual([
       { id: segment.id, name: "Champions", query: "number_of_orders >= 5" },
     ]);
@@ -277,24 +260,18 @@ describe("segments, discounts and webhook subscriptions", () => {
       sim,
       `mutation { discountCodeAppCreate(codeAppDiscount: { title: "Other", code: "comeback15", functionHandle: "x" }) { userErrors { code } } }`,
     );
-    expect(taken.body.data!.discountCodeAppCreate.userErrors).toEqual([
-      { code: "TAKEN" },
-    ]);
+    expect(taken.body.data!.discountCodeAppCreate.userErrors).toEqual([{ code: "TAKEN" }]);
     const auto = await gql(
       sim,
       `mutation { discountAutomaticAppCreate(automaticAppDiscount: { title: "VIP 10%", functionHandle: "segment-discount" }) { automaticAppDiscount { discountId } userErrors { message } } }`,
     );
-    const autoId =
-      auto.body.data!.discountAutomaticAppCreate.automaticAppDiscount
-        .discountId;
+    const autoId = auto.body.data!.discountAutomaticAppCreate.automaticAppDiscount.discountId;
     const updated = await gql(
       sim,
       `mutation($id: ID!) { discountAutomaticAppUpdate(id: $id, automaticAppDiscount: { title: "VIP 12%" }) { automaticAppDiscount { title } userErrors { message } } }`,
       { id: autoId },
     );
-    expect(
-      updated.body.data!.discountAutomaticAppUpdate.automaticAppDiscount.title,
-    ).toBe("VIP 12%");
+    expect(updated.body.data!.discountAutomaticAppUpdate.automaticAppDiscount.title).toBe("VIP 12%");
     expect(
       sim
         .discounts(SHOP)
@@ -312,50 +289,34 @@ describe("segments, discounts and webhook subscriptions", () => {
       `mutation($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { message } } }`,
       { id: discount.discountId },
     );
-    expect(removed.body.data!.discountCodeDelete.deletedCodeDiscountId).toBe(
-      discount.discountId,
-    );
-    await gql(
-      sim,
-      `mutation($id: ID!) { discountAutomaticDelete(id: $id) { deletedAutomaticDiscountId } }`,
-      { id: autoId },
-    );
+    expect(removed.body.data!.discountCodeDelete.deletedCodeDiscountId).toBe(discount.discountId);
+    await gql(sim, `mutation($id: ID!) { discountAutomaticDelete(id: $id) { deletedAutomaticDiscountId } }`, {
+      id: autoId,
+    });
     expect(sim.discounts(SHOP)).toEqual([]);
   });
 
   it("creates webhook subscriptions once per topic and address", async () => {
     const create = `mutation { webhookSubscriptionCreate(topic: ORDERS_CREATE, webhookSubscription: { uri: "https://app.example.com/webhooks" }) { webhookSubscription { id topic uri } userErrors { message } } }`;
     const first = await gql(sim, create);
-    expect(
-      first.body.data!.webhookSubscriptionCreate.webhookSubscription,
-    ).toMatchObject({
+    expect(first.body.data!.webhookSubscriptionCreate.webhookSubscription).toMatchObject({
       topic: "ORDERS_CREATE",
       uri: "https://app.example.com/webhooks",
     });
     const second = await gql(sim, create);
-    expect(
-      second.body.data!.webhookSubscriptionCreate.userErrors[0].message,
-    ).toBe("Address for this topic has already been taken");
-    const listed = await gql(
-      sim,
-      "{ webhookSubscriptions(first: 5) { nodes { topic } } }",
+    expect(second.body.data!.webhookSubscriptionCreate.userErrors[0].message).toBe(
+      "Address for this topic has already been taken",
     );
-    expect(listed.body.data!.webhookSubscriptions.nodes).toEqual([
-      { topic: "ORDERS_CREATE" },
-    ]);
+    const listed = await gql(sim, "{ webhookSubscriptions(first: 5) { nodes { topic } } }");
+    expect(listed.body.data!.webhookSubscriptions.nodes).toEqual([{ topic: "ORDERS_CREATE" }]);
   });
 });
 
 describe("app installation", () => {
   it("answers currentAppInstallation with the granted scopes and app-data metafields", async () => {
-    const install = await gql(
-      sim,
-      "{ currentAppInstallation { id accessScopes { handle } app { apiKey } } }",
-    );
+    const install = await gql(sim, "{ currentAppInstallation { id accessScopes { handle } app { apiKey } } }");
     const installation = install.body.data!.currentAppInstallation;
-    expect(
-      installation.accessScopes.map((s: { handle: string }) => s.handle),
-    ).toContain("write_customers");
+    expect(installation.accessScopes.map((s: { handle: string }) => s.handle)).toContain("write_customers");
     expect(installation.app.apiKey).toBe("simulated-api-key");
     const set = await gql(sim, SET, {
       m: [

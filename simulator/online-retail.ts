@@ -82,25 +82,16 @@ function lastSunday(year: number, month: number): number {
 }
 
 /** Europe/London local time to UTC seconds (BST: last Sunday of March to last Sunday of October, 01:00 UTC). */
-export function londonToUtcSeconds(
-  y: number,
-  mo: number,
-  d: number,
-  h: number,
-  mi: number,
-  s: number,
-): number {
+export function londonToUtcSeconds(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   const bstStart = Date.UTC(y, 2, lastSunday(y, 2), 1);
   const bstEnd = Date.UTC(y, 9, lastSunday(y, 9), 1);
-  const offsetMs =
-    asUtc - 3600_000 >= bstStart && asUtc - 3600_000 < bstEnd ? 3600_000 : 0;
+  const offsetMs = asUtc - 3600_000 >= bstStart && asUtc - 3600_000 < bstEnd ? 3600_000 : 0;
   return Math.floor((asUtc - offsetMs) / 1000);
 }
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/;
-const HEADER =
-  "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
+const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
 
 export async function loadOnlineRetail(
   shop: Shop,
@@ -108,8 +99,7 @@ export async function loadOnlineRetail(
 ): Promise<OnlineRetailSummary & { standaloneRefunds: StandaloneRefund[] }> {
   const store = shop.store;
   const skipped: Record<string, number> = {};
-  const skip = (reason: string) =>
-    (skipped[reason] = (skipped[reason] ?? 0) + 1);
+  const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
   const invoices = new Map<string, Invoice>();
   const customerCountry = new Map<number, string>();
   const customerFirstSeen = new Map<number, number>();
@@ -119,19 +109,14 @@ export async function loadOnlineRetail(
   let rows = 0;
 
   const input = createReadStream(file).pipe(
-    file.endsWith(".gz")
-      ? createGunzip()
-      : new (await import("node:stream")).PassThrough(),
+    file.endsWith(".gz") ? createGunzip() : new (await import("node:stream")).PassThrough(),
   );
   const lines = createInterface({ input, crlfDelay: Infinity });
   let first = true;
   for await (const line of lines) {
     if (first) {
       first = false;
-      if (line.trim() !== HEADER)
-        throw new Error(
-          `Unexpected Online Retail header in ${file}: ${line.slice(0, 120)}`,
-        );
+      if (line.trim() !== HEADER) throw new Error(`Unexpected Online Retail header in ${file}: ${line.slice(0, 120)}`);
       continue;
     }
     if (line.length === 0) continue;
@@ -141,16 +126,7 @@ export async function loadOnlineRetail(
       skip("wrongColumnCount");
       continue;
     }
-    const [
-      invoiceNo,
-      stockCode,
-      description,
-      quantityText,
-      dateText,
-      priceText,
-      customerText,
-      country,
-    ] = f;
+    const [invoiceNo, stockCode, description, quantityText, dateText, priceText, customerText, country] = f;
     if (!/^[A-Z]?\d+$/.test(invoiceNo)) {
       skip("badInvoiceNo");
       continue;
@@ -177,14 +153,7 @@ export async function loadOnlineRetail(
         skip("badInvoiceDate");
         continue;
       }
-      at = londonToUtcSeconds(
-        +m[1],
-        +m[2],
-        +m[3],
-        +m[4],
-        +m[5],
-        m[6] ? +m[6] : 0,
-      );
+      at = londonToUtcSeconds(+m[1], +m[2], +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
       dateCache.set(dateText, at);
     }
     let customerId: number | null = null;
@@ -208,11 +177,9 @@ export async function loadOnlineRetail(
       continue;
     }
     if (customerId !== null) {
-      if (!customerCountry.has(customerId))
-        customerCountry.set(customerId, country || "Unspecified");
+      if (!customerCountry.has(customerId)) customerCountry.set(customerId, country || "Unspecified");
       const seen = customerFirstSeen.get(customerId);
-      if (seen === undefined || at < seen)
-        customerFirstSeen.set(customerId, at);
+      if (seen === undefined || at < seen) customerFirstSeen.set(customerId, at);
     }
     const quantity = Number(quantityText);
     const cancellation = invoiceNo.startsWith("C");
@@ -230,8 +197,7 @@ export async function loadOnlineRetail(
       skip("negativeUnitPrice");
       continue;
     }
-    if (!descriptions.has(stockCode) && description)
-      descriptions.set(stockCode, description);
+    if (!descriptions.has(stockCode) && description) descriptions.set(stockCode, description);
     invoice.lines.push({
       stockCode,
       quantity,
@@ -248,12 +214,7 @@ export async function loadOnlineRetail(
       id,
       createdAt: customerFirstSeen.get(id)!,
       country: customerCountry.get(id),
-      marketingState:
-        h % 100 < 45
-          ? "SUBSCRIBED"
-          : h % 100 < 52
-            ? "UNSUBSCRIBED"
-            : "NOT_SUBSCRIBED",
+      marketingState: h % 100 < 45 ? "SUBSCRIBED" : h % 100 < 52 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED",
     });
   }
   const productIndex = (stockCode: string) =>
@@ -261,17 +222,13 @@ export async function loadOnlineRetail(
     store.addProduct({
       sku: stockCode,
       title: descriptions.get(stockCode) ?? stockCode,
-      productType:
-        stockCode === "POST" || stockCode === "DOT" ? "Postage" : "Homeware",
+      productType: stockCode === "POST" || stockCode === "DOT" ? "Postage" : "Homeware",
       vendor: "Online Retail",
     });
 
   const byNumber = (a: Invoice, b: Invoice) =>
-    Number(a.number.replace(/^\D/, "")) - Number(b.number.replace(/^\D/, "")) ||
-    a.at - b.at;
-  const sales = [...invoices.values()]
-    .filter((i) => !i.number.startsWith("C"))
-    .sort(byNumber);
+    Number(a.number.replace(/^\D/, "")) - Number(b.number.replace(/^\D/, "")) || a.at - b.at;
+  const sales = [...invoices.values()].filter((i) => !i.number.startsWith("C")).sort(byNumber);
   const cancellations = [...invoices.values()]
     .filter((i) => i.number.startsWith("C"))
     .sort((a, b) => a.at - b.at || byNumber(a, b));
@@ -279,10 +236,7 @@ export async function loadOnlineRetail(
   let guestOrders = 0;
   let emptyOrders = 0;
   for (const invoice of sales) {
-    const customerIndex =
-      invoice.customerId === null
-        ? -1
-        : store.findCustomer(invoice.customerId)!;
+    const customerIndex = invoice.customerId === null ? -1 : store.findCustomer(invoice.customerId)!;
     if (customerIndex < 0) guestOrders++;
     if (invoice.lines.length === 0) emptyOrders++;
     const lineItems: NewLineItem[] = invoice.lines.map((l) => ({
@@ -308,14 +262,8 @@ export async function loadOnlineRetail(
   let unmatchedLines = 0;
   const standaloneRefunds: StandaloneRefund[] = [];
   for (const invoice of cancellations) {
-    const perOrder = new Map<
-      number,
-      { lineIndex: number; quantity: number }[]
-    >();
-    const customerIndex =
-      invoice.customerId === null
-        ? undefined
-        : store.findCustomer(invoice.customerId);
+    const perOrder = new Map<number, { lineIndex: number; quantity: number }[]>();
+    const customerIndex = invoice.customerId === null ? undefined : store.findCustomer(invoice.customerId);
     const candidates =
       customerIndex === undefined
         ? []
@@ -330,11 +278,7 @@ export async function loadOnlineRetail(
         for (const order of candidates) {
           if (remaining === 0) break;
           const start = store.o.lineStart[order];
-          for (
-            let j = start;
-            j < start + store.o.lineCount[order] && remaining > 0;
-            j++
-          ) {
+          for (let j = start; j < start + store.o.lineCount[order] && remaining > 0; j++) {
             if (store.l.product[j] !== product) continue;
             const planned =
               perOrder
@@ -365,12 +309,7 @@ export async function loadOnlineRetail(
       }
     }
     for (const [order, refundLines] of perOrder) {
-      store.addRefund(
-        order,
-        invoice.at,
-        refundLines,
-        `Online Retail cancellation ${invoice.number}`,
-      );
+      store.addRefund(order, invoice.at, refundLines, `Online Retail cancellation ${invoice.number}`);
       refunds++;
       if (store.o.cancelledAt[order] === 0 && store.fullyRefunded(order)) {
         store.cancelOrder(order, invoice.at, "CUSTOMER");

@@ -32,12 +32,8 @@ export function restTime(shop: Shop, seconds: number): string {
     formatters.set(timeZone, format);
   }
   const parts: Record<string, string> = {};
-  for (const part of format.formatToParts(new Date(seconds * 1000)))
-    parts[part.type] = part.value;
-  const offset =
-    parts.timeZoneName === "GMT"
-      ? "+00:00"
-      : parts.timeZoneName.replace("GMT", "");
+  for (const part of format.formatToParts(new Date(seconds * 1000))) parts[part.type] = part.value;
+  const offset = parts.timeZoneName === "GMT" ? "+00:00" : parts.timeZoneName.replace("GMT", "");
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
 }
 
@@ -88,10 +84,7 @@ export function customerPayload(shop: Shop, c: number) {
     multipass_identifier: null,
     tax_exempt: false,
     tags: s.tagsOf(c).join(", "),
-    last_order_name:
-      s.c.lastOrder[c] >= 0
-        ? `#${s.o.id[s.c.lastOrder[c]] - ORDER_ID_BASE}`
-        : null,
+    last_order_name: s.c.lastOrder[c] >= 0 ? `#${s.o.id[s.c.lastOrder[c]] - ORDER_ID_BASE}` : null,
     currency: shop.settings.currency,
     phone: pd?.phone ?? null,
     addresses: address ? [address] : [],
@@ -152,17 +145,10 @@ function lineItemPayload(shop: Shop, j: number, discountCode: string | null) {
   };
 }
 
-export function refundPayload(
-  shop: Shop,
-  orderIndex: number,
-  refund: RefundRecord,
-) {
+export function refundPayload(shop: Shop, orderIndex: number, refund: RefundRecord) {
   const s = shop.store;
   const cur = shop.settings.currency;
-  const code =
-    s.o.discountCode[orderIndex] >= 0
-      ? s.discountCodes[s.o.discountCode[orderIndex]].code
-      : null;
+  const code = s.o.discountCode[orderIndex] >= 0 ? s.discountCodes[s.o.discountCode[orderIndex]].code : null;
   return {
     id: refund.id,
     admin_graphql_api_id: gid("Refund", refund.id),
@@ -212,35 +198,21 @@ export function orderPayload(shop: Shop, i: number) {
   const code = codeIndex >= 0 ? s.discountCodes[codeIndex] : null;
   const journey = s.o.journey[i] >= 0 ? s.journeys[s.o.journey[i]] : null;
   const lines: number[] = [];
-  for (let j = s.o.lineStart[i]; j < s.o.lineStart[i] + s.o.lineCount[i]; j++)
-    lines.push(j);
+  for (let j = s.o.lineStart[i]; j < s.o.lineStart[i] + s.o.lineCount[i]; j++) lines.push(j);
   const subtotal = s.o.subtotalCents[i] - s.o.discountCents[i];
   const total = s.orderTotalCents(i);
   const current = s.orderCurrentTotalCents(i);
-  const shippingTitle = s.o.shippingTitle[i]
-    ? s.strings.get(s.o.shippingTitle[i] - 1)
-    : null;
+  const shippingTitle = s.o.shippingTitle[i] ? s.strings.get(s.o.shippingTitle[i] - 1) : null;
   const refunded = s.o.refundedCents[i];
-  const address =
-    c >= 0
-      ? (customerPayload(shop, c).default_address as Record<
-          string,
-          unknown
-        > | null)
-      : null;
+  const address = c >= 0 ? (customerPayload(shop, c).default_address as Record<string, unknown> | null) : null;
   return {
     id,
     admin_graphql_api_id: gid("Order", id),
     app_id: 580111,
     browser_ip: pd ? `81.2.69.${(id % 250) + 1}` : null,
-    buyer_accepts_marketing:
-      c >= 0 && MARKETING_STATES[s.c.marketing[c]] === "SUBSCRIBED",
-    cancel_reason: CANCEL_REASONS[s.o.cancelReason[i]]
-      ? CANCEL_REASONS[s.o.cancelReason[i]].toLowerCase()
-      : null,
-    cancelled_at: s.o.cancelledAt[i]
-      ? restTime(shop, s.o.cancelledAt[i])
-      : null,
+    buyer_accepts_marketing: c >= 0 && MARKETING_STATES[s.c.marketing[c]] === "SUBSCRIBED",
+    cancel_reason: CANCEL_REASONS[s.o.cancelReason[i]] ? CANCEL_REASONS[s.o.cancelReason[i]].toLowerCase() : null,
+    cancelled_at: s.o.cancelledAt[i] ? restTime(shop, s.o.cancelledAt[i]) : null,
     closed_at: null,
     confirmation_number: `SIM${id % 1000000}`,
     confirmed: true,
@@ -276,12 +248,7 @@ export function orderPayload(shop: Shop, i: number) {
         ]
       : [],
     email: pd?.email ?? "",
-    financial_status:
-      refunded === 0
-        ? "paid"
-        : refunded >= total
-          ? "refunded"
-          : "partially_refunded",
+    financial_status: refunded === 0 ? "paid" : refunded >= total ? "refunded" : "partially_refunded",
     fulfillment_status: "fulfilled",
     landing_site: journey?.lastVisit.landingPage ?? null,
     landing_site_ref: null,
@@ -328,9 +295,7 @@ export function orderPayload(shop: Shop, i: number) {
           },
         ]
       : [],
-    refunds: (s.refunds.get(i) ?? []).map((refund) =>
-      refundPayload(shop, i, refund),
-    ),
+    refunds: (s.refunds.get(i) ?? []).map((refund) => refundPayload(shop, i, refund)),
   };
 }
 
@@ -398,8 +363,7 @@ export function bulkFinishPayload(
   void shop;
   return {
     admin_graphql_api_id: gid("BulkOperation", op.id),
-    completed_at:
-      op.completedAt === null ? null : isoFromSeconds(op.completedAt),
+    completed_at: op.completedAt === null ? null : isoFromSeconds(op.completedAt),
     created_at: isoFromSeconds(op.createdAt),
     error_code: op.errorCode ? op.errorCode.toLowerCase() : null,
     status: op.status.toLowerCase(),

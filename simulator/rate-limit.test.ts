@@ -16,26 +16,13 @@ function cost(query: string, variables: Record<string, unknown> = {}): number {
 describe("calculated query cost", () => {
   it("prices scalars 0, objects 1, connections 2 + first x node cost, mutations 10", () => {
     expect(cost("{ shop { name } }")).toBe(1);
+    expect(cost("{ orders(first: 10) { edges { node { id } } pageInfo { hasNextPage } } }")).toBe(12);
+    expect(cost("{ orders(first: 10) { nodes { id totalPriceSet { shopMoney { amount } } } } }")).toBe(2 + 10 * 3);
     expect(
-      cost(
-        "{ orders(first: 10) { edges { node { id } } pageInfo { hasNextPage } } }",
-      ),
-    ).toBe(12);
-    expect(
-      cost(
-        "{ orders(first: 10) { nodes { id totalPriceSet { shopMoney { amount } } } } }",
-      ),
-    ).toBe(2 + 10 * 3);
-    expect(
-      cost(
-        "query($n: Int) { orders(first: $n) { nodes { id lineItems(first: 5) { nodes { id } } } } }",
-        { n: 4 },
-      ),
+      cost("query($n: Int) { orders(first: $n) { nodes { id lineItems(first: 5) { nodes { id } } } } }", { n: 4 }),
     ).toBe(2 + 4 * (1 + 2 + 5));
     expect(
-      cost(
-        'mutation { tagsAdd(id: "gid://shopify/Customer/1", tags: ["a"]) { node { id } userErrors { message } } }',
-      ),
+      cost('mutation { tagsAdd(id: "gid://shopify/Customer/1", tags: ["a"]) { node { id } userErrors { message } } }'),
     ).toBe(10);
   });
 });
@@ -79,9 +66,7 @@ describe("leaky bucket rate limit", () => {
     // One second at 10 points/s restores exactly 10 points.
     now += 1000;
     const probe = await gql(sim, "{ shop { id } }");
-    expect(probe.body.extensions!.cost.throttleStatus.currentlyAvailable).toBe(
-      status.currentlyAvailable + 10 - 1,
-    );
+    expect(probe.body.extensions!.cost.throttleStatus.currentlyAvailable).toBe(status.currentlyAvailable + 10 - 1);
 
     now += 10_000;
     const recovered = await gql(sim, query);
@@ -91,29 +76,14 @@ describe("leaky bucket rate limit", () => {
 
   it("uses Shopify's standard limits by default: 2,000-point bucket, 100 points/s", async () => {
     let now = 1_700_000_000_000;
-    sim = await smallStore(
-      { clock: () => now },
-      { customers: 300, orders: 300 },
-    );
+    sim = await smallStore({ clock: () => now }, { customers: 300, orders: 300 });
     const query = "{ customers(first: 250) { nodes { id } } }"; // 252 points, all really returned
     const statuses = [];
     for (let i = 0; i < 8; i++) {
       const r = await gql(sim, query);
-      statuses.push(
-        r.body.errors?.[0]?.extensions?.code ??
-          r.body.extensions!.cost.throttleStatus.currentlyAvailable,
-      );
+      statuses.push(r.body.errors?.[0]?.extensions?.code ?? r.body.extensions!.cost.throttleStatus.currentlyAvailable);
     }
-    expect(statuses).toEqual([
-      1748,
-      1496,
-      1244,
-      992,
-      740,
-      488,
-      236,
-      "THROTTLED",
-    ]);
+    expect(statuses).toEqual([1748, 1496, 1244, 992, 740, 488, 236, "THROTTLED"]);
     now += 1000; // +100 points
     const after = await gql(sim, query);
     expect(after.body.extensions!.cost.throttleStatus).toEqual({
@@ -122,10 +92,7 @@ describe("leaky bucket rate limit", () => {
       restoreRate: 100,
     });
     now += 60_000;
-    expect(
-      (await gql(sim, "{ shop { id } }")).body.extensions!.cost.throttleStatus
-        .currentlyAvailable,
-    ).toBe(1999);
+    expect((await gql(sim, "{ shop { id } }")).body.extensions!.cost.throttleStatus.currentlyAvailable).toBe(1999);
   });
 
   it("refunds the difference between requested and actual cost", async () => {
@@ -135,10 +102,7 @@ describe("leaky bucket rate limit", () => {
       bucketSize: 1000,
       restoreRate: 50,
     });
-    const r = await gql(
-      sim,
-      `{ customers(first: 250, query: "id:<0") { nodes { id } } }`,
-    );
+    const r = await gql(sim, `{ customers(first: 250, query: "id:<0") { nodes { id } } }`);
     expect(r.body.extensions!.cost.requestedQueryCost).toBe(252);
     expect(r.body.extensions!.cost.actualQueryCost).toBe(2);
     expect(r.body.extensions!.cost.throttleStatus.currentlyAvailable).toBe(998);
@@ -146,10 +110,7 @@ describe("leaky bucket rate limit", () => {
 
   it("rejects a query over 1,000 points with MAX_COST_EXCEEDED", async () => {
     sim = await smallStore();
-    const r = await gql(
-      sim,
-      "{ orders(first: 250) { nodes { id lineItems(first: 250) { nodes { id } } } } }",
-    );
+    const r = await gql(sim, "{ orders(first: 250) { nodes { id lineItems(first: 250) { nodes { id } } } } }");
     expect(r.status).toBe(200);
     expect(r.body.errors![0].extensions).toMatchObject({
       code: "MAX_COST_EXCEEDED",

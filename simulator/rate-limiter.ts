@@ -26,10 +26,7 @@ export class LeakyBucket {
   private refill(): void {
     const now = this.clock();
     const elapsed = Math.max(0, now - this.updatedAt) / 1000;
-    this.available = Math.min(
-      this.size,
-      this.available + elapsed * this.restoreRate,
-    );
+    this.available = Math.min(this.size, this.available + elapsed * this.restoreRate);
     this.updatedAt = now;
   }
 

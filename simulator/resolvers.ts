@@ -9,12 +9,7 @@ import {
   Kind,
   type OperationDefinitionNode,
 } from "graphql";
-import {
-  checkPageArgs,
-  identitySequence,
-  paginate,
-  type ConnectionArgs,
-} from "./connections.js";
+import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "./connections.js";
 import type { RequestContext } from "./core.js";
 import { validateMetafieldValue } from "./metafield-types.js";
 import { customerPayload } from "./payloads.js";
@@ -23,14 +18,7 @@ import type { MetafieldRecord } from "./store.js";
 import { formatValidationError } from "./errors.js";
 import { bulkQueryProblems } from "./bulk-rules.js";
 import { accessDenied, hasScope, OWNER_WRITE_SCOPES } from "./scopes.js";
-import {
-  APP_ID,
-  APP_NAMESPACE,
-  gid,
-  parseGid,
-  resolveNamespace,
-  secondsFromIso,
-} from "./util.js";
+import { APP_ID, APP_NAMESPACE, gid, parseGid, resolveNamespace, secondsFromIso } from "./util.js";
 
 import {
   bulkOperationView,
@@ -117,8 +105,7 @@ export function queryRoot(ctx: RequestContext) {
       const ops = ctx.shop.bulkOperations.filter((op) => op.type === type);
       return ops.length ? bulkOperationView(ctx, ops[ops.length - 1]) : null;
     },
-    bulkOperation: (args: { id: string }) =>
-      typedNode(ctx, args.id, "BulkOperation"),
+    bulkOperation: (args: { id: string }) => typedNode(ctx, args.id, "BulkOperation"),
     segment: (args: { id: string }) => typedNode(ctx, args.id, "Segment"),
     segments: (args: ConnectionArgs) => {
       checkPageArgs(args, "segments", ctx.bulk);
@@ -143,9 +130,7 @@ export function queryRoot(ctx: RequestContext) {
         }),
       );
     },
-    webhookSubscriptions: (
-      args: ConnectionArgs & { topics?: string[] | null },
-    ) => {
+    webhookSubscriptions: (args: ConnectionArgs & { topics?: string[] | null }) => {
       checkPageArgs(args, "webhookSubscriptions", ctx.bulk);
       const list = (ctx.shop.installation?.subscriptions ?? []).filter(
         (s) => !args.topics || args.topics.includes(s.topic),
@@ -172,12 +157,7 @@ interface Deps {
   schema: GraphQLSchema;
 }
 
-function userError(
-  field: string[] | null,
-  message: string,
-  code?: string,
-  extra?: Record<string, unknown>,
-) {
+function userError(field: string[] | null, message: string, code?: string, extra?: Record<string, unknown>) {
   return { field, message, ...(code ? { code } : {}), ...extra };
 }
 
@@ -189,22 +169,12 @@ export function normalizeTags(input: string[]): string[] {
     .filter((t) => t.length > 0);
 }
 
-export function applyTagChange(
-  ctx: RequestContext,
-  id: string,
-  tags: string[],
-  mode: "add" | "remove",
-) {
+export function applyTagChange(ctx: RequestContext, id: string, tags: string[], mode: "add" | "remove") {
   const parsed = parseGid(id);
   const s = ctx.shop.store;
-  const index =
-    parsed?.type === "Customer" ? s.findCustomer(parsed.id) : undefined;
+  const index = parsed?.type === "Customer" ? s.findCustomer(parsed.id) : undefined;
   if (parsed?.type !== "Customer") {
-    if (
-      parsed?.type === "Order" ||
-      parsed?.type === "Product" ||
-      parsed?.type === "DraftOrder"
-    ) {
+    if (parsed?.type === "Order" || parsed?.type === "Product" || parsed?.type === "DraftOrder") {
       throw new GraphQLError(
         `The Shopify simulator implements tagsAdd/tagsRemove on customers only, not ${parsed.type}`,
         {
@@ -249,12 +219,7 @@ export function applyTagChange(
     if (next.length > MAX_TAGS_PER_CUSTOMER) {
       return {
         node: new CustomerView(ctx, index),
-        userErrors: [
-          userError(
-            ["tags"],
-            `Tags cannot be more than ${MAX_TAGS_PER_CUSTOMER}`,
-          ),
-        ],
+        userErrors: [userError(["tags"], `Tags cannot be more than ${MAX_TAGS_PER_CUSTOMER}`)],
       };
     }
   } else {
@@ -265,9 +230,7 @@ export function applyTagChange(
   if (changed) {
     s.setTags(index, next, ctx.nowSeconds);
     if (ctx.core.tagWritesSendCustomerUpdate)
-      ctx.core.emitWebhook(ctx.shop, "customers/update", () =>
-        customerPayload(ctx.shop, index),
-      );
+      ctx.core.emitWebhook(ctx.shop, "customers/update", () => customerPayload(ctx.shop, index));
   }
   return { node: new CustomerView(ctx, index), userErrors: [] };
 }
@@ -318,17 +281,12 @@ function metafieldsSet(
         (owner.type === "Order" && s.findOrder(owner.id) !== undefined) ||
         (owner.type === "Shop" && owner.id === ctx.shop.id) ||
         (owner.type === "AppInstallation" && owner.id === ctx.shop.id));
-    if (!ownerExists)
-      return fieldErr("ownerId", "Owner does not exist.", "INVALID");
+    if (!ownerExists) return fieldErr("ownerId", "Owner does not exist.", "INVALID");
     const needed = OWNER_WRITE_SCOPES[owner!.type];
     if (needed && !hasScope(ctx.shop.installation?.scopes ?? [], needed)) {
       throw accessDenied("metafieldsSet", needed);
     }
-    if (
-      input.key.length < 2 ||
-      input.key.length > 64 ||
-      !/^[a-zA-Z0-9_-]+$/.test(input.key)
-    ) {
+    if (input.key.length < 2 || input.key.length > 64 || !/^[a-zA-Z0-9_-]+$/.test(input.key)) {
       return fieldErr(
         "key",
         "Key must be 2-64 characters long and can only contain alphanumeric, hyphen, and underscore characters.",
@@ -336,16 +294,9 @@ function metafieldsSet(
       );
     }
     if (namespace.length < 2 || namespace.length > 255)
-      return fieldErr(
-        "namespace",
-        "Namespace must be 2-255 characters long.",
-        "INVALID",
-      );
+      return fieldErr("namespace", "Namespace must be 2-255 characters long.", "INVALID");
     const definition = ctx.shop.metafieldDefinitions.find(
-      (d) =>
-        d.namespace === namespace &&
-        d.key === input.key &&
-        d.ownerType === owner!.type.toUpperCase(),
+      (d) => d.namespace === namespace && d.key === input.key && d.ownerType === owner!.type.toUpperCase(),
     );
     const type = input.type ?? definition?.type;
     if (!type) return fieldErr("type", "Type can't be blank.", "BLANK");
@@ -356,12 +307,7 @@ function metafieldsSet(
         "INVALID_TYPE",
       );
     const invalid = validateMetafieldValue(type, input.value);
-    if (invalid)
-      return fieldErr(
-        invalid.code === "INVALID_TYPE" ? "type" : "value",
-        invalid.message,
-        invalid.code,
-      );
+    if (invalid) return fieldErr(invalid.code === "INVALID_TYPE" ? "type" : "value", invalid.message, invalid.code);
     planned.push({
       owner: input.ownerId,
       record: { namespace, key: input.key, type, value: input.value },
@@ -394,9 +340,7 @@ function metafieldsSet(
         createdAt: new Date(stored.createdAt * 1000).toISOString(),
         updatedAt: new Date(stored.updatedAt * 1000).toISOString(),
         ownerType: ownerView.type.toUpperCase(),
-        compareDigest: Buffer.from(`${stored.id}:${stored.updatedAt}`).toString(
-          "base64",
-        ),
+        compareDigest: Buffer.from(`${stored.id}:${stored.updatedAt}`).toString("base64"),
         owner: { __typename: ownerView.type, id: owner },
       };
     }),
@@ -408,8 +352,7 @@ function segmentMutations(ctx: RequestContext) {
   const segments = ctx.shop.segments;
   const nameTaken = (name: string, except?: number) =>
     [...segments.values()].some((s) => s.name === name && s.id !== except);
-  const checkQuery = (query: string) =>
-    query.trim().length === 0 ? "Query can't be blank" : null;
+  const checkQuery = (query: string) => (query.trim().length === 0 ? "Query can't be blank" : null);
   return {
     segmentCreate: (args: { name: string; query: string }) => {
       if (!args.name.trim())
@@ -438,11 +381,7 @@ function segmentMutations(ctx: RequestContext) {
       segments.set(record.id, record);
       return { segment: segmentView(record), userErrors: [] };
     },
-    segmentUpdate: (args: {
-      id: string;
-      name?: string | null;
-      query?: string | null;
-    }) => {
+    segmentUpdate: (args: { id: string; name?: string | null; query?: string | null }) => {
       const record = segments.get(parseGid(args.id)?.id ?? -1);
       if (!record)
         return {
@@ -496,75 +435,36 @@ interface DiscountInput {
   usageLimit?: number | null;
   customerSelection?: unknown;
   context?: unknown;
-  metafields?:
-    | { namespace?: string | null; key: string; type: string; value: string }[]
-    | null;
+  metafields?: { namespace?: string | null; key: string; type: string; value: string }[] | null;
 }
 
 function discountMutations(ctx: RequestContext) {
   const discounts = ctx.shop.discounts;
-  const validate = (
-    input: DiscountInput,
-    kind: "automatic" | "code",
-    existing?: DiscountRecord,
-  ) => {
+  const validate = (input: DiscountInput, kind: "automatic" | "code", existing?: DiscountRecord) => {
     const base = kind === "code" ? "codeAppDiscount" : "automaticAppDiscount";
     const errors = [];
     const title = input.title ?? existing?.title;
-    if (!title)
-      errors.push(userError([base, "title"], "Title can't be blank", "BLANK"));
+    if (!title) errors.push(userError([base, "title"], "Title can't be blank", "BLANK"));
     if (!existing && !input.functionId && !input.functionHandle)
-      errors.push(
-        userError(
-          [base, "functionId"],
-          "Function id or handle must be provided",
-          "MISSING_ARGUMENT",
-        ),
-      );
+      errors.push(userError([base, "functionId"], "Function id or handle must be provided", "MISSING_ARGUMENT"));
     if (kind === "code") {
       const code = input.code ?? existing?.code;
-      if (!code)
-        errors.push(userError([base, "code"], "Code can't be blank", "BLANK"));
+      if (!code) errors.push(userError([base, "code"], "Code can't be blank", "BLANK"));
       else if (
-        [...discounts.values()].some(
-          (d) =>
-            d.code?.toLowerCase() === code.toLowerCase() &&
-            d.id !== existing?.id,
-        )
+        [...discounts.values()].some((d) => d.code?.toLowerCase() === code.toLowerCase() && d.id !== existing?.id)
       ) {
-        errors.push(
-          userError(
-            [base, "code"],
-            "Code must be unique. Please try a different code.",
-            "TAKEN",
-          ),
-        );
+        errors.push(userError([base, "code"], "Code must be unique. Please try a different code.", "TAKEN"));
       }
     }
     for (const mf of input.metafields ?? []) {
       const invalid = validateMetafieldValue(mf.type, mf.value);
-      if (invalid)
-        errors.push(
-          userError([base, "metafields"], invalid.message, "INVALID"),
-        );
+      if (invalid) errors.push(userError([base, "metafields"], invalid.message, "INVALID"));
     }
-    const startsAt = input.startsAt
-      ? secondsFromIso(input.startsAt)
-      : (existing?.startsAt ?? ctx.nowSeconds);
+    const startsAt = input.startsAt ? secondsFromIso(input.startsAt) : (existing?.startsAt ?? ctx.nowSeconds);
     const endsAt =
-      input.endsAt !== undefined
-        ? input.endsAt
-          ? secondsFromIso(input.endsAt)
-          : null
-        : (existing?.endsAt ?? null);
+      input.endsAt !== undefined ? (input.endsAt ? secondsFromIso(input.endsAt) : null) : (existing?.endsAt ?? null);
     if (endsAt !== null && endsAt <= startsAt)
-      errors.push(
-        userError(
-          [base, "endsAt"],
-          "Ends at needs to be after starts_at",
-          "INVALID",
-        ),
-      );
+      errors.push(userError([base, "endsAt"], "Ends at needs to be after starts_at", "INVALID"));
     return { errors, title: title ?? "", startsAt, endsAt };
   };
   const build = (
@@ -583,29 +483,15 @@ function discountMutations(ctx: RequestContext) {
       functionHandle: input.functionHandle ?? existing?.functionHandle ?? null,
       startsAt: checked.startsAt,
       endsAt: checked.endsAt,
-      discountClasses: input.discountClasses ??
-        existing?.discountClasses ?? ["ORDER"],
+      discountClasses: input.discountClasses ?? existing?.discountClasses ?? ["ORDER"],
       combinesWith: {
-        orderDiscounts:
-          input.combinesWith?.orderDiscounts ??
-          existing?.combinesWith.orderDiscounts ??
-          false,
-        productDiscounts:
-          input.combinesWith?.productDiscounts ??
-          existing?.combinesWith.productDiscounts ??
-          false,
-        shippingDiscounts:
-          input.combinesWith?.shippingDiscounts ??
-          existing?.combinesWith.shippingDiscounts ??
-          false,
+        orderDiscounts: input.combinesWith?.orderDiscounts ?? existing?.combinesWith.orderDiscounts ?? false,
+        productDiscounts: input.combinesWith?.productDiscounts ?? existing?.combinesWith.productDiscounts ?? false,
+        shippingDiscounts: input.combinesWith?.shippingDiscounts ?? existing?.combinesWith.shippingDiscounts ?? false,
       },
-      appliesOncePerCustomer:
-        input.appliesOncePerCustomer ??
-        existing?.appliesOncePerCustomer ??
-        false,
+      appliesOncePerCustomer: input.appliesOncePerCustomer ?? existing?.appliesOncePerCustomer ?? false,
       usageLimit: input.usageLimit ?? existing?.usageLimit ?? null,
-      customerSelection:
-        input.customerSelection ?? existing?.customerSelection ?? null,
+      customerSelection: input.customerSelection ?? existing?.customerSelection ?? null,
       context: input.context ?? existing?.context ?? null,
       metafields: input.metafields
         ? input.metafields.map((m) => ({
@@ -624,15 +510,9 @@ function discountMutations(ctx: RequestContext) {
     const record = parsed ? discounts.get(parsed.id) : undefined;
     return record && record.kind === kind ? record : undefined;
   };
-  const save = (
-    kind: "automatic" | "code",
-    payloadKey: string,
-    input: DiscountInput,
-    existing?: DiscountRecord,
-  ) => {
+  const save = (kind: "automatic" | "code", payloadKey: string, input: DiscountInput, existing?: DiscountRecord) => {
     const result = build(kind, input, existing);
-    if ("errors" in result)
-      return { [payloadKey]: null, userErrors: result.errors };
+    if ("errors" in result) return { [payloadKey]: null, userErrors: result.errors };
     discounts.set(result.id, result);
     return { [payloadKey]: discountView(ctx, result), userErrors: [] };
   };
@@ -643,18 +523,10 @@ function discountMutations(ctx: RequestContext) {
   return {
     discountAutomaticAppCreate: (a: { automaticAppDiscount: DiscountInput }) =>
       save("automatic", "automaticAppDiscount", a.automaticAppDiscount),
-    discountAutomaticAppUpdate: (a: {
-      id: string;
-      automaticAppDiscount: DiscountInput;
-    }) => {
+    discountAutomaticAppUpdate: (a: { id: string; automaticAppDiscount: DiscountInput }) => {
       const existing = find(a.id, "automatic");
       return existing
-        ? save(
-            "automatic",
-            "automaticAppDiscount",
-            a.automaticAppDiscount,
-            existing,
-          )
+        ? save("automatic", "automaticAppDiscount", a.automaticAppDiscount, existing)
         : notFound("automaticAppDiscount");
     },
     discountAutomaticDelete: (a: { id: string }) => {
@@ -665,14 +537,9 @@ function discountMutations(ctx: RequestContext) {
     },
     discountCodeAppCreate: (a: { codeAppDiscount: DiscountInput }) =>
       save("code", "codeAppDiscount", a.codeAppDiscount),
-    discountCodeAppUpdate: (a: {
-      id: string;
-      codeAppDiscount: DiscountInput;
-    }) => {
+    discountCodeAppUpdate: (a: { id: string; codeAppDiscount: DiscountInput }) => {
       const existing = find(a.id, "code");
-      return existing
-        ? save("code", "codeAppDiscount", a.codeAppDiscount, existing)
-        : notFound("codeAppDiscount");
+      return existing ? save("code", "codeAppDiscount", a.codeAppDiscount, existing) : notFound("codeAppDiscount");
     },
     discountCodeDelete: (a: { id: string }) => {
       const existing = find(a.id, "code");
@@ -685,10 +552,7 @@ function discountMutations(ctx: RequestContext) {
 
 function bulkMutations(ctx: RequestContext, deps: Deps) {
   const shop = ctx.shop;
-  const newOp = (
-    type: "QUERY" | "MUTATION",
-    query: string,
-  ): BulkOperationRecord => ({
+  const newOp = (type: "QUERY" | "MUTATION", query: string): BulkOperationRecord => ({
     id: ctx.core.nextId(),
     type,
     status: "CREATED",
@@ -704,11 +568,7 @@ function bulkMutations(ctx: RequestContext, deps: Deps) {
   });
   const running = (type: "QUERY" | "MUTATION") =>
     shop.bulkOperations.filter(
-      (op) =>
-        op.type === type &&
-        (op.status === "CREATED" ||
-          op.status === "RUNNING" ||
-          op.status === "CANCELING"),
+      (op) => op.type === type && (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING"),
     );
   return {
     bulkOperationRunQuery: (args: { query: string }) => {
@@ -736,10 +596,7 @@ function bulkMutations(ctx: RequestContext, deps: Deps) {
       ctx.core.startBulkQuery(shop, op, parsedQuery.document);
       return { bulkOperation: bulkOperationView(ctx, op), userErrors: [] };
     },
-    bulkOperationRunMutation: (args: {
-      mutation: string;
-      stagedUploadPath: string;
-    }) => {
+    bulkOperationRunMutation: (args: { mutation: string; stagedUploadPath: string }) => {
       if (running("MUTATION").length >= ctx.core.maxConcurrentBulkMutations) {
         return {
           bulkOperation: null,
@@ -765,17 +622,11 @@ function bulkMutations(ctx: RequestContext, deps: Deps) {
           ],
         };
       }
-      const parsedMutation = parseBulkDocument(
-        deps.schema,
-        args.mutation,
-        "mutation",
-      );
+      const parsedMutation = parseBulkDocument(deps.schema, args.mutation, "mutation");
       if ("error" in parsedMutation)
         return {
           bulkOperation: null,
-          userErrors: [
-            userError(["mutation"], parsedMutation.error, "INVALID_MUTATION"),
-          ],
+          userErrors: [userError(["mutation"], parsedMutation.error, "INVALID_MUTATION")],
         };
       const op = newOp("MUTATION", args.mutation);
       shop.bulkOperations.push(op);
@@ -783,9 +634,7 @@ function bulkMutations(ctx: RequestContext, deps: Deps) {
       return { bulkOperation: bulkOperationView(ctx, op), userErrors: [] };
     },
     bulkOperationCancel: (args: { id: string }) => {
-      const op = shop.bulkOperations.find(
-        (b) => b.id === parseGid(args.id)?.id,
-      );
+      const op = shop.bulkOperations.find((b) => b.id === parseGid(args.id)?.id);
       if (!op)
         return {
           bulkOperation: null,
@@ -794,12 +643,7 @@ function bulkMutations(ctx: RequestContext, deps: Deps) {
       if (op.status !== "CREATED" && op.status !== "RUNNING") {
         return {
           bulkOperation: bulkOperationView(ctx, op),
-          userErrors: [
-            userError(
-              null,
-              `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}`,
-            ),
-          ],
+          userErrors: [userError(null, `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}`)],
         };
       }
       op.cancelRequested = true;
@@ -826,9 +670,7 @@ export function parseBulkDocument(
     return {
       error: `Invalid bulk ${kind}: ${errors.map((e) => formatValidationError(e).message).join("; ")}`,
     };
-  const ops = document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
+  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (ops.length !== 1)
     return {
       error: `Invalid bulk ${kind}: the document must contain exactly one operation`,
@@ -842,17 +684,13 @@ export function parseBulkDocument(
       error: "Invalid bulk mutation: exactly one mutation field is allowed",
     };
   if (kind === "query") {
-    const fields = ops[0].selectionSet.selections.filter(
-      (s) => s.kind === Kind.FIELD && s.name.value !== "__typename",
-    );
+    const fields = ops[0].selectionSet.selections.filter((s) => s.kind === Kind.FIELD && s.name.value !== "__typename");
     if (fields.length !== 1)
       return {
-        error:
-          "Invalid bulk query: Bulk queries must contain exactly one top-level field",
+        error: "Invalid bulk query: Bulk queries must contain exactly one top-level field",
       };
     const problems = bulkQueryProblems(schema, document);
-    if (problems.length)
-      return { error: `Invalid bulk query: ${problems.join(" ")}` };
+    if (problems.length) return { error: `Invalid bulk query: ${problems.join(" ")}` };
     const root = (fields[0] as { name: { value: string } }).name.value;
     if (root !== "orders" && root !== "customers") {
       return {
@@ -866,13 +704,9 @@ export function parseBulkDocument(
 export function mutationRoot(ctx: RequestContext, deps: Deps) {
   const install = ctx.shop.installation!;
   return {
-    tagsAdd: (args: { id: string; tags: string[] }) =>
-      applyTagChange(ctx, args.id, args.tags, "add"),
-    tagsRemove: (args: { id: string; tags: string[] }) =>
-      applyTagChange(ctx, args.id, args.tags, "remove"),
-    metafieldsSet: (args: {
-      metafields: Parameters<typeof metafieldsSet>[1];
-    }) => metafieldsSet(ctx, args.metafields),
+    tagsAdd: (args: { id: string; tags: string[] }) => applyTagChange(ctx, args.id, args.tags, "add"),
+    tagsRemove: (args: { id: string; tags: string[] }) => applyTagChange(ctx, args.id, args.tags, "remove"),
+    metafieldsSet: (args: { metafields: Parameters<typeof metafieldsSet>[1] }) => metafieldsSet(ctx, args.metafields),
     metafieldDefinitionCreate: (args: {
       definition: {
         namespace?: string | null;
@@ -892,16 +726,11 @@ export function mutationRoot(ctx: RequestContext, deps: Deps) {
       if (typeCheck?.code === "INVALID_TYPE")
         return {
           createdDefinition: null,
-          userErrors: [
-            userError(["definition", "type"], typeCheck.message, "INCLUSION"),
-          ],
+          userErrors: [userError(["definition", "type"], typeCheck.message, "INCLUSION")],
         };
       if (
         ctx.shop.metafieldDefinitions.some(
-          (x) =>
-            x.namespace === namespace &&
-            x.key === d.key &&
-            x.ownerType === d.ownerType,
+          (x) => x.namespace === namespace && x.key === d.key && x.ownerType === d.ownerType,
         )
       ) {
         return {
@@ -972,15 +801,11 @@ export function mutationRoot(ctx: RequestContext, deps: Deps) {
             { name: "key", value: key },
             {
               name: "x-goog-date",
-              value: new Date(ctx.nowSeconds * 1000)
-                .toISOString()
-                .replace(/[-:]/g, "")
-                .replace(/\.\d+/, ""),
+              value: new Date(ctx.nowSeconds * 1000).toISOString().replace(/[-:]/g, "").replace(/\.\d+/, ""),
             },
             {
               name: "x-goog-credential",
-              value:
-                "simulator@shopify-staged-uploads.iam.gserviceaccount.com/20260101/auto/storage/goog4_request",
+              value: "simulator@shopify-staged-uploads.iam.gserviceaccount.com/20260101/auto/storage/goog4_request",
             },
             { name: "x-goog-algorithm", value: "GOOG4-RSA-SHA256" },
             {
@@ -1005,41 +830,23 @@ export function mutationRoot(ctx: RequestContext, deps: Deps) {
         includeFields?: string[] | null;
       };
     }) => {
-      const uri =
-        args.webhookSubscription.uri ?? args.webhookSubscription.callbackUrl;
+      const uri = args.webhookSubscription.uri ?? args.webhookSubscription.callbackUrl;
       if (!uri)
         return {
           webhookSubscription: null,
-          userErrors: [
-            userError(
-              ["webhookSubscription", "callbackUrl"],
-              "Address can't be blank",
-            ),
-          ],
+          userErrors: [userError(["webhookSubscription", "callbackUrl"], "Address can't be blank")],
         };
       if (!/^https?:\/\//.test(uri) && !uri.startsWith("/")) {
         return {
           webhookSubscription: null,
-          userErrors: [
-            userError(
-              ["webhookSubscription", "callbackUrl"],
-              "Address is invalid",
-            ),
-          ],
+          userErrors: [userError(["webhookSubscription", "callbackUrl"], "Address is invalid")],
         };
       }
-      if (
-        install.subscriptions.some(
-          (s) => s.topic === args.topic && s.uri === uri,
-        )
-      ) {
+      if (install.subscriptions.some((s) => s.topic === args.topic && s.uri === uri)) {
         return {
           webhookSubscription: null,
           userErrors: [
-            userError(
-              ["webhookSubscription", "callbackUrl"],
-              "Address for this topic has already been taken",
-            ),
+            userError(["webhookSubscription", "callbackUrl"], "Address for this topic has already been taken"),
           ],
         };
       }

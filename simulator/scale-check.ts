@@ -53,17 +53,14 @@ try {
   );
   if (values.bulk) {
     const gql = async (query: string) => {
-      const response = await fetch(
-        `${sim.url}/admin/api/2026-04/graphql.json`,
-        {
-          method: "POST",
-          headers: {
-            "Content-Type": "application/json",
-            "X-Shopify-Access-Token": "scale",
-          },
-          body: JSON.stringify({ query }),
+      const response = await fetch(`${sim.url}/admin/api/2026-04/graphql.json`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "X-Shopify-Access-Token": "scale",
         },
-      );
+        body: JSON.stringify({ query }),
+      });
       return (await response.json()) as { data: Record<string, any> };
     };
     const bulkStarted = Date.now();
@@ -72,11 +69,8 @@ try {
     );
     for (;;) {
       await new Promise((r) => setTimeout(r, 500));
-      const op = (
-        await gql(
-          "{ currentBulkOperation { status errorCode objectCount fileSize } }",
-        )
-      ).data.currentBulkOperation;
+      const op = (await gql("{ currentBulkOperation { status errorCode objectCount fileSize } }")).data
+        .currentBulkOperation;
       if (op.status !== "CREATED" && op.status !== "RUNNING") {
         console.log(
           JSON.stringify({

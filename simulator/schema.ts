@@ -9,9 +9,7 @@ import {
   type GraphQLTypeResolver,
 } from "graphql";
 
-const SDL_PATH = fileURLToPath(
-  new URL("../schemas/shopify-admin-2026-04.graphql", import.meta.url),
-);
+const SDL_PATH = fileURLToPath(new URL("../schemas/shopify-admin-2026-04.graphql", import.meta.url));
 
 let cached: GraphQLSchema | null = null;
 
@@ -28,24 +26,11 @@ export function adminSchema(): GraphQLSchema {
  * field arguments) of the view object. A field the view does not define is an
  * error naming it: a silent null would hide gaps in the simulator.
  */
-export const viewFieldResolver: GraphQLFieldResolver<unknown, unknown> = (
-  source,
-  args,
-  context,
-  info,
-) => {
-  if (
-    source !== null &&
-    typeof source === "object" &&
-    info.fieldName in source
-  ) {
+export const viewFieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+  if (source !== null && typeof source === "object" && info.fieldName in source) {
     const value = (source as Record<string, unknown>)[info.fieldName];
     return typeof value === "function"
-      ? (value as (a: unknown, c: unknown) => unknown).call(
-          source,
-          args,
-          context,
-        )
+      ? (value as (a: unknown, c: unknown) => unknown).call(source, args, context)
       : value;
   }
   throw new GraphQLError(
@@ -60,13 +45,9 @@ export const viewFieldResolver: GraphQLFieldResolver<unknown, unknown> = (
   );
 };
 
-export const viewTypeResolver: GraphQLTypeResolver<unknown, unknown> = (
-  value,
-) => {
+export const viewTypeResolver: GraphQLTypeResolver<unknown, unknown> = (value) => {
   const typename = (value as { __typename?: string } | null)?.__typename;
   if (!typename)
-    throw new GraphQLError(
-      "The Shopify simulator could not determine the concrete type of an abstract field",
-    );
+    throw new GraphQLError("The Shopify simulator could not determine the concrete type of an abstract field");
   return typename;
 };

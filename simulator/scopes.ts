@@ -35,22 +35,17 @@ export const MUTATION_SCOPES: Record<string, string> = {
 /** write_x grants read_x, as on Shopify. */
 export function hasScope(granted: readonly string[], needed: string): boolean {
   if (granted.includes(needed)) return true;
-  return (
-    needed.startsWith("read_") && granted.includes(`write_${needed.slice(5)}`)
-  );
+  return needed.startsWith("read_") && granted.includes(`write_${needed.slice(5)}`);
 }
 
 export function accessDenied(field: string, scope: string): GraphQLError {
-  return new GraphQLError(
-    `Access denied for ${field} field. Required access: \`${scope}\` access scope.`,
-    {
-      extensions: {
-        code: "ACCESS_DENIED",
-        documentation: "https://shopify.dev/api/usage/access-scopes",
-        requiredAccess: `\`${scope}\` access scope.`,
-      },
+  return new GraphQLError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, {
+    extensions: {
+      code: "ACCESS_DENIED",
+      documentation: "https://shopify.dev/api/usage/access-scopes",
+      requiredAccess: `\`${scope}\` access scope.`,
     },
-  );
+  });
 }
 
 /** Wraps root resolvers so a missing scope fails the field instead of answering. */

@@ -70,8 +70,7 @@ export interface MetafieldDefinitionRecord {
   type: string;
 }
 
-export type BulkStatus =
-  "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING";
+export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING";
 
 export interface BulkOperationRecord {
   id: number;

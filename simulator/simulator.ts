@@ -1,40 +1,17 @@
 // startSimulator(): the HTTP server (Admin GraphQL endpoint, bulk files,
 // staged uploads, /_sim control API) and the programmatic control surface
 // used by tests, benchmarks and the demo.
-import {
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
+import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { DocumentNode, GraphQLSchema } from "graphql";
 import { runBulkMutation, runBulkQuery } from "./bulk.js";
 import type { SimCore } from "./core.js";
-import {
-  emptyCounts,
-  handleGraphQL,
-  type CallCounts,
-} from "./graphql-handler.js";
-import {
-  generateStore,
-  type GenerateOptions,
-  type GenerateSummary,
-} from "./generator.js";
-import {
-  loadOnlineRetail,
-  type OnlineRetailSummary,
-  type StandaloneRefund,
-} from "./online-retail.js";
+import { emptyCounts, handleGraphQL, type CallCounts } from "./graphql-handler.js";
+import { generateStore, type GenerateOptions, type GenerateSummary } from "./generator.js";
+import { loadOnlineRetail, type OnlineRetailSummary, type StandaloneRefund } from "./online-retail.js";
 import {
   appUninstalledPayload,
   bulkFinishPayload,
@@ -48,13 +25,7 @@ import {
 import { LeakyBucket } from "./rate-limiter.js";
 import { APP_NAMESPACE } from "./resolvers.js";
 import { adminSchema } from "./schema.js";
-import {
-  Shop,
-  type BulkOperationRecord,
-  type DiscountRecord,
-  type SegmentRecord,
-  type ShopSettings,
-} from "./shop.js";
+import { Shop, type BulkOperationRecord, type DiscountRecord, type SegmentRecord, type ShopSettings } from "./shop.js";
 import {
   CANCEL_REASONS,
   ORDER_ID_BASE,
@@ -147,15 +118,8 @@ export interface Simulator {
   installApp(domain: string, options: InstallOptions): void;
   loadOnlineRetail(domain: string, file: string): Promise<OnlineRetailSummary>;
   generate(domain: string, options: GenerateOptions): GenerateSummary;
-  createOrder(
-    domain: string,
-    input: CreateOrderInput,
-  ): ReturnType<typeof orderPayload>;
-  updateOrder(
-    domain: string,
-    orderId: number | string,
-    input: UpdateOrderInput,
-  ): ReturnType<typeof orderPayload>;
+  createOrder(domain: string, input: CreateOrderInput): ReturnType<typeof orderPayload>;
+  updateOrder(domain: string, orderId: number | string, input: UpdateOrderInput): ReturnType<typeof orderPayload>;
   cancelOrder(
     domain: string,
     orderId: number | string,
@@ -168,22 +132,11 @@ export interface Simulator {
       lineItems?: { lineItemId: number | string; quantity: number }[];
     },
   ): ReturnType<typeof refundPayload>;
-  redactCustomer(
-    domain: string,
-    customerId: number | string,
-  ): ReturnType<typeof customersRedactPayload>;
-  requestCustomerData(
-    domain: string,
-    customerId: number | string,
-  ): ReturnType<typeof customersDataRequestPayload>;
+  redactCustomer(domain: string, customerId: number | string): ReturnType<typeof customersRedactPayload>;
+  requestCustomerData(domain: string, customerId: number | string): ReturnType<typeof customersDataRequestPayload>;
   redactShop(domain: string): void;
   uninstall(domain: string): void;
-  sendWebhook(
-    domain: string,
-    topic: string,
-    payload: unknown,
-    options?: SendOptions,
-  ): Delivery[];
+  sendWebhook(domain: string, topic: string, payload: unknown, options?: SendOptions): Delivery[];
   setWebhookChaos(settings: ChaosSettings | null): void;
   webhooksIdle(): Promise<void>;
   deliveries(): Delivery[];
@@ -220,12 +173,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "Content-Type": "application/json; charset=utf-8",
@@ -239,28 +187,21 @@ function numericId(value: number | string, type: string): number {
   if (typeof value === "number") return value;
   const parsed = parseGid(value);
   if (parsed) {
-    if (parsed.type !== type)
-      throw new HttpError(400, `Expected a ${type} id, got ${value}`);
+    if (parsed.type !== type) throw new HttpError(400, `Expected a ${type} id, got ${value}`);
     return parsed.id;
   }
   if (/^\d+(\.0+)?$/.test(value)) return Number(value);
   throw new HttpError(400, `Invalid ${type} id: ${value}`);
 }
 
-export async function startSimulator(
-  options: SimulatorOptions,
-): Promise<Simulator> {
-  if (!options.appSecret)
-    throw new Error(
-      "startSimulator needs appSecret (webhooks are signed with it)",
-    );
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  if (!options.appSecret) throw new Error("startSimulator needs appSecret (webhooks are signed with it)");
   const schema: GraphQLSchema = adminSchema();
   const baseClock = options.clock ?? Date.now;
   let clockOffset = 0;
   const nowMs = () => baseClock() + clockOffset;
   const nowSeconds = () => Math.floor(nowMs() / 1000);
-  const workDir =
-    options.workDir ?? mkdtempSync(join(tmpdir(), "shopify-sim-"));
+  const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), "shopify-sim-"));
   const ownsWorkDir = !options.workDir;
   const shops = new Map<string, Shop>();
   const buckets = new Map<string, LeakyBucket>();
@@ -287,8 +228,7 @@ export async function startSimulator(
   };
   const installed = (domain: string): Shop => {
     const shop = getShop(domain);
-    if (!shop.installation)
-      throw new HttpError(409, `The app is not installed on ${domain}`);
+    if (!shop.installation) throw new HttpError(409, `The app is not installed on ${domain}`);
     return shop;
   };
 
@@ -299,31 +239,18 @@ export async function startSimulator(
       /^https?:\/\//.test(uri)
         ? uri
         : `${install.webhookUrl.replace(/\/$/, "")}${uri.startsWith("/") ? "" : "/"}${uri}`;
-    const urls = install.subscriptions
-      .filter((s) => s.topic === topicToEnum(topic))
-      .map((s) => absolute(s.uri));
+    const urls = install.subscriptions.filter((s) => s.topic === topicToEnum(topic)).map((s) => absolute(s.uri));
     // Compliance webhooks are mandatory: without an explicit subscription
     // they go to <webhookUrl>/webhooks/<topic>.
-    if (urls.length === 0 && COMPLIANCE_TOPICS.includes(topic))
-      urls.push(absolute(`/webhooks/${topic}`));
+    if (urls.length === 0 && COMPLIANCE_TOPICS.includes(topic)) urls.push(absolute(`/webhooks/${topic}`));
     return urls;
   };
 
-  const emit = (
-    shop: Shop,
-    topic: string,
-    payload: () => unknown,
-    sendOptions: SendOptions = {},
-  ): Delivery[] => {
+  const emit = (shop: Shop, topic: string, payload: () => unknown, sendOptions: SendOptions = {}): Delivery[] => {
     const urls = targetsFor(shop, topic);
     if (urls.length === 0) return [];
     const body = payload();
-    return urls.flatMap((url) =>
-      sender.send(
-        { url, shopDomain: shop.domain, topic, payload: body },
-        sendOptions,
-      ),
-    );
+    return urls.flatMap((url) => sender.send({ url, shopDomain: shop.domain, topic, payload: body }, sendOptions));
   };
 
   const countsFor = (domain: string) => {
@@ -340,12 +267,7 @@ export async function startSimulator(
     task.finally(() => running.delete(task));
   };
 
-  const finishBulk = async (
-    shop: Shop,
-    op: BulkOperationRecord,
-    started: number,
-    work: () => Promise<void>,
-  ) => {
+  const finishBulk = async (shop: Shop, op: BulkOperationRecord, started: number, work: () => Promise<void>) => {
     await new Promise((r) => setImmediate(r));
     if (op.cancelRequested) {
       op.status = "CANCELED";
@@ -361,9 +283,7 @@ export async function startSimulator(
         op.status = "FAILED";
         if (op.errorCode !== "ACCESS_DENIED") {
           op.errorCode = "INTERNAL_SERVER_ERROR";
-          process.emitWarning(
-            `Bulk operation ${op.id} failed: ${(error as Error).message}`,
-          );
+          process.emitWarning(`Bulk operation ${op.id} failed: ${(error as Error).message}`);
         }
       }
       op.completedAt = nowSeconds();
@@ -382,26 +302,13 @@ export async function startSimulator(
     emitWebhook: (shop, topic, payload) => {
       emit(shop, topic, payload);
     },
-    startBulkQuery: (
-      shop: Shop,
-      op: BulkOperationRecord,
-      document: DocumentNode,
-    ) => {
+    startBulkQuery: (shop: Shop, op: BulkOperationRecord, document: DocumentNode) => {
       const filePath = join(workDir, `bulk-${op.id}.jsonl`);
       op.filePath = filePath;
       const started = Date.now();
-      track(
-        finishBulk(shop, op, started, () =>
-          runBulkQuery({ schema, core, shop, op, document, filePath }),
-        ),
-      );
+      track(finishBulk(shop, op, started, () => runBulkQuery({ schema, core, shop, op, document, filePath })));
     },
-    startBulkMutation: (
-      shop: Shop,
-      op: BulkOperationRecord,
-      document: DocumentNode,
-      variablesFile: string,
-    ) => {
+    startBulkMutation: (shop: Shop, op: BulkOperationRecord, document: DocumentNode, variablesFile: string) => {
       const filePath = join(workDir, `bulk-${op.id}.jsonl`);
       op.filePath = filePath;
       const started = Date.now();
@@ -424,9 +331,7 @@ export async function startSimulator(
 
   // --- request handling -----------------------------------------------------
 
-  const graphqlPath = new RegExp(
-    `^(?:/shops/([^/]+))?/admin/api/([^/]+)/graphql\\.json$`,
-  );
+  const graphqlPath = new RegExp(`^(?:/shops/([^/]+))?/admin/api/([^/]+)/graphql\\.json$`);
 
   const handleAdmin = async (
     req: IncomingMessage,
@@ -454,30 +359,18 @@ export async function startSimulator(
         ? headerDomain
         : shops.has(host)
           ? host
-          : [...shops.values()].find(
-              (s) => s.installation?.accessToken === token,
-            )?.domain);
+          : [...shops.values()].find((s) => s.installation?.accessToken === token)?.domain);
     const shop = domain ? shops.get(domain) : undefined;
-    if (
-      !shop ||
-      !shop.installation ||
-      typeof token !== "string" ||
-      token !== shop.installation.accessToken
-    ) {
+    if (!shop || !shop.installation || typeof token !== "string" || token !== shop.installation.accessToken) {
       sendJson(res, 401, {
-        errors:
-          "[API] Invalid API key or access token (unrecognized login or wrong password)",
+        errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
       });
       return;
     }
     const raw = (await readBody(req)).toString("utf8");
     let bucket = buckets.get(shop.domain);
     if (!bucket) {
-      bucket = new LeakyBucket(
-        options.bucketSize ?? 2000,
-        options.restoreRate ?? 100,
-        nowMs,
-      );
+      bucket = new LeakyBucket(options.bucketSize ?? 2000, options.restoreRate ?? 100, nowMs);
       buckets.set(shop.domain, bucket);
     }
     const result = await handleGraphQL({
@@ -504,23 +397,14 @@ export async function startSimulator(
     try {
       form = await request.formData();
     } catch (e) {
-      throw new HttpError(
-        400,
-        `Expected a multipart/form-data upload: ${(e as Error).message}`,
-      );
+      throw new HttpError(400, `Expected a multipart/form-data upload: ${(e as Error).message}`);
     }
     const key = form.get("key");
     const file = form.get("file");
     if (typeof key !== "string" || !core.stagedUploads.has(key))
-      throw new HttpError(
-        403,
-        "Unknown or missing upload key; call stagedUploadsCreate first",
-      );
+      throw new HttpError(403, "Unknown or missing upload key; call stagedUploadsCreate first");
     if (!file || typeof file === "string")
-      throw new HttpError(
-        400,
-        "The form needs a 'file' field (after the parameters, as GCS requires)",
-      );
+      throw new HttpError(400, "The form needs a 'file' field (after the parameters, as GCS requires)");
     const path = join(workDir, `upload-${++idCounter}.jsonl`);
     writeFileSync(path, Buffer.from(await (file as Blob).arrayBuffer()));
     core.stagedUploads.set(key, path);
@@ -531,15 +415,8 @@ export async function startSimulator(
   };
 
   const handleBulkFile = (res: ServerResponse, id: number) => {
-    const op = [...shops.values()]
-      .flatMap((s) => s.bulkOperations)
-      .find((b) => b.id === id);
-    if (
-      !op ||
-      op.status !== "COMPLETED" ||
-      !op.filePath ||
-      !existsSync(op.filePath)
-    )
+    const op = [...shops.values()].flatMap((s) => s.bulkOperations).find((b) => b.id === id);
+    if (!op || op.status !== "COMPLETED" || !op.filePath || !existsSync(op.filePath))
       throw new HttpError(404, `No completed bulk operation ${id}`);
     res.writeHead(200, {
       "Content-Type": "application/jsonl",
@@ -555,8 +432,7 @@ export async function startSimulator(
         res.destroy();
         return;
       }
-      if (error instanceof HttpError)
-        sendJson(res, error.status, { error: error.message });
+      if (error instanceof HttpError) sendJson(res, error.status, { error: error.message });
       else
         sendJson(res, 500, {
           error: (error as Error).message ?? String(error),
@@ -565,12 +441,7 @@ export async function startSimulator(
     try {
       const admin = graphqlPath.exec(url.pathname);
       if (admin) {
-        handleAdmin(
-          req,
-          res,
-          admin[1] ? decodeURIComponent(admin[1]) : undefined,
-          admin[2],
-        ).catch(done);
+        handleAdmin(req, res, admin[1] ? decodeURIComponent(admin[1]) : undefined, admin[2]).catch(done);
         return;
       }
       if (url.pathname === "/_sim/upload" && req.method === "POST") {
@@ -594,30 +465,14 @@ export async function startSimulator(
 
   // --- control operations -----------------------------------------------------
 
-  const lineItemsFrom = (
-    shop: Shop,
-    lines: OrderLineInput[],
-  ): NewLineItem[] => {
-    if (!Array.isArray(lines) || lines.length === 0)
-      throw new HttpError(400, "lineItems must be a non-empty array");
+  const lineItemsFrom = (shop: Shop, lines: OrderLineInput[]): NewLineItem[] => {
+    if (!Array.isArray(lines) || lines.length === 0) throw new HttpError(400, "lineItems must be a non-empty array");
     return lines.map((line, index) => {
       if (!Number.isInteger(line.quantity) || line.quantity <= 0)
-        throw new HttpError(
-          400,
-          `lineItems[${index}].quantity must be a positive integer`,
-        );
-      if (
-        typeof line.price !== "number" ||
-        !Number.isFinite(line.price) ||
-        line.price < 0
-      )
-        throw new HttpError(
-          400,
-          `lineItems[${index}].price must be a non-negative number`,
-        );
-      const sku =
-        line.sku ??
-        `SKU-${(line.title ?? "item").toUpperCase().replace(/[^A-Z0-9]+/g, "-")}`;
+        throw new HttpError(400, `lineItems[${index}].quantity must be a positive integer`);
+      if (typeof line.price !== "number" || !Number.isFinite(line.price) || line.price < 0)
+        throw new HttpError(400, `lineItems[${index}].price must be a non-negative number`);
+      const sku = line.sku ?? `SKU-${(line.title ?? "item").toUpperCase().replace(/[^A-Z0-9]+/g, "-")}`;
       const productIndex = shop.store.addProduct({
         sku,
         title: line.title ?? sku,
@@ -635,17 +490,12 @@ export async function startSimulator(
 
   const orderIndexOf = (shop: Shop, orderId: number | string) => {
     const index = shop.store.findOrder(numericId(orderId, "Order"));
-    if (index === undefined)
-      throw new HttpError(404, `Unknown order ${orderId} on ${shop.domain}`);
+    if (index === undefined) throw new HttpError(404, `Unknown order ${orderId} on ${shop.domain}`);
     return index;
   };
   const customerIndexOf = (shop: Shop, customerId: number | string) => {
     const index = shop.store.findCustomer(numericId(customerId, "Customer"));
-    if (index === undefined)
-      throw new HttpError(
-        404,
-        `Unknown customer ${customerId} on ${shop.domain}`,
-      );
+    if (index === undefined) throw new HttpError(404, `Unknown customer ${customerId} on ${shop.domain}`);
     return index;
   };
 
@@ -654,11 +504,8 @@ export async function startSimulator(
     async close() {
       sender.close();
       // Stop bulk runs first, then close keep-alive sockets so close() returns at once.
-      for (const shop of shops.values())
-        for (const op of shop.bulkOperations) op.cancelRequested = true;
-      const closed = new Promise<void>((resolve) =>
-        server.close(() => resolve()),
-      );
+      for (const shop of shops.values()) for (const op of shop.bulkOperations) op.cancelRequested = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       await Promise.allSettled([...running]);
@@ -666,27 +513,16 @@ export async function startSimulator(
     },
     createShop(domain, settings) {
       if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain))
-        throw new HttpError(
-          400,
-          `Shop domain must look like name.myshopify.com, got '${domain}'`,
-        );
-      if (shops.has(domain))
-        throw new HttpError(409, `Shop ${domain} already exists`);
-      if (!settings?.timezone || !settings.currency)
-        throw new HttpError(400, "createShop needs timezone and currency");
+        throw new HttpError(400, `Shop domain must look like name.myshopify.com, got '${domain}'`);
+      if (shops.has(domain)) throw new HttpError(409, `Shop ${domain} already exists`);
+      if (!settings?.timezone || !settings.currency) throw new HttpError(400, "createShop needs timezone and currency");
       try {
         new Intl.DateTimeFormat("en", { timeZone: settings.timezone });
       } catch {
-        throw new HttpError(
-          400,
-          `Unknown IANA timezone '${settings.timezone}'`,
-        );
+        throw new HttpError(400, `Unknown IANA timezone '${settings.timezone}'`);
       }
       if (!/^[A-Z]{3}$/.test(settings.currency))
-        throw new HttpError(
-          400,
-          `Currency must be an ISO 4217 code, got '${settings.currency}'`,
-        );
+        throw new HttpError(400, `Currency must be an ISO 4217 code, got '${settings.currency}'`);
       const shop = new Shop(
         ++idCounter,
         domain,
@@ -702,13 +538,9 @@ export async function startSimulator(
     },
     installApp(domain, install) {
       const shop = getShop(domain);
-      if (!install.accessToken)
-        throw new HttpError(400, "installApp needs accessToken");
+      if (!install.accessToken) throw new HttpError(400, "installApp needs accessToken");
       if (!/^https?:\/\//.test(install.webhookUrl ?? ""))
-        throw new HttpError(
-          400,
-          "installApp needs webhookUrl (the app's base URL)",
-        );
+        throw new HttpError(400, "installApp needs webhookUrl (the app's base URL)");
       const scopes = Array.isArray(install.scopes)
         ? install.scopes
         : String(install.scopes ?? "")
@@ -734,16 +566,9 @@ export async function startSimulator(
     async loadOnlineRetail(domain, file) {
       const shop = getShop(domain);
       if (typeof file !== "string" || file === "")
-        throw new HttpError(
-          400,
-          "loadOnlineRetail needs the path of the CSV (.csv or .csv.gz)",
-        );
-      if (!existsSync(file))
-        throw new HttpError(400, `Online Retail file not found: ${file}`);
-      const { standaloneRefunds, ...summary } = await loadOnlineRetail(
-        shop,
-        file,
-      );
+        throw new HttpError(400, "loadOnlineRetail needs the path of the CSV (.csv or .csv.gz)");
+      if (!existsSync(file)) throw new HttpError(400, `Online Retail file not found: ${file}`);
+      const { standaloneRefunds, ...summary } = await loadOnlineRetail(shop, file);
       standalone.set(domain, standaloneRefunds);
       return summary;
     },
@@ -758,37 +583,24 @@ export async function startSimulator(
     createOrder(domain, input) {
       const shop = getShop(domain);
       const s = shop.store;
-      if (
-        input.processedAt !== undefined &&
-        Number.isNaN(Date.parse(input.processedAt))
-      ) {
-        throw new HttpError(
-          400,
-          `processedAt must be an ISO 8601 date, got '${input.processedAt}'`,
-        );
+      if (input.processedAt !== undefined && Number.isNaN(Date.parse(input.processedAt))) {
+        throw new HttpError(400, `processedAt must be an ISO 8601 date, got '${input.processedAt}'`);
       }
       const lineItems = lineItemsFrom(shop, input.lineItems);
-      if (input.discountCode?.amount)
-        allocateDiscount(
-          lineItems,
-          Math.round(input.discountCode.amount * 100),
-        );
+      if (input.discountCode?.amount) allocateDiscount(lineItems, Math.round(input.discountCode.amount * 100));
       let customerIndex = -1;
       let createdCustomer = false;
       if (input.customerId !== null && input.customerId !== undefined) {
         const id = numericId(input.customerId, "Customer");
         const existing = s.findCustomer(id);
-        if (existing !== undefined && s.isDeleted(existing))
-          throw new HttpError(409, `Customer ${id} was deleted`);
+        if (existing !== undefined && s.isDeleted(existing)) throw new HttpError(409, `Customer ${id} was deleted`);
         if (existing === undefined) {
           customerIndex = s.addCustomer({ id, createdAt: nowSeconds() });
           createdCustomer = true;
         } else customerIndex = existing;
       }
       const now = nowSeconds();
-      const lastNumber = s.orderCount
-        ? s.o.id[s.orderCount - 1] - ORDER_ID_BASE
-        : 1000;
+      const lastNumber = s.orderCount ? s.o.id[s.orderCount - 1] - ORDER_ID_BASE : 1000;
       const journey =
         input.utm || input.landingSite || input.referringSite
           ? s.internJourney({
@@ -801,14 +613,10 @@ export async function startSimulator(
         id: ORDER_ID_BASE + lastNumber + 1,
         customerIndex,
         createdAt: now,
-        processedAt: input.processedAt
-          ? Math.floor(Date.parse(input.processedAt) / 1000)
-          : now,
+        processedAt: input.processedAt ? Math.floor(Date.parse(input.processedAt) / 1000) : now,
         updatedAt: now,
         lineItems,
-        shippingCents: input.shippingLine
-          ? Math.round(input.shippingLine.price * 100)
-          : 0,
+        shippingCents: input.shippingLine ? Math.round(input.shippingLine.price * 100) : 0,
         shippingTitle: input.shippingLine?.title ?? null,
         discountCode: input.discountCode
           ? {
@@ -820,21 +628,12 @@ export async function startSimulator(
         sourceName: input.sourceName ?? "web",
         test: input.test ?? false,
       });
-      if (customerIndex >= 0)
-        s.c.updatedAt[customerIndex] = Math.max(
-          s.c.updatedAt[customerIndex],
-          now,
-        );
-      if (createdCustomer)
-        emit(shop, "customers/create", () =>
-          customerPayload(shop, customerIndex),
-        );
+      if (customerIndex >= 0) s.c.updatedAt[customerIndex] = Math.max(s.c.updatedAt[customerIndex], now);
+      if (createdCustomer) emit(shop, "customers/create", () => customerPayload(shop, customerIndex));
       const payload = orderPayload(shop, index);
       emit(shop, "orders/create", () => payload);
       if (customerIndex >= 0 && !createdCustomer)
-        emit(shop, "customers/update", () =>
-          customerPayload(shop, customerIndex),
-        );
+        emit(shop, "customers/update", () => customerPayload(shop, customerIndex));
       return payload;
     },
     updateOrder(domain, orderId, input) {
@@ -843,11 +642,7 @@ export async function startSimulator(
       const index = orderIndexOf(shop, orderId);
       const before = s.orderTotalCents(index);
       if (input.lineItems) {
-        if (s.refunds.has(index))
-          throw new HttpError(
-            409,
-            "Orders with refunds cannot have their line items replaced",
-          );
+        if (s.refunds.has(index)) throw new HttpError(409, "Orders with refunds cannot have their line items replaced");
         s.writeLineItems(index, lineItemsFrom(shop, input.lineItems));
       }
       if (input.discountCode !== undefined)
@@ -858,12 +653,8 @@ export async function startSimulator(
             })
           : -1;
       if (input.shippingLine !== undefined) {
-        s.o.shippingCents[index] = input.shippingLine
-          ? Math.round(input.shippingLine.price * 100)
-          : 0;
-        s.o.shippingTitle[index] = input.shippingLine
-          ? s.strings.intern(input.shippingLine.title) + 1
-          : 0;
+        s.o.shippingCents[index] = input.shippingLine ? Math.round(input.shippingLine.price * 100) : 0;
+        s.o.shippingTitle[index] = input.shippingLine ? s.strings.intern(input.shippingLine.title) + 1 : 0;
       }
       const c = s.o.customer[index];
       if (c >= 0) s.c.spentCents[c] += s.orderTotalCents(index) - before;
@@ -877,27 +668,18 @@ export async function startSimulator(
       const shop = getShop(domain);
       const s = shop.store;
       const index = orderIndexOf(shop, orderId);
-      if (s.o.cancelledAt[index])
-        throw new HttpError(409, `Order ${orderId} is already cancelled`);
+      if (s.o.cancelledAt[index]) throw new HttpError(409, `Order ${orderId} is already cancelled`);
       const reason = cancelOptions.reason ?? "CUSTOMER";
-      if (!CANCEL_REASONS.includes(reason) || !reason)
-        throw new HttpError(400, `Unknown cancel reason ${reason}`);
+      if (!CANCEL_REASONS.includes(reason) || !reason) throw new HttpError(400, `Unknown cancel reason ${reason}`);
       const now = nowSeconds();
       if (cancelOptions.refund ?? true) {
         const lines = [];
-        for (
-          let j = s.o.lineStart[index];
-          j < s.o.lineStart[index] + s.o.lineCount[index];
-          j++
-        ) {
-          if (s.l.currentQuantity[j] > 0)
-            lines.push({ lineIndex: j, quantity: s.l.currentQuantity[j] });
+        for (let j = s.o.lineStart[index]; j < s.o.lineStart[index] + s.o.lineCount[index]; j++) {
+          if (s.l.currentQuantity[j] > 0) lines.push({ lineIndex: j, quantity: s.l.currentQuantity[j] });
         }
         if (lines.length) {
           const refund = s.addRefund(index, now, lines, "Order cancelled");
-          emit(shop, "refunds/create", () =>
-            refundPayload(shop, index, refund),
-          );
+          emit(shop, "refunds/create", () => refundPayload(shop, index, refund));
         }
       }
       s.cancelOrder(index, now, reason);
@@ -916,15 +698,8 @@ export async function startSimulator(
         ? refundOptions.lineItems.map((l) => {
             const j = numericId(l.lineItemId, "LineItem") - LINE_ITEM_ID_BASE;
             if (j < start || j >= start + count)
-              throw new HttpError(
-                400,
-                `Line item ${l.lineItemId} is not on order ${orderId}`,
-              );
-            if (
-              !Number.isInteger(l.quantity) ||
-              l.quantity <= 0 ||
-              l.quantity > s.l.currentQuantity[j]
-            ) {
+              throw new HttpError(400, `Line item ${l.lineItemId} is not on order ${orderId}`);
+            if (!Number.isInteger(l.quantity) || l.quantity <= 0 || l.quantity > s.l.currentQuantity[j]) {
               throw new HttpError(
                 400,
                 `Refund quantity for line item ${l.lineItemId} must be 1..${s.l.currentQuantity[j]}`,
@@ -936,8 +711,7 @@ export async function startSimulator(
             lineIndex: start + p,
             quantity: s.l.currentQuantity[start + p],
           })).filter((l) => l.quantity > 0);
-      if (lines.length === 0)
-        throw new HttpError(409, `Order ${orderId} has nothing left to refund`);
+      if (lines.length === 0) throw new HttpError(409, `Order ${orderId} has nothing left to refund`);
       const refund = s.addRefund(index, nowSeconds(), lines, null);
       const payload = refundPayload(shop, index, refund);
       emit(shop, "refunds/create", () => payload);
@@ -977,10 +751,8 @@ export async function startSimulator(
     },
     redactShop(domain) {
       const shop = getShop(domain);
-      const webhookUrl =
-        shop.installation?.webhookUrl ?? lastWebhookUrl.get(domain);
-      if (!webhookUrl)
-        throw new HttpError(409, `The app was never installed on ${domain}`);
+      const webhookUrl = shop.installation?.webhookUrl ?? lastWebhookUrl.get(domain);
+      if (!webhookUrl) throw new HttpError(409, `The app was never installed on ${domain}`);
       // shop/redact arrives 48 hours after uninstall, so the installation is gone.
       const saved = shop.installation;
       shop.installation = saved ?? {
@@ -1004,11 +776,7 @@ export async function startSimulator(
     sendWebhook(domain, topic, payload, sendOptions = {}) {
       const shop = installed(domain);
       const deliveries = emit(shop, topic, () => payload, sendOptions);
-      if (deliveries.length === 0)
-        throw new HttpError(
-          409,
-          `The app has no subscription for ${topic} on ${domain}`,
-        );
+      if (deliveries.length === 0) throw new HttpError(409, `The app has no subscription for ${topic} on ${domain}`);
       return deliveries;
     },
     setWebhookChaos(settings) {
@@ -1021,9 +789,7 @@ export async function startSimulator(
       return [...shop.store.tagsOf(customerIndexOf(shop, customerId))];
     },
     metafields(domain, ownerId) {
-      return [
-        ...(getShop(domain).store.metafields.get(ownerId)?.values() ?? []),
-      ];
+      return [...(getShop(domain).store.metafields.get(ownerId)?.values() ?? [])];
     },
     segments: (domain) => [...getShop(domain).segments.values()],
     discounts: (domain) => [...getShop(domain).discounts.values()],
@@ -1043,16 +809,9 @@ export async function startSimulator(
     shop: getShop,
   };
   const lastWebhookUrl = new Map<string, string>();
-  const lastSubscriptions = new Map<
-    string,
-    NonNullable<Shop["installation"]>["subscriptions"]
-  >();
+  const lastSubscriptions = new Map<string, NonNullable<Shop["installation"]>["subscriptions"]>();
 
-  const handleControl = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-  ) => {
+  const handleControl = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const body = req.method === "POST" ? await readJson(req) : {};
     const path = url.pathname.slice("/_sim".length);
     const m = (pattern: RegExp) => pattern.exec(path);
@@ -1067,67 +826,36 @@ export async function startSimulator(
       });
     if (req.method === "GET" && path === "/counters")
       return reply(sim.callCounts(url.searchParams.get("shop") ?? undefined));
-    if (req.method === "POST" && path === "/counters/reset")
-      return reply(sim.resetCounters());
+    if (req.method === "POST" && path === "/counters/reset") return reply(sim.resetCounters());
     if (req.method === "GET" && path === "/webhooks/deliveries")
       return reply(sim.deliveries().map(({ body: _body, ...rest }) => rest));
     if (req.method === "POST" && path === "/webhooks/chaos")
-      return reply(
-        sim.setWebhookChaos(
-          Object.keys(b).length ? (b as unknown as ChaosSettings) : null,
-        ),
-      );
-    if (req.method === "POST" && path === "/clock/advance")
-      return reply(sim.advanceClock(Number(b.ms)));
+      return reply(sim.setWebhookChaos(Object.keys(b).length ? (b as unknown as ChaosSettings) : null));
+    if (req.method === "POST" && path === "/clock/advance") return reply(sim.advanceClock(Number(b.ms)));
     if (req.method === "POST" && path === "/shops")
       return reply(sim.createShop(b.domain, b as unknown as ShopSettings));
     if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/install$/)))
       return reply(sim.installApp(match[1], b as unknown as InstallOptions));
-    if (
-      req.method === "POST" &&
-      (match = m(/^\/shops\/([^/]+)\/online-retail$/))
-    )
+    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/online-retail$/)))
       return reply(await sim.loadOnlineRetail(match[1], b.file));
     if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/generate$/)))
       return reply(sim.generate(match[1], b as unknown as GenerateOptions));
     if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/orders$/)))
       return reply(sim.createOrder(match[1], b as unknown as CreateOrderInput));
-    if (
-      req.method === "POST" &&
-      (match = m(/^\/shops\/([^/]+)\/orders\/([^/]+)\/update$/))
-    )
-      return reply(
-        sim.updateOrder(match[1], match[2], b as unknown as UpdateOrderInput),
-      );
-    if (
-      req.method === "POST" &&
-      (match = m(/^\/shops\/([^/]+)\/orders\/([^/]+)\/cancel$/))
-    )
+    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/orders\/([^/]+)\/update$/)))
+      return reply(sim.updateOrder(match[1], match[2], b as unknown as UpdateOrderInput));
+    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/orders\/([^/]+)\/cancel$/)))
       return reply(sim.cancelOrder(match[1], match[2], b));
-    if (
-      req.method === "POST" &&
-      (match = m(/^\/shops\/([^/]+)\/orders\/([^/]+)\/refund$/))
-    )
+    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/orders\/([^/]+)\/refund$/)))
       return reply(sim.refundOrder(match[1], match[2], b));
-    if (
-      req.method === "POST" &&
-      (match = m(/^\/shops\/([^/]+)\/customers\/([^/]+)\/redact$/))
-    )
+    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/customers\/([^/]+)\/redact$/)))
       return reply(sim.redactCustomer(match[1], match[2]));
-    if (
-      req.method === "POST" &&
-      (match = m(/^\/shops\/([^/]+)\/customers\/([^/]+)\/data-request$/))
-    )
+    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/customers\/([^/]+)\/data-request$/)))
       return reply(sim.requestCustomerData(match[1], match[2]));
-    if (
-      req.method === "GET" &&
-      (match = m(/^\/shops\/([^/]+)\/customers\/([^/]+)\/tags$/))
-    )
+    if (req.method === "GET" && (match = m(/^\/shops\/([^/]+)\/customers\/([^/]+)\/tags$/)))
       return reply(sim.customerTags(match[1], match[2]));
-    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/uninstall$/)))
-      return reply(sim.uninstall(match[1]));
-    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/redact$/)))
-      return reply(sim.redactShop(match[1]));
+    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/uninstall$/))) return reply(sim.uninstall(match[1]));
+    if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/redact$/))) return reply(sim.redactShop(match[1]));
     if (req.method === "POST" && (match = m(/^\/shops\/([^/]+)\/webhooks$/))) {
       return reply(
         sim
@@ -1150,20 +878,13 @@ export async function startSimulator(
       });
     }
     if (req.method === "GET" && (match = m(/^\/shops\/([^/]+)\/metafields$/)))
-      return reply(
-        sim.metafields(match[1], url.searchParams.get("owner") ?? ""),
-      );
-    throw new HttpError(
-      404,
-      `Unknown control route ${req.method} ${url.pathname}`,
-    );
+      return reply(sim.metafields(match[1], url.searchParams.get("owner") ?? ""));
+    throw new HttpError(404, `Unknown control route ${req.method} ${url.pathname}`);
   };
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () =>
-      resolve(),
-    );
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const address = server.address() as AddressInfo;
   baseUrl = `http://${options.host ?? "127.0.0.1"}:${address.port}`;
@@ -1184,18 +905,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 /** Spreads an order-level discount over lines without one, proportionally to their totals. */
 function allocateDiscount(lines: NewLineItem[], cents: number): void {
   const open = lines.filter((l) => !l.discountCents);
-  const subtotal = open.reduce(
-    (sum, l) => sum + l.quantity * l.unitPriceCents,
-    0,
-  );
+  const subtotal = open.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
   if (subtotal <= 0) return;
   const total = Math.min(cents, subtotal);
   let allocated = 0;
   open.forEach((l, i) => {
     const share =
-      i === open.length - 1
-        ? total - allocated
-        : Math.round((total * l.quantity * l.unitPriceCents) / subtotal);
+      i === open.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceCents) / subtotal);
     l.discountCents = share;
     allocated += share;
   });
@@ -1203,11 +919,8 @@ function allocateDiscount(lines: NewLineItem[], cents: number): void {
 
 function visitFrom(input: CreateOrderInput) {
   return {
-    source:
-      input.utm?.source ??
-      (input.referringSite ? new URL(input.referringSite).hostname : "direct"),
-    sourceType:
-      input.utm?.medium === "email" ? "NEWSLETTER" : input.utm ? "AD" : null,
+    source: input.utm?.source ?? (input.referringSite ? new URL(input.referringSite).hostname : "direct"),
+    sourceType: input.utm?.medium === "email" ? "NEWSLETTER" : input.utm ? "AD" : null,
     utmSource: input.utm?.source ?? null,
     utmMedium: input.utm?.medium ?? null,
     utmCampaign: input.utm?.campaign ?? null,

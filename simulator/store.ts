@@ -12,29 +12,9 @@ export const PRODUCT_ID_BASE = 8_000_000_000;
 export const VARIANT_ID_BASE = 44_000_000_000;
 export const GENERATED_CUSTOMER_ID_BASE = 7_000_000_000;
 
-export const MARKETING_STATES = [
-  "NOT_SUBSCRIBED",
-  "SUBSCRIBED",
-  "UNSUBSCRIBED",
-  "PENDING",
-  "REDACTED",
-] as const;
-export const CANCEL_REASONS = [
-  "",
-  "CUSTOMER",
-  "DECLINED",
-  "FRAUD",
-  "INVENTORY",
-  "STAFF",
-  "OTHER",
-] as const;
-export const SOURCE_NAMES = [
-  "web",
-  "pos",
-  "shopify_draft_order",
-  "iphone",
-  "android",
-] as const;
+export const MARKETING_STATES = ["NOT_SUBSCRIBED", "SUBSCRIBED", "UNSUBSCRIBED", "PENDING", "REDACTED"] as const;
+export const CANCEL_REASONS = ["", "CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "STAFF", "OTHER"] as const;
+export const SOURCE_NAMES = ["web", "pos", "shopify_draft_order", "iphone", "android"] as const;
 
 export type CancelReason = Exclude<(typeof CANCEL_REASONS)[number], "">;
 export type MarketingState = (typeof MARKETING_STATES)[number];
@@ -92,21 +72,20 @@ const CUSTOMER_FLAG_DELETED = 2;
 
 type Columns<T> = { [K in keyof T]: T[K] };
 
-function grow<
-  A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array,
->(array: A, capacity: number): A {
+function grow<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(
+  array: A,
+  capacity: number,
+): A {
   const Ctor = array.constructor as new (length: number) => A;
   const next = new Ctor(capacity);
   next.set(array);
   return next;
 }
 
-function growAll<
-  T extends Record<
-    string,
-    Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array
-  >,
->(columns: Columns<T>, capacity: number): void {
+function growAll<T extends Record<string, Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>>(
+  columns: Columns<T>,
+  capacity: number,
+): void {
   for (const key of Object.keys(columns) as (keyof T)[]) {
     columns[key] = grow(columns[key], capacity) as T[keyof T];
   }
@@ -281,13 +260,9 @@ export class ShopStore {
   }
 
   addCustomer(input: NewCustomer): number {
-    if (this.findCustomer(input.id) !== undefined)
-      throw new Error(`Customer ${input.id} already exists`);
+    if (this.findCustomer(input.id) !== undefined) throw new Error(`Customer ${input.id} already exists`);
     if (this.customerCount === this.customerCapacity) {
-      this.customerCapacity = nextCapacity(
-        this.customerCapacity,
-        this.customerCount + 1,
-      );
+      this.customerCapacity = nextCapacity(this.customerCapacity, this.customerCount + 1);
       growAll(this.c, this.customerCapacity);
     }
     const i = this.customerCount++;
@@ -299,9 +274,7 @@ export class ShopStore {
     this.c.id[i] = input.id;
     this.c.createdAt[i] = input.createdAt;
     this.c.updatedAt[i] = input.updatedAt ?? input.createdAt;
-    this.c.marketing[i] = MARKETING_STATES.indexOf(
-      input.marketingState ?? "NOT_SUBSCRIBED",
-    );
+    this.c.marketing[i] = MARKETING_STATES.indexOf(input.marketingState ?? "NOT_SUBSCRIBED");
     this.c.orders[i] = 0;
     this.c.spentCents[i] = 0;
     this.c.lastOrder[i] = -1;
@@ -313,15 +286,10 @@ export class ShopStore {
   }
 
   addOrder(input: NewOrder): number {
-    if (this.findOrder(input.id) !== undefined)
-      throw new Error(`Order ${input.id} already exists`);
-    if (input.lineItems.length > 65535)
-      throw new Error("An order holds at most 65,535 line items");
+    if (this.findOrder(input.id) !== undefined) throw new Error(`Order ${input.id} already exists`);
+    if (input.lineItems.length > 65535) throw new Error("An order holds at most 65,535 line items");
     if (this.orderCount === this.orderCapacity) {
-      this.orderCapacity = nextCapacity(
-        this.orderCapacity,
-        this.orderCount + 1,
-      );
+      this.orderCapacity = nextCapacity(this.orderCapacity, this.orderCount + 1);
       growAll(this.o, this.orderCapacity);
     }
     const i = this.orderCount++;
@@ -342,13 +310,9 @@ export class ShopStore {
     o.test[i] = input.test ? 1 : 0;
     o.shippingCents[i] = input.shippingCents ?? 0;
     o.refundedCents[i] = 0;
-    o.discountCode[i] = input.discountCode
-      ? this.internDiscountCode(input.discountCode)
-      : -1;
+    o.discountCode[i] = input.discountCode ? this.internDiscountCode(input.discountCode) : -1;
     o.journey[i] = input.journeyIndex ?? -1;
-    o.shippingTitle[i] = input.shippingTitle
-      ? this.strings.intern(input.shippingTitle) + 1
-      : 0;
+    o.shippingTitle[i] = input.shippingTitle ? this.strings.intern(input.shippingTitle) + 1 : 0;
     this.writeLineItems(i, input.lineItems);
     if (input.customerIndex >= 0) {
       const c = input.customerIndex;
@@ -369,10 +333,7 @@ export class ShopStore {
   /** Writes a fresh line-item range for an order (used on create and on edit). */
   writeLineItems(orderIndex: number, lineItems: NewLineItem[]): void {
     if (this.lineCount + lineItems.length > this.lineCapacity) {
-      this.lineCapacity = nextCapacity(
-        this.lineCapacity,
-        this.lineCount + lineItems.length,
-      );
+      this.lineCapacity = nextCapacity(this.lineCapacity, this.lineCount + lineItems.length);
       growAll(this.l, this.lineCapacity);
     }
     const start = this.lineCount;
@@ -395,11 +356,7 @@ export class ShopStore {
   }
 
   orderTotalCents(i: number): number {
-    return (
-      this.o.subtotalCents[i] -
-      this.o.discountCents[i] +
-      this.o.shippingCents[i]
-    );
+    return this.o.subtotalCents[i] - this.o.discountCents[i] + this.o.shippingCents[i];
   }
 
   orderCurrentTotalCents(i: number): number {
@@ -419,19 +376,14 @@ export class ShopStore {
       this.l.currentQuantity[lineIndex] = available - qty;
       const perUnit =
         this.l.unitPriceCents[lineIndex] -
-        (this.l.quantity[lineIndex] > 0
-          ? this.l.discountCents[lineIndex] / this.l.quantity[lineIndex]
-          : 0);
+        (this.l.quantity[lineIndex] > 0 ? this.l.discountCents[lineIndex] / this.l.quantity[lineIndex] : 0);
       return {
         lineIndex,
         quantity: qty,
         subtotalCents: Math.round(qty * perUnit),
       };
     });
-    const totalCents = refundLines.reduce(
-      (sum, line) => sum + line.subtotalCents,
-      0,
-    );
+    const totalCents = refundLines.reduce((sum, line) => sum + line.subtotalCents, 0);
     const refund: RefundRecord = {
       id: ++this.nextRefundId,
       createdAt,
@@ -443,10 +395,7 @@ export class ShopStore {
     list.push(refund);
     this.refunds.set(orderIndex, list);
     this.o.refundedCents[orderIndex] += totalCents;
-    this.o.updatedAt[orderIndex] = Math.max(
-      this.o.updatedAt[orderIndex],
-      createdAt,
-    );
+    this.o.updatedAt[orderIndex] = Math.max(this.o.updatedAt[orderIndex], createdAt);
     const c = this.o.customer[orderIndex];
     if (c >= 0) this.c.spentCents[c] -= totalCents;
     this.orderVersion++;
@@ -465,19 +414,13 @@ export class ShopStore {
     const start = this.o.lineStart[orderIndex];
     const end = start + this.o.lineCount[orderIndex];
     if (end === start) return false;
-    for (let j = start; j < end; j++)
-      if (this.l.currentQuantity[j] > 0) return false;
+    for (let j = start; j < end; j++) if (this.l.currentQuantity[j] > 0) return false;
     return true;
   }
 
   customerOrders(customerIndex: number): number[] {
     const result: number[] = [];
-    for (
-      let i = this.c.lastOrder[customerIndex];
-      i >= 0;
-      i = this.o.prevByCustomer[i]
-    )
-      result.push(i);
+    for (let i = this.c.lastOrder[customerIndex]; i >= 0; i = this.o.prevByCustomer[i]) result.push(i);
     return result.reverse();
   }
 
@@ -488,10 +431,7 @@ export class ShopStore {
   setTags(customerIndex: number, tags: string[], at: number): void {
     if (tags.length === 0) this.customerTags.delete(customerIndex);
     else this.customerTags.set(customerIndex, tags);
-    this.c.updatedAt[customerIndex] = Math.max(
-      this.c.updatedAt[customerIndex],
-      at,
-    );
+    this.c.updatedAt[customerIndex] = Math.max(this.c.updatedAt[customerIndex], at);
     this.customerVersion++;
   }
 
@@ -504,8 +444,7 @@ export class ShopStore {
   }
 
   redactCustomer(customerIndex: number, at: number): void {
-    this.c.flags[customerIndex] |=
-      CUSTOMER_FLAG_REDACTED | CUSTOMER_FLAG_DELETED;
+    this.c.flags[customerIndex] |= CUSTOMER_FLAG_REDACTED | CUSTOMER_FLAG_DELETED;
     this.c.marketing[customerIndex] = MARKETING_STATES.indexOf("REDACTED");
     this.c.updatedAt[customerIndex] = at;
     this.customerTags.delete(customerIndex);
@@ -589,11 +528,7 @@ const CITIES = [
   "Cardiff",
 ];
 
-function binarySearch(
-  ids: Float64Array,
-  count: number,
-  id: number,
-): number | undefined {
+function binarySearch(ids: Float64Array, count: number, id: number): number | undefined {
   let lo = 0;
   let hi = count - 1;
   while (lo <= hi) {

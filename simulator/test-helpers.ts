@@ -1,9 +1,5 @@
 // Helpers shared by the simulator's own tests.
-import {
-  startSimulator,
-  type Simulator,
-  type SimulatorOptions,
-} from "./index.js";
+import { startSimulator, type Simulator, type SimulatorOptions } from "./index.js";
 
 export const SHOP = "test-shop.myshopify.com";
 export const TOKEN = "shpat_test_token";
@@ -65,13 +61,7 @@ export async function smallStore(
   sim.createShop(SHOP, { timezone: "Europe/London", currency: "GBP" });
   sim.installApp(SHOP, {
     accessToken: TOKEN,
-    scopes: [
-      "read_customers",
-      "write_customers",
-      "read_orders",
-      "read_all_orders",
-      "write_discounts",
-    ],
+    scopes: ["read_customers", "write_customers", "read_orders", "read_all_orders", "write_discounts"],
     webhookUrl: "http://127.0.0.1:9",
   });
   sim.generate(SHOP, {
@@ -85,10 +75,7 @@ export async function smallStore(
   return sim;
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

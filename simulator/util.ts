@@ -9,8 +9,7 @@ export const APP_NAMESPACE = `app--${APP_ID}`;
 
 export function resolveNamespace(namespace: string | null | undefined): string {
   if (!namespace || namespace === "$app") return APP_NAMESPACE;
-  if (namespace.startsWith("$app:"))
-    return `${APP_NAMESPACE}--${namespace.slice(5)}`;
+  if (namespace.startsWith("$app:")) return `${APP_NAMESPACE}--${namespace.slice(5)}`;
   return namespace;
 }
 
@@ -103,18 +102,13 @@ export class Interner {
 }
 
 export function encodeCursor(position: number): string {
-  return Buffer.from(JSON.stringify({ last_id: position }), "utf8").toString(
-    "base64",
-  );
+  return Buffer.from(JSON.stringify({ last_id: position }), "utf8").toString("base64");
 }
 
 export function decodeCursor(cursor: string): number {
   try {
-    const parsed = JSON.parse(
-      Buffer.from(cursor, "base64").toString("utf8"),
-    ) as { last_id?: unknown };
-    if (typeof parsed.last_id === "number" && Number.isInteger(parsed.last_id))
-      return parsed.last_id;
+    const parsed = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as { last_id?: unknown };
+    if (typeof parsed.last_id === "number" && Number.isInteger(parsed.last_id)) return parsed.last_id;
   } catch {
     // fall through to the error below
   }

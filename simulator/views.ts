@@ -12,13 +12,7 @@ import {
   sortedSequence,
   type ConnectionArgs,
 } from "./connections.js";
-import type {
-  BulkOperationRecord,
-  DiscountRecord,
-  SegmentRecord,
-  Shop,
-  WebhookSubscriptionRecord,
-} from "./shop.js";
+import type { BulkOperationRecord, DiscountRecord, SegmentRecord, Shop, WebhookSubscriptionRecord } from "./shop.js";
 import {
   CANCEL_REASONS,
   LINE_ITEM_ID_BASE,
@@ -30,14 +24,7 @@ import {
   type ShopStore,
   type Visit,
 } from "./store.js";
-import {
-  gid,
-  isoFromSeconds,
-  moneyBag,
-  moneyV2,
-  parseGid,
-  resolveNamespace,
-} from "./util.js";
+import { gid, isoFromSeconds, moneyBag, moneyV2, parseGid, resolveNamespace } from "./util.js";
 
 export interface ViewContext {
   shop: Shop;
@@ -55,10 +42,7 @@ function sequenceCache(store: ShopStore) {
   const cache =
     (
       store as unknown as {
-        __seq?: Map<
-          string,
-          { version: number; seq: ReturnType<typeof sortedSequence> }
-        >;
+        __seq?: Map<string, { version: number; seq: ReturnType<typeof sortedSequence> }>;
       }
     ).__seq ?? new Map();
   (store as unknown as { __seq: typeof cache }).__seq = cache;
@@ -76,10 +60,7 @@ function orderedRows(
 } {
   const count = resource === "orders" ? store.orderCount : store.customerCount;
   const cols = resource === "orders" ? store.o : store.c;
-  const idsAscending =
-    resource === "orders"
-      ? store.orderIdsAscending
-      : store.customerIdsAscending;
+  const idsAscending = resource === "orders" ? store.orderIdsAscending : store.customerIdsAscending;
   let key: ((row: number) => number) | null;
   switch (sortKey) {
     case "ID":
@@ -92,8 +73,7 @@ function orderedRows(
       key = (row) => cols.updatedAt[row];
       break;
     case "PROCESSED_AT":
-      if (resource !== "orders")
-        throw unsupported(`sortKey ${sortKey} on ${resource}`);
+      if (resource !== "orders") throw unsupported(`sortKey ${sortKey} on ${resource}`);
       key = (row) => store.o.processedAt[row];
       break;
     default:
@@ -102,8 +82,7 @@ function orderedRows(
   if (!key) return identitySequence(count);
   const cache = sequenceCache(store);
   const name = `${resource}:${sortKey}`;
-  const version =
-    resource === "orders" ? store.orderVersion : store.customerVersion;
+  const version = resource === "orders" ? store.orderVersion : store.customerVersion;
   const hit = cache.get(name);
   if (hit && hit.version === version) return hit.seq;
   const seq = sortedSequence(count, key);
@@ -126,10 +105,7 @@ export function orderVisibility(ctx: ViewContext): (row: number) => boolean {
   return (row) => processed[row] >= cutoff;
 }
 
-export function orderFilter(
-  ctx: ViewContext,
-  query: string | null | undefined,
-): (row: number) => boolean {
+export function orderFilter(ctx: ViewContext, query: string | null | undefined): (row: number) => boolean {
   const s = ctx.shop.store;
   const visible = orderVisibility(ctx);
   const search = searchPredicate(
@@ -148,10 +124,7 @@ export function orderFilter(
   return (row) => visible(row) && search(row);
 }
 
-export function customerFilter(
-  ctx: ViewContext,
-  query: string | null | undefined,
-): (row: number) => boolean {
+export function customerFilter(ctx: ViewContext, query: string | null | undefined): (row: number) => boolean {
   const s = ctx.shop.store;
   const search = searchPredicate(
     parseSearchQuery(query),
@@ -167,11 +140,7 @@ export function customerFilter(
   return (row) => !s.isDeleted(row) && search(row);
 }
 
-export function rootSequence(
-  ctx: ViewContext,
-  resource: "orders" | "customers",
-  args: ConnectionArgs,
-) {
+export function rootSequence(ctx: ViewContext, resource: "orders" | "customers", args: ConnectionArgs) {
   return orderedRows(ctx.shop.store, resource, args.sortKey ?? "ID");
 }
 
@@ -252,10 +221,7 @@ export class CustomerView {
     return String(this._s.c.orders[this._i]);
   }
   get amountSpent() {
-    return moneyV2(
-      this._s.c.spentCents[this._i],
-      this._ctx.shop.settings.currency,
-    );
+    return moneyV2(this._s.c.spentCents[this._i], this._ctx.shop.settings.currency);
   }
   get state() {
     return "ENABLED";
@@ -302,10 +268,7 @@ export class CustomerView {
     const consent = this.emailMarketingConsent;
     return {
       emailAddress: pd.email,
-      marketingState:
-        consent.marketingState === "REDACTED"
-          ? "NOT_SUBSCRIBED"
-          : consent.marketingState,
+      marketingState: consent.marketingState === "REDACTED" ? "NOT_SUBSCRIBED" : consent.marketingState,
       marketingOptInLevel: consent.marketingOptInLevel,
       marketingUpdatedAt: consent.consentUpdatedAt,
       validFormat: true,
@@ -335,12 +298,7 @@ export class CustomerView {
   }
   orders(args: ConnectionArgs) {
     checkPageArgs(args, "orders", this._ctx.bulk);
-    if (
-      args.sortKey &&
-      args.sortKey !== "ID" &&
-      args.sortKey !== "PROCESSED_AT" &&
-      args.sortKey !== "CREATED_AT"
-    ) {
+    if (args.sortKey && args.sortKey !== "ID" && args.sortKey !== "PROCESSED_AT" && args.sortKey !== "CREATED_AT") {
       throw unsupported(`sortKey ${args.sortKey} on Customer.orders`);
     }
     const rows = this._s.customerOrders(this._i);
@@ -376,16 +334,12 @@ export function metafieldView(record: MetafieldRecord, ownerType: string) {
     type: record.type,
     value: record.value,
     get jsonValue() {
-      if (record.type === "json" || record.type.startsWith("list."))
-        return JSON.parse(record.value);
-      if (record.type === "number_integer" || record.type === "number_decimal")
-        return Number(record.value);
+      if (record.type === "json" || record.type.startsWith("list.")) return JSON.parse(record.value);
+      if (record.type === "number_integer" || record.type === "number_decimal") return Number(record.value);
       if (record.type === "boolean") return record.value === "true";
       return record.value;
     },
-    compareDigest: Buffer.from(`${record.id}:${record.updatedAt}`).toString(
-      "base64",
-    ),
+    compareDigest: Buffer.from(`${record.id}:${record.updatedAt}`).toString("base64"),
     createdAt: isoFromSeconds(record.createdAt),
     updatedAt: isoFromSeconds(record.updatedAt),
     ownerType,
@@ -393,17 +347,10 @@ export function metafieldView(record: MetafieldRecord, ownerType: string) {
   };
 }
 
-function metafieldOf(
-  ctx: ViewContext,
-  ownerGid: string,
-  namespace: string | null,
-  key: string,
-) {
+function metafieldOf(ctx: ViewContext, ownerGid: string, namespace: string | null, key: string) {
   const map = ctx.shop.store.metafields.get(ownerGid);
   const record = map?.get(`${resolveNamespace(namespace)}.${key}`);
-  return record
-    ? metafieldView(record, parseGid(ownerGid)!.type.toUpperCase())
-    : null;
+  return record ? metafieldView(record, parseGid(ownerGid)!.type.toUpperCase()) : null;
 }
 
 function metafieldsOf(
@@ -412,9 +359,7 @@ function metafieldsOf(
   args: ConnectionArgs & { namespace?: string | null; keys?: string[] | null },
 ) {
   checkPageArgs(args, "metafields", ctx.bulk);
-  const records = [
-    ...(ctx.shop.store.metafields.get(ownerGid)?.values() ?? []),
-  ].filter(
+  const records = [...(ctx.shop.store.metafields.get(ownerGid)?.values() ?? [])].filter(
     (r) =>
       (!args.namespace || r.namespace === resolveNamespace(args.namespace)) &&
       (!args.keys || args.keys.includes(`${r.namespace}.${r.key}`)),
@@ -534,9 +479,7 @@ export class OrderView {
   }
   get customer() {
     const c = this._s.o.customer[this._i];
-    return c >= 0 && !this._s.isDeleted(c)
-      ? new CustomerView(this._ctx, c)
-      : null;
+    return c >= 0 && !this._s.isDeleted(c) ? new CustomerView(this._ctx, c) : null;
   }
   private get _pd() {
     const c = this._s.o.customer[this._i];
@@ -557,9 +500,7 @@ export class OrderView {
   get displayFinancialStatus() {
     const refunded = this._s.o.refundedCents[this._i];
     if (refunded === 0) return "PAID";
-    return refunded >= this._s.orderTotalCents(this._i)
-      ? "REFUNDED"
-      : "PARTIALLY_REFUNDED";
+    return refunded >= this._s.orderTotalCents(this._i) ? "REFUNDED" : "PARTIALLY_REFUNDED";
   }
   get displayFulfillmentStatus() {
     return "FULFILLED";
@@ -580,15 +521,11 @@ export class OrderView {
     for (let j = start; j < end; j++) visit(j);
   }
   get subtotalPriceSet() {
-    return this._money(
-      this._s.o.subtotalCents[this._i] - this._s.o.discountCents[this._i],
-    );
+    return this._money(this._s.o.subtotalCents[this._i] - this._s.o.discountCents[this._i]);
   }
   get currentSubtotalPriceSet() {
     return this._money(
-      this._s.o.subtotalCents[this._i] -
-        this._s.o.discountCents[this._i] -
-        this._s.o.refundedCents[this._i],
+      this._s.o.subtotalCents[this._i] - this._s.o.discountCents[this._i] - this._s.o.refundedCents[this._i],
     );
   }
   get totalDiscountsSet() {
@@ -655,9 +592,7 @@ export class OrderView {
         info.type === "percentage"
           ? {
               __typename: "PricingPercentageValue",
-              percentage: subtotal
-                ? Math.round((discount / subtotal) * 1000) / 10
-                : 0,
+              percentage: subtotal ? Math.round((discount / subtotal) * 1000) / 10 : 0,
             }
           : { __typename: "MoneyV2", ...moneyV2(discount, this._cur) },
     };
@@ -681,13 +616,7 @@ export class OrderView {
       identitySequence(count),
       () => true,
       args,
-      (p) =>
-        new LineItemView(
-          this._ctx,
-          this._i,
-          start + p,
-          this._discountApplication(),
-        ),
+      (p) => new LineItemView(this._ctx, this._i, start + p, this._discountApplication()),
     );
   }
   private _shippingLine() {
@@ -838,23 +767,17 @@ export class LineItemView {
   }
   get discountedUnitPriceSet() {
     const q = this._s.l.quantity[this._j];
-    return this._money(
-      this._s.l.unitPriceCents[this._j] -
-        (q > 0 ? this._s.l.discountCents[this._j] / q : 0),
-    );
+    return this._money(this._s.l.unitPriceCents[this._j] - (q > 0 ? this._s.l.discountCents[this._j] / q : 0));
   }
   get discountedUnitPriceAfterAllDiscountsSet() {
     return this.discountedUnitPriceSet;
   }
   get originalTotalSet() {
-    return this._money(
-      this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j],
-    );
+    return this._money(this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j]);
   }
   discountedTotalSet() {
     return this._money(
-      this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j] -
-        this._s.l.discountCents[this._j],
+      this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j] - this._s.l.discountCents[this._j],
     );
   }
   get totalDiscountSet() {
@@ -923,12 +846,7 @@ export class RefundView {
           quantity: line.quantity,
           restockType: "RETURN",
           restocked: true,
-          lineItem: new LineItemView(
-            this._ctx,
-            this._order,
-            line.lineIndex,
-            null,
-          ),
+          lineItem: new LineItemView(this._ctx, this._order, line.lineIndex, null),
           priceSet: moneyBag(s.l.unitPriceCents[line.lineIndex], cur),
           subtotalSet: moneyBag(line.subtotalCents, cur),
           totalTaxSet: moneyBag(0, cur),
@@ -959,10 +877,7 @@ function discountStatus(d: DiscountRecord, now: number) {
 
 export function discountView(ctx: ViewContext, d: DiscountRecord) {
   const common = {
-    discountId: gid(
-      d.kind === "code" ? "DiscountCodeNode" : "DiscountAutomaticNode",
-      d.id,
-    ),
+    discountId: gid(d.kind === "code" ? "DiscountCodeNode" : "DiscountAutomaticNode", d.id),
     title: d.title,
     startsAt: isoFromSeconds(d.startsAt),
     endsAt: d.endsAt === null ? null : isoFromSeconds(d.endsAt),
@@ -986,8 +901,7 @@ export function discountView(ctx: ViewContext, d: DiscountRecord) {
       targetType: "LINE_ITEM",
     },
   };
-  if (d.kind === "automatic")
-    return { __typename: "DiscountAutomaticApp", ...common };
+  if (d.kind === "automatic") return { __typename: "DiscountAutomaticApp", ...common };
   return {
     __typename: "DiscountCodeApp",
     ...common,
@@ -1027,10 +941,7 @@ export function discountNodeView(ctx: ViewContext, d: DiscountRecord) {
       (p) => ({
         ...d.metafields[p],
         id: gid("Metafield", d.id * 100 + p),
-        jsonValue:
-          d.metafields[p].type === "json"
-            ? JSON.parse(d.metafields[p].value)
-            : d.metafields[p].value,
+        jsonValue: d.metafields[p].type === "json" ? JSON.parse(d.metafields[p].value) : d.metafields[p].value,
       }),
     );
   };
@@ -1078,16 +989,12 @@ export function bulkOperationView(ctx: ViewContext, op: BulkOperationRecord) {
     errorCode: op.errorCode,
     query: op.query,
     createdAt: isoFromSeconds(op.createdAt),
-    completedAt:
-      op.completedAt === null ? null : isoFromSeconds(op.completedAt),
+    completedAt: op.completedAt === null ? null : isoFromSeconds(op.completedAt),
     objectCount: String(op.objectCount),
     rootObjectCount: String(op.rootObjectCount),
     fileSize: done && op.fileSize !== null ? String(op.fileSize) : null,
     // Shopify answers url null when a finished operation produced no objects.
-    url:
-      done && op.objectCount > 0
-        ? `${ctx.baseUrl}/_sim/bulk/${op.id}.jsonl`
-        : null,
+    url: done && op.objectCount > 0 ? `${ctx.baseUrl}/_sim/bulk/${op.id}.jsonl` : null,
     partialDataUrl: null,
   };
 }
@@ -1103,15 +1010,11 @@ export function nodeById(ctx: ViewContext, id: string): unknown {
   switch (parsed.type) {
     case "Customer": {
       const i = s.findCustomer(parsed.id);
-      return i === undefined || s.isDeleted(i)
-        ? null
-        : new CustomerView(ctx, i);
+      return i === undefined || s.isDeleted(i) ? null : new CustomerView(ctx, i);
     }
     case "Order": {
       const i = s.findOrder(parsed.id);
-      return i === undefined || !orderVisibility(ctx)(i)
-        ? null
-        : new OrderView(ctx, i);
+      return i === undefined || !orderVisibility(ctx)(i) ? null : new OrderView(ctx, i);
     }
     case "BulkOperation": {
       const op = ctx.shop.bulkOperations.find((b) => b.id === parsed.id);
@@ -1127,13 +1030,9 @@ export function nodeById(ctx: ViewContext, id: string): unknown {
       return d ? discountNodeView(ctx, d) : null;
     }
     case "Shop":
-      return parsed.id === ctx.shop.id
-        ? Object.assign(new ShopView(ctx), { __typename: "Shop" })
-        : null;
+      return parsed.id === ctx.shop.id ? Object.assign(new ShopView(ctx), { __typename: "Shop" }) : null;
     case "WebhookSubscription": {
-      const sub = ctx.shop.installation?.subscriptions.find(
-        (w) => w.id === parsed.id,
-      );
+      const sub = ctx.shop.installation?.subscriptions.find((w) => w.id === parsed.id);
       return sub ? webhookSubscriptionView(sub) : null;
     }
     default:

@@ -76,45 +76,27 @@ describe("webhook delivery", () => {
     await sim.webhooksIdle();
     const delivery = received.find((r) => r.topic === "orders/create")!;
     expect(delivery).toBeDefined();
-    expect(
-      verifyWebhookHmac(
-        SECRET,
-        delivery.raw,
-        delivery.headers["x-shopify-hmac-sha256"] as string,
-      ),
-    ).toBe(true);
-    expect(
-      verifyWebhookHmac(
-        "another-secret",
-        delivery.raw,
-        delivery.headers["x-shopify-hmac-sha256"] as string,
-      ),
-    ).toBe(false);
+    expect(verifyWebhookHmac(SECRET, delivery.raw, delivery.headers["x-shopify-hmac-sha256"] as string)).toBe(true);
+    expect(verifyWebhookHmac("another-secret", delivery.raw, delivery.headers["x-shopify-hmac-sha256"] as string)).toBe(
+      false,
+    );
     expect(delivery.headers["x-shopify-shop-domain"]).toBe(SHOP);
     expect(delivery.headers["x-shopify-api-version"]).toBe("2026-04");
     expect(delivery.headers["x-shopify-webhook-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(delivery.headers["x-shopify-event-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(
-      Date.parse(delivery.headers["x-shopify-triggered-at"] as string),
-    ).not.toBeNaN();
+    expect(Date.parse(delivery.headers["x-shopify-triggered-at"] as string)).not.toBeNaN();
     const body = JSON.parse(delivery.raw);
     expect(body.id).toBe(order.id);
     expect(body.admin_graphql_api_id).toBe(`gid://shopify/Order/${order.id}`);
     // REST timestamps carry the shop's offset (Europe/London: +00:00 or +01:00).
-    expect(body.created_at).toMatch(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[01]:00$/,
-    );
-    expect(Math.abs(Date.parse(body.created_at) - Date.now())).toBeLessThan(
-      60_000,
-    );
+    expect(body.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[01]:00$/);
+    expect(Math.abs(Date.parse(body.created_at) - Date.now())).toBeLessThan(60_000);
     expect(body.line_items[0]).toMatchObject({
       quantity: 2,
       price: "7.50",
       sku: "MUG",
     });
-    expect(body.discount_codes).toEqual([
-      { code: "WELCOME10", amount: "1.50", type: "percentage" },
-    ]);
+    expect(body.discount_codes).toEqual([{ code: "WELCOME10", amount: "1.50", type: "percentage" }]);
     expect(body.total_price).toBe("13.50");
     // Personal data is present, as in Shopify's payloads: the app must drop it.
     expect(body.customer).toMatchObject({
@@ -134,9 +116,7 @@ describe("webhook delivery", () => {
     expect(log.attempts.map((a) => a.status)).toEqual([500, null, 200]);
     expect(log.attempts[1].error).toMatch(/no answer within 300 ms/);
     expect(log.delivered).toBe(true);
-    const ids = received
-      .filter((r) => r.topic === "orders/updated")
-      .map((r) => r.headers["x-shopify-webhook-id"]);
+    const ids = received.filter((r) => r.topic === "orders/updated").map((r) => r.headers["x-shopify-webhook-id"]);
     expect(ids).toHaveLength(3);
     expect(new Set(ids).size).toBe(1); // retries keep the webhook id
   });
@@ -151,25 +131,13 @@ describe("webhook delivery", () => {
   });
 
   it("delivers duplicates and out of order on request", async () => {
-    sim.sendWebhook(
-      SHOP,
-      "orders/updated",
-      { id: 10, seq: 1 },
-      { delayMs: 150 },
-    );
-    sim.sendWebhook(
-      SHOP,
-      "orders/updated",
-      { id: 10, seq: 2 },
-      { duplicate: 2 },
-    );
+    sim.sendWebhook(SHOP, "orders/updated", { id: 10, seq: 1 }, { delayMs: 150 });
+    sim.sendWebhook(SHOP, "orders/updated", { id: 10, seq: 2 }, { duplicate: 2 });
     await sim.webhooksIdle();
     const seqs = received.map((r) => JSON.parse(r.raw).seq);
     expect(seqs).toEqual([2, 2, 2, 1]);
     const copies = received.filter((r) => JSON.parse(r.raw).seq === 2);
-    expect(
-      new Set(copies.map((r) => r.headers["x-shopify-event-id"])).size,
-    ).toBe(1);
+    expect(new Set(copies.map((r) => r.headers["x-shopify-event-id"])).size).toBe(1);
   });
 
   it("applies seeded chaos (duplicates and reordering) to ordinary events", async () => {
@@ -179,8 +147,7 @@ describe("webhook delivery", () => {
       seed: 7,
       maxReorderDelayMs: 100,
     });
-    for (let i = 0; i < 20; i++)
-      sim.sendWebhook(SHOP, "orders/updated", { id: i });
+    for (let i = 0; i < 20; i++) sim.sendWebhook(SHOP, "orders/updated", { id: i });
     await sim.webhooksIdle();
     const ids = received.map((r) => JSON.parse(r.raw).id as number);
     expect(ids.length).toBeGreaterThan(20);

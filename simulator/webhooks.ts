@@ -53,9 +53,7 @@ export interface ChaosSettings {
 
 // Shopify retries 8 times over 4 hours; the default here keeps the same count
 // at a pace a local run can observe.
-export const DEFAULT_RETRY_DELAYS_MS = [
-  1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000,
-];
+export const DEFAULT_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000];
 
 export function hmacBase64(secret: string, rawBody: string | Buffer): string {
   return createHmac("sha256", secret).update(rawBody).digest("base64");
@@ -91,9 +89,7 @@ export class WebhookSender {
   }
 
   setChaos(settings: ChaosSettings | null): void {
-    this.chaos = settings
-      ? { ...settings, random: mulberry32(settings.seed) }
-      : null;
+    this.chaos = settings ? { ...settings, random: mulberry32(settings.seed) } : null;
   }
 
   send(
@@ -121,33 +117,21 @@ export class WebhookSender {
         duplicate: copy > 0,
       };
       this.deliveries.push(delivery);
-      if (this.deliveries.length > this.logLimit)
-        this.deliveries.splice(0, this.deliveries.length - this.logLimit);
+      if (this.deliveries.length > this.logLimit) this.deliveries.splice(0, this.deliveries.length - this.logLimit);
       made.push(delivery);
       let delay = options.delayMs ?? 0;
       if (this.chaos && this.chaos.random() < this.chaos.reorderRate) {
-        delay += Math.floor(
-          this.chaos.random() * (this.chaos.maxReorderDelayMs ?? 250),
-        );
+        delay += Math.floor(this.chaos.random() * (this.chaos.maxReorderDelayMs ?? 250));
       }
-      const task = this.deliver(delivery, delay).finally(() =>
-        this.inFlight.delete(task),
-      );
+      const task = this.deliver(delivery, delay).finally(() => this.inFlight.delete(task));
       this.inFlight.add(task);
     }
     return made;
   }
 
-  private async deliver(
-    delivery: Delivery,
-    initialDelayMs: number,
-  ): Promise<void> {
+  private async deliver(delivery: Delivery, initialDelayMs: number): Promise<void> {
     if (initialDelayMs > 0) await sleep(initialDelayMs);
-    for (
-      let attempt = 0;
-      attempt <= this.retryDelaysMs.length && !this.closed;
-      attempt++
-    ) {
+    for (let attempt = 0; attempt <= this.retryDelaysMs.length && !this.closed; attempt++) {
       if (attempt > 0) await sleep(this.retryDelaysMs[attempt - 1]);
       if (this.closed) return;
       await this.acquire();
@@ -158,10 +142,7 @@ export class WebhookSender {
           headers: {
             "Content-Type": "application/json",
             "X-Shopify-Topic": delivery.topic,
-            "X-Shopify-Hmac-Sha256": hmacBase64(
-              this.options.appSecret,
-              delivery.body,
-            ),
+            "X-Shopify-Hmac-Sha256": hmacBase64(this.options.appSecret, delivery.body),
             "X-Shopify-Shop-Domain": delivery.shopDomain,
             "X-Shopify-Webhook-Id": delivery.webhookId,
             "X-Shopify-Event-Id": delivery.eventId,
@@ -187,10 +168,7 @@ export class WebhookSender {
         delivery.attempts.push({
           at: new Date().toISOString(),
           status: null,
-          error:
-            name === "TimeoutError"
-              ? `no answer within ${this.timeoutMs} ms`
-              : (error as Error).message,
+          error: name === "TimeoutError" ? `no answer within ${this.timeoutMs} ms` : (error as Error).message,
           durationMs: Date.now() - started,
         });
       } finally {
@@ -256,11 +234,7 @@ const KNOWN_TOPICS = [
   "app_subscriptions/update",
 ];
 
-export const COMPLIANCE_TOPICS = [
-  "customers/redact",
-  "customers/data_request",
-  "shop/redact",
-];
+export const COMPLIANCE_TOPICS = ["customers/redact", "customers/data_request", "shop/redact"];
 
 export function topicToEnum(topic: string): string {
   return topic.replace("/", "_").toUpperCase();

@@ -4,15 +4,7 @@
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import {
-  cp,
-  mkdtemp,
-  mkdir,
-  readdir,
-  readFile,
-  rm,
-  writeFile,
-} from "node:fs/promises";
+import { cp, mkdtemp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,9 +21,7 @@ const SERVER = { host: "127.0.0.1", port: 5432, user: "root" };
 const created: string[] = [];
 const tempDirs: string[] = [];
 
-async function onServer<T>(
-  work: (client: pg.Client) => Promise<T>,
-): Promise<T> {
+async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ ...SERVER, database: "postgres" });
   await client.connect();
   try {
@@ -52,10 +42,7 @@ async function throwawayDatabase(): Promise<{ name: string; url: string }> {
   };
 }
 
-async function query<T extends pg.QueryResultRow>(
-  url: string,
-  sql: string,
-): Promise<T[]> {
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -89,8 +76,7 @@ afterEach(async () => {
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     }
   });
-  for (const dir of tempDirs.splice(0))
-    await rm(dir, { recursive: true, force: true });
+  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
 describe("prisma migrations (offline schema engine)", () => {
@@ -109,9 +95,7 @@ describe("prisma migrations (offline schema engine)", () => {
       expect(row.rolled_back).toBe(false);
       // Prisma's checksum is the SHA-256 of the migration file: proves the
       // stand-in keeps the table exactly as the native engine does.
-      const sql = await readFile(
-        path.join(MIGRATIONS_DIR, row.migration_name, "migration.sql"),
-      );
+      const sql = await readFile(path.join(MIGRATIONS_DIR, row.migration_name, "migration.sql"));
       expect(row.checksum).toBe(createHash("sha256").update(sql).digest("hex"));
     }
     const tables = await query<{ table_name: string }>(
@@ -119,12 +103,7 @@ describe("prisma migrations (offline schema engine)", () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining([
-        "Session",
-        "Shop",
-        "JobRun",
-        "_prisma_migrations",
-      ]),
+      expect.arrayContaining(["Session", "Shop", "JobRun", "_prisma_migrations"]),
     );
   });
 
@@ -167,9 +146,7 @@ describe("prisma migrations (offline schema engine)", () => {
     );
     const good = await migrationNames();
 
-    const failure = await applyMigrations(db.url, { configFile }).catch(
-      (e: unknown) => e,
-    );
+    const failure = await applyMigrations(db.url, { configFile }).catch((e: unknown) => e);
 
     expect(failure).toBeInstanceOf(MigrationError);
     const error = failure as MigrationError;
@@ -179,23 +156,14 @@ describe("prisma migrations (offline schema engine)", () => {
     expect(error.message).toContain("division by zero");
 
     const history = await query<MigrationRow>(db.url, historySql);
-    expect(
-      history.filter((r) => r.finished).map((r) => r.migration_name),
-    ).toEqual(good);
-    expect(history.find((r) => r.migration_name === broken)?.finished).toBe(
-      false,
-    );
+    expect(history.filter((r) => r.finished).map((r) => r.migration_name)).toEqual(good);
+    expect(history.find((r) => r.migration_name === broken)?.finished).toBe(false);
     // The script ran as one transaction: its successful first statement is gone too.
-    const leftover = await query<{ t: string | null }>(
-      db.url,
-      `SELECT to_regclass('"ShouldNotExist"')::text AS t`,
-    );
+    const leftover = await query<{ t: string | null }>(db.url, `SELECT to_regclass('"ShouldNotExist"')::text AS t`);
     expect(leftover[0].t).toBeNull();
 
     // The next run refuses to go on until the failure is resolved.
-    const again = await applyMigrations(db.url, { configFile }).catch(
-      (e: unknown) => e,
-    );
+    const again = await applyMigrations(db.url, { configFile }).catch((e: unknown) => e);
     expect((again as MigrationError).code).toBe("P3009");
     expect((again as MigrationError).message).toContain(broken);
   });
@@ -208,24 +176,13 @@ describe("prisma migrations (offline schema engine)", () => {
     const schema = path.join(ROOT, "prisma", "schema.prisma");
 
     const inSync = await runPrisma(
-      [
-        "migrate",
-        "diff",
-        "--from-migrations",
-        MIGRATIONS_DIR,
-        "--to-schema",
-        schema,
-        "--exit-code",
-      ],
+      ["migrate", "diff", "--from-migrations", MIGRATIONS_DIR, "--to-schema", schema, "--exit-code"],
       db.url,
     );
     expect(inSync.stdout).toContain("No difference detected.");
     expect(inSync.exitCode).toBe(0);
 
-    const fromEmpty = await runPrisma(
-      ["migrate", "diff", "--from-empty", "--to-schema", schema, "--script"],
-      db.url,
-    );
+    const fromEmpty = await runPrisma(["migrate", "diff", "--from-empty", "--to-schema", schema, "--script"], db.url);
     expect(fromEmpty.exitCode).toBe(0);
     expect(fromEmpty.stdout).toContain('CREATE TABLE "Shop"');
   });
@@ -236,17 +193,13 @@ describe("prisma migrations (offline schema engine)", () => {
       stdout: string;
       stderr: string;
     }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "scripts/migrate.ts"],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            DATABASE_URL: "postgresql://root@127.0.0.1:1/nowhere",
-          },
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/migrate.ts"], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: "postgresql://root@127.0.0.1:1/nowhere",
         },
-      );
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -255,18 +208,12 @@ describe("prisma migrations (offline schema engine)", () => {
       child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(
-      "migrate: cannot reach PostgreSQL at 127.0.0.1:1 — start it or set DATABASE_URL",
-    );
+    expect(result.stderr.trim()).toBe("migrate: cannot reach PostgreSQL at 127.0.0.1:1 — start it or set DATABASE_URL");
   });
 
   it("the generated client queries a migrated database through adapter-pg", async () => {
     // `prisma generate` runs offline (postinstall); its output must be there.
-    expect(
-      existsSync(
-        path.join(ROOT, "node_modules", ".prisma", "client", "index.js"),
-      ),
-    ).toBe(true);
+    expect(existsSync(path.join(ROOT, "node_modules", ".prisma", "client", "index.js"))).toBe(true);
     const db = await throwawayDatabase();
     await applyMigrations(db.url);
     const prisma = new PrismaClient({
@@ -285,9 +232,7 @@ describe("prisma migrations (offline schema engine)", () => {
       });
       expect(found.id).toBe(shop.id);
       expect(found.settings).toEqual({});
-      expect(found.jobRuns.map((r) => [r.kind, r.status])).toEqual([
-        ["install", "running"],
-      ]);
+      expect(found.jobRuns.map((r) => [r.kind, r.status])).toEqual([["install", "running"]]);
     } finally {
       await prisma.$disconnect();
     }

@@ -1,14 +1,4 @@
-import {
-  Badge,
-  BlockStack,
-  Card,
-  DataTable,
-  InlineGrid,
-  InlineStack,
-  Layout,
-  Page,
-  Text,
-} from "@shopify/polaris";
+import { Badge, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import type { DashboardData } from "../services/dashboard.server";
 
 const FAMILY_TITLES: Record<string, string> = {

@@ -27,16 +27,12 @@ const envSchema = z.object({
   SCOPES: z
     .string()
     .min(1)
-    .default(
-      "read_orders,read_all_orders,read_customers,write_customers,read_discounts,write_discounts",
-    ),
+    .default("read_orders,read_all_orders,read_customers,write_customers,read_discounts,write_discounts"),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   DATABASE_URL: urlWithProtocol(["postgresql:", "postgres:"]).default(DEFAULT_DATABASE_URL),
   // Unset: use a Redis on 127.0.0.1:6379 if one answers, else the PostgreSQL
   // queue backend. Set to "postgres" to force the PostgreSQL backend.
-  REDIS_URL: z
-    .union([z.literal("postgres"), urlWithProtocol(["redis:", "rediss:"])])
-    .optional(),
+  REDIS_URL: z.union([z.literal("postgres"), urlWithProtocol(["redis:", "rediss:"])]).optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/i, "may contain only letters, digits, - and _")
@@ -70,18 +66,13 @@ export class EnvError extends Error {
 /** Validates `source` (process.env by default); throws EnvError naming each bad variable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   // Treat empty strings as unset, as dotenv files often leave `KEY=`.
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
     throw new EnvError(
       result.error.issues.map((issue) => {
         const name = issue.path.join(".") || "(environment)";
-        const message =
-          issue.code === "invalid_type" && cleaned[name] === undefined
-            ? "is required"
-            : issue.message;
+        const message = issue.code === "invalid_type" && cleaned[name] === undefined ? "is required" : issue.message;
         return `${name} ${message}`;
       }),
     );

@@ -17,8 +17,7 @@ import {
  * configured or reachable (docs/decisions/005-queue-backends.md).
  */
 export type QueueBackend =
-  | { kind: "redis"; url: string; prefix: string }
-  | { kind: "postgres"; databaseUrl: string; schema: string };
+  { kind: "redis"; url: string; prefix: string } | { kind: "postgres"; databaseUrl: string; schema: string };
 
 export class QueueBackendUnavailableError extends Error {}
 
@@ -77,7 +76,10 @@ export function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
 
 type AnyFactory = BackendFactory<any, any>;
 
-function connectionFor(backend: QueueBackend, role: "producer" | "worker"): {
+function connectionFor(
+  backend: QueueBackend,
+  role: "producer" | "worker",
+): {
   connection: any;
   factory?: AnyFactory;
   prefix?: string;
@@ -129,12 +131,7 @@ export function createWorker<Data = unknown, Result = unknown>(
   options: Partial<WorkerOptions> = {},
 ): Worker<Data, Result> {
   const { connection, factory, prefix } = connectionFor(backend, "worker");
-  return new (Worker as any)(
-    name,
-    processor,
-    { connection, prefix, ...options },
-    factory,
-  ) as Worker<Data, Result>;
+  return new (Worker as any)(name, processor, { connection, prefix, ...options }, factory) as Worker<Data, Result>;
 }
 
 export function createFlowProducer(backend: QueueBackend): FlowProducer {

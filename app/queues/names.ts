@@ -25,6 +25,10 @@ export const ALL_QUEUES: QueueName[] = Object.values(QUEUE);
  */
 export function jobId(...parts: Array<string | number | bigint>): string {
   return parts
-    .map((part) => String(part).replace(/^gid:\/\/shopify\//, "").replace(/[:/\s]+/g, "_"))
+    .map((part) =>
+      String(part)
+        .replace(/^gid:\/\/shopify\//, "")
+        .replace(/[:/\s]+/g, "_"),
+    )
     .join("-");
 }

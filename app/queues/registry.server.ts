@@ -2,12 +2,7 @@ import type { Queue } from "bullmq";
 import { env } from "../config/env.server";
 import { logger } from "../utils/logger.server";
 import { ALL_QUEUES, type QueueName } from "./names";
-import {
-  createQueue,
-  describeQueueBackend,
-  resolveQueueBackend,
-  type QueueBackend,
-} from "./backend.server";
+import { createQueue, describeQueueBackend, resolveQueueBackend, type QueueBackend } from "./backend.server";
 
 /**
  * The producer side used by the web app and by jobs that enqueue other jobs:

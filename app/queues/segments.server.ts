@@ -69,13 +69,18 @@ export async function enqueueShopRecompute(
  * the job runs RESEGMENT_DEBOUNCE_MS after the first request and absorbs the
  * requests made meanwhile (it reads the customer's orders when it runs).
  */
-export async function enqueueCustomerResegment(registry: QueueRegistry, input: { shop: string; customerId: string }): Promise<void> {
+export async function enqueueCustomerResegment(
+  registry: QueueRegistry,
+  input: { shop: string; customerId: string },
+): Promise<void> {
   const customerId = String(input.customerId).replace(/^gid:\/\/shopify\/Customer\//, "");
-  await registry.get(QUEUE.segments).add("resegment.customer", { shop: input.shop, customerId } satisfies ResegmentCustomerJob, {
-    delay: RESEGMENT_DEBOUNCE_MS,
-    deduplication: { id: jobId("resegment", input.shop, customerId), ttl: RESEGMENT_DEBOUNCE_MS - 100 },
-    attempts: 8,
-  });
+  await registry
+    .get(QUEUE.segments)
+    .add("resegment.customer", { shop: input.shop, customerId } satisfies ResegmentCustomerJob, {
+      delay: RESEGMENT_DEBOUNCE_MS,
+      deduplication: { id: jobId("resegment", input.shop, customerId), ttl: RESEGMENT_DEBOUNCE_MS - 100 },
+      attempts: 8,
+    });
 }
 
 export function nightlySchedulerId(shop: string): string {
@@ -83,7 +88,11 @@ export function nightlySchedulerId(shop: string): string {
 }
 
 /** A nightly recompute at `hour` (shop time); the scheduled job only enqueues the coalesced recompute. */
-export async function scheduleNightlyRecompute(registry: QueueRegistry, shop: string, options: { timeZone?: string; hour?: number } = {}) {
+export async function scheduleNightlyRecompute(
+  registry: QueueRegistry,
+  shop: string,
+  options: { timeZone?: string; hour?: number } = {},
+) {
   await registry
     .get(QUEUE.segments)
     .upsertJobScheduler(

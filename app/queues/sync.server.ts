@@ -29,12 +29,14 @@ export function reconcileSchedulerId(shop: string): string {
 
 /** Reconciliation every few hours per shop (safe to call at every install or settings change). */
 export async function scheduleReconcile(registry: QueueRegistry, shop: string, everyHours = DEFAULT_RECONCILE_HOURS) {
-  await registry
-    .get(QUEUE.shopSync)
-    .upsertJobScheduler(reconcileSchedulerId(shop), { every: everyHours * 3600_000 }, {
+  await registry.get(QUEUE.shopSync).upsertJobScheduler(
+    reconcileSchedulerId(shop),
+    { every: everyHours * 3600_000 },
+    {
       name: "reconcile.run",
       data: { shop } satisfies SyncJob,
-    });
+    },
+  );
 }
 
 export async function unscheduleReconcile(registry: QueueRegistry, shop: string) {

@@ -6,33 +6,15 @@
 import type { ShopCutoffs } from "./cutoffs";
 import { toEpochMs } from "./cutoffs";
 import type { FeatureTable } from "./features/accumulator";
-import {
-  civilFromDay,
-  dayFromCivil,
-  isoOfDay,
-  MS_PER_DAY,
-  ShopClock,
-} from "./features/clock";
-import {
-  type CustomerFeatures,
-  emptyCustomerFeatures,
-} from "./features/customer";
+import { civilFromDay, dayFromCivil, isoOfDay, MS_PER_DAY, ShopClock } from "./features/clock";
+import { type CustomerFeatures, emptyCustomerFeatures } from "./features/customer";
 import { isAbove, type QuantileEdges, scoreAgainst } from "./math/quantiles";
-import {
-  cacheFor,
-  predictCustomer,
-  summarizePurchases,
-} from "./models/predict";
+import { cacheFor, predictCustomer, summarizePurchases } from "./models/predict";
 import { compileRule, fmt } from "./rules/evaluate";
 import type { DerivedFeatures } from "./rules/features";
 import type { Settings } from "./settings";
 import { CHANNEL_GROUPS } from "./segments/channels";
-import {
-  type DeriveContext,
-  deriveFeatures,
-  emptyDerived,
-  SEASONS,
-} from "./segments/derive";
+import { type DeriveContext, deriveFeatures, emptyDerived, SEASONS } from "./segments/derive";
 import { OccasionCalendar } from "./segments/occasions";
 import { rfmGroupOf } from "./segments/rfmGroups";
 import type {
@@ -51,15 +33,9 @@ export interface Assigner {
   lastDerived(): DerivedFeatures;
 }
 
-export function createAssigner(
-  cutoffs: ShopCutoffs,
-  settings: Settings,
-  asOf: Date | number,
-): Assigner {
+export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: Date | number): Assigner {
   if (settings.timeZone !== cutoffs.timeZone) {
-    throw new RangeError(
-      `cut-offs were fitted in time zone ${cutoffs.timeZone}, settings say ${settings.timeZone}`,
-    );
+    throw new RangeError(`cut-offs were fitted in time zone ${cutoffs.timeZone}, settings say ${settings.timeZone}`);
   }
   const asOfMs = toEpochMs(asOf);
   const asOfDay = new ShopClock(settings.timeZone).day(asOfMs);
@@ -70,21 +46,14 @@ export function createAssigner(
     priceQuantiles: cutoffs.priceQuantiles,
   };
   // A fixed span (not the data's) so one customer and the whole shop see the same calendar.
-  const calendar = new OccasionCalendar(
-    settings,
-    asOfDay - 366 * 40,
-    asOfDay + 366,
-  );
+  const calendar = new OccasionCalendar(settings, asOfDay - 366 * 40, asOfDay + 366);
   const custom = settings.customSegments.map((c) => ({
     handle: c.handle,
     test: compileRule(c.rule),
   }));
   const av = cutoffs.availability;
   const pred = cutoffs.predictive;
-  const money = (minor: number) =>
-    (minor / 10 ** settings.currencyDecimals).toFixed(
-      settings.currencyDecimals,
-    );
+  const money = (minor: number) => (minor / 10 ** settings.currencyDecimals).toFixed(settings.currencyDecimals);
   const L = settings.loyalty;
   const row = emptyDerived();
   const summaryScratch = {
@@ -140,19 +109,9 @@ export function createAssigner(
         `${fmt(rate)} orders/year ${above(rate, rateEdges, 1)} (top ${pct(settings.usage.heavyTopShare)})`,
       );
     } else if (usageTier === 2) {
-      add(
-        "usage",
-        "moderate",
-        `${fmt(rate)} orders/year ${above(rate, rateEdges, 0)}`,
-      );
+      add("usage", "moderate", `${fmt(rate)} orders/year ${above(rate, rateEdges, 0)}`);
     } else {
-      add(
-        "usage",
-        "light",
-        orders === 0
-          ? "no orders yet"
-          : `${fmt(rate)} orders/year ${above(rate, rateEdges, 0)}`,
-      );
+      add("usage", "light", orders === 0 ? "no orders yet" : `${fmt(rate)} orders/year ${above(rate, rateEdges, 0)}`);
     }
 
     // Loyalty and lifecycle
@@ -192,27 +151,16 @@ export function createAssigner(
           reason: "no orders on or before the as-of date",
         };
       } else {
-        const p = predictCustomer(
-          pred.bgnbd,
-          pred.gammaGamma,
-          pred.unitDays,
-          s,
-          cacheFor(pred.bgnbd, pred.unitDays),
-        );
-        if (
-          !Number.isFinite(p.expectedOrders365d) ||
-          !Number.isFinite(p.clv12m)
-        ) {
+        const p = predictCustomer(pred.bgnbd, pred.gammaGamma, pred.unitDays, s, cacheFor(pred.bgnbd, pred.unitDays));
+        if (!Number.isFinite(p.expectedOrders365d) || !Number.isFinite(p.clv12m)) {
           predictive = {
             status: "not-enough-data",
-            reason:
-              "the model gives no finite prediction for this customer's history",
+            reason: "the model gives no finite prediction for this customer's history",
           };
         } else {
           const ps = settings.predictive;
           const tierScore = scoreAgainst(p.clv12m, pred.clvEdges);
-          const tier =
-            tierScore === 3 ? "high" : tierScore === 2 ? "medium" : "low";
+          const tier = tierScore === 3 ? "high" : tierScore === 2 ? "medium" : "low";
           predictive = {
             status: "ok",
             pAlive: p.pAlive,
@@ -221,9 +169,7 @@ export function createAssigner(
             expectedOrderValueMinor: p.expectedOrderValue,
             clv12mMinor: p.clv12m,
             nextOrderDate:
-              p.pAlive >= ps.churnRiskMaxPAlive
-                ? asOfMs + Math.round(p.daysToNextOrder * MS_PER_DAY)
-                : null,
+              p.pAlive >= ps.churnRiskMaxPAlive ? asOfMs + Math.round(p.daysToNextOrder * MS_PER_DAY) : null,
             spendTier: tier,
           };
           d.pAlive = p.pAlive;
@@ -283,8 +229,7 @@ export function createAssigner(
         av.unitPrices &&
         d.relativeUnitPrice !== null &&
         d.relativeUnitPrice >= B.premiumMinPricePercentile &&
-        (d.discountedOrderShare === null ||
-          d.discountedOrderShare <= B.premiumMaxDiscountShare)
+        (d.discountedOrderShare === null || d.discountedOrderShare <= B.premiumMaxDiscountShare)
       ) {
         add(
           "benefits",
@@ -293,33 +238,17 @@ export function createAssigner(
         );
       }
       const express =
-        av.shipping &&
-        d.expressShippingShare !== null &&
-        d.expressShippingShare >= B.convenienceMinExpressShare;
-      const replenish =
-        av.products &&
-        (d.repeatProductCount ?? 0) >= B.convenienceMinRepeatedProducts;
+        av.shipping && d.expressShippingShare !== null && d.expressShippingShare >= B.convenienceMinExpressShare;
+      const replenish = av.products && (d.repeatProductCount ?? 0) >= B.convenienceMinRepeatedProducts;
       if (express || replenish) {
         const parts: string[] = [];
         if (express)
-          parts.push(
-            `${pct(d.expressShippingShare ?? 0)} express shipping >= ${pct(B.convenienceMinExpressShare)}`,
-          );
-        if (replenish)
-          parts.push(
-            `${d.repeatProductCount} products re-bought >= ${B.convenienceMinRepeatedProducts}`,
-          );
+          parts.push(`${pct(d.expressShippingShare ?? 0)} express shipping >= ${pct(B.convenienceMinExpressShare)}`);
+        if (replenish) parts.push(`${d.repeatProductCount} products re-bought >= ${B.convenienceMinRepeatedProducts}`);
         add("benefits", "convenience-buyers", parts.join("; "));
       }
-      if (
-        av.products &&
-        (d.distinctProductTypes ?? 0) >= B.varietyMinProductTypes
-      ) {
-        add(
-          "benefits",
-          "variety-seekers",
-          `${d.distinctProductTypes} product types >= ${B.varietyMinProductTypes}`,
-        );
+      if (av.products && (d.distinctProductTypes ?? 0) >= B.varietyMinProductTypes) {
+        add("benefits", "variety-seekers", `${d.distinctProductTypes} product types >= ${B.varietyMinProductTypes}`);
       }
     }
 
@@ -339,10 +268,7 @@ export function createAssigner(
           `first order ${isoOfDay(d.firstOrderDate ?? 0)} via ${d.acquisitionChannel}${detail ? ` (${detail})` : ""}`,
         );
       }
-      if (
-        (d.laterCampaignOrders ?? 0) >=
-        settings.marketing.campaignResponderMinOrders
-      ) {
+      if ((d.laterCampaignOrders ?? 0) >= settings.marketing.campaignResponderMinOrders) {
         add(
           "marketing",
           "campaign-responders",
@@ -381,18 +307,13 @@ export function createAssigner(
         reason: `no order for ${rec} days > ${L.lapsedAfterDays}`,
       };
     const lastGap = d.lastDaysBetweenOrders;
-    if (
-      lastGap !== null &&
-      lastGap > L.lapsedAfterDays &&
-      rec <= L.reactivatedWithinDays
-    ) {
+    if (lastGap !== null && lastGap > L.lapsedAfterDays && rec <= L.reactivatedWithinDays) {
       return {
         handle: "reactivated",
         reason: `came back ${rec} days ago after ${lastGap} days without orders (> ${L.lapsedAfterDays})`,
       };
     }
-    if (n === 1)
-      return { handle: "one-time", reason: `1 order, ${rec} days ago` };
+    if (n === 1) return { handle: "one-time", reason: `1 order, ${rec} days ago` };
     if (rec > L.atRiskAfterDays)
       return {
         handle: "at-risk",
@@ -406,11 +327,7 @@ export function createAssigner(
     return { handle: "repeat", reason: `${n} orders, last ${rec} days ago` };
   }
 
-  function occasions(
-    cf: CustomerFeatures,
-    d: DerivedFeatures,
-    add: (f: Family, s: string, r: string) => void,
-  ) {
+  function occasions(cf: CustomerFeatures, d: DerivedFeatures, add: (f: Family, s: string, r: string) => void) {
     const counts = occasionCounts;
     const lastDay = occasionLastDay;
     counts.fill(0);
@@ -433,11 +350,7 @@ export function createAssigner(
         );
     });
     const O = settings.occasion;
-    if (
-      cf.orders >= O.seasonalMinOrders &&
-      d.topSeasonShare !== null &&
-      d.topSeasonShare >= O.seasonalMinShare
-    ) {
+    if (cf.orders >= O.seasonalMinOrders && d.topSeasonShare !== null && d.topSeasonShare >= O.seasonalMinShare) {
       add(
         "occasion",
         SEASON_HANDLE[d.topSeason as string],
@@ -455,10 +368,7 @@ export function createAssigner(
         fc.month,
         fc.month === 2 && fc.dayOfMonth === 29 && !leap ? 28 : fc.dayOfMonth,
       );
-      if (
-        anniversary > asOfDay &&
-        anniversary <= asOfDay + O.anniversaryWithinDays
-      ) {
+      if (anniversary > asOfDay && anniversary <= asOfDay + O.anniversaryWithinDays) {
         add(
           "occasion",
           "first-order-anniversary",
@@ -477,12 +387,8 @@ const TIER_HANDLE = {
   medium: "medium-value",
   low: "low-value",
 } as const;
-const SEASON_HANDLE: Record<string, string> = Object.fromEntries(
-  SEASONS.map((x) => [x, `seasonal-${x}`]),
-);
-const ACQUIRED_HANDLE: Record<string, string> = Object.fromEntries(
-  CHANNEL_GROUPS.map((c) => [c, `acquired-${c}`]),
-);
+const SEASON_HANDLE: Record<string, string> = Object.fromEntries(SEASONS.map((x) => [x, `seasonal-${x}`]));
+const ACQUIRED_HANDLE: Record<string, string> = Object.fromEntries(CHANNEL_GROUPS.map((c) => [c, `acquired-${c}`]));
 
 // "<family>/<segment>" strings built once, so millions of memberships share them.
 const keyCache = new Map<string, Map<string, string>>();
@@ -498,20 +404,9 @@ function keyOf(family: string, segment: string): string {
 }
 
 /** "> 7.55", ">= 7.55" (a tie that counts as above) or "<= 7.55", against edge k. */
-function above(
-  value: number,
-  edges: QuantileEdges,
-  k: number,
-  show: (v: number) => string = fmt,
-): string {
+function above(value: number, edges: QuantileEdges, k: number, show: (v: number) => string = fmt): string {
   const e = edges.values[k];
-  const symbol = isAbove(value, edges, k)
-    ? value > e
-      ? ">"
-      : ">="
-    : value < e
-      ? "<"
-      : "<=";
+  const symbol = isAbove(value, edges, k) ? (value > e ? ">" : ">=") : value < e ? "<" : "<=";
   return `${symbol} ${show(e)}`;
 }
 
@@ -574,14 +469,11 @@ export function assignTable(
   const scratch = emptyCustomerFeatures("", table.timeZone);
   for (let i = 0; i < table.size; i++) {
     const a = assigner.assign(table.customerInto(i, scratch));
-    for (const m of a.memberships)
-      counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
+    for (const m of a.memberships) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
     onCustomer?.(a, i);
   }
   return {
     customers: table.size,
-    counts: Object.fromEntries(
-      [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    ),
+    counts: Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
 }

@@ -34,42 +34,19 @@ const entry = (
   ...(needs ? { needs } : {}),
 });
 
-export function segmentCatalog(
-  settings: Settings = DEFAULT_SETTINGS,
-): CatalogEntry[] {
+export function segmentCatalog(settings: Settings = DEFAULT_SETTINGS): CatalogEntry[] {
   const L = settings.loyalty;
   const U = settings.usage;
   const P = settings.predictive;
   const B = settings.benefits;
   const O = settings.occasion;
   const out: CatalogEntry[] = [];
-  for (const g of RFM_GROUPS)
-    out.push(entry("rfm", g.handle, g.title, g.description));
+  for (const g of RFM_GROUPS) out.push(entry("rfm", g.handle, g.title, g.description));
   out.push(
-    entry(
-      "usage",
-      "heavy",
-      "Heavy buyers",
-      `Top ${U.heavyTopShare * 100}% of customers by annualized order rate`,
-    ),
-    entry(
-      "usage",
-      "moderate",
-      "Moderate buyers",
-      `Next ${U.moderateNextShare * 100}% by annualized order rate`,
-    ),
-    entry(
-      "usage",
-      "light",
-      "Light buyers",
-      "The rest, and customers without orders",
-    ),
-    entry(
-      "loyalty",
-      "new",
-      "New customers",
-      `First order in the last ${L.newWithinDays} days`,
-    ),
+    entry("usage", "heavy", "Heavy buyers", `Top ${U.heavyTopShare * 100}% of customers by annualized order rate`),
+    entry("usage", "moderate", "Moderate buyers", `Next ${U.moderateNextShare * 100}% by annualized order rate`),
+    entry("usage", "light", "Light buyers", "The rest, and customers without orders"),
+    entry("loyalty", "new", "New customers", `First order in the last ${L.newWithinDays} days`),
     entry(
       "loyalty",
       "repeat",
@@ -88,18 +65,8 @@ export function segmentCatalog(
       "At risk",
       `Repeat customers without an order for ${L.atRiskAfterDays}-${L.lapsedAfterDays} days`,
     ),
-    entry(
-      "loyalty",
-      "lapsed",
-      "Lapsed",
-      `No order for more than ${L.lapsedAfterDays} days`,
-    ),
-    entry(
-      "loyalty",
-      "one-time",
-      "One-time buyers",
-      `A single order, within the last ${L.lapsedAfterDays} days`,
-    ),
+    entry("loyalty", "lapsed", "Lapsed", `No order for more than ${L.lapsedAfterDays} days`),
+    entry("loyalty", "one-time", "One-time buyers", `A single order, within the last ${L.lapsedAfterDays} days`),
     entry(
       "loyalty",
       "reactivated",
@@ -125,24 +92,14 @@ export function segmentCatalog(
       "Predicted medium spenders",
       `Next ${P.mediumValueNextShare * 100}% by predicted 12-month value`,
     ),
-    entry(
-      "predictive",
-      "low-value",
-      "Predicted low spenders",
-      "The rest by predicted 12-month value",
-    ),
+    entry("predictive", "low-value", "Predicted low spenders", "The rest by predicted 12-month value"),
     entry(
       "predictive",
       "likely-active",
       "Likely active",
       `Repeat customers with P(alive) >= ${P.likelyActiveMinPAlive}`,
     ),
-    entry(
-      "predictive",
-      "churn-risk",
-      "Churn risk",
-      `Repeat customers with P(alive) < ${P.churnRiskMaxPAlive}`,
-    ),
+    entry("predictive", "churn-risk", "Churn risk", `Repeat customers with P(alive) < ${P.churnRiskMaxPAlive}`),
     entry(
       "predictive",
       "likely-to-buy",
@@ -150,8 +107,7 @@ export function segmentCatalog(
       `At least ${P.likelyToBuyMinOrders90d} expected orders in the next 90 days`,
     ),
   );
-  for (const d of occasionDefinitions(settings))
-    out.push(entry("occasion", d.handle, d.title, d.description));
+  for (const d of occasionDefinitions(settings)) out.push(entry("occasion", d.handle, d.title, d.description));
   for (const s of SEASONS) {
     out.push(
       entry(
@@ -218,7 +174,6 @@ export function segmentCatalog(
       "journey",
     ),
   );
-  for (const c of settings.customSegments)
-    out.push(entry("custom", c.handle, c.title, c.description));
+  for (const c of settings.customSegments) out.push(entry("custom", c.handle, c.title, c.description));
   return out;
 }

@@ -6,19 +6,9 @@
 import { FeatureTable, type ShopStats } from "./features/accumulator";
 import { isoOfDay, ShopClock } from "./features/clock";
 import type { CustomerFeatures } from "./features/customer";
-import {
-  PRICE_BINS,
-  histogramQuantiles,
-  priceBin,
-} from "./features/priceHistogram";
+import { PRICE_BINS, histogramQuantiles, priceBin } from "./features/priceHistogram";
 import { type QuantileEdges, QUINTILES, quantileEdges } from "./math/quantiles";
-import {
-  fitShopModels,
-  predictCustomer,
-  emptyPurchaseSummary,
-  summarizePurchases,
-  cacheFor,
-} from "./models/predict";
+import { fitShopModels, predictCustomer, emptyPurchaseSummary, summarizePurchases, cacheFor } from "./models/predict";
 import type { Settings } from "./settings";
 import { annualOrderRate } from "./segments/derive";
 
@@ -76,9 +66,7 @@ interface Columns {
   shop: ShopStats;
 }
 
-function columnsOf(
-  features: FeatureTable | readonly CustomerFeatures[],
-): Columns {
+function columnsOf(features: FeatureTable | readonly CustomerFeatures[]): Columns {
   if (features instanceof FeatureTable) {
     return {
       n: features.size,
@@ -128,9 +116,7 @@ function columnsOf(
     shop.ordersWithJourneyData += c.journeyOrders;
     shop.ordersWithProducts += c.products.length > 0 ? 1 : 0;
     // Without order-level prices, each customer's average stands for their orders.
-    if (c.unitPriceOrders > 0)
-      hist[priceBin(c.unitPriceSumMinor / c.unitPriceOrders)] +=
-        c.unitPriceOrders;
+    if (c.unitPriceOrders > 0) hist[priceBin(c.unitPriceSumMinor / c.unitPriceOrders)] += c.unitPriceOrders;
   });
   dayOffsets[n] = days.length;
   return { n, orders, totalSpent, dayOffsets, days, dayTotals, shop };
@@ -189,12 +175,7 @@ export function fitShop(
     lastDays[buyers] = c.days[to - 1];
     freq[buyers] = c.orders[i];
     money[buyers] = c.totalSpent[i];
-    rates[buyers++] = annualOrderRate(
-      c.orders[i],
-      c.days[from],
-      asOfDay,
-      settings.usage.minTenureDays,
-    );
+    rates[buyers++] = annualOrderRate(c.orders[i], c.days[from], asOfDay, settings.usage.minTenureDays);
   }
   const asc = (a: Float64Array) => a.subarray(0, buyers).sort();
   const sortedRates = asc(rates);
@@ -236,21 +217,12 @@ export function fitShop(
   };
 }
 
-function fitPredictive(
-  c: Columns,
-  settings: Settings,
-  asOfDay: number,
-  timings?: FitTimings,
-): PredictiveCutoffs {
+function fitPredictive(c: Columns, settings: Settings, asOfDay: number, timings?: FitTimings): PredictiveCutoffs {
   const ps = settings.predictive;
   const unitDays = ps.timeUnit === "week" ? 7 : 1;
   let buyers = 0;
   for (let i = 0; i < c.n; i++)
-    if (
-      c.dayOffsets[i + 1] > c.dayOffsets[i] &&
-      c.days[c.dayOffsets[i]] <= asOfDay
-    )
-      buyers++;
+    if (c.dayOffsets[i + 1] > c.dayOffsets[i] && c.days[c.dayOffsets[i]] <= asOfDay) buyers++;
   if (buyers < ps.minCustomers) {
     return {
       status: "not-enough-data",
@@ -301,14 +273,7 @@ function fitPredictive(
   const reuse = emptyPurchaseSummary();
   const cache = cacheFor(bg.params, unitDays);
   for (let i = 0; i < c.n; i++) {
-    const s = summarizePurchases(
-      c.days,
-      c.dayTotals,
-      c.dayOffsets[i],
-      c.dayOffsets[i + 1],
-      asOfDay,
-      reuse,
-    );
+    const s = summarizePurchases(c.days, c.dayTotals, c.dayOffsets[i], c.dayOffsets[i + 1], asOfDay, reuse);
     if (!s) continue;
     const p = predictCustomer(bg.params, gg.params, unitDays, s, cache);
     if (Number.isFinite(p.clv12m)) clv.push(p.clv12m);
@@ -316,8 +281,7 @@ function fitPredictive(
   if (clv.length === 0) {
     return {
       status: "not-enough-data",
-      reason:
-        "the fitted models give no finite 12-month value for any customer",
+      reason: "the fitted models give no finite 12-month value for any customer",
     };
   }
   const sorted = Float64Array.from(clv).sort();

@@ -18,11 +18,7 @@ export {
   type ShopStats,
   type AccumulatorOptions,
 } from "./features/accumulator";
-export {
-  subsetFeatureTable,
-  encodeFeatureTable,
-  decodeFeatureTable,
-} from "./features/transfer";
+export { subsetFeatureTable, encodeFeatureTable, decodeFeatureTable } from "./features/transfer";
 export {
   type CustomerFeatures,
   type AcquisitionTouch,
@@ -30,20 +26,8 @@ export {
   updateCustomerFeatures,
   customerFeaturesFromOrders,
 } from "./features/customer";
-export {
-  fitShop,
-  type ShopCutoffs,
-  type PredictiveCutoffs,
-  type DataAvailability,
-  type FitTimings,
-} from "./cutoffs";
-export {
-  assignSegments,
-  assignTable,
-  createAssigner,
-  type Assigner,
-  type AssignSummary,
-} from "./assign";
+export { fitShop, type ShopCutoffs, type PredictiveCutoffs, type DataAvailability, type FitTimings } from "./cutoffs";
+export { assignSegments, assignTable, createAssigner, type Assigner, type AssignSummary } from "./assign";
 export {
   settingsSchema,
   parseSettings,
@@ -57,12 +41,7 @@ export {
 export { validateCustomRule } from "./rules/validate";
 export { previewCustomRule, type RulePreview } from "./rules/preview";
 export type { Rule, Condition } from "./rules/schema";
-export {
-  FEATURE_DEFINITIONS,
-  FEATURE_NAMES,
-  type DerivedFeatures,
-  type FeatureName,
-} from "./rules/features";
+export { FEATURE_DEFINITIONS, FEATURE_NAMES, type DerivedFeatures, type FeatureName } from "./rules/features";
 export { segmentCatalog, type CatalogEntry } from "./catalog";
 export { RFM_GROUPS } from "./segments/rfmGroups";
 export {
@@ -73,11 +52,6 @@ export {
   type BgNbdParams,
   type BgNbdFit,
 } from "./models/bgnbd";
-export {
-  fitGammaGamma,
-  gammaGammaExpectedValue,
-  type GammaGammaParams,
-  type GammaGammaFit,
-} from "./models/gammaGamma";
+export { fitGammaGamma, gammaGammaExpectedValue, type GammaGammaParams, type GammaGammaFit } from "./models/gammaGamma";
 export { compressCustomerBase } from "./models/customerBase";
 export { fitShopModels, summarizePurchases } from "./models/predict";

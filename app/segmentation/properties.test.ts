@@ -5,10 +5,7 @@ import { describe, expect, it } from "vitest";
 import { assignSegments, assignTable, createAssigner } from "./assign";
 import { fitShop } from "./cutoffs";
 import { computeFeatureTable } from "./features/accumulator";
-import {
-  customerFeaturesFromOrders,
-  updateCustomerFeatures,
-} from "./features/customer";
+import { customerFeaturesFromOrders, updateCustomerFeatures } from "./features/customer";
 import { parseSettings } from "./settings";
 import { SHOP_AS_OF, shopArb } from "./testing/arbitraries";
 import type { CustomerAssignment, EngineOrder } from "./types";
@@ -29,9 +26,7 @@ function assignAllOf(orders: EngineOrder[]): Map<string, CustomerAssignment> {
   const table = computeFeatureTable(orders, { timeZone: settings.timeZone });
   const cutoffs = fitShop(table, settings, SHOP_AS_OF);
   const out = new Map<string, CustomerAssignment>();
-  assignTable(table, cutoffs, settings, SHOP_AS_OF, (a) =>
-    out.set(a.customerId, a),
-  );
+  assignTable(table, cutoffs, settings, SHOP_AS_OF, (a) => out.set(a.customerId, a));
   return out;
 }
 
@@ -40,23 +35,11 @@ describe("engine properties", () => {
     fc.assert(
       fc.property(shopArb(), (orders) => {
         for (const a of assignAllOf(orders).values()) {
-          expect(a.memberships.filter((m) => m.family === "rfm")).toHaveLength(
-            1,
-          );
-          expect(
-            a.memberships.filter((m) => m.family === "usage"),
-          ).toHaveLength(1);
-          expect(
-            a.memberships.filter(
-              (m) => m.family === "loyalty" && m.segment !== "switchers",
-            ),
-          ).toHaveLength(1);
+          expect(a.memberships.filter((m) => m.family === "rfm")).toHaveLength(1);
+          expect(a.memberships.filter((m) => m.family === "usage")).toHaveLength(1);
+          expect(a.memberships.filter((m) => m.family === "loyalty" && m.segment !== "switchers")).toHaveLength(1);
           if (a.scores) {
-            for (const s of [
-              a.scores.recency,
-              a.scores.frequency,
-              a.scores.monetary,
-            ]) {
+            for (const s of [a.scores.recency, a.scores.frequency, a.scores.monetary]) {
               expect(Number.isInteger(s) && s >= 1 && s <= 5).toBe(true);
             }
           }
@@ -88,10 +71,7 @@ describe("engine properties", () => {
         });
         for (const a of assignAllOf(orders).values()) {
           const f = table.customer(table.indexOf(a.customerId));
-          if (f.orders === 1)
-            expect(a.memberships.some((m) => m.key === "loyalty/loyal")).toBe(
-              false,
-            );
+          if (f.orders === 1) expect(a.memberships.some((m) => m.key === "loyalty/loyal")).toBe(false);
         }
       }),
       { numRuns: 60 },
@@ -137,40 +117,31 @@ describe("with the predictive models fitted", () => {
     });
     const cutoffs = fitShop(table, predictive, SHOP_AS_OF);
     const out = new Map<string, CustomerAssignment>();
-    assignTable(table, cutoffs, predictive, SHOP_AS_OF, (a) =>
-      out.set(a.customerId, a),
-    );
+    assignTable(table, cutoffs, predictive, SHOP_AS_OF, (a) => out.set(a.customerId, a));
     return { table, cutoffs, out };
   };
 
   it("does not depend on input order, and incremental equals full, predictions included", () => {
     let fitted = 0;
     fc.assert(
-      fc.property(
-        shopArb(40, 300, 150),
-        fc.integer(),
-        fc.nat(),
-        (orders, seed, pick) => {
-          const a = run(orders);
-          if (a.cutoffs.predictive.status === "ok") fitted++;
-          const b = run(shuffle(orders, seed));
-          expect(b.cutoffs).toEqual(a.cutoffs);
-          expect(b.out).toEqual(a.out);
-          const withCustomer = orders.filter((o) => o.customerId !== null);
-          if (withCustomer.length === 0) return; // a shop of guest orders only
-          const last = withCustomer[pick % withCustomer.length];
-          const id = last.customerId as string;
-          const before = customerFeaturesFromOrders(
-            id,
-            orders.filter((o) => o.customerId === id && o !== last),
-            predictive.timeZone,
-          );
-          const updated = updateCustomerFeatures(before, last);
-          expect(
-            assignSegments(updated, a.cutoffs, predictive, SHOP_AS_OF),
-          ).toEqual(a.out.get(id));
-        },
-      ),
+      fc.property(shopArb(40, 300, 150), fc.integer(), fc.nat(), (orders, seed, pick) => {
+        const a = run(orders);
+        if (a.cutoffs.predictive.status === "ok") fitted++;
+        const b = run(shuffle(orders, seed));
+        expect(b.cutoffs).toEqual(a.cutoffs);
+        expect(b.out).toEqual(a.out);
+        const withCustomer = orders.filter((o) => o.customerId !== null);
+        if (withCustomer.length === 0) return; // a shop of guest orders only
+        const last = withCustomer[pick % withCustomer.length];
+        const id = last.customerId as string;
+        const before = customerFeaturesFromOrders(
+          id,
+          orders.filter((o) => o.customerId === id && o !== last),
+          predictive.timeZone,
+        );
+        const updated = updateCustomerFeatures(before, last);
+        expect(assignSegments(updated, a.cutoffs, predictive, SHOP_AS_OF)).toEqual(a.out.get(id));
+      }),
       { numRuns: 25, endOnFailure: true },
     );
     // The property must have exercised the models, not only the not-enough-data path.

@@ -9,10 +9,7 @@ const share = z.number().min(0).max(1);
 const days = z.number().int().min(1).max(3650);
 const monthDay = z
   .string()
-  .regex(
-    /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
-    'expected a month and day "MM-DD", e.g. "12-24"',
-  )
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a month and day "MM-DD", e.g. "12-24"')
   .refine((v) => {
     const [m, d] = v.split("-").map(Number);
     return d <= [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
@@ -21,9 +18,7 @@ const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"')
   .refine(
-    (v) =>
-      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
-      new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
     "not a valid calendar date",
   );
 export const handleSchema = z
@@ -154,10 +149,7 @@ export const settingsSchema = z
         message: "heavyTopShare + moderateNextShare must not exceed 1",
       });
     }
-    if (
-      s.predictive.highValueTopShare + s.predictive.mediumValueNextShare >
-      1
-    ) {
+    if (s.predictive.highValueTopShare + s.predictive.mediumValueNextShare > 1) {
       ctx.addIssue({
         code: "custom",
         path: ["predictive"],
@@ -180,10 +172,7 @@ export const settingsSchema = z
     }
     const windowHandles = new Set<string>();
     s.occasion.windows.forEach((w, i) => {
-      if (
-        BUILT_IN_OCCASION_HANDLES.has(w.handle) ||
-        windowHandles.has(w.handle)
-      ) {
+      if (BUILT_IN_OCCASION_HANDLES.has(w.handle) || windowHandles.has(w.handle)) {
         ctx.addIssue({
           code: "custom",
           path: ["occasion", "windows", i, "handle"],
@@ -245,10 +234,6 @@ export function parseSettings(input: unknown = {}): Settings {
 
 export const DEFAULT_SETTINGS: Settings = parseSettings({});
 
-export function formatIssues(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
-): string[] {
-  return issues.map((i) =>
-    i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message,
-  );
+export function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message));
 }

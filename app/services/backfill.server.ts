@@ -159,7 +159,9 @@ export async function waitForExport(api: AdminApi, id: string, pollIntervalMs = 
     if (!node) throw new BulkOperationError(`Bulk operation ${id} does not exist`);
     if (node.status === "COMPLETED") return node.url;
     if (["FAILED", "CANCELED", "CANCELING", "EXPIRED"].includes(node.status)) {
-      throw new BulkOperationError(`Bulk operation ${id} ended ${node.status}${node.errorCode ? ` (${node.errorCode})` : ""}`);
+      throw new BulkOperationError(
+        `Bulk operation ${id} ended ${node.status}${node.errorCode ? ` (${node.errorCode})` : ""}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }

@@ -37,7 +37,12 @@ export interface StoredMemberships {
 }
 
 /** Stored memberships of customers with ids in [fromId, toId]. */
-export async function loadMemberships(client: PgClient, shopId: string, fromId: string, toId: string): Promise<Map<string, StoredMemberships>> {
+export async function loadMemberships(
+  client: PgClient,
+  shopId: string,
+  fromId: string,
+  toId: string,
+): Promise<Map<string, StoredMemberships>> {
   // Arrays come as strings joined by U+001F (cheaper than pg's array parser);
   // timestamps as ISO text.
   const { rows } = await client.query<[string, string | null, string | null, string | null, string | null]>({
@@ -50,7 +55,12 @@ export async function loadMemberships(client: PgClient, shopId: string, fromId: 
   });
   const out = new Map<string, StoredMemberships>();
   for (const [customerId, segments, reasons, sinceDay, tags] of rows) {
-    out.set(customerId, { segments: split(segments), reasons: split(reasons), sinceDay: split(sinceDay), tags: tags === null ? null : split(tags) });
+    out.set(customerId, {
+      segments: split(segments),
+      reasons: split(reasons),
+      sinceDay: split(sinceDay),
+      tags: tags === null ? null : split(tags),
+    });
   }
   return out;
 }
@@ -132,7 +142,8 @@ export async function replaceMembershipsInRange(
         freshIds.push(customerId);
         continue;
       }
-      if (sameList(before.segments, segments) && sameList(before.reasons, reasons) && sameList(before.tags, tags)) continue;
+      if (sameList(before.segments, segments) && sameList(before.reasons, reasons) && sameList(before.tags, tags))
+        continue;
       const beforeIndex = new Map(before.segments.map((segment, i) => [segment, i]));
       const sinceDay: number[] = [];
       let changed = false;
@@ -219,7 +230,11 @@ export async function replaceMembershipsInRange(
       }
     }
     if (historyRows) {
-      await copyFromBinary(client, `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`, history);
+      await copyFromBinary(
+        client,
+        `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`,
+        history,
+      );
     }
     await client.query("COMMIT");
     return changes;
@@ -243,7 +258,12 @@ export async function membershipRows(db: PrismaClient, shopId: string, customerI
     orderBy: { customerId: "asc" },
   });
   return rows.flatMap((row) =>
-    row.segments.map((segment, i) => ({ customerId: String(row.customerId), segment, reason: row.reasons[i], since: dayStart(row.sinceDay[i]) })),
+    row.segments.map((segment, i) => ({
+      customerId: String(row.customerId),
+      segment,
+      reason: row.reasons[i],
+      since: dayStart(row.sinceDay[i]),
+    })),
   );
 }
 

@@ -43,7 +43,10 @@ export async function dryRunSettings(
   validateShopSettings({ segmentation: input.segmentation, writeback: candidateWriteback }, shop); // throws ShopSettingsError
   const next: ShopConfig = shopConfigFrom({
     ...shop,
-    settings: { segmentation: input.segmentation ?? {}, writeback: { ...candidateWriteback, previousPrefixes: current.prefixes } },
+    settings: {
+      segmentation: input.segmentation ?? {},
+      writeback: { ...candidateWriteback, previousPrefixes: current.prefixes },
+    },
   });
   const sameSegmentation = JSON.stringify(current.segmentation) === JSON.stringify(next.segmentation);
 
@@ -65,7 +68,12 @@ export async function dryRunSettings(
     await accumulateShopFeatures(client, shopId, acc);
     const table = acc.finish();
     const cutoffs = fitWithFallback(table, next.segmentation, asOf);
-    assignTable(table, cutoffs, next.segmentation, asOf, (a) => segmentsOf.set(a.customerId, a.memberships.map((m) => m.key)));
+    assignTable(table, cutoffs, next.segmentation, asOf, (a) =>
+      segmentsOf.set(
+        a.customerId,
+        a.memberships.map((m) => m.key),
+      ),
+    );
   }
 
   const segmentOfTag = new Map([...next.enabledTags].map(([key, tag]) => [tag.toLowerCase(), key]));

@@ -29,7 +29,8 @@ function engineOrderFromCopy(row: Buffer, s: Int32Array, e: Int32Array, customer
   const utmCampaign = copyString(row, s[18], e[18]);
   const referrerDomain = copyString(row, s[19], e[19]);
   const sourceName = copyString(row, s[20], e[20]);
-  const journey = utmSource !== null || utmMedium !== null || utmCampaign !== null || referrerDomain !== null || sourceName !== null;
+  const journey =
+    utmSource !== null || utmMedium !== null || utmCampaign !== null || referrerDomain !== null || sourceName !== null;
   const codes = copyString(row, s[8], e[8]);
   const productIds = copyString(row, s[11], e[11]);
   const productTypes = copyString(row, s[12], e[12]);
@@ -77,7 +78,8 @@ export async function accumulateShopFeatures(
   range?: { from: string; to: string },
 ): Promise<number> {
   const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
-  const inRange = (column: string) => (range ? ` AND ${column} BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "");
+  const inRange = (column: string) =>
+    range ? ` AND ${column} BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "";
   const known = new NumericIdTable(1024);
   const idStrings: string[] = [];
   function onCustomer(row: Buffer) {
@@ -110,5 +112,9 @@ export async function accumulateShopFeatures(
     if (index >= 0) acc.add(order, index);
     else acc.add(order);
   }
-  return copyTo(client, `COPY (SELECT ${COLUMNS} FROM "Order" WHERE "shopId" = ${shop}${inRange(`"customerId"`)}) TO STDOUT`, onOrder);
+  return copyTo(
+    client,
+    `COPY (SELECT ${COLUMNS} FROM "Order" WHERE "shopId" = ${shop}${inRange(`"customerId"`)}) TO STDOUT`,
+    onOrder,
+  );
 }

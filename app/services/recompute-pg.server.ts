@@ -46,7 +46,9 @@ function copyArray(values: readonly string[]): string {
 }
 
 function copyEscape(text: string): string {
-  return /[\\\t\n\r]/.test(text) ? text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : text;
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
+    : text;
 }
 
 /**
@@ -135,7 +137,9 @@ export async function copyToBinary(client: PgClient, sql: string): Promise<Array
  */
 export function copyTo(client: PgClient, sql: string, onRow: (row: Buffer) => void): Promise<number> {
   // Every row ends with "\n".
-  return copyChunks(client, sql, (chunk) => onRow(chunk.subarray(0, chunk[chunk.length - 1] === 10 ? chunk.length - 1 : chunk.length)));
+  return copyChunks(client, sql, (chunk) =>
+    onRow(chunk.subarray(0, chunk[chunk.length - 1] === 10 ? chunk.length - 1 : chunk.length)),
+  );
 }
 
 /**

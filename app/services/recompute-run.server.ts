@@ -8,13 +8,23 @@ export const RECOMPUTE_KIND = "recompute";
 
 export async function startRecomputeRun(db: PrismaClient, shopId: string, reason: string): Promise<string> {
   const run = await db.jobRun.create({
-    data: { shopId, kind: RECOMPUTE_KIND, status: "running", step: "fit", progress: { reason, customersDone: 0, chunksDone: 0 } },
+    data: {
+      shopId,
+      kind: RECOMPUTE_KIND,
+      status: "running",
+      step: "fit",
+      progress: { reason, customersDone: 0, chunksDone: 0 },
+    },
   });
   return run.id;
 }
 
 /** Merges `patch` into the run's progress and sets the step (atomic, safe from parallel chunks). */
-export async function updateRecomputeRun(client: PgClient, runId: string, patch: { step?: string; progress?: Record<string, unknown> }) {
+export async function updateRecomputeRun(
+  client: PgClient,
+  runId: string,
+  patch: { step?: string; progress?: Record<string, unknown> },
+) {
   await client.query(
     `UPDATE "JobRun" SET progress = progress || $2::jsonb, step = coalesce($3, step), status = 'running', error = NULL WHERE id = $1`,
     [runId, JSON.stringify(patch.progress ?? {}), patch.step ?? null],
@@ -40,7 +50,13 @@ export async function completeRecomputeRun(client: PgClient, runId: string, prog
 }
 
 /** Marks the run failed with the step and message, for the UI; `final` false records a retrying error. */
-export async function recordRecomputeError(client: PgClient, runId: string, step: string, message: string, final: boolean) {
+export async function recordRecomputeError(
+  client: PgClient,
+  runId: string,
+  step: string,
+  message: string,
+  final: boolean,
+) {
   await client.query(
     `UPDATE "JobRun" SET step = $2, error = $3, status = CASE WHEN $4 THEN 'failed' ELSE status END,
        "finishedAt" = CASE WHEN $4 THEN now() ELSE "finishedAt" END WHERE id = $1`,

@@ -30,7 +30,17 @@ import { MAX_TAGS_PER_CUSTOMER, segmentTagName } from "../writeback/tags";
 import { replaceMembershipsInRange, type CustomerMemberships, type MembershipChanges } from "./memberships.server";
 import { accumulateShopFeatures } from "./recompute-orders.server";
 import { BinaryCopyWriter } from "../utils/pg-binary-copy";
-import { copyFrom, copyFromBinary, copyInt, copyString, copyText, copyTo, copyToBinary, splitCopyRow, type PgClient } from "./recompute-pg.server";
+import {
+  copyFrom,
+  copyFromBinary,
+  copyInt,
+  copyString,
+  copyText,
+  copyTo,
+  copyToBinary,
+  splitCopyRow,
+  type PgClient,
+} from "./recompute-pg.server";
 import type { ShopConfig } from "./shop-settings.server";
 
 /** Customer ids are Shopify numeric ids; this is above any of them. */
@@ -79,7 +89,10 @@ export async function fitShopStep(
   const t0 = performance.now();
   // Memberships computed from this read are "as of" this instant (see computedAt).
   const readAt = new Date();
-  const acc = new FeatureAccumulator({ timeZone: config.segmentation.timeZone, ...(await capacityHints(client, config.shopId)) });
+  const acc = new FeatureAccumulator({
+    timeZone: config.segmentation.timeZone,
+    ...(await capacityHints(client, config.shopId)),
+  });
   const orders = await accumulateShopFeatures(client, config.shopId, acc);
   const table = acc.finish();
   const t1 = performance.now();
@@ -98,7 +111,9 @@ export async function fitShopStep(
   const sortedIds = Float64Array.from(byId, (i) => numeric[i]);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const ranges = rangesOf(sortedIds, chunkSize);
-  const { rows: existing } = await client.query(`SELECT 1 FROM "SegmentMembership" WHERE "shopId" = $1 LIMIT 1`, [config.shopId]);
+  const { rows: existing } = await client.query(`SELECT 1 FROM "SegmentMembership" WHERE "shopId" = $1 LIMIT 1`, [
+    config.shopId,
+  ]);
   await client.query(
     `INSERT INTO "ShopModel" ("shopId", cutoffs, "fittedAt", "asOf") VALUES ($1, $2, now(), $3)
      ON CONFLICT ("shopId") DO UPDATE SET cutoffs = EXCLUDED.cutoffs, "fittedAt" = EXCLUDED."fittedAt", "asOf" = EXCLUDED."asOf"`,
@@ -114,9 +129,18 @@ export async function fitShopStep(
       const bytes = encodeFeatureTable(slice);
       const writer = new BinaryCopyWriter();
       for (let part = 0; part * SLICE_PART_BYTES < bytes.length || part === 0; part++) {
-        writer.row(4).text(options.runId).int4(index).int4(part).bytes(bytes.subarray(part * SLICE_PART_BYTES, (part + 1) * SLICE_PART_BYTES));
+        writer
+          .row(4)
+          .text(options.runId)
+          .int4(index)
+          .int4(part)
+          .bytes(bytes.subarray(part * SLICE_PART_BYTES, (part + 1) * SLICE_PART_BYTES));
       }
-      await copyFromBinary(client, `COPY "RecomputeSlice" ("runId", index, part, features) FROM STDIN (FORMAT binary)`, writer);
+      await copyFromBinary(
+        client,
+        `COPY "RecomputeSlice" ("runId", index, part, features) FROM STDIN (FORMAT binary)`,
+        writer,
+      );
     }
   }
   return {
@@ -137,7 +161,10 @@ export async function fitShopStep(
  * about a second of the read (bench/recompute.ts); a wrong estimate only
  * costs a regrowth.
  */
-async function capacityHints(client: PgClient, shopId: string): Promise<{ expectedCustomers?: number; expectedOrders?: number }> {
+async function capacityHints(
+  client: PgClient,
+  shopId: string,
+): Promise<{ expectedCustomers?: number; expectedOrders?: number }> {
   const { rows } = await client.query<{ customers: number; ordersPerCustomer: number | null }>(
     `SELECT (SELECT count(*) FROM "Customer" WHERE "shopId" = $1)::float8 AS customers,
             (SELECT o.reltuples / nullif(c.reltuples, 0) FROM pg_class o, pg_class c
@@ -146,12 +173,17 @@ async function capacityHints(client: PgClient, shopId: string): Promise<{ expect
   );
   const { customers, ordersPerCustomer } = rows[0];
   if (customers < 10_000) return {};
-  return { expectedCustomers: customers, ...(ordersPerCustomer ? { expectedOrders: Math.round(customers * Math.min(ordersPerCustomer, 100)) } : {}) };
+  return {
+    expectedCustomers: customers,
+    ...(ordersPerCustomer ? { expectedOrders: Math.round(customers * Math.min(ordersPerCustomer, 100)) } : {}),
+  };
 }
 
 /** Deletes the feature slices of a recompute (when it ends), and any left by runs that died long ago. */
 export async function dropRecomputeSlices(client: PgClient, runId: string): Promise<void> {
-  await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1 OR "createdAt" < now() - interval '1 day'`, [runId]);
+  await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1 OR "createdAt" < now() - interval '1 day'`, [
+    runId,
+  ]);
 }
 
 /**
@@ -163,17 +195,30 @@ export function fitWithFallback(table: FeatureTable, settings: Settings, asOf: D
   try {
     return fitShop(table, settings, asOf);
   } catch (error) {
-    const withoutModels: Settings = { ...settings, predictive: { ...settings.predictive, minCustomers: Number.MAX_SAFE_INTEGER } };
+    const withoutModels: Settings = {
+      ...settings,
+      predictive: { ...settings.predictive, minCustomers: Number.MAX_SAFE_INTEGER },
+    };
     const cutoffs = fitShop(table, withoutModels, asOf);
     logger.warn({ err: error }, "predictive model fit failed; segments computed without predictive models");
-    return { ...cutoffs, predictive: { status: "not-enough-data", reason: `the predictive models could not be fitted: ${(error as Error).message}` } };
+    return {
+      ...cutoffs,
+      predictive: {
+        status: "not-enough-data",
+        reason: `the predictive models could not be fitted: ${(error as Error).message}`,
+      },
+    };
   }
 }
 
-export async function loadShopCutoffs(client: PgClient, shopId: string): Promise<{ cutoffs: ShopCutoffs; asOf: Date } | null> {
-  const { rows } = await client.query<{ cutoffs: ShopCutoffs; asOf: Date }>(`SELECT cutoffs, "asOf" FROM "ShopModel" WHERE "shopId" = $1`, [
-    shopId,
-  ]);
+export async function loadShopCutoffs(
+  client: PgClient,
+  shopId: string,
+): Promise<{ cutoffs: ShopCutoffs; asOf: Date } | null> {
+  const { rows } = await client.query<{ cutoffs: ShopCutoffs; asOf: Date }>(
+    `SELECT cutoffs, "asOf" FROM "ShopModel" WHERE "shopId" = $1`,
+    [shopId],
+  );
   return rows[0] ?? null;
 }
 
@@ -207,14 +252,21 @@ export function metafieldsOf(assignment: CustomerAssignment, config: ShopConfig)
   const p = assignment.predictive;
   return customerMetafieldValues({
     handles,
-    predictions: p.status === "ok" ? { pAlive: p.pAlive, clv12mMinor: p.clv12mMinor, nextOrderDate: p.nextOrderDate, spendTier: p.spendTier } : null,
+    predictions:
+      p.status === "ok"
+        ? { pAlive: p.pAlive, clv12mMinor: p.clv12mMinor, nextOrderDate: p.nextOrderDate, spendTier: p.spendTier }
+        : null,
     currencyDecimals: config.segmentation.currencyDecimals,
     timeZone: config.segmentation.timeZone,
   });
 }
 
 /** Features of the customers with ids in the range, from their stored orders. */
-async function featuresOfRange(client: PgClient, config: ShopConfig, range: CustomerRange): Promise<{ table: FeatureTable; orders: number }> {
+async function featuresOfRange(
+  client: PgClient,
+  config: ShopConfig,
+  range: CustomerRange,
+): Promise<{ table: FeatureTable; orders: number }> {
   const acc = new FeatureAccumulator({ timeZone: config.segmentation.timeZone });
   const orders = await accumulateShopFeatures(client, config.shopId, acc, range);
   return { table: acc.finish(), orders };
@@ -285,7 +337,9 @@ export async function processChunk(
     computedAt,
     recordTransitions: input.recordTransitions,
   });
-  const metafieldsPending = config.writeback.metafields ? await queueChangedMetafields(client, config.shopId, range, metafields) : 0;
+  const metafieldsPending = config.writeback.metafields
+    ? await queueChangedMetafields(client, config.shopId, range, metafields)
+    : 0;
   return { ...changes, customers: table.size, orders: source.orders, metafieldsPending };
 }
 
@@ -309,12 +363,12 @@ async function queueChangedMetafields(
   }
   await client.query("BEGIN");
   try {
-    await client.query(`DELETE FROM "PendingMetafields" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`, [
-      shopId,
-      range.from,
-      range.to,
-    ]);
-    if (lines.length) await copyFrom(client, `COPY "PendingMetafields" ("shopId", "customerId", "values", hash) FROM STDIN`, lines);
+    await client.query(
+      `DELETE FROM "PendingMetafields" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
+      [shopId, range.from, range.to],
+    );
+    if (lines.length)
+      await copyFrom(client, `COPY "PendingMetafields" ("shopId", "customerId", "values", hash) FROM STDIN`, lines);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -339,7 +393,11 @@ export interface CustomerTagChange {
  * never computed under the current schema (tags NULL) is left alone.
  * Optionally limited to one customer.
  */
-export async function computeTagChanges(client: PgClient, config: ShopConfig, onlyCustomerId?: string): Promise<CustomerTagChange[]> {
+export async function computeTagChanges(
+  client: PgClient,
+  config: ShopConfig,
+  onlyCustomerId?: string,
+): Promise<CustomerTagChange[]> {
   // After a full recompute rewrote the memberships, fresh statistics: with
   // stale ones the planner hashes the big side of the join (measured for a
   // million customers: 13 s instead of 1.2 s for ANALYZE + 2.5 s).
@@ -379,13 +437,16 @@ export async function computeTagChanges(client: PgClient, config: ShopConfig, on
         const desired = copyString(row, s[3], e[3]) ?? "";
         let shared = firstTimeDiffs.get(desired);
         if (!shared) {
-          shared = Object.freeze(diffCustomerTags({ desired: list(row, 3), current: none, tagCount: 0, prefixes: config.prefixes }));
+          shared = Object.freeze(
+            diffCustomerTags({ desired: list(row, 3), current: none, tagCount: 0, prefixes: config.prefixes }),
+          );
           firstTimeDiffs.set(desired, shared);
         }
         if (shared.capped.length === 0 && count + shared.add.length <= MAX_TAGS_PER_CUSTOMER) diff = shared;
       }
       diff ??= diffCustomerTags({ desired: list(row, 3), current, tagCount: count, prefixes: config.prefixes });
-      if (diff.add.length || diff.remove.length || diff.capped.length) out.push({ customerId, diff, current, tagCount: count });
+      if (diff.add.length || diff.remove.length || diff.capped.length)
+        out.push({ customerId, diff, current, tagCount: count });
     },
   );
   return out;

@@ -31,7 +31,13 @@ export async function reconcileShop(
   const state = (shop.syncState ?? {}) as { lastReconciledAt?: string; backfillStartedAt?: string };
   const from = state.lastReconciledAt ?? state.backfillStartedAt ?? new Date(0).toISOString();
   const since = new Date(new Date(from).getTime() - OVERLAP_MS).toISOString();
-  const result: ReconcileResult = { since, until: now.toISOString(), ordersChecked: 0, repaired: 0, customersTouched: [] };
+  const result: ReconcileResult = {
+    since,
+    until: now.toISOString(),
+    ordersChecked: 0,
+    repaired: 0,
+    customersTouched: [],
+  };
   const touched = new Set<string>();
   let after: string | null = null;
   do {
@@ -52,7 +58,13 @@ export async function reconcileShop(
   } while (after);
   await db.shop.update({
     where: { id: shop.id },
-    data: { syncState: { ...(shop.syncState as object), lastReconciledAt: result.until, lastReconcile: { ...result, customersTouched: touched.size } } },
+    data: {
+      syncState: {
+        ...(shop.syncState as object),
+        lastReconciledAt: result.until,
+        lastReconcile: { ...result, customersTouched: touched.size },
+      },
+    },
   });
   result.customersTouched = [...touched];
   return result;

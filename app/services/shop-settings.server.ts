@@ -66,14 +66,22 @@ export function validateShopSettings(
   let segmentation: Settings | null = null;
   try {
     const raw = (input.segmentation ?? {}) as Record<string, unknown>;
-    segmentation = parseSettings({ timeZone: shop.timezone, currencyDecimals: currencyDecimals(shop.currency), ...raw });
+    segmentation = parseSettings({
+      timeZone: shop.timezone,
+      currencyDecimals: currencyDecimals(shop.currency),
+      ...raw,
+    });
   } catch (error) {
     if (error instanceof InvalidSettingsError) issues.push(...error.issues.map((i) => `segmentation.${i}`));
     else throw error;
   }
   const parsed = writebackSettingsSchema.safeParse(input.writeback ?? {});
   if (!parsed.success) {
-    issues.push(...parsed.error.issues.map((i) => `writeback${i.path.length ? `.${i.path.map(String).join(".")}` : ""}: ${i.message}`));
+    issues.push(
+      ...parsed.error.issues.map(
+        (i) => `writeback${i.path.length ? `.${i.path.map(String).join(".")}` : ""}: ${i.message}`,
+      ),
+    );
   }
   if (!segmentation || !parsed.success) throw new ShopSettingsError(issues);
   const writeback = parsed.data;
@@ -109,7 +117,13 @@ export interface ShopConfig extends ShopSettings {
   prefixes: string[];
 }
 
-export function shopConfigFrom(shop: { id: string; domain: string; timezone: string; currency: string; settings: unknown }): ShopConfig {
+export function shopConfigFrom(shop: {
+  id: string;
+  domain: string;
+  timezone: string;
+  currency: string;
+  settings: unknown;
+}): ShopConfig {
   const stored = (shop.settings ?? {}) as ShopSettingsInput;
   const { segmentation, writeback, catalog, tags } = validateShopSettings(stored, shop);
   const disabled = new Set(writeback.disabledSegments);
@@ -137,7 +151,11 @@ export async function loadShopConfig(db: PrismaClient, shopId: string): Promise<
  * previousPrefixes until a write-back has moved every tag (see
  * `forgetPreviousPrefixes`). The caller enqueues the recompute.
  */
-export async function updateShopSettings(db: PrismaClient, shopId: string, input: ShopSettingsInput): Promise<ShopSettings> {
+export async function updateShopSettings(
+  db: PrismaClient,
+  shopId: string,
+  input: ShopSettingsInput,
+): Promise<ShopSettings> {
   const shop = await db.shop.findUnique({ where: { id: shopId } });
   if (!shop) throw new Error(`No shop ${shopId}`);
   const current = shopConfigFrom(shop);
@@ -153,7 +171,11 @@ export async function updateShopSettings(db: PrismaClient, shopId: string, input
 }
 
 /** After a complete write-back under the current prefix, the old prefixes hold no tags any more. */
-export async function forgetPreviousPrefixes(db: PrismaClient, shopId: string, prefixes: readonly string[]): Promise<void> {
+export async function forgetPreviousPrefixes(
+  db: PrismaClient,
+  shopId: string,
+  prefixes: readonly string[],
+): Promise<void> {
   const shop = await db.shop.findUnique({ where: { id: shopId }, select: { settings: true } });
   const settings = (shop?.settings ?? {}) as { writeback?: { previousPrefixes?: string[] } };
   if (!settings.writeback?.previousPrefixes?.length) return;

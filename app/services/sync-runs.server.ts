@@ -68,7 +68,9 @@ export async function reconcileShopRun(
   api: AdminApi,
   shop: { id: string; syncState: unknown },
 ): Promise<ReconcileResult> {
-  const run = await db.jobRun.create({ data: { shopId: shop.id, kind: "reconcile", status: "running", step: "orders" } });
+  const run = await db.jobRun.create({
+    data: { shopId: shop.id, kind: "reconcile", status: "running", step: "orders" },
+  });
   try {
     const result = await reconcileShop(db, api, shop);
     await db.jobRun.update({

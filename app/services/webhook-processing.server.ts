@@ -68,7 +68,10 @@ export async function processWebhook(
     switch (data.kind) {
       case "order":
       case "refund": {
-        const order = data.kind === "order" ? deserializeOrder(data.order) : await fetchOrder(await effects.adminApi(job.shop), data.orderId);
+        const order =
+          data.kind === "order"
+            ? deserializeOrder(data.order)
+            : await fetchOrder(await effects.adminApi(job.shop), data.orderId);
         if (!order) return { status: "skipped", reason: "order no longer exists" };
         const previous = await db.order.findUnique({
           where: { shopId_id: { shopId: shop.id, id: BigInt(order.id) } },

@@ -2,11 +2,7 @@
 // then the values queued by the recompute (PendingMetafields, only customers
 // whose values changed) written with metafieldsSet, 25 metafields per call
 // (batched aliases, or a bulk mutation for many customers).
-import {
-  METAFIELD_DEFINITION_CREATE,
-  METAFIELDS_SET,
-  METAFIELDS_SET_BULK,
-} from "../graphql/admin/metafields.server";
+import { METAFIELD_DEFINITION_CREATE, METAFIELDS_SET, METAFIELDS_SET_BULK } from "../graphql/admin/metafields.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { BULK_THRESHOLD_CUSTOMERS, chunk, customerGid } from "../writeback/batch";
 import { METAFIELD_NAMESPACE, METAFIELD_SPECS, type MetafieldValue } from "../writeback/metafields";
@@ -35,22 +31,25 @@ export async function ensureMetafieldDefinitions(api: AdminApi): Promise<number>
   if (definitionsEnsured.has(api.shop)) return 0;
   let created = 0;
   for (const spec of METAFIELD_SPECS) {
-    const result = await api.request<{ metafieldDefinitionCreate: { createdDefinition: { id: string } | null; userErrors: Array<{ message: string; code?: string }> } }>(
-      METAFIELD_DEFINITION_CREATE,
-      {
-        definition: {
-          namespace: METAFIELD_NAMESPACE,
-          key: spec.key,
-          name: spec.name,
-          description: spec.description,
-          ownerType: "CUSTOMER",
-          type: spec.type,
-          access: { admin: "MERCHANT_READ", storefront: "PUBLIC_READ", customerAccount: "NONE" },
-        },
+    const result = await api.request<{
+      metafieldDefinitionCreate: {
+        createdDefinition: { id: string } | null;
+        userErrors: Array<{ message: string; code?: string }>;
+      };
+    }>(METAFIELD_DEFINITION_CREATE, {
+      definition: {
+        namespace: METAFIELD_NAMESPACE,
+        key: spec.key,
+        name: spec.name,
+        description: spec.description,
+        ownerType: "CUSTOMER",
+        type: spec.type,
+        access: { admin: "MERCHANT_READ", storefront: "PUBLIC_READ", customerAccount: "NONE" },
       },
-    );
+    });
     const errors = result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN");
-    if (errors.length) throw new WritebackError(`metafieldDefinitionCreate ${spec.key}: ${errors.map((e) => e.message).join("; ")}`);
+    if (errors.length)
+      throw new WritebackError(`metafieldDefinitionCreate ${spec.key}: ${errors.map((e) => e.message).join("; ")}`);
     if (result.metafieldDefinitionCreate.createdDefinition) created++;
   }
   definitionsEnsured.add(api.shop);
@@ -64,7 +63,13 @@ interface Pending {
 }
 
 function inputsOf(p: Pending) {
-  return p.values.map((v) => ({ ownerId: customerGid(p.customerId), namespace: METAFIELD_NAMESPACE, key: v.key, type: v.type, value: v.value }));
+  return p.values.map((v) => ({
+    ownerId: customerGid(p.customerId),
+    namespace: METAFIELD_NAMESPACE,
+    key: v.key,
+    type: v.type,
+    value: v.value,
+  }));
 }
 
 /** Groups of customers whose metafields fit in one metafieldsSet call. */
@@ -101,7 +106,13 @@ export async function writePendingMetafields(
     rowMode: "array",
   });
   const pending: Pending[] = rows.map(([customerId, values, hash]) => ({ customerId, values, hash }));
-  const stats: MetafieldWriteStats = { customers: pending.length, apiCalls: 0, bulkOperations: 0, definitionsCreated: 0, failedCustomers: 0 };
+  const stats: MetafieldWriteStats = {
+    customers: pending.length,
+    apiCalls: 0,
+    bulkOperations: 0,
+    definitionsCreated: 0,
+    failedCustomers: 0,
+  };
   if (pending.length === 0) return stats;
   stats.definitionsCreated = await ensureMetafieldDefinitions(api);
   const groups = groupsOf(pending);
@@ -113,7 +124,9 @@ export async function writePendingMetafields(
     for (const line of errors.keys()) for (const p of groups[line]) failed.add(p.customerId);
   } else {
     for (const group of groups) {
-      const data = await api.request<{ metafieldsSet: { userErrors: Array<{ field: string[] | null; message: string }> } }>(METAFIELDS_SET, {
+      const data = await api.request<{
+        metafieldsSet: { userErrors: Array<{ field: string[] | null; message: string }> };
+      }>(METAFIELDS_SET, {
         metafields: group.flatMap(inputsOf),
       });
       // userErrors name the input element (["metafields", "3", ...]); map it back to its customer.

@@ -26,8 +26,12 @@ type UserErrors = Array<{ message: string }>;
 async function findSegmentByName(api: AdminApi, name: string): Promise<string | null> {
   let after: string | null = null;
   for (;;) {
-    const page: { segments: { nodes: Array<{ id: string; name: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } =
-      await api.request(SEGMENTS_LIST, { after });
+    const page: {
+      segments: {
+        nodes: Array<{ id: string; name: string }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    } = await api.request(SEGMENTS_LIST, { after });
     const hit = page.segments.nodes.find((s) => s.name === name);
     if (hit) return hit.id;
     if (!page.segments.pageInfo.hasNextPage) return null;
@@ -38,7 +42,9 @@ async function findSegmentByName(api: AdminApi, name: string): Promise<string | 
 /** Brings the shop's native segments in line with settings.writeback.mirrors. */
 export async function syncSegmentMirrors(api: AdminApi, db: PrismaClient, config: ShopConfig): Promise<MirrorStats> {
   const stats: MirrorStats = { created: 0, updated: 0, deleted: 0 };
-  const stored = new Map((await db.segmentMirror.findMany({ where: { shopId: config.shopId } })).map((m) => [m.segment, m]));
+  const stored = new Map(
+    (await db.segmentMirror.findMany({ where: { shopId: config.shopId } })).map((m) => [m.segment, m]),
+  );
   const titles = new Map(config.catalog.map((c) => [c.key, c.title]));
   const wanted = new Map<string, { name: string; query: string }>();
   for (const key of config.writeback.mirrors) {
@@ -50,22 +56,31 @@ export async function syncSegmentMirrors(api: AdminApi, db: PrismaClient, config
     if (have && have.name === want.name && have.query === want.query) continue;
     let shopifyId = have?.shopifyId ?? null;
     if (shopifyId) {
-      const r = await api.request<{ segmentUpdate: { segment: { id: string } | null; userErrors: UserErrors } }>(SEGMENT_UPDATE, {
-        id: shopifyId,
-        name: want.name,
-        query: want.query,
-      });
+      const r = await api.request<{ segmentUpdate: { segment: { id: string } | null; userErrors: UserErrors } }>(
+        SEGMENT_UPDATE,
+        {
+          id: shopifyId,
+          name: want.name,
+          query: want.query,
+        },
+      );
       if (r.segmentUpdate.segment) stats.updated++;
       else shopifyId = null; // deleted in Shopify meanwhile: create it again
     }
     if (!shopifyId) {
-      const r = await api.request<{ segmentCreate: { segment: { id: string } | null; userErrors: UserErrors } }>(SEGMENT_CREATE, want);
+      const r = await api.request<{ segmentCreate: { segment: { id: string } | null; userErrors: UserErrors } }>(
+        SEGMENT_CREATE,
+        want,
+      );
       shopifyId = r.segmentCreate.segment?.id ?? null;
       if (!shopifyId && r.segmentCreate.userErrors.some((e) => /taken/i.test(e.message))) {
         // Created by an earlier attempt that stopped before recording it.
         shopifyId = await findSegmentByName(api, want.name);
       }
-      if (!shopifyId) throw new WritebackError(`segmentCreate "${want.name}": ${r.segmentCreate.userErrors.map((e) => e.message).join("; ")}`);
+      if (!shopifyId)
+        throw new WritebackError(
+          `segmentCreate "${want.name}": ${r.segmentCreate.userErrors.map((e) => e.message).join("; ")}`,
+        );
       stats.created++;
     }
     await db.segmentMirror.upsert({
@@ -76,9 +91,16 @@ export async function syncSegmentMirrors(api: AdminApi, db: PrismaClient, config
   }
   for (const [segment, have] of stored) {
     if (wanted.has(segment)) continue;
-    const r = await api.request<{ segmentDelete: { deletedSegmentId: string | null; userErrors: UserErrors } }>(SEGMENT_DELETE, { id: have.shopifyId });
-    const gone = r.segmentDelete.deletedSegmentId || r.segmentDelete.userErrors.some((e) => /does not exist/i.test(e.message));
-    if (!gone) throw new WritebackError(`segmentDelete ${have.shopifyId}: ${r.segmentDelete.userErrors.map((e) => e.message).join("; ")}`);
+    const r = await api.request<{ segmentDelete: { deletedSegmentId: string | null; userErrors: UserErrors } }>(
+      SEGMENT_DELETE,
+      { id: have.shopifyId },
+    );
+    const gone =
+      r.segmentDelete.deletedSegmentId || r.segmentDelete.userErrors.some((e) => /does not exist/i.test(e.message));
+    if (!gone)
+      throw new WritebackError(
+        `segmentDelete ${have.shopifyId}: ${r.segmentDelete.userErrors.map((e) => e.message).join("; ")}`,
+      );
     await db.segmentMirror.delete({ where: { shopId_segment: { shopId: config.shopId, segment } } });
     stats.deleted++;
   }

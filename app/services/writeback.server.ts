@@ -3,7 +3,11 @@
 // native segment mirrors. After each successful write the app's copy
 // (Customer.appTags/tagCount, CustomerWriteback) is updated, so a recompute on
 // unchanged data finds nothing to send.
-import { BULK_OPERATION_RUN_MUTATION, BULK_OPERATION_STATUS, STAGED_UPLOADS_CREATE } from "../graphql/admin/bulk-operations.server";
+import {
+  BULK_OPERATION_RUN_MUTATION,
+  BULK_OPERATION_STATUS,
+  STAGED_UPLOADS_CREATE,
+} from "../graphql/admin/bulk-operations.server";
 import { CUSTOMER_TAGS_ADD_BULK, CUSTOMER_TAGS_REMOVE_BULK } from "../graphql/admin/customer-tags.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { logger } from "../utils/logger.server";
@@ -78,7 +82,7 @@ export async function writeTagChanges(
   } else {
     let done = 0;
     // Customers are never split across documents, so a document's result settles them.
-    for (let start = 0; start < toSend.length; ) {
+    for (let start = 0; start < toSend.length;) {
       const perDocument = aliasesPerDocument(api.lastThrottleStatus?.maximumAvailable);
       const batch: CustomerTagChange[] = [];
       let aliases = 0;
@@ -90,11 +94,15 @@ export async function writeTagChanges(
       }
       const list = tagAliases(batch);
       const { query, variables } = tagMutationDocument(list);
-      const data = await api.request<Record<string, { userErrors: Array<{ message: string }> } | null>>(query, variables);
+      const data = await api.request<Record<string, { userErrors: Array<{ message: string }> } | null>>(
+        query,
+        variables,
+      );
       list.forEach((a: TagAlias, i: number) => {
         const result = data[`${a.alias}_${i}`];
         const errors = result?.userErrors ?? [{ message: "no result" }];
-        if (errors.length) fail(a.customerId, a.mutation === "tagsAdd" ? "add" : "remove", errors.map((e) => e.message).join("; "));
+        if (errors.length)
+          fail(a.customerId, a.mutation === "tagsAdd" ? "add" : "remove", errors.map((e) => e.message).join("; "));
       });
       done += batch.length;
       await options.onProgress?.(done, toSend.length);
@@ -107,18 +115,29 @@ export async function writeTagChanges(
     shopId,
     changes.map((c) => {
       const f = failed.get(c.customerId);
-      const diff: TagDiff = { add: f?.add ? [] : c.diff.add, remove: f?.remove ? [] : c.diff.remove, capped: c.diff.capped };
+      const diff: TagDiff = {
+        add: f?.add ? [] : c.diff.add,
+        remove: f?.remove ? [] : c.diff.remove,
+        capped: c.diff.capped,
+      };
       return { ...c, diff };
     }),
   );
   if (stats.failedCustomers.length) {
-    logger.warn({ shopId, failed: stats.failedCustomers.slice(0, 10), count: stats.failedCustomers.length }, "tag write-back refused for some customers");
+    logger.warn(
+      { shopId, failed: stats.failedCustomers.slice(0, 10), count: stats.failedCustomers.length },
+      "tag write-back refused for some customers",
+    );
   }
   return stats;
 }
 
 /** Customer.appTags/tagCount after the applied diffs, and the capped tags for the UI. */
-async function recordAppliedTags(client: PgClient, shopId: string, changes: readonly CustomerTagChange[]): Promise<void> {
+async function recordAppliedTags(
+  client: PgClient,
+  shopId: string,
+  changes: readonly CustomerTagChange[],
+): Promise<void> {
   for (const part of chunk(changes, 5_000)) {
     const rows = part.map((c) => ({
       id: c.customerId,
@@ -154,14 +173,29 @@ interface StagedTarget {
  * while another bulk mutation of the app runs), poll until it ends, and read
  * the result file. Returns the failed lines (0-based line -> message).
  */
-export async function runBulkMutation(api: AdminApi, mutation: string, jsonl: string, field: string): Promise<Map<number, string>> {
-  const staged = await api.request<{ stagedUploadsCreate: { stagedTargets: StagedTarget[]; userErrors: Array<{ message: string }> } }>(
-    STAGED_UPLOADS_CREATE,
-    { input: [{ resource: "BULK_MUTATION_VARIABLES", filename: "segment-tags.jsonl", mimeType: "text/jsonl", httpMethod: "POST" }] },
-  );
+export async function runBulkMutation(
+  api: AdminApi,
+  mutation: string,
+  jsonl: string,
+  field: string,
+): Promise<Map<number, string>> {
+  const staged = await api.request<{
+    stagedUploadsCreate: { stagedTargets: StagedTarget[]; userErrors: Array<{ message: string }> };
+  }>(STAGED_UPLOADS_CREATE, {
+    input: [
+      {
+        resource: "BULK_MUTATION_VARIABLES",
+        filename: "segment-tags.jsonl",
+        mimeType: "text/jsonl",
+        httpMethod: "POST",
+      },
+    ],
+  });
   const target = staged.stagedUploadsCreate.stagedTargets[0];
   if (!target || staged.stagedUploadsCreate.userErrors.length) {
-    throw new WritebackError(`stagedUploadsCreate failed: ${staged.stagedUploadsCreate.userErrors.map((e) => e.message).join("; ")}`);
+    throw new WritebackError(
+      `stagedUploadsCreate failed: ${staged.stagedUploadsCreate.userErrors.map((e) => e.message).join("; ")}`,
+    );
   }
   const form = new FormData();
   for (const p of target.parameters) form.append(p.name, p.value);
@@ -174,7 +208,10 @@ export async function runBulkMutation(api: AdminApi, mutation: string, jsonl: st
   let operationId: string | null = null;
   for (let attempt = 0; operationId === null; attempt++) {
     const run = await api.request<{
-      bulkOperationRunMutation: { bulkOperation: { id: string } | null; userErrors: Array<{ message: string; code?: string }> };
+      bulkOperationRunMutation: {
+        bulkOperation: { id: string } | null;
+        userErrors: Array<{ message: string; code?: string }>;
+      };
     }>(BULK_OPERATION_RUN_MUTATION, { mutation, stagedUploadPath: key });
     const result = run.bulkOperationRunMutation;
     if (result.bulkOperation) {
@@ -183,15 +220,16 @@ export async function runBulkMutation(api: AdminApi, mutation: string, jsonl: st
       // Another bulk mutation of the app (e.g. of a worker that died) is still running: wait for it.
       await sleep(Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
     } else {
-      throw new WritebackError(`bulkOperationRunMutation failed: ${result.userErrors.map((e) => e.message).join("; ")}`);
+      throw new WritebackError(
+        `bulkOperationRunMutation failed: ${result.userErrors.map((e) => e.message).join("; ")}`,
+      );
     }
   }
   let url: string | null = null;
   for (let poll = 0; ; poll++) {
-    const status = await api.request<{ node: { status: string; errorCode: string | null; url: string | null; partialDataUrl: string | null } | null }>(
-      BULK_OPERATION_STATUS,
-      { id: operationId },
-    );
+    const status = await api.request<{
+      node: { status: string; errorCode: string | null; url: string | null; partialDataUrl: string | null } | null;
+    }>(BULK_OPERATION_STATUS, { id: operationId });
     const op = status.node;
     if (!op) throw new WritebackError(`bulk operation ${operationId} disappeared`);
     if (op.status === "COMPLETED") {
@@ -199,7 +237,9 @@ export async function runBulkMutation(api: AdminApi, mutation: string, jsonl: st
       break;
     }
     if (op.status === "FAILED" || op.status === "CANCELED" || op.status === "EXPIRED") {
-      throw new WritebackError(`bulk ${field} operation ${operationId} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}`);
+      throw new WritebackError(
+        `bulk ${field} operation ${operationId} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}`,
+      );
     }
     await sleep(Math.min(5_000, 200 * 1.5 ** Math.min(poll, 10)));
   }
@@ -210,7 +250,11 @@ export async function runBulkMutation(api: AdminApi, mutation: string, jsonl: st
   const text = await response.text();
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
-    const row = JSON.parse(line) as { data?: Record<string, { userErrors?: Array<{ message: string }> }>; errors?: Array<{ message: string }>; __lineNumber: number };
+    const row = JSON.parse(line) as {
+      data?: Record<string, { userErrors?: Array<{ message: string }> }>;
+      errors?: Array<{ message: string }>;
+      __lineNumber: number;
+    };
     const userErrors = row.data?.[field]?.userErrors ?? [];
     const messages = [...(row.errors ?? []), ...userErrors].map((e) => e.message);
     if (messages.length) failed.set(row.__lineNumber, messages.join("; "));

@@ -103,12 +103,18 @@ export class AdminApi {
       }
       const text = await response.text();
       if (!response.ok) {
-        throw new AdminApiError(`Admin API answered HTTP ${response.status}: ${text.slice(0, 300)}`, null, response.status);
+        throw new AdminApiError(
+          `Admin API answered HTTP ${response.status}: ${text.slice(0, 300)}`,
+          null,
+          response.status,
+        );
       }
       const body = JSON.parse(text) as {
         data?: T;
         errors?: Array<{ message: string; extensions?: Record<string, any> }>;
-        extensions?: { cost?: { actualQueryCost?: number; requestedQueryCost?: number; throttleStatus?: ThrottleStatus } };
+        extensions?: {
+          cost?: { actualQueryCost?: number; requestedQueryCost?: number; throttleStatus?: ThrottleStatus };
+        };
       };
       const cost = body.extensions?.cost;
       if (cost?.throttleStatus) this.lastThrottleStatus = cost.throttleStatus;

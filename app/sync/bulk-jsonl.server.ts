@@ -47,9 +47,7 @@ export async function* readBulkGroups(
     } else if (current && current.node.id === parentId) {
       current.children.push(object);
     } else {
-      throw new Error(
-        `Bulk result line ${progress.lines} belongs to ${parentId}, which is not the object before it`,
-      );
+      throw new Error(`Bulk result line ${progress.lines} belongs to ${parentId}, which is not the object before it`);
     }
   }
   if (current) yield current;

@@ -147,10 +147,12 @@ export function orderFromGraphql(node: Json, children: Json[] = []): OrderRecord
     shopifyUpdatedAt: date(node.updatedAt, "order.updatedAt"),
     currency,
     totalMinor: total,
-    subtotalMinor: money(node.currentSubtotalPriceSet ?? node.subtotalPriceSet) === undefined
-      ? null
-      : toMinor(money(node.currentSubtotalPriceSet ?? node.subtotalPriceSet), currency),
-    discountMinor: money(node.totalDiscountsSet) === undefined ? null : toMinor(money(node.totalDiscountsSet), currency),
+    subtotalMinor:
+      money(node.currentSubtotalPriceSet ?? node.subtotalPriceSet) === undefined
+        ? null
+        : toMinor(money(node.currentSubtotalPriceSet ?? node.subtotalPriceSet), currency),
+    discountMinor:
+      money(node.totalDiscountsSet) === undefined ? null : toMinor(money(node.totalDiscountsSet), currency),
     refundedMinor: refunded,
     fullyRefunded: original > 0 && refunded >= original,
     discountCodes: Array.isArray(node.discountCodes) ? node.discountCodes.map(String) : [],
@@ -203,7 +205,7 @@ export function orderFromWebhook(payload: Json): OrderRecord {
     currency,
     totalMinor: toMinor(payload.current_total_price ?? payload.total_price, currency),
     subtotalMinor:
-      payload.current_subtotal_price ?? payload.subtotal_price
+      (payload.current_subtotal_price ?? payload.subtotal_price)
         ? toMinor(payload.current_subtotal_price ?? payload.subtotal_price, currency)
         : null,
     discountMinor: payload.total_discounts !== undefined ? toMinor(payload.total_discounts, currency) : null,

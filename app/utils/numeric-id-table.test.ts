@@ -4,7 +4,11 @@ import { NumericIdTable } from "./numeric-id-table";
 
 describe("NumericIdTable", () => {
   it("answers like a Map for any sequence of sets and gets", () => {
-    const id = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 7_000_000_000, max: 7_000_000_100 }), fc.maxSafeNat());
+    const id = fc.oneof(
+      fc.integer({ min: 0, max: 50 }),
+      fc.integer({ min: 7_000_000_000, max: 7_000_000_100 }),
+      fc.maxSafeNat(),
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(id, fc.nat({ max: 1_000_000 }))), fc.array(id), (sets, gets) => {
         const table = new NumericIdTable(2);

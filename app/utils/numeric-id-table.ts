@@ -59,7 +59,7 @@ export class NumericIdTable {
 
 /** Mixes both 26/27-bit halves of the id (ids share their high digits). */
 function hash(id: number): number {
-  const lo = id % 0x4000000 | 0;
+  const lo = (id % 0x4000000) | 0;
   const hi = (id / 0x4000000) | 0;
   return Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) >>> 7;
 }

@@ -32,14 +32,20 @@ describe("BinaryCopyWriter", () => {
     const row = fc.record({
       id: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
       name: fc.option(fc.string({ unit: "grapheme", maxLength: 40 }), { nil: null }),
-      tags: fc.option(fc.array(fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: "grapheme", maxLength: 30 })), { maxLength: 12 }), { nil: null }),
+      tags: fc.option(
+        fc.array(fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: "grapheme", maxLength: 30 })), {
+          maxLength: 12,
+        }),
+        { nil: null },
+      ),
       days: fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 8 }),
       big: fc.integer({ min: 0, max: 70_000 }),
     });
     fc.assert(
       fc.property(fc.array(row, { maxLength: 30 }), (rows) => {
         const writer = new BinaryCopyWriter();
-        for (const r of rows) writer.row(5).int8(r.id).text(r.name).textArray(r.tags).int4Array(r.days).bytes(Buffer.alloc(r.big, 7));
+        for (const r of rows)
+          writer.row(5).int8(r.id).text(r.name).textArray(r.tags).int4Array(r.days).bytes(Buffer.alloc(r.big, 7));
         const parsed = parseBinaryCopy(Buffer.concat(writer.finish()));
         expect(parsed.length).toBe(rows.length);
         parsed.forEach((fields, i) => {

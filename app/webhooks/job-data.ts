@@ -1,9 +1,4 @@
-import {
-  numericId,
-  orderFromWebhook,
-  PayloadError,
-  type OrderRecord,
-} from "../sync/order-record";
+import { numericId, orderFromWebhook, PayloadError, type OrderRecord } from "../sync/order-record";
 
 /**
  * What a webhook job carries: the minimum the app keeps, mapped from the
@@ -96,8 +91,7 @@ export function webhookJobData(topic: string, payload: unknown): WebhookJobData 
           id: numericId(body.id, "customer.id"),
           createdAt: typeof body.created_at === "string" ? body.created_at : null,
           updatedAt: typeof body.updated_at === "string" ? body.updated_at : null,
-          emailMarketing:
-            body.email_marketing_consent?.state?.toUpperCase?.() ?? null,
+          emailMarketing: body.email_marketing_consent?.state?.toUpperCase?.() ?? null,
         },
       };
     case "customers/delete":

@@ -48,7 +48,10 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     if (error instanceof Response) return error; // 401 bad HMAC, 405, 400 missing headers
     if (error instanceof SyntaxError) {
       // The signature was valid (it is checked before the body is parsed).
-      logger.warn({ eventId: headerEventId, topic: request.headers.get("x-shopify-topic") }, "webhook body is not JSON");
+      logger.warn(
+        { eventId: headerEventId, topic: request.headers.get("x-shopify-topic") },
+        "webhook body is not JSON",
+      );
       return new Response("Body is not JSON", { status: 400 });
     }
     throw error;

@@ -86,12 +86,13 @@ function processCount(): number {
 
 const processes = cluster.isPrimary ? processCount() : 1;
 if (cluster.isPrimary && processes > 1) supervise(processes);
-else main().catch((error: unknown) => {
-  // One clear line for configuration and connectivity problems, no stack trace.
-  if (error instanceof EnvError || (error instanceof Error && error.name === "ServiceUnavailableError")) {
-    console.error(error.message);
-  } else {
-    console.error(error);
-  }
-  process.exit(1);
-});
+else
+  main().catch((error: unknown) => {
+    // One clear line for configuration and connectivity problems, no stack trace.
+    if (error instanceof EnvError || (error instanceof Error && error.name === "ServiceUnavailableError")) {
+      console.error(error.message);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  });

@@ -7,5 +7,7 @@
  */
 export function workerExecArgv(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
   const flags = [...execArgv, ...(nodeOptions ?? "").split(/\s+/)];
-  return flags.some((flag) => flag.startsWith("--max-semi-space-size")) ? [...execArgv] : [...execArgv, "--max-semi-space-size=64"];
+  return flags.some((flag) => flag.startsWith("--max-semi-space-size"))
+    ? [...execArgv]
+    : [...execArgv, "--max-semi-space-size=64"];
 }

@@ -24,14 +24,9 @@ export function startWorkers(options: {
     const worker = createWorker(backend, queueName, processor, { concurrency, ...options.workerOptions });
     worker.on("error", (err) => logger.error({ err, queue: queueName }, "worker error"));
     worker.on("failed", (job, err) =>
-      logger.warn(
-        { queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err },
-        "job failed",
-      ),
+      logger.warn({ queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err }, "job failed"),
     );
-    worker.on("completed", (job) =>
-      logger.debug({ queue: queueName, job: job.name, jobId: job.id }, "job completed"),
-    );
+    worker.on("completed", (job) => logger.debug({ queue: queueName, job: job.name, jobId: job.id }, "job completed"));
     return worker;
   });
   let closing: Promise<void> | undefined;
@@ -50,11 +45,7 @@ export function startWorkers(options: {
  * On SIGTERM/SIGINT: finish the jobs in flight, close everything, exit 0. A
  * second signal exits at once (the in-flight jobs are then retried as stalled).
  */
-export function exitGracefullyOnSignals(
-  runtime: WorkerRuntime,
-  logger: Logger,
-  cleanup: () => Promise<void>,
-): void {
+export function exitGracefullyOnSignals(runtime: WorkerRuntime, logger: Logger, cleanup: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

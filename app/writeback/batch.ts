@@ -50,7 +50,12 @@ export function tagAliases(changes: readonly CustomerTagChange[]): TagAlias[] {
   const out: TagAlias[] = [];
   for (const change of changes) {
     if (change.diff.remove.length > 0) {
-      out.push({ alias: `r${out.length}`, mutation: "tagsRemove", customerId: change.customerId, tags: change.diff.remove });
+      out.push({
+        alias: `r${out.length}`,
+        mutation: "tagsRemove",
+        customerId: change.customerId,
+        tags: change.diff.remove,
+      });
     }
     if (change.diff.add.length > 0) {
       out.push({ alias: `a${out.length}`, mutation: "tagsAdd", customerId: change.customerId, tags: change.diff.add });
@@ -60,7 +65,10 @@ export function tagAliases(changes: readonly CustomerTagChange[]): TagAlias[] {
 }
 
 /** A document with the given aliases, and its variables; aliases are named so the answer maps back. */
-export function tagMutationDocument(aliases: readonly TagAlias[]): { query: string; variables: Record<string, unknown> } {
+export function tagMutationDocument(aliases: readonly TagAlias[]): {
+  query: string;
+  variables: Record<string, unknown>;
+} {
   const params: string[] = [];
   const fields: string[] = [];
   const variables: Record<string, unknown> = {};
@@ -74,7 +82,12 @@ export function tagMutationDocument(aliases: readonly TagAlias[]): { query: stri
 }
 
 /** JSONL variable files for the two bulk mutations (removals first, then additions). */
-export function bulkTagFiles(changes: readonly CustomerTagChange[]): { remove: string; add: string; removeLines: number; addLines: number } {
+export function bulkTagFiles(changes: readonly CustomerTagChange[]): {
+  remove: string;
+  add: string;
+  removeLines: number;
+  addLines: number;
+} {
   const remove: string[] = [];
   const add: string[] = [];
   for (const change of changes) {

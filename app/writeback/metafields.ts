@@ -13,11 +13,31 @@ export interface MetafieldSpec {
 }
 
 export const METAFIELD_SPECS: readonly MetafieldSpec[] = [
-  { key: "handles", name: "Segments", type: "list.single_line_text_field", description: "Segment handles the customer belongs to (e.g. rfm-champions)" },
-  { key: "p_alive", name: "Probability still active", type: "number_decimal", description: "BG/NBD probability that the customer is still active (0 to 1)" },
-  { key: "clv_12m", name: "Predicted 12-month value", type: "number_decimal", description: "Expected spend over the next 12 months, in the shop currency" },
+  {
+    key: "handles",
+    name: "Segments",
+    type: "list.single_line_text_field",
+    description: "Segment handles the customer belongs to (e.g. rfm-champions)",
+  },
+  {
+    key: "p_alive",
+    name: "Probability still active",
+    type: "number_decimal",
+    description: "BG/NBD probability that the customer is still active (0 to 1)",
+  },
+  {
+    key: "clv_12m",
+    name: "Predicted 12-month value",
+    type: "number_decimal",
+    description: "Expected spend over the next 12 months, in the shop currency",
+  },
   { key: "next_order_date", name: "Expected next order", type: "date", description: "Expected date of the next order" },
-  { key: "spend_tier", name: "Predicted spend tier", type: "single_line_text_field", description: "high, medium or low" },
+  {
+    key: "spend_tier",
+    name: "Predicted spend tier",
+    type: "single_line_text_field",
+    description: "high, medium or low",
+  },
 ];
 
 export interface CustomerPredictions {
@@ -40,12 +60,19 @@ export function customerMetafieldValues(input: {
   currencyDecimals: number;
   timeZone: string;
 }): MetafieldValue[] {
-  const out: MetafieldValue[] = [{ key: "handles", type: "list.single_line_text_field", value: JSON.stringify([...input.handles].sort()) }];
+  const out: MetafieldValue[] = [
+    { key: "handles", type: "list.single_line_text_field", value: JSON.stringify([...input.handles].sort()) },
+  ];
   const p = input.predictions;
   if (p) {
     out.push({ key: "p_alive", type: "number_decimal", value: p.pAlive.toFixed(3) });
-    out.push({ key: "clv_12m", type: "number_decimal", value: (p.clv12mMinor / 10 ** input.currencyDecimals).toFixed(input.currencyDecimals) });
-    if (p.nextOrderDate !== null) out.push({ key: "next_order_date", type: "date", value: localDate(p.nextOrderDate, input.timeZone) });
+    out.push({
+      key: "clv_12m",
+      type: "number_decimal",
+      value: (p.clv12mMinor / 10 ** input.currencyDecimals).toFixed(input.currencyDecimals),
+    });
+    if (p.nextOrderDate !== null)
+      out.push({ key: "next_order_date", type: "date", value: localDate(p.nextOrderDate, input.timeZone) });
     out.push({ key: "spend_tier", type: "single_line_text_field", value: p.spendTier });
   }
   return out;
@@ -59,5 +86,7 @@ export function metafieldHash(values: readonly MetafieldValue[]): string {
 
 function localDate(epochMs: number, timeZone: string): string {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(epochMs);
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    epochMs,
+  );
 }

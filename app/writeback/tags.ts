@@ -37,7 +37,8 @@ export function isUnderPrefix(tag: string, prefix: string): boolean {
 /** Problems with a tag prefix, as messages for the merchant; empty when the prefix is usable. */
 export function tagPrefixProblems(prefix: string, longestTagName: number): string[] {
   const problems: string[] = [];
-  if (prefix.trim().length === 0) problems.push("The tag prefix cannot be empty: without it the app could not tell its tags from yours.");
+  if (prefix.trim().length === 0)
+    problems.push("The tag prefix cannot be empty: without it the app could not tell its tags from yours.");
   if (prefix.includes(",")) problems.push("The tag prefix cannot contain a comma: Shopify splits tags on commas.");
   if (prefix !== prefix.trim()) problems.push("The tag prefix cannot start or end with a space: Shopify trims tags.");
   if (prefix.length + longestTagName > MAX_TAG_LENGTH) {
@@ -59,7 +60,10 @@ export interface NamedSegment {
  * kebab-casing and names that collide with another segment's (compared
  * case-insensitively, as Shopify does).
  */
-export function buildTagMap(prefix: string, segments: readonly NamedSegment[]): { tags: Map<string, string>; problems: string[] } {
+export function buildTagMap(
+  prefix: string,
+  segments: readonly NamedSegment[],
+): { tags: Map<string, string>; problems: string[] } {
   const tags = new Map<string, string>();
   const owner = new Map<string, string>();
   const problems: string[] = [];
@@ -73,11 +77,15 @@ export function buildTagMap(prefix: string, segments: readonly NamedSegment[]): 
     const lower = tag.toLowerCase();
     const other = owner.get(lower);
     if (other !== undefined) {
-      problems.push(`Segment ${segment.key} would get the tag "${tag}", which segment ${other} already uses; choose another name.`);
+      problems.push(
+        `Segment ${segment.key} would get the tag "${tag}", which segment ${other} already uses; choose another name.`,
+      );
       continue;
     }
     if (tag.length > MAX_TAG_LENGTH) {
-      problems.push(`The tag of segment ${segment.key} would have ${tag.length} characters; Shopify allows at most ${MAX_TAG_LENGTH}.`);
+      problems.push(
+        `The tag of segment ${segment.key} would have ${tag.length} characters; Shopify allows at most ${MAX_TAG_LENGTH}.`,
+      );
       continue;
     }
     owner.set(lower, segment.key);

@@ -29,7 +29,10 @@ describe("tag naming", () => {
 
   it("gives every built-in segment a distinct tag", () => {
     const catalog = segmentCatalog(DEFAULT_SETTINGS);
-    const { tags, problems } = buildTagMap("seg:", catalog.map((c) => ({ key: c.key })));
+    const { tags, problems } = buildTagMap(
+      "seg:",
+      catalog.map((c) => ({ key: c.key })),
+    );
     expect(problems).toEqual([]);
     expect(tags.size).toBe(catalog.length);
     for (const tag of tags.values()) expect(tag).toMatch(/^seg:[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -76,12 +79,22 @@ describe("tag diff", () => {
   });
 
   it("sends nothing when tags match, whatever their case", () => {
-    const diff = diffCustomerTags({ desired: ["seg:rfm-champions"], current: ["SEG:RFM-Champions"], tagCount: 1, prefixes: ["seg:"] });
+    const diff = diffCustomerTags({
+      desired: ["seg:rfm-champions"],
+      current: ["SEG:RFM-Champions"],
+      tagCount: 1,
+      prefixes: ["seg:"],
+    });
     expect(diff).toEqual({ add: [], remove: [], capped: [] });
   });
 
   it("moves tags from a former prefix to the current one", () => {
-    const diff = diffCustomerTags({ desired: ["rs-rfm-champions"], current: ["seg:rfm-champions"], tagCount: 3, prefixes: ["rs-", "seg:"] });
+    const diff = diffCustomerTags({
+      desired: ["rs-rfm-champions"],
+      current: ["seg:rfm-champions"],
+      tagCount: 3,
+      prefixes: ["rs-", "seg:"],
+    });
     expect(diff).toEqual({ add: ["rs-rfm-champions"], remove: ["seg:rfm-champions"], capped: [] });
   });
 
@@ -118,7 +131,12 @@ describe("batches and bulk files", () => {
     expect(aliases.map((a) => `${a.mutation}:${a.customerId}`)).toEqual(["tagsRemove:1", "tagsAdd:1", "tagsRemove:2"]);
     const { query, variables } = tagMutationDocument(aliases);
     expect(valid(query)).toEqual([]);
-    expect(variables).toMatchObject({ id0: "gid://shopify/Customer/1", tags0: ["seg:b"], tags1: ["seg:a"], id2: "gid://shopify/Customer/2" });
+    expect(variables).toMatchObject({
+      id0: "gid://shopify/Customer/1",
+      tags0: ["seg:b"],
+      tags1: ["seg:a"],
+      id2: "gid://shopify/Customer/2",
+    });
   });
 
   it("writes JSONL lines per side for bulk mutations", () => {
@@ -135,7 +153,11 @@ describe("batches and bulk files", () => {
   });
 
   it("has every write-back document valid against the Admin schema", () => {
-    for (const doc of [...Object.values(customerTags), ...Object.values(metafieldDocs), ...Object.values(segmentDocs)]) {
+    for (const doc of [
+      ...Object.values(customerTags),
+      ...Object.values(metafieldDocs),
+      ...Object.values(segmentDocs),
+    ]) {
       expect(valid(doc)).toEqual([]);
     }
   });
@@ -145,7 +167,12 @@ describe("metafield values", () => {
   it("formats predictions for their metafield types and hashes them stably", () => {
     const values = customerMetafieldValues({
       handles: ["usage-heavy", "rfm-champions"],
-      predictions: { pAlive: 0.91234, clv12mMinor: 123456, nextOrderDate: Date.UTC(2026, 0, 31, 23, 30), spendTier: "high" },
+      predictions: {
+        pAlive: 0.91234,
+        clv12mMinor: 123456,
+        nextOrderDate: Date.UTC(2026, 0, 31, 23, 30),
+        spendTier: "high",
+      },
       currencyDecimals: 2,
       timeZone: "Europe/Berlin",
     });

@@ -24,8 +24,7 @@ export async function prepareLocalEnvironment(options: {
 }): Promise<LocalEnvironment> {
   if (existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
   const services = await ensureServices({ postgres: true, redis: true, quiet: options.quiet, root: ROOT });
-  const databaseUrl =
-    process.env.DATABASE_URL ?? databaseOn(services.postgresUrl, options.database ?? "segments_dev");
+  const databaseUrl = process.env.DATABASE_URL ?? databaseOn(services.postgresUrl, options.database ?? "segments_dev");
   const name = new URL(databaseUrl).pathname.slice(1);
   await ensureDatabase(services.postgresUrl, name);
   await applyMigrations(databaseUrl);

@@ -38,10 +38,7 @@ function log(...parts) {
     .join(" ")
     .replace(/(postgres(?:ql)?:\/\/[^:@/]*:)[^@]*@/g, "$1***@"); // hide passwords
   try {
-    appendFileSync(
-      LOG_FILE,
-      `${new Date().toISOString()} [${process.pid}] ${line}\n`,
-    );
+    appendFileSync(LOG_FILE, `${new Date().toISOString()} [${process.pid}] ${line}\n`);
   } catch {
     // Logging must never break a migration.
   }
@@ -66,9 +63,7 @@ const { values: args, positionals } = parseArgs({
  * database: shadow}` would silently reuse the main database. */
 function pgConfigFrom(url) {
   if (!url) return null;
-  const { parse } = createRequire(createRequire(import.meta.url).resolve("pg"))(
-    "pg-connection-string",
-  );
+  const { parse } = createRequire(createRequire(import.meta.url).resolve("pg"))("pg-connection-string");
   const { schema, ...config } = parse(url); // `?schema=` is Prisma's, not pg's
   return { config, schema: schema || undefined };
 }
@@ -140,15 +135,9 @@ async function runCliCommand(command) {
       return;
     }
     case "create-database":
-      return onMaintenanceDb(
-        config,
-        `CREATE DATABASE ${quoteIdent(config.database)}`,
-      );
+      return onMaintenanceDb(config, `CREATE DATABASE ${quoteIdent(config.database)}`);
     case "drop-database":
-      return onMaintenanceDb(
-        config,
-        `DROP DATABASE IF EXISTS ${quoteIdent(config.database)}`,
-      );
+      return onMaintenanceDb(config, `DROP DATABASE IF EXISTS ${quoteIdent(config.database)}`);
     default:
       throw new Error(`Unknown cli command: ${command}`);
   }
@@ -158,19 +147,14 @@ async function runCliCommand(command) {
 // line and JSON-parses every other line, looking for an ERROR record from
 // target `schema_engine::logger` with `error_code` and `message`.
 function reportCliFailure(error) {
-  const { code, message } = describeConnectionError(
-    error,
-    target?.config ?? {},
-  );
+  const { code, message } = describeConnectionError(error, target?.config ?? {});
   const record = {
     timestamp: new Date().toISOString(),
     level: "ERROR",
     target: "schema_engine::logger",
     fields: { message, ...(code ? { error_code: code } : {}) },
   };
-  process.stderr.write(
-    `schema-engine stand-in failed\n${JSON.stringify(record)}`,
-  );
+  process.stderr.write(`schema-engine stand-in failed\n${JSON.stringify(record)}`);
 }
 
 // ---------------------------------------------------------- the wasm engine
@@ -178,9 +162,7 @@ function reportCliFailure(error) {
 /** Load the wasm engine without Node's flagged ESM-wasm support: the package's
  * own entry does `import * as wasm from "./schema_engine_bg.wasm"`. */
 async function loadWasm() {
-  const jsPath = fileURLToPath(
-    import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg"),
-  );
+  const jsPath = fileURLToPath(import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
   const bytes = readFileSync(jsPath.replace(/\.js$/, ".wasm"));
   const { instance } = await WebAssembly.instantiate(bytes, {
     "./schema_engine_bg.js": wasmBindings,
@@ -204,13 +186,8 @@ async function loadWasm() {
 function patchAdapterPg(adapter) {
   const connection = Object.getPrototypeOf(adapter); // PrismaPgAdapter
   const queryable = Object.getPrototypeOf(connection); // PgQueryable
-  if (
-    typeof queryable.performIO !== "function" ||
-    typeof connection.executeScript !== "function"
-  ) {
-    throw new Error(
-      "@prisma/adapter-pg changed (performIO/executeScript): re-check scripts/prisma-engine",
-    );
+  if (typeof queryable.performIO !== "function" || typeof connection.executeScript !== "function") {
+    throw new Error("@prisma/adapter-pg changed (performIO/executeScript): re-check scripts/prisma-engine");
   }
   if (connection.patchedByStandIn) return;
   connection.patchedByStandIn = true;
@@ -265,19 +242,12 @@ function adapterFactory() {
       return adapter;
     },
     async connectToShadowDb() {
-      if (!target)
-        throw new Error(`A shadow database needs a server. ${NO_URL}`);
+      if (!target) throw new Error(`A shadow database needs a server. ${NO_URL}`);
       const name = `prisma_shadow_${randomUUID().replaceAll("-", "")}`;
       log("creating shadow database", name);
-      await onMaintenanceDb(
-        target.config,
-        `CREATE DATABASE ${quoteIdent(name)}`,
-      );
+      await onMaintenanceDb(target.config, `CREATE DATABASE ${quoteIdent(name)}`);
       shadowDatabases.add(name);
-      const adapter = await new PrismaPg(
-        { ...target.config, database: name },
-        options,
-      ).connect();
+      const adapter = await new PrismaPg({ ...target.config, database: name }, options).connect();
       patchAdapterPg(adapter);
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
@@ -290,14 +260,10 @@ function adapterFactory() {
   async function dropShadow(name) {
     if (!shadowDatabases.delete(name)) return;
     log("dropping shadow database", name);
-    await onMaintenanceDb(
-      target.config,
-      `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`,
-    );
+    await onMaintenanceDb(target.config, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
   }
   // The CLI kills us right after closing stdin; drop any shadow left over.
-  const dropAll = () =>
-    Promise.allSettled([...shadowDatabases].map(dropShadow));
+  const dropAll = () => Promise.allSettled([...shadowDatabases].map(dropShadow));
   return { factory: bindMigrationAwareSqlAdapterFactory(factory), dropAll };
 }
 
@@ -310,16 +276,12 @@ const WASM_METHOD = { getDatabaseVersion: "version" };
  * P1xxx code. */
 function explain(error, registry) {
   const external = /External error id#(\d+)/.exec(error?.message ?? "");
-  if (external)
-    error = registry.consumeError(Number(external[1]))?.error ?? error;
-  if (/^P\d{4}$/.test(error?.code ?? "") || error?.name === "RuntimeError")
-    return error;
+  if (external) error = registry.consumeError(Number(external[1]))?.error ?? error;
+  if (/^P\d{4}$/.test(error?.code ?? "") || error?.name === "RuntimeError") return error;
   // The wasm engine reports a failed migration script as a bare connector
   // error; the native engine reports P3018 with the migration's name and the
   // database's error, which is what people (and scripts/migrate.ts) look for.
-  const failedMigration = /apply_script\s+with migration_name="([^"]+)"/.exec(
-    error?.message ?? "",
-  );
+  const failedMigration = /apply_script\s+with migration_name="([^"]+)"/.exec(error?.message ?? "");
   if (failedMigration && lastScriptError) {
     const meta = {
       migration_name: failedMigration[1],
@@ -329,10 +291,7 @@ function explain(error, registry) {
     const message = `A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve\n\nMigration name: ${meta.migration_name}\n\nDatabase error code: ${meta.database_error_code}\n\nDatabase error:\n${meta.database_error}\n`;
     return Object.assign(new Error(message), { code: "P3018", meta });
   }
-  const { code, message } = describeConnectionError(
-    error,
-    target?.config ?? {},
-  );
+  const { code, message } = describeConnectionError(error, target?.config ?? {});
   return Object.assign(new Error(message), { code });
 }
 
@@ -369,10 +328,7 @@ async function runJsonRpc() {
   const engineReady = loadWasm().then((wasm) =>
     wasm.SchemaEngine.new(
       {
-        datamodels: args.datamodels?.map((file) => [
-          file,
-          readFileSync(file, "utf8"),
-        ]),
+        datamodels: args.datamodels?.map((file) => [file, readFileSync(file, "utf8")]),
       },
       (line) => log("engine:", line),
       factory,
@@ -380,8 +336,7 @@ async function runJsonRpc() {
   );
   engineReady.catch(() => {}); // reported per request
 
-  const send = (message) =>
-    process.stdout.write(`${JSON.stringify(message)}\n`);
+  const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
   let nextPrintId = 1;
   const pendingPrints = new Map();
 
@@ -399,13 +354,9 @@ async function runJsonRpc() {
     try {
       let result;
       if (method === "createDatabase") {
-        const { config } =
-          pgConfigFrom(params?.datasource?.url) ?? target ?? {};
+        const { config } = pgConfigFrom(params?.datasource?.url) ?? target ?? {};
         if (!config) throw new Error(NO_URL);
-        await onMaintenanceDb(
-          config,
-          `CREATE DATABASE ${quoteIdent(config.database)}`,
-        );
+        await onMaintenanceDb(config, `CREATE DATABASE ${quoteIdent(config.database)}`);
         result = { databaseName: config.database };
       } else {
         const engine = await engineReady;
@@ -423,17 +374,9 @@ async function runJsonRpc() {
           // factory for the rest of `migrate dev` (evaluateDataLoss,
           // createMigration fail with this message at once, before doing
           // anything). A read-only devDiagnostic restores it; then retry once.
-          if (
-            !/shadow DB must be provided through an external factory/.test(
-              error?.message,
-            ) ||
-            !params?.migrationsList
-          )
+          if (!/shadow DB must be provided through an external factory/.test(error?.message) || !params?.migrationsList)
             throw error;
-          log(
-            method,
-            "lost its shadow database factory; devDiagnostic, then retry",
-          );
+          log(method, "lost its shadow database factory; devDiagnostic, then retry");
           await engine.devDiagnostic({
             migrationsList: params.migrationsList,
             filters: params.filters,
@@ -449,13 +392,7 @@ async function runJsonRpc() {
       send({ jsonrpc: "2.0", id, result: result ?? {} });
     } catch (error) {
       const rpcError = toRpcError(explain(error, factory.errorRegistry));
-      log(
-        method,
-        "failed in",
-        `${Date.now() - started}ms:`,
-        rpcError.data,
-        error?.stack ?? "",
-      );
+      log(method, "failed in", `${Date.now() - started}ms:`, rpcError.data, error?.stack ?? "");
       send({ jsonrpc: "2.0", id, error: rpcError });
     }
   }
@@ -494,8 +431,7 @@ async function runJsonRpc() {
 // ------------------------------------------------------------------- main
 
 try {
-  if (statSync(LOG_FILE, { throwIfNoEntry: false })?.size > 5_000_000)
-    truncateSync(LOG_FILE);
+  if (statSync(LOG_FILE, { throwIfNoEntry: false })?.size > 5_000_000) truncateSync(LOG_FILE);
 } catch {
   // ignore
 }

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  API_KEY,
-  API_SECRET_KEY,
-  getJwt,
-  setUpValidSession,
-} from "@shopify/shopify-api/test-helpers";
+import { API_KEY, API_SECRET_KEY, getJwt, setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { sessionStorage } from "../../app/shopify.server";
 import { loader as appLoader } from "../../app/routes/app";
 import { loader as dashboardLoader } from "../../app/routes/app._index";
@@ -23,9 +18,7 @@ async function responseOf(promise: Promise<unknown>): Promise<Response | unknown
 
 describe("/app behind authenticate.admin", () => {
   it("serves the dashboard for a request with a valid session token", async () => {
-    await sessionStorage.storeSession(
-      setUpValidSession({ shop: SHOP, expires: new Date(Date.now() + 86_400_000) }),
-    );
+    await sessionStorage.storeSession(setUpValidSession({ shop: SHOP, expires: new Date(Date.now() + 86_400_000) }));
     await prisma.shop.create({ data: { domain: SHOP, status: "installed", installedAt: new Date() } });
     const { token } = await getJwt(STORE, API_KEY, API_SECRET_KEY);
     const request = new Request(`https://my-test-app.myshopify.io/app?embedded=1&shop=${SHOP}`, {

@@ -42,9 +42,9 @@ describe("environment validation", () => {
   });
 
   it("refuses development-only switches in production", () => {
-    expect(
-      problems({ ...valid, NODE_ENV: "production", SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4010" }),
-    ).toEqual(["SHOPIFY_ADMIN_API_ORIGIN must not be set in production"]);
+    expect(problems({ ...valid, NODE_ENV: "production", SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4010" })).toEqual([
+      "SHOPIFY_ADMIN_API_ORIGIN must not be set in production",
+    ]);
   });
 
   it("treats empty strings as unset", () => {

@@ -14,12 +14,16 @@ function exchange(
   options: { method?: string; headers?: Record<string, string>; body?: string; agent?: http.Agent } = {},
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? "GET", headers: options.headers, agent: options.agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      url,
+      { method: options.method ?? "GET", headers: options.headers, agent: options.agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });
@@ -57,7 +61,8 @@ describe("server/http.mjs", () => {
           headers.append("set-cookie", "b=2; Path=/");
           return new Response("ok", { status: 201, headers });
         }
-        if (url.pathname === "/small") return new Response("tiny", { headers: { "content-type": "text/plain", "content-length": "4" } });
+        if (url.pathname === "/small")
+          return new Response("tiny", { headers: { "content-type": "text/plain", "content-length": "4" } });
         if (url.pathname === "/tiny.json") return Response.json({ ok: true });
         if (url.pathname === "/stream") {
           const encoder = new TextEncoder();
@@ -71,7 +76,8 @@ describe("server/http.mjs", () => {
           });
           return new Response(body, { headers: { "content-type": "text/html" } });
         }
-        if (url.pathname === "/big.json") return Response.json({ items: Array.from({ length: 300 }, (_, i) => ({ i })) });
+        if (url.pathname === "/big.json")
+          return Response.json({ items: Array.from({ length: 300 }, (_, i) => ({ i })) });
         if (url.pathname === "/slow") {
           await new Promise((resolve) => setTimeout(resolve, 300));
           return new Response("done");
@@ -101,7 +107,9 @@ describe("server/http.mjs", () => {
     expect(Number(gzipped.headers["content-length"])).toBeLessThan(script.length);
     expect(zlib.gunzipSync(gzipped.body).toString()).toBe(script);
 
-    const again = await exchange(`${base}/assets/entry-abc123.js`, { headers: { "if-none-match": plain.headers.etag! } });
+    const again = await exchange(`${base}/assets/entry-abc123.js`, {
+      headers: { "if-none-match": plain.headers.etag! },
+    });
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
     expect(seen).toHaveLength(0); // none of these reached the app

@@ -19,11 +19,17 @@ describe.each(testQueueBackends())("worker shutdown on SIGTERM ($kind)", (backen
     child.stderr.on("data", (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
 
-    await waitFor(() => output.includes("ready"), () => output);
+    await waitFor(
+      () => output.includes("ready"),
+      () => output,
+    );
     const queue = createQueue(backend, "slow-work");
     const shop = `shutdown-${backend.kind}.myshopify.com`;
     const job = await queue.add("work", { shop }, { jobId: `shutdown-${backend.kind}` });
-    await waitFor(() => output.includes(`started ${job.id}`), () => output);
+    await waitFor(
+      () => output.includes(`started ${job.id}`),
+      () => output,
+    );
 
     child.kill("SIGTERM");
     expect(await exited).toBe(0);

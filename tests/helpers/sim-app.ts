@@ -22,7 +22,10 @@ export async function simulatedStore(options: {
 }): Promise<{ sim: Simulator; domain: string; accessToken: string; shopId: string; api: () => AdminApi }> {
   const sim = await startSimulator({ appSecret: APP_SECRET, ...options.simulator });
   const accessToken = `shpat_${options.domain.replace(/\W/g, "")}`;
-  sim.createShop(options.domain, { timezone: options.timezone ?? "Europe/London", currency: options.currency ?? "GBP" });
+  sim.createShop(options.domain, {
+    timezone: options.timezone ?? "Europe/London",
+    currency: options.currency ?? "GBP",
+  });
   sim.installApp(options.domain, {
     accessToken,
     scopes: ["read_orders", "read_all_orders", "read_customers", "write_customers"],
@@ -30,7 +33,12 @@ export async function simulatedStore(options: {
     subscriptions: options.subscriptions,
   });
   const shop = await prisma.shop.create({
-    data: { domain: options.domain, status: "installed", installedAt: new Date(), timezone: options.timezone ?? "Europe/London" },
+    data: {
+      domain: options.domain,
+      status: "installed",
+      installedAt: new Date(),
+      timezone: options.timezone ?? "Europe/London",
+    },
   });
   return {
     sim,

@@ -43,9 +43,12 @@ describe("install backfill by bulk export", () => {
     let childOutput = "";
     child.stderr!.on("data", (chunk) => (childOutput += chunk));
     const started = Date.now();
-    const log = (message: string) => console.log(`[backfill test +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+    const log = (message: string) =>
+      console.log(`[backfill test +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
     const exited = new Promise((resolve) => child.on("exit", resolve));
-    await new Promise<void>((resolve) => child.stdout!.on("data", (chunk) => String(chunk).includes("ready") && resolve()));
+    await new Promise<void>((resolve) =>
+      child.stdout!.on("data", (chunk) => String(chunk).includes("ready") && resolve()),
+    );
     const registry = new QueueRegistry(redis);
     await enqueueBackfill(registry, store.domain);
 
@@ -96,7 +99,9 @@ describe("install backfill by bulk export", () => {
       for (const [id, order] of truth) expect(stored.get(id)).toEqual(order);
 
       // Customers came too, with no personal fields to store; re-running creates no duplicates.
-      expect(await prisma.customer.count({ where: { shopId: store.shopId } })).toBe(store.sim.customerCount(store.domain));
+      expect(await prisma.customer.count({ where: { shopId: store.shopId } })).toBe(
+        store.sim.customerCount(store.domain),
+      );
       const shop = await prisma.shop.findUniqueOrThrow({ where: { id: store.shopId } });
       expect((shop.syncState as { lastReconciledAt?: string }).lastReconciledAt).toBeTruthy();
       // The backfill scheduled periodic reconciliation for the shop.
@@ -105,7 +110,8 @@ describe("install backfill by bulk export", () => {
 
       await enqueueBackfill(registry, store.domain);
       await waitFor(
-        async () => (await prisma.jobRun.count({ where: { shopId: store.shopId, kind: "backfill", status: "completed" } })) === 2,
+        async () =>
+          (await prisma.jobRun.count({ where: { shopId: store.shopId, kind: "backfill", status: "completed" } })) === 2,
         "the second backfill",
         180_000,
       );

@@ -44,17 +44,27 @@ describe("freshness", () => {
         lineItems: [{ sku: "FRESH", quantity: 2, price: 25 }],
         shippingLine: { title: "Express", price: 9.5 },
       });
-      const memberships = await waitFor(async () => {
-        const rows = await membershipRows(prisma, store.shopId, BigInt(customerId));
-        return rows.length > 0 ? rows : undefined;
-      }, "the customer's memberships", 60_000);
+      const memberships = await waitFor(
+        async () => {
+          const rows = await membershipRows(prisma, store.shopId, BigInt(customerId));
+          return rows.length > 0 ? rows : undefined;
+        },
+        "the customer's memberships",
+        60_000,
+      );
       const segmentedMs = Date.now() - created;
-      const tags = await waitFor(async () => {
-        const current = store.sim.customerTags(store.domain, customerId).filter((tag) => tag.startsWith("seg:"));
-        return current.length === memberships.length ? current : undefined;
-      }, "the customer's tags", 60_000);
+      const tags = await waitFor(
+        async () => {
+          const current = store.sim.customerTags(store.domain, customerId).filter((tag) => tag.startsWith("seg:"));
+          return current.length === memberships.length ? current : undefined;
+        },
+        "the customer's tags",
+        60_000,
+      );
       const taggedMs = Date.now() - created;
-      console.log(`[freshness] new order -> segments in ${segmentedMs} ms, -> Shopify tags in ${taggedMs} ms (reported, not asserted)`);
+      console.log(
+        `[freshness] new order -> segments in ${segmentedMs} ms, -> Shopify tags in ${taggedMs} ms (reported, not asserted)`,
+      );
 
       expect(memberships.map((m) => m.segment)).toContain("loyalty/new");
       expect(memberships.every((m) => m.reason.length > 0)).toBe(true);

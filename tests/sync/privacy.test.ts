@@ -51,7 +51,14 @@ describe("privacy webhooks", () => {
       // What later issues store per customer, so the redaction is shown to reach it.
       await prisma.customerFeatures.create({ data: { shopId: store.shopId, customerId, features: { orders: 3 } } });
       await prisma.segmentMembership.create({
-        data: { shopId: store.shopId, customerId, segments: ["loyalty/repeat"], reasons: ["3 orders"], sinceDay: [20_415], tags: ["seg:loyalty-repeat"] },
+        data: {
+          shopId: store.shopId,
+          customerId,
+          segments: ["loyalty/repeat"],
+          reasons: ["3 orders"],
+          sinceDay: [20_415],
+          tags: ["seg:loyalty-repeat"],
+        },
       });
       await prisma.segmentTransition.create({
         data: { shopId: store.shopId, customerId, segment: "loyalty/repeat", change: "entered" },

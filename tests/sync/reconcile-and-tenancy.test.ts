@@ -11,12 +11,26 @@ import { startSimulator } from "../../simulator";
 import { appScopes } from "../../scripts/lib/app-config";
 import { AdminApi } from "../../app/shopify/admin-api.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
-import { APP_SECRET, simulatedStore, simulatorOrders, startAppWorkers, storedOrders, waitFor } from "../helpers/sim-app";
+import {
+  APP_SECRET,
+  simulatedStore,
+  simulatorOrders,
+  startAppWorkers,
+  storedOrders,
+  waitFor,
+} from "../helpers/sim-app";
 
 const redis = testQueueBackends()[0];
 afterAll(() => cleanRedisPrefix(process.env.QUEUE_PREFIX!));
 
-const generate = { customers: 100, orders: 600, startDate: "2025-01-01", endDate: "2025-10-31", discountShare: 0.2, seasonality: 0.2 };
+const generate = {
+  customers: 100,
+  orders: 600,
+  startDate: "2025-01-01",
+  endDate: "2025-10-31",
+  discountShare: 0.2,
+  seasonality: 0.2,
+};
 
 describe("reconciliation", () => {
   it("repairs what lost webhooks missed, and records the run", async () => {
@@ -29,7 +43,10 @@ describe("reconciliation", () => {
     const shop = await prisma.shop.findUniqueOrThrow({ where: { id: store.shopId } });
     await backfillShop(prisma, store.api(), shop, undefined, { pollIntervalMs: 20 });
 
-    const newOrder = store.sim.createOrder(store.domain, { customerId: 7000000003, lineItems: [{ sku: "NEW", quantity: 2, price: 30 }] });
+    const newOrder = store.sim.createOrder(store.domain, {
+      customerId: 7000000003,
+      lineItems: [{ sku: "NEW", quantity: 2, price: 30 }],
+    });
     const some = [...(await storedOrders(store.shopId)).keys()].slice(0, 5);
     store.sim.cancelOrder(store.domain, some[0]);
     store.sim.refundOrder(store.domain, some[1]);
@@ -48,7 +65,10 @@ describe("reconciliation", () => {
       const truth = await simulatorOrders(store.api());
       const stored = await storedOrders(store.shopId);
       expect(stored).toEqual(truth);
-      const state = (await prisma.shop.findUniqueOrThrow({ where: { id: store.shopId } })).syncState as Record<string, any>;
+      const state = (await prisma.shop.findUniqueOrThrow({ where: { id: store.shopId } })).syncState as Record<
+        string,
+        any
+      >;
       expect(state.lastReconcile.repaired).toBe(3);
     } finally {
       await app.close();
@@ -61,7 +81,12 @@ describe("reconciliation", () => {
 describe("multi-tenancy", () => {
   it("jobs and routes of one shop never read or change another shop's rows", async () => {
     // Two shops whose stores were generated alike: the same customer and order ids in both.
-    const sim = await startSimulator({ appSecret: APP_SECRET, restoreRate: 1_000_000, bucketSize: 10_000_000, bulkLatencyMs: 20 });
+    const sim = await startSimulator({
+      appSecret: APP_SECRET,
+      restoreRate: 1_000_000,
+      bucketSize: 10_000_000,
+      bulkLatencyMs: 20,
+    });
     const shops: Array<{ domain: string; id: string; api: AdminApi }> = [];
     for (const domain of ["tenant-a.myshopify.com", "tenant-b.myshopify.com"]) {
       sim.createShop(domain, { timezone: "UTC", currency: "USD" });
@@ -87,10 +112,31 @@ describe("multi-tenancy", () => {
         shopUninstalled: async () => undefined,
       };
       // Shop A: an order change, a customer redaction, a customer deletion.
-      const changed = { id: Number(orderId), created_at: "2025-01-01T00:00:00Z", updated_at: "2030-01-01T00:00:00Z", total_price: "1.00", current_total_price: "1.00", currency: "USD", cancelled_at: "2030-01-01T00:00:00Z", customer: { id: Number(customerId) } };
-      await processWebhook(prisma, effects, { shop: a.domain, eventId: "t1", data: webhookJobData("orders/updated", changed) });
-      await processWebhook(prisma, effects, { shop: a.domain, eventId: "t2", data: webhookJobData("customers/redact", { customer: { id: Number(customerId) }, orders_to_redact: [] }) });
-      await processWebhook(prisma, effects, { shop: a.domain, eventId: "t3", data: webhookJobData("customers/delete", { id: Number(customerId) + 1 }) });
+      const changed = {
+        id: Number(orderId),
+        created_at: "2025-01-01T00:00:00Z",
+        updated_at: "2030-01-01T00:00:00Z",
+        total_price: "1.00",
+        current_total_price: "1.00",
+        currency: "USD",
+        cancelled_at: "2030-01-01T00:00:00Z",
+        customer: { id: Number(customerId) },
+      };
+      await processWebhook(prisma, effects, {
+        shop: a.domain,
+        eventId: "t1",
+        data: webhookJobData("orders/updated", changed),
+      });
+      await processWebhook(prisma, effects, {
+        shop: a.domain,
+        eventId: "t2",
+        data: webhookJobData("customers/redact", { customer: { id: Number(customerId) }, orders_to_redact: [] }),
+      });
+      await processWebhook(prisma, effects, {
+        shop: a.domain,
+        eventId: "t3",
+        data: webhookJobData("customers/delete", { id: Number(customerId) + 1 }),
+      });
 
       // Shop B is untouched.
       expect(await storedOrders(b.id)).toEqual(before);

@@ -80,7 +80,13 @@ describe("webhooks", () => {
         },
         body,
       });
-    const order = JSON.stringify({ id: 1, updated_at: "2026-01-01T00:00:00Z", created_at: "2026-01-01T00:00:00Z", total_price: "10.00", currency: "GBP" });
+    const order = JSON.stringify({
+      id: 1,
+      updated_at: "2026-01-01T00:00:00Z",
+      created_at: "2026-01-01T00:00:00Z",
+      total_price: "10.00",
+      currency: "GBP",
+    });
     expect((await send(order, hmacBase64("not-the-secret", order), "e1")).status).toBe(401);
     expect((await send(order, "", "e2")).status).toBe(401);
     const notJson = "{not json";

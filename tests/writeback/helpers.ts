@@ -6,10 +6,16 @@ import { waitFor } from "../helpers/sim-app";
 
 /** Waits for the latest recompute JobRun of the shop started after `since` to finish; fails fast if it failed. */
 export async function recomputeFinished(shopId: string, since: Date, timeoutMs = 240_000) {
-  const state = async () => JSON.stringify(await prisma.jobRun.findMany({ where: { shopId, kind: "recompute" }, orderBy: { startedAt: "asc" } }));
+  const state = async () =>
+    JSON.stringify(
+      await prisma.jobRun.findMany({ where: { shopId, kind: "recompute" }, orderBy: { startedAt: "asc" } }),
+    );
   return waitFor(
     async () => {
-      const run = await prisma.jobRun.findFirst({ where: { shopId, kind: "recompute", startedAt: { gte: since } }, orderBy: { startedAt: "desc" } });
+      const run = await prisma.jobRun.findFirst({
+        where: { shopId, kind: "recompute", startedAt: { gte: since } },
+        orderBy: { startedAt: "desc" },
+      });
       if (run?.status === "failed") throw new Error(`recompute failed at ${run.step}: ${run.error}`);
       return run?.status === "completed" ? run : null;
     },
@@ -39,7 +45,10 @@ export async function tagMismatches(sim: Simulator, domain: string, shopId: stri
   const customers = await prisma.customer.findMany({ where: { shopId, deletedAt: null }, select: { id: true } });
   const mismatches: Array<{ id: string; sim: string[]; app: string[] }> = [];
   for (const { id } of customers) {
-    const simTags = sim.customerTags(domain, String(id)).filter((t) => t.toLowerCase().startsWith(prefix.toLowerCase())).sort();
+    const simTags = sim
+      .customerTags(domain, String(id))
+      .filter((t) => t.toLowerCase().startsWith(prefix.toLowerCase()))
+      .sort();
     const app = expected.get(String(id)) ?? [];
     if (simTags.join(",") !== app.join(",")) mismatches.push({ id: String(id), sim: simTags, app });
   }

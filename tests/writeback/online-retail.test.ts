@@ -33,7 +33,11 @@ describe("write-back on the Online Retail store", () => {
     try {
       const beforeBackfill = new Date();
       await enqueueBackfill(app.registry, store.domain);
-      await waitFor(() => prisma.jobRun.findFirst({ where: { shopId: store.shopId, kind: "backfill", status: "completed" } }), "backfill", 180_000);
+      await waitFor(
+        () => prisma.jobRun.findFirst({ where: { shopId: store.shopId, kind: "backfill", status: "completed" } }),
+        "backfill",
+        180_000,
+      );
       // The end of the backfill may already have requested a recompute (as of now); this request is then coalesced into it.
       await enqueueShopRecompute(app.registry, { shop: store.domain, reason: "backfill" });
       const first = await recomputeFinished(store.shopId, beforeBackfill);
@@ -81,9 +85,9 @@ describe("write-back on the Online Retail store", () => {
       await recomputeFinished(store.shopId, third);
       const moved = await tagMismatches(store.sim, store.domain, store.shopId, "rs-");
       expect(moved.mismatches.slice(0, 5)).toEqual([]);
-      const allTags = (await prisma.customer.findMany({ where: { shopId: store.shopId }, select: { id: true } })).flatMap(({ id }) =>
-        store.sim.customerTags(store.domain, String(id)),
-      );
+      const allTags = (
+        await prisma.customer.findMany({ where: { shopId: store.shopId }, select: { id: true } })
+      ).flatMap(({ id }) => store.sim.customerTags(store.domain, String(id)));
       expect(allTags.filter((t) => t.startsWith("seg:"))).toEqual([]);
       expect(allTags.filter((t) => t === "rs-usage-light")).toEqual([]);
       expect(allTags.filter((t) => t === "rs-rfm-champions").length).toBeGreaterThan(0);

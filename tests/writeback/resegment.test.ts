@@ -18,9 +18,23 @@ const redis = testQueueBackends()[0];
 describe("per-customer re-segmentation", () => {
   it("reflects a new order in that customer's memberships and tags within seconds, once for a burst of requests", async () => {
     const store = await simulatedStore({ domain: "resegment.myshopify.com", timezone: "UTC" });
-    store.sim.generate(store.domain, { seed: 3, customers: 400, orders: 2_000, startDate: "2024-01-01", endDate: "2025-12-31", discountShare: 0.2, seasonality: 0.3 });
+    store.sim.generate(store.domain, {
+      seed: 3,
+      customers: 400,
+      orders: 2_000,
+      startDate: "2024-01-01",
+      endDate: "2025-12-31",
+      discountShare: 0.2,
+      seasonality: 0.3,
+    });
     const backfillRun = await prisma.jobRun.create({ data: { shopId: store.shopId, kind: "backfill" } });
-    await runBackfill({ db: prisma, api: store.api(), shopId: store.shopId, runId: backfillRun.id, pollIntervalMs: 50 });
+    await runBackfill({
+      db: prisma,
+      api: store.api(),
+      shopId: store.shopId,
+      runId: backfillRun.id,
+      pollIntervalMs: 50,
+    });
     const app = startAppWorkers(redis, store, [QUEUE.segments]);
     const registry = new QueueRegistry(redis);
     try {
@@ -29,7 +43,9 @@ describe("per-customer re-segmentation", () => {
       await recomputeFinished(store.shopId, started);
 
       // A customer without orders ("prospect") buys.
-      const prospect = await prisma.segmentMembership.findFirstOrThrow({ where: { shopId: store.shopId, segments: { has: "rfm/prospects" } } });
+      const prospect = await prisma.segmentMembership.findFirstOrThrow({
+        where: { shopId: store.shopId, segments: { has: "rfm/prospects" } },
+      });
       const customerId = String(prospect.customerId);
       const payload = store.sim.createOrder(store.domain, {
         customerId,
@@ -43,18 +59,26 @@ describe("per-customer re-segmentation", () => {
       expect(jobs.filter((j) => j.name === "resegment.customer")).toHaveLength(1);
 
       await waitFor(
-        async () => !(await prisma.segmentMembership.findFirst({ where: { shopId: store.shopId, customerId: BigInt(customerId), segments: { has: "rfm/prospects" } } })),
+        async () =>
+          !(await prisma.segmentMembership.findFirst({
+            where: { shopId: store.shopId, customerId: BigInt(customerId), segments: { has: "rfm/prospects" } },
+          })),
         "the customer to leave the prospects",
         30_000,
       );
       const tags = await waitFor(async () => {
         const want = (await expectedTags(store.shopId)).get(customerId) ?? [];
-        const have = store.sim.customerTags(store.domain, customerId).filter((t) => t.startsWith("seg:")).sort();
+        const have = store.sim
+          .customerTags(store.domain, customerId)
+          .filter((t) => t.startsWith("seg:"))
+          .sort();
         return have.join() === want.join() && !have.includes("seg:rfm-prospects") ? have : null;
       }, "the customer's tags to follow");
       console.log(`[resegment] reflected ${Date.now() - requested} ms after the request (reported, not asserted)`);
       expect(tags.length).toBeGreaterThan(1);
-      const transitions = await prisma.segmentTransition.findMany({ where: { shopId: store.shopId, customerId: BigInt(customerId) } });
+      const transitions = await prisma.segmentTransition.findMany({
+        where: { shopId: store.shopId, customerId: BigInt(customerId) },
+      });
       expect(transitions.map((t) => `${t.change} ${t.segment}`)).toContain("left rfm/prospects");
       // Nobody else was touched.
       expect((await tagMismatches(store.sim, store.domain, store.shopId, "seg:")).mismatches).toEqual([]);

@@ -5,7 +5,12 @@ import prisma from "../../app/db.server";
 import { membershipRows, segmentSizes } from "../../app/services/memberships.server";
 import { dryRunSettings } from "../../app/services/recompute-dry-run.server";
 import { computeTagChanges, fitShopStep, processChunk } from "../../app/services/recompute.server";
-import { loadShopConfig, ShopSettingsError, updateShopSettings, validateShopSettings } from "../../app/services/shop-settings.server";
+import {
+  loadShopConfig,
+  ShopSettingsError,
+  updateShopSettings,
+  validateShopSettings,
+} from "../../app/services/shop-settings.server";
 
 const shopTz = { timezone: "UTC", currency: "USD" };
 
@@ -27,9 +32,13 @@ describe("write-back settings validation", () => {
   });
 
   it("refuses an empty prefix, a comma and a prefix that makes tags longer than 255 characters", () => {
-    expect(messagesOf(() => validateShopSettings({ writeback: { tagPrefix: "" } }, shopTz))[0]).toMatch(/cannot be empty/);
+    expect(messagesOf(() => validateShopSettings({ writeback: { tagPrefix: "" } }, shopTz))[0]).toMatch(
+      /cannot be empty/,
+    );
     expect(messagesOf(() => validateShopSettings({ writeback: { tagPrefix: "a,b:" } }, shopTz))[0]).toMatch(/comma/);
-    expect(messagesOf(() => validateShopSettings({ writeback: { tagPrefix: "p".repeat(230) } }, shopTz))[0]).toMatch(/at most 255/);
+    expect(messagesOf(() => validateShopSettings({ writeback: { tagPrefix: "p".repeat(230) } }, shopTz))[0]).toMatch(
+      /at most 255/,
+    );
   });
 
   it("refuses a tag name that collides with another segment's after kebab-casing", () => {
@@ -41,7 +50,10 @@ describe("write-back settings validation", () => {
 
   it("refuses unknown segments and bad engine settings, with the field named", () => {
     const issues = messagesOf(() =>
-      validateShopSettings({ segmentation: { loyalty: { atRiskAfterDays: 400 } }, writeback: { disabledSegments: ["rfm/nope"] } }, shopTz),
+      validateShopSettings(
+        { segmentation: { loyalty: { atRiskAfterDays: 400 } }, writeback: { disabledSegments: ["rfm/nope"] } },
+        shopTz,
+      ),
     );
     expect(issues.join("\n")).toMatch(/segmentation\.loyalty: atRiskAfterDays must be smaller/);
   });
@@ -64,14 +76,23 @@ describe("settings change and dry run", () => {
       const count = c > 80 ? 0 : 1 + (c % 6);
       for (let k = 0; k < count; k++) {
         const at = new Date(asOf.getTime() - ((c * 37 + k * 61) % 700) * 86_400_000);
-        orders.push({ shopId, id: BigInt(orderId++), customerId: BigInt(c), processedAt: at, shopifyUpdatedAt: at, currency: "USD", totalMinor: 1000 + ((c * 7919 + k * 104729) % 20000) });
+        orders.push({
+          shopId,
+          id: BigInt(orderId++),
+          customerId: BigInt(c),
+          processedAt: at,
+          shopifyUpdatedAt: at,
+          currency: "USD",
+          totalMinor: 1000 + ((c * 7919 + k * 104729) % 20000),
+        });
       }
     }
     await prisma.order.createMany({ data: orders });
     const config = await loadShopConfig(prisma, shopId);
     const fit = await fitShopStep(client, config, asOf, { chunkSize: 30 });
     expect(fit.ranges.length).toBe(3);
-    for (const range of fit.ranges) await processChunk(client, { config, cutoffs: fit.cutoffs, asOf, range, recordTransitions: !fit.firstRun });
+    for (const range of fit.ranges)
+      await processChunk(client, { config, cutoffs: fit.cutoffs, asOf, range, recordTransitions: !fit.firstRun });
   });
   afterAll(() => client.end());
 
@@ -92,18 +113,34 @@ describe("settings change and dry run", () => {
       expect(t.gain).toBe(counts.get(t.segment!));
     }
 
-    const moved = await dryRunSettings(prisma, client, shopId, { writeback: { tagPrefix: "rs-", disabledSegments: ["usage/light"] } }, asOf);
+    const moved = await dryRunSettings(
+      prisma,
+      client,
+      shopId,
+      { writeback: { tagPrefix: "rs-", disabledSegments: ["usage/light"] } },
+      asOf,
+    );
     expect(moved.tags.find((t) => t.tag === "rs-usage-light")).toBeUndefined();
     expect(moved.tags.find((t) => t.tag === "rs-rfm-champions")?.gain).toBe(counts.get("rfm/champions") ?? undefined);
 
     // Different thresholds: recomputed in memory, stored memberships untouched.
     const before = await prisma.segmentMembership.count({ where: { shopId } });
-    const stricter = await dryRunSettings(prisma, client, shopId, { segmentation: { loyalty: { loyalMinOrders: 6 } } }, asOf);
+    const stricter = await dryRunSettings(
+      prisma,
+      client,
+      shopId,
+      { segmentation: { loyalty: { loyalMinOrders: 6 } } },
+      asOf,
+    );
     expect(stricter.recomputed).toBe(true);
-    expect(stricter.tags.find((t) => t.tag === "seg:loyalty-loyal")?.gain ?? 0).toBeLessThan(counts.get("loyalty/loyal") ?? 0);
+    expect(stricter.tags.find((t) => t.tag === "seg:loyalty-loyal")?.gain ?? 0).toBeLessThan(
+      counts.get("loyalty/loyal") ?? 0,
+    );
     expect(await prisma.segmentMembership.count({ where: { shopId } })).toBe(before);
 
-    await expect(dryRunSettings(prisma, client, shopId, { writeback: { tagPrefix: "" } }, asOf)).rejects.toThrow(/cannot be empty/);
+    await expect(dryRunSettings(prisma, client, shopId, { writeback: { tagPrefix: "" } }, asOf)).rejects.toThrow(
+      /cannot be empty/,
+    );
   });
 
   it("stores a new prefix and remembers the old one until the tags have moved", async () => {
@@ -128,8 +165,24 @@ describe("settings change and dry run", () => {
 
     // One customer's new order: a transition for each segment entered or left.
     const at = new Date(asOf.getTime() - 86_400_000);
-    await prisma.order.create({ data: { shopId, id: 99_999n, customerId: 81n, processedAt: at, shopifyUpdatedAt: at, currency: "USD", totalMinor: 50_000 } });
-    const r = await processChunk(client, { config, cutoffs: fit.cutoffs, asOf, range: { from: "81", to: "81" }, recordTransitions: true });
+    await prisma.order.create({
+      data: {
+        shopId,
+        id: 99_999n,
+        customerId: 81n,
+        processedAt: at,
+        shopifyUpdatedAt: at,
+        currency: "USD",
+        totalMinor: 50_000,
+      },
+    });
+    const r = await processChunk(client, {
+      config,
+      cutoffs: fit.cutoffs,
+      asOf,
+      range: { from: "81", to: "81" },
+      recordTransitions: true,
+    });
     expect(r.entered).toBeGreaterThan(0);
     const transitions = await prisma.segmentTransition.findMany({ where: { shopId, customerId: 81n } });
     expect(transitions.map((t) => `${t.change} ${t.segment}`)).toEqual(expect.arrayContaining(["left rfm/prospects"]));

@@ -15,7 +15,10 @@ const redis = testQueueBackends()[0];
 describe("write-back under hard throttling", () => {
   it("completes with nothing lost and no THROTTLED error reaching the merchant", async () => {
     // A 40-point bucket refilling 60 points/s: every document waits for the bucket.
-    const store = await simulatedStore({ domain: "throttled.myshopify.com", simulator: { bucketSize: 40, restoreRate: 60 } });
+    const store = await simulatedStore({
+      domain: "throttled.myshopify.com",
+      simulator: { bucketSize: 40, restoreRate: 60 },
+    });
     store.sim.generate(store.domain, {
       seed: 11,
       customers: 250,
@@ -28,12 +31,22 @@ describe("write-back under hard throttling", () => {
     // The backfill service directly (not its queue, which would also schedule a
     // reconciliation crawling through the tiny bucket).
     const backfillRun = await prisma.jobRun.create({ data: { shopId: store.shopId, kind: "backfill" } });
-    await runBackfill({ db: prisma, api: store.api(), shopId: store.shopId, runId: backfillRun.id, pollIntervalMs: 50 });
+    await runBackfill({
+      db: prisma,
+      api: store.api(),
+      shopId: store.shopId,
+      runId: backfillRun.id,
+      pollIntervalMs: 50,
+    });
     const app = startAppWorkers(redis, store, [QUEUE.segments]);
     try {
       store.sim.resetCounters();
       const started = new Date();
-      await enqueueShopRecompute(app.registry, { shop: store.domain, reason: "backfill", asOf: new Date("2026-01-01T00:00:00Z") });
+      await enqueueShopRecompute(app.registry, {
+        shop: store.domain,
+        reason: "backfill",
+        asOf: new Date("2026-01-01T00:00:00Z"),
+      });
       const run = await recomputeFinished(store.shopId, started, 400_000);
       const counts = store.sim.callCounts(store.domain);
       // The scenario really throttled, and the small differences went through batched calls.

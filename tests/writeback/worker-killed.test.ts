@@ -34,7 +34,13 @@ describe.each(testQueueBackends())("a recompute survives a worker killed midway 
       seasonality: 0.5,
     });
     const backfillRun = await prisma.jobRun.create({ data: { shopId: store.shopId, kind: "backfill" } });
-    await runBackfill({ db: prisma, api: store.api(), shopId: store.shopId, runId: backfillRun.id, pollIntervalMs: 50 });
+    await runBackfill({
+      db: prisma,
+      api: store.api(),
+      shopId: store.shopId,
+      runId: backfillRun.id,
+      pollIntervalMs: 50,
+    });
 
     // A worker in a child process starts the recompute...
     const child = spawn(process.execPath, ["--import", "tsx", "tests/fixtures/sync-worker.ts"], {
@@ -48,7 +54,9 @@ describe.each(testQueueBackends())("a recompute survives a worker killed midway 
       stdio: ["ignore", "pipe", "inherit"],
     });
     const exited = new Promise((resolve) => child.on("exit", resolve));
-    await new Promise<void>((resolve) => child.stdout!.on("data", (chunk) => String(chunk).includes("ready") && resolve()));
+    await new Promise<void>((resolve) =>
+      child.stdout!.on("data", (chunk) => String(chunk).includes("ready") && resolve()),
+    );
     const registry = new QueueRegistry(redis);
     const started = new Date();
     await enqueueShopRecompute(registry, { shop: store.domain, reason: "backfill", asOf: AS_OF });

@@ -32,7 +32,11 @@ describe("Admin GraphQL documents", () => {
   it("are all accepted by the simulator's schema validation when sent", async () => {
     sim = await startSimulator({ appSecret: "secret", restoreRate: 1_000_000, bucketSize: 10_000_000 });
     sim.createShop("docs.myshopify.com", { timezone: "UTC", currency: "USD" });
-    sim.installApp("docs.myshopify.com", { accessToken: "shpat_docs", scopes: appScopes(), webhookUrl: "http://127.0.0.1:9" });
+    sim.installApp("docs.myshopify.com", {
+      accessToken: "shpat_docs",
+      scopes: appScopes(),
+      webhookUrl: "http://127.0.0.1:9",
+    });
     for (const doc of documents) {
       const operation = parse(doc.source).definitions[0];
       // Bulk inner queries (no operation name) are sent by bulkOperationRunQuery in the backfill tests.
@@ -40,7 +44,11 @@ describe("Admin GraphQL documents", () => {
       const source = doc.source;
       const response = await fetch(`${sim.url}/admin/api/2026-04/graphql.json`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": "shpat_docs", "X-Shopify-Shop-Domain": "docs.myshopify.com" },
+        headers: {
+          "Content-Type": "application/json",
+          "X-Shopify-Access-Token": "shpat_docs",
+          "X-Shopify-Shop-Domain": "docs.myshopify.com",
+        },
         body: JSON.stringify({ query: source }),
       });
       expect(response.status, doc.name).toBe(200);
@@ -48,7 +56,8 @@ describe("Admin GraphQL documents", () => {
       // Sent without variables: the only acceptable complaint is a missing variable
       // (or a bulk query's connection without first), never a schema violation.
       const codes = (body.errors ?? []).map((error) => error.extensions?.code);
-      for (const code of codes) expect(["INVALID_VARIABLE", undefined], `${doc.name}: ${JSON.stringify(body.errors)}`).toContain(code);
+      for (const code of codes)
+        expect(["INVALID_VARIABLE", undefined], `${doc.name}: ${JSON.stringify(body.errors)}`).toContain(code);
     }
   });
 
@@ -62,7 +71,9 @@ describe("Admin GraphQL documents", () => {
 
   it("have unique operation names", () => {
     const names = documents.flatMap((doc) =>
-      parse(doc.source).definitions.flatMap((def) => (def.kind === "OperationDefinition" && def.name ? [def.name.value] : [])),
+      parse(doc.source).definitions.flatMap((def) =>
+        def.kind === "OperationDefinition" && def.name ? [def.name.value] : [],
+      ),
     );
     expect(new Set(names).size).toBe(names.length);
   });

@@ -26,4 +26,3 @@ export const METAFIELDS_SET_BULK = `#graphql
     }
   }
 `;
-

@@ -40,16 +40,15 @@ export default function App() {
         )}
         <ul className={styles.list}>
           <li>
-            <strong>Every dimension</strong>. Purchase behavior, usage rate, loyalty, predicted
-            CLV, occasions, benefits sought and your own rules.
+            <strong>Every dimension</strong>. Purchase behavior, usage rate, loyalty, predicted CLV, occasions, benefits
+            sought and your own rules.
           </li>
           <li>
-            <strong>Always current</strong>. New orders reach a customer&apos;s segments within
-            seconds.
+            <strong>Always current</strong>. New orders reach a customer&apos;s segments within seconds.
           </li>
           <li>
-            <strong>Where you work</strong>. Customer tags, metafields and native Shopify
-            segments, each membership with its reason.
+            <strong>Where you work</strong>. Customer tags, metafields and native Shopify segments, each membership with
+            its reason.
           </li>
         </ul>
       </div>

@@ -4,10 +4,7 @@ import { assignTable } from "../assign";
 import { fitShop } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
 import { gammaGammaExpectedValue } from "../models/gammaGamma";
-import {
-  bgnbdConditionalExpected,
-  bgnbdProbabilityAlive,
-} from "../models/bgnbd";
+import { bgnbdConditionalExpected, bgnbdProbabilityAlive } from "../models/bgnbd";
 import { fitShopModels, summarizePurchases } from "../models/predict";
 import { parseSettings } from "../settings";
 import { InputError, parseIsoDate, parseTransactionsCsv } from "./transactions";
@@ -40,10 +37,7 @@ export interface FitOutput {
 
 export function runFit(args: FitArgs): FitOutput {
   const endMs = parseIsoDate(args.calibrationEnd);
-  if (endMs === null)
-    throw new InputError(
-      `--calibration-end "${args.calibrationEnd}" is not a date YYYY-MM-DD`,
-    );
+  if (endMs === null) throw new InputError(`--calibration-end "${args.calibrationEnd}" is not a date YYYY-MM-DD`);
   const orders = parseTransactionsCsv(args.transactionsCsv, args.fileName);
   const table = computeFeatureTable(orders, {
     timeZone: "UTC",
@@ -74,9 +68,7 @@ export function runFit(args: FitArgs): FitOutput {
   let predictionsCsv: string | null = null;
   if (args.wantPredictions) {
     const horizon = args.horizon ?? (args.unit === "week" ? 52 : 365);
-    const lines = [
-      "customer_id,frequency,recency,T,p_alive,expected_purchases,expected_value",
-    ];
+    const lines = ["customer_id,frequency,recency,T,p_alive,expected_purchases,expected_value"];
     for (let i = 0; i < table.size; i++) {
       const s = summarizePurchases(
         table.days,
@@ -88,10 +80,7 @@ export function runFit(args: FitArgs): FitOutput {
       if (!s) continue;
       const tx = s.txDays / unitDays;
       const T = s.Tdays / unitDays;
-      const value =
-        gg && gg.params.q > 1
-          ? gammaGammaExpectedValue(gg.params, s.x, s.repeatMean / 100)
-          : NaN;
+      const value = gg && gg.params.q > 1 ? gammaGammaExpectedValue(gg.params, s.x, s.repeatMean / 100) : NaN;
       lines.push(
         [
           csvField(table.customerIds[i]),
@@ -121,21 +110,14 @@ export function runSegment(args: SegmentArgs): {
   segments: Record<string, number>;
 } {
   const asOfMs = parseIsoDate(args.asOf);
-  if (asOfMs === null)
-    throw new InputError(`--as-of "${args.asOf}" is not a date YYYY-MM-DD`);
+  if (asOfMs === null) throw new InputError(`--as-of "${args.asOf}" is not a date YYYY-MM-DD`);
   const settings = parseSettings({
     ...(args.settingsJson as object | undefined),
     timeZone: "UTC",
   });
   // Transactions after the as-of date have not happened yet from its point of view.
-  const orders = parseTransactionsCsv(
-    args.transactionsCsv,
-    args.fileName,
-  ).filter((o) => o.processedAt <= asOfMs);
-  if (orders.length === 0)
-    throw new InputError(
-      `${args.fileName}: no transactions on or before ${args.asOf}`,
-    );
+  const orders = parseTransactionsCsv(args.transactionsCsv, args.fileName).filter((o) => o.processedAt <= asOfMs);
+  if (orders.length === 0) throw new InputError(`${args.fileName}: no transactions on or before ${args.asOf}`);
   const table = computeFeatureTable(orders, {
     timeZone: "UTC",
     expectedOrders: orders.length,
@@ -149,9 +131,7 @@ function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
 function num(v: number): string {
-  return Number.isInteger(v)
-    ? String(v)
-    : v.toPrecision(8).replace(/\.?0+$/, "");
+  return Number.isInteger(v) ? String(v) : v.toPrecision(8).replace(/\.?0+$/, "");
 }
 function csvField(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;

@@ -16,14 +16,11 @@ function parseFlags(argv: string[], allowed: string[]): Record<string, string> {
   const flags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith("--"))
-      throw new InputError(`unexpected argument "${a}"\n${USAGE}`);
+    if (!a.startsWith("--")) throw new InputError(`unexpected argument "${a}"\n${USAGE}`);
     const name = a.slice(2);
-    if (!allowed.includes(name))
-      throw new InputError(`unknown option --${name}\n${USAGE}`);
+    if (!allowed.includes(name)) throw new InputError(`unknown option --${name}\n${USAGE}`);
     const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--"))
-      throw new InputError(`option --${name} needs a value`);
+    if (v === undefined || v.startsWith("--")) throw new InputError(`option --${name} needs a value`);
     flags[name] = v;
     i++;
   }
@@ -40,33 +37,22 @@ function readInput(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new InputError(
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
   if (command === "fit") {
-    const flags = parseFlags(rest, [
-      "transactions",
-      "calibration-end",
-      "unit",
-      "predictions",
-      "horizon",
-    ]);
+    const flags = parseFlags(rest, ["transactions", "calibration-end", "unit", "predictions", "horizon"]);
     const file = need(flags, "transactions");
     const unit = need(flags, "unit");
-    if (unit !== "week" && unit !== "day")
-      throw new InputError(`--unit must be "week" or "day", got "${unit}"`);
+    if (unit !== "week" && unit !== "day") throw new InputError(`--unit must be "week" or "day", got "${unit}"`);
     let horizon: number | undefined;
     if (flags.horizon !== undefined) {
       horizon = Number(flags.horizon);
       if (!(horizon > 0) || !Number.isFinite(horizon))
-        throw new InputError(
-          `--horizon must be a positive number, got "${flags.horizon}"`,
-        );
+        throw new InputError(`--horizon must be a positive number, got "${flags.horizon}"`);
     }
     const out = runFit({
       transactionsCsv: readInput(file),
@@ -90,9 +76,7 @@ function main(argv: string[]): number {
         settingsJson = JSON.parse(readInput(flags.settings));
       } catch (e) {
         if (e instanceof InputError) throw e;
-        throw new InputError(
-          `${flags.settings}: not valid JSON (${(e as Error).message})`,
-        );
+        throw new InputError(`${flags.settings}: not valid JSON (${(e as Error).message})`);
       }
     }
     const out = runSegment({
@@ -104,9 +88,7 @@ function main(argv: string[]): number {
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return 0;
   }
-  throw new InputError(
-    command ? `unknown command "${command}"\n${USAGE}` : USAGE,
-  );
+  throw new InputError(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
 }
 
 try {
@@ -116,9 +98,7 @@ try {
     process.stderr.write(`error: ${e.message}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(
-      `unexpected error: ${(e as Error).stack ?? String(e)}\n`,
-    );
+    process.stderr.write(`unexpected error: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 1;
   }
 }

@@ -7,20 +7,13 @@ export class InputError extends Error {}
 
 const REQUIRED = ["customer_id", "date", "amount"] as const;
 
-export function parseTransactionsCsv(
-  text: string,
-  fileName: string,
-): EngineOrder[] {
+export function parseTransactionsCsv(text: string, fileName: string): EngineOrder[] {
   const lines = text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1].trim() === "") lines.pop();
   if (lines.length === 0 || lines[0].trim() === "") {
-    throw new InputError(
-      `${fileName}: the file is empty (expected a header line "customer_id,date,amount")`,
-    );
+    throw new InputError(`${fileName}: the file is empty (expected a header line "customer_id,date,amount")`);
   }
-  const header = splitCsvLine(lines[0].replace(/^\uFEFF/, "")).map((h) =>
-    h.trim().toLowerCase(),
-  );
+  const header = splitCsvLine(lines[0].replace(/^\uFEFF/, "")).map((h) => h.trim().toLowerCase());
   const col: Record<string, number> = {};
   for (const name of REQUIRED) {
     const i = header.indexOf(name);
@@ -31,40 +24,27 @@ export function parseTransactionsCsv(
     }
     col[name] = i;
   }
-  if (lines.length === 1)
-    throw new InputError(`${fileName}: no transactions after the header`);
+  if (lines.length === 1) throw new InputError(`${fileName}: no transactions after the header`);
   const orders: EngineOrder[] = [];
   for (let ln = 1; ln < lines.length; ln++) {
     const lineNo = ln + 1;
     const raw = lines[ln];
-    if (raw.trim() === "")
-      throw new InputError(`${fileName}:${lineNo}: empty line`);
+    if (raw.trim() === "") throw new InputError(`${fileName}:${lineNo}: empty line`);
     const fields = splitCsvLine(raw);
     if (fields.length < header.length) {
-      throw new InputError(
-        `${fileName}:${lineNo}: expected ${header.length} fields, got ${fields.length}`,
-      );
+      throw new InputError(`${fileName}:${lineNo}: expected ${header.length} fields, got ${fields.length}`);
     }
     const customerId = fields[col.customer_id].trim();
-    if (!customerId)
-      throw new InputError(`${fileName}:${lineNo}: empty customer_id`);
+    if (!customerId) throw new InputError(`${fileName}:${lineNo}: empty customer_id`);
     const date = fields[col.date].trim();
     const ms = parseIsoDate(date);
-    if (ms === null)
-      throw new InputError(
-        `${fileName}:${lineNo}: bad date "${date}" (expected YYYY-MM-DD)`,
-      );
+    if (ms === null) throw new InputError(`${fileName}:${lineNo}: bad date "${date}" (expected YYYY-MM-DD)`);
     const amountText = fields[col.amount].trim();
     const amount = Number(amountText);
     if (amountText === "" || !Number.isFinite(amount)) {
-      throw new InputError(
-        `${fileName}:${lineNo}: amount "${amountText}" is not a number`,
-      );
+      throw new InputError(`${fileName}:${lineNo}: amount "${amountText}" is not a number`);
     }
-    if (amount < 0)
-      throw new InputError(
-        `${fileName}:${lineNo}: negative amount ${amountText}`,
-      );
+    if (amount < 0) throw new InputError(`${fileName}:${lineNo}: negative amount ${amountText}`);
     orders.push({
       id: `line-${lineNo}`,
       customerId,
@@ -79,8 +59,7 @@ export function parseTransactionsCsv(
 export function parseIsoDate(v: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return null;
   const ms = Date.parse(`${v}T00:00:00Z`);
-  if (Number.isNaN(ms) || !new Date(ms).toISOString().startsWith(v))
-    return null;
+  if (Number.isNaN(ms) || !new Date(ms).toISOString().startsWith(v)) return null;
   return ms;
 }
 

@@ -6,11 +6,7 @@
 // until a caller asks for one customer (`FeatureTable.customer(i)`).
 import type { EngineOrder } from "../types";
 import { ShopClock } from "./clock";
-import {
-  type AcquisitionTouch,
-  type CustomerFeatures,
-  emptyCustomerFeatures,
-} from "./customer";
+import { type AcquisitionTouch, type CustomerFeatures, emptyCustomerFeatures } from "./customer";
 import { Growable } from "./growable";
 import { newOrderFacts, readOrderFacts } from "./orderFacts";
 import { PRICE_BINS, priceBin } from "./priceHistogram";
@@ -135,8 +131,7 @@ export class FeatureAccumulator {
    * NumericIdTable), and the lookup is most of the cost of an order.
    */
   add(order: EngineOrder, customerIndex?: number): void {
-    if (this.finished)
-      throw new Error("FeatureAccumulator: add() after finish()");
+    if (this.finished) throw new Error("FeatureAccumulator: add() after finish()");
     const f = readOrderFacts(order, this.clock, this.facts);
     const shop = this.shop;
     if (!f.counted) {
@@ -145,10 +140,8 @@ export class FeatureAccumulator {
     }
     shop.orders++;
     shop.revenueMinor += f.totalMinor;
-    if (shop.firstOrderAt === null || order.processedAt < shop.firstOrderAt)
-      shop.firstOrderAt = order.processedAt;
-    if (shop.lastOrderAt === null || order.processedAt > shop.lastOrderAt)
-      shop.lastOrderAt = order.processedAt;
+    if (shop.firstOrderAt === null || order.processedAt < shop.firstOrderAt) shop.firstOrderAt = order.processedAt;
+    if (shop.lastOrderAt === null || order.processedAt > shop.lastOrderAt) shop.lastOrderAt = order.processedAt;
     if (f.hasItems) shop.ordersWithItems++;
     if (f.hasDiscount) shop.ordersWithDiscountData++;
     if (f.hasShipping) shop.ordersWithShippingData++;
@@ -168,10 +161,8 @@ export class FeatureAccumulator {
     const r = this.rec.data;
     const b = c * STRIDE;
     r[b + R.orders]++;
-    if (order.processedAt < r[b + R.firstAt])
-      r[b + R.firstAt] = order.processedAt;
-    if (order.processedAt > r[b + R.lastAt])
-      r[b + R.lastAt] = order.processedAt;
+    if (order.processedAt < r[b + R.firstAt]) r[b + R.firstAt] = order.processedAt;
+    if (order.processedAt > r[b + R.lastAt]) r[b + R.lastAt] = order.processedAt;
     r[b + R.totalSpent] += f.totalMinor;
     if (f.hasItems) {
       r[b + R.itemOrders]++;
@@ -195,14 +186,7 @@ export class FeatureAccumulator {
     }
     if (f.hasJourney) r[b + R.journeyOrders]++;
     if (f.campaign) r[b + R.campaignOrders]++;
-    if (
-      isEarlierThan(
-        order.processedAt,
-        order.id,
-        r[b + R.acqAt],
-        this.acqOrderId[c],
-      )
-    ) {
+    if (isEarlierThan(order.processedAt, order.id, r[b + R.acqAt], this.acqOrderId[c])) {
       r[b + R.acqAt] = order.processedAt;
       this.acqOrderId[c] = order.id;
       r[b + R.acqKnown] = f.hasJourney ? 1 : 0;
@@ -227,9 +211,7 @@ export class FeatureAccumulator {
         const p = products[k];
         if (p && !seenBefore(products, k)) {
           this.productCustomer.push(c);
-          this.productId.push(
-            internInto(this.productIndex, this.productNames, p),
-          );
+          this.productId.push(internInto(this.productIndex, this.productNames, p));
         }
       }
     }
@@ -254,24 +236,9 @@ export class FeatureAccumulator {
   finish(): FeatureTable {
     this.finished = true;
     const n = this.ids.length;
-    const days = groupDays(
-      n,
-      this.orderCustomer.view(),
-      this.orderDay.view(),
-      this.orderAmount.view(),
-    );
-    const products = groupProducts(
-      n,
-      this.productCustomer.view(),
-      this.productId.view(),
-      true,
-    );
-    const types = groupProducts(
-      n,
-      this.typeCustomer.view(),
-      this.typeId.view(),
-      false,
-    );
+    const days = groupDays(n, this.orderCustomer.view(), this.orderDay.view(), this.orderAmount.view());
+    const products = groupProducts(n, this.productCustomer.view(), this.productId.view(), true);
+    const types = groupProducts(n, this.typeCustomer.view(), this.typeId.view(), false);
     const rec = this.rec.data;
     const i32 = {} as TableParts["i32"];
     for (const k of I32_COLUMNS) i32[k] = column(rec, n, R[k], Int32Array);
@@ -331,9 +298,10 @@ export const F64_COLUMNS = [
 ] as const;
 
 /** Offsets of the aggregates in a customer's record. */
-const R = Object.fromEntries(
-  [...I32_COLUMNS, ...F64_COLUMNS].map((k, i) => [k, i]),
-) as Record<(typeof I32_COLUMNS)[number] | (typeof F64_COLUMNS)[number], number>;
+const R = Object.fromEntries([...I32_COLUMNS, ...F64_COLUMNS].map((k, i) => [k, i])) as Record<
+  (typeof I32_COLUMNS)[number] | (typeof F64_COLUMNS)[number],
+  number
+>;
 const STRIDE = I32_COLUMNS.length + F64_COLUMNS.length;
 
 /** One aggregate of every customer, from the records. */
@@ -353,12 +321,7 @@ function stringAt(strings: readonly string[], k: number): string | null {
 }
 
 /** Same order as isEarlier, without allocating a touch object per order. */
-function isEarlierThan(
-  at: number,
-  id: string,
-  currentAt: number,
-  currentId: string,
-): boolean {
+function isEarlierThan(at: number, id: string, currentAt: number, currentId: string): boolean {
   return at < currentAt || (at === currentAt && id < currentId);
 }
 
@@ -368,11 +331,7 @@ function seenBefore(list: readonly string[], k: number): boolean {
   return false;
 }
 
-function internInto(
-  index: Map<string, number>,
-  list: string[],
-  v: string,
-): number {
+function internInto(index: Map<string, number>, list: string[], v: string): number {
   let i = index.get(v);
   if (i === undefined) {
     i = list.length;
@@ -383,10 +342,7 @@ function internInto(
 }
 
 /** Counting sort of per-order rows by customer; returns CSR offsets and a permutation. */
-function bucketByCustomer(
-  n: number,
-  customer: Int32Array,
-): { offsets: Int32Array; order: Int32Array } {
+function bucketByCustomer(n: number, customer: Int32Array): { offsets: Int32Array; order: Int32Array } {
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < customer.length; i++) offsets[customer[i] + 1]++;
   for (let c = 0; c < n; c++) offsets[c + 1] += offsets[c];
@@ -396,17 +352,10 @@ function bucketByCustomer(
   return { offsets, order };
 }
 
-function sortSegment(
-  keys: Int32Array,
-  vals: Float64Array | null,
-  from: number,
-  to: number,
-): void {
+function sortSegment(keys: Int32Array, vals: Float64Array | null, from: number, to: number): void {
   // Insertion sort: segments are a customer's orders, almost always short.
   if (to - from > 64) {
-    const idx = Array.from({ length: to - from }, (_, k) => from + k).sort(
-      (p, q) => keys[p] - keys[q],
-    );
+    const idx = Array.from({ length: to - from }, (_, k) => from + k).sort((p, q) => keys[p] - keys[q]);
     const k2 = idx.map((p) => keys[p]);
     const v2 = vals ? idx.map((p) => vals[p]) : null;
     for (let k = 0; k < idx.length; k++) {
@@ -429,12 +378,7 @@ function sortSegment(
   }
 }
 
-function groupDays(
-  n: number,
-  customer: Int32Array,
-  day: Int32Array,
-  amount: Float64Array,
-) {
+function groupDays(n: number, customer: Int32Array, day: Int32Array, amount: Float64Array) {
   const { offsets, order } = bucketByCustomer(n, customer);
   const keys = new Int32Array(order.length);
   const vals = new Float64Array(order.length);
@@ -467,12 +411,7 @@ function groupDays(
   };
 }
 
-function groupProducts(
-  n: number,
-  customer: Int32Array,
-  id: Int32Array,
-  trackRepeats: boolean,
-) {
+function groupProducts(n: number, customer: Int32Array, id: Int32Array, trackRepeats: boolean) {
   const { offsets, order } = bucketByCustomer(n, customer);
   const keys = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) keys[k] = id[order[k]];
@@ -577,8 +516,7 @@ export class FeatureTable {
    * and need not allocate a fresh object graph per customer.
    */
   customerInto(i: number, target: CustomerFeatures): CustomerFeatures {
-    if (!(i >= 0 && i < this.size))
-      throw new RangeError(`no customer at index ${i}`);
+    if (!(i >= 0 && i < this.size)) throw new RangeError(`no customer at index ${i}`);
     const p = this.p;
     const I = p.i32;
     const F = p.f64;
@@ -620,8 +558,7 @@ export class FeatureTable {
     if (repeated.length > 1) repeated.sort();
     const types = target.productTypes;
     types.length = 0;
-    for (let k = p.typeOffsets[i]; k < p.typeOffsets[i + 1]; k++)
-      types.push(p.typeNames[p.typeIds[k]]);
+    for (let k = p.typeOffsets[i]; k < p.typeOffsets[i + 1]; k++) types.push(p.typeNames[p.typeIds[k]]);
     if (types.length > 1) types.sort();
     target.customerId = p.customerIds[i];
     target.timeZone = p.timeZone;
@@ -645,21 +582,13 @@ export class FeatureTable {
   }
 }
 
-function fill(
-  out: number[],
-  a: ArrayLike<number>,
-  from: number,
-  to: number,
-): void {
+function fill(out: number[], a: ArrayLike<number>, from: number, to: number): void {
   out.length = to - from;
   for (let k = from; k < to; k++) out[k - from] = a[k];
 }
 
 /** Convenience: features of every customer from an array of orders. */
-export function computeFeatureTable(
-  orders: Iterable<EngineOrder>,
-  options: AccumulatorOptions,
-): FeatureTable {
+export function computeFeatureTable(orders: Iterable<EngineOrder>, options: AccumulatorOptions): FeatureTable {
   const acc = new FeatureAccumulator(options);
   for (const o of orders) acc.add(o);
   return acc.finish();

@@ -16,9 +16,7 @@ export function assertTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone });
   } catch {
-    throw new InvalidTimeZoneError(
-      `unknown time zone "${timeZone}" (use an IANA name like "Europe/Berlin")`,
-    );
+    throw new InvalidTimeZoneError(`unknown time zone "${timeZone}" (use an IANA name like "Europe/Berlin")`);
   }
 }
 
@@ -63,13 +61,7 @@ export function civilFromDay(day: number): {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe -
-      Math.floor(doe / 1460) +
-      Math.floor(doe / 36524) -
-      Math.floor(doe / 146096)) /
-      365,
-  );
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const dayOfMonth = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -78,18 +70,11 @@ export function civilFromDay(day: number): {
 }
 
 /** Day number of a civil date (month 1..12). */
-export function dayFromCivil(
-  year: number,
-  month: number,
-  dayOfMonth: number,
-): number {
+export function dayFromCivil(year: number, month: number, dayOfMonth: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
-  const doy =
-    Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) +
-    dayOfMonth -
-    1;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + dayOfMonth - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
 }
@@ -101,10 +86,7 @@ export function isoOfDay(day: number): string {
 }
 
 /** Local hour 0..23 and month 1..12 of an epoch ms. */
-export function localParts(
-  clock: ShopClock,
-  ms: number,
-): { day: number; hour: number; month: number } {
+export function localParts(clock: ShopClock, ms: number): { day: number; hour: number; month: number } {
   const local = clock.localMs(ms);
   const day = Math.floor(local / MS_PER_DAY);
   const hour = Math.floor((local - day * MS_PER_DAY) / MS_PER_HOUR);
@@ -116,13 +98,7 @@ export function monthOfDay(day: number): number {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe -
-      Math.floor(doe / 1460) +
-      Math.floor(doe / 36524) -
-      Math.floor(doe / 146096)) /
-      365,
-  );
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   return mp < 10 ? mp + 3 : mp - 9;

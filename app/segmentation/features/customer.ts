@@ -57,10 +57,7 @@ export interface CustomerFeatures {
   productTypes: string[];
 }
 
-export function emptyCustomerFeatures(
-  customerId: string,
-  timeZone: string,
-): CustomerFeatures {
+export function emptyCustomerFeatures(customerId: string, timeZone: string): CustomerFeatures {
   return {
     customerId,
     timeZone,
@@ -102,11 +99,7 @@ function clockFor(timeZone: string): ShopClock {
   return c;
 }
 
-export function acquisitionOf(
-  o: EngineOrder,
-  known: boolean,
-  campaign: boolean,
-): AcquisitionTouch {
+export function acquisitionOf(o: EngineOrder, known: boolean, campaign: boolean): AcquisitionTouch {
   return {
     orderId: o.id,
     at: o.processedAt,
@@ -121,11 +114,7 @@ export function acquisitionOf(
 }
 
 /** True when order (at, id) comes before the current acquisition touch. */
-export function isEarlier(
-  at: number,
-  id: string,
-  current: { at: number; orderId: string } | null,
-): boolean {
+export function isEarlier(at: number, id: string, current: { at: number; orderId: string } | null): boolean {
   if (!current) return true;
   return at < current.at || (at === current.at && id < current.orderId);
 }
@@ -136,10 +125,7 @@ export function isEarlier(
  * place). Cancelled and fully refunded orders leave the features unchanged;
  * guest orders and orders of another customer are rejected.
  */
-export function updateCustomerFeatures(
-  features: CustomerFeatures,
-  order: EngineOrder,
-): CustomerFeatures {
+export function updateCustomerFeatures(features: CustomerFeatures, order: EngineOrder): CustomerFeatures {
   if (order.customerId !== features.customerId) {
     throw new RangeError(
       `order ${order.id} belongs to ${order.customerId ?? "a guest"}, not to customer ${features.customerId}`,
@@ -154,14 +140,8 @@ export function updateCustomerFeatures(
     monthCounts: features.monthCounts.slice(),
   };
   next.orders++;
-  next.firstOrderAt =
-    next.firstOrderAt === null
-      ? order.processedAt
-      : Math.min(next.firstOrderAt, order.processedAt);
-  next.lastOrderAt =
-    next.lastOrderAt === null
-      ? order.processedAt
-      : Math.max(next.lastOrderAt, order.processedAt);
+  next.firstOrderAt = next.firstOrderAt === null ? order.processedAt : Math.min(next.firstOrderAt, order.processedAt);
+  next.lastOrderAt = next.lastOrderAt === null ? order.processedAt : Math.max(next.lastOrderAt, order.processedAt);
   next.totalSpentMinor += f.totalMinor;
   if (f.hasItems) {
     next.itemOrders++;
@@ -214,10 +194,7 @@ export function updateCustomerFeatures(
     next.repeatedProducts = [...repeated].sort();
   }
   const types = distinctNonEmpty(order.productTypes);
-  if (types.length > 0)
-    next.productTypes = [
-      ...new Set([...features.productTypes, ...types]),
-    ].sort();
+  if (types.length > 0) next.productTypes = [...new Set([...features.productTypes, ...types])].sort();
   return next;
 }
 

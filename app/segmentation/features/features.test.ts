@@ -3,9 +3,7 @@ import type { EngineOrder } from "../types";
 import { computeFeatureTable, FeatureAccumulator } from "./accumulator";
 import { customerFeaturesFromOrders, updateCustomerFeatures } from "./customer";
 
-const base = (
-  o: Partial<EngineOrder> & { id: string; processedAt: number },
-): EngineOrder => ({
+const base = (o: Partial<EngineOrder> & { id: string; processedAt: number }): EngineOrder => ({
   customerId: "c1",
   totalMinor: 1000,
   ...o,
@@ -56,12 +54,9 @@ describe("feature accumulator", () => {
 
   it("computes weekday, hour, day and month in the shop's time zone", () => {
     // 2025-03-01 03:30 UTC is Friday 2025-02-28 22:30 in New York (UTC-5).
-    const table = computeFeatureTable(
-      [base({ id: "1", processedAt: Date.UTC(2025, 2, 1, 3, 30) })],
-      {
-        timeZone: "America/New_York",
-      },
-    );
+    const table = computeFeatureTable([base({ id: "1", processedAt: Date.UTC(2025, 2, 1, 3, 30) })], {
+      timeZone: "America/New_York",
+    });
     const c = table.customer(0);
     expect(c.weekdayCounts[5]).toBe(1);
     expect(c.hourCounts[22]).toBe(1);
@@ -114,12 +109,9 @@ describe("feature accumulator", () => {
 
   it("rejects an order of another customer in an incremental update", () => {
     const f = customerFeaturesFromOrders("c1", [], "UTC");
-    expect(() =>
-      updateCustomerFeatures(
-        f,
-        base({ id: "x", processedAt: 0, customerId: "c2" }),
-      ),
-    ).toThrow(/belongs to c2/);
+    expect(() => updateCustomerFeatures(f, base({ id: "x", processedAt: 0, customerId: "c2" }))).toThrow(
+      /belongs to c2/,
+    );
   });
 
   it("registers customers without orders as prospects", () => {

@@ -76,9 +76,7 @@ export function isCountedOrder(o: EngineOrder): boolean {
 
 export function isCampaignOrder(o: EngineOrder): boolean {
   if (o.utmCampaign) return true;
-  return (
-    !!o.utmMedium && CAMPAIGN_MEDIUMS.has(o.utmMedium.trim().toLowerCase())
-  );
+  return !!o.utmMedium && CAMPAIGN_MEDIUMS.has(o.utmMedium.trim().toLowerCase());
 }
 
 export function hasJourneyData(o: EngineOrder): boolean {
@@ -92,11 +90,7 @@ export function hasJourneyData(o: EngineOrder): boolean {
 }
 
 /** Fills `f` (reused between calls to avoid allocation in the hot path). */
-export function readOrderFacts(
-  o: EngineOrder,
-  clock: ShopClock,
-  f: OrderFacts,
-): OrderFacts {
+export function readOrderFacts(o: EngineOrder, clock: ShopClock, f: OrderFacts): OrderFacts {
   f.counted = isCountedOrder(o);
   if (!f.counted) return f;
   const local = clock.localMs(o.processedAt);
@@ -107,20 +101,14 @@ export function readOrderFacts(
   f.month = monthOfDay(day);
   f.totalMinor = Math.max(0, Math.round(o.totalMinor));
   f.hasItems = o.itemQuantity != null;
-  f.itemQuantity = f.hasItems
-    ? Math.max(0, Math.round(o.itemQuantity as number))
-    : 0;
-  f.hasDiscount =
-    o.discountMinor !== undefined || o.discountCodes !== undefined;
+  f.itemQuantity = f.hasItems ? Math.max(0, Math.round(o.itemQuantity as number)) : 0;
+  f.hasDiscount = o.discountMinor !== undefined || o.discountCodes !== undefined;
   const discount = Math.max(0, Math.round(o.discountMinor ?? 0));
   f.discounted = discount > 0 || (o.discountCodes?.length ?? 0) > 0;
   const base = Math.max(0, Math.round(o.subtotalMinor ?? 0)) + discount;
-  f.discountBp =
-    discount > 0 && base > 0 ? Math.round((10_000 * discount) / base) : 0;
+  f.discountBp = discount > 0 && base > 0 ? Math.round((10_000 * discount) / base) : 0;
   f.hasUnitPrice = o.avgUnitPriceMinor != null && o.avgUnitPriceMinor >= 0;
-  f.unitPriceMinor = f.hasUnitPrice
-    ? Math.round(o.avgUnitPriceMinor as number)
-    : 0;
+  f.unitPriceMinor = f.hasUnitPrice ? Math.round(o.avgUnitPriceMinor as number) : 0;
   f.hasShipping = o.shippingMinor != null || o.expressShipping != null;
   f.paidShipping = (o.shippingMinor ?? 0) > 0;
   f.express = o.expressShipping === true;
@@ -130,9 +118,7 @@ export function readOrderFacts(
 }
 
 /** Distinct, non-empty values of a list (orders may repeat a product on two lines). */
-export function distinctNonEmpty(
-  list: readonly string[] | null | undefined,
-): string[] {
+export function distinctNonEmpty(list: readonly string[] | null | undefined): string[] {
   if (!list || list.length === 0) return [];
   if (list.length === 1) return list[0] ? [list[0]] : [];
   return [...new Set(list.filter((v) => v))];

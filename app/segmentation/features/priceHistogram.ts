@@ -9,10 +9,7 @@ const LOG_RATIO = Math.log(PRICE_BIN_RATIO);
 /** Bin 0 holds prices below 1 minor unit; bin k >= 1 holds [1.02^(k-1), 1.02^k). */
 export function priceBin(priceMinor: number): number {
   if (!(priceMinor >= 1)) return 0;
-  return Math.min(
-    PRICE_BINS - 1,
-    1 + Math.floor(Math.log(priceMinor) / LOG_RATIO),
-  );
+  return Math.min(PRICE_BINS - 1, 1 + Math.floor(Math.log(priceMinor) / LOG_RATIO));
 }
 
 /** Representative price of a bin (geometric middle). */
@@ -22,10 +19,7 @@ function binPrice(bin: number): number {
 }
 
 /** Quantile edges at the given probabilities (0..1), or [] for an empty histogram. */
-export function histogramQuantiles(
-  histogram: readonly number[],
-  probabilities: readonly number[],
-): number[] {
+export function histogramQuantiles(histogram: readonly number[], probabilities: readonly number[]): number[] {
   let total = 0;
   for (const c of histogram) total += c;
   if (total === 0) return [];

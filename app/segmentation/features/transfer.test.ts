@@ -2,11 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { shopArb } from "../testing/arbitraries";
 import { computeFeatureTable } from "./accumulator";
-import {
-  decodeFeatureTable,
-  encodeFeatureTable,
-  subsetFeatureTable,
-} from "./transfer";
+import { decodeFeatureTable, encodeFeatureTable, subsetFeatureTable } from "./transfer";
 
 describe("feature transfer", () => {
   it("a subset, encoded and decoded, gives each chosen customer the same features as the whole table", () => {
@@ -17,9 +13,7 @@ describe("feature transfer", () => {
         const picked = Array.from({ length: table.size }, (_, i) => i)
           .filter((i) => (i * 7 + seed) % 2 === 0)
           .sort((a, b) => ((a * 31 + seed) % 17) - ((b * 31 + seed) % 17));
-        const decoded = decodeFeatureTable(
-          encodeFeatureTable(subsetFeatureTable(table, picked)),
-        );
+        const decoded = decodeFeatureTable(encodeFeatureTable(subsetFeatureTable(table, picked)));
         expect(decoded.size).toBe(picked.length);
         picked.forEach((i, j) => {
           expect(decoded.customer(j)).toEqual(table.customer(i));

@@ -2,36 +2,23 @@
 // of every customer once (the fit needs them all), then hands each chunk job
 // the subset of its customers as bytes, so the chunks (possibly on other
 // machines) assign without reading the orders again. Pure: bytes in, bytes out.
-import {
-  F64_COLUMNS,
-  FeatureTable,
-  I32_COLUMNS,
-  TIME_SLOTS,
-  type TableParts,
-} from "./accumulator";
+import { F64_COLUMNS, FeatureTable, I32_COLUMNS, TIME_SLOTS, type TableParts } from "./accumulator";
 
 /** The customers at `indices` (in that order) as a table of their own; shop stats are kept whole. */
-export function subsetFeatureTable(
-  table: FeatureTable,
-  indices: ArrayLike<number>,
-): FeatureTable {
+export function subsetFeatureTable(table: FeatureTable, indices: ArrayLike<number>): FeatureTable {
   const p = table.parts();
   const n = indices.length;
   const i32 = {} as TableParts["i32"];
   for (const k of I32_COLUMNS) i32[k] = gather(p.i32[k], indices, Int32Array);
   const f64 = {} as TableParts["f64"];
-  for (const k of F64_COLUMNS)
-    f64[k] = gather(p.f64[k], indices, Float64Array);
+  for (const k of F64_COLUMNS) f64[k] = gather(p.f64[k], indices, Float64Array);
   const time = new Uint16Array(n * TIME_SLOTS);
   for (let j = 0, w = 0; j < n; j++) {
     const from = indices[j] * TIME_SLOTS;
     for (let k = from; k < from + TIME_SLOTS; k++) time[w++] = p.time[k];
   }
   const days = gatherRuns(p.dayOffsets, indices, [p.days, p.dayTotals]);
-  const products = gatherRuns(p.productOffsets, indices, [
-    p.productIds,
-    p.productRepeated,
-  ]);
+  const products = gatherRuns(p.productOffsets, indices, [p.productIds, p.productRepeated]);
   const productNames = renumber(products.columns[0] as Int32Array, p.productNames);
   const types = gatherRuns(p.typeOffsets, indices, [p.typeIds]);
   const typeNames = renumber(types.columns[0] as Int32Array, p.typeNames);
@@ -67,11 +54,7 @@ export function subsetFeatureTable(
 type Typed = Int32Array | Float64Array | Uint16Array | Uint8Array;
 type TypedCtor = { new (n: number): Typed; BYTES_PER_ELEMENT: number };
 
-function gather<T extends Typed>(
-  column: T,
-  indices: ArrayLike<number>,
-  Ctor: { new (n: number): T },
-): T {
+function gather<T extends Typed>(column: T, indices: ArrayLike<number>, Ctor: { new (n: number): T }): T {
   const out = new Ctor(indices.length);
   for (let j = 0; j < indices.length; j++) out[j] = column[indices[j]];
   return out;
@@ -85,8 +68,7 @@ function gatherRuns(
 ): { offsets: Int32Array; columns: Typed[] } {
   const n = indices.length;
   const out = new Int32Array(n + 1);
-  for (let j = 0; j < n; j++)
-    out[j + 1] = out[j] + offsets[indices[j] + 1] - offsets[indices[j]];
+  for (let j = 0; j < n; j++) out[j + 1] = out[j] + offsets[indices[j] + 1] - offsets[indices[j]];
   const gathered: Typed[] = [];
   for (const column of columns) {
     const target = new (column.constructor as TypedCtor)(out[n]);
@@ -177,9 +159,7 @@ export function encodeFeatureTable(table: FeatureTable): Uint8Array {
 export function decodeFeatureTable(bytes: Uint8Array): FeatureTable {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true);
-  const header = JSON.parse(
-    new TextDecoder().decode(bytes.subarray(4, 4 + headerLength)),
-  ) as {
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as {
     v: number;
     timeZone: string;
     customerIds: string[];
@@ -190,8 +170,7 @@ export function decodeFeatureTable(bytes: Uint8Array): FeatureTable {
     shop: TableParts["shop"];
     arrays: Array<[string, number]>;
   };
-  if (header.v !== 1 || header.arrays.length !== ARRAYS.length)
-    throw new Error("decodeFeatureTable: unknown encoding");
+  if (header.v !== 1 || header.arrays.length !== ARRAYS.length) throw new Error("decodeFeatureTable: unknown encoding");
   // Copied into fresh (aligned) buffers: the input may sit at any offset.
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
@@ -199,9 +178,11 @@ export function decodeFeatureTable(bytes: Uint8Array): FeatureTable {
   const arrays = header.arrays.map(([type, length]) => {
     const Ctor = CTORS[type];
     if (!Ctor) throw new Error(`decodeFeatureTable: unknown array type ${type}`);
-    const a = new (Ctor as unknown as {
-      new (b: ArrayBuffer, o: number, n: number): Typed;
-    })(copy.buffer, at, length);
+    const a = new (
+      Ctor as unknown as {
+        new (b: ArrayBuffer, o: number, n: number): Typed;
+      }
+    )(copy.buffer, at, length);
     at = align8(at + a.byteLength);
     return a;
   });

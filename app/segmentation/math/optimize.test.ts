@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  invertPositiveDefinite,
-  minimizeBounded,
-  numericalHessian,
-} from "./optimize";
+import { invertPositiveDefinite, minimizeBounded, numericalHessian } from "./optimize";
 
 describe("minimizeBounded", () => {
   it("finds the minimum of the Rosenbrock function", () => {

@@ -6,10 +6,7 @@
 // numerical dependency.
 
 /** Writes the gradient of f at x into `grad` and returns f(x). */
-export type ObjectiveWithGradient = (
-  x: Float64Array,
-  grad: Float64Array,
-) => number;
+export type ObjectiveWithGradient = (x: Float64Array, grad: Float64Array) => number;
 
 export interface MinimizeOptions {
   /** Maximum number of quasi-Newton iterations (default 500). */
@@ -47,11 +44,9 @@ export function minimizeBounded(
   options: MinimizeOptions = {},
 ): MinimizeResult {
   const n = start.length;
-  if (lower.length !== n || upper.length !== n)
-    throw new RangeError("bounds must match the start vector");
+  if (lower.length !== n || upper.length !== n) throw new RangeError("bounds must match the start vector");
   for (let i = 0; i < n; i++) {
-    if (!(lower[i] < upper[i]))
-      throw new RangeError(`empty box for variable ${i}`);
+    if (!(lower[i] < upper[i])) throw new RangeError(`empty box for variable ${i}`);
   }
   const maxIterations = options.maxIterations ?? 500;
   const memory = options.memory ?? 8;
@@ -59,8 +54,7 @@ export function minimizeBounded(
   const ftol = options.functionTolerance ?? 1e-15;
 
   const project = (v: Float64Array) => {
-    for (let i = 0; i < n; i++)
-      v[i] = Math.min(upper[i], Math.max(lower[i], v[i]));
+    for (let i = 0; i < n; i++) v[i] = Math.min(upper[i], Math.max(lower[i], v[i]));
   };
   const x = Float64Array.from(start);
   project(x);
@@ -68,14 +62,7 @@ export function minimizeBounded(
   let f = objective(x, g);
   let evaluations = 1;
   if (!Number.isFinite(f)) {
-    return result(
-      x,
-      f,
-      0,
-      evaluations,
-      false,
-      "objective is not finite at the start point",
-    );
+    return result(x, f, 0, evaluations, false, "objective is not finite at the start point");
   }
 
   const sList: Float64Array[] = [];
@@ -96,15 +83,7 @@ export function minimizeBounded(
       free[i] = atLower || atUpper ? 0 : 1;
       if (free[i]) pgNorm = Math.max(pgNorm, Math.abs(g[i]));
     }
-    if (pgNorm < pgtol)
-      return result(
-        x,
-        f,
-        iter,
-        evaluations,
-        true,
-        "projected gradient below tolerance",
-      );
+    if (pgNorm < pgtol) return result(x, f, iter, evaluations, true, "projected gradient below tolerance");
 
     // Two-loop recursion on the free subspace.
     for (let i = 0; i < n; i++) d[i] = free[i] ? -g[i] : 0;
@@ -127,16 +106,13 @@ export function minimizeBounded(
     } else if (k > 0) {
       const s = sList[k - 1];
       const y = yList[k - 1];
-      const gammaScale =
-        dotFree(s, y, free) / Math.max(dotFree(y, y, free), 1e-300);
-      if (gammaScale > 0 && Number.isFinite(gammaScale))
-        for (let i = 0; i < n; i++) d[i] *= gammaScale;
+      const gammaScale = dotFree(s, y, free) / Math.max(dotFree(y, y, free), 1e-300);
+      if (gammaScale > 0 && Number.isFinite(gammaScale)) for (let i = 0; i < n; i++) d[i] *= gammaScale;
     }
     for (let j = 0; j < k; j++) {
       const beta = rhoList[j] * dotFree(yList[j], d, free);
       const s = sList[j];
-      for (let i = 0; i < n; i++)
-        if (free[i]) d[i] += (alphaTmp[j] - beta) * s[i];
+      for (let i = 0; i < n; i++) if (free[i]) d[i] += (alphaTmp[j] - beta) * s[i];
     }
     let slope = 0;
     for (let i = 0; i < n; i++) slope += d[i] * g[i];
@@ -166,14 +142,7 @@ export function minimizeBounded(
       step *= 0.5;
     }
     if (!accepted) {
-      return result(
-        x,
-        f,
-        iter,
-        evaluations,
-        pgNorm < 1e-5,
-        "line search could not decrease the objective",
-      );
+      return result(x, f, iter, evaluations, pgNorm < 1e-5, "line search could not decrease the objective");
     }
 
     const s = new Float64Array(n);
@@ -203,24 +172,10 @@ export function minimizeBounded(
     g.set(gNew);
     f = fNew;
     if (fOld - f <= ftol * Math.max(Math.abs(fOld), Math.abs(f), 1)) {
-      return result(
-        x,
-        f,
-        iter + 1,
-        evaluations,
-        true,
-        "relative decrease below tolerance",
-      );
+      return result(x, f, iter + 1, evaluations, true, "relative decrease below tolerance");
     }
   }
-  return result(
-    x,
-    f,
-    maxIterations,
-    evaluations,
-    false,
-    "iteration limit reached",
-  );
+  return result(x, f, maxIterations, evaluations, false, "iteration limit reached");
 
   function result(
     xs: Float64Array,
@@ -250,11 +205,7 @@ function dotFree(a: Float64Array, b: Float64Array, free: Uint8Array): number {
 }
 
 /** Hessian by central differences of the analytic gradient (symmetrized). */
-export function numericalHessian(
-  objective: ObjectiveWithGradient,
-  x: readonly number[],
-  h = 1e-4,
-): number[][] {
+export function numericalHessian(objective: ObjectiveWithGradient, x: readonly number[], h = 1e-4): number[][] {
   const n = x.length;
   const H = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const xp = Float64Array.from(x);
@@ -275,9 +226,7 @@ export function numericalHessian(
 }
 
 /** Inverse of a symmetric matrix via Cholesky, or null when it is not positive definite. */
-export function invertPositiveDefinite(
-  A: readonly number[][],
-): number[][] | null {
+export function invertPositiveDefinite(A: readonly number[][]): number[][] | null {
   const n = A.length;
   const L = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {

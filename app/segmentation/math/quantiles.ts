@@ -14,10 +14,7 @@ export interface QuantileEdges {
 }
 
 /** Edges at probabilities p (each in (0,1)) of ascending data. */
-export function quantileEdges(
-  sortedAscending: ArrayLike<number>,
-  probabilities: readonly number[],
-): QuantileEdges {
+export function quantileEdges(sortedAscending: ArrayLike<number>, probabilities: readonly number[]): QuantileEdges {
   const n = sortedAscending.length;
   const values: number[] = [];
   const tiesAbove: boolean[] = [];
@@ -34,11 +31,7 @@ export function quantileEdges(
   return { values, tiesAbove };
 }
 
-export function isAbove(
-  value: number,
-  edges: QuantileEdges,
-  k: number,
-): boolean {
+export function isAbove(value: number, edges: QuantileEdges, k: number): boolean {
   const e = edges.values[k];
   return value > e || (value === e && edges.tiesAbove[k]);
 }
@@ -46,8 +39,7 @@ export function isAbove(
 /** 1 + number of edges the value is above (1..edges + 1). */
 export function scoreAgainst(value: number, edges: QuantileEdges): number {
   let s = 1;
-  for (let k = 0; k < edges.values.length; k++)
-    if (isAbove(value, edges, k)) s++;
+  for (let k = 0; k < edges.values.length; k++) if (isAbove(value, edges, k)) s++;
   return s;
 }
 

@@ -54,17 +54,11 @@ describe("logHyp2f1Positive", () => {
       [2.2, 3.1, 4.5, 0.7],
       [0.3, 2.4, 2.9, 0.95],
     ]) {
-      expect(logHyp2f1Positive(a, b, c, z)).toBeCloseTo(
-        Math.log(hyp2f1(a, b, c, z)),
-        11,
-      );
+      expect(logHyp2f1Positive(a, b, c, z)).toBeCloseTo(Math.log(hyp2f1(a, b, c, z)), 11);
     }
   });
   it("stays finite where the series overflows a double", () => {
     // 2F1(a, b; b; z) = (1-z)^-a
-    expect(logHyp2f1Positive(2000, 5, 5, 0.9)).toBeCloseTo(
-      -2000 * Math.log(0.1),
-      6,
-    );
+    expect(logHyp2f1Positive(2000, 5, 5, 0.9)).toBeCloseTo(-2000 * Math.log(0.1), 6);
   });
 });

@@ -4,9 +4,8 @@
 
 const LANCZOS_G = 7;
 const LANCZOS_COEF = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028,
-  771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -38,10 +37,7 @@ export function digamma(x: number): number {
   result +=
     Math.log(x) -
     0.5 * inv -
-    inv2 *
-      (1 / 12 -
-        inv2 *
-          (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))));
+    inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))));
   return result;
 }
 
@@ -58,19 +54,10 @@ export class SeriesDidNotConvergeError extends Error {}
  * precision; if that does not happen within `maxTerms`, it throws instead of
  * returning a truncated (wrong) value.
  */
-export function hyp2f1(
-  a: number,
-  b: number,
-  c: number,
-  z: number,
-  maxTerms = 200_000,
-): number {
-  if (!(z >= 0 && z < 1))
-    throw new RangeError(`hyp2f1: z must be in [0, 1), got ${z}`);
+export function hyp2f1(a: number, b: number, c: number, z: number, maxTerms = 200_000): number {
+  if (!(z >= 0 && z < 1)) throw new RangeError(`hyp2f1: z must be in [0, 1), got ${z}`);
   if (c <= 0 && Number.isInteger(c))
-    throw new SeriesDidNotConvergeError(
-      "hyp2f1: c must not be a non-positive integer",
-    );
+    throw new SeriesDidNotConvergeError("hyp2f1: c must not be a non-positive integer");
   let term = 1;
   let sum = 1;
   for (let k = 0; k < maxTerms; k++) {
@@ -78,15 +65,10 @@ export function hyp2f1(
     sum += term;
     if (term === 0) return sum;
     // Once the term ratio is below 1 the tail is bounded by term / (1 - ratio).
-    const ratio = Math.abs(
-      (((a + k + 1) * (b + k + 1)) / ((c + k + 1) * (k + 2))) * z,
-    );
-    if (ratio < 1 && Math.abs(term) / (1 - ratio) <= 1e-15 * Math.abs(sum))
-      return sum;
+    const ratio = Math.abs((((a + k + 1) * (b + k + 1)) / ((c + k + 1) * (k + 2))) * z);
+    if (ratio < 1 && Math.abs(term) / (1 - ratio) <= 1e-15 * Math.abs(sum)) return sum;
   }
-  throw new SeriesDidNotConvergeError(
-    `hyp2f1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms`,
-  );
+  throw new SeriesDidNotConvergeError(`hyp2f1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms`);
 }
 
 const RESCALE_AT = 1e280;
@@ -98,17 +80,9 @@ const LOG_RESCALE = Math.log(RESCALE_AT);
  * past 1e280: no overflow however large the parameters (a customer with
  * thousands of orders, or a fitted a, b in the tens of thousands).
  */
-export function logHyp2f1Positive(
-  a: number,
-  b: number,
-  c: number,
-  z: number,
-  maxTerms = 1_000_000,
-): number {
-  if (!(a > 0 && b > 0 && c > 0))
-    throw new RangeError("logHyp2f1Positive needs a, b, c > 0");
-  if (!(z >= 0 && z < 1))
-    throw new RangeError(`logHyp2f1Positive: z must be in [0, 1), got ${z}`);
+export function logHyp2f1Positive(a: number, b: number, c: number, z: number, maxTerms = 1_000_000): number {
+  if (!(a > 0 && b > 0 && c > 0)) throw new RangeError("logHyp2f1Positive needs a, b, c > 0");
+  if (!(z >= 0 && z < 1)) throw new RangeError(`logHyp2f1Positive: z must be in [0, 1), got ${z}`);
   let term = 1;
   let sum = 1;
   let logScale = 0;
@@ -122,11 +96,8 @@ export function logHyp2f1Positive(
     }
     if (term === 0) break;
     const ratio = (((a + k + 1) * (b + k + 1)) / ((c + k + 1) * (k + 2))) * z;
-    if (ratio < 1 && term / (1 - ratio) <= 1e-15 * sum)
-      return logScale + Math.log(sum);
+    if (ratio < 1 && term / (1 - ratio) <= 1e-15 * sum) return logScale + Math.log(sum);
   }
   if (term === 0) return logScale + Math.log(sum);
-  throw new SeriesDidNotConvergeError(
-    `2F1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms`,
-  );
+  throw new SeriesDidNotConvergeError(`2F1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms`);
 }

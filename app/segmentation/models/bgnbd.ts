@@ -34,11 +34,7 @@ const LOG_LOWER = -14;
 const LOG_UPPER = 16;
 
 /** Total log-likelihood and its gradient with respect to (r, alpha, a, b). */
-export function bgnbdLogLikelihood(
-  params: BgNbdParams,
-  data: CompressedTriples,
-  gradient?: Float64Array,
-): number {
+export function bgnbdLogLikelihood(params: BgNbdParams, data: CompressedTriples, gradient?: Float64Array): number {
   const { r, alpha, a, b } = params;
   const nx = data.xValues.length;
   const A1 = new Float64Array(nx);
@@ -173,10 +169,7 @@ export interface WarmStart<P> {
 }
 
 /** Maximum-likelihood fit. Throws only on empty data; reliability is reported, not hidden. */
-export function fitBgNbd(
-  data: CompressedTriples,
-  start?: WarmStart<BgNbdParams>,
-): BgNbdFit {
+export function fitBgNbd(data: CompressedTriples, start?: WarmStart<BgNbdParams>): BgNbdFit {
   if (data.customers === 0) throw new RangeError("BG/NBD: no customers to fit");
   let meanT = 0;
   for (let i = 0; i < data.length; i++) meanT += data.count[i] * data.T[i];
@@ -185,9 +178,7 @@ export function fitBgNbd(
   const sp = start?.params;
   const res = minimizeBounded(
     bgnbdObjective(data),
-    sp
-      ? [Math.log(sp.r), Math.log(sp.alpha), Math.log(sp.a), Math.log(sp.b)]
-      : [0, Math.log(meanT), 0, 0],
+    sp ? [Math.log(sp.r), Math.log(sp.alpha), Math.log(sp.a), Math.log(sp.b)] : [0, Math.log(meanT), 0, 0],
     [LOG_LOWER, LOG_LOWER, LOG_LOWER, LOG_LOWER],
     [LOG_UPPER, LOG_UPPER, LOG_UPPER, LOG_UPPER],
     {
@@ -214,32 +205,18 @@ export function fitBgNbd(
 }
 
 /** Warm start for a big shop: the fit on a subsample plus its curvature. */
-export function bgnbdWarmStart(
-  sample: CompressedTriples,
-): WarmStart<BgNbdParams> | undefined {
+export function bgnbdWarmStart(sample: CompressedTriples): WarmStart<BgNbdParams> | undefined {
   const fit = fitBgNbd(sample);
   if (!fit.converged || fit.atBound) return undefined;
   const p = fit.params;
-  const H = numericalHessian(bgnbdObjective(sample), [
-    Math.log(p.r),
-    Math.log(p.alpha),
-    Math.log(p.a),
-    Math.log(p.b),
-  ]);
+  const H = numericalHessian(bgnbdObjective(sample), [Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)]);
   return { params: p, inverseHessian: invertPositiveDefinite(H) ?? undefined };
 }
 
 /** P(alive | x, t_x, T). A customer without repeat purchases is alive with probability 1 under BG/NBD. */
-export function bgnbdProbabilityAlive(
-  p: BgNbdParams,
-  x: number,
-  tx: number,
-  T: number,
-): number {
+export function bgnbdProbabilityAlive(p: BgNbdParams, x: number, tx: number, T: number): number {
   if (x === 0) return 1;
-  const logRatio =
-    Math.log(p.a / (p.b + x - 1)) +
-    (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx));
+  const logRatio = Math.log(p.a / (p.b + x - 1)) + (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx));
   return 1 / (1 + Math.exp(logRatio));
 }
 
@@ -249,13 +226,7 @@ export function bgnbdProbabilityAlive(
  * with z = t/(α+T+t). The product of the power and the series is formed in
  * log space (the series alone overflows for heavy buyers or large a, b).
  */
-export function bgnbdConditionalExpected(
-  p: BgNbdParams,
-  t: number,
-  x: number,
-  tx: number,
-  T: number,
-): number {
+export function bgnbdConditionalExpected(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   if (t <= 0) return 0;
   if (Math.abs(p.a - 1) < 1e-6) {
     // The closed form has a removable singularity at a = 1: average both sides.
@@ -273,27 +244,15 @@ export function bgnbdConditionalExpected(
   // small, the plain (signed) series cannot overflow, and is used instead.
   const oneMinusProduct =
     c > 0
-      ? -Math.expm1(
-          (r + x) * Math.log1p(-z) + logHyp2f1Positive(r + x, b + x, c, z),
-        )
+      ? -Math.expm1((r + x) * Math.log1p(-z) + logHyp2f1Positive(r + x, b + x, c, z))
       : 1 - Math.pow(1 - z, r + x) * hyp2f1(r + x, b + x, c, z);
   const numerator = (c / (a - 1)) * oneMinusProduct;
   const denominator =
-    x > 0
-      ? 1 +
-        Math.exp(
-          Math.log(a / (b + x - 1)) +
-            (r + x) * Math.log((alpha + T) / (alpha + tx)),
-        )
-      : 1;
+    x > 0 ? 1 + Math.exp(Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx))) : 1;
   return numerator / denominator;
 }
 
 /** Expected purchase rate of a customer who is alive: E[λ | x, T] = (r + x) / (α + T). */
-export function bgnbdExpectedRate(
-  p: BgNbdParams,
-  x: number,
-  T: number,
-): number {
+export function bgnbdExpectedRate(p: BgNbdParams, x: number, T: number): number {
   return (p.r + x) / (p.alpha + T);
 }

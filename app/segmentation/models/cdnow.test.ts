@@ -6,10 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runFit } from "../cli/commands";
 import { bgnbdConditionalExpected } from "./bgnbd";
 
-const csv = readFileSync(
-  resolve(__dirname, "../../../data/cdnow/cdnow_sample_transactions.csv"),
-  "utf8",
-);
+const csv = readFileSync(resolve(__dirname, "../../../data/cdnow/cdnow_sample_transactions.csv"), "utf8");
 
 function sig3(v: number): number {
   return Number(v.toPrecision(3));
@@ -52,17 +49,12 @@ describe("CDNOW sample (2,357 customers, calibration to 1997-09-30, weeks)", () 
       a: summary.bgnbd.a,
       b: summary.bgnbd.b,
     };
-    expect(bgnbdConditionalExpected(p, 39, 2, 30.43, 38.86)).toBeCloseTo(
-      1.226,
-      3,
-    );
+    expect(bgnbdConditionalExpected(p, 39, 2, 30.43, 38.86)).toBeCloseTo(1.226, 3);
   });
 
   it("writes one prediction row per customer with the paper's totals", () => {
     const rows = predictionsCsv!.trim().split("\n");
-    expect(rows[0]).toBe(
-      "customer_id,frequency,recency,T,p_alive,expected_purchases,expected_value",
-    );
+    expect(rows[0]).toBe("customer_id,frequency,recency,T,p_alive,expected_purchases,expected_value");
     expect(rows).toHaveLength(2358);
     const sumX = rows.slice(1).reduce((s, r) => s + Number(r.split(",")[1]), 0);
     expect(sumX).toBe(2457);
@@ -95,9 +87,7 @@ describe("warm start from a subsample (the path big shops take)", () => {
       expect(warm.bgnbd.params[k] / cold.bgnbd.params[k]).toBeCloseTo(1, 5);
     }
     for (const k of ["p", "q", "gamma"] as const) {
-      expect(
-        warm.gammaGamma!.params[k] / cold.gammaGamma!.params[k],
-      ).toBeCloseTo(1, 4);
+      expect(warm.gammaGamma!.params[k] / cold.gammaGamma!.params[k]).toBeCloseTo(1, 4);
     }
     expect(warm.bgnbd.logLik).toBeCloseTo(cold.bgnbd.logLik, 4);
   });

@@ -40,10 +40,7 @@ const TX_BITS = 2 ** 17; // whole days < 131072 (359 years)
  * times to model units. Throws on negative or non-integer inputs rather than
  * silently mis-binning them.
  */
-export function compressCustomerBase(
-  summary: CustomerBaseSummary,
-  unitDays: number,
-): CompressedTriples {
+export function compressCustomerBase(summary: CustomerBaseSummary, unitDays: number): CompressedTriples {
   if (!(unitDays > 0)) throw new RangeError("unitDays must be positive");
   const n = summary.length;
   const keys = new Float64Array(n);
@@ -51,24 +48,15 @@ export function compressCustomerBase(
     const x = summary.frequency[i];
     const tx = summary.recencyDays[i];
     const T = summary.ageDays[i];
-    if (
-      !(Number.isInteger(x) && Number.isInteger(tx) && Number.isInteger(T)) ||
-      x < 0 ||
-      tx < 0 ||
-      T < tx
-    ) {
-      throw new RangeError(
-        `customer ${i}: invalid (x=${x}, t_x=${tx}, T=${T}); need integers 0 <= t_x <= T`,
-      );
+    if (!(Number.isInteger(x) && Number.isInteger(tx) && Number.isInteger(T)) || x < 0 || tx < 0 || T < tx) {
+      throw new RangeError(`customer ${i}: invalid (x=${x}, t_x=${tx}, T=${T}); need integers 0 <= t_x <= T`);
     }
-    if (T >= TX_BITS)
-      throw new RangeError(`customer ${i}: history of ${T} days is too long`);
+    if (T >= TX_BITS) throw new RangeError(`customer ${i}: history of ${T} days is too long`);
     keys[i] = (x * TX_BITS + tx) * TX_BITS + T;
   }
   keys.sort();
   let distinct = 0;
-  for (let i = 0; i < n; i++)
-    if (i === 0 || keys[i] !== keys[i - 1]) distinct++;
+  for (let i = 0; i < n; i++) if (i === 0 || keys[i] !== keys[i - 1]) distinct++;
   const x = new Float64Array(distinct);
   const tx = new Float64Array(distinct);
   const T = new Float64Array(distinct);
@@ -115,12 +103,10 @@ function indexValues(column: Float64Array): {
 } {
   const sorted = Float64Array.from(column).sort();
   let k = 0;
-  for (let i = 0; i < sorted.length; i++)
-    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[k++] = sorted[i];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[k++] = sorted[i];
   const values = sorted.slice(0, k);
   const index = new Int32Array(column.length);
-  for (let i = 0; i < column.length; i++)
-    index[i] = binarySearch(values, column[i]);
+  for (let i = 0; i < column.length; i++) index[i] = binarySearch(values, column[i]);
   return { values, index };
 }
 
@@ -141,27 +127,17 @@ function binarySearch(values: Float64Array, v: number): number {
  * kept when a hash of the triple falls under `fraction`, with their counts
  * scaled by 1 / fraction so the sample stands for the whole shop.
  */
-export function sampleTriples(
-  data: CompressedTriples,
-  fraction: number,
-  keepCountAtLeast = 8,
-): CompressedTriples {
+export function sampleTriples(data: CompressedTriples, fraction: number, keepCountAtLeast = 8): CompressedTriples {
   const keep: number[] = [];
   const threshold = Math.floor(fraction * 2 ** 32);
   for (let i = 0; i < data.length; i++) {
-    if (
-      data.count[i] >= keepCountAtLeast ||
-      hashTriple(data.x[i], data.tx[i], data.T[i]) < threshold
-    )
-      keep.push(i);
+    if (data.count[i] >= keepCountAtLeast || hashTriple(data.x[i], data.tx[i], data.T[i]) < threshold) keep.push(i);
   }
   const n = keep.length;
   const pick = (col: Float64Array) => Float64Array.from(keep, (i) => col[i]);
   const pickI = (col: Int32Array) => Int32Array.from(keep, (i) => col[i]);
   const count = Float64Array.from(keep, (i) =>
-    data.count[i] >= keepCountAtLeast
-      ? data.count[i]
-      : data.count[i] / fraction,
+    data.count[i] >= keepCountAtLeast ? data.count[i] : data.count[i] / fraction,
   );
   let customers = 0;
   let repeat = 0;

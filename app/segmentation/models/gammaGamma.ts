@@ -103,11 +103,7 @@ function prepare(data: SpendData): Prepared {
   };
 }
 
-function logLikelihood(
-  params: GammaGammaParams,
-  d: Prepared,
-  gradient?: Float64Array,
-): number {
+function logLikelihood(params: GammaGammaParams, d: Prepared, gradient?: Float64Array): number {
   const { p, q, gamma } = params;
   const G = d.xValues.length;
   const sumLog = new Float64Array(G); // Σ log(γ + m x) per x group
@@ -131,14 +127,10 @@ function logLikelihood(
     const x = d.xValues[k];
     const c = d.groupCount[k];
     const px = p * x;
-    ll +=
-      c * (gammaln(px + q) - gammaln(px) - lgQ + q * logGamma) +
-      px * d.groupSumLogM[k] -
-      (px + q) * sumLog[k];
+    ll += c * (gammaln(px + q) - gammaln(px) - lgQ + q * logGamma) + px * d.groupSumLogM[k] - (px + q) * sumLog[k];
     if (gradient) {
       const psiPXQ = digamma(px + q);
-      gp +=
-        c * x * (psiPXQ - digamma(px)) + x * d.groupSumLogM[k] - x * sumLog[k];
+      gp += c * x * (psiPXQ - digamma(px)) + x * d.groupSumLogM[k] - x * sumLog[k];
       gq += c * (psiPXQ - psiQ + logGamma) - sumLog[k];
       gg += (c * q) / gamma - (px + q) * sumInv[k];
     }
@@ -151,11 +143,7 @@ function logLikelihood(
   return ll;
 }
 
-export function gammaGammaLogLikelihood(
-  params: GammaGammaParams,
-  data: SpendData,
-  gradient?: Float64Array,
-): number {
+export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendData, gradient?: Float64Array): number {
   return logLikelihood(params, prepare(data), gradient);
 }
 
@@ -176,14 +164,8 @@ function objective(d: Prepared): ObjectiveWithGradient {
   };
 }
 
-export function fitGammaGamma(
-  data: SpendData,
-  start?: WarmStart<GammaGammaParams>,
-): GammaGammaFit {
-  if (data.length === 0)
-    throw new RangeError(
-      "Gamma-Gamma: no customers with repeat purchases to fit",
-    );
+export function fitGammaGamma(data: SpendData, start?: WarmStart<GammaGammaParams>): GammaGammaFit {
+  if (data.length === 0) throw new RangeError("Gamma-Gamma: no customers with repeat purchases to fit");
   const d = prepare(data);
   let meanM = 0;
   for (let i = 0; i < d.n; i++) meanM += (d.w[i] * d.mx[i]) / d.x[i];
@@ -191,9 +173,7 @@ export function fitGammaGamma(
   const sp = start?.params;
   const res = minimizeBounded(
     objective(d),
-    sp
-      ? [Math.log(sp.p), Math.log(sp.q), Math.log(sp.gamma)]
-      : [0, Math.log(2), Math.log(meanM)],
+    sp ? [Math.log(sp.p), Math.log(sp.q), Math.log(sp.gamma)] : [0, Math.log(2), Math.log(meanM)],
     [-14, -14, -14],
     [16, 16, 30],
     {
@@ -219,17 +199,11 @@ export function fitGammaGamma(
 }
 
 /** Warm start for a big shop: the fit on a subsample plus its curvature. */
-export function gammaGammaWarmStart(
-  sample: SpendData,
-): WarmStart<GammaGammaParams> | undefined {
+export function gammaGammaWarmStart(sample: SpendData): WarmStart<GammaGammaParams> | undefined {
   const fit = fitGammaGamma(sample);
   if (!fit.converged || fit.atBound) return undefined;
   const p = fit.params;
-  const H = numericalHessian(objective(prepare(sample)), [
-    Math.log(p.p),
-    Math.log(p.q),
-    Math.log(p.gamma),
-  ]);
+  const H = numericalHessian(objective(prepare(sample)), [Math.log(p.p), Math.log(p.q), Math.log(p.gamma)]);
   return { params: p, inverseHessian: invertPositiveDefinite(H) ?? undefined };
 }
 
@@ -237,11 +211,7 @@ export function gammaGammaWarmStart(
  * E[M | p, q, γ, m_x, x]: expected average order value. For customers without
  * repeat purchases (x = 0) this is the population mean pγ/(q-1). Needs q > 1.
  */
-export function gammaGammaExpectedValue(
-  params: GammaGammaParams,
-  x: number,
-  meanValue: number,
-): number {
+export function gammaGammaExpectedValue(params: GammaGammaParams, x: number, meanValue: number): number {
   const { p, q, gamma } = params;
   if (!(q > 1)) return NaN;
   if (x === 0) return (p * gamma) / (q - 1);

@@ -11,11 +11,7 @@ import {
   fitBgNbd,
   type WarmStart,
 } from "./bgnbd";
-import {
-  compressCustomerBase,
-  hashTriple,
-  sampleTriples,
-} from "./customerBase";
+import { compressCustomerBase, hashTriple, sampleTriples } from "./customerBase";
 import {
   fitGammaGamma,
   type GammaGammaFit,
@@ -133,10 +129,7 @@ export function fitShopModels(
       ggSum.push(s.repeatTotal);
     }
   }
-  if (m === 0)
-    throw new RangeError(
-      "no customer has a purchase on or before the as-of date",
-    );
+  if (m === 0) throw new RangeError("no customer has a purchase on or before the as-of date");
   const t0 = performance.now();
   const triples = compressCustomerBase(
     {
@@ -151,9 +144,7 @@ export function fitShopModels(
   // likelihood only has to polish (a few iterations instead of dozens).
   const bgStart =
     triples.length > warmStartAbove
-      ? bgnbdWarmStart(
-          sampleTriples(triples, warmStartAbove / 2 / triples.length),
-        )
+      ? bgnbdWarmStart(sampleTriples(triples, warmStartAbove / 2 / triples.length))
       : undefined;
   const bgnbd = fitBgNbd(triples, bgStart);
   const t1 = performance.now();
@@ -169,10 +160,7 @@ export function fitShopModels(
       const sc: number[] = [];
       for (let i = 0; i < spend.length; i++) {
         const c = spend.count[i];
-        if (
-          c >= 8 ||
-          hashTriple(spend.frequency[i], spend.meanValue[i], 1) < threshold
-        ) {
+        if (c >= 8 || hashTriple(spend.frequency[i], spend.meanValue[i], 1) < threshold) {
           sx.push(spend.frequency[i]);
           sm.push(spend.meanValue[i]);
           sc.push(c >= 8 ? c : c / fraction);
@@ -221,22 +209,19 @@ export function compressSpend(
   let packable = true;
   for (let i = 0; i < n && packable; i++) {
     const t = repeatTotals[i];
-    packable =
-      Number.isInteger(t) && t >= 0 && t < 2 ** 32 && frequency[i] < 2 ** 20;
+    packable = Number.isInteger(t) && t >= 0 && t < 2 ** 32 && frequency[i] < 2 ** 20;
   }
   let order: ArrayLike<number>;
   let keys: Float64Array | null = null;
   if (packable) {
     // One native numeric sort of packed keys: x in the high bits, the total in the low 32.
     keys = new Float64Array(n);
-    for (let i = 0; i < n; i++)
-      keys[i] = frequency[i] * 2 ** 32 + repeatTotals[i];
+    for (let i = 0; i < n; i++) keys[i] = frequency[i] * 2 ** 32 + repeatTotals[i];
     keys.sort();
     order = keys;
   } else {
     order = Int32Array.from({ length: n }, (_, i) => i).sort(
-      (a, b) =>
-        frequency[a] - frequency[b] || repeatTotals[a] - repeatTotals[b],
+      (a, b) => frequency[a] - frequency[b] || repeatTotals[a] - repeatTotals[b],
     );
   }
   const fx = new Float64Array(n);
@@ -329,8 +314,7 @@ let shared: {
  */
 export function cacheFor(bg: BgNbdParams, unitDays: number): TripleCache {
   // Same parameter object as last time (the common case): skip the fingerprint.
-  if (shared && shared.params === bg && shared.unitDays === unitDays)
-    return shared.cache;
+  if (shared && shared.params === bg && shared.unitDays === unitDays) return shared.cache;
   const fingerprint = `${bg.r}|${bg.alpha}|${bg.a}|${bg.b}|${unitDays}`;
   if (!shared || shared.fingerprint !== fingerprint) {
     shared = { fingerprint, params: bg, unitDays, cache: new TripleCache() };

@@ -2,11 +2,7 @@
 // explains itself: it returns the reason ("orders 5 >= 3 and recencyDays 12
 // <= 30") when the customer matches, or null.
 import { isoOfDay } from "../features/clock";
-import {
-  FEATURE_DEFINITIONS,
-  type DerivedFeatures,
-  type FeatureName,
-} from "./features";
+import { FEATURE_DEFINITIONS, type DerivedFeatures, type FeatureName } from "./features";
 import type { Rule } from "./schema";
 
 export type CompiledRule = (row: DerivedFeatures) => string | null;
@@ -45,26 +41,17 @@ export function compileRule(rule: Rule): CompiledRule {
   }
   if ("not" in rule) {
     const inner = compileRule(rule.not);
-    return (row) =>
-      inner(row) === null ? `not (${describeRule(rule.not)})` : null;
+    return (row) => (inner(row) === null ? `not (${describeRule(rule.not)})` : null);
   }
   const name = rule.feature as FeatureName;
   const type = FEATURE_DEFINITIONS[name].type;
-  const toComparable = (v: number | string): number | string =>
-    type === "date" ? dayOfIso(v as string) : v;
+  const toComparable = (v: number | string): number | string => (type === "date" ? dayOfIso(v as string) : v);
   const show = (v: number | string | null) =>
-    v === null
-      ? "none"
-      : type === "date"
-        ? isoOfDay(v as number)
-        : typeof v === "number"
-          ? fmt(v)
-          : JSON.stringify(v);
+    v === null ? "none" : type === "date" ? isoOfDay(v as number) : typeof v === "number" ? fmt(v) : JSON.stringify(v);
   const get = (row: DerivedFeatures) => row[name] as number | string | null;
   switch (rule.op) {
     case "exists":
-      return (row) =>
-        get(row) !== null ? `${name} is ${show(get(row))}` : null;
+      return (row) => (get(row) !== null ? `${name} is ${show(get(row))}` : null);
     case "missing":
       return (row) => (get(row) === null ? `${name} is missing` : null);
     case "between": {
@@ -72,9 +59,7 @@ export function compileRule(rule: Rule): CompiledRule {
       const hi = toComparable(rule.value[1]);
       return (row) => {
         const v = get(row);
-        return v !== null && v >= lo && v <= hi
-          ? `${name} ${show(v)} in [${show(lo)}, ${show(hi)}]`
-          : null;
+        return v !== null && v >= lo && v <= hi ? `${name} ${show(v)} in [${show(lo)}, ${show(hi)}]` : null;
       };
     }
     case "in":
@@ -84,9 +69,7 @@ export function compileRule(rule: Rule): CompiledRule {
       return (row) => {
         const v = get(row);
         if (v === null) return null;
-        return set.has(v) === want
-          ? `${name} ${show(v)} ${want ? "in" : "not in"} list`
-          : null;
+        return set.has(v) === want ? `${name} ${show(v)} ${want ? "in" : "not in"} list` : null;
       };
     }
     default: {
@@ -106,9 +89,7 @@ export function compileRule(rule: Rule): CompiledRule {
                   : (v: number | string) => v <= target;
       return (row) => {
         const v = get(row);
-        return v !== null && test(v)
-          ? `${name} ${show(v)} ${SYMBOL[op]} ${show(target)}`
-          : null;
+        return v !== null && test(v) ? `${name} ${show(v)} ${SYMBOL[op]} ${show(target)}` : null;
       };
     }
   }
@@ -118,8 +99,7 @@ function describeRule(rule: Rule): string {
   if ("all" in rule) return rule.all.map(describeRule).join(" and ");
   if ("any" in rule) return rule.any.map(describeRule).join(" or ");
   if ("not" in rule) return `not (${describeRule(rule.not)})`;
-  if (rule.op === "exists" || rule.op === "missing")
-    return `${rule.feature} ${rule.op}`;
+  if (rule.op === "exists" || rule.op === "missing") return `${rule.feature} ${rule.op}`;
   return `${rule.feature} ${SYMBOL[rule.op] ?? rule.op} ${JSON.stringify((rule as { value: unknown }).value)}`;
 }
 
@@ -129,9 +109,5 @@ function dayOfIso(v: string): number {
 
 export function fmt(v: number): string {
   if (Number.isInteger(v)) return String(v);
-  return Math.abs(v) >= 100
-    ? v.toFixed(0)
-    : Math.abs(v) >= 1
-      ? v.toFixed(2)
-      : v.toFixed(3);
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
 }

@@ -8,13 +8,7 @@ export interface FeatureDefinition {
   type: FeatureType;
   description: string;
   /** Family whose data the feature needs; absent = always available. */
-  needs?:
-    | "lineItems"
-    | "discounts"
-    | "unitPrices"
-    | "shipping"
-    | "journey"
-    | "products";
+  needs?: "lineItems" | "discounts" | "unitPrices" | "shipping" | "journey" | "products";
 }
 
 export const FEATURE_DEFINITIONS = {
@@ -79,8 +73,7 @@ export const FEATURE_DEFINITIONS = {
   },
   relativeUnitPrice: {
     type: "number",
-    description:
-      "Percentile (0..1) of the customer's average unit price in the shop's price distribution",
+    description: "Percentile (0..1) of the customer's average unit price in the shop's price distribution",
     needs: "unitPrices",
   },
   paidShippingShare: {
@@ -180,7 +173,5 @@ export const FEATURE_NAMES = Object.keys(FEATURE_DEFINITIONS) as FeatureName[];
 
 /** Values of the derived features for one customer; null = not available. */
 export type DerivedFeatures = {
-  [K in FeatureName]: (typeof FEATURE_DEFINITIONS)[K]["type"] extends "string"
-    ? string | null
-    : number | null;
+  [K in FeatureName]: (typeof FEATURE_DEFINITIONS)[K]["type"] extends "string" ? string | null : number | null;
 };

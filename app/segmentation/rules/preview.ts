@@ -30,11 +30,7 @@ export function previewCustomRule(
   const errors = validateCustomRule(rule);
   if (errors.length) return { ok: false, errors };
   const test = compileRule(rule as Rule);
-  const assigner = createAssigner(
-    context.cutoffs,
-    { ...context.settings, customSegments: [] },
-    context.asOf,
-  );
+  const assigner = createAssigner(context.cutoffs, { ...context.settings, customSegments: [] }, context.asOf);
   let count = 0;
   const sample: { customerId: string; reason: string }[] = [];
   for (const cf of features) {
@@ -42,8 +38,7 @@ export function previewCustomRule(
     const reason = test(assigner.lastDerived());
     if (reason === null) continue;
     count++;
-    if (sample.length < sampleSize)
-      sample.push({ customerId: cf.customerId, reason });
+    if (sample.length < sampleSize) sample.push({ customerId: cf.customerId, reason });
   }
   return { ok: true, count, sample };
 }

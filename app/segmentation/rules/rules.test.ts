@@ -31,9 +31,7 @@ describe("validateCustomRule", () => {
     ).toEqual([]);
   });
   it("names an unknown feature and suggests the closest one", () => {
-    expect(
-      validateCustomRule({ feature: "ordrs", op: "gt", value: 1 }),
-    ).toEqual([
+    expect(validateCustomRule({ feature: "ordrs", op: "gt", value: 1 })).toEqual([
       'rule.feature: unknown feature "ordrs" (did you mean "orders"?)',
     ]);
   });
@@ -65,9 +63,7 @@ describe("validateCustomRule", () => {
     ]);
   });
   it("reports invalid JSON text", () => {
-    expect(validateCustomRule("{nope")[0]).toMatch(
-      /^the rule is not valid JSON/,
-    );
+    expect(validateCustomRule("{nope")[0]).toMatch(/^the rule is not valid JSON/);
   });
   it("rejects bad rules when settings are saved", () => {
     expect(() =>
@@ -109,15 +105,9 @@ describe("settings", () => {
       minTenureDays: 90,
     });
     expect(s.loyalty.lapsedAfterDays).toBe(180);
-    expect(() => parseSettings({ usage: { heavyTopshare: 0.1 } })).toThrow(
-      /heavyTopshare/,
-    );
-    expect(() => parseSettings({ loyalty: { atRiskAfterDays: 200 } })).toThrow(
-      /atRiskAfterDays must be smaller/,
-    );
-    expect(() => parseSettings({ timeZone: "Mars/Olympus" })).toThrow(
-      /unknown time zone/,
-    );
+    expect(() => parseSettings({ usage: { heavyTopshare: 0.1 } })).toThrow(/heavyTopshare/);
+    expect(() => parseSettings({ loyalty: { atRiskAfterDays: 200 } })).toThrow(/atRiskAfterDays must be smaller/);
+    expect(() => parseSettings({ timeZone: "Mars/Olympus" })).toThrow(/unknown time zone/);
   });
 });
 
@@ -138,12 +128,11 @@ describe("previewCustomRule", () => {
       ),
     );
     const cutoffs = fitShop(customers, settings, asOf);
-    const res = previewCustomRule(
-      { feature: "orders", op: "gte", value: 8 },
-      customers,
-      2,
-      { cutoffs, settings, asOf },
-    );
+    const res = previewCustomRule({ feature: "orders", op: "gte", value: 8 }, customers, 2, {
+      cutoffs,
+      settings,
+      asOf,
+    });
     expect(res).toEqual({
       ok: true,
       count: 3,
@@ -153,12 +142,7 @@ describe("previewCustomRule", () => {
       ],
     });
     expect(
-      previewCustomRule(
-        { feature: "nope", op: "gte", value: 8 },
-        customers,
-        2,
-        { cutoffs, settings, asOf },
-      ).ok,
+      previewCustomRule({ feature: "nope", op: "gte", value: 8 }, customers, 2, { cutoffs, settings, asOf }).ok,
     ).toBe(false);
   });
 });

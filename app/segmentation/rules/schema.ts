@@ -14,8 +14,7 @@ export type Condition =
     }
   | { feature: string; op: "in" | "not_in"; value: (number | string)[] }
   | { feature: string; op: "exists" | "missing" };
-export type Rule =
-  { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition;
+export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition;
 
 export const ruleSchema = z.unknown().superRefine((value, ctx) => {
   for (const issue of validateRuleTree(value)) {

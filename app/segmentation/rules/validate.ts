@@ -2,30 +2,14 @@
 // each problem gets a message a merchant can act on ("feature
 // firstOrderDate is a date; compare it with a date like "2025-01-31", not
 // with the number 5") instead of a generic union error.
-import {
-  FEATURE_DEFINITIONS,
-  FEATURE_NAMES,
-  type FeatureType,
-} from "./features";
+import { FEATURE_DEFINITIONS, FEATURE_NAMES, type FeatureType } from "./features";
 
 export interface RuleIssue {
   path: (string | number)[];
   message: string;
 }
 
-const OPS = [
-  "eq",
-  "ne",
-  "gt",
-  "gte",
-  "lt",
-  "lte",
-  "between",
-  "in",
-  "not_in",
-  "exists",
-  "missing",
-] as const;
+const OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "missing"] as const;
 const MAX_DEPTH = 8;
 const MAX_CONDITIONS = 50;
 
@@ -35,8 +19,7 @@ export function validateRuleTree(value: unknown): RuleIssue[] {
   const walk = (node: unknown, path: (string | number)[], depth: number) => {
     const add = (message: string, extra: (string | number)[] = []) =>
       issues.push({ path: [...path, ...extra], message });
-    if (depth > MAX_DEPTH)
-      return add(`rules may nest at most ${MAX_DEPTH} groups deep`);
+    if (depth > MAX_DEPTH) return add(`rules may nest at most ${MAX_DEPTH} groups deep`);
     if (typeof node !== "object" || node === null || Array.isArray(node)) {
       return add(
         `expected a group {"all": [...]}, {"any": [...]}, {"not": {...}} or a condition {"feature", "op", "value"}, got ${describe(node)}`,
@@ -54,14 +37,12 @@ export function validateRuleTree(value: unknown): RuleIssue[] {
             .join(", ")}`,
         );
       const list = obj[k];
-      if (!Array.isArray(list) || list.length === 0)
-        return add(`"${k}" must be a non-empty list of rules`, [k]);
+      if (!Array.isArray(list) || list.length === 0) return add(`"${k}" must be a non-empty list of rules`, [k]);
       list.forEach((child, i) => walk(child, [...path, k, i], depth + 1));
       return;
     }
     if ("not" in obj) {
-      if (keys.length !== 1)
-        return add(`a "not" group has exactly one key "not"`);
+      if (keys.length !== 1) return add(`a "not" group has exactly one key "not"`);
       return walk(obj.not, [...path, "not"], depth + 1);
     }
     if (!("feature" in obj)) {
@@ -72,46 +53,27 @@ export function validateRuleTree(value: unknown): RuleIssue[] {
     conditions++;
     const extra = keys.filter((k) => !["feature", "op", "value"].includes(k));
     if (extra.length)
-      add(
-        `unknown key ${extra.map((x) => `"${x}"`).join(", ")} in a condition (allowed: feature, op, value)`,
-      );
+      add(`unknown key ${extra.map((x) => `"${x}"`).join(", ")} in a condition (allowed: feature, op, value)`);
     const feature = obj.feature;
     if (typeof feature !== "string")
-      return add(`"feature" must be a feature name, got ${describe(feature)}`, [
-        "feature",
-      ]);
-    const def = (FEATURE_DEFINITIONS as Record<string, { type: FeatureType }>)[
-      feature
-    ];
+      return add(`"feature" must be a feature name, got ${describe(feature)}`, ["feature"]);
+    const def = (FEATURE_DEFINITIONS as Record<string, { type: FeatureType }>)[feature];
     if (!def) {
       const hint = closest(feature);
-      return add(
-        `unknown feature "${feature}"${hint ? ` (did you mean "${hint}"?)` : ""}`,
-        ["feature"],
-      );
+      return add(`unknown feature "${feature}"${hint ? ` (did you mean "${hint}"?)` : ""}`, ["feature"]);
     }
     const op = obj.op;
     if (typeof op !== "string" || !(OPS as readonly string[]).includes(op)) {
-      return add(
-        `unknown operator ${describe(op)} for "${feature}" (use one of ${OPS.join(", ")})`,
-        ["op"],
-      );
+      return add(`unknown operator ${describe(op)} for "${feature}" (use one of ${OPS.join(", ")})`, ["op"]);
     }
     if (op === "exists" || op === "missing") {
       if ("value" in obj) add(`operator "${op}" takes no value`, ["value"]);
       return;
     }
-    if (!("value" in obj))
-      return add(`operator "${op}" on "${feature}" needs a "value"`);
+    if (!("value" in obj)) return add(`operator "${op}" on "${feature}" needs a "value"`);
     const v = obj.value;
-    if (
-      def.type === "string" &&
-      ["gt", "gte", "lt", "lte", "between"].includes(op)
-    ) {
-      return add(
-        `"${feature}" is text; use eq, ne, in or not_in, not "${op}"`,
-        ["op"],
-      );
+    if (def.type === "string" && ["gt", "gte", "lt", "lte", "between"].includes(op)) {
+      return add(`"${feature}" is text; use eq, ne, in or not_in, not "${op}"`, ["op"]);
     }
     const checkScalar = (x: unknown, extraPath: (string | number)[]) => {
       const m = typeMismatch(feature, def.type, x);
@@ -119,9 +81,7 @@ export function validateRuleTree(value: unknown): RuleIssue[] {
     };
     if (op === "between") {
       if (!Array.isArray(v) || v.length !== 2)
-        return add(`"between" needs a value [low, high], got ${describe(v)}`, [
-          "value",
-        ]);
+        return add(`"between" needs a value [low, high], got ${describe(v)}`, ["value"]);
       checkScalar(v[0], [0]);
       checkScalar(v[1], [1]);
       if (
@@ -129,18 +89,13 @@ export function validateRuleTree(value: unknown): RuleIssue[] {
         !typeMismatch(feature, def.type, v[1]) &&
         (v[0] as number | string) > (v[1] as number | string)
       ) {
-        add(
-          `"between" low ${JSON.stringify(v[0])} is above high ${JSON.stringify(v[1])}`,
-          ["value"],
-        );
+        add(`"between" low ${JSON.stringify(v[0])} is above high ${JSON.stringify(v[1])}`, ["value"]);
       }
       return;
     }
     if (op === "in" || op === "not_in") {
       if (!Array.isArray(v) || v.length === 0)
-        return add(`"${op}" needs a non-empty list, got ${describe(v)}`, [
-          "value",
-        ]);
+        return add(`"${op}" needs a non-empty list, got ${describe(v)}`, ["value"]);
       v.forEach((x, i) => checkScalar(x, [i]));
       return;
     }
@@ -155,11 +110,7 @@ export function validateRuleTree(value: unknown): RuleIssue[] {
   return issues;
 }
 
-function typeMismatch(
-  feature: string,
-  type: FeatureType,
-  v: unknown,
-): string | null {
+function typeMismatch(feature: string, type: FeatureType, v: unknown): string | null {
   if (type === "number") {
     if (typeof v === "number" && Number.isFinite(v)) return null;
     return `"${feature}" is a number; compare it with a number, not ${describe(v)}`;
@@ -208,11 +159,7 @@ function levenshtein(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j];
-      row[j] = Math.min(
-        row[j] + 1,
-        row[j - 1] + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = tmp;
     }
   }
@@ -230,8 +177,6 @@ export function validateCustomRule(json: unknown): string[] {
     }
   }
   return validateRuleTree(value).map((i) =>
-    i.path.length
-      ? `rule.${i.path.join(".")}: ${i.message}`
-      : `rule: ${i.message}`,
+    i.path.length ? `rule.${i.path.join(".")}: ${i.message}` : `rule: ${i.message}`,
   );
 }

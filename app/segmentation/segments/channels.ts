@@ -18,10 +18,8 @@ export const CHANNEL_GROUPS = [
 ] as const;
 export type ChannelGroup = (typeof CHANNEL_GROUPS)[number];
 
-const SEARCH =
-  /(^|\.)(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver|qwant|startpage|brave)\./;
-const SEARCH_SOURCE =
-  /^(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver)$/;
+const SEARCH = /(^|\.)(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver|qwant|startpage|brave)\./;
+const SEARCH_SOURCE = /^(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver)$/;
 const SOCIAL =
   /(^|\.)(facebook|fb|instagram|t\.co|twitter|x\.com|pinterest|tiktok|linkedin|reddit|youtube|snapchat|threads|lnkd)(\.|$)/;
 const SOCIAL_SOURCE =
@@ -45,9 +43,7 @@ export function channelGroup(t: JourneyTouch): ChannelGroup {
     if (/affiliate|partner/.test(medium)) return "affiliate";
     if (/^(display|banner|cpm|programmatic)/.test(medium)) return "display";
     if (/(cpc|ppc|paid|cpv|cpa)/.test(medium)) {
-      return SOCIAL_SOURCE.test(source) || /social/.test(medium)
-        ? "paid-social"
-        : "paid-search";
+      return SOCIAL_SOURCE.test(source) || /social/.test(medium) ? "paid-social" : "paid-search";
     }
     if (/social/.test(medium)) return "organic-social";
     if (/^organic/.test(medium)) return "organic-search";

@@ -18,10 +18,7 @@ export type Season = (typeof SEASONS)[number];
 // Month index (0 = January) -> season index, northern hemisphere.
 const NORTH_SEASON = [0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 0];
 
-export function seasonOfMonth(
-  monthIndex: number,
-  hemisphere: "north" | "south",
-): number {
+export function seasonOfMonth(monthIndex: number, hemisphere: "north" | "south"): number {
   const s = NORTH_SEASON[monthIndex];
   return hemisphere === "north" ? s : (s + 2) % 4;
 }
@@ -71,12 +68,7 @@ export function emptyDerived(): DerivedFeatures {
 }
 
 /** Annualized order rate with a tenure floor (same formula in fitShop and assignment). */
-export function annualOrderRate(
-  orders: number,
-  firstDay: number,
-  asOfDay: number,
-  minTenureDays: number,
-): number {
+export function annualOrderRate(orders: number, firstDay: number, asOfDay: number, minTenureDays: number): number {
   if (orders === 0) return 0;
   return (orders * 365) / Math.max(asOfDay - firstDay, minTenureDays);
 }
@@ -126,8 +118,7 @@ export function deriveFeatures(
     d.meanDaysBetweenOrders = (last - first) / (k - 1);
     d.lastDaysBetweenOrders = last - days[k - 2];
     let longest = 0;
-    for (let i = 1; i < k; i++)
-      longest = Math.max(longest, days[i] - days[i - 1]);
+    for (let i = 1; i < k; i++) longest = Math.max(longest, days[i] - days[i - 1]);
     d.longestGapDays = longest;
   } else {
     d.meanDaysBetweenOrders = null;
@@ -135,32 +126,16 @@ export function deriveFeatures(
     d.longestGapDays = null;
   }
   d.annualOrderRate = annualOrderRate(n, first, ctx.asOfDay, ctx.minTenureDays);
-  d.discountedOrderShare =
-    cf.discountDataOrders > 0
-      ? cf.discountedOrders / cf.discountDataOrders
-      : null;
+  d.discountedOrderShare = cf.discountDataOrders > 0 ? cf.discountedOrders / cf.discountDataOrders : null;
   d.avgDiscountPct =
-    cf.discountedOrders > 0
-      ? cf.discountBpSum / cf.discountedOrders / 100
-      : cf.discountDataOrders > 0
-        ? 0
-        : null;
-  d.avgUnitPriceMinor =
-    cf.unitPriceOrders > 0 ? cf.unitPriceSumMinor / cf.unitPriceOrders : null;
+    cf.discountedOrders > 0 ? cf.discountBpSum / cf.discountedOrders / 100 : cf.discountDataOrders > 0 ? 0 : null;
+  d.avgUnitPriceMinor = cf.unitPriceOrders > 0 ? cf.unitPriceSumMinor / cf.unitPriceOrders : null;
   d.relativeUnitPrice =
-    d.avgUnitPriceMinor !== null &&
-    ctx.priceQuantiles &&
-    ctx.priceQuantiles.length > 1
+    d.avgUnitPriceMinor !== null && ctx.priceQuantiles && ctx.priceQuantiles.length > 1
       ? pricePercentile(d.avgUnitPriceMinor, ctx.priceQuantiles)
       : null;
-  d.paidShippingShare =
-    cf.shippingDataOrders > 0
-      ? cf.paidShippingOrders / cf.shippingDataOrders
-      : null;
-  d.expressShippingShare =
-    cf.shippingDataOrders > 0
-      ? cf.expressShippingOrders / cf.shippingDataOrders
-      : null;
+  d.paidShippingShare = cf.shippingDataOrders > 0 ? cf.paidShippingOrders / cf.shippingDataOrders : null;
+  d.expressShippingShare = cf.shippingDataOrders > 0 ? cf.expressShippingOrders / cf.shippingDataOrders : null;
   const hasProducts = cf.products.length > 0 || cf.productTypes.length > 0;
   d.repeatProductCount = hasProducts ? cf.repeatedProducts.length : null;
   d.distinctProducts = hasProducts ? cf.products.length : null;
@@ -175,8 +150,7 @@ export function deriveFeatures(
   }
   const topSeason = argmax(seasonCounts);
   d.topSeason = SEASONS[topSeason];
-  d.topSeasonShare =
-    monthTotal > 0 ? seasonCounts[topSeason] / monthTotal : null;
+  d.topSeasonShare = monthTotal > 0 ? seasonCounts[topSeason] / monthTotal : null;
   const acq = cf.acquisition;
   if (acq && acq.known) {
     d.acquisitionChannel = channelGroup(acq);
@@ -206,7 +180,6 @@ export function deriveFeatures(
 /** Index of the largest count; ties go to the smallest index (deterministic). */
 function argmax(counts: readonly number[]): number {
   let best = 0;
-  for (let i = 1; i < counts.length; i++)
-    if (counts[i] > counts[best]) best = i;
+  for (let i = 1; i < counts.length; i++) if (counts[i] > counts[best]) best = i;
   return best;
 }

@@ -13,12 +13,7 @@ export interface OccasionDefinition {
 }
 
 /** Day number of the n-th given weekday (0 = Sunday) of a month (n = 1..5). */
-export function nthWeekday(
-  year: number,
-  month: number,
-  weekday: number,
-  n: number,
-): number {
+export function nthWeekday(year: number, month: number, weekday: number, n: number): number {
   const first = dayFromCivil(year, month, 1);
   const offset = (weekday - weekdayOfDay(first) + 7) % 7;
   return first + offset + (n - 1) * 7;
@@ -43,10 +38,7 @@ export function easterSunday(year: number): number {
   return dayFromCivil(year, month, day);
 }
 
-function yearly(
-  start: string,
-  end: string,
-): (year: number) => [number, number][] {
+function yearly(start: string, end: string): (year: number) => [number, number][] {
   const [sm, sd] = start.split("-").map(Number);
   const [em, ed] = end.split("-").map(Number);
   const clampDay = (y: number, m: number, d: number) => {
@@ -56,11 +48,7 @@ function yearly(
   return (y) => {
     const from = dayFromCivil(y, sm, clampDay(y, sm, sd));
     const wraps = em < sm || (em === sm && ed < sd);
-    const to = dayFromCivil(
-      wraps ? y + 1 : y,
-      em,
-      clampDay(wraps ? y + 1 : y, em, ed),
-    );
+    const to = dayFromCivil(wraps ? y + 1 : y, em, clampDay(wraps ? y + 1 : y, em, ed));
     return [[from, to]];
   };
 }
@@ -72,8 +60,7 @@ export function occasionDefinitions(settings: Settings): OccasionDefinition[] {
     defs.push({
       handle: "black-friday-cyber-monday",
       title: "Black Friday-Cyber Monday shoppers",
-      description:
-        "Ordered between Black Friday (day after the 4th Thursday of November) and Cyber Monday",
+      description: "Ordered between Black Friday (day after the 4th Thursday of November) and Cyber Monday",
       rangesForYear: (y) => {
         const friday = nthWeekday(y, 11, 4, 4) + 1;
         return [[friday, friday + 3]];
@@ -97,10 +84,7 @@ export function occasionDefinitions(settings: Settings): OccasionDefinition[] {
     title: "Mother's Day shoppers",
     description: `Ordered in the ${o.mothersDay.daysBefore} days up to Mother's Day (${o.mothersDay.country === "us" ? "2nd Sunday of May" : "Mothering Sunday, 3 weeks before Easter"})`,
     rangesForYear: (y) => {
-      const day =
-        o.mothersDay.country === "us"
-          ? nthWeekday(y, 5, 0, 2)
-          : easterSunday(y) - 21;
+      const day = o.mothersDay.country === "us" ? nthWeekday(y, 5, 0, 2) : easterSunday(y) - 21;
       return [[day - o.mothersDay.daysBefore, day]];
     },
   });
@@ -158,8 +142,7 @@ export class OccasionCalendar {
     this.defs.forEach((def, j) => {
       for (let y = y0; y <= y1; y++) {
         for (const [a, b] of def.rangesForYear(y)) {
-          for (let d = Math.max(a, fromDay); d <= Math.min(b, toDay); d++)
-            this.bits[d - fromDay] |= 1 << j;
+          for (let d = Math.max(a, fromDay); d <= Math.min(b, toDay); d++) this.bits[d - fromDay] |= 1 << j;
         }
       }
     });

@@ -53,8 +53,7 @@ export const RFM_GROUPS: RfmGroupDefinition[] = [
   {
     handle: "at-risk",
     title: "At risk",
-    description:
-      "No recent purchases, but a strong history of orders and spend",
+    description: "No recent purchases, but a strong history of orders and spend",
     ranges: [{ r: [1, 2], fm: [3, 4] }],
   },
   {
@@ -66,8 +65,7 @@ export const RFM_GROUPS: RfmGroupDefinition[] = [
   {
     handle: "previously-loyal",
     title: "Previously loyal",
-    description:
-      "No recent purchases, but a very strong history of orders and spend",
+    description: "No recent purchases, but a very strong history of orders and spend",
     ranges: [{ r: [1, 2], fm: [4.5, 5] }],
   },
   {
@@ -84,21 +82,11 @@ export const RFM_GROUPS: RfmGroupDefinition[] = [
   },
 ];
 
-export function rfmGroupOf(
-  r: number,
-  f: number,
-  m: number,
-): RfmGroupDefinition {
+export function rfmGroupOf(r: number, f: number, m: number): RfmGroupDefinition {
   const fm = (f + m) / 2;
   for (const g of RFM_GROUPS) {
     for (const range of g.ranges) {
-      if (
-        r >= range.r[0] &&
-        r <= range.r[1] &&
-        fm >= range.fm[0] &&
-        fm <= range.fm[1]
-      )
-        return g;
+      if (r >= range.r[0] && r <= range.r[1] && fm >= range.fm[0] && fm <= range.fm[1]) return g;
     }
   }
   throw new Error(`no RFM group for R ${r}, FM ${fm}`);

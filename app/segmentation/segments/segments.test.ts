@@ -31,10 +31,7 @@ describe("RFM groups", () => {
         for (let m = 1; m <= 5; m++) {
           const fm = (f + m) / 2;
           const hits = RFM_GROUPS.filter((g) =>
-            g.ranges.some(
-              (x) =>
-                r >= x.r[0] && r <= x.r[1] && fm >= x.fm[0] && fm <= x.fm[1],
-            ),
+            g.ranges.some((x) => r >= x.r[0] && r <= x.r[1] && fm >= x.fm[0] && fm <= x.fm[1]),
           );
           expect(hits).toHaveLength(1);
           expect(rfmGroupOf(r, f, m)).toBe(hits[0]);
@@ -71,8 +68,7 @@ function store(): EngineOrder[] {
   const orders: EngineOrder[] = [];
   const start = Date.UTC(2023, 6, 1);
   let seed = 7;
-  const rnd = () =>
-    (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let c = 0; c < 300; c++) {
     const n = 1 + Math.floor(-Math.log(1 - rnd()) * 2);
     let t = start + Math.floor(rnd() * 500) * DAY;
@@ -90,8 +86,7 @@ function store(): EngineOrder[] {
         productIds: [`p${Math.floor(rnd() * 5)}`],
         productTypes: [`t${Math.floor(rnd() * 6)}`],
         utmSource: k === 0 && rnd() < 0.3 ? "google" : null,
-        utmMedium:
-          k === 0 && rnd() < 0.3 ? "cpc" : rnd() < 0.2 ? "email" : null,
+        utmMedium: k === 0 && rnd() < 0.3 ? "cpc" : rnd() < 0.2 ? "email" : null,
         utmCampaign: null,
         referrerDomain: null,
         sourceName: "web",
@@ -131,33 +126,16 @@ describe("families on a synthetic store", () => {
       expect(p.pAlive).toBeGreaterThan(0);
       expect(p.pAlive).toBeLessThanOrEqual(1);
       expect(p.expectedOrders365d).toBeGreaterThanOrEqual(p.expectedOrders90d);
-      expect(p.clv12mMinor).toBeCloseTo(
-        p.expectedOrders365d * p.expectedOrderValueMinor,
-        6,
-      );
-      expect(
-        a.memberships.filter(
-          (m) => m.family === "predictive" && m.segment.endsWith("-value"),
-        ),
-      ).toHaveLength(1);
+      expect(p.clv12mMinor).toBeCloseTo(p.expectedOrders365d * p.expectedOrderValueMinor, 6);
+      expect(a.memberships.filter((m) => m.family === "predictive" && m.segment.endsWith("-value"))).toHaveLength(1);
     }
   });
 
   it("produces members in every family when the data is there, with reasons", () => {
     const keys = new Set<string>();
     for (let i = 0; i < table.size; i++)
-      for (const m of assignSegments(table.customer(i), cutoffs, settings, asOf)
-        .memberships)
-        keys.add(m.key);
-    for (const f of [
-      "rfm",
-      "usage",
-      "loyalty",
-      "predictive",
-      "occasion",
-      "benefits",
-      "marketing",
-    ]) {
+      for (const m of assignSegments(table.customer(i), cutoffs, settings, asOf).memberships) keys.add(m.key);
+    for (const f of ["rfm", "usage", "loyalty", "predictive", "occasion", "benefits", "marketing"]) {
       expect([...keys].some((k) => k.startsWith(`${f}/`))).toBe(true);
     }
     const catalogKeys = new Set(segmentCatalog(settings).map((e) => e.key));
@@ -202,11 +180,7 @@ describe("families on a synthetic store", () => {
     const b = assignSegments(f, cutoffs, lenient, asOf);
     if (b.predictive.status !== "ok") throw new Error("expected predictions");
     expect(b.predictive.pAlive).toBeGreaterThanOrEqual(0.5);
-    const active = b.memberships.find(
-      (m) => m.key === "predictive/likely-active",
-    );
-    expect(active?.reason).toBe(
-      `4 orders, last 5 days ago; P(alive) ${b.predictive.pAlive.toFixed(2)} >= 0.50`,
-    );
+    const active = b.memberships.find((m) => m.key === "predictive/likely-active");
+    expect(active?.reason).toBe(`4 orders, last 5 days ago; P(alive) ${b.predictive.pAlive.toFixed(2)} >= 0.50`);
   });
 });

@@ -10,16 +10,12 @@ export const SHOP_AS_OF = Date.UTC(2025, 5, 30, 23, 0, 0);
 const PRODUCTS = ["p1", "p2", "p3", "p4", "p5", "p6"];
 const TYPES = ["shirts", "shoes", "hats", "bags", "socks"];
 
-export function orderArb(
-  customers: number,
-): fc.Arbitrary<Omit<EngineOrder, "id">> {
+export function orderArb(customers: number): fc.Arbitrary<Omit<EngineOrder, "id">> {
   return fc.record({
     customerId: fc.oneof(
       {
         weight: 9,
-        arbitrary: fc
-          .integer({ min: 0, max: customers - 1 })
-          .map((i) => `c${i}`),
+        arbitrary: fc.integer({ min: 0, max: customers - 1 }).map((i) => `c${i}`),
       },
       { weight: 1, arbitrary: fc.constant(null) },
     ),
@@ -43,18 +39,12 @@ export function orderArb(
 }
 
 /** A shop of 1..`maxOrders` orders over `customers` customers, with unique order ids. */
-export function shopArb(
-  customers = 12,
-  maxOrders = 60,
-  minOrders = 1,
-): fc.Arbitrary<EngineOrder[]> {
+export function shopArb(customers = 12, maxOrders = 60, minOrders = 1): fc.Arbitrary<EngineOrder[]> {
   return fc
     .array(orderArb(customers), {
       minLength: minOrders,
       maxLength: maxOrders,
       size: "max",
     })
-    .map((list) =>
-      list.map((o, i) => ({ ...o, id: `o${String(i).padStart(4, "0")}` })),
-    );
+    .map((list) => list.map((o, i) => ({ ...o, id: `o${String(i).padStart(4, "0")}` })));
 }

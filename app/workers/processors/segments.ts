@@ -11,7 +11,12 @@ import {
   type RecomputeShopJob,
   type ResegmentCustomerJob,
 } from "../../queues/segments.server";
-import { forgetPreviousPrefixes, shopConfigFrom, ShopSettingsError, type ShopConfig } from "../../services/shop-settings.server";
+import {
+  forgetPreviousPrefixes,
+  shopConfigFrom,
+  ShopSettingsError,
+  type ShopConfig,
+} from "../../services/shop-settings.server";
 import {
   computeTagChanges,
   DEFAULT_CHUNK_SIZE,
@@ -107,7 +112,13 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
         await withClient((client) =>
           updateRecomputeRun(client, runId, {
             step: "chunks",
-            progress: { customersTotal: fit.customers, customersDone: 0, chunksTotal: fit.ranges.length, chunksDone: 0, orders: fit.orders },
+            progress: {
+              customersTotal: fit.customers,
+              customersDone: 0,
+              chunksTotal: fit.ranges.length,
+              chunksDone: 0,
+              orders: fit.orders,
+            },
           }),
         );
         step = "chunks";
@@ -160,7 +171,8 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
       await dropRecomputeSlices(client, runId);
       const changes = await computeTagChanges(client, config);
       const tags = await writeTagChanges(api, client, config.shopId, changes, {
-        onProgress: (done, total) => updateRecomputeRun(client, runId, { progress: { writebackDone: done, writebackTotal: total } }),
+        onProgress: (done, total) =>
+          updateRecomputeRun(client, runId, { progress: { writebackDone: done, writebackTotal: total } }),
       });
       const metafields = config.writeback.metafields
         ? await writePendingMetafields(api, client, config.shopId)
@@ -210,7 +222,9 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
       });
     } catch (error) {
       const final = error instanceof UnrecoverableError || isFinalAttempt(job);
-      await withClient((client) => recordRecomputeError(client, runId, `chunk ${index}`, (error as Error).message, final)).catch(() => undefined);
+      await withClient((client) =>
+        recordRecomputeError(client, runId, `chunk ${index}`, (error as Error).message, final),
+      ).catch(() => undefined);
       throw error;
     }
   }
@@ -238,7 +252,9 @@ export function segmentsProcessor(deps: SegmentsProcessorDeps) {
       if (!needsApi) return { ...result, tagsChanged: 0 };
       const api = await deps.adminApi(shop);
       const tags = await writeTagChanges(api, client, config.shopId, changes);
-      const metafields = config.writeback.metafields ? await writePendingMetafields(api, client, config.shopId, { customerId }) : null;
+      const metafields = config.writeback.metafields
+        ? await writePendingMetafields(api, client, config.shopId, { customerId })
+        : null;
       return { ...result, tagsChanged: tags.changedCustomers, metafields };
     });
   }
