@@ -2,9 +2,11 @@
 # Runs a command with Node >= 22.12 and the project's packages installed.
 # The machine's Node may be older (the Shopify stack refuses Node 20), so
 # Node 22 comes from the npm registry into the git-ignored .tools/ folder,
-# together with npm 10.9 for the installs: npm 11.19's `npm ci` rejects the
-# lockfiles npm itself writes (it wants entries for other platforms' optional
-# packages). See docs/decisions/001-remix-template-and-node-22.md.
+# together with npm 10.9 for the installs. The lockfile lists every platform's
+# optional packages (written by npm 11), so plain `npm ci` under npm 10 and
+# npm 11 both accept it; npm 10 is kept here because it runs the install
+# scripts that npm 11 asks to approve (package.json "allowScripts" approves
+# them for npm 11 users). See docs/decisions/001-remix-template-and-node-22.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
