@@ -1,5 +1,11 @@
 // ESLint flat config: TypeScript rules plus the React, hooks, a11y and import
-// rules of Remix's own config (which is still on ESLint 8's legacy format).
+// rules of Remix's own config (which is still on ESLint 8's legacy format),
+// and the house rules the tools enforce (docs/architecture.md):
+//  - pure modules (the engine, payload mapping, diff and batching, money,
+//    settings validation) import no *.server module, database, queue,
+//    Shopify client or environment, and do no I/O;
+//  - nothing outside app/config reads process.env;
+//  - one import style: relative paths inside the tree, no "~/" alias.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import react from "eslint-plugin-react";
@@ -7,6 +13,32 @@ import reactHooks from "eslint-plugin-react-hooks";
 import jsxA11y from "eslint-plugin-jsx-a11y";
 import importPlugin from "eslint-plugin-import";
 import globals from "globals";
+
+/** What pure modules may not import (each with the reason the linter prints). */
+const PURE_FORBIDDEN = [
+  {
+    group: ["*.server", "**/*.server", "*.server.ts", "**/*.server.ts"],
+    message: "Pure code imports no *.server module (I/O lives at the edges).",
+  },
+  { group: ["@prisma/*", "pg", "pg-*", "bullmq", "ioredis"], message: "Pure code talks to no database or queue." },
+  { group: ["@shopify/shopify-*", "@remix-run/*"], message: "Pure code knows no Shopify client or web framework." },
+  {
+    group: [
+      "node:fs",
+      "node:fs/*",
+      "node:http",
+      "node:https",
+      "node:net",
+      "node:child_process",
+      "fs",
+      "http",
+      "net",
+      "child_process",
+    ],
+    message: "Pure code does no I/O.",
+  },
+  { group: ["~/*"], message: "Use a relative import." },
+];
 
 export default tseslint.config(
   {
@@ -46,6 +78,64 @@ export default tseslint.config(
       "import/no-duplicates": "error",
       "import/first": "error",
     },
+  },
+  {
+    // Pure code: no I/O, no environment, nothing from the edges.
+    files: [
+      "app/segmentation/**/*.ts",
+      "app/ingest/order-record.ts",
+      "app/ingest/webhook-payloads.ts",
+      "app/writeback/batch.ts",
+      "app/writeback/diff.ts",
+      "app/writeback/metafields.ts",
+      "app/writeback/tags.ts",
+      "app/settings/shop-config.ts",
+      "app/utils/money.ts",
+      "app/utils/numeric-id-table.ts",
+      "app/utils/seeded-random.ts",
+    ],
+    ignores: ["**/*.test.ts", "app/segmentation/cli/**", "app/segmentation/testing/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: PURE_FORBIDDEN }],
+    },
+  },
+  {
+    // The engine's command line reads files, but is still no place for the database, queue or Shopify.
+    files: ["app/segmentation/cli/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: PURE_FORBIDDEN.filter((p) => !p.group[0].startsWith("node:")) }],
+    },
+  },
+  {
+    // The environment is read and validated in app/config only.
+    files: ["app/**/*.{ts,tsx}", "scripts/**/*.ts", "bench/**/*.ts"],
+    ignores: ["app/config/**", "**/*.test.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read the environment through app/config/env.server.ts." },
+      ],
+    },
+  },
+  {
+    files: ["**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["~/*"], message: "Use a relative import." }] }],
+    },
+    ignores: [
+      "app/segmentation/**",
+      "app/ingest/order-record.ts",
+      "app/ingest/webhook-payloads.ts",
+      "app/writeback/batch.ts",
+      "app/writeback/diff.ts",
+      "app/writeback/metafields.ts",
+      "app/writeback/tags.ts",
+      "app/settings/shop-config.ts",
+      "app/utils/money.ts",
+      "app/utils/numeric-id-table.ts",
+      "app/utils/seeded-random.ts",
+    ],
   },
   {
     files: ["**/*.tsx", "**/*.jsx"],

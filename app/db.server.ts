@@ -1,6 +1,6 @@
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { DEFAULT_DATABASE_URL } from "./config/env.server";
+import { databaseEnv } from "./config/env.server";
 
 declare global {
   // Cached across dev-server reloads so they don't open new pools.
@@ -12,11 +12,10 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
 }
 
-// DATABASE_URL is validated with the rest of the environment at start-up
-// (app/config/env.server.ts); reading it here keeps scripts and benchmarks
-// that only need the database free of the Shopify variables.
-const prisma: PrismaClient =
-  globalThis.prismaGlobal ?? createPrismaClient(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
-if (process.env.NODE_ENV !== "production") globalThis.prismaGlobal = prisma;
+// Only the database part of the environment: scripts and benchmarks that need
+// the database need no Shopify variables.
+const config = databaseEnv();
+const prisma: PrismaClient = globalThis.prismaGlobal ?? createPrismaClient(config.DATABASE_URL);
+if (config.NODE_ENV !== "production") globalThis.prismaGlobal = prisma;
 
 export default prisma;

@@ -4,12 +4,13 @@
 import { startSimulator } from "../simulator";
 import { createPrismaClient } from "../app/db.server";
 import { AdminApi } from "../app/shopify/admin-api.server";
-import { backfillShop } from "../app/services/sync-runs.server";
+import { backfillShop } from "../app/ingest/backfill.server";
 import { freshDatabase } from "../scripts/services";
 import { appScopes } from "../scripts/lib/app-config";
 import { runAlone } from "./run-alone";
+import { scriptEnv } from "../app/config/env.server";
 
-const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
+const SERVER = scriptEnv().BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
 
 export interface BackfillBenchResult {
   orders: number;

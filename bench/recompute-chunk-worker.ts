@@ -3,8 +3,11 @@
 // from the queue) and prints what they wrote and its peak memory.
 // Started by bench/recompute.ts, one per core; not a command of its own.
 import pg from "pg";
-import { loadShopCutoffs, processChunk, type CustomerRange } from "../app/services/recompute.server";
-import { shopConfigFrom } from "../app/services/shop-settings.server";
+import { processChunk } from "../app/recompute/chunk.server";
+import type { CustomerRange } from "../app/recompute/fit.server";
+import { loadShopCutoffs } from "../app/stores/memberships.server";
+import { shopConfigFrom } from "../app/settings/shop-config";
+import { scriptEnv } from "../app/config/env.server";
 
 interface ChunkWork {
   url: string;
@@ -16,7 +19,7 @@ interface ChunkWork {
   chunks: Array<{ index: number; range: CustomerRange }>;
 }
 
-const work = JSON.parse(process.env.BENCH_CHUNK_WORK ?? "null") as ChunkWork | null;
+const work = JSON.parse(scriptEnv().BENCH_CHUNK_WORK ?? "null") as ChunkWork | null;
 if (!work) {
   console.error("BENCH_CHUNK_WORK is not set: this process is started by bench/recompute.ts");
   process.exit(2);

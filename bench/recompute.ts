@@ -10,10 +10,13 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { applyMigrations } from "../scripts/migrate";
-import { computeTagChanges, dropRecomputeSlices, fitShopStep } from "../app/services/recompute.server";
-import { shopConfigFrom } from "../app/services/shop-settings.server";
+import { fitShopStep } from "../app/recompute/fit.server";
+import { dropRecomputeSlices } from "../app/stores/runs.server";
+import { computeTagChanges } from "../app/writeback/tag-changes.server";
+import { shopConfigFrom } from "../app/settings/shop-config";
 import { workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
+import { childProcessEnv, scriptEnv } from "../app/config/env.server";
 
 export interface RecomputeBenchResult {
   customers: number;
@@ -42,7 +45,7 @@ export interface RecomputeBenchResult {
   };
 }
 
-const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
+const SERVER = scriptEnv().BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
 const SHOP_ID = "bench-shop";
 const AS_OF = new Date("2026-06-30T12:00:00Z");
 
@@ -154,7 +157,7 @@ async function runChunks(
             path.join(import.meta.dirname, "recompute-chunk-worker.ts"),
           ],
           {
-            env: { ...process.env, BENCH_CHUNK_WORK: JSON.stringify(work) },
+            env: childProcessEnv({ BENCH_CHUNK_WORK: JSON.stringify(work) }),
             stdio: ["ignore", "pipe", "inherit"],
           },
         );

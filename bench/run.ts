@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { childProcessEnv, scriptEnv } from "../app/config/env.server";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -39,7 +40,7 @@ function runPart(file: string): Promise<Record<string, unknown>> {
     const child = spawn(process.execPath, ["--import", "tsx", "--max-old-space-size=4096", file], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+      env: childProcessEnv({ LOG_LEVEL: scriptEnv().LOG_LEVEL ?? "warn" }),
     });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));

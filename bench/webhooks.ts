@@ -26,6 +26,7 @@ import { deleteRedisPrefix, ensureDatabase } from "../scripts/services";
 import { createQueue } from "../app/queues/backend.server";
 import { QUEUE } from "../app/queues/names";
 import { runAlone } from "./run-alone";
+import { childProcessEnv, scriptEnv } from "../app/config/env.server";
 
 export interface WebhookBenchResult {
   /** The measured (steady-state) run, after the warm-up. */
@@ -109,7 +110,7 @@ async function load(
 }
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
+const SERVER = scriptEnv().BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
 const SECRET = "bench-webhook-secret";
 const SHOP = "bench-webhooks.myshopify.com";
 const PORT = 3917;
@@ -187,8 +188,7 @@ export async function benchWebhooks(
   const prefix = `benchwh${Date.now()}`;
   const app = spawn(process.execPath, ["server/cluster.mjs", "build/server/index.js"], {
     cwd: ROOT,
-    env: {
-      ...process.env,
+    env: childProcessEnv({
       NODE_ENV: "production",
       PORT: String(PORT),
       DATABASE_URL: databaseUrl,
@@ -196,8 +196,9 @@ export async function benchWebhooks(
       SHOPIFY_API_SECRET: SECRET,
       SHOPIFY_APP_URL: `http://127.0.0.1:${PORT}`,
       QUEUE_PREFIX: prefix,
+      REDIS_URL: "redis://127.0.0.1:6379",
       LOG_LEVEL: "warn",
-    },
+    }),
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${PORT}`;

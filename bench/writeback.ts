@@ -6,16 +6,19 @@ import pg from "pg";
 import { startSimulator } from "../simulator";
 import { createPrismaClient } from "../app/db.server";
 import { AdminApi } from "../app/shopify/admin-api.server";
-import { backfillShop } from "../app/services/sync-runs.server";
-import { computeTagChanges, fitShopStep, processChunk } from "../app/services/recompute.server";
-import { shopConfigFrom } from "../app/services/shop-settings.server";
-import { writeTagChanges } from "../app/services/writeback.server";
-import { writePendingMetafields } from "../app/services/writeback-metafields.server";
+import { backfillShop } from "../app/ingest/backfill.server";
+import { processChunk } from "../app/recompute/chunk.server";
+import { fitShopStep } from "../app/recompute/fit.server";
+import { computeTagChanges } from "../app/writeback/tag-changes.server";
+import { shopConfigFrom } from "../app/settings/shop-config";
+import { writeTagChanges } from "../app/writeback/tags.server";
+import { writePendingMetafields } from "../app/writeback/metafields.server";
 import { freshDatabase } from "../scripts/services";
 import { appScopes } from "../scripts/lib/app-config";
 import { runAlone } from "./run-alone";
+import { scriptEnv } from "../app/config/env.server";
 
-const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
+const SERVER = scriptEnv().BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
 const AS_OF = new Date("2026-01-01T00:00:00Z");
 
 export interface WritebackBenchResult {

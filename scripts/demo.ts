@@ -17,6 +17,7 @@ import pg from "pg";
 import { startSimulator, type Simulator } from "../simulator";
 import { appScopes, appWebhookSubscriptions } from "./lib/app-config";
 import { prepareLocalEnvironment, ROOT, startStack, type RunningStack } from "./lib/stack";
+import { scriptEnv } from "../app/config/env.server";
 
 const SHOP = "online-retail-demo.myshopify.com";
 const ACCESS_TOKEN = "shpat_local_demo_offline_token";
@@ -81,7 +82,7 @@ async function waitForRun(db: pg.Client, kind: string, since: Date, timeoutMs: n
 
 async function main() {
   log("preparing PostgreSQL, Redis and the database");
-  const port = process.env.PORT ?? "3000";
+  const port = String(scriptEnv().PORT);
   const appUrl = `http://127.0.0.1:${port}`;
   const simulatorUrl = `http://127.0.0.1:${SIMULATOR_PORT}`;
   const local = await prepareLocalEnvironment({
@@ -90,7 +91,7 @@ async function main() {
       SHOPIFY_ADMIN_API_ORIGIN: simulatorUrl,
       LOCAL_PREVIEW_SHOP: SHOP,
       SEGMENTS_AS_OF: AS_OF,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      LOG_LEVEL: scriptEnv().LOG_LEVEL ?? "warn",
     },
   });
   const env = local.env;

@@ -6,11 +6,10 @@
 //
 // The database is created if it does not exist (the CLI does that for
 // migrate deploy). On failure: one line on stderr and exit code 1.
+import { childProcessEnv, DEFAULT_DATABASE_URL, scriptEnv } from "../app/config/env.server";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-
-export const DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/segments_dev";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PRISMA_SH = path.join(ROOT, "scripts", "prisma.sh");
@@ -46,7 +45,7 @@ export function runPrisma(args: string[], databaseUrl: string, options: PrismaOp
   return new Promise((resolve, reject) => {
     const child = spawn("bash", [PRISMA_SH, ...fullArgs], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, NO_COLOR: "1" },
+      env: childProcessEnv({ DATABASE_URL: databaseUrl, NO_COLOR: "1" }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -113,7 +112,7 @@ function explainFailure(output: string, databaseUrl: string): MigrationError {
 }
 
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const databaseUrl = scriptEnv().DATABASE_URL ?? DEFAULT_DATABASE_URL;
   try {
     const { applied } = await applyMigrations(databaseUrl);
     console.log(

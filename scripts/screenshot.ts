@@ -4,6 +4,7 @@
  * Used for the README's picture of the demo dashboard.
  */
 import { chromium } from "playwright-core";
+import { scriptEnv } from "../app/config/env.server";
 
 const [url, out, width = "1280"] = process.argv.slice(2);
 if (!url || !out) {
@@ -11,7 +12,7 @@ if (!url || !out) {
   process.exit(2);
 }
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  executablePath: scriptEnv().CHROMIUM_PATH,
   args: [
     "--headless",
     "--no-sandbox",

@@ -1,5 +1,5 @@
 import { Badge, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import type { DashboardData } from "../services/dashboard.server";
+import type { DashboardData } from "../insights/dashboard.server";
 
 const FAMILY_TITLES: Record<string, string> = {
   rfm: "Purchase behavior (RFM)",

@@ -1,9 +1,18 @@
 import { z } from "zod";
 
 /**
- * Every environment variable the web app and the worker read, validated once
- * at start-up. A missing or malformed variable stops the process with a
- * message that names it (see `loadEnv`).
+ * Every environment variable the web app, the worker, the scripts and the
+ * benchmarks read, validated here and nowhere else: no other module reads
+ * process.env (an ESLint rule enforces it). A missing or malformed variable
+ * stops the process with a message that names it.
+ *
+ * The variables come in parts, so a process validates only what it uses: a
+ * script that only needs the database does not need the Shopify credentials.
+ *   databaseEnv()  DATABASE_URL and the pool size (stores, migrations)
+ *   queueEnv()     the job queue backend
+ *   runtimeEnv()   logging, the segmentation clock (pure jobs and tests)
+ *   env()          all of the web app and the worker
+ *   scriptEnv()    the demo, local stack and benchmark knobs
  */
 const urlWithProtocol = (protocols: string[]) =>
   z.string().refine(
@@ -18,43 +27,97 @@ const urlWithProtocol = (protocols: string[]) =>
   );
 
 export const DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/segments_dev";
+export const DEFAULT_SCOPES =
+  "read_orders,read_all_orders,read_customers,write_customers,read_discounts,write_discounts";
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id)"),
-  SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),
-  SHOPIFY_APP_URL: urlWithProtocol(["http:", "https:"]),
-  SCOPES: z
-    .string()
-    .min(1)
-    .default("read_orders,read_all_orders,read_customers,write_customers,read_discounts,write_discounts"),
-  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+const nodeEnv = z.enum(["development", "test", "production"]).default("development");
+
+const runtimeSchema = z.object({
+  NODE_ENV: nodeEnv,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  /** The `service` field of every log line (web, worker, ...). */
+  SERVICE_NAME: z.string().default("segments"),
+  // Development and demo only: compute segments as of this instant instead of
+  // now (the demo's data set ends in 2011). Refused in production.
+  SEGMENTS_AS_OF: z.iso.datetime({ offset: true }).optional(),
+  /** Customers per recompute chunk job (an operational knob; tests use small chunks). */
+  RECOMPUTE_CHUNK_SIZE: z.coerce.number().int().min(1).optional(),
+  /** Node's own options, read to pass the same flags on to worker processes. */
+  NODE_OPTIONS: z.string().optional(),
+});
+
+const databaseSchema = z.object({
+  NODE_ENV: nodeEnv,
   DATABASE_URL: urlWithProtocol(["postgresql:", "postgres:"]).default(DEFAULT_DATABASE_URL),
-  // Unset: use a Redis on 127.0.0.1:6379 if one answers, else the PostgreSQL
-  // queue backend. Set to "postgres" to force the PostgreSQL backend.
-  REDIS_URL: z.union([z.literal("postgres"), urlWithProtocol(["redis:", "rediss:"])]).optional(),
+  /** Connections of each process's pg pool (COPY paths); Prisma has its own pool. */
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+});
+
+const queueSchema = z.object({
+  NODE_ENV: nodeEnv,
+  DATABASE_URL: databaseSchema.shape.DATABASE_URL,
+  // The job queue: Redis at REDIS_URL, or BullMQ's PostgreSQL backend with
+  // QUEUE_BACKEND=postgres. Production must say which (see queueBackendChoice);
+  // in development an unset choice means a local Redis if one answers, else PostgreSQL.
+  REDIS_URL: urlWithProtocol(["redis:", "rediss:"]).optional(),
+  QUEUE_BACKEND: z.enum(["redis", "postgres"]).optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/i, "may contain only letters, digits, - and _")
     .default("segments"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  // Worker processes (`npm run worker`); default one per core, so CPU-bound
-  // jobs such as recompute chunks run in parallel.
-  WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
-  // Development and tests only: send Admin API calls to the local store
-  // simulator instead of https://<shop>/admin. Refused in production.
-  SHOPIFY_ADMIN_API_ORIGIN: urlWithProtocol(["http:", "https:"]).optional(),
-  // Development and demo only: serve the dashboard at /preview without
-  // Shopify admin around it, for the shop named here. Refused in production.
-  LOCAL_PREVIEW_SHOP: z.string().optional(),
-  // Development and demo only: compute segments as of this instant instead of
-  // now (the demo's data set ends in 2011). Refused in production.
-  SEGMENTS_AS_OF: z.iso.datetime({ offset: true }).optional(),
 });
 
-export type Env = z.infer<typeof envSchema>;
+const appSchema = runtimeSchema
+  .extend(databaseSchema.shape)
+  .extend(queueSchema.shape)
+  .extend({
+    SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id)"),
+    SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),
+    SHOPIFY_APP_URL: urlWithProtocol(["http:", "https:"]),
+    SCOPES: z.string().min(1).default(DEFAULT_SCOPES),
+    SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().optional(),
+    /** Web processes of `npm start`; default one per core. */
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    // Worker processes (`npm run worker`); default one per core, so CPU-bound
+    // jobs such as recompute chunks run in parallel.
+    WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
+    // Development and tests only: send Admin API calls to the local store
+    // simulator instead of https://<shop>/admin. Refused in production.
+    SHOPIFY_ADMIN_API_ORIGIN: urlWithProtocol(["http:", "https:"]).optional(),
+    // Development and demo only: serve the admin pages at /preview without
+    // Shopify admin around it, for the shop named here. Refused in production.
+    LOCAL_PREVIEW_SHOP: z.string().optional(),
+  });
+
+const scriptSchema = z.object({
+  NODE_ENV: nodeEnv,
+  DATABASE_URL: urlWithProtocol(["postgresql:", "postgres:"]).optional(),
+  /** The PostgreSQL server the benchmarks create their databases on. */
+  BENCH_POSTGRES_URL: urlWithProtocol(["postgresql:", "postgres:"]).optional(),
+  /** The PostgreSQL server the tests create their databases on. */
+  TEST_POSTGRES_URL: urlWithProtocol(["postgresql:", "postgres:"]).optional(),
+  /** Chromium for the browser tests and screenshots. */
+  CHROMIUM_PATH: z.string().default("/usr/bin/chromium"),
+  /** Set by CI; scripts print less. */
+  CI: z.string().optional(),
+  LOG_LEVEL: runtimeSchema.shape.LOG_LEVEL,
+  /** The local stack's and demo's web port, and the credentials the local stack uses unless given. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SHOPIFY_API_KEY: z.string().optional(),
+  SHOPIFY_API_SECRET: z.string().optional(),
+  SHOPIFY_APP_URL: z.string().optional(),
+  /** A recompute benchmark's chunk work, handed to its worker processes (JSON). */
+  BENCH_CHUNK_WORK: z.string().optional(),
+});
+
+export type Env = z.infer<typeof appSchema>;
+export type RuntimeEnv = z.infer<typeof runtimeSchema>;
+export type DatabaseEnv = z.infer<typeof databaseSchema>;
+export type QueueEnv = z.infer<typeof queueSchema>;
+export type ScriptEnv = z.infer<typeof scriptSchema>;
 
 export class EnvError extends Error {
   constructor(public readonly problems: string[]) {
@@ -63,11 +126,12 @@ export class EnvError extends Error {
   }
 }
 
-/** Validates `source` (process.env by default); throws EnvError naming each bad variable. */
-export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+type Source = Record<string, string | undefined>;
+
+function parseWith<S extends z.ZodType>(schema: S, source: Source): z.output<S> {
   // Treat empty strings as unset, as dotenv files often leave `KEY=`.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
-  const result = envSchema.safeParse(cleaned);
+  const result = schema.safeParse(cleaned);
   if (!result.success) {
     throw new EnvError(
       result.error.issues.map((issue) => {
@@ -77,24 +141,111 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       }),
     );
   }
-  const env = result.data;
-  if (env.NODE_ENV === "production") {
-    for (const name of ["SHOPIFY_ADMIN_API_ORIGIN", "LOCAL_PREVIEW_SHOP", "SEGMENTS_AS_OF"] as const) {
-      if (env[name]) throw new EnvError([`${name} must not be set in production`]);
-    }
-  }
-  return env;
+  return result.data;
 }
 
-let cached: Env | undefined;
+const DEVELOPMENT_ONLY = ["SHOPIFY_ADMIN_API_ORIGIN", "LOCAL_PREVIEW_SHOP", "SEGMENTS_AS_OF"] as const;
 
-/** The validated environment; validated on first use and cached. */
+/** Validates the web app's and worker's environment (process.env by default); throws EnvError naming each bad variable. */
+export function parseEnv(source: Source = process.env): Env {
+  const parsed = parseWith(appSchema, source);
+  if (parsed.NODE_ENV === "production") {
+    for (const name of DEVELOPMENT_ONLY) {
+      if (parsed[name]) throw new EnvError([`${name} must not be set in production`]);
+    }
+    queueBackendChoice(parsed);
+  }
+  return parsed;
+}
+
+/**
+ * The queue backend the environment asks for: "redis" (REDIS_URL), "postgres"
+ * (QUEUE_BACKEND=postgres), or "probe" (development only: a local Redis if
+ * one answers, else PostgreSQL). Production never probes: web and worker
+ * processes must agree, or webhooks are answered but never processed.
+ */
+export function queueBackendChoice(config: QueueEnv): "redis" | "postgres" | "probe" {
+  if (config.QUEUE_BACKEND === "redis" && !config.REDIS_URL) {
+    throw new EnvError(["REDIS_URL is required when QUEUE_BACKEND=redis"]);
+  }
+  if (config.QUEUE_BACKEND === "postgres" && config.REDIS_URL) {
+    throw new EnvError(["REDIS_URL must not be set when QUEUE_BACKEND=postgres (choose one queue backend)"]);
+  }
+  if (config.QUEUE_BACKEND) return config.QUEUE_BACKEND;
+  if (config.REDIS_URL) return "redis";
+  if (config.NODE_ENV === "production") {
+    throw new EnvError([
+      "REDIS_URL is required in production (or set QUEUE_BACKEND=postgres to keep the job queue in PostgreSQL)",
+    ]);
+  }
+  return "probe";
+}
+
+const caches = new Map<z.ZodType, unknown>();
+
+function cached<T>(schema: z.ZodType, parse: () => T): T {
+  if (!caches.has(schema)) caches.set(schema, parse());
+  return caches.get(schema) as T;
+}
+
+/** The validated environment of the web app and the worker; validated on first use and cached. */
 export function env(): Env {
-  cached ??= parseEnv();
-  return cached;
+  return cached(appSchema, () => parseEnv());
+}
+
+/** Logging and the segmentation clock: what pure jobs, scripts and tests need. */
+export function runtimeEnv(): RuntimeEnv {
+  return cached(runtimeSchema, () => {
+    const parsed = parseWith(runtimeSchema, process.env);
+    if (parsed.NODE_ENV === "production" && parsed.SEGMENTS_AS_OF) {
+      throw new EnvError(["SEGMENTS_AS_OF must not be set in production"]);
+    }
+    return parsed;
+  });
+}
+
+/** The database only (stores, migrations, scripts that need no Shopify credentials). */
+export function databaseEnv(): DatabaseEnv {
+  return cached(databaseSchema, () => parseWith(databaseSchema, process.env));
+}
+
+/** The job queue only. */
+export function queueEnv(): QueueEnv {
+  return cached(queueSchema, () => parseWith(queueSchema, process.env));
+}
+
+/** The scripts' and benchmarks' own variables. */
+export function scriptEnv(): ScriptEnv {
+  return cached(scriptSchema, () => parseWith(scriptSchema, process.env));
+}
+
+/**
+ * The environment for a child process: the parent's, with `overrides` on top
+ * (an undefined override removes the variable). The one sanctioned way to
+ * hand the environment on without reading it elsewhere.
+ */
+export function childProcessEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete out[name];
+    else out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Sets variables for this process (scripts that configure the app they start
+ * in-process, and test setup), and forgets the cached parts.
+ */
+export function setProcessEnv(values: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  caches.clear();
 }
 
 /** For tests that change process.env between cases. */
 export function resetEnvCache(): void {
-  cached = undefined;
+  caches.clear();
 }

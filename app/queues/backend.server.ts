@@ -10,6 +10,7 @@ import {
   type WorkerOptions,
   type DefaultJobOptions,
 } from "bullmq";
+import { queueBackendChoice, type QueueEnv } from "../config/env.server";
 
 /**
  * Where the job queues live. Redis is the backend for production and scale;
@@ -19,33 +20,37 @@ import {
 export type QueueBackend =
   { kind: "redis"; url: string; prefix: string } | { kind: "postgres"; databaseUrl: string; schema: string };
 
-export class QueueBackendUnavailableError extends Error {}
+export class QueueBackendUnavailableError extends Error {
+  override name = "ServiceUnavailableError";
+}
 
 const LOCAL_REDIS = "redis://127.0.0.1:6379";
 
-/** Picks the backend from REDIS_URL, else a local Redis if one answers, else PostgreSQL. */
-export async function resolveQueueBackend(options: {
-  redisUrl?: string;
-  databaseUrl: string;
-  prefix: string;
-}): Promise<QueueBackend> {
-  const { redisUrl, databaseUrl, prefix } = options;
+/**
+ * The backend the environment chooses (app/config: REDIS_URL, or
+ * QUEUE_BACKEND=postgres). Only in development, with neither set, is a local
+ * Redis probed for, falling back to PostgreSQL; production never probes, so
+ * web and worker processes cannot end up on different backends.
+ */
+export async function resolveQueueBackend(config: QueueEnv): Promise<QueueBackend> {
   const postgres: QueueBackend = {
     kind: "postgres",
-    databaseUrl,
-    schema: `bullmq_${prefix.replace(/-/g, "_").toLowerCase()}`,
+    databaseUrl: config.DATABASE_URL,
+    schema: `bullmq_${config.QUEUE_PREFIX.replace(/-/g, "_").toLowerCase()}`,
   };
-  if (redisUrl === "postgres") return postgres;
-  if (redisUrl) {
+  const choice = queueBackendChoice(config);
+  if (choice === "postgres") return postgres;
+  if (choice === "redis") {
+    const redisUrl = config.REDIS_URL!;
     if (!(await redisAnswers(redisUrl))) {
       const { hostname, port } = new URL(redisUrl);
       throw new QueueBackendUnavailableError(
-        `Cannot reach Redis at ${hostname}:${port || 6379} (REDIS_URL). Start Redis there, or unset REDIS_URL to use the PostgreSQL queue backend.`,
+        `Cannot reach Redis at ${hostname}:${port || 6379} (REDIS_URL). Start Redis there, or unset REDIS_URL and set QUEUE_BACKEND=postgres to keep the job queue in PostgreSQL.`,
       );
     }
-    return { kind: "redis", url: redisUrl, prefix };
+    return { kind: "redis", url: redisUrl, prefix: config.QUEUE_PREFIX };
   }
-  if (await redisAnswers(LOCAL_REDIS)) return { kind: "redis", url: LOCAL_REDIS, prefix };
+  if (await redisAnswers(LOCAL_REDIS)) return { kind: "redis", url: LOCAL_REDIS, prefix: config.QUEUE_PREFIX };
   return postgres;
 }
 

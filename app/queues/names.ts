@@ -1,7 +1,7 @@
 /**
  * Every queue of the app, in one place. Queue names are kebab-case nouns;
  * job names are dotted verbs (`shop.installed`). Processors live in
- * app/workers/processors/, one file per queue.
+ * app/workers/processors/, one file per queue; each is a thin adapter to a stage's service.
  */
 export const QUEUE = {
   /** Install/uninstall bookkeeping and other per-shop lifecycle events. */
@@ -10,8 +10,10 @@ export const QUEUE = {
   shopSync: "shop-sync",
   /** One job per accepted webhook delivery (job id from X-Shopify-Event-Id). */
   webhooks: "webhook-events",
-  /** Full recomputes (a flow of chunk jobs), per-customer re-segmentation, write-back. */
+  /** Full recomputes (a flow of chunk jobs) and per-customer re-segmentation. */
   segments: "segments",
+  /** Segments written back to Shopify (tags, metafields, native segment mirrors), per shop or customer. */
+  writeback: "writeback",
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];

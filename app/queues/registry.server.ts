@@ -1,5 +1,5 @@
 import type { Queue } from "bullmq";
-import { env } from "../config/env.server";
+import { queueEnv } from "../config/env.server";
 import { logger } from "../utils/logger.server";
 import { ALL_QUEUES, type QueueName } from "./names";
 import { createQueue, describeQueueBackend, resolveQueueBackend, type QueueBackend } from "./backend.server";
@@ -34,12 +34,7 @@ let registry: Promise<QueueRegistry> | undefined;
 /** The process-wide registry, resolving the backend on first use and logging which one is in use. */
 export function queues(): Promise<QueueRegistry> {
   registry ??= (async () => {
-    const config = env();
-    const backend = await resolveQueueBackend({
-      redisUrl: config.REDIS_URL,
-      databaseUrl: config.DATABASE_URL,
-      prefix: config.QUEUE_PREFIX,
-    });
+    const backend = await resolveQueueBackend(queueEnv());
     logger.info(`queue backend: ${describeQueueBackend(backend)}`);
     return new QueueRegistry(backend);
   })();

@@ -11,7 +11,7 @@ export interface RecomputeShopJob {
   reason: RecomputeReason;
   /** ISO time every step and chunk computes "as of" (fixed at enqueue time, so retries agree). */
   asOf: string;
-  step?: "fit" | "chunks" | "writeback";
+  step?: "fit" | "chunks" | "wait";
   runId?: string;
   shopId?: string;
   ranges?: Array<{ from: string; to: string }>;
@@ -62,6 +62,39 @@ export async function enqueueShopRecompute(
     backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },
   });
   return job.id!;
+}
+
+/** Re-segments each of the customers (debounced per customer). */
+export async function enqueueCustomerResegments(
+  registry: QueueRegistry,
+  shop: string,
+  customerIds: Iterable<string>,
+): Promise<void> {
+  for (const customerId of customerIds) await enqueueCustomerResegment(registry, { shop, customerId });
+}
+
+/**
+ * The chunk jobs of a full recompute, as children of its parent job.
+ * Deterministic ids: adding them again after a crash adds nothing twice.
+ */
+export async function enqueueRecomputeChunks(
+  registry: QueueRegistry,
+  parent: { id: string; queueQualifiedName: string },
+  chunks: readonly RecomputeChunkJob[],
+): Promise<void> {
+  await registry.get(QUEUE.segments).addBulk(
+    chunks.map((data) => ({
+      name: "recompute.chunk",
+      data,
+      opts: {
+        jobId: jobId(parent.id, "chunk", data.index),
+        parent: { id: parent.id, queue: parent.queueQualifiedName },
+        failParentOnFailure: true,
+        attempts: 5,
+        backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+      },
+    })),
+  );
 }
 
 /**

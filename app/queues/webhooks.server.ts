@@ -1,4 +1,4 @@
-import type { WebhookJobData } from "../webhooks/job-data";
+import type { WebhookJobData } from "../ingest/webhook-payloads";
 import { jobId, QUEUE } from "./names";
 import type { QueueRegistry } from "./registry.server";
 
@@ -22,7 +22,9 @@ const PRIVACY_KINDS: ReadonlySet<string> = new Set(["customer-redact", "shop-red
 export async function enqueueWebhookJob(registry: QueueRegistry, job: WebhookJob): Promise<void> {
   const privacy = PRIVACY_KINDS.has(job.data.kind);
   await registry.get(QUEUE.webhooks).add(job.topic, job, {
-    jobId: jobId("wh", job.shop, job.eventId),
+    // Shopify's event ids are unique across shops; keeping the shop out of the
+    // id keeps it out of the queue's event log, which outlives a shop/redact.
+    jobId: jobId("wh", job.eventId),
     // A bad payload was already answered 400; what fails here is transient.
     attempts: 8,
     ...(privacy ? { removeOnComplete: true } : {}),

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import prisma from "../db.server";
-import { loadDashboard } from "../services/dashboard.server";
+import { loadDashboard } from "../insights/dashboard.server";
 import { Dashboard } from "../components/Dashboard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

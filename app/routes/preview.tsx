@@ -5,7 +5,7 @@ import polarisTranslations from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { env } from "../config/env.server";
 import prisma from "../db.server";
-import { loadDashboard } from "../services/dashboard.server";
+import { loadDashboard } from "../insights/dashboard.server";
 import { Dashboard } from "../components/Dashboard";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../webhooks/receive.server";
+import { receiveWebhook } from "../ingest/receive-webhook.server";
 
 /**
  * app/uninstalled: verified and queued like every topic; the job deletes the

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../webhooks/receive.server";
+import { receiveWebhook } from "../ingest/receive-webhook.server";
 
 /** refunds/create: verified, recorded and queued; processed by the webhook-events worker. */
 export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);

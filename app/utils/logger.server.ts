@@ -1,9 +1,12 @@
 import pino from "pino";
+import { runtimeEnv } from "../config/env.server";
+
+const config = runtimeEnv();
 
 /** One structured logger for the web app and the worker (JSON lines on stdout). */
 export const logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
-  base: { service: process.env.SERVICE_NAME ?? "segments" },
+  level: config.LOG_LEVEL ?? (config.NODE_ENV === "test" ? "warn" : "info"),
+  base: { service: config.SERVICE_NAME },
   // Never log tokens or webhook bodies by accident.
   redact: ["accessToken", "*.accessToken", "headers.authorization", "body"],
 });

@@ -6,7 +6,7 @@
  */
 import cluster from "node:cluster";
 import os from "node:os";
-import { env, EnvError } from "../config/env.server";
+import { env, EnvError, runtimeEnv } from "../config/env.server";
 import { describeQueueBackend, resolveQueueBackend } from "../queues/backend.server";
 import { logger } from "../utils/logger.server";
 import { checkDatabase } from "../utils/database-check.server";
@@ -14,29 +14,31 @@ import { QueueRegistry } from "../queues/registry.server";
 import { buildProcessors } from "./processors";
 import { workerExecArgv } from "./node-flags";
 import { exitGracefullyOnSignals, startWorkers } from "./runtime.server";
+import { closePgPool } from "../stores/pg/pool.server";
 
 async function main(): Promise<void> {
   const config = env();
   await checkDatabase(config.DATABASE_URL);
-  const backend = await resolveQueueBackend({
-    redisUrl: config.REDIS_URL,
-    databaseUrl: config.DATABASE_URL,
-    prefix: config.QUEUE_PREFIX,
-  });
+  const backend = await resolveQueueBackend(config);
   logger.info(`queue backend: ${describeQueueBackend(backend)}`);
   const { default: db } = await import("../db.server");
   // Loaded after the checks above so a configuration problem is reported in one line.
   const { adminApiForShop } = await import("../shopify/admin-for-shop.server");
-  const registry = new QueueRegistry(backend);
+  const queues = new QueueRegistry(backend);
   const runtime = startWorkers({
     backend,
-    processors: buildProcessors({ db, registry, adminApi: adminApiForShop }),
+    processors: buildProcessors({
+      db,
+      queues,
+      adminApi: adminApiForShop,
+    }),
     concurrency: config.WORKER_CONCURRENCY,
     logger,
   });
   await Promise.all(runtime.workers.map((worker) => worker.waitUntilReady()));
   exitGracefullyOnSignals(runtime, logger, async () => {
-    await registry.close();
+    await queues.close();
+    await closePgPool();
     await db.$disconnect();
   });
   logger.info(`worker ready: ${runtime.workers.map((w) => w.name).join(", ")}`);
@@ -59,7 +61,7 @@ function supervise(processes: number): void {
   cluster.on("message", (worker, message) => {
     if (message === "ready") ready.add(worker.id);
   });
-  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, runtimeEnv().NODE_OPTIONS) });
   for (let i = 0; i < processes; i++) cluster.fork();
   cluster.on("exit", (worker, code, signal) => {
     if (!stopping && !ready.has(worker.id)) {

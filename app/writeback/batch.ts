@@ -4,7 +4,7 @@
 // sends nothing.
 import type { TagDiff } from "./diff";
 
-export interface CustomerTagChange {
+export interface TagChange {
   customerId: string;
   diff: TagDiff;
 }
@@ -46,7 +46,7 @@ export interface TagAlias {
 }
 
 /** One alias per non-empty side of each change. */
-export function tagAliases(changes: readonly CustomerTagChange[]): TagAlias[] {
+export function tagAliases(changes: readonly TagChange[]): TagAlias[] {
   const out: TagAlias[] = [];
   for (const change of changes) {
     if (change.diff.remove.length > 0) {
@@ -82,7 +82,7 @@ export function tagMutationDocument(aliases: readonly TagAlias[]): {
 }
 
 /** JSONL variable files for the two bulk mutations (removals first, then additions). */
-export function bulkTagFiles(changes: readonly CustomerTagChange[]): {
+export function bulkTagFiles(changes: readonly TagChange[]): {
   remove: string;
   add: string;
   removeLines: number;

@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { databaseOn, ensureDatabase, ensureServices, type ServicesResult } from "../services";
 import { applyMigrations } from "../migrate";
+import { childProcessEnv, scriptEnv } from "../../app/config/env.server";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -24,21 +25,21 @@ export async function prepareLocalEnvironment(options: {
 }): Promise<LocalEnvironment> {
   if (existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
   const services = await ensureServices({ postgres: true, redis: true, quiet: options.quiet, root: ROOT });
-  const databaseUrl = process.env.DATABASE_URL ?? databaseOn(services.postgresUrl, options.database ?? "segments_dev");
+  const given = scriptEnv();
+  const databaseUrl = given.DATABASE_URL ?? databaseOn(services.postgresUrl, options.database ?? "segments_dev");
   const name = new URL(databaseUrl).pathname.slice(1);
   await ensureDatabase(services.postgresUrl, name);
   await applyMigrations(databaseUrl);
-  const port = process.env.PORT ?? "3000";
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const port = String(given.PORT);
+  const env = childProcessEnv({
     NODE_ENV: "development",
     DATABASE_URL: databaseUrl,
-    SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY ?? "local-dev-api-key",
-    SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET ?? "local-dev-api-secret",
-    SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? `http://127.0.0.1:${port}`,
+    SHOPIFY_API_KEY: given.SHOPIFY_API_KEY ?? "local-dev-api-key",
+    SHOPIFY_API_SECRET: given.SHOPIFY_API_SECRET ?? "local-dev-api-secret",
+    SHOPIFY_APP_URL: given.SHOPIFY_APP_URL ?? `http://127.0.0.1:${port}`,
     PORT: port,
     ...options.extraEnv,
-  };
+  });
   return { env, services };
 }
 

@@ -19,7 +19,7 @@ describe.each(testQueueBackends())("shop.installed end to end on $kind", (backen
     const runtime = startWorkers({
       backend,
       // Only the shop-lifecycle queue: the backfill it enqueues is another test's subject.
-      processors: pick(buildProcessors({ db: prisma, registry, adminApi: noAdminApi }), QUEUE.shopLifecycle),
+      processors: pick(buildProcessors({ db: prisma, queues: registry, adminApi: noAdminApi }), QUEUE.shopLifecycle),
       concurrency: 2,
       logger,
     });

@@ -230,7 +230,14 @@ export const routes = {
   it("serves from every process, and on SIGTERM answers the request in flight, then exits 0", async () => {
     const port = 39_000 + Math.floor(Math.random() * 1000);
     const child = spawn(process.execPath, ["server/cluster.mjs", buildFile], {
-      env: { ...process.env, PORT: String(port), WEB_CONCURRENCY: "2", LOG_LEVEL: "info", NODE_ENV: "production" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        WEB_CONCURRENCY: "2",
+        LOG_LEVEL: "info",
+        NODE_ENV: "production",
+        REDIS_URL: "redis://127.0.0.1:6379",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -58,7 +58,7 @@ export function startAppWorkers(
   const registry = new QueueRegistry(backend);
   const all = buildProcessors({
     db: prisma,
-    registry,
+    queues: registry,
     adminApi: async (shop) => new AdminApi({ shop, accessToken: store.accessToken, origin: store.sim.url, logger }),
     pollIntervalMs: 50,
   });

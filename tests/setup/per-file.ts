@@ -23,5 +23,8 @@ Object.assign(process.env, {
 afterAll(async () => {
   const prisma = globalThis.prismaGlobal;
   if (prisma) await prisma.$disconnect();
+  // The stores' pg pool, if the file used it (imported lazily: unit-like files never load it).
+  const { closePgPool } = await import("../../app/stores/pg/pool.server");
+  await closePgPool();
   await dropDatabase(database.name);
 });

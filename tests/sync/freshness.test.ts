@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { membershipRows } from "../../app/services/memberships.server";
+import { membershipRows } from "../../app/stores/memberships.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { enqueueBackfill } from "../../app/queues/sync.server";
 import { testQueueBackends } from "../helpers/queue-backends";

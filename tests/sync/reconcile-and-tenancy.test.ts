@@ -3,10 +3,10 @@ import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { enqueueReconcile } from "../../app/queues/sync.server";
-import { backfillShop } from "../../app/services/sync-runs.server";
-import { processWebhook } from "../../app/services/webhook-processing.server";
-import { webhookJobData } from "../../app/webhooks/job-data";
-import { loadDashboard } from "../../app/services/dashboard.server";
+import { backfillShop } from "../../app/ingest/backfill.server";
+import { processWebhook } from "../../app/ingest/process-webhook.server";
+import { webhookJobData } from "../../app/ingest/webhook-payloads";
+import { loadDashboard } from "../../app/insights/dashboard.server";
 import { startSimulator } from "../../simulator";
 import { appScopes } from "../../scripts/lib/app-config";
 import { AdminApi } from "../../app/shopify/admin-api.server";
@@ -106,10 +106,10 @@ describe("multi-tenancy", () => {
         SELECT "customerId" FROM "Order" WHERE "shopId" = ${a.id} AND "customerId" IS NOT NULL LIMIT 1`;
       const orderId = [...before.keys()][0];
 
-      const effects = {
+      const ctx = {
+        db: prisma,
+        queues: new QueueRegistry(redis),
         adminApi: async (domain: string) => shops.find((s) => s.domain === domain)!.api,
-        customersChanged: async () => undefined,
-        shopUninstalled: async () => undefined,
       };
       // Shop A: an order change, a customer redaction, a customer deletion.
       const changed = {
@@ -122,17 +122,17 @@ describe("multi-tenancy", () => {
         cancelled_at: "2030-01-01T00:00:00Z",
         customer: { id: Number(customerId) },
       };
-      await processWebhook(prisma, effects, {
+      await processWebhook(ctx, {
         shop: a.domain,
         eventId: "t1",
         data: webhookJobData("orders/updated", changed),
       });
-      await processWebhook(prisma, effects, {
+      await processWebhook(ctx, {
         shop: a.domain,
         eventId: "t2",
         data: webhookJobData("customers/redact", { customer: { id: Number(customerId) }, orders_to_redact: [] }),
       });
-      await processWebhook(prisma, effects, {
+      await processWebhook(ctx, {
         shop: a.domain,
         eventId: "t3",
         data: webhookJobData("customers/delete", { id: Number(customerId) + 1 }),
@@ -151,6 +151,7 @@ describe("multi-tenancy", () => {
       expect(dashboard.shop).toBe(b.domain);
       const runShops = await prisma.jobRun.findMany({ where: { shopId: b.id } });
       expect(dashboard.recentRuns).toHaveLength(runShops.length);
+      await ctx.queues.close();
     } finally {
       await sim.close();
     }

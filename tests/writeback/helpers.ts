@@ -1,6 +1,6 @@
 import prisma from "../../app/db.server";
-import { membershipRows } from "../../app/services/memberships.server";
-import { loadShopConfig } from "../../app/services/shop-settings.server";
+import { membershipRows } from "../../app/stores/memberships.server";
+import { loadShopConfig } from "../../app/settings/settings.server";
 import type { Simulator } from "../../simulator";
 import { waitFor } from "../helpers/sim-app";
 

@@ -4,7 +4,7 @@ import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
 import { enqueueBackfill } from "../../app/queues/sync.server";
-import { updateShopSettings } from "../../app/services/shop-settings.server";
+import { updateShopSettings } from "../../app/settings/settings.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { ONLINE_RETAIL, simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
 import { mutationCount, recomputeFinished, tagMismatches } from "./helpers";
@@ -29,7 +29,7 @@ describe("write-back on the Online Retail store", () => {
     await api.request(addTags, { id: b, tags: ["segment-fan", "seg:stale-segment"] });
     await api.request(addTags, { id: c, tags: ["seg"] });
 
-    const app = startAppWorkers(redis, store, [QUEUE.shopSync, QUEUE.segments]);
+    const app = startAppWorkers(redis, store, [QUEUE.shopSync, QUEUE.segments, QUEUE.writeback]);
     try {
       const beforeBackfill = new Date();
       await enqueueBackfill(app.registry, store.domain);

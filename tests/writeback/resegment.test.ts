@@ -4,9 +4,9 @@ import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { enqueueCustomerResegment, enqueueShopRecompute } from "../../app/queues/segments.server";
-import { runBackfill } from "../../app/services/backfill.server";
-import { upsertOrders } from "../../app/services/order-store.server";
-import { orderFromWebhook } from "../../app/sync/order-record";
+import { runBackfill } from "../../app/ingest/backfill.server";
+import { upsertOrders } from "../../app/stores/orders.server";
+import { orderFromWebhook } from "../../app/ingest/order-record";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
 import { expectedTags, recomputeFinished, tagMismatches } from "./helpers";
@@ -35,7 +35,7 @@ describe("per-customer re-segmentation", () => {
       runId: backfillRun.id,
       pollIntervalMs: 50,
     });
-    const app = startAppWorkers(redis, store, [QUEUE.segments]);
+    const app = startAppWorkers(redis, store, [QUEUE.segments, QUEUE.writeback]);
     const registry = new QueueRegistry(redis);
     try {
       const started = new Date();

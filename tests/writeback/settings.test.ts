@@ -2,15 +2,13 @@ import "./isolated-database";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { membershipRows, segmentSizes } from "../../app/services/memberships.server";
-import { dryRunSettings } from "../../app/services/recompute-dry-run.server";
-import { computeTagChanges, fitShopStep, processChunk } from "../../app/services/recompute.server";
-import {
-  loadShopConfig,
-  ShopSettingsError,
-  updateShopSettings,
-  validateShopSettings,
-} from "../../app/services/shop-settings.server";
+import { membershipRows, segmentSizes } from "../../app/stores/memberships.server";
+import { dryRunSettings } from "../../app/recompute/dry-run.server";
+import { processChunk } from "../../app/recompute/chunk.server";
+import { fitShopStep } from "../../app/recompute/fit.server";
+import { computeTagChanges } from "../../app/writeback/tag-changes.server";
+import { loadShopConfig, updateShopSettings } from "../../app/settings/settings.server";
+import { ShopSettingsError, validateShopSettings } from "../../app/settings/shop-config";
 
 const shopTz = { timezone: "UTC", currency: "USD" };
 

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
-import { runBackfill } from "../../app/services/backfill.server";
+import { runBackfill } from "../../app/ingest/backfill.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { simulatedStore, startAppWorkers } from "../helpers/sim-app";
 import { recomputeFinished, tagMismatches } from "./helpers";
@@ -38,7 +38,7 @@ describe("write-back under hard throttling", () => {
       runId: backfillRun.id,
       pollIntervalMs: 50,
     });
-    const app = startAppWorkers(redis, store, [QUEUE.segments]);
+    const app = startAppWorkers(redis, store, [QUEUE.segments, QUEUE.writeback]);
     try {
       store.sim.resetCounters();
       const started = new Date();

@@ -5,8 +5,8 @@ import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
-import { membershipRows } from "../../app/services/memberships.server";
-import { runBackfill } from "../../app/services/backfill.server";
+import { membershipRows } from "../../app/stores/memberships.server";
+import { runBackfill } from "../../app/ingest/backfill.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
 import { mutationCount, recomputeFinished, tagMismatches } from "./helpers";
@@ -47,7 +47,7 @@ describe.each(testQueueBackends())("a recompute survives a worker killed midway 
       env: {
         ...process.env,
         TEST_QUEUE_BACKEND: JSON.stringify(redis),
-        TEST_QUEUES: QUEUE.segments,
+        TEST_QUEUES: `${QUEUE.segments},${QUEUE.writeback}`,
         SIM_URL: store.sim.url,
         SIM_ACCESS_TOKEN: store.accessToken,
       },
@@ -74,7 +74,7 @@ describe.each(testQueueBackends())("a recompute survives a worker killed midway 
     expect(progressAtKill.chunksDone).toBeLessThan(progressAtKill.chunksTotal);
 
     // A new worker picks the flow up and finishes it.
-    const app = startAppWorkers(redis, store, [QUEUE.segments]);
+    const app = startAppWorkers(redis, store, [QUEUE.segments, QUEUE.writeback]);
     try {
       const run = await recomputeFinished(store.shopId, started);
       expect(run.error).toBeNull();

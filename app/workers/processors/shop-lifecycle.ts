@@ -1,24 +1,20 @@
 import type { Job } from "bullmq";
-import { UnrecoverableError } from "bullmq";
-import type { PrismaClient } from "@prisma/client";
+import { installShop } from "../../ingest/install.server";
+import type { PipelineContext } from "../../pipeline";
 import type { ShopLifecycleJob } from "../../queues/shop-lifecycle.server";
-import type { QueueRegistry } from "../../queues/registry.server";
-import { enqueueBackfill } from "../../queues/sync.server";
-import { recordInstall } from "../../services/shop-install.server";
+import { unknownJob, withPermanentErrors } from "./job-errors";
 
-/** Processes the shop-lifecycle queue; thin: the work is in services. */
-export function shopLifecycleProcessor(deps: { db: PrismaClient; registry: QueueRegistry }) {
-  return async (job: Job<ShopLifecycleJob["data"]>) => {
-    switch (job.name) {
-      case "shop.installed": {
-        const { shop, scopes, installedAt } = job.data;
-        const result = await recordInstall(deps.db, { shop, scopes, installedAt: new Date(installedAt) });
-        // The order history comes next; the backfill hands over to segmentation.
-        await enqueueBackfill(deps.registry, shop);
-        return result;
+/** The shop-lifecycle queue: installs (the backfill follows). */
+export function shopLifecycleProcessor(ctx: PipelineContext) {
+  return (job: Job<ShopLifecycleJob["data"]>) =>
+    withPermanentErrors(async () => {
+      switch (job.name) {
+        case "shop.installed": {
+          const { shop, scopes, installedAt } = job.data;
+          return installShop(ctx, { shop, scopes, installedAt: new Date(installedAt) });
+        }
+        default:
+          return unknownJob(job);
       }
-      default:
-        throw new UnrecoverableError(`Unknown job ${job.name} on shop-lifecycle`);
-    }
-  };
+    });
 }

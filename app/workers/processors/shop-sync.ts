@@ -1,46 +1,27 @@
-import type { Job } from "bullmq";
-import { UnrecoverableError } from "bullmq";
-import type { PrismaClient } from "@prisma/client";
+import { UnrecoverableError, type Job } from "bullmq";
+import { backfillAndHandOver } from "../../ingest/backfill.server";
+import { reconcileAndResegment } from "../../ingest/reconcile.server";
+import type { PipelineContext } from "../../pipeline";
 import type { SyncJob } from "../../queues/sync.server";
-import type { AdminApi } from "../../shopify/admin-api.server";
-import { backfillShop, reconcileShopRun } from "../../services/sync-runs.server";
-import { findShop } from "../../services/shops.server";
+import { findInstalledShop } from "../../stores/shops.server";
+import { unknownJob, withPermanentErrors } from "./job-errors";
 
-export interface ShopSyncDeps {
-  db: PrismaClient;
-  adminApi(shop: string): Promise<AdminApi>;
-  /** After a backfill: hand over to segmentation and start reconciling. */
-  backfillFinished(shop: string): Promise<void>;
-  customersChanged(shop: string, customerIds: string[]): Promise<void>;
-  pollIntervalMs?: number;
-}
-
-export function shopSyncProcessor(deps: ShopSyncDeps) {
-  return async (job: Job<SyncJob>) => {
-    const shop = await findShop(deps.db, job.data.shop);
-    if (!shop || shop.status !== "installed") {
-      throw new UnrecoverableError(`${job.data.shop} is not installed`);
-    }
-    const api = await deps.adminApi(shop.domain);
-    switch (job.name) {
-      case "backfill.run": {
-        const { progress } = await backfillShop(deps.db, api, shop, job.data.runId, {
-          pollIntervalMs: deps.pollIntervalMs,
-          // Remember the run so a retry after a crash resumes it.
-          onRun: async (runId) => {
+/** The shop-sync queue: the install backfill and the periodic reconciliation. */
+export function shopSyncProcessor(ctx: PipelineContext) {
+  return (job: Job<SyncJob>) =>
+    withPermanentErrors(async () => {
+      const shop = await findInstalledShop(ctx.db, job.data.shop);
+      if (!shop) throw new UnrecoverableError(`${job.data.shop} is not installed`);
+      switch (job.name) {
+        case "backfill.run":
+          // The run id is kept in the job so a retry after a crash resumes the same run.
+          return backfillAndHandOver(ctx, shop, job.data.runId, async (runId) => {
             if (job.data.runId !== runId) await job.updateData({ ...job.data, runId });
-          },
-        });
-        await deps.backfillFinished(shop.domain);
-        return { ordersStored: progress.ordersStored, customersStored: progress.customersStored };
+          });
+        case "reconcile.run":
+          return reconcileAndResegment(ctx, shop);
+        default:
+          return unknownJob(job);
       }
-      case "reconcile.run": {
-        const result = await reconcileShopRun(deps.db, api, shop);
-        if (result.customersTouched.length) await deps.customersChanged(shop.domain, result.customersTouched);
-        return { repaired: result.repaired, ordersChecked: result.ordersChecked };
-      }
-      default:
-        throw new UnrecoverableError(`Unknown job ${job.name} on shop-sync`);
-    }
-  };
+    });
 }

@@ -1,8 +1,10 @@
 import type { Job } from "bullmq";
-import type { PrismaClient } from "@prisma/client";
+import { processWebhook } from "../../ingest/process-webhook.server";
+import type { PipelineContext } from "../../pipeline";
 import type { WebhookJob } from "../../queues/webhooks.server";
-import { processWebhook, type WebhookEffects } from "../../services/webhook-processing.server";
+import { withPermanentErrors } from "./job-errors";
 
-export function webhooksProcessor(db: PrismaClient, effects: WebhookEffects) {
-  return async (job: Job<WebhookJob>) => processWebhook(db, effects, job.data);
+/** The webhook-events queue: one job per accepted delivery. */
+export function webhooksProcessor(ctx: PipelineContext) {
+  return (job: Job<WebhookJob>) => withPermanentErrors(() => processWebhook(ctx, job.data, { jobId: job.id }));
 }

@@ -1,0 +1,133 @@
+import { numericId, orderFromWebhook, PayloadError, type OrderRecord } from "./order-record";
+
+/**
+ * What a webhook job carries: the minimum the app keeps, mapped from the
+ * payload in the route, so personal fields (names, emails, addresses) never
+ * reach the queue. Pure; a payload missing what its topic needs throws
+ * PayloadError (the route answers 400).
+ */
+export type SerializedOrder = Omit<OrderRecord, "processedAt" | "cancelledAt" | "shopifyUpdatedAt"> & {
+  processedAt: string;
+  cancelledAt: string | null;
+  shopifyUpdatedAt: string;
+};
+
+export type WebhookJobData =
+  | { kind: "order"; order: SerializedOrder }
+  | { kind: "refund"; orderId: string }
+  | {
+      kind: "customer";
+      customer: { id: string; createdAt: string | null; updatedAt: string | null; emailMarketing: string | null };
+    }
+  | { kind: "customer-delete"; customerId: string }
+  | { kind: "customer-redact"; customerId: string; orderIds: string[] }
+  | { kind: "data-request"; customerId: string; orderIds: string[]; requestId: string | null }
+  | { kind: "shop-redact" }
+  | { kind: "uninstalled" }
+  | { kind: "scopes"; scopes: string }
+  | { kind: "shop-facts"; timezone: string | null; currency: string | null };
+
+export const WEBHOOK_TOPICS = [
+  "orders/create",
+  "orders/updated",
+  "orders/cancelled",
+  "refunds/create",
+  "customers/create",
+  "customers/update",
+  "customers/delete",
+  "app/uninstalled",
+  "app/scopes_update",
+  "shop/update",
+  "customers/data_request",
+  "customers/redact",
+  "shop/redact",
+] as const;
+export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
+
+/** Shopify sends topics as "ORDERS_CREATE" in the library's context and "orders/create" in headers. */
+export function normalizeTopic(topic: string): string {
+  return topic.includes("/") ? topic.toLowerCase() : topic.toLowerCase().replace("_", "/");
+}
+
+type Json = Record<string, any>;
+
+function serializeOrder(order: OrderRecord): SerializedOrder {
+  return {
+    ...order,
+    processedAt: order.processedAt.toISOString(),
+    cancelledAt: order.cancelledAt?.toISOString() ?? null,
+    shopifyUpdatedAt: order.shopifyUpdatedAt.toISOString(),
+  };
+}
+
+export function deserializeOrder(order: SerializedOrder): OrderRecord {
+  return {
+    ...order,
+    processedAt: new Date(order.processedAt),
+    cancelledAt: order.cancelledAt ? new Date(order.cancelledAt) : null,
+    shopifyUpdatedAt: new Date(order.shopifyUpdatedAt),
+  };
+}
+
+function ids(list: unknown, what: string): string[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new PayloadError(`${what} is not a list`);
+  return list.map((value) => numericId(value, what));
+}
+
+export function webhookJobData(topic: string, payload: unknown): WebhookJobData {
+  if (!payload || typeof payload !== "object" || Array.isArray(payload)) {
+    throw new PayloadError("Payload is not a JSON object");
+  }
+  const body = payload as Json;
+  switch (normalizeTopic(topic)) {
+    case "orders/create":
+    case "orders/updated":
+    case "orders/cancelled":
+      return { kind: "order", order: serializeOrder(orderFromWebhook(body)) };
+    case "refunds/create":
+      return { kind: "refund", orderId: numericId(body.order_id, "refund.order_id") };
+    case "customers/create":
+    case "customers/update":
+      return {
+        kind: "customer",
+        customer: {
+          id: numericId(body.id, "customer.id"),
+          createdAt: typeof body.created_at === "string" ? body.created_at : null,
+          updatedAt: typeof body.updated_at === "string" ? body.updated_at : null,
+          emailMarketing: body.email_marketing_consent?.state?.toUpperCase?.() ?? null,
+        },
+      };
+    case "customers/delete":
+      return { kind: "customer-delete", customerId: numericId(body.id, "customer.id") };
+    case "customers/redact":
+      return {
+        kind: "customer-redact",
+        customerId: numericId(body.customer?.id, "customer.id"),
+        orderIds: ids(body.orders_to_redact, "orders_to_redact"),
+      };
+    case "customers/data_request":
+      return {
+        kind: "data-request",
+        customerId: numericId(body.customer?.id, "customer.id"),
+        orderIds: ids(body.orders_requested, "orders_requested"),
+        requestId: body.data_request?.id !== undefined ? String(body.data_request.id) : null,
+      };
+    case "shop/redact":
+      return { kind: "shop-redact" };
+    case "app/uninstalled":
+      return { kind: "uninstalled" };
+    case "app/scopes_update": {
+      if (!Array.isArray(body.current)) throw new PayloadError("app/scopes_update without a current list of scopes");
+      return { kind: "scopes", scopes: body.current.map(String).join(",") };
+    }
+    case "shop/update":
+      return {
+        kind: "shop-facts",
+        timezone: typeof body.iana_timezone === "string" ? body.iana_timezone : null,
+        currency: typeof body.currency === "string" ? body.currency : null,
+      };
+    default:
+      throw new PayloadError(`Unsupported webhook topic ${topic}`);
+  }
+}

@@ -1,0 +1,134 @@
+// One chunk of a full recompute (and, with a one-customer range, a
+// re-segmentation): the range's features -> assignments with the stored
+// cut-offs -> memberships and transitions written as differences, and the
+// metafield values that changed queued for the write-back.
+import {
+  createAssigner,
+  decodeFeatureTable,
+  emptyCustomerFeatures,
+  type CustomerAssignment,
+  type FeatureTable,
+  type ShopCutoffs,
+} from "../segmentation";
+import type { ShopConfig } from "../settings/shop-config";
+import {
+  replaceMembershipsInRange,
+  type CustomerMemberships,
+  type MembershipChanges,
+} from "../stores/memberships.server";
+import type { PgClient } from "../stores/pg/pool.server";
+import { readRecomputeSlice } from "../stores/runs.server";
+import {
+  replacePendingMetafields,
+  writtenMetafieldHashes,
+  type PendingMetafieldRow,
+} from "../stores/writeback-state.server";
+import { customerMetafieldValues, metafieldHash, type MetafieldValue } from "../writeback/metafields";
+import { segmentTagName } from "../writeback/tags";
+import type { CustomerRange } from "./fit.server";
+import { readShopFeatures } from "./read-features.server";
+
+export interface ChunkResult extends MembershipChanges {
+  customers: number;
+  orders: number;
+  metafieldsPending: number;
+}
+
+/** One assignment as stored: segment keys, their reasons and the app tags they give. */
+export function membershipsOf(assignment: CustomerAssignment, config: ShopConfig): CustomerMemberships {
+  const n = assignment.memberships.length;
+  const segments = new Array<string>(n);
+  const reasons = new Array<string>(n);
+  const tags: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = assignment.memberships[i];
+    segments[i] = m.key;
+    reasons[i] = m.reason;
+    const tag = config.enabledTags.get(m.key);
+    if (tag !== undefined) tags.push(tag);
+  }
+  return { customerId: assignment.customerId, segments, reasons, tags };
+}
+
+/** Metafield values of one assignment; `handles` lists the enabled segments' tag names. */
+export function metafieldsOf(assignment: CustomerAssignment, config: ShopConfig): MetafieldValue[] {
+  const handles = assignment.memberships
+    .filter((m) => config.enabledTags.has(m.key))
+    .map((m) => segmentTagName(m.key, config.writeback.tagNames[m.key]));
+  const p = assignment.predictive;
+  return customerMetafieldValues({
+    handles,
+    predictions:
+      p.status === "ok"
+        ? { pAlive: p.pAlive, clv12mMinor: p.clv12mMinor, nextOrderDate: p.nextOrderDate, spendTier: p.spendTier }
+        : null,
+    currencyDecimals: config.segmentation.currencyDecimals,
+    timeZone: config.segmentation.timeZone,
+  });
+}
+
+/**
+ * Recomputes the customers with ids in the range with the given cut-offs and
+ * stores the differences. The features come from the fit step's slice when
+ * there is one (`slice`), otherwise from the range's stored orders.
+ * Idempotent: running it twice writes nothing the second time, so a retried
+ * or resumed chunk is harmless.
+ */
+export async function processChunk(
+  client: PgClient,
+  input: {
+    config: ShopConfig;
+    cutoffs: ShopCutoffs;
+    asOf: Date;
+    range: CustomerRange;
+    recordTransitions: boolean;
+    slice?: { runId: string; index: number; readAt: Date };
+  },
+): Promise<ChunkResult> {
+  const { config, cutoffs, asOf, range } = input;
+  let computedAt = new Date();
+  let source: { table: FeatureTable; orders: number } | null = null;
+  if (input.slice) {
+    const bytes = await readRecomputeSlice(client, input.slice.runId, input.slice.index);
+    if (bytes) {
+      source = { table: decodeFeatureTable(bytes), orders: 0 };
+      computedAt = input.slice.readAt;
+    }
+  }
+  source ??= await readShopFeatures(client, config.shopId, config.segmentation.timeZone, range);
+  const { table } = source;
+  const metafields: PendingMetafieldRow[] = [];
+  // Assigned one customer at a time while the memberships are compared and
+  // written (a generator): nothing per customer outlives its row, which kept
+  // the garbage collector busy when 50,000 customers' memberships were kept.
+  function* memberships(): Generator<CustomerMemberships> {
+    const assigner = createAssigner(cutoffs, config.segmentation, asOf);
+    const scratch = emptyCustomerFeatures("", table.timeZone);
+    for (let i = 0; i < table.size; i++) {
+      const assignment = assigner.assign(table.customerInto(i, scratch));
+      if (config.writeback.metafields) {
+        const values = metafieldsOf(assignment, config);
+        metafields.push({ customerId: assignment.customerId, values, hash: metafieldHash(values) });
+      }
+      yield membershipsOf(assignment, config);
+    }
+  }
+  const changes = await replaceMembershipsInRange(client, {
+    shopId: config.shopId,
+    fromId: range.from,
+    toId: range.to,
+    next: memberships(),
+    at: new Date(),
+    computedAt,
+    recordTransitions: input.recordTransitions,
+  });
+  let metafieldsPending = 0;
+  if (config.writeback.metafields) {
+    // Only the values that differ from the last written ones (by hash).
+    const written = await writtenMetafieldHashes(client, config.shopId, range);
+    const changed = metafields.filter((m) => written.get(m.customerId) !== m.hash);
+    await replacePendingMetafields(client, config.shopId, range, changed);
+    metafieldsPending = changed.length;
+  }
+  return { ...changes, customers: table.size, orders: source.orders, metafieldsPending };
+}

@@ -1,0 +1,101 @@
+// "Dry run" of a settings change: how many customers would gain and lose
+// each tag, before anything is stored or written. With unchanged
+// segmentation settings the stored memberships are used; otherwise the shop
+// is recomputed in memory (orders -> features -> fit -> assignment) without
+// writing anything.
+import type { PrismaClient } from "@prisma/client";
+import { assignTable } from "../segmentation";
+import { shopConfigFrom, validateShopSettings, type ShopConfig, type ShopSettingsInput } from "../settings/shop-config";
+import { customerTagRows } from "../stores/customers.server";
+import { segmentsByCustomer } from "../stores/memberships.server";
+import type { PgClient } from "../stores/pg/pool.server";
+import { findShopById } from "../stores/shops.server";
+import { diffCustomerTags } from "../writeback/diff";
+import { fitWithFallback } from "./fit.server";
+import { readShopFeatures } from "./read-features.server";
+
+export interface TagChangeCount {
+  tag: string;
+  /** Segment key, or null for a tag of the app no segment has any more (former prefix, removed segment). */
+  segment: string | null;
+  gain: number;
+  lose: number;
+}
+
+export interface DryRunResult {
+  customers: number;
+  customersChanged: number;
+  /** Customers who would not get a tag because of the 250-tag cap. */
+  customersCapped: number;
+  tags: TagChangeCount[];
+  /** Whether memberships were recomputed (segmentation settings changed) or taken from storage. */
+  recomputed: boolean;
+}
+
+export async function dryRunSettings(
+  db: PrismaClient,
+  client: PgClient,
+  shopId: string,
+  input: ShopSettingsInput,
+  asOf: Date = new Date(),
+): Promise<DryRunResult> {
+  const shop = await findShopById(db, shopId);
+  if (!shop) throw new Error(`No shop ${shopId}`);
+  const current = shopConfigFrom(shop);
+  const candidateWriteback = { ...((input.writeback ?? {}) as Record<string, unknown>) };
+  delete candidateWriteback.previousPrefixes;
+  validateShopSettings({ segmentation: input.segmentation, writeback: candidateWriteback }, shop); // throws ShopSettingsError
+  const next: ShopConfig = shopConfigFrom({
+    ...shop,
+    settings: {
+      segmentation: input.segmentation ?? {},
+      writeback: { ...candidateWriteback, previousPrefixes: current.prefixes },
+    },
+  });
+  const sameSegmentation = JSON.stringify(current.segmentation) === JSON.stringify(next.segmentation);
+
+  const customerRows = await customerTagRows(client, shopId);
+  let segmentsOf = new Map<string, string[]>();
+  if (sameSegmentation) {
+    segmentsOf = await segmentsByCustomer(client, shopId);
+  } else {
+    const { table } = await readShopFeatures(client, shopId, next.segmentation.timeZone);
+    const cutoffs = fitWithFallback(table, next.segmentation, asOf);
+    assignTable(table, cutoffs, next.segmentation, asOf, (a) =>
+      segmentsOf.set(
+        a.customerId,
+        a.memberships.map((m) => m.key),
+      ),
+    );
+  }
+
+  const segmentOfTag = new Map([...next.enabledTags].map(([key, tag]) => [tag.toLowerCase(), key]));
+  const counts = new Map<string, TagChangeCount>();
+  const count = (tag: string, side: "gain" | "lose") => {
+    const lower = tag.toLowerCase();
+    let c = counts.get(lower);
+    if (!c) counts.set(lower, (c = { tag, segment: segmentOfTag.get(lower) ?? null, gain: 0, lose: 0 }));
+    c[side]++;
+  };
+  let customersChanged = 0;
+  let customersCapped = 0;
+  const seen = new Set<string>();
+  const consider = (id: string, appTags: string[], tagCount: number) => {
+    seen.add(id);
+    const desired = (segmentsOf.get(id) ?? []).flatMap((key) => next.enabledTags.get(key) ?? []);
+    const diff = diffCustomerTags({ desired, current: appTags, tagCount, prefixes: next.prefixes });
+    if (diff.add.length || diff.remove.length) customersChanged++;
+    if (diff.capped.length) customersCapped++;
+    diff.add.forEach((t) => count(t, "gain"));
+    diff.remove.forEach((t) => count(t, "lose"));
+  };
+  for (const [id, appTags, tagCount] of customerRows) consider(id, appTags, tagCount);
+  for (const id of segmentsOf.keys()) if (!seen.has(id)) consider(id, [], 0);
+  return {
+    customers: seen.size,
+    customersChanged,
+    customersCapped,
+    tags: [...counts.values()].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)),
+    recomputed: !sameSegmentation,
+  };
+}

@@ -1,0 +1,137 @@
+// Stored customers and orders -> the engine's FeatureAccumulator: the stores
+// stream COPY rows (app/stores/customers.server.ts, orders.server.ts), parsed
+// here from bytes (no per-field strings from pg, no Prisma objects).
+import { FeatureAccumulator, type EngineOrder, type FeatureTable } from "../segmentation";
+import { countLiveCustomers, streamCustomerIds } from "../stores/customers.server";
+import { estimatedOrdersPerCustomer, RECOMPUTE_ORDER_FIELDS, streamRecomputeOrders } from "../stores/orders.server";
+import { copyBool, copyInt, copyIsNull, copyString, splitCopyRow } from "../stores/pg/copy.server";
+import type { PgClient } from "../stores/pg/pool.server";
+import { NumericIdTable } from "../utils/numeric-id-table";
+
+const FIELDS = RECOMPUTE_ORDER_FIELDS.length;
+const SEPARATOR = "\x1f";
+
+/**
+ * One COPY text row of RECOMPUTE_ORDER_FIELDS (already split into fields) ->
+ * EngineOrder, with the customer id already resolved. Every order object gets
+ * the same keys in the same order (absent values are undefined, which the
+ * engine reads as "not provided"): one hidden class keeps the engine's hot
+ * loop monomorphic.
+ */
+function engineOrderFromCopy(row: Buffer, s: Int32Array, e: Int32Array, customerId: string | null): EngineOrder {
+  const utmSource = copyString(row, s[16], e[16]);
+  const utmMedium = copyString(row, s[17], e[17]);
+  const utmCampaign = copyString(row, s[18], e[18]);
+  const referrerDomain = copyString(row, s[19], e[19]);
+  const sourceName = copyString(row, s[20], e[20]);
+  const journey =
+    utmSource !== null || utmMedium !== null || utmCampaign !== null || referrerDomain !== null || sourceName !== null;
+  const codes = copyString(row, s[8], e[8]);
+  const productIds = copyString(row, s[11], e[11]);
+  const productTypes = copyString(row, s[12], e[12]);
+  return {
+    // A bigint column: digits only, so latin1 (cheaper than utf8 plus the escape check).
+    id: row.toString("latin1", s[0], e[0]),
+    customerId,
+    processedAt: copyInt(row, s[2], e[2])!,
+    cancelled: copyBool(row, s[3], e[3])!,
+    fullyRefunded: copyBool(row, s[4], e[4])!,
+    totalMinor: copyInt(row, s[5], e[5])!,
+    subtotalMinor: copyInt(row, s[6], e[6]) ?? undefined,
+    discountMinor: copyInt(row, s[7], e[7]) ?? undefined,
+    discountCodes: codes === null || codes === "" ? [] : codes.split(SEPARATOR),
+    itemQuantity: copyInt(row, s[9], e[9]) ?? undefined,
+    lineCount: copyInt(row, s[10], e[10]) ?? undefined,
+    productIds: productIds === null || productIds === "" ? undefined : productIds.split(SEPARATOR),
+    productTypes: productTypes === null || productTypes === "" ? undefined : productTypes.split(SEPARATOR),
+    avgUnitPriceMinor: copyInt(row, s[13], e[13]) ?? undefined,
+    shippingMinor: copyInt(row, s[14], e[14]) ?? undefined,
+    expressShipping: copyBool(row, s[15], e[15]) ?? undefined,
+    utmSource: journey ? utmSource : undefined,
+    utmMedium: journey ? utmMedium : undefined,
+    utmCampaign: journey ? utmCampaign : undefined,
+    referrerDomain: journey ? referrerDomain : undefined,
+    sourceName: journey ? sourceName : undefined,
+  };
+}
+
+/** Ids of at most 15 digits are exact as JavaScript numbers (Shopify's are 10-13). */
+const MAX_NUMERIC_ID_DIGITS = 15;
+
+/**
+ * Feeds the accumulator every (not deleted) customer of the shop and every
+ * order, each through one `COPY ... TO STDOUT`: one sequential scan each,
+ * streamed (never all rows in memory), parsed from bytes. Customer ids are
+ * resolved through a NumericIdTable, so an order costs no string and no Map
+ * lookup for its customer. Optionally limited to a customer id range
+ * (inclusive). Returns the number of orders read.
+ */
+export async function accumulateShopFeatures(
+  client: PgClient,
+  shopId: string,
+  acc: FeatureAccumulator,
+  range?: { from: string; to: string },
+): Promise<number> {
+  const known = new NumericIdTable(1024);
+  const idStrings: string[] = [];
+  function onCustomer(row: Buffer) {
+    const id = row.toString("latin1");
+    const index = acc.addCustomer(id);
+    idStrings[index] = id;
+    if (row.length <= MAX_NUMERIC_ID_DIGITS) known.set(copyInt(row, 0, row.length)!, index);
+  }
+  // In id order (the primary key's order, no sort): the table's customers then
+  // come out sorted by id, as the chunk ranges need them.
+  await streamCustomerIds(client, shopId, onCustomer, range);
+
+  const s = new Int32Array(FIELDS + 1);
+  const e = new Int32Array(FIELDS + 1);
+  function onOrder(row: Buffer) {
+    const n = splitCopyRow(row, s, e);
+    if (n !== FIELDS) throw new Error(`order row with ${n} fields, expected ${FIELDS}`);
+    let index = -1;
+    let customerId: string | null = null;
+    if (!copyIsNull(row, s[1], e[1])) {
+      if (e[1] - s[1] <= MAX_NUMERIC_ID_DIGITS) index = known.get(copyInt(row, s[1], e[1])!);
+      customerId = index >= 0 ? idStrings[index] : copyString(row, s[1], e[1]);
+    }
+    const order = engineOrderFromCopy(row, s, e, customerId);
+    // A customer missing from the Customer table takes the accumulator's own (slower) lookup.
+    if (index >= 0) acc.add(order, index);
+    else acc.add(order);
+  }
+  return streamRecomputeOrders(client, shopId, onOrder, range);
+}
+
+/**
+ * How many customers and orders the accumulator should make room for: the
+ * shop's customers counted (an index-only scan), its orders estimated from the
+ * planner's table statistics. Regrowing columns of a million customers cost
+ * about a second of the read (bench/recompute.ts); a wrong estimate only
+ * costs a regrowth.
+ */
+async function capacityHints(
+  client: PgClient,
+  shopId: string,
+): Promise<{ expectedCustomers?: number; expectedOrders?: number }> {
+  const customers = await countLiveCustomers(client, shopId);
+  if (customers < 10_000) return {};
+  const ordersPerCustomer = await estimatedOrdersPerCustomer(client);
+  return {
+    expectedCustomers: customers,
+    ...(ordersPerCustomer ? { expectedOrders: Math.round(customers * Math.min(ordersPerCustomer, 100)) } : {}),
+  };
+}
+
+/** The features of the shop's customers (or those in an id range) from their stored orders. */
+export async function readShopFeatures(
+  client: PgClient,
+  shopId: string,
+  timeZone: string,
+  range?: { from: string; to: string },
+): Promise<{ table: FeatureTable; orders: number }> {
+  const hints = range ? {} : await capacityHints(client, shopId);
+  const acc = new FeatureAccumulator({ timeZone, ...hints });
+  const orders = await accumulateShopFeatures(client, shopId, acc, range);
+  return { table: acc.finish(), orders };
+}

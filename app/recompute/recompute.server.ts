@@ -1,0 +1,197 @@
+// The recompute stage: features in, assignments and memberships out.
+//  - A full recompute is a parent job with one child job per customer range
+//    (docs/decisions/010-recompute-flow.md): the fit step (./fit.server.ts),
+//    the chunks (./chunk.server.ts), then the write-back is enqueued.
+//  - A re-segmentation recomputes one customer with the stored cut-offs, then
+//    enqueues that customer's write-back.
+// The queue-facing parts (saving a step, waiting for children) come in
+// through StepJob, so this module knows the steps, not BullMQ.
+import type { PipelineContext } from "../pipeline";
+import {
+  enqueueRecomputeChunks,
+  enqueueShopRecompute,
+  type RecomputeChunkJob,
+  type RecomputeShopJob,
+  type ResegmentCustomerJob,
+} from "../queues/segments.server";
+import { enqueueCustomerWriteback, enqueueShopWriteback } from "../queues/writeback.server";
+import { loadInstalledShopConfig } from "../settings/settings.server";
+import { loadShopCutoffs } from "../stores/memberships.server";
+import { withPgClient } from "../stores/pg/pool.server";
+import {
+  dropRecomputeSlices,
+  recordChunkDone,
+  recordRecomputeError,
+  startRun,
+  updateRecomputeRun,
+} from "../stores/runs.server";
+import { runtimeEnv } from "../config/env.server";
+import { segmentationNow } from "../utils/segmentation-clock.server";
+import { processChunk } from "./chunk.server";
+import { DEFAULT_CHUNK_SIZE, fitShopStep } from "./fit.server";
+
+/** A multi-step job as a stage sees it: its data, a way to save a step, and whether this try is the last. */
+export interface StepJob<Data> {
+  id: string;
+  /** Where children must point to reach this job (BullMQ's queue-qualified name). */
+  queueQualifiedName: string;
+  data: Data;
+  save(data: Data): Promise<void>;
+  finalAttempt: boolean;
+  /** True when children are still running (the job must then yield until they finish). */
+  childrenPending(): Promise<boolean>;
+}
+
+export type RecomputeOutcome = { waitingForChildren: true } | Record<string, unknown>;
+
+function chunkSize(ctx: PipelineContext): number {
+  return ctx.chunkSize ?? runtimeEnv().RECOMPUTE_CHUNK_SIZE ?? DEFAULT_CHUNK_SIZE;
+}
+
+/** Fit, then one chunk job per customer range, then (once they are done) the write-back. */
+export async function recomputeShop(ctx: PipelineContext, job: StepJob<RecomputeShopJob>): Promise<RecomputeOutcome> {
+  let data = job.data;
+  const config = await loadInstalledShopConfig(ctx.db, { domain: data.shop });
+  if (!config) return { skipped: "shop not installed" };
+  const runId =
+    data.runId ??
+    (
+      await startRun(ctx.db, {
+        shopId: config.shopId,
+        kind: "recompute",
+        step: "fit",
+        progress: { reason: data.reason, customersDone: 0, chunksDone: 0 },
+      })
+    ).id;
+  if (!data.runId) {
+    // Kept in the job at once, so every retry of this recompute reports to the same run.
+    data = { ...data, runId };
+    await job.save(data);
+  }
+  let step = data.step ?? "fit";
+  try {
+    if (step === "fit") {
+      const fit = await withPgClient(async (client) => {
+        await updateRecomputeRun(client, runId, { step: "fit" });
+        return fitShopStep(client, config, new Date(data.asOf), {
+          chunkSize: chunkSize(ctx),
+          runId,
+        });
+      });
+      data = {
+        ...data,
+        step: "chunks",
+        shopId: config.shopId,
+        ranges: fit.ranges,
+        firstRun: fit.firstRun,
+        customers: fit.customers,
+        readAt: fit.readAt.toISOString(),
+      };
+      await job.save(data);
+      await withPgClient((client) =>
+        updateRecomputeRun(client, runId, {
+          step: "chunks",
+          progress: {
+            customersTotal: fit.customers,
+            customersDone: 0,
+            chunksTotal: fit.ranges.length,
+            chunksDone: 0,
+            orders: fit.orders,
+          },
+        }),
+      );
+      step = "chunks";
+    }
+    if (step === "chunks") {
+      await enqueueRecomputeChunks(
+        ctx.queues,
+        job,
+        data.ranges!.map((range, index) => ({
+          shopId: config.shopId,
+          runId,
+          asOf: data.asOf,
+          index,
+          range,
+          recordTransitions: !data.firstRun,
+          readAt: data.readAt,
+        })),
+      );
+      data = { ...data, step: "wait" };
+      await job.save(data);
+      step = "wait";
+    }
+    // Returns here when every chunk is done (or at once if they already are).
+    if (await job.childrenPending()) return { waitingForChildren: true };
+    await withPgClient(async (client) => {
+      await dropRecomputeSlices(client, runId);
+      await updateRecomputeRun(client, runId, { step: "writeback" });
+    });
+    // The next stage: the write-back completes this run.
+    await enqueueShopWriteback(ctx.queues, { shop: config.domain });
+    return { customers: data.customers, writeback: "enqueued" };
+  } catch (error) {
+    await withPgClient(async (client) => {
+      await recordRecomputeError(client, runId, step, (error as Error).message, job.finalAttempt);
+      if (job.finalAttempt) await dropRecomputeSlices(client, runId);
+    }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** One chunk job: its customers' memberships from the fit step's slice (or their orders). */
+export async function recomputeChunk(ctx: PipelineContext, data: RecomputeChunkJob, finalAttempt: boolean) {
+  const { shopId, runId, index, range } = data;
+  try {
+    const config = await loadInstalledShopConfig(ctx.db, { id: shopId });
+    if (!config) return { skipped: "shop not installed" };
+    return await withPgClient(async (client) => {
+      const model = await loadShopCutoffs(client, shopId);
+      if (!model) throw new Error("no stored cut-offs for the shop (the fit step did not finish)");
+      const result = await processChunk(client, {
+        config,
+        cutoffs: model.cutoffs,
+        asOf: new Date(data.asOf),
+        range,
+        recordTransitions: data.recordTransitions,
+        slice: data.readAt ? { runId, index, readAt: new Date(data.readAt) } : undefined,
+      });
+      await recordChunkDone(client, runId, result.customers);
+      return result;
+    });
+  } catch (error) {
+    await withPgClient((client) =>
+      recordRecomputeError(client, runId, `chunk ${index}`, (error as Error).message, finalAttempt),
+    ).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Re-segments one customer with the shop's stored cut-offs, then enqueues its write-back. */
+export async function resegmentCustomer(ctx: PipelineContext, data: ResegmentCustomerJob) {
+  const { shop, customerId } = data;
+  const config = await loadInstalledShopConfig(ctx.db, { domain: shop });
+  if (!config) return { skipped: "shop not installed" };
+  const result = await withPgClient(async (client) => {
+    const model = await loadShopCutoffs(client, config.shopId);
+    if (!model || model.cutoffs.timeZone !== config.segmentation.timeZone) return null;
+    return processChunk(client, {
+      config,
+      cutoffs: model.cutoffs,
+      asOf: segmentationNow(),
+      range: { from: customerId, to: customerId },
+      recordTransitions: true,
+    });
+  });
+  if (!result) {
+    // No usable model yet: the full recompute (coalesced) will cover this customer.
+    await enqueueShopRecompute(ctx.queues, { shop, reason: "manual" });
+    return { skipped: "no model; full recompute requested" };
+  }
+  await enqueueCustomerWriteback(ctx.queues, { shop, customerId });
+  return result;
+}
+
+/** The nightly schedule's job: a (coalesced) full recompute. */
+export async function requestNightlyRecompute(ctx: PipelineContext, shop: string) {
+  return { enqueued: await enqueueShopRecompute(ctx.queues, { shop, reason: "nightly" }) };
+}

@@ -1,0 +1,75 @@
+// Reading and storing a shop's settings: validated by ./shop-config.ts before
+// they are stored, through the shops store.
+import type { PrismaClient } from "@prisma/client";
+import { findShop, findShopById, readSettings, writeSettings } from "../stores/shops.server";
+import {
+  DEFAULT_TAG_PREFIX,
+  shopConfigFrom,
+  validateShopSettings,
+  type ShopConfig,
+  type ShopSettings,
+  type ShopSettingsInput,
+  type WritebackSettings,
+} from "./shop-config";
+
+/**
+ * The configuration of an installed shop, or null when the shop is unknown
+ * or uninstalled (jobs then skip it). Stored settings that no longer validate
+ * throw ShopSettingsError: retrying cannot help.
+ */
+export async function loadInstalledShopConfig(
+  db: PrismaClient,
+  where: { domain: string } | { id: string },
+): Promise<ShopConfig | null> {
+  const shop = "domain" in where ? await findShop(db, where.domain) : await findShopById(db, where.id);
+  if (!shop || shop.status !== "installed") return null;
+  return shopConfigFrom(shop);
+}
+
+export async function loadShopConfig(db: PrismaClient, shopId: string): Promise<ShopConfig> {
+  const shop = await findShopById(db, shopId);
+  if (!shop) throw new Error(`No shop ${shopId}`);
+  return shopConfigFrom(shop);
+}
+
+/**
+ * Validates and stores new settings. A changed prefix is remembered in
+ * previousPrefixes until a write-back has moved every tag (see
+ * `forgetPreviousPrefixes`). The caller enqueues the recompute.
+ */
+export async function updateShopSettings(
+  db: PrismaClient,
+  shopId: string,
+  input: ShopSettingsInput,
+): Promise<ShopSettings> {
+  const shop = await findShopById(db, shopId);
+  if (!shop) throw new Error(`No shop ${shopId}`);
+  const current = shopConfigFrom(shop);
+  const candidate = { ...((input.writeback ?? {}) as Record<string, unknown>) };
+  delete candidate.previousPrefixes;
+  const next = validateShopSettings({ segmentation: input.segmentation, writeback: candidate }, shop);
+  const previous = new Set(current.prefixes);
+  previous.delete(next.writeback.tagPrefix);
+  const writeback: WritebackSettings = { ...next.writeback, previousPrefixes: [...previous] };
+  await writeSettings(db, shopId, { segmentation: (input.segmentation ?? {}) as object, writeback });
+  return { segmentation: next.segmentation, writeback };
+}
+
+/** After a complete write-back under the current prefix, the old prefixes hold no tags any more. */
+export async function forgetPreviousPrefixes(
+  db: PrismaClient,
+  shopId: string,
+  prefixes: readonly string[],
+): Promise<void> {
+  const settings = (await readSettings(db, shopId)) as { writeback?: { previousPrefixes?: string[] } };
+  if (!settings.writeback?.previousPrefixes?.length) return;
+  const gone = new Set(prefixes);
+  const remaining = settings.writeback.previousPrefixes.filter((p) => !gone.has(p));
+  await writeSettings(db, shopId, { ...settings, writeback: { ...settings.writeback, previousPrefixes: remaining } });
+}
+
+/** The shop's tag prefix for segment tags (settings.writeback.tagPrefix, default "seg:"). */
+export async function shopTagPrefix(db: PrismaClient, shopId: string): Promise<string> {
+  const settings = (await readSettings(db, shopId)) as { writeback?: { tagPrefix?: string } };
+  return settings.writeback?.tagPrefix ?? DEFAULT_TAG_PREFIX;
+}

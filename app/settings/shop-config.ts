@@ -1,0 +1,136 @@
+// Merchant settings of a shop, stored in Shop.settings as
+//   { segmentation: <engine settings, see app/segmentation/settings.ts>,
+//     writeback: { tagPrefix, disabledSegments, tagNames, mirrors, metafields, previousPrefixes } }
+// Pure: validation and the ShopConfig every stage works from. Everything is
+// validated before it is stored (./settings.server.ts); bad input gets
+// messages that name the field.
+import { z } from "zod";
+import { InvalidSettingsError, parseSettings, segmentCatalog, type CatalogEntry, type Settings } from "../segmentation";
+import { currencyExponent } from "../utils/money";
+import { buildTagMap, MAX_TAG_LENGTH, segmentTagName, tagPrefixProblems } from "../writeback/tags";
+
+export const DEFAULT_TAG_PREFIX = "seg:";
+
+export const writebackSettingsSchema = z.strictObject({
+  /** Prefix of every tag the app writes; tags without it are never touched. */
+  tagPrefix: z.string().default(DEFAULT_TAG_PREFIX),
+  /** Segment keys ("family/handle") that get no tag (their tags are removed). */
+  disabledSegments: z.array(z.string()).default([]),
+  /** Merchant's names for segment tags, by segment key; kebab-cased. */
+  tagNames: z.record(z.string(), z.string().max(MAX_TAG_LENGTH)).default({}),
+  /** Segment keys mirrored as native Shopify customer segments. */
+  mirrors: z.array(z.string()).default([]),
+  /** Whether customer metafields ($app:segments) are written. */
+  metafields: z.boolean().default(true),
+  /** Former prefixes whose tags are still being moved to the current one (kept by the app, not the merchant). */
+  previousPrefixes: z.array(z.string()).default([]),
+});
+export type WritebackSettings = z.output<typeof writebackSettingsSchema>;
+export type WritebackSettingsInput = z.input<typeof writebackSettingsSchema>;
+
+export interface ShopSettingsInput {
+  segmentation?: unknown;
+  writeback?: unknown;
+}
+
+export interface ShopSettings {
+  segmentation: Settings;
+  writeback: WritebackSettings;
+}
+
+export class ShopSettingsError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`The settings were not saved:\n- ${issues.join("\n- ")}`);
+    this.name = "ShopSettingsError";
+  }
+}
+
+/** Decimal places of an ISO 4217 currency (JPY 0, USD 2, KWD 3). */
+export const currencyDecimals = currencyExponent;
+
+/**
+ * Validates settings input. The engine settings take the shop's time zone
+ * and currency unless given; the write-back settings are checked against the
+ * engine's segment catalog (tag lengths, collisions, unknown segment keys).
+ */
+export function validateShopSettings(
+  input: ShopSettingsInput,
+  shop: { timezone: string; currency: string },
+): ShopSettings & { catalog: CatalogEntry[]; tags: Map<string, string> } {
+  const issues: string[] = [];
+  let segmentation: Settings | null = null;
+  try {
+    const raw = (input.segmentation ?? {}) as Record<string, unknown>;
+    segmentation = parseSettings({
+      timeZone: shop.timezone,
+      currencyDecimals: currencyDecimals(shop.currency),
+      ...raw,
+    });
+  } catch (error) {
+    if (error instanceof InvalidSettingsError) issues.push(...error.issues.map((i) => `segmentation.${i}`));
+    else throw error;
+  }
+  const parsed = writebackSettingsSchema.safeParse(input.writeback ?? {});
+  if (!parsed.success) {
+    issues.push(
+      ...parsed.error.issues.map(
+        (i) => `writeback${i.path.length ? `.${i.path.map(String).join(".")}` : ""}: ${i.message}`,
+      ),
+    );
+  }
+  if (!segmentation || !parsed.success) throw new ShopSettingsError(issues);
+  const writeback = parsed.data;
+  const catalog = segmentCatalog(segmentation);
+  const keys = new Set(catalog.map((c) => c.key));
+  const longest = Math.max(...catalog.map((c) => segmentTagName(c.key, writeback.tagNames[c.key]).length));
+  issues.push(...tagPrefixProblems(writeback.tagPrefix, longest));
+  for (const [field, list] of [
+    ["disabledSegments", writeback.disabledSegments],
+    ["mirrors", writeback.mirrors],
+    ["tagNames", Object.keys(writeback.tagNames)],
+  ] as const) {
+    for (const key of list) if (!keys.has(key)) issues.push(`writeback.${field}: there is no segment "${key}"`);
+  }
+  const { tags, problems } = buildTagMap(
+    writeback.tagPrefix,
+    catalog.map((c) => ({ key: c.key, tagName: writeback.tagNames[c.key] })),
+  );
+  if (issues.length === 0) issues.push(...problems);
+  if (issues.length) throw new ShopSettingsError(issues);
+  return { segmentation, writeback, catalog, tags };
+}
+
+export interface ShopConfig extends ShopSettings {
+  shopId: string;
+  domain: string;
+  catalog: CatalogEntry[];
+  /** Tag of every segment, enabled or not. */
+  tags: Map<string, string>;
+  /** Tag of every enabled segment: what customers should carry. */
+  enabledTags: Map<string, string>;
+  /** Prefixes whose tags belong to the app (current first). */
+  prefixes: string[];
+}
+
+export function shopConfigFrom(shop: {
+  id: string;
+  domain: string;
+  timezone: string;
+  currency: string;
+  settings: unknown;
+}): ShopConfig {
+  const stored = (shop.settings ?? {}) as ShopSettingsInput;
+  const { segmentation, writeback, catalog, tags } = validateShopSettings(stored, shop);
+  const disabled = new Set(writeback.disabledSegments);
+  const enabledTags = new Map([...tags].filter(([key]) => !disabled.has(key)));
+  return {
+    shopId: shop.id,
+    domain: shop.domain,
+    segmentation,
+    writeback,
+    catalog,
+    tags,
+    enabledTags,
+    prefixes: [writeback.tagPrefix, ...writeback.previousPrefixes.filter((p) => p !== writeback.tagPrefix)],
+  };
+}

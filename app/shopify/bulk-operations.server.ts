@@ -1,0 +1,167 @@
+// The one runner of Shopify bulk operations, for exports (the install
+// backfill) and mutations (tag and metafield write-back): start or adopt an
+// operation, follow it by its id until it ends, and hand back its result file.
+import {
+  BULK_OPERATION_RUN_MUTATION,
+  BULK_OPERATION_RUN_QUERY,
+  BULK_OPERATION_STATUS,
+  CURRENT_BULK_QUERY,
+  STAGED_UPLOADS_CREATE,
+} from "../graphql/admin/bulk-operations.server";
+import type { AdminApi } from "./admin-api.server";
+
+export class BulkOperationError extends Error {
+  override name = "BulkOperationError";
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const ENDED_BADLY = ["FAILED", "CANCELED", "CANCELING", "EXPIRED"];
+const normalize = (query: string) => query.replace(/\s+/g, " ").trim();
+
+/** Starts a bulk export, or adopts the shop's running export of the same query. Returns the operation id. */
+export async function startBulkQuery(api: AdminApi, query: string): Promise<string> {
+  const current = await api.request<{ currentBulkOperation: { id: string; status: string; query: string } | null }>(
+    CURRENT_BULK_QUERY,
+  );
+  const running = current.currentBulkOperation;
+  if (running && ["CREATED", "RUNNING"].includes(running.status)) {
+    if (normalize(running.query) === normalize(query)) return running.id;
+    // Another export of this app is running (only one per shop): wait for it.
+    await waitForBulkOperation(api, running.id, { pollIntervalMs: 1000 }).catch(() => undefined);
+  }
+  const result = await api.request<{
+    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ message: string }> };
+  }>(BULK_OPERATION_RUN_QUERY, { query });
+  const { bulkOperation, userErrors } = result.bulkOperationRunQuery;
+  if (!bulkOperation) {
+    throw new BulkOperationError(`Shopify refused the bulk export: ${userErrors.map((e) => e.message).join("; ")}`);
+  }
+  return bulkOperation.id;
+}
+
+/**
+ * Follows an operation by its id until it completes; returns its result
+ * file's URL (null when it produced no objects). `pollIntervalMs` fixed, or
+ * growing from 200 ms to 5 s when omitted.
+ */
+export async function waitForBulkOperation(
+  api: AdminApi,
+  id: string,
+  options: { pollIntervalMs?: number } = {},
+): Promise<string | null> {
+  for (let poll = 0; ; poll++) {
+    const { node } = await api.request<{
+      node: { status: string; errorCode: string | null; url: string | null } | null;
+    }>(BULK_OPERATION_STATUS, { id });
+    if (!node) throw new BulkOperationError(`Bulk operation ${id} does not exist`);
+    if (node.status === "COMPLETED") return node.url;
+    if (ENDED_BADLY.includes(node.status)) {
+      throw new BulkOperationError(
+        `Bulk operation ${id} ended ${node.status}${node.errorCode ? ` (${node.errorCode})` : ""}`,
+      );
+    }
+    await sleep(options.pollIntervalMs ?? Math.min(5_000, 200 * 1.5 ** Math.min(poll, 10)));
+  }
+}
+
+interface StagedTarget {
+  url: string;
+  parameters: Array<{ name: string; value: string }>;
+}
+
+/** Uploads a bulk mutation's JSONL variables; returns the staged upload path. */
+async function stageVariables(api: AdminApi, jsonl: string): Promise<string> {
+  const staged = await api.request<{
+    stagedUploadsCreate: { stagedTargets: StagedTarget[]; userErrors: Array<{ message: string }> };
+  }>(STAGED_UPLOADS_CREATE, {
+    input: [
+      {
+        resource: "BULK_MUTATION_VARIABLES",
+        filename: "bulk-variables.jsonl",
+        mimeType: "text/jsonl",
+        httpMethod: "POST",
+      },
+    ],
+  });
+  const target = staged.stagedUploadsCreate.stagedTargets[0];
+  if (!target || staged.stagedUploadsCreate.userErrors.length) {
+    throw new BulkOperationError(
+      `stagedUploadsCreate failed: ${staged.stagedUploadsCreate.userErrors.map((e) => e.message).join("; ")}`,
+    );
+  }
+  const form = new FormData();
+  for (const p of target.parameters) form.append(p.name, p.value);
+  form.append("file", new Blob([jsonl], { type: "text/jsonl" }), "bulk-variables.jsonl");
+  const upload = await fetchWithRetry(target.url, { method: "POST", body: form });
+  if (!upload.ok) throw new BulkOperationError(`staged upload failed: HTTP ${upload.status} ${await upload.text()}`);
+  const key = target.parameters.find((p) => p.name === "key")?.value;
+  if (!key) throw new BulkOperationError("staged upload target has no key parameter");
+  return key;
+}
+
+/** Starts the bulk mutation, waiting while another bulk mutation of the app runs. */
+async function startBulkMutation(api: AdminApi, mutation: string, stagedUploadPath: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const run = await api.request<{
+      bulkOperationRunMutation: {
+        bulkOperation: { id: string } | null;
+        userErrors: Array<{ message: string; code?: string }>;
+      };
+    }>(BULK_OPERATION_RUN_MUTATION, { mutation, stagedUploadPath });
+    const result = run.bulkOperationRunMutation;
+    if (result.bulkOperation) return result.bulkOperation.id;
+    if (!result.userErrors.some((e) => e.code === "LIMIT_REACHED" || e.code === "OPERATION_IN_PROGRESS")) {
+      throw new BulkOperationError(
+        `bulkOperationRunMutation failed: ${result.userErrors.map((e) => e.message).join("; ")}`,
+      );
+    }
+    // Another bulk mutation of the app (e.g. of a worker that died) is still running: wait for it.
+    await sleep(Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
+  }
+}
+
+/**
+ * One bulk mutation: stage the JSONL variables, start the operation, follow
+ * it until it ends, and read the result file. Returns the failed lines
+ * (0-based line -> message).
+ */
+export async function runBulkMutation(
+  api: AdminApi,
+  mutation: string,
+  jsonl: string,
+  field: string,
+): Promise<Map<number, string>> {
+  const key = await stageVariables(api, jsonl);
+  const operationId = await startBulkMutation(api, mutation, key);
+  const url = await waitForBulkOperation(api, operationId);
+  const failed = new Map<number, string>();
+  if (!url) return failed; // no result file: nothing was executed with errors
+  const response = await fetchWithRetry(url, {});
+  if (!response.ok) throw new BulkOperationError(`bulk result download failed: HTTP ${response.status}`);
+  const text = await response.text();
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    const row = JSON.parse(line) as {
+      data?: Record<string, { userErrors?: Array<{ message: string }> }>;
+      errors?: Array<{ message: string }>;
+      __lineNumber: number;
+    };
+    const userErrors = row.data?.[field]?.userErrors ?? [];
+    const messages = [...(row.errors ?? []), ...userErrors].map((e) => e.message);
+    if (messages.length) failed.set(row.__lineNumber, messages.join("; "));
+  }
+  return failed;
+}
+
+/** Result files and staged uploads are plain HTTP: retried on network errors and 5xx. */
+export async function fetchWithRetry(url: string, init: RequestInit, attempts = 5): Promise<Response> {
+  for (let i = 1; ; i++) {
+    try {
+      const response = await fetch(url, init);
+      if (response.status < 500 || i >= attempts) return response;
+    } catch (error) {
+      if (i >= attempts) throw error;
+    }
+    await sleep(250 * 2 ** i);
+  }
+}

@@ -1,0 +1,152 @@
+// The Customer table: what the app keeps of a customer (Shopify id, dates,
+// email-marketing consent state, and the app's own tags with the count of all
+// tags, which the write-back diff needs). Never names, emails or addresses.
+import type { PrismaClient } from "@prisma/client";
+import type { DataStore, Tx } from "./data-store";
+import { copyTo } from "./pg/copy.server";
+import type { PgClient } from "./pg/pool.server";
+
+type Db = PrismaClient | Tx;
+
+/** A customer as the ingest mappers give it. */
+export interface CustomerRecord {
+  id: string;
+  shopifyCreatedAt: Date | null;
+  shopifyUpdatedAt: Date | null;
+  /** All of the customer's tags as Shopify reports them; only those under the app's prefix are stored. */
+  tags?: string[];
+  emailMarketing: string | null;
+}
+
+/**
+ * Upserts customers. Only tags under the app's prefix are stored (plus the
+ * count of all tags, for Shopify's 250-tag cap); when `tags` is absent (the
+ * customer webhooks of API 2025-01+ carry none) the stored tags are kept.
+ */
+export async function upsertCustomers(
+  db: Db,
+  shopId: string,
+  tagPrefix: string,
+  customers: readonly CustomerRecord[],
+): Promise<number> {
+  if (customers.length === 0) return 0;
+  const rows = customers.map((customer) => ({
+    id: customer.id,
+    createdAt: customer.shopifyCreatedAt?.toISOString() ?? null,
+    updatedAt: customer.shopifyUpdatedAt?.toISOString() ?? null,
+    hasTags: customer.tags !== undefined,
+    appTags: (customer.tags ?? []).filter((tag) => tag.startsWith(tagPrefix)),
+    tagCount: customer.tags?.length ?? 0,
+    emailMarketing: customer.emailMarketing,
+  }));
+  return db.$executeRawUnsafe(
+    `INSERT INTO "Customer" AS c ("shopId","id","shopifyCreatedAt","shopifyUpdatedAt","appTags","tagCount","emailMarketing","updatedAt")
+     SELECT $1, x."id", x."createdAt", x."updatedAt", x."appTags", x."tagCount", x."emailMarketing", now()
+     FROM jsonb_to_recordset($2::jsonb) AS x("id" bigint, "createdAt" timestamptz, "updatedAt" timestamptz, "hasTags" boolean,
+            "appTags" text[], "tagCount" int, "emailMarketing" text)
+     ON CONFLICT ("shopId","id") DO UPDATE SET
+       "shopifyCreatedAt" = COALESCE(EXCLUDED."shopifyCreatedAt", c."shopifyCreatedAt"),
+       "shopifyUpdatedAt" = GREATEST(EXCLUDED."shopifyUpdatedAt", c."shopifyUpdatedAt"),
+       "appTags" = CASE WHEN (SELECT x2."hasTags" FROM jsonb_to_recordset($2::jsonb) AS x2("id" bigint, "hasTags" boolean) WHERE x2."id" = EXCLUDED."id" LIMIT 1)
+                   THEN EXCLUDED."appTags" ELSE c."appTags" END,
+       "tagCount" = CASE WHEN (SELECT x2."hasTags" FROM jsonb_to_recordset($2::jsonb) AS x2("id" bigint, "hasTags" boolean) WHERE x2."id" = EXCLUDED."id" LIMIT 1)
+                   THEN EXCLUDED."tagCount" ELSE c."tagCount" END,
+       "emailMarketing" = COALESCE(EXCLUDED."emailMarketing", c."emailMarketing"),
+       "deletedAt" = NULL,
+       "updatedAt" = now()`,
+    shopId,
+    JSON.stringify(rows),
+  );
+}
+
+/** customers/delete: the customer is kept as deleted (its orders stay), without the app's tags. */
+export async function markCustomerDeleted(db: Db, shopId: string, customerId: bigint): Promise<void> {
+  await db.customer.updateMany({ where: { shopId, id: customerId }, data: { deletedAt: new Date(), appTags: [] } });
+}
+
+/** The app tags and tag count after a write-back, per customer (rows created if missing). */
+export async function recordAppliedTags(
+  client: PgClient,
+  shopId: string,
+  rows: ReadonlyArray<{ id: string; tags: string[]; count: number }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt")
+     SELECT $1, u.id, u.tags, u.count, now()
+     FROM jsonb_to_recordset($2::jsonb) AS u(id bigint, tags text[], count int)
+     ON CONFLICT ("shopId", id) DO UPDATE SET "appTags" = EXCLUDED."appTags", "tagCount" = EXCLUDED."tagCount", "updatedAt" = now()`,
+    [shopId, JSON.stringify(rows)],
+  );
+}
+
+/** True while some customer still carries a tag under one of `prefixes` (compared without case). */
+export async function anyCustomerTagUnder(
+  client: PgClient,
+  shopId: string,
+  prefixes: readonly string[],
+): Promise<boolean> {
+  const { rows } = await client.query(
+    `SELECT 1 FROM "Customer", unnest("appTags") t WHERE "shopId" = $1
+       AND EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE lower(t) LIKE lower(p) || '%') LIMIT 1`,
+    [shopId, prefixes],
+  );
+  return rows.length > 0;
+}
+
+/** Live customers' app tags and tag counts (settings dry run). */
+export async function customerTagRows(client: PgClient, shopId: string): Promise<Array<[string, string[], number]>> {
+  const { rows } = await client.query<[string, string[], number]>({
+    text: `SELECT id::text, "appTags", "tagCount" FROM "Customer" WHERE "shopId" = $1 AND "deletedAt" IS NULL`,
+    values: [shopId],
+    rowMode: "array",
+  });
+  return rows;
+}
+
+export function findCustomer(db: Db, shopId: string, customerId: bigint) {
+  return db.customer.findUnique({ where: { shopId_id: { shopId, id: customerId } } });
+}
+
+export function liveCustomerCount(db: Db, shopId: string): Promise<number> {
+  return db.customer.count({ where: { shopId, deletedAt: null } });
+}
+
+/** Live customer ids (sizing hint for a recompute). */
+export async function countLiveCustomers(client: PgClient, shopId: string): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::float8 AS n FROM "Customer" WHERE "shopId" = $1 AND "deletedAt" IS NULL`,
+    [shopId],
+  );
+  return rows[0].n;
+}
+
+/**
+ * Live customers' ids in id order (the primary key's order, no sort), one
+ * COPY row of digits each, optionally within an id range (inclusive).
+ */
+export function streamCustomerIds(
+  client: PgClient,
+  shopId: string,
+  onRow: (row: Buffer) => void,
+  range?: { from: string; to: string },
+): Promise<number> {
+  const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
+  const inRange = range ? ` AND id BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "";
+  return copyTo(
+    client,
+    `COPY (SELECT id FROM "Customer" WHERE "shopId" = ${shop} AND "deletedAt" IS NULL${inRange} ORDER BY id) TO STDOUT`,
+    onRow,
+  );
+}
+
+export const customersStore: DataStore = {
+  name: "customers",
+  tables: ["Customer"],
+  async eraseCustomer(tx, { shop, customerId }) {
+    await tx.customer.deleteMany({ where: { shopId: shop.id, id: customerId } });
+  },
+  async eraseShop(tx, shop) {
+    if (shop.id) await tx.customer.deleteMany({ where: { shopId: shop.id } });
+  },
+};

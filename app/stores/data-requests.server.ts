@@ -1,0 +1,29 @@
+// DataRequest: the answer to a customers/data_request (everything the app
+// holds for one customer), kept for the merchant to download.
+import type { PrismaClient } from "@prisma/client";
+import type { DataStore, Tx } from "./data-store";
+
+type Db = PrismaClient | Tx;
+
+export async function saveDataRequest(
+  db: Db,
+  input: { shopDomain: string; customerId: bigint; record: object },
+): Promise<string> {
+  const row = await db.dataRequest.create({ data: { ...input, record: input.record as never } });
+  return row.id;
+}
+
+export function dataRequests(db: Db, shopDomain: string) {
+  return db.dataRequest.findMany({ where: { shopDomain }, orderBy: { requestedAt: "desc" } });
+}
+
+export const dataRequestsStore: DataStore = {
+  name: "data-requests",
+  tables: ["DataRequest"],
+  async eraseCustomer(tx, { shop, customerId }) {
+    await tx.dataRequest.deleteMany({ where: { shopDomain: shop.domain, customerId } });
+  },
+  async eraseShop(tx, shop) {
+    await tx.dataRequest.deleteMany({ where: { shopDomain: shop.domain } });
+  },
+};

@@ -1,0 +1,24 @@
+// Every store of the app's own tables. The privacy service erases a customer
+// or a shop by looping over this list (app/privacy); the catalog test checks
+// that every table holding shop or customer data belongs to one of them.
+import { customersStore } from "./customers.server";
+import type { DataStore } from "./data-store";
+import { dataRequestsStore } from "./data-requests.server";
+import { membershipsStore } from "./memberships.server";
+import { ordersStore } from "./orders.server";
+import { runsStore } from "./runs.server";
+import { shopsStore } from "./shops.server";
+import { writebackStateStore } from "./writeback-state.server";
+
+/** In erasure order: dependants before the rows they point at, the shop last. */
+export const STORES: readonly DataStore[] = [
+  writebackStateStore,
+  membershipsStore,
+  ordersStore,
+  customersStore,
+  dataRequestsStore,
+  runsStore,
+  shopsStore,
+];
+
+export type { CustomerRef, DataStore, ShopRef } from "./data-store";

@@ -1,0 +1,130 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BinaryCopyWriter } from "./binary-copy";
+import {
+  copyBool,
+  copyFrom,
+  copyFromBinary,
+  copyInt,
+  copyString,
+  copyText,
+  copyTo,
+  copyToBinary,
+  splitCopyRow,
+} from "./copy.server";
+
+// COPY in and out against the real server: the values that need escaping
+// (array quotes, backslashes, tabs, newlines, NULL) survive the round trip.
+describe("COPY helpers", () => {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  beforeAll(async () => {
+    await client.connect();
+    await client.query(`CREATE TEMP TABLE copy_check (id bigint, name text, tags text[], flag boolean, n int)`);
+  });
+  afterAll(() => client.end());
+
+  const rows: Array<[string, string | null, string[], boolean | null, number | null]> = [
+    ["1", "plain", ["a", "b c", "d,e"], true, 42],
+    ["2", 'quote " and back\\slash', ['say "hi"', "back\\slash", "{braces}"], false, -7],
+    ["3", "tab\there\nnewline\rreturn", ["tab\tin", "new\nline", ""], null, null],
+    ["4", null, [], true, 0],
+  ];
+
+  it("writes with copyFrom/copyText and reads back exactly with SQL and with copyTo", async () => {
+    const lines = rows.map((r) => `${r.map((v) => copyText(v)).join("\t")}\n`);
+    expect(await copyFrom(client, `COPY copy_check FROM STDIN`, lines)).toBe(rows.length);
+
+    const { rows: back } = await client.query(`SELECT id::text, name, tags, flag, n FROM copy_check ORDER BY id`);
+    expect(back.map((r) => [r.id, r.name, r.tags, r.flag, r.n])).toEqual(rows);
+
+    const s = new Int32Array(6);
+    const e = new Int32Array(6);
+    const read: Array<[string, string | null, boolean | null, number | null]> = [];
+    const count = await copyTo(
+      client,
+      `COPY (SELECT id, name, flag, n FROM copy_check ORDER BY id) TO STDOUT`,
+      (row) => {
+        expect(splitCopyRow(row, s, e)).toBe(4);
+        read.push([
+          copyString(row, s[0], e[0])!,
+          copyString(row, s[1], e[1]),
+          copyBool(row, s[2], e[2]),
+          copyInt(row, s[3], e[3]),
+        ]);
+      },
+    );
+    expect(count).toBe(rows.length);
+    expect(read).toEqual(rows.map(([id, name, , flag, n]) => [id, name, flag, n]));
+  });
+
+  it("rejects with the server's error and leaves the connection usable", async () => {
+    await expect(copyTo(client, `COPY (SELECT 1 / 0) TO STDOUT`, () => undefined)).rejects.toThrow(/division by zero/);
+    await expect(copyFrom(client, `COPY copy_check FROM STDIN`, ["not-a-number\t\\N\t{}\t\\N\t\\N\n"])).rejects.toThrow(
+      /invalid input syntax/,
+    );
+    expect((await client.query(`SELECT 1 AS ok`)).rows[0].ok).toBe(1);
+  });
+
+  it("writes every binary field type and reads it back exactly (binary COPY both ways)", async () => {
+    await client.query(
+      `CREATE TEMP TABLE binary_check (id bigint, name text, tags text[], days int[], at timestamp(3), n int, data bytea)`,
+    );
+    const big = Buffer.alloc(100_000, 7);
+    big[99_999] = 1;
+    const values: Array<[string, string | null, string[] | null, number[] | null, Date, number, Buffer]> = [
+      [
+        "9007199254740993",
+        'tab\there, quote " and back\\slash, caf\u00e9 \u{1f600}',
+        ['say "hi"', "{braces}", "", "new\nline", "\u00fcber"],
+        [20_000, -1, 0],
+        new Date("2026-11-29T12:34:56.789Z"),
+        -7,
+        Buffer.from([0, 255, 10, 9]),
+      ],
+      ["2", null, [], [], new Date("1999-12-31T23:59:59.001Z"), 2147483647, big],
+      ["3", "", null, null, new Date(0), 0, Buffer.alloc(0)],
+    ];
+    const writer = new BinaryCopyWriter();
+    for (const [id, name, tags, days, at, n, data] of values) {
+      writer.row(7).int8(id).text(name).textArray(tags).int4Array(days).timestamp(at).int4(n).bytes(data);
+    }
+    expect(await copyFromBinary(client, `COPY binary_check FROM STDIN (FORMAT binary)`, writer)).toBe(values.length);
+
+    const { rows } = await client.query(`SELECT id::text, name, tags, days, at, n, data FROM binary_check ORDER BY id`);
+    const byId = [...values].sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1));
+    expect(
+      rows.map((r) => [
+        r.id,
+        r.name,
+        r.tags,
+        r.days,
+        r.at.getTime(),
+        r.n,
+        Buffer.compare(r.data, byId.find((v) => v[0] === r.id)![6]),
+      ]),
+    ).toEqual(byId.map(([id, name, tags, days, at, n]) => [id, name, tags, days, at.getTime(), n, 0]));
+    // Prisma reads timestamp(3) columns as UTC: the binary value is UTC wall time.
+    const { rows: text } = await client.query(`SELECT at::text FROM binary_check WHERE id = 2`);
+    expect(text[0].at).toBe("1999-12-31 23:59:59.001");
+
+    const back = await copyToBinary(
+      client,
+      `COPY (SELECT data, name FROM binary_check ORDER BY id) TO STDOUT (FORMAT binary)`,
+    );
+    expect(back.map(([data, name]) => [data!.length, name === null ? null : name.toString("utf8")])).toEqual(
+      byId.map(([, name, , , , , data]) => [data.length, name]),
+    );
+    expect(Buffer.compare(back[0][0]!, big)).toBe(0);
+    expect(
+      await copyToBinary(client, `COPY (SELECT data FROM binary_check WHERE false) TO STDOUT (FORMAT binary)`),
+    ).toEqual([]);
+  });
+
+  it("a binary COPY whose types do not match the table fails with the server's error", async () => {
+    await client.query(`CREATE TEMP TABLE binary_mismatch (id bigint)`);
+    await expect(
+      copyFromBinary(client, `COPY binary_mismatch FROM STDIN (FORMAT binary)`, new BinaryCopyWriter().row(1).int4(1)),
+    ).rejects.toThrow(/insufficient data left in message|incorrect binary data format/);
+    expect((await client.query(`SELECT count(*)::int AS n FROM binary_mismatch`)).rows[0].n).toBe(0);
+  });
+});

@@ -1,0 +1,45 @@
+// The one pg pool of a process, for the stores' COPY paths (bulk reads and
+// writes that Prisma would do row by row). Prisma keeps its own pool
+// (app/db.server.ts). Stores take a client as a parameter; services borrow
+// one here, so processors and routes never hold a pool.
+import pg from "pg";
+import { databaseEnv } from "../../config/env.server";
+import { logger } from "../../utils/logger.server";
+
+export type PgClient = pg.Client | pg.PoolClient;
+
+let pool: pg.Pool | undefined;
+
+function sharedPool(): pg.Pool {
+  if (!pool) {
+    const { DATABASE_URL, PG_POOL_SIZE } = databaseEnv();
+    pool = new pg.Pool({ connectionString: DATABASE_URL, max: PG_POOL_SIZE, allowExitOnIdle: true });
+    // An idle client whose connection drops (database restart) must not crash the process.
+    pool.on("error", (error) => logger.warn({ error: error.message }, "idle PostgreSQL client error"));
+  }
+  return pool;
+}
+
+/** Runs `fn` with a client of the process's pool, released afterwards. */
+export async function withPgClient<T>(fn: (client: PgClient) => Promise<T>): Promise<T> {
+  const client = await sharedPool().connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** A dedicated connection (scripts, benchmarks); the caller ends it. */
+export async function connectPg(databaseUrl: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  return client;
+}
+
+/** Closes the process's pool (worker shutdown, tests). */
+export async function closePgPool(): Promise<void> {
+  const current = pool;
+  pool = undefined;
+  await current?.end();
+}

@@ -1,0 +1,267 @@
+// Background work as the merchant sees it and as the pipeline resumes it:
+// JobRun (kind, step, progress, error, per shop), WebhookEvent (deliveries
+// seen, for deduplication on X-Shopify-Event-Id) and RecomputeSlice (a
+// running recompute's feature slices, deleted when it ends; ADR 010).
+import type { JobRun, PrismaClient } from "@prisma/client";
+import { BinaryCopyWriter } from "./pg/binary-copy";
+import { copyFromBinary, copyToBinary } from "./pg/copy.server";
+import type { PgClient } from "./pg/pool.server";
+import type { DataStore, Tx } from "./data-store";
+
+type Db = PrismaClient | Tx;
+
+export type RunKind = "install" | "backfill" | "recompute" | "reconcile";
+export const RECOMPUTE_KIND = "recompute";
+
+// ---------------------------------------------------------------------------
+// JobRun
+
+export function startRun(
+  db: Db,
+  input: { shopId: string; kind: RunKind; step?: string; progress?: Record<string, unknown> },
+): Promise<JobRun> {
+  return db.jobRun.create({
+    data: {
+      shopId: input.shopId,
+      kind: input.kind,
+      status: "running",
+      step: input.step ?? null,
+      progress: (input.progress ?? {}) as never,
+    },
+  });
+}
+
+/** A run that happened at once (an install recorded). */
+export function recordCompletedRun(
+  db: Db,
+  input: { shopId: string; kind: RunKind; step: string; startedAt: Date },
+): Promise<JobRun> {
+  return db.jobRun.create({
+    data: { ...input, status: "completed", finishedAt: new Date() },
+  });
+}
+
+export function findRun(db: Db, runId: string): Promise<JobRun> {
+  return db.jobRun.findUniqueOrThrow({ where: { id: runId } });
+}
+
+/** Back to running (a retried job resumes its run). */
+export function resumeRun(db: Db, runId: string): Promise<JobRun> {
+  return db.jobRun.update({ where: { id: runId }, data: { status: "running", error: null } });
+}
+
+export async function saveRunProgress(db: Db, runId: string, step: string, progress: object): Promise<void> {
+  await db.jobRun.update({ where: { id: runId }, data: { step, progress: progress as never } });
+}
+
+export async function completeRun(db: Db, runId: string, progress?: object): Promise<void> {
+  await db.jobRun.update({
+    where: { id: runId },
+    data: { status: "completed", finishedAt: new Date(), ...(progress ? { progress: progress as never } : {}) },
+  });
+}
+
+export async function failRun(
+  db: Db,
+  runId: string,
+  error: unknown,
+  options: { finished?: boolean } = {},
+): Promise<void> {
+  await db.jobRun.update({
+    where: { id: runId },
+    data: {
+      status: "failed",
+      error: error instanceof Error ? error.message : String(error),
+      ...(options.finished ? { finishedAt: new Date() } : {}),
+    },
+  });
+}
+
+export function latestRun(db: Db, shopId: string, kind: RunKind): Promise<JobRun | null> {
+  return db.jobRun.findFirst({ where: { shopId, kind }, orderBy: { startedAt: "desc" } });
+}
+
+export function recentRuns(db: Db, shopId: string, take = 8): Promise<JobRun[]> {
+  return db.jobRun.findMany({ where: { shopId }, orderBy: { startedAt: "desc" }, take });
+}
+
+// The recompute's bookkeeping goes through the recompute's own pg client:
+// parallel chunk jobs update the same row with atomic JSON merges.
+
+/** Merges `patch` into the run's progress and sets the step (atomic, safe from parallel chunks). */
+export async function updateRecomputeRun(
+  client: PgClient,
+  runId: string,
+  patch: { step?: string; progress?: Record<string, unknown> },
+) {
+  await client.query(
+    `UPDATE "JobRun" SET progress = progress || $2::jsonb, step = coalesce($3, step), status = 'running', error = NULL WHERE id = $1`,
+    [runId, JSON.stringify(patch.progress ?? {}), patch.step ?? null],
+  );
+}
+
+/** Adds one finished chunk to the progress counters, in one statement. */
+export async function recordChunkDone(client: PgClient, runId: string, customers: number) {
+  await client.query(
+    `UPDATE "JobRun" SET progress = progress || jsonb_build_object(
+       'customersDone', coalesce((progress->>'customersDone')::int, 0) + $2,
+       'chunksDone', coalesce((progress->>'chunksDone')::int, 0) + 1)
+     WHERE id = $1`,
+    [runId, customers],
+  );
+}
+
+export async function completeRecomputeRun(client: PgClient, runId: string, progress: Record<string, unknown>) {
+  await client.query(
+    `UPDATE "JobRun" SET progress = progress || $2::jsonb, step = 'done', status = 'completed', error = NULL, "finishedAt" = now() WHERE id = $1`,
+    [runId, JSON.stringify(progress)],
+  );
+}
+
+/** Recomputes of the shop whose memberships are stored and wait for the write-back to send them. */
+export async function recomputeRunsAwaitingWriteback(client: PgClient, shopId: string): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT id FROM "JobRun" WHERE "shopId" = $1 AND kind = 'recompute' AND status = 'running' AND step = 'writeback'`,
+    [shopId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Marks the run failed with the step and message, for the UI; `final` false records a retrying error. */
+export async function recordRecomputeError(
+  client: PgClient,
+  runId: string,
+  step: string,
+  message: string,
+  final: boolean,
+) {
+  await client.query(
+    `UPDATE "JobRun" SET step = $2, error = $3, status = CASE WHEN $4 THEN 'failed' ELSE status END,
+       "finishedAt" = CASE WHEN $4 THEN now() ELSE "finishedAt" END WHERE id = $1`,
+    [runId, step, message, final],
+  );
+}
+
+// ---------------------------------------------------------------------------
+// WebhookEvent
+
+/**
+ * Records a delivery (once per shop and event id) and tells whether it was
+ * already processed: a redelivery after its job was removed is skipped; a
+ * retry of a job that failed midway goes on.
+ */
+export async function recordWebhookEvent(
+  db: Db,
+  event: { shop: string; eventId: string; topic: string; webhookId: string | null },
+): Promise<{ alreadyProcessed: boolean }> {
+  await db.$executeRaw`
+    INSERT INTO "WebhookEvent" ("shopDomain", "eventId", "topic", "webhookId", "receivedAt", "status")
+    VALUES (${event.shop}, ${event.eventId}, ${event.topic}, ${event.webhookId}, now(), 'queued')
+    ON CONFLICT DO NOTHING`;
+  const seen = await db.webhookEvent.findUnique({
+    where: { shopDomain_eventId: { shopDomain: event.shop, eventId: event.eventId } },
+    select: { status: true },
+  });
+  return { alreadyProcessed: seen?.status === "processed" };
+}
+
+export async function markWebhookProcessed(db: Db, shop: string, eventId: string): Promise<void> {
+  await db.webhookEvent.updateMany({ where: { shopDomain: shop, eventId }, data: { status: "processed" } });
+}
+
+/** A delivery refused with 400 (kept for the UI's sync health; the body is not kept). */
+export async function recordRejectedWebhook(
+  db: Db,
+  event: { shop: string; eventId: string; topic: string; webhookId: string | null; error: string },
+): Promise<void> {
+  await db.webhookEvent.create({
+    data: {
+      shopDomain: event.shop,
+      eventId: event.eventId,
+      topic: event.topic,
+      webhookId: event.webhookId,
+      status: "rejected",
+      error: event.error,
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------
+// RecomputeSlice
+
+/** Slices are stored in parts of this size (see RecomputeSlice's migration). */
+const SLICE_PART_BYTES = 1 << 20;
+
+/** Stores each chunk's feature slice (bytes), replacing any of the same run. */
+export async function writeRecomputeSlices(client: PgClient, runId: string, slices: Iterable<Uint8Array>) {
+  await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1`, [runId]);
+  // Binary COPY: the bytes go in as they are (a bytea parameter would travel
+  // as hex), in parts of SLICE_PART_BYTES.
+  let index = 0;
+  for (const bytes of slices) {
+    const writer = new BinaryCopyWriter();
+    for (let part = 0; part * SLICE_PART_BYTES < bytes.length || part === 0; part++) {
+      writer
+        .row(4)
+        .text(runId)
+        .int4(index)
+        .int4(part)
+        .bytes(bytes.subarray(part * SLICE_PART_BYTES, (part + 1) * SLICE_PART_BYTES));
+    }
+    await copyFromBinary(
+      client,
+      `COPY "RecomputeSlice" ("runId", index, part, features) FROM STDIN (FORMAT binary)`,
+      writer,
+    );
+    index++;
+  }
+}
+
+/** The chunk's slice bytes, or null if it is gone (crash, expired). */
+export async function readRecomputeSlice(client: PgClient, runId: string, index: number): Promise<Buffer | null> {
+  const run = (client as { escapeLiteral(v: string): string }).escapeLiteral(runId);
+  const rows = await copyToBinary(
+    client,
+    `COPY (SELECT features FROM "RecomputeSlice" WHERE "runId" = ${run} AND index = ${Math.trunc(index)} ORDER BY part) TO STDOUT (FORMAT binary)`,
+  );
+  return rows.length ? Buffer.concat(rows.map((row) => row[0]!)) : null;
+}
+
+/** Deletes the feature slices of a recompute (when it ends), and any left by runs that died long ago. */
+export async function dropRecomputeSlices(client: PgClient, runId: string): Promise<void> {
+  await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1 OR "createdAt" < now() - interval '1 day'`, [
+    runId,
+  ]);
+}
+
+export const runsStore: DataStore = {
+  name: "runs",
+  tables: ["JobRun", "WebhookEvent", "RecomputeSlice"],
+  async eraseCustomer(tx, customer) {
+    // Feature slices hold every customer of a running recompute's chunk: the
+    // shop's running recomputes lose them (their chunks then read the orders
+    // again, without this customer).
+    await tx.$executeRaw`
+      DELETE FROM "RecomputeSlice" WHERE "runId" IN (SELECT id FROM "JobRun" WHERE "shopId" = ${customer.shop.id})`;
+    // A run's summary names a few customers Shopify refused a change for
+    // (writeback.failedExamples), and an error message may quote an id.
+    const id = customer.customerId.toString();
+    await tx.$executeRaw`
+      UPDATE "JobRun" SET progress = jsonb_set(progress, '{writeback,failedExamples}', coalesce(
+          (SELECT jsonb_agg(e) FROM jsonb_array_elements(progress->'writeback'->'failedExamples') e
+            WHERE e->>'customerId' IS DISTINCT FROM ${id}), '[]'::jsonb))
+      WHERE "shopId" = ${customer.shop.id} AND jsonb_typeof(progress->'writeback'->'failedExamples') = 'array'`;
+    await tx.$executeRaw`
+      UPDATE "JobRun" SET error = regexp_replace(error, ${`(?<![0-9])${id}(?![0-9])`}, '[redacted]', 'g')
+      WHERE "shopId" = ${customer.shop.id} AND error LIKE ${`%${id}%`}`;
+    // Webhook events keep topic and event ids, never payloads.
+  },
+  async eraseShop(tx, shop) {
+    if (shop.id) {
+      await tx.$executeRaw`
+        DELETE FROM "RecomputeSlice" WHERE "runId" IN (SELECT id FROM "JobRun" WHERE "shopId" = ${shop.id})`;
+      await tx.jobRun.deleteMany({ where: { shopId: shop.id } });
+    }
+    await tx.webhookEvent.deleteMany({ where: { shopDomain: shop.domain } });
+  },
+};

@@ -1,0 +1,158 @@
+// What the write-back has sent to Shopify and what it still has to send:
+// CustomerWriteback (per customer: hash of the metafield values last written,
+// and the segment tags held back by Shopify's 250-tag cap), PendingMetafields
+// (values a recompute computed and the write-back has not written yet), and
+// SegmentMirror (segments mirrored as native Shopify customer segments).
+import type { PrismaClient } from "@prisma/client";
+import type { MetafieldValue } from "../writeback/metafields";
+import type { DataStore, Tx } from "./data-store";
+import { copyFrom, copyText } from "./pg/copy.server";
+import type { PgClient } from "./pg/pool.server";
+
+type Db = PrismaClient | Tx;
+
+export interface PendingMetafieldRow {
+  customerId: string;
+  values: MetafieldValue[];
+  hash: string;
+}
+
+/** Metafield hashes last written, for customers with ids in the range. */
+export async function writtenMetafieldHashes(
+  client: PgClient,
+  shopId: string,
+  range: { from: string; to: string },
+): Promise<Map<string, string | null>> {
+  const { rows } = await client.query<[string, string | null]>({
+    text: `SELECT "customerId", "metafieldHash" FROM "CustomerWriteback" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
+    values: [shopId, range.from, range.to],
+    rowMode: "array",
+  });
+  return new Map(rows);
+}
+
+/** Replaces the pending metafield values of the customers in the range (one transaction). */
+export async function replacePendingMetafields(
+  client: PgClient,
+  shopId: string,
+  range: { from: string; to: string },
+  pending: readonly PendingMetafieldRow[],
+): Promise<void> {
+  const lines = pending.map(
+    (m) => `${copyText(shopId)}\t${m.customerId}\t${copyText(JSON.stringify(m.values))}\t${m.hash}\n`,
+  );
+  await client.query("BEGIN");
+  try {
+    await client.query(
+      `DELETE FROM "PendingMetafields" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
+      [shopId, range.from, range.to],
+    );
+    if (lines.length) {
+      await copyFrom(client, `COPY "PendingMetafields" ("shopId", "customerId", "values", hash) FROM STDIN`, lines);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The pending metafield values (the shop's, or one customer's), by customer id. */
+export async function readPendingMetafields(
+  client: PgClient,
+  shopId: string,
+  customerId?: string,
+): Promise<PendingMetafieldRow[]> {
+  const { rows } = await client.query<[string, MetafieldValue[], string]>({
+    text: `SELECT "customerId"::text, "values", hash FROM "PendingMetafields" WHERE "shopId" = $1 ${
+      customerId ? `AND "customerId" = ${BigInt(customerId)}` : ""
+    } ORDER BY "customerId"`,
+    values: [shopId],
+    rowMode: "array",
+  });
+  return rows.map(([id, values, hash]) => ({ customerId: id, values, hash }));
+}
+
+/**
+ * Records written metafield values: their hash per customer, and the pending
+ * rows removed, but only rows still holding the written values (a newer
+ * recompute may have queued others meanwhile).
+ */
+export async function recordWrittenMetafields(
+  client: PgClient,
+  shopId: string,
+  written: ReadonlyArray<{ customerId: string; hash: string }>,
+): Promise<void> {
+  if (written.length === 0) return;
+  const json = JSON.stringify(written.map((p) => ({ id: p.customerId, hash: p.hash })));
+  await client.query(
+    `INSERT INTO "CustomerWriteback" ("shopId", "customerId", "metafieldHash", "updatedAt")
+     SELECT $1, u.id, u.hash, now() FROM jsonb_to_recordset($2::jsonb) AS u(id bigint, hash text)
+     ON CONFLICT ("shopId", "customerId") DO UPDATE SET "metafieldHash" = EXCLUDED."metafieldHash", "updatedAt" = now()`,
+    [shopId, json],
+  );
+  await client.query(
+    `DELETE FROM "PendingMetafields" p USING jsonb_to_recordset($2::jsonb) AS u(id bigint, hash text)
+     WHERE p."shopId" = $1 AND p."customerId" = u.id AND p.hash = u.hash`,
+    [shopId, json],
+  );
+}
+
+/** The tags held back by the 250-tag cap, per customer (shown to the merchant instead of written). */
+export async function recordCappedTags(
+  client: PgClient,
+  shopId: string,
+  rows: ReadonlyArray<{ id: string; capped: string[] }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO "CustomerWriteback" ("shopId", "customerId", "cappedTags", "updatedAt")
+     SELECT $1, u.id, u.capped, now() FROM jsonb_to_recordset($2::jsonb) AS u(id bigint, capped text[])
+     ON CONFLICT ("shopId", "customerId") DO UPDATE SET "cappedTags" = EXCLUDED."cappedTags", "updatedAt" = now()`,
+    [shopId, JSON.stringify(rows)],
+  );
+}
+
+export interface MirrorRow {
+  segment: string;
+  shopifyId: string;
+  name: string;
+  query: string;
+}
+
+export async function segmentMirrors(db: Db, shopId: string): Promise<MirrorRow[]> {
+  return db.segmentMirror.findMany({
+    where: { shopId },
+    select: { segment: true, shopifyId: true, name: true, query: true },
+  });
+}
+
+export async function saveSegmentMirror(db: Db, shopId: string, mirror: MirrorRow): Promise<void> {
+  const { segment, ...rest } = mirror;
+  await db.segmentMirror.upsert({
+    where: { shopId_segment: { shopId, segment } },
+    create: { shopId, segment, ...rest },
+    update: rest,
+  });
+}
+
+export async function deleteSegmentMirror(db: Db, shopId: string, segment: string): Promise<void> {
+  await db.segmentMirror.deleteMany({ where: { shopId, segment } });
+}
+
+export const writebackStateStore: DataStore = {
+  name: "writeback-state",
+  tables: ["CustomerWriteback", "PendingMetafields", "SegmentMirror"],
+  async eraseCustomer(tx, { shop, customerId }) {
+    await tx.pendingMetafields.deleteMany({ where: { shopId: shop.id, customerId } });
+    await tx.customerWriteback.deleteMany({ where: { shopId: shop.id, customerId } });
+    // Segment mirrors are per segment, not per customer.
+  },
+  async eraseShop(tx, shop) {
+    if (!shop.id) return;
+    const where = { shopId: shop.id };
+    await tx.pendingMetafields.deleteMany({ where });
+    await tx.customerWriteback.deleteMany({ where });
+    await tx.segmentMirror.deleteMany({ where });
+  },
+};

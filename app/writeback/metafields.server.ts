@@ -1,0 +1,141 @@
+// Customer metafields ($app:segments): definitions created once per shop,
+// then the values queued by the recompute (PendingMetafields, only customers
+// whose values changed) written with metafieldsSet, 25 metafields per call
+// (batched aliases, or a bulk mutation for many customers).
+import { METAFIELD_DEFINITION_CREATE, METAFIELDS_SET, METAFIELDS_SET_BULK } from "../graphql/admin/metafields.server";
+import type { AdminApi } from "../shopify/admin-api.server";
+import { runBulkMutation } from "../shopify/bulk-operations.server";
+import type { PgClient } from "../stores/pg/pool.server";
+import { readPendingMetafields, recordWrittenMetafields } from "../stores/writeback-state.server";
+import { BULK_THRESHOLD_CUSTOMERS, chunk, customerGid } from "./batch";
+import { METAFIELD_NAMESPACE, METAFIELD_SPECS, type MetafieldValue } from "./metafields";
+import { WritebackError } from "./tags.server";
+
+export const MAX_METAFIELDS_PER_SET = 25;
+
+export interface MetafieldWriteStats {
+  customers: number;
+  apiCalls: number;
+  bulkOperations: number;
+  definitionsCreated: number;
+  failedCustomers: number;
+}
+
+/** Shops whose definitions this process already made sure of. */
+const definitionsEnsured = new Set<string>();
+
+/**
+ * Creates the metafield definitions (visible to Liquid, Functions and the
+ * admin). Idempotent: an existing definition answers TAKEN, which is fine;
+ * done once per shop and process.
+ */
+export async function ensureMetafieldDefinitions(api: AdminApi): Promise<number> {
+  if (definitionsEnsured.has(api.shop)) return 0;
+  let created = 0;
+  for (const spec of METAFIELD_SPECS) {
+    const result = await api.request<{
+      metafieldDefinitionCreate: {
+        createdDefinition: { id: string } | null;
+        userErrors: Array<{ message: string; code?: string }>;
+      };
+    }>(METAFIELD_DEFINITION_CREATE, {
+      definition: {
+        namespace: METAFIELD_NAMESPACE,
+        key: spec.key,
+        name: spec.name,
+        description: spec.description,
+        ownerType: "CUSTOMER",
+        type: spec.type,
+        access: { admin: "MERCHANT_READ", storefront: "PUBLIC_READ", customerAccount: "NONE" },
+      },
+    });
+    const errors = result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN");
+    if (errors.length)
+      throw new WritebackError(`metafieldDefinitionCreate ${spec.key}: ${errors.map((e) => e.message).join("; ")}`);
+    if (result.metafieldDefinitionCreate.createdDefinition) created++;
+  }
+  definitionsEnsured.add(api.shop);
+  return created;
+}
+
+interface Pending {
+  customerId: string;
+  values: MetafieldValue[];
+  hash: string;
+}
+
+function inputsOf(p: Pending) {
+  return p.values.map((v) => ({
+    ownerId: customerGid(p.customerId),
+    namespace: METAFIELD_NAMESPACE,
+    key: v.key,
+    type: v.type,
+    value: v.value,
+  }));
+}
+
+/** Groups of customers whose metafields fit in one metafieldsSet call. */
+function groupsOf(pending: readonly Pending[]): Pending[][] {
+  const groups: Pending[][] = [];
+  let current: Pending[] = [];
+  let size = 0;
+  for (const p of pending) {
+    if (size + p.values.length > MAX_METAFIELDS_PER_SET && current.length) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(p);
+    size += p.values.length;
+  }
+  if (current.length) groups.push(current);
+  return groups;
+}
+
+/** Writes the queued metafield values (all of the shop, or one customer's). */
+export async function writePendingMetafields(
+  api: AdminApi,
+  client: PgClient,
+  shopId: string,
+  options: { customerId?: string; bulkThreshold?: number } = {},
+): Promise<MetafieldWriteStats> {
+  const callsBefore = api.stats.calls;
+  const pending: Pending[] = await readPendingMetafields(client, shopId, options.customerId);
+  const stats: MetafieldWriteStats = {
+    customers: pending.length,
+    apiCalls: 0,
+    bulkOperations: 0,
+    definitionsCreated: 0,
+    failedCustomers: 0,
+  };
+  if (pending.length === 0) return stats;
+  stats.definitionsCreated = await ensureMetafieldDefinitions(api);
+  const groups = groupsOf(pending);
+  const failed = new Set<string>();
+  if (pending.length > (options.bulkThreshold ?? BULK_THRESHOLD_CUSTOMERS)) {
+    const jsonl = groups.map((g) => JSON.stringify({ metafields: g.flatMap(inputsOf) })).join("\n") + "\n";
+    const errors = await runBulkMutation(api, METAFIELDS_SET_BULK, jsonl, "metafieldsSet");
+    stats.bulkOperations++;
+    for (const line of errors.keys()) for (const p of groups[line]) failed.add(p.customerId);
+  } else {
+    for (const group of groups) {
+      const data = await api.request<{
+        metafieldsSet: { userErrors: Array<{ field: string[] | null; message: string }> };
+      }>(METAFIELDS_SET, {
+        metafields: group.flatMap(inputsOf),
+      });
+      // userErrors name the input element (["metafields", "3", ...]); map it back to its customer.
+      const owners = group.flatMap((p) => p.values.map(() => p.customerId));
+      for (const e of data.metafieldsSet.userErrors) {
+        const index = Number(e.field?.[1]);
+        if (Number.isInteger(index) && owners[index]) failed.add(owners[index]);
+        else group.forEach((p) => failed.add(p.customerId));
+      }
+    }
+  }
+  stats.failedCustomers = failed.size;
+  const written = pending.filter((p) => !failed.has(p.customerId));
+  for (const part of chunk(written, 5_000)) await recordWrittenMetafields(client, shopId, part);
+  stats.apiCalls = api.stats.calls - callsBefore;
+  return stats;
+}

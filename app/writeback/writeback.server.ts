@@ -1,0 +1,106 @@
+// The write-back stage: the segments the recompute stored, written to Shopify
+// as customer tags (read by email tools), customer metafields (read by Liquid
+// and Functions) and native customer segments. Runs after a full recompute
+// (the whole shop) and after a re-segmentation (one customer).
+import type { PipelineContext } from "../pipeline";
+import type { WritebackCustomerJob, WritebackShopJob } from "../queues/writeback.server";
+import { forgetPreviousPrefixes, loadInstalledShopConfig } from "../settings/settings.server";
+import { anyCustomerTagUnder } from "../stores/customers.server";
+import { withPgClient } from "../stores/pg/pool.server";
+import {
+  completeRecomputeRun,
+  recomputeRunsAwaitingWriteback,
+  recordRecomputeError,
+  updateRecomputeRun,
+} from "../stores/runs.server";
+import { readPendingMetafields } from "../stores/writeback-state.server";
+import { writePendingMetafields, type MetafieldWriteStats } from "./metafields.server";
+import { syncSegmentMirrors } from "./mirrors.server";
+import { computeTagChanges } from "./tag-changes.server";
+import { writeTagChanges } from "./tags.server";
+
+const NO_METAFIELDS: MetafieldWriteStats = {
+  customers: 0,
+  apiCalls: 0,
+  bulkOperations: 0,
+  definitionsCreated: 0,
+  failedCustomers: 0,
+};
+
+/**
+ * Writes the whole shop's differences, then completes the recomputes that
+ * were waiting for it (their JobRuns show the write-back's counts). Throws
+ * on a failure; the queue retries, and the runs are failed on the last try.
+ */
+export async function writeBackShop(
+  ctx: PipelineContext,
+  input: WritebackShopJob,
+  options: { finalAttempt: boolean },
+): Promise<Record<string, unknown>> {
+  const config = await loadInstalledShopConfig(ctx.db, { domain: input.shop });
+  if (!config) return { skipped: "shop not installed" };
+  return withPgClient(async (client) => {
+    // The recomputes whose memberships this write-back sends.
+    const runIds = await recomputeRunsAwaitingWriteback(client, config.shopId);
+    const report = async (patch: { step?: string; progress?: Record<string, unknown> }) => {
+      for (const runId of runIds) await updateRecomputeRun(client, runId, patch);
+    };
+    try {
+      const api = await ctx.adminApi(config.domain);
+      const changes = await computeTagChanges(client, config);
+      const tags = await writeTagChanges(api, client, config.shopId, changes, {
+        onProgress: (done, total) => report({ progress: { writebackDone: done, writebackTotal: total } }),
+      });
+      const metafields = config.writeback.metafields
+        ? await writePendingMetafields(api, client, config.shopId)
+        : NO_METAFIELDS;
+      const mirrors = await syncSegmentMirrors(api, ctx.db, config);
+      if (tags.failedCustomers.length === 0 && config.prefixes.length > 1) {
+        // Every tag is under the current prefix once no customer carries an old one.
+        const old = config.prefixes.slice(1);
+        if (!(await anyCustomerTagUnder(client, config.shopId, old))) {
+          await forgetPreviousPrefixes(ctx.db, config.shopId, old);
+        }
+      }
+      const summary = {
+        writeback: {
+          changedCustomers: tags.changedCustomers,
+          apiCalls: tags.apiCalls,
+          bulkOperations: tags.bulkOperations,
+          cappedCustomers: tags.cappedCustomers,
+          failedCustomers: tags.failedCustomers.length,
+          failedExamples: tags.failedCustomers.slice(0, 20),
+        },
+        metafields,
+        mirrors,
+      };
+      for (const runId of runIds) await completeRecomputeRun(client, runId, summary);
+      return summary;
+    } catch (error) {
+      const message = (error as Error).message;
+      for (const runId of runIds) {
+        await recordRecomputeError(client, runId, "writeback", message, options.finalAttempt).catch(() => undefined);
+      }
+      throw error;
+    }
+  });
+}
+
+/** Writes one customer's differences (tags and metafields) after a re-segmentation. */
+export async function writeBackCustomer(ctx: PipelineContext, input: WritebackCustomerJob) {
+  const config = await loadInstalledShopConfig(ctx.db, { domain: input.shop });
+  if (!config) return { skipped: "shop not installed" };
+  return withPgClient(async (client) => {
+    const changes = await computeTagChanges(client, config, input.customerId);
+    const tagsToSend = changes.some((c) => c.diff.add.length || c.diff.remove.length);
+    const metafieldsToSend =
+      config.writeback.metafields && (await readPendingMetafields(client, config.shopId, input.customerId)).length > 0;
+    if (!tagsToSend && !metafieldsToSend) return { tagsChanged: 0, metafields: null };
+    const api = await ctx.adminApi(config.domain);
+    const tags = tagsToSend ? await writeTagChanges(api, client, config.shopId, changes) : null;
+    const metafields = metafieldsToSend
+      ? await writePendingMetafields(api, client, config.shopId, { customerId: input.customerId })
+      : null;
+    return { tagsChanged: tags?.changedCustomers ?? 0, metafields };
+  });
+}
