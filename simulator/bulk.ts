@@ -22,13 +22,15 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import type { RequestContext, SimCore } from "./core.js";
+import { requestContext, type RequestContext, type SimCore } from "./core.js";
 import type { CallCounts } from "./graphql-handler.js";
-import { mutationRoot } from "./resolvers.js";
+import { mutationRoot } from "./root.js";
 import { accessDenied, guardRoot, hasScope, MUTATION_SCOPES, QUERY_SCOPES } from "./scopes.js";
 import { viewFieldResolver, viewTypeResolver } from "./schema.js";
 import type { BulkOperationRecord, Shop } from "./shop.js";
-import { CustomerView, customerFilter, orderFilter, OrderView, rootSequence } from "./views.js";
+import { customerFilter, CustomerView } from "./resources/customers/views.js";
+import { orderFilter, OrderView } from "./resources/orders/views.js";
+import { rootSequence } from "./resources/row-order.js";
 
 const ROWS_PER_TICK = 1000;
 
@@ -241,13 +243,7 @@ export async function runBulkQuery(args: {
     (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== "__typename",
   )!;
   const queryType = schema.getQueryType()!;
-  const ctx: RequestContext = {
-    core,
-    shop,
-    nowSeconds: Math.floor(core.nowMs() / 1000),
-    bulk: true,
-    baseUrl: core.baseUrl(),
-  };
+  const ctx = requestContext(core, shop, true);
   const walk: BulkWalk = { schema, fragments, ctx, pending: [] };
   const rootArgs = getArgumentValues(queryType.getFields()[rootField.name.value], rootField, {}) as {
     query?: string;
@@ -346,13 +342,7 @@ export async function runBulkMutation(args: {
         });
         continue;
       }
-      const ctx: RequestContext = {
-        core,
-        shop,
-        nowSeconds: Math.floor(core.nowMs() / 1000),
-        bulk: true,
-        baseUrl: core.baseUrl(),
-      };
+      const ctx = requestContext(core, shop, true);
       const result = await execute({
         schema,
         document,

@@ -1,0 +1,102 @@
+// Shop: the GraphQL Shop view, the REST shop payload and the createShop
+// control method.
+import { HttpError } from "../http/http-util.js";
+import type { SimRuntime } from "../runtime.js";
+import { Shop } from "../shop.js";
+import type { Simulator } from "../types.js";
+import { gid, isoFromSeconds } from "../util.js";
+import type { ViewContext } from "./common.js";
+
+export class ShopView {
+  constructor(private readonly _ctx: ViewContext) {}
+  private get _shop() {
+    return this._ctx.shop;
+  }
+  get __typename() {
+    return "Shop";
+  }
+  get id() {
+    return gid("Shop", this._shop.id);
+  }
+  get name() {
+    return this._shop.settings.name;
+  }
+  get myshopifyDomain() {
+    return this._shop.domain;
+  }
+  get ianaTimezone() {
+    return this._shop.settings.timezone;
+  }
+  get currencyCode() {
+    return this._shop.settings.currency;
+  }
+  get email() {
+    return `owner@${this._shop.domain}`;
+  }
+  get contactEmail() {
+    return `support@${this._shop.domain}`;
+  }
+  get createdAt() {
+    return isoFromSeconds(this._shop.createdAt);
+  }
+  get plan() {
+    const name = this._shop.settings.plan;
+    return {
+      displayName: name,
+      publicDisplayName: name,
+      partnerDevelopment: name === "Development",
+      shopifyPlus: name === "Shopify Plus",
+    };
+  }
+}
+
+/** The REST Shop resource, as app/uninstalled carries it. */
+export function shopPayload(shop: Shop) {
+  return {
+    id: shop.id,
+    name: shop.settings.name,
+    email: `owner@${shop.domain}`,
+    domain: shop.domain,
+    myshopify_domain: shop.domain,
+    shop_owner: "Simulated Owner",
+    iana_timezone: shop.settings.timezone,
+    currency: shop.settings.currency,
+    plan_name: shop.settings.plan.toLowerCase(),
+    created_at: isoFromSeconds(shop.createdAt),
+  };
+}
+
+export function shopQueries(ctx: ViewContext) {
+  return { shop: () => new ShopView(ctx) };
+}
+
+export function shopControl(rt: SimRuntime): Pick<Simulator, "createShop" | "shop"> {
+  return {
+    createShop(domain, settings) {
+      if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain))
+        throw new HttpError(400, `Shop domain must look like name.myshopify.com, got '${domain}'`);
+      if (rt.shops.has(domain)) throw new HttpError(409, `Shop ${domain} already exists`);
+      if (!settings?.timezone || !settings.currency) throw new HttpError(400, "createShop needs timezone and currency");
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: settings.timezone });
+      } catch {
+        throw new HttpError(400, `Unknown IANA timezone '${settings.timezone}'`);
+      }
+      if (!/^[A-Z]{3}$/.test(settings.currency))
+        throw new HttpError(400, `Currency must be an ISO 4217 code, got '${settings.currency}'`);
+      const shop = new Shop(
+        rt.nextId(),
+        domain,
+        {
+          timezone: settings.timezone,
+          currency: settings.currency,
+          name: settings.name ?? domain.replace(".myshopify.com", ""),
+          plan: settings.plan ?? "Basic",
+        },
+        rt.nowSeconds(),
+      );
+      rt.shops.set(domain, shop);
+    },
+    shop: (domain) => rt.getShop(domain),
+  };
+}
