@@ -1,4 +1,4 @@
-// Seeded synthetic store generator (mulberry32): the same options always give
+// Seeded synthetic store generator (app/utils/seeded-random): the same options always give
 // the same store. Orders are spread over [startDate, endDate] with a yearly
 // seasonal curve peaking late November; customers' order counts are heavy
 // tailed; a share of orders carry discount codes, shipping lines, UTM
@@ -11,7 +11,8 @@ import {
   type Journey,
   type NewLineItem,
 } from "./store.js";
-import { mulberry32, secondsFromIso } from "./util.js";
+import { seededRandom } from "../app/utils/seeded-random.js";
+import { secondsFromIso } from "./util.js";
 
 export interface GenerateOptions {
   seed: number;
@@ -337,7 +338,7 @@ function maybeRefund(
 export function generateStore(shop: Shop, options: GenerateOptions): GenerateSummary {
   validateGenerateOptions(options);
   const started = Date.now();
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const store = shop.store;
   const start = secondsFromIso(options.startDate);
   const end = secondsFromIso(options.endDate);

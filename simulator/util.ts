@@ -1,4 +1,4 @@
-// Small helpers shared by the simulator modules: ids, money, time, PRNG.
+// Small helpers shared by the simulator modules: ids, money, time, cursors.
 import { GraphQLError } from "graphql";
 
 export const API_VERSION = "2026-04";
@@ -58,18 +58,6 @@ export function secondsFromIso(value: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new Error(`Invalid date: ${value}`);
   return Math.floor(ms / 1000);
-}
-
-/** mulberry32: tiny, fast, seedable PRNG; deterministic across runs. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Stable 32-bit hash of a number, used to derive fake personal data from ids. */

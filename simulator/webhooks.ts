@@ -3,7 +3,8 @@
 // the app secret. Retries on non-2xx or no answer within the timeout, keeps a
 // delivery log, and can duplicate or reorder deliveries on request.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { API_VERSION, mulberry32 } from "./util.js";
+import { seededRandom } from "../app/utils/seeded-random.js";
+import { API_VERSION } from "./util.js";
 
 export interface DeliveryAttempt {
   at: string;
@@ -89,7 +90,7 @@ export class WebhookSender {
   }
 
   setChaos(settings: ChaosSettings | null): void {
-    this.chaos = settings ? { ...settings, random: mulberry32(settings.seed) } : null;
+    this.chaos = settings ? { ...settings, random: seededRandom(settings.seed) } : null;
   }
 
   send(

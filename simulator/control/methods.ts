@@ -47,7 +47,15 @@ function webhookControl(
       if (deliveries.length === 0) throw new HttpError(409, `The app has no subscription for ${topic} on ${domain}`);
       return deliveries;
     },
-    setWebhookChaos: (settings) => rt.sender.setChaos(settings),
+    setWebhookChaos(settings) {
+      if (settings) {
+        const rate = (v: unknown) => typeof v === "number" && v >= 0 && v <= 1;
+        if (!rate(settings.duplicateRate) || !rate(settings.reorderRate))
+          throw new HttpError(400, "Webhook chaos needs duplicateRate and reorderRate between 0 and 1");
+        if (!Number.isInteger(settings.seed)) throw new HttpError(400, "Webhook chaos needs an integer seed");
+      }
+      rt.sender.setChaos(settings);
+    },
     webhooksIdle: () => rt.sender.idle(),
     deliveries: () => rt.sender.deliveries,
   };
