@@ -85,6 +85,8 @@ export interface BulkOperationRecord {
   filePath: string | null;
   errorCode: string | null;
   cancelRequested: boolean;
+  /** bulkOperationRunQuery(groupObjects:): child lines right after their parent, or anywhere. */
+  groupObjects: boolean;
 }
 
 export class Shop {

@@ -11,7 +11,15 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
-import { bulkQueryProblems } from "../bulk-rules.js";
+import { bulkQueryProblems } from "../bulk/rules.js";
+import {
+  arraySequence,
+  checkPageArgs,
+  paginate,
+  parseSearchQuery,
+  searchPredicate,
+  type ConnectionArgs,
+} from "../connections.js";
 import type { RequestContext } from "../core.js";
 import { formatValidationError } from "../errors.js";
 import type { BulkOperationRecord, Shop } from "../shop.js";
@@ -60,12 +68,43 @@ export function bulkFinishPayload(
   };
 }
 
+/** bulkOperations(query:): created_at, id, operation_type and status, as Shopify documents. */
+function bulkOperationFilter(ctx: ViewContext, query: string | null | undefined) {
+  const ops = ctx.shop.bulkOperations;
+  return searchPredicate(
+    parseSearchQuery(query),
+    {
+      created_at: (p) => ops[p].createdAt,
+      id: (p) => ops[p].id,
+      operation_type: (p) => ops[p].type.toLowerCase(),
+      status: (p) => ops[p].status.toLowerCase(),
+    },
+    "bulkOperations",
+  );
+}
+
 export function bulkOperationQueries(ctx: ViewContext) {
   return {
+    /** Deprecated in 2026-04 ("Use bulkOperations with status filter instead"), still answered. */
     currentBulkOperation: (args: { type?: string | null }) => {
       const type = args.type ?? "QUERY";
       const ops = ctx.shop.bulkOperations.filter((op) => op.type === type);
       return ops.length ? bulkOperationView(ctx, ops[ops.length - 1]) : null;
+    },
+    /** Newest first by default, as Shopify documents; reverse: oldest first. */
+    bulkOperations: (args: ConnectionArgs) => {
+      checkPageArgs(args, "bulkOperations", ctx.bulk);
+      const ops = ctx.shop.bulkOperations;
+      const key =
+        args.sortKey === "COMPLETED_AT"
+          ? (p: number) => ops[p].completedAt ?? Number.MAX_SAFE_INTEGER
+          : (p: number) => ops[p].createdAt;
+      const order = Array.from({ length: ops.length }, (_, p) => p).sort(
+        (a, b) => key(b) - key(a) || ops[b].id - ops[a].id,
+      );
+      return paginate(arraySequence(order), bulkOperationFilter(ctx, args.query), args, (p) =>
+        bulkOperationView(ctx, ops[p]),
+      );
     },
   };
 }
@@ -85,13 +124,14 @@ export function bulkMutations(ctx: RequestContext, deps: { schema: GraphQLSchema
     filePath: null,
     errorCode: null,
     cancelRequested: false,
+    groupObjects: false,
   });
   const running = (type: "QUERY" | "MUTATION") =>
     shop.bulkOperations.filter(
       (op) => op.type === type && (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING"),
     );
   return {
-    bulkOperationRunQuery: (args: { query: string }) => {
+    bulkOperationRunQuery: (args: { query: string; groupObjects?: boolean | null }) => {
       const active = running("QUERY");
       if (active.length > 0) {
         return {
@@ -112,6 +152,7 @@ export function bulkMutations(ctx: RequestContext, deps: { schema: GraphQLSchema
           userErrors: [userError(["query"], parsedQuery.error, "INVALID")],
         };
       const op = newOp("QUERY", args.query);
+      op.groupObjects = args.groupObjects === true;
       shop.bulkOperations.push(op);
       ctx.core.startBulkQuery(shop, op, parsedQuery.document);
       return { bulkOperation: bulkOperationView(ctx, op), userErrors: [] };
