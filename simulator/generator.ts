@@ -14,6 +14,10 @@ import {
 import { seededRandom } from "../app/utils/seeded-random.js";
 import { secondsFromIso } from "./util.js";
 
+/**
+ * Amounts are generated in the shop currency's minor units (product prices
+ * 500-12,500, shipping 499/999): 5-125 GBP, 500-12,500 JPY, 0.5-12.5 KWD.
+ */
 export interface GenerateOptions {
   seed: number;
   customers: number;
@@ -283,7 +287,7 @@ function orderLines(catalog: Catalog, random: () => number, lineItems: NewLineIt
     lineItems.push({
       productIndex: catalog.productIndexes[product],
       quantity: 1 + pickWeighted(random, [0.75, 0.18, 0.07]),
-      unitPriceCents: catalog.productPrices[product],
+      unitPriceMinor: catalog.productPrices[product],
     });
   }
 }
@@ -296,13 +300,13 @@ function maybeDiscount(
 ): DiscountCodeInfo | null {
   if (random() >= options.discountShare) return null;
   const d = DISCOUNTS[Math.floor(random() * DISCOUNTS.length)];
-  const subtotal = lineItems.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
+  const subtotal = lineItems.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
   const total = d.type === "percentage" ? Math.round(subtotal * d.value) : Math.min(subtotal, d.value);
   let allocated = 0;
   lineItems.forEach((l, idx) => {
     const share =
-      idx === lineItems.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceCents) / subtotal);
-    l.discountCents = share;
+      idx === lineItems.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceMinor) / subtotal);
+    l.discountMinor = share;
     allocated += share;
   });
   return { code: d.code, type: d.type };
@@ -374,7 +378,7 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
       createdAt: at,
       processedAt: at,
       lineItems,
-      shippingCents: shipping?.cents ?? 0,
+      shippingMinor: shipping?.cents ?? 0,
       shippingTitle: shipping?.title ?? null,
       discountCode,
       journeyIndex:

@@ -43,7 +43,7 @@ export interface StandaloneRefund {
 interface InvoiceLine {
   stockCode: string;
   quantity: number;
-  priceCents: number;
+  priceMinor: number;
 }
 
 interface Invoice {
@@ -126,7 +126,7 @@ function readRow(f: string[], state: ParsedFile, dateCache: Map<string, number>)
   if (cancellation && quantity >= 0) return "cancellationWithNonNegativeQuantity";
   if (price < 0) return "negativeUnitPrice";
   if (!state.descriptions.has(stockCode) && description) state.descriptions.set(stockCode, description);
-  invoice.lines.push({ stockCode, quantity, priceCents: Math.round(price * 100) });
+  invoice.lines.push({ stockCode, quantity, priceMinor: Math.round(price * 100) });
   return null;
 }
 
@@ -202,7 +202,7 @@ function addOrders(store: ShopStore, parsed: ParsedFile, sales: Invoice[]) {
     const lineItems: NewLineItem[] = invoice.lines.map((l) => ({
       productIndex: productIndex(store, parsed, l.stockCode),
       quantity: l.quantity,
-      unitPriceCents: l.priceCents,
+      unitPriceMinor: l.priceMinor,
     }));
     store.addOrder({
       id: ORDER_ID_BASE + Number(invoice.number),
@@ -275,7 +275,7 @@ function applyCancellations(store: ShopStore, cancellations: Invoice[]) {
           customerId: invoice.customerId,
           stockCode: line.stockCode,
           quantity: remaining,
-          amountCents: remaining * line.priceCents,
+          amountCents: remaining * line.priceMinor,
           at: invoice.at,
         });
       }

@@ -1,4 +1,4 @@
-// Small helpers shared by the simulator modules: ids, money, time, cursors.
+// Small helpers shared by the simulator modules: ids, namespaces, time, interning, cursors.
 import { GraphQLError } from "graphql";
 
 export const API_VERSION = "2026-04";
@@ -22,31 +22,6 @@ export function parseGid(value: string): { type: string; id: number } | null {
   const match = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)(?:\?.*)?$/.exec(value);
   if (!match) return null;
   return { type: match[1], id: Number(match[2]) };
-}
-
-/** GraphQL Decimal as Shopify prints it (BigDecimal style: "10.0", "12.5", "0.99"). */
-export function decimalFromCents(cents: number): string {
-  const negative = cents < 0;
-  const abs = Math.abs(Math.round(cents));
-  const whole = Math.floor(abs / 100);
-  const frac = abs % 100;
-  let fracText = frac.toString().padStart(2, "0");
-  if (fracText.endsWith("0")) fracText = fracText[0];
-  return `${negative ? "-" : ""}${whole}.${fracText}`;
-}
-
-/** REST payload money: always two decimals ("12.50"). */
-export function restMoney(cents: number): string {
-  return (Math.round(cents) / 100).toFixed(2);
-}
-
-export function moneyV2(cents: number, currencyCode: string) {
-  return { amount: decimalFromCents(cents), currencyCode };
-}
-
-export function moneyBag(cents: number, currencyCode: string) {
-  const money = moneyV2(cents, currencyCode);
-  return { shopMoney: money, presentmentMoney: money };
 }
 
 /** Timestamps are stored as whole seconds (Uint32) to keep columns compact. */

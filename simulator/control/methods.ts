@@ -22,6 +22,8 @@ function datasetControl(rt: SimRuntime): Pick<Simulator, "loadOnlineRetail" | "g
       if (typeof file !== "string" || file === "")
         throw new HttpError(400, "loadOnlineRetail needs the path of the CSV (.csv or .csv.gz)");
       if (!existsSync(file)) throw new HttpError(400, `Online Retail file not found: ${file}`);
+      if (shop.settings.currency !== "GBP")
+        throw new HttpError(400, `The Online Retail data set is in GBP; ${domain} uses ${shop.settings.currency}`);
       const { standaloneRefunds, ...summary } = await loadOnlineRetail(shop, file);
       rt.standaloneRefunds.set(domain, standaloneRefunds);
       return summary;

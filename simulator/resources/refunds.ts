@@ -7,7 +7,8 @@ import type { SimRuntime } from "../runtime.js";
 import type { Shop } from "../shop.js";
 import { LINE_ITEM_ID_BASE, type RefundRecord } from "../store.js";
 import type { Simulator } from "../types.js";
-import { gid, isoFromSeconds, moneyBag, moneyV2, restMoney } from "../util.js";
+import { moneyBag, moneyV2, restMoney } from "../money.js";
+import { gid, isoFromSeconds } from "../util.js";
 import type { ViewContext } from "./common.js";
 import { LineItemView } from "./orders/line-items.js";
 import { lineItemPayload, orderPayload, priceSet } from "./orders/payloads.js";
@@ -42,10 +43,10 @@ export class RefundView {
     return new OrderView(this._ctx, this._order);
   }
   get totalRefundedSet() {
-    return moneyBag(this._refund.totalCents, this._ctx.shop.settings.currency);
+    return moneyBag(this._refund.totalMinor, this._ctx.shop.settings.currency);
   }
   get totalRefunded() {
-    return moneyV2(this._refund.totalCents, this._ctx.shop.settings.currency);
+    return moneyV2(this._refund.totalMinor, this._ctx.shop.settings.currency);
   }
   refundLineItems(args: ConnectionArgs) {
     checkPageArgs(args, "refundLineItems", this._ctx.bulk);
@@ -64,8 +65,8 @@ export class RefundView {
           restockType: "RETURN",
           restocked: true,
           lineItem: new LineItemView(this._ctx, this._order, line.lineIndex, null),
-          priceSet: moneyBag(s.l.unitPriceCents[line.lineIndex], cur),
-          subtotalSet: moneyBag(line.subtotalCents, cur),
+          priceSet: moneyBag(s.l.unitPriceMinor[line.lineIndex], cur),
+          subtotalSet: moneyBag(line.subtotalMinor, cur),
           totalTaxSet: moneyBag(0, cur),
         };
       },
@@ -93,8 +94,8 @@ export function refundPayload(shop: Shop, orderIndex: number, refund: RefundReco
       location_id: null,
       quantity: line.quantity,
       restock_type: "return",
-      subtotal: Number(restMoney(line.subtotalCents)),
-      subtotal_set: priceSet(line.subtotalCents, cur),
+      subtotal: Number(restMoney(line.subtotalMinor, cur)),
+      subtotal_set: priceSet(line.subtotalMinor, cur),
       total_tax: 0,
       total_tax_set: priceSet(0, cur),
       line_item: lineItemPayload(shop, line.lineIndex, code),
@@ -103,7 +104,7 @@ export function refundPayload(shop: Shop, orderIndex: number, refund: RefundReco
       {
         id: refund.id + 1,
         admin_graphql_api_id: gid("OrderTransaction", refund.id + 1),
-        amount: restMoney(refund.totalCents),
+        amount: restMoney(refund.totalMinor, cur),
         currency: cur,
         kind: "refund",
         status: "success",

@@ -1,5 +1,6 @@
 // Shop: the GraphQL Shop view, the REST shop payload and the createShop
 // control method.
+import type { GraphQLEnumType } from "graphql";
 import { HttpError } from "../http/http-util.js";
 import type { SimRuntime } from "../runtime.js";
 import { Shop } from "../shop.js";
@@ -82,8 +83,9 @@ export function shopControl(rt: SimRuntime): Pick<Simulator, "createShop" | "sho
       } catch {
         throw new HttpError(400, `Unknown IANA timezone '${settings.timezone}'`);
       }
-      if (!/^[A-Z]{3}$/.test(settings.currency))
-        throw new HttpError(400, `Currency must be an ISO 4217 code, got '${settings.currency}'`);
+      const currencies = rt.schema.getType("CurrencyCode") as GraphQLEnumType;
+      if (typeof settings.currency !== "string" || !currencies.getValue(settings.currency))
+        throw new HttpError(400, `Currency must be one of Shopify's CurrencyCode values, got '${settings.currency}'`);
       const shop = new Shop(
         rt.nextId(),
         domain,

@@ -2,7 +2,8 @@
 // included, as Shopify sends it) and the compliance topics.
 import type { Shop } from "../../shop.js";
 import { MARKETING_STATES, ORDER_ID_BASE } from "../../store.js";
-import { gid, restMoney } from "../../util.js";
+import { restMoney } from "../../money.js";
+import { gid } from "../../util.js";
 import { restTime } from "../rest-time.js";
 
 export function customerPayload(shop: Shop, c: number) {
@@ -40,7 +41,7 @@ export function customerPayload(shop: Shop, c: number) {
     last_name: pd?.lastName ?? null,
     orders_count: s.c.orders[c],
     state: "enabled",
-    total_spent: restMoney(s.c.spentCents[c]),
+    total_spent: restMoney(s.c.spentMinor[c], shop.settings.currency),
     last_order_id: s.c.lastOrder[c] >= 0 ? s.o.id[s.c.lastOrder[c]] : null,
     note: null,
     verified_email: true,

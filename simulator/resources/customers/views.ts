@@ -9,7 +9,8 @@ import {
   type ConnectionArgs,
 } from "../../connections.js";
 import { MARKETING_STATES } from "../../store.js";
-import { gid, isoFromSeconds, moneyV2 } from "../../util.js";
+import { moneyV2 } from "../../money.js";
+import { gid, isoFromSeconds } from "../../util.js";
 import { unsupported, type ViewContext } from "../common.js";
 import { metafieldOf, metafieldsOf } from "../metafields.js";
 import { orderFilter, OrderView } from "../orders/views.js";
@@ -48,7 +49,7 @@ export class CustomerView {
     return String(this._s.c.orders[this._i]);
   }
   get amountSpent() {
-    return moneyV2(this._s.c.spentCents[this._i], this._ctx.shop.settings.currency);
+    return moneyV2(this._s.c.spentMinor[this._i], this._ctx.shop.settings.currency);
   }
   get state() {
     return "ENABLED";

@@ -2,6 +2,7 @@
 // cancel orders, each sending the webhooks Shopify sends.
 import { numericId, orderIndexOf } from "../../control/lookup.js";
 import { HttpError } from "../../http/http-util.js";
+import { minorFromAmount } from "../../money.js";
 import type { SimRuntime } from "../../runtime.js";
 import type { Shop } from "../../shop.js";
 import { CANCEL_REASONS, ORDER_ID_BASE, type NewLineItem } from "../../store.js";
@@ -9,6 +10,17 @@ import type { CreateOrderInput, OrderLineInput, Simulator } from "../../types.js
 import { customerPayload } from "../customers/payloads.js";
 import { refundPayload } from "../refunds.js";
 import { orderPayload } from "./payloads.js";
+
+/** Currency units to the shop currency's minor units; too many decimals is a 400. */
+function toMinor(shop: Shop, amount: number, what: string): number {
+  if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0)
+    throw new HttpError(400, `${what} must be a non-negative number`);
+  try {
+    return minorFromAmount(amount, shop.settings.currency, what);
+  } catch (e) {
+    throw new HttpError(400, (e as Error).message);
+  }
+}
 
 function lineItemsFrom(shop: Shop, lines: OrderLineInput[]): NewLineItem[] {
   if (!Array.isArray(lines) || lines.length === 0) throw new HttpError(400, "lineItems must be a non-empty array");
@@ -27,23 +39,23 @@ function lineItemsFrom(shop: Shop, lines: OrderLineInput[]): NewLineItem[] {
     return {
       productIndex,
       quantity: line.quantity,
-      unitPriceCents: Math.round(line.price * 100),
-      discountCents: Math.round((line.discount ?? 0) * 100),
+      unitPriceMinor: toMinor(shop, line.price, `lineItems[${index}].price`),
+      discountMinor: toMinor(shop, line.discount ?? 0, `lineItems[${index}].discount`),
     };
   });
 }
 
 /** Spreads an order-level discount over lines without one, proportionally to their totals. */
 function allocateDiscount(lines: NewLineItem[], cents: number): void {
-  const open = lines.filter((l) => !l.discountCents);
-  const subtotal = open.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
+  const open = lines.filter((l) => !l.discountMinor);
+  const subtotal = open.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
   if (subtotal <= 0) return;
   const total = Math.min(cents, subtotal);
   let allocated = 0;
   open.forEach((l, i) => {
     const share =
-      i === open.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceCents) / subtotal);
-    l.discountCents = share;
+      i === open.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceMinor) / subtotal);
+    l.discountMinor = share;
     allocated += share;
   });
 }
@@ -78,7 +90,8 @@ function createOrder(rt: SimRuntime, domain: string, input: CreateOrderInput) {
     throw new HttpError(400, `processedAt must be an ISO 8601 date, got '${input.processedAt}'`);
   }
   const lineItems = lineItemsFrom(shop, input.lineItems);
-  if (input.discountCode?.amount) allocateDiscount(lineItems, Math.round(input.discountCode.amount * 100));
+  if (input.discountCode?.amount)
+    allocateDiscount(lineItems, toMinor(shop, input.discountCode.amount, "discountCode.amount"));
   const { customerIndex, created } = buyerOf(rt, shop, input.customerId);
   const now = rt.nowSeconds();
   const lastNumber = s.orderCount ? s.o.id[s.orderCount - 1] - ORDER_ID_BASE : 1000;
@@ -93,7 +106,7 @@ function createOrder(rt: SimRuntime, domain: string, input: CreateOrderInput) {
     processedAt: input.processedAt ? Math.floor(Date.parse(input.processedAt) / 1000) : now,
     updatedAt: now,
     lineItems,
-    shippingCents: input.shippingLine ? Math.round(input.shippingLine.price * 100) : 0,
+    shippingMinor: input.shippingLine ? toMinor(shop, input.shippingLine.price, "shippingLine.price") : 0,
     shippingTitle: input.shippingLine?.title ?? null,
     discountCode: input.discountCode
       ? { code: input.discountCode.code, type: input.discountCode.type ?? "percentage" }
@@ -117,7 +130,7 @@ export function orderControl(rt: SimRuntime): Pick<Simulator, "createOrder" | "u
       const shop = rt.getShop(domain);
       const s = shop.store;
       const index = orderIndexOf(shop, orderId);
-      const before = s.orderTotalCents(index);
+      const before = s.orderTotalMinor(index);
       if (input.lineItems) {
         if (s.refunds.has(index)) throw new HttpError(409, "Orders with refunds cannot have their line items replaced");
         s.writeLineItems(index, lineItemsFrom(shop, input.lineItems));
@@ -127,11 +140,13 @@ export function orderControl(rt: SimRuntime): Pick<Simulator, "createOrder" | "u
           ? s.internDiscountCode({ code: input.discountCode.code, type: input.discountCode.type ?? "percentage" })
           : -1;
       if (input.shippingLine !== undefined) {
-        s.o.shippingCents[index] = input.shippingLine ? Math.round(input.shippingLine.price * 100) : 0;
+        s.o.shippingMinor[index] = input.shippingLine
+          ? toMinor(shop, input.shippingLine.price, "shippingLine.price")
+          : 0;
         s.o.shippingTitle[index] = input.shippingLine ? s.strings.intern(input.shippingLine.title) + 1 : 0;
       }
       const c = s.o.customer[index];
-      if (c >= 0) s.c.spentCents[c] += s.orderTotalCents(index) - before;
+      if (c >= 0) s.c.spentMinor[c] += s.orderTotalMinor(index) - before;
       s.o.updatedAt[index] = rt.nowSeconds();
       s.orderVersion++;
       const payload = orderPayload(shop, index);

@@ -1,6 +1,7 @@
 // LineItem: the GraphQL view over a line-item row (product, variant, prices,
 // discount allocations).
-import { gid, moneyBag, moneyV2 } from "../../util.js";
+import { decimalFromMinor, moneyBag, moneyV2 } from "../../money.js";
+import { gid } from "../../util.js";
 import { LINE_ITEM_ID_BASE } from "../../store.js";
 import type { ViewContext } from "../common.js";
 
@@ -75,33 +76,33 @@ export class LineItemView {
       title: "Default Title",
       displayName: `${p.title} - Default Title`,
       sku: p.sku,
-      price: (this._s.l.unitPriceCents[this._j] / 100).toFixed(2),
+      price: decimalFromMinor(this._s.l.unitPriceMinor[this._j], this._ctx.shop.settings.currency),
       product: this.product,
     };
   }
   get originalUnitPriceSet() {
-    return this._money(this._s.l.unitPriceCents[this._j]);
+    return this._money(this._s.l.unitPriceMinor[this._j]);
   }
   get discountedUnitPriceSet() {
     const q = this._s.l.quantity[this._j];
-    return this._money(this._s.l.unitPriceCents[this._j] - (q > 0 ? this._s.l.discountCents[this._j] / q : 0));
+    return this._money(this._s.l.unitPriceMinor[this._j] - (q > 0 ? this._s.l.discountMinor[this._j] / q : 0));
   }
   get discountedUnitPriceAfterAllDiscountsSet() {
     return this.discountedUnitPriceSet;
   }
   get originalTotalSet() {
-    return this._money(this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j]);
+    return this._money(this._s.l.unitPriceMinor[this._j] * this._s.l.quantity[this._j]);
   }
   discountedTotalSet() {
     return this._money(
-      this._s.l.unitPriceCents[this._j] * this._s.l.quantity[this._j] - this._s.l.discountCents[this._j],
+      this._s.l.unitPriceMinor[this._j] * this._s.l.quantity[this._j] - this._s.l.discountMinor[this._j],
     );
   }
   get totalDiscountSet() {
-    return this._money(this._s.l.discountCents[this._j]);
+    return this._money(this._s.l.discountMinor[this._j]);
   }
   get discountAllocations() {
-    const amount = this._s.l.discountCents[this._j];
+    const amount = this._s.l.discountMinor[this._j];
     if (!amount || !this._application) return [];
     const cur = this._ctx.shop.settings.currency;
     return [

@@ -2,21 +2,24 @@
 // Shopify sends them, personal data included so the app can prove it drops it.
 import type { Shop } from "../../shop.js";
 import { CANCEL_REASONS, LINE_ITEM_ID_BASE, MARKETING_STATES, ORDER_ID_BASE, SOURCE_NAMES } from "../../store.js";
-import { gid, restMoney } from "../../util.js";
+import { decimalFromMinor, decimalString, restMoney, restPriceSet } from "../../money.js";
+import { gid } from "../../util.js";
 import { customerPayload } from "../customers/payloads.js";
 import { refundPayload } from "../refunds.js";
 import { restTime } from "../rest-time.js";
 
-export function priceSet(cents: number, currency: string) {
-  const money = { amount: restMoney(cents), currency_code: currency };
-  return { shop_money: money, presentment_money: money };
+export const priceSet = restPriceSet;
+
+/** The share a discount took of the subtotal, in percent with one decimal (the store keeps amounts only). */
+export function percentOf(discountMinor: number, subtotalMinor: number): number {
+  return subtotalMinor ? Math.round((discountMinor / subtotalMinor) * 1000) / 10 : 0;
 }
 
 export function lineItemPayload(shop: Shop, j: number, discountCode: string | null) {
   const s = shop.store;
   const product = s.products[s.l.product[j]];
   const cur = shop.settings.currency;
-  const discount = s.l.discountCents[j];
+  const discount = s.l.discountMinor[j];
   return {
     id: LINE_ITEM_ID_BASE + j,
     admin_graphql_api_id: gid("LineItem", LINE_ITEM_ID_BASE + j),
@@ -27,8 +30,8 @@ export function lineItemPayload(shop: Shop, j: number, discountCode: string | nu
     gift_card: false,
     grams: 0,
     name: product.title,
-    price: restMoney(s.l.unitPriceCents[j]),
-    price_set: priceSet(s.l.unitPriceCents[j], cur),
+    price: restMoney(s.l.unitPriceMinor[j], cur),
+    price_set: priceSet(s.l.unitPriceMinor[j], cur),
     product_exists: true,
     product_id: product.id,
     properties: [],
@@ -37,7 +40,7 @@ export function lineItemPayload(shop: Shop, j: number, discountCode: string | nu
     sku: product.sku,
     taxable: true,
     title: product.title,
-    total_discount: restMoney(discount),
+    total_discount: restMoney(discount, cur),
     total_discount_set: priceSet(discount, cur),
     variant_id: product.variantId,
     variant_inventory_management: "shopify",
@@ -49,7 +52,7 @@ export function lineItemPayload(shop: Shop, j: number, discountCode: string | nu
       discount && discountCode
         ? [
             {
-              amount: restMoney(discount),
+              amount: restMoney(discount, cur),
               amount_set: priceSet(discount, cur),
               discount_application_index: 0,
             },
@@ -69,11 +72,11 @@ export function orderPayload(shop: Shop, i: number) {
   const journey = s.o.journey[i] >= 0 ? s.journeys[s.o.journey[i]] : null;
   const lines: number[] = [];
   for (let j = s.o.lineStart[i]; j < s.o.lineStart[i] + s.o.lineCount[i]; j++) lines.push(j);
-  const subtotal = s.o.subtotalCents[i] - s.o.discountCents[i];
-  const total = s.orderTotalCents(i);
-  const current = s.orderCurrentTotalCents(i);
+  const subtotal = s.o.subtotalMinor[i] - s.o.discountMinor[i];
+  const total = s.orderTotalMinor(i);
+  const current = s.orderCurrentTotalMinor(i);
   const shippingTitle = s.o.shippingTitle[i] ? s.strings.get(s.o.shippingTitle[i] - 1) : null;
-  const refunded = s.o.refundedCents[i];
+  const refunded = s.o.refundedMinor[i];
   const address = c >= 0 ? (customerPayload(shop, c).default_address as Record<string, unknown> | null) : null;
   return {
     id,
@@ -89,17 +92,17 @@ export function orderPayload(shop: Shop, i: number) {
     contact_email: pd?.email ?? null,
     created_at: restTime(shop, s.o.createdAt[i]),
     currency: cur,
-    current_subtotal_price: restMoney(subtotal - refunded),
-    current_total_discounts: restMoney(s.o.discountCents[i]),
-    current_total_price: restMoney(current),
+    current_subtotal_price: restMoney(subtotal - refunded, cur),
+    current_total_discounts: restMoney(s.o.discountMinor[i], cur),
+    current_total_price: restMoney(current, cur),
     current_total_price_set: priceSet(current, cur),
-    current_total_tax: "0.00",
+    current_total_tax: restMoney(0, cur),
     customer_locale: "en-GB",
     discount_codes: code
       ? [
           {
             code: code.code,
-            amount: restMoney(s.o.discountCents[i]),
+            amount: restMoney(s.o.discountMinor[i], cur),
             type: code.type,
           },
         ]
@@ -109,7 +112,11 @@ export function orderPayload(shop: Shop, i: number) {
           {
             target_type: "line_item",
             type: "discount_code",
-            value: restMoney(s.o.discountCents[i]),
+            // The code's value: a percentage ("10.0") or an amount, as a decimal.
+            value:
+              code.type === "percentage"
+                ? decimalString(percentOf(s.o.discountMinor[i], s.o.subtotalMinor[i]))
+                : decimalFromMinor(s.o.discountMinor[i], cur),
             value_type: code.type,
             allocation_method: "across",
             target_selection: "all",
@@ -132,18 +139,18 @@ export function orderPayload(shop: Shop, i: number) {
     processed_at: restTime(shop, s.o.processedAt[i]),
     referring_site: journey?.lastVisit.referrerUrl ?? null,
     source_name: SOURCE_NAMES[s.o.source[i]],
-    subtotal_price: restMoney(subtotal),
+    subtotal_price: restMoney(subtotal, cur),
     subtotal_price_set: priceSet(subtotal, cur),
     tags: "",
     taxes_included: true,
     test: s.o.test[i] === 1,
-    total_discounts: restMoney(s.o.discountCents[i]),
-    total_discounts_set: priceSet(s.o.discountCents[i], cur),
-    total_line_items_price: restMoney(s.o.subtotalCents[i]),
-    total_price: restMoney(total),
+    total_discounts: restMoney(s.o.discountMinor[i], cur),
+    total_discounts_set: priceSet(s.o.discountMinor[i], cur),
+    total_line_items_price: restMoney(s.o.subtotalMinor[i], cur),
+    total_price: restMoney(total, cur),
     total_price_set: priceSet(total, cur),
-    total_shipping_price_set: priceSet(s.o.shippingCents[i], cur),
-    total_tax: "0.00",
+    total_shipping_price_set: priceSet(s.o.shippingMinor[i], cur),
+    total_tax: restMoney(0, cur),
     total_weight: 0,
     updated_at: restTime(shop, s.o.updatedAt[i]),
     billing_address: address,
@@ -156,10 +163,10 @@ export function orderPayload(shop: Shop, i: number) {
             id: id + 7,
             title: shippingTitle,
             code: shippingTitle,
-            price: restMoney(s.o.shippingCents[i]),
-            price_set: priceSet(s.o.shippingCents[i], cur),
+            price: restMoney(s.o.shippingMinor[i], cur),
+            price_set: priceSet(s.o.shippingMinor[i], cur),
             source: "shopify",
-            discounted_price: restMoney(s.o.shippingCents[i]),
+            discounted_price: restMoney(s.o.shippingMinor[i], cur),
             discount_allocations: [],
             tax_lines: [],
           },

@@ -10,12 +10,14 @@ import {
   type ConnectionArgs,
 } from "../../connections.js";
 import { CANCEL_REASONS, ORDER_ID_BASE, SOURCE_NAMES, type Visit } from "../../store.js";
-import { gid, isoFromSeconds, moneyBag, moneyV2 } from "../../util.js";
+import { moneyBag, moneyV2 } from "../../money.js";
+import { gid, isoFromSeconds } from "../../util.js";
 import type { ViewContext } from "../common.js";
 import { CustomerView } from "../customers/views.js";
 import { RefundView } from "../refunds.js";
 import { rootSequence } from "../row-order.js";
 import { LineItemView } from "./line-items.js";
+import { percentOf } from "./payloads.js";
 
 const SIXTY_DAYS = 60 * 24 * 3600;
 
@@ -170,9 +172,9 @@ export class OrderView {
     return this.shippingAddress;
   }
   get displayFinancialStatus() {
-    const refunded = this._s.o.refundedCents[this._i];
+    const refunded = this._s.o.refundedMinor[this._i];
     if (refunded === 0) return "PAID";
-    return refunded >= this._s.orderTotalCents(this._i) ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    return refunded >= this._s.orderTotalMinor(this._i) ? "REFUNDED" : "PARTIALLY_REFUNDED";
   }
   get displayFulfillmentStatus() {
     return "FULFILLED";
@@ -193,15 +195,15 @@ export class OrderView {
     for (let j = start; j < end; j++) visit(j);
   }
   get subtotalPriceSet() {
-    return this._money(this._s.o.subtotalCents[this._i] - this._s.o.discountCents[this._i]);
+    return this._money(this._s.o.subtotalMinor[this._i] - this._s.o.discountMinor[this._i]);
   }
   get currentSubtotalPriceSet() {
     return this._money(
-      this._s.o.subtotalCents[this._i] - this._s.o.discountCents[this._i] - this._s.o.refundedCents[this._i],
+      this._s.o.subtotalMinor[this._i] - this._s.o.discountMinor[this._i] - this._s.o.refundedMinor[this._i],
     );
   }
   get totalDiscountsSet() {
-    return this._money(this._s.o.discountCents[this._i]);
+    return this._money(this._s.o.discountMinor[this._i]);
   }
   get currentTotalDiscountsSet() {
     return this.totalDiscountsSet;
@@ -210,19 +212,19 @@ export class OrderView {
     return this.totalDiscountsSet;
   }
   get totalPriceSet() {
-    return this._money(this._s.orderTotalCents(this._i));
+    return this._money(this._s.orderTotalMinor(this._i));
   }
   get originalTotalPriceSet() {
     return this.totalPriceSet;
   }
   get currentTotalPriceSet() {
-    return this._money(this._s.orderCurrentTotalCents(this._i));
+    return this._money(this._s.orderCurrentTotalMinor(this._i));
   }
   get totalRefundedSet() {
-    return this._money(this._s.o.refundedCents[this._i]);
+    return this._money(this._s.o.refundedMinor[this._i]);
   }
   get totalShippingPriceSet() {
-    return this._money(this._s.o.shippingCents[this._i]);
+    return this._money(this._s.o.shippingMinor[this._i]);
   }
   get currentShippingPriceSet() {
     return this.totalShippingPriceSet;
@@ -251,8 +253,8 @@ export class OrderView {
     const d = this._s.o.discountCode[this._i];
     if (d < 0) return null;
     const info = this._s.discountCodes[d];
-    const subtotal = this._s.o.subtotalCents[this._i];
-    const discount = this._s.o.discountCents[this._i];
+    const subtotal = this._s.o.subtotalMinor[this._i];
+    const discount = this._s.o.discountMinor[this._i];
     return {
       __typename: "DiscountCodeApplication",
       code: info.code,
@@ -264,7 +266,7 @@ export class OrderView {
         info.type === "percentage"
           ? {
               __typename: "PricingPercentageValue",
-              percentage: subtotal ? Math.round((discount / subtotal) * 1000) / 10 : 0,
+              percentage: percentOf(discount, subtotal),
             }
           : { __typename: "MoneyV2", ...moneyV2(discount, this._cur) },
     };
@@ -295,7 +297,7 @@ export class OrderView {
     const title = this._s.o.shippingTitle[this._i];
     if (title === 0) return null;
     const name = this._s.strings.get(title - 1);
-    const price = this._money(this._s.o.shippingCents[this._i]);
+    const price = this._money(this._s.o.shippingMinor[this._i]);
     return {
       id: gid("ShippingLine", this._s.o.id[this._i]),
       title: name,
