@@ -246,6 +246,8 @@ export function searchPredicate(
   terms: SearchTerm[],
   fields: Record<string, FieldReader>,
   resource: string,
+  /** Maps an id's digits to the number readers return (a shop's local id); plain Number by default. */
+  idValue: (digits: string) => number = Number,
 ): (row: number) => boolean {
   if (terms.length === 0) return () => true;
   const checks = terms.map((term) => {
@@ -257,8 +259,14 @@ export function searchPredicate(
     }
     let expected: number | string;
     if (term.field.endsWith("_at")) expected = secondsFromIso(term.value);
-    else if (term.field === "id") expected = Number(term.value.replace(/^gid:\/\/shopify\/\w+\//, ""));
-    else expected = term.value;
+    else if (term.field === "id" || term.field.endsWith("_id")) {
+      const digits = term.value.replace(/^gid:\/\/shopify\/\w+\//, "");
+      if (!/^\d+$/.test(digits))
+        throw new GraphQLError(`Invalid id '${term.value}' in the search query`, {
+          extensions: { code: "BAD_REQUEST" },
+        });
+      expected = idValue(digits);
+    } else expected = term.value;
     const check = (row: number) => {
       const actual = reader(row);
       if (Array.isArray(actual)) return actual.some((v) => v.toLowerCase() === String(expected).toLowerCase());

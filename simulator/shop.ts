@@ -1,6 +1,7 @@
 // Everything the simulator knows about one shop besides its customers and
 // orders: settings, the installed app, and app-owned resources (segments,
 // discounts, webhook subscriptions, metafield definitions, bulk operations).
+import { IdSpace } from "./ids.js";
 import { ShopStore } from "./store.js";
 
 export interface ShopSettings {
@@ -99,10 +100,13 @@ export class Shop {
   readonly createdAt: number;
 
   constructor(
+    /** The shop's local id (shown as ids.external(id)). */
     readonly id: number,
     readonly domain: string,
     readonly settings: Required<ShopSettings>,
     createdAt: number,
+    /** How the shop's resource ids are shown (base + local id). */
+    readonly ids: IdSpace = new IdSpace(),
   ) {
     this.createdAt = createdAt;
   }

@@ -1,5 +1,6 @@
 // Public types of the simulator: start options, control-method inputs and the
 // Simulator interface (the programmatic control surface).
+import type { IdInput } from "./control/lookup.js";
 import type { GenerateOptions, GenerateSummary } from "./generator.js";
 import type { CallCounts } from "./graphql-handler.js";
 import type { OnlineRetailSummary, StandaloneRefund } from "./online-retail.js";
@@ -33,6 +34,15 @@ export interface SimulatorOptions {
   workDir?: string;
 }
 
+export interface CreateShopOptions {
+  /**
+   * Added to every resource id the shop shows (GIDs, REST ids). Digits, a
+   * bigint or a safe integer; with a base above 2^53 - 10^13 the shop's ids
+   * exceed Number.MAX_SAFE_INTEGER, as real Shopify ids may.
+   */
+  idBase?: string | bigint | number;
+}
+
 export interface InstallOptions {
   accessToken: string;
   scopes: string[] | string;
@@ -53,7 +63,7 @@ export interface OrderLineInput {
 
 export interface CreateOrderInput {
   /** Numeric id or GID; unknown ids create the customer; null/undefined = guest. */
-  customerId?: number | string | null;
+  customerId?: IdInput | null;
   lineItems: OrderLineInput[];
   processedAt?: string;
   /** amount (currency units) is spread over lines that carry no explicit discount. */
@@ -82,33 +92,29 @@ export type RefundPayload = ReturnType<typeof refundPayload>;
 export interface Simulator {
   url: string;
   close(): Promise<void>;
-  createShop(domain: string, settings: ShopSettings): void;
+  createShop(domain: string, settings: ShopSettings, options?: CreateShopOptions): void;
   installApp(domain: string, options: InstallOptions): void;
   loadOnlineRetail(domain: string, file: string): Promise<OnlineRetailSummary>;
   generate(domain: string, options: GenerateOptions): GenerateSummary;
   createOrder(domain: string, input: CreateOrderInput): OrderPayload;
-  updateOrder(domain: string, orderId: number | string, input: UpdateOrderInput): OrderPayload;
-  cancelOrder(
-    domain: string,
-    orderId: number | string,
-    options?: { reason?: CancelReason; refund?: boolean },
-  ): OrderPayload;
+  updateOrder(domain: string, orderId: IdInput, input: UpdateOrderInput): OrderPayload;
+  cancelOrder(domain: string, orderId: IdInput, options?: { reason?: CancelReason; refund?: boolean }): OrderPayload;
   refundOrder(
     domain: string,
-    orderId: number | string,
+    orderId: IdInput,
     options?: {
-      lineItems?: { lineItemId: number | string; quantity: number }[];
+      lineItems?: { lineItemId: IdInput; quantity: number }[];
     },
   ): RefundPayload;
-  redactCustomer(domain: string, customerId: number | string): ReturnType<typeof customersRedactPayload>;
-  requestCustomerData(domain: string, customerId: number | string): ReturnType<typeof customersDataRequestPayload>;
+  redactCustomer(domain: string, customerId: IdInput): ReturnType<typeof customersRedactPayload>;
+  requestCustomerData(domain: string, customerId: IdInput): ReturnType<typeof customersDataRequestPayload>;
   redactShop(domain: string): void;
   uninstall(domain: string): void;
   sendWebhook(domain: string, topic: string, payload: unknown, options?: SendOptions): Delivery[];
   setWebhookChaos(settings: ChaosSettings | null): void;
   webhooksIdle(): Promise<void>;
   deliveries(): Delivery[];
-  customerTags(domain: string, customerId: number | string): string[];
+  customerTags(domain: string, customerId: IdInput): string[];
   metafields(domain: string, ownerId: string): MetafieldRecord[];
   segments(domain: string): SegmentRecord[];
   discounts(domain: string): DiscountRecord[];

@@ -4,6 +4,7 @@
 // delivery log, and can duplicate or reorder deliveries on request.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { seededRandom } from "../app/utils/seeded-random.js";
+import { stringifyExact } from "./exact-json.js";
 import { API_VERSION } from "./util.js";
 
 export interface DeliveryAttempt {
@@ -97,7 +98,8 @@ export class WebhookSender {
     args: { url: string; shopDomain: string; topic: string; payload: unknown },
     options: SendOptions = {},
   ): Delivery[] {
-    const body = JSON.stringify(args.payload);
+    // Ids above 2^53 are bigints in payloads and raw digits on the wire.
+    const body = stringifyExact(args.payload);
     const eventId = randomUUID();
     const triggeredAt = new Date(this.options.clock()).toISOString();
     let copies = 1 + (options.duplicate ?? 0);

@@ -32,7 +32,11 @@ function routes(sim: Simulator, shops: () => string[]): Route[] {
       handle: (_m, b) => sim.setWebhookChaos(Object.keys(b).length ? (b as unknown as ChaosSettings) : null),
     },
     { method: "POST", pattern: /^\/clock\/advance$/, handle: (_m, b) => sim.advanceClock(Number(b.ms)) },
-    { method: "POST", pattern: /^\/shops$/, handle: (_m, b) => sim.createShop(b.domain, b as unknown as ShopSettings) },
+    {
+      method: "POST",
+      pattern: /^\/shops$/,
+      handle: (_m, b) => sim.createShop(b.domain, b as unknown as ShopSettings, { idBase: b.idBase }),
+    },
     {
       method: "POST",
       pattern: new RegExp(`^/shops/${shop}/install$`),

@@ -1,5 +1,6 @@
 // Small HTTP helpers shared by the simulator's server and control API.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { stringifyExact } from "../exact-json.js";
 
 /** An error a control method or route answers with its own status (4xx) and message. */
 export class HttpError extends Error {
@@ -36,7 +37,7 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
+  const text = stringifyExact(body);
   res.writeHead(status, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(text),

@@ -9,15 +9,15 @@ import type { Shop, WebhookSubscriptionRecord } from "../shop.js";
 import type { Simulator } from "../types.js";
 import { APP_ID, gid, isoFromSeconds, resolveNamespace } from "../util.js";
 import { topicToEnum } from "../webhooks.js";
-import { userError } from "./common.js";
+import { userError, type ViewContext } from "./common.js";
 import { metafieldView } from "./metafields.js";
 import { shopPayload } from "./shop.js";
 
-export function webhookSubscriptionView(sub: WebhookSubscriptionRecord) {
+export function webhookSubscriptionView(ctx: ViewContext, sub: WebhookSubscriptionRecord) {
   return {
     __typename: "WebhookSubscription",
-    id: gid("WebhookSubscription", sub.id),
-    legacyResourceId: String(sub.id),
+    id: ctx.shop.ids.gid("WebhookSubscription", sub.id),
+    legacyResourceId: ctx.shop.ids.text(sub.id),
     topic: sub.topic,
     uri: sub.uri,
     callbackUrl: sub.uri,
@@ -33,7 +33,7 @@ export function webhookSubscriptionView(sub: WebhookSubscriptionRecord) {
 }
 
 export function shopRedactPayload(shop: Shop) {
-  return { shop_id: shop.id, shop_domain: shop.domain };
+  return { shop_id: shop.ids.external(shop.id), shop_domain: shop.domain };
 }
 
 export function appInstallationQueries(ctx: RequestContext) {
@@ -48,15 +48,15 @@ export function appInstallationQueries(ctx: RequestContext) {
         embedded: true,
       };
       return {
-        id: gid("AppInstallation", ctx.shop.id),
+        id: ctx.shop.ids.gid("AppInstallation", ctx.shop.id),
         accessScopes: install.scopes.map((handle) => ({ handle, description: handle })),
         launchUrl: `https://${ctx.shop.domain}/admin/apps/simulated-app`,
         app,
         metafield: (args: { namespace?: string | null; key: string }) => {
           const record = ctx.shop.store.metafields
-            .get(gid("AppInstallation", ctx.shop.id))
+            .get(ctx.shop.ids.gid("AppInstallation", ctx.shop.id))
             ?.get(`${resolveNamespace(args.namespace)}.${args.key}`);
-          return record ? metafieldView(record, "APP_INSTALLATION") : null;
+          return record ? metafieldView(ctx, record, "APP_INSTALLATION") : null;
         },
       };
     },
@@ -69,7 +69,7 @@ export function appInstallationQueries(ctx: RequestContext) {
         identitySequence(list.length),
         () => true,
         args,
-        (p) => webhookSubscriptionView(list[p]),
+        (p) => webhookSubscriptionView(ctx, list[p]),
       );
     },
   };
@@ -118,7 +118,7 @@ export function webhookSubscriptionMutations(ctx: RequestContext) {
       };
       install.subscriptions.push(record);
       return {
-        webhookSubscription: webhookSubscriptionView(record),
+        webhookSubscription: webhookSubscriptionView(ctx, record),
         userErrors: [],
       };
     },

@@ -23,14 +23,14 @@ import {
 import type { RequestContext } from "../core.js";
 import { formatValidationError } from "../errors.js";
 import type { BulkOperationRecord, Shop } from "../shop.js";
-import { gid, isoFromSeconds, parseGid } from "../util.js";
+import { isoFromSeconds } from "../util.js";
 import { userError, type ViewContext } from "./common.js";
 
 export function bulkOperationView(ctx: ViewContext, op: BulkOperationRecord) {
   const done = op.status === "COMPLETED";
   return {
     __typename: "BulkOperation",
-    id: gid("BulkOperation", op.id),
+    id: ctx.shop.ids.gid("BulkOperation", op.id),
     type: op.type,
     status: op.status,
     errorCode: op.errorCode,
@@ -57,9 +57,8 @@ export function bulkFinishPayload(
     completedAt: number | null;
   },
 ) {
-  void shop;
   return {
-    admin_graphql_api_id: gid("BulkOperation", op.id),
+    admin_graphql_api_id: shop.ids.gid("BulkOperation", op.id),
     completed_at: op.completedAt === null ? null : isoFromSeconds(op.completedAt),
     created_at: isoFromSeconds(op.createdAt),
     error_code: op.errorCode ? op.errorCode.toLowerCase() : null,
@@ -80,6 +79,7 @@ function bulkOperationFilter(ctx: ViewContext, query: string | null | undefined)
       status: (p) => ops[p].status.toLowerCase(),
     },
     "bulkOperations",
+    (digits) => ctx.shop.ids.comparable(digits),
   );
 }
 
@@ -139,7 +139,7 @@ export function bulkMutations(ctx: RequestContext, deps: { schema: GraphQLSchema
           userErrors: [
             userError(
               null,
-              `A bulk query operation for this app and shop is already in progress: ${gid("BulkOperation", active[0].id)}.`,
+              `A bulk query operation for this app and shop is already in progress: ${ctx.shop.ids.gid("BulkOperation", active[0].id)}.`,
               "OPERATION_IN_PROGRESS",
             ),
           ],
@@ -195,7 +195,8 @@ export function bulkMutations(ctx: RequestContext, deps: { schema: GraphQLSchema
       return { bulkOperation: bulkOperationView(ctx, op), userErrors: [] };
     },
     bulkOperationCancel: (args: { id: string }) => {
-      const op = shop.bulkOperations.find((b) => b.id === parseGid(args.id)?.id);
+      const local = shop.ids.localFromGid(args.id, "BulkOperation");
+      const op = shop.bulkOperations.find((b) => b.id === local);
       if (!op)
         return {
           bulkOperation: null,

@@ -4,7 +4,7 @@ import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "
 import type { RequestContext } from "../core.js";
 import { validateMetafieldValue } from "../metafield-types.js";
 import type { DiscountRecord } from "../shop.js";
-import { gid, isoFromSeconds, parseGid, resolveNamespace, secondsFromIso } from "../util.js";
+import { isoFromSeconds, resolveNamespace, secondsFromIso } from "../util.js";
 import { userError, type ViewContext } from "./common.js";
 
 function discountStatus(d: DiscountRecord, now: number) {
@@ -15,7 +15,7 @@ function discountStatus(d: DiscountRecord, now: number) {
 
 export function discountView(ctx: ViewContext, d: DiscountRecord) {
   const common = {
-    discountId: gid(d.kind === "code" ? "DiscountCodeNode" : "DiscountAutomaticNode", d.id),
+    discountId: ctx.shop.ids.gid(d.kind === "code" ? "DiscountCodeNode" : "DiscountAutomaticNode", d.id),
     title: d.title,
     startsAt: isoFromSeconds(d.startsAt),
     endsAt: d.endsAt === null ? null : isoFromSeconds(d.endsAt),
@@ -51,7 +51,7 @@ export function discountView(ctx: ViewContext, d: DiscountRecord) {
       const list = d.code
         ? [
             {
-              id: gid("DiscountRedeemCode", d.id),
+              id: ctx.shop.ids.gid("DiscountRedeemCode", d.id),
               code: d.code,
               asyncUsageCount: 0,
             },
@@ -78,7 +78,7 @@ export function discountNodeView(ctx: ViewContext, d: DiscountRecord) {
       args,
       (p) => ({
         ...d.metafields[p],
-        id: gid("Metafield", d.id * 100 + p),
+        id: ctx.shop.ids.gid("Metafield", d.id * 100 + p),
         jsonValue: d.metafields[p].type === "json" ? JSON.parse(d.metafields[p].value) : d.metafields[p].value,
       }),
     );
@@ -204,8 +204,8 @@ export function discountMutations(ctx: RequestContext) {
     };
   };
   const find = (id: string, kind: "automatic" | "code") => {
-    const parsed = parseGid(id);
-    const record = parsed ? discounts.get(parsed.id) : undefined;
+    const parsed = ctx.shop.ids.parseGid(id);
+    const record = parsed?.local != null ? discounts.get(parsed.local) : undefined;
     return record && record.kind === kind ? record : undefined;
   };
   const save = (kind: "automatic" | "code", payloadKey: string, input: DiscountInput, existing?: DiscountRecord) => {

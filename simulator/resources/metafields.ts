@@ -5,16 +5,16 @@ import type { RequestContext } from "../core.js";
 import { validateMetafieldValue } from "../metafield-types.js";
 import { accessDenied, hasScope, OWNER_WRITE_SCOPES } from "../scopes.js";
 import type { MetafieldRecord } from "../store.js";
-import { gid, isoFromSeconds, parseGid, resolveNamespace } from "../util.js";
+import { isoFromSeconds, resolveNamespace } from "../util.js";
 import { userError, type UserError, type ViewContext } from "./common.js";
 
 export const MAX_METAFIELDS_PER_SET = 25;
 
-export function metafieldView(record: MetafieldRecord, ownerType: string) {
+export function metafieldView(ctx: ViewContext, record: MetafieldRecord, ownerType: string) {
   return {
     __typename: "Metafield",
-    id: gid("Metafield", record.id),
-    legacyResourceId: String(record.id),
+    id: ctx.shop.ids.gid("Metafield", record.id),
+    legacyResourceId: ctx.shop.ids.text(record.id),
     namespace: record.namespace,
     key: record.key,
     type: record.type,
@@ -33,10 +33,18 @@ export function metafieldView(record: MetafieldRecord, ownerType: string) {
   };
 }
 
+/** "gid://shopify/Customer/1" -> "CUSTOMER" (the MetafieldOwnerType). */
+function ownerTypeOf(ownerGid: string): string {
+  return ownerGid
+    .split("/")[3]
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toUpperCase();
+}
+
 export function metafieldOf(ctx: ViewContext, ownerGid: string, namespace: string | null, key: string) {
   const map = ctx.shop.store.metafields.get(ownerGid);
   const record = map?.get(`${resolveNamespace(namespace)}.${key}`);
-  return record ? metafieldView(record, parseGid(ownerGid)!.type.toUpperCase()) : null;
+  return record ? metafieldView(ctx, record, ownerTypeOf(ownerGid)) : null;
 }
 
 export function metafieldsOf(
@@ -50,12 +58,12 @@ export function metafieldsOf(
       (!args.namespace || r.namespace === resolveNamespace(args.namespace)) &&
       (!args.keys || args.keys.includes(`${r.namespace}.${r.key}`)),
   );
-  const ownerType = parseGid(ownerGid)!.type.toUpperCase();
+  const ownerType = ownerTypeOf(ownerGid);
   return paginate(
     identitySequence(records.length),
     () => true,
     args,
-    (p) => metafieldView(records[p], ownerType),
+    (p) => metafieldView(ctx, records[p], ownerType),
   );
 }
 
@@ -68,23 +76,30 @@ export interface MetafieldsSetInput {
   compareDigest?: string | null;
 }
 
-function ownerExists(ctx: RequestContext, ownerId: string): boolean {
-  const owner = parseGid(ownerId);
+/** The owner's canonical GID and type when it exists in the shop, else null. */
+function existingOwner(ctx: RequestContext, ownerId: string): { gid: string; type: string } | null {
+  const owner = ctx.shop.ids.parseGid(ownerId);
   const s = ctx.shop.store;
-  if (!owner) return false;
+  if (!owner || owner.local === null) return null;
+  const local = owner.local;
+  let exists: boolean;
   switch (owner.type) {
     case "Customer": {
-      const i = s.findCustomer(owner.id);
-      return i !== undefined && !s.isDeleted(i);
+      const i = s.findCustomer(local);
+      exists = i !== undefined && !s.isDeleted(i);
+      break;
     }
     case "Order":
-      return s.findOrder(owner.id) !== undefined;
+      exists = s.findOrder(local) !== undefined;
+      break;
     case "Shop":
     case "AppInstallation":
-      return owner.id === ctx.shop.id;
+      exists = local === ctx.shop.id;
+      break;
     default:
-      return false;
+      exists = false;
   }
+  return exists ? { gid: ctx.shop.ids.gid(owner.type, local), type: owner.type } : null;
 }
 
 type PlannedWrite = { owner: string; record: Omit<MetafieldRecord, "id" | "createdAt" | "updatedAt"> };
@@ -100,8 +115,8 @@ function planMetafieldWrite(
     errors.push(userError(["metafields", String(elementIndex), field], message, code, { elementIndex }));
     return null;
   };
-  if (!ownerExists(ctx, input.ownerId)) return fieldErr("ownerId", "Owner does not exist.", "INVALID");
-  const owner = parseGid(input.ownerId)!;
+  const owner = existingOwner(ctx, input.ownerId);
+  if (!owner) return fieldErr("ownerId", "Owner does not exist.", "INVALID");
   const needed = OWNER_WRITE_SCOPES[owner.type];
   if (needed && !hasScope(ctx.shop.installation?.scopes ?? [], needed)) throw accessDenied("metafieldsSet", needed);
   const namespace = resolveNamespace(input.namespace);
@@ -115,7 +130,7 @@ function planMetafieldWrite(
   if (namespace.length < 2 || namespace.length > 255)
     return fieldErr("namespace", "Namespace must be 2-255 characters long.", "INVALID");
   const definition = ctx.shop.metafieldDefinitions.find(
-    (d) => d.namespace === namespace && d.key === input.key && d.ownerType === owner.type.toUpperCase(),
+    (d) => d.namespace === namespace && d.key === input.key && d.ownerType === ownerTypeOf(owner.gid),
   );
   const type = input.type ?? definition?.type;
   if (!type) return fieldErr("type", "Type can't be blank.", "BLANK");
@@ -127,7 +142,7 @@ function planMetafieldWrite(
     );
   const invalid = validateMetafieldValue(type, input.value);
   if (invalid) return fieldErr(invalid.code === "INVALID_TYPE" ? "type" : "value", invalid.message, invalid.code);
-  return { owner: input.ownerId, record: { namespace, key: input.key, type, value: input.value } };
+  return { owner: owner.gid, record: { namespace, key: input.key, type, value: input.value } };
 }
 
 export function metafieldsSet(ctx: RequestContext, inputs: MetafieldsSetInput[]) {
@@ -162,10 +177,9 @@ export function metafieldsSet(ctx: RequestContext, inputs: MetafieldsSetInput[])
   });
   return {
     metafields: written.map(({ owner, stored }) => {
-      const ownerType = parseGid(owner)!.type;
       return {
-        ...metafieldView(stored, ownerType.toUpperCase()),
-        owner: { __typename: ownerType, id: owner },
+        ...metafieldView(ctx, stored, ownerTypeOf(owner)),
+        owner: { __typename: owner.split("/")[3], id: owner },
       };
     }),
     userErrors: [],
@@ -217,7 +231,7 @@ export function metafieldDefinitionCreate(ctx: RequestContext, d: MetafieldDefin
   ctx.shop.metafieldDefinitions.push(record);
   return {
     createdDefinition: {
-      id: gid("MetafieldDefinition", record.id),
+      id: ctx.shop.ids.gid("MetafieldDefinition", record.id),
       namespace,
       key: record.key,
       name: record.name,

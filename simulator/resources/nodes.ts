@@ -1,7 +1,6 @@
 // Global ids: node(id:), nodes(ids:) and the single-resource lookups
 // (customer, order, segment, bulkOperation) that take an id.
 import { GraphQLError } from "graphql";
-import { parseGid } from "../util.js";
 import { webhookSubscriptionView } from "./app-installation.js";
 import { bulkOperationView } from "./bulk-operations.js";
 import { unsupported, type ViewContext } from "./common.js";
@@ -15,48 +14,60 @@ const MAX_NODES = 250;
 
 /** Resolves any GID the simulator knows; null for unknown ids. */
 export function nodeById(ctx: ViewContext, id: string): unknown {
-  const parsed = parseGid(id);
+  const parsed = ctx.shop.ids.parseGid(id);
   if (!parsed)
     throw new GraphQLError(`Invalid global id '${id}'`, {
       extensions: { code: "argumentLiteralsIncompatible" },
     });
+  const local = parsed.local;
+  if (!NODE_TYPES.has(parsed.type)) throw unsupported(`node lookups of type ${parsed.type}`);
+  if (local === null) return null; // a number outside this shop's ids
   const s = ctx.shop.store;
   switch (parsed.type) {
     case "Customer": {
-      const i = s.findCustomer(parsed.id);
+      const i = s.findCustomer(local);
       return i === undefined || s.isDeleted(i) ? null : new CustomerView(ctx, i);
     }
     case "Order": {
-      const i = s.findOrder(parsed.id);
+      const i = s.findOrder(local);
       return i === undefined || !orderVisibility(ctx)(i) ? null : new OrderView(ctx, i);
     }
     case "BulkOperation": {
-      const op = ctx.shop.bulkOperations.find((b) => b.id === parsed.id);
+      const op = ctx.shop.bulkOperations.find((b) => b.id === local);
       return op ? bulkOperationView(ctx, op) : null;
     }
     case "Segment": {
-      const seg = ctx.shop.segments.get(parsed.id);
-      return seg ? segmentView(seg) : null;
+      const seg = ctx.shop.segments.get(local);
+      return seg ? segmentView(ctx, seg) : null;
     }
     case "DiscountCodeNode":
     case "DiscountAutomaticNode": {
-      const d = ctx.shop.discounts.get(parsed.id);
+      const d = ctx.shop.discounts.get(local);
       return d ? discountNodeView(ctx, d) : null;
     }
     case "Shop":
-      return parsed.id === ctx.shop.id ? new ShopView(ctx) : null;
-    case "WebhookSubscription": {
-      const sub = ctx.shop.installation?.subscriptions.find((w) => w.id === parsed.id);
-      return sub ? webhookSubscriptionView(sub) : null;
+      return local === ctx.shop.id ? new ShopView(ctx) : null;
+    default: {
+      const sub = ctx.shop.installation?.subscriptions.find((w) => w.id === local);
+      return sub ? webhookSubscriptionView(ctx, sub) : null;
     }
-    default:
-      throw unsupported(`node lookups of type ${parsed.type}`);
   }
 }
 
+const NODE_TYPES = new Set([
+  "Customer",
+  "Order",
+  "BulkOperation",
+  "Segment",
+  "DiscountCodeNode",
+  "DiscountAutomaticNode",
+  "Shop",
+  "WebhookSubscription",
+]);
+
 /** A lookup by id that answers null for an id of another type, as Shopify does. */
 function typedNode(ctx: ViewContext, id: string, type: string) {
-  const parsed = parseGid(id);
+  const parsed = ctx.shop.ids.parseGid(id);
   if (!parsed || parsed.type !== type) return null;
   return nodeById(ctx, id);
 }

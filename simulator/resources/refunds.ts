@@ -1,14 +1,14 @@
 // Refunds: the Refund view (Order.refunds), the refunds/create REST payload
 // and the refundOrder control method.
 import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections.js";
-import { numericId, orderIndexOf } from "../control/lookup.js";
+import { localId, orderIndexOf } from "../control/lookup.js";
 import { HttpError } from "../http/http-util.js";
 import type { SimRuntime } from "../runtime.js";
 import type { Shop } from "../shop.js";
 import { LINE_ITEM_ID_BASE, type RefundRecord } from "../store.js";
 import type { Simulator } from "../types.js";
 import { moneyBag, moneyV2, restMoney } from "../money.js";
-import { gid, isoFromSeconds } from "../util.js";
+import { isoFromSeconds } from "../util.js";
 import type { ViewContext } from "./common.js";
 import { LineItemView } from "./orders/line-items.js";
 import { lineItemPayload, orderPayload, priceSet } from "./orders/payloads.js";
@@ -22,10 +22,10 @@ export class RefundView {
     private readonly _refund: RefundRecord,
   ) {}
   get id() {
-    return gid("Refund", this._refund.id);
+    return this._ctx.shop.ids.gid("Refund", this._refund.id);
   }
   get legacyResourceId() {
-    return String(this._refund.id);
+    return this._ctx.shop.ids.text(this._refund.id);
   }
   get createdAt() {
     return isoFromSeconds(this._refund.createdAt);
@@ -60,7 +60,7 @@ export class RefundView {
       (p) => {
         const line = lines[p];
         return {
-          id: gid("RefundLineItem", this._refund.id * 100 + p),
+          id: this._ctx.shop.ids.gid("RefundLineItem", this._refund.id * 100 + p),
           quantity: line.quantity,
           restockType: "RETURN",
           restocked: true,
@@ -79,9 +79,9 @@ export function refundPayload(shop: Shop, orderIndex: number, refund: RefundReco
   const cur = shop.settings.currency;
   const code = s.o.discountCode[orderIndex] >= 0 ? s.discountCodes[s.o.discountCode[orderIndex]].code : null;
   return {
-    id: refund.id,
-    admin_graphql_api_id: gid("Refund", refund.id),
-    order_id: s.o.id[orderIndex],
+    id: shop.ids.external(refund.id),
+    admin_graphql_api_id: shop.ids.gid("Refund", refund.id),
+    order_id: shop.ids.external(s.o.id[orderIndex]),
     created_at: restTime(shop, refund.createdAt),
     processed_at: restTime(shop, refund.createdAt),
     note: refund.note,
@@ -89,8 +89,8 @@ export function refundPayload(shop: Shop, orderIndex: number, refund: RefundReco
     user_id: null,
     total_duties_set: priceSet(0, cur),
     refund_line_items: refund.lines.map((line, p) => ({
-      id: refund.id * 100 + p,
-      line_item_id: LINE_ITEM_ID_BASE + line.lineIndex,
+      id: shop.ids.external(refund.id * 100 + p),
+      line_item_id: shop.ids.external(LINE_ITEM_ID_BASE + line.lineIndex),
       location_id: null,
       quantity: line.quantity,
       restock_type: "return",
@@ -102,15 +102,15 @@ export function refundPayload(shop: Shop, orderIndex: number, refund: RefundReco
     })),
     transactions: [
       {
-        id: refund.id + 1,
-        admin_graphql_api_id: gid("OrderTransaction", refund.id + 1),
+        id: shop.ids.external(refund.id + 1),
+        admin_graphql_api_id: shop.ids.gid("OrderTransaction", refund.id + 1),
         amount: restMoney(refund.totalMinor, cur),
         currency: cur,
         kind: "refund",
         status: "success",
         gateway: "manual",
         created_at: restTime(shop, refund.createdAt),
-        order_id: s.o.id[orderIndex],
+        order_id: shop.ids.external(s.o.id[orderIndex]),
       },
     ],
     order_adjustments: [],
@@ -126,7 +126,7 @@ export function refundControl(rt: SimRuntime): Pick<Simulator, "refundOrder"> {
       const count = s.o.lineCount[index];
       const lines = refundOptions.lineItems
         ? refundOptions.lineItems.map((l) => {
-            const j = numericId(l.lineItemId, "LineItem") - LINE_ITEM_ID_BASE;
+            const j = localId(shop, l.lineItemId, "LineItem") - LINE_ITEM_ID_BASE;
             if (j < start || j >= start + count)
               throw new HttpError(400, `Line item ${l.lineItemId} is not on order ${orderId}`);
             if (!Number.isInteger(l.quantity) || l.quantity <= 0 || l.quantity > s.l.currentQuantity[j]) {

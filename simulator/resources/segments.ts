@@ -3,13 +3,13 @@
 import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections.js";
 import type { RequestContext } from "../core.js";
 import type { SegmentRecord } from "../shop.js";
-import { gid, isoFromSeconds, parseGid } from "../util.js";
+import { isoFromSeconds } from "../util.js";
 import { userError, type ViewContext } from "./common.js";
 
-export function segmentView(segment: SegmentRecord) {
+export function segmentView(ctx: ViewContext, segment: SegmentRecord) {
   return {
     __typename: "Segment",
-    id: gid("Segment", segment.id),
+    id: ctx.shop.ids.gid("Segment", segment.id),
     name: segment.name,
     query: segment.query,
     creationDate: isoFromSeconds(segment.creationDate),
@@ -26,7 +26,7 @@ export function segmentQueries(ctx: ViewContext) {
         identitySequence(list.length),
         () => true,
         args,
-        (p) => segmentView(list[p]),
+        (p) => segmentView(ctx, list[p]),
       );
     },
   };
@@ -63,10 +63,10 @@ export function segmentMutations(ctx: RequestContext) {
         lastEditDate: ctx.nowSeconds,
       };
       segments.set(record.id, record);
-      return { segment: segmentView(record), userErrors: [] };
+      return { segment: segmentView(ctx, record), userErrors: [] };
     },
     segmentUpdate: (args: { id: string; name?: string | null; query?: string | null }) => {
-      const record = segments.get(parseGid(args.id)?.id ?? -1);
+      const record = segments.get(ctx.shop.ids.localFromGid(args.id, "Segment") ?? -1);
       if (!record)
         return {
           segment: null,
@@ -88,10 +88,10 @@ export function segmentMutations(ctx: RequestContext) {
       }
       if (args.name != null) record.name = args.name;
       record.lastEditDate = ctx.nowSeconds;
-      return { segment: segmentView(record), userErrors: [] };
+      return { segment: segmentView(ctx, record), userErrors: [] };
     },
     segmentDelete: (args: { id: string }) => {
-      const id = parseGid(args.id)?.id ?? -1;
+      const id = ctx.shop.ids.localFromGid(args.id, "Segment") ?? -1;
       if (!segments.delete(id))
         return {
           deletedSegmentId: null,

@@ -4,8 +4,9 @@ import type { GraphQLEnumType } from "graphql";
 import { HttpError } from "../http/http-util.js";
 import type { SimRuntime } from "../runtime.js";
 import { Shop } from "../shop.js";
-import type { Simulator } from "../types.js";
-import { gid, isoFromSeconds } from "../util.js";
+import { IdSpace } from "../ids.js";
+import type { CreateShopOptions, Simulator } from "../types.js";
+import { isoFromSeconds } from "../util.js";
 import type { ViewContext } from "./common.js";
 
 export class ShopView {
@@ -17,7 +18,7 @@ export class ShopView {
     return "Shop";
   }
   get id() {
-    return gid("Shop", this._shop.id);
+    return this._shop.ids.gid("Shop", this._shop.id);
   }
   get name() {
     return this._shop.settings.name;
@@ -54,7 +55,7 @@ export class ShopView {
 /** The REST Shop resource, as app/uninstalled carries it. */
 export function shopPayload(shop: Shop) {
   return {
-    id: shop.id,
+    id: shop.ids.external(shop.id),
     name: shop.settings.name,
     email: `owner@${shop.domain}`,
     domain: shop.domain,
@@ -67,13 +68,28 @@ export function shopPayload(shop: Shop) {
   };
 }
 
+/** Shopify ids are signed 64-bit: the base leaves room for 10^13 local ids. */
+const MAX_ID_BASE = 2n ** 63n - 1n - 10n ** 13n;
+
+function idBaseOf(value: CreateShopOptions["idBase"]): bigint {
+  if (value === undefined || value === null) return 0n;
+  const valid =
+    typeof value === "bigint" ||
+    (typeof value === "number" && Number.isSafeInteger(value)) ||
+    (typeof value === "string" && /^\d+$/.test(value));
+  const base = valid ? BigInt(value) : -1n;
+  if (base < 0n || base > MAX_ID_BASE)
+    throw new HttpError(400, `idBase must be a whole number from 0 to ${MAX_ID_BASE}, got '${String(value)}'`);
+  return base;
+}
+
 export function shopQueries(ctx: ViewContext) {
   return { shop: () => new ShopView(ctx) };
 }
 
 export function shopControl(rt: SimRuntime): Pick<Simulator, "createShop" | "shop"> {
   return {
-    createShop(domain, settings) {
+    createShop(domain, settings, options = {}) {
       if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain))
         throw new HttpError(400, `Shop domain must look like name.myshopify.com, got '${domain}'`);
       if (rt.shops.has(domain)) throw new HttpError(409, `Shop ${domain} already exists`);
@@ -96,6 +112,7 @@ export function shopControl(rt: SimRuntime): Pick<Simulator, "createShop" | "sho
           plan: settings.plan ?? "Basic",
         },
         rt.nowSeconds(),
+        new IdSpace(idBaseOf(options.idBase)),
       );
       rt.shops.set(domain, shop);
     },

@@ -3,7 +3,6 @@
 import type { Shop } from "../../shop.js";
 import { MARKETING_STATES, ORDER_ID_BASE } from "../../store.js";
 import { restMoney } from "../../money.js";
-import { gid } from "../../util.js";
 import { restTime } from "../rest-time.js";
 
 export function customerPayload(shop: Shop, c: number) {
@@ -13,8 +12,8 @@ export function customerPayload(shop: Shop, c: number) {
   const state = MARKETING_STATES[s.c.marketing[c]];
   const address = pd
     ? {
-        id: id + 1,
-        customer_id: id,
+        id: shop.ids.external(id + 1),
+        customer_id: shop.ids.external(id),
         first_name: pd.firstName,
         last_name: pd.lastName,
         company: null,
@@ -33,7 +32,7 @@ export function customerPayload(shop: Shop, c: number) {
       }
     : null;
   return {
-    id,
+    id: shop.ids.external(id),
     email: pd?.email ?? null,
     created_at: restTime(shop, s.c.createdAt[c]),
     updated_at: restTime(shop, s.c.updatedAt[c]),
@@ -42,7 +41,7 @@ export function customerPayload(shop: Shop, c: number) {
     orders_count: s.c.orders[c],
     state: "enabled",
     total_spent: restMoney(s.c.spentMinor[c], shop.settings.currency),
-    last_order_id: s.c.lastOrder[c] >= 0 ? s.o.id[s.c.lastOrder[c]] : null,
+    last_order_id: s.c.lastOrder[c] >= 0 ? shop.ids.external(s.o.id[s.c.lastOrder[c]]) : null,
     note: null,
     verified_email: true,
     multipass_identifier: null,
@@ -58,7 +57,7 @@ export function customerPayload(shop: Shop, c: number) {
       consent_updated_at: null,
     },
     sms_marketing_consent: null,
-    admin_graphql_api_id: gid("Customer", id),
+    admin_graphql_api_id: shop.ids.gid("Customer", id),
     default_address: address,
   };
 }
@@ -71,10 +70,10 @@ export function customersRedactPayload(
   orderIds: number[],
 ) {
   return {
-    shop_id: shop.id,
+    shop_id: shop.ids.external(shop.id),
     shop_domain: shop.domain,
-    customer: { id: customerId, email, phone },
-    orders_to_redact: orderIds,
+    customer: { id: shop.ids.external(customerId), email, phone },
+    orders_to_redact: orderIds.map((id) => shop.ids.external(id)),
   };
 }
 
@@ -86,10 +85,10 @@ export function customersDataRequestPayload(
   orderIds: number[],
 ) {
   return {
-    shop_id: shop.id,
+    shop_id: shop.ids.external(shop.id),
     shop_domain: shop.domain,
-    orders_requested: orderIds,
-    customer: { id: customerId, email, phone },
-    data_request: { id: customerId + 17 },
+    orders_requested: orderIds.map((id) => shop.ids.external(id)),
+    customer: { id: shop.ids.external(customerId), email, phone },
+    data_request: { id: shop.ids.external(customerId + 17) },
   };
 }

@@ -2,7 +2,6 @@
 // de-duplication and limits (255 characters per tag, 250 tags per customer).
 import { GraphQLError } from "graphql";
 import type { RequestContext } from "../../core.js";
-import { parseGid } from "../../util.js";
 import { userError } from "../common.js";
 import { customerPayload } from "./payloads.js";
 import { CustomerView } from "./views.js";
@@ -36,7 +35,7 @@ function removeTags(current: string[], wanted: string[]): string[] {
 }
 
 export function applyTagChange(ctx: RequestContext, id: string, tags: string[], mode: "add" | "remove") {
-  const parsed = parseGid(id);
+  const parsed = ctx.shop.ids.parseGid(id);
   const s = ctx.shop.store;
   if (parsed?.type !== "Customer") {
     if (parsed?.type === "Order" || parsed?.type === "Product" || parsed?.type === "DraftOrder") {
@@ -47,7 +46,7 @@ export function applyTagChange(ctx: RequestContext, id: string, tags: string[], 
     }
     return { node: null, userErrors: [userError(["id"], "Resource type not found")] };
   }
-  const index = s.findCustomer(parsed.id);
+  const index = parsed.local === null ? undefined : s.findCustomer(parsed.local);
   if (index === undefined || s.isDeleted(index))
     return { node: null, userErrors: [userError(["id"], "Customer does not exist")] };
   const wanted = normalizeTags(tags);

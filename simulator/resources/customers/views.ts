@@ -10,7 +10,7 @@ import {
 } from "../../connections.js";
 import { MARKETING_STATES } from "../../store.js";
 import { moneyV2 } from "../../money.js";
-import { gid, isoFromSeconds } from "../../util.js";
+import { isoFromSeconds } from "../../util.js";
 import { unsupported, type ViewContext } from "../common.js";
 import { metafieldOf, metafieldsOf } from "../metafields.js";
 import { orderFilter, OrderView } from "../orders/views.js";
@@ -31,10 +31,10 @@ export class CustomerView {
     return "Customer";
   }
   get id() {
-    return gid("Customer", this._s.c.id[this._i]);
+    return this._ctx.shop.ids.gid("Customer", this._s.c.id[this._i]);
   }
   get legacyResourceId() {
-    return String(this._s.c.id[this._i]);
+    return this._ctx.shop.ids.text(this._s.c.id[this._i]);
   }
   get createdAt() {
     return isoFromSeconds(this._s.c.createdAt[this._i]);
@@ -106,7 +106,7 @@ export class CustomerView {
     const pd = this._pd;
     if (!pd) return null;
     return {
-      id: gid("MailingAddress", this._s.c.id[this._i]),
+      id: this._ctx.shop.ids.gid("MailingAddress", this._s.c.id[this._i] + 1),
       firstName: pd.firstName,
       lastName: pd.lastName,
       name: `${pd.firstName} ${pd.lastName}`,
@@ -157,6 +157,7 @@ export function customerFilter(ctx: ViewContext, query: string | null | undefine
       orders_count: (r) => s.c.orders[r],
     },
     "customers",
+    (digits) => ctx.shop.ids.comparable(digits),
   );
   return (row) => !s.isDeleted(row) && search(row);
 }

@@ -1,6 +1,6 @@
 // Control methods that play the merchant's storefront: create, edit and
 // cancel orders, each sending the webhooks Shopify sends.
-import { numericId, orderIndexOf } from "../../control/lookup.js";
+import { localId, orderIndexOf } from "../../control/lookup.js";
 import { HttpError } from "../../http/http-util.js";
 import { minorFromAmount } from "../../money.js";
 import type { SimRuntime } from "../../runtime.js";
@@ -76,7 +76,7 @@ function visitFrom(input: CreateOrderInput) {
 function buyerOf(rt: SimRuntime, shop: Shop, customerId: CreateOrderInput["customerId"]) {
   if (customerId === null || customerId === undefined) return { customerIndex: -1, created: false };
   const s = shop.store;
-  const id = numericId(customerId, "Customer");
+  const id = localId(shop, customerId, "Customer");
   const existing = s.findCustomer(id);
   if (existing !== undefined && s.isDeleted(existing)) throw new HttpError(409, `Customer ${id} was deleted`);
   if (existing !== undefined) return { customerIndex: existing, created: false };

@@ -1,7 +1,6 @@
 // LineItem: the GraphQL view over a line-item row (product, variant, prices,
 // discount allocations).
 import { decimalFromMinor, moneyBag, moneyV2 } from "../../money.js";
-import { gid } from "../../util.js";
 import { LINE_ITEM_ID_BASE } from "../../store.js";
 import type { ViewContext } from "../common.js";
 
@@ -22,7 +21,7 @@ export class LineItemView {
     return moneyBag(cents, this._ctx.shop.settings.currency);
   }
   get id() {
-    return gid("LineItem", LINE_ITEM_ID_BASE + this._j);
+    return this._ctx.shop.ids.gid("LineItem", LINE_ITEM_ID_BASE + this._j);
   }
   get name() {
     return this._product.title;
@@ -60,8 +59,8 @@ export class LineItemView {
   get product() {
     const p = this._product;
     return {
-      id: gid("Product", p.id),
-      legacyResourceId: String(p.id),
+      id: this._ctx.shop.ids.gid("Product", p.id),
+      legacyResourceId: this._ctx.shop.ids.text(p.id),
       title: p.title,
       productType: p.productType,
       vendor: p.vendor,
@@ -71,8 +70,8 @@ export class LineItemView {
   get variant() {
     const p = this._product;
     return {
-      id: gid("ProductVariant", p.variantId),
-      legacyResourceId: String(p.variantId),
+      id: this._ctx.shop.ids.gid("ProductVariant", p.variantId),
+      legacyResourceId: this._ctx.shop.ids.text(p.variantId),
       title: "Default Title",
       displayName: `${p.title} - Default Title`,
       sku: p.sku,

@@ -3,7 +3,6 @@
 import type { Shop } from "../../shop.js";
 import { CANCEL_REASONS, LINE_ITEM_ID_BASE, MARKETING_STATES, ORDER_ID_BASE, SOURCE_NAMES } from "../../store.js";
 import { decimalFromMinor, decimalString, restMoney, restPriceSet } from "../../money.js";
-import { gid } from "../../util.js";
 import { customerPayload } from "../customers/payloads.js";
 import { refundPayload } from "../refunds.js";
 import { restTime } from "../rest-time.js";
@@ -21,8 +20,8 @@ export function lineItemPayload(shop: Shop, j: number, discountCode: string | nu
   const cur = shop.settings.currency;
   const discount = s.l.discountMinor[j];
   return {
-    id: LINE_ITEM_ID_BASE + j,
-    admin_graphql_api_id: gid("LineItem", LINE_ITEM_ID_BASE + j),
+    id: shop.ids.external(LINE_ITEM_ID_BASE + j),
+    admin_graphql_api_id: shop.ids.gid("LineItem", LINE_ITEM_ID_BASE + j),
     current_quantity: s.l.currentQuantity[j],
     fulfillable_quantity: 0,
     fulfillment_service: "manual",
@@ -33,7 +32,7 @@ export function lineItemPayload(shop: Shop, j: number, discountCode: string | nu
     price: restMoney(s.l.unitPriceMinor[j], cur),
     price_set: priceSet(s.l.unitPriceMinor[j], cur),
     product_exists: true,
-    product_id: product.id,
+    product_id: shop.ids.external(product.id),
     properties: [],
     quantity: s.l.quantity[j],
     requires_shipping: true,
@@ -42,7 +41,7 @@ export function lineItemPayload(shop: Shop, j: number, discountCode: string | nu
     title: product.title,
     total_discount: restMoney(discount, cur),
     total_discount_set: priceSet(discount, cur),
-    variant_id: product.variantId,
+    variant_id: shop.ids.external(product.variantId),
     variant_inventory_management: "shopify",
     variant_title: null,
     vendor: product.vendor,
@@ -79,8 +78,8 @@ export function orderPayload(shop: Shop, i: number) {
   const refunded = s.o.refundedMinor[i];
   const address = c >= 0 ? (customerPayload(shop, c).default_address as Record<string, unknown> | null) : null;
   return {
-    id,
-    admin_graphql_api_id: gid("Order", id),
+    id: shop.ids.external(id),
+    admin_graphql_api_id: shop.ids.gid("Order", id),
     app_id: 580111,
     browser_ip: pd ? `81.2.69.${(id % 250) + 1}` : null,
     buyer_accepts_marketing: c >= 0 && MARKETING_STATES[s.c.marketing[c]] === "SUBSCRIBED",
@@ -160,7 +159,7 @@ export function orderPayload(shop: Shop, i: number) {
     shipping_lines: shippingTitle
       ? [
           {
-            id: id + 7,
+            id: shop.ids.external(id + 7),
             title: shippingTitle,
             code: shippingTitle,
             price: restMoney(s.o.shippingMinor[i], cur),

@@ -11,7 +11,7 @@ import {
 } from "../../connections.js";
 import { CANCEL_REASONS, ORDER_ID_BASE, SOURCE_NAMES, type Visit } from "../../store.js";
 import { moneyBag, moneyV2 } from "../../money.js";
-import { gid, isoFromSeconds } from "../../util.js";
+import { isoFromSeconds } from "../../util.js";
 import type { ViewContext } from "../common.js";
 import { CustomerView } from "../customers/views.js";
 import { RefundView } from "../refunds.js";
@@ -40,19 +40,20 @@ export function orderFilter(ctx: ViewContext, query: string | null | undefined):
       created_at: (r) => s.o.createdAt[r],
       processed_at: (r) => s.o.processedAt[r],
       id: (r) => s.o.id[r],
-      customer_id: (r) => (s.o.customer[r] >= 0 ? s.c.id[s.o.customer[r]] : -1),
+      customer_id: (r) => (s.o.customer[r] >= 0 ? s.c.id[s.o.customer[r]] : Number.NaN),
       status: (r) => (s.o.cancelledAt[r] ? "cancelled" : "open"),
       test: (r) => (s.o.test[r] ? "true" : "false"),
     },
     "orders",
+    (digits) => ctx.shop.ids.comparable(digits),
   );
   return (row) => visible(row) && search(row);
 }
 
-function visitView(visit: Visit, occurredAt: number, id: number) {
+function visitView(ctx: ViewContext, visit: Visit, occurredAt: number, id: number) {
   const hasUtm = visit.utmSource || visit.utmMedium || visit.utmCampaign;
   return {
-    id: gid("CustomerVisit", id),
+    id: ctx.shop.ids.gid("CustomerVisit", id),
     source: visit.source,
     sourceType: visit.sourceType,
     sourceDescription: null,
@@ -91,10 +92,10 @@ export class OrderView {
     return "Order";
   }
   get id() {
-    return gid("Order", this._s.o.id[this._i]);
+    return this._ctx.shop.ids.gid("Order", this._s.o.id[this._i]);
   }
   get legacyResourceId() {
-    return String(this._s.o.id[this._i]);
+    return this._ctx.shop.ids.text(this._s.o.id[this._i]);
   }
   get name() {
     return `#${this._s.o.id[this._i] - ORDER_ID_BASE}`;
@@ -299,7 +300,7 @@ export class OrderView {
     const name = this._s.strings.get(title - 1);
     const price = this._money(this._s.o.shippingMinor[this._i]);
     return {
-      id: gid("ShippingLine", this._s.o.id[this._i]),
+      id: this._ctx.shop.ids.gid("ShippingLine", this._s.o.id[this._i]),
       title: name,
       code: name,
       source: "shopify",
@@ -343,8 +344,8 @@ export class OrderView {
       ready: true,
       daysToConversion: journey.daysToConversion,
       customerOrderIndex: null,
-      firstVisit: visitView(journey.firstVisit, firstAt, id * 2),
-      lastVisit: visitView(journey.lastVisit, processed - 600, id * 2 + 1),
+      firstVisit: visitView(this._ctx, journey.firstVisit, firstAt, id * 2),
+      lastVisit: visitView(this._ctx, journey.lastVisit, processed - 600, id * 2 + 1),
       momentsCount: {
         count: journey.daysToConversion > 0 ? 2 : 1,
         precision: "EXACT",
