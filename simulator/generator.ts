@@ -327,7 +327,8 @@ function maybeRefund(
   if (roll < cancelShare) {
     const when = Math.min(order.end, order.at + 3600 * (1 + Math.floor(random() * 48)));
     const lines = order.lineItems.map((l, li) => ({ lineIndex: start + li, quantity: l.quantity }));
-    store.addRefund(order.index, when, lines, "Cancelled by customer");
+    // A cancellation refunds everything the customer paid, shipping included (as orderCancel does).
+    store.addRefund(order.index, when, lines, "Cancelled by customer", store.o.shippingMinor[order.index]);
     store.cancelOrder(order.index, when, "CUSTOMER");
     return "cancelled";
   }

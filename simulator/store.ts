@@ -11,6 +11,7 @@ export const REFUND_ID_BASE = 900_000_000;
 export const PRODUCT_ID_BASE = 8_000_000_000;
 export const VARIANT_ID_BASE = 44_000_000_000;
 export const GENERATED_CUSTOMER_ID_BASE = 7_000_000_000;
+export const TRANSACTION_ID_BASE = 60_000_000_000;
 
 export const MARKETING_STATES = ["NOT_SUBSCRIBED", "SUBSCRIBED", "UNSUBSCRIBED", "PENDING", "REDACTED"] as const;
 export const CANCEL_REASONS = ["", "CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "STAFF", "OTHER"] as const;
@@ -49,8 +50,21 @@ export interface RefundRecord {
   createdAt: number; // seconds
   note: string | null;
   lines: { lineIndex: number; quantity: number; subtotalMinor: number }[];
+  /** Shipping refunded with the lines (the order has one shipping line at most). */
+  shippingMinor: number;
+  /** Lines plus shipping: the amount of the refund transaction. */
   totalMinor: number;
 }
+
+/** Ids derived from other ids, so the same resource keeps the same id everywhere it is shown. */
+export const derivedIds = {
+  refundLineItem: (refundId: number, position: number) => refundId * 100_000 + position,
+  refundShippingLine: (refundId: number) => refundId * 100_000 + 99_999,
+  shippingLine: (orderId: number) => orderId + 7,
+  /** The order's sale transaction (the parent of its refund transactions). */
+  saleTransaction: (orderId: number) => TRANSACTION_ID_BASE + 2 * (orderId - ORDER_ID_BASE),
+  refundTransaction: (refundId: number) => TRANSACTION_ID_BASE + 2 * (refundId - REFUND_ID_BASE) + 1,
+};
 
 export interface MetafieldRecord {
   id: number;
@@ -363,12 +377,13 @@ export class ShopStore {
     return this.orderTotalMinor(i) - this.o.refundedMinor[i];
   }
 
-  /** Records a refund; lines give (line index, quantity). Returns the refund. */
+  /** Records a refund; lines give (line index, quantity), plus any shipping refunded. Returns the refund. */
   addRefund(
     orderIndex: number,
     createdAt: number,
     lines: { lineIndex: number; quantity: number }[],
     note: string | null,
+    shippingMinor = 0,
   ): RefundRecord {
     const refundLines = lines.map(({ lineIndex, quantity }) => {
       const available = this.l.currentQuantity[lineIndex];
@@ -383,12 +398,13 @@ export class ShopStore {
         subtotalMinor: Math.round(qty * perUnit),
       };
     });
-    const totalMinor = refundLines.reduce((sum, line) => sum + line.subtotalMinor, 0);
+    const totalMinor = refundLines.reduce((sum, line) => sum + line.subtotalMinor, shippingMinor);
     const refund: RefundRecord = {
       id: ++this.nextRefundId,
       createdAt,
       note,
       lines: refundLines,
+      shippingMinor,
       totalMinor,
     };
     const list = this.refunds.get(orderIndex) ?? [];
@@ -400,6 +416,12 @@ export class ShopStore {
     if (c >= 0) this.c.spentMinor[c] -= totalMinor;
     this.orderVersion++;
     return refund;
+  }
+
+  /** Shipping not refunded yet. */
+  refundableShippingMinor(orderIndex: number): number {
+    const refunded = (this.refunds.get(orderIndex) ?? []).reduce((sum, r) => sum + r.shippingMinor, 0);
+    return this.o.shippingMinor[orderIndex] - refunded;
   }
 
   cancelOrder(orderIndex: number, at: number, reason: CancelReason): void {

@@ -104,6 +104,8 @@ export interface Simulator {
     orderId: IdInput,
     options?: {
       lineItems?: { lineItemId: IdInput; quantity: number }[];
+      /** Also refund the remaining shipping (RefundInput.shipping.fullRefund). */
+      shipping?: boolean;
     },
   ): RefundPayload;
   redactCustomer(domain: string, customerId: IdInput): ReturnType<typeof customersRedactPayload>;

@@ -166,8 +166,10 @@ export function orderControl(rt: SimRuntime): Pick<Simulator, "createOrder" | "u
         for (let j = s.o.lineStart[index]; j < s.o.lineStart[index] + s.o.lineCount[index]; j++) {
           if (s.l.currentQuantity[j] > 0) lines.push({ lineIndex: j, quantity: s.l.currentQuantity[j] });
         }
-        if (lines.length) {
-          const refund = s.addRefund(index, now, lines, "Order cancelled");
+        const shipping = s.refundableShippingMinor(index);
+        if (lines.length || shipping > 0) {
+          // Shopify refunds what the customer paid, shipping included.
+          const refund = s.addRefund(index, now, lines, "Order cancelled", shipping);
           rt.emit(shop, "refunds/create", () => refundPayload(shop, index, refund));
         }
       }

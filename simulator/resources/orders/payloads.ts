@@ -1,7 +1,14 @@
 // REST order payloads (orders/create, orders/updated, orders/cancelled), as
 // Shopify sends them, personal data included so the app can prove it drops it.
 import type { Shop } from "../../shop.js";
-import { CANCEL_REASONS, LINE_ITEM_ID_BASE, MARKETING_STATES, ORDER_ID_BASE, SOURCE_NAMES } from "../../store.js";
+import {
+  CANCEL_REASONS,
+  derivedIds,
+  LINE_ITEM_ID_BASE,
+  MARKETING_STATES,
+  ORDER_ID_BASE,
+  SOURCE_NAMES,
+} from "../../store.js";
 import { decimalFromMinor, decimalString, restMoney, restPriceSet } from "../../money.js";
 import { customerPayload } from "../customers/payloads.js";
 import { refundPayload } from "../refunds.js";
@@ -12,6 +19,29 @@ export const priceSet = restPriceSet;
 /** The share a discount took of the subtotal, in percent with one decimal (the store keeps amounts only). */
 export function percentOf(discountMinor: number, subtotalMinor: number): number {
   return subtotalMinor ? Math.round((discountMinor / subtotalMinor) * 1000) / 10 : 0;
+}
+
+/** The order's shipping line (one at most here), or null. */
+export function shippingLinePayload(shop: Shop, i: number) {
+  const s = shop.store;
+  const cur = shop.settings.currency;
+  if (!s.o.shippingTitle[i]) return null;
+  const title = s.strings.get(s.o.shippingTitle[i] - 1);
+  return {
+    id: shop.ids.external(derivedIds.shippingLine(s.o.id[i])),
+    carrier_identifier: null,
+    code: title,
+    discounted_price: restMoney(s.o.shippingMinor[i], cur),
+    discounted_price_set: priceSet(s.o.shippingMinor[i], cur),
+    phone: null,
+    price: restMoney(s.o.shippingMinor[i], cur),
+    price_set: priceSet(s.o.shippingMinor[i], cur),
+    requested_fulfillment_service_id: null,
+    source: "shopify",
+    title,
+    tax_lines: [],
+    discount_allocations: [],
+  };
 }
 
 export function lineItemPayload(shop: Shop, j: number, discountCode: string | null) {
@@ -156,21 +186,7 @@ export function orderPayload(shop: Shop, i: number) {
     shipping_address: address,
     customer: c >= 0 ? customerPayload(shop, c) : null,
     line_items: lines.map((j) => lineItemPayload(shop, j, code?.code ?? null)),
-    shipping_lines: shippingTitle
-      ? [
-          {
-            id: shop.ids.external(id + 7),
-            title: shippingTitle,
-            code: shippingTitle,
-            price: restMoney(s.o.shippingMinor[i], cur),
-            price_set: priceSet(s.o.shippingMinor[i], cur),
-            source: "shopify",
-            discounted_price: restMoney(s.o.shippingMinor[i], cur),
-            discount_allocations: [],
-            tax_lines: [],
-          },
-        ]
-      : [],
+    shipping_lines: shippingTitle ? [shippingLinePayload(shop, i)!] : [],
     refunds: (s.refunds.get(i) ?? []).map((refund) => refundPayload(shop, i, refund)),
   };
 }

@@ -9,7 +9,7 @@ import {
   searchPredicate,
   type ConnectionArgs,
 } from "../../connections.js";
-import { CANCEL_REASONS, ORDER_ID_BASE, SOURCE_NAMES, type Visit } from "../../store.js";
+import { CANCEL_REASONS, derivedIds, ORDER_ID_BASE, SOURCE_NAMES, type Visit } from "../../store.js";
 import { moneyBag, moneyV2 } from "../../money.js";
 import { isoFromSeconds } from "../../util.js";
 import type { ViewContext } from "../common.js";
@@ -71,6 +71,30 @@ function visitView(ctx: ViewContext, visit: Visit, occurredAt: number, id: numbe
           term: null,
         }
       : null,
+  };
+}
+
+/** The order's shipping line (one at most here), or null. */
+export function shippingLineView(ctx: ViewContext, i: number) {
+  const s = ctx.shop.store;
+  const title = s.o.shippingTitle[i];
+  if (title === 0) return null;
+  const name = s.strings.get(title - 1);
+  const price = moneyBag(s.o.shippingMinor[i], ctx.shop.settings.currency);
+  return {
+    __typename: "ShippingLine",
+    id: ctx.shop.ids.gid("ShippingLine", derivedIds.shippingLine(s.o.id[i])),
+    title: name,
+    code: name,
+    source: "shopify",
+    carrierIdentifier: null,
+    custom: false,
+    isRemoved: false,
+    originalPriceSet: price,
+    discountedPriceSet: price,
+    currentDiscountedPriceSet: price,
+    discountAllocations: [],
+    taxLines: [],
   };
 }
 
@@ -295,24 +319,7 @@ export class OrderView {
     );
   }
   private _shippingLine() {
-    const title = this._s.o.shippingTitle[this._i];
-    if (title === 0) return null;
-    const name = this._s.strings.get(title - 1);
-    const price = this._money(this._s.o.shippingMinor[this._i]);
-    return {
-      id: this._ctx.shop.ids.gid("ShippingLine", this._s.o.id[this._i]),
-      title: name,
-      code: name,
-      source: "shopify",
-      carrierIdentifier: null,
-      custom: false,
-      isRemoved: false,
-      originalPriceSet: price,
-      discountedPriceSet: price,
-      currentDiscountedPriceSet: price,
-      discountAllocations: [],
-      taxLines: [],
-    };
+    return shippingLineView(this._ctx, this._i);
   }
   get shippingLine() {
     return this._shippingLine();
