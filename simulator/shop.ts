@@ -98,6 +98,7 @@ export class Shop {
   readonly metafieldDefinitions: MetafieldDefinitionRecord[] = [];
   readonly bulkOperations: BulkOperationRecord[] = [];
   readonly createdAt: number;
+  updatedAt: number;
 
   constructor(
     /** The shop's local id (shown as ids.external(id)). */
@@ -109,5 +110,6 @@ export class Shop {
     readonly ids: IdSpace = new IdSpace(),
   ) {
     this.createdAt = createdAt;
+    this.updatedAt = createdAt;
   }
 }

@@ -43,6 +43,13 @@ export interface CreateShopOptions {
   idBase?: string | bigint | number;
 }
 
+/** What updateShop may change (as the merchant would in Settings). */
+export interface ShopUpdate {
+  timezone?: string;
+  currency?: string;
+  name?: string;
+}
+
 export interface InstallOptions {
   accessToken: string;
   scopes: string[] | string;
@@ -93,6 +100,8 @@ export interface Simulator {
   url: string;
   close(): Promise<void>;
   createShop(domain: string, settings: ShopSettings, options?: CreateShopOptions): void;
+  /** Changes the shop and sends shop/update with the REST shop payload. */
+  updateShop(domain: string, changes: ShopUpdate): void;
   installApp(domain: string, options: InstallOptions): void;
   loadOnlineRetail(domain: string, file: string): Promise<OnlineRetailSummary>;
   generate(domain: string, options: GenerateOptions): GenerateSummary;

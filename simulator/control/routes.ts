@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GenerateOptions } from "../generator.js";
 import { HttpError, readJson, sendJson } from "../http/http-util.js";
 import type { ShopSettings } from "../shop.js";
-import type { CreateOrderInput, InstallOptions, Simulator, UpdateOrderInput } from "../types.js";
+import type { CreateOrderInput, InstallOptions, ShopUpdate, Simulator, UpdateOrderInput } from "../types.js";
 import { API_VERSION, APP_NAMESPACE } from "../util.js";
 import type { ChaosSettings, Delivery } from "../webhooks.js";
 
@@ -36,6 +36,11 @@ function routes(sim: Simulator, shops: () => string[]): Route[] {
       method: "POST",
       pattern: /^\/shops$/,
       handle: (_m, b) => sim.createShop(b.domain, b as unknown as ShopSettings, { idBase: b.idBase }),
+    },
+    {
+      method: "POST",
+      pattern: new RegExp(`^/shops/${shop}/update$`),
+      handle: ([d], b) => sim.updateShop(d, b as unknown as ShopUpdate),
     },
     {
       method: "POST",

@@ -11,7 +11,7 @@ import { APP_ID, gid, isoFromSeconds, resolveNamespace } from "../util.js";
 import { topicToEnum } from "../webhooks.js";
 import { userError, type ViewContext } from "./common.js";
 import { metafieldView } from "./metafields.js";
-import { shopPayload } from "./shop.js";
+import { shopPayload } from "./shop-payload.js";
 
 export function webhookSubscriptionView(ctx: ViewContext, sub: WebhookSubscriptionRecord) {
   return {

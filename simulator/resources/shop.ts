@@ -1,13 +1,13 @@
-// Shop: the GraphQL Shop view, the REST shop payload and the createShop
-// control method.
+// Shop: the GraphQL Shop view and the createShop / updateShop control methods.
 import type { GraphQLEnumType } from "graphql";
 import { HttpError } from "../http/http-util.js";
 import type { SimRuntime } from "../runtime.js";
 import { Shop } from "../shop.js";
 import { IdSpace } from "../ids.js";
-import type { CreateShopOptions, Simulator } from "../types.js";
+import type { CreateShopOptions, ShopUpdate, Simulator } from "../types.js";
 import { isoFromSeconds } from "../util.js";
 import type { ViewContext } from "./common.js";
+import { shopPayload, timezoneOffsetMinutes } from "./shop-payload.js";
 
 export class ShopView {
   constructor(private readonly _ctx: ViewContext) {}
@@ -32,6 +32,15 @@ export class ShopView {
   get currencyCode() {
     return this._shop.settings.currency;
   }
+  get timezoneOffsetMinutes() {
+    return timezoneOffsetMinutes(this._shop.settings.timezone, new Date(this._ctx.nowSeconds * 1000));
+  }
+  /** "+0100", "-0500": the current offset. */
+  get timezoneOffset() {
+    const minutes = this.timezoneOffsetMinutes;
+    const abs = Math.abs(minutes);
+    return `${minutes < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}${String(abs % 60).padStart(2, "0")}`;
+  }
   get email() {
     return `owner@${this._shop.domain}`;
   }
@@ -50,22 +59,6 @@ export class ShopView {
       shopifyPlus: name === "Shopify Plus",
     };
   }
-}
-
-/** The REST Shop resource, as app/uninstalled carries it. */
-export function shopPayload(shop: Shop) {
-  return {
-    id: shop.ids.external(shop.id),
-    name: shop.settings.name,
-    email: `owner@${shop.domain}`,
-    domain: shop.domain,
-    myshopify_domain: shop.domain,
-    shop_owner: "Simulated Owner",
-    iana_timezone: shop.settings.timezone,
-    currency: shop.settings.currency,
-    plan_name: shop.settings.plan.toLowerCase(),
-    created_at: isoFromSeconds(shop.createdAt),
-  };
 }
 
 /** Shopify ids are signed 64-bit: the base leaves room for 10^13 local ids. */
@@ -87,21 +80,57 @@ export function shopQueries(ctx: ViewContext) {
   return { shop: () => new ShopView(ctx) };
 }
 
-export function shopControl(rt: SimRuntime): Pick<Simulator, "createShop" | "shop"> {
+function checkTimezone(timezone: unknown): void {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: String(timezone) });
+  } catch {
+    throw new HttpError(400, `Unknown IANA timezone '${String(timezone)}'`);
+  }
+}
+
+function checkCurrency(rt: SimRuntime, currency: unknown): void {
+  const currencies = rt.schema.getType("CurrencyCode") as GraphQLEnumType;
+  if (typeof currency !== "string" || !currencies.getValue(currency))
+    throw new HttpError(400, `Currency must be one of Shopify's CurrencyCode values, got '${String(currency)}'`);
+}
+
+/** Changes the shop as the merchant would in Settings, then sends shop/update. */
+function updateShop(rt: SimRuntime, domain: string, changes: ShopUpdate): void {
+  const shop = rt.getShop(domain);
+  const known = ["timezone", "currency", "name"];
+  const unknown = Object.keys(changes ?? {}).filter((k) => !known.includes(k));
+  if (unknown.length)
+    throw new HttpError(400, `updateShop accepts timezone, currency and name, not ${unknown.join(", ")}`);
+  if (changes.timezone !== undefined) checkTimezone(changes.timezone);
+  if (changes.currency !== undefined) {
+    checkCurrency(rt, changes.currency);
+    // Stored amounts are in the currency's minor units; orders keep the currency they were placed in.
+    if (changes.currency !== shop.settings.currency && shop.store.orderCount > 0)
+      throw new HttpError(
+        409,
+        `${domain} has orders: the simulator only changes a store's currency before its first order`,
+      );
+  }
+  if (changes.name !== undefined && (typeof changes.name !== "string" || !changes.name.trim()))
+    throw new HttpError(400, "The shop name cannot be blank");
+  for (const key of ["timezone", "currency", "name"] as const) {
+    const value = changes[key];
+    if (value !== undefined) shop.settings[key] = value;
+  }
+  shop.updatedAt = rt.nowSeconds();
+  rt.emit(shop, "shop/update", () => shopPayload(shop));
+}
+
+export function shopControl(rt: SimRuntime): Pick<Simulator, "createShop" | "updateShop" | "shop"> {
   return {
+    updateShop: (domain, changes) => updateShop(rt, domain, changes),
     createShop(domain, settings, options = {}) {
       if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain))
         throw new HttpError(400, `Shop domain must look like name.myshopify.com, got '${domain}'`);
       if (rt.shops.has(domain)) throw new HttpError(409, `Shop ${domain} already exists`);
       if (!settings?.timezone || !settings.currency) throw new HttpError(400, "createShop needs timezone and currency");
-      try {
-        new Intl.DateTimeFormat("en", { timeZone: settings.timezone });
-      } catch {
-        throw new HttpError(400, `Unknown IANA timezone '${settings.timezone}'`);
-      }
-      const currencies = rt.schema.getType("CurrencyCode") as GraphQLEnumType;
-      if (typeof settings.currency !== "string" || !currencies.getValue(settings.currency))
-        throw new HttpError(400, `Currency must be one of Shopify's CurrencyCode values, got '${settings.currency}'`);
+      checkTimezone(settings.timezone);
+      checkCurrency(rt, settings.currency);
       const shop = new Shop(
         rt.nextId(),
         domain,
