@@ -1,5 +1,6 @@
 // Shop: the GraphQL Shop view and the createShop / updateShop control methods.
 import type { GraphQLEnumType } from "graphql";
+import { checkPageArgs, identitySequence, paginate } from "../connections.js";
 import { HttpError } from "../http/http-util.js";
 import type { SimRuntime } from "../runtime.js";
 import { Shop } from "../shop.js";
@@ -49,6 +50,22 @@ export class ShopView {
   }
   get createdAt() {
     return isoFromSeconds(this._shop.createdAt);
+  }
+  /** The store's customer tags, each once (case-insensitively), in alphabetical order. */
+  customerTags(args: { first: number }) {
+    checkPageArgs(args, "customerTags", false);
+    const byLower = new Map<string, string>();
+    for (const [row, tags] of this._shop.store.customerTags) {
+      if (this._shop.store.isDeleted(row)) continue;
+      for (const tag of tags) if (!byLower.has(tag.toLowerCase())) byLower.set(tag.toLowerCase(), tag);
+    }
+    const sorted = [...byLower.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+    return paginate(
+      identitySequence(sorted.length),
+      () => true,
+      args,
+      (p) => sorted[p],
+    );
   }
   get plan() {
     const name = this._shop.settings.plan;

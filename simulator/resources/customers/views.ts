@@ -1,13 +1,6 @@
 // Customer: the GraphQL view over a store row, the customers search, and the
 // customers/customer root queries.
-import {
-  arraySequence,
-  checkPageArgs,
-  paginate,
-  parseSearchQuery,
-  searchPredicate,
-  type ConnectionArgs,
-} from "../../connections.js";
+import { arraySequence, checkPageArgs, paginate, type ConnectionArgs } from "../../connections.js";
 import { MARKETING_STATES } from "../../store.js";
 import { moneyV2 } from "../../money.js";
 import { isoFromSeconds } from "../../util.js";
@@ -15,6 +8,9 @@ import { unsupported, type ViewContext } from "../common.js";
 import { metafieldOf, metafieldsOf } from "../metafields.js";
 import { orderFilter, OrderView } from "../orders/views.js";
 import { rootSequence } from "../row-order.js";
+import { customerFilter } from "./search.js";
+
+export { customerFilter };
 
 export class CustomerView {
   constructor(
@@ -99,7 +95,23 @@ export class CustomerView {
       marketingState: consent.marketingState === "REDACTED" ? "NOT_SUBSCRIBED" : consent.marketingState,
       marketingOptInLevel: consent.marketingOptInLevel,
       marketingUpdatedAt: consent.consentUpdatedAt,
+      marketingUnsubscribeUrl: `https://${this._ctx.shop.domain}/unsubscribe?c=${this.legacyResourceId}`,
+      openTrackingLevel: "UNKNOWN",
+      openTrackingUrl: `https://${this._ctx.shop.domain}/email-tracking-opt?c=${this.legacyResourceId}`,
+      sourceLocation: null,
       validFormat: true,
+    };
+  }
+  get defaultPhoneNumber() {
+    const pd = this._pd;
+    if (!pd) return null;
+    return {
+      phoneNumber: pd.phone,
+      marketingState: "NOT_SUBSCRIBED",
+      marketingOptInLevel: null,
+      marketingUpdatedAt: null,
+      marketingCollectedFrom: null,
+      sourceLocation: null,
     };
   }
   get defaultAddress() {
@@ -143,23 +155,6 @@ export class CustomerView {
   metafields(args: ConnectionArgs & { namespace?: string | null; keys?: string[] | null }) {
     return metafieldsOf(this._ctx, this.id, args);
   }
-}
-
-export function customerFilter(ctx: ViewContext, query: string | null | undefined): (row: number) => boolean {
-  const s = ctx.shop.store;
-  const search = searchPredicate(
-    parseSearchQuery(query),
-    {
-      updated_at: (r) => s.c.updatedAt[r],
-      created_at: (r) => s.c.createdAt[r],
-      id: (r) => s.c.id[r],
-      tag: (r) => s.tagsOf(r),
-      orders_count: (r) => s.c.orders[r],
-    },
-    "customers",
-    (digits) => ctx.shop.ids.comparable(digits),
-  );
-  return (row) => !s.isDeleted(row) && search(row);
 }
 
 export function customerQueries(ctx: ViewContext) {
