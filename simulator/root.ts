@@ -3,6 +3,7 @@
 import type { GraphQLSchema } from "graphql";
 import type { RequestContext } from "./core.js";
 import { appInstallationQueries, webhookSubscriptionMutations } from "./resources/app-installation.js";
+import { billingMutations } from "./resources/billing/graphql.js";
 import { bulkMutations, bulkOperationQueries, stagedUploadMutations } from "./resources/bulk-operations.js";
 import { tagMutations } from "./resources/customers/tags.js";
 import { customerQueries } from "./resources/customers/views.js";
@@ -35,5 +36,6 @@ export function mutationRoot(ctx: RequestContext, deps: { schema: GraphQLSchema 
     ...bulkMutations(ctx, deps),
     ...stagedUploadMutations(ctx),
     ...webhookSubscriptionMutations(ctx),
+    ...billingMutations(ctx),
   };
 }

@@ -2,6 +2,7 @@
 // orders: settings, the installed app, and app-owned resources (segments,
 // discounts, webhook subscriptions, metafield definitions, bulk operations).
 import { IdSpace } from "./ids.js";
+import type { AppSubscriptionRecord } from "./resources/billing/model.js";
 import { ShopStore } from "./store.js";
 
 export interface ShopSettings {
@@ -97,6 +98,8 @@ export class Shop {
   readonly discounts = new Map<number, DiscountRecord>();
   readonly metafieldDefinitions: MetafieldDefinitionRecord[] = [];
   readonly bulkOperations: BulkOperationRecord[] = [];
+  /** App subscriptions (Billing API), oldest first. */
+  readonly subscriptions: AppSubscriptionRecord[] = [];
   readonly createdAt: number;
   updatedAt: number;
 

@@ -2,6 +2,8 @@
 // Simulator interface (the programmatic control surface).
 import type { IdInput } from "./control/lookup.js";
 import type { GenerateOptions, GenerateSummary } from "./generator.js";
+import type { ChargeAnswer, LapseStatus } from "./resources/billing/control.js";
+import type { AppSubscriptionRecord } from "./resources/billing/model.js";
 import type { CallCounts } from "./graphql-handler.js";
 import type { OnlineRetailSummary, StandaloneRefund } from "./online-retail.js";
 import type { customersDataRequestPayload, customersRedactPayload } from "./resources/customers/payloads.js";
@@ -121,6 +123,15 @@ export interface Simulator {
   requestCustomerData(domain: string, customerId: IdInput): ReturnType<typeof customersDataRequestPayload>;
   redactShop(domain: string): void;
   uninstall(domain: string): void;
+  /** The merchant approves a pending charge (the latest one without an id): ACTIVE, app_subscriptions/update. */
+  approveSubscription(domain: string, subscriptionId?: IdInput): ChargeAnswer;
+  /** The merchant declines a pending charge: DECLINED, app_subscriptions/update. */
+  declineSubscription(domain: string, subscriptionId?: IdInput): ChargeAnswer;
+  /** Non-payment (FROZEN), no approval within two days (EXPIRED) or cancellation (CANCELLED), with the webhook. */
+  lapseSubscription(domain: string, subscriptionId: IdInput, status: LapseStatus): AppSubscriptionRecord;
+  /** A FROZEN subscription is paid again: ACTIVE. */
+  resumeSubscription(domain: string, subscriptionId: IdInput): AppSubscriptionRecord;
+  subscriptions(domain: string): AppSubscriptionRecord[];
   sendWebhook(domain: string, topic: string, payload: unknown, options?: SendOptions): Delivery[];
   setWebhookChaos(settings: ChaosSettings | null): void;
   webhooksIdle(): Promise<void>;

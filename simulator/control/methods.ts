@@ -6,6 +6,7 @@ import { generateStore } from "../generator.js";
 import { HttpError } from "../http/http-util.js";
 import { loadOnlineRetail } from "../online-retail.js";
 import { installationControl } from "../resources/app-installation.js";
+import { billingControl } from "../resources/billing/control.js";
 import { customerControl } from "../resources/customers/control.js";
 import { orderControl } from "../resources/orders/control.js";
 import { refundControl } from "../resources/refunds.js";
@@ -105,6 +106,7 @@ export function controlMethods(rt: SimRuntime): Omit<Simulator, ServerControl> {
     ...refundControl(rt),
     ...customerControl(rt),
     ...webhookControl(rt),
+    ...billingControl(rt),
     ...stateControl(rt),
   };
 }

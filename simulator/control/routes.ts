@@ -93,6 +93,25 @@ function routes(sim: Simulator, shops: () => string[]): Route[] {
       handle: ([d, id]) => sim.customerTags(d, id),
     },
     { method: "POST", pattern: new RegExp(`^/shops/${shop}/uninstall$`), handle: ([d]) => sim.uninstall(d) },
+    { method: "GET", pattern: new RegExp(`^/shops/${shop}/subscriptions$`), handle: ([d]) => sim.subscriptions(d) },
+    {
+      method: "POST",
+      pattern: new RegExp(`^/shops/${shop}/subscriptions/([^/]+)/(approve|decline)$`),
+      handle: ([d, id, answer]) =>
+        answer === "approve"
+          ? sim.approveSubscription(d, id === "pending" ? undefined : id)
+          : sim.declineSubscription(d, id === "pending" ? undefined : id),
+    },
+    {
+      method: "POST",
+      pattern: new RegExp(`^/shops/${shop}/subscriptions/([^/]+)/lapse$`),
+      handle: ([d, id], b) => sim.lapseSubscription(d, id, b.status),
+    },
+    {
+      method: "POST",
+      pattern: new RegExp(`^/shops/${shop}/subscriptions/([^/]+)/resume$`),
+      handle: ([d, id]) => sim.resumeSubscription(d, id),
+    },
     { method: "POST", pattern: new RegExp(`^/shops/${shop}/redact$`), handle: ([d]) => sim.redactShop(d) },
     {
       method: "POST",

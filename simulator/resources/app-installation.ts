@@ -10,6 +10,7 @@ import type { Simulator } from "../types.js";
 import { APP_ID, gid, isoFromSeconds, resolveNamespace } from "../util.js";
 import { topicToEnum } from "../webhooks.js";
 import { userError, type ViewContext } from "./common.js";
+import { installationBillingFields } from "./billing/graphql.js";
 import { metafieldView } from "./metafields.js";
 import { shopPayload } from "./shop-payload.js";
 
@@ -58,6 +59,7 @@ export function appInstallationQueries(ctx: RequestContext) {
             ?.get(`${resolveNamespace(args.namespace)}.${args.key}`);
           return record ? metafieldView(ctx, record, "APP_INSTALLATION") : null;
         },
+        ...installationBillingFields(ctx),
       };
     },
     webhookSubscriptions: (args: ConnectionArgs & { topics?: string[] | null }) => {
@@ -158,6 +160,12 @@ export function installationControl(rt: SimRuntime): Pick<Simulator, "installApp
     uninstall(domain) {
       const shop = rt.installedShop(domain);
       rt.emit(shop, "app/uninstalled", () => shopPayload(shop));
+      // Uninstalling cancels the app's subscriptions (no webhook: the app is gone).
+      for (const sub of shop.subscriptions)
+        if (sub.status === "ACTIVE" || sub.status === "FROZEN" || sub.status === "PENDING") {
+          sub.status = "CANCELLED";
+          sub.updatedAt = rt.nowSeconds();
+        }
       const { webhookUrl, subscriptions } = shop.installation!;
       rt.formerInstallations.set(domain, { webhookUrl, subscriptions });
       shop.installation = null;

@@ -2,6 +2,7 @@
 // (customer, order, segment, bulkOperation) that take an id.
 import { GraphQLError } from "graphql";
 import { webhookSubscriptionView } from "./app-installation.js";
+import { subscriptionView } from "./billing/graphql.js";
 import { bulkOperationView } from "./bulk-operations.js";
 import { unsupported, type ViewContext } from "./common.js";
 import { CustomerView } from "./customers/views.js";
@@ -47,6 +48,10 @@ export function nodeById(ctx: ViewContext, id: string): unknown {
     }
     case "Shop":
       return local === ctx.shop.id ? new ShopView(ctx) : null;
+    case "AppSubscription": {
+      const sub = ctx.shop.subscriptions.find((x) => x.id === local);
+      return sub ? subscriptionView(ctx, sub) : null;
+    }
     default: {
       const sub = ctx.shop.installation?.subscriptions.find((w) => w.id === local);
       return sub ? webhookSubscriptionView(ctx, sub) : null;
@@ -63,6 +68,7 @@ const NODE_TYPES = new Set([
   "DiscountAutomaticNode",
   "Shop",
   "WebhookSubscription",
+  "AppSubscription",
 ]);
 
 /** A lookup by id that answers null for an id of another type, as Shopify does. */
