@@ -2,6 +2,7 @@
 // resolvers, the bulk runner and the HTTP server do not import each other.
 import type { DocumentNode } from "graphql";
 import type { ViewContext } from "./resources/common.js";
+import type { AppFunctionRecord } from "./resources/discounts/functions.js";
 import type { BulkOperationRecord, Shop } from "./shop.js";
 
 export interface SimCore {
@@ -19,6 +20,8 @@ export interface SimCore {
   emitWebhook(shop: Shop, topic: string, payload: () => unknown): void;
   /** Whether tag writes send customers/update (Shopify does; benchmarks may turn it off). */
   tagWritesSendCustomerUpdate: boolean;
+  /** The app's released Functions, by handle (app-wide, as on Shopify). */
+  appFunctions: Map<string, AppFunctionRecord>;
 }
 
 export interface RequestContext extends ViewContext {

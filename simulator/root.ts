@@ -7,7 +7,9 @@ import { billingMutations } from "./resources/billing/graphql.js";
 import { bulkMutations, bulkOperationQueries, stagedUploadMutations } from "./resources/bulk-operations.js";
 import { tagMutations } from "./resources/customers/tags.js";
 import { customerQueries } from "./resources/customers/views.js";
-import { discountMutations, discountQueries } from "./resources/discounts.js";
+import { functionQueries } from "./resources/discounts/functions.js";
+import { discountMutations } from "./resources/discounts/mutations.js";
+import { discountQueries } from "./resources/discounts/views.js";
 import { metafieldMutations } from "./resources/metafields.js";
 import { nodeQueries } from "./resources/nodes.js";
 import { orderQueries } from "./resources/orders/views.js";
@@ -24,6 +26,7 @@ export function queryRoot(ctx: RequestContext) {
     ...bulkOperationQueries(ctx),
     ...segmentQueries(ctx),
     ...discountQueries(ctx),
+    ...functionQueries(ctx),
   };
 }
 

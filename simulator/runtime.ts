@@ -15,6 +15,7 @@ import type { StandaloneRefund } from "./online-retail.js";
 import { LeakyBucket } from "./rate-limiter.js";
 import { bulkFinishPayload } from "./resources/bulk-operations.js";
 import { adminSchema } from "./schema.js";
+import type { AppFunctionRecord } from "./resources/discounts/functions.js";
 import type { BulkOperationRecord, Installation, Shop } from "./shop.js";
 import type { SimulatorOptions } from "./types.js";
 import { COMPLIANCE_TOPICS, topicToEnum, WebhookSender, type Delivery, type SendOptions } from "./webhooks.js";
@@ -24,6 +25,7 @@ export class SimRuntime implements SimCore {
   readonly shops = new Map<string, Shop>();
   readonly apiKey: string;
   readonly stagedUploads = new Map<string, string | null>();
+  readonly appFunctions = new Map<string, AppFunctionRecord>();
   readonly maxConcurrentBulkMutations: number;
   readonly tagWritesSendCustomerUpdate: boolean;
   readonly sender: WebhookSender;

@@ -38,13 +38,18 @@ export interface SegmentRecord {
   lastEditDate: number;
 }
 
+/** Who may use a discount (DiscountContextInput): everyone, listed customers or segments. */
+export type DiscountContextRecord =
+  { kind: "all" } | { kind: "customers"; customerIds: number[] } | { kind: "segments"; segmentIds: number[] };
+
 export interface DiscountRecord {
   id: number;
   kind: "automatic" | "code";
   title: string;
   code: string | null;
-  functionId: string | null;
-  functionHandle: string | null;
+  /** The registered app function backing the discount (see registerAppFunction). */
+  functionId: string;
+  functionHandle: string;
   startsAt: number;
   endsAt: number | null;
   discountClasses: string[];
@@ -55,9 +60,11 @@ export interface DiscountRecord {
   };
   appliesOncePerCustomer: boolean;
   usageLimit: number | null;
-  customerSelection: unknown;
-  context: unknown;
-  metafields: { namespace: string; key: string; type: string; value: string }[];
+  appliesOnOneTimePurchase: boolean;
+  appliesOnSubscription: boolean;
+  recurringCycleLimit: number;
+  context: DiscountContextRecord;
+  // Its metafields live with the others, under the discount node's GID.
   createdAt: number;
   updatedAt: number;
 }

@@ -4,6 +4,7 @@ import type { IdInput } from "./control/lookup.js";
 import type { GenerateOptions, GenerateSummary } from "./generator.js";
 import type { ChargeAnswer, LapseStatus } from "./resources/billing/control.js";
 import type { AppSubscriptionRecord } from "./resources/billing/model.js";
+import type { AppFunctionInput, AppFunctionRecord } from "./resources/discounts/functions.js";
 import type { CallCounts } from "./graphql-handler.js";
 import type { OnlineRetailSummary, StandaloneRefund } from "./online-retail.js";
 import type { customersDataRequestPayload, customersRedactPayload } from "./resources/customers/payloads.js";
@@ -132,6 +133,12 @@ export interface Simulator {
   /** A FROZEN subscription is paid again: ACTIVE. */
   resumeSubscription(domain: string, subscriptionId: IdInput): AppSubscriptionRecord;
   subscriptions(domain: string): AppSubscriptionRecord[];
+  /**
+   * Releases one of the app's Functions (what \`shopify app deploy\` does for an
+   * extension), app-wide: discount mutations resolve functionHandle against it.
+   */
+  registerAppFunction(input: AppFunctionInput): AppFunctionRecord;
+  appFunctions(): AppFunctionRecord[];
   sendWebhook(domain: string, topic: string, payload: unknown, options?: SendOptions): Delivery[];
   setWebhookChaos(settings: ChaosSettings | null): void;
   webhooksIdle(): Promise<void>;

@@ -8,6 +8,7 @@ import { loadOnlineRetail } from "../online-retail.js";
 import { installationControl } from "../resources/app-installation.js";
 import { billingControl } from "../resources/billing/control.js";
 import { customerControl } from "../resources/customers/control.js";
+import { functionControl } from "../resources/discounts/functions.js";
 import { orderControl } from "../resources/orders/control.js";
 import { refundControl } from "../resources/refunds.js";
 import { shopControl } from "../resources/shop.js";
@@ -107,6 +108,7 @@ export function controlMethods(rt: SimRuntime): Omit<Simulator, ServerControl> {
     ...customerControl(rt),
     ...webhookControl(rt),
     ...billingControl(rt),
+    ...functionControl(rt),
     ...stateControl(rt),
   };
 }

@@ -2,6 +2,7 @@
 // answers its result as JSON (bad input: 4xx {"error": "..."}).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GenerateOptions } from "../generator.js";
+import type { AppFunctionInput } from "../resources/discounts/functions.js";
 import { HttpError, readJson, sendJson } from "../http/http-util.js";
 import type { ShopSettings } from "../shop.js";
 import type { CreateOrderInput, InstallOptions, ShopUpdate, Simulator, UpdateOrderInput } from "../types.js";
@@ -30,6 +31,12 @@ function routes(sim: Simulator, shops: () => string[]): Route[] {
       method: "POST",
       pattern: /^\/webhooks\/chaos$/,
       handle: (_m, b) => sim.setWebhookChaos(Object.keys(b).length ? (b as unknown as ChaosSettings) : null),
+    },
+    { method: "GET", pattern: /^\/functions$/, handle: () => sim.appFunctions() },
+    {
+      method: "POST",
+      pattern: /^\/functions$/,
+      handle: (_m, b) => sim.registerAppFunction(b as unknown as AppFunctionInput),
     },
     { method: "POST", pattern: /^\/clock\/advance$/, handle: (_m, b) => sim.advanceClock(Number(b.ms)) },
     {

@@ -35,10 +35,9 @@ export function metafieldView(ctx: ViewContext, record: MetafieldRecord, ownerTy
 
 /** "gid://shopify/Customer/1" -> "CUSTOMER" (the MetafieldOwnerType). */
 function ownerTypeOf(ownerGid: string): string {
-  return ownerGid
-    .split("/")[3]
-    .replace(/([a-z])([A-Z])/g, "$1_$2")
-    .toUpperCase();
+  const type = ownerGid.split("/")[3];
+  if (type === "DiscountAutomaticNode" || type === "DiscountCodeNode") return "DISCOUNT";
+  return type.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
 export function metafieldOf(ctx: ViewContext, ownerGid: string, namespace: string | null, key: string) {
@@ -96,6 +95,12 @@ function existingOwner(ctx: RequestContext, ownerId: string): { gid: string; typ
     case "AppInstallation":
       exists = local === ctx.shop.id;
       break;
+    case "DiscountAutomaticNode":
+    case "DiscountCodeNode": {
+      const d = ctx.shop.discounts.get(local);
+      exists = d !== undefined && d.kind === (owner.type === "DiscountCodeNode" ? "code" : "automatic");
+      break;
+    }
     default:
       exists = false;
   }

@@ -4,9 +4,10 @@ import { GraphQLError } from "graphql";
 import { webhookSubscriptionView } from "./app-installation.js";
 import { subscriptionView } from "./billing/graphql.js";
 import { bulkOperationView } from "./bulk-operations.js";
-import { unsupported, type ViewContext } from "./common.js";
+import type { RequestContext } from "../core.js";
+import { unsupported } from "./common.js";
 import { CustomerView } from "./customers/views.js";
-import { discountNodeView } from "./discounts.js";
+import { discountNodeView } from "./discounts/views.js";
 import { orderVisibility, OrderView } from "./orders/views.js";
 import { segmentView } from "./segments.js";
 import { ShopView } from "./shop.js";
@@ -14,7 +15,7 @@ import { ShopView } from "./shop.js";
 const MAX_NODES = 250;
 
 /** Resolves any GID the simulator knows; null for unknown ids. */
-export function nodeById(ctx: ViewContext, id: string): unknown {
+export function nodeById(ctx: RequestContext, id: string): unknown {
   const parsed = ctx.shop.ids.parseGid(id);
   if (!parsed)
     throw new GraphQLError(`Invalid global id '${id}'`, {
@@ -72,13 +73,13 @@ const NODE_TYPES = new Set([
 ]);
 
 /** A lookup by id that answers null for an id of another type, as Shopify does. */
-function typedNode(ctx: ViewContext, id: string, type: string) {
+function typedNode(ctx: RequestContext, id: string, type: string) {
   const parsed = ctx.shop.ids.parseGid(id);
   if (!parsed || parsed.type !== type) return null;
   return nodeById(ctx, id);
 }
 
-export function nodeQueries(ctx: ViewContext) {
+export function nodeQueries(ctx: RequestContext) {
   return {
     node: (args: { id: string }) => nodeById(ctx, args.id),
     nodes: (args: { ids: string[] }) => {
