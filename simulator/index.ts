@@ -8,6 +8,13 @@ export type {
   UpdateOrderInput,
   OrderLineInput,
 } from "./simulator.js";
+export type { CreateShopOptions, ShopUpdate, OrderPayload, RefundPayload } from "./types.js";
+export type { IdInput } from "./control/lookup.js";
+export type { ExactId } from "./ids.js";
+export { stringifyExact } from "./exact-json.js";
+export type { AppSubscriptionRecord, SubscriptionStatus } from "./resources/billing/model.js";
+export type { ChargeAnswer, LapseStatus } from "./resources/billing/control.js";
+export type { AppFunctionInput, AppFunctionRecord } from "./resources/discounts/functions.js";
 export type { GenerateOptions, GenerateSummary } from "./generator.js";
 export type { OnlineRetailSummary, StandaloneRefund } from "./online-retail.js";
 export type { CallCounts } from "./graphql-handler.js";
