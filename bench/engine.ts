@@ -8,6 +8,7 @@ import { type FitTimings, fitShop } from "../app/segmentation/cutoffs";
 import { FeatureAccumulator } from "../app/segmentation/features/accumulator";
 import { parseSettings } from "../app/segmentation/settings";
 import type { EngineOrder } from "../app/segmentation/types";
+import { seededRandom } from "../app/utils/seeded-random";
 
 export interface EngineBenchResult {
   /** Customers generated (some end up without a counted order: guest or cancelled only). */
@@ -45,18 +46,6 @@ const AS_OF = Date.UTC(2025, 5, 30, 12);
 const HISTORY_DAYS = 3 * 365;
 // Small chunks, like database pages: big ones survive scavenges and inflate old-generation GC.
 const CHUNK = 10_000;
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Orders per customer: 1 + geometric, then nudged so the total is exactly `orders`. */
 function orderCounts(customers: number, orders: number, rnd: () => number): Int32Array {
@@ -97,7 +86,7 @@ const SOURCES: [string | null, string | null, string | null][] = [
 
 /** Yields the store's orders in chunks, customer by customer (as a database export would). */
 export function* generateOrders(customers: number, orders: number, seed: number): Generator<EngineOrder[]> {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const counts = orderCounts(customers, orders, rnd);
   const ids = Array.from({ length: customers }, (_, c) => `gid://shopify/Customer/${10_000_000 + c}`);
   let chunk: EngineOrder[] = [];

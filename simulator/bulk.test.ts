@@ -7,7 +7,7 @@ afterEach(async () => {
   await sim.close();
 });
 
-const RUN_QUERY = `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id status } userErrors { field message code } } }`;
+const RUN_QUERY = `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { field message code } } }`;
 
 async function finished(id: string) {
   return waitFor(async () => {
@@ -21,23 +21,31 @@ async function finished(id: string) {
   });
 }
 
+const RUN_GROUPED = `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: true) { bulkOperation { id status } userErrors { field message code } } }`;
+
+const ORDERS_WITH_LINES = `{ orders(query: "created_at:>='2024-01-01'") { edges { node { id name customer { id } totalPriceSet { shopMoney { amount } }
+  lineItems { edges { node { id quantity product { id } } } } refunds { id } } } } }`;
+
+async function exportLines(mutation: string, query: string) {
+  const started = await gql(sim, mutation, { q: query });
+  expect(started.body.data!.bulkOperationRunQuery.userErrors).toEqual([]);
+  expect(started.body.data!.bulkOperationRunQuery.bulkOperation.status).toBe("CREATED");
+  const op = await finished(started.body.data!.bulkOperationRunQuery.bulkOperation.id);
+  expect(op.status).toBe("COMPLETED");
+  const text = await (await fetch(op.url)).text();
+  expect(Number(op.fileSize)).toBe(Buffer.byteLength(text));
+  const lines = text
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, any>);
+  expect(lines).toHaveLength(Number(op.objectCount));
+  return { op, lines };
+}
+
 describe("bulk query", () => {
-  it("writes Shopify's JSONL: one object per line, connection children with __parentId", async () => {
+  it("writes Shopify's grouped JSONL with groupObjects: true: each child line right after its parent", async () => {
     sim = await smallStore();
-    const query = `{ orders(query: "created_at:>='2024-01-01'") { edges { node { id name customer { id } totalPriceSet { shopMoney { amount } }
-      lineItems { edges { node { id quantity product { id } } } } refunds { id } } } } }`;
-    const started = await gql(sim, RUN_QUERY, { q: query });
-    expect(started.body.data!.bulkOperationRunQuery.userErrors).toEqual([]);
-    expect(started.body.data!.bulkOperationRunQuery.bulkOperation.status).toBe("CREATED");
-    const op = await finished(started.body.data!.bulkOperationRunQuery.bulkOperation.id);
-    expect(op.status).toBe("COMPLETED");
-    const text = await (await fetch(op.url)).text();
-    expect(Number(op.fileSize)).toBe(Buffer.byteLength(text));
-    const lines = text
-      .trimEnd()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(Number(op.objectCount));
+    const { op, lines } = await exportLines(RUN_GROUPED, ORDERS_WITH_LINES);
     const roots = lines.filter((l) => !("__parentId" in l));
     const children = lines.filter((l) => "__parentId" in l);
     expect(roots).toHaveLength(sim.orderCount(SHOP));
@@ -50,16 +58,53 @@ describe("bulk query", () => {
     expect(roots[0].lineItems).toBeUndefined(); // nested connections are never inline
     expect(roots[0].totalPriceSet.shopMoney.amount).toMatch(/^\d+\.\d+$/); // nested objects are inline
     expect(Array.isArray(roots[0].refunds)).toBe(true);
-    const seen = new Set<string>();
+    let currentRoot: string | null = null;
     for (const line of lines) {
       if (line.__parentId) {
-        expect(seen.has(line.__parentId)).toBe(true); // parent comes first
+        expect(line.__parentId).toBe(currentRoot); // grouped: under the root just written
         expect(line.id).toMatch(/^gid:\/\/shopify\/LineItem\//);
-      }
-      seen.add(line.id);
+      } else currentRoot = line.id;
     }
     expect(children.length).toBeGreaterThan(roots.length);
     expect(sim.callCounts().bulkOperations.query).toBe(1);
+  });
+
+  it("writes child lines anywhere by default (groupObjects: false), roots in order, seeded per operation", async () => {
+    sim = await smallStore();
+    const grouped = await exportLines(RUN_GROUPED, ORDERS_WITH_LINES);
+    const ungrouped = await exportLines(RUN_QUERY, ORDERS_WITH_LINES);
+    // The same objects...
+    const sortKey = (l: Record<string, any>) => JSON.stringify(l);
+    expect(ungrouped.lines.map(sortKey).sort()).toEqual(grouped.lines.map(sortKey).sort());
+    // ...roots in the same order...
+    const rootIds = (lines: Record<string, any>[]) => lines.filter((l) => !l.__parentId).map((l) => l.id);
+    expect(rootIds(ungrouped.lines)).toEqual(rootIds(grouped.lines));
+    // ...children scattered: some before their parent, some not next to it.
+    const position = new Map(ungrouped.lines.map((l, i) => [l.id as string, i]));
+    let beforeParent = 0;
+    let awayFromParent = 0;
+    ungrouped.lines.forEach((line, i) => {
+      if (!line.__parentId) return;
+      const parent = position.get(line.__parentId);
+      expect(parent).toBeDefined(); // every child can be joined by __parentId
+      if (parent! > i) beforeParent++;
+      if (Math.abs(parent! - i) > 5) awayFromParent++;
+    });
+    expect(beforeParent).toBeGreaterThan(0);
+    expect(awayFromParent).toBeGreaterThan(0);
+    // Follow an operation by id (currentBulkOperation is deprecated) and list them.
+    const byId = await gql(sim, `query($id: ID!) { bulkOperation(id: $id) { id status objectCount } }`, {
+      id: ungrouped.op.id,
+    });
+    expect(byId.body.data!.bulkOperation).toMatchObject({ id: ungrouped.op.id, status: "COMPLETED" });
+    const listed = await gql(
+      sim,
+      `{ bulkOperations(first: 5, query: "status:completed AND operation_type:query") { nodes { id status } } }`,
+    );
+    expect(listed.body.data!.bulkOperations.nodes.map((n: { id: string }) => n.id)).toEqual([
+      ungrouped.op.id,
+      grouped.op.id,
+    ]);
   });
 
   it("allows one running bulk query per shop", async () => {

@@ -9,20 +9,30 @@ describe("search query parser", () => {
         field: "updated_at",
         op: ">=",
         value: "2024-06-01T00:00:00Z",
+        quoted: true,
       },
     ]);
     expect(parseSearchQuery('created_at:<2025-01-01 AND tag:"big spender" -tag:vip id:>10')).toEqual([
-      { negated: false, field: "created_at", op: "<", value: "2025-01-01" },
-      { negated: false, field: "tag", op: "=", value: "big spender" },
-      { negated: true, field: "tag", op: "=", value: "vip" },
-      { negated: false, field: "id", op: ">", value: "10" },
+      { negated: false, field: "created_at", op: "<", value: "2025-01-01", quoted: false },
+      { negated: false, field: "tag", op: "=", value: "big spender", quoted: true },
+      { negated: true, field: "tag", op: "=", value: "vip", quoted: false },
+      { negated: false, field: "id", op: ">", value: "10", quoted: false },
+    ]);
+    // Free text (field "default"), words or a quoted phrase, and the quoted email Shopify asks for.
+    expect(parseSearchQuery('Bob "Jane Doe" email:"bo@example.com"')).toEqual([
+      { negated: false, field: "default", op: "=", value: "Bob", quoted: false },
+      { negated: false, field: "default", op: "=", value: "Jane Doe", quoted: true },
+      { negated: false, field: "email", op: "=", value: "bo@example.com", quoted: true },
     ]);
     expect(parseSearchQuery("  ")).toEqual([]);
   });
 
   it("refuses what it cannot read instead of guessing", () => {
     expect(() => parseSearchQuery("tag:a OR tag:b")).toThrow(/does not support OR/);
-    expect(() => parseSearchQuery("just words")).toThrow(/could not parse/);
+    expect(() => parseSearchQuery('tag:"unclosed')).toThrow(/could not parse/);
+    expect(() => searchPredicate(parseSearchQuery("just words"), {}, "orders")).toThrow(
+      /does not support free-text search on orders: just/,
+    );
     expect(() => searchPredicate(parseSearchQuery("email:x@y.z"), {}, "customers")).toThrow(
       /search field 'email' on customers/,
     );

@@ -181,40 +181,51 @@ export function sortedSequence(length: number, key: (row: number) => number) {
 // --- search syntax -------------------------------------------------------
 
 export interface SearchTerm {
+  /** The field name, or "default" for a free-text term without one. */
   field: string;
   op: ">" | ">=" | "<" | "<=" | "=";
   value: string;
   negated: boolean;
+  /** Whether the value was quoted (a phrase: an exact match on tokenized fields). */
+  quoted: boolean;
 }
 
+function searchError(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "BAD_REQUEST" } });
+}
+
+const TERM = /(-?)(?:([a-z_]+):(>=|<=|>|<)?)?(?:'([^']*)'|"([^"]*)"|([^\s'"]+))/iy;
+
 /**
- * Parses the subset of Shopify's search syntax the app uses:
- * `updated_at:>='2024-01-01T00:00:00Z' AND created_at:<2025-01-01 tag:vip -tag:x id:>123`.
+ * Parses the subset of Shopify's search syntax the simulator supports:
+ * `updated_at:>='2024-01-01T00:00:00Z' AND created_at:<2025-01-01 tag:vip -tag:x id:>123`,
+ * and free-text terms (`Bob Norman`, `"Bob Norman"`) as field "default".
  * Terms are ANDed; OR is rejected with a clear error instead of being misread.
  */
 export function parseSearchQuery(query: string | null | undefined): SearchTerm[] {
   if (!query || !query.trim()) return [];
   const terms: SearchTerm[] = [];
-  const tokenPattern = /\s*(-?)([a-z_]+):(>=|<=|>|<)?('([^']*)'|"([^"]*)"|(\S+))\s*|\s*(AND)\s*|\s*(OR)\s*/giy;
-  let consumed = 0;
-  let match: RegExpExecArray | null;
-  while (consumed < query.length && (match = tokenPattern.exec(query)) !== null) {
-    consumed = tokenPattern.lastIndex;
-    if (match[8]) continue;
-    if (match[9])
-      throw new GraphQLError("The Shopify simulator does not support OR in search queries", {
-        extensions: { code: "BAD_REQUEST" },
-      });
+  let position = 0;
+  while (position < query.length) {
+    while (position < query.length && /\s/.test(query[position])) position++;
+    if (position >= query.length) break;
+    const word = /^(AND|OR)(?=\s|$)/.exec(query.slice(position));
+    if (word?.[1] === "OR") throw searchError("The Shopify simulator does not support OR in search queries");
+    if (word) {
+      position += 3;
+      continue;
+    }
+    TERM.lastIndex = position;
+    const match = TERM.exec(query);
+    if (!match) throw searchError(`The Shopify simulator could not parse the search query: ${query}`);
+    position = TERM.lastIndex;
+    const quoted = match[4] !== undefined || match[5] !== undefined;
     terms.push({
       negated: match[1] === "-",
-      field: match[2].toLowerCase(),
+      field: match[2]?.toLowerCase() ?? "default",
       op: (match[3] as SearchTerm["op"]) ?? "=",
-      value: match[5] ?? match[6] ?? match[7],
-    });
-  }
-  if (consumed < query.trim().length) {
-    throw new GraphQLError(`The Shopify simulator could not parse the search query: ${query}`, {
-      extensions: { code: "BAD_REQUEST" },
+      value: match[4] ?? match[5] ?? match[6],
+      quoted,
     });
   }
   return terms;
@@ -237,28 +248,46 @@ function compare(actual: number, op: SearchTerm["op"], expected: number): boolea
 
 export type FieldReader = (row: number) => number | string[] | string;
 
+/** A field with its own matching rules (free text, tokenized emails...): term -> row predicate. */
+export interface CustomField {
+  matches: (term: SearchTerm) => (row: number) => boolean;
+}
+
 /**
  * Builds a row predicate. `fields` maps search field names to readers: numbers
  * (seconds for dates, ids) are compared with the operator; arrays (tags) test
- * membership. Unknown fields raise an error naming them.
+ * membership; strings compare case-insensitively; custom fields match
+ * themselves. Unknown fields raise an error naming them.
  */
 export function searchPredicate(
   terms: SearchTerm[],
-  fields: Record<string, FieldReader>,
+  fields: Record<string, FieldReader | CustomField>,
   resource: string,
+  /** Maps an id's digits to the number readers return (a shop's local id); plain Number by default. */
+  idValue: (digits: string) => number = Number,
 ): (row: number) => boolean {
   if (terms.length === 0) return () => true;
   const checks = terms.map((term) => {
     const reader = fields[term.field];
     if (!reader) {
-      throw new GraphQLError(`The Shopify simulator does not support the search field '${term.field}' on ${resource}`, {
-        extensions: { code: "BAD_REQUEST" },
-      });
+      if (term.field === "default")
+        throw searchError(`The Shopify simulator does not support free-text search on ${resource}: ${term.value}`);
+      throw searchError(`The Shopify simulator does not support the search field '${term.field}' on ${resource}`);
+    }
+    if (typeof reader !== "function") {
+      const custom = reader.matches(term);
+      return term.negated ? (row: number) => !custom(row) : custom;
     }
     let expected: number | string;
     if (term.field.endsWith("_at")) expected = secondsFromIso(term.value);
-    else if (term.field === "id") expected = Number(term.value.replace(/^gid:\/\/shopify\/\w+\//, ""));
-    else expected = term.value;
+    else if (term.field === "id" || term.field.endsWith("_id")) {
+      const digits = term.value.replace(/^gid:\/\/shopify\/\w+\//, "");
+      if (!/^\d+$/.test(digits))
+        throw new GraphQLError(`Invalid id '${term.value}' in the search query`, {
+          extensions: { code: "BAD_REQUEST" },
+        });
+      expected = idValue(digits);
+    } else expected = term.value;
     const check = (row: number) => {
       const actual = reader(row);
       if (Array.isArray(actual)) return actual.some((v) => v.toLowerCase() === String(expected).toLowerCase());

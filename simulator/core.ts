@@ -1,7 +1,9 @@
 // The services resolvers need from the running simulator, as an interface so
 // resolvers, the bulk runner and the HTTP server do not import each other.
-import type { BulkOperationRecord, Shop } from "./shop.js";
 import type { DocumentNode } from "graphql";
+import type { ViewContext } from "./resources/common.js";
+import type { AppFunctionRecord } from "./resources/discounts/functions.js";
+import type { BulkOperationRecord, Shop } from "./shop.js";
 
 export interface SimCore {
   nowMs(): number;
@@ -18,12 +20,15 @@ export interface SimCore {
   emitWebhook(shop: Shop, topic: string, payload: () => unknown): void;
   /** Whether tag writes send customers/update (Shopify does; benchmarks may turn it off). */
   tagWritesSendCustomerUpdate: boolean;
+  /** The app's released Functions, by handle (app-wide, as on Shopify). */
+  appFunctions: Map<string, AppFunctionRecord>;
 }
 
-export interface RequestContext {
+export interface RequestContext extends ViewContext {
   core: SimCore;
-  shop: Shop;
-  nowSeconds: number;
-  bulk: boolean;
-  baseUrl: string;
+}
+
+/** The context of one GraphQL execution (a request, or one line of a bulk operation). */
+export function requestContext(core: SimCore, shop: Shop, bulk: boolean): RequestContext {
+  return { core, shop, nowSeconds: Math.floor(core.nowMs() / 1000), bulk, baseUrl: core.baseUrl() };
 }

@@ -151,8 +151,8 @@ describe("synthetic generator", () => {
     expect(Array.from(sa.o.processedAt.subarray(0, sa.orderCount))).toEqual(
       Array.from(sb.o.processedAt.subarray(0, sb.orderCount)),
     );
-    expect(Array.from(sa.o.subtotalCents.subarray(0, sa.orderCount))).toEqual(
-      Array.from(sb.o.subtotalCents.subarray(0, sb.orderCount)),
+    expect(Array.from(sa.o.subtotalMinor.subarray(0, sa.orderCount))).toEqual(
+      Array.from(sb.o.subtotalMinor.subarray(0, sb.orderCount)),
     );
   });
 

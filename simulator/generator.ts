@@ -1,4 +1,4 @@
-// Seeded synthetic store generator (mulberry32): the same options always give
+// Seeded synthetic store generator (app/utils/seeded-random): the same options always give
 // the same store. Orders are spread over [startDate, endDate] with a yearly
 // seasonal curve peaking late November; customers' order counts are heavy
 // tailed; a share of orders carry discount codes, shipping lines, UTM
@@ -11,8 +11,13 @@ import {
   type Journey,
   type NewLineItem,
 } from "./store.js";
-import { mulberry32, secondsFromIso } from "./util.js";
+import { seededRandom } from "../app/utils/seeded-random.js";
+import { secondsFromIso } from "./util.js";
 
+/**
+ * Amounts are generated in the shop currency's minor units (product prices
+ * 500-12,500, shipping 499/999): 5-125 GBP, 500-12,500 JPY, 0.5-12.5 KWD.
+ */
 export interface GenerateOptions {
   seed: number;
   customers: number;
@@ -158,27 +163,21 @@ export function validateGenerateOptions(o: GenerateOptions): void {
   if (problems.length) throw new Error(`Invalid generator options: ${problems.join("; ")}`);
 }
 
-export function generateStore(shop: Shop, options: GenerateOptions): GenerateSummary {
-  validateGenerateOptions(options);
-  const started = Date.now();
-  const random = mulberry32(options.seed);
-  const store = shop.store;
-  const start = secondsFromIso(options.startDate);
-  const end = secondsFromIso(options.endDate);
-  const span = end - start;
-  const guestShare = options.guestShare ?? 0.1;
-  const refundShare = options.refundShare ?? 0.03;
-  const cancelShare = options.cancelShare ?? 0.01;
+interface Catalog {
+  productIndexes: number[];
+  productPrices: number[];
+  pickProduct: () => number;
+}
 
-  // Products with Zipf-like popularity.
+/** Products with Zipf-like popularity; indexes as addProduct returns them (a rerun reuses the SKUs). */
+function createCatalog(shop: Shop, options: GenerateOptions, random: () => number): Catalog {
   const productCount = options.products ?? 200;
-  // Indexes as returned by addProduct: a second run with the same seed reuses the SKUs.
   const productIndexes: number[] = [];
   const productPrices: number[] = [];
   const popularity: number[] = [];
   for (let p = 0; p < productCount; p++) {
     const type = PRODUCT_TYPES[p % PRODUCT_TYPES.length];
-    const index = store.addProduct({
+    const index = shop.store.addProduct({
       sku: `GEN-${options.seed}-${p}`,
       title: `${type} item ${p + 1}`,
       productType: type,
@@ -202,8 +201,11 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
     }
     return lo;
   };
+  return { productIndexes, productPrices, pickProduct };
+}
 
-  // Order times: rejection sampling against 1 + s*cos(distance to the peak).
+/** Order times: rejection sampling against 1 + s*cos(distance to the peak), sorted. */
+function orderTimes(options: GenerateOptions, random: () => number, start: number, span: number): Float64Array {
   const times = new Float64Array(options.orders);
   const s = options.seasonality;
   for (let k = 0; k < options.orders; k++) {
@@ -218,8 +220,21 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
     }
   }
   times.sort();
+  return times;
+}
 
-  // Who places each order: activity ~ heavy tailed (r^2.5 skews to few buyers).
+/**
+ * Who places each order (activity heavy tailed: r^2.5 skews to few buyers,
+ * -1 = guest) and when each customer signs up (before or at the first order).
+ */
+function assignBuyers(
+  options: GenerateOptions,
+  random: () => number,
+  times: Float64Array,
+  start: number,
+  span: number,
+): { owner: Int32Array; signup: Float64Array } {
+  const guestShare = options.guestShare ?? 0.1;
   const owner = new Int32Array(options.orders);
   const firstOrder = new Float64Array(options.customers).fill(Number.POSITIVE_INFINITY);
   for (let k = 0; k < options.orders; k++) {
@@ -231,7 +246,6 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
     owner[k] = c;
     if (times[k] < firstOrder[c]) firstOrder[c] = times[k];
   }
-  // Customers sign up before (or at) their first order; ids follow sign-up time.
   const signup = new Float64Array(options.customers);
   for (let c = 0; c < options.customers; c++) {
     const before = Math.floor(random() * 30 * 86400);
@@ -239,6 +253,12 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
       ? Math.max(start, firstOrder[c] - before)
       : Math.floor(start + random() * span);
   }
+  return { owner, signup };
+}
+
+/** Adds the customers in sign-up order (ids follow sign-up); returns generator index -> store row. */
+function addCustomers(shop: Shop, options: GenerateOptions, random: () => number, signup: Float64Array): Int32Array {
+  const store = shop.store;
   const bySignup = new Int32Array(options.customers);
   for (let c = 0; c < options.customers; c++) bySignup[c] = c;
   bySignup.sort((a, b) => signup[a] - signup[b] || a - b);
@@ -255,7 +275,82 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
       country: r < 0.7 ? "United Kingdom" : r < 0.85 ? "Germany" : "France",
     });
   }
+  return storeIndexOf;
+}
 
+/** 1-4 lines of Zipf-popular products, 1-3 units each. */
+function orderLines(catalog: Catalog, random: () => number, lineItems: NewLineItem[]): void {
+  lineItems.length = 0;
+  const lines = 1 + pickWeighted(random, [0.5, 0.3, 0.15, 0.05]);
+  for (let li = 0; li < lines; li++) {
+    const product = catalog.pickProduct();
+    lineItems.push({
+      productIndex: catalog.productIndexes[product],
+      quantity: 1 + pickWeighted(random, [0.75, 0.18, 0.07]),
+      unitPriceMinor: catalog.productPrices[product],
+    });
+  }
+}
+
+/** On discountShare of orders, a discount code allocated across the lines. */
+function maybeDiscount(
+  options: GenerateOptions,
+  random: () => number,
+  lineItems: NewLineItem[],
+): DiscountCodeInfo | null {
+  if (random() >= options.discountShare) return null;
+  const d = DISCOUNTS[Math.floor(random() * DISCOUNTS.length)];
+  const subtotal = lineItems.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+  const total = d.type === "percentage" ? Math.round(subtotal * d.value) : Math.min(subtotal, d.value);
+  let allocated = 0;
+  lineItems.forEach((l, idx) => {
+    const share =
+      idx === lineItems.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceMinor) / subtotal);
+    l.discountMinor = share;
+    allocated += share;
+  });
+  return { code: d.code, type: d.type };
+}
+
+/** cancelShare of orders are cancelled (fully refunded), refundShare partly refunded. */
+function maybeRefund(
+  shop: Shop,
+  options: GenerateOptions,
+  random: () => number,
+  order: { index: number; at: number; end: number; lineItems: NewLineItem[] },
+): "cancelled" | "refunded" | null {
+  const store = shop.store;
+  const cancelShare = options.cancelShare ?? 0.01;
+  const refundShare = options.refundShare ?? 0.03;
+  const roll = random();
+  const start = store.o.lineStart[order.index];
+  if (roll < cancelShare) {
+    const when = Math.min(order.end, order.at + 3600 * (1 + Math.floor(random() * 48)));
+    const lines = order.lineItems.map((l, li) => ({ lineIndex: start + li, quantity: l.quantity }));
+    // A cancellation refunds everything the customer paid, shipping included (as orderCancel does).
+    store.addRefund(order.index, when, lines, "Cancelled by customer", store.o.shippingMinor[order.index]);
+    store.cancelOrder(order.index, when, "CUSTOMER");
+    return "cancelled";
+  }
+  if (roll < cancelShare + refundShare) {
+    const when = Math.min(order.end, order.at + 86400 * (2 + Math.floor(random() * 20)));
+    store.addRefund(order.index, when, [{ lineIndex: start, quantity: 1 }], "Returned item");
+    return "refunded";
+  }
+  return null;
+}
+
+export function generateStore(shop: Shop, options: GenerateOptions): GenerateSummary {
+  validateGenerateOptions(options);
+  const started = Date.now();
+  const random = seededRandom(options.seed);
+  const store = shop.store;
+  const start = secondsFromIso(options.startDate);
+  const end = secondsFromIso(options.endDate);
+  const catalog = createCatalog(shop, options, random);
+  const times = orderTimes(options, random, start, end - start);
+  const { owner, signup } = assignBuyers(options, random, times, start, end - start);
+  const storeIndexOf = addCustomers(shop, options, random, signup);
   const journeyIndexes = VISITS.flatMap((first, a) =>
     VISITS.map((last, b) =>
       store.internJourney({
@@ -268,43 +363,15 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
   // Order numbers continue after the store's last order (#1001 in an empty store).
   const lastNumber = store.orderCount ? store.o.id[store.orderCount - 1] - ORDER_ID_BASE : 1000;
   const orderIdBase = ORDER_ID_BASE + lastNumber + 1;
-  let guestOrders = 0;
-  let discounted = 0;
-  let refunds = 0;
-  let cancelled = 0;
-  let lineItemsTotal = 0;
+  const summary = { guestOrders: 0, discountedOrders: 0, refunds: 0, cancelled: 0, lineItems: 0 };
   const lineItems: NewLineItem[] = [];
   for (let k = 0; k < options.orders; k++) {
-    lineItems.length = 0;
-    const lines = 1 + pickWeighted(random, [0.5, 0.3, 0.15, 0.05]);
-    for (let li = 0; li < lines; li++) {
-      const product = pickProduct();
-      lineItems.push({
-        productIndex: productIndexes[product],
-        quantity: 1 + pickWeighted(random, [0.75, 0.18, 0.07]),
-        unitPriceCents: productPrices[product],
-      });
-    }
-    let discountCode: DiscountCodeInfo | null = null;
-    if (random() < options.discountShare) {
-      const d = DISCOUNTS[Math.floor(random() * DISCOUNTS.length)];
-      discountCode = { code: d.code, type: d.type };
-      const subtotal = lineItems.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
-      const total = d.type === "percentage" ? Math.round(subtotal * d.value) : Math.min(subtotal, d.value);
-      let allocated = 0;
-      lineItems.forEach((l, idx) => {
-        const share =
-          idx === lineItems.length - 1
-            ? total - allocated
-            : Math.round((total * l.quantity * l.unitPriceCents) / subtotal);
-        l.discountCents = share;
-        allocated += share;
-      });
-      discounted++;
-    }
+    orderLines(catalog, random, lineItems);
+    const discountCode = maybeDiscount(options, random, lineItems);
+    if (discountCode) summary.discountedOrders++;
     const shipping = SHIPPING[pickWeighted(random, SHIPPING.map((x) => x.weight).concat([0.05]))];
     const c = owner[k];
-    if (c < 0) guestOrders++;
+    if (c < 0) summary.guestOrders++;
     const at = times[k];
     const index = store.addOrder({
       id: orderIdBase + k,
@@ -312,7 +379,7 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
       createdAt: at,
       processedAt: at,
       lineItems,
-      shippingCents: shipping?.cents ?? 0,
+      shippingMinor: shipping?.cents ?? 0,
       shippingTitle: shipping?.title ?? null,
       discountCode,
       journeyIndex:
@@ -321,37 +388,15 @@ export function generateStore(shop: Shop, options: GenerateOptions): GenerateSum
           : -1,
       sourceName: random() < 0.9 ? "web" : "pos",
     });
-    lineItemsTotal += lines;
-    const roll = random();
-    if (roll < cancelShare) {
-      const when = Math.min(end, at + 3600 * (1 + Math.floor(random() * 48)));
-      const start = store.o.lineStart[index];
-      store.addRefund(
-        index,
-        when,
-        lineItems.map((l, li) => ({
-          lineIndex: start + li,
-          quantity: l.quantity,
-        })),
-        "Cancelled by customer",
-      );
-      store.cancelOrder(index, when, "CUSTOMER");
-      cancelled++;
-      refunds++;
-    } else if (roll < cancelShare + refundShare) {
-      const when = Math.min(end, at + 86400 * (2 + Math.floor(random() * 20)));
-      store.addRefund(index, when, [{ lineIndex: store.o.lineStart[index], quantity: 1 }], "Returned item");
-      refunds++;
-    }
+    summary.lineItems += lineItems.length;
+    const outcome = maybeRefund(shop, options, random, { index, at, end, lineItems });
+    if (outcome) summary.refunds++;
+    if (outcome === "cancelled") summary.cancelled++;
   }
   return {
     customers: options.customers,
     orders: options.orders,
-    guestOrders,
-    discountedOrders: discounted,
-    refunds,
-    cancelled,
-    lineItems: lineItemsTotal,
+    ...summary,
     skippedRows: 0,
     skippedByReason: {},
     elapsedMs: Date.now() - started,

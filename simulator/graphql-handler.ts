@@ -12,11 +12,11 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
-import type { RequestContext, SimCore } from "./core.js";
+import { requestContext, type SimCore } from "./core.js";
 import { operationCost } from "./cost.js";
 import { formatExecutionError, formatSyntaxError, formatValidationError, type ShopifyError } from "./errors.js";
 import type { LeakyBucket } from "./rate-limiter.js";
-import { mutationRoot, queryRoot } from "./resolvers.js";
+import { mutationRoot, queryRoot } from "./root.js";
 import { viewFieldResolver, viewTypeResolver } from "./schema.js";
 import type { Shop } from "./shop.js";
 import { guardRoot, MUTATION_SCOPES, QUERY_SCOPES } from "./scopes.js";
@@ -90,6 +90,103 @@ function parseAndValidate(schema: GraphQLSchema, query: string) {
   return result;
 }
 
+interface PreparedRequest {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+  fragments: Record<string, FragmentDefinitionNode>;
+}
+
+const MISSING_QUERY: GraphQLResponse = {
+  status: 400,
+  body: { errors: { query: "Required parameter missing or invalid" } },
+};
+
+/** Body -> validated operation, or the answer Shopify gives a request it cannot run. */
+function prepareRequest(schema: GraphQLSchema, rawBody: string): PreparedRequest | GraphQLResponse {
+  let body: RequestBody;
+  try {
+    body = JSON.parse(rawBody) as RequestBody;
+  } catch {
+    return MISSING_QUERY;
+  }
+  if (typeof body.query !== "string" || body.query.trim() === "") return MISSING_QUERY;
+  const parsed = parseAndValidate(schema, body.query);
+  if ("errors" in parsed) return { status: 200, body: { errors: parsed.errors } };
+  const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
+  const operation = selectOperation(parsed.document, operationName);
+  if (typeof operation === "string") {
+    return { status: 200, body: { errors: [{ message: operation, extensions: { code: "BAD_REQUEST" } }] } };
+  }
+  return {
+    document: parsed.document,
+    operation,
+    operationName,
+    variables: body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {},
+    fragments: fragmentsOf(parsed.document),
+  };
+}
+
+function maxCostExceeded(requested: number): GraphQLResponse {
+  return {
+    status: 200,
+    body: {
+      errors: [
+        {
+          message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n`,
+          extensions: {
+            code: "MAX_COST_EXCEEDED",
+            cost: requested,
+            maxCost: MAX_QUERY_COST,
+            documentation: "https://shopify.dev/api/usage/limits#rate-limits",
+          },
+        },
+      ],
+    },
+  };
+}
+
+function throttled(requested: number, bucket: LeakyBucket): GraphQLResponse {
+  return {
+    status: 200,
+    body: {
+      errors: [
+        {
+          message: "Throttled",
+          extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+        },
+      ],
+      extensions: {
+        cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() },
+      },
+    },
+  };
+}
+
+function countRootFields(operation: OperationDefinitionNode, each: (bump: (c: CallCounts) => void) => void): void {
+  const rootFields = operation.selectionSet.selections.flatMap((s) =>
+    s.kind === Kind.FIELD && s.name.value !== "__typename" ? [s.name.value] : [],
+  );
+  if (operation.operation === "mutation") {
+    for (const name of rootFields) each((c) => (c.mutations[name] = (c.mutations[name] ?? 0) + 1));
+    if (rootFields.includes("bulkOperationRunQuery")) each((c) => c.bulkOperations.query++);
+    if (rootFields.includes("bulkOperationRunMutation")) each((c) => c.bulkOperations.mutation++);
+  } else {
+    each((c) => c.queries++);
+    for (const name of rootFields) each((c) => (c.queriesByField[name] = (c.queriesByField[name] ?? 0) + 1));
+  }
+}
+
+function formatErrors(errors: readonly GraphQLError[] | undefined) {
+  return errors?.map((e) => {
+    if (!e.path && /^Variable "\$/.test(e.message)) {
+      return { message: e.message.replace(/"/g, ""), locations: e.locations, extensions: { code: "INVALID_VARIABLE" } };
+    }
+    return formatExecutionError(e);
+  });
+}
+
 export async function handleGraphQL(args: {
   schema: GraphQLSchema;
   core: SimCore;
@@ -102,110 +199,25 @@ export async function handleGraphQL(args: {
   const { schema, core, shop, bucket } = args;
   const each = (bump: (c: CallCounts) => void) => args.counts.forEach(bump);
   each((c) => c.requests++);
-  let body: RequestBody;
-  try {
-    body = JSON.parse(args.rawBody) as RequestBody;
-  } catch {
+  const prepared = prepareRequest(schema, args.rawBody);
+  if ("status" in prepared) {
     each((c) => c.rejected++);
-    return {
-      status: 400,
-      body: { errors: { query: "Required parameter missing or invalid" } },
-    };
+    return prepared;
   }
-  if (typeof body.query !== "string" || body.query.trim() === "") {
-    each((c) => c.rejected++);
-    return {
-      status: 400,
-      body: { errors: { query: "Required parameter missing or invalid" } },
-    };
-  }
-  const parsed = parseAndValidate(schema, body.query);
-  if ("errors" in parsed) {
-    each((c) => c.rejected++);
-    return { status: 200, body: { errors: parsed.errors } };
-  }
-  const document = parsed.document;
-  const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
-  const operation = selectOperation(document, operationName);
-  if (typeof operation === "string") {
-    each((c) => c.rejected++);
-    return {
-      status: 200,
-      body: {
-        errors: [{ message: operation, extensions: { code: "BAD_REQUEST" } }],
-      },
-    };
-  }
-  const variables =
-    body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
-  const fragments = fragmentsOf(document);
+  const { document, operation, operationName, variables, fragments } = prepared;
   const requested = operationCost(schema, operation, fragments, variables);
-
   if (requested > MAX_QUERY_COST) {
     each((c) => c.rejected++);
-    return {
-      status: 200,
-      body: {
-        errors: [
-          {
-            message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n`,
-            extensions: {
-              code: "MAX_COST_EXCEEDED",
-              cost: requested,
-              maxCost: MAX_QUERY_COST,
-              documentation: "https://shopify.dev/api/usage/limits#rate-limits",
-            },
-          },
-        ],
-      },
-    };
+    return maxCostExceeded(requested);
   }
   if (!bucket.take(requested)) {
     each((c) => c.throttled++);
-    return {
-      status: 200,
-      body: {
-        errors: [
-          {
-            message: "Throttled",
-            extensions: {
-              code: "THROTTLED",
-              documentation: "https://shopify.dev/api/usage/rate-limits",
-            },
-          },
-        ],
-        extensions: {
-          cost: {
-            requestedQueryCost: requested,
-            actualQueryCost: null,
-            throttleStatus: bucket.status(),
-          },
-        },
-      },
-    };
+    return throttled(requested, bucket);
   }
-
-  const ctx: RequestContext = {
-    core,
-    shop,
-    nowSeconds: Math.floor(core.nowMs() / 1000),
-    bulk: false,
-    baseUrl: core.baseUrl(),
-  };
+  const ctx = requestContext(core, shop, false);
   const isMutation = operation.operation === "mutation";
   const scopes = shop.installation?.scopes ?? [];
-  const rootFields = operation.selectionSet.selections.flatMap((s) =>
-    s.kind === Kind.FIELD && s.name.value !== "__typename" ? [s.name.value] : [],
-  );
-  if (isMutation) {
-    for (const name of rootFields) each((c) => (c.mutations[name] = (c.mutations[name] ?? 0) + 1));
-    if (rootFields.includes("bulkOperationRunQuery")) each((c) => c.bulkOperations.query++);
-    if (rootFields.includes("bulkOperationRunMutation")) each((c) => c.bulkOperations.mutation++);
-  } else {
-    each((c) => c.queries++);
-    for (const name of rootFields) each((c) => (c.queriesByField[name] = (c.queriesByField[name] ?? 0) + 1));
-  }
-
+  countRootFields(operation, each);
   const result = await execute({
     schema,
     document,
@@ -224,25 +236,12 @@ export async function handleGraphQL(args: {
       ? operationCost(schema, operation, fragments, variables, result.data)
       : 0;
   bucket.refund(Math.max(0, requested - actual));
-  const errors = result.errors?.map((e) => {
-    if (!e.path && /^Variable "\$/.test(e.message)) {
-      return {
-        message: e.message.replace(/"/g, ""),
-        locations: e.locations,
-        extensions: { code: "INVALID_VARIABLE" },
-      };
-    }
-    return formatExecutionError(e);
-  });
+  const errors = formatErrors(result.errors);
   const response: Record<string, unknown> = {};
   if (errors?.length) response.errors = errors;
   if (result.data !== undefined) response.data = result.data;
   response.extensions = {
-    cost: {
-      requestedQueryCost: requested,
-      actualQueryCost: actual,
-      throttleStatus: bucket.status(),
-    },
+    cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() },
   };
   return { status: 200, body: response };
 }

@@ -208,7 +208,7 @@ describe("metafields", () => {
   });
 });
 
-describe("segments, discounts and webhook subscriptions", () => {
+describe("segments and webhook subscriptions", () => {
   it("creates, updates, reads and deletes segments", async () => {
     const created = await gql(
       sim,
@@ -240,60 +240,6 @@ describe("segments, discounts and webhook subscriptions", () => {
     );
     expect(deleted.body.data!.segmentDelete.deletedSegmentId).toBe(segment.id);
     expect(sim.segments(SHOP)).toEqual([]);
-  });
-
-  it("keeps app discounts in memory and returns them", async () => {
-    const code = await gql(
-      sim,
-      `mutation { discountCodeAppCreate(codeAppDiscount: { title: "Win-back 15%", code: "COMEBACK15", functionHandle: "segment-discount", startsAt: "2025-01-01T00:00:00Z",
-        combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true }, metafields: [{ namespace: "$app", key: "config", type: "json", value: "{\\"percent\\":15}" }] })
-        { codeAppDiscount { discountId title status codesCount { count } combinesWith { productDiscounts } } userErrors { field message code } } }`,
-    );
-    expect(code.body.data!.discountCodeAppCreate.userErrors).toEqual([]);
-    const discount = code.body.data!.discountCodeAppCreate.codeAppDiscount;
-    expect(discount).toMatchObject({
-      title: "Win-back 15%",
-      codesCount: { count: 1 },
-      combinesWith: { productDiscounts: true },
-    });
-    const taken = await gql(
-      sim,
-      `mutation { discountCodeAppCreate(codeAppDiscount: { title: "Other", code: "comeback15", functionHandle: "x" }) { userErrors { code } } }`,
-    );
-    expect(taken.body.data!.discountCodeAppCreate.userErrors).toEqual([{ code: "TAKEN" }]);
-    const auto = await gql(
-      sim,
-      `mutation { discountAutomaticAppCreate(automaticAppDiscount: { title: "VIP 10%", functionHandle: "segment-discount" }) { automaticAppDiscount { discountId } userErrors { message } } }`,
-    );
-    const autoId = auto.body.data!.discountAutomaticAppCreate.automaticAppDiscount.discountId;
-    const updated = await gql(
-      sim,
-      `mutation($id: ID!) { discountAutomaticAppUpdate(id: $id, automaticAppDiscount: { title: "VIP 12%" }) { automaticAppDiscount { title } userErrors { message } } }`,
-      { id: autoId },
-    );
-    expect(updated.body.data!.discountAutomaticAppUpdate.automaticAppDiscount.title).toBe("VIP 12%");
-    expect(
-      sim
-        .discounts(SHOP)
-        .map((d) => d.title)
-        .sort(),
-    ).toEqual(["VIP 12%", "Win-back 15%"]);
-    const node = await gql(
-      sim,
-      `query($id: ID!) { node(id: $id) { ... on DiscountCodeNode { codeDiscount { ... on DiscountCodeApp { title } } } } }`,
-      { id: discount.discountId },
-    );
-    expect(node.body.data!.node.codeDiscount.title).toBe("Win-back 15%");
-    const removed = await gql(
-      sim,
-      `mutation($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { message } } }`,
-      { id: discount.discountId },
-    );
-    expect(removed.body.data!.discountCodeDelete.deletedCodeDiscountId).toBe(discount.discountId);
-    await gql(sim, `mutation($id: ID!) { discountAutomaticDelete(id: $id) { deletedAutomaticDiscountId } }`, {
-      id: autoId,
-    });
-    expect(sim.discounts(SHOP)).toEqual([]);
   });
 
   it("creates webhook subscriptions once per topic and address", async () => {

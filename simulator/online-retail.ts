@@ -4,11 +4,13 @@
 // customer are guest orders, "C" invoices refund the customer's earlier order
 // lines with the same StockCode, "A" invoices (bad debt) are skipped.
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
+import { PassThrough } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
+import { parse } from "csv-parse";
 import type { Shop } from "./shop.js";
+import { ORDER_ID_BASE, type NewLineItem, type ShopStore } from "./store.js";
 import { hashInt } from "./util.js";
-import { ORDER_ID_BASE, type NewLineItem } from "./store.js";
 
 export interface OnlineRetailSummary {
   rows: number;
@@ -41,7 +43,7 @@ export interface StandaloneRefund {
 interface InvoiceLine {
   stockCode: string;
   quantity: number;
-  priceCents: number;
+  priceMinor: number;
 }
 
 interface Invoice {
@@ -51,28 +53,15 @@ interface Invoice {
   lines: InvoiceLine[];
 }
 
-/** Splits one CSV line, honouring double-quoted fields with "" escapes. */
-export function splitCsvLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(",");
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      fields.push(field);
-      field = "";
-    } else field += ch;
-  }
-  fields.push(field);
-  return fields;
+/** Everything read from the file, before it becomes customers, orders and refunds. */
+interface ParsedFile {
+  rows: number;
+  invoices: Map<string, Invoice>;
+  customerCountry: Map<number, string>;
+  customerFirstSeen: Map<number, number>;
+  descriptions: Map<string, string>;
+  badDebtInvoices: Set<string>;
+  skipped: Record<string, number>;
 }
 
 /** Last Sunday of a month, as a UTC day number. */
@@ -93,146 +82,117 @@ export function londonToUtcSeconds(y: number, mo: number, d: number, h: number, 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/;
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
 
-export async function loadOnlineRetail(
-  shop: Shop,
-  file: string,
-): Promise<OnlineRetailSummary & { standaloneRefunds: StandaloneRefund[] }> {
-  const store = shop.store;
-  const skipped: Record<string, number> = {};
-  const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
-  const invoices = new Map<string, Invoice>();
-  const customerCountry = new Map<number, string>();
-  const customerFirstSeen = new Map<number, number>();
-  const dateCache = new Map<string, number>();
-  const descriptions = new Map<string, string>();
-  const badDebtInvoices = new Set<string>();
-  let rows = 0;
-
-  const input = createReadStream(file).pipe(
-    file.endsWith(".gz") ? createGunzip() : new (await import("node:stream")).PassThrough(),
-  );
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let first = true;
-  for await (const line of lines) {
-    if (first) {
-      first = false;
-      if (line.trim() !== HEADER) throw new Error(`Unexpected Online Retail header in ${file}: ${line.slice(0, 120)}`);
-      continue;
-    }
-    if (line.length === 0) continue;
-    rows++;
-    const f = splitCsvLine(line);
-    if (f.length !== 8) {
-      skip("wrongColumnCount");
-      continue;
-    }
-    const [invoiceNo, stockCode, description, quantityText, dateText, priceText, customerText, country] = f;
-    if (!/^[A-Z]?\d+$/.test(invoiceNo)) {
-      skip("badInvoiceNo");
-      continue;
-    }
-    if (invoiceNo.startsWith("A")) {
-      // Bad-debt adjustments are bookkeeping, not purchases.
-      badDebtInvoices.add(invoiceNo);
-      skip("badDebtAdjustment");
-      continue;
-    }
-    if (!/^-?\d+$/.test(quantityText)) {
-      skip("badQuantity");
-      continue;
-    }
-    const price = Number(priceText);
-    if (priceText === "" || !Number.isFinite(price)) {
-      skip("badUnitPrice");
-      continue;
-    }
-    let at = dateCache.get(dateText);
-    if (at === undefined) {
-      const m = DATE_PATTERN.exec(dateText);
-      if (!m) {
-        skip("badInvoiceDate");
-        continue;
-      }
-      at = londonToUtcSeconds(+m[1], +m[2], +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
-      dateCache.set(dateText, at);
-    }
-    let customerId: number | null = null;
-    if (customerText !== "") {
-      if (!/^\d+(\.0+)?$/.test(customerText)) {
-        skip("badCustomerId");
-        continue;
-      }
-      customerId = Number(customerText);
-    }
-    if (!stockCode) {
-      skip("missingStockCode");
-      continue;
-    }
-    let invoice = invoices.get(invoiceNo);
-    if (!invoice) {
-      invoice = { number: invoiceNo, customerId, at, lines: [] };
-      invoices.set(invoiceNo, invoice);
-    } else if (invoice.customerId !== customerId) {
-      skip("customerDiffersWithinInvoice");
-      continue;
-    }
-    if (customerId !== null) {
-      if (!customerCountry.has(customerId)) customerCountry.set(customerId, country || "Unspecified");
-      const seen = customerFirstSeen.get(customerId);
-      if (seen === undefined || at < seen) customerFirstSeen.set(customerId, at);
-    }
-    const quantity = Number(quantityText);
-    const cancellation = invoiceNo.startsWith("C");
-    // Lines are validated after the invoice is registered: an invoice whose
-    // every line is skipped still exists (as an order with no line items).
-    if (!cancellation && quantity <= 0) {
-      skip("nonPositiveQuantity");
-      continue;
-    }
-    if (cancellation && quantity >= 0) {
-      skip("cancellationWithNonNegativeQuantity");
-      continue;
-    }
-    if (price < 0) {
-      skip("negativeUnitPrice");
-      continue;
-    }
-    if (!descriptions.has(stockCode) && description) descriptions.set(stockCode, description);
-    invoice.lines.push({
-      stockCode,
-      quantity,
-      priceCents: Math.round(price * 100),
-    });
+/** Reads one data row into the parse state; returns the reason it was skipped, or null. */
+function readRow(f: string[], state: ParsedFile, dateCache: Map<string, number>): string | null {
+  if (f.length !== 8) return "wrongColumnCount";
+  const [invoiceNo, stockCode, description, quantityText, dateText, priceText, customerText, country] = f;
+  if (!/^[A-Z]?\d+$/.test(invoiceNo)) return "badInvoiceNo";
+  if (invoiceNo.startsWith("A")) {
+    // Bad-debt adjustments are bookkeeping, not purchases.
+    state.badDebtInvoices.add(invoiceNo);
+    return "badDebtAdjustment";
   }
+  if (!/^-?\d+$/.test(quantityText)) return "badQuantity";
+  const price = Number(priceText);
+  if (priceText === "" || !Number.isFinite(price)) return "badUnitPrice";
+  let at = dateCache.get(dateText);
+  if (at === undefined) {
+    const m = DATE_PATTERN.exec(dateText);
+    if (!m) return "badInvoiceDate";
+    at = londonToUtcSeconds(+m[1], +m[2], +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
+    dateCache.set(dateText, at);
+  }
+  let customerId: number | null = null;
+  if (customerText !== "") {
+    if (!/^\d+(\.0+)?$/.test(customerText)) return "badCustomerId";
+    customerId = Number(customerText);
+  }
+  if (!stockCode) return "missingStockCode";
+  let invoice = state.invoices.get(invoiceNo);
+  if (!invoice) {
+    invoice = { number: invoiceNo, customerId, at, lines: [] };
+    state.invoices.set(invoiceNo, invoice);
+  } else if (invoice.customerId !== customerId) return "customerDiffersWithinInvoice";
+  if (customerId !== null) {
+    if (!state.customerCountry.has(customerId)) state.customerCountry.set(customerId, country || "Unspecified");
+    const seen = state.customerFirstSeen.get(customerId);
+    if (seen === undefined || at < seen) state.customerFirstSeen.set(customerId, at);
+  }
+  const quantity = Number(quantityText);
+  const cancellation = invoiceNo.startsWith("C");
+  // Lines are validated after the invoice is registered: an invoice whose
+  // every line is skipped still exists (as an order with no line items).
+  if (!cancellation && quantity <= 0) return "nonPositiveQuantity";
+  if (cancellation && quantity >= 0) return "cancellationWithNonNegativeQuantity";
+  if (price < 0) return "negativeUnitPrice";
+  if (!state.descriptions.has(stockCode) && description) state.descriptions.set(stockCode, description);
+  invoice.lines.push({ stockCode, quantity, priceMinor: Math.round(price * 100) });
+  return null;
+}
 
-  // Customers in ascending CustomerID, so ids grow with insertion order.
-  const customerIds = [...customerCountry.keys()].sort((a, b) => a - b);
-  store.reserve(customerIds.length, invoices.size, rows);
+/** Streams the CSV (gzip or plain) through csv-parse; quoted fields may hold commas. */
+async function readFile(file: string): Promise<ParsedFile> {
+  const state: ParsedFile = {
+    rows: 0,
+    invoices: new Map(),
+    customerCountry: new Map(),
+    customerFirstSeen: new Map(),
+    descriptions: new Map(),
+    badDebtInvoices: new Set(),
+    skipped: {},
+  };
+  const dateCache = new Map<string, number>();
+  let header: string | null = null;
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true });
+  // Records are handled in 'data' events (a for-await loop over the parser
+  // costs about a second more on the full file).
+  await pipeline(
+    createReadStream(file),
+    file.endsWith(".gz") ? createGunzip() : new PassThrough(),
+    parser.on("data", (record: string[]) => {
+      if (header === null) {
+        header = record.join(",");
+        if (header.trim() !== HEADER)
+          parser.destroy(new Error(`Unexpected Online Retail header in ${file}: ${header.slice(0, 120)}`));
+        return;
+      }
+      state.rows++;
+      const reason = readRow(record, state, dateCache);
+      if (reason) state.skipped[reason] = (state.skipped[reason] ?? 0) + 1;
+    }),
+  );
+  return state;
+}
+
+/** Customers in ascending CustomerID, so ids grow with insertion order. */
+function addCustomers(store: ShopStore, parsed: ParsedFile): number[] {
+  const customerIds = [...parsed.customerCountry.keys()].sort((a, b) => a - b);
+  store.reserve(customerIds.length, parsed.invoices.size, parsed.rows);
   for (const id of customerIds) {
     const h = hashInt(id);
     store.addCustomer({
       id,
-      createdAt: customerFirstSeen.get(id)!,
-      country: customerCountry.get(id),
+      createdAt: parsed.customerFirstSeen.get(id)!,
+      country: parsed.customerCountry.get(id),
       marketingState: h % 100 < 45 ? "SUBSCRIBED" : h % 100 < 52 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED",
     });
   }
-  const productIndex = (stockCode: string) =>
+  return customerIds;
+}
+
+function productIndex(store: ShopStore, parsed: ParsedFile, stockCode: string): number {
+  return (
     store.productIndexBySku.get(stockCode) ??
     store.addProduct({
       sku: stockCode,
-      title: descriptions.get(stockCode) ?? stockCode,
+      title: parsed.descriptions.get(stockCode) ?? stockCode,
       productType: stockCode === "POST" || stockCode === "DOT" ? "Postage" : "Homeware",
       vendor: "Online Retail",
-    });
+    })
+  );
+}
 
-  const byNumber = (a: Invoice, b: Invoice) =>
-    Number(a.number.replace(/^\D/, "")) - Number(b.number.replace(/^\D/, "")) || a.at - b.at;
-  const sales = [...invoices.values()].filter((i) => !i.number.startsWith("C")).sort(byNumber);
-  const cancellations = [...invoices.values()]
-    .filter((i) => i.number.startsWith("C"))
-    .sort((a, b) => a.at - b.at || byNumber(a, b));
-
+function addOrders(store: ShopStore, parsed: ParsedFile, sales: Invoice[]) {
   let guestOrders = 0;
   let emptyOrders = 0;
   for (const invoice of sales) {
@@ -240,9 +200,9 @@ export async function loadOnlineRetail(
     if (customerIndex < 0) guestOrders++;
     if (invoice.lines.length === 0) emptyOrders++;
     const lineItems: NewLineItem[] = invoice.lines.map((l) => ({
-      productIndex: productIndex(l.stockCode),
+      productIndex: productIndex(store, parsed, l.stockCode),
       quantity: l.quantity,
-      unitPriceCents: l.priceCents,
+      unitPriceMinor: l.priceMinor,
     }));
     store.addOrder({
       id: ORDER_ID_BASE + Number(invoice.number),
@@ -253,16 +213,48 @@ export async function loadOnlineRetail(
       sourceName: "web",
     });
   }
+  return { guestOrders, emptyOrders };
+}
 
-  // Refunds: each C line refunds the same StockCode on the customer's most
-  // recent earlier orders (newest first) until its quantity is used up.
-  let refunds = 0;
-  let cancelled = 0;
-  let matchedLines = 0;
-  let unmatchedLines = 0;
-  const standaloneRefunds: StandaloneRefund[] = [];
+type PlannedRefunds = Map<number, { lineIndex: number; quantity: number }[]>;
+
+/**
+ * Takes up to `wanted` units of a product from the candidate orders (newest
+ * first), counting what this cancellation already planned; returns what is left.
+ */
+function planRefundLine(store: ShopStore, candidates: number[], product: number, wanted: number, plan: PlannedRefunds) {
+  let remaining = wanted;
+  for (const order of candidates) {
+    if (remaining === 0) break;
+    const start = store.o.lineStart[order];
+    for (let j = start; j < start + store.o.lineCount[order] && remaining > 0; j++) {
+      if (store.l.product[j] !== product) continue;
+      const planned =
+        plan
+          .get(order)
+          ?.filter((p) => p.lineIndex === j)
+          .reduce((sum, p) => sum + p.quantity, 0) ?? 0;
+      const available = store.l.currentQuantity[j] - planned;
+      if (available <= 0) continue;
+      const take = Math.min(available, remaining);
+      const list = plan.get(order) ?? [];
+      list.push({ lineIndex: j, quantity: take });
+      plan.set(order, list);
+      remaining -= take;
+    }
+  }
+  return remaining;
+}
+
+/**
+ * Refunds: each C line refunds the same StockCode on the customer's most
+ * recent earlier orders (newest first) until its quantity is used up; one
+ * refund per (C invoice, order). What cannot be matched is kept apart.
+ */
+function applyCancellations(store: ShopStore, cancellations: Invoice[]) {
+  const result = { refunds: 0, cancelled: 0, matched: 0, unmatched: 0, standalone: [] as StandaloneRefund[] };
   for (const invoice of cancellations) {
-    const perOrder = new Map<number, { lineIndex: number; quantity: number }[]>();
+    const plan: PlannedRefunds = new Map();
     const customerIndex = invoice.customerId === null ? undefined : store.findCustomer(invoice.customerId);
     const candidates =
       customerIndex === undefined
@@ -272,70 +264,65 @@ export async function loadOnlineRetail(
             .filter((o) => store.o.processedAt[o] <= invoice.at)
             .reverse();
     for (const line of invoice.lines) {
-      let remaining = -line.quantity;
       const product = store.productIndexBySku.get(line.stockCode);
-      if (product !== undefined) {
-        for (const order of candidates) {
-          if (remaining === 0) break;
-          const start = store.o.lineStart[order];
-          for (let j = start; j < start + store.o.lineCount[order] && remaining > 0; j++) {
-            if (store.l.product[j] !== product) continue;
-            const planned =
-              perOrder
-                .get(order)
-                ?.filter((p) => p.lineIndex === j)
-                .reduce((sum, p) => sum + p.quantity, 0) ?? 0;
-            const available = store.l.currentQuantity[j] - planned;
-            if (available <= 0) continue;
-            const take = Math.min(available, remaining);
-            const list = perOrder.get(order) ?? [];
-            list.push({ lineIndex: j, quantity: take });
-            perOrder.set(order, list);
-            remaining -= take;
-          }
-        }
-      }
-      if (remaining < -line.quantity) matchedLines++;
+      const wanted = -line.quantity;
+      const remaining = product === undefined ? wanted : planRefundLine(store, candidates, product, wanted, plan);
+      if (remaining < wanted) result.matched++;
       if (remaining > 0) {
-        unmatchedLines++;
-        standaloneRefunds.push({
+        result.unmatched++;
+        result.standalone.push({
           invoice: invoice.number,
           customerId: invoice.customerId,
           stockCode: line.stockCode,
           quantity: remaining,
-          amountCents: remaining * line.priceCents,
+          amountCents: remaining * line.priceMinor,
           at: invoice.at,
         });
       }
     }
-    for (const [order, refundLines] of perOrder) {
+    for (const [order, refundLines] of plan) {
       store.addRefund(order, invoice.at, refundLines, `Online Retail cancellation ${invoice.number}`);
-      refunds++;
+      result.refunds++;
       if (store.o.cancelledAt[order] === 0 && store.fullyRefunded(order)) {
         store.cancelOrder(order, invoice.at, "CUSTOMER");
-        cancelled++;
+        result.cancelled++;
       }
     }
   }
+  return result;
+}
 
-  const skippedRows = Object.values(skipped).reduce((a, b) => a + b, 0);
+export async function loadOnlineRetail(
+  shop: Shop,
+  file: string,
+): Promise<OnlineRetailSummary & { standaloneRefunds: StandaloneRefund[] }> {
+  const store = shop.store;
+  const parsed = await readFile(file);
+  const customerIds = addCustomers(store, parsed);
+  const byNumber = (a: Invoice, b: Invoice) =>
+    Number(a.number.replace(/^\D/, "")) - Number(b.number.replace(/^\D/, "")) || a.at - b.at;
+  const all = [...parsed.invoices.values()];
+  const sales = all.filter((i) => !i.number.startsWith("C")).sort(byNumber);
+  const cancellations = all.filter((i) => i.number.startsWith("C")).sort((a, b) => a.at - b.at || byNumber(a, b));
+  const { guestOrders, emptyOrders } = addOrders(store, parsed, sales);
+  const refunds = applyCancellations(store, cancellations);
   return {
-    rows,
+    rows: parsed.rows,
     customers: customerIds.length,
     orders: sales.length,
     guestOrders,
     emptyOrders,
-    refunds,
-    cancelled,
-    refundLines: { matched: matchedLines, unmatched: unmatchedLines },
+    refunds: refunds.refunds,
+    cancelled: refunds.cancelled,
+    refundLines: { matched: refunds.matched, unmatched: refunds.unmatched },
     invoices: {
-      total: invoices.size + badDebtInvoices.size,
+      total: parsed.invoices.size + parsed.badDebtInvoices.size,
       orders: sales.length,
       cancellations: cancellations.length,
-      badDebtAdjustments: badDebtInvoices.size,
+      badDebtAdjustments: parsed.badDebtInvoices.size,
     },
-    skippedRows,
-    skippedByReason: skipped,
-    standaloneRefunds,
+    skippedRows: Object.values(parsed.skipped).reduce((a, b) => a + b, 0),
+    skippedByReason: parsed.skipped,
+    standaloneRefunds: refunds.standalone,
   };
 }

@@ -1,5 +1,6 @@
 // Measures the simulator at benchmark scale:
-//   tsx simulator/scale-check.ts --customers 1000000 --orders 5000000 [--bulk]
+//   tsx simulator/scale-check.ts --customers 1000000 --orders 5000000 [--bulk [--grouped]]
+//   tsx simulator/scale-check.ts --online-retail   (times loading the UCI Online Retail file)
 // Prints generation time, memory, and (with --bulk) a full orders bulk export.
 import { parseArgs } from "node:util";
 import { startSimulator } from "./index.js";
@@ -9,6 +10,9 @@ const { values } = parseArgs({
     customers: { type: "string", default: "100000" },
     orders: { type: "string", default: "500000" },
     bulk: { type: "boolean", default: false },
+    /** groupObjects: true (child lines after their parent) instead of the 2026-04 default. */
+    grouped: { type: "boolean", default: false },
+    "online-retail": { type: "boolean", default: false },
   },
 });
 const customers = Number(values.customers);
@@ -23,6 +27,15 @@ const sim = await startSimulator({
   bulkLatencyMs: 0,
 });
 try {
+  if (values["online-retail"]) {
+    sim.createShop("online-retail.myshopify.com", { timezone: "Europe/London", currency: "GBP" });
+    const started = Date.now();
+    const file = new URL("../data/online-retail/online_retail.csv.gz", import.meta.url).pathname;
+    const summary = await sim.loadOnlineRetail("online-retail.myshopify.com", file);
+    console.log(
+      JSON.stringify({ onlineRetailLoadMs: Date.now() - started, rows: summary.rows, orders: summary.orders }),
+    );
+  }
   sim.createShop(domain, { timezone: "UTC", currency: "USD" });
   sim.installApp(domain, {
     accessToken: "scale",
@@ -65,16 +78,17 @@ try {
     };
     const bulkStarted = Date.now();
     await gql(
-      `mutation { bulkOperationRunQuery(groupObjects: false, query: "{ orders { edges { node { id processedAt customer { id } totalPriceSet { shopMoney { amount } } lineItems { edges { node { id quantity } } } } } } }") { userErrors { message } } }`,
+      `mutation { bulkOperationRunQuery(groupObjects: ${values.grouped}, query: "{ orders { edges { node { id processedAt customer { id } totalPriceSet { shopMoney { amount } } lineItems { edges { node { id quantity } } } } } } }") { userErrors { message } } }`,
     );
     for (;;) {
       await new Promise((r) => setTimeout(r, 500));
-      const op = (await gql("{ currentBulkOperation { status errorCode objectCount fileSize } }")).data
-        .currentBulkOperation;
+      const op = (await gql("{ bulkOperations(first: 1) { nodes { status errorCode objectCount fileSize } } }")).data
+        .bulkOperations.nodes[0];
       if (op.status !== "CREATED" && op.status !== "RUNNING") {
         console.log(
           JSON.stringify({
             bulk: op,
+            grouped: values.grouped,
             bulkMs: Date.now() - bulkStarted,
             rssMB: mb(process.memoryUsage().rss),
           }),

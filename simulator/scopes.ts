@@ -10,12 +10,18 @@ export const QUERY_SCOPES: Record<string, string> = {
   segments: "read_customers",
   segment: "read_customers",
   discountNodes: "read_discounts",
+  discountNode: "read_discounts",
+  automaticDiscountNode: "read_discounts",
+  codeDiscountNode: "read_discounts",
+  codeDiscountNodeByCode: "read_discounts",
 };
 
 /** metafieldsSet checks per owner type instead (see OWNER_WRITE_SCOPES). */
 export const OWNER_WRITE_SCOPES: Record<string, string> = {
   Customer: "write_customers",
   Order: "write_orders",
+  DiscountAutomaticNode: "write_discounts",
+  DiscountCodeNode: "write_discounts",
 };
 
 export const MUTATION_SCOPES: Record<string, string> = {
@@ -30,6 +36,10 @@ export const MUTATION_SCOPES: Record<string, string> = {
   discountCodeAppCreate: "write_discounts",
   discountCodeAppUpdate: "write_discounts",
   discountCodeDelete: "write_discounts",
+  discountAutomaticActivate: "write_discounts",
+  discountAutomaticDeactivate: "write_discounts",
+  discountCodeActivate: "write_discounts",
+  discountCodeDeactivate: "write_discounts",
 };
 
 /** write_x grants read_x, as on Shopify. */

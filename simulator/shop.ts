@@ -1,6 +1,8 @@
 // Everything the simulator knows about one shop besides its customers and
 // orders: settings, the installed app, and app-owned resources (segments,
 // discounts, webhook subscriptions, metafield definitions, bulk operations).
+import { IdSpace } from "./ids.js";
+import type { AppSubscriptionRecord } from "./resources/billing/model.js";
 import { ShopStore } from "./store.js";
 
 export interface ShopSettings {
@@ -36,13 +38,18 @@ export interface SegmentRecord {
   lastEditDate: number;
 }
 
+/** Who may use a discount (DiscountContextInput): everyone, listed customers or segments. */
+export type DiscountContextRecord =
+  { kind: "all" } | { kind: "customers"; customerIds: number[] } | { kind: "segments"; segmentIds: number[] };
+
 export interface DiscountRecord {
   id: number;
   kind: "automatic" | "code";
   title: string;
   code: string | null;
-  functionId: string | null;
-  functionHandle: string | null;
+  /** The registered app function backing the discount (see registerAppFunction). */
+  functionId: string;
+  functionHandle: string;
   startsAt: number;
   endsAt: number | null;
   discountClasses: string[];
@@ -53,9 +60,11 @@ export interface DiscountRecord {
   };
   appliesOncePerCustomer: boolean;
   usageLimit: number | null;
-  customerSelection: unknown;
-  context: unknown;
-  metafields: { namespace: string; key: string; type: string; value: string }[];
+  appliesOnOneTimePurchase: boolean;
+  appliesOnSubscription: boolean;
+  recurringCycleLimit: number;
+  context: DiscountContextRecord;
+  // Its metafields live with the others, under the discount node's GID.
   createdAt: number;
   updatedAt: number;
 }
@@ -85,6 +94,8 @@ export interface BulkOperationRecord {
   filePath: string | null;
   errorCode: string | null;
   cancelRequested: boolean;
+  /** bulkOperationRunQuery(groupObjects:): child lines right after their parent, or anywhere. */
+  groupObjects: boolean;
 }
 
 export class Shop {
@@ -94,14 +105,21 @@ export class Shop {
   readonly discounts = new Map<number, DiscountRecord>();
   readonly metafieldDefinitions: MetafieldDefinitionRecord[] = [];
   readonly bulkOperations: BulkOperationRecord[] = [];
+  /** App subscriptions (Billing API), oldest first. */
+  readonly subscriptions: AppSubscriptionRecord[] = [];
   readonly createdAt: number;
+  updatedAt: number;
 
   constructor(
+    /** The shop's local id (shown as ids.external(id)). */
     readonly id: number,
     readonly domain: string,
     readonly settings: Required<ShopSettings>,
     createdAt: number,
+    /** How the shop's resource ids are shown (base + local id). */
+    readonly ids: IdSpace = new IdSpace(),
   ) {
     this.createdAt = createdAt;
+    this.updatedAt = createdAt;
   }
 }

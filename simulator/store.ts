@@ -11,6 +11,7 @@ export const REFUND_ID_BASE = 900_000_000;
 export const PRODUCT_ID_BASE = 8_000_000_000;
 export const VARIANT_ID_BASE = 44_000_000_000;
 export const GENERATED_CUSTOMER_ID_BASE = 7_000_000_000;
+export const TRANSACTION_ID_BASE = 60_000_000_000;
 
 export const MARKETING_STATES = ["NOT_SUBSCRIBED", "SUBSCRIBED", "UNSUBSCRIBED", "PENDING", "REDACTED"] as const;
 export const CANCEL_REASONS = ["", "CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "STAFF", "OTHER"] as const;
@@ -48,9 +49,22 @@ export interface RefundRecord {
   id: number;
   createdAt: number; // seconds
   note: string | null;
-  lines: { lineIndex: number; quantity: number; subtotalCents: number }[];
-  totalCents: number;
+  lines: { lineIndex: number; quantity: number; subtotalMinor: number }[];
+  /** Shipping refunded with the lines (the order has one shipping line at most). */
+  shippingMinor: number;
+  /** Lines plus shipping: the amount of the refund transaction. */
+  totalMinor: number;
 }
+
+/** Ids derived from other ids, so the same resource keeps the same id everywhere it is shown. */
+export const derivedIds = {
+  refundLineItem: (refundId: number, position: number) => refundId * 100_000 + position,
+  refundShippingLine: (refundId: number) => refundId * 100_000 + 99_999,
+  shippingLine: (orderId: number) => orderId + 7,
+  /** The order's sale transaction (the parent of its refund transactions). */
+  saleTransaction: (orderId: number) => TRANSACTION_ID_BASE + 2 * (orderId - ORDER_ID_BASE),
+  refundTransaction: (refundId: number) => TRANSACTION_ID_BASE + 2 * (refundId - REFUND_ID_BASE) + 1,
+};
 
 export interface MetafieldRecord {
   id: number;
@@ -107,8 +121,8 @@ export interface NewCustomer {
 export interface NewLineItem {
   productIndex: number;
   quantity: number;
-  unitPriceCents: number;
-  discountCents?: number;
+  unitPriceMinor: number;
+  discountMinor?: number;
 }
 
 export interface NewOrder {
@@ -118,7 +132,7 @@ export interface NewOrder {
   processedAt?: number;
   updatedAt?: number;
   lineItems: NewLineItem[];
-  shippingCents?: number;
+  shippingMinor?: number;
   shippingTitle?: string | null;
   discountCode?: DiscountCodeInfo | null;
   journeyIndex?: number;
@@ -144,7 +158,7 @@ export class ShopStore {
     updatedAt: new Uint32Array(0),
     marketing: new Uint8Array(0),
     orders: new Int32Array(0),
-    spentCents: new Float64Array(0),
+    spentMinor: new Float64Array(0),
     lastOrder: new Int32Array(0),
     country: new Uint16Array(0),
     flags: new Uint8Array(0),
@@ -167,10 +181,10 @@ export class ShopStore {
     cancelReason: new Uint8Array(0),
     source: new Uint8Array(0),
     test: new Uint8Array(0),
-    subtotalCents: new Int32Array(0), // sum of original line totals
-    discountCents: new Int32Array(0),
-    shippingCents: new Int32Array(0),
-    refundedCents: new Int32Array(0),
+    subtotalMinor: new Int32Array(0), // sum of original line totals
+    discountMinor: new Int32Array(0),
+    shippingMinor: new Int32Array(0),
+    refundedMinor: new Int32Array(0),
     lineStart: new Int32Array(0),
     lineCount: new Uint16Array(0),
     discountCode: new Int32Array(0), // -1 = none
@@ -189,8 +203,8 @@ export class ShopStore {
     product: new Int32Array(0),
     quantity: new Int32Array(0),
     currentQuantity: new Int32Array(0),
-    unitPriceCents: new Int32Array(0),
-    discountCents: new Int32Array(0),
+    unitPriceMinor: new Int32Array(0),
+    discountMinor: new Int32Array(0),
   };
 
   readonly metafields = new Map<string, Map<string, MetafieldRecord>>();
@@ -276,7 +290,7 @@ export class ShopStore {
     this.c.updatedAt[i] = input.updatedAt ?? input.createdAt;
     this.c.marketing[i] = MARKETING_STATES.indexOf(input.marketingState ?? "NOT_SUBSCRIBED");
     this.c.orders[i] = 0;
-    this.c.spentCents[i] = 0;
+    this.c.spentMinor[i] = 0;
     this.c.lastOrder[i] = -1;
     this.c.country[i] = this.strings.intern(input.country ?? "United Kingdom");
     this.c.flags[i] = 0;
@@ -308,8 +322,8 @@ export class ShopStore {
     o.cancelReason[i] = 0;
     o.source[i] = SOURCE_NAMES.indexOf(input.sourceName ?? "web");
     o.test[i] = input.test ? 1 : 0;
-    o.shippingCents[i] = input.shippingCents ?? 0;
-    o.refundedCents[i] = 0;
+    o.shippingMinor[i] = input.shippingMinor ?? 0;
+    o.refundedMinor[i] = 0;
     o.discountCode[i] = input.discountCode ? this.internDiscountCode(input.discountCode) : -1;
     o.journey[i] = input.journeyIndex ?? -1;
     o.shippingTitle[i] = input.shippingTitle ? this.strings.intern(input.shippingTitle) + 1 : 0;
@@ -319,7 +333,7 @@ export class ShopStore {
       o.prevByCustomer[i] = this.c.lastOrder[c];
       this.c.lastOrder[c] = i;
       this.c.orders[c] += 1;
-      this.c.spentCents[c] += this.orderTotalCents(i);
+      this.c.spentMinor[c] += this.orderTotalMinor(i);
       this.c.updatedAt[c] = Math.max(this.c.updatedAt[c], o.processedAt[i]);
     } else {
       o.prevByCustomer[i] = -1;
@@ -344,62 +358,70 @@ export class ShopStore {
       this.l.product[j] = item.productIndex;
       this.l.quantity[j] = item.quantity;
       this.l.currentQuantity[j] = item.quantity;
-      this.l.unitPriceCents[j] = item.unitPriceCents;
-      this.l.discountCents[j] = item.discountCents ?? 0;
-      subtotal += item.quantity * item.unitPriceCents;
-      discount += item.discountCents ?? 0;
+      this.l.unitPriceMinor[j] = item.unitPriceMinor;
+      this.l.discountMinor[j] = item.discountMinor ?? 0;
+      subtotal += item.quantity * item.unitPriceMinor;
+      discount += item.discountMinor ?? 0;
     }
     this.o.lineStart[orderIndex] = start;
     this.o.lineCount[orderIndex] = lineItems.length;
-    this.o.subtotalCents[orderIndex] = subtotal;
-    this.o.discountCents[orderIndex] = discount;
+    this.o.subtotalMinor[orderIndex] = subtotal;
+    this.o.discountMinor[orderIndex] = discount;
   }
 
-  orderTotalCents(i: number): number {
-    return this.o.subtotalCents[i] - this.o.discountCents[i] + this.o.shippingCents[i];
+  orderTotalMinor(i: number): number {
+    return this.o.subtotalMinor[i] - this.o.discountMinor[i] + this.o.shippingMinor[i];
   }
 
-  orderCurrentTotalCents(i: number): number {
-    return this.orderTotalCents(i) - this.o.refundedCents[i];
+  orderCurrentTotalMinor(i: number): number {
+    return this.orderTotalMinor(i) - this.o.refundedMinor[i];
   }
 
-  /** Records a refund; lines give (line index, quantity). Returns the refund. */
+  /** Records a refund; lines give (line index, quantity), plus any shipping refunded. Returns the refund. */
   addRefund(
     orderIndex: number,
     createdAt: number,
     lines: { lineIndex: number; quantity: number }[],
     note: string | null,
+    shippingMinor = 0,
   ): RefundRecord {
     const refundLines = lines.map(({ lineIndex, quantity }) => {
       const available = this.l.currentQuantity[lineIndex];
       const qty = Math.min(quantity, available);
       this.l.currentQuantity[lineIndex] = available - qty;
       const perUnit =
-        this.l.unitPriceCents[lineIndex] -
-        (this.l.quantity[lineIndex] > 0 ? this.l.discountCents[lineIndex] / this.l.quantity[lineIndex] : 0);
+        this.l.unitPriceMinor[lineIndex] -
+        (this.l.quantity[lineIndex] > 0 ? this.l.discountMinor[lineIndex] / this.l.quantity[lineIndex] : 0);
       return {
         lineIndex,
         quantity: qty,
-        subtotalCents: Math.round(qty * perUnit),
+        subtotalMinor: Math.round(qty * perUnit),
       };
     });
-    const totalCents = refundLines.reduce((sum, line) => sum + line.subtotalCents, 0);
+    const totalMinor = refundLines.reduce((sum, line) => sum + line.subtotalMinor, shippingMinor);
     const refund: RefundRecord = {
       id: ++this.nextRefundId,
       createdAt,
       note,
       lines: refundLines,
-      totalCents,
+      shippingMinor,
+      totalMinor,
     };
     const list = this.refunds.get(orderIndex) ?? [];
     list.push(refund);
     this.refunds.set(orderIndex, list);
-    this.o.refundedCents[orderIndex] += totalCents;
+    this.o.refundedMinor[orderIndex] += totalMinor;
     this.o.updatedAt[orderIndex] = Math.max(this.o.updatedAt[orderIndex], createdAt);
     const c = this.o.customer[orderIndex];
-    if (c >= 0) this.c.spentCents[c] -= totalCents;
+    if (c >= 0) this.c.spentMinor[c] -= totalMinor;
     this.orderVersion++;
     return refund;
+  }
+
+  /** Shipping not refunded yet. */
+  refundableShippingMinor(orderIndex: number): number {
+    const refunded = (this.refunds.get(orderIndex) ?? []).reduce((sum, r) => sum + r.shippingMinor, 0);
+    return this.o.shippingMinor[orderIndex] - refunded;
   }
 
   cancelOrder(orderIndex: number, at: number, reason: CancelReason): void {

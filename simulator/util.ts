@@ -1,4 +1,4 @@
-// Small helpers shared by the simulator modules: ids, money, time, PRNG.
+// Small helpers shared by the simulator modules: ids, namespaces, time, interning, cursors.
 import { GraphQLError } from "graphql";
 
 export const API_VERSION = "2026-04";
@@ -24,31 +24,6 @@ export function parseGid(value: string): { type: string; id: number } | null {
   return { type: match[1], id: Number(match[2]) };
 }
 
-/** GraphQL Decimal as Shopify prints it (BigDecimal style: "10.0", "12.5", "0.99"). */
-export function decimalFromCents(cents: number): string {
-  const negative = cents < 0;
-  const abs = Math.abs(Math.round(cents));
-  const whole = Math.floor(abs / 100);
-  const frac = abs % 100;
-  let fracText = frac.toString().padStart(2, "0");
-  if (fracText.endsWith("0")) fracText = fracText[0];
-  return `${negative ? "-" : ""}${whole}.${fracText}`;
-}
-
-/** REST payload money: always two decimals ("12.50"). */
-export function restMoney(cents: number): string {
-  return (Math.round(cents) / 100).toFixed(2);
-}
-
-export function moneyV2(cents: number, currencyCode: string) {
-  return { amount: decimalFromCents(cents), currencyCode };
-}
-
-export function moneyBag(cents: number, currencyCode: string) {
-  const money = moneyV2(cents, currencyCode);
-  return { shopMoney: money, presentmentMoney: money };
-}
-
 /** Timestamps are stored as whole seconds (Uint32) to keep columns compact. */
 export function isoFromSeconds(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
@@ -58,18 +33,6 @@ export function secondsFromIso(value: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new Error(`Invalid date: ${value}`);
   return Math.floor(ms / 1000);
-}
-
-/** mulberry32: tiny, fast, seedable PRNG; deterministic across runs. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Stable 32-bit hash of a number, used to derive fake personal data from ids. */

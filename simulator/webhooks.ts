@@ -3,7 +3,9 @@
 // the app secret. Retries on non-2xx or no answer within the timeout, keeps a
 // delivery log, and can duplicate or reorder deliveries on request.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { API_VERSION, mulberry32 } from "./util.js";
+import { seededRandom } from "../app/utils/seeded-random.js";
+import { stringifyExact } from "./exact-json.js";
+import { API_VERSION } from "./util.js";
 
 export interface DeliveryAttempt {
   at: string;
@@ -89,14 +91,15 @@ export class WebhookSender {
   }
 
   setChaos(settings: ChaosSettings | null): void {
-    this.chaos = settings ? { ...settings, random: mulberry32(settings.seed) } : null;
+    this.chaos = settings ? { ...settings, random: seededRandom(settings.seed) } : null;
   }
 
   send(
     args: { url: string; shopDomain: string; topic: string; payload: unknown },
     options: SendOptions = {},
   ): Delivery[] {
-    const body = JSON.stringify(args.payload);
+    // Ids above 2^53 are bigints in payloads and raw digits on the wire.
+    const body = stringifyExact(args.payload);
     const eventId = randomUUID();
     const triggeredAt = new Date(this.options.clock()).toISOString();
     let copies = 1 + (options.duplicate ?? 0);

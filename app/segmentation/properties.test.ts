@@ -9,6 +9,7 @@ import { customerFeaturesFromOrders, updateCustomerFeatures } from "./features/c
 import { parseSettings } from "./settings";
 import { SHOP_AS_OF, shopArb } from "./testing/arbitraries";
 import type { CustomerAssignment, EngineOrder } from "./types";
+import { seededRandom, shuffleInPlace } from "../utils/seeded-random";
 
 const settings = parseSettings({
   timeZone: "America/New_York",
@@ -150,12 +151,5 @@ describe("with the predictive models fitted", () => {
 });
 
 function shuffle<T>(list: readonly T[], seed: number): T[] {
-  const out = list.slice();
-  let s = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
+  return shuffleInPlace(list.slice(), seededRandom(seed));
 }

@@ -1,8 +1,10 @@
 /** Bulk operations: exports (backfill) and bulk mutations (tag write-back). */
 
+// groupObjects: true until the backfill joins ungrouped output by __parentId (issue 13):
+// since 2026-04 the default (false) writes child lines anywhere in the JSONL.
 export const BULK_OPERATION_RUN_QUERY = `#graphql
   mutation BulkOperationRunQuery($query: String!) {
-    bulkOperationRunQuery(query: $query) {
+    bulkOperationRunQuery(query: $query, groupObjects: true) {
       bulkOperation { id status }
       userErrors { field message code }
     }

@@ -10,6 +10,7 @@ import type { EngineOrder } from "../types";
 import { channelGroup } from "./channels";
 import { easterSunday, nthWeekday } from "./occasions";
 import { RFM_GROUPS, rfmGroupOf } from "./rfmGroups";
+import { seededRandom } from "../../utils/seeded-random";
 
 const DAY = 86_400_000;
 
@@ -67,8 +68,7 @@ function store(): EngineOrder[] {
   // 300 customers with deterministic, varied histories over two years.
   const orders: EngineOrder[] = [];
   const start = Date.UTC(2023, 6, 1);
-  let seed = 7;
-  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const rnd = seededRandom(7);
   for (let c = 0; c < 300; c++) {
     const n = 1 + Math.floor(-Math.log(1 - rnd()) * 2);
     let t = start + Math.floor(rnd() * 500) * DAY;

@@ -1,12 +1,8 @@
-// Bulk operations: a bulk query runs over the whole store and streams
-// Shopify's JSONL (one object per line, nested connection nodes on their own
-// lines with __parentId); a bulk mutation runs the mutation once per line of
-// the uploaded variables file and writes one result line per input line.
-import { once } from "node:events";
-import { createReadStream, createWriteStream, statSync, type WriteStream } from "node:fs";
-import { createInterface } from "node:readline";
+// A bulk query: runs the document over every matching row of the store and
+// streams Shopify's JSONL, one object per line, nested objects inline and
+// nested connection nodes on their own lines with __parentId.
+import { createWriteStream } from "node:fs";
 import {
-  execute,
   getArgumentValues,
   getNamedType,
   GraphQLError,
@@ -22,44 +18,16 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import type { RequestContext, SimCore } from "./core.js";
-import type { CallCounts } from "./graphql-handler.js";
-import { mutationRoot } from "./resolvers.js";
-import { accessDenied, guardRoot, hasScope, MUTATION_SCOPES, QUERY_SCOPES } from "./scopes.js";
-import { viewFieldResolver, viewTypeResolver } from "./schema.js";
-import type { BulkOperationRecord, Shop } from "./shop.js";
-import { CustomerView, customerFilter, orderFilter, OrderView, rootSequence } from "./views.js";
+import { requestContext, type RequestContext, type SimCore } from "../core.js";
+import { customerFilter, CustomerView } from "../resources/customers/views.js";
+import { orderFilter, OrderView } from "../resources/orders/views.js";
+import { rootSequence } from "../resources/row-order.js";
+import { accessDenied, hasScope, QUERY_SCOPES } from "../scopes.js";
+import { viewFieldResolver, viewTypeResolver } from "../schema.js";
+import type { BulkOperationRecord, Shop } from "../shop.js";
+import { GroupedLines, JsonlWriter, UngroupedLines } from "./jsonl-output.js";
 
 const ROWS_PER_TICK = 1000;
-
-/** Buffers lines into ~256 KB chunks (one stream write each) and honours backpressure. */
-class JsonlWriter {
-  bytes = 0;
-  lines = 0;
-  private buffer: string[] = [];
-  private buffered = 0;
-  constructor(private readonly stream: WriteStream) {}
-  async write(value: unknown): Promise<void> {
-    const line = JSON.stringify(value) + "\n";
-    this.lines++;
-    this.buffer.push(line);
-    this.buffered += line.length;
-    if (this.buffered >= 256 * 1024) await this.flush();
-  }
-  private async flush(): Promise<void> {
-    if (this.buffer.length === 0) return;
-    const chunk = Buffer.from(this.buffer.join(""), "utf8");
-    this.buffer = [];
-    this.buffered = 0;
-    this.bytes += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, "drain");
-  }
-  async close(): Promise<void> {
-    await this.flush();
-    this.stream.end();
-    await once(this.stream, "finish");
-  }
-}
 
 interface BulkWalk {
   schema: GraphQLSchema;
@@ -200,8 +168,8 @@ function shapeValue(value: unknown, field: FieldNode, named: ReturnType<typeof g
   return buildObject(value, field.selectionSet!, concrete, walk);
 }
 
-async function flushChildren(walk: BulkWalk, writer: JsonlWriter): Promise<number> {
-  let objects = 0;
+/** Builds the child lines queued by buildObject, each followed by its own children (grouped order). */
+function collectChildren(walk: BulkWalk, out: object[]): void {
   while (walk.pending.length) {
     const batch = walk.pending.splice(0, walk.pending.length);
     for (const child of batch) {
@@ -213,25 +181,24 @@ async function flushChildren(walk: BulkWalk, writer: JsonlWriter): Promise<numbe
         const concrete = concreteType(walk.schema, node, nodeTypeName);
         const line = buildObject(node, child.field.selectionSet!, concrete, walk);
         line.__parentId = child.parentId;
-        await writer.write(line);
-        objects++;
-        // grandchildren queued by buildObject are written right after their parent
-        if (walk.pending.length) objects += await flushChildren(walk, writer);
+        out.push(line);
+        // grandchildren queued by buildObject come right after their parent
+        if (walk.pending.length) collectChildren(walk, out);
       }
     }
   }
-  return objects;
 }
 
-export async function runBulkQuery(args: {
-  schema: GraphQLSchema;
-  core: SimCore;
-  shop: Shop;
-  op: BulkOperationRecord;
-  document: DocumentNode;
-  filePath: string;
-}): Promise<void> {
-  const { schema, core, shop, op, document, filePath } = args;
+interface BulkQueryPlan {
+  resource: "orders" | "customers";
+  rootArgs: { query?: string; sortKey?: string; reverse?: boolean };
+  fragments: Record<string, FragmentDefinitionNode>;
+  /** The node selection sets under edges { node } and nodes of the root connection. */
+  nodeSelections: SelectionSetNode[];
+  nodeType: GraphQLObjectType;
+}
+
+function planBulkQuery(schema: GraphQLSchema, document: DocumentNode): BulkQueryPlan {
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
@@ -241,30 +208,11 @@ export async function runBulkQuery(args: {
     (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== "__typename",
   )!;
   const queryType = schema.getQueryType()!;
-  const ctx: RequestContext = {
-    core,
-    shop,
-    nowSeconds: Math.floor(core.nowMs() / 1000),
-    bulk: true,
-    baseUrl: core.baseUrl(),
-  };
-  const walk: BulkWalk = { schema, fragments, ctx, pending: [] };
-  const rootArgs = getArgumentValues(queryType.getFields()[rootField.name.value], rootField, {}) as {
-    query?: string;
-    sortKey?: string;
-    reverse?: boolean;
-  };
   const resource = rootField.name.value;
   if (resource !== "orders" && resource !== "customers") {
     throw new GraphQLError(`The Shopify simulator runs bulk queries over orders and customers only, not '${resource}'`);
   }
-  const needed = QUERY_SCOPES[resource];
-  if (!hasScope(shop.installation?.scopes ?? [], needed)) {
-    op.errorCode = "ACCESS_DENIED";
-    throw accessDenied(resource, needed);
-  }
-  const sequence = rootSequence(ctx, resource, rootArgs);
-  const matches = resource === "orders" ? orderFilter(ctx, rootArgs.query) : customerFilter(ctx, rootArgs.query);
+  const rootArgs = getArgumentValues(queryType.getFields()[resource], rootField, {}) as BulkQueryPlan["rootArgs"];
   const connectionType = getNamedType(queryType.getFields()[resource].type) as GraphQLObjectType;
   const nodeType = getNamedType(connectionType.getFields().nodes.type) as GraphQLObjectType;
   const nodeSelections: SelectionSetNode[] = [];
@@ -278,7 +226,32 @@ export async function runBulkQuery(args: {
       if (node?.selectionSet) nodeSelections.push(node.selectionSet);
     }
   }
+  return { resource, rootArgs, fragments, nodeSelections, nodeType };
+}
+
+export async function runBulkQuery(args: {
+  schema: GraphQLSchema;
+  core: SimCore;
+  shop: Shop;
+  op: BulkOperationRecord;
+  document: DocumentNode;
+  filePath: string;
+}): Promise<void> {
+  const { schema, core, shop, op, document, filePath } = args;
+  const plan = planBulkQuery(schema, document);
+  const { resource, rootArgs } = plan;
+  const needed = QUERY_SCOPES[resource];
+  if (!hasScope(shop.installation?.scopes ?? [], needed)) {
+    op.errorCode = "ACCESS_DENIED";
+    throw accessDenied(resource, needed);
+  }
+  const ctx = requestContext(core, shop, true);
+  const walk: BulkWalk = { schema, fragments: plan.fragments, ctx, pending: [] };
+  const sequence = rootSequence(ctx, resource, rootArgs);
+  const matches = resource === "orders" ? orderFilter(ctx, rootArgs.query) : customerFilter(ctx, rootArgs.query);
   const writer = new JsonlWriter(createWriteStream(filePath));
+  // Seeded with the operation's id: the same operation always writes the same file.
+  const lines = op.groupObjects ? new GroupedLines(writer) : new UngroupedLines(writer, op.id);
   let rootObjects = 0;
   let objects = 0;
   try {
@@ -288,98 +261,23 @@ export async function runBulkQuery(args: {
       const row = sequence.at(reverse ? sequence.length - 1 - p : p);
       if (!matches(row)) continue;
       const view = resource === "orders" ? new OrderView(ctx, row) : new CustomerView(ctx, row);
-      for (const selectionSet of nodeSelections) {
-        await writer.write(buildObject(view, selectionSet, nodeType, walk));
+      for (const selectionSet of plan.nodeSelections) {
+        const root = buildObject(view, selectionSet, plan.nodeType, walk);
+        const descendants: object[] = [];
+        collectChildren(walk, descendants);
+        await lines.add(root, descendants);
         rootObjects++;
-        objects++;
-        objects += await flushChildren(walk, writer);
+        objects += 1 + descendants.length;
       }
       op.objectCount = objects;
       op.rootObjectCount = rootObjects;
       if (p % ROWS_PER_TICK === ROWS_PER_TICK - 1) await new Promise((r) => setImmediate(r));
     }
+    await lines.finish();
   } finally {
     await writer.close();
   }
   op.objectCount = objects;
   op.rootObjectCount = rootObjects;
   op.fileSize = writer.bytes;
-}
-
-export async function runBulkMutation(args: {
-  schema: GraphQLSchema;
-  core: SimCore;
-  shop: Shop;
-  op: BulkOperationRecord;
-  document: DocumentNode;
-  variablesFile: string;
-  filePath: string;
-  counts: CallCounts[];
-}): Promise<void> {
-  const { schema, core, shop, op, document, variablesFile, filePath, counts } = args;
-  const operation = document.definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  )!;
-  const fieldName = (operation.selectionSet.selections[0] as FieldNode).name.value;
-  const writer = new JsonlWriter(createWriteStream(filePath));
-  const lines = createInterface({
-    input: createReadStream(variablesFile),
-    crlfDelay: Infinity,
-  });
-  let lineNumber = 0;
-  try {
-    for await (const line of lines) {
-      if (op.cancelRequested) break;
-      const current = lineNumber++;
-      if (!line.trim()) continue;
-      let variables: Record<string, unknown>;
-      try {
-        variables = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        await writer.write({
-          errors: [
-            {
-              message: `Invalid JSON on line ${current + 1} of the variables file`,
-            },
-          ],
-          __lineNumber: current,
-        });
-        continue;
-      }
-      const ctx: RequestContext = {
-        core,
-        shop,
-        nowSeconds: Math.floor(core.nowMs() / 1000),
-        bulk: true,
-        baseUrl: core.baseUrl(),
-      };
-      const result = await execute({
-        schema,
-        document,
-        variableValues: variables,
-        rootValue: guardRoot(mutationRoot(ctx, { schema }), MUTATION_SCOPES, shop.installation?.scopes ?? []),
-        contextValue: ctx,
-        fieldResolver: viewFieldResolver,
-        typeResolver: viewTypeResolver,
-      });
-      for (const c of counts) c.bulkMutationLines[fieldName] = (c.bulkMutationLines[fieldName] ?? 0) + 1;
-      const out: Record<string, unknown> = {};
-      if (result.data) out.data = result.data;
-      if (result.errors?.length)
-        out.errors = result.errors.map((e) => ({
-          message: e.message,
-          path: e.path,
-        }));
-      out.__lineNumber = current;
-      await writer.write(out);
-      op.objectCount = lineNumber;
-      op.rootObjectCount = lineNumber;
-      if (lineNumber % ROWS_PER_TICK === 0) await new Promise((r) => setImmediate(r));
-    }
-  } finally {
-    await writer.close();
-  }
-  op.objectCount = writer.lines;
-  op.rootObjectCount = writer.lines;
-  op.fileSize = statSync(filePath).size;
 }
