@@ -1,7 +1,7 @@
 // Occasion windows per year (dates computed per year where they move:
 // Black Friday-Cyber Monday, Mother's and Father's Day), and a day-indexed
 // bitmap so a customer's purchase days are matched with one lookup each.
-import { dayFromCivil, weekdayOfDay } from "../features/clock";
+import { dayFromCivil, weekdayOfDay } from "../../features/clock";
 import type { Settings } from "../settings";
 
 export interface OccasionDefinition {

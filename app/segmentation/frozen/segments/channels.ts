@@ -1,0 +1,64 @@
+// Acquisition channel groups from the first order's UTM parameters, referrer
+// and order source. Rules are ordered: explicit UTM medium wins, then UTM
+// source, then the referrer domain, then "direct".
+
+export const CHANNEL_GROUPS = [
+  "direct",
+  "organic-search",
+  "paid-search",
+  "organic-social",
+  "paid-social",
+  "email",
+  "sms",
+  "referral",
+  "affiliate",
+  "display",
+  "point-of-sale",
+  "other",
+] as const;
+export type ChannelGroup = (typeof CHANNEL_GROUPS)[number];
+
+const SEARCH = /(^|\.)(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver|qwant|startpage|brave)\./;
+const SEARCH_SOURCE = /^(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver)$/;
+const SOCIAL =
+  /(^|\.)(facebook|fb|instagram|t\.co|twitter|x\.com|pinterest|tiktok|linkedin|reddit|youtube|snapchat|threads|lnkd)(\.|$)/;
+const SOCIAL_SOURCE =
+  /^(facebook|fb|ig|instagram|twitter|x|pinterest|tiktok|linkedin|reddit|youtube|snapchat|meta|threads)$/;
+
+export interface JourneyTouch {
+  utmSource: string | null;
+  utmMedium: string | null;
+  referrerDomain: string | null;
+  sourceName: string | null;
+}
+
+export function channelGroup(t: JourneyTouch): ChannelGroup {
+  const medium = t.utmMedium?.trim().toLowerCase() || "";
+  const source = t.utmSource?.trim().toLowerCase() || "";
+  const ref = t.referrerDomain?.trim().toLowerCase() || "";
+  if (t.sourceName === "pos") return "point-of-sale";
+  if (medium) {
+    if (/^(e-?mail|newsletter)/.test(medium)) return "email";
+    if (/^(sms|text|mms|push)/.test(medium)) return "sms";
+    if (/affiliate|partner/.test(medium)) return "affiliate";
+    if (/^(display|banner|cpm|programmatic)/.test(medium)) return "display";
+    if (/(cpc|ppc|paid|cpv|cpa)/.test(medium)) {
+      return SOCIAL_SOURCE.test(source) || /social/.test(medium) ? "paid-social" : "paid-search";
+    }
+    if (/social/.test(medium)) return "organic-social";
+    if (/^organic/.test(medium)) return "organic-search";
+    if (/^referral/.test(medium)) return "referral";
+    return "other";
+  }
+  if (source) {
+    if (SEARCH_SOURCE.test(source)) return "organic-search";
+    if (SOCIAL_SOURCE.test(source)) return "organic-social";
+    return "other";
+  }
+  if (ref) {
+    if (SEARCH.test(ref)) return "organic-search";
+    if (SOCIAL.test(ref)) return "organic-social";
+    return "referral";
+  }
+  return "direct";
+}
