@@ -1,7 +1,7 @@
 // Reading the CLI's transaction CSV (header customer_id,date,amount; extra
 // columns ignored) into engine orders, with one clear error naming the line
 // for every kind of bad input.
-import { CsvError, type Info, parse } from "csv-parse/sync";
+import { CsvError, parse } from "csv-parse/sync";
 import type { EngineOrder } from "../types";
 
 export class InputError extends Error {}
@@ -10,7 +10,7 @@ const REQUIRED = ["customer_id", "date", "amount"] as const;
 
 interface CsvRow {
   fields: string[];
-  /** Line of the file where the row ends (rows with quoted line breaks span several). */
+  /** Line of the file where the row starts (a quoted field may hold line breaks). */
   line: number;
 }
 
@@ -69,14 +69,14 @@ export function parseTransactionsCsv(text: string, fileName: string): EngineOrde
  * the line.
  */
 function readCsvRows(text: string, fileName: string): CsvRow[] {
+  let records: { raw: string; record: string[] }[];
   try {
-    const records = parse(text, {
+    records = parse(text, {
       bom: true,
-      info: true,
+      raw: true,
       relax_column_count: true,
       skip_empty_lines: false,
-    }) as unknown as { info: Info; record: string[] }[];
-    return records.map(({ info, record }) => ({ fields: record, line: info.lines }));
+    }) as unknown as { raw: string; record: string[] }[];
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
@@ -84,6 +84,14 @@ function readCsvRows(text: string, fileName: string): CsvRow[] {
     }
     throw error;
   }
+  // Line numbers counted from the raw text of each record (csv-parse's own
+  // info.lines counts a CRLF inside quotes twice).
+  let line = 1;
+  return records.map(({ raw, record }) => {
+    const row = { fields: record, line };
+    line += raw.match(/\r\n|\r|\n/g)?.length ?? 0;
+    return row;
+  });
 }
 
 /** Epoch ms of a YYYY-MM-DD date at UTC midnight, or null when it is not a real date. */

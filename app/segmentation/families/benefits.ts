@@ -4,7 +4,7 @@
 // premium threshold is a percentile of the shop's unit prices (fitShop).
 import { z } from "zod";
 import { share } from "../settingsFields";
-import { addMembership, catalogEntry, type CatalogContext, type FamilyModule, fmt, pct } from "./family";
+import { addMembership, catalogEntry, type CatalogContext, type FamilyModule, fmt, pct, plain } from "./family";
 
 const benefitsSettings = z
   .strictObject({
@@ -116,7 +116,7 @@ function premiumDefinition(ctx: CatalogContext): string {
   const B = ctx.settings.benefits;
   const discounts = `and at most ${pct(B.premiumMaxDiscountShare)} of orders discounted`;
   const q = ctx.cutoffs?.priceQuantiles;
-  const percentile = `the shop's ${fmt(B.premiumMinPricePercentile * 100)}th percentile of unit prices`;
+  const percentile = `the shop's ${plain(B.premiumMinPricePercentile * 100)}th percentile of unit prices`;
   if (!q || q.length < 2) return `Average unit price at or above ${percentile}, ${discounts}`;
   return `Average unit price of about ${ctx.money(priceAtPercentile(B.premiumMinPricePercentile, q))} or more (${percentile}), ${discounts}`;
 }

@@ -8,43 +8,9 @@ import { fitShop } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
 import { customerFeaturesFromOrders } from "../features/customer";
 import { parseSettings } from "../settings";
-import type { EngineOrder } from "../types";
+import { syntheticStore } from "../testing/syntheticStore";
 
 const DAY = 86_400_000;
-
-function store(): EngineOrder[] {
-  // 300 customers with deterministic, varied histories over two years.
-  const orders: EngineOrder[] = [];
-  const start = Date.UTC(2023, 6, 1);
-  let seed = 7;
-  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  for (let c = 0; c < 300; c++) {
-    const n = 1 + Math.floor(-Math.log(1 - rnd()) * 2);
-    let t = start + Math.floor(rnd() * 500) * DAY;
-    for (let k = 0; k < n && t < Date.UTC(2025, 5, 30); k++) {
-      orders.push({
-        id: `o${c}-${k}`,
-        customerId: `c${c}`,
-        processedAt: t + 14 * 3600_000,
-        totalMinor: 2000 + Math.floor(rnd() * 8000),
-        discountMinor: rnd() < 0.3 ? 500 : 0,
-        subtotalMinor: 2000,
-        avgUnitPriceMinor: 500 + Math.floor(rnd() * 3000),
-        shippingMinor: rnd() < 0.5 ? 0 : 500,
-        expressShipping: rnd() < 0.2,
-        productIds: [`p${Math.floor(rnd() * 5)}`],
-        productTypes: [`t${Math.floor(rnd() * 6)}`],
-        utmSource: k === 0 && rnd() < 0.3 ? "google" : null,
-        utmMedium: k === 0 && rnd() < 0.3 ? "cpc" : rnd() < 0.2 ? "email" : null,
-        utmCampaign: null,
-        referrerDomain: null,
-        sourceName: "web",
-      });
-      t += Math.floor(10 + rnd() * 120) * DAY;
-    }
-  }
-  return orders;
-}
 
 describe("families on a synthetic store", () => {
   const settings = parseSettings({
@@ -61,7 +27,7 @@ describe("families on a synthetic store", () => {
     },
   });
   const asOf = Date.UTC(2025, 5, 30, 23);
-  const orders = store();
+  const orders = syntheticStore();
   const table = computeFeatureTable(orders, { timeZone: "UTC" });
   const cutoffs = fitShop(table, settings, asOf);
 

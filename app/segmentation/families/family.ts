@@ -146,6 +146,11 @@ export function moneyFormatter(decimals: number): (minor: number) => string {
   return (minor) => (minor / 10 ** decimals).toFixed(decimals);
 }
 
+/** A threshold as people write it: 0.7, 0.05, 6.083 (up to 4 significant digits, no trailing zeros). */
+export function plain(v: number): string {
+  return String(Number(v.toPrecision(4)));
+}
+
 export function pct(v: number): string {
   return `${Math.round(v * 100)}%`;
 }

@@ -21,6 +21,7 @@ import {
   fmt,
   notAboveEdgeWords,
   pct,
+  plain,
 } from "./family";
 import { predictiveNote } from "./predictiveNotes";
 
@@ -91,21 +92,21 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
         "likely-active",
         "Likely active",
         `Repeat customers with P(alive) >= ${P.likelyActiveMinPAlive}`,
-        `At least two purchase days and a probability of still being a customer (BG/NBD P(alive)) of at least ${fmt(P.likelyActiveMinPAlive)}`,
+        `At least two purchase days and a probability of still being a customer (BG/NBD P(alive)) of at least ${plain(P.likelyActiveMinPAlive)}`,
       ),
       catalogEntry(
         "predictive",
         "churn-risk",
         "Churn risk",
         `Repeat customers with P(alive) < ${P.churnRiskMaxPAlive}`,
-        `At least two purchase days and a probability of still being a customer (BG/NBD P(alive)) below ${fmt(P.churnRiskMaxPAlive)}`,
+        `At least two purchase days and a probability of still being a customer (BG/NBD P(alive)) below ${plain(P.churnRiskMaxPAlive)}`,
       ),
       catalogEntry(
         "predictive",
         "likely-to-buy",
         "Likely to buy soon",
         `At least ${P.likelyToBuyMinOrders90d} expected orders in the next 90 days`,
-        `At least ${fmt(P.likelyToBuyMinOrders90d)} expected orders in the next 90 days (BG/NBD)`,
+        `At least ${plain(P.likelyToBuyMinOrders90d)} expected orders in the next 90 days (BG/NBD)`,
       ),
     ];
     const cutoffs = ctx.cutoffs;

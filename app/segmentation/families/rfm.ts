@@ -5,7 +5,7 @@
 import { isoOfDay } from "../features/clock";
 import { isBuyer, type ShopColumns } from "../features/columns";
 import { type QuantileEdges, QUINTILES, quantileEdges, scoreAgainst } from "../math/quantiles";
-import { addMembership, catalogEntry, type CatalogContext, type FamilyModule, fmt } from "./family";
+import { addMembership, catalogEntry, type CatalogContext, type FamilyModule, fmt, plain } from "./family";
 
 export interface RfmGroupDefinition {
   handle: string;
@@ -176,11 +176,11 @@ function definition(g: RfmGroupDefinition, ctx: CatalogContext): string {
 }
 
 function scoreRange(name: string, [lo, hi]: [number, number]): string {
-  return lo === hi ? `${name} ${fmt(lo)}` : `${name} ${fmt(lo)} to ${fmt(hi)}`;
+  return lo === hi ? `${name} ${plain(lo)}` : `${name} ${plain(lo)} to ${plain(hi)}`;
 }
 
 /** Smallest whole number (days, orders, minor units) that scores at least s against the edges. */
-function minimumForScore(edges: QuantileEdges, s: number): number {
+export function minimumForScore(edges: QuantileEdges, s: number): number {
   const k = s - 2;
   return edges.values[k] + (edges.tiesAbove[k] ? 0 : 1);
 }
