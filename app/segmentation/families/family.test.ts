@@ -3,11 +3,11 @@
 // tag names, settings slices have their defaults, and the threshold words in
 // definitions mean what the scoring does.
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { segmentTagName } from "../../writeback/tags";
 import { segmentCatalog } from "../catalog";
 import { quantileEdges, isAbove } from "../math/quantiles";
-import { DEFAULT_SETTINGS, parseSettings, settingsSchema } from "../settings";
+import { DEFAULT_SETTINGS, parseSettings, type Settings, settingsSchema } from "../settings";
 import { FAMILIES } from "../types";
 import { aboveEdgeWords, notAboveEdgeWords } from "./family";
 import { FAMILY_MODULES } from "./index";
@@ -59,6 +59,16 @@ describe("family modules", () => {
         m.settings.schema.parse(undefined),
       );
     }
+  });
+
+  it("keep the Settings type precise (checked by tsc)", () => {
+    expectTypeOf(DEFAULT_SETTINGS.usage.heavyTopShare).toEqualTypeOf<number>();
+    expectTypeOf(DEFAULT_SETTINGS.predictive.timeUnit).toEqualTypeOf<"day" | "week">();
+    expectTypeOf(DEFAULT_SETTINGS.occasion.mothersDay.country).toEqualTypeOf<"us" | "uk">();
+    expectTypeOf<Settings["customSegments"][number]["handle"]>().toEqualTypeOf<string>();
+    expectTypeOf(DEFAULT_SETTINGS.hemisphere).toEqualTypeOf<"north" | "south">();
+    // @ts-expect-error a key no family declares
+    expect(DEFAULT_SETTINGS.rfm).toBeUndefined();
   });
 
   it("name the field in cross-field messages, prefixed with the slice", () => {
