@@ -42,8 +42,9 @@ export { validateCustomRule } from "./rules/validate";
 export { previewCustomRule, type RulePreview } from "./rules/preview";
 export type { Rule, Condition } from "./rules/schema";
 export { FEATURE_DEFINITIONS, FEATURE_NAMES, type DerivedFeatures, type FeatureName } from "./rules/features";
-export { segmentCatalog, type CatalogEntry } from "./catalog";
-export { RFM_GROUPS } from "./segments/rfmGroups";
+export { segmentCatalog, type CatalogEntry, type DataNeed, type ModelNote } from "./catalog";
+export { RFM_GROUPS } from "./families/rfm";
+export { FAMILY_MODULES, type FamilyModule } from "./families";
 export {
   fitBgNbd,
   bgnbdLogLikelihood,

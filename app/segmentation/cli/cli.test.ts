@@ -22,6 +22,24 @@ describe("transaction CSV errors name the line", () => {
       expect(() => parseTransactionsCsv(text, "f.csv")).toThrow(message);
     });
   }
+  it("names the line of a malformed quote, and of a blank line between rows", () => {
+    expect(() => parseTransactionsCsv('customer_id,date,amount\n1,"2024-01-01,3\n', "f.csv")).toThrow(
+      /^f\.csv:\d+: malformed CSV: Quote Not Closed/,
+    );
+    expect(() => parseTransactionsCsv("customer_id,date,amount\n1,2024-01-01,3\n\n2,2024-01-02,4\n", "f.csv")).toThrow(
+      "f.csv:3: empty line",
+    );
+  });
+  it("reads CRLF, a byte order mark, trailing blank lines and line breaks inside quotes", () => {
+    const orders = parseTransactionsCsv(
+      '\uFEFFCustomer_ID,date,amount,note\r\n1,2024-01-01,3,"two\r\nlines"\r\n2,2024-01-02,4.5,x\r\n\r\n\r\n',
+      "f.csv",
+    );
+    expect(orders).toEqual([
+      { id: "line-2", customerId: "1", processedAt: Date.UTC(2024, 0, 1), totalMinor: 300 },
+      { id: "line-4", customerId: "2", processedAt: Date.UTC(2024, 0, 2), totalMinor: 450 },
+    ]);
+  });
   it("reads quoted fields and extra columns", () => {
     const orders = parseTransactionsCsv('date,customer_id,amount,note\n2024-01-01,"a,b",12.34,"x"\n', "f.csv");
     expect(orders).toEqual([

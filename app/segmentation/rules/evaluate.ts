@@ -95,7 +95,8 @@ export function compileRule(rule: Rule): CompiledRule {
   }
 }
 
-function describeRule(rule: Rule): string {
+/** The rule in words, e.g. "orders >= 3 and not (discountedOrderShare > 0.5)". */
+export function describeRule(rule: Rule): string {
   if ("all" in rule) return rule.all.map(describeRule).join(" and ");
   if ("any" in rule) return rule.any.map(describeRule).join(" or ");
   if ("not" in rule) return `not (${describeRule(rule.not)})`;

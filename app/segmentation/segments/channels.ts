@@ -18,6 +18,24 @@ export const CHANNEL_GROUPS = [
 ] as const;
 export type ChannelGroup = (typeof CHANNEL_GROUPS)[number];
 
+/** Each group's rule in plain words, for the catalog's definitions (keep beside the rules below). */
+export const CHANNEL_RULE_WORDS: Record<ChannelGroup, string> = {
+  direct: "no UTM parameters, no referrer and not a point-of-sale order",
+  "organic-search":
+    "utm_medium organic, a search engine as utm_source without a medium, or a search engine as referrer",
+  "paid-search": "a paid utm_medium (cpc, ppc, paid, cpv, cpa) from a source that is not a social network",
+  "organic-social":
+    "a social utm_medium that is not paid, a social network as utm_source without a medium, or a social network as referrer",
+  "paid-social": "a paid utm_medium (cpc, ppc, paid, cpv, cpa) from a social network, or with social in the medium",
+  email: "utm_medium email, e-mail or newsletter",
+  sms: "utm_medium sms, text, mms or push",
+  referral: "utm_medium referral, or a referrer that is neither a search engine nor a social network",
+  affiliate: "a utm_medium containing affiliate or partner",
+  display: "utm_medium display, banner, cpm or programmatic",
+  "point-of-sale": "an order from Shopify POS (order source pos)",
+  other: "any other utm_medium, or a utm_source that is neither a known search engine nor a social network",
+};
+
 const SEARCH = /(^|\.)(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver|qwant|startpage|brave)\./;
 const SEARCH_SOURCE = /^(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver)$/;
 const SOCIAL =

@@ -1,101 +1,16 @@
+// All families together on a deterministic synthetic store: every family
+// produces members when the data is there, every key is in the catalog, and
+// reasons carry the numbers.
 import { describe, expect, it } from "vitest";
 import { assignSegments } from "../assign";
 import { segmentCatalog } from "../catalog";
 import { fitShop } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
-import { dayFromCivil, isoOfDay } from "../features/clock";
 import { customerFeaturesFromOrders } from "../features/customer";
 import { parseSettings } from "../settings";
-import type { EngineOrder } from "../types";
-import { channelGroup } from "./channels";
-import { easterSunday, nthWeekday } from "./occasions";
-import { RFM_GROUPS, rfmGroupOf } from "./rfmGroups";
-import { seededRandom } from "../../utils/seeded-random";
+import { syntheticStore } from "../testing/syntheticStore";
 
 const DAY = 86_400_000;
-
-describe("occasion dates", () => {
-  it("computes the moving holidays per year", () => {
-    expect(isoOfDay(nthWeekday(2024, 11, 4, 4) + 1)).toBe("2024-11-29"); // Black Friday
-    expect(isoOfDay(nthWeekday(2025, 5, 0, 2))).toBe("2025-05-11"); // US Mother's Day
-    expect(isoOfDay(nthWeekday(2025, 6, 0, 3))).toBe("2025-06-15"); // Father's Day
-    expect(isoOfDay(easterSunday(2025))).toBe("2025-04-20");
-    expect(isoOfDay(easterSunday(2025) - 21)).toBe("2025-03-30"); // UK Mothering Sunday
-    expect(dayFromCivil(1970, 1, 1)).toBe(0);
-  });
-});
-
-describe("RFM groups", () => {
-  it("cover every (R, FM) pair exactly once", () => {
-    for (let r = 1; r <= 5; r++) {
-      for (let f = 1; f <= 5; f++) {
-        for (let m = 1; m <= 5; m++) {
-          const fm = (f + m) / 2;
-          const hits = RFM_GROUPS.filter((g) =>
-            g.ranges.some((x) => r >= x.r[0] && r <= x.r[1] && fm >= x.fm[0] && fm <= x.fm[1]),
-          );
-          expect(hits).toHaveLength(1);
-          expect(rfmGroupOf(r, f, m)).toBe(hits[0]);
-        }
-      }
-    }
-    expect(RFM_GROUPS.map((g) => g.handle)).toHaveLength(11);
-  });
-});
-
-describe("channel groups", () => {
-  it("classifies the first touch", () => {
-    const t = (o: Partial<Parameters<typeof channelGroup>[0]>) =>
-      channelGroup({
-        utmSource: null,
-        utmMedium: null,
-        referrerDomain: null,
-        sourceName: null,
-        ...o,
-      });
-    expect(t({})).toBe("direct");
-    expect(t({ utmMedium: "cpc", utmSource: "google" })).toBe("paid-search");
-    expect(t({ utmMedium: "cpc", utmSource: "facebook" })).toBe("paid-social");
-    expect(t({ utmMedium: "email" })).toBe("email");
-    expect(t({ referrerDomain: "www.google.de" })).toBe("organic-search");
-    expect(t({ referrerDomain: "l.instagram.com" })).toBe("organic-social");
-    expect(t({ referrerDomain: "blog.example.com" })).toBe("referral");
-    expect(t({ sourceName: "pos" })).toBe("point-of-sale");
-  });
-});
-
-function store(): EngineOrder[] {
-  // 300 customers with deterministic, varied histories over two years.
-  const orders: EngineOrder[] = [];
-  const start = Date.UTC(2023, 6, 1);
-  const rnd = seededRandom(7);
-  for (let c = 0; c < 300; c++) {
-    const n = 1 + Math.floor(-Math.log(1 - rnd()) * 2);
-    let t = start + Math.floor(rnd() * 500) * DAY;
-    for (let k = 0; k < n && t < Date.UTC(2025, 5, 30); k++) {
-      orders.push({
-        id: `o${c}-${k}`,
-        customerId: `c${c}`,
-        processedAt: t + 14 * 3600_000,
-        totalMinor: 2000 + Math.floor(rnd() * 8000),
-        discountMinor: rnd() < 0.3 ? 500 : 0,
-        subtotalMinor: 2000,
-        avgUnitPriceMinor: 500 + Math.floor(rnd() * 3000),
-        shippingMinor: rnd() < 0.5 ? 0 : 500,
-        expressShipping: rnd() < 0.2,
-        productIds: [`p${Math.floor(rnd() * 5)}`],
-        productTypes: [`t${Math.floor(rnd() * 6)}`],
-        utmSource: k === 0 && rnd() < 0.3 ? "google" : null,
-        utmMedium: k === 0 && rnd() < 0.3 ? "cpc" : rnd() < 0.2 ? "email" : null,
-        utmCampaign: null,
-        referrerDomain: null,
-        sourceName: "web",
-      });
-      t += Math.floor(10 + rnd() * 120) * DAY;
-    }
-  }
-  return orders;
-}
 
 describe("families on a synthetic store", () => {
   const settings = parseSettings({
@@ -112,7 +27,7 @@ describe("families on a synthetic store", () => {
     },
   });
   const asOf = Date.UTC(2025, 5, 30, 23);
-  const orders = store();
+  const orders = syntheticStore();
   const table = computeFeatureTable(orders, { timeZone: "UTC" });
   const cutoffs = fitShop(table, settings, asOf);
 
