@@ -11,7 +11,7 @@ import {
   fitBgNbd,
   type WarmStart,
 } from "./bgnbd";
-import { compressCustomerBase, hashTriple, sampleTriples } from "./customerBase";
+import { type CustomerBaseSummary, compressCustomerBase, hashTriple, sampleTriples } from "./customerBase";
 import {
   fitGammaGamma,
   type GammaGammaFit,
@@ -130,16 +130,37 @@ export function fitShopModels(
     }
   }
   if (m === 0) throw new RangeError("no customer has a purchase on or before the as-of date");
-  const t0 = performance.now();
-  const triples = compressCustomerBase(
-    {
-      frequency: xs.subarray(0, m),
-      recencyDays: txs.subarray(0, m),
-      ageDays: Ts.subarray(0, m),
-      length: m,
-    },
+  return fitSummaryModels(
+    { frequency: xs.subarray(0, m), recencyDays: txs.subarray(0, m), ageDays: Ts.subarray(0, m), length: m },
+    { frequency: ggX, repeatTotals: ggSum },
     unitDays,
+    valueScale,
+    warmStartAbove,
   );
+}
+
+/** Repeat customers for the spend model: x and the total of their repeat purchase days (minor units). */
+export interface RepeatSpend {
+  frequency: readonly number[];
+  repeatTotals: readonly number[];
+}
+
+/**
+ * The fits of fitShopModels from customer summaries (whole days): what the
+ * timings cover, and what scripts/compare-lifetimes runs on the summaries it
+ * also hands to lifetimes.
+ */
+export function fitSummaryModels(
+  summary: CustomerBaseSummary,
+  spend: RepeatSpend,
+  unitDays: number,
+  valueScale = 1,
+  warmStartAbove = WARM_START_ABOVE,
+): ShopModelFits {
+  const ggX = spend.frequency;
+  const ggSum = spend.repeatTotals;
+  const t0 = performance.now();
+  const triples = compressCustomerBase(summary, unitDays);
   // Big shops: a warm start from a deterministic subsample, then the full
   // likelihood only has to polish (a few iterations instead of dozens).
   const bgStart =
@@ -150,19 +171,19 @@ export function fitShopModels(
   const t1 = performance.now();
   let gammaGamma: GammaGammaFit | null = null;
   if (ggX.length > 0) {
-    const spend = compressSpend(ggX, ggSum, valueScale);
+    const records = compressSpend(ggX, ggSum, valueScale);
     let ggStart: WarmStart<GammaGammaParams> | undefined;
-    if (spend.length > warmStartAbove) {
-      const fraction = warmStartAbove / 2 / spend.length;
+    if (records.length > warmStartAbove) {
+      const fraction = warmStartAbove / 2 / records.length;
       const threshold = fraction * 2 ** 32;
       const sx: number[] = [];
       const sm: number[] = [];
       const sc: number[] = [];
-      for (let i = 0; i < spend.length; i++) {
-        const c = spend.count[i];
-        if (c >= 8 || hashTriple(spend.frequency[i], spend.meanValue[i], 1) < threshold) {
-          sx.push(spend.frequency[i]);
-          sm.push(spend.meanValue[i]);
+      for (let i = 0; i < records.length; i++) {
+        const c = records.count[i];
+        if (c >= 8 || hashTriple(records.frequency[i], records.meanValue[i], 1) < threshold) {
+          sx.push(records.frequency[i]);
+          sm.push(records.meanValue[i]);
           sc.push(c >= 8 ? c : c / fraction);
         }
       }
@@ -175,11 +196,11 @@ export function fitShopModels(
         });
       }
     }
-    gammaGamma = fitGammaGamma(spend, ggStart);
+    gammaGamma = fitGammaGamma(records, ggStart);
   }
   const t2 = performance.now();
   return {
-    customers: m,
+    customers: triples.customers,
     repeatCustomers: triples.repeatCustomers,
     distinctTriples: triples.length,
     bgnbd,

@@ -1,0 +1,116 @@
+/**
+ * Our side of scripts/compare-lifetimes.py: fits BG/NBD and Gamma-Gamma with
+ * the engine's fitSummaryModels (the code fitShop runs, from whole-day
+ * summaries: compression + fit, as its timings count them) on the summaries
+ * written by summaries.ts, and prints JSON: per data set and model the median
+ * time of `--runs` fits after `--warmup` fits, the parameters and log-likelihood.
+ *
+ *   npx tsx scripts/compare-lifetimes/engine-fits.ts SUMMARY_DIR [--runs 9] [--warmup 3]
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { fitSummaryModels, type ShopModelFits } from "../../app/segmentation/models/predict";
+import type { SummaryManifestEntry } from "./summaries";
+
+interface Columns {
+  x: Int32Array;
+  txDays: Int32Array;
+  Tdays: Int32Array;
+  ggX: number[];
+  ggTotals: number[];
+}
+
+function readSummary(file: string, unitDays: number): Columns {
+  const lines = readFileSync(file, "utf8").trim().split("\n");
+  const header = lines[0].split(",");
+  const col = (name: string) => header.indexOf(name);
+  const [fi, ri, Ti, rdi, Tdi, mi] = ["frequency", "recency", "T", "recency_days", "T_days", "repeat_total_minor"].map(
+    col,
+  );
+  const n = lines.length - 1;
+  const out: Columns = {
+    x: new Int32Array(n),
+    txDays: new Int32Array(n),
+    Tdays: new Int32Array(n),
+    ggX: [],
+    ggTotals: [],
+  };
+  for (let i = 0; i < n; i++) {
+    const f = lines[i + 1].split(",").map(Number);
+    out.x[i] = f[fi];
+    out.txDays[i] = f[rdi];
+    out.Tdays[i] = f[Tdi];
+    // The engine converts whole days to units itself: check it gets the very numbers lifetimes reads.
+    if (f[rdi] / unitDays !== f[ri] || f[Tdi] / unitDays !== f[Ti]) throw new Error(`${file}:${i + 2}: days/units`);
+    if (f[fi] > 0 && f[mi] > 0) {
+      out.ggX.push(f[fi]);
+      out.ggTotals.push(f[mi]);
+    }
+  }
+  return out;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { runs: { type: "string", default: "9" }, warmup: { type: "string", default: "3" } },
+  });
+  const dir = positionals[0];
+  if (!dir) throw new Error("usage: engine-fits.ts SUMMARY_DIR [--runs N] [--warmup N]");
+  const runs = Number(values.runs);
+  const warmup = Number(values.warmup);
+  const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as SummaryManifestEntry[];
+  const results = manifest.map((m) => {
+    const c = readSummary(path.join(dir, m.file), m.unitDays);
+    const summary = { frequency: c.x, recencyDays: c.txDays, ageDays: c.Tdays, length: c.x.length };
+    const fitOnce = () => fitSummaryModels(summary, { frequency: c.ggX, repeatTotals: c.ggTotals }, m.unitDays, 0.01);
+    for (let i = 0; i < warmup; i++) fitOnce();
+    const bgMs: number[] = [];
+    const ggMs: number[] = [];
+    let last: ShopModelFits | null = null;
+    for (let i = 0; i < runs; i++) {
+      last = fitOnce();
+      bgMs.push(last.bgnbdMs);
+      ggMs.push(last.gammaGammaMs);
+    }
+    if (!last) throw new Error("--runs must be at least 1");
+    const bg = last.bgnbd;
+    const gg = last.gammaGamma;
+    return {
+      name: m.name,
+      customers: last.customers,
+      distinctTriples: last.distinctTriples,
+      bgnbd: {
+        medianMs: median(bgMs),
+        ms: bgMs,
+        params: bg.params,
+        logLik: bg.logLik,
+        converged: bg.converged,
+        iterations: bg.iterations,
+        message: bg.message,
+        notIdentified: (bg as { notIdentified?: string[] }).notIdentified ?? [],
+      },
+      gammaGamma: gg && {
+        medianMs: median(ggMs),
+        ms: ggMs,
+        params: gg.params,
+        logLik: gg.logLik,
+        customers: gg.customers,
+        converged: gg.converged,
+        iterations: gg.iterations,
+        message: gg.message,
+        notIdentified: (gg as { notIdentified?: string[] }).notIdentified ?? [],
+      },
+    };
+  });
+  console.log(JSON.stringify({ node: process.version, runs, warmup, results }, null, 1));
+}
+
+main();
