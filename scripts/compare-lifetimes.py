@@ -2,13 +2,16 @@
 """Model fit speed and likelihood: the engine against the Python `lifetimes` package.
 
     pip install lifetimes            # numpy, scipy, pandas, autograd, dill
-    python3 scripts/compare-lifetimes.py [--runs 9] [--warmup 3] [--keep DIR]
+    python3 scripts/compare-lifetimes.py [--runs 9] [--warmup 3] [--keep DIR] [--json FILE]
+
+(from the repository root, after npm install: the summaries and our fits run with node_modules/.bin/tsx)
 
 In one run it
   1. writes per-customer summaries with the engine (scripts/compare-lifetimes/summaries.ts):
      CDNOW sample (data/cdnow, weeks), CDNOW master (23,570 customers, the CDNOW_master.txt
      that lifetimes ships in lifetimes/datasets, weeks) and UCI Online Retail
-     (data/online-retail, in weeks and in days); x = repeat purchase days, recency and T from
+     (data/online-retail, in weeks and in days), and two simulated shops where nobody leaves
+     (the BG/NBD optimum at the no-dropout limit a -> 0); x = repeat purchase days, recency and T from
      the first purchase day, monetary_value = mean of the repeat days' totals: what
      lifetimes' summary_data_from_transaction_data(freq="D", freq_multiplier=7 or 1) gives;
   2. fits lifetimes' BetaGeoFitter().fit(frequency, recency, T) and
@@ -26,6 +29,8 @@ scaling, the autograd Hessian and the pandas frames of standard errors); that is
 cost of a fit with the package.
 """
 import argparse
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -34,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 
 import numpy as np
 
@@ -44,15 +50,22 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def timed(fn, runs, warmup):
-    for _ in range(warmup):
-        fn()
-    times = []
-    result = None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), result
+    """Median wall-clock and CPU milliseconds of `runs` calls after `warmup` calls, and the last result.
+
+    lifetimes prints the optimizer's output when a fit fails, and numpy warns on the way: both are kept
+    off the screen (a failure is reported as the exception it raises)."""
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(warmup):
+            fn()
+        wall, cpu = [], []
+        result = None
+        for _ in range(runs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            result = fn()
+            wall.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+    return {"ms": statistics.median(wall), "cpuMs": statistics.median(cpu)}, result
 
 
 def load_summary(path):
@@ -61,8 +74,11 @@ def load_summary(path):
 
 
 def bgnbd_loglik(params, f, r, T):
-    """Total log-likelihood by lifetimes' own BetaGeoFitter._negative_log_likelihood, unscaled time."""
-    log_params = np.log([params["r"], params["alpha"], params["a"], params["b"]])
+    """Total log-likelihood by lifetimes' own BetaGeoFitter._negative_log_likelihood, unscaled time.
+
+    a = 0 (the engine's no-dropout limit) is evaluated as lifetimes' formula does at log(a) = -inf."""
+    with np.errstate(divide="ignore"):
+        log_params = np.log([params["r"], params["alpha"], params["a"], params["b"]])
     w = np.ones_like(r)
     return -BetaGeoFitter._negative_log_likelihood(log_params, f, r, T, w, 0.0) * len(f)
 
@@ -77,24 +93,24 @@ def fit_lifetimes(name, path, runs, warmup):
     f, r, T, m = load_summary(path)
     out = {"name": name}
     try:
-        ms, bg = timed(lambda: BetaGeoFitter().fit(f, r, T), runs, warmup)
+        t, bg = timed(lambda: BetaGeoFitter().fit(f, r, T), runs, warmup)
         p = {k: float(bg.params_[k]) for k in ["r", "alpha", "a", "b"]}
-        out["bgnbd"] = {"ms": ms, "params": p, "logLik": bgnbd_loglik(p, f, r, T)}
+        out["bgnbd"] = {**t, "params": p, "logLik": bgnbd_loglik(p, f, r, T)}
     except Exception as e:  # ConvergenceError and friends: reported, not hidden
         out["bgnbd"] = {"error": f"{type(e).__name__}: {str(e).strip()}"}
     rows, counts = np.unique(np.stack([f, r, T], axis=1), axis=0, return_counts=True)
     try:
-        ms, bgw = timed(lambda: BetaGeoFitter().fit(rows[:, 0], rows[:, 1], rows[:, 2], weights=counts), runs, warmup)
+        t, bgw = timed(lambda: BetaGeoFitter().fit(rows[:, 0], rows[:, 1], rows[:, 2], weights=counts), runs, warmup)
         p = {k: float(bgw.params_[k]) for k in ["r", "alpha", "a", "b"]}
-        out["bgnbdWeighted"] = {"ms": ms, "params": p, "logLik": bgnbd_loglik(p, f, r, T), "rows": len(rows)}
+        out["bgnbdWeighted"] = {**t, "params": p, "logLik": bgnbd_loglik(p, f, r, T), "rows": len(rows)}
     except Exception as e:
         out["bgnbdWeighted"] = {"error": f"{type(e).__name__}: {str(e).strip()}"}
     keep = (f > 0) & (m > 0)
     fg, mg = f[keep], m[keep]
     try:
-        ms, gg = timed(lambda: GammaGammaFitter().fit(fg, mg), runs, warmup)
+        t, gg = timed(lambda: GammaGammaFitter().fit(fg, mg), runs, warmup)
         p = {"p": float(gg.params_["p"]), "q": float(gg.params_["q"]), "gamma": float(gg.params_["v"])}
-        out["gammaGamma"] = {"ms": ms, "params": p, "logLik": gg_loglik(p, fg, mg), "customers": int(keep.sum())}
+        out["gammaGamma"] = {**t, "params": p, "logLik": gg_loglik(p, fg, mg), "customers": int(keep.sum())}
     except Exception as e:
         out["gammaGamma"] = {"error": f"{type(e).__name__}: {str(e).strip()}"}
     out["data"] = (f, r, T, fg, mg)
@@ -108,7 +124,7 @@ def fmt_params(p):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=9, help="timed fits per side, model and data set (median)")
-    ap.add_argument("--warmup", type=int, default=3, help="untimed fits before them")
+    ap.add_argument("--warmup", type=int, default=3, help="untimed fits before them (each side, data set and model)")
     ap.add_argument("--keep", help="write the summaries here and keep them (default: a temporary folder)")
     ap.add_argument("--json", help="also write all figures to this file")
     ap.add_argument("--cdnow-master", help="CDNOW_master.txt (default: the one lifetimes ships)")
@@ -159,27 +175,31 @@ def main():
         f, r, T, fg, mg = lt.pop("data")
         en = ours_by_name[entry["name"]]
         en_bg_ll = bgnbd_loglik(en["bgnbd"]["params"], f, r, T)
+        en_gg_ll = gg_loglik(en["gammaGamma"]["params"], fg, mg)
         print(f"\n{entry['name']}: {entry['customers']} customers ({entry['source']}), "
-              f"{en['distinctTriples']} distinct (x, t_x, T)")
-        print(f"  BG/NBD  engine    {en['bgnbd']['medianMs']:9.2f} ms  LL {en_bg_ll:.4f} (engine's own {en['bgnbd']['logLik']:.4f})"
-              f"  {fmt_params(en['bgnbd']['params'])}  not identified: {en['bgnbd']['notIdentified'] or '-'}")
-        for key, label in [("bgnbd", "lifetimes"), ("bgnbdWeighted", "lt weights")]:
-            x = lt[key]
+              f"{en['distinctTriples']} distinct (x, t_x, T), {entry['repeatCustomers']} with x > 0")
+        rows = [
+            ("BG/NBD", "engine", en["bgnbd"], en_bg_ll, None),
+            ("BG/NBD", "lifetimes", lt["bgnbd"], None, en["bgnbd"]),
+            ("BG/NBD", "lt weights", lt["bgnbdWeighted"], None, en["bgnbd"]),
+            ("GG", "engine", en["gammaGamma"], en_gg_ll, None),
+            ("GG", "lifetimes", lt["gammaGamma"], None, en["gammaGamma"]),
+        ]
+        for model, side, x, ll, ours_x in rows:
             if "error" in x:
-                print(f"  BG/NBD  {label:9s} failed: {x['error']}")
+                print(f"  {model:6s} {side:10s} failed: {x['error']}")
                 continue
-            print(f"  BG/NBD  {label:9s} {x['ms']:9.2f} ms  LL {x['logLik']:.4f}  {fmt_params(x['params'])}"
-                  f"  -> engine {x['ms'] / en['bgnbd']['medianMs']:.1f}x faster, LL diff {en_bg_ll - x['logLik']:+.4f}")
-        eg = en["gammaGamma"]
-        en_gg_ll = gg_loglik(eg["params"], fg, mg)
-        print(f"  GG      engine    {eg['medianMs']:9.2f} ms  LL {en_gg_ll:.4f}  {fmt_params(eg['params'])}"
-              f"  ({eg['customers']} customers)")
-        x = lt["gammaGamma"]
-        if "error" in x:
-            print(f"  GG      lifetimes failed: {x['error']}")
-        else:
-            print(f"  GG      lifetimes {x['ms']:9.2f} ms  LL {x['logLik']:.4f}  {fmt_params(x['params'])}"
-                  f"  -> engine {x['ms'] / eg['medianMs']:.1f}x faster, LL diff {en_gg_ll - x['logLik']:+.4f}")
+            ms = x.get("medianMs", x.get("ms"))
+            cpu = x.get("medianCpuMs", x.get("cpuMs"))
+            ll = x["logLik"] if ll is None else ll
+            line = f"  {model:6s} {side:10s} {ms:8.2f} ms (CPU {cpu:8.2f})  LL {ll:.4f}  {fmt_params(x['params'])}"
+            if ours_x is not None:
+                our_ll = en_bg_ll if model == "BG/NBD" else en_gg_ll
+                line += (f"  -> engine {ms / ours_x['medianMs']:.1f}x faster (CPU {cpu / ours_x['medianCpuMs']:.1f}x),"
+                         f" LL engine - lifetimes {our_ll - x['logLik']:+.6f}")
+            elif x.get("notIdentified"):
+                line += f"  not identified: {', '.join(x['notIdentified'])} ({x.get('limit')})"
+            print(line)
         report.append({"dataset": entry, "engine": en, "lifetimes": lt,
                        "engineLogLikByLifetimes": {"bgnbd": en_bg_ll, "gammaGamma": en_gg_ll}})
     if args.json:

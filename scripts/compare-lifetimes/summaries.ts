@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { createGunzip } from "node:zlib";
 import { computeFeatureTable } from "../../app/segmentation/features/accumulator";
 import { summarizePurchases } from "../../app/segmentation/models/predict";
+import { simulateCustomerBase } from "../../app/segmentation/models/simulate";
 import type { EngineOrder } from "../../app/segmentation/types";
 import { parseTransactionsCsv } from "../../app/segmentation/cli/transactions";
 import { splitCsvLine } from "../../simulator/online-retail";
@@ -49,6 +50,15 @@ function toOrders(transactions: readonly Transaction[]): EngineOrder[] {
   }));
 }
 
+const HEADER = "frequency,recency,T,monetary_value,recency_days,T_days,repeat_total_minor";
+
+/** One summary row; JavaScript's shortest round-trip number form, so Python's float() reads the very same doubles. */
+function summaryRow(x: number, txDays: number, Tdays: number, repeatTotal: number, unitDays: number): string {
+  // The same double the engine's compressSpend computes for the Gamma-Gamma fit (minor units -> currency).
+  const monetary = x > 0 ? (repeatTotal / x) * 0.01 : 0;
+  return [x, txDays / unitDays, Tdays / unitDays, monetary, txDays, Tdays, repeatTotal].map(String).join(",");
+}
+
 /** Summary CSV text as of `endDay` (inclusive), in units of `unitDays` days. */
 function summaryCsv(
   orders: EngineOrder[],
@@ -56,7 +66,7 @@ function summaryCsv(
   unitDays: number,
 ): { csv: string; n: number; repeat: number } {
   const table = computeFeatureTable(orders, { timeZone: "UTC", expectedOrders: orders.length });
-  const lines = ["frequency,recency,T,monetary_value,recency_days,T_days,repeat_total_minor"];
+  const lines = [HEADER];
   let repeat = 0;
   for (let i = 0; i < table.size; i++) {
     const s = summarizePurchases(
@@ -68,14 +78,33 @@ function summaryCsv(
     );
     if (!s) continue;
     if (s.x > 0) repeat++;
-    // The same double the engine's compressSpend computes for the Gamma-Gamma fit (minor units -> currency).
-    const monetary = s.x > 0 ? (s.repeatTotal / s.x) * 0.01 : 0;
-    // JavaScript's shortest round-trip form: Python's float() reads back the very same double.
-    lines.push(
-      [s.x, s.txDays / unitDays, s.Tdays / unitDays, monetary, s.txDays, s.Tdays, s.repeatTotal].map(String).join(","),
-    );
+    lines.push(summaryRow(s.x, s.txDays, s.Tdays, s.repeatTotal, unitDays));
   }
   return { csv: `${lines.join("\n")}\n`, n: lines.length - 1, repeat };
+}
+
+/**
+ * A simulated shop where nobody ever leaves (BG/NBD's optimum then tends to
+ * the no-dropout limit a -> 0): 20,000 customers, rates Gamma(0.5, 8 weeks),
+ * ages up to a year (app/segmentation/models/simulate.ts, fixed seed).
+ */
+function syntheticNoDropoutCsv(seed: number): { csv: string; n: number; repeat: number } {
+  const sim = simulateCustomerBase({
+    customers: 20_000,
+    seed,
+    r: 0.5,
+    alpha: 8,
+    dropout: null,
+    maxAgeDays: 365,
+    spend: { p: 6, q: 4, gamma: 15 },
+  });
+  const lines = [HEADER];
+  let repeat = 0;
+  for (let i = 0; i < sim.length; i++) {
+    if (sim.frequency[i] > 0) repeat++;
+    lines.push(summaryRow(sim.frequency[i], sim.recencyDays[i], sim.ageDays[i], sim.repeatTotals[i], 7));
+  }
+  return { csv: `${lines.join("\n")}\n`, n: sim.length, repeat };
 }
 
 /** CDNOW (the project's sample, or lifetimes' CDNOW_master.txt): customer id, yyyymmdd, CDs, dollars. */
@@ -136,11 +165,12 @@ async function main(): Promise<void> {
   if (!out) throw new Error("usage: summaries.ts OUT_DIR [--cdnow-master PATH]");
   mkdirSync(out, { recursive: true });
   const manifest: SummaryManifestEntry[] = [];
-  const write = (name: string, source: string, orders: EngineOrder[], endIso: string, unitDays: number) => {
-    const { csv, n, repeat } = summaryCsv(orders, Date.parse(`${endIso}T00:00:00Z`) / DAY_MS, unitDays);
-    writeFileSync(path.join(out, `${name}.csv`), csv);
-    manifest.push({ name, file: `${name}.csv`, unitDays, customers: n, repeatCustomers: repeat, source });
+  const save = (name: string, source: string, unitDays: number, s: { csv: string; n: number; repeat: number }) => {
+    writeFileSync(path.join(out, `${name}.csv`), s.csv);
+    manifest.push({ name, file: `${name}.csv`, unitDays, customers: s.n, repeatCustomers: s.repeat, source });
   };
+  const write = (name: string, source: string, orders: EngineOrder[], endIso: string, unitDays: number) =>
+    save(name, source, unitDays, summaryCsv(orders, Date.parse(`${endIso}T00:00:00Z`) / DAY_MS, unitDays));
 
   const sample = cdnowOrders(path.join(ROOT, "data/cdnow/cdnow_sample_transactions.csv"));
   write("cdnow-sample-weeks", "data/cdnow sample, calibration to 1997-09-30", sample, "1997-09-30", 7);
@@ -152,6 +182,14 @@ async function main(): Promise<void> {
   const source = `data/online-retail, to the last invoice day ${retail.lastDay}`;
   write("online-retail-weeks", source, retail.orders, retail.lastDay, 7);
   write("online-retail-days", source, retail.orders, retail.lastDay, 1);
+  for (const seed of [2, 3]) {
+    save(
+      `synthetic-no-dropout-${seed}-weeks`,
+      `simulated, nobody leaves (seed ${seed})`,
+      7,
+      syntheticNoDropoutCsv(seed),
+    );
+  }
   writeFileSync(path.join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const m of manifest) console.error(`${m.name}: ${m.customers} customers, ${m.repeatCustomers} with x > 0`);
 }

@@ -28,15 +28,23 @@ export interface BgNbdFit {
   /** True when some parameter ended on the edge of the search box (fit not trustworthy). */
   atBound: boolean;
   /**
-   * Parameters the data do not pin down. ["a", "b"] when the likelihood is
-   * highest in the no-dropout limit (`limit: "no-dropout"`): the data show
-   * hardly any customers leaving, the fit is the NBD model with a = 0, and b
-   * has no effect on the likelihood or on any prediction.
+   * Parameters the data do not pin down, because the likelihood is highest in
+   * a limit of the model:
+   * - ["a", "b"] with `limit: "no-dropout"`: the data show hardly any
+   *   customers leaving; the fit is the NBD model with a = 0, and b has no
+   *   effect on the likelihood or on any prediction;
+   * - ["a", "b"] with `limit: "homogeneous-dropout"`: a and b grow without
+   *   bound together: every customer has the same chance a/(a+b) of leaving
+   *   after a purchase; only that ratio is identified (the reported a and b
+   *   are where the search box ends, and predict as the limit does);
+   * - ["r", "alpha"]: r and α grow together: every customer buys at the same
+   *   rate r/α; only the ratio is identified.
    */
   notIdentified: BgNbdParamName[];
-  /** "no-dropout" when the optimum is the a → 0 limit (then params.a = 0); null otherwise. */
-  limit: "no-dropout" | null;
+  limit: BgNbdLimit | null;
 }
+
+export type BgNbdLimit = "no-dropout" | "homogeneous-dropout";
 
 /** Box for the log parameters: e^-14 .. e^16 covers any realistic shop in days or weeks. */
 const LOG_LOWER = -14;
@@ -145,16 +153,36 @@ export function fitBgNbd(data: CompressedTriples, start?: WarmStart<BgNbdParams>
       limit: "no-dropout",
     };
   }
+  const params = { r: Math.exp(res.x[0]), alpha: Math.exp(res.x[1]), a: Math.exp(res.x[2]), b: Math.exp(res.x[3]) };
+  const rays = res.converged ? raysToInfinity(res.x) : null;
   return {
-    params: { r: Math.exp(res.x[0]), alpha: Math.exp(res.x[1]), a: Math.exp(res.x[2]), b: Math.exp(res.x[3]) },
+    params,
     logLik: interiorLL,
     converged: res.converged,
     iterations,
-    message: res.message,
-    atBound: res.atBound.some(Boolean),
-    notIdentified: [],
-    limit: null,
+    message: rays ? `${res.message}; ${rays.notIdentified.join(", ")} grow without bound` : res.message,
+    atBound: rays ? false : res.atBound.some(Boolean),
+    notIdentified: rays?.notIdentified ?? [],
+    limit: rays?.limit ?? null,
   };
+}
+
+/**
+ * A converged search that holds parameters on the upper edge of the box (and
+ * none on the lower edge) has followed the likelihood along a ray to one of
+ * the model's homogeneous limits, where only a ratio is identified; the
+ * likelihood there differs from the supremum by O(e^-16). Null otherwise.
+ */
+function raysToInfinity(
+  theta: readonly number[],
+): { notIdentified: BgNbdParamName[]; limit: BgNbdLimit | null } | null {
+  if (theta.some((v) => v <= LOG_LOWER)) return null;
+  const up = (i: number) => theta[i] >= LOG_UPPER;
+  const notIdentified: BgNbdParamName[] = [];
+  if (up(0) || up(1)) notIdentified.push("r", "alpha");
+  if (up(2) || up(3)) notIdentified.push("a", "b");
+  if (notIdentified.length === 0) return null;
+  return { notIdentified, limit: up(2) || up(3) ? "homogeneous-dropout" : null };
 }
 
 /** Warm start for a big shop: the fit on a subsample. */

@@ -38,12 +38,22 @@ const TX_BITS = 2 ** 17; // whole days < 131072 (359 years)
 /**
  * Groups customers by (frequency, recency, age) in whole days and converts the
  * times to model units. Throws on negative or non-integer inputs rather than
- * silently mis-binning them.
+ * silently mis-binning them. The triples come out sorted by (x, t_x, T), so
+ * the likelihood sums run in the same order whatever the order of the input.
+ *
+ * All three are small whole numbers, so a stable counting sort on each
+ * (T, then t_x, then x: least significant first) orders them in linear time:
+ * several times faster than sorting packed keys, which made compression cost
+ * as much as the fit itself.
  */
 export function compressCustomerBase(summary: CustomerBaseSummary, unitDays: number): CompressedTriples {
   if (!(unitDays > 0)) throw new RangeError("unitDays must be positive");
   const n = summary.length;
-  const keys = new Float64Array(n);
+  const xs = new Int32Array(n);
+  const txs = new Int32Array(n);
+  const Ts = new Int32Array(n);
+  let maxX = 0;
+  let maxT = 0;
   for (let i = 0; i < n; i++) {
     const x = summary.frequency[i];
     const tx = summary.recencyDays[i];
@@ -52,34 +62,53 @@ export function compressCustomerBase(summary: CustomerBaseSummary, unitDays: num
       throw new RangeError(`customer ${i}: invalid (x=${x}, t_x=${tx}, T=${T}); need integers 0 <= t_x <= T`);
     }
     if (T >= TX_BITS) throw new RangeError(`customer ${i}: history of ${T} days is too long`);
-    keys[i] = (x * TX_BITS + tx) * TX_BITS + T;
+    if (x >= TX_BITS) throw new RangeError(`customer ${i}: ${x} repeat purchases is too many`);
+    xs[i] = x;
+    txs[i] = tx;
+    Ts[i] = T;
+    if (x > maxX) maxX = x;
+    if (T > maxT) maxT = T;
   }
-  keys.sort();
+  let order = new Int32Array(n);
+  let next = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (const [key, max] of [
+    [Ts, maxT],
+    [txs, maxT],
+    [xs, maxX],
+  ] as const) {
+    countingSortPass(key, max, order, next);
+    [order, next] = [next, order];
+  }
+  const same = (i: number, p: number) => xs[i] === xs[p] && txs[i] === txs[p] && Ts[i] === Ts[p];
   let distinct = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || keys[i] !== keys[i - 1]) distinct++;
+  for (let k = 0; k < n; k++) if (k === 0 || !same(order[k], order[k - 1])) distinct++;
   const x = new Float64Array(distinct);
   const tx = new Float64Array(distinct);
   const T = new Float64Array(distinct);
   const count = new Float64Array(distinct);
+  const xWhole = new Int32Array(distinct);
+  const txDays = new Int32Array(distinct);
+  const TDays = new Int32Array(distinct);
   let j = -1;
   let repeat = 0;
-  for (let i = 0; i < n; i++) {
-    const key = keys[i];
-    if (i === 0 || key !== keys[i - 1]) {
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    if (k === 0 || !same(i, order[k - 1])) {
       j++;
-      const Tdays = key % TX_BITS;
-      const rest = (key - Tdays) / TX_BITS;
-      const txDays = rest % TX_BITS;
-      x[j] = (rest - txDays) / TX_BITS;
-      tx[j] = txDays / unitDays;
-      T[j] = Tdays / unitDays;
+      xWhole[j] = xs[i];
+      txDays[j] = txs[i];
+      TDays[j] = Ts[i];
+      x[j] = xs[i];
+      tx[j] = txs[i] / unitDays;
+      T[j] = Ts[i] / unitDays;
     }
     count[j]++;
-    if (x[j] > 0) repeat++;
+    if (xs[i] > 0) repeat++;
   }
-  const xi = indexValues(x);
-  const txi = indexValues(tx);
-  const Ti = indexValues(T);
+  const xi = indexWholeNumbers(xWhole, maxX, 1);
+  const txi = indexWholeNumbers(txDays, maxT, unitDays);
+  const Ti = indexWholeNumbers(TDays, maxT, unitDays);
   return {
     x,
     tx,
@@ -97,28 +126,32 @@ export function compressCustomerBase(summary: CustomerBaseSummary, unitDays: num
   };
 }
 
-function indexValues(column: Float64Array): {
+/** One stable counting-sort pass: `order` sorted by key[order[k]] in 0..max, into `out`. */
+function countingSortPass(key: Int32Array, max: number, order: Int32Array, out: Int32Array): void {
+  const start = new Int32Array(max + 2);
+  for (let k = 0; k < order.length; k++) start[key[order[k]] + 1]++;
+  for (let v = 0; v <= max; v++) start[v + 1] += start[v];
+  for (let k = 0; k < order.length; k++) out[start[key[order[k]]]++] = order[k];
+}
+
+/** Distinct values (ascending, divided by `unit`) of a column of whole numbers in 0..max, and each row's index. */
+function indexWholeNumbers(
+  column: Int32Array,
+  max: number,
+  unit: number,
+): {
   values: Float64Array;
   index: Int32Array;
 } {
-  const sorted = Float64Array.from(column).sort();
+  const slot = new Int32Array(max + 1).fill(-1);
+  for (let i = 0; i < column.length; i++) slot[column[i]] = 0;
   let k = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[k++] = sorted[i];
-  const values = sorted.slice(0, k);
+  for (let v = 0; v <= max; v++) if (slot[v] === 0) slot[v] = k++;
+  const values = new Float64Array(k);
+  for (let v = 0; v <= max; v++) if (slot[v] >= 0) values[slot[v]] = v / unit;
   const index = new Int32Array(column.length);
-  for (let i = 0; i < column.length; i++) index[i] = binarySearch(values, column[i]);
+  for (let i = 0; i < column.length; i++) index[i] = slot[column[i]];
   return { values, index };
-}
-
-function binarySearch(values: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
