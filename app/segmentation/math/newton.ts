@@ -38,6 +38,9 @@ export interface NewtonResult {
   stopped: boolean;
 }
 
+/** Distance to a bound below which a variable pushed outwards is put on the bound. */
+const SNAP = 1e-6;
+
 export function minimizeNewton(
   objective: ObjectiveWithHessian,
   start: readonly number[],
@@ -78,7 +81,26 @@ export function minimizeNewton(
   if (!Number.isFinite(f)) return done(0, false, "objective is not finite at the start point");
 
   for (let iter = 0; iter < maxIterations; iter++) {
-    // A variable on a bound whose gradient points out of the box stays there this iteration.
+    // A variable on a bound whose gradient points out of the box stays there
+    // this iteration. One within SNAP of a bound, pushed outwards, is put on it
+    // first: along a flat ray to infinity, Newton steps are long and clipped
+    // by the box, and the clipped step is no descent direction for the rest.
+    let snapped = false;
+    for (let i = 0; i < n; i++) {
+      if (x[i] > lower[i] && x[i] - lower[i] < SNAP && g[i] > 0) {
+        x[i] = lower[i];
+        snapped = true;
+      } else if (x[i] < upper[i] && upper[i] - x[i] < SNAP && g[i] < 0) {
+        x[i] = upper[i];
+        snapped = true;
+      }
+    }
+    if (snapped) {
+      const fSnapped = objective(x, g, H);
+      evaluations++;
+      if (!Number.isFinite(fSnapped)) return done(iter, false, "objective is not finite on the bound");
+      f = fSnapped;
+    }
     let anyFree = false;
     for (let i = 0; i < n; i++) {
       free[i] = (x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0) ? 0 : 1;

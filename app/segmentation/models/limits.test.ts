@@ -1,7 +1,8 @@
-// The no-dropout limit: when the data show hardly anyone leaving, the BG/NBD
-// likelihood keeps rising as a -> 0. The fit must reach that limit's
-// likelihood (not stop short of it) and say that a and b are not identified,
-// and fitShop must carry that to the cut-offs.
+// Limits of the models. The no-dropout limit: when the data show hardly
+// anyone leaving, the BG/NBD likelihood keeps rising as a -> 0. The fit must
+// reach that limit's likelihood (not stop short of it) and say that a and b
+// are not identified, and fitShop must carry that to the cut-offs. The
+// homogeneous limits: a, b (or q, γ) growing together without bound.
 import { describe, expect, it } from "vitest";
 import { assignSegments } from "../assign";
 import { fitShop } from "../cutoffs";
@@ -10,6 +11,8 @@ import { parseSettings } from "../settings";
 import type { EngineOrder } from "../types";
 import { bgnbdConditionalExpected, bgnbdLogLikelihood, bgnbdProbabilityAlive, fitBgNbd } from "./bgnbd";
 import { compressCustomerBase } from "./customerBase";
+import { fitGammaGamma, gammaGammaExpectedValue } from "./gammaGamma";
+import { compressSpend } from "./predict";
 import { type SimulationOptions, simulateCustomerBase } from "./simulate";
 
 const BASE: SimulationOptions = {
@@ -105,5 +108,48 @@ describe("fitShop on a shop where nobody leaves", () => {
     const assignment = assignSegments(features.customer(0), cutoffs, settings, asOf);
     expect(assignment.predictive.status).toBe("ok");
     if (assignment.predictive.status === "ok") expect(assignment.predictive.pAlive).toBe(1);
+  });
+});
+
+describe("homogeneous limits", () => {
+  // Everyone has the same dropout probability 0.3 and the same spend scale.
+  const sim = simulateCustomerBase({
+    ...BASE,
+    customers: 5000,
+    seed: 4,
+    r: 0.8,
+    alpha: 6,
+    dropout: { a: 3e7, b: 7e7 },
+    spend: { p: 4, q: 1e8, gamma: 5e6 },
+  });
+
+  it("BG/NBD: a and b grow together; only a/(a+b) is identified", () => {
+    const fit = fitBgNbd(compressCustomerBase(sim, 7));
+    expect(fit.converged).toBe(true);
+    expect(fit.atBound).toBe(false);
+    expect(fit.limit).toBe("homogeneous-dropout");
+    expect(fit.notIdentified).toEqual(["a", "b"]);
+    const p = fit.params.a / (fit.params.a + fit.params.b);
+    expect(Math.abs(p - 0.3)).toBeLessThan(0.03);
+  });
+
+  it("Gamma-Gamma: q and γ grow together; expected values are the population mean", () => {
+    const x: number[] = [];
+    const totals: number[] = [];
+    for (let i = 0; i < sim.length; i++) {
+      if (sim.frequency[i] > 0) {
+        x.push(sim.frequency[i]);
+        totals.push(sim.repeatTotals[i]);
+      }
+    }
+    const fit = fitGammaGamma(compressSpend(x, totals, 0.01));
+    expect(fit.converged).toBe(true);
+    expect(fit.atBound).toBe(false);
+    expect(fit.limit).toBe("homogeneous-spend");
+    expect(fit.notIdentified).toEqual(["q", "gamma"]);
+    // Mean spend per purchase day p/ν = 4 / (1e8 / 5e6) = 0.2 (currency units), whatever the customer's own mean.
+    const mean = gammaGammaExpectedValue(fit.params, 0, 0);
+    expect(Math.abs(mean / 0.2 - 1)).toBeLessThan(0.05);
+    expect(gammaGammaExpectedValue(fit.params, 5, 10 * mean) / mean).toBeCloseTo(1, 3);
   });
 });
