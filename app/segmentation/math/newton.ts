@@ -62,6 +62,9 @@ export function minimizeNewton(
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
   const HNew = new Float64Array(n * n);
+  const xTry = new Float64Array(n);
+  const gTry = new Float64Array(n);
+  const HTry = new Float64Array(n * n);
   const d = new Float64Array(n);
   const free = new Uint8Array(n);
   const work = new Float64Array(n * n);
@@ -80,6 +83,7 @@ export function minimizeNewton(
   });
   if (!Number.isFinite(f)) return done(0, false, "objective is not finite at the start point");
 
+  let outranBefore = false;
   for (let iter = 0; iter < maxIterations; iter++) {
     // A variable on a bound whose gradient points out of the box stays there
     // this iteration. One within SNAP of a bound, pushed outwards, is put on it
@@ -142,6 +146,30 @@ export function minimizeNewton(
       const small = -slope / 2 <= 1e-10 * Math.max(1, Math.abs(f));
       return done(iter, small, small ? "no further decrease at double precision" : "line search failed");
     }
+    // Two iterations in a row, so that one lucky step in a curved valley does not trigger it.
+    const outrun = step === 1 && f - fNew > 1.2 * (-slope / 2);
+    if (outrun && outranBefore) {
+      // f fell by more than its quadratic model predicted: along d it is more
+      // like c·e^(-t) levelling off towards an asymptote (a parameter running
+      // to a limit of the model) than like a bowl, and Newton would creep
+      // towards it one unit per iteration. Double the step while f falls.
+      for (let k = 0, s2 = 2; k < 8; k++, s2 *= 2) {
+        let beyond = false;
+        for (let i = 0; i < n; i++) {
+          xTry[i] = Math.min(upper[i], Math.max(lower[i], x[i] + s2 * d[i]));
+          if (xTry[i] !== xNew[i]) beyond = true;
+        }
+        if (!beyond) break;
+        const fTry = objective(xTry, gTry, HTry);
+        evaluations++;
+        if (!(fTry < fNew)) break;
+        fNew = fTry;
+        xNew.set(xTry);
+        gNew.set(gTry);
+        HNew.set(HTry);
+      }
+    }
+    outranBefore = outrun;
     const fOld = f;
     x.set(xNew);
     g.set(gNew);
