@@ -40,6 +40,29 @@ export interface NewtonResult {
 
 /** Distance to a bound below which a variable pushed outwards is put on the bound. */
 const SNAP = 1e-6;
+/** The same after a failed line search. */
+const SNAP_AFTER_FAILURE = 1e-2;
+
+/** Puts variables within `within` of a bound, with the gradient pushing them out, on the bound; true if any moved. */
+function snapToBounds(
+  x: Float64Array,
+  g: Float64Array,
+  lower: readonly number[],
+  upper: readonly number[],
+  within: number,
+): boolean {
+  let snapped = false;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] > lower[i] && x[i] - lower[i] < within && g[i] > 0) {
+      x[i] = lower[i];
+      snapped = true;
+    } else if (x[i] < upper[i] && upper[i] - x[i] < within && g[i] < 0) {
+      x[i] = upper[i];
+      snapped = true;
+    }
+  }
+  return snapped;
+}
 
 export function minimizeNewton(
   objective: ObjectiveWithHessian,
@@ -89,17 +112,7 @@ export function minimizeNewton(
     // this iteration. One within SNAP of a bound, pushed outwards, is put on it
     // first: along a flat ray to infinity, Newton steps are long and clipped
     // by the box, and the clipped step is no descent direction for the rest.
-    let snapped = false;
-    for (let i = 0; i < n; i++) {
-      if (x[i] > lower[i] && x[i] - lower[i] < SNAP && g[i] > 0) {
-        x[i] = lower[i];
-        snapped = true;
-      } else if (x[i] < upper[i] && upper[i] - x[i] < SNAP && g[i] < 0) {
-        x[i] = upper[i];
-        snapped = true;
-      }
-    }
-    if (snapped) {
+    if (snapToBounds(x, g, lower, upper, SNAP)) {
       const fSnapped = objective(x, g, H);
       evaluations++;
       if (!Number.isFinite(fSnapped)) return done(iter, false, "objective is not finite on the bound");
@@ -140,6 +153,13 @@ export function minimizeNewton(
         break;
       }
       step *= 0.5;
+    }
+    if (!accepted && snapToBounds(x, g, lower, upper, SNAP_AFTER_FAILURE)) {
+      // The step was clipped into uselessness by a bound the variable is heading for: hold it there.
+      f = objective(x, g, H);
+      evaluations++;
+      if (!Number.isFinite(f)) return done(iter, false, "objective is not finite on the bound");
+      continue;
     }
     if (!accepted) {
       // No representable improvement along a descent direction: at the optimum to rounding, or stuck.
