@@ -196,7 +196,7 @@ def main():
             if ours_x is not None:
                 our_ll = en_bg_ll if model == "BG/NBD" else en_gg_ll
                 line += (f"  -> engine {ms / ours_x['medianMs']:.1f}x faster (CPU {cpu / ours_x['medianCpuMs']:.1f}x),"
-                         f" LL engine - lifetimes {our_ll - x['logLik']:+.6f}")
+                         f" LL engine - lifetimes {our_ll - x['logLik']:+.1e}")
             elif x.get("notIdentified"):
                 line += f"  not identified: {', '.join(x['notIdentified'])} ({x.get('limit')})"
             print(line)

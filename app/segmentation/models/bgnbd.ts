@@ -119,7 +119,13 @@ export function fitBgNbd(data: CompressedTriples, start?: WarmStart<BgNbdParams>
   // dropout probability a/(a+b) < 1e-3 of it, still below its likelihood, is
   // walking down the slope to it: Newton would need dozens of steps to reach
   // a = e^-14 for a likelihood that is known exactly.
-  const limitIsLocalMax = limitOk && noDropoutIsLocalMaximum(Math.exp(limit.x[0]), Math.exp(limit.x[1]), d);
+  // Checked once, and only if the search does come near the limit (it costs a pass over the triples).
+  let limitIsLocalMax: boolean | undefined;
+  const nearLimit = (theta: Float64Array, f: number) => {
+    if (!limitOk || !(-f * N < limitLL && 1 / (1 + Math.exp(theta[3] - theta[2])) < 1e-3)) return false;
+    limitIsLocalMax ??= noDropoutIsLocalMaximum(Math.exp(limit.x[0]), Math.exp(limit.x[1]), d);
+    return limitIsLocalMax;
+  };
   const sp = start?.params;
   const bgBox = box(4);
   const res = minimizeNewton(
@@ -129,11 +135,7 @@ export function fitBgNbd(data: CompressedTriples, start?: WarmStart<BgNbdParams>
       : [limit.x[0], limit.x[1], 0, 1],
     bgBox.lower,
     bgBox.upper,
-    {
-      stopWhen: limitIsLocalMax
-        ? (theta, f) => -f * N < limitLL && 1 / (1 + Math.exp(theta[3] - theta[2])) < 1e-3
-        : undefined,
-    },
+    { stopWhen: nearLimit },
   );
   const interiorLL = -res.value * N;
   const iterations = limit.iterations + res.iterations;

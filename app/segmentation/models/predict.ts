@@ -235,13 +235,18 @@ export function compressSpend(
     packable = Number.isInteger(t) && t >= 0 && t < 2 ** 32 && frequency[i] < 2 ** 20;
   }
   let order: ArrayLike<number>;
-  let keys: Float64Array | null = null;
+  let sortedX: Uint32Array | null = null;
+  let sortedT: Uint32Array | null = null;
   if (packable) {
-    // One native numeric sort of packed keys: x in the high bits, the total in the low 32.
-    keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = frequency[i] * 2 ** 32 + repeatTotals[i];
-    keys.sort();
-    order = keys;
+    // Radix sort of (x, total) pairs: the total's three 11-bit digits, then x's (linear time).
+    let maxX = 0;
+    let maxT = 0;
+    for (let i = 0; i < n; i++) {
+      if (frequency[i] > maxX) maxX = frequency[i];
+      if (repeatTotals[i] > maxT) maxT = repeatTotals[i];
+    }
+    [sortedX, sortedT] = radixSortPairs(Uint32Array.from(frequency), Uint32Array.from(repeatTotals), maxX, maxT);
+    order = sortedX;
   } else {
     order = Int32Array.from({ length: n }, (_, i) => i).sort(
       (a, b) => frequency[a] - frequency[b] || repeatTotals[a] - repeatTotals[b],
@@ -256,9 +261,9 @@ export function compressSpend(
   for (let k = 0; k < n; k++) {
     let x: number;
     let t: number;
-    if (keys) {
-      t = keys[k] % 2 ** 32;
-      x = (keys[k] - t) / 2 ** 32;
+    if (sortedX && sortedT) {
+      x = sortedX[k];
+      t = sortedT[k];
     } else {
       x = frequency[order[k]];
       t = repeatTotals[order[k]];
@@ -280,6 +285,37 @@ export function compressSpend(
     count: fc.subarray(0, len),
     length: len,
   };
+}
+
+/** Sorts the pairs (hi[k], lo[k]) ascending by hi, then lo: stable 11-bit counting passes, lo's digits first. */
+function radixSortPairs(hi: Uint32Array, lo: Uint32Array, maxHi: number, maxLo: number): [Uint32Array, Uint32Array] {
+  let srcHi = hi;
+  let srcLo = lo;
+  let dstHi = new Uint32Array(hi.length);
+  let dstLo = new Uint32Array(lo.length);
+  const start = new Int32Array(2048);
+  const passes: [boolean, number][] = [];
+  for (let shift = 0; shift < 32 && maxLo >>> shift > 0; shift += 11) passes.push([false, shift]);
+  for (let shift = 0; shift < 32 && maxHi >>> shift > 0; shift += 11) passes.push([true, shift]);
+  for (const [onHi, shift] of passes) {
+    const key = onHi ? srcHi : srcLo;
+    start.fill(0);
+    for (let k = 0; k < key.length; k++) start[(key[k] >>> shift) & 2047]++;
+    let sum = 0;
+    for (let v = 0; v < 2048; v++) {
+      const c = start[v];
+      start[v] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < key.length; k++) {
+      const at = start[(key[k] >>> shift) & 2047]++;
+      dstHi[at] = srcHi[k];
+      dstLo[at] = srcLo[k];
+    }
+    [srcHi, dstHi] = [dstHi, srcHi];
+    [srcLo, dstLo] = [dstLo, srcLo];
+  }
+  return [srcHi, srcLo];
 }
 
 export interface CustomerPrediction {
