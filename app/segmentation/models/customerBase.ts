@@ -132,7 +132,7 @@ export function compressCustomerBase(summary: CustomerBaseSummary, unitDays: num
 /** Ascending sort of 32-bit keys: stable counting passes on 11-bit digits, as many as maxKey needs. */
 export function radixSort(keys: Uint32Array, maxKey: number): Uint32Array {
   let src = keys;
-  let dst = new Uint32Array(keys.length);
+  let dst: Uint32Array = new Uint32Array(keys.length);
   const start = new Int32Array(2048);
   for (let shift = 0; shift < 32 && maxKey >>> shift > 0; shift += 11) {
     start.fill(0);

@@ -291,8 +291,8 @@ export function compressSpend(
 function radixSortPairs(hi: Uint32Array, lo: Uint32Array, maxHi: number, maxLo: number): [Uint32Array, Uint32Array] {
   let srcHi = hi;
   let srcLo = lo;
-  let dstHi = new Uint32Array(hi.length);
-  let dstLo = new Uint32Array(lo.length);
+  let dstHi: Uint32Array = new Uint32Array(hi.length);
+  let dstLo: Uint32Array = new Uint32Array(lo.length);
   const start = new Int32Array(2048);
   const passes: [boolean, number][] = [];
   for (let shift = 0; shift < 32 && maxLo >>> shift > 0; shift += 11) passes.push([false, shift]);
