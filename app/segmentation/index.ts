@@ -52,6 +52,8 @@ export {
   bgnbdConditionalExpected,
   type BgNbdParams,
   type BgNbdFit,
+  type BgNbdParamName,
+  type BgNbdLimit,
 } from "./models/bgnbd";
 export { fitGammaGamma, gammaGammaExpectedValue, type GammaGammaParams, type GammaGammaFit } from "./models/gammaGamma";
 export { compressCustomerBase } from "./models/customerBase";

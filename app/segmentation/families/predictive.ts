@@ -3,6 +3,7 @@
 // then spend tiers on the predicted 12-month value. When the models cannot
 // be fitted the family assigns nothing and says why; the catalog carries a
 // note on what the fit says about each segment (predictiveNotes.ts).
+import type { BgNbdLimit, BgNbdParamName } from "../models/bgnbd";
 import { z } from "zod";
 import type { FitTimings } from "../cutoffs";
 import { MS_PER_DAY } from "../features/clock";
@@ -30,8 +31,36 @@ export type PredictiveCutoffs =
       status: "ok";
       timeUnit: "day" | "week";
       unitDays: number;
-      bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number };
-      gammaGamma: { p: number; q: number; gamma: number; logLik: number };
+      bgnbd: {
+        r: number;
+        alpha: number;
+        a: number;
+        b: number;
+        logLik: number;
+        /**
+         * Parameters the data do not pin down: ["a", "b"] when the fit is the
+         * no-dropout limit (a = 0, b has no effect). Absent in cut-offs stored
+         * before this field existed, which means none.
+         */
+        notIdentified?: BgNbdParamName[];
+        /**
+         * "no-dropout": the data show hardly any customers leaving, so the
+         * model is the limit where every customer stays active (P(alive) = 1
+         * for everyone; expected orders follow each customer's own rate).
+         * "homogeneous-dropout": every customer has the same chance a/(a+b)
+         * of leaving after a purchase. See BgNbdFit.
+         */
+        limit?: BgNbdLimit | null;
+      };
+      gammaGamma: {
+        p: number;
+        q: number;
+        gamma: number;
+        logLik: number;
+        /** ["q", "gamma"] in the homogeneous-spend limit (see GammaGammaFit); absent in older cut-offs. */
+        notIdentified?: ("p" | "q" | "gamma")[];
+        limit?: "homogeneous-spend" | null;
+      };
       customers: number;
       repeatCustomers: number;
       /** Edges of clv12m (minor units): [medium tier, high tier]. */
@@ -289,8 +318,8 @@ export function fitPredictive(
     status: "ok",
     timeUnit: ps.timeUnit,
     unitDays,
-    bgnbd: { ...bg.params, logLik: bg.logLik },
-    gammaGamma: { ...gg.params, logLik: gg.logLik },
+    bgnbd: { ...bg.params, logLik: bg.logLik, notIdentified: bg.notIdentified, limit: bg.limit },
+    gammaGamma: { ...gg.params, logLik: gg.logLik, notIdentified: gg.notIdentified, limit: gg.limit },
     customers: fits.customers,
     repeatCustomers: fits.repeatCustomers,
     clvEdges,

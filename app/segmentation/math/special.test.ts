@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { betaln, digamma, gammaln, hyp2f1, logHyp2f1Positive } from "./special";
+import { betaln, digamma, gammaln, hyp2f1, logHyp2f1Positive, trigamma } from "./special";
 
 describe("gammaln", () => {
   it("matches factorials and known values", () => {
@@ -60,5 +60,17 @@ describe("logHyp2f1Positive", () => {
   it("stays finite where the series overflows a double", () => {
     // 2F1(a, b; b; z) = (1-z)^-a
     expect(logHyp2f1Positive(2000, 5, 5, 0.9)).toBeCloseTo(-2000 * Math.log(0.1), 6);
+  });
+});
+
+describe("trigamma", () => {
+  it("matches known values and the derivative of digamma", () => {
+    expect(trigamma(1)).toBeCloseTo(Math.PI ** 2 / 6, 13);
+    expect(trigamma(0.5)).toBeCloseTo(Math.PI ** 2 / 2, 12);
+    for (const x of [1e-3, 0.05, 0.3, 2.7, 13, 250, 1e5]) {
+      const h = 1e-5 * x;
+      const numeric = (digamma(x + h) - digamma(x - h)) / (2 * h);
+      expect(trigamma(x) / numeric).toBeCloseTo(1, 6);
+    }
   });
 });

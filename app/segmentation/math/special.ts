@@ -41,6 +41,22 @@ export function digamma(x: number): number {
   return result;
 }
 
+/** ψ'(x) = d²/dx² log Γ(x) for x > 0 (recurrence up to x >= 10, then the asymptotic series). */
+export function trigamma(x: number): number {
+  if (!(x > 0)) return NaN;
+  let result = 0;
+  while (x < 10) {
+    result += 1 / (x * x);
+    x += 1;
+  }
+  const inv = 1 / x;
+  const inv2 = inv * inv;
+  // 1/x + 1/2x² + Σ B2k / x^(2k+1): B2 = 1/6, B4 = -1/30, B6 = 1/42, B8 = -1/30, B10 = 5/66.
+  result +=
+    inv + 0.5 * inv2 + inv * inv2 * (1 / 6 - inv2 * (1 / 30 - inv2 * (1 / 42 - inv2 * (1 / 30 - inv2 * (5 / 66)))));
+  return result;
+}
+
 /** log B(a, b). */
 export function betaln(a: number, b: number): number {
   return gammaln(a) + gammaln(b) - gammaln(a + b);

@@ -1,23 +1,23 @@
 // BG/NBD model (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy
-// Way"). Likelihood with analytic gradient on compressed triples, maximum
-// likelihood fit with the bounded quasi-Newton optimizer on log parameters,
-// and the per-customer quantities: P(alive) and conditional expected
-// purchases in the next t time units.
+// Way"): maximum-likelihood fit by Newton's method on log parameters with the
+// exact Hessian (bgnbdLikelihood.ts), the no-dropout limit a → 0 checked
+// against it, and the per-customer quantities: P(alive) and conditional
+// expected purchases in the next t time units.
+import { minimizeNewton, type ObjectiveWithHessian } from "../math/newton";
+import { hyp2f1, logHyp2f1Positive } from "../math/special";
 import {
-  invertPositiveDefinite,
-  minimizeBounded,
-  numericalHessian,
-  type ObjectiveWithGradient,
-} from "../math/optimize";
-import { digamma, gammaln, hyp2f1, logHyp2f1Positive } from "../math/special";
+  type BgNbdParams,
+  type BgNbdPrepared,
+  bgnbdLogLikelihoodTheta,
+  nbdLimitLogLikelihood,
+  noDropoutIsLocalMaximum,
+  prepareBgNbd,
+} from "./bgnbdLikelihood";
 import type { CompressedTriples } from "./customerBase";
 
-export interface BgNbdParams {
-  r: number;
-  alpha: number;
-  a: number;
-  b: number;
-}
+export type { BgNbdParams } from "./bgnbdLikelihood";
+
+export type BgNbdParamName = keyof BgNbdParams;
 
 export interface BgNbdFit {
   params: BgNbdParams;
@@ -27,190 +27,171 @@ export interface BgNbdFit {
   message: string;
   /** True when some parameter ended on the edge of the search box (fit not trustworthy). */
   atBound: boolean;
+  /**
+   * Parameters the data do not pin down, because the likelihood is highest in
+   * a limit of the model:
+   * - ["a", "b"] with `limit: "no-dropout"`: the data show hardly any
+   *   customers leaving; the fit is the NBD model with a = 0, and b has no
+   *   effect on the likelihood or on any prediction;
+   * - ["a", "b"] with `limit: "homogeneous-dropout"`: a and b grow without
+   *   bound together: every customer has the same chance a/(a+b) of leaving
+   *   after a purchase; only that ratio is identified (the reported a and b
+   *   are where the search box ends, and predict as the limit does);
+   * - ["r", "alpha"]: r and α grow together: every customer buys at the same
+   *   rate r/α; only the ratio is identified.
+   */
+  notIdentified: BgNbdParamName[];
+  limit: BgNbdLimit | null;
 }
+
+export type BgNbdLimit = "no-dropout" | "homogeneous-dropout";
 
 /** Box for the log parameters: e^-14 .. e^16 covers any realistic shop in days or weeks. */
 const LOG_LOWER = -14;
 const LOG_UPPER = 16;
+/** The limit is taken when its log-likelihood is at least the interior one's minus this. */
+const LIMIT_TOLERANCE = 1e-7;
 
-/** Total log-likelihood and its gradient with respect to (r, alpha, a, b). */
+/** Total log-likelihood and, when given, its gradient with respect to (r, alpha, a, b). */
 export function bgnbdLogLikelihood(params: BgNbdParams, data: CompressedTriples, gradient?: Float64Array): number {
-  const { r, alpha, a, b } = params;
-  const nx = data.xValues.length;
-  const A1 = new Float64Array(nx);
-  const dA1r = new Float64Array(nx);
-  const A2 = new Float64Array(nx);
-  const dA2a = new Float64Array(nx);
-  const dA2b = new Float64Array(nx);
-  const logA4 = new Float64Array(nx);
-  const lgR = gammaln(r);
-  const psiR = digamma(r);
-  const lgAB = gammaln(a + b);
-  const lgB = gammaln(b);
-  const psiAB = digamma(a + b);
-  const psiB = digamma(b);
-  const logAlpha = Math.log(alpha);
-  const logA = Math.log(a);
-  for (let k = 0; k < nx; k++) {
-    const x = data.xValues[k];
-    A1[k] = gammaln(r + x) - lgR + r * logAlpha;
-    dA1r[k] = digamma(r + x) - psiR + logAlpha;
-    A2[k] = lgAB + gammaln(b + x) - lgB - gammaln(a + b + x);
-    const psiABX = digamma(a + b + x);
-    dA2a[k] = psiAB - psiABX;
-    dA2b[k] = psiAB + digamma(b + x) - psiB - psiABX;
-    logA4[k] = x > 0 ? logA - Math.log(b + x - 1) : 0;
-  }
-  const logT = logPlus(alpha, data.TValues);
-  const invT = invPlus(alpha, data.TValues);
-  const logTx = logPlus(alpha, data.txValues);
-  const invTx = invPlus(alpha, data.txValues);
-
-  let ll = 0;
-  let gr = 0;
-  let gAlpha = 0;
-  let ga = 0;
-  let gb = 0;
-  const wantGradient = gradient !== undefined;
-  const xs = data.x;
-  const counts = data.count;
-  const xIndex = data.xIndex;
-  const TIndex = data.TIndex;
-  const txIndex = data.txIndex;
-  const invA = 1 / a;
-  const rOverAlpha = r / alpha;
-  for (let i = 0, n = data.length; i < n; i++) {
-    const k = xIndex[i];
-    const ti = TIndex[i];
-    const x = xs[i];
-    const c = counts[i];
-    const rx = r + x;
-    const lT = logT[ti];
-    const A3 = -rx * lT;
-    if (x > 0) {
-      // log(e^A3 + e^A4) with one exp and one log1p; w4 = e^A4 / (e^A3 + e^A4).
-      const si = txIndex[i];
-      const lTx = logTx[si];
-      const A4 = logA4[k] - rx * lTx;
-      let L: number;
-      let w4: number;
-      if (A4 > A3) {
-        const e = Math.exp(A3 - A4);
-        L = A4 + Math.log1p(e);
-        w4 = 1 / (1 + e);
-      } else {
-        const e = Math.exp(A4 - A3);
-        L = A3 + Math.log1p(e);
-        w4 = e / (1 + e);
-      }
-      const w3 = 1 - w4;
-      ll += c * (A1[k] + A2[k] + L);
-      if (wantGradient) {
-        gr += c * (dA1r[k] - w3 * lT - w4 * lTx);
-        gAlpha += c * (rOverAlpha - rx * (w3 * invT[ti] + w4 * invTx[si]));
-        ga += c * (dA2a[k] + w4 * invA);
-        gb -= c * (w4 / (b + x - 1)) - c * dA2b[k];
-      }
-    } else {
-      ll += c * (A1[k] + A2[k] + A3);
-      if (wantGradient) {
-        gr += c * (dA1r[k] - lT);
-        gAlpha += c * (rOverAlpha - rx * invT[ti]);
-        ga += c * dA2a[k];
-        gb += c * dA2b[k];
-      }
-    }
-  }
-  if (gradient) {
-    gradient[0] = gr;
-    gradient[1] = gAlpha;
-    gradient[2] = ga;
-    gradient[3] = gb;
+  const g = gradient ? new Float64Array(4) : undefined;
+  const ll = bgnbdLogLikelihoodTheta(params, prepareBgNbd(data), g);
+  if (gradient && g) {
+    // From d/dlog p back to d/dp.
+    gradient[0] = g[0] / params.r;
+    gradient[1] = g[1] / params.alpha;
+    gradient[2] = g[2] / params.a;
+    gradient[3] = g[3] / params.b;
   }
   return ll;
 }
 
-function logPlus(alpha: number, values: Float64Array): Float64Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = Math.log(alpha + values[i]);
-  return out;
-}
-function invPlus(alpha: number, values: Float64Array): Float64Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = 1 / (alpha + values[i]);
-  return out;
+/** Mean negative log-likelihood on log parameters, with gradient and Hessian (what Newton minimizes). */
+export function bgnbdObjective(data: CompressedTriples | BgNbdPrepared): ObjectiveWithHessian {
+  const d = "scratch" in data ? data : prepareBgNbd(data);
+  const N = d.customers;
+  return (theta, g, H) => {
+    const p = { r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) };
+    const ll = bgnbdLogLikelihoodTheta(p, d, g, H);
+    for (let i = 0; i < 4; i++) g[i] = -g[i] / N;
+    for (let i = 0; i < 16; i++) H[i] = -H[i] / N;
+    return -ll / N;
+  };
 }
 
-/** Mean negative log-likelihood on log parameters, with its gradient (what the optimizer minimizes). */
-export function bgnbdObjective(data: CompressedTriples): ObjectiveWithGradient {
-  const N = data.customers;
-  const grad = new Float64Array(4);
-  return (theta, g) => {
-    const p = {
-      r: Math.exp(theta[0]),
-      alpha: Math.exp(theta[1]),
-      a: Math.exp(theta[2]),
-      b: Math.exp(theta[3]),
-    };
-    const ll = bgnbdLogLikelihood(p, data, grad);
-    // Chain rule: d/dlog p = p d/dp.
-    g[0] = (-grad[0] * p.r) / N;
-    g[1] = (-grad[1] * p.alpha) / N;
-    g[2] = (-grad[2] * p.a) / N;
-    g[3] = (-grad[3] * p.b) / N;
+function nbdObjective(d: BgNbdPrepared): ObjectiveWithHessian {
+  const N = d.customers;
+  return (theta, g, H) => {
+    const ll = nbdLimitLogLikelihood(Math.exp(theta[0]), Math.exp(theta[1]), d, g, H);
+    g[0] = -g[0] / N;
+    g[1] = -g[1] / N;
+    for (let i = 0; i < 4; i++) H[i] = -H[i] / N;
     return -ll / N;
   };
 }
 
 export interface WarmStart<P> {
   params: P;
-  /** Inverse Hessian of the mean negative log-likelihood in log parameters. */
+  /** Accepted for compatibility; the Newton fit computes its exact Hessian and does not need it. */
   inverseHessian?: number[][];
 }
 
-/** Maximum-likelihood fit. Throws only on empty data; reliability is reported, not hidden. */
+/**
+ * Maximum-likelihood fit. Throws only on empty data; reliability is reported,
+ * not hidden. First fits the no-dropout limit (two parameters, one pass over
+ * the distinct x and T per step), starts BG/NBD from its r and α, and keeps
+ * whichever likelihood is higher: when the BG/NBD optimizer runs off towards
+ * a → 0 (or b → ∞), the limit is the supremum and is reported as such.
+ */
 export function fitBgNbd(data: CompressedTriples, start?: WarmStart<BgNbdParams>): BgNbdFit {
   if (data.customers === 0) throw new RangeError("BG/NBD: no customers to fit");
+  const d = prepareBgNbd(data);
+  const N = d.customers;
   let meanT = 0;
-  for (let i = 0; i < data.length; i++) meanT += data.count[i] * data.T[i];
-  meanT = Math.max(meanT / data.customers, 1e-3);
-  const N = data.customers;
-  const sp = start?.params;
-  const res = minimizeBounded(
-    bgnbdObjective(data),
-    sp ? [Math.log(sp.r), Math.log(sp.alpha), Math.log(sp.a), Math.log(sp.b)] : [0, Math.log(meanT), 0, 0],
-    [LOG_LOWER, LOG_LOWER, LOG_LOWER, LOG_LOWER],
-    [LOG_UPPER, LOG_UPPER, LOG_UPPER, LOG_UPPER],
-    {
-      maxIterations: 1000,
-      gradientTolerance: 1e-8,
-      functionTolerance: 1e-13,
-      initialInverseHessian: start?.inverseHessian,
-    },
-  );
-  const params = {
-    r: Math.exp(res.x[0]),
-    alpha: Math.exp(res.x[1]),
-    a: Math.exp(res.x[2]),
-    b: Math.exp(res.x[3]),
+  for (let t = 0; t < d.TValues.length; t++) meanT += d.TCount[t] * d.TValues[t];
+  meanT = Math.max(meanT / N, 1e-3);
+  const box = (k: number) => ({ lower: new Array(k).fill(LOG_LOWER), upper: new Array(k).fill(LOG_UPPER) });
+  const nbdBox = box(2);
+  const limit = minimizeNewton(nbdObjective(d), [0, Math.log(meanT)], nbdBox.lower, nbdBox.upper);
+  const limitOk = limit.converged && !limit.atBound.some(Boolean);
+  const limitLL = -limit.value * N;
+  // When the limit is a local maximum, a search that has come within a mean
+  // dropout probability a/(a+b) < 1e-3 of it, still below its likelihood, is
+  // walking down the slope to it: Newton would need dozens of steps to reach
+  // a = e^-14 for a likelihood that is known exactly.
+  // Checked once, and only if the search does come near the limit (it costs a pass over the triples).
+  let limitIsLocalMax: boolean | undefined;
+  const nearLimit = (theta: Float64Array, f: number) => {
+    if (!limitOk || !(-f * N < limitLL && 1 / (1 + Math.exp(theta[3] - theta[2])) < 1e-3)) return false;
+    limitIsLocalMax ??= noDropoutIsLocalMaximum(Math.exp(limit.x[0]), Math.exp(limit.x[1]), d);
+    return limitIsLocalMax;
   };
+  const sp = start?.params;
+  const bgBox = box(4);
+  const res = minimizeNewton(
+    bgnbdObjective(d),
+    sp
+      ? [Math.log(sp.r), Math.log(sp.alpha), Math.log(Math.max(sp.a, 1e-6)), Math.log(sp.b)]
+      : [limit.x[0], limit.x[1], 0, 1],
+    bgBox.lower,
+    bgBox.upper,
+    { stopWhen: nearLimit },
+  );
+  const interiorLL = -res.value * N;
+  const iterations = limit.iterations + res.iterations;
+  // Rounding: in the drift the interior likelihood approaches the limit's to the last digits.
+  const tolerance = LIMIT_TOLERANCE + 1e-12 * Math.abs(limitLL);
+  if (limitOk && (res.stopped || limitLL >= interiorLL - tolerance)) {
+    return {
+      params: { r: Math.exp(limit.x[0]), alpha: Math.exp(limit.x[1]), a: 0, b: Math.exp(res.x[3]) },
+      logLik: limitLL,
+      converged: true,
+      iterations,
+      message: res.stopped
+        ? "no-dropout limit a = 0 (a local maximum, and the search was heading for it)"
+        : `no-dropout limit a = 0 (log-likelihood ${limitLL.toFixed(6)} >= ${interiorLL.toFixed(6)} inside)`,
+      atBound: false,
+      notIdentified: ["a", "b"],
+      limit: "no-dropout",
+    };
+  }
+  const params = { r: Math.exp(res.x[0]), alpha: Math.exp(res.x[1]), a: Math.exp(res.x[2]), b: Math.exp(res.x[3]) };
+  const rays = res.converged ? raysToInfinity(res.x) : null;
   return {
     params,
-    logLik: -res.value * N,
+    logLik: interiorLL,
     converged: res.converged,
-    iterations: res.iterations,
-    message: res.message,
-    atBound: res.atBound.some(Boolean),
+    iterations,
+    message: rays ? `${res.message}; ${rays.notIdentified.join(", ")} grow without bound` : res.message,
+    atBound: rays ? false : res.atBound.some(Boolean),
+    notIdentified: rays?.notIdentified ?? [],
+    limit: rays?.limit ?? null,
   };
 }
 
-/** Warm start for a big shop: the fit on a subsample plus its curvature. */
+/**
+ * A converged search that holds parameters on the upper edge of the box (and
+ * none on the lower edge) has followed the likelihood along a ray to one of
+ * the model's homogeneous limits, where only a ratio is identified; the
+ * likelihood there differs from the supremum by O(e^-16). Null otherwise.
+ */
+function raysToInfinity(
+  theta: readonly number[],
+): { notIdentified: BgNbdParamName[]; limit: BgNbdLimit | null } | null {
+  if (theta.some((v) => v <= LOG_LOWER)) return null;
+  const up = (i: number) => theta[i] >= LOG_UPPER;
+  const notIdentified: BgNbdParamName[] = [];
+  if (up(0) || up(1)) notIdentified.push("r", "alpha");
+  if (up(2) || up(3)) notIdentified.push("a", "b");
+  if (notIdentified.length === 0) return null;
+  return { notIdentified, limit: up(2) || up(3) ? "homogeneous-dropout" : null };
+}
+
+/** Warm start for a big shop: the fit on a subsample. */
 export function bgnbdWarmStart(sample: CompressedTriples): WarmStart<BgNbdParams> | undefined {
   const fit = fitBgNbd(sample);
-  if (!fit.converged || fit.atBound) return undefined;
-  const p = fit.params;
-  const H = numericalHessian(bgnbdObjective(sample), [Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)]);
-  return { params: p, inverseHessian: invertPositiveDefinite(H) ?? undefined };
+  if (!fit.converged || fit.atBound || fit.limit) return undefined;
+  return { params: fit.params };
 }
 
 /** P(alive | x, t_x, T). A customer without repeat purchases is alive with probability 1 under BG/NBD. */
@@ -228,6 +209,8 @@ export function bgnbdProbabilityAlive(p: BgNbdParams, x: number, tx: number, T: 
  */
 export function bgnbdConditionalExpected(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   if (t <= 0) return 0;
+  // The no-dropout limit: every customer is alive, E[Y(t)] = E[λ | x, T] t (b plays no part).
+  if (p.a === 0) return ((p.r + x) / (p.alpha + T)) * t;
   if (Math.abs(p.a - 1) < 1e-6) {
     // The closed form has a removable singularity at a = 1: average both sides.
     const h = 1e-5;

@@ -38,12 +38,21 @@ const TX_BITS = 2 ** 17; // whole days < 131072 (359 years)
 /**
  * Groups customers by (frequency, recency, age) in whole days and converts the
  * times to model units. Throws on negative or non-integer inputs rather than
- * silently mis-binning them.
+ * silently mis-binning them. The triples come out sorted by (x, t_x, T), so
+ * the likelihood sums run in the same order whatever the order of the input.
+ *
+ * Each customer becomes one integer key (x·M + t_x)·M + T with M = max T + 1;
+ * when the keys fit in 32 bits (any shop with a history under ~4 years and
+ * fewer repeat days than that) they are sorted by a least-significant-digit
+ * radix sort, sequential passes over one typed array: a million customers in
+ * a few tens of milliseconds, where sorting doubles natively took ten times
+ * as long and was the larger part of a big shop's fit.
  */
 export function compressCustomerBase(summary: CustomerBaseSummary, unitDays: number): CompressedTriples {
   if (!(unitDays > 0)) throw new RangeError("unitDays must be positive");
   const n = summary.length;
-  const keys = new Float64Array(n);
+  let maxX = 0;
+  let maxT = 0;
   for (let i = 0; i < n; i++) {
     const x = summary.frequency[i];
     const tx = summary.recencyDays[i];
@@ -52,34 +61,57 @@ export function compressCustomerBase(summary: CustomerBaseSummary, unitDays: num
       throw new RangeError(`customer ${i}: invalid (x=${x}, t_x=${tx}, T=${T}); need integers 0 <= t_x <= T`);
     }
     if (T >= TX_BITS) throw new RangeError(`customer ${i}: history of ${T} days is too long`);
-    keys[i] = (x * TX_BITS + tx) * TX_BITS + T;
+    if (x >= TX_BITS) throw new RangeError(`customer ${i}: ${x} repeat purchases is too many`);
+    if (x > maxX) maxX = x;
+    if (T > maxT) maxT = T;
   }
-  keys.sort();
+  const M = maxT + 1;
+  const maxKey = (maxX * M + maxT) * M + maxT;
+  let keys: Uint32Array | Float64Array;
+  if (maxKey < 2 ** 32) {
+    keys = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      keys[i] = (summary.frequency[i] * M + summary.recencyDays[i]) * M + summary.ageDays[i];
+    }
+    keys = radixSort(keys, maxKey);
+  } else {
+    keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      keys[i] = (summary.frequency[i] * M + summary.recencyDays[i]) * M + summary.ageDays[i];
+    }
+    keys.sort();
+  }
   let distinct = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || keys[i] !== keys[i - 1]) distinct++;
+  for (let k = 0; k < n; k++) if (k === 0 || keys[k] !== keys[k - 1]) distinct++;
   const x = new Float64Array(distinct);
   const tx = new Float64Array(distinct);
   const T = new Float64Array(distinct);
   const count = new Float64Array(distinct);
+  const xWhole = new Int32Array(distinct);
+  const txDays = new Int32Array(distinct);
+  const TDays = new Int32Array(distinct);
   let j = -1;
   let repeat = 0;
-  for (let i = 0; i < n; i++) {
-    const key = keys[i];
-    if (i === 0 || key !== keys[i - 1]) {
+  for (let k = 0; k < n; k++) {
+    const key = keys[k];
+    if (k === 0 || key !== keys[k - 1]) {
       j++;
-      const Tdays = key % TX_BITS;
-      const rest = (key - Tdays) / TX_BITS;
-      const txDays = rest % TX_BITS;
-      x[j] = (rest - txDays) / TX_BITS;
-      tx[j] = txDays / unitDays;
-      T[j] = Tdays / unitDays;
+      const Td = key % M;
+      const rest = (key - Td) / M;
+      const txd = rest % M;
+      xWhole[j] = (rest - txd) / M;
+      txDays[j] = txd;
+      TDays[j] = Td;
+      x[j] = xWhole[j];
+      tx[j] = txd / unitDays;
+      T[j] = Td / unitDays;
     }
     count[j]++;
-    if (x[j] > 0) repeat++;
+    if (xWhole[j] > 0) repeat++;
   }
-  const xi = indexValues(x);
-  const txi = indexValues(tx);
-  const Ti = indexValues(T);
+  const xi = indexWholeNumbers(xWhole, maxX, 1);
+  const txi = indexWholeNumbers(txDays, maxT, unitDays);
+  const Ti = indexWholeNumbers(TDays, maxT, unitDays);
   return {
     x,
     tx,
@@ -97,28 +129,44 @@ export function compressCustomerBase(summary: CustomerBaseSummary, unitDays: num
   };
 }
 
-function indexValues(column: Float64Array): {
+/** Ascending sort of 32-bit keys: stable counting passes on 11-bit digits, as many as maxKey needs. */
+export function radixSort(keys: Uint32Array, maxKey: number): Uint32Array {
+  let src = keys;
+  let dst: Uint32Array = new Uint32Array(keys.length);
+  const start = new Int32Array(2048);
+  for (let shift = 0; shift < 32 && maxKey >>> shift > 0; shift += 11) {
+    start.fill(0);
+    for (let k = 0; k < src.length; k++) start[(src[k] >>> shift) & 2047]++;
+    let sum = 0;
+    for (let v = 0; v < 2048; v++) {
+      const c = start[v];
+      start[v] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < src.length; k++) dst[start[(src[k] >>> shift) & 2047]++] = src[k];
+    [src, dst] = [dst, src];
+  }
+  return src;
+}
+
+/** Distinct values (ascending, divided by `unit`) of a column of whole numbers in 0..max, and each row's index. */
+function indexWholeNumbers(
+  column: Int32Array,
+  max: number,
+  unit: number,
+): {
   values: Float64Array;
   index: Int32Array;
 } {
-  const sorted = Float64Array.from(column).sort();
+  const slot = new Int32Array(max + 1).fill(-1);
+  for (let i = 0; i < column.length; i++) slot[column[i]] = 0;
   let k = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[k++] = sorted[i];
-  const values = sorted.slice(0, k);
+  for (let v = 0; v <= max; v++) if (slot[v] === 0) slot[v] = k++;
+  const values = new Float64Array(k);
+  for (let v = 0; v <= max; v++) if (slot[v] >= 0) values[slot[v]] = v / unit;
   const index = new Int32Array(column.length);
-  for (let i = 0; i < column.length; i++) index[i] = binarySearch(values, column[i]);
+  for (let i = 0; i < column.length; i++) index[i] = slot[column[i]];
   return { values, index };
-}
-
-function binarySearch(values: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

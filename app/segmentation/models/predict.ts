@@ -11,7 +11,7 @@ import {
   fitBgNbd,
   type WarmStart,
 } from "./bgnbd";
-import { compressCustomerBase, hashTriple, sampleTriples } from "./customerBase";
+import { type CustomerBaseSummary, compressCustomerBase, hashTriple, sampleTriples } from "./customerBase";
 import {
   fitGammaGamma,
   type GammaGammaFit,
@@ -130,16 +130,39 @@ export function fitShopModels(
     }
   }
   if (m === 0) throw new RangeError("no customer has a purchase on or before the as-of date");
-  const t0 = performance.now();
-  const triples = compressCustomerBase(
-    {
-      frequency: xs.subarray(0, m),
-      recencyDays: txs.subarray(0, m),
-      ageDays: Ts.subarray(0, m),
-      length: m,
-    },
+  return fitSummaryModels(
+    { frequency: xs.subarray(0, m), recencyDays: txs.subarray(0, m), ageDays: Ts.subarray(0, m), length: m },
+    { frequency: ggX, repeatTotals: ggSum },
     unitDays,
+    valueScale,
+    warmStartAbove,
   );
+}
+
+/** Repeat customers for the spend model: x and the total of their repeat purchase days (minor units). */
+export interface RepeatSpend {
+  frequency: readonly number[];
+  repeatTotals: readonly number[];
+}
+
+/**
+ * The fits of fitShopModels from customer summaries (whole days): what the
+ * timings cover, and what scripts/compare-lifetimes runs on the summaries it
+ * also hands to lifetimes. `clock` (milliseconds) times the two fits
+ * (default: wall-clock; the comparison script also passes CPU time).
+ */
+export function fitSummaryModels(
+  summary: CustomerBaseSummary,
+  spend: RepeatSpend,
+  unitDays: number,
+  valueScale = 1,
+  warmStartAbove = WARM_START_ABOVE,
+  clock: () => number = () => performance.now(),
+): ShopModelFits {
+  const ggX = spend.frequency;
+  const ggSum = spend.repeatTotals;
+  const t0 = clock();
+  const triples = compressCustomerBase(summary, unitDays);
   // Big shops: a warm start from a deterministic subsample, then the full
   // likelihood only has to polish (a few iterations instead of dozens).
   const bgStart =
@@ -147,22 +170,22 @@ export function fitShopModels(
       ? bgnbdWarmStart(sampleTriples(triples, warmStartAbove / 2 / triples.length))
       : undefined;
   const bgnbd = fitBgNbd(triples, bgStart);
-  const t1 = performance.now();
+  const t1 = clock();
   let gammaGamma: GammaGammaFit | null = null;
   if (ggX.length > 0) {
-    const spend = compressSpend(ggX, ggSum, valueScale);
+    const records = compressSpend(ggX, ggSum, valueScale);
     let ggStart: WarmStart<GammaGammaParams> | undefined;
-    if (spend.length > warmStartAbove) {
-      const fraction = warmStartAbove / 2 / spend.length;
+    if (records.length > warmStartAbove) {
+      const fraction = warmStartAbove / 2 / records.length;
       const threshold = fraction * 2 ** 32;
       const sx: number[] = [];
       const sm: number[] = [];
       const sc: number[] = [];
-      for (let i = 0; i < spend.length; i++) {
-        const c = spend.count[i];
-        if (c >= 8 || hashTriple(spend.frequency[i], spend.meanValue[i], 1) < threshold) {
-          sx.push(spend.frequency[i]);
-          sm.push(spend.meanValue[i]);
+      for (let i = 0; i < records.length; i++) {
+        const c = records.count[i];
+        if (c >= 8 || hashTriple(records.frequency[i], records.meanValue[i], 1) < threshold) {
+          sx.push(records.frequency[i]);
+          sm.push(records.meanValue[i]);
           sc.push(c >= 8 ? c : c / fraction);
         }
       }
@@ -175,11 +198,11 @@ export function fitShopModels(
         });
       }
     }
-    gammaGamma = fitGammaGamma(spend, ggStart);
+    gammaGamma = fitGammaGamma(records, ggStart);
   }
-  const t2 = performance.now();
+  const t2 = clock();
   return {
-    customers: m,
+    customers: triples.customers,
     repeatCustomers: triples.repeatCustomers,
     distinctTriples: triples.length,
     bgnbd,
@@ -212,13 +235,18 @@ export function compressSpend(
     packable = Number.isInteger(t) && t >= 0 && t < 2 ** 32 && frequency[i] < 2 ** 20;
   }
   let order: ArrayLike<number>;
-  let keys: Float64Array | null = null;
+  let sortedX: Uint32Array | null = null;
+  let sortedT: Uint32Array | null = null;
   if (packable) {
-    // One native numeric sort of packed keys: x in the high bits, the total in the low 32.
-    keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = frequency[i] * 2 ** 32 + repeatTotals[i];
-    keys.sort();
-    order = keys;
+    // Radix sort of (x, total) pairs: the total's three 11-bit digits, then x's (linear time).
+    let maxX = 0;
+    let maxT = 0;
+    for (let i = 0; i < n; i++) {
+      if (frequency[i] > maxX) maxX = frequency[i];
+      if (repeatTotals[i] > maxT) maxT = repeatTotals[i];
+    }
+    [sortedX, sortedT] = radixSortPairs(Uint32Array.from(frequency), Uint32Array.from(repeatTotals), maxX, maxT);
+    order = sortedX;
   } else {
     order = Int32Array.from({ length: n }, (_, i) => i).sort(
       (a, b) => frequency[a] - frequency[b] || repeatTotals[a] - repeatTotals[b],
@@ -233,9 +261,9 @@ export function compressSpend(
   for (let k = 0; k < n; k++) {
     let x: number;
     let t: number;
-    if (keys) {
-      t = keys[k] % 2 ** 32;
-      x = (keys[k] - t) / 2 ** 32;
+    if (sortedX && sortedT) {
+      x = sortedX[k];
+      t = sortedT[k];
     } else {
       x = frequency[order[k]];
       t = repeatTotals[order[k]];
@@ -257,6 +285,37 @@ export function compressSpend(
     count: fc.subarray(0, len),
     length: len,
   };
+}
+
+/** Sorts the pairs (hi[k], lo[k]) ascending by hi, then lo: stable 11-bit counting passes, lo's digits first. */
+function radixSortPairs(hi: Uint32Array, lo: Uint32Array, maxHi: number, maxLo: number): [Uint32Array, Uint32Array] {
+  let srcHi = hi;
+  let srcLo = lo;
+  let dstHi: Uint32Array = new Uint32Array(hi.length);
+  let dstLo: Uint32Array = new Uint32Array(lo.length);
+  const start = new Int32Array(2048);
+  const passes: [boolean, number][] = [];
+  for (let shift = 0; shift < 32 && maxLo >>> shift > 0; shift += 11) passes.push([false, shift]);
+  for (let shift = 0; shift < 32 && maxHi >>> shift > 0; shift += 11) passes.push([true, shift]);
+  for (const [onHi, shift] of passes) {
+    const key = onHi ? srcHi : srcLo;
+    start.fill(0);
+    for (let k = 0; k < key.length; k++) start[(key[k] >>> shift) & 2047]++;
+    let sum = 0;
+    for (let v = 0; v < 2048; v++) {
+      const c = start[v];
+      start[v] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < key.length; k++) {
+      const at = start[(key[k] >>> shift) & 2047]++;
+      dstHi[at] = srcHi[k];
+      dstLo[at] = srcLo[k];
+    }
+    [srcHi, dstHi] = [dstHi, srcHi];
+    [srcLo, dstLo] = [dstLo, srcLo];
+  }
+  return [srcHi, srcLo];
 }
 
 export interface CustomerPrediction {
