@@ -68,36 +68,51 @@ export function isPositive(value: Decimal): boolean {
   return value.units > 0n;
 }
 
-// ISO 4217 minor units of the currencies in Shopify's CurrencyCode enum that
-// do not have two decimals (the same as Intl.NumberFormat's currency digits,
-// which the app uses; a test compares the two for every enum value).
+// Decimal places of the currencies in the Function schema's CurrencyCode that
+// do not have two: CLDR's currency digits, which is what Intl.NumberFormat
+// (and so the app, app/services/shop-settings.server.ts) uses; CLDR drops
+// fractions nobody pays with (HUF, IDR, IQD: 0) where ISO 4217 keeps them. A
+// test compares this table with Intl for every enum value. Intl itself is not
+// used because Javy's QuickJS has no Intl.
 const MINOR_UNITS: Readonly<Record<string, number>> = {
+  AFN: 0,
+  ALL: 0,
   BIF: 0,
   CLP: 0,
+  COP: 0,
   DJF: 0,
   GNF: 0,
+  HUF: 0,
+  IDR: 0,
+  IQD: 0,
+  IRR: 0,
   ISK: 0,
   JPY: 0,
   KMF: 0,
   KRW: 0,
+  LAK: 0,
+  LBP: 0,
+  MGA: 0,
+  MMK: 0,
+  PKR: 0,
   PYG: 0,
   RWF: 0,
+  SLL: 0,
+  SOS: 0,
+  SYP: 0,
   UGX: 0,
-  UYI: 0,
   VND: 0,
   VUV: 0,
   XAF: 0,
   XOF: 0,
   XPF: 0,
+  YER: 0,
   BHD: 3,
-  IQD: 3,
   JOD: 3,
   KWD: 3,
   LYD: 3,
   OMR: 3,
   TND: 3,
-  CLF: 4,
-  UYW: 4,
 };
 
 /** Decimal places of a currency's minor unit: JPY 0, USD 2, KWD 3. */
