@@ -69,9 +69,13 @@ export function createEngine(): Liquid {
     },
   });
   const locale = readJson("locales/en.default.json");
-  engine.registerFilter("t", (key: string) => {
-    const value = lookup(locale, key);
-    if (typeof value !== "string") throw new Error(`translation missing: en.${key}`);
+  // {{ 'key' | t: name: value }} interpolates {{ name }} in the translation; liquidjs
+  // hands keyword arguments to filters as [name, value] pairs.
+  engine.registerFilter("t", (key: string, ...keywords: Array<[string, unknown]>) => {
+    const template = lookup(locale, key);
+    if (typeof template !== "string") throw new Error(`translation missing: en.${key}`);
+    const values = Object.fromEntries(keywords);
+    const value = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => String(values[name] ?? ""));
     return key.endsWith("_html") ? value : escapeHtml(value);
   });
   return engine;
@@ -92,17 +96,20 @@ export function defaultSettings(block: string): Record<string, string> {
 
 /**
  * Renders blocks/<block>.liquid for a customer (null = guest) with the given
- * settings over the block's defaults; returns the HTML with blank lines removed.
+ * settings over the block's defaults, on the storefront or in the theme
+ * editor (designMode); returns the HTML with blank lines removed.
  */
 export async function renderBlock(
   block: string,
   customer: ShopifyCustomer | null,
   settings: Record<string, string> = {},
+  options: { designMode?: boolean } = {},
 ): Promise<string> {
   const engine = createEngine();
   const scope = { block: { settings: { ...defaultSettings(block), ...settings } } };
-  // customer is a global object in Shopify: visible inside rendered snippets too.
-  const html: string = await engine.renderFile(block, scope, { globals: { customer } });
+  // customer and request are global objects in Shopify: visible inside rendered snippets too.
+  const request = { design_mode: options.designMode === true };
+  const html: string = await engine.renderFile(block, scope, { globals: { customer, request } });
   return html
     .split("\n")
     .filter((line) => line.trim().length > 0)

@@ -119,6 +119,28 @@ describe("segment greeting banner (app embed)", () => {
   });
 });
 
+describe("in the theme editor", () => {
+  it("previews the greeting for the merchant, with a note naming the segments", async () => {
+    const html = await renderBlock(
+      "segment-greeting",
+      null,
+      { segments: "rfm-champions, rfm-loyal", message: "Welcome back: 15% off" },
+      { designMode: true },
+    );
+    expect(compact(html)).toBe(
+      '<aside class="segment-greeting segment-greeting--block" aria-label="A message for you">' +
+        '<p class="segment-greeting__message">Welcome back: 15% off</p>' +
+        '<p class="segment-greeting__preview">Theme editor preview: only logged-in customers in these segments see this message: rfm-champions, rfm-loyal.</p>' +
+        "</aside>",
+    );
+  });
+
+  it("escapes the segments in the note", async () => {
+    const html = await renderBlock("segment-greeting-banner", null, { segments: "<b>vip</b>" }, { designMode: true });
+    expect(html).toContain("these segments see this message: &lt;b&gt;vip&lt;/b&gt;.");
+  });
+});
+
 describe("block schemas", () => {
   const schemaLocale = JSON.parse(
     fs.readFileSync(path.join(EXTENSION_DIR, "locales", "en.default.schema.json"), "utf8"),

@@ -1,5 +1,5 @@
-// Runs Shopify's theme-check on a theme app extension, programmatically, as
-// `shopify app deploy` and the Shopify Liquid editor tooling do. In a folder
+// Runs Shopify's theme-check on a theme app extension, programmatically (the
+// checks behind `shopify theme check` and Shopify's Liquid editor tooling). In a folder
 // with a shopify.extension.toml, theme-check picks its "theme-app-extension"
 // configuration (the recommended checks plus the app-block ones). Works
 // offline: theme-check-docs-updater tries to fetch Shopify's latest Liquid
