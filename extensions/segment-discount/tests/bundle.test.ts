@@ -8,41 +8,9 @@
 // downloads: docs/decisions/121-discount-function-wasm-build.md.
 import path from "node:path";
 import vm from "node:vm";
-import { build, type BuildOptions } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { EXTENSION_DIR, fixtureFiles, readFixture, readTargeting } from "./harness";
-
-const camelize = (name: string) => name.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-
-/** The entry Shopify CLI generates for a function with toml exports (ExportJavyBuilder). */
-function cliEntry(exports: string[]): string {
-  const parts = exports.map((name) => {
-    const identifier = camelize(name);
-    const alias = camelize(`run-${name}`);
-    return `import { ${identifier} as ${alias} } from "user-function"
-export function ${identifier}() { return __runFunction(${alias}) }`;
-  });
-  return `import __runFunction from "@shopify/shopify_function/run"\n${parts.join("\n")}`;
-}
-
-function options(format: "esm" | "iife"): BuildOptions {
-  return {
-    stdin: { contents: cliEntry(readTargeting().map((t) => t.export)), loader: "ts", resolveDir: EXTENSION_DIR },
-    alias: { "user-function": path.join(EXTENSION_DIR, "src", "index.ts") },
-    bundle: true,
-    legalComments: "none",
-    target: "es2022",
-    format,
-    globalName: format === "iife" ? "__function" : undefined,
-    write: false,
-    logLevel: "silent",
-  };
-}
-
-async function bundle(format: "esm" | "iife"): Promise<string> {
-  const result = await build(options(format));
-  return result.outputFiles?.[0]?.text ?? "";
-}
+import { bundle, camelize } from "./cli-bundle";
+import { fixtureFiles, readFixture } from "./harness";
 
 /** Runs one export of the bundle on `input` in a context with only the language and Javy's I/O. */
 function runInBareContext(code: string, exportName: string, input: unknown): { output: unknown; logs: string[] } {

@@ -146,3 +146,34 @@ export function runExport(exportName: string, input: unknown): unknown {
 export function byteLength(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), "utf8");
 }
+
+/** A lines-target input for a member with `lineCount` cart lines and a product + order reward. */
+export function largeCartInput(lineCount: number) {
+  return {
+    cart: {
+      buyerIdentity: {
+        customer: {
+          id: "gid://shopify/Customer/7208420950000",
+          inSegmentByTag: true,
+          segmentHandles: { jsonValue: ["rfm-champions", "usage-heavy"] },
+        },
+      },
+      cost: { subtotalAmount: { amount: "9999.00", currencyCode: "USD" } },
+      lines: Array.from({ length: lineCount }, (_, i) => ({ id: `gid://shopify/CartLine/${1_000_000 + i}` })),
+    },
+    discount: {
+      discountClasses: ["PRODUCT", "ORDER"],
+      configuration: {
+        jsonValue: {
+          version: 1,
+          segments: ["rfm-champions"],
+          rewards: { product: { percentage: 15 }, order: { fixedAmount: "10.00" } },
+          minimumSubtotal: "50.00",
+          holdout: { percentage: 10, discountId: "gid://shopify/DiscountAutomaticNode/1057371" },
+          message: "Welcome back: 15% off",
+        },
+      },
+    },
+    presentmentCurrencyRate: "1.0",
+  };
+}

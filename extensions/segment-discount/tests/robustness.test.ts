@@ -3,7 +3,7 @@
 // query's shape, with valid and broken configurations, and arbitrary JSON.
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { byteLength, inputErrors, MAX_INPUT_BYTES, outputErrors, runExport } from "./harness";
+import { byteLength, inputErrors, largeCartInput, MAX_INPUT_BYTES, outputErrors, runExport } from "./harness";
 
 const LINES = { target: "cart.lines.discounts.generate.run", export: "cart-lines-discounts-generate-run" };
 const DELIVERY = {
@@ -125,33 +125,7 @@ describe.each([
 
 describe("a 200-line cart (Shopify's instruction limit is stated for carts of up to 200 lines)", () => {
   it("fits the 64 KB input limit and discounts every line in one valid operation", async () => {
-    const input = {
-      cart: {
-        buyerIdentity: {
-          customer: {
-            id: "gid://shopify/Customer/7208420950000",
-            inSegmentByTag: true,
-            segmentHandles: { jsonValue: ["rfm-champions", "usage-heavy"] },
-          },
-        },
-        cost: { subtotalAmount: { amount: "9999.00", currencyCode: "USD" } },
-        lines: Array.from({ length: 200 }, (_, i) => ({ id: `gid://shopify/CartLine/${1_000_000 + i}` })),
-      },
-      discount: {
-        discountClasses: ["PRODUCT", "ORDER"],
-        configuration: {
-          jsonValue: {
-            version: 1,
-            segments: ["rfm-champions"],
-            rewards: { product: { percentage: 15 }, order: { fixedAmount: "10.00" } },
-            minimumSubtotal: "50.00",
-            holdout: { percentage: 10, discountId: "gid://shopify/DiscountAutomaticNode/1057371" },
-            message: "Welcome back: 15% off",
-          },
-        },
-      },
-      presentmentCurrencyRate: "1.0",
-    };
+    const input = largeCartInput(200);
     expect(await inputErrors(LINES.target, input)).toEqual([]);
     expect(byteLength(input)).toBeLessThan(MAX_INPUT_BYTES / 4);
     const output = runExport(LINES.export, input) as {
