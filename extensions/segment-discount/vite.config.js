@@ -1,0 +1,1 @@
+// Prevents inheritance from parent Remix project

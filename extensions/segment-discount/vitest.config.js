@@ -1,0 +1,5 @@
+export default {
+  test: {
+    forceRerunTriggers: ["**/tests/fixtures/**", "**/src/**"],
+  },
+};
