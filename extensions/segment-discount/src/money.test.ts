@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { currencyDecimals } from "../../../app/services/shop-settings.server";
+import { currencyExponent as currencyDecimals } from "../../../app/utils/money";
 import {
   compareDecimals,
   currencyMinorUnits,

@@ -70,7 +70,7 @@ export function isPositive(value: Decimal): boolean {
 
 // Decimal places of the currencies in the Function schema's CurrencyCode that
 // do not have two: CLDR's currency digits, which is what Intl.NumberFormat
-// (and so the app, app/services/shop-settings.server.ts) uses; CLDR drops
+// (and so the app, app/utils/money.ts) uses; CLDR drops
 // fractions nobody pays with (HUF, IDR, IQD: 0) where ISO 4217 keeps them. A
 // test compares this table with Intl for every enum value. Intl itself is not
 // used because Javy's QuickJS has no Intl.
