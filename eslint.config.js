@@ -14,6 +14,27 @@ import jsxA11y from "eslint-plugin-jsx-a11y";
 import importPlugin from "eslint-plugin-import";
 import globals from "globals";
 
+/**
+ * One file-naming style: kebab-case (dots separate roles: foo.server.ts,
+ * foo.test.ts).
+ */
+const house = {
+  rules: {
+    "kebab-case-file-names": {
+      meta: { type: "suggestion", schema: [], messages: { name: "File names are kebab-case: {{name}}" } },
+      create(context) {
+        return {
+          Program(node) {
+            const name = context.filename.split(/[\\/]/).pop() ?? "";
+            const stem = name.split(".")[0];
+            if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(stem)) context.report({ node, messageId: "name", data: { name } });
+          },
+        };
+      },
+    },
+  },
+};
+
 /** What pure modules may not import (each with the reason the linter prints). */
 const PURE_FORBIDDEN = [
   {
@@ -78,6 +99,13 @@ export default tseslint.config(
       "import/no-duplicates": "error",
       "import/first": "error",
     },
+  },
+  {
+    files: ["**/*.{ts,tsx,js,mjs}"],
+    // Remix routes and Shopify Function targets (named after the target, as Shopify's template does) keep their frameworks' names.
+    ignores: ["app/routes/**", "extensions/*/generated/**", "extensions/*/src/cart_*.{ts,graphql}"],
+    plugins: { house },
+    rules: { "house/kebab-case-file-names": "error" },
   },
   {
     // Pure code: no I/O, no environment, nothing from the edges.

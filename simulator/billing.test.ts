@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type Simulator } from "./index.js";
-import { gql, SECRET, SHOP, TOKEN } from "./test-helpers.js";
+import { startSimulator, type Simulator } from "./index";
+import { gql, SECRET, SHOP, TOKEN } from "./test-helpers";
 
 let sim: Simulator;
 beforeAll(async () => {

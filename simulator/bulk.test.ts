@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Simulator } from "./index.js";
-import { gql, smallStore, SHOP, waitFor } from "./test-helpers.js";
+import type { Simulator } from "./index";
+import { gql, smallStore, SHOP, waitFor } from "./test-helpers";
 
 let sim: Simulator;
 afterEach(async () => {

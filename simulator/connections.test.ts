@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { identitySequence, paginate, parseSearchQuery, searchPredicate, sortedSequence } from "./connections.js";
+import { identitySequence, paginate, parseSearchQuery, searchPredicate, sortedSequence } from "./connections";
 
 describe("search query parser", () => {
   it("reads the terms the app sends", () => {

@@ -1,6 +1,6 @@
 // Relay connections over store rows and Shopify's search syntax subset.
 import { GraphQLError } from "graphql";
-import { decodeCursor, encodeCursor, secondsFromIso } from "./util.js";
+import { decodeCursor, encodeCursor, secondsFromIso } from "./util";
 
 export interface ConnectionArgs {
   first?: number | null;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simulatorFetch, startSimulator, type Simulator } from "./index.js";
-import { gql, SECRET, TOKEN } from "./test-helpers.js";
+import { simulatorFetch, startSimulator, type Simulator } from "./index";
+import { gql, SECRET, TOKEN } from "./test-helpers";
 
 let sim: Simulator;
 const SHOP = "control.myshopify.com";

@@ -1,9 +1,9 @@
 // The services resolvers need from the running simulator, as an interface so
 // resolvers, the bulk runner and the HTTP server do not import each other.
 import type { DocumentNode } from "graphql";
-import type { ViewContext } from "./resources/common.js";
-import type { AppFunctionRecord } from "./resources/discounts/functions.js";
-import type { BulkOperationRecord, Shop } from "./shop.js";
+import type { ViewContext } from "./resources/common";
+import type { AppFunctionRecord } from "./resources/discounts/functions";
+import type { BulkOperationRecord, Shop } from "./shop";
 
 export interface SimCore {
   nowMs(): number;

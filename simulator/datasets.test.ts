@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type Simulator } from "./index.js";
-import { londonToUtcSeconds } from "./online-retail.js";
-import { gql, SECRET, TOKEN } from "./test-helpers.js";
+import { startSimulator, type Simulator } from "./index";
+import { londonToUtcSeconds } from "./online-retail";
+import { gql, SECRET, TOKEN } from "./test-helpers";
 
 const ONLINE_RETAIL = fileURLToPath(new URL("../data/online-retail/online_retail.csv.gz", import.meta.url));
 

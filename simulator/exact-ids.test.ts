@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stringifyExact } from "./exact-json.js";
-import { startSimulator, type Simulator } from "./index.js";
-import { gql, SECRET, waitFor } from "./test-helpers.js";
+import { stringifyExact } from "./exact-json";
+import { startSimulator, type Simulator } from "./index";
+import { gql, SECRET, waitFor } from "./test-helpers";
 
 describe("stringifyExact", () => {
   it("writes bigints as raw JSON digits and everything else as JSON.stringify does", () => {

@@ -3,16 +3,16 @@
 // seasonal curve peaking late November; customers' order counts are heavy
 // tailed; a share of orders carry discount codes, shipping lines, UTM
 // journeys, refunds and cancellations.
-import type { Shop } from "./shop.js";
+import type { Shop } from "./shop";
 import {
   GENERATED_CUSTOMER_ID_BASE,
   ORDER_ID_BASE,
   type DiscountCodeInfo,
   type Journey,
   type NewLineItem,
-} from "./store.js";
-import { seededRandom } from "../app/utils/seeded-random.js";
-import { secondsFromIso } from "./util.js";
+} from "./store";
+import { seededRandom } from "../app/utils/seeded-random";
+import { secondsFromIso } from "./util";
 
 /**
  * Amounts are generated in the shop currency's minor units (product prices

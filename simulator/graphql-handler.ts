@@ -12,14 +12,14 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
-import { requestContext, type SimCore } from "./core.js";
-import { operationCost } from "./cost.js";
-import { formatExecutionError, formatSyntaxError, formatValidationError, type ShopifyError } from "./errors.js";
-import type { LeakyBucket } from "./rate-limiter.js";
-import { mutationRoot, queryRoot } from "./root.js";
-import { viewFieldResolver, viewTypeResolver } from "./schema.js";
-import type { Shop } from "./shop.js";
-import { guardRoot, MUTATION_SCOPES, QUERY_SCOPES } from "./scopes.js";
+import { requestContext, type SimCore } from "./core";
+import { operationCost } from "./cost";
+import { formatExecutionError, formatSyntaxError, formatValidationError, type ShopifyError } from "./errors";
+import type { LeakyBucket } from "./rate-limiter";
+import { mutationRoot, queryRoot } from "./root";
+import { viewFieldResolver, viewTypeResolver } from "./schema";
+import type { Shop } from "./shop";
+import { guardRoot, MUTATION_SCOPES, QUERY_SCOPES } from "./scopes";
 
 export const MAX_QUERY_COST = 1000;
 

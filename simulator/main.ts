@@ -1,7 +1,7 @@
 // Standalone simulator: `tsx simulator/main.ts --help`.
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "./index.js";
+import { startSimulator } from "./index";
 
 const USAGE = `Usage: tsx simulator/main.ts [options]
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type Simulator } from "./index.js";
-import { currencyDecimals, decimalFromMinor, minorFromAmount, restMoney } from "./money.js";
-import { gql, SECRET } from "./test-helpers.js";
+import { startSimulator, type Simulator } from "./index";
+import { currencyDecimals, decimalFromMinor, minorFromAmount, restMoney } from "./money";
+import { gql, SECRET } from "./test-helpers";
 
 describe("money formatting", () => {
   it("prints GraphQL Decimals BigDecimal-style and REST strings with the currency's decimals", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_NAMESPACE, type Simulator } from "./index.js";
-import { gql, smallStore, SHOP } from "./test-helpers.js";
+import { APP_NAMESPACE, type Simulator } from "./index";
+import { gql, smallStore, SHOP } from "./test-helpers";
 
 let sim: Simulator;
 let customerId: string;

@@ -8,9 +8,9 @@ import { PassThrough } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { parse } from "csv-parse";
-import type { Shop } from "./shop.js";
-import { ORDER_ID_BASE, type NewLineItem, type ShopStore } from "./store.js";
-import { hashInt } from "./util.js";
+import type { Shop } from "./shop";
+import { ORDER_ID_BASE, type NewLineItem, type ShopStore } from "./store";
+import { hashInt } from "./util";
 
 export interface OnlineRetailSummary {
   rows: number;

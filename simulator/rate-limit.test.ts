@@ -1,9 +1,9 @@
 import { parse, Kind, type OperationDefinitionNode } from "graphql";
 import { afterEach, describe, expect, it } from "vitest";
-import { operationCost } from "./cost.js";
-import { adminSchema } from "./schema.js";
-import type { Simulator } from "./index.js";
-import { gql, smallStore } from "./test-helpers.js";
+import { operationCost } from "./cost";
+import { adminSchema } from "./schema";
+import type { Simulator } from "./index";
+import { gql, smallStore } from "./test-helpers";
 
 function cost(query: string, variables: Record<string, unknown> = {}): number {
   const document = parse(query);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type Simulator } from "./index.js";
-import { gql, SECRET, SHOP, TOKEN } from "./test-helpers.js";
+import { startSimulator, type Simulator } from "./index";
+import { gql, SECRET, SHOP, TOKEN } from "./test-helpers";
 
 // Keys of Shopify's documented 2026-01/2026-04 REST refund (refunds/create body and Order.refunds).
 const REFUND_KEYS = [

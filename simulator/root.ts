@@ -1,20 +1,20 @@
 // The root Query and Mutation objects of one GraphQL execution, composed from
 // the resource modules (each module owns its views and mutations).
 import type { GraphQLSchema } from "graphql";
-import type { RequestContext } from "./core.js";
-import { appInstallationQueries, webhookSubscriptionMutations } from "./resources/app-installation.js";
-import { billingMutations } from "./resources/billing/graphql.js";
-import { bulkMutations, bulkOperationQueries, stagedUploadMutations } from "./resources/bulk-operations.js";
-import { tagMutations } from "./resources/customers/tags.js";
-import { customerQueries } from "./resources/customers/views.js";
-import { functionQueries } from "./resources/discounts/functions.js";
-import { discountMutations } from "./resources/discounts/mutations.js";
-import { discountQueries } from "./resources/discounts/views.js";
-import { metafieldMutations } from "./resources/metafields.js";
-import { nodeQueries } from "./resources/nodes.js";
-import { orderQueries } from "./resources/orders/views.js";
-import { segmentMutations, segmentQueries } from "./resources/segments.js";
-import { shopQueries } from "./resources/shop.js";
+import type { RequestContext } from "./core";
+import { appInstallationQueries, webhookSubscriptionMutations } from "./resources/app-installation";
+import { billingMutations } from "./resources/billing/graphql";
+import { bulkMutations, bulkOperationQueries, stagedUploadMutations } from "./resources/bulk-operations";
+import { tagMutations } from "./resources/customers/tags";
+import { customerQueries } from "./resources/customers/views";
+import { functionQueries } from "./resources/discounts/functions";
+import { discountMutations } from "./resources/discounts/mutations";
+import { discountQueries } from "./resources/discounts/views";
+import { metafieldMutations } from "./resources/metafields";
+import { nodeQueries } from "./resources/nodes";
+import { orderQueries } from "./resources/orders/views";
+import { segmentMutations, segmentQueries } from "./resources/segments";
+import { shopQueries } from "./resources/shop";
 
 export function queryRoot(ctx: RequestContext) {
   return {

@@ -3,7 +3,7 @@
 //   tsx simulator/scale-check.ts --online-retail   (times loading the UCI Online Retail file)
 // Prints generation time, memory, and (with --bulk) a full orders bulk export.
 import { parseArgs } from "node:util";
-import { startSimulator } from "./index.js";
+import { startSimulator } from "./index";
 
 const { values } = parseArgs({
   options: {

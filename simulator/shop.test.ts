@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type Simulator } from "./index.js";
-import { shopifyTimezoneLabel } from "./resources/shop-payload.js";
-import { gql, SECRET, SHOP, TOKEN } from "./test-helpers.js";
+import { startSimulator, type Simulator } from "./index";
+import { shopifyTimezoneLabel } from "./resources/shop-payload";
+import { gql, SECRET, SHOP, TOKEN } from "./test-helpers";
 
 let sim: Simulator;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 // Everything the simulator knows about one shop besides its customers and
 // orders: settings, the installed app, and app-owned resources (segments,
 // discounts, webhook subscriptions, metafield definitions, bulk operations).
-import { IdSpace } from "./ids.js";
-import type { AppSubscriptionRecord } from "./resources/billing/model.js";
-import { ShopStore } from "./store.js";
+import { IdSpace } from "./ids";
+import type { AppSubscriptionRecord } from "./resources/billing/model";
+import { ShopStore } from "./store";
 
 export interface ShopSettings {
   timezone: string;

@@ -1,11 +1,11 @@
 // startSimulator(): wires the runtime (state and services), the control
 // methods and the HTTP server together and starts listening.
 import type { AddressInfo } from "node:net";
-import { controlMethods } from "./control/methods.js";
-import { controlHandler } from "./control/routes.js";
-import { createSimServer } from "./http/server.js";
-import { SimRuntime } from "./runtime.js";
-import type { Simulator, SimulatorOptions } from "./types.js";
+import { controlMethods } from "./control/methods";
+import { controlHandler } from "./control/routes";
+import { createSimServer } from "./http/server";
+import { SimRuntime } from "./runtime";
+import type { Simulator, SimulatorOptions } from "./types";
 
 export type {
   Simulator,
@@ -14,7 +14,7 @@ export type {
   CreateOrderInput,
   UpdateOrderInput,
   OrderLineInput,
-} from "./types.js";
+} from "./types";
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const rt = new SimRuntime(options);

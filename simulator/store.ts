@@ -3,7 +3,7 @@
 // 1,000,000 customers and 5,000,000 orders costs a few hundred MB outside the
 // V8 heap instead of tens of millions of JS objects. Rarely-present data
 // (tags, metafields, refunds) is kept sparse in Maps keyed by row index.
-import { Interner, hashInt } from "./util.js";
+import { Interner, hashInt } from "./util";
 
 export const ORDER_ID_BASE = 5_000_000_000;
 export const LINE_ITEM_ID_BASE = 13_000_000_000;

@@ -1,5 +1,5 @@
 // Helpers shared by the simulator's own tests.
-import { startSimulator, type Simulator, type SimulatorOptions } from "./index.js";
+import { startSimulator, type Simulator, type SimulatorOptions } from "./index";
 
 export const SHOP = "test-shop.myshopify.com";
 export const TOKEN = "shpat_test_token";

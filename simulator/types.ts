@@ -1,18 +1,18 @@
 // Public types of the simulator: start options, control-method inputs and the
 // Simulator interface (the programmatic control surface).
-import type { IdInput } from "./control/lookup.js";
-import type { GenerateOptions, GenerateSummary } from "./generator.js";
-import type { ChargeAnswer, LapseStatus } from "./resources/billing/control.js";
-import type { AppSubscriptionRecord } from "./resources/billing/model.js";
-import type { AppFunctionInput, AppFunctionRecord } from "./resources/discounts/functions.js";
-import type { CallCounts } from "./graphql-handler.js";
-import type { OnlineRetailSummary, StandaloneRefund } from "./online-retail.js";
-import type { customersDataRequestPayload, customersRedactPayload } from "./resources/customers/payloads.js";
-import type { orderPayload } from "./resources/orders/payloads.js";
-import type { refundPayload } from "./resources/refunds.js";
-import type { BulkOperationRecord, DiscountRecord, SegmentRecord, Shop, ShopSettings } from "./shop.js";
-import type { CancelReason, MetafieldRecord } from "./store.js";
-import type { ChaosSettings, Delivery, SendOptions } from "./webhooks.js";
+import type { IdInput } from "./control/lookup";
+import type { GenerateOptions, GenerateSummary } from "./generator";
+import type { ChargeAnswer, LapseStatus } from "./resources/billing/control";
+import type { AppSubscriptionRecord } from "./resources/billing/model";
+import type { AppFunctionInput, AppFunctionRecord } from "./resources/discounts/functions";
+import type { CallCounts } from "./graphql-handler";
+import type { OnlineRetailSummary, StandaloneRefund } from "./online-retail";
+import type { customersDataRequestPayload, customersRedactPayload } from "./resources/customers/payloads";
+import type { orderPayload } from "./resources/orders/payloads";
+import type { refundPayload } from "./resources/refunds";
+import type { BulkOperationRecord, DiscountRecord, SegmentRecord, Shop, ShopSettings } from "./shop";
+import type { CancelReason, MetafieldRecord } from "./store";
+import type { ChaosSettings, Delivery, SendOptions } from "./webhooks";
 
 export interface SimulatorOptions {
   port?: number;

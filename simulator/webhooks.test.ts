@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSimulator, verifyWebhookHmac, type Simulator } from "./index.js";
-import { SECRET, SHOP, TOKEN } from "./test-helpers.js";
+import { startSimulator, verifyWebhookHmac, type Simulator } from "./index";
+import { SECRET, SHOP, TOKEN } from "./test-helpers";
 
 interface Received {
   topic: string;

@@ -3,9 +3,9 @@
 // the app secret. Retries on non-2xx or no answer within the timeout, keeps a
 // delivery log, and can duplicate or reorder deliveries on request.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { seededRandom } from "../app/utils/seeded-random.js";
-import { stringifyExact } from "./exact-json.js";
-import { API_VERSION } from "./util.js";
+import { seededRandom } from "../app/utils/seeded-random";
+import { stringifyExact } from "./exact-json";
+import { API_VERSION } from "./util";
 
 export interface DeliveryAttempt {
   at: string;

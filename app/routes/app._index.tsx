@@ -4,7 +4,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import prisma from "../db.server";
 import { loadDashboard } from "../insights/dashboard.server";
-import { Dashboard } from "../components/Dashboard";
+import { Dashboard } from "../components/dashboard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

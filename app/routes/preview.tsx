@@ -6,7 +6,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { env } from "../config/env.server";
 import prisma from "../db.server";
 import { loadDashboard } from "../insights/dashboard.server";
-import { Dashboard } from "../components/Dashboard";
+import { Dashboard } from "../components/dashboard";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 

@@ -8,7 +8,7 @@ import type { FeatureTable, ShopStats } from "./features/accumulator";
 import { isoOfDay, ShopClock } from "./features/clock";
 import { columnsOf } from "./features/columns";
 import type { CustomerFeatures } from "./features/customer";
-import { histogramQuantiles } from "./features/priceHistogram";
+import { histogramQuantiles } from "./features/price-histogram";
 import type { QuantileEdges } from "./math/quantiles";
 import { fitPredictive, type PredictiveCutoffs } from "./families/predictive";
 import { fitRfm, type RfmCutoffs } from "./families/rfm";

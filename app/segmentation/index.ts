@@ -55,6 +55,11 @@ export {
   type BgNbdParamName,
   type BgNbdLimit,
 } from "./models/bgnbd";
-export { fitGammaGamma, gammaGammaExpectedValue, type GammaGammaParams, type GammaGammaFit } from "./models/gammaGamma";
-export { compressCustomerBase } from "./models/customerBase";
+export {
+  fitGammaGamma,
+  gammaGammaExpectedValue,
+  type GammaGammaParams,
+  type GammaGammaFit,
+} from "./models/gamma-gamma";
+export { compressCustomerBase } from "./models/customer-base";
 export { fitShopModels, summarizePurchases } from "./models/predict";

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { assertTimeZone } from "./features/clock";
 import { checkFamilySettings, FAMILY_SETTINGS_SHAPE } from "./families";
 
-export { handleSchema } from "./settingsFields";
+export { handleSchema } from "./settings-fields";
 export { BUILT_IN_OCCASION_HANDLES, type MerchantWindow } from "./families/occasion";
 export { customSegmentSchema, type CustomSegment } from "./families/custom";
 

@@ -24,9 +24,9 @@ async function main(): Promise<void> {
     },
   });
   const models = path.join(path.resolve(values.code), "app/segmentation/models");
-  const cb = await import(path.join(models, "customerBase.ts"));
+  const cb = await import(path.join(models, "customer-base.ts"));
   const bg = await import(path.join(models, "bgnbd.ts"));
-  const gg = await import(path.join(models, "gammaGamma.ts"));
+  const gg = await import(path.join(models, "gamma-gamma.ts"));
   const pr = await import(path.join(models, "predict.ts"));
   const sim = simulateCustomerBase({
     customers: Number(values.customers),

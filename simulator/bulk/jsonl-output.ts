@@ -5,7 +5,7 @@
 // file, so a reader must join them by __parentId.
 import { once } from "node:events";
 import type { WriteStream } from "node:fs";
-import { seededRandom, shuffleInPlace, type RandomSource } from "../../app/utils/seeded-random.js";
+import { seededRandom, shuffleInPlace, type RandomSource } from "../../app/utils/seeded-random";
 
 /** Buffers lines into ~256 KB chunks (one stream write each) and honours backpressure. */
 export class JsonlWriter {

@@ -10,13 +10,13 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
-import { requestContext, type SimCore } from "../core.js";
-import type { CallCounts } from "../graphql-handler.js";
-import { mutationRoot } from "../root.js";
-import { guardRoot, MUTATION_SCOPES } from "../scopes.js";
-import { viewFieldResolver, viewTypeResolver } from "../schema.js";
-import type { BulkOperationRecord, Shop } from "../shop.js";
-import { JsonlWriter } from "./jsonl-output.js";
+import { requestContext, type SimCore } from "../core";
+import type { CallCounts } from "../graphql-handler";
+import { mutationRoot } from "../root";
+import { guardRoot, MUTATION_SCOPES } from "../scopes";
+import { viewFieldResolver, viewTypeResolver } from "../schema";
+import type { BulkOperationRecord, Shop } from "../shop";
+import { JsonlWriter } from "./jsonl-output";
 
 const ROWS_PER_TICK = 1000;
 

@@ -18,14 +18,14 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import { requestContext, type RequestContext, type SimCore } from "../core.js";
-import { customerFilter, CustomerView } from "../resources/customers/views.js";
-import { orderFilter, OrderView } from "../resources/orders/views.js";
-import { rootSequence } from "../resources/row-order.js";
-import { accessDenied, hasScope, QUERY_SCOPES } from "../scopes.js";
-import { viewFieldResolver, viewTypeResolver } from "../schema.js";
-import type { BulkOperationRecord, Shop } from "../shop.js";
-import { GroupedLines, JsonlWriter, UngroupedLines } from "./jsonl-output.js";
+import { requestContext, type RequestContext, type SimCore } from "../core";
+import { customerFilter, CustomerView } from "../resources/customers/views";
+import { orderFilter, OrderView } from "../resources/orders/views";
+import { rootSequence } from "../resources/row-order";
+import { accessDenied, hasScope, QUERY_SCOPES } from "../scopes";
+import { viewFieldResolver, viewTypeResolver } from "../schema";
+import type { BulkOperationRecord, Shop } from "../shop";
+import { GroupedLines, JsonlWriter, UngroupedLines } from "./jsonl-output";
 
 const ROWS_PER_TICK = 1000;
 

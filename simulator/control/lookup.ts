@@ -1,8 +1,8 @@
 // Id lookups for the control methods: numeric ids (numbers, bigints, digit
 // strings such as "17850.0") or GIDs, as the shop shows them; a 4xx
 // HttpError names what was wrong.
-import { HttpError } from "../http/http-util.js";
-import type { Shop } from "../shop.js";
+import { HttpError } from "../http/http-util";
+import type { Shop } from "../shop";
 
 /** Any way a control caller may name a resource: 123, 123n, "123", "123.0" or its GID. */
 export type IdInput = number | bigint | string;

@@ -2,18 +2,18 @@
 // the resource modules' control methods plus datasets, webhooks, accessors
 // and the clock.
 import { existsSync } from "node:fs";
-import { generateStore } from "../generator.js";
-import { HttpError } from "../http/http-util.js";
-import { loadOnlineRetail } from "../online-retail.js";
-import { installationControl } from "../resources/app-installation.js";
-import { billingControl } from "../resources/billing/control.js";
-import { customerControl } from "../resources/customers/control.js";
-import { functionControl } from "../resources/discounts/functions.js";
-import { orderControl } from "../resources/orders/control.js";
-import { refundControl } from "../resources/refunds.js";
-import { shopControl } from "../resources/shop.js";
-import type { SimRuntime } from "../runtime.js";
-import type { Simulator } from "../types.js";
+import { generateStore } from "../generator";
+import { HttpError } from "../http/http-util";
+import { loadOnlineRetail } from "../online-retail";
+import { installationControl } from "../resources/app-installation";
+import { billingControl } from "../resources/billing/control";
+import { customerControl } from "../resources/customers/control";
+import { functionControl } from "../resources/discounts/functions";
+import { orderControl } from "../resources/orders/control";
+import { refundControl } from "../resources/refunds";
+import { shopControl } from "../resources/shop";
+import type { SimRuntime } from "../runtime";
+import type { Simulator } from "../types";
 
 type ServerControl = "url" | "close";
 

@@ -1,13 +1,13 @@
 // The /_sim control API over HTTP: each route calls one Simulator method and
 // answers its result as JSON (bad input: 4xx {"error": "..."}).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { GenerateOptions } from "../generator.js";
-import type { AppFunctionInput } from "../resources/discounts/functions.js";
-import { HttpError, readJson, sendJson } from "../http/http-util.js";
-import type { ShopSettings } from "../shop.js";
-import type { CreateOrderInput, InstallOptions, ShopUpdate, Simulator, UpdateOrderInput } from "../types.js";
-import { API_VERSION, APP_NAMESPACE } from "../util.js";
-import type { ChaosSettings, Delivery } from "../webhooks.js";
+import type { GenerateOptions } from "../generator";
+import type { AppFunctionInput } from "../resources/discounts/functions";
+import { HttpError, readJson, sendJson } from "../http/http-util";
+import type { ShopSettings } from "../shop";
+import type { CreateOrderInput, InstallOptions, ShopUpdate, Simulator, UpdateOrderInput } from "../types";
+import { API_VERSION, APP_NAMESPACE } from "../util";
+import type { ChaosSettings, Delivery } from "../webhooks";
 
 type Body = Record<string, never>;
 

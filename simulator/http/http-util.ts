@@ -1,6 +1,6 @@
 // Small HTTP helpers shared by the simulator's server and control API.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { stringifyExact } from "../exact-json.js";
+import { stringifyExact } from "../exact-json";
 
 /** An error a control method or route answers with its own status (4xx) and message. */
 export class HttpError extends Error {

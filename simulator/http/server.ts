@@ -3,10 +3,10 @@
 import { createReadStream, existsSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
-import { handleGraphQL } from "../graphql-handler.js";
-import type { SimRuntime } from "../runtime.js";
-import { API_VERSION } from "../util.js";
-import { HttpError, readBody, sendJson } from "./http-util.js";
+import { handleGraphQL } from "../graphql-handler";
+import type { SimRuntime } from "../runtime";
+import { API_VERSION } from "../util";
+import { HttpError, readBody, sendJson } from "./http-util";
 
 const GRAPHQL_PATH = /^(?:\/shops\/([^/]+))?\/admin\/api\/([^/]+)\/graphql\.json$/;
 const BULK_FILE_PATH = /^\/_sim\/bulk\/(\d+)\.jsonl$/;

@@ -1,18 +1,18 @@
 // The app's installation: currentAppInstallation, webhook subscriptions
 // (query and webhookSubscriptionCreate), and the install / uninstall /
 // shop redact control methods with their webhooks.
-import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections.js";
-import type { RequestContext } from "../core.js";
-import { HttpError } from "../http/http-util.js";
-import type { SimRuntime } from "../runtime.js";
-import type { Shop, WebhookSubscriptionRecord } from "../shop.js";
-import type { Simulator } from "../types.js";
-import { APP_ID, gid, isoFromSeconds, resolveNamespace } from "../util.js";
-import { topicToEnum } from "../webhooks.js";
-import { userError, type ViewContext } from "./common.js";
-import { installationBillingFields } from "./billing/graphql.js";
-import { metafieldView } from "./metafields.js";
-import { shopPayload } from "./shop-payload.js";
+import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections";
+import type { RequestContext } from "../core";
+import { HttpError } from "../http/http-util";
+import type { SimRuntime } from "../runtime";
+import type { Shop, WebhookSubscriptionRecord } from "../shop";
+import type { Simulator } from "../types";
+import { APP_ID, gid, isoFromSeconds, resolveNamespace } from "../util";
+import { topicToEnum } from "../webhooks";
+import { userError, type ViewContext } from "./common";
+import { installationBillingFields } from "./billing/graphql";
+import { metafieldView } from "./metafields";
+import { shopPayload } from "./shop-payload";
 
 export function webhookSubscriptionView(ctx: ViewContext, sub: WebhookSubscriptionRecord) {
   return {

@@ -11,7 +11,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
-import { bulkQueryProblems } from "../bulk/rules.js";
+import { bulkQueryProblems } from "../bulk/rules";
 import {
   arraySequence,
   checkPageArgs,
@@ -19,12 +19,12 @@ import {
   parseSearchQuery,
   searchPredicate,
   type ConnectionArgs,
-} from "../connections.js";
-import type { RequestContext } from "../core.js";
-import { formatValidationError } from "../errors.js";
-import type { BulkOperationRecord, Shop } from "../shop.js";
-import { isoFromSeconds } from "../util.js";
-import { userError, type ViewContext } from "./common.js";
+} from "../connections";
+import type { RequestContext } from "../core";
+import { formatValidationError } from "../errors";
+import type { BulkOperationRecord, Shop } from "../shop";
+import { isoFromSeconds } from "../util";
+import { userError, type ViewContext } from "./common";
 
 export function bulkOperationView(ctx: ViewContext, op: BulkOperationRecord) {
   const done = op.status === "COMPLETED";

@@ -1,7 +1,7 @@
 // Helpers shared by the resource modules: the view context, userErrors and
 // the "not implemented" error that names what the simulator lacks.
 import { GraphQLError } from "graphql";
-import type { Shop } from "../shop.js";
+import type { Shop } from "../shop";
 
 export interface ViewContext {
   shop: Shop;

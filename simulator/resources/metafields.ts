@@ -1,12 +1,12 @@
 // Metafields: the Metafield view, metafield(s) fields on owners, and the
 // metafieldsSet / metafieldDefinitionCreate mutations.
-import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections.js";
-import type { RequestContext } from "../core.js";
-import { validateMetafieldValue } from "../metafield-types.js";
-import { accessDenied, hasScope, OWNER_WRITE_SCOPES } from "../scopes.js";
-import type { MetafieldRecord } from "../store.js";
-import { isoFromSeconds, resolveNamespace } from "../util.js";
-import { userError, type UserError, type ViewContext } from "./common.js";
+import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections";
+import type { RequestContext } from "../core";
+import { validateMetafieldValue } from "../metafield-types";
+import { accessDenied, hasScope, OWNER_WRITE_SCOPES } from "../scopes";
+import type { MetafieldRecord } from "../store";
+import { isoFromSeconds, resolveNamespace } from "../util";
+import { userError, type UserError, type ViewContext } from "./common";
 
 export const MAX_METAFIELDS_PER_SET = 25;
 

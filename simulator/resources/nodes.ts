@@ -1,16 +1,16 @@
 // Global ids: node(id:), nodes(ids:) and the single-resource lookups
 // (customer, order, segment, bulkOperation) that take an id.
 import { GraphQLError } from "graphql";
-import { webhookSubscriptionView } from "./app-installation.js";
-import { subscriptionView } from "./billing/graphql.js";
-import { bulkOperationView } from "./bulk-operations.js";
-import type { RequestContext } from "../core.js";
-import { unsupported } from "./common.js";
-import { CustomerView } from "./customers/views.js";
-import { discountNodeView } from "./discounts/views.js";
-import { orderVisibility, OrderView } from "./orders/views.js";
-import { segmentView } from "./segments.js";
-import { ShopView } from "./shop.js";
+import { webhookSubscriptionView } from "./app-installation";
+import { subscriptionView } from "./billing/graphql";
+import { bulkOperationView } from "./bulk-operations";
+import type { RequestContext } from "../core";
+import { unsupported } from "./common";
+import { CustomerView } from "./customers/views";
+import { discountNodeView } from "./discounts/views";
+import { orderVisibility, OrderView } from "./orders/views";
+import { segmentView } from "./segments";
+import { ShopView } from "./shop";
 
 const MAX_NODES = 250;
 

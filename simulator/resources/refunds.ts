@@ -1,19 +1,19 @@
 // Refunds: the Refund view (Order.refunds), the refunds/create REST payload
 // as in 2026-04, and the refundOrder control method.
-import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections.js";
-import { localId, orderIndexOf } from "../control/lookup.js";
-import { HttpError } from "../http/http-util.js";
-import { decimalFromMinor, moneyBag, moneyV2, restMoney, restPriceSet } from "../money.js";
-import type { SimRuntime } from "../runtime.js";
-import type { Shop } from "../shop.js";
-import { derivedIds, LINE_ITEM_ID_BASE, ORDER_ID_BASE, type RefundRecord } from "../store.js";
-import type { Simulator } from "../types.js";
-import { isoFromSeconds } from "../util.js";
-import type { ViewContext } from "./common.js";
-import { LineItemView } from "./orders/line-items.js";
-import { lineItemPayload, orderPayload, shippingLinePayload } from "./orders/payloads.js";
-import { OrderView, shippingLineView } from "./orders/views.js";
-import { restTime } from "./rest-time.js";
+import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections";
+import { localId, orderIndexOf } from "../control/lookup";
+import { HttpError } from "../http/http-util";
+import { decimalFromMinor, moneyBag, moneyV2, restMoney, restPriceSet } from "../money";
+import type { SimRuntime } from "../runtime";
+import type { Shop } from "../shop";
+import { derivedIds, LINE_ITEM_ID_BASE, ORDER_ID_BASE, type RefundRecord } from "../store";
+import type { Simulator } from "../types";
+import { isoFromSeconds } from "../util";
+import type { ViewContext } from "./common";
+import { LineItemView } from "./orders/line-items";
+import { lineItemPayload, orderPayload, shippingLinePayload } from "./orders/payloads";
+import { OrderView, shippingLineView } from "./orders/views";
+import { restTime } from "./rest-time";
 
 function list<T>(args: ConnectionArgs, field: string, bulk: boolean, items: T[]) {
   checkPageArgs(args, field, bulk);

@@ -1,5 +1,5 @@
 // REST timestamps are in the shop's time zone with its offset: 2024-06-01T10:30:29+01:00.
-import type { Shop } from "../shop.js";
+import type { Shop } from "../shop";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,9 +1,9 @@
 // Row orders for the orders and customers connections: the default ID order
 // needs no index while ids ascend; other sort keys build a sorted permutation
 // that is cached until the rows or their sort keys change.
-import { identitySequence, sortedSequence, type ConnectionArgs } from "../connections.js";
-import type { ShopStore } from "../store.js";
-import { unsupported, type ViewContext } from "./common.js";
+import { identitySequence, sortedSequence, type ConnectionArgs } from "../connections";
+import type { ShopStore } from "../store";
+import { unsupported, type ViewContext } from "./common";
 
 export interface RowSequence {
   length: number;

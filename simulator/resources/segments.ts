@@ -1,10 +1,10 @@
 // Segments: the Segment view, segments/segment queries and the segment
 // mutations (names unique, query text stored, not evaluated).
-import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections.js";
-import type { RequestContext } from "../core.js";
-import type { SegmentRecord } from "../shop.js";
-import { isoFromSeconds } from "../util.js";
-import { userError, type ViewContext } from "./common.js";
+import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../connections";
+import type { RequestContext } from "../core";
+import type { SegmentRecord } from "../shop";
+import { isoFromSeconds } from "../util";
+import { userError, type ViewContext } from "./common";
 
 export function segmentView(ctx: ViewContext, segment: SegmentRecord) {
   return {

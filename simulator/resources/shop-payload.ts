@@ -1,7 +1,7 @@
 // The REST Shop resource, as shop/update and app/uninstalled carry it.
-import { currencyDecimals } from "../money.js";
-import type { Shop } from "../shop.js";
-import { restTime } from "./rest-time.js";
+import { currencyDecimals } from "../money";
+import type { Shop } from "../shop";
+import { restTime } from "./rest-time";
 
 /** Minutes east of UTC in a time zone at an instant. */
 export function timezoneOffsetMinutes(timeZone: string, at: Date): number {

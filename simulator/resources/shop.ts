@@ -1,14 +1,14 @@
 // Shop: the GraphQL Shop view and the createShop / updateShop control methods.
 import type { GraphQLEnumType } from "graphql";
-import { checkPageArgs, identitySequence, paginate } from "../connections.js";
-import { HttpError } from "../http/http-util.js";
-import type { SimRuntime } from "../runtime.js";
-import { Shop } from "../shop.js";
-import { IdSpace } from "../ids.js";
-import type { CreateShopOptions, ShopUpdate, Simulator } from "../types.js";
-import { isoFromSeconds } from "../util.js";
-import type { ViewContext } from "./common.js";
-import { shopPayload, timezoneOffsetMinutes } from "./shop-payload.js";
+import { checkPageArgs, identitySequence, paginate } from "../connections";
+import { HttpError } from "../http/http-util";
+import type { SimRuntime } from "../runtime";
+import { Shop } from "../shop";
+import { IdSpace } from "../ids";
+import type { CreateShopOptions, ShopUpdate, Simulator } from "../types";
+import { isoFromSeconds } from "../util";
+import type { ViewContext } from "./common";
+import { shopPayload, timezoneOffsetMinutes } from "./shop-payload";
 
 export class ShopView {
   constructor(private readonly _ctx: ViewContext) {}

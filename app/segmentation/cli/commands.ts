@@ -3,7 +3,7 @@
 import { assignTable } from "../assign";
 import { fitShop } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
-import { gammaGammaExpectedValue } from "../models/gammaGamma";
+import { gammaGammaExpectedValue } from "../models/gamma-gamma";
 import { bgnbdConditionalExpected, bgnbdProbabilityAlive } from "../models/bgnbd";
 import { fitShopModels, summarizePurchases } from "../models/predict";
 import { parseSettings } from "../settings";

@@ -3,7 +3,7 @@
 // unit prices, shipping, products) and is empty without it. Rule-based; the
 // premium threshold is a percentile of the shop's unit prices (fitShop).
 import { z } from "zod";
-import { share } from "../settingsFields";
+import { share } from "../settings-fields";
 import { addMembership, catalogEntry, type CatalogContext, type FamilyModule, fmt, pct, plain } from "./family";
 
 const benefitsSettings = z

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { compileRule, describeRule } from "../rules/evaluate";
 import { ruleSchema } from "../rules/schema";
-import { handleSchema } from "../settingsFields";
+import { handleSchema } from "../settings-fields";
 import { addMembership, catalogEntry, type FamilyModule } from "./family";
 
 export const customSegmentSchema = z.strictObject({

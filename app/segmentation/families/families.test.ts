@@ -8,7 +8,7 @@ import { fitShop } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
 import { customerFeaturesFromOrders } from "../features/customer";
 import { parseSettings } from "../settings";
-import { syntheticStore } from "../testing/syntheticStore";
+import { syntheticStore } from "../testing/synthetic-store";
 
 const DAY = 86_400_000;
 

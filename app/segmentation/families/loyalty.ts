@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { DerivedFeatures } from "../rules/features";
 import type { Settings } from "../settings";
-import { days, share } from "../settingsFields";
+import { days, share } from "../settings-fields";
 import { addMembership, catalogEntry, type FamilyModule, pct } from "./family";
 
 const loyaltySettings = z

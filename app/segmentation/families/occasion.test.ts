@@ -5,7 +5,7 @@ import { fitShop } from "../cutoffs";
 import { dayFromCivil, isoOfDay } from "../features/clock";
 import { customerFeaturesFromOrders } from "../features/customer";
 import { parseSettings } from "../settings";
-import { easterSunday, nthWeekday } from "./occasionCalendar";
+import { easterSunday, nthWeekday } from "./occasion-calendar";
 
 describe("occasion dates", () => {
   it("computes the moving holidays per year", () => {

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { civilFromDay, dayFromCivil, isoOfDay } from "../features/clock";
 import type { Settings } from "../settings";
-import { days, handleSchema, isoDate, monthDay, share } from "../settingsFields";
+import { days, handleSchema, isoDate, monthDay, share } from "../settings-fields";
 import { SEASONS, seasonOfMonth } from "../segments/derive";
 import { addMembership, catalogEntry, type CatalogContext, type FamilyModule, pct } from "./family";
 import {
@@ -15,7 +15,7 @@ import {
   OccasionCalendar,
   type OccasionDefinition,
   yearly,
-} from "./occasionCalendar";
+} from "./occasion-calendar";
 
 const yearlyWindow = z.strictObject({ start: monthDay, end: monthDay });
 

@@ -4,8 +4,8 @@ import { segmentCatalog } from "../catalog";
 import { fitShop, type ShopCutoffs } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
 import { parseSettings } from "../settings";
-import { SYNTHETIC_AS_OF, syntheticStore } from "../testing/syntheticStore";
-import { NEGLIGIBLE_DROPOUT } from "./predictiveNotes";
+import { SYNTHETIC_AS_OF, syntheticStore } from "../testing/synthetic-store";
+import { NEGLIGIBLE_DROPOUT } from "./predictive-notes";
 
 const settings = parseSettings({ predictive: { minCustomers: 100, minRepeatCustomers: 30 } });
 const orders = syntheticStore();

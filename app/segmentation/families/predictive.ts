@@ -11,7 +11,7 @@ import type { ShopColumns } from "../features/columns";
 import { type QuantileEdges, quantileEdges, scoreAgainst } from "../math/quantiles";
 import { cacheFor, emptyPurchaseSummary, fitShopModels, predictCustomer, summarizePurchases } from "../models/predict";
 import type { Settings } from "../settings";
-import { share } from "../settingsFields";
+import { share } from "../settings-fields";
 import {
   above,
   aboveEdgeWords,
@@ -24,7 +24,7 @@ import {
   pct,
   plain,
 } from "./family";
-import { predictiveNote } from "./predictiveNotes";
+import { predictiveNote } from "./predictive-notes";
 
 export type PredictiveCutoffs =
   | {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { isBuyer, type ShopColumns } from "../features/columns";
 import { type QuantileEdges, quantileEdges, scoreAgainst } from "../math/quantiles";
 import type { Settings } from "../settings";
-import { days, share } from "../settingsFields";
+import { days, share } from "../settings-fields";
 import { annualOrderRate } from "../segments/derive";
 import {
   above,

@@ -8,8 +8,8 @@ import type { EngineOrder } from "../types";
 import { ShopClock } from "./clock";
 import { type AcquisitionTouch, type CustomerFeatures, emptyCustomerFeatures } from "./customer";
 import { Growable } from "./growable";
-import { newOrderFacts, readOrderFacts } from "./orderFacts";
-import { PRICE_BINS, priceBin } from "./priceHistogram";
+import { newOrderFacts, readOrderFacts } from "./order-facts";
+import { PRICE_BINS, priceBin } from "./price-histogram";
 
 export interface ShopStats {
   /** Counted orders (not cancelled, not fully refunded), guests included. */

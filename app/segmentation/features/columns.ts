@@ -3,7 +3,7 @@
 // columns built from a list of CustomerFeatures.
 import { FeatureTable, type ShopStats } from "./accumulator";
 import type { CustomerFeatures } from "./customer";
-import { PRICE_BINS, priceBin } from "./priceHistogram";
+import { PRICE_BINS, priceBin } from "./price-histogram";
 
 export interface ShopColumns {
   n: number;

@@ -3,7 +3,7 @@
 // computed, and which one new order updates in microseconds.
 import type { EngineOrder } from "../types";
 import { ShopClock } from "./clock";
-import { distinctNonEmpty, newOrderFacts, readOrderFacts } from "./orderFacts";
+import { distinctNonEmpty, newOrderFacts, readOrderFacts } from "./order-facts";
 
 export interface AcquisitionTouch {
   /** The first order (earliest processedAt, ties by id). */

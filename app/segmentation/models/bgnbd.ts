@@ -12,10 +12,10 @@ import {
   nbdLimitLogLikelihood,
   noDropoutIsLocalMaximum,
   prepareBgNbd,
-} from "./bgnbdLikelihood";
-import type { CompressedTriples } from "./customerBase";
+} from "./bgnbd-likelihood";
+import type { CompressedTriples } from "./customer-base";
 
-export type { BgNbdParams } from "./bgnbdLikelihood";
+export type { BgNbdParams } from "./bgnbd-likelihood";
 
 export type BgNbdParamName = keyof BgNbdParams;
 

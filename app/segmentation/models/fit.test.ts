@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { parseTransactionsCsv } from "../cli/transactions";
 import { computeFeatureTable } from "../features/accumulator";
 import { digamma, gammaln, trigamma } from "../math/special";
-import { bgnbdLogLikelihoodTheta, newXParts, prepareBgNbd, xParts } from "./bgnbdLikelihood";
-import { compressCustomerBase } from "./customerBase";
-import { gammaGammaLogLikelihoodTheta } from "./gammaGamma";
+import { bgnbdLogLikelihoodTheta, newXParts, prepareBgNbd, xParts } from "./bgnbd-likelihood";
+import { compressCustomerBase } from "./customer-base";
+import { gammaGammaLogLikelihoodTheta } from "./gamma-gamma";
 import { summarizePurchases } from "./predict";
 
 const csv = readFileSync(resolve(__dirname, "../../../data/cdnow/cdnow_sample_transactions.csv"), "utf8");

@@ -10,8 +10,8 @@ import { computeFeatureTable } from "../features/accumulator";
 import { parseSettings } from "../settings";
 import type { EngineOrder } from "../types";
 import { bgnbdConditionalExpected, bgnbdLogLikelihood, bgnbdProbabilityAlive, fitBgNbd } from "./bgnbd";
-import { compressCustomerBase } from "./customerBase";
-import { fitGammaGamma, gammaGammaExpectedValue } from "./gammaGamma";
+import { compressCustomerBase } from "./customer-base";
+import { fitGammaGamma, gammaGammaExpectedValue } from "./gamma-gamma";
 import { compressSpend } from "./predict";
 import { type SimulationOptions, simulateCustomerBase } from "./simulate";
 

@@ -11,14 +11,14 @@ import {
   fitBgNbd,
   type WarmStart,
 } from "./bgnbd";
-import { type CustomerBaseSummary, compressCustomerBase, hashTriple, sampleTriples } from "./customerBase";
+import { type CustomerBaseSummary, compressCustomerBase, hashTriple, sampleTriples } from "./customer-base";
 import {
   fitGammaGamma,
   type GammaGammaFit,
   type GammaGammaParams,
   gammaGammaExpectedValue,
   gammaGammaWarmStart,
-} from "./gammaGamma";
+} from "./gamma-gamma";
 
 /** Above this many distinct triples (or spend records) the fit starts from a subsample fit. */
 const WARM_START_ABOVE = 40_000;

@@ -6,7 +6,7 @@ import { createAssigner } from "../assign";
 import { fitShop } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
 import { parseSettings } from "../settings";
-import { digest, type Recording, record, recordedCases } from "./recordedCases";
+import { digest, type Recording, record, recordedCases } from "./recorded-cases";
 
 const recorded: Recording[] = JSON.parse(readFileSync(join(__dirname, "recorded-assignments.json"), "utf8"));
 

@@ -2,17 +2,12 @@
 // a pending charge (what the confirmation page does), and make a
 // subscription lapse (frozen for non-payment, expired unapproved, cancelled)
 // or resume, each with app_subscriptions/update.
-import { localId } from "../../control/lookup.js";
-import { HttpError } from "../../http/http-util.js";
-import type { SimRuntime } from "../../runtime.js";
-import type { Shop } from "../../shop.js";
-import type { Simulator } from "../../types.js";
-import {
-  refreshStatus,
-  subscriptionUpdatePayload,
-  type AppSubscriptionRecord,
-  type SubscriptionStatus,
-} from "./model.js";
+import { localId } from "../../control/lookup";
+import { HttpError } from "../../http/http-util";
+import type { SimRuntime } from "../../runtime";
+import type { Shop } from "../../shop";
+import type { Simulator } from "../../types";
+import { refreshStatus, subscriptionUpdatePayload, type AppSubscriptionRecord, type SubscriptionStatus } from "./model";
 
 export interface ChargeAnswer {
   /** Where Shopify sends the merchant back: the subscription's returnUrl with charge_id. */

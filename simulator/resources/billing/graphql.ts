@@ -1,11 +1,11 @@
 // The Billing API in GraphQL: the AppSubscription view, the app
 // installation's subscription fields, appSubscriptionCreate and
 // appSubscriptionCancel.
-import { arraySequence, checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../../connections.js";
-import type { RequestContext } from "../../core.js";
-import { minorFromAmount, moneyV2 } from "../../money.js";
-import { isoFromSeconds } from "../../util.js";
-import { unsupported, userError, type UserError, type ViewContext } from "../common.js";
+import { arraySequence, checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../../connections";
+import type { RequestContext } from "../../core";
+import { minorFromAmount, moneyV2 } from "../../money";
+import { isoFromSeconds } from "../../util";
+import { unsupported, userError, type UserError, type ViewContext } from "../common";
 import {
   currentPeriodEnd,
   refreshStatus,
@@ -15,7 +15,7 @@ import {
   type RecurringPlan,
   type SubscriptionLineItemRecord,
   type UsagePlan,
-} from "./model.js";
+} from "./model";
 
 interface MoneyInput {
   amount: string | number;

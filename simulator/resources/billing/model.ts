@@ -1,8 +1,8 @@
 // App subscriptions (the Billing API): the record the simulator keeps, the
 // status rules, and the app_subscriptions/update payload.
-import { decimalFromMinor } from "../../money.js";
-import type { Shop } from "../../shop.js";
-import { restTime } from "../rest-time.js";
+import { decimalFromMinor } from "../../money";
+import type { Shop } from "../../shop";
+import { restTime } from "../rest-time";
 
 export type SubscriptionStatus = "PENDING" | "ACTIVE" | "DECLINED" | "EXPIRED" | "FROZEN" | "CANCELLED";
 export type PricingInterval = "EVERY_30_DAYS" | "ANNUAL";

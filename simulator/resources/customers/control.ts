@@ -1,9 +1,9 @@
 // Control methods about customers: compliance requests (redact, data request)
 // and the tag accessor used by tests.
-import { customerIndexOf } from "../../control/lookup.js";
-import type { SimRuntime } from "../../runtime.js";
-import type { Simulator } from "../../types.js";
-import { customersDataRequestPayload, customersRedactPayload } from "./payloads.js";
+import { customerIndexOf } from "../../control/lookup";
+import type { SimRuntime } from "../../runtime";
+import type { Simulator } from "../../types";
+import { customersDataRequestPayload, customersRedactPayload } from "./payloads";
 
 export function customerControl(
   rt: SimRuntime,

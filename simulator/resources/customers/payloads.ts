@@ -1,9 +1,9 @@
 // REST payloads about customers: customers/create|update (personal data
 // included, as Shopify sends it) and the compliance topics.
-import type { Shop } from "../../shop.js";
-import { MARKETING_STATES, ORDER_ID_BASE } from "../../store.js";
-import { restMoney } from "../../money.js";
-import { restTime } from "../rest-time.js";
+import type { Shop } from "../../shop";
+import { MARKETING_STATES, ORDER_ID_BASE } from "../../store";
+import { restMoney } from "../../money";
+import { restTime } from "../rest-time";
 
 export function customerPayload(shop: Shop, c: number) {
   const s = shop.store;

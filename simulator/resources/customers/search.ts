@@ -3,9 +3,9 @@
 // it for an exact match, `email:*` = has one), first_name, last_name, phone,
 // id, tag, tag_not, orders_count, country, accepts_marketing, created_at /
 // customer_date, updated_at.
-import { parseSearchQuery, searchPredicate, type CustomField, type SearchTerm } from "../../connections.js";
-import { MARKETING_STATES, type ShopStore } from "../../store.js";
-import type { ViewContext } from "../common.js";
+import { parseSearchQuery, searchPredicate, type CustomField, type SearchTerm } from "../../connections";
+import { MARKETING_STATES, type ShopStore } from "../../store";
+import type { ViewContext } from "../common";
 
 function tokens(text: string): string[] {
   return text

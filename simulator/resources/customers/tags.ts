@@ -1,10 +1,10 @@
 // tagsAdd / tagsRemove on customers, with Shopify's splitting, case-insensitive
 // de-duplication and limits (255 characters per tag, 250 tags per customer).
 import { GraphQLError } from "graphql";
-import type { RequestContext } from "../../core.js";
-import { userError } from "../common.js";
-import { customerPayload } from "./payloads.js";
-import { CustomerView } from "./views.js";
+import type { RequestContext } from "../../core";
+import { userError } from "../common";
+import { customerPayload } from "./payloads";
+import { CustomerView } from "./views";
 
 export const MAX_TAGS_PER_CUSTOMER = 250;
 export const MAX_TAG_LENGTH = 255;

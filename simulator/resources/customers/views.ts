@@ -1,14 +1,14 @@
 // Customer: the GraphQL view over a store row, the customers search, and the
 // customers/customer root queries.
-import { arraySequence, checkPageArgs, paginate, type ConnectionArgs } from "../../connections.js";
-import { MARKETING_STATES } from "../../store.js";
-import { moneyV2 } from "../../money.js";
-import { isoFromSeconds } from "../../util.js";
-import { unsupported, type ViewContext } from "../common.js";
-import { metafieldOf, metafieldsOf } from "../metafields.js";
-import { orderFilter, OrderView } from "../orders/views.js";
-import { rootSequence } from "../row-order.js";
-import { customerFilter } from "./search.js";
+import { arraySequence, checkPageArgs, paginate, type ConnectionArgs } from "../../connections";
+import { MARKETING_STATES } from "../../store";
+import { moneyV2 } from "../../money";
+import { isoFromSeconds } from "../../util";
+import { unsupported, type ViewContext } from "../common";
+import { metafieldOf, metafieldsOf } from "../metafields";
+import { orderFilter, OrderView } from "../orders/views";
+import { rootSequence } from "../row-order";
+import { customerFilter } from "./search";
 
 export { customerFilter };
 

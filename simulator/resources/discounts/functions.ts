@@ -3,12 +3,12 @@
 // mutations (functionHandle, or the deprecated functionId) and listed by
 // shopifyFunctions / appDiscountTypes.
 import { createHash } from "node:crypto";
-import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../../connections.js";
-import type { RequestContext } from "../../core.js";
-import { HttpError } from "../../http/http-util.js";
-import type { SimRuntime } from "../../runtime.js";
-import type { Simulator } from "../../types.js";
-import { APP_ID, gid } from "../../util.js";
+import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../../connections";
+import type { RequestContext } from "../../core";
+import { HttpError } from "../../http/http-util";
+import type { SimRuntime } from "../../runtime";
+import type { Simulator } from "../../types";
+import { APP_ID, gid } from "../../util";
 
 export const DISCOUNT_CLASSES = ["PRODUCT", "ORDER", "SHIPPING"] as const;
 export type DiscountClassName = (typeof DISCOUNT_CLASSES)[number];

@@ -1,14 +1,14 @@
 // App discount mutations: create / update / delete / activate / deactivate,
 // for automatic and code discounts backed by the app's discount Functions,
 // with DiscountUserErrors as Shopify returns them.
-import type { RequestContext } from "../../core.js";
-import { validateMetafieldValue } from "../../metafield-types.js";
-import type { DiscountContextRecord, DiscountRecord } from "../../shop.js";
-import type { MetafieldRecord } from "../../store.js";
-import { resolveNamespace, secondsFromIso } from "../../util.js";
-import { userError, type UserError } from "../common.js";
-import { DISCOUNT_API_TYPES, DISCOUNT_CLASSES, type AppFunctionRecord } from "./functions.js";
-import { discountNodeGid, discountNodeView, discountStatus, discountView, findDiscount } from "./views.js";
+import type { RequestContext } from "../../core";
+import { validateMetafieldValue } from "../../metafield-types";
+import type { DiscountContextRecord, DiscountRecord } from "../../shop";
+import type { MetafieldRecord } from "../../store";
+import { resolveNamespace, secondsFromIso } from "../../util";
+import { userError, type UserError } from "../common";
+import { DISCOUNT_API_TYPES, DISCOUNT_CLASSES, type AppFunctionRecord } from "./functions";
+import { discountNodeGid, discountNodeView, discountStatus, discountView, findDiscount } from "./views";
 
 /** Shopify allows 25 active automatic discounts per store. */
 export const MAX_ACTIVE_AUTOMATIC_DISCOUNTS = 25;

@@ -1,15 +1,15 @@
 // App discounts in GraphQL: the DiscountAutomaticApp / DiscountCodeApp views,
 // their nodes (with the discount's metafields, where a discount Function
 // reads its configuration), and the discount queries.
-import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../../connections.js";
-import type { RequestContext } from "../../core.js";
-import type { DiscountRecord } from "../../shop.js";
-import { isoFromSeconds } from "../../util.js";
-import type { ViewContext } from "../common.js";
-import { CustomerView } from "../customers/views.js";
-import { metafieldOf, metafieldsOf } from "../metafields.js";
-import { segmentView } from "../segments.js";
-import { appDiscountTypeView } from "./functions.js";
+import { checkPageArgs, identitySequence, paginate, type ConnectionArgs } from "../../connections";
+import type { RequestContext } from "../../core";
+import type { DiscountRecord } from "../../shop";
+import { isoFromSeconds } from "../../util";
+import type { ViewContext } from "../common";
+import { CustomerView } from "../customers/views";
+import { metafieldOf, metafieldsOf } from "../metafields";
+import { segmentView } from "../segments";
+import { appDiscountTypeView } from "./functions";
 
 /** Derived from the dates, as Shopify does: not started yet, ended, or running. */
 export function discountStatus(d: DiscountRecord, now: number): "ACTIVE" | "SCHEDULED" | "EXPIRED" {

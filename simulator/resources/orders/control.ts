@@ -1,15 +1,15 @@
 // Control methods that play the merchant's storefront: create, edit and
 // cancel orders, each sending the webhooks Shopify sends.
-import { localId, orderIndexOf } from "../../control/lookup.js";
-import { HttpError } from "../../http/http-util.js";
-import { minorFromAmount } from "../../money.js";
-import type { SimRuntime } from "../../runtime.js";
-import type { Shop } from "../../shop.js";
-import { CANCEL_REASONS, ORDER_ID_BASE, type NewLineItem } from "../../store.js";
-import type { CreateOrderInput, OrderLineInput, Simulator } from "../../types.js";
-import { customerPayload } from "../customers/payloads.js";
-import { refundPayload } from "../refunds.js";
-import { orderPayload } from "./payloads.js";
+import { localId, orderIndexOf } from "../../control/lookup";
+import { HttpError } from "../../http/http-util";
+import { minorFromAmount } from "../../money";
+import type { SimRuntime } from "../../runtime";
+import type { Shop } from "../../shop";
+import { CANCEL_REASONS, ORDER_ID_BASE, type NewLineItem } from "../../store";
+import type { CreateOrderInput, OrderLineInput, Simulator } from "../../types";
+import { customerPayload } from "../customers/payloads";
+import { refundPayload } from "../refunds";
+import { orderPayload } from "./payloads";
 
 /** Currency units to the shop currency's minor units; too many decimals is a 400. */
 function toMinor(shop: Shop, amount: number, what: string): number {

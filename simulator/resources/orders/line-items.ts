@@ -1,8 +1,8 @@
 // LineItem: the GraphQL view over a line-item row (product, variant, prices,
 // discount allocations).
-import { decimalFromMinor, moneyBag, moneyV2 } from "../../money.js";
-import { LINE_ITEM_ID_BASE } from "../../store.js";
-import type { ViewContext } from "../common.js";
+import { decimalFromMinor, moneyBag, moneyV2 } from "../../money";
+import { LINE_ITEM_ID_BASE } from "../../store";
+import type { ViewContext } from "../common";
 
 export class LineItemView {
   constructor(

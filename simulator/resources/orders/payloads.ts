@@ -1,6 +1,6 @@
 // REST order payloads (orders/create, orders/updated, orders/cancelled), as
 // Shopify sends them, personal data included so the app can prove it drops it.
-import type { Shop } from "../../shop.js";
+import type { Shop } from "../../shop";
 import {
   CANCEL_REASONS,
   derivedIds,
@@ -8,11 +8,11 @@ import {
   MARKETING_STATES,
   ORDER_ID_BASE,
   SOURCE_NAMES,
-} from "../../store.js";
-import { decimalFromMinor, decimalString, restMoney, restPriceSet } from "../../money.js";
-import { customerPayload } from "../customers/payloads.js";
-import { refundPayload } from "../refunds.js";
-import { restTime } from "../rest-time.js";
+} from "../../store";
+import { decimalFromMinor, decimalString, restMoney, restPriceSet } from "../../money";
+import { customerPayload } from "../customers/payloads";
+import { refundPayload } from "../refunds";
+import { restTime } from "../rest-time";
 
 export const priceSet = restPriceSet;
 

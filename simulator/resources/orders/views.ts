@@ -8,16 +8,16 @@ import {
   parseSearchQuery,
   searchPredicate,
   type ConnectionArgs,
-} from "../../connections.js";
-import { CANCEL_REASONS, derivedIds, ORDER_ID_BASE, SOURCE_NAMES, type Visit } from "../../store.js";
-import { moneyBag, moneyV2 } from "../../money.js";
-import { isoFromSeconds } from "../../util.js";
-import type { ViewContext } from "../common.js";
-import { CustomerView } from "../customers/views.js";
-import { RefundView } from "../refunds.js";
-import { rootSequence } from "../row-order.js";
-import { LineItemView } from "./line-items.js";
-import { percentOf } from "./payloads.js";
+} from "../../connections";
+import { CANCEL_REASONS, derivedIds, ORDER_ID_BASE, SOURCE_NAMES, type Visit } from "../../store";
+import { moneyBag, moneyV2 } from "../../money";
+import { isoFromSeconds } from "../../util";
+import type { ViewContext } from "../common";
+import { CustomerView } from "../customers/views";
+import { RefundView } from "../refunds";
+import { rootSequence } from "../row-order";
+import { LineItemView } from "./line-items";
+import { percentOf } from "./payloads";
 
 const SIXTY_DAYS = 60 * 24 * 3600;
 

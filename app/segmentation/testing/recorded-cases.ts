@@ -5,14 +5,14 @@
 // file, so a change of any membership or reason shows up, with the case and
 // customer. The file was first recorded from the engine before the family
 // modules (commit "Segment families as modules"); re-record after an
-// intentional change with `npx tsx app/segmentation/testing/recordAssignments.ts`.
+// intentional change with `npx tsx app/segmentation/testing/record-assignments.ts`.
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import type { ShopCutoffs } from "../cutoffs";
 import type { FeatureTable } from "../features/accumulator";
 import type { CustomerAssignment, EngineOrder } from "../types";
 import { SHOP_AS_OF, shopArb } from "./arbitraries";
-import { settingsInputArb } from "./settingsArbitraries";
+import { settingsInputArb } from "./settings-arbitraries";
 
 export interface RecordedCase {
   settingsInput: Record<string, unknown>;

@@ -1,13 +1,13 @@
 // Writes recorded-assignments.json from the current engine (see recordedCases.ts).
 // Run only after an intentional change of memberships, reasons or cut-offs:
-//   npx tsx app/segmentation/testing/recordAssignments.ts
+//   npx tsx app/segmentation/testing/record-assignments.ts
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createAssigner } from "../assign";
 import { fitShop } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
 import { parseSettings } from "../settings";
-import { record, recordedCases } from "./recordedCases";
+import { record, recordedCases } from "./recorded-cases";
 
 const recordings = recordedCases().map((c) => {
   const settings = parseSettings(c.settingsInput);

@@ -15,7 +15,7 @@
 // log a and depends on b only through x, so the a and b rows reduce to sums
 // per distinct x: the loop over triples carries eleven running sums.
 import { digamma, gammaln, trigamma } from "../math/special";
-import type { CompressedTriples } from "./customerBase";
+import type { CompressedTriples } from "./customer-base";
 
 export interface BgNbdParams {
   r: number;
