@@ -1,15 +1,10 @@
 import { Badge, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { hasMessage, t } from "../i18n";
 import type { DashboardData } from "../insights/dashboard.server";
 
-const FAMILY_TITLES: Record<string, string> = {
-  rfm: "Purchase behavior (RFM)",
-  usage: "Usage rate",
-  loyalty: "Loyalty and lifecycle",
-  predictive: "Predictive (BG/NBD, Gamma-Gamma)",
-  occasion: "Occasions",
-  benefits: "Benefits sought",
-  marketing: "Response to marketing",
-  custom: "Your segments",
+const familyTitle = (family: string) => {
+  const key = `families.${family}`;
+  return hasMessage(key) ? t(key) : family;
 };
 
 const when = (iso: string | null) => (iso ? new Date(iso).toUTCString() : "—");
@@ -65,7 +60,7 @@ export function Dashboard({ data }: { data: DashboardData }) {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
-                  {FAMILY_TITLES[group.family] ?? group.family}
+                  {familyTitle(group.family)}
                 </Text>
                 <DataTable
                   columnContentTypes={["text", "numeric", "text"]}
