@@ -5,7 +5,7 @@
 // context with Javy's I/O (ShopifyFunction.readInput/writeOutput) and without
 // what QuickJS lacks (Intl, TextEncoder, Buffer, process, require, timers).
 // The Wasm itself (Javy, wasm-opt, instruction counts) needs the CLI's
-// downloads: docs/decisions/121-discount-function-wasm-build.md.
+// downloads: docs/decisions/016-discount-function-wasm-build.md.
 import path from "node:path";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";

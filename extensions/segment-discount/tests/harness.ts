@@ -1,6 +1,6 @@
 // Test harness for the Function's JavaScript: Shopify's template tests build
 // the Wasm and run it with function-runner, both of which download binaries
-// (unreachable here, docs/decisions/121-discount-function-wasm-build.md). We
+// (unreachable here, docs/decisions/016-discount-function-wasm-build.md). We
 // keep the template's fixture files and its validation (Shopify's
 // @shopify/shopify-function-test-helpers, pure graphql-js) and call the
 // exported JavaScript function instead of the Wasm.
