@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { QueueRegistry } from "../../app/queues/registry.server";
@@ -46,6 +46,8 @@ describe("install backfill by bulk export", () => {
     const log = (message: string) =>
       console.log(`[backfill test +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
     const exited = new Promise((resolve) => child.on("exit", resolve));
+    // A failing test must not leave its worker running.
+    onTestFinished(() => void child.kill("SIGKILL"));
     await new Promise<void>((resolve) =>
       child.stdout!.on("data", (chunk) => String(chunk).includes("ready") && resolve()),
     );

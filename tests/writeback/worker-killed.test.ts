@@ -1,6 +1,6 @@
 import "./isolated-database";
 import { spawn } from "node:child_process";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
@@ -54,6 +54,8 @@ describe.each(testQueueBackends())("a recompute survives a worker killed midway 
       stdio: ["ignore", "pipe", "inherit"],
     });
     const exited = new Promise((resolve) => child.on("exit", resolve));
+    // A failing test must not leave its worker running.
+    onTestFinished(() => void child.kill("SIGKILL"));
     await new Promise<void>((resolve) =>
       child.stdout!.on("data", (chunk) => String(chunk).includes("ready") && resolve()),
     );
