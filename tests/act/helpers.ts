@@ -8,6 +8,7 @@ import prisma from "../../app/db.server";
 import { AdminApi } from "../../app/shopify/admin-api.server";
 import { logger } from "../../app/utils/logger.server";
 import { appScopes } from "../../scripts/lib/app-config";
+import type { SimulatorOptions } from "../../simulator";
 import { simulatedStore } from "../helpers/sim-app";
 
 let schema: GraphQLSchema | undefined;
@@ -42,9 +43,13 @@ export function expectValidAgainstSchema(request: SentRequest): void {
  * app's database, and the discount service's dependencies with an Admin API
  * client that records every request it sends.
  */
-export async function discountStore(domain: string, options: { currency?: string; timezone?: string } = {}) {
+export async function discountStore(
+  domain: string,
+  options: { currency?: string; timezone?: string; simulator?: Partial<SimulatorOptions> } = {},
+) {
   const currency = options.currency ?? "GBP";
   const store = await simulatedStore({
+    simulator: options.simulator,
     domain,
     timezone: options.timezone ?? "Europe/London",
     currency,
