@@ -7,7 +7,8 @@
 // Function makes. Nothing per customer needs to be written to Shopify.
 import type { ShopConfig } from "../settings/shop-config";
 import {
-  replaceDiscountGroups,
+  applyDiscountGroupChanges,
+  openDiscountGroups,
   streamSegmentMembers,
   type DiscountGroup,
   type GroupAssignment,
@@ -37,7 +38,8 @@ export function isRunning(discount: Pick<SegmentDiscountRecord, "status" | "star
  * Records the groups of `discounts` as of `at`: running discounts get their
  * segments' current members (enabled segments only, as the Function sees
  * them through tags and metafields), split by the hold-out hash; the others
- * (paused, scheduled, ended, deleted) have their open rows closed.
+ * (paused, scheduled, ended) have their open rows closed. Only differences
+ * with the open rows are written: on unchanged memberships nothing is.
  */
 export async function recordDiscountGroups(
   client: PgClient,
@@ -49,20 +51,31 @@ export async function recordDiscountGroups(
     .filter((d) => isRunning(d, at))
     .map((discount) => ({ discount, keys: new Set(segmentAvailability(discount.segments, config).available) }))
     .filter((r) => r.keys.size > 0);
+  // The current split, per discount: customer id -> group.
+  const current = new Map<string, Map<string, DiscountGroup>>(running.map((r) => [r.discount.id, new Map()]));
   const allKeys = [...new Set(running.flatMap((r) => [...r.keys]))];
-  const assignments: GroupAssignment[] = [];
   await streamSegmentMembers(client, config.shopId, allKeys, (customerId, segments) => {
     for (const { discount, keys } of running) {
       if (!segments.some((segment) => keys.has(segment))) continue;
-      assignments.push({ discountId: discount.id, customerId, group: discountGroupOf(customerId, discount) });
+      current.get(discount.id)!.set(customerId, discountGroupOf(customerId, discount));
     }
   });
-  const changes = await replaceDiscountGroups(
-    client,
-    config.shopId,
-    discounts.map((d) => d.id),
-    assignments,
-    at,
-  );
-  return { ...changes, assignments: assignments.length };
+  const close: string[] = [];
+  const open: GroupAssignment[] = [];
+  let assignments = 0;
+  // One discount at a time: its open rows are the only ones held in memory.
+  for (const discount of discounts) {
+    const now = current.get(discount.id) ?? new Map<string, DiscountGroup>();
+    assignments += now.size;
+    const stored = await openDiscountGroups(client, config.shopId, discount.id);
+    for (const [customerId, group] of now) {
+      const row = stored.get(customerId);
+      if (row?.group === group) continue;
+      if (row) close.push(row.rowId);
+      open.push({ discountId: discount.id, customerId, group });
+    }
+    for (const [customerId, row] of stored) if (!now.has(customerId)) close.push(row.rowId);
+  }
+  const changes = await applyDiscountGroupChanges(client, config.shopId, { close, open }, at);
+  return { ...changes, assignments };
 }

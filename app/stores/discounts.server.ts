@@ -3,7 +3,8 @@
 // (DiscountGroupMembership). Group rows are written as differences: a
 // customer's row stays open (until NULL) while they stay in the same group;
 // leaving the discount's segments, or switching group when the hold-out share
-// changes, closes it, and a new row opens.
+// changes, closes it, and a new row opens. The act step reads the open rows,
+// compares them with the current split, and writes only what changed.
 import { Prisma, type PrismaClient } from "@prisma/client";
 import type { CombinesWith, DiscountMethod, RewardChoice } from "../act/discount-form";
 import type { DiscountNotice } from "../act/discount-display";
@@ -130,56 +131,78 @@ export interface GroupAssignment {
   group: DiscountGroup;
 }
 
-/**
- * Brings the open group rows of `discountIds` in line with `current` (the
- * complete current assignment of those discounts): rows that no longer hold
- * are closed at `at`, new ones opened at `at`. Discounts listed but absent
- * from `current` get all their rows closed. One transaction; run twice with
- * the same input, the second run changes nothing.
- */
-export async function replaceDiscountGroups(
+/** A discount's open group rows (until NULL), by customer id: the row's id and group. */
+export async function openDiscountGroups(
   client: PgClient,
   shopId: string,
-  discountIds: readonly string[],
-  current: Iterable<GroupAssignment>,
+  discountId: string,
+): Promise<Map<string, { rowId: string; group: DiscountGroup }>> {
+  const escape = (value: string) => (client as { escapeLiteral(v: string): string }).escapeLiteral(value);
+  const open = new Map<string, { rowId: string; group: DiscountGroup }>();
+  const starts = new Int32Array(3);
+  const ends = new Int32Array(3);
+  await copyTo(
+    client,
+    `COPY (SELECT "customerId", id, "group" FROM "DiscountGroupMembership"
+           WHERE "shopId" = ${escape(shopId)} AND "discountId" = ${escape(discountId)} AND "until" IS NULL) TO STDOUT`,
+    (row) => {
+      splitCopyRow(row, starts, ends);
+      open.set(copyString(row, starts[0], ends[0])!, {
+        rowId: copyString(row, starts[1], ends[1])!,
+        group: copyString(row, starts[2], ends[2]) as DiscountGroup,
+      });
+    },
+  );
+  return open;
+}
+
+/**
+ * Writes the differences the act step found, in one transaction: the rows in
+ * `close` (ids of open rows) end at `at`, the `open` assignments start at
+ * `at`. Rows are opened only for discounts still active when the transaction
+ * starts (their rows are locked meanwhile), so a pause or delete the merchant
+ * made during the act step is never undone by it.
+ */
+export async function applyDiscountGroupChanges(
+  client: PgClient,
+  shopId: string,
+  changes: { close: readonly string[]; open: readonly GroupAssignment[] },
   at: Date,
 ): Promise<GroupChanges> {
-  if (discountIds.length === 0) return { entered: 0, left: 0 };
-  const staged = new BinaryCopyWriter();
-  let rows = 0;
-  for (const a of current) {
-    staged.row(3).text(a.discountId).int8(a.customerId).text(a.group);
-    rows++;
-  }
+  if (changes.close.length === 0 && changes.open.length === 0) return { entered: 0, left: 0 };
   await client.query("BEGIN");
   try {
-    await client.query(
-      `CREATE TEMP TABLE IF NOT EXISTS discount_group_stage ("discountId" text, "customerId" bigint, "group" text) ON COMMIT DELETE ROWS`,
+    let left = 0;
+    for (let i = 0; i < changes.close.length; i += 50_000) {
+      const ids = changes.close.slice(i, i + 50_000);
+      const closed = await client.query(
+        `UPDATE "DiscountGroupMembership" SET "until" = $3 WHERE "shopId" = $1 AND id = ANY($2::bigint[]) AND "until" IS NULL`,
+        [shopId, ids, at],
+      );
+      left += closed.rowCount ?? 0;
+    }
+    const discountIds = [...new Set(changes.open.map((a) => a.discountId))];
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT id FROM "SegmentDiscount" WHERE "shopId" = $1 AND id = ANY($2::text[]) AND status = 'active' FOR SHARE`,
+      [shopId, discountIds],
     );
-    // Indexed, so closing rows is a lookup per open row whatever plan the
-    // statistics of a young DiscountGroupMembership table lead to.
-    await client.query(
-      `CREATE INDEX IF NOT EXISTS discount_group_stage_key ON discount_group_stage ("customerId", "discountId")`,
-    );
-    if (rows > 0) await copyFromBinary(client, `COPY discount_group_stage FROM STDIN (FORMAT binary)`, staged);
-    await client.query(`ANALYZE discount_group_stage`);
-    const closed = await client.query(
-      `UPDATE "DiscountGroupMembership" m SET "until" = $3
-       WHERE m."shopId" = $1 AND m."discountId" = ANY($2::text[]) AND m."until" IS NULL
-         AND NOT EXISTS (SELECT 1 FROM discount_group_stage s
-                         WHERE s."discountId" = m."discountId" AND s."customerId" = m."customerId" AND s."group" = m."group")`,
-      [shopId, discountIds, at],
-    );
-    const opened = await client.query(
-      `INSERT INTO "DiscountGroupMembership" ("shopId", "discountId", "customerId", "group", "since")
-       SELECT $1, s."discountId", s."customerId", s."group", $2 FROM discount_group_stage s
-       WHERE NOT EXISTS (SELECT 1 FROM "DiscountGroupMembership" m
-                         WHERE m."shopId" = $1 AND m."discountId" = s."discountId" AND m."customerId" = s."customerId"
-                           AND m."group" = s."group" AND m."until" IS NULL)`,
-      [shopId, at],
-    );
+    const active = new Set(rows.map((r) => r.id));
+    const rowsToOpen = new BinaryCopyWriter();
+    let entered = 0;
+    for (const a of changes.open) {
+      if (!active.has(a.discountId)) continue;
+      rowsToOpen.row(5).text(shopId).text(a.discountId).int8(a.customerId).text(a.group).timestamp(at);
+      entered++;
+    }
+    if (entered > 0) {
+      await copyFromBinary(
+        client,
+        `COPY "DiscountGroupMembership" ("shopId", "discountId", "customerId", "group", "since") FROM STDIN (FORMAT binary)`,
+        rowsToOpen,
+      );
+    }
     await client.query("COMMIT");
-    return { entered: opened.rowCount ?? 0, left: closed.rowCount ?? 0 };
+    return { entered, left };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;

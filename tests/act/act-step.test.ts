@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnShopDiscounts } from "../../app/act/act.server";
 import { noticeText } from "../../app/act/discount-display";
 import { defaultFormValues, type DiscountFormValues } from "../../app/act/discount-form";
-import { createSegmentDiscount, resumeSegmentDiscount } from "../../app/act/discounts.server";
+import { createSegmentDiscount, pauseSegmentDiscount, resumeSegmentDiscount } from "../../app/act/discounts.server";
 import prisma from "../../app/db.server";
 import type { PipelineContext } from "../../app/pipeline";
 import { redactCustomer, redactShop } from "../../app/privacy/privacy.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { updateShopSettings } from "../../app/settings/settings.server";
-import { findSegmentDiscount } from "../../app/stores/discounts.server";
+import { applyDiscountGroupChanges, findSegmentDiscount } from "../../app/stores/discounts.server";
+import { withPgClient } from "../../app/stores/pg/pool.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { discountStore, expectValidAgainstSchema, storeMemberships } from "./helpers";
 
@@ -154,6 +155,22 @@ describe("the act step after a write-back", () => {
     expect(configurationOf(discount.shopifyId!).variables).toEqual({
       segmentTags: ["rs-loyalty-loyal", "seg:loyalty-loyal"],
     });
+  });
+
+  it("never opens group rows for a discount the merchant paused while the act step ran", async () => {
+    const discount = await create({ title: "Paused meanwhile", segments: ["loyalty/loyal"] });
+    expect(await pauseSegmentDiscount(await store.deps(), discount.id)).toEqual({ ok: true });
+    // What an act step that read the discount before the pause would write.
+    const changes = await withPgClient((client) =>
+      applyDiscountGroupChanges(
+        client,
+        store.shopId,
+        { close: [], open: [{ discountId: discount.id, customerId: "7000000001", group: "treated" }] },
+        new Date(),
+      ),
+    );
+    expect(changes).toEqual({ entered: 0, left: 0 });
+    expect(await openCount(discount.id)).toBe(0);
   });
 
   it("erases a customer's group rows on redaction and the shop's discounts on shop/redact", async () => {
