@@ -1,7 +1,7 @@
 // `npm run bench [-- --json] [--only NAME]`: every benchmark of the project,
 // each in its own process (so peak memory is its own), one report.
 // With --json it prints one JSON object:
-// {"cores":N, "engine":{...}, "recompute":{...}, "webhooks":{...}, "writeback":{...}, "backfill":{...}}
+// {"cores":N, "engine":{...}, "recompute":{...}, "webhooks":{...}, "writeback":{...}, "backfill":{...}, "act":{...}}
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -33,6 +33,10 @@ const PARTS: Record<string, { file: string; keys: string[] }> = {
   },
   writeback: { file: "bench/writeback.ts", keys: ["changedCustomers", "apiCalls", "bulkOperations"] },
   backfill: { file: "bench/backfill.ts", keys: ["orders", "ms"] },
+  act: {
+    file: "bench/act.ts",
+    keys: ["customers", "groupRows", "firstMs", "unchangedMs", "onePercentLeftMs", "peakRssMb"],
+  },
 };
 
 function runPart(file: string): Promise<Record<string, unknown>> {

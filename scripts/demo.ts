@@ -18,6 +18,7 @@ import { startSimulator, type Simulator } from "../simulator";
 import { appScopes, appWebhookSubscriptions } from "./lib/app-config";
 import { prepareLocalEnvironment, ROOT, startStack, type RunningStack } from "./lib/stack";
 import { scriptEnv } from "../app/config/env.server";
+import { SEGMENT_DISCOUNT_FUNCTION_HANDLE } from "../app/act/segment-discount-function";
 
 const SHOP = "online-retail-demo.myshopify.com";
 const ACCESS_TOKEN = "shpat_local_demo_offline_token";
@@ -114,6 +115,12 @@ async function main() {
     scopes: appScopes(),
     webhookUrl: appUrl,
     subscriptions: appWebhookSubscriptions(),
+  });
+  // As `shopify app deploy` releases the app's Discount Function: segment discounts name it by handle.
+  sim.registerAppFunction({
+    handle: SEGMENT_DISCOUNT_FUNCTION_HANDLE,
+    title: "Segment discount",
+    description: "A discount for customers in chosen segments, with a hold-out group",
   });
   sim.resetCounters();
 

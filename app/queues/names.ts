@@ -14,6 +14,8 @@ export const QUEUE = {
   segments: "segments",
   /** Segments written back to Shopify (tags, metafields, native segment mirrors), per shop or customer. */
   writeback: "writeback",
+  /** Acting on segments where customers buy: segment discounts and their hold-out groups, per shop. */
+  act: "act",
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];

@@ -155,7 +155,7 @@ export async function recomputeChunk(ctx: PipelineContext, data: RecomputeChunkJ
         recordTransitions: data.recordTransitions,
         slice: data.readAt ? { runId, index, readAt: new Date(data.readAt) } : undefined,
       });
-      await recordChunkDone(client, runId, result.customers);
+      await recordChunkDone(client, runId, index, result.customers);
       return result;
     });
   } catch (error) {

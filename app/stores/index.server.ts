@@ -4,6 +4,7 @@
 import { customersStore } from "./customers.server";
 import type { DataStore } from "./data-store";
 import { dataRequestsStore } from "./data-requests.server";
+import { discountsStore } from "./discounts.server";
 import { membershipsStore } from "./memberships.server";
 import { ordersStore } from "./orders.server";
 import { runsStore } from "./runs.server";
@@ -12,6 +13,7 @@ import { writebackStateStore } from "./writeback-state.server";
 
 /** In erasure order: dependants before the rows they point at, the shop last. */
 export const STORES: readonly DataStore[] = [
+  discountsStore,
   writebackStateStore,
   membershipsStore,
   ordersStore,

@@ -100,14 +100,21 @@ export async function updateRecomputeRun(
   );
 }
 
-/** Adds one finished chunk to the progress counters, in one statement. */
-export async function recordChunkDone(client: PgClient, runId: string, customers: number) {
+/**
+ * Records one finished chunk in the progress counters, in one statement.
+ * Idempotent per chunk index: a chunk that ran twice (its job lost its lock
+ * while the event loop was busy and another worker took it) counts once.
+ */
+export async function recordChunkDone(client: PgClient, runId: string, index: number, customers: number) {
   await client.query(
     `UPDATE "JobRun" SET progress = progress || jsonb_build_object(
-       'customersDone', coalesce((progress->>'customersDone')::int, 0) + $2,
-       'chunksDone', coalesce((progress->>'chunksDone')::int, 0) + 1)
+       'doneChunks', d.chunks,
+       'chunksDone', (SELECT count(*) FROM jsonb_object_keys(d.chunks)),
+       'customersDone', (SELECT coalesce(sum(v::int), 0) FROM jsonb_each_text(d.chunks) AS e(k, v)))
+     FROM (SELECT coalesce(progress->'doneChunks', '{}'::jsonb) || jsonb_build_object($2::text, $3::int) AS chunks
+           FROM "JobRun" WHERE id = $1) d
      WHERE id = $1`,
-    [runId, customers],
+    [runId, String(index), customers],
   );
 }
 

@@ -1,8 +1,11 @@
 // The write-back stage: the segments the recompute stored, written to Shopify
 // as customer tags (read by email tools), customer metafields (read by Liquid
 // and Functions) and native customer segments. Runs after a full recompute
-// (the whole shop) and after a re-segmentation (one customer).
+// (the whole shop) and after a re-segmentation (one customer). A shop's
+// write-back enqueues the act step (app/act: segment discounts and their
+// hold-out groups) as its next step.
 import type { PipelineContext } from "../pipeline";
+import { enqueueShopAct } from "../queues/act.server";
 import type { WritebackCustomerJob, WritebackShopJob } from "../queues/writeback.server";
 import { forgetPreviousPrefixes, loadInstalledShopConfig } from "../settings/settings.server";
 import { anyCustomerTagUnder } from "../stores/customers.server";
@@ -74,6 +77,8 @@ export async function writeBackShop(
         metafields,
         mirrors,
       };
+      // The next step first: if enqueueing fails, the retried write-back (which finds little left to send) enqueues it.
+      await enqueueShopAct(ctx.queues, { shop: config.domain });
       for (const runId of runIds) await completeRecomputeRun(client, runId, summary);
       return summary;
     } catch (error) {

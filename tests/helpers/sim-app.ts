@@ -19,6 +19,8 @@ export async function simulatedStore(options: {
   subscriptions?: Array<{ topic: string; uri: string }>;
   timezone?: string;
   currency?: string;
+  /** Access scopes granted (default: what the sync and write-back need). */
+  scopes?: string[];
 }): Promise<{ sim: Simulator; domain: string; accessToken: string; shopId: string; api: () => AdminApi }> {
   const sim = await startSimulator({ appSecret: APP_SECRET, ...options.simulator });
   const accessToken = `shpat_${options.domain.replace(/\W/g, "")}`;
@@ -28,7 +30,7 @@ export async function simulatedStore(options: {
   });
   sim.installApp(options.domain, {
     accessToken,
-    scopes: ["read_orders", "read_all_orders", "read_customers", "write_customers"],
+    scopes: options.scopes ?? ["read_orders", "read_all_orders", "read_customers", "write_customers"],
     webhookUrl: options.webhookUrl ?? "http://127.0.0.1:9",
     subscriptions: options.subscriptions,
   });

@@ -1,6 +1,7 @@
 import type { PipelineContext } from "../../pipeline";
 import { QUEUE } from "../../queues/names";
 import type { ProcessorMap } from "../runtime.server";
+import { actProcessor } from "./act";
 import { segmentsProcessor } from "./segments";
 import { shopLifecycleProcessor } from "./shop-lifecycle";
 import { shopSyncProcessor } from "./shop-sync";
@@ -9,7 +10,7 @@ import { writebackProcessor } from "./writeback";
 
 /**
  * Every queue's processor: each a thin adapter from a job to a stage's
- * service (app/ingest, app/recompute, app/writeback), which enqueues its own
+ * service (app/ingest, app/recompute, app/writeback, app/act), which enqueues its own
  * next step. A queue without an entry here would never be processed.
  */
 export function buildProcessors(ctx: PipelineContext): ProcessorMap {
@@ -19,5 +20,6 @@ export function buildProcessors(ctx: PipelineContext): ProcessorMap {
     [QUEUE.webhooks]: webhooksProcessor(ctx),
     [QUEUE.segments]: segmentsProcessor(ctx),
     [QUEUE.writeback]: writebackProcessor(ctx),
+    [QUEUE.act]: actProcessor(ctx),
   };
 }
