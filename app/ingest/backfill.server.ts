@@ -13,12 +13,12 @@ import { startBulkQuery, waitForBulkOperation } from "../shopify/bulk-operations
 import { dropStagedLines } from "../stores/bulk-staging.server";
 import { upsertCustomers, type CustomerRecord } from "../stores/customers.server";
 import { upsertOrders } from "../stores/orders.server";
-import { withPgClient } from "../stores/pg/pool.server";
+import { withPgClient, type WithPgClient } from "../stores/pg/pool.server";
 import { rememberProductTypes } from "../stores/product-types.server";
 import { completeRun, failRun, findRun, resumeRun, saveRunProgress, startRun } from "../stores/runs.server";
 import { patchSyncState, readSyncState } from "../stores/shops.server";
 import { readBulkRoots, readStagedBulkGroups, stageBulkExport } from "./bulk-jsonl.server";
-import { numericId, orderFromGraphql, type OrderRecord } from "./order-record";
+import { numericId, orderFromGraphql, productTypesOf, type OrderRecord } from "./order-record";
 
 export { BulkOperationError } from "../shopify/bulk-operations.server";
 
@@ -42,6 +42,8 @@ export interface BackfillOptions {
   batchSize?: number;
   /** Called after each stored batch (tests use it to kill a worker midway). */
   onBatch?: (progress: BackfillProgress) => Promise<void> | void;
+  /** Where the export is staged: the process's pool unless given (a benchmark's own database). */
+  withPg?: WithPgClient;
 }
 
 type Save = (step: BackfillProgress["step"]) => Promise<void>;
@@ -95,16 +97,6 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillPro
   return progress;
 }
 
-/** The product types the records' lines carry (the export reads them; webhooks then need no lookup). */
-export function productTypesOf(orders: readonly OrderRecord[]): Map<string, string> {
-  const types = new Map<string, string>();
-  for (const order of orders) {
-    for (const line of order.lines)
-      if (line.productId && line.productType !== null) types.set(line.productId, line.productType);
-  }
-  return types;
-}
-
 /**
  * The orders export: staged in PostgreSQL (its child lines may come before
  * their parents), read back one order with its lines at a time, stored in
@@ -113,7 +105,7 @@ export function productTypesOf(orders: readonly OrderRecord[]): Map<string, stri
 async function importOrders(options: BackfillOptions, url: string, progress: BackfillProgress, save: Save) {
   const batchSize = options.batchSize ?? 1000;
   const { db, shopId, runId } = options;
-  await withPgClient(async (client) => {
+  await (options.withPg ?? withPgClient)(async (client) => {
     try {
       const staging = { lines: 0 };
       await stageBulkExport(client, { runId, shopId }, url, staging);
@@ -168,6 +160,7 @@ export async function backfillShop(
   options: {
     pollIntervalMs?: number;
     onBatch?: (progress: BackfillProgress) => Promise<void> | void;
+    withPg?: WithPgClient;
     /** Called once the JobRun exists, so the job can remember it for a retry. */
     onRun?: (runId: string) => Promise<void>;
   } = {},

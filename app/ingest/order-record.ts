@@ -225,6 +225,17 @@ export function orderFromWebhook(payload: Json): OrderRecord {
   };
 }
 
+/** The product types the orders' lines carry (an export reads them; webhooks then need no lookup). */
+export function productTypesOf(orders: readonly OrderRecord[]): Map<string, string> {
+  const types = new Map<string, string>();
+  for (const order of orders) {
+    for (const line of order.lines) {
+      if (line.productId && line.productType !== null) types.set(line.productId, line.productType);
+    }
+  }
+  return types;
+}
+
 /** The order with its lines' product types filled in from `types` (product id -> type, "" = none). */
 export function withProductTypes(order: OrderRecord, types: ReadonlyMap<string, string>): OrderRecord {
   const lines = withTypes(order.lines, types);

@@ -61,11 +61,14 @@ const UPSERT_SQL = (rule: WriteRule) => `
   -- changes in the same second tie; then the further-advanced state wins
   -- (cancelled over open, more refunded over less), which never regresses.
   -- A state fetched from the API just now may replace a tie (newer-or-tie).
+  -- A row stored before line items were kept takes the same state with them.
   ${
     rule === "always"
       ? ""
       : `WHERE (o."shopifyUpdatedAt", o."cancelledAt" IS NOT NULL, o."refundedMinor")
-      ${rule === "newer-or-tie" ? "<=" : "<"} (EXCLUDED."shopifyUpdatedAt", EXCLUDED."cancelledAt" IS NOT NULL, EXCLUDED."refundedMinor")`
+      ${rule === "newer-or-tie" ? "<=" : "<"} (EXCLUDED."shopifyUpdatedAt", EXCLUDED."cancelledAt" IS NOT NULL, EXCLUDED."refundedMinor")
+      OR (o."lines" IS NULL AND EXCLUDED."lines" IS NOT NULL AND (o."shopifyUpdatedAt", o."cancelledAt" IS NOT NULL, o."refundedMinor")
+      <= (EXCLUDED."shopifyUpdatedAt", EXCLUDED."cancelledAt" IS NOT NULL, EXCLUDED."refundedMinor"))`
   }
   RETURNING o."id", o."customerId"`;
 
