@@ -62,14 +62,14 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     }
     throw error;
   }
-  const { shop, webhookId } = context;
+  const { shop, payload, webhookId } = context;
   const topic = normalizeTopic(context.topic);
   const eventId = ("eventId" in context && context.eventId) || webhookId || headerEventId;
 
   let data;
   try {
-    // Signed and JSON (the library parsed it): read again without losing digits.
-    data = webhookJobData(topic, parseExactJsonBytes(new Uint8Array(body ?? new ArrayBuffer(0))));
+    // Signed and JSON (the library parsed it): read again where digits may have been lost.
+    data = webhookJobData(topic, parseExactJsonBytes(new Uint8Array(body ?? new ArrayBuffer(0)), payload));
   } catch (error) {
     if (!(error instanceof PayloadError)) throw error;
     logger.warn({ shop, topic, eventId, reason: error.message }, "webhook payload rejected");

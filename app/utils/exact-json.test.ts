@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseExactJson, parseExactJsonBytes } from "./exact-json";
+import { mayLoseDigits, parseExactJson, parseExactJsonBytes } from "./exact-json";
 
 describe("parseExactJson", () => {
   it("keeps the digits of integers above 2^53 and leaves other values as JSON.parse does", () => {
@@ -24,5 +24,21 @@ describe("parseExactJson", () => {
       id: 9007199254740993n,
     });
     expect(() => parseExactJson("{not json")).toThrow(SyntaxError);
+  });
+
+  it("reuses an already parsed body only when no number can have lost digits", () => {
+    const small = '{"id":5000001001,"order_id":9007199254740991}';
+    const already = JSON.parse(small);
+    expect(mayLoseDigits(small)).toBe(true); // 16 digits: checked exactly, conservatively
+    const thirteen = '{"id":5000001001,"customer":{"id":7000000001}}';
+    const parsed = JSON.parse(thirteen);
+    expect(mayLoseDigits(thirteen)).toBe(false);
+    expect(parseExactJsonBytes(new TextEncoder().encode(thirteen), parsed)).toBe(parsed);
+    const big = '{"id":820982911946154508}';
+    expect(parseExactJsonBytes(new TextEncoder().encode(big), JSON.parse(big))).toEqual({ id: 820982911946154508n });
+    expect(parseExactJsonBytes(new TextEncoder().encode(small), already)).toEqual({
+      id: 5000001001,
+      order_id: 9007199254740991,
+    });
   });
 });

@@ -22,7 +22,23 @@ function exactIntegers(this: unknown, _key: string, value: unknown, context?: { 
   return value;
 }
 
-/** The bytes of a request body (UTF-8) parsed with parseExactJson. */
-export function parseExactJsonBytes(bytes: Uint8Array): unknown {
-  return parseExactJson(new TextDecoder("utf-8", { fatal: false }).decode(bytes));
+/**
+ * Whether JSON.parse may have rounded a number of this text: only a run of 16
+ * or more digits can be an integer above 2^53 (9007199254740991 has 16). A
+ * cheap native scan; digits inside strings (a GID, a phone number) only make
+ * the answer a conservative yes.
+ */
+export function mayLoseDigits(text: string): boolean {
+  return /\d{16}/.test(text);
+}
+
+/**
+ * A request body (UTF-8 bytes) parsed exactly. `parsed`, the same bytes
+ * already parsed by JSON.parse, is returned as is when no number can have
+ * lost digits: parsing with a reviver costs several times JSON.parse, and
+ * Shopify's ids are mostly 13 digits today.
+ */
+export function parseExactJsonBytes(bytes: Uint8Array, parsed?: unknown): unknown {
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  return parsed !== undefined && !mayLoseDigits(text) ? parsed : parseExactJson(text);
 }
