@@ -78,7 +78,7 @@ export function childrenOf(order: Node): Node[] {
   return [...(order.lineItems?.nodes ?? []), ...(order.shippingLines?.nodes ?? [])];
 }
 
-/** Fetches one order (a refund changes the order; its webhook carries only the refund). */
+/** Fetches one order: what settles a state that payloads alone cannot (a tie, a refund the stored order cannot take). */
 export async function fetchOrder(api: AdminApi, orderId: string): Promise<OrderRecord | null> {
   const { order } = await api.request<{ order: Node | null }>(ORDER_FOR_SYNC, { id: `gid://shopify/Order/${orderId}` });
   return order ? orderFromGraphql(order, childrenOf(order)) : null;
