@@ -89,10 +89,14 @@ export async function stageBulkLines(
   try {
     return await copyFromStream(client, COPY_IN, copyRows(source, prefix, progress));
   } catch (error) {
+    // PostgreSQL's context names the COPY line ("COPY BulkExportLine, line 3, column body: ...").
     const where = (error as { where?: string }).where ?? "";
-    const line = /line (\d+)/.exec(where)?.[1];
-    if (line && /json/i.test((error as Error).message)) {
-      throw new Error(`Bulk result line ${line} is not JSON: ${(error as Error).message}`);
+    const line = /COPY "?BulkExportLine"?, line (\d+)/.exec(where)?.[1];
+    if (line) {
+      const detail = (error as { detail?: string }).detail;
+      throw new Error(
+        `Bulk result line ${line} is not JSON: ${(error as Error).message}${detail ? ` (${detail})` : ""}`,
+      );
     }
     throw error;
   }

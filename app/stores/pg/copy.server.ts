@@ -131,7 +131,9 @@ export function copyFromStream(client: PgClient, sql: string, source: AsyncItera
         try {
           for await (const chunk of source) {
             if (serverError) break; // the server ended the COPY; stop downloading
-            connection.sendCopyFromChunk(chunk);
+            connection.sendCopyFromChunk(
+              Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+            );
             if (connection.stream.writableNeedDrain) await once(connection.stream, "drain");
           }
           if (!serverError) connection.endCopyFrom();
