@@ -5,6 +5,7 @@ import { startSimulator } from "../simulator";
 import { createPrismaClient } from "../app/db.server";
 import { AdminApi } from "../app/shopify/admin-api.server";
 import { backfillShop } from "../app/ingest/backfill.server";
+import { connectPg } from "../app/stores/pg/pool.server";
 import { freshDatabase } from "../scripts/services";
 import { appScopes } from "../scripts/lib/app-config";
 import { runAlone } from "./run-alone";
@@ -17,6 +18,11 @@ export interface BackfillBenchResult {
   ms: number;
   ordersPerSecond: number;
   customers: number;
+  /** Lines of the orders export (orders, line items, shipping lines), staged in PostgreSQL. */
+  linesRead: number;
+  /** Resident memory of the process (simulator included) before and at most during the backfill. */
+  rssBeforeMb: number;
+  rssPeakMb: number;
 }
 
 export async function benchBackfill(opts: { orders?: number } = {}): Promise<BackfillBenchResult> {
@@ -46,13 +52,31 @@ export async function benchBackfill(opts: { orders?: number } = {}): Promise<Bac
     const shop = await db.shop.create({ data: { domain, status: "installed" } });
     const api = new AdminApi({ shop: domain, accessToken: "shpat_bench", origin: sim.url });
     const start = performance.now();
-    const { progress } = await backfillShop(db, api, shop, undefined, { pollIntervalMs: 20 });
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 200);
+    const { progress } = await backfillShop(db, api, shop, undefined, {
+      pollIntervalMs: 20,
+      // The export is staged in the benchmark's database, not the environment's.
+      withPg: async (fn) => {
+        const client = await connectPg(url.toString());
+        try {
+          return await fn(client);
+        } finally {
+          await client.end();
+        }
+      },
+    });
+    clearInterval(sampler);
     const ms = performance.now() - start;
     return {
       orders: progress.ordersStored,
       ms: Math.round(ms),
       ordersPerSecond: Math.round(progress.ordersStored / (ms / 1000)),
       customers: progress.customersStored,
+      linesRead: progress.linesRead,
+      rssBeforeMb: Math.round(rssBefore / 2 ** 20),
+      rssPeakMb: Math.round(rssPeak / 2 ** 20),
     };
   } finally {
     await sim.close();

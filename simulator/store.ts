@@ -369,6 +369,21 @@ export class ShopStore {
     this.o.discountMinor[orderIndex] = discount;
   }
 
+  /** The order whose current line range holds line row `j`, or -1 (a range an edit replaced). */
+  orderOfLine(j: number): number {
+    for (let i = 0; i < this.orderCount; i++) {
+      const start = this.o.lineStart[i];
+      if (j >= start && j < start + this.o.lineCount[i]) return i;
+    }
+    return -1;
+  }
+
+  /** Money refunded for line items (refunds less the shipping they refunded). */
+  refundedLinesMinor(orderIndex: number): number {
+    const shippingRefunded = this.o.shippingMinor[orderIndex] - this.refundableShippingMinor(orderIndex);
+    return this.o.refundedMinor[orderIndex] - shippingRefunded;
+  }
+
   orderTotalMinor(i: number): number {
     return this.o.subtotalMinor[i] - this.o.discountMinor[i] + this.o.shippingMinor[i];
   }

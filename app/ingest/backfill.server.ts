@@ -10,12 +10,15 @@ import { scheduleReconcile } from "../queues/sync.server";
 import { shopTagPrefix } from "../settings/settings.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { startBulkQuery, waitForBulkOperation } from "../shopify/bulk-operations.server";
+import { dropStagedLines } from "../stores/bulk-staging.server";
 import { upsertCustomers, type CustomerRecord } from "../stores/customers.server";
 import { upsertOrders } from "../stores/orders.server";
+import { withPgClient, type WithPgClient } from "../stores/pg/pool.server";
+import { rememberProductTypes } from "../stores/product-types.server";
 import { completeRun, failRun, findRun, resumeRun, saveRunProgress, startRun } from "../stores/runs.server";
 import { patchSyncState, readSyncState } from "../stores/shops.server";
-import { readBulkGroups, type BulkReadProgress } from "./bulk-jsonl.server";
-import { numericId, orderFromGraphql, type OrderRecord } from "./order-record";
+import { readBulkRoots, readStagedBulkGroups, stageBulkExport } from "./bulk-jsonl.server";
+import { numericId, orderFromGraphql, productTypesOf, type OrderRecord } from "./order-record";
 
 export { BulkOperationError } from "../shopify/bulk-operations.server";
 
@@ -39,15 +42,18 @@ export interface BackfillOptions {
   batchSize?: number;
   /** Called after each stored batch (tests use it to kill a worker midway). */
   onBatch?: (progress: BackfillProgress) => Promise<void> | void;
+  /** Where the export is staged: the process's pool unless given (a benchmark's own database). */
+  withPg?: WithPgClient;
 }
 
 type Save = (step: BackfillProgress["step"]) => Promise<void>;
 
 /**
  * Runs (or resumes) the backfill of a JobRun. Safe to re-run or resume after
- * a crash: the bulk operation ids are kept in the run's progress (and an
- * export still running for the shop is adopted rather than started twice), and
- * every write is an upsert keyed by Shopify id.
+ * a crash: the bulk operation ids are kept in the run's progress and each
+ * operation is followed by its id (an export started by a worker that died
+ * before saving the id is found among the app's running exports), and every
+ * write is an upsert keyed by Shopify id.
  */
 export async function runBackfill(options: BackfillOptions): Promise<BackfillProgress> {
   const { db, api, runId } = options;
@@ -91,25 +97,39 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillPro
   return progress;
 }
 
+/**
+ * The orders export: staged in PostgreSQL (its child lines may come before
+ * their parents), read back one order with its lines at a time, stored in
+ * batches; the staged lines are deleted whatever happens.
+ */
 async function importOrders(options: BackfillOptions, url: string, progress: BackfillProgress, save: Save) {
   const batchSize = options.batchSize ?? 1000;
-  const reading: BulkReadProgress = { lines: 0 };
-  let batch: OrderRecord[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await upsertOrders(options.db, options.shopId, batch);
-    progress.ordersStored += batch.length;
-    progress.linesRead = reading.lines;
-    batch = [];
-    await save("orders-import");
-    await options.onBatch?.(progress);
-  };
-  for await (const group of readBulkGroups(url, reading)) {
-    batch.push(orderFromGraphql(group.node, group.children));
-    if (batch.length >= batchSize) await flush();
-  }
-  await flush();
-  progress.linesRead = reading.lines;
+  const { db, shopId, runId } = options;
+  await (options.withPg ?? withPgClient)(async (client) => {
+    try {
+      const staging = { lines: 0 };
+      await stageBulkExport(client, { runId, shopId }, url, staging);
+      progress.linesRead = staging.lines;
+      await save("orders-import");
+      let batch: OrderRecord[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await upsertOrders(db, shopId, batch);
+        await rememberProductTypes(db, shopId, productTypesOf(batch));
+        progress.ordersStored += batch.length;
+        batch = [];
+        await save("orders-import");
+        await options.onBatch?.(progress);
+      };
+      for await (const group of readStagedBulkGroups(client, runId)) {
+        batch.push(orderFromGraphql(group.node, group.children));
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+    } finally {
+      await dropStagedLines(client, runId).catch(() => undefined);
+    }
+  });
 }
 
 async function importCustomers(options: BackfillOptions, url: string, progress: BackfillProgress) {
@@ -118,7 +138,7 @@ async function importCustomers(options: BackfillOptions, url: string, progress: 
   const flush = async () => {
     progress.customersStored += await upsertCustomers(options.db, options.shopId, tagPrefix, batch.splice(0));
   };
-  for await (const { node } of readBulkGroups(url, { lines: 0 })) {
+  for await (const node of readBulkRoots(url)) {
     batch.push({
       id: numericId(node.id, "customer.id"),
       shopifyCreatedAt: node.createdAt ? new Date(node.createdAt) : null,
@@ -140,6 +160,7 @@ export async function backfillShop(
   options: {
     pollIntervalMs?: number;
     onBatch?: (progress: BackfillProgress) => Promise<void> | void;
+    withPg?: WithPgClient;
     /** Called once the JobRun exists, so the job can remember it for a retry. */
     onRun?: (runId: string) => Promise<void>;
   } = {},

@@ -1,28 +1,95 @@
-// Install and uninstall: the shop's row, its facts (time zone, currency) and
-// the first step of its history, the backfill.
-import { enqueueBackfill, unscheduleReconcile } from "../queues/sync.server";
-import { unscheduleNightlyRecompute } from "../queues/segments.server";
+// Install and uninstall: the shop's row, its facts (time zone, currency, read
+// from Shopify at install and kept current by shop/update) and the first step
+// of its history, the backfill.
+import type { PrismaClient } from "@prisma/client";
+import { SHOP_FACTS } from "../graphql/admin/shop.server";
 import type { PipelineContext } from "../pipeline";
+import { enqueueBackfill, unscheduleReconcile } from "../queues/sync.server";
+import { enqueueShopRecompute, scheduleNightlyRecompute, unscheduleNightlyRecompute } from "../queues/segments.server";
+import type { AdminApi } from "../shopify/admin-api.server";
 import { recordCompletedRun } from "../stores/runs.server";
-import { deleteSessions, findShop, markInstalled, markUninstalled } from "../stores/shops.server";
+import {
+  deleteSessions,
+  findShop,
+  markInstalled,
+  markUninstalled,
+  readSyncState,
+  updateShopFacts,
+} from "../stores/shops.server";
+
+export interface ShopFacts {
+  timezone: string;
+  currency: string;
+}
+
+/** The shop's IANA time zone and currency, as Shopify reports them (one Admin API query). */
+export async function readShopFacts(api: AdminApi): Promise<ShopFacts> {
+  const { shop } = await api.request<{ shop: { ianaTimezone: string; currencyCode: string } }>(SHOP_FACTS);
+  if (!shop?.ianaTimezone || !shop.currencyCode) {
+    throw new Error(`Shopify did not report the shop's time zone and currency: ${JSON.stringify(shop)}`);
+  }
+  return { timezone: shop.ianaTimezone, currency: shop.currencyCode };
+}
 
 /**
- * Marks a shop installed (creating it on first install) with a JobRun record
- * of the install for the UI, then enqueues the backfill. Idempotent: the same
- * install twice leaves one shop row (the backfill is deduplicated per shop).
+ * The shop's row, marked installed with its facts from Shopify, and a JobRun
+ * record of the install for the UI. Idempotent: the same install twice leaves
+ * one shop row.
+ */
+export async function recordInstallation(
+  db: PrismaClient,
+  api: AdminApi,
+  input: { shop: string; scopes: string | null; installedAt: Date },
+): Promise<{ shopId: string; facts: ShopFacts }> {
+  const facts = await readShopFacts(api);
+  return db.$transaction(async (tx) => {
+    const shop = await markInstalled(tx, {
+      domain: input.shop,
+      scopes: input.scopes,
+      installedAt: input.installedAt,
+      ...facts,
+    });
+    await recordCompletedRun(tx, { shopId: shop.id, kind: "install", step: "recorded", startedAt: input.installedAt });
+    return { shopId: shop.id, facts };
+  });
+}
+
+/**
+ * Marks a shop installed (creating it on first install) with its time zone
+ * and currency, then enqueues the backfill (deduplicated per shop).
  */
 export async function installShop(
   ctx: PipelineContext,
   input: { shop: string; scopes: string | null; installedAt: Date },
 ): Promise<{ shopId: string }> {
-  const result = await ctx.db.$transaction(async (tx) => {
-    const shop = await markInstalled(tx, { domain: input.shop, scopes: input.scopes, installedAt: input.installedAt });
-    await recordCompletedRun(tx, { shopId: shop.id, kind: "install", step: "recorded", startedAt: input.installedAt });
-    return { shopId: shop.id };
-  });
+  const { shopId } = await recordInstallation(ctx.db, await ctx.adminApi(input.shop), input);
   // The order history comes next; the backfill hands over to segmentation.
   await enqueueBackfill(ctx.queues, input.shop);
-  return result;
+  return { shopId };
+}
+
+/**
+ * shop/update: the new facts are stored; a new time zone moves the nightly
+ * recompute to 3 am in that zone, and either change re-segments the shop
+ * (its calendar or its amounts' decimals changed), once its history is in.
+ * Returns the number of shop rows changed.
+ */
+export async function applyShopFacts(
+  ctx: PipelineContext,
+  domain: string,
+  facts: { timezone?: string; currency?: string },
+): Promise<number> {
+  const before = await findShop(ctx.db, domain);
+  if (!before) return 0;
+  const changed = await updateShopFacts(ctx.db, domain, facts);
+  const timezoneChanged = !!facts.timezone && facts.timezone !== before.timezone;
+  const currencyChanged = !!facts.currency && facts.currency !== before.currency;
+  if (!timezoneChanged && !currencyChanged) return changed;
+  const state = await readSyncState(ctx.db, before.id);
+  if (before.status !== "installed" || !state.backfillCompletedAt) return changed;
+  if (timezoneChanged) await scheduleNightlyRecompute(ctx.queues, domain, { timeZone: facts.timezone });
+  await enqueueShopRecompute(ctx.queues, { shop: domain, reason: "settings" });
+  return changed;
 }
 
 /** app/uninstalled: the tokens are gone and the shop's scheduled jobs stop; its data stays until shop/redact. */

@@ -1,18 +1,22 @@
 // Applies one webhook job (the webhook-events queue): orders and refunds are
 // stored and their customers re-segmented; customer events update the
-// customer; privacy topics go to app/privacy; app/uninstalled to ./install.
+// customer; privacy topics go to app/privacy; app/uninstalled and shop/update
+// to ./install. A refund is applied from its payload; the Admin API is asked
+// only to settle what payloads cannot (see storeRefund).
 import type { PipelineContext } from "../pipeline";
 import { recordDataRequest, deleteCustomer, redactCustomer, redactShop } from "../privacy/privacy.server";
 import { enqueueCustomerResegments } from "../queues/segments.server";
 import { shopTagPrefix } from "../settings/settings.server";
 import { upsertCustomers } from "../stores/customers.server";
-import { findOrder, isConflictingTie, upsertOrders } from "../stores/orders.server";
+import { findOrder, isConflictingTie, updateOrderLocked, upsertOrders } from "../stores/orders.server";
 import { markWebhookProcessed, recordWebhookEvent } from "../stores/runs.server";
-import { findShop, updateShopFacts, updateShopScopes } from "../stores/shops.server";
+import { findShop, updateShopScopes } from "../stores/shops.server";
+import { applyShopFacts, uninstallShop } from "./install.server";
 import type { OrderRecord } from "./order-record";
+import { withKnownProductTypes } from "./product-types.server";
 import { fetchOrder } from "./reconcile.server";
+import { applyRefund, type RefundOutcome, type RefundRecord } from "./refund-record";
 import { deserializeOrder, type WebhookJobData } from "./webhook-payloads";
-import { uninstallShop } from "./install.server";
 
 export type WebhookOutcome =
   | { status: "stored"; changed: number }
@@ -34,35 +38,68 @@ export interface WebhookJobMeta {
 
 type Shop = { id: string; domain: string };
 
-/** Stores an order (or the order a refund changed) and re-segments the customers it touches. */
-async function storeOrder(ctx: PipelineContext, shop: Shop, data: WebhookJobData): Promise<WebhookOutcome> {
-  const order =
-    data.kind === "order"
-      ? deserializeOrder(data.order)
-      : data.kind === "refund"
-        ? await fetchOrder(await ctx.adminApi(shop.domain), data.orderId)
-        : null;
-  if (!order) return { status: "skipped", reason: "order no longer exists" };
-  const previous = await findOrder(ctx.db, shop.id, order.id);
-  let changed = await upsertOrders(ctx.db, shop.id, [order]);
-  if (changed.length === 0 && data.kind === "order" && (await isConflictingTie(ctx.db, shop.id, order))) {
-    // Two different states with the same updated_at (one-second precision)
-    // cannot be ordered from payloads: ask Shopify.
-    const current: OrderRecord | null = await fetchOrder(await ctx.adminApi(shop.domain), order.id);
-    if (current) changed = await upsertOrders(ctx.db, shop.id, [current], { replaceOnTie: true });
+/** After an order changed: its customer exists, and it and a previous customer are re-segmented. */
+async function afterOrderChange(ctx: PipelineContext, shop: Shop, customerId: string | null, previous?: string | null) {
+  const customers = new Set<string>();
+  if (customerId) customers.add(customerId);
+  if (previous) customers.add(previous);
+  if (customerId) {
+    await upsertCustomers(ctx.db, shop.id, await shopTagPrefix(ctx.db, shop.id), [
+      { id: customerId, shopifyCreatedAt: null, shopifyUpdatedAt: null, emailMarketing: null },
+    ]);
   }
+  await enqueueCustomerResegments(ctx.queues, shop.domain, [...customers]);
+}
+
+/** Stores an order state fetched from the Admin API (it settles ties and what payloads cannot). */
+async function storeFetchedOrder(ctx: PipelineContext, shop: Shop, orderId: string): Promise<WebhookOutcome> {
+  const previous = await findOrder(ctx.db, shop.id, orderId);
+  const current: OrderRecord | null = await fetchOrder(await ctx.adminApi(shop.domain), orderId);
+  if (!current) return { status: "skipped", reason: "order no longer exists" };
+  const changed = await upsertOrders(ctx.db, shop.id, [current], { replaceOnTie: true });
   if (changed.length > 0) {
-    const customers = new Set<string>();
-    if (order.customerId) customers.add(order.customerId);
-    if (previous?.customerId) customers.add(String(previous.customerId));
-    if (order.customerId) {
-      await upsertCustomers(ctx.db, shop.id, await shopTagPrefix(ctx.db, shop.id), [
-        { id: order.customerId, shopifyCreatedAt: null, shopifyUpdatedAt: null, emailMarketing: null },
-      ]);
-    }
-    await enqueueCustomerResegments(ctx.queues, shop.domain, [...customers]);
+    await afterOrderChange(ctx, shop, current.customerId, previous?.customerId ? String(previous.customerId) : null);
   }
   return { status: "stored", changed: changed.length };
+}
+
+/** Stores an order from its payload and re-segments the customers it touches. */
+async function storeOrder(ctx: PipelineContext, shop: Shop, payloadOrder: OrderRecord): Promise<WebhookOutcome> {
+  const order = await withKnownProductTypes(ctx, shop, payloadOrder);
+  const previous = await findOrder(ctx.db, shop.id, order.id);
+  const changed = await upsertOrders(ctx.db, shop.id, [order]);
+  if (changed.length === 0 && (await isConflictingTie(ctx.db, shop.id, order))) {
+    // Two different states with the same updated_at (one-second precision)
+    // cannot be ordered from payloads: ask Shopify.
+    return storeFetchedOrder(ctx, shop, order.id);
+  }
+  if (changed.length > 0) {
+    await afterOrderChange(ctx, shop, order.customerId, previous?.customerId ? String(previous.customerId) : null);
+  }
+  return { status: "stored", changed: changed.length };
+}
+
+/**
+ * refunds/create: applied to the stored order from the payload alone, once
+ * per refund id (a redelivered or late refund changes nothing). Only when the
+ * payload cannot settle it (the order is not stored yet, or was stored before
+ * line items were kept, a line the app does not know, amounts in no usable
+ * currency) is the order fetched from the Admin API.
+ */
+async function storeRefund(ctx: PipelineContext, shop: Shop, refund: RefundRecord): Promise<WebhookOutcome> {
+  const { outcome, customerId } = await updateOrderLocked(ctx.db, shop.id, refund.orderId, (current) => {
+    const outcome: RefundOutcome = current
+      ? applyRefund(current, refund)
+      : { kind: "conflict", reason: "the order is not stored with its line items" };
+    return {
+      write: outcome.kind === "applied" ? outcome.order : null,
+      result: { outcome, customerId: current?.customerId ?? null },
+    };
+  });
+  if (outcome.kind === "already applied") return { status: "skipped", reason: "refund already applied" };
+  if (outcome.kind === "conflict") return storeFetchedOrder(ctx, shop, refund.orderId);
+  await afterOrderChange(ctx, shop, customerId);
+  return { status: "stored", changed: 1 };
 }
 
 async function applyToShop(
@@ -74,8 +111,12 @@ async function applyToShop(
   const privacy = { db: ctx.db, queues: ctx.queues, currentJobId: meta.jobId };
   switch (data.kind) {
     case "order":
+      return storeOrder(ctx, shop, deserializeOrder(data.order));
     case "refund":
-      return storeOrder(ctx, shop, data);
+      // A job queued before refunds were applied from their payload carries only the order id.
+      return "refund" in data
+        ? storeRefund(ctx, shop, data.refund)
+        : storeFetchedOrder(ctx, shop, (data as { orderId: string }).orderId);
     case "customer": {
       const { customer } = data;
       await upsertCustomers(ctx.db, shop.id, await shopTagPrefix(ctx.db, shop.id), [
@@ -106,7 +147,7 @@ async function applyToShop(
     case "shop-facts":
       return {
         status: "stored",
-        changed: await updateShopFacts(ctx.db, shop.domain, {
+        changed: await applyShopFacts(ctx, shop.domain, {
           timezone: data.timezone ?? undefined,
           currency: data.currency ?? undefined,
         }),

@@ -4,7 +4,8 @@ import { queues } from "../queues/registry.server";
 import { enqueueWebhookJob } from "../queues/webhooks.server";
 import { recordRejectedWebhook } from "../stores/runs.server";
 import { logger } from "../utils/logger.server";
-import { PayloadError } from "./order-record";
+import { parseExactJsonBytes } from "../utils/exact-json";
+import { PayloadError } from "./payload-values";
 import { normalizeTopic, webhookJobData } from "./webhook-payloads";
 
 /**
@@ -20,14 +21,14 @@ import { normalizeTopic, webhookJobData } from "./webhook-payloads";
  * checks the signature over exactly what it would have read from the
  * original. Anything but a POST goes on unchanged (the library answers 405).
  */
-async function withShopifyHeadersOnly(request: Request): Promise<Request> {
-  if (request.method !== "POST") return request;
+function withShopifyHeadersOnly(request: Request, body: ArrayBuffer | null): Request {
+  if (request.method !== "POST" || body === null) return request;
   const headers = new Headers();
   for (const [name, value] of request.headers) {
     if (name.startsWith("x-shopify-")) headers.append(name, value);
   }
   // The bytes as received (a byte body adds no Content-Type header to the copy).
-  return new Request(request.url, { method: "POST", headers, body: await request.arrayBuffer() });
+  return new Request(request.url, { method: "POST", headers, body });
 }
 
 /**
@@ -43,8 +44,12 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   // A missing signature is an unauthenticated request, like a wrong one.
   if (!request.headers.get("x-shopify-hmac-sha256")) return new Response(null, { status: 401 });
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+  // The body's bytes, kept: the library checks the signature over them and
+  // parses them with JSON.parse, which rounds ids above 2^53; the mapping
+  // below parses the same bytes again, exactly.
+  const body = request.method === "POST" ? await request.arrayBuffer() : null;
   try {
-    context = await authenticate.webhook(await withShopifyHeadersOnly(request));
+    context = await authenticate.webhook(withShopifyHeadersOnly(request, body));
   } catch (error) {
     if (error instanceof Response) return error; // 401 bad HMAC, 405, 400 missing headers
     if (error instanceof SyntaxError) {
@@ -63,7 +68,8 @@ export async function receiveWebhook(request: Request): Promise<Response> {
 
   let data;
   try {
-    data = webhookJobData(topic, payload);
+    // Signed and JSON (the library parsed it): read again where digits may have been lost.
+    data = webhookJobData(topic, parseExactJsonBytes(new Uint8Array(body ?? new ArrayBuffer(0)), payload));
   } catch (error) {
     if (!(error instanceof PayloadError)) throw error;
     logger.warn({ shop, topic, eventId, reason: error.message }, "webhook payload rejected");

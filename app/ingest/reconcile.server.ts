@@ -7,9 +7,10 @@ import type { PipelineContext } from "../pipeline";
 import { enqueueCustomerResegments } from "../queues/segments.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { upsertOrders } from "../stores/orders.server";
+import { rememberProductTypes } from "../stores/product-types.server";
 import { completeRun, failRun, startRun } from "../stores/runs.server";
 import { patchSyncState, readSyncState } from "../stores/shops.server";
-import { orderFromGraphql, type OrderRecord } from "./order-record";
+import { orderFromGraphql, productTypesOf, type OrderRecord } from "./order-record";
 
 export interface ReconcileResult {
   since: string;
@@ -59,6 +60,7 @@ export async function reconcileShop(
     }
     result.ordersChecked += records.length;
     const changed = await upsertOrders(db, shop.id, records);
+    await rememberProductTypes(db, shop.id, productTypesOf(records));
     result.repaired += changed.length;
     for (const row of changed) if (row.customerId !== null) touched.add(String(row.customerId));
     after = page.orders.pageInfo.hasNextPage ? page.orders.pageInfo.endCursor : null;
@@ -76,7 +78,7 @@ export function childrenOf(order: Node): Node[] {
   return [...(order.lineItems?.nodes ?? []), ...(order.shippingLines?.nodes ?? [])];
 }
 
-/** Fetches one order (a refund changes the order; its webhook carries only the refund). */
+/** Fetches one order: what settles a state that payloads alone cannot (a tie, a refund the stored order cannot take). */
 export async function fetchOrder(api: AdminApi, orderId: string): Promise<OrderRecord | null> {
   const { order } = await api.request<{ order: Node | null }>(ORDER_FOR_SYNC, { id: `gid://shopify/Order/${orderId}` });
   return order ? orderFromGraphql(order, childrenOf(order)) : null;

@@ -1,10 +1,13 @@
-import { numericId, orderFromWebhook, PayloadError, type OrderRecord } from "./order-record";
+import { orderFromWebhook, type OrderRecord } from "./order-record";
+import { numericId, PayloadError, restId } from "./payload-values";
+import { refundFromWebhook, type RefundRecord } from "./refund-record";
 
 /**
  * What a webhook job carries: the minimum the app keeps, mapped from the
  * payload in the route, so personal fields (names, emails, addresses) never
- * reach the queue. Pure; a payload missing what its topic needs throws
- * PayloadError (the route answers 400).
+ * reach the queue. The payload must come from parseExactJson (ids above 2^53
+ * as bigints): the library's JSON.parse rounds them. Pure; a payload missing
+ * what its topic needs throws PayloadError (the route answers 400).
  */
 export type SerializedOrder = Omit<OrderRecord, "processedAt" | "cancelledAt" | "shopifyUpdatedAt"> & {
   processedAt: string;
@@ -14,7 +17,7 @@ export type SerializedOrder = Omit<OrderRecord, "processedAt" | "cancelledAt" | 
 
 export type WebhookJobData =
   | { kind: "order"; order: SerializedOrder }
-  | { kind: "refund"; orderId: string }
+  | { kind: "refund"; refund: RefundRecord }
   | {
       kind: "customer";
       customer: { id: string; createdAt: string | null; updatedAt: string | null; emailMarketing: string | null };
@@ -86,30 +89,30 @@ export function webhookJobData(topic: string, payload: unknown): WebhookJobData 
     case "orders/cancelled":
       return { kind: "order", order: serializeOrder(orderFromWebhook(body)) };
     case "refunds/create":
-      return { kind: "refund", orderId: numericId(body.order_id, "refund.order_id") };
+      return { kind: "refund", refund: refundFromWebhook(body) };
     case "customers/create":
     case "customers/update":
       return {
         kind: "customer",
         customer: {
-          id: numericId(body.id, "customer.id"),
+          id: restId(body, "customer.id"),
           createdAt: typeof body.created_at === "string" ? body.created_at : null,
           updatedAt: typeof body.updated_at === "string" ? body.updated_at : null,
           emailMarketing: body.email_marketing_consent?.state?.toUpperCase?.() ?? null,
         },
       };
     case "customers/delete":
-      return { kind: "customer-delete", customerId: numericId(body.id, "customer.id") };
+      return { kind: "customer-delete", customerId: restId(body, "customer.id") };
     case "customers/redact":
       return {
         kind: "customer-redact",
-        customerId: numericId(body.customer?.id, "customer.id"),
+        customerId: restId(body.customer, "customer.id"),
         orderIds: ids(body.orders_to_redact, "orders_to_redact"),
       };
     case "customers/data_request":
       return {
         kind: "data-request",
-        customerId: numericId(body.customer?.id, "customer.id"),
+        customerId: restId(body.customer, "customer.id"),
         orderIds: ids(body.orders_requested, "orders_requested"),
         requestId: body.data_request?.id !== undefined ? String(body.data_request.id) : null,
       };

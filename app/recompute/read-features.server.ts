@@ -19,13 +19,6 @@ const SEPARATOR = "\x1f";
  * loop monomorphic.
  */
 function engineOrderFromCopy(row: Buffer, s: Int32Array, e: Int32Array, customerId: string | null): EngineOrder {
-  const utmSource = copyString(row, s[16], e[16]);
-  const utmMedium = copyString(row, s[17], e[17]);
-  const utmCampaign = copyString(row, s[18], e[18]);
-  const referrerDomain = copyString(row, s[19], e[19]);
-  const sourceName = copyString(row, s[20], e[20]);
-  const journey =
-    utmSource !== null || utmMedium !== null || utmCampaign !== null || referrerDomain !== null || sourceName !== null;
   const codes = copyString(row, s[8], e[8]);
   const productIds = copyString(row, s[11], e[11]);
   const productTypes = copyString(row, s[12], e[12]);
@@ -36,27 +29,42 @@ function engineOrderFromCopy(row: Buffer, s: Int32Array, e: Int32Array, customer
     processedAt: copyInt(row, s[2], e[2])!,
     cancelled: copyBool(row, s[3], e[3])!,
     fullyRefunded: copyBool(row, s[4], e[4])!,
-    totalMinor: copyInt(row, s[5], e[5])!,
-    subtotalMinor: copyInt(row, s[6], e[6]) ?? undefined,
-    discountMinor: copyInt(row, s[7], e[7]) ?? undefined,
+    totalMinor: copyMinor(row, s[5], e[5])!,
+    subtotalMinor: copyMinor(row, s[6], e[6]) ?? undefined,
+    discountMinor: copyMinor(row, s[7], e[7]) ?? undefined,
     discountCodes: codes === null || codes === "" ? [] : codes.split(SEPARATOR),
     itemQuantity: copyInt(row, s[9], e[9]) ?? undefined,
     lineCount: copyInt(row, s[10], e[10]) ?? undefined,
     productIds: productIds === null || productIds === "" ? undefined : productIds.split(SEPARATOR),
     productTypes: productTypes === null || productTypes === "" ? undefined : productTypes.split(SEPARATOR),
-    avgUnitPriceMinor: copyInt(row, s[13], e[13]) ?? undefined,
-    shippingMinor: copyInt(row, s[14], e[14]) ?? undefined,
+    avgUnitPriceMinor: copyMinor(row, s[13], e[13]) ?? undefined,
+    shippingMinor: copyMinor(row, s[14], e[14]) ?? undefined,
     expressShipping: copyBool(row, s[15], e[15]) ?? undefined,
-    utmSource: journey ? utmSource : undefined,
-    utmMedium: journey ? utmMedium : undefined,
-    utmCampaign: journey ? utmCampaign : undefined,
-    referrerDomain: journey ? referrerDomain : undefined,
-    sourceName: journey ? sourceName : undefined,
+    // Absent journey fields are null: the engine decides what counts as journey data.
+    utmSource: copyString(row, s[16], e[16]),
+    utmMedium: copyString(row, s[17], e[17]),
+    utmCampaign: copyString(row, s[18], e[18]),
+    referrerDomain: copyString(row, s[19], e[19]),
+    sourceName: copyString(row, s[20], e[20]),
+    visitRecorded: copyBool(row, s[21], e[21]),
   };
 }
 
 /** Ids of at most 15 digits are exact as JavaScript numbers (Shopify's are 10-13). */
 const MAX_NUMERIC_ID_DIGITS = 15;
+
+/**
+ * A BIGINT money column as a number: exact up to 2^53 - 1 minor units, the
+ * bound the mappers enforce on the way in; anything larger (written by other
+ * means) stops the read with a clear error instead of a rounded amount.
+ */
+function copyMinor(row: Buffer, start: number, end: number): number | null {
+  const value = copyInt(row, start, end);
+  if (value !== null && end - start > MAX_NUMERIC_ID_DIGITS && !Number.isSafeInteger(value)) {
+    throw new Error(`Order amount ${row.toString("latin1", start, end)} is beyond 2^53 - 1 minor units`);
+  }
+  return value;
+}
 
 /**
  * Feeds the accumulator every (not deleted) customer of the shop and every

@@ -40,6 +40,8 @@ export interface EngineOrder {
   referrerDomain?: string | null;
   /** Shopify's order source ("web", "pos", "shopify_draft_order", an app id...). */
   sourceName?: string | null;
+  /** Shopify recorded the online-store visit (landing page) that led to the order. */
+  visitRecorded?: boolean | null;
 }
 
 /** The segment families, in the order they are reported. */

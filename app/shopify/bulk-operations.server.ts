@@ -5,7 +5,7 @@ import {
   BULK_OPERATION_RUN_MUTATION,
   BULK_OPERATION_RUN_QUERY,
   BULK_OPERATION_STATUS,
-  CURRENT_BULK_QUERY,
+  RECENT_BULK_QUERIES,
   STAGED_UPLOADS_CREATE,
 } from "../graphql/admin/bulk-operations.server";
 import type { AdminApi } from "./admin-api.server";
@@ -18,25 +18,46 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const ENDED_BADLY = ["FAILED", "CANCELED", "CANCELING", "EXPIRED"];
 const normalize = (query: string) => query.replace(/\s+/g, " ").trim();
 
-/** Starts a bulk export, or adopts the shop's running export of the same query. Returns the operation id. */
+interface RunningExport {
+  id: string;
+  status: string;
+  query: string;
+}
+
+/** The app's bulk exports still running (CREATED or RUNNING), newest first. */
+async function runningBulkQueries(api: AdminApi): Promise<RunningExport[]> {
+  const recent = await api.request<{ bulkOperations: { nodes: RunningExport[] } }>(RECENT_BULK_QUERIES);
+  return recent.bulkOperations.nodes.filter((op) => op.status === "CREATED" || op.status === "RUNNING");
+}
+
+/**
+ * Starts a bulk export and returns the operation's id, to be kept and
+ * followed by id (waitForBulkOperation). The caller keeps ids of operations
+ * it started; this only finds one it could not keep: an export of the same
+ * query still running (started by a worker that crashed before saving the id)
+ * is adopted rather than started twice, and another running export of the
+ * app is waited for (Shopify runs one export per shop at a time).
+ */
 export async function startBulkQuery(api: AdminApi, query: string): Promise<string> {
-  const current = await api.request<{ currentBulkOperation: { id: string; status: string; query: string } | null }>(
-    CURRENT_BULK_QUERY,
-  );
-  const running = current.currentBulkOperation;
-  if (running && ["CREATED", "RUNNING"].includes(running.status)) {
-    if (normalize(running.query) === normalize(query)) return running.id;
-    // Another export of this app is running (only one per shop): wait for it.
-    await waitForBulkOperation(api, running.id, { pollIntervalMs: 1000 }).catch(() => undefined);
-  }
-  const result = await api.request<{
-    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ message: string }> };
-  }>(BULK_OPERATION_RUN_QUERY, { query });
-  const { bulkOperation, userErrors } = result.bulkOperationRunQuery;
-  if (!bulkOperation) {
+  for (let attempt = 0; ; attempt++) {
+    const running = await runningBulkQueries(api);
+    const same = running.find((op) => normalize(op.query) === normalize(query));
+    if (same) return same.id;
+    for (const other of running) {
+      await waitForBulkOperation(api, other.id, { pollIntervalMs: 1000 }).catch(() => undefined);
+    }
+    const result = await api.request<{
+      bulkOperationRunQuery: {
+        bulkOperation: { id: string } | null;
+        userErrors: Array<{ message: string; code?: string | null }>;
+      };
+    }>(BULK_OPERATION_RUN_QUERY, { query });
+    const { bulkOperation, userErrors } = result.bulkOperationRunQuery;
+    if (bulkOperation) return bulkOperation.id;
+    // Another export started between the look and the start: look again.
+    if (attempt < 3 && userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS")) continue;
     throw new BulkOperationError(`Shopify refused the bulk export: ${userErrors.map((e) => e.message).join("; ")}`);
   }
-  return bulkOperation.id;
 }
 
 /**

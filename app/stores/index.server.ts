@@ -1,12 +1,14 @@
 // Every store of the app's own tables. The privacy service erases a customer
 // or a shop by looping over this list (app/privacy); the catalog test checks
 // that every table holding shop or customer data belongs to one of them.
+import { bulkStagingStore } from "./bulk-staging.server";
 import { customersStore } from "./customers.server";
 import type { DataStore } from "./data-store";
 import { dataRequestsStore } from "./data-requests.server";
 import { discountsStore } from "./discounts.server";
 import { membershipsStore } from "./memberships.server";
 import { ordersStore } from "./orders.server";
+import { productTypesStore } from "./product-types.server";
 import { runsStore } from "./runs.server";
 import { shopsStore } from "./shops.server";
 import { writebackStateStore } from "./writeback-state.server";
@@ -16,7 +18,9 @@ export const STORES: readonly DataStore[] = [
   discountsStore,
   writebackStateStore,
   membershipsStore,
+  bulkStagingStore,
   ordersStore,
+  productTypesStore,
   customersStore,
   dataRequestsStore,
   runsStore,

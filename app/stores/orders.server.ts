@@ -19,40 +19,72 @@ const ORDER_COLUMNS: ReadonlyArray<readonly [keyof OrderRecord, string]> = [
   ["cancelledAt", "timestamptz"],
   ["shopifyUpdatedAt", "timestamptz"],
   ["currency", "text"],
-  ["totalMinor", "int"],
-  ["subtotalMinor", "int"],
-  ["discountMinor", "int"],
-  ["refundedMinor", "int"],
+  ["totalMinor", "bigint"],
+  ["subtotalMinor", "bigint"],
+  ["discountMinor", "bigint"],
+  ["refundedMinor", "bigint"],
   ["fullyRefunded", "boolean"],
   ["discountCodes", "text[]"],
   ["itemQuantity", "int"],
   ["lineCount", "int"],
   ["productIds", "bigint[]"],
   ["productTypes", "text[]"],
-  ["avgUnitPriceMinor", "int"],
-  ["shippingMinor", "int"],
+  ["avgUnitPriceMinor", "bigint"],
+  ["shippingMinor", "bigint"],
   ["expressShipping", "boolean"],
   ["utmSource", "text"],
   ["utmMedium", "text"],
   ["utmCampaign", "text"],
   ["referrerDomain", "text"],
   ["sourceName", "text"],
+  ["visitRecorded", "boolean"],
+  ["lines", "jsonb"],
+  ["refundIds", "bigint[]"],
 ];
+
+/** When a write replaces the stored row. */
+type WriteRule = "newer" | "newer-or-tie" | "always";
 
 const quoted = (name: string) => `"${name}"`;
 const NAMES = ORDER_COLUMNS.map(([name]) => quoted(name));
-const UPSERT_SQL = (replaceOnTie: boolean) => `
+const UPSERT_SQL = (rule: WriteRule) => `
   INSERT INTO "Order" AS o ("shopId", "id", ${NAMES.join(", ")}, "syncedAt")
   SELECT $1, x."id", ${NAMES.map((n) => `x.${n}`).join(", ")}, now()
   FROM jsonb_to_recordset($2::jsonb) AS x("id" bigint, ${ORDER_COLUMNS.map(([n, t]) => `${quoted(n)} ${t}`).join(", ")})
-  ON CONFLICT ("shopId", "id") DO UPDATE SET ${NAMES.map((n) => `${n} = EXCLUDED.${n}`).join(", ")}, "syncedAt" = now()
+  ON CONFLICT ("shopId", "id") DO UPDATE SET ${NAMES.filter((n) => n !== '"refundIds"')
+    .map((n) => `${n} = EXCLUDED.${n}`)
+    .join(", ")},
+    -- Refund ids only accumulate: a state never un-includes a refund.
+    "refundIds" = ARRAY(SELECT DISTINCT r FROM unnest(o."refundIds" || EXCLUDED."refundIds") r ORDER BY r),
+    "syncedAt" = now()
   -- Newer wins. Shopify's updated_at has one-second precision, so two
   -- changes in the same second tie; then the further-advanced state wins
   -- (cancelled over open, more refunded over less), which never regresses.
-  -- A state fetched from the API just now may replace a tie (replaceOnTie).
-  WHERE (o."shopifyUpdatedAt", o."cancelledAt" IS NOT NULL, o."refundedMinor")
-      ${replaceOnTie ? "<=" : "<"} (EXCLUDED."shopifyUpdatedAt", EXCLUDED."cancelledAt" IS NOT NULL, EXCLUDED."refundedMinor")
+  -- A state fetched from the API just now may replace a tie (newer-or-tie).
+  -- A row stored before line items were kept takes the same state with them.
+  ${
+    rule === "always"
+      ? ""
+      : `WHERE (o."shopifyUpdatedAt", o."cancelledAt" IS NOT NULL, o."refundedMinor")
+      ${rule === "newer-or-tie" ? "<=" : "<"} (EXCLUDED."shopifyUpdatedAt", EXCLUDED."cancelledAt" IS NOT NULL, EXCLUDED."refundedMinor")
+      OR (o."lines" IS NULL AND EXCLUDED."lines" IS NOT NULL AND (o."shopifyUpdatedAt", o."cancelledAt" IS NOT NULL, o."refundedMinor")
+      <= (EXCLUDED."shopifyUpdatedAt", EXCLUDED."cancelledAt" IS NOT NULL, EXCLUDED."refundedMinor"))`
+  }
   RETURNING o."id", o."customerId"`;
+
+/**
+ * A line as stored in "lines": [id, quantity, productId, productType,
+ * unitPriceMinor]. Arrays, not objects: the key names would be most of the
+ * bytes of a few million orders' lines.
+ */
+type StoredLine = [string, number, string | null, string | null, number];
+
+function rowOf(order: OrderRecord) {
+  return {
+    ...order,
+    lines: order.lines.map((l): StoredLine => [l.id, l.quantity, l.productId, l.productType, l.unitPriceMinor]),
+  };
+}
 
 /**
  * Writes orders keyed by (shop, Shopify id). A payload not newer than the
@@ -68,12 +100,90 @@ export async function upsertOrders(
   options: { replaceOnTie?: boolean } = {},
 ): Promise<Array<{ id: bigint; customerId: bigint | null }>> {
   if (orders.length === 0) return [];
-  return db.$queryRawUnsafe(UPSERT_SQL(options.replaceOnTie ?? false), shopId, JSON.stringify(orders));
+  const rule: WriteRule = options.replaceOnTie ? "newer-or-tie" : "newer";
+  return db.$queryRawUnsafe(UPSERT_SQL(rule), shopId, JSON.stringify(orders.map(rowOf)));
 }
 
 /** The stored order, or null. */
 export function findOrder(db: Db, shopId: string, orderId: string) {
   return db.order.findUnique({ where: { shopId_id: { shopId, id: BigInt(orderId) } } });
+}
+
+type OrderRow = NonNullable<Awaited<ReturnType<typeof findOrder>>>;
+
+/** A money or count column as an exact JavaScript number (the mappers never store more than 2^53 - 1). */
+function exact(value: bigint, column: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new Error(`Order.${column} holds ${value}, beyond the exact range of a JavaScript number`);
+  }
+  return Number(value);
+}
+
+const optionalExact = (value: bigint | null, column: string) => (value === null ? null : exact(value, column));
+
+/**
+ * The stored row as an OrderRecord, or null when the row predates the
+ * "lines" column (it cannot be updated from a refund payload alone).
+ */
+export function storedOrderRecord(row: OrderRow): OrderRecord | null {
+  if (!Array.isArray(row.lines)) return null;
+  return {
+    id: String(row.id),
+    customerId: row.customerId === null ? null : String(row.customerId),
+    processedAt: row.processedAt,
+    cancelledAt: row.cancelledAt,
+    shopifyUpdatedAt: row.shopifyUpdatedAt,
+    currency: row.currency,
+    totalMinor: exact(row.totalMinor, "totalMinor"),
+    subtotalMinor: optionalExact(row.subtotalMinor, "subtotalMinor"),
+    discountMinor: optionalExact(row.discountMinor, "discountMinor"),
+    refundedMinor: exact(row.refundedMinor, "refundedMinor"),
+    fullyRefunded: row.fullyRefunded,
+    discountCodes: row.discountCodes,
+    itemQuantity: row.itemQuantity ?? 0,
+    lineCount: row.lineCount ?? 0,
+    productIds: row.productIds.map(String),
+    productTypes: row.productTypes,
+    avgUnitPriceMinor: optionalExact(row.avgUnitPriceMinor, "avgUnitPriceMinor"),
+    shippingMinor: optionalExact(row.shippingMinor, "shippingMinor"),
+    expressShipping: row.expressShipping,
+    utmSource: row.utmSource,
+    utmMedium: row.utmMedium,
+    utmCampaign: row.utmCampaign,
+    referrerDomain: row.referrerDomain,
+    sourceName: row.sourceName,
+    visitRecorded: row.visitRecorded ?? false,
+    lines: (row.lines as StoredLine[]).map(([id, quantity, productId, productType, unitPriceMinor]) => ({
+      id: String(id),
+      quantity,
+      productId: productId === null ? null : String(productId),
+      productType,
+      unitPriceMinor,
+    })),
+    refundIds: row.refundIds.map(String),
+  };
+}
+
+/**
+ * Read-modify-write of one order under its row lock (SELECT ... FOR UPDATE),
+ * so concurrent webhook jobs of the same order apply one after the other.
+ * `update` gets the stored record (null when the order is not stored, or
+ * stored before lines were kept) and returns the record to write, or null to
+ * leave the row as it is.
+ */
+export async function updateOrderLocked<T>(
+  db: PrismaClient,
+  shopId: string,
+  orderId: string,
+  update: (current: OrderRecord | null) => { write: OrderRecord | null; result: T },
+): Promise<T> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM "Order" WHERE "shopId" = ${shopId} AND "id" = ${BigInt(orderId)} FOR UPDATE`;
+    const row = await findOrder(tx, shopId, orderId);
+    const { write, result } = update(row ? storedOrderRecord(row) : null);
+    if (write) await tx.$queryRawUnsafe(UPSERT_SQL("always"), shopId, JSON.stringify([rowOf(write)]));
+    return result;
+  });
 }
 
 /**
@@ -84,8 +194,8 @@ export async function isConflictingTie(db: Db, shopId: string, order: OrderRecor
   const stored = await findOrder(db, shopId, order.id);
   if (!stored || stored.shopifyUpdatedAt.getTime() !== order.shopifyUpdatedAt.getTime()) return false;
   return (
-    stored.totalMinor !== order.totalMinor ||
-    stored.refundedMinor !== order.refundedMinor ||
+    stored.totalMinor !== BigInt(order.totalMinor) ||
+    stored.refundedMinor !== BigInt(order.refundedMinor) ||
     (stored.cancelledAt === null) !== (order.cancelledAt === null) ||
     stored.itemQuantity !== order.itemQuantity ||
     String(stored.customerId ?? "") !== String(order.customerId ?? "")
@@ -132,12 +242,13 @@ export const RECOMPUTE_ORDER_FIELDS = [
   "utmCampaign",
   "referrerDomain",
   "sourceName",
+  "visitRecorded",
 ] as const;
 
 const RECOMPUTE_COLUMNS = `id, "customerId", floor(date_part('epoch', "processedAt") * 1000)::bigint, "cancelledAt" IS NOT NULL,
   "fullyRefunded", "totalMinor", "subtotalMinor", "discountMinor", array_to_string("discountCodes", E'\\x1f'), "itemQuantity", "lineCount",
   array_to_string("productIds", E'\\x1f'), array_to_string("productTypes", E'\\x1f'), "avgUnitPriceMinor", "shippingMinor", "expressShipping",
-  "utmSource", "utmMedium", "utmCampaign", "referrerDomain", "sourceName"`;
+  "utmSource", "utmMedium", "utmCampaign", "referrerDomain", "sourceName", "visitRecorded"`;
 
 /**
  * Every order of the shop (optionally of customers in an id range, inclusive)

@@ -8,7 +8,9 @@ import type { RequestContext } from "../core";
 import { unsupported } from "./common";
 import { CustomerView } from "./customers/views";
 import { discountNodeView } from "./discounts/views";
+import { LineItemView } from "./orders/line-items";
 import { orderVisibility, OrderView } from "./orders/views";
+import { LINE_ITEM_ID_BASE } from "../store";
 import { segmentView } from "./segments";
 import { ShopView } from "./shop";
 
@@ -33,6 +35,11 @@ export function nodeById(ctx: RequestContext, id: string): unknown {
     case "Order": {
       const i = s.findOrder(local);
       return i === undefined || !orderVisibility(ctx)(i) ? null : new OrderView(ctx, i);
+    }
+    case "LineItem": {
+      const j = local - LINE_ITEM_ID_BASE;
+      const order = j >= 0 && j < s.lineCount ? s.orderOfLine(j) : -1;
+      return order < 0 || !orderVisibility(ctx)(order) ? null : new LineItemView(ctx, order, j, null);
     }
     case "BulkOperation": {
       const op = ctx.shop.bulkOperations.find((b) => b.id === local);
@@ -63,6 +70,7 @@ export function nodeById(ctx: RequestContext, id: string): unknown {
 const NODE_TYPES = new Set([
   "Customer",
   "Order",
+  "LineItem",
   "BulkOperation",
   "Segment",
   "DiscountCodeNode",

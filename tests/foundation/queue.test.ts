@@ -6,6 +6,8 @@ import { enqueueShopInstalled } from "../../app/queues/shop-lifecycle.server";
 import { buildProcessors } from "../../app/workers/processors";
 import { startWorkers } from "../../app/workers/runtime.server";
 import { logger } from "../../app/utils/logger.server";
+import { AdminApi } from "../../app/shopify/admin-api.server";
+import { startSimulator } from "../../simulator";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 
 afterAll(async () => {
@@ -15,11 +17,17 @@ afterAll(async () => {
 describe.each(testQueueBackends())("shop.installed end to end on $kind", (backend) => {
   it("is processed by the worker and recorded in the database; a repeat is deduplicated", async () => {
     const shop = `install-${backend.kind}.myshopify.com`;
+    // The install reads the shop's time zone and currency from Shopify.
+    const sim = await startSimulator({ appSecret: "secret" });
+    sim.createShop(shop, { timezone: "Asia/Tokyo", currency: "JPY" });
+    sim.installApp(shop, { accessToken: "shpat_install", scopes: "read_orders", webhookUrl: "http://127.0.0.1:9" });
+    const adminApi = async (domain: string) =>
+      new AdminApi({ shop: domain, accessToken: "shpat_install", origin: sim.url, logger });
     const registry = new QueueRegistry(backend);
     const runtime = startWorkers({
       backend,
       // Only the shop-lifecycle queue: the backfill it enqueues is another test's subject.
-      processors: pick(buildProcessors({ db: prisma, queues: registry, adminApi: noAdminApi }), QUEUE.shopLifecycle),
+      processors: pick(buildProcessors({ db: prisma, queues: registry, adminApi }), QUEUE.shopLifecycle),
       concurrency: 2,
       logger,
     });
@@ -41,6 +49,7 @@ describe.each(testQueueBackends())("shop.installed end to end on $kind", (backen
       expect(row.status).toBe("installed");
       expect(row.installedAt?.toISOString()).toBe(installedAt.toISOString());
       expect(row.scopes).toBe("read_orders");
+      expect([row.timezone, row.currency]).toEqual(["Asia/Tokyo", "JPY"]);
       const runs = await prisma.jobRun.findMany({ where: { shopId: row.id, kind: "install" } });
       expect(runs).toHaveLength(1);
       expect(runs[0].status).toBe("completed");
@@ -50,16 +59,13 @@ describe.each(testQueueBackends())("shop.installed end to end on $kind", (backen
     } finally {
       await runtime.close();
       await registry.close();
+      await sim.close();
     }
   });
 });
 
 function pick<T extends Record<string, unknown>>(map: T, key: string): T {
   return { [key]: map[key] } as T;
-}
-
-async function noAdminApi(): Promise<never> {
-  throw new Error("not used in this test");
 }
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {

@@ -1,6 +1,8 @@
 import path from "node:path";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../simulator";
 import prisma from "../../app/db.server";
+import { recordInstallation } from "../../app/ingest/install.server";
+import { toMinor } from "../../app/utils/money";
 import { AdminApi } from "../../app/shopify/admin-api.server";
 import type { QueueBackend } from "../../app/queues/backend.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
@@ -11,7 +13,13 @@ import { logger } from "../../app/utils/logger.server";
 export const APP_SECRET = process.env.SHOPIFY_API_SECRET ?? "testApiSecretKey";
 export const ONLINE_RETAIL = path.resolve("data/online-retail/online_retail.csv.gz");
 
-/** A simulated store with the app installed: its offline token and the Shop row in our database. */
+/**
+ * A simulated store with the app installed: its offline token and the Shop
+ * row in our database, recorded by the app's install service, so the shop's
+ * time zone and currency come from the simulated shop as they would from
+ * Shopify (never written by the test). `idBase` shifts every id the shop
+ * shows (ids above 2^53).
+ */
 export async function simulatedStore(options: {
   domain: string;
   simulator?: Partial<SimulatorOptions>;
@@ -21,34 +29,28 @@ export async function simulatedStore(options: {
   currency?: string;
   /** Access scopes granted (default: what the sync and write-back need). */
   scopes?: string[];
+  idBase?: bigint;
 }): Promise<{ sim: Simulator; domain: string; accessToken: string; shopId: string; api: () => AdminApi }> {
   const sim = await startSimulator({ appSecret: APP_SECRET, ...options.simulator });
   const accessToken = `shpat_${options.domain.replace(/\W/g, "")}`;
-  sim.createShop(options.domain, {
-    timezone: options.timezone ?? "Europe/London",
-    currency: options.currency ?? "GBP",
-  });
+  sim.createShop(
+    options.domain,
+    { timezone: options.timezone ?? "Europe/London", currency: (options.currency ?? "GBP") as never },
+    options.idBase !== undefined ? { idBase: options.idBase } : {},
+  );
   sim.installApp(options.domain, {
     accessToken,
     scopes: options.scopes ?? ["read_orders", "read_all_orders", "read_customers", "write_customers"],
     webhookUrl: options.webhookUrl ?? "http://127.0.0.1:9",
     subscriptions: options.subscriptions,
   });
-  const shop = await prisma.shop.create({
-    data: {
-      domain: options.domain,
-      status: "installed",
-      installedAt: new Date(),
-      timezone: options.timezone ?? "Europe/London",
-    },
+  const api = () => new AdminApi({ shop: options.domain, accessToken, origin: sim.url, logger });
+  const { shopId } = await recordInstallation(prisma, api(), {
+    shop: options.domain,
+    scopes: "read_orders,read_all_orders,read_customers,write_customers",
+    installedAt: new Date(),
   });
-  return {
-    sim,
-    domain: options.domain,
-    accessToken,
-    shopId: shop.id,
-    api: () => new AdminApi({ shop: options.domain, accessToken, origin: sim.url, logger }),
-  };
+  return { sim, domain: options.domain, accessToken, shopId, api };
 }
 
 /** The app's worker in this process, on `backend`, talking to the simulator. */
@@ -116,7 +118,7 @@ export async function simulatorOrders(api: AdminApi): Promise<Map<string, TruthO
       query TruthOrders($after: String) {
         orders(first: 200, after: $after) {
           pageInfo { hasNextPage endCursor }
-          nodes { id cancelledAt customer { id } currentTotalPriceSet { shopMoney { amount } } }
+          nodes { id cancelledAt customer { id } currentTotalPriceSet { shopMoney { amount currencyCode } } }
         }
       }`,
       { after },
@@ -124,7 +126,10 @@ export async function simulatorOrders(api: AdminApi): Promise<Map<string, TruthO
     for (const node of page.orders.nodes) {
       orders.set(node.id.split("/").pop(), {
         customerId: node.customer ? node.customer.id.split("/").pop() : null,
-        totalMinor: Math.round(Number(node.currentTotalPriceSet.shopMoney.amount) * 100),
+        totalMinor: toMinor(
+          node.currentTotalPriceSet.shopMoney.amount,
+          node.currentTotalPriceSet.shopMoney.currencyCode,
+        ),
         cancelled: node.cancelledAt !== null,
       });
     }
@@ -144,7 +149,7 @@ export async function storedOrders(shopId: string): Promise<Map<string, TruthOrd
       String(row.id),
       {
         customerId: row.customerId === null ? null : String(row.customerId),
-        totalMinor: row.totalMinor,
+        totalMinor: Number(row.totalMinor),
         cancelled: row.cancelledAt !== null,
       },
     ]),

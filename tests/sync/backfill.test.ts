@@ -11,8 +11,41 @@ afterAll(() => cleanRedisPrefix(process.env.QUEUE_PREFIX!));
 
 const redis = testQueueBackends()[0];
 
+/** Lines of the export that come before their parent's line (2026-04's ungrouped output). */
+async function childLinesBeforeParent(url: string): Promise<{ children: number; early: number }> {
+  const seen = new Set<string>();
+  let children = 0;
+  let early = 0;
+  for (const line of (await (await fetch(url)).text()).split("\n")) {
+    if (!line) continue;
+    const object = JSON.parse(line) as { id?: string; __parentId?: string };
+    if (object.__parentId === undefined) seen.add(object.id!);
+    else {
+      children++;
+      if (!seen.has(object.__parentId)) early++;
+    }
+  }
+  return { children, early };
+}
+
+/** Per order of the simulated shop, read from its store columns (not through the API): units and lines still on it. */
+function simulatorLineFacts(store: { sim: { shop(domain: string): any }; domain: string }) {
+  const s = store.sim.shop(store.domain).store;
+  const facts = new Map<string, { itemQuantity: number; lineCount: number }>();
+  for (let i = 0; i < s.orderCount; i++) {
+    let itemQuantity = 0;
+    let lineCount = 0;
+    for (let j = s.o.lineStart[i]; j < s.o.lineStart[i] + s.o.lineCount[i]; j++) {
+      itemQuantity += s.l.currentQuantity[j];
+      if (s.l.currentQuantity[j] > 0) lineCount++;
+    }
+    facts.set(String(s.o.id[i]), { itemQuantity, lineCount });
+  }
+  return facts;
+}
+
 describe("install backfill by bulk export", () => {
-  it("stores a 50,000-order store exactly, even when the worker is killed midway", async () => {
+  it("stores a 50,000-order store exactly from an ungrouped export, even when the worker is killed midway", async () => {
     // A generous rate limit: the test reads the truth back page by page.
     const store = await simulatedStore({
       domain: "backfill.myshopify.com",
@@ -99,6 +132,30 @@ describe("install backfill by bulk export", () => {
       };
       expect(perCustomer(stored)).toEqual(perCustomer(truth));
       for (const [id, order] of truth) expect(stored.get(id)).toEqual(order);
+
+      // The export was 2026-04's default, ungrouped: line items came before
+      // their orders, and each still landed on its own order.
+      const operation = await store
+        .api()
+        .request<{ node: { url: string } }>(`query($id: ID!) { node(id: $id) { ... on BulkOperation { url } } }`, {
+          id: (run.progress as { ordersOperationId: string }).ordersOperationId,
+        });
+      const order = await childLinesBeforeParent(operation.node.url);
+      log(`export: ${order.children} child lines, ${order.early} before their parent`);
+      expect(order.early).toBeGreaterThan(1_000);
+      const lineFacts = simulatorLineFacts(store);
+      const rows = await prisma.order.findMany({
+        where: { shopId: store.shopId },
+        select: { id: true, itemQuantity: true, lineCount: true },
+      });
+      expect(rows.length).toBe(lineFacts.size);
+      for (const row of rows) {
+        expect({ itemQuantity: row.itemQuantity, lineCount: row.lineCount }, `order ${row.id}`).toEqual(
+          lineFacts.get(String(row.id)),
+        );
+      }
+      // The staged lines are gone once the import ended.
+      expect(await prisma.bulkExportLine.count()).toBe(0);
 
       // Customers came too, with no personal fields to store; re-running creates no duplicates.
       expect(await prisma.customer.count({ where: { shopId: store.shopId } })).toBe(

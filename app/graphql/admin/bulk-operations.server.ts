@@ -1,10 +1,10 @@
 /** Bulk operations: exports (backfill) and bulk mutations (tag write-back). */
 
-// groupObjects: true until the backfill joins ungrouped output by __parentId (issue 13):
-// since 2026-04 the default (false) writes child lines anywhere in the JSONL.
+// 2026-04's default, groupObjects: false, writes child lines anywhere in the
+// JSONL; the backfill joins them by __parentId (app/stores/bulk-staging.server.ts).
 export const BULK_OPERATION_RUN_QUERY = `#graphql
   mutation BulkOperationRunQuery($query: String!) {
-    bulkOperationRunQuery(query: $query, groupObjects: true) {
+    bulkOperationRunQuery(query: $query) {
       bulkOperation { id status }
       userErrors { field message code }
     }
@@ -30,9 +30,16 @@ export const BULK_OPERATION_STATUS = `#graphql
   }
 `;
 
-export const CURRENT_BULK_QUERY = `#graphql
-  query CurrentBulkQuery {
-    currentBulkOperation(type: QUERY) { id status query url }
+/**
+ * The app's newest bulk exports (newest first), to find one still running:
+ * an export a crashed worker started before it could save the operation's id.
+ * (currentBulkOperation is deprecated in 2026-04.)
+ */
+export const RECENT_BULK_QUERIES = `#graphql
+  query RecentBulkQueries {
+    bulkOperations(first: 10, query: "operation_type:query", sortKey: CREATED_AT) {
+      nodes { id status query createdAt }
+    }
   }
 `;
 

@@ -2,7 +2,10 @@
  * What the app reads of an order: ids and behavior only (no names,
  * addresses, emails). The same selection is used by the bulk export, the
  * reconciliation query and the single-order refetch, so every path stores
- * orders identically (app/sync/order-record.ts maps it).
+ * orders identically (app/ingest/order-record.ts maps it). The journey is the
+ * visit that led to the order (lastVisit), which is what the REST order
+ * webhooks carry (landing_site, referring_site); refunds are listed so a
+ * refund webhook that arrives later is known to be included.
  */
 const ORDER_FIELDS = `
   id
@@ -21,8 +24,9 @@ const ORDER_FIELDS = `
   totalRefundedSet { shopMoney { amount } }
   totalShippingPriceSet { shopMoney { amount } }
   customerJourneySummary {
-    firstVisit { source referrerUrl utmParameters { source medium campaign } }
+    lastVisit { landingPage referrerUrl utmParameters { source medium campaign } }
   }
+  refunds { id }
 `;
 
 const LINE_FIELDS = `
@@ -97,3 +101,16 @@ export const CUSTOMERS_BULK_QUERY = `{
     }
   }
 }`;
+
+/**
+ * Product types of line items' products, by line item id (REST line items
+ * carry no product type; LineItem is a Node readable with read_orders, where
+ * a Product lookup would need read_products).
+ */
+export const LINE_ITEM_PRODUCT_TYPES = `#graphql
+  query LineItemProductTypes($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on LineItem { id product { id productType } }
+    }
+  }
+`;

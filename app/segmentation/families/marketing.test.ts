@@ -5,6 +5,8 @@ import { fitShop } from "../cutoffs";
 import { customerFeaturesFromOrders } from "../features/customer";
 import { parseSettings } from "../settings";
 import { CHANNEL_GROUPS } from "../segments/channels";
+import { deriveFeatures } from "../segments/derive";
+import type { EngineOrder } from "../types";
 
 const DAY = 86_400_000;
 const asOf = Date.UTC(2025, 5, 30, 12);
@@ -46,5 +48,46 @@ describe("marketing family", () => {
       "acquired-paid-search: first order 2025-05-31 via paid-search (source google, medium cpc)",
       "campaign-responders: 1 later orders from campaigns >= 1",
     ]);
+  });
+
+  it("calls a first order without journey data unknown, not direct, and gives it no acquisition segment", () => {
+    const order = (id: string, daysAgo: number, journey: Partial<EngineOrder>): EngineOrder => ({
+      id,
+      customerId: id,
+      processedAt: asOf - daysAgo * DAY,
+      totalMinor: 1000,
+      sourceName: "web", // every online order has it: it names no channel
+      ...journey,
+    });
+    const customers = [
+      // The Online Retail shape: no UTM, no referrer, no recorded visit.
+      customerFeaturesFromOrders("unknown", [order("unknown", 20, {})], "UTC"),
+      // A recorded visit (landing page) without UTM or referrer: direct traffic.
+      customerFeaturesFromOrders("direct", [order("direct", 20, { visitRecorded: true })], "UTC"),
+      // A later order's journey does not say how the customer first came.
+      customerFeaturesFromOrders(
+        "later",
+        [order("later", 30, {}), { ...order("later", 10, { utmSource: "google", utmMedium: "cpc" }), id: "later2" }],
+        "UTC",
+      ),
+    ];
+    const settings = parseSettings({});
+    const cutoffs = fitShop(customers, settings, asOf);
+    const ctx = {
+      asOfDay: Math.floor(asOf / DAY),
+      minTenureDays: 0,
+      hemisphere: "north" as const,
+      priceQuantiles: null,
+    };
+    expect(customers.map((c) => deriveFeatures(c, ctx).acquisitionChannel)).toEqual(["unknown", "direct", "unknown"]);
+    const acquired = customers.map((c) =>
+      assignSegments(c, cutoffs, settings, asOf)
+        .memberships.filter((m) => m.segment.startsWith("acquired-"))
+        .map((m) => m.segment),
+    );
+    expect(acquired).toEqual([[], ["acquired-direct"], []]);
+    // With "web" as the only source name, a shop has no journey data at all.
+    const onlineRetail = [customerFeaturesFromOrders("u", [order("u", 5, {})], "UTC")];
+    expect(fitShop(onlineRetail, settings, asOf).availability.journey).toBe(false);
   });
 });

@@ -46,7 +46,7 @@ export const marketingFamily: FamilyModule<"marketing", typeof marketingSettings
     const minCampaignOrders = settings.marketing.campaignResponderMinOrders;
     return (cf, d, out) => {
       if (!journey || cf.orders === 0) return;
-      if (d.acquisitionChannel !== null) {
+      if (d.acquisitionChannel !== null && d.acquisitionChannel in ACQUIRED_HANDLE) {
         const detail = [
           d.acquisitionSource && `source ${d.acquisitionSource}`,
           d.acquisitionMedium && `medium ${d.acquisitionMedium}`,

@@ -196,6 +196,7 @@ export class FeatureAccumulator {
       r[b + R.acqUtmCampaign] = this.intern(order.utmCampaign);
       r[b + R.acqReferrer] = this.intern(order.referrerDomain);
       r[b + R.acqSourceName] = this.intern(order.sourceName);
+      r[b + R.acqVisit] = order.visitRecorded === true ? 1 : 0;
     }
     const t = this.time.data;
     const base = c * TIME_SLOTS;
@@ -286,6 +287,7 @@ export const I32_COLUMNS = [
   "acqUtmCampaign",
   "acqReferrer",
   "acqSourceName",
+  "acqVisit",
 ] as const;
 export const F64_COLUMNS = [
   "firstAt",
@@ -532,6 +534,7 @@ export class FeatureTable {
       acq.utmCampaign = stringAt(strings, I.acqUtmCampaign[i]);
       acq.referrerDomain = stringAt(strings, I.acqReferrer[i]);
       acq.sourceName = stringAt(strings, I.acqSourceName[i]);
+      acq.visitRecorded = I.acqVisit[i] === 1;
       acq.campaign = I.acqCampaign[i] === 1;
       target.acquisition = acq;
     } else {

@@ -16,6 +16,7 @@ export interface AcquisitionTouch {
   utmCampaign: string | null;
   referrerDomain: string | null;
   sourceName: string | null;
+  visitRecorded: boolean;
   campaign: boolean;
 }
 
@@ -109,6 +110,7 @@ export function acquisitionOf(o: EngineOrder, known: boolean, campaign: boolean)
     utmCampaign: o.utmCampaign ?? null,
     referrerDomain: o.referrerDomain ?? null,
     sourceName: o.sourceName ?? null,
+    visitRecorded: o.visitRecorded === true,
     campaign,
   };
 }

@@ -2,6 +2,7 @@
 // columnar accumulator and the incremental single-customer update so both
 // paths add exactly the same (integer) quantities.
 import type { EngineOrder } from "../types";
+import { isChannelSourceName } from "../segments/channels";
 import { MS_PER_DAY, monthOfDay, type ShopClock, weekdayOfDay } from "./clock";
 
 const CAMPAIGN_MEDIUMS = new Set([
@@ -79,13 +80,19 @@ export function isCampaignOrder(o: EngineOrder): boolean {
   return !!o.utmMedium && CAMPAIGN_MEDIUMS.has(o.utmMedium.trim().toLowerCase());
 }
 
+/**
+ * Whether the order says anything about how the customer came: UTM
+ * parameters, a referrer, a recorded visit, or an order source that names a
+ * channel (point of sale). "web" alone (every online order has it) does not.
+ */
 export function hasJourneyData(o: EngineOrder): boolean {
   return (
-    o.utmSource !== undefined ||
-    o.utmMedium !== undefined ||
-    o.utmCampaign !== undefined ||
-    o.referrerDomain !== undefined ||
-    o.sourceName !== undefined
+    !!o.utmSource ||
+    !!o.utmMedium ||
+    !!o.utmCampaign ||
+    !!o.referrerDomain ||
+    o.visitRecorded === true ||
+    isChannelSourceName(o.sourceName)
   );
 }
 

@@ -119,7 +119,7 @@ export const FEATURE_DEFINITIONS = {
   },
   acquisitionChannel: {
     type: "string",
-    description: "Channel group of the first order",
+    description: 'Channel group of the first order ("unknown" when it carries no journey data)',
     needs: "journey",
   },
   acquisitionSource: {

@@ -11,7 +11,11 @@ describe("channel groups", () => {
         sourceName: null,
         ...o,
       });
-    expect(t({})).toBe("direct");
+    expect(t({})).toBe("unknown");
+    expect(t({ sourceName: "web" })).toBe("unknown");
+    expect(t({ sourceName: "shopify_draft_order" })).toBe("unknown");
+    expect(t({ visitRecorded: true })).toBe("direct");
+    expect(t({ visitRecorded: true, sourceName: "web" })).toBe("direct");
     expect(t({ utmMedium: "cpc", utmSource: "google" })).toBe("paid-search");
     expect(t({ utmMedium: "cpc", utmSource: "facebook" })).toBe("paid-social");
     expect(t({ utmMedium: "email" })).toBe("email");

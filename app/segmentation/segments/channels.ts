@@ -1,6 +1,9 @@
-// Acquisition channel groups from the first order's UTM parameters, referrer
-// and order source. Rules are ordered: explicit UTM medium wins, then UTM
-// source, then the referrer domain, then "direct".
+// Acquisition channel groups from the first order's UTM parameters, referrer,
+// recorded visit and order source. Rules are ordered: a point-of-sale order,
+// then an explicit UTM medium, then the UTM source, then the referrer domain,
+// then "direct" for a recorded visit without any of those. An order that
+// carries none of this (an imported or draft order, a data set without
+// journey data) is "unknown": nothing says how the customer came.
 
 export const CHANNEL_GROUPS = [
   "direct",
@@ -20,7 +23,7 @@ export type ChannelGroup = (typeof CHANNEL_GROUPS)[number];
 
 /** Each group's rule in plain words, for the catalog's definitions (keep beside the rules below). */
 export const CHANNEL_RULE_WORDS: Record<ChannelGroup, string> = {
-  direct: "no UTM parameters, no referrer and not a point-of-sale order",
+  direct: "a recorded visit to the online store with no UTM parameters and no referrer",
   "organic-search":
     "utm_medium organic, a search engine as utm_source without a medium, or a search engine as referrer",
   "paid-search": "a paid utm_medium (cpc, ppc, paid, cpv, cpa) from a source that is not a social network",
@@ -36,6 +39,21 @@ export const CHANNEL_RULE_WORDS: Record<ChannelGroup, string> = {
   other: "any other utm_medium, or a utm_source that is neither a known search engine nor a social network",
 };
 
+/** A first order that says nothing about how the customer came: no channel, no segment. */
+export const UNKNOWN_CHANNEL = "unknown";
+export type AcquisitionChannel = ChannelGroup | typeof UNKNOWN_CHANNEL;
+
+/**
+ * Whether an order source names an acquisition channel. Shopify's
+ * source_name is the sales channel or app that created the order: "web"
+ * (online store checkout), "pos", "shopify_draft_order", "iphone",
+ * "android", or an app's id or handle. Only a point-of-sale order says how
+ * the customer came (in store); the others say where the checkout happened.
+ */
+export function isChannelSourceName(sourceName: string | null | undefined): boolean {
+  return sourceName === "pos";
+}
+
 const SEARCH = /(^|\.)(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver|qwant|startpage|brave)\./;
 const SEARCH_SOURCE = /^(google|bing|yahoo|duckduckgo|ecosia|baidu|yandex|naver)$/;
 const SOCIAL =
@@ -48,13 +66,15 @@ export interface JourneyTouch {
   utmMedium: string | null;
   referrerDomain: string | null;
   sourceName: string | null;
+  /** Shopify recorded the visit (landing page) that led to the order. */
+  visitRecorded?: boolean | null;
 }
 
-export function channelGroup(t: JourneyTouch): ChannelGroup {
+export function channelGroup(t: JourneyTouch): AcquisitionChannel {
   const medium = t.utmMedium?.trim().toLowerCase() || "";
   const source = t.utmSource?.trim().toLowerCase() || "";
   const ref = t.referrerDomain?.trim().toLowerCase() || "";
-  if (t.sourceName === "pos") return "point-of-sale";
+  if (isChannelSourceName(t.sourceName)) return "point-of-sale";
   if (medium) {
     if (/^(e-?mail|newsletter)/.test(medium)) return "email";
     if (/^(sms|text|mms|push)/.test(medium)) return "sms";
@@ -78,5 +98,5 @@ export function channelGroup(t: JourneyTouch): ChannelGroup {
     if (SOCIAL.test(ref)) return "organic-social";
     return "referral";
   }
-  return "direct";
+  return t.visitRecorded ? "direct" : UNKNOWN_CHANNEL;
 }

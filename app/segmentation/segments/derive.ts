@@ -3,7 +3,7 @@
 // the single-customer paths so both give identical results.
 import type { CustomerFeatures } from "../features/customer";
 import type { DerivedFeatures } from "../rules/features";
-import { channelGroup } from "./channels";
+import { channelGroup, UNKNOWN_CHANNEL } from "./channels";
 
 export interface DeriveContext {
   asOfDay: number;
@@ -160,7 +160,8 @@ export function deriveFeatures(
     d.acquisitionReferrer = acq.referrerDomain;
     d.laterCampaignOrders = cf.campaignOrders - (acq.campaign ? 1 : 0);
   } else {
-    d.acquisitionChannel = null;
+    // A first order without journey data: the customer came, nobody knows how.
+    d.acquisitionChannel = acq ? UNKNOWN_CHANNEL : null;
     d.acquisitionSource = null;
     d.acquisitionMedium = null;
     d.acquisitionCampaign = null;

@@ -3,6 +3,7 @@
 // field), and rows written with COPY FROM STDIN, as text or in the binary
 // format (./binary-copy.ts: memberships, transitions, feature slices). pg has
 // no COPY API of its own: both directions are small "submittables".
+import { once } from "node:events";
 import { parseBinaryCopy, type BinaryCopyWriter } from "./binary-copy";
 import type { PgClient } from "./pool.server";
 
@@ -98,6 +99,59 @@ function copyIn(client: PgClient, sql: string, chunks: readonly Buffer[]): Promi
       },
       handleReadyForQuery() {
         resolve(rowCount);
+      },
+      handleRowDescription() {},
+      handleDataRow() {},
+      handleEmptyQuery() {},
+      handleCopyData() {},
+      handlePortalSuspended() {},
+    };
+    (client as any).query(submittable);
+  });
+}
+
+/**
+ * `COPY table (columns) FROM STDIN` fed from a stream of chunks (already in
+ * the COPY format `sql` names), with backpressure: a chunk is sent when the
+ * socket has drained the last one, so a download of any size goes through
+ * with bounded memory. An error of the source cancels the COPY (nothing is
+ * inserted) and rejects with that error; an error of the server (a bad row)
+ * rejects with the server's error and stops reading the source.
+ */
+export function copyFromStream(client: PgClient, sql: string, source: AsyncIterable<Uint8Array>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let rowCount = 0;
+    let sourceError: Error | null = null;
+    let serverError: Error | null = null;
+    const submittable = {
+      submit(connection: any) {
+        connection.query(sql);
+      },
+      async handleCopyInResponse(connection: any) {
+        try {
+          for await (const chunk of source) {
+            if (serverError) break; // the server ended the COPY; stop downloading
+            connection.sendCopyFromChunk(
+              Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+            );
+            if (connection.stream.writableNeedDrain) await once(connection.stream, "drain");
+          }
+          if (!serverError) connection.endCopyFrom();
+        } catch (error) {
+          sourceError = error as Error;
+          if (!serverError) connection.sendCopyFail(`source failed: ${sourceError.message}`.slice(0, 200));
+        }
+      },
+      handleCommandComplete(msg: { text?: string }) {
+        const match = /(\d+)$/.exec(msg.text ?? "");
+        if (match) rowCount = Number(match[1]);
+      },
+      handleError(error: Error) {
+        serverError = error;
+        reject(sourceError ?? error);
+      },
+      handleReadyForQuery() {
+        if (!serverError) resolve(rowCount);
       },
       handleRowDescription() {},
       handleDataRow() {},

@@ -20,6 +20,9 @@ function sharedPool(): pg.Pool {
   return pool;
 }
 
+/** Lends a client for the duration of `fn` (withPgClient, or a script's own connection). */
+export type WithPgClient = <T>(fn: (client: PgClient) => Promise<T>) => Promise<T>;
+
 /** Runs `fn` with a client of the process's pool, released afterwards. */
 export async function withPgClient<T>(fn: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await sharedPool().connect();

@@ -14,6 +14,9 @@ export class LineItemView {
   private get _s() {
     return this._ctx.shop.store;
   }
+  get __typename() {
+    return "LineItem";
+  }
   private get _product() {
     return this._s.products[this._s.l.product[this._j]];
   }

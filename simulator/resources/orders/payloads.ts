@@ -121,7 +121,7 @@ export function orderPayload(shop: Shop, i: number) {
     contact_email: pd?.email ?? null,
     created_at: restTime(shop, s.o.createdAt[i]),
     currency: cur,
-    current_subtotal_price: restMoney(subtotal - refunded, cur),
+    current_subtotal_price: restMoney(subtotal - s.refundedLinesMinor(i), cur),
     current_total_discounts: restMoney(s.o.discountMinor[i], cur),
     current_total_price: restMoney(current, cur),
     current_total_price_set: priceSet(current, cur),

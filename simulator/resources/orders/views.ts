@@ -222,9 +222,11 @@ export class OrderView {
   get subtotalPriceSet() {
     return this._money(this._s.o.subtotalMinor[this._i] - this._s.o.discountMinor[this._i]);
   }
+  // Line items after discounts and returns (Shopify: "after discounts and
+  // returns"); refunded shipping is not part of the subtotal.
   get currentSubtotalPriceSet() {
     return this._money(
-      this._s.o.subtotalMinor[this._i] - this._s.o.discountMinor[this._i] - this._s.o.refundedMinor[this._i],
+      this._s.o.subtotalMinor[this._i] - this._s.o.discountMinor[this._i] - this._s.refundedLinesMinor(this._i),
     );
   }
   get totalDiscountsSet() {
