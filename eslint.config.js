@@ -5,7 +5,8 @@
 //    settings validation) import no *.server module, database, queue,
 //    Shopify client or environment, and do no I/O;
 //  - nothing outside app/config reads process.env;
-//  - one import style: relative paths inside the tree, no "~/" alias.
+//  - one import style: relative paths inside the tree, no "~/" alias;
+//  - small modules: files of at most 700 lines, functions of at most 150.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import react from "eslint-plugin-react";
@@ -16,7 +17,7 @@ import globals from "globals";
 
 /**
  * One file-naming style: kebab-case (dots separate roles: foo.server.ts,
- * foo.test.ts).
+ * foo.test.ts). A leading dot is the tool's own name (.graphqlrc.ts).
  */
 const house = {
   rules: {
@@ -26,7 +27,7 @@ const house = {
         return {
           Program(node) {
             const name = context.filename.split(/[\\/]/).pop() ?? "";
-            const stem = name.split(".")[0];
+            const stem = name.replace(/^\./, "").split(".")[0];
             if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(stem)) context.report({ node, messageId: "name", data: { name } });
           },
         };
@@ -34,6 +35,26 @@ const house = {
     },
   },
 };
+
+/** Pure modules: no I/O, no environment, nothing from the edges. */
+const PURE_MODULES = [
+  "app/segmentation/**/*.ts",
+  "app/ingest/order-record.ts",
+  "app/ingest/webhook-payloads.ts",
+  "app/writeback/batch.ts",
+  "app/writeback/diff.ts",
+  "app/writeback/metafields.ts",
+  "app/writeback/tags.ts",
+  "app/settings/shop-config.ts",
+  "app/act/discount-configuration.ts",
+  "app/act/discount-display.ts",
+  "app/act/discount-form.ts",
+  "app/act/segment-discount-function.ts",
+  "app/ingest/refund-record.ts",
+  "app/utils/money.ts",
+  "app/utils/numeric-id-table.ts",
+  "app/utils/seeded-random.ts",
+];
 
 /** What pure modules may not import (each with the reason the linter prints). */
 const PURE_FORBIDDEN = [
@@ -109,23 +130,7 @@ export default tseslint.config(
   },
   {
     // Pure code: no I/O, no environment, nothing from the edges.
-    files: [
-      "app/segmentation/**/*.ts",
-      "app/ingest/order-record.ts",
-      "app/ingest/webhook-payloads.ts",
-      "app/writeback/batch.ts",
-      "app/writeback/diff.ts",
-      "app/writeback/metafields.ts",
-      "app/writeback/tags.ts",
-      "app/settings/shop-config.ts",
-      "app/act/discount-configuration.ts",
-      "app/act/discount-display.ts",
-      "app/act/discount-form.ts",
-      "app/act/segment-discount-function.ts",
-      "app/utils/money.ts",
-      "app/utils/numeric-id-table.ts",
-      "app/utils/seeded-random.ts",
-    ],
+    files: PURE_MODULES,
     ignores: ["**/*.test.ts", "app/segmentation/cli/**", "app/segmentation/testing/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: PURE_FORBIDDEN }],
@@ -155,23 +160,19 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["~/*"], message: "Use a relative import." }] }],
     },
-    ignores: [
-      "app/segmentation/**",
-      "app/ingest/order-record.ts",
-      "app/ingest/webhook-payloads.ts",
-      "app/writeback/batch.ts",
-      "app/writeback/diff.ts",
-      "app/writeback/metafields.ts",
-      "app/writeback/tags.ts",
-      "app/settings/shop-config.ts",
-      "app/act/discount-configuration.ts",
-      "app/act/discount-display.ts",
-      "app/act/discount-form.ts",
-      "app/act/segment-discount-function.ts",
-      "app/utils/money.ts",
-      "app/utils/numeric-id-table.ts",
-      "app/utils/seeded-random.ts",
-    ],
+    // Not for the pure modules: this rule would replace theirs, which forbids "~/" too.
+    ignores: [...PURE_MODULES, "app/segmentation/**"],
+  },
+  {
+    // Size: no hand-written file over 700 lines, no function over 150 (blank
+    // lines and comments not counted). Generated code is ignored above
+    // (**/*.d.ts: app/types; extensions/*/generated); data lives in JSON, CSV
+    // and .graphql files, which are not linted.
+    files: ["**/*.{ts,tsx}"],
+    rules: {
+      "max-lines": ["error", { max: 700, skipBlankLines: true, skipComments: true }],
+      "max-lines-per-function": ["error", { max: 150, skipBlankLines: true, skipComments: true }],
+    },
   },
   {
     files: ["**/*.tsx", "**/*.jsx"],

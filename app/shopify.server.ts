@@ -13,7 +13,7 @@ const config = env();
 // Development, tests and the demo only (env validation refuses it in production).
 if (config.SHOPIFY_ADMIN_API_ORIGIN) routeAdminApiToSimulator(config.SHOPIFY_ADMIN_API_ORIGIN);
 
-export const apiVersion = ApiVersion.April26;
+const apiVersion = ApiVersion.April26;
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
@@ -40,10 +40,8 @@ const shopify = shopifyApp({
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
-export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
-export const registerWebhooks = shopify.registerWebhooks;
 export const sessionStorage = shopify.sessionStorage;

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { applyMigrations } from "../scripts/migrate";
+import { databaseOn } from "../scripts/services";
 import { fitShopStep } from "../app/recompute/fit.server";
 import { dropRecomputeSlices } from "../app/stores/runs.server";
 import { computeTagChanges } from "../app/writeback/tag-changes.server";
@@ -49,12 +50,6 @@ const SERVER = scriptEnv().BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:54
 const SHOP_ID = "bench-shop";
 const AS_OF = new Date("2026-06-30T12:00:00Z");
 
-function dbUrl(name: string): string {
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -68,7 +63,7 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 /** Creates (or reuses, when it already holds this size) the bench database and store. */
 async function prepare(customers: number, orders: number): Promise<{ url: string; generateMs: number }> {
   const name = "segments_bench";
-  const url = dbUrl(name);
+  const url = databaseOn(SERVER, name);
   const t0 = performance.now();
   const exists = await withClient(
     SERVER,

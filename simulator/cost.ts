@@ -21,7 +21,7 @@ import {
   valueFromASTUntyped,
 } from "graphql";
 
-export const MUTATION_COST = 10;
+const MUTATION_COST = 10;
 
 interface Walk {
   schema: GraphQLSchema;

@@ -26,7 +26,7 @@ const CREATE_CODE = `mutation($d: DiscountCodeAppInput!) { discountCodeAppCreate
 
 const config = { namespace: "$app", key: "config", type: "json", value: '{"percent":15,"segment":"rfm/champions"}' };
 
-describe("app discounts", () => {
+describe("app discounts: automatic discounts and validation", () => {
   it("resolves functionHandle to the registered function, stores metafields and reads them on the node", async () => {
     const r = await gql(sim, CREATE_AUTO, {
       d: {
@@ -137,7 +137,9 @@ describe("app discounts", () => {
         .sort(),
     ).toEqual(["By id", "Champions 15%"]); // nothing half-written
   });
+});
 
+describe("app discounts: code discounts", () => {
   it("creates code discounts for a segment with unique codes", async () => {
     const segment = await gql(
       sim,
@@ -187,7 +189,9 @@ describe("app discounts", () => {
     );
     expect(byCode.body.data!.codeDiscountNodeByCode.codeDiscount.title).toBe("Win-back 15%");
   });
+});
 
+describe("app discounts: lifecycle and limits", () => {
   it("derives status from the dates, activates, deactivates, updates and deletes", async () => {
     const now = sim.now();
     const later = new Date(now + 86_400_000).toISOString();

@@ -12,6 +12,7 @@ import {
   type NewLineItem,
 } from "./store";
 import { seededRandom } from "../app/utils/seeded-random";
+import { allocateDiscount } from "./money";
 import { secondsFromIso } from "./util";
 
 /**
@@ -142,7 +143,7 @@ function pickWeighted(random: () => number, weights: number[]): number {
   return weights.length - 1;
 }
 
-export function validateGenerateOptions(o: GenerateOptions): void {
+function validateGenerateOptions(o: GenerateOptions): void {
   const problems: string[] = [];
   if (!Number.isInteger(o.seed)) problems.push("seed must be an integer");
   if (o.products !== undefined && (!Number.isInteger(o.products) || o.products < 1)) {
@@ -301,14 +302,7 @@ function maybeDiscount(
   if (random() >= options.discountShare) return null;
   const d = DISCOUNTS[Math.floor(random() * DISCOUNTS.length)];
   const subtotal = lineItems.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
-  const total = d.type === "percentage" ? Math.round(subtotal * d.value) : Math.min(subtotal, d.value);
-  let allocated = 0;
-  lineItems.forEach((l, idx) => {
-    const share =
-      idx === lineItems.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceMinor) / subtotal);
-    l.discountMinor = share;
-    allocated += share;
-  });
+  allocateDiscount(lineItems, d.type === "percentage" ? Math.round(subtotal * d.value) : d.value);
   return { code: d.code, type: d.type };
 }
 

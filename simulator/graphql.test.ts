@@ -11,7 +11,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-describe("Admin GraphQL endpoint", () => {
+describe("Admin GraphQL endpoint: validation and errors", () => {
   it("answers a valid query with data and the calculated cost", async () => {
     const { status, body } = await gql(sim, "{ shop { name myshopifyDomain ianaTimezone currencyCode } }");
     expect(status).toBe(200);
@@ -84,7 +84,9 @@ describe("Admin GraphQL endpoint", () => {
     const { body } = await gql(sim, "{ orders { nodes { id } } }");
     expect(body.errors![0].message).toBe("you must provide one of first or last");
   });
+});
 
+describe("Admin GraphQL endpoint: orders", () => {
   it("pages orders filtered by updated_at with cursors until the end", async () => {
     const since = "2024-07-01T00:00:00Z";
     const seen: string[] = [];

@@ -35,7 +35,7 @@ const SCALAR_VALIDATORS: Record<string, (value: string) => string | null> = {
   color: (v) => (/^#[0-9a-fA-F]{6}$/.test(v) ? null : "Value must be a hex color code."),
 };
 
-export const SUPPORTED_METAFIELD_TYPES = [
+const SUPPORTED_METAFIELD_TYPES = [
   ...Object.keys(SCALAR_VALIDATORS),
   ...["single_line_text_field", "number_integer", "number_decimal", "date", "date_time", "url", "color"].map(
     (t) => `list.${t}`,

@@ -98,3 +98,25 @@ export function restPriceSet(minor: number, currency: string) {
   const money = { amount: restMoney(minor, currency), currency_code: currency };
   return { shop_money: money, presentment_money: money };
 }
+
+/**
+ * Spreads an order-level discount (minor units, at most the lines' total)
+ * over the lines that have none yet, in proportion to their totals; the last
+ * line takes the rounding remainder, so the shares add up exactly.
+ */
+export function allocateDiscount(
+  lines: Array<{ quantity: number; unitPriceMinor: number; discountMinor?: number }>,
+  amountMinor: number,
+): void {
+  const open = lines.filter((l) => !l.discountMinor);
+  const subtotal = open.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+  if (subtotal <= 0) return;
+  const total = Math.min(amountMinor, subtotal);
+  let allocated = 0;
+  open.forEach((l, i) => {
+    const share =
+      i === open.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceMinor) / subtotal);
+    l.discountMinor = share;
+    allocated += share;
+  });
+}

@@ -7,11 +7,11 @@ import { Interner, hashInt } from "./util";
 
 export const ORDER_ID_BASE = 5_000_000_000;
 export const LINE_ITEM_ID_BASE = 13_000_000_000;
-export const REFUND_ID_BASE = 900_000_000;
-export const PRODUCT_ID_BASE = 8_000_000_000;
-export const VARIANT_ID_BASE = 44_000_000_000;
+const REFUND_ID_BASE = 900_000_000;
+const PRODUCT_ID_BASE = 8_000_000_000;
+const VARIANT_ID_BASE = 44_000_000_000;
 export const GENERATED_CUSTOMER_ID_BASE = 7_000_000_000;
-export const TRANSACTION_ID_BASE = 60_000_000_000;
+const TRANSACTION_ID_BASE = 60_000_000_000;
 
 export const MARKETING_STATES = ["NOT_SUBSCRIBED", "SUBSCRIBED", "UNSUBSCRIBED", "PENDING", "REDACTED"] as const;
 export const CANCEL_REASONS = ["", "CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "STAFF", "OTHER"] as const;

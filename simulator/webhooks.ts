@@ -55,7 +55,7 @@ export interface ChaosSettings {
 
 // Shopify retries 8 times over 4 hours; the default here keeps the same count
 // at a pace a local run can observe.
-export const DEFAULT_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000];
+const DEFAULT_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000];
 
 export function hmacBase64(secret: string, rawBody: string | Buffer): string {
   return createHmac("sha256", secret).update(rawBody).digest("base64");
@@ -213,39 +213,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-const KNOWN_TOPICS = [
-  "orders/create",
-  "orders/updated",
-  "orders/cancelled",
-  "orders/paid",
-  "orders/delete",
-  "orders/edited",
-  "refunds/create",
-  "customers/create",
-  "customers/update",
-  "customers/delete",
-  "customers/redact",
-  "customers/data_request",
-  "customers/merge",
-  "customer_tags/added",
-  "customer_tags/removed",
-  "shop/redact",
-  "shop/update",
-  "app/uninstalled",
-  "app/scopes_update",
-  "bulk_operations/finish",
-  "app_subscriptions/update",
-];
-
 export const COMPLIANCE_TOPICS = ["customers/redact", "customers/data_request", "shop/redact"];
 
 export function topicToEnum(topic: string): string {
   return topic.replace("/", "_").toUpperCase();
-}
-
-export function enumToTopic(value: string): string {
-  const known = KNOWN_TOPICS.find((t) => topicToEnum(t) === value);
-  if (known) return known;
-  const cut = value.lastIndexOf("_");
-  return `${value.slice(0, cut)}/${value.slice(cut + 1)}`.toLowerCase();
 }

@@ -31,7 +31,7 @@ export function segmentAvailability(
 }
 
 /** The handle the Function compares with a customer's tags and `handles` metafield. */
-export function segmentHandle(key: string, config: Pick<ShopConfig, "writeback">): string {
+function segmentHandle(key: string, config: Pick<ShopConfig, "writeback">): string {
   return segmentTagName(key, config.writeback.tagNames[key]);
 }
 

@@ -18,7 +18,7 @@ export function displayStatus(
   return "active";
 }
 
-export function formatMoney(amount: string, currency: string): string {
+function formatMoney(amount: string, currency: string): string {
   try {
     return new Intl.NumberFormat("en", { style: "currency", currency }).format(Number(amount));
   } catch {

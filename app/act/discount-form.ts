@@ -9,9 +9,9 @@ import { t } from "../i18n";
 import { currencyExponent } from "../utils/money";
 import { MAX_HOLDOUT_PERCENTAGE } from "./segment-discount-function";
 
-export const DEFAULT_HOLDOUT_PERCENTAGE = 10;
+const DEFAULT_HOLDOUT_PERCENTAGE = 10;
 /** Shopify's limit for a discount's title and code. */
-export const MAX_TEXT_LENGTH = 255;
+const MAX_TEXT_LENGTH = 255;
 
 export const METHODS = ["automatic", "code"] as const;
 export const REWARD_TARGETS = ["product", "order", "shipping"] as const;
@@ -92,7 +92,7 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A calendar date written YYYY-MM-DD that exists (no 2026-02-30). */
-export function isCalendarDate(text: string): boolean {
+function isCalendarDate(text: string): boolean {
   if (!ISO_DATE.test(text)) return false;
   const [y, m, d] = text.split("-").map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
@@ -401,7 +401,7 @@ export function localDatesOf(
 // What the Function reads.
 
 /** The reward as the Function's configuration `rewards` (one discount class). */
-export function rewardsConfiguration(reward: RewardChoice): Record<string, unknown> {
+function rewardsConfiguration(reward: RewardChoice): Record<string, unknown> {
   const value =
     reward.kind === "free"
       ? { free: true }

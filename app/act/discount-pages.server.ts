@@ -25,7 +25,7 @@ import {
 /** The app's discount ids are UUIDs; anything else is answered 404 without a query. */
 const DISCOUNT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function notFound(): Response {
+function notFound(): Response {
   return new Response(t("discounts.errors.notFound"), { status: 404 });
 }
 

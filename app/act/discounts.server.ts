@@ -78,7 +78,7 @@ export async function loadDiscountShop(db: PrismaClient, domain: string): Promis
   return config && shop ? { config, currency: shop.currency } : null;
 }
 
-export function formContextOf(shop: DiscountShop): FormContext {
+function formContextOf(shop: DiscountShop): FormContext {
   return {
     currency: shop.currency,
     availableSegments: availableSegmentKeys(shop.config),

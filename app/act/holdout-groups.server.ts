@@ -20,7 +20,7 @@ import { segmentAvailability } from "./discount-configuration";
 import { isHeldOut } from "./segment-discount-function";
 
 /** The group the Function puts a customer in for a discount. */
-export function discountGroupOf(
+function discountGroupOf(
   customerId: string,
   discount: Pick<SegmentDiscountRecord, "id" | "holdoutPercentage">,
 ): DiscountGroup {
@@ -28,7 +28,7 @@ export function discountGroupOf(
 }
 
 /** Whether the discount can apply now: not paused or deleted, and within its dates. */
-export function isRunning(discount: Pick<SegmentDiscountRecord, "status" | "startsAt" | "endsAt">, now: Date): boolean {
+function isRunning(discount: Pick<SegmentDiscountRecord, "status" | "startsAt" | "endsAt">, now: Date): boolean {
   return (
     discount.status === "active" && discount.startsAt <= now && (discount.endsAt === null || discount.endsAt > now)
   );

@@ -2,16 +2,13 @@
 // (extensions/segment-discount): its handle, and the extension's own
 // dependency-free modules, imported as they are so the app writes exactly the
 // configuration the Function validates and records exactly the hold-out split
-// the Function makes (ADR 122).
+// the Function makes (ADR 017).
 export {
-  CONFIGURATION_METAFIELD_KEY,
-  DISCOUNT_METAFIELD_NAMESPACE,
-  INPUT_VARIABLES_METAFIELD_KEY,
   discountMetafields,
   type DiscountClassName,
   type MetafieldInput,
 } from "../../extensions/segment-discount/src/metafields";
-export { holdoutPosition, isHeldOut } from "../../extensions/segment-discount/src/holdout";
+export { isHeldOut } from "../../extensions/segment-discount/src/holdout";
 export { MAX_HOLDOUT_PERCENTAGE } from "../../extensions/segment-discount/src/configuration";
 
 /**

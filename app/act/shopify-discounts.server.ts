@@ -38,9 +38,9 @@ export interface ShopifyDiscountInput {
 }
 
 interface DiscountUserError {
-  field: string[] | null;
+  field?: string[] | null;
   message: string;
-  code: string | null;
+  code?: string | null;
 }
 
 export type ShopifyOutcome<T> =
@@ -88,8 +88,6 @@ function discountInput(method: DiscountMethod, input: ShopifyDiscountInput, crea
   };
 }
 
-type SavePayload = { discountId: string } | null;
-
 /** Creates the discount; returns its node GID (gid://shopify/DiscountAutomaticNode/... or DiscountCodeNode). */
 export async function createShopifyDiscount(
   api: AdminApi,
@@ -98,18 +96,14 @@ export async function createShopifyDiscount(
 ): Promise<ShopifyOutcome<{ shopifyId: string }>> {
   const variables = { discount: discountInput(method, input, true) };
   if (method === "code") {
-    const data = await api.request<{
-      discountCodeAppCreate: { codeAppDiscount: SavePayload; userErrors: DiscountUserError[] };
-    }>(SEGMENT_DISCOUNT_CODE_CREATE, variables);
+    const data = await api.request(SEGMENT_DISCOUNT_CODE_CREATE, variables);
     const payload = data.discountCodeAppCreate;
-    if (!payload.codeAppDiscount) return failure(payload.userErrors);
+    if (!payload?.codeAppDiscount) return failure(payload?.userErrors ?? []);
     return { ok: true, shopifyId: payload.codeAppDiscount.discountId };
   }
-  const data = await api.request<{
-    discountAutomaticAppCreate: { automaticAppDiscount: SavePayload; userErrors: DiscountUserError[] };
-  }>(SEGMENT_DISCOUNT_AUTOMATIC_CREATE, variables);
+  const data = await api.request(SEGMENT_DISCOUNT_AUTOMATIC_CREATE, variables);
   const payload = data.discountAutomaticAppCreate;
-  if (!payload.automaticAppDiscount) return failure(payload.userErrors);
+  if (!payload?.automaticAppDiscount) return failure(payload?.userErrors ?? []);
   return { ok: true, shopifyId: payload.automaticAppDiscount.discountId };
 }
 
@@ -121,17 +115,11 @@ export async function updateShopifyDiscount(
 ): Promise<ShopifyOutcome<object>> {
   const variables = { id: shopifyId, discount: discountInput(method, input, false) };
   if (method === "code") {
-    const data = await api.request<{
-      discountCodeAppUpdate: { codeAppDiscount: SavePayload; userErrors: DiscountUserError[] };
-    }>(SEGMENT_DISCOUNT_CODE_UPDATE, variables);
-    const payload = data.discountCodeAppUpdate;
-    return payload.codeAppDiscount ? { ok: true } : failure(payload.userErrors);
+    const payload = (await api.request(SEGMENT_DISCOUNT_CODE_UPDATE, variables)).discountCodeAppUpdate;
+    return payload?.codeAppDiscount ? { ok: true } : failure(payload?.userErrors ?? []);
   }
-  const data = await api.request<{
-    discountAutomaticAppUpdate: { automaticAppDiscount: SavePayload; userErrors: DiscountUserError[] };
-  }>(SEGMENT_DISCOUNT_AUTOMATIC_UPDATE, variables);
-  const payload = data.discountAutomaticAppUpdate;
-  return payload.automaticAppDiscount ? { ok: true } : failure(payload.userErrors);
+  const payload = (await api.request(SEGMENT_DISCOUNT_AUTOMATIC_UPDATE, variables)).discountAutomaticAppUpdate;
+  return payload?.automaticAppDiscount ? { ok: true } : failure(payload?.userErrors ?? []);
 }
 
 /** Activate (starts now if scheduled, clears a past end) or deactivate (ends now): Shopify's pause and resume. */
@@ -141,21 +129,20 @@ export async function setShopifyDiscountActive(
   shopifyId: string,
   active: boolean,
 ): Promise<ShopifyOutcome<object>> {
-  const document =
-    method === "code"
-      ? active
-        ? SEGMENT_DISCOUNT_CODE_ACTIVATE
-        : SEGMENT_DISCOUNT_CODE_DEACTIVATE
-      : active
-        ? SEGMENT_DISCOUNT_AUTOMATIC_ACTIVATE
-        : SEGMENT_DISCOUNT_AUTOMATIC_DEACTIVATE;
-  const data = await api.request<Record<string, { userErrors: DiscountUserError[] } & Record<string, unknown>>>(
-    document,
-    { id: shopifyId },
-  );
-  const payload = Object.values(data)[0];
-  const node = payload.codeDiscountNode ?? payload.automaticDiscountNode;
-  return node ? { ok: true } : failure(payload.userErrors);
+  const variables = { id: shopifyId };
+  let payload: { node: unknown; userErrors: readonly DiscountUserError[] } | undefined;
+  if (method === "code") {
+    const result = active
+      ? (await api.request(SEGMENT_DISCOUNT_CODE_ACTIVATE, variables)).discountCodeActivate
+      : (await api.request(SEGMENT_DISCOUNT_CODE_DEACTIVATE, variables)).discountCodeDeactivate;
+    payload = result ? { node: result.codeDiscountNode, userErrors: result.userErrors } : undefined;
+  } else {
+    const result = active
+      ? (await api.request(SEGMENT_DISCOUNT_AUTOMATIC_ACTIVATE, variables)).discountAutomaticActivate
+      : (await api.request(SEGMENT_DISCOUNT_AUTOMATIC_DEACTIVATE, variables)).discountAutomaticDeactivate;
+    payload = result ? { node: result.automaticDiscountNode, userErrors: result.userErrors } : undefined;
+  }
+  return payload?.node ? { ok: true } : failure(payload?.userErrors ?? []);
 }
 
 /** Deletes the discount; one already gone from Shopify counts as deleted. */
@@ -164,13 +151,20 @@ export async function deleteShopifyDiscount(
   method: DiscountMethod,
   shopifyId: string,
 ): Promise<ShopifyOutcome<object>> {
-  const data = await api.request<Record<string, { userErrors: DiscountUserError[] } & Record<string, unknown>>>(
-    method === "code" ? SEGMENT_DISCOUNT_CODE_DELETE : SEGMENT_DISCOUNT_AUTOMATIC_DELETE,
-    { id: shopifyId },
-  );
-  const payload = Object.values(data)[0];
-  if (payload.deletedCodeDiscountId ?? payload.deletedAutomaticDiscountId) return { ok: true };
-  const outcome = failure(payload.userErrors);
+  const variables = { id: shopifyId };
+  let deleted: string | null | undefined;
+  let userErrors: readonly DiscountUserError[] = [];
+  if (method === "code") {
+    const payload = (await api.request(SEGMENT_DISCOUNT_CODE_DELETE, variables)).discountCodeDelete;
+    deleted = payload?.deletedCodeDiscountId;
+    userErrors = payload?.userErrors ?? [];
+  } else {
+    const payload = (await api.request(SEGMENT_DISCOUNT_AUTOMATIC_DELETE, variables)).discountAutomaticDelete;
+    deleted = payload?.deletedAutomaticDiscountId;
+    userErrors = payload?.userErrors ?? [];
+  }
+  if (deleted) return { ok: true };
+  const outcome = failure(userErrors);
   return outcome.ok === false && outcome.gone ? { ok: true } : outcome;
 }
 
@@ -180,10 +174,10 @@ export async function setShopifyDiscountMetafields(
   shopifyId: string,
   metafields: readonly MetafieldInput[],
 ): Promise<ShopifyOutcome<object>> {
-  const data = await api.request<{
-    metafieldsSet: { userErrors: Array<{ field: string[] | null; message: string; code: string | null }> };
-  }>(SEGMENT_DISCOUNT_METAFIELDS_SET, { metafields: metafields.map((m) => ({ ownerId: shopifyId, ...m })) });
-  const errors = data.metafieldsSet.userErrors;
+  const data = await api.request(SEGMENT_DISCOUNT_METAFIELDS_SET, {
+    metafields: metafields.map((m) => ({ ownerId: shopifyId, ...m })),
+  });
+  const errors = data.metafieldsSet?.userErrors ?? [{ message: "no payload returned" }];
   if (errors.length === 0) return { ok: true };
   return { ok: false, gone: false, errors: { form: errors.map((e) => e.message).join(" ") } };
 }

@@ -27,8 +27,7 @@ const urlWithProtocol = (protocols: string[]) =>
   );
 
 export const DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/segments_dev";
-export const DEFAULT_SCOPES =
-  "read_orders,read_all_orders,read_customers,write_customers,read_discounts,write_discounts";
+const DEFAULT_SCOPES = "read_orders,read_all_orders,read_customers,write_customers,read_discounts,write_discounts";
 
 const nodeEnv = z.enum(["development", "test", "production"]).default("development");
 
@@ -242,10 +241,5 @@ export function setProcessEnv(values: Record<string, string | undefined>): void 
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
-  caches.clear();
-}
-
-/** For tests that change process.env between cases. */
-export function resetEnvCache(): void {
   caches.clear();
 }

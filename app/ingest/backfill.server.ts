@@ -20,8 +20,6 @@ import { patchSyncState, readSyncState } from "../stores/shops.server";
 import { readBulkRoots, readStagedBulkGroups, stageBulkExport } from "./bulk-jsonl.server";
 import { numericId, orderFromGraphql, productTypesOf, type OrderRecord } from "./order-record";
 
-export { BulkOperationError } from "../shopify/bulk-operations.server";
-
 export interface BackfillProgress {
   step: "orders-export" | "orders-import" | "customers-export" | "customers-import" | "done";
   ordersOperationId?: string;

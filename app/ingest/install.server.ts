@@ -23,8 +23,8 @@ export interface ShopFacts {
 }
 
 /** The shop's IANA time zone and currency, as Shopify reports them (one Admin API query). */
-export async function readShopFacts(api: AdminApi): Promise<ShopFacts> {
-  const { shop } = await api.request<{ shop: { ianaTimezone: string; currencyCode: string } }>(SHOP_FACTS);
+async function readShopFacts(api: AdminApi): Promise<ShopFacts> {
+  const { shop } = await api.request(SHOP_FACTS);
   if (!shop?.ianaTimezone || !shop.currencyCode) {
     throw new Error(`Shopify did not report the shop's time zone and currency: ${JSON.stringify(shop)}`);
   }

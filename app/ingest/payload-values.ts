@@ -83,13 +83,6 @@ export function count(value: unknown, what: string): number {
   return n;
 }
 
-/** The shop-money amount of a REST price set ({shop_money: {amount, currency_code}}). */
-export function shopMoneyOf(set: Json | null | undefined): { amount: unknown; currency: string | null } | null {
-  const money = set?.shop_money;
-  if (!money || typeof money !== "object") return null;
-  return { amount: money.amount, currency: typeof money.currency_code === "string" ? money.currency_code : null };
-}
-
 const EXPRESS = /express|next[\s-]?day|overnight|priority|expedited|same[\s-]?day|\b[12][\s-]?day\b/i;
 
 export function isExpressShipping(title: string | null | undefined, code?: string | null): boolean {

@@ -13,8 +13,6 @@ import { numericId, withProductTypes, type OrderRecord } from "./order-record";
 /** nodes(ids:) takes at most 250 ids. */
 const NODES_PER_REQUEST = 250;
 
-type LineNode = { id: string; product: { id: string; productType: string | null } | null } | null;
-
 /**
  * Asks Shopify for the types of `productIds` through one line item of the
  * order per product (LineItem is readable with read_orders; Product would
@@ -32,11 +30,12 @@ async function lookUpProductTypes(
   }
   const types = new Map<string, string>();
   for (let i = 0; i < lineIds.length; i += NODES_PER_REQUEST) {
-    const { nodes } = await api.request<{ nodes: LineNode[] }>(LINE_ITEM_PRODUCT_TYPES, {
+    const { nodes } = await api.request(LINE_ITEM_PRODUCT_TYPES, {
       ids: lineIds.slice(i, i + NODES_PER_REQUEST),
     });
     for (const node of nodes) {
-      if (node?.product) types.set(numericId(node.product.id, "product.id"), node.product.productType ?? "");
+      if (node && "product" in node && node.product)
+        types.set(numericId(node.product.id, "product.id"), node.product.productType ?? "");
     }
   }
   return types;

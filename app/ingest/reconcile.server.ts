@@ -5,7 +5,7 @@ import type { PrismaClient } from "@prisma/client";
 import { ORDER_FOR_SYNC, ORDERS_UPDATED_SINCE } from "../graphql/admin/orders.server";
 import type { PipelineContext } from "../pipeline";
 import { enqueueCustomerResegments } from "../queues/segments.server";
-import type { AdminApi } from "../shopify/admin-api.server";
+import type { AdminApi, AdminResult } from "../shopify/admin-api.server";
 import { upsertOrders } from "../stores/orders.server";
 import { rememberProductTypes } from "../stores/product-types.server";
 import { completeRun, failRun, startRun } from "../stores/runs.server";
@@ -23,14 +23,15 @@ export interface ReconcileResult {
 /** Look back a little before the last reconciled time: clocks and indexing are not instant. */
 const OVERLAP_MS = 10 * 60_000;
 
-type Node = Record<string, any>;
+/** An order as the paged documents return it (both select the same fragments). */
+type OrderNode = NonNullable<AdminResult<typeof ORDER_FOR_SYNC>["order"]>;
 
 /**
  * Asks Shopify for orders updated since the last reconciliation and stores
  * any the app missed or holds in an older state (a lost or delayed webhook).
  * Returns what it repaired; the caller records it for the UI.
  */
-export async function reconcileShop(
+async function reconcileShop(
   db: PrismaClient,
   api: AdminApi,
   shop: { id: string },
@@ -49,21 +50,24 @@ export async function reconcileShop(
   const touched = new Set<string>();
   let after: string | null = null;
   do {
-    const page: { orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Node[] } } =
-      await api.request(ORDERS_UPDATED_SINCE, { query: `updated_at:>='${since}'`, after });
+    const page: AdminResult<typeof ORDERS_UPDATED_SINCE> = await api.request(ORDERS_UPDATED_SINCE, {
+      query: `updated_at:>='${since}'`,
+      after,
+    });
     const records: OrderRecord[] = [];
     for (const node of page.orders.nodes) {
-      const full = node.lineItems?.pageInfo?.hasNextPage
-        ? (await api.request<{ order: Node }>(ORDER_FOR_SYNC, { id: node.id })).order
+      // More line items than the page holds: the order alone, with all of them (null if deleted meanwhile).
+      const full: OrderNode | null | undefined = node.lineItems.pageInfo.hasNextPage
+        ? (await api.request(ORDER_FOR_SYNC, { id: node.id })).order
         : node;
-      records.push(orderFromGraphql(full, childrenOf(full)));
+      if (full) records.push(orderFromGraphql(full, childrenOf(full)));
     }
     result.ordersChecked += records.length;
     const changed = await upsertOrders(db, shop.id, records);
     await rememberProductTypes(db, shop.id, productTypesOf(records));
     result.repaired += changed.length;
     for (const row of changed) if (row.customerId !== null) touched.add(String(row.customerId));
-    after = page.orders.pageInfo.hasNextPage ? page.orders.pageInfo.endCursor : null;
+    after = page.orders.pageInfo.hasNextPage ? (page.orders.pageInfo.endCursor ?? null) : null;
   } while (after);
   await patchSyncState(db, shop.id, {
     lastReconciledAt: result.until,
@@ -74,13 +78,13 @@ export async function reconcileShop(
 }
 
 /** A paged order node's line items and shipping lines, in the bulk export's child shape. */
-export function childrenOf(order: Node): Node[] {
-  return [...(order.lineItems?.nodes ?? []), ...(order.shippingLines?.nodes ?? [])];
+function childrenOf(order: Pick<OrderNode, "lineItems" | "shippingLines">) {
+  return [...order.lineItems.nodes, ...order.shippingLines.nodes];
 }
 
 /** Fetches one order: what settles a state that payloads alone cannot (a tie, a refund the stored order cannot take). */
 export async function fetchOrder(api: AdminApi, orderId: string): Promise<OrderRecord | null> {
-  const { order } = await api.request<{ order: Node | null }>(ORDER_FOR_SYNC, { id: `gid://shopify/Order/${orderId}` });
+  const { order } = await api.request(ORDER_FOR_SYNC, { id: `gid://shopify/Order/${orderId}` });
   return order ? orderFromGraphql(order, childrenOf(order)) : null;
 }
 

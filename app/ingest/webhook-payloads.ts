@@ -30,23 +30,6 @@ export type WebhookJobData =
   | { kind: "scopes"; scopes: string }
   | { kind: "shop-facts"; timezone: string | null; currency: string | null };
 
-export const WEBHOOK_TOPICS = [
-  "orders/create",
-  "orders/updated",
-  "orders/cancelled",
-  "refunds/create",
-  "customers/create",
-  "customers/update",
-  "customers/delete",
-  "app/uninstalled",
-  "app/scopes_update",
-  "shop/update",
-  "customers/data_request",
-  "customers/redact",
-  "shop/redact",
-] as const;
-export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
-
 /** Shopify sends topics as "ORDERS_CREATE" in the library's context and "orders/create" in headers. */
 export function normalizeTopic(topic: string): string {
   return topic.includes("/") ? topic.toLowerCase() : topic.toLowerCase().replace("_", "/");

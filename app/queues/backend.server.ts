@@ -1,7 +1,6 @@
 import net from "node:net";
 import {
   createPostgresBackend,
-  FlowProducer,
   Queue,
   Worker,
   type BackendFactory,
@@ -20,7 +19,7 @@ import { queueBackendChoice, type QueueEnv } from "../config/env.server";
 export type QueueBackend =
   { kind: "redis"; url: string; prefix: string } | { kind: "postgres"; databaseUrl: string; schema: string };
 
-export class QueueBackendUnavailableError extends Error {
+class QueueBackendUnavailableError extends Error {
   override name = "ServiceUnavailableError";
 }
 
@@ -112,7 +111,7 @@ function connectionFor(
   };
 }
 
-export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 5,
   backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
   removeOnComplete: { age: 24 * 3600, count: 1_000 },
@@ -137,9 +136,4 @@ export function createWorker<Data = unknown, Result = unknown>(
 ): Worker<Data, Result> {
   const { connection, factory, prefix } = connectionFor(backend, "worker");
   return new (Worker as any)(name, processor, { connection, prefix, ...options }, factory) as Worker<Data, Result>;
-}
-
-export function createFlowProducer(backend: QueueBackend): FlowProducer {
-  const { connection, factory, prefix } = connectionFor(backend, "producer");
-  return new (FlowProducer as any)({ connection, prefix }, factory) as FlowProducer;
 }

@@ -40,7 +40,7 @@ export interface QueueEraseResult {
  * A matcher for a token (a customer id, a shop domain): it must not be part of
  * a longer id or name (customer 12 must not match order 4123).
  */
-export function tokenPattern(tokens: readonly string[]): RegExp {
+function tokenPattern(tokens: readonly string[]): RegExp {
   const escaped = tokens.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(`(?<![0-9A-Za-z])(?:${escaped.join("|")})(?![0-9A-Za-z])`);
 }

@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import { queueEnv } from "../config/env.server";
 import { logger } from "../utils/logger.server";
-import { ALL_QUEUES, type QueueName } from "./names";
+import type { QueueName } from "./names";
 import { createQueue, describeQueueBackend, resolveQueueBackend, type QueueBackend } from "./backend.server";
 
 /**
@@ -40,5 +40,3 @@ export function queues(): Promise<QueueRegistry> {
   })();
   return registry;
 }
-
-export { ALL_QUEUES };

@@ -37,9 +37,9 @@ export interface ResegmentCustomerJob {
   customerId: string;
 }
 
-export const RESEGMENT_DEBOUNCE_MS = 2_000;
+const RESEGMENT_DEBOUNCE_MS = 2_000;
 
-export function recomputeDeduplicationId(shop: string): string {
+function recomputeDeduplicationId(shop: string): string {
   return jobId("recompute", shop);
 }
 

@@ -7,7 +7,7 @@ export interface SyncJob {
   runId?: string;
 }
 
-export const DEFAULT_RECONCILE_HOURS = 6;
+const DEFAULT_RECONCILE_HOURS = 6;
 
 /** The install backfill (and "sync again" from the UI); one at a time per shop. */
 export async function enqueueBackfill(registry: QueueRegistry, shop: string): Promise<void> {
@@ -23,7 +23,7 @@ export async function enqueueReconcile(registry: QueueRegistry, shop: string): P
   });
 }
 
-export function reconcileSchedulerId(shop: string): string {
+function reconcileSchedulerId(shop: string): string {
   return jobId("reconcile", shop, "every");
 }
 

@@ -35,7 +35,7 @@ export interface ChunkResult extends MembershipChanges {
 }
 
 /** One assignment as stored: segment keys, their reasons and the app tags they give. */
-export function membershipsOf(assignment: CustomerAssignment, config: ShopConfig): CustomerMemberships {
+function membershipsOf(assignment: CustomerAssignment, config: ShopConfig): CustomerMemberships {
   const n = assignment.memberships.length;
   const segments = new Array<string>(n);
   const reasons = new Array<string>(n);
@@ -51,7 +51,7 @@ export function membershipsOf(assignment: CustomerAssignment, config: ShopConfig
 }
 
 /** Metafield values of one assignment; `handles` lists the enabled segments' tag names. */
-export function metafieldsOf(assignment: CustomerAssignment, config: ShopConfig): MetafieldValue[] {
+function metafieldsOf(assignment: CustomerAssignment, config: ShopConfig): MetafieldValue[] {
   const handles = assignment.memberships
     .filter((m) => config.enabledTags.has(m.key))
     .map((m) => segmentTagName(m.key, config.writeback.tagNames[m.key]));

@@ -18,7 +18,7 @@ import { logger } from "../utils/logger.server";
 import { readShopFeatures } from "./read-features.server";
 
 /** Customer ids are Shopify numeric ids; this is above any of them. */
-export const MAX_CUSTOMER_ID = "9223372036854775807";
+const MAX_CUSTOMER_ID = "9223372036854775807";
 export const DEFAULT_CHUNK_SIZE = 50_000;
 
 export interface CustomerRange {
@@ -39,7 +39,7 @@ export interface FitResult {
 }
 
 /** Splits sorted ids into contiguous ranges covering the whole id space, about `size` ids each. */
-export function rangesOf(sortedIds: Float64Array, size: number): CustomerRange[] {
+function rangesOf(sortedIds: Float64Array, size: number): CustomerRange[] {
   if (sortedIds.length === 0) return [{ from: "0", to: MAX_CUSTOMER_ID }];
   const ranges: CustomerRange[] = [];
   for (let start = 0; start < sortedIds.length; start += size) {

@@ -74,7 +74,7 @@ function copyMinor(row: Buffer, start: number, end: number): number | null {
  * lookup for its customer. Optionally limited to a customer id range
  * (inclusive). Returns the number of orders read.
  */
-export async function accumulateShopFeatures(
+async function accumulateShopFeatures(
   client: PgClient,
   shopId: string,
   acc: FeatureAccumulator,

@@ -43,7 +43,7 @@ export interface ShopCutoffs {
   predictive: PredictiveCutoffs;
 }
 
-export function availabilityOf(shop: ShopStats): DataAvailability {
+function availabilityOf(shop: ShopStats): DataAvailability {
   return {
     lineItems: shop.ordersWithItems > 0,
     discounts: shop.ordersWithDiscountData > 0,

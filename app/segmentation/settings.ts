@@ -6,9 +6,8 @@ import { z } from "zod";
 import { assertTimeZone } from "./features/clock";
 import { checkFamilySettings, FAMILY_SETTINGS_SHAPE } from "./families";
 
-export { handleSchema } from "./settings-fields";
-export { BUILT_IN_OCCASION_HANDLES, type MerchantWindow } from "./families/occasion";
-export { customSegmentSchema, type CustomSegment } from "./families/custom";
+export type { MerchantWindow } from "./families/occasion";
+export type { CustomSegment } from "./families/custom";
 
 export const settingsSchema = z
   .strictObject({
@@ -50,6 +49,6 @@ export function parseSettings(input: unknown = {}): Settings {
 
 export const DEFAULT_SETTINGS: Settings = parseSettings({});
 
-export function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
+function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
   return issues.map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message));
 }

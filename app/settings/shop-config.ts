@@ -26,7 +26,6 @@ export const writebackSettingsSchema = z.strictObject({
   previousPrefixes: z.array(z.string()).default([]),
 });
 export type WritebackSettings = z.output<typeof writebackSettingsSchema>;
-export type WritebackSettingsInput = z.input<typeof writebackSettingsSchema>;
 
 export interface ShopSettingsInput {
   segmentation?: unknown;
@@ -46,7 +45,7 @@ export class ShopSettingsError extends Error {
 }
 
 /** Decimal places of an ISO 4217 currency (JPY 0, USD 2, KWD 3). */
-export const currencyDecimals = currencyExponent;
+const currencyDecimals = currencyExponent;
 
 /**
  * Validates settings input. The engine settings take the shop's time zone

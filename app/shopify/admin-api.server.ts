@@ -8,7 +8,31 @@ import { logger as rootLogger, type Logger } from "../utils/logger.server";
  * failures with backoff, and counting calls and cost for the UI and benchmarks
  * (docs/decisions/007-admin-api-client.md).
  */
-export const ADMIN_API_VERSION = "2026-04";
+const ADMIN_API_VERSION = "2026-04";
+
+/**
+ * The Admin operations the app sends, keyed by each document's exact text:
+ * `npm run graphql-codegen` (.graphqlrc.ts) reads every `#graphql` constant in
+ * app/graphql/admin/ and app/types/admin.generated.d.ts merges one entry per
+ * document into these interfaces ({ return, variables }), as it does for
+ * @shopify/admin-api-client. Unlike that client's, they have no index
+ * signature: a document codegen has not seen does not type-check.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging (app/types/admin.generated.d.ts)
+export interface AdminQueries {}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging (app/types/admin.generated.d.ts)
+export interface AdminMutations {}
+type AdminOperations = AdminQueries & AdminMutations;
+
+/** A document kept in app/graphql/admin/ (its text is its type). */
+export type AdminDocument = keyof AdminOperations & string;
+/** What `data` holds for a document (its selection, with Shopify's nullability). */
+export type AdminResult<D extends AdminDocument> = AdminOperations[D]["return"];
+/** The variables a document declares. */
+export type AdminVariables<D extends AdminDocument> = AdminOperations[D]["variables"];
+/** Variables may be left out only when the document requires none. */
+type VariablesArgument<D extends AdminDocument> =
+  Record<string, never> extends AdminVariables<D> ? [variables?: AdminVariables<D>] : [variables: AdminVariables<D>];
 
 export interface ThrottleStatus {
   maximumAvailable: number;
@@ -23,7 +47,7 @@ export interface AdminApiStats {
   actualCost: number;
 }
 
-export class AdminApiError extends Error {
+class AdminApiError extends Error {
   constructor(
     message: string,
     readonly errors: unknown,
@@ -68,8 +92,26 @@ export class AdminApi {
     return this.options.shop;
   }
 
-  /** Sends one document; returns `data`. GraphQL errors other than THROTTLED throw AdminApiError. */
-  async request<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  /**
+   * Sends one of the app's documents (app/graphql/admin/); returns `data`,
+   * typed by the document. GraphQL errors other than THROTTLED throw
+   * AdminApiError.
+   */
+  request<D extends AdminDocument>(document: D, ...variables: VariablesArgument<D>): Promise<AdminResult<D>> {
+    return this.send(document, variables[0]);
+  }
+
+  /**
+   * Sends a document built at run time, which codegen cannot see (the aliased
+   * tag batch of app/writeback/batch.ts, whose fields depend on the batch):
+   * the caller names the result type, derived from the generated types of the
+   * fields it repeats. Everything else goes through `request`.
+   */
+  requestBuiltDocument<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    return this.send(query, variables);
+  }
+
+  private async send<T>(query: string, variables: object | undefined): Promise<T> {
     const maxServerRetries = this.options.maxServerRetries ?? 8;
     let serverFailures = 0;
     for (;;) {
@@ -154,7 +196,7 @@ function backoffMs(attempt: number): number {
 }
 
 /** How long until the bucket holds `needed` points again, plus a small margin. */
-export function throttleWaitMs(needed: number, status: ThrottleStatus | undefined): number {
+function throttleWaitMs(needed: number, status: ThrottleStatus | undefined): number {
   if (!status || status.restoreRate <= 0) return 1_000;
   const missing = Math.max(0, Math.min(needed, status.maximumAvailable) - status.currentlyAvailable);
   return Math.ceil((missing / status.restoreRate) * 1000) + 50;

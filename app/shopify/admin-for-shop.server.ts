@@ -2,7 +2,7 @@ import { env } from "../config/env.server";
 import { unauthenticated } from "../shopify.server";
 import { AdminApi } from "./admin-api.server";
 
-export class ShopNotInstalledError extends Error {
+class ShopNotInstalledError extends Error {
   override name = "ShopNotInstalledError";
 }
 

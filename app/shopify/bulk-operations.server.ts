@@ -10,13 +10,16 @@ import {
 } from "../graphql/admin/bulk-operations.server";
 import type { AdminApi } from "./admin-api.server";
 
-export class BulkOperationError extends Error {
+class BulkOperationError extends Error {
   override name = "BulkOperationError";
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const ENDED_BADLY = ["FAILED", "CANCELED", "CANCELING", "EXPIRED"];
 const normalize = (query: string) => query.replace(/\s+/g, " ").trim();
+/** A refused mutation's userErrors as one line (or why there are none: no payload at all). */
+const joinMessages = (errors: ReadonlyArray<{ message: string }> | undefined) =>
+  errors ? errors.map((e) => e.message).join("; ") : "no payload returned";
 
 interface RunningExport {
   id: string;
@@ -26,7 +29,7 @@ interface RunningExport {
 
 /** The app's bulk exports still running (CREATED or RUNNING), newest first. */
 async function runningBulkQueries(api: AdminApi): Promise<RunningExport[]> {
-  const recent = await api.request<{ bulkOperations: { nodes: RunningExport[] } }>(RECENT_BULK_QUERIES);
+  const recent = await api.request(RECENT_BULK_QUERIES);
   return recent.bulkOperations.nodes.filter((op) => op.status === "CREATED" || op.status === "RUNNING");
 }
 
@@ -46,17 +49,13 @@ export async function startBulkQuery(api: AdminApi, query: string): Promise<stri
     for (const other of running) {
       await waitForBulkOperation(api, other.id, { pollIntervalMs: 1000 }).catch(() => undefined);
     }
-    const result = await api.request<{
-      bulkOperationRunQuery: {
-        bulkOperation: { id: string } | null;
-        userErrors: Array<{ message: string; code?: string | null }>;
-      };
-    }>(BULK_OPERATION_RUN_QUERY, { query });
-    const { bulkOperation, userErrors } = result.bulkOperationRunQuery;
+    const result = await api.request(BULK_OPERATION_RUN_QUERY, { query });
+    const bulkOperation = result.bulkOperationRunQuery?.bulkOperation;
     if (bulkOperation) return bulkOperation.id;
+    const userErrors = result.bulkOperationRunQuery?.userErrors;
     // Another export started between the look and the start: look again.
-    if (attempt < 3 && userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS")) continue;
-    throw new BulkOperationError(`Shopify refused the bulk export: ${userErrors.map((e) => e.message).join("; ")}`);
+    if (attempt < 3 && userErrors?.some((e) => e.code === "OPERATION_IN_PROGRESS")) continue;
+    throw new BulkOperationError(`Shopify refused the bulk export: ${joinMessages(userErrors)}`);
   }
 }
 
@@ -71,11 +70,9 @@ export async function waitForBulkOperation(
   options: { pollIntervalMs?: number } = {},
 ): Promise<string | null> {
   for (let poll = 0; ; poll++) {
-    const { node } = await api.request<{
-      node: { status: string; errorCode: string | null; url: string | null } | null;
-    }>(BULK_OPERATION_STATUS, { id });
+    const { node } = await api.request(BULK_OPERATION_STATUS, { id });
     if (!node) throw new BulkOperationError(`Bulk operation ${id} does not exist`);
-    if (node.status === "COMPLETED") return node.url;
+    if (node.status === "COMPLETED") return node.url ?? null;
     if (ENDED_BADLY.includes(node.status)) {
       throw new BulkOperationError(
         `Bulk operation ${id} ended ${node.status}${node.errorCode ? ` (${node.errorCode})` : ""}`,
@@ -85,16 +82,9 @@ export async function waitForBulkOperation(
   }
 }
 
-interface StagedTarget {
-  url: string;
-  parameters: Array<{ name: string; value: string }>;
-}
-
 /** Uploads a bulk mutation's JSONL variables; returns the staged upload path. */
 async function stageVariables(api: AdminApi, jsonl: string): Promise<string> {
-  const staged = await api.request<{
-    stagedUploadsCreate: { stagedTargets: StagedTarget[]; userErrors: Array<{ message: string }> };
-  }>(STAGED_UPLOADS_CREATE, {
+  const staged = await api.request(STAGED_UPLOADS_CREATE, {
     input: [
       {
         resource: "BULK_MUTATION_VARIABLES",
@@ -104,11 +94,9 @@ async function stageVariables(api: AdminApi, jsonl: string): Promise<string> {
       },
     ],
   });
-  const target = staged.stagedUploadsCreate.stagedTargets[0];
-  if (!target || staged.stagedUploadsCreate.userErrors.length) {
-    throw new BulkOperationError(
-      `stagedUploadsCreate failed: ${staged.stagedUploadsCreate.userErrors.map((e) => e.message).join("; ")}`,
-    );
+  const target = staged.stagedUploadsCreate?.stagedTargets?.[0];
+  if (!target?.url || staged.stagedUploadsCreate?.userErrors.length) {
+    throw new BulkOperationError(`stagedUploadsCreate failed: ${joinMessages(staged.stagedUploadsCreate?.userErrors)}`);
   }
   const form = new FormData();
   for (const p of target.parameters) form.append(p.name, p.value);
@@ -123,18 +111,12 @@ async function stageVariables(api: AdminApi, jsonl: string): Promise<string> {
 /** Starts the bulk mutation, waiting while another bulk mutation of the app runs. */
 async function startBulkMutation(api: AdminApi, mutation: string, stagedUploadPath: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
-    const run = await api.request<{
-      bulkOperationRunMutation: {
-        bulkOperation: { id: string } | null;
-        userErrors: Array<{ message: string; code?: string }>;
-      };
-    }>(BULK_OPERATION_RUN_MUTATION, { mutation, stagedUploadPath });
+    const run = await api.request(BULK_OPERATION_RUN_MUTATION, { mutation, stagedUploadPath });
     const result = run.bulkOperationRunMutation;
-    if (result.bulkOperation) return result.bulkOperation.id;
-    if (!result.userErrors.some((e) => e.code === "LIMIT_REACHED" || e.code === "OPERATION_IN_PROGRESS")) {
-      throw new BulkOperationError(
-        `bulkOperationRunMutation failed: ${result.userErrors.map((e) => e.message).join("; ")}`,
-      );
+    if (result?.bulkOperation) return result.bulkOperation.id;
+    const userErrors = result?.userErrors ?? [];
+    if (!userErrors.some((e) => e.code === "LIMIT_REACHED" || e.code === "OPERATION_IN_PROGRESS")) {
+      throw new BulkOperationError(`bulkOperationRunMutation failed: ${joinMessages(userErrors)}`);
     }
     // Another bulk mutation of the app (e.g. of a worker that died) is still running: wait for it.
     await sleep(Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
@@ -175,7 +157,7 @@ export async function runBulkMutation(
 }
 
 /** Result files and staged uploads are plain HTTP: retried on network errors and 5xx. */
-export async function fetchWithRetry(url: string, init: RequestInit, attempts = 5): Promise<Response> {
+async function fetchWithRetry(url: string, init: RequestInit, attempts = 5): Promise<Response> {
   for (let i = 1; ; i++) {
     try {
       const response = await fetch(url, init);

@@ -146,7 +146,7 @@ export async function dropStagedLines(client: PgClient, runId: string): Promise<
 }
 
 /** Deletes everything the shop has staged (left by an import that never finished). */
-export async function clearStagedLines(client: PgClient, shopId: string): Promise<number> {
+async function clearStagedLines(client: PgClient, shopId: string): Promise<number> {
   const result = await client.query(`DELETE FROM "BulkExportLine" WHERE "shopId" = $1`, [shopId]);
   return result.rowCount ?? 0;
 }

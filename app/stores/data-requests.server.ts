@@ -13,10 +13,6 @@ export async function saveDataRequest(
   return row.id;
 }
 
-export function dataRequests(db: Db, shopDomain: string) {
-  return db.dataRequest.findMany({ where: { shopDomain }, orderBy: { requestedAt: "desc" } });
-}
-
 export const dataRequestsStore: DataStore = {
   name: "data-requests",
   tables: ["DataRequest"],

@@ -43,7 +43,7 @@ export interface StoredMemberships {
 }
 
 /** Stored memberships of customers with ids in [fromId, toId]. */
-export async function loadMemberships(
+async function loadMemberships(
   client: PgClient,
   shopId: string,
   fromId: string,
@@ -281,7 +281,7 @@ export async function segmentSizes(db: Db, shopId: string): Promise<Map<string, 
 }
 
 /** The start (00:00 UTC) of a day number. */
-export function dayStart(day: number): Date {
+function dayStart(day: number): Date {
   return new Date(day * 86_400_000);
 }
 

@@ -125,7 +125,7 @@ const optionalExact = (value: bigint | null, column: string) => (value === null 
  * The stored row as an OrderRecord, or null when the row predates the
  * "lines" column (it cannot be updated from a refund payload alone).
  */
-export function storedOrderRecord(row: OrderRow): OrderRecord | null {
+function storedOrderRecord(row: OrderRow): OrderRecord | null {
   if (!Array.isArray(row.lines)) return null;
   return {
     id: String(row.id),

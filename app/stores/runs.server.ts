@@ -11,7 +11,6 @@ import type { DataStore, Tx } from "./data-store";
 type Db = PrismaClient | Tx;
 
 export type RunKind = "install" | "backfill" | "recompute" | "reconcile";
-export const RECOMPUTE_KIND = "recompute";
 
 // ---------------------------------------------------------------------------
 // JobRun
@@ -75,10 +74,6 @@ export async function failRun(
       ...(options.finished ? { finishedAt: new Date() } : {}),
     },
   });
-}
-
-export function latestRun(db: Db, shopId: string, kind: RunKind): Promise<JobRun | null> {
-  return db.jobRun.findFirst({ where: { shopId, kind }, orderBy: { startedAt: "desc" } });
 }
 
 export function recentRuns(db: Db, shopId: string, take = 8): Promise<JobRun[]> {

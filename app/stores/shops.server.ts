@@ -6,8 +6,6 @@ import type { DataStore, Tx } from "./data-store";
 
 type Db = PrismaClient | Tx;
 
-export type ShopRow = Shop;
-
 /** The shop row for a domain, or null. */
 export function findShop(db: Db, domain: string): Promise<Shop | null> {
   return db.shop.findUnique({ where: { domain } });

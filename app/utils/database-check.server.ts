@@ -1,6 +1,6 @@
 import pg from "pg";
 
-export class ServiceUnavailableError extends Error {
+class ServiceUnavailableError extends Error {
   override name = "ServiceUnavailableError";
 }
 

@@ -2,6 +2,7 @@
 // one GraphQL document (small differences), or JSONL variable files for
 // bulkOperationRunMutation (large ones). Pure: builds documents and files,
 // sends nothing.
+import type { SegmentTagsAddBulkMutation, SegmentTagsRemoveBulkMutation } from "../types/admin.generated";
 import type { TagDiff } from "./diff";
 
 export interface TagChange {
@@ -63,6 +64,17 @@ export function tagAliases(changes: readonly TagChange[]): TagAlias[] {
   }
   return out;
 }
+
+/**
+ * What the batch document answers, alias by alias. Built at run time, the
+ * document has no generated type of its own (AdminApi.requestBuiltDocument);
+ * each alias selects what the bulk documents select (`userErrors { field
+ * message }`), so their generated types describe it.
+ */
+export type TagBatchResult = Record<
+  string,
+  SegmentTagsAddBulkMutation["tagsAdd"] | SegmentTagsRemoveBulkMutation["tagsRemove"]
+>;
 
 /** A document with the given aliases, and its variables; aliases are named so the answer maps back. */
 export function tagMutationDocument(aliases: readonly TagAlias[]): {

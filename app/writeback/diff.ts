@@ -45,10 +45,6 @@ export function diffCustomerTags(input: TagDiffInput): TagDiff {
   return { add: wanted.slice(0, room), remove, capped: wanted.slice(room) };
 }
 
-export function isEmptyDiff(diff: TagDiff): boolean {
-  return diff.add.length === 0 && diff.remove.length === 0;
-}
-
 /** The app tags after a diff was applied (what Customer.appTags becomes). */
 export function applyTagDiff(current: readonly string[], diff: TagDiff): string[] {
   const removed = new Set(diff.remove.map((t) => t.toLowerCase()));

@@ -11,7 +11,7 @@ import { BULK_THRESHOLD_CUSTOMERS, chunk, customerGid } from "./batch";
 import { METAFIELD_NAMESPACE, METAFIELD_SPECS, type MetafieldValue } from "./metafields";
 import { WritebackError } from "./tags.server";
 
-export const MAX_METAFIELDS_PER_SET = 25;
+const MAX_METAFIELDS_PER_SET = 25;
 
 export interface MetafieldWriteStats {
   customers: number;
@@ -29,16 +29,11 @@ const definitionsEnsured = new Set<string>();
  * admin). Idempotent: an existing definition answers TAKEN, which is fine;
  * done once per shop and process.
  */
-export async function ensureMetafieldDefinitions(api: AdminApi): Promise<number> {
+async function ensureMetafieldDefinitions(api: AdminApi): Promise<number> {
   if (definitionsEnsured.has(api.shop)) return 0;
   let created = 0;
   for (const spec of METAFIELD_SPECS) {
-    const result = await api.request<{
-      metafieldDefinitionCreate: {
-        createdDefinition: { id: string } | null;
-        userErrors: Array<{ message: string; code?: string }>;
-      };
-    }>(METAFIELD_DEFINITION_CREATE, {
+    const result = await api.request(METAFIELD_DEFINITION_CREATE, {
       definition: {
         namespace: METAFIELD_NAMESPACE,
         key: spec.key,
@@ -49,10 +44,12 @@ export async function ensureMetafieldDefinitions(api: AdminApi): Promise<number>
         access: { admin: "MERCHANT_READ", storefront: "PUBLIC_READ", customerAccount: "NONE" },
       },
     });
-    const errors = result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN");
+    const payload = result.metafieldDefinitionCreate;
+    if (!payload) throw new WritebackError(`metafieldDefinitionCreate ${spec.key}: no payload returned`);
+    const errors = payload.userErrors.filter((e) => e.code !== "TAKEN");
     if (errors.length)
       throw new WritebackError(`metafieldDefinitionCreate ${spec.key}: ${errors.map((e) => e.message).join("; ")}`);
-    if (result.metafieldDefinitionCreate.createdDefinition) created++;
+    if (payload.createdDefinition) created++;
   }
   definitionsEnsured.add(api.shop);
   return created;
@@ -119,14 +116,11 @@ export async function writePendingMetafields(
     for (const line of errors.keys()) for (const p of groups[line]) failed.add(p.customerId);
   } else {
     for (const group of groups) {
-      const data = await api.request<{
-        metafieldsSet: { userErrors: Array<{ field: string[] | null; message: string }> };
-      }>(METAFIELDS_SET, {
-        metafields: group.flatMap(inputsOf),
-      });
+      const data = await api.request(METAFIELDS_SET, { metafields: group.flatMap(inputsOf) });
       // userErrors name the input element (["metafields", "3", ...]); map it back to its customer.
       const owners = group.flatMap((p) => p.values.map(() => p.customerId));
-      for (const e of data.metafieldsSet.userErrors) {
+      // No payload at all: nothing is known to be written, so the whole group is retried later.
+      for (const e of data.metafieldsSet?.userErrors ?? [{ field: null, message: "no payload returned" }]) {
         const index = Number(e.field?.[1]);
         if (Number.isInteger(index) && owners[index]) failed.add(owners[index]);
         else group.forEach((p) => failed.add(p.customerId));

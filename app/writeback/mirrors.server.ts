@@ -4,7 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { SEGMENT_CREATE, SEGMENT_DELETE, SEGMENT_UPDATE, SEGMENTS_LIST } from "../graphql/admin/segments.server";
 import type { ShopConfig } from "../settings/shop-config";
-import type { AdminApi } from "../shopify/admin-api.server";
+import type { AdminApi, AdminResult } from "../shopify/admin-api.server";
 import { deleteSegmentMirror, saveSegmentMirror, segmentMirrors } from "../stores/writeback-state.server";
 import { WritebackError } from "./tags.server";
 
@@ -14,29 +14,25 @@ export interface MirrorStats {
   deleted: number;
 }
 
-export function mirrorQuery(tag: string): string {
+function mirrorQuery(tag: string): string {
   return `customer_tags CONTAINS '${tag.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
-export function mirrorName(title: string, tag: string): string {
+function mirrorName(title: string, tag: string): string {
   return `${title} (${tag})`;
 }
 
-type UserErrors = Array<{ message: string }>;
+const joinMessages = (errors: ReadonlyArray<{ message: string }> | undefined) =>
+  errors ? errors.map((e) => e.message).join("; ") : "no payload returned";
 
 async function findSegmentByName(api: AdminApi, name: string): Promise<string | null> {
   let after: string | null = null;
   for (;;) {
-    const page: {
-      segments: {
-        nodes: Array<{ id: string; name: string }>;
-        pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      };
-    } = await api.request(SEGMENTS_LIST, { after });
+    const page: AdminResult<typeof SEGMENTS_LIST> = await api.request(SEGMENTS_LIST, { after });
     const hit = page.segments.nodes.find((s) => s.name === name);
     if (hit) return hit.id;
     if (!page.segments.pageInfo.hasNextPage) return null;
-    after = page.segments.pageInfo.endCursor;
+    after = page.segments.pageInfo.endCursor ?? null;
   }
 }
 
@@ -55,47 +51,30 @@ export async function syncSegmentMirrors(api: AdminApi, db: PrismaClient, config
     if (have && have.name === want.name && have.query === want.query) continue;
     let shopifyId = have?.shopifyId ?? null;
     if (shopifyId) {
-      const r = await api.request<{ segmentUpdate: { segment: { id: string } | null; userErrors: UserErrors } }>(
-        SEGMENT_UPDATE,
-        {
-          id: shopifyId,
-          name: want.name,
-          query: want.query,
-        },
-      );
-      if (r.segmentUpdate.segment) stats.updated++;
+      const r = await api.request(SEGMENT_UPDATE, { id: shopifyId, name: want.name, query: want.query });
+      if (r.segmentUpdate?.segment) stats.updated++;
       else shopifyId = null; // deleted in Shopify meanwhile: create it again
     }
     if (!shopifyId) {
-      const r = await api.request<{ segmentCreate: { segment: { id: string } | null; userErrors: UserErrors } }>(
-        SEGMENT_CREATE,
-        want,
-      );
-      shopifyId = r.segmentCreate.segment?.id ?? null;
-      if (!shopifyId && r.segmentCreate.userErrors.some((e) => /taken/i.test(e.message))) {
+      const r = await api.request(SEGMENT_CREATE, want);
+      shopifyId = r.segmentCreate?.segment?.id ?? null;
+      if (!shopifyId && r.segmentCreate?.userErrors.some((e) => /taken/i.test(e.message))) {
         // Created by an earlier attempt that stopped before recording it.
         shopifyId = await findSegmentByName(api, want.name);
       }
       if (!shopifyId)
-        throw new WritebackError(
-          `segmentCreate "${want.name}": ${r.segmentCreate.userErrors.map((e) => e.message).join("; ")}`,
-        );
+        throw new WritebackError(`segmentCreate "${want.name}": ${joinMessages(r.segmentCreate?.userErrors)}`);
       stats.created++;
     }
     await saveSegmentMirror(db, config.shopId, { segment, shopifyId, ...want });
   }
   for (const [segment, have] of stored) {
     if (wanted.has(segment)) continue;
-    const r = await api.request<{ segmentDelete: { deletedSegmentId: string | null; userErrors: UserErrors } }>(
-      SEGMENT_DELETE,
-      { id: have.shopifyId },
-    );
+    const r = await api.request(SEGMENT_DELETE, { id: have.shopifyId });
     const gone =
-      r.segmentDelete.deletedSegmentId || r.segmentDelete.userErrors.some((e) => /does not exist/i.test(e.message));
+      r.segmentDelete?.deletedSegmentId || r.segmentDelete?.userErrors.some((e) => /does not exist/i.test(e.message));
     if (!gone)
-      throw new WritebackError(
-        `segmentDelete ${have.shopifyId}: ${r.segmentDelete.userErrors.map((e) => e.message).join("; ")}`,
-      );
+      throw new WritebackError(`segmentDelete ${have.shopifyId}: ${joinMessages(r.segmentDelete?.userErrors)}`);
     await deleteSegmentMirror(db, config.shopId, segment);
     stats.deleted++;
   }

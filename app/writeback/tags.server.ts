@@ -18,6 +18,7 @@ import {
   tagAliases,
   tagMutationDocument,
   type TagAlias,
+  type TagBatchResult,
 } from "./batch";
 import { applyTagDiff, type TagDiff } from "./diff";
 import type { CustomerTagChange } from "./tag-changes.server";
@@ -89,10 +90,7 @@ export async function writeTagChanges(
       }
       const list = tagAliases(batch);
       const { query, variables } = tagMutationDocument(list);
-      const data = await api.request<Record<string, { userErrors: Array<{ message: string }> } | null>>(
-        query,
-        variables,
-      );
+      const data = await api.requestBuiltDocument<TagBatchResult>(query, variables);
       list.forEach((a: TagAlias, i: number) => {
         const result = data[`${a.alias}_${i}`];
         const errors = result?.userErrors ?? [{ message: "no result" }];

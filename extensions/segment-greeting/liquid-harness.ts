@@ -90,7 +90,7 @@ export function blockSchema(block: string): BlockSchema {
 }
 
 /** Default settings of a block, as the theme editor fills them in for a newly added block. */
-export function defaultSettings(block: string): Record<string, string> {
+function defaultSettings(block: string): Record<string, string> {
   return Object.fromEntries(blockSchema(block).settings.map((setting) => [setting.id, setting.default ?? ""]));
 }
 

@@ -18,8 +18,8 @@ import {
   type SelectionSetNode,
 } from "graphql";
 
-export const MAX_BULK_CONNECTIONS = 5;
-export const MAX_BULK_NESTING = 2;
+const MAX_BULK_CONNECTIONS = 5;
+const MAX_BULK_NESTING = 2;
 
 export function bulkQueryProblems(schema: GraphQLSchema, document: DocumentNode): string[] {
   const operation = document.definitions.find(

@@ -33,7 +33,7 @@ export function webhookSubscriptionView(ctx: ViewContext, sub: WebhookSubscripti
   };
 }
 
-export function shopRedactPayload(shop: Shop) {
+function shopRedactPayload(shop: Shop) {
   return { shop_id: shop.ids.external(shop.id), shop_domain: shop.domain };
 }
 

@@ -216,7 +216,7 @@ export function bulkMutations(ctx: RequestContext, deps: { schema: GraphQLSchema
 }
 
 /** Validates a bulk document; queries need one top-level connection. */
-export function parseBulkDocument(
+function parseBulkDocument(
   schema: GraphQLSchema,
   source: string,
   kind: "query" | "mutation",

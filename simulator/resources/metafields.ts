@@ -8,7 +8,7 @@ import type { MetafieldRecord } from "../store";
 import { isoFromSeconds, resolveNamespace } from "../util";
 import { userError, type UserError, type ViewContext } from "./common";
 
-export const MAX_METAFIELDS_PER_SET = 25;
+const MAX_METAFIELDS_PER_SET = 25;
 
 export function metafieldView(ctx: ViewContext, record: MetafieldRecord, ownerType: string) {
   return {
@@ -150,7 +150,7 @@ function planMetafieldWrite(
   return { owner: owner.gid, record: { namespace, key: input.key, type, value: input.value } };
 }
 
-export function metafieldsSet(ctx: RequestContext, inputs: MetafieldsSetInput[]) {
+function metafieldsSet(ctx: RequestContext, inputs: MetafieldsSetInput[]) {
   if (inputs.length > MAX_METAFIELDS_PER_SET) {
     return {
       metafields: null,
@@ -200,7 +200,7 @@ export interface MetafieldDefinitionInput {
   type: string;
 }
 
-export function metafieldDefinitionCreate(ctx: RequestContext, d: MetafieldDefinitionInput) {
+function metafieldDefinitionCreate(ctx: RequestContext, d: MetafieldDefinitionInput) {
   const namespace = resolveNamespace(d.namespace);
   const typeCheck = validateMetafieldValue(d.type, d.type === "json" ? "{}" : d.type.startsWith("list.") ? "[]" : "");
   if (typeCheck?.code === "INVALID_TYPE")

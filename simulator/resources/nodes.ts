@@ -17,7 +17,7 @@ import { ShopView } from "./shop";
 const MAX_NODES = 250;
 
 /** Resolves any GID the simulator knows; null for unknown ids. */
-export function nodeById(ctx: RequestContext, id: string): unknown {
+function nodeById(ctx: RequestContext, id: string): unknown {
   const parsed = ctx.shop.ids.parseGid(id);
   if (!parsed)
     throw new GraphQLError(`Invalid global id '${id}'`, {

@@ -35,7 +35,7 @@ function sortKeyReader(
   }
 }
 
-export function orderedRows(store: ShopStore, resource: "orders" | "customers", sortKey: string): RowSequence {
+function orderedRows(store: ShopStore, resource: "orders" | "customers", sortKey: string): RowSequence {
   const count = resource === "orders" ? store.orderCount : store.customerCount;
   const key = sortKeyReader(store, resource, sortKey);
   if (!key) return identitySequence(count);

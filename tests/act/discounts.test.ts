@@ -191,7 +191,9 @@ describe("segment discounts through the app, against the simulator", () => {
     expect((await prisma.segmentDiscount.findUniqueOrThrow({ where: { id: discount.id } })).status).toBe("deleted");
     await expect(pauseSegmentDiscount(deps, discount.id)).rejects.toBeInstanceOf(DiscountNotFoundError);
   });
+});
 
+describe("segment discounts: codes, bad input and other shops", () => {
   it("creates a code discount, and shows Shopify's refusal of a taken code next to the field, saving nothing", async () => {
     const deps = await store.deps();
     const mark = store.sent.length;

@@ -14,7 +14,7 @@ import { simulatedStore } from "../helpers/sim-app";
 let schema: GraphQLSchema | undefined;
 
 /** Shopify's Admin API 2026-04 schema (the SDL the simulator serves). */
-export function adminSchema(): GraphQLSchema {
+function adminSchema(): GraphQLSchema {
   schema ??= buildSchema(readFileSync("schemas/shopify-admin-2026-04.graphql", "utf8"));
   return schema;
 }

@@ -12,7 +12,7 @@ import { simulatedStore } from "./sim-app";
  * /webhooks/orders/create maps to app/routes/webhooks.orders.create.tsx, as
  * Remix's flat routes do.
  */
-export async function startRouteServer(): Promise<{ url: string; close(): Promise<void> }> {
+async function startRouteServer(): Promise<{ url: string; close(): Promise<void> }> {
   const modules = new Map<string, Promise<any>>();
   const server = http.createServer(async (req, res) => {
     try {

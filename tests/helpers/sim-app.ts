@@ -3,7 +3,8 @@ import { startSimulator, type Simulator, type SimulatorOptions } from "../../sim
 import prisma from "../../app/db.server";
 import { recordInstallation } from "../../app/ingest/install.server";
 import { toMinor } from "../../app/utils/money";
-import { AdminApi } from "../../app/shopify/admin-api.server";
+import { AdminApi, type AdminResult } from "../../app/shopify/admin-api.server";
+import { TRUTH_ORDERS } from "../../app/graphql/admin/test-support.server";
 import type { QueueBackend } from "../../app/queues/backend.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { buildProcessors } from "../../app/workers/processors";
@@ -113,27 +114,18 @@ export async function simulatorOrders(api: AdminApi): Promise<Map<string, TruthO
   const orders = new Map<string, TruthOrder>();
   let after: string | null = null;
   do {
-    const page: any = await api.request(
-      `#graphql
-      query TruthOrders($after: String) {
-        orders(first: 200, after: $after) {
-          pageInfo { hasNextPage endCursor }
-          nodes { id cancelledAt customer { id } currentTotalPriceSet { shopMoney { amount currencyCode } } }
-        }
-      }`,
-      { after },
-    );
+    const page: AdminResult<typeof TRUTH_ORDERS> = await api.request(TRUTH_ORDERS, { after });
     for (const node of page.orders.nodes) {
-      orders.set(node.id.split("/").pop(), {
-        customerId: node.customer ? node.customer.id.split("/").pop() : null,
+      orders.set(node.id.split("/").pop()!, {
+        customerId: node.customer ? node.customer.id.split("/").pop()! : null,
         totalMinor: toMinor(
           node.currentTotalPriceSet.shopMoney.amount,
           node.currentTotalPriceSet.shopMoney.currencyCode,
         ),
-        cancelled: node.cancelledAt !== null,
+        cancelled: node.cancelledAt != null,
       });
     }
-    after = page.orders.pageInfo.hasNextPage ? page.orders.pageInfo.endCursor : null;
+    after = page.orders.pageInfo.hasNextPage ? (page.orders.pageInfo.endCursor ?? null) : null;
   } while (after);
   return orders;
 }

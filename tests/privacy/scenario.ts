@@ -19,7 +19,7 @@ function tokenRegex(value: string): string {
 }
 
 /** Rows of every table in the app's schemas (public, and the queue's) whose text mentions `value`. */
-export async function rowsMentioning(value: string): Promise<Record<string, number>> {
+async function rowsMentioning(value: string): Promise<Record<string, number>> {
   const tables = await prisma.$queryRaw<Array<{ schema: string; name: string }>>`
     SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`;
@@ -35,7 +35,7 @@ export async function rowsMentioning(value: string): Promise<Record<string, numb
 }
 
 /** Redis keys under the queue prefix whose name or content mentions `value`. */
-export async function redisKeysMentioning(prefix: string, value: string): Promise<string[]> {
+async function redisKeysMentioning(prefix: string, value: string): Promise<string[]> {
   const redis = new Redis("redis://127.0.0.1:6379", { lazyConnect: true });
   await redis.connect();
   const pattern = new RegExp(tokenRegex(value));

@@ -8,7 +8,7 @@ import pg from "pg";
  * it per test file (CREATE DATABASE ... TEMPLATE is a fast file copy), so test
  * files run in parallel and leave nothing behind.
  */
-export const SERVER_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
+const SERVER_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
 
 export function databaseUrl(name: string): string {
   const url = new URL(SERVER_URL);
@@ -16,7 +16,7 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-export function migrationsFingerprint(root = process.cwd()): string {
+function migrationsFingerprint(root = process.cwd()): string {
   const dir = path.join(root, "prisma", "migrations");
   const hash = createHash("sha256");
   for (const entry of readdirSync(dir).sort()) {

@@ -1,3 +1,4 @@
+import { BULK_OPERATION_STATUS } from "../../app/graphql/admin/bulk-operations.server";
 import { spawn } from "node:child_process";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import prisma from "../../app/db.server";
@@ -135,12 +136,12 @@ describe("install backfill by bulk export", () => {
 
       // The export was 2026-04's default, ungrouped: line items came before
       // their orders, and each still landed on its own order.
-      const operation = await store
-        .api()
-        .request<{ node: { url: string } }>(`query($id: ID!) { node(id: $id) { ... on BulkOperation { url } } }`, {
-          id: (run.progress as { ordersOperationId: string }).ordersOperationId,
-        });
-      const order = await childLinesBeforeParent(operation.node.url);
+      const operation = await store.api().request(BULK_OPERATION_STATUS, {
+        id: (run.progress as { ordersOperationId: string }).ordersOperationId,
+      });
+      const url = operation.node && "url" in operation.node ? operation.node.url : null;
+      if (!url) throw new Error("the export has no result file");
+      const order = await childLinesBeforeParent(url);
       log(`export: ${order.children} child lines, ${order.early} before their parent`);
       expect(order.early).toBeGreaterThan(1_000);
       const lineFacts = simulatorLineFacts(store);

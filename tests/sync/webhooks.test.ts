@@ -147,7 +147,9 @@ describe("webhooks", () => {
       await store.sim.close();
     }
   }, 120_000);
+});
 
+describe("webhooks: amounts and bad input", () => {
   it("stores a large order exactly and answers 400 to amounts that are not numbers or too large to keep exact", async () => {
     const domain = "big-amounts.myshopify.com";
     await prisma.shop.create({ data: { domain, status: "installed" } });

@@ -1,8 +1,19 @@
 import prisma from "../../app/db.server";
+import { runBackfill } from "../../app/ingest/backfill.server";
+import type { AdminApi } from "../../app/shopify/admin-api.server";
 import { membershipRows } from "../../app/stores/memberships.server";
 import { loadShopConfig } from "../../app/settings/settings.server";
 import type { Simulator } from "../../simulator";
 import { waitFor } from "../helpers/sim-app";
+
+/**
+ * Backfills the store by calling the backfill service directly, as a recorded
+ * run: not through its queue, whose job would also schedule a reconciliation.
+ */
+export async function backfillDirectly(store: { shopId: string; api: () => AdminApi }): Promise<void> {
+  const run = await prisma.jobRun.create({ data: { shopId: store.shopId, kind: "backfill" } });
+  await runBackfill({ db: prisma, api: store.api(), shopId: store.shopId, runId: run.id, pollIntervalMs: 50 });
+}
 
 /** Waits for the latest recompute JobRun of the shop started after `since` to finish; fails fast if it failed. */
 export async function recomputeFinished(shopId: string, since: Date, timeoutMs = 240_000) {

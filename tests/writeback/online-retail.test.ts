@@ -1,6 +1,8 @@
 import "./isolated-database";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { CUSTOMER_TAGS_ADD_BULK } from "../../app/graphql/admin/customer-tags.server";
+import { FIRST_CUSTOMERS } from "../../app/graphql/admin/test-support.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
 import { enqueueBackfill } from "../../app/queues/sync.server";
@@ -20,14 +22,12 @@ describe("write-back on the Online Retail store", () => {
     await store.sim.loadOnlineRetail(store.domain, ONLINE_RETAIL);
     const api = store.api();
     // Merchant tags, and one stale app tag, before the app syncs.
-    const page = await api.request<{ customers: { nodes: Array<{ id: string }> } }>(`#graphql
-      query FirstCustomers { customers(first: 3) { nodes { id } } }`);
+    const page = await api.request(FIRST_CUSTOMERS, { first: 3 });
     const [a, b, c] = page.customers.nodes.map((n) => n.id);
-    const addTags = `#graphql
-      mutation AddMerchantTags($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { userErrors { message } } }`;
-    await api.request(addTags, { id: a, tags: ["VIP", "wholesale"] });
-    await api.request(addTags, { id: b, tags: ["segment-fan", "seg:stale-segment"] });
-    await api.request(addTags, { id: c, tags: ["seg"] });
+    // The merchant's tagsAdd is the app's own (single-customer) document.
+    await api.request(CUSTOMER_TAGS_ADD_BULK, { id: a, tags: ["VIP", "wholesale"] });
+    await api.request(CUSTOMER_TAGS_ADD_BULK, { id: b, tags: ["segment-fan", "seg:stale-segment"] });
+    await api.request(CUSTOMER_TAGS_ADD_BULK, { id: c, tags: ["seg"] });
 
     const app = startAppWorkers(redis, store, [QUEUE.shopSync, QUEUE.segments, QUEUE.writeback]);
     try {

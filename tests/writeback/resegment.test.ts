@@ -4,12 +4,11 @@ import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { enqueueCustomerResegment, enqueueShopRecompute } from "../../app/queues/segments.server";
-import { runBackfill } from "../../app/ingest/backfill.server";
 import { upsertOrders } from "../../app/stores/orders.server";
 import { orderFromWebhook } from "../../app/ingest/order-record";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
-import { expectedTags, recomputeFinished, tagMismatches } from "./helpers";
+import { backfillDirectly, expectedTags, recomputeFinished, tagMismatches } from "./helpers";
 
 afterAll(() => cleanRedisPrefix(process.env.QUEUE_PREFIX!));
 
@@ -27,14 +26,7 @@ describe("per-customer re-segmentation", () => {
       discountShare: 0.2,
       seasonality: 0.3,
     });
-    const backfillRun = await prisma.jobRun.create({ data: { shopId: store.shopId, kind: "backfill" } });
-    await runBackfill({
-      db: prisma,
-      api: store.api(),
-      shopId: store.shopId,
-      runId: backfillRun.id,
-      pollIntervalMs: 50,
-    });
+    await backfillDirectly(store);
     const app = startAppWorkers(redis, store, [QUEUE.segments, QUEUE.writeback]);
     const registry = new QueueRegistry(redis);
     try {

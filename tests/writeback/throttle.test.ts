@@ -1,12 +1,10 @@
 import "./isolated-database";
 import { afterAll, describe, expect, it } from "vitest";
-import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
-import { runBackfill } from "../../app/ingest/backfill.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { simulatedStore, startAppWorkers } from "../helpers/sim-app";
-import { recomputeFinished, tagMismatches } from "./helpers";
+import { backfillDirectly, recomputeFinished, tagMismatches } from "./helpers";
 
 afterAll(() => cleanRedisPrefix(process.env.QUEUE_PREFIX!));
 
@@ -28,16 +26,8 @@ describe("write-back under hard throttling", () => {
       discountShare: 0.3,
       seasonality: 0.4,
     });
-    // The backfill service directly (not its queue, which would also schedule a
-    // reconciliation crawling through the tiny bucket).
-    const backfillRun = await prisma.jobRun.create({ data: { shopId: store.shopId, kind: "backfill" } });
-    await runBackfill({
-      db: prisma,
-      api: store.api(),
-      shopId: store.shopId,
-      runId: backfillRun.id,
-      pollIntervalMs: 50,
-    });
+    // Not through the backfill queue: its reconciliation would crawl through the tiny bucket.
+    await backfillDirectly(store);
     const app = startAppWorkers(redis, store, [QUEUE.segments, QUEUE.writeback]);
     try {
       store.sim.resetCounters();

@@ -6,10 +6,9 @@ import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { membershipRows } from "../../app/stores/memberships.server";
-import { runBackfill } from "../../app/ingest/backfill.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
-import { mutationCount, recomputeFinished, tagMismatches } from "./helpers";
+import { backfillDirectly, mutationCount, recomputeFinished, tagMismatches } from "./helpers";
 
 afterAll(() => cleanRedisPrefix(process.env.QUEUE_PREFIX!));
 
@@ -33,14 +32,7 @@ describe.each(testQueueBackends())("a recompute survives a worker killed midway 
       discountShare: 0.3,
       seasonality: 0.5,
     });
-    const backfillRun = await prisma.jobRun.create({ data: { shopId: store.shopId, kind: "backfill" } });
-    await runBackfill({
-      db: prisma,
-      api: store.api(),
-      shopId: store.shopId,
-      runId: backfillRun.id,
-      pollIntervalMs: 50,
-    });
+    await backfillDirectly(store);
 
     // A worker in a child process starts the recompute...
     const child = spawn(process.execPath, ["--import", "tsx", "tests/fixtures/sync-worker.ts"], {

@@ -149,70 +149,7 @@ export function DiscountForm({ page, serverErrors }: { page: DiscountFormPage; s
               </Text>
             </Card>
             <RewardCard values={values} set={set} errors={errors} kinds={kinds} currency={page.currency} />
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingSm">
-                  {t("discounts.form.combinesSection")}
-                </Text>
-                <Checkbox
-                  label={t("discounts.form.combinesProduct")}
-                  checked={values.combinesWithProduct}
-                  onChange={set("combinesWithProduct")}
-                />
-                <Checkbox
-                  label={t("discounts.form.combinesOrder")}
-                  checked={values.combinesWithOrder}
-                  onChange={set("combinesWithOrder")}
-                />
-                <Checkbox
-                  label={t("discounts.form.combinesShipping")}
-                  checked={values.combinesWithShipping}
-                  onChange={set("combinesWithShipping")}
-                />
-              </BlockStack>
-            </Card>
-            <Card>
-              <TextField
-                label={t("discounts.form.holdoutLabel")}
-                helpText={t("discounts.form.holdoutHelp")}
-                type="number"
-                min={0}
-                max={50}
-                suffix="%"
-                value={values.holdoutPercentage}
-                onChange={set("holdoutPercentage")}
-                error={errors.holdoutPercentage}
-                autoComplete="off"
-              />
-            </Card>
-            <Card>
-              <FormLayout>
-                <Text as="h2" variant="headingSm">
-                  {t("discounts.form.datesSection")}
-                </Text>
-                <FormLayout.Group>
-                  <TextField
-                    label={t("discounts.form.startDateLabel")}
-                    type="date"
-                    value={values.startDate}
-                    onChange={set("startDate")}
-                    error={errors.startDate}
-                    autoComplete="off"
-                  />
-                  <TextField
-                    label={t("discounts.form.endDateLabel")}
-                    type="date"
-                    value={values.endDate}
-                    onChange={set("endDate")}
-                    error={errors.endDate}
-                    autoComplete="off"
-                  />
-                </FormLayout.Group>
-                <Text as="p" tone="subdued">
-                  {t("discounts.form.datesHelp", { timeZone: page.timeZone })}
-                </Text>
-              </FormLayout>
-            </Card>
+            <TermsCards values={values} set={set} errors={errors} timeZone={page.timeZone} />
             <InlineStack align="end">
               <Button variant="primary" onClick={save} loading={saving}>
                 {isNew ? t("discounts.actions.create") : t("discounts.actions.save")}
@@ -308,5 +245,87 @@ function RewardCard({
         />
       </FormLayout>
     </Card>
+  );
+}
+
+/** Combinations, hold-out share and dates. */
+function TermsCards({
+  values,
+  set,
+  errors,
+  timeZone,
+}: {
+  values: DiscountFormValues;
+  set: <K extends keyof DiscountFormValues>(field: K) => (value: DiscountFormValues[K]) => void;
+  errors: FieldErrors;
+  timeZone: string;
+}) {
+  return (
+    <>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingSm">
+            {t("discounts.form.combinesSection")}
+          </Text>
+          <Checkbox
+            label={t("discounts.form.combinesProduct")}
+            checked={values.combinesWithProduct}
+            onChange={set("combinesWithProduct")}
+          />
+          <Checkbox
+            label={t("discounts.form.combinesOrder")}
+            checked={values.combinesWithOrder}
+            onChange={set("combinesWithOrder")}
+          />
+          <Checkbox
+            label={t("discounts.form.combinesShipping")}
+            checked={values.combinesWithShipping}
+            onChange={set("combinesWithShipping")}
+          />
+        </BlockStack>
+      </Card>
+      <Card>
+        <TextField
+          label={t("discounts.form.holdoutLabel")}
+          helpText={t("discounts.form.holdoutHelp")}
+          type="number"
+          min={0}
+          max={50}
+          suffix="%"
+          value={values.holdoutPercentage}
+          onChange={set("holdoutPercentage")}
+          error={errors.holdoutPercentage}
+          autoComplete="off"
+        />
+      </Card>
+      <Card>
+        <FormLayout>
+          <Text as="h2" variant="headingSm">
+            {t("discounts.form.datesSection")}
+          </Text>
+          <FormLayout.Group>
+            <TextField
+              label={t("discounts.form.startDateLabel")}
+              type="date"
+              value={values.startDate}
+              onChange={set("startDate")}
+              error={errors.startDate}
+              autoComplete="off"
+            />
+            <TextField
+              label={t("discounts.form.endDateLabel")}
+              type="date"
+              value={values.endDate}
+              onChange={set("endDate")}
+              error={errors.endDate}
+              autoComplete="off"
+            />
+          </FormLayout.Group>
+          <Text as="p" tone="subdued">
+            {t("discounts.form.datesHelp", { timeZone: timeZone })}
+          </Text>
+        </FormLayout>
+      </Card>
+    </>
   );
 }

@@ -1,15 +1,15 @@
 /** Segment discounts: app discounts backed by the segment Discount Function (app/act). */
 
-const DISCOUNT_FIELDS = `discountId title status startsAt endsAt discountClasses
-      combinesWith { productDiscounts orderDiscounts shippingDiscounts }
-      appDiscountType { functionId }`;
-const USER_ERRORS = `userErrors { field message code }`;
+// Written out in full in each document: codegen types a document by its
+// literal text, which interpolation would hide.
 
 export const SEGMENT_DISCOUNT_AUTOMATIC_CREATE = `#graphql
   mutation SegmentDiscountAutomaticCreate($discount: DiscountAutomaticAppInput!) {
     discountAutomaticAppCreate(automaticAppDiscount: $discount) {
-      automaticAppDiscount { ${DISCOUNT_FIELDS} }
-      ${USER_ERRORS}
+      automaticAppDiscount { discountId title status startsAt endsAt discountClasses
+        combinesWith { productDiscounts orderDiscounts shippingDiscounts }
+        appDiscountType { functionId } }
+      userErrors { field message code }
     }
   }
 `;
@@ -17,8 +17,10 @@ export const SEGMENT_DISCOUNT_AUTOMATIC_CREATE = `#graphql
 export const SEGMENT_DISCOUNT_CODE_CREATE = `#graphql
   mutation SegmentDiscountCodeCreate($discount: DiscountCodeAppInput!) {
     discountCodeAppCreate(codeAppDiscount: $discount) {
-      codeAppDiscount { ${DISCOUNT_FIELDS} }
-      ${USER_ERRORS}
+      codeAppDiscount { discountId title status startsAt endsAt discountClasses
+        combinesWith { productDiscounts orderDiscounts shippingDiscounts }
+        appDiscountType { functionId } }
+      userErrors { field message code }
     }
   }
 `;
@@ -26,8 +28,10 @@ export const SEGMENT_DISCOUNT_CODE_CREATE = `#graphql
 export const SEGMENT_DISCOUNT_AUTOMATIC_UPDATE = `#graphql
   mutation SegmentDiscountAutomaticUpdate($id: ID!, $discount: DiscountAutomaticAppInput!) {
     discountAutomaticAppUpdate(id: $id, automaticAppDiscount: $discount) {
-      automaticAppDiscount { ${DISCOUNT_FIELDS} }
-      ${USER_ERRORS}
+      automaticAppDiscount { discountId title status startsAt endsAt discountClasses
+        combinesWith { productDiscounts orderDiscounts shippingDiscounts }
+        appDiscountType { functionId } }
+      userErrors { field message code }
     }
   }
 `;
@@ -35,8 +39,10 @@ export const SEGMENT_DISCOUNT_AUTOMATIC_UPDATE = `#graphql
 export const SEGMENT_DISCOUNT_CODE_UPDATE = `#graphql
   mutation SegmentDiscountCodeUpdate($id: ID!, $discount: DiscountCodeAppInput!) {
     discountCodeAppUpdate(id: $id, codeAppDiscount: $discount) {
-      codeAppDiscount { ${DISCOUNT_FIELDS} }
-      ${USER_ERRORS}
+      codeAppDiscount { discountId title status startsAt endsAt discountClasses
+        combinesWith { productDiscounts orderDiscounts shippingDiscounts }
+        appDiscountType { functionId } }
+      userErrors { field message code }
     }
   }
 `;
@@ -45,7 +51,7 @@ export const SEGMENT_DISCOUNT_AUTOMATIC_ACTIVATE = `#graphql
   mutation SegmentDiscountAutomaticActivate($id: ID!) {
     discountAutomaticActivate(id: $id) {
       automaticDiscountNode { id }
-      ${USER_ERRORS}
+      userErrors { field message code }
     }
   }
 `;
@@ -54,7 +60,7 @@ export const SEGMENT_DISCOUNT_AUTOMATIC_DEACTIVATE = `#graphql
   mutation SegmentDiscountAutomaticDeactivate($id: ID!) {
     discountAutomaticDeactivate(id: $id) {
       automaticDiscountNode { id }
-      ${USER_ERRORS}
+      userErrors { field message code }
     }
   }
 `;
@@ -63,7 +69,7 @@ export const SEGMENT_DISCOUNT_CODE_ACTIVATE = `#graphql
   mutation SegmentDiscountCodeActivate($id: ID!) {
     discountCodeActivate(id: $id) {
       codeDiscountNode { id }
-      ${USER_ERRORS}
+      userErrors { field message code }
     }
   }
 `;
@@ -72,7 +78,7 @@ export const SEGMENT_DISCOUNT_CODE_DEACTIVATE = `#graphql
   mutation SegmentDiscountCodeDeactivate($id: ID!) {
     discountCodeDeactivate(id: $id) {
       codeDiscountNode { id }
-      ${USER_ERRORS}
+      userErrors { field message code }
     }
   }
 `;
@@ -81,7 +87,7 @@ export const SEGMENT_DISCOUNT_AUTOMATIC_DELETE = `#graphql
   mutation SegmentDiscountAutomaticDelete($id: ID!) {
     discountAutomaticDelete(id: $id) {
       deletedAutomaticDiscountId
-      ${USER_ERRORS}
+      userErrors { field message code }
     }
   }
 `;
@@ -90,7 +96,7 @@ export const SEGMENT_DISCOUNT_CODE_DELETE = `#graphql
   mutation SegmentDiscountCodeDelete($id: ID!) {
     discountCodeDelete(id: $id) {
       deletedCodeDiscountId
-      ${USER_ERRORS}
+      userErrors { field message code }
     }
   }
 `;

@@ -7,7 +7,7 @@ import { ruleSchema } from "../rules/schema";
 import { handleSchema } from "../settings-fields";
 import { addMembership, catalogEntry, type FamilyModule } from "./family";
 
-export const customSegmentSchema = z.strictObject({
+const customSegmentSchema = z.strictObject({
   handle: handleSchema,
   title: z.string().min(1).max(100),
   description: z.string().max(500).default(""),

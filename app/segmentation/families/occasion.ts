@@ -108,14 +108,14 @@ const HOLIDAYS: {
 const SEASON_HANDLE: Record<string, string> = Object.fromEntries(SEASONS.map((x) => [x, `seasonal-${x}`]));
 
 /** Occasion handles produced by the engine itself; merchant windows may not reuse them. */
-export const BUILT_IN_OCCASION_HANDLES = new Set([
+const BUILT_IN_OCCASION_HANDLES = new Set([
   ...HOLIDAYS.map((h) => h.handle),
   ...Object.values(SEASON_HANDLE),
   "first-order-anniversary",
 ]);
 
 /** The enabled holiday windows and the merchant's windows, in report order. */
-export function occasionDefinitions(settings: Settings): OccasionDefinition[] {
+function occasionDefinitions(settings: Settings): OccasionDefinition[] {
   const o = settings.occasion;
   const defs: OccasionDefinition[] = [];
   for (const h of HOLIDAYS) {

@@ -31,6 +31,26 @@ export interface ShopStats {
   lastOrderAt: number | null;
 }
 
+/** A shop with no orders yet (the accumulator's start, and columnsFromFeatures'). */
+export function emptyShopStats(): ShopStats {
+  return {
+    orders: 0,
+    guestOrders: 0,
+    skippedOrders: 0,
+    revenueMinor: 0,
+    guestRevenueMinor: 0,
+    unitPriceHistogram: new Array(PRICE_BINS).fill(0),
+    ordersWithItems: 0,
+    ordersWithDiscountData: 0,
+    ordersWithUnitPrice: 0,
+    ordersWithShippingData: 0,
+    ordersWithJourneyData: 0,
+    ordersWithProducts: 0,
+    firstOrderAt: null,
+    lastOrderAt: null,
+  };
+}
+
 export const TIME_SLOTS = 7 + 24 + 12;
 const U16_MAX = 65535;
 
@@ -70,22 +90,7 @@ export class FeatureAccumulator {
   private readonly typeCustomer = new Growable(Int32Array);
   private readonly typeId = new Growable(Int32Array);
 
-  private readonly shop: ShopStats = {
-    orders: 0,
-    guestOrders: 0,
-    skippedOrders: 0,
-    revenueMinor: 0,
-    guestRevenueMinor: 0,
-    unitPriceHistogram: new Array(PRICE_BINS).fill(0),
-    ordersWithItems: 0,
-    ordersWithDiscountData: 0,
-    ordersWithUnitPrice: 0,
-    ordersWithShippingData: 0,
-    ordersWithJourneyData: 0,
-    ordersWithProducts: 0,
-    firstOrderAt: null,
-    lastOrderAt: null,
-  };
+  private readonly shop: ShopStats = emptyShopStats();
   private finished = false;
 
   constructor(readonly options: AccumulatorOptions) {

@@ -10,7 +10,7 @@ import { tzOffset } from "@date-fns/tz";
 export const MS_PER_DAY = 86_400_000;
 const MS_PER_HOUR = 3_600_000;
 
-export class InvalidTimeZoneError extends Error {}
+class InvalidTimeZoneError extends Error {}
 
 export function assertTimeZone(timeZone: string): void {
   try {
@@ -83,14 +83,6 @@ export function dayFromCivil(year: number, month: number, dayOfMonth: number): n
 export function isoOfDay(day: number): string {
   const { year, month, dayOfMonth } = civilFromDay(day);
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(dayOfMonth).padStart(2, "0")}`;
-}
-
-/** Local hour 0..23 and month 1..12 of an epoch ms. */
-export function localParts(clock: ShopClock, ms: number): { day: number; hour: number; month: number } {
-  const local = clock.localMs(ms);
-  const day = Math.floor(local / MS_PER_DAY);
-  const hour = Math.floor((local - day * MS_PER_DAY) / MS_PER_HOUR);
-  return { day, hour, month: civilFromDay(day).month };
 }
 
 /** Month 1..12 of a day number, without allocating (hot path of the accumulator). */

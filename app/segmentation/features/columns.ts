@@ -1,9 +1,9 @@
 // A columnar view of the shop's customers for the fit steps (fitShop and the
 // families' fit functions): a FeatureTable's arrays as they are, or the same
 // columns built from a list of CustomerFeatures.
-import { FeatureTable, type ShopStats } from "./accumulator";
+import { emptyShopStats, FeatureTable, type ShopStats } from "./accumulator";
 import type { CustomerFeatures } from "./customer";
-import { PRICE_BINS, priceBin } from "./price-histogram";
+import { priceBin } from "./price-histogram";
 
 export interface ShopColumns {
   n: number;
@@ -39,23 +39,8 @@ export function columnsOf(features: FeatureTable | readonly CustomerFeatures[]):
   const dayOffsets = new Int32Array(n + 1);
   const days: number[] = [];
   const dayTotals: number[] = [];
-  const hist = new Array(PRICE_BINS).fill(0);
-  const shop: ShopStats = {
-    orders: 0,
-    guestOrders: 0,
-    skippedOrders: 0,
-    revenueMinor: 0,
-    guestRevenueMinor: 0,
-    unitPriceHistogram: hist,
-    ordersWithItems: 0,
-    ordersWithDiscountData: 0,
-    ordersWithUnitPrice: 0,
-    ordersWithShippingData: 0,
-    ordersWithJourneyData: 0,
-    ordersWithProducts: 0,
-    firstOrderAt: null,
-    lastOrderAt: null,
-  };
+  const shop: ShopStats = emptyShopStats();
+  const hist = shop.unitPriceHistogram;
   features.forEach((c, i) => {
     orders[i] = c.orders;
     totalSpent[i] = c.totalSpentMinor;

@@ -100,7 +100,7 @@ function clockFor(timeZone: string): ShopClock {
   return c;
 }
 
-export function acquisitionOf(o: EngineOrder, known: boolean, campaign: boolean): AcquisitionTouch {
+function acquisitionOf(o: EngineOrder, known: boolean, campaign: boolean): AcquisitionTouch {
   return {
     orderId: o.id,
     at: o.processedAt,
@@ -116,7 +116,7 @@ export function acquisitionOf(o: EngineOrder, known: boolean, campaign: boolean)
 }
 
 /** True when order (at, id) comes before the current acquisition touch. */
-export function isEarlier(at: number, id: string, current: { at: number; orderId: string } | null): boolean {
+function isEarlier(at: number, id: string, current: { at: number; orderId: string } | null): boolean {
   if (!current) return true;
   return at < current.at || (at === current.at && id < current.orderId);
 }

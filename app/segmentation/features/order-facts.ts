@@ -71,11 +71,11 @@ export function newOrderFacts(): OrderFacts {
 }
 
 /** Orders that count: not cancelled, not fully refunded, with a valid timestamp. */
-export function isCountedOrder(o: EngineOrder): boolean {
+function isCountedOrder(o: EngineOrder): boolean {
   return !o.cancelled && !o.fullyRefunded && Number.isFinite(o.processedAt);
 }
 
-export function isCampaignOrder(o: EngineOrder): boolean {
+function isCampaignOrder(o: EngineOrder): boolean {
   if (o.utmCampaign) return true;
   return !!o.utmMedium && CAMPAIGN_MEDIUMS.has(o.utmMedium.trim().toLowerCase());
 }
@@ -85,7 +85,7 @@ export function isCampaignOrder(o: EngineOrder): boolean {
  * parameters, a referrer, a recorded visit, or an order source that names a
  * channel (point of sale). "web" alone (every online order has it) does not.
  */
-export function hasJourneyData(o: EngineOrder): boolean {
+function hasJourneyData(o: EngineOrder): boolean {
   return (
     !!o.utmSource ||
     !!o.utmMedium ||

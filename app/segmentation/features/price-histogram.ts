@@ -2,7 +2,7 @@
 // order independent, mergeable, constant memory, and quantiles accurate to
 // the 2 % bin width, which is plenty for "premium = top 20 % of prices".
 
-export const PRICE_BIN_RATIO = 1.02;
+const PRICE_BIN_RATIO = 1.02;
 export const PRICE_BINS = 1400; // 1.02^1400 ≈ 1e12 minor units
 const LOG_RATIO = Math.log(PRICE_BIN_RATIO);
 

@@ -67,7 +67,7 @@ export function bgnbdLogLikelihood(params: BgNbdParams, data: CompressedTriples,
 }
 
 /** Mean negative log-likelihood on log parameters, with gradient and Hessian (what Newton minimizes). */
-export function bgnbdObjective(data: CompressedTriples | BgNbdPrepared): ObjectiveWithHessian {
+function bgnbdObjective(data: CompressedTriples | BgNbdPrepared): ObjectiveWithHessian {
   const d = "scratch" in data ? data : prepareBgNbd(data);
   const N = d.customers;
   return (theta, g, H) => {

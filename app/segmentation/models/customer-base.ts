@@ -130,7 +130,7 @@ export function compressCustomerBase(summary: CustomerBaseSummary, unitDays: num
 }
 
 /** Ascending sort of 32-bit keys: stable counting passes on 11-bit digits, as many as maxKey needs. */
-export function radixSort(keys: Uint32Array, maxKey: number): Uint32Array {
+function radixSort(keys: Uint32Array, maxKey: number): Uint32Array {
   let src = keys;
   let dst: Uint32Array = new Uint32Array(keys.length);
   const start = new Int32Array(2048);

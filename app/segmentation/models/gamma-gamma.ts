@@ -209,7 +209,7 @@ function logLikelihood(params: GammaGammaParams, d: Prepared, gradient?: Float64
  * limit) the two terms agree to many digits, so the difference is taken
  * inside Stirling's series: (q−½) log1p(d/q) + d ln(q+d) − d + S(q+d) − S(q).
  */
-export function lgammaDifference(q: number, d: number): number {
+function lgammaDifference(q: number, d: number): number {
   if (q < 1000) return gammaln(q + d) - gammaln(q);
   const z = q + d;
   const series = (t: number) => {
@@ -227,17 +227,6 @@ export function gammaGammaLogLikelihoodTheta(
   hessian?: Float64Array,
 ): number {
   return logLikelihood(params, prepare(data), gradient, hessian);
-}
-
-export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendData, gradient?: Float64Array): number {
-  const ll = logLikelihood(params, prepare(data), gradient);
-  if (gradient) {
-    // From d/dlog p back to d/dp.
-    gradient[0] /= params.p;
-    gradient[1] /= params.q;
-    gradient[2] /= params.gamma;
-  }
-  return ll;
 }
 
 /** Box for the log parameters (γ is in money units, so its range is wider). */

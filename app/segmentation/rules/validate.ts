@@ -123,7 +123,7 @@ function typeMismatch(feature: string, type: FeatureType, v: unknown): string | 
   return `"${feature}" is text; compare it with a string, not ${describe(v)}`;
 }
 
-export function isIsoDate(v: string): boolean {
+function isIsoDate(v: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);

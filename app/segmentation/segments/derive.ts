@@ -14,7 +14,6 @@ export interface DeriveContext {
 }
 
 export const SEASONS = ["winter", "spring", "summer", "autumn"] as const;
-export type Season = (typeof SEASONS)[number];
 // Month index (0 = January) -> season index, northern hemisphere.
 const NORTH_SEASON = [0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 0];
 
@@ -74,7 +73,7 @@ export function annualOrderRate(orders: number, firstDay: number, asOfDay: numbe
 }
 
 /** Percentile (0..1) of a price in the shop's distribution, by interpolation between percentiles. */
-export function pricePercentile(price: number, q: readonly number[]): number {
+function pricePercentile(price: number, q: readonly number[]): number {
   if (price <= q[0]) return 0;
   if (price >= q[q.length - 1]) return 1;
   let lo = 0;

@@ -4,13 +4,13 @@ import fc from "fast-check";
 import type { EngineOrder } from "../types";
 
 const DAY = 86_400_000;
-export const SHOP_START = Date.UTC(2023, 0, 1);
+const SHOP_START = Date.UTC(2023, 0, 1);
 export const SHOP_AS_OF = Date.UTC(2025, 5, 30, 23, 0, 0);
 
 const PRODUCTS = ["p1", "p2", "p3", "p4", "p5", "p6"];
 const TYPES = ["shirts", "shoes", "hats", "bags", "socks"];
 
-export function orderArb(customers: number): fc.Arbitrary<Omit<EngineOrder, "id">> {
+function orderArb(customers: number): fc.Arbitrary<Omit<EngineOrder, "id">> {
   return fc.record({
     customerId: fc.oneof(
       {

@@ -28,7 +28,7 @@ export interface Recording {
   customers: Record<string, string>;
 }
 
-export const RECORDED_SEED = 20261202;
+const RECORDED_SEED = 20261202;
 
 export function recordedCases(): RecordedCase[] {
   const caseArb = (shop: fc.Arbitrary<EngineOrder[]>) =>

@@ -65,6 +65,56 @@ describe("COPY helpers", () => {
     expect((await client.query(`SELECT 1 AS ok`)).rows[0].ok).toBe(1);
   });
 
+  it("hands copyTo's callback one whole row at a time, also rows that straddle the stream's chunks", async () => {
+    // 100,000 rows of varying width, and a few of 200 KB (longer than one chunk).
+    const sql = `SELECT i, CASE WHEN i % 25000 = 0 THEN repeat('x', 200000) ELSE repeat('ab', i % 97) END,
+                        E'tab\\there\\nnew line' FROM generate_series(1, 100000) i ORDER BY i`;
+    const s = new Int32Array(4);
+    const e = new Int32Array(4);
+    let next = 1;
+    let wide = 0;
+    const count = await copyTo(client, `COPY (${sql}) TO STDOUT`, (row) => {
+      expect(splitCopyRow(row, s, e)).toBe(3);
+      expect(copyInt(row, s[0], e[0])).toBe(next);
+      const text = copyString(row, s[1], e[1])!;
+      if (next % 25000 === 0) {
+        expect(text.length).toBe(200_000);
+        wide++;
+      } else expect(text).toBe("ab".repeat(next % 97));
+      expect(copyString(row, s[2], e[2])).toBe("tab\there\nnew line");
+      next++;
+    });
+    expect(count).toBe(100_000);
+    expect(next).toBe(100_001);
+    expect(wide).toBe(4);
+  });
+
+  it("rejects with an error thrown by the callback, after reading the rest, and leaves the connection usable", async () => {
+    let calls = 0;
+    await expect(
+      copyTo(client, `COPY (SELECT i FROM generate_series(1, 50000) i) TO STDOUT`, () => {
+        if (++calls === 10) throw new Error("stop at ten");
+      }),
+    ).rejects.toThrow("stop at ten");
+    expect(calls).toBe(10);
+    expect((await client.query(`SELECT 2 AS ok`)).rows[0].ok).toBe(2);
+  });
+
+  it("does not hang when the server fails midway (COPY TO) or early in a large payload (COPY FROM)", async () => {
+    let read = 0;
+    await expect(
+      copyTo(client, `COPY (SELECT 1 / (50000 - i) FROM generate_series(1, 100000) i) TO STDOUT`, () => read++),
+    ).rejects.toThrow(/division by zero/);
+    expect(read).toBeLessThan(50_000);
+    const lines = ["bad\t\\N\t{}\t\\N\t\\N\n"];
+    for (let i = 0; i < 200_000; i++) lines.push(`${i}\tname ${i}\t{a,b}\tt\t${i}\n`);
+    await expect(copyFrom(client, `COPY copy_check FROM STDIN`, lines)).rejects.toThrow(/invalid input syntax/);
+    expect((await client.query(`SELECT count(*)::int AS n FROM copy_check WHERE name LIKE 'name %'`)).rows[0].n).toBe(
+      0,
+    );
+    expect((await client.query(`SELECT 3 AS ok`)).rows[0].ok).toBe(3);
+  });
+
   it("writes every binary field type and reads it back exactly (binary COPY both ways)", async () => {
     await client.query(
       `CREATE TEMP TABLE binary_check (id bigint, name text, tags text[], days int[], at timestamp(3), n int, data bytea)`,

@@ -1,9 +1,13 @@
 // COPY for the stores' hot paths: millions of rows read with COPY TO STDOUT
 // and parsed from bytes (Prisma would build an object per row, pg a string per
 // field), and rows written with COPY FROM STDIN, as text or in the binary
-// format (./binary-copy.ts: memberships, transitions, feature slices). pg has
-// no COPY API of its own: both directions are small "submittables".
-import { once } from "node:events";
+// format (./binary-copy.ts: memberships, transitions, feature slices). Both
+// directions go through pg-copy-streams (by pg's author): pg has no COPY API
+// of its own (docs/performance.md compares it with the hand-made sub-protocol
+// it replaced).
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as pgCopyFrom, to as copyToStream } from "pg-copy-streams";
 import { parseBinaryCopy, type BinaryCopyWriter } from "./binary-copy";
 import type { PgClient } from "./pool.server";
 
@@ -50,6 +54,11 @@ function copyEscape(text: string): string {
  * lines (each ending in "\n"), sent in chunks of about 64 KB.
  */
 export function copyFrom(client: PgClient, sql: string, lines: readonly string[]): Promise<number> {
+  return copyIn(client, sql, copyTextChunks(lines));
+}
+
+/** COPY text lines joined into buffers of about 64 KB (one CopyData message each). */
+export function copyTextChunks(lines: readonly string[]): Buffer[] {
   const chunks: Buffer[] = [];
   let buffer: string[] = [];
   let size = 0;
@@ -63,7 +72,7 @@ export function copyFrom(client: PgClient, sql: string, lines: readonly string[]
     }
   }
   if (buffer.length) chunks.push(Buffer.from(buffer.join(""), "utf8"));
-  return copyIn(client, sql, chunks);
+  return chunks;
 }
 
 /**
@@ -75,38 +84,19 @@ export function copyFromBinary(client: PgClient, sql: string, writer: BinaryCopy
 }
 
 /**
- * The copy-in sub-protocol: pg has no COPY API of its own; this is the small
- * "submittable" it accepts. Resolves with the number of rows copied.
+ * Sends the chunks as COPY data; resolves with the number of rows copied once
+ * the server has committed them, rejects with the server's error.
  */
 function copyIn(client: PgClient, sql: string, chunks: readonly Buffer[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    let rowCount = 0;
-    const submittable = {
-      submit(connection: any) {
-        connection.query(sql);
-      },
-      handleCopyInResponse(connection: any) {
-        for (const chunk of chunks) connection.sendCopyFromChunk(chunk);
-        connection.endCopyFrom();
-      },
-      handleCommandComplete(msg: { text?: string }) {
-        const match = /(\d+)$/.exec(msg.text ?? "");
-        if (match) rowCount = Number(match[1]);
-      },
-      // pg ends the query on an error message (no handleReadyForQuery follows).
-      handleError(error: Error) {
-        reject(error);
-      },
-      handleReadyForQuery() {
-        resolve(rowCount);
-      },
-      handleRowDescription() {},
-      handleDataRow() {},
-      handleEmptyQuery() {},
-      handleCopyData() {},
-      handlePortalSuspended() {},
-    };
-    (client as any).query(submittable);
+    const stream = client.query(pgCopyFrom(sql));
+    // 'finish' comes after the server's ReadyForQuery; after an error it never
+    // comes (and the server drops what is still sent), so 'error' settles it.
+    stream.on("error", reject);
+    stream.on("finish", () => resolve(stream.rowCount));
+    // The chunks are in memory already: the stream only queues references until the server is ready.
+    for (const chunk of chunks) stream.write(chunk);
+    stream.end();
   });
 }
 
@@ -118,49 +108,16 @@ function copyIn(client: PgClient, sql: string, chunks: readonly Buffer[]): Promi
  * inserted) and rejects with that error; an error of the server (a bad row)
  * rejects with the server's error and stops reading the source.
  */
-export function copyFromStream(client: PgClient, sql: string, source: AsyncIterable<Uint8Array>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let rowCount = 0;
-    let sourceError: Error | null = null;
-    let serverError: Error | null = null;
-    const submittable = {
-      submit(connection: any) {
-        connection.query(sql);
-      },
-      async handleCopyInResponse(connection: any) {
-        try {
-          for await (const chunk of source) {
-            if (serverError) break; // the server ended the COPY; stop downloading
-            connection.sendCopyFromChunk(
-              Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-            );
-            if (connection.stream.writableNeedDrain) await once(connection.stream, "drain");
-          }
-          if (!serverError) connection.endCopyFrom();
-        } catch (error) {
-          sourceError = error as Error;
-          if (!serverError) connection.sendCopyFail(`source failed: ${sourceError.message}`.slice(0, 200));
-        }
-      },
-      handleCommandComplete(msg: { text?: string }) {
-        const match = /(\d+)$/.exec(msg.text ?? "");
-        if (match) rowCount = Number(match[1]);
-      },
-      handleError(error: Error) {
-        serverError = error;
-        reject(sourceError ?? error);
-      },
-      handleReadyForQuery() {
-        if (!serverError) resolve(rowCount);
-      },
-      handleRowDescription() {},
-      handleDataRow() {},
-      handleEmptyQuery() {},
-      handleCopyData() {},
-      handlePortalSuspended() {},
-    };
-    (client as any).query(submittable);
-  });
+export async function copyFromStream(
+  client: PgClient,
+  sql: string,
+  source: AsyncIterable<Uint8Array>,
+): Promise<number> {
+  const stream = client.query(pgCopyFrom(sql));
+  // pipeline() waits for the socket to drain between chunks; a failing source
+  // destroys the COPY stream, which sends CopyFail so the server inserts nothing.
+  await pipeline(Readable.from(source, { objectMode: false }), stream);
+  return stream.rowCount;
 }
 
 /**
@@ -169,67 +126,66 @@ export function copyFromStream(client: PgClient, sql: string, source: AsyncItera
  */
 export async function copyToBinary(client: PgClient, sql: string): Promise<Array<Array<Buffer | null>>> {
   const parts: Buffer[] = [];
-  await copyChunks(client, sql, (chunk) => {
-    // pg's parser reuses its buffer: keep a copy.
-    parts.push(Buffer.from(chunk));
-  });
+  await copyChunks(client, sql, (chunk) => parts.push(chunk));
   return parseBinaryCopy(Buffer.concat(parts));
 }
 
 /**
  * `COPY (query) TO STDOUT` (text format): calls `onRow` with each row's bytes
- * (without the trailing newline). PostgreSQL sends one CopyData message per
- * row, so no line splitting is needed. Reading millions of rows this way is
- * several times cheaper than pg's row parser, which builds a string per field.
+ * (without the trailing newline). Reading millions of rows this way is several
+ * times cheaper than pg's row parser, which builds a string per field.
+ * Resolves with the number of rows.
  */
-export function copyTo(client: PgClient, sql: string, onRow: (row: Buffer) => void): Promise<number> {
-  // Every row ends with "\n".
-  return copyChunks(client, sql, (chunk) =>
-    onRow(chunk.subarray(0, chunk[chunk.length - 1] === 10 ? chunk.length - 1 : chunk.length)),
-  );
+export async function copyTo(client: PgClient, sql: string, onRow: (row: Buffer) => void): Promise<number> {
+  // The stream's chunks hold many rows, and a row can straddle two chunks.
+  // Every text-format row ends in "\n", and a newline inside a value is
+  // escaped (\n), so each raw newline ends exactly one row.
+  let rows = 0;
+  let partial: Buffer | null = null;
+  await copyChunks(client, sql, (chunk) => {
+    let start = 0;
+    let end = chunk.indexOf(10);
+    if (partial && end >= 0) {
+      onRow(Buffer.concat([partial, chunk.subarray(0, end)]));
+      rows++;
+      partial = null;
+      start = end + 1;
+      end = chunk.indexOf(10, start);
+    }
+    for (; end >= 0; end = chunk.indexOf(10, start)) {
+      onRow(chunk.subarray(start, end));
+      rows++;
+      start = end + 1;
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      partial = partial ? Buffer.concat([partial, rest]) : rest;
+    }
+  });
+  if (partial) throw new Error("COPY TO ended inside a row (no final newline)");
+  return rows;
 }
 
 /**
- * The copy-out sub-protocol: `onChunk` gets each CopyData message (a view of
- * pg's buffer, valid during the call). Resolves with the number of messages.
- * An error thrown by `onChunk` rejects once the server has finished.
+ * Streams `COPY ... TO STDOUT` and hands each chunk to `onChunk`. An error
+ * thrown by `onChunk` stops the calls, but the rest of the data is still
+ * read (so the connection leaves COPY mode) before the promise rejects with
+ * it; the server's error rejects it as well.
  */
-function copyChunks(client: PgClient, sql: string, onChunk: (chunk: Buffer) => void): Promise<number> {
+function copyChunks(client: PgClient, sql: string, onChunk: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    let rows = 0;
-    let failure: Error | null = null;
-    const submittable = {
-      submit(connection: any) {
-        connection.query(sql);
-      },
-      handleCopyOutResponse() {},
-      handleCopyData(msg: { chunk: Buffer }) {
-        if (failure) return;
-        try {
-          onChunk(msg.chunk);
-          rows++;
-        } catch (error) {
-          failure = error as Error;
-        }
-      },
-      handleCommandComplete() {},
-      // pg ends the query on an error message (no handleReadyForQuery follows).
-      handleError(error: Error) {
-        reject(error);
-      },
-      handleReadyForQuery() {
-        if (failure) reject(failure);
-        else resolve(rows);
-      },
-      handleRowDescription() {},
-      handleDataRow() {},
-      handleEmptyQuery() {},
-      handleCopyInResponse(connection: any) {
-        connection.sendCopyFail("unexpected COPY FROM");
-      },
-      handlePortalSuspended() {},
-    };
-    (client as any).query(submittable);
+    let failure: unknown = null;
+    const stream = client.query(copyToStream(sql));
+    stream.on("data", (chunk: Buffer) => {
+      if (failure) return;
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    stream.on("error", reject);
+    stream.on("end", () => (failure ? reject(failure) : resolve()));
   });
 }
 

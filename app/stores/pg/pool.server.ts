@@ -33,16 +33,16 @@ export async function withPgClient<T>(fn: (client: PgClient) => Promise<T>): Pro
   }
 }
 
-/** A dedicated connection (scripts, benchmarks); the caller ends it. */
-export async function connectPg(databaseUrl: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  return client;
-}
-
 /** Closes the process's pool (worker shutdown, tests). */
 export async function closePgPool(): Promise<void> {
   const current = pool;
   pool = undefined;
   await current?.end();
+}
+
+/** A dedicated connection (scripts, benchmarks); the caller ends it. */
+export async function connectPg(databaseUrl: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  return client;
 }

@@ -16,7 +16,7 @@ export const CUSTOMER_SEGMENTS_METAFIELD = { namespace: "$app:segments", key: "h
 /** Shopify reads metafield values of at most 10,000 bytes into a Function's input. */
 export const MAX_FUNCTION_METAFIELD_BYTES = 10_000;
 /** List arguments take at most 250 items in Shopify's APIs. */
-export const MAX_SEGMENT_TAGS = 250;
+const MAX_SEGMENT_TAGS = 250;
 
 export type DiscountClassName = "PRODUCT" | "ORDER" | "SHIPPING";
 
@@ -38,7 +38,7 @@ export type DiscountMetafieldsResult =
   | { ok: false; problems: string[] };
 
 /** The discount classes a configuration needs (PRODUCT for product, ORDER for order, SHIPPING for shipping). */
-export function discountClassesOf(configuration: DiscountConfiguration): DiscountClassName[] {
+function discountClassesOf(configuration: DiscountConfiguration): DiscountClassName[] {
   const classes: DiscountClassName[] = [];
   if (configuration.rewards.product) classes.push("PRODUCT");
   if (configuration.rewards.order) classes.push("ORDER");

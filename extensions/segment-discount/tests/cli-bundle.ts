@@ -9,7 +9,7 @@ import { EXTENSION_DIR, readTargeting } from "./harness";
 export const camelize = (name: string) => name.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 
 /** The entry Shopify CLI generates for a function with toml exports (ExportJavyBuilder). */
-export function cliEntry(exports: string[]): string {
+function cliEntry(exports: string[]): string {
   const parts = exports.map((name) => {
     const identifier = camelize(name);
     const alias = camelize(`run-${name}`);

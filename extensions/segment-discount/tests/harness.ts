@@ -20,7 +20,7 @@ import {
 import * as userFunction from "../src/index";
 
 export const EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const FIXTURES_DIR = path.join(EXTENSION_DIR, "tests", "fixtures");
+const FIXTURES_DIR = path.join(EXTENSION_DIR, "tests", "fixtures");
 
 /** Shopify's documented limit on a Function's input JSON. */
 export const MAX_INPUT_BYTES = 64_000;
@@ -63,7 +63,7 @@ function parseStrictDecimal(value: unknown): unknown {
 let schemaPromise: Promise<GraphQLSchema> | undefined;
 
 /** schema.graphql with a strict Decimal scalar. */
-export function functionSchema(): Promise<GraphQLSchema> {
+function functionSchema(): Promise<GraphQLSchema> {
   schemaPromise ??= loadSchema(path.join(EXTENSION_DIR, "schema.graphql")).then((schema) => {
     // Duck-typed: the helpers load graphql's ESM build, and an instanceof
     // against a class from another copy of graphql would fail.
@@ -76,7 +76,7 @@ export function functionSchema(): Promise<GraphQLSchema> {
 }
 
 const queries = new Map<string, Promise<DocumentNode>>();
-export function inputQuery(target: string): Promise<DocumentNode> {
+function inputQuery(target: string): Promise<DocumentNode> {
   const targeting = readTargeting().find((t) => t.target === target);
   if (!targeting) throw new Error(`No targeting for ${target} in shopify.extension.toml`);
   let query = queries.get(target);

@@ -49,9 +49,9 @@ export interface AppSubscriptionRecord {
 
 const DAY = 86_400;
 /** Shopify: a subscription not approved within two days of creation expires. */
-export const APPROVAL_WINDOW_SECONDS = 2 * DAY;
+const APPROVAL_WINDOW_SECONDS = 2 * DAY;
 
-export function intervalSeconds(interval: PricingInterval): number {
+function intervalSeconds(interval: PricingInterval): number {
   return interval === "ANNUAL" ? 365 * DAY : 30 * DAY;
 }
 

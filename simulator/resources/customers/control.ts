@@ -3,7 +3,20 @@
 import { customerIndexOf } from "../../control/lookup";
 import type { SimRuntime } from "../../runtime";
 import type { Simulator } from "../../types";
-import { customersDataRequestPayload, customersRedactPayload } from "./payloads";
+import type { Shop } from "../../shop";
+import { customersDataRequestPayload, customersRedactPayload, type ComplianceSubject } from "./payloads";
+
+/** The customer at `index` as the compliance payloads name it (read before a redaction erases it). */
+function complianceSubject(shop: Shop, index: number): ComplianceSubject {
+  const s = shop.store;
+  const pd = s.personalData(index);
+  return {
+    customerId: s.c.id[index],
+    email: pd?.email ?? null,
+    phone: pd?.phone ?? null,
+    orderIds: s.customerOrders(index).map((o) => s.o.id[o]),
+  };
+}
 
 export function customerControl(
   rt: SimRuntime,
@@ -11,32 +24,15 @@ export function customerControl(
   return {
     redactCustomer(domain, customerId) {
       const shop = rt.getShop(domain);
-      const s = shop.store;
       const index = customerIndexOf(shop, customerId);
-      const pd = s.personalData(index);
-      const payload = customersRedactPayload(
-        shop,
-        s.c.id[index],
-        pd?.email ?? null,
-        pd?.phone ?? null,
-        s.customerOrders(index).map((o) => s.o.id[o]),
-      );
-      s.redactCustomer(index, rt.nowSeconds());
+      const payload = customersRedactPayload(shop, complianceSubject(shop, index));
+      shop.store.redactCustomer(index, rt.nowSeconds());
       rt.emit(shop, "customers/redact", () => payload);
       return payload;
     },
     requestCustomerData(domain, customerId) {
       const shop = rt.getShop(domain);
-      const s = shop.store;
-      const index = customerIndexOf(shop, customerId);
-      const pd = s.personalData(index);
-      const payload = customersDataRequestPayload(
-        shop,
-        s.c.id[index],
-        pd?.email ?? null,
-        pd?.phone ?? null,
-        s.customerOrders(index).map((o) => s.o.id[o]),
-      );
+      const payload = customersDataRequestPayload(shop, complianceSubject(shop, customerIndexOf(shop, customerId)));
       rt.emit(shop, "customers/data_request", () => payload);
       return payload;
     },

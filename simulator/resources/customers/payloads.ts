@@ -62,33 +62,29 @@ export function customerPayload(shop: Shop, c: number) {
   };
 }
 
-export function customersRedactPayload(
-  shop: Shop,
-  customerId: number,
-  email: string | null,
-  phone: string | null,
-  orderIds: number[],
-) {
+/** Who a compliance webhook is about: the customer's id, contact details and orders. */
+export interface ComplianceSubject {
+  customerId: number;
+  email: string | null;
+  phone: string | null;
+  orderIds: number[];
+}
+
+export function customersRedactPayload(shop: Shop, subject: ComplianceSubject) {
   return {
     shop_id: shop.ids.external(shop.id),
     shop_domain: shop.domain,
-    customer: { id: shop.ids.external(customerId), email, phone },
-    orders_to_redact: orderIds.map((id) => shop.ids.external(id)),
+    customer: { id: shop.ids.external(subject.customerId), email: subject.email, phone: subject.phone },
+    orders_to_redact: subject.orderIds.map((id) => shop.ids.external(id)),
   };
 }
 
-export function customersDataRequestPayload(
-  shop: Shop,
-  customerId: number,
-  email: string | null,
-  phone: string | null,
-  orderIds: number[],
-) {
+export function customersDataRequestPayload(shop: Shop, subject: ComplianceSubject) {
   return {
     shop_id: shop.ids.external(shop.id),
     shop_domain: shop.domain,
-    orders_requested: orderIds.map((id) => shop.ids.external(id)),
-    customer: { id: shop.ids.external(customerId), email, phone },
-    data_request: { id: shop.ids.external(customerId + 17) },
+    orders_requested: subject.orderIds.map((id) => shop.ids.external(id)),
+    customer: { id: shop.ids.external(subject.customerId), email: subject.email, phone: subject.phone },
+    data_request: { id: shop.ids.external(subject.customerId + 17) },
   };
 }

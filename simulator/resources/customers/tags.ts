@@ -10,7 +10,7 @@ export const MAX_TAGS_PER_CUSTOMER = 250;
 export const MAX_TAG_LENGTH = 255;
 
 /** Splits comma-separated tags as Shopify does, trims, drops blanks. */
-export function normalizeTags(input: string[]): string[] {
+function normalizeTags(input: string[]): string[] {
   return input
     .flatMap((t) => t.split(","))
     .map((t) => t.trim())
@@ -34,7 +34,7 @@ function removeTags(current: string[], wanted: string[]): string[] {
   return current.filter((t) => !remove.has(t.toLowerCase()));
 }
 
-export function applyTagChange(ctx: RequestContext, id: string, tags: string[], mode: "add" | "remove") {
+function applyTagChange(ctx: RequestContext, id: string, tags: string[], mode: "add" | "remove") {
   const parsed = ctx.shop.ids.parseGid(id);
   const s = ctx.shop.store;
   if (parsed?.type !== "Customer") {

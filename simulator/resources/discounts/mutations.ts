@@ -11,7 +11,7 @@ import { DISCOUNT_API_TYPES, DISCOUNT_CLASSES, type AppFunctionRecord } from "./
 import { discountNodeGid, discountNodeView, discountStatus, discountView, findDiscount } from "./views";
 
 /** Shopify allows 25 active automatic discounts per store. */
-export const MAX_ACTIVE_AUTOMATIC_DISCOUNTS = 25;
+const MAX_ACTIVE_AUTOMATIC_DISCOUNTS = 25;
 const MAX_TEXT = 255;
 
 interface IdsInput {

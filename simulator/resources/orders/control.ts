@@ -2,7 +2,7 @@
 // cancel orders, each sending the webhooks Shopify sends.
 import { localId, orderIndexOf } from "../../control/lookup";
 import { HttpError } from "../../http/http-util";
-import { minorFromAmount } from "../../money";
+import { allocateDiscount, minorFromAmount } from "../../money";
 import type { SimRuntime } from "../../runtime";
 import type { Shop } from "../../shop";
 import { CANCEL_REASONS, ORDER_ID_BASE, type NewLineItem } from "../../store";
@@ -42,21 +42,6 @@ function lineItemsFrom(shop: Shop, lines: OrderLineInput[]): NewLineItem[] {
       unitPriceMinor: toMinor(shop, line.price, `lineItems[${index}].price`),
       discountMinor: toMinor(shop, line.discount ?? 0, `lineItems[${index}].discount`),
     };
-  });
-}
-
-/** Spreads an order-level discount over lines without one, proportionally to their totals. */
-function allocateDiscount(lines: NewLineItem[], cents: number): void {
-  const open = lines.filter((l) => !l.discountMinor);
-  const subtotal = open.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
-  if (subtotal <= 0) return;
-  const total = Math.min(cents, subtotal);
-  let allocated = 0;
-  open.forEach((l, i) => {
-    const share =
-      i === open.length - 1 ? total - allocated : Math.round((total * l.quantity * l.unitPriceMinor) / subtotal);
-    l.discountMinor = share;
-    allocated += share;
   });
 }
 

@@ -14,7 +14,7 @@ import { customerPayload } from "../customers/payloads";
 import { refundPayload } from "../refunds";
 import { restTime } from "../rest-time";
 
-export const priceSet = restPriceSet;
+const priceSet = restPriceSet;
 
 /** The share a discount took of the subtotal, in percent with one decimal (the store keeps amounts only). */
 export function percentOf(discountMinor: number, subtotalMinor: number): number {
