@@ -1,0 +1,40 @@
+import { env } from "../config/env.server";
+import { authenticate } from "../shopify.server";
+import { AdminApi } from "./admin-api.server";
+import { adminApiForShop } from "./admin-for-shop.server";
+
+/**
+ * Who is asking, for every admin loader and action: the session's shop (the
+ * only shop whose rows the request may read) and an Admin API client for
+ * view-time lookups (customer names are fetched, never stored).
+ *
+ * In Shopify admin this is `authenticate.admin` (session token or OAuth). The
+ * local preview (`npm run demo`) serves the same route modules outside the
+ * admin frame: there, and only while LOCAL_PREVIEW_SHOP is set outside
+ * production (the env schema refuses it in production), the demo shop's
+ * stored offline session stands in. `preview` tells pages that App Bridge is
+ * absent, so that the pieces needing the admin frame degrade.
+ */
+export interface AdminContext {
+  shop: string;
+  admin: AdminApi;
+  preview: boolean;
+}
+
+export function previewShop(): string | undefined {
+  const { LOCAL_PREVIEW_SHOP, NODE_ENV } = env();
+  return LOCAL_PREVIEW_SHOP && NODE_ENV !== "production" ? LOCAL_PREVIEW_SHOP : undefined;
+}
+
+export async function requireAdmin(request: Request): Promise<AdminContext> {
+  const shop = previewShop();
+  if (shop) return { shop, admin: await adminApiForShop(shop), preview: true };
+  const { session } = await authenticate.admin(request);
+  if (!session.accessToken) throw new Response("No access token for this session", { status: 401 });
+  const admin = new AdminApi({
+    shop: session.shop,
+    accessToken: session.accessToken,
+    origin: env().SHOPIFY_ADMIN_API_ORIGIN,
+  });
+  return { shop: session.shop, admin, preview: false };
+}
