@@ -73,7 +73,10 @@ export function startAppWorkers(
     processors,
     concurrency: 4,
     logger,
-    workerOptions: { lockDuration: 4_000, stalledInterval: 1_000 },
+    // BullMQ's default 30 s lock: these in-process workers are never killed, and a
+    // short lock lets a chunk that holds the CPU on a loaded 2-core machine be
+    // taken as stalled and run twice. Kill tests use tests/fixtures/sync-worker.ts,
+    // whose child processes keep a 4 s lock so that recovery is quick.
   });
   return {
     runtime,
