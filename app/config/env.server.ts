@@ -120,7 +120,12 @@ export type ScriptEnv = z.infer<typeof scriptSchema>;
 
 export class EnvError extends Error {
   constructor(public readonly problems: string[]) {
-    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    // One problem, one line (what a process prints before it exits); several, a list.
+    super(
+      problems.length === 1
+        ? `Invalid environment: ${problems[0]}`
+        : `Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "EnvError";
   }
 }
