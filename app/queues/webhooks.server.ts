@@ -7,6 +7,8 @@ export interface WebhookJob {
   topic: string;
   eventId: string;
   webhookId?: string;
+  /** X-Shopify-Triggered-At: when Shopify saw the event (an uninstall is compared with the install time). */
+  triggeredAt?: string;
   data: WebhookJobData;
 }
 

@@ -6,5 +6,6 @@ import { withPermanentErrors } from "./job-errors";
 
 /** The webhook-events queue: one job per accepted delivery. */
 export function webhooksProcessor(ctx: PipelineContext) {
-  return (job: Job<WebhookJob>) => withPermanentErrors(() => processWebhook(ctx, job.data, { jobId: job.id }));
+  return (job: Job<WebhookJob>) =>
+    withPermanentErrors(() => processWebhook(ctx, job.data, { jobId: job.id, triggeredAt: job.data.triggeredAt }));
 }
