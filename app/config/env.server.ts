@@ -108,6 +108,9 @@ const scriptSchema = z.object({
   SHOPIFY_API_KEY: z.string().optional(),
   SHOPIFY_API_SECRET: z.string().optional(),
   SHOPIFY_APP_URL: z.string().optional(),
+  /** Where the local stack and the demo look for PostgreSQL and Redis (scripts/services.ts); default 5432, 6379. */
+  LOCAL_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+  LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(6379),
   /** A recompute benchmark's chunk work, handed to its worker processes (JSON). */
   BENCH_CHUNK_WORK: z.string().optional(),
 });
