@@ -39,7 +39,7 @@ node -e 'const s=JSON.parse(process.argv[1]); if(!(s.customers>0&&s.orders>0)) p
   fail "the last line of stdout is not the demo's JSON summary: $line"
 grep -q "embedded PostgreSQL" "$out/stdout" "$out/stderr" || fail "no embedded PostgreSQL was started"
 # Nothing at error level: no pino line of level 50/60, no "error"/"deadlock"/"failed" line, no stack trace.
-if grep -Eiq '"level":(50|60)|deadlock|\berror\b|failed|^\s+at ' "$out/stderr"; then
+if grep -Eiq '"level":(50|60)|deadlock|\berror\b|\bfailed\b|^\s+at ' "$out/stderr"; then
   fail "stderr has lines at error level"
 fi
 grep -q "QUEUE_BACKEND\|PostgreSQL" .data/demo/worker.log || fail "the worker log is not in .data/demo/worker.log"

@@ -88,15 +88,23 @@ function progressLine(kind: string, step: string | null, progress: Record<string
 /** The progress display: a line that is rewritten in a terminal, a new line per change otherwise. */
 const display = {
   last: "",
+  lastStep: "",
   show(line: string) {
     if (line === this.last) return;
     this.last = line;
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K[demo] ${line}`);
-    else log(line);
+    else {
+      // Not a terminal (a log, CI): one line per step, not per counter change.
+      const step = line.split(/ \d/)[0];
+      if (step !== this.lastStep) log(line);
+      this.lastStep = step;
+    }
   },
   done() {
     if (process.stderr.isTTY && this.last) process.stderr.write("\n");
+    else if (this.last) log(this.last);
     this.last = "";
+    this.lastStep = "";
   },
 };
 
