@@ -65,8 +65,59 @@ function countTagChanges(before: TagState, after: TagState) {
   return { added, removed };
 }
 
+/**
+ * One short line of a run's progress: its step and counters, e.g.
+ * "recompute: chunks 3/8 chunks, 1,200/4,372 customers" or "write-back 3,000/35,984".
+ */
+function progressLine(kind: string, step: string | null, progress: Record<string, number> | null): string {
+  const p = progress ?? {};
+  const of = (done: number | undefined, total: number | undefined, what: string) =>
+    total ? `${(done ?? 0).toLocaleString("en")}/${total.toLocaleString("en")} ${what}` : undefined;
+  if (kind === "backfill") {
+    const parts = [
+      p.ordersStored !== undefined ? `${p.ordersStored.toLocaleString("en")} orders` : undefined,
+      p.customersStored !== undefined ? `${p.customersStored.toLocaleString("en")} customers` : undefined,
+    ];
+    return `backfill: ${step ?? "starting"} ${parts.filter(Boolean).join(", ")}`.trim();
+  }
+  if (p.writebackTotal) return `write-back: ${of(p.writebackDone, p.writebackTotal, "tag changes")}`;
+  const parts = [of(p.chunksDone, p.chunksTotal, "chunks"), of(p.customersDone, p.customersTotal, "customers")];
+  return `recompute: ${step ?? "starting"} ${parts.filter(Boolean).join(", ")}`.trim();
+}
+
+/** The progress display: a line that is rewritten in a terminal, a new line per change otherwise. */
+const display = {
+  last: "",
+  lastStep: "",
+  show(line: string) {
+    if (line === this.last) return;
+    this.last = line;
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K[demo] ${line}`);
+    else {
+      // Not a terminal (a log, CI): one line per step, not per counter change.
+      const step = line.split(/ \d/)[0];
+      if (step !== this.lastStep) log(line);
+      this.lastStep = step;
+    }
+  },
+  done() {
+    if (process.stderr.isTTY && this.last) process.stderr.write("\n");
+    else if (this.last) log(this.last);
+    this.last = "";
+    this.lastStep = "";
+  },
+};
+
 async function waitForRun(db: pg.Client, kind: string, since: Date, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
+  try {
+    return await pollRun(db, kind, since, deadline, timeoutMs);
+  } finally {
+    display.done();
+  }
+}
+
+async function pollRun(db: pg.Client, kind: string, since: Date, deadline: number, timeoutMs: number) {
   for (;;) {
     const { rows } = await db.query(
       `SELECT r.status, r.step, r.error, r.progress FROM "JobRun" r JOIN "Shop" s ON s.id = r."shopId"
@@ -74,6 +125,7 @@ async function waitForRun(db: pg.Client, kind: string, since: Date, timeoutMs: n
       [SHOP, kind, since],
     );
     const run = rows[0];
+    if (run) display.show(progressLine(kind, run.step, run.progress));
     if (run?.status === "completed") return run;
     if (run?.status === "failed") throw new Error(`The ${kind} job failed at step ${run.step}: ${run.error}`);
     if (Date.now() > deadline) throw new Error(`The ${kind} job did not finish within ${timeoutMs / 1000}s`);
@@ -85,27 +137,34 @@ async function main() {
   log("preparing PostgreSQL, Redis and the database");
   const port = String(scriptEnv().PORT);
   const appUrl = `http://127.0.0.1:${port}`;
-  const simulatorUrl = `http://127.0.0.1:${SIMULATOR_PORT}`;
   const local = await prepareLocalEnvironment({
     database: "segments_demo",
     extraEnv: {
-      SHOPIFY_ADMIN_API_ORIGIN: simulatorUrl,
       LOCAL_PREVIEW_SHOP: SHOP,
       SEGMENTS_AS_OF: AS_OF,
-      LOG_LEVEL: scriptEnv().LOG_LEVEL ?? "warn",
+      // Into .data/demo/*.log, not the terminal: info shows the queue backend and the jobs.
+      LOG_LEVEL: scriptEnv().LOG_LEVEL ?? "info",
     },
   });
   const env = local.env;
 
   log("starting the store simulator with the Online Retail store");
-  const sim = await startSimulator({
+  const simulatorOptions = {
     appSecret: env.SHOPIFY_API_SECRET!,
-    port: SIMULATOR_PORT,
     // Shopify's standard plan: 100 points/s, a 2,000-point bucket.
     restoreRate: 100,
     bucketSize: 2_000,
     bulkLatencyMs: 200,
-  });
+  };
+  // Port 4010 as the README says; any free port when something else has it.
+  const sim = await startSimulator({ ...simulatorOptions, port: SIMULATOR_PORT }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EADDRINUSE") throw error;
+      return startSimulator({ ...simulatorOptions, port: 0 });
+    },
+  );
+  const simulatorUrl = sim.url;
+  env.SHOPIFY_ADMIN_API_ORIGIN = simulatorUrl;
   sim.createShop(SHOP, { timezone: "Europe/London", currency: "GBP", name: "Online Retail (UCI)" });
   const dataset = await sim.loadOnlineRetail(SHOP, DATASET);
   if (existsSync(TAGS_FILE)) restoreTags(sim, JSON.parse(readFileSync(TAGS_FILE, "utf8")));
@@ -129,7 +188,9 @@ async function main() {
   await db.connect();
   try {
     log("starting the worker and the web app");
-    stack = await startStack(local);
+    // Their logs go to files; the terminal shows the demo's own progress.
+    stack = await startStack(local, { logDir: STATE_DIR });
+    log(`worker and web logs: ${path.relative(process.cwd(), path.join(STATE_DIR, "worker.log"))}, web.log`);
 
     // What Shopify's OAuth leaves behind: an offline session; then the install
     // hook's job, which records the install and starts the backfill.
@@ -144,9 +205,7 @@ async function main() {
     if (!install.ok)
       throw new Error(`Could not start the install job (HTTP ${install.status}: ${await install.text()})`);
 
-    log("backfill: bulk export of orders and customers");
     await waitForRun(db, "backfill", installStarted, 300_000);
-    log("segmentation and tag write-back");
     const recompute = await waitForRun(db, "recompute", installStarted, 600_000);
     // Tag writes make Shopify send customers/update webhooks; let them land.
     await sim.webhooksIdle();

@@ -10,11 +10,18 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
+import { scriptEnv } from "../app/config/env.server";
 import { redisAnswers } from "../app/queues/backend.server";
 import { applyMigrations } from "./migrate";
 
-export const LOCAL_POSTGRES = "postgresql://root@127.0.0.1:5432/postgres";
-export const LOCAL_REDIS = "redis://127.0.0.1:6379";
+// LOCAL_POSTGRES_PORT / LOCAL_REDIS_PORT move where the services are looked
+// for (scripts/check-demo-offline.sh points them at closed ports to act out a
+// machine with neither). Installed-but-stopped services are only started on
+// their default ports.
+const POSTGRES_PORT = scriptEnv().LOCAL_POSTGRES_PORT;
+const REDIS_PORT = scriptEnv().LOCAL_REDIS_PORT;
+export const LOCAL_POSTGRES = `postgresql://root@127.0.0.1:${POSTGRES_PORT}/postgres`;
+export const LOCAL_REDIS = `redis://127.0.0.1:${REDIS_PORT}`;
 const EMBEDDED_PASSWORD = "root";
 
 export interface ServicesResult {
@@ -81,7 +88,7 @@ async function startEmbeddedPostgres(root: string) {
   mkdirSync(path.dirname(databaseDir), { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir,
-    port: 5432,
+    port: POSTGRES_PORT,
     user: "root",
     password: EMBEDDED_PASSWORD,
     persistent: true,
@@ -110,35 +117,35 @@ export async function ensureServices(options: {
 
   if (options.postgres !== false && !(await postgresAnswers(LOCAL_POSTGRES))) {
     const version = systemPostgresVersion();
-    if (version && !(await portOpen(5432))) {
+    if (version && POSTGRES_PORT === 5432 && !(await portOpen(5432))) {
       log(options.quiet, `PostgreSQL ${version} is installed but stopped: starting it`);
       execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "start"], {
         stdio: "ignore",
       });
       if (!(await waitFor(() => postgresAnswers(LOCAL_POSTGRES), 20_000))) {
-        throw new Error("Started PostgreSQL with pg_ctlcluster but it does not answer on 127.0.0.1:5432");
+        throw new Error(`Started PostgreSQL with pg_ctlcluster but it does not answer on 127.0.0.1:${POSTGRES_PORT}`);
       }
       result.postgres = "started";
-    } else if (await portOpen(5432)) {
-      const embeddedUrl = `postgresql://root:${EMBEDDED_PASSWORD}@127.0.0.1:5432/postgres`;
+    } else if (await portOpen(POSTGRES_PORT)) {
+      const embeddedUrl = `postgresql://root:${EMBEDDED_PASSWORD}@127.0.0.1:${POSTGRES_PORT}/postgres`;
       if (await postgresAnswers(embeddedUrl)) {
         result.postgresUrl = embeddedUrl; // an embedded server from an earlier run
       } else {
         throw new Error(
-          "Something listens on 127.0.0.1:5432 but does not accept user root without a password. Set DATABASE_URL to a PostgreSQL you can use.",
+          `Something listens on 127.0.0.1:${POSTGRES_PORT} but does not accept user root without a password. Set DATABASE_URL to a PostgreSQL you can use.`,
         );
       }
     } else {
       log(options.quiet, "No PostgreSQL found: starting an embedded PostgreSQL (data in .data/postgres)");
       const server = await startEmbeddedPostgres(root);
       result.postgres = "embedded";
-      result.postgresUrl = `postgresql://root:${EMBEDDED_PASSWORD}@127.0.0.1:5432/postgres`;
+      result.postgresUrl = `postgresql://root:${EMBEDDED_PASSWORD}@127.0.0.1:${POSTGRES_PORT}/postgres`;
       result.stop = () => server.stop();
     }
   }
 
   if (options.redis !== false && !(await redisAnswers(LOCAL_REDIS))) {
-    if (commandExists("redis-server")) {
+    if (REDIS_PORT === 6379 && commandExists("redis-server")) {
       log(options.quiet, "Redis is installed but stopped: starting it on 127.0.0.1:6379");
       execFileSync(
         "redis-server",

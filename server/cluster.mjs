@@ -20,8 +20,20 @@ const execArgv = flags.some((flag) => flag.startsWith("--max-semi-space-size"))
 cluster.setupPrimary({ exec: fileURLToPath(new URL("./web.mjs", import.meta.url)), args: [build], execArgv });
 for (let i = 0; i < workers; i++) cluster.fork();
 let stopping = false;
+const listening = new Set();
+cluster.on("message", (worker, message) => {
+  if (message === "listening") listening.add(worker.id);
+});
 cluster.on("exit", (worker, code) => {
-  if (!stopping && code !== 0) cluster.fork();
+  if (stopping || code === 0) return;
+  if (listening.has(worker.id)) {
+    cluster.fork();
+    return;
+  }
+  // It never started (configuration, build): neither would a replacement.
+  stopping = true;
+  for (const other of Object.values(cluster.workers ?? {})) other?.process.kill("SIGTERM");
+  process.exitCode = 1;
 });
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {

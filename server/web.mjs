@@ -16,7 +16,18 @@ const logger = pino({
 });
 
 const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
-const build = await import(pathToFileURL(buildPath).href);
+let build;
+try {
+  build = await import(pathToFileURL(buildPath).href);
+} catch (error) {
+  // The app validates its environment as it loads (app/config/env.server.ts):
+  // say what is wrong in one line and stop; server/cluster.mjs then stops too.
+  if (error instanceof Error && error.name === "EnvError") {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
 const handleRequest = createRequestHandler(build, process.env.NODE_ENV);
 // Node 22's own fetch API (Request, Response, Headers) serves Remix here, as
 // in development and the tests; remix-serve installed Remix's polyfill instead.
@@ -27,7 +38,10 @@ const server = createWebServer({
 });
 
 const port = Number(process.env.PORT) || 3000;
-server.listen(port, process.env.HOST, () => logger.info({ port, pid: process.pid }, "web process listening"));
+server.listen(port, process.env.HOST, () => {
+  logger.info({ port, pid: process.pid }, "web process listening");
+  process.send?.("listening");
+});
 server.on("error", (error) => {
   logger.fatal({ err: error }, "web server error");
   process.exit(1);

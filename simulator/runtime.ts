@@ -66,6 +66,11 @@ export class SimRuntime implements SimCore {
 
   // --- clock and ids ----------------------------------------------------------
 
+  /** The app's client secret: webhooks are signed with it, and token grants must carry it. */
+  get appSecret(): string {
+    return this.options.appSecret;
+  }
+
   nowMs(): number {
     return this.baseClock() + this.clockOffset;
   }

@@ -24,6 +24,9 @@ export interface WebhookSubscriptionRecord {
 
 export interface Installation {
   accessToken: string;
+  /** Expiring offline tokens: when the access token stops working (simulated ms), and the refresh token. */
+  accessTokenExpiresAt?: number;
+  refreshToken?: string;
   scopes: string[];
   webhookUrl: string;
   subscriptions: WebhookSubscriptionRecord[];

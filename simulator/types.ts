@@ -55,6 +55,12 @@ export interface ShopUpdate {
 
 export interface InstallOptions {
   accessToken: string;
+  /**
+   * An expiring offline token (Shopify's `expiring=1` offline grant): the
+   * access token lives `expiresInSeconds` (Shopify: 3600) and the app gets a
+   * new one from POST /admin/oauth/access_token with grant_type=refresh_token.
+   */
+  expiring?: { refreshToken: string; expiresInSeconds?: number };
   scopes: string[] | string;
   webhookUrl: string;
   subscriptions?: { topic: string; uri: string }[];

@@ -108,6 +108,9 @@ const scriptSchema = z.object({
   SHOPIFY_API_KEY: z.string().optional(),
   SHOPIFY_API_SECRET: z.string().optional(),
   SHOPIFY_APP_URL: z.string().optional(),
+  /** Where the local stack and the demo look for PostgreSQL and Redis (scripts/services.ts); default 5432, 6379. */
+  LOCAL_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+  LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(6379),
   /** A recompute benchmark's chunk work, handed to its worker processes (JSON). */
   BENCH_CHUNK_WORK: z.string().optional(),
 });
@@ -120,7 +123,12 @@ export type ScriptEnv = z.infer<typeof scriptSchema>;
 
 export class EnvError extends Error {
   constructor(public readonly problems: string[]) {
-    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    // One problem, one line (what a process prints before it exits); several, a list.
+    super(
+      problems.length === 1
+        ? `Invalid environment: ${problems[0]}`
+        : `Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "EnvError";
   }
 }

@@ -92,10 +92,20 @@ export async function applyShopFacts(
   return changed;
 }
 
-/** app/uninstalled: the tokens are gone and the shop's scheduled jobs stop; its data stays until shop/redact. */
-export async function uninstallShop(ctx: PipelineContext, domain: string): Promise<"uninstalled" | "unknown shop"> {
+/**
+ * app/uninstalled: the tokens are gone and the shop's scheduled jobs stop; its
+ * data stays until shop/redact. `triggeredAt` (X-Shopify-Triggered-At) is when
+ * Shopify saw the uninstall: a delivery that arrives after the shop was
+ * installed again is about the previous install and changes nothing.
+ */
+export async function uninstallShop(
+  ctx: PipelineContext,
+  domain: string,
+  triggeredAt?: Date,
+): Promise<"uninstalled" | "unknown shop" | "predates the install"> {
   const shop = await findShop(ctx.db, domain);
   if (!shop) return "unknown shop";
+  if (triggeredAt && shop.installedAt && triggeredAt < shop.installedAt) return "predates the install";
   await deleteSessions(ctx.db, domain);
   await markUninstalled(ctx.db, shop.id);
   await unscheduleReconcile(ctx.queues, domain);

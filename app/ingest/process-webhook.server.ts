@@ -34,6 +34,8 @@ export interface WebhookJobInput {
 /** The queue job carrying the delivery (privacy erasure leaves it for its own clean-up). */
 export interface WebhookJobMeta {
   jobId?: string;
+  /** X-Shopify-Triggered-At of the delivery (ISO), when the job carries it. */
+  triggeredAt?: string;
 }
 
 type Shop = { id: string; domain: string };
@@ -138,9 +140,11 @@ async function applyToShop(
     case "data-request":
       await recordDataRequest(ctx.db, shop, data.customerId);
       return { status: "recorded" };
-    case "uninstalled":
-      await uninstallShop(ctx, shop.domain);
-      return { status: "uninstalled" };
+    case "uninstalled": {
+      const triggeredAt = meta.triggeredAt ? new Date(meta.triggeredAt) : undefined;
+      const result = await uninstallShop(ctx, shop.domain, triggeredAt);
+      return result === "uninstalled" ? { status: "uninstalled" } : { status: "skipped", reason: result };
+    }
     case "scopes":
       await updateShopScopes(ctx.db, shop.domain, data.scopes);
       return { status: "stored", changed: 1 };

@@ -9,6 +9,47 @@ import { PayloadError } from "./payload-values";
 import { normalizeTopic, webhookJobData } from "./webhook-payloads";
 
 /**
+ * The largest webhook body accepted. Shopify's payloads are JSON documents of
+ * one resource (an order with hundreds of line items is a few hundred KB);
+ * anything larger is refused with 413 before it is held in memory.
+ */
+export const WEBHOOK_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The body's bytes, or "too-large" as soon as it is known to exceed `limit`:
+ * at once from Content-Length, else while streaming (a chunked or lying
+ * sender), so no more than `limit` bytes are ever buffered.
+ */
+async function readBodyWithin(request: Request, limit: number): Promise<ArrayBuffer | "too-large"> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > limit) {
+    await request.body?.cancel().catch(() => undefined);
+    return "too-large";
+  }
+  if (!request.body) return new ArrayBuffer(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return "too-large";
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes.buffer;
+}
+
+/**
  * The same delivery with only its X-Shopify-* headers, for authenticate.webhook:
  * those are all the headers it reads (signature, topic, shop, API version,
  * ids), and it reads them in quadratic time: it copies the headers into an
@@ -31,6 +72,12 @@ function withShopifyHeadersOnly(request: Request, body: ArrayBuffer | null): Req
   return new Request(request.url, { method: "POST", headers, body });
 }
 
+/** An ISO time from a header, or undefined when absent or not a time. */
+function validTime(value: string | null): string | undefined {
+  const time = value ? Date.parse(value) : NaN;
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
 /**
  * The whole of a webhook route: verify the HMAC (401 and nothing stored when
  * it is bad), map the payload to the minimal job data (400 when it is not
@@ -47,7 +94,18 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   // The body's bytes, kept: the library checks the signature over them and
   // parses them with JSON.parse, which rounds ids above 2^53; the mapping
   // below parses the same bytes again, exactly.
-  const body = request.method === "POST" ? await request.arrayBuffer() : null;
+  let body: ArrayBuffer | null = null;
+  if (request.method === "POST") {
+    const read = await readBodyWithin(request, WEBHOOK_BODY_LIMIT_BYTES);
+    if (read === "too-large") {
+      logger.warn(
+        { eventId: headerEventId, topic: request.headers.get("x-shopify-topic") },
+        "webhook body over the size limit",
+      );
+      return new Response(`Body larger than ${WEBHOOK_BODY_LIMIT_BYTES} bytes`, { status: 413 });
+    }
+    body = read;
+  }
   try {
     context = await authenticate.webhook(withShopifyHeadersOnly(request, body));
   } catch (error) {
@@ -71,18 +129,23 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     // Signed and JSON (the library parsed it): read again where digits may have been lost.
     data = webhookJobData(topic, parseExactJsonBytes(new Uint8Array(body ?? new ArrayBuffer(0)), payload));
   } catch (error) {
-    if (!(error instanceof PayloadError)) throw error;
-    logger.warn({ shop, topic, eventId, reason: error.message }, "webhook payload rejected");
-    await recordRejectedWebhook(prisma, { shop, eventId, topic, webhookId, error: error.message }).catch(
-      () => undefined,
-    );
-    return new Response(error.message, { status: 400 });
+    // Whatever in a signed payload the mapping cannot read is the sender's
+    // problem (400), never the app's (500): a PayloadError names what is
+    // wrong; anything else (a field of an unexpected type) is reported as such.
+    const reason =
+      error instanceof PayloadError
+        ? error.message
+        : `Malformed ${topic} payload: ${error instanceof Error ? error.message : String(error)}`;
+    logger.warn({ shop, topic, eventId, reason }, "webhook payload rejected");
+    await recordRejectedWebhook(prisma, { shop, eventId, topic, webhookId, error: reason }).catch(() => undefined);
+    return new Response(reason, { status: 400 });
   }
 
   try {
     // The job id comes from the event id: a redelivery while the job exists is
     // dropped by the queue; after that, by the job's WebhookEvent record.
-    await enqueueWebhookJob(await queues(), { shop, topic, eventId, webhookId, data });
+    const triggeredAt = validTime(request.headers.get("x-shopify-triggered-at"));
+    await enqueueWebhookJob(await queues(), { shop, topic, eventId, webhookId, triggeredAt, data });
   } catch (error) {
     logger.error({ err: error, shop, topic, eventId }, "could not enqueue webhook");
     return new Response("Temporarily unavailable", { status: 503 }); // Shopify retries

@@ -61,6 +61,27 @@ function ids(list: unknown, what: string): string[] {
   return list.map((value) => numericId(value, what));
 }
 
+/** shop/update's `iana_timezone`: absent is unknown (null); present, it must be a zone this runtime knows. */
+function shopTimezone(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") throw new PayloadError("shop/update iana_timezone is not a string");
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+  } catch {
+    throw new PayloadError(`shop/update iana_timezone ${JSON.stringify(value)} is not a known time zone`);
+  }
+  return value;
+}
+
+/** shop/update's `currency`: absent is unknown (null); present, an ISO 4217 code. */
+function shopCurrency(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || !/^[A-Z]{3}$/.test(value)) {
+    throw new PayloadError(`shop/update currency ${JSON.stringify(value)} is not a currency code`);
+  }
+  return value;
+}
+
 export function webhookJobData(topic: string, payload: unknown): WebhookJobData {
   if (!payload || typeof payload !== "object" || Array.isArray(payload)) {
     throw new PayloadError("Payload is not a JSON object");
@@ -108,11 +129,7 @@ export function webhookJobData(topic: string, payload: unknown): WebhookJobData 
       return { kind: "scopes", scopes: body.current.map(String).join(",") };
     }
     case "shop/update":
-      return {
-        kind: "shop-facts",
-        timezone: typeof body.iana_timezone === "string" ? body.iana_timezone : null,
-        currency: typeof body.currency === "string" ? body.currency : null,
-      };
+      return { kind: "shop-facts", timezone: shopTimezone(body.iana_timezone), currency: shopCurrency(body.currency) };
     default:
       throw new PayloadError(`Unsupported webhook topic ${topic}`);
   }

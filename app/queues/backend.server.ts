@@ -1,6 +1,5 @@
 import net from "node:net";
 import {
-  createPostgresBackend,
   Queue,
   Worker,
   type BackendFactory,
@@ -10,6 +9,7 @@ import {
   type DefaultJobOptions,
 } from "bullmq";
 import { queueBackendChoice, type QueueEnv } from "../config/env.server";
+import { createRetryingPostgresBackend } from "./postgres-backend.server";
 
 /**
  * Where the job queues live. Redis is the backend for production and scale;
@@ -91,7 +91,7 @@ function connectionFor(
   if (backend.kind === "postgres") {
     return {
       connection: { connectionString: backend.databaseUrl, schema: backend.schema, migrate: true },
-      factory: createPostgresBackend as AnyFactory,
+      factory: createRetryingPostgresBackend,
     };
   }
   const url = new URL(backend.url);
@@ -111,10 +111,16 @@ function connectionFor(
   };
 }
 
+/**
+ * Finished jobs are kept by age only. A count limit makes every completion
+ * delete the oldest finished rows, and on the PostgreSQL backend concurrent
+ * workers then delete the same rows in different orders and deadlock
+ * (docs/decisions/130-postgres-queue-backend-concurrency.md).
+ */
 const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 5,
   backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnComplete: { age: 24 * 3600 },
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 

@@ -9,7 +9,10 @@ export type ShopLifecycleJob = {
 
 /**
  * Records an install in the background. The job id is derived from the shop
- * and the install time, so a repeated call for the same install is a no-op.
+ * and the install time, so a repeated call for the same install is a no-op;
+ * and while one install of the shop is waiting or running, another request
+ * (the admin loader ensuring the install, ./ingest/ensure-install.server.ts)
+ * is absorbed by it.
  */
 export async function enqueueShopInstalled(
   registry: QueueRegistry,
@@ -18,6 +21,9 @@ export async function enqueueShopInstalled(
   const installedAt = (input.installedAt ?? new Date()).toISOString();
   const id = jobId(input.shop, "installed", Date.parse(installedAt));
   const data: ShopLifecycleJob["data"] = { shop: input.shop, scopes: input.scopes, installedAt };
-  await registry.get(QUEUE.shopLifecycle).add("shop.installed", data, { jobId: id });
+  await registry.get(QUEUE.shopLifecycle).add("shop.installed", data, {
+    jobId: id,
+    deduplication: { id: jobId(input.shop, "install") },
+  });
   return id;
 }

@@ -7,11 +7,13 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 
 import { authenticate } from "../shopify.server";
 import { env } from "../config/env.server";
+import { ensureInstallRecorded } from "../ingest/ensure-install.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
+  await ensureInstallRecorded(session);
 
   return { apiKey: env().SHOPIFY_API_KEY };
 };

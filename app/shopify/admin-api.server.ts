@@ -60,7 +60,12 @@ class AdminApiError extends Error {
 
 export interface AdminApiOptions {
   shop: string;
-  accessToken: string;
+  /**
+   * The token, or a function asked for it before every call: a background job
+   * hands in the offline session's current token, which the library refreshes
+   * when it expires (expiring offline tokens live one hour).
+   */
+  accessToken: string | (() => Promise<string>);
   /** Admin API origin; https://<shop> in production, the simulator in tests and the demo. */
   origin?: string;
   fetchImpl?: typeof fetch;
@@ -117,13 +122,15 @@ export class AdminApi {
     for (;;) {
       let response: Response;
       try {
+        const token = this.options.accessToken;
+        const accessToken = typeof token === "string" ? token : await token();
         this.stats.calls++;
         response = await this.fetchImpl(this.endpoint, {
           method: "POST",
           headers: {
             "Content-Type": "application/json",
             Accept: "application/json",
-            "X-Shopify-Access-Token": this.options.accessToken,
+            "X-Shopify-Access-Token": accessToken,
             "X-Shopify-Shop-Domain": this.options.shop,
           },
           body: JSON.stringify({ query, variables }),

@@ -11,6 +11,7 @@ import { describeQueueBackend, resolveQueueBackend } from "../queues/backend.ser
 import { logger } from "../utils/logger.server";
 import { checkDatabase } from "../utils/database-check.server";
 import { QueueRegistry } from "../queues/registry.server";
+import { scheduleWebhookReplay } from "../queues/webhooks.server";
 import { buildProcessors } from "./processors";
 import { workerExecArgv } from "./node-flags";
 import { exitGracefullyOnSignals, startWorkers } from "./runtime.server";
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     logger,
   });
   await Promise.all(runtime.workers.map((worker) => worker.waitUntilReady()));
+  await scheduleWebhookReplay(queues);
   exitGracefullyOnSignals(runtime, logger, async () => {
     await queues.close();
     await closePgPool();

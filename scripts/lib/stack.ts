@@ -3,12 +3,13 @@
  * worker and the Remix dev server. Used by `npm run local` and `npm run demo`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { databaseOn, ensureDatabase, ensureServices, type ServicesResult } from "../services";
 import { applyMigrations } from "../migrate";
-import { childProcessEnv, scriptEnv } from "../../app/config/env.server";
+import { childProcessEnv, queueEnv, scriptEnv } from "../../app/config/env.server";
+import { LOCAL_REDIS } from "../services";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -31,7 +32,17 @@ export async function prepareLocalEnvironment(options: {
   await ensureDatabase(services.postgresUrl, name);
   await applyMigrations(databaseUrl);
   const port = String(given.PORT);
+  // The queue backend is named for the app's processes, never probed for: the
+  // local Redis when there is one, else BullMQ's PostgreSQL backend.
+  const queue = queueEnv();
+  const queueChoice =
+    queue.REDIS_URL || queue.QUEUE_BACKEND
+      ? {}
+      : services.redis === "absent"
+        ? { QUEUE_BACKEND: "postgres" }
+        : { REDIS_URL: LOCAL_REDIS };
   const env = childProcessEnv({
+    ...queueChoice,
     NODE_ENV: "development",
     DATABASE_URL: databaseUrl,
     SHOPIFY_API_KEY: given.SHOPIFY_API_KEY ?? "local-dev-api-key",
@@ -49,8 +60,17 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-function start(command: string, args: string[], env: NodeJS.ProcessEnv, label: string): ChildProcess {
+/** Each process's output: prefixed on stderr, or, with a log directory, into `<label>.log` there. */
+function start(command: string, args: string[], env: NodeJS.ProcessEnv, label: string, logDir?: string): ChildProcess {
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    const file = createWriteStream(path.join(logDir, `${label}.log`), { flags: "a" });
+    child.stdout?.pipe(file, { end: false });
+    child.stderr?.pipe(file, { end: false });
+    child.once("exit", () => file.end());
+    return child;
+  }
   const prefix = (chunk: Buffer) =>
     chunk
       .toString()
@@ -79,16 +99,21 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`The app did not become healthy at ${url}/healthz within ${timeoutMs / 1000}s (${last})`);
 }
 
-/** Starts the worker and the web app; resolves once /healthz answers 200. */
-export async function startStack(local: LocalEnvironment): Promise<RunningStack> {
+/**
+ * Starts the worker and the web app; resolves once /healthz answers 200.
+ * With `logDir`, their logs go to worker.log and web.log there instead of the terminal.
+ */
+export async function startStack(local: LocalEnvironment, options: { logDir?: string } = {}): Promise<RunningStack> {
   const { env } = local;
+  const { logDir } = options;
   const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
-  const worker = start(bin("tsx"), ["app/workers/main.ts"], { ...env, SERVICE_NAME: "worker" }, "worker");
+  const worker = start(bin("tsx"), ["app/workers/main.ts"], { ...env, SERVICE_NAME: "worker" }, "worker", logDir);
   const web = start(
     bin("remix"),
     ["vite:dev", "--host", "127.0.0.1", "--port", String(env.PORT), "--strictPort"],
     { ...env, SERVICE_NAME: "web" },
     "web",
+    logDir,
   );
   const children = [worker, web];
   const url = `http://127.0.0.1:${env.PORT}`;
@@ -110,7 +135,10 @@ export async function startStack(local: LocalEnvironment): Promise<RunningStack>
   };
   for (const child of children) {
     child.once("exit", (code) => {
-      if (!stopping && code !== 0) process.stderr.write(`a process of the app exited with code ${code}\n`);
+      if (!stopping && code !== 0) {
+        const where = logDir ? ` (its log: ${path.relative(ROOT, logDir)})` : "";
+        process.stderr.write(`a process of the app exited with code ${code}${where}\n`);
+      }
     });
   }
   try {

@@ -1,5 +1,6 @@
 // The simulator's HTTP server: the Admin GraphQL endpoint, bulk result files,
 // the staged-upload target and the /_sim control API.
+import { randomBytes } from "node:crypto";
 import { createReadStream, existsSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
@@ -40,7 +41,9 @@ async function handleAdmin(
   const token = req.headers["x-shopify-access-token"];
   const domain = requestShopDomain(rt, req, pathDomain);
   const shop = domain ? rt.shops.get(domain) : undefined;
-  if (!shop || !shop.installation || typeof token !== "string" || token !== shop.installation.accessToken) {
+  const expired =
+    shop?.installation?.accessTokenExpiresAt !== undefined && rt.nowMs() >= shop.installation.accessTokenExpiresAt;
+  if (!shop || !shop.installation || typeof token !== "string" || token !== shop.installation.accessToken || expired) {
     return sendJson(res, 401, {
       errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
     });
@@ -55,6 +58,44 @@ async function handleAdmin(
     rawBody: raw,
   });
   sendJson(res, result.status, result.body, { "X-Request-Id": String(rt.nextId()) });
+}
+
+/**
+ * POST /admin/oauth/access_token with grant_type=refresh_token, as Shopify
+ * documents it for expiring offline tokens: the client credentials and the
+ * current refresh token give a new access token (one hour) and a new refresh
+ * token; the old refresh token stops working (it rotates).
+ */
+async function handleTokenGrant(rt: SimRuntime, req: IncomingMessage, res: ServerResponse) {
+  const domain = req.headers["x-shopify-shop-domain"] ?? (req.headers.host ?? "").split(":")[0];
+  const shop = typeof domain === "string" ? rt.shops.get(domain) : undefined;
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse((await readBody(req)).toString("utf8"));
+  } catch {
+    return sendJson(res, 400, { error: "invalid_request", error_description: "The body is not JSON" });
+  }
+  if (body.client_secret !== rt.appSecret) {
+    return sendJson(res, 401, { error: "invalid_client", error_description: "Client authentication failed" });
+  }
+  if (body.grant_type !== "refresh_token") {
+    return sendJson(res, 400, { error: "unsupported_grant_type", error_description: String(body.grant_type) });
+  }
+  const installation = shop?.installation;
+  if (!installation?.refreshToken || body.refresh_token !== installation.refreshToken) {
+    return sendJson(res, 400, { error: "invalid_grant", error_description: "The refresh token is invalid" });
+  }
+  const expiresIn = 3600;
+  installation.accessToken = `shpat_${randomBytes(16).toString("hex")}`;
+  installation.refreshToken = `shprt_${randomBytes(16).toString("hex")}`;
+  installation.accessTokenExpiresAt = rt.nowMs() + expiresIn * 1000;
+  sendJson(res, 200, {
+    access_token: installation.accessToken,
+    expires_in: expiresIn,
+    refresh_token: installation.refreshToken,
+    refresh_token_expires_in: 90 * 24 * 3600,
+    scope: installation.scopes.join(","),
+  });
 }
 
 /** The staged upload target: a multipart form like GCS's, answered 201 with GCS's XML. */
@@ -102,6 +143,7 @@ function route(rt: SimRuntime, control: ControlHandler, req: IncomingMessage, re
   const admin = GRAPHQL_PATH.exec(url.pathname);
   if (admin) return handleAdmin(rt, req, res, admin[1] ? decodeURIComponent(admin[1]) : undefined, admin[2]);
   if (url.pathname === "/_sim/upload" && req.method === "POST") return handleUpload(rt, req, res);
+  if (url.pathname === "/admin/oauth/access_token" && req.method === "POST") return handleTokenGrant(rt, req, res);
   const bulkFile = BULK_FILE_PATH.exec(url.pathname);
   if (bulkFile && req.method === "GET") {
     handleBulkFile(rt, res, Number(bulkFile[1]));

@@ -143,6 +143,12 @@ export function installationControl(rt: SimRuntime): Pick<Simulator, "installApp
       const now = rt.nowSeconds();
       shop.installation = {
         accessToken: install.accessToken,
+        ...(install.expiring
+          ? {
+              refreshToken: install.expiring.refreshToken,
+              accessTokenExpiresAt: rt.nowMs() + (install.expiring.expiresInSeconds ?? 3600) * 1000,
+            }
+          : {}),
         scopes,
         webhookUrl: install.webhookUrl,
         installedAt: now,

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll } from "vitest";
 import { appWebhookSubscriptions } from "../../scripts/lib/app-config";
 import { cleanRedisPrefix } from "./queue-backends";
@@ -29,13 +30,13 @@ async function startRouteServer(): Promise<{ url: string; close(): Promise<void>
         res.writeHead(404).end();
         return;
       }
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
+      // The body streams into the route, as in server/http.mjs: the route decides how much of it to read.
       const request = new Request(url.toString(), {
         method: req.method,
         headers: req.headers as Record<string, string>,
-        body: req.method === "GET" ? undefined : Buffer.concat(chunks),
-      });
+        body: req.method === "GET" || req.method === "HEAD" ? undefined : (Readable.toWeb(req) as ReadableStream),
+        duplex: "half",
+      } as RequestInit);
       let response: Response;
       try {
         response = await handler({ request, params: {}, context: {} });
