@@ -110,6 +110,8 @@ const scriptSchema = z.object({
   SHOPIFY_APP_URL: z.string().optional(),
   /** A recompute benchmark's chunk work, handed to its worker processes (JSON). */
   BENCH_CHUNK_WORK: z.string().optional(),
+  /** The webhook bench's floor server settings (JSON: port, secret, queue prefix, Redis URL). */
+  BENCH_FLOOR_SERVER: z.string().optional(),
 });
 
 export type Env = z.infer<typeof appSchema>;
