@@ -156,7 +156,7 @@ async function sqlFloor(url: string): Promise<{ ms: number; plan: string; rows: 
           .replace(/^->\s*/, "")
           .replace(/\s*\(cost.*$/, ""),
       )
-      .filter((line) => !line.startsWith("Filter") && !line.startsWith("Group Key"))
+      .filter((line) => /^(Hash|Group|Sort|Seq|Index|Bitmap|Parallel|Gather|Finalize|Partial|Mixed)/.test(line))
       .join(" <- ");
     let rows = 0;
     const t0 = performance.now();
