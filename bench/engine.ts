@@ -231,7 +231,8 @@ export async function benchEngine(
     const to = Math.min(customers, Math.round((blocks * (k + 1)) / threads) * BLOCK);
     return new Worker(new URL("./engine-worker.ts", import.meta.url), {
       workerData: { customers, orders, seed, from, to, timeZone: settings.timeZone, asOf: AS_OF },
-      execArgv: process.execArgv,
+      // The loader flags (tsx) only: V8 heap flags are the process's, not a thread's.
+      execArgv: process.execArgv.filter((flag) => !flag.startsWith("--max-old-space-size")),
     });
   });
   try {
