@@ -98,9 +98,18 @@ export async function warmUpWebhooks(
 ): Promise<{ ms: number; routeRounds: number; signedRounds: number }> {
   const started = performance.now();
   const budget = options.budgetMs ?? 6_000;
-  // The queue connection: connected and the queue's scripts loaded.
-  const registry = await queues();
-  await registry.get(QUEUE.webhooks).waitUntilReady();
+  // The queue connection: connected and the queue's scripts loaded. A busy
+  // start-up can miss the backend probe's short timeout: tried three times,
+  // and the rest is warmed up either way (the first delivery then connects).
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await (await queues()).get(QUEUE.webhooks).waitUntilReady();
+      break;
+    } catch (error) {
+      if (attempt === 3) logger.warn({ err: error }, "warm-up: queue not reachable; the first delivery will connect");
+      else await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
   // The session storage: the database connection and Prisma's query path.
   const installed = (await sessionStorage.loadSession(`offline_${WARM_UP_SHOP}`)) !== undefined;
 
