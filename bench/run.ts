@@ -13,7 +13,10 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 
 /** The parts, the file that measures each, and the keys the report keeps. */
 const PARTS: Record<string, { file: string; keys: string[] }> = {
-  engine: { file: "bench/engine.ts", keys: ["customers", "orders", "featuresMs", "fitMs", "assignMs", "peakRssMb"] },
+  engine: {
+    file: "bench/engine.ts",
+    keys: ["customers", "orders", "featuresMs", "fitMs", "assignMs", "peakRssMb", "threads", "loadAverage"],
+  },
   recompute: {
     file: "bench/recompute.ts",
     keys: ["customers", "orders", "ms", "sqlFloorMs", "sqlDefaultPlanMs", "ratio", "peakRssMb", "loadAverage"],
