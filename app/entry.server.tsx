@@ -46,3 +46,6 @@ export default async function handleRequest(
     setTimeout(abort, streamTimeout + 1000);
   });
 }
+
+/** Called by server/web.mjs before the process listens (issue 18): see app/ingest/warm-up.server.ts. */
+export { warmUpWebhooks as warmUp } from "./ingest/warm-up.server";

@@ -2,10 +2,14 @@
 // deterministically (seeded): features from orders -> fitShop (RFM edges,
 // BG/NBD + Gamma-Gamma on compressed triples, spend tiers) -> assignment of
 // every customer. Orders are generated in chunks and only the time spent in
-// the engine is counted. Run alone: `npx tsx bench/engine.ts [customers] [orders]`.
-import { assignTable } from "../app/segmentation/assign";
+// the engine is counted. On every core (issue 18): one worker thread per core
+// (bench/engine-worker.ts) generates and accumulates a customer range, the
+// main thread merges the tables and fits, each thread assigns its range.
+// Run alone: `npx tsx bench/engine.ts [customers] [orders]`.
+import os from "node:os";
+import { isMainThread, Worker } from "node:worker_threads";
 import { type FitTimings, fitShop } from "../app/segmentation/cutoffs";
-import { FeatureAccumulator } from "../app/segmentation/features/accumulator";
+import { concatFeatureTables, decodeFeatureTable } from "../app/segmentation/features/transfer";
 import { parseSettings } from "../app/segmentation/settings";
 import type { EngineOrder } from "../app/segmentation/types";
 import { seededRandom } from "../app/utils/seeded-random";
@@ -20,8 +24,12 @@ export interface EngineBenchResult {
   fitMs: number;
   /** Segment assignment of every customer (memberships with reasons, predictions). */
   assignMs: number;
-  /** Peak resident memory of the process. */
+  /** Peak resident memory of the process (its worker threads included). */
   peakRssMb: number;
+  /** Worker threads (one per core). */
+  threads: number;
+  /** Load average (1 min) at the start and the end: the machine is shared. */
+  loadAverage: number[];
   details: {
     customersWithOrders: number;
     /** All of fitShop: RFM/usage edges, price quantiles, the model fit, spend-tier edges. */
@@ -30,8 +38,12 @@ export interface EngineBenchResult {
     totalMs: number;
     /** CPU time (user + system, all threads) of each phase: robust to other processes on the machine. */
     cpuMs: { features: number; cutoffs: number; assign: number };
-    /** Time spent generating the synthetic orders (not counted above). */
-    generateMs: number;
+    /** Each thread's engine time for its range's features; the merge of their tables. */
+    featuresPerThreadMs: number[];
+    mergeMs: number;
+    assignPerThreadMs: number[];
+    /** Wall time of the threads generating and accumulating (generation included, not counted above). */
+    generateAndFeaturesWallMs: number;
     bgnbdMs: number;
     gammaGammaMs: number;
     spendTierMs: number;
@@ -84,14 +96,31 @@ const SOURCES: [string | null, string | null, string | null][] = [
   [null, null, "blog.example.com"],
 ];
 
-/** Yields the store's orders in chunks, customer by customer (as a database export would). */
-export function* generateOrders(customers: number, orders: number, seed: number): Generator<EngineOrder[]> {
-  const rnd = seededRandom(seed);
-  const counts = orderCounts(customers, orders, rnd);
-  const ids = Array.from({ length: customers }, (_, c) => `gid://shopify/Customer/${10_000_000 + c}`);
-  let chunk: EngineOrder[] = [];
+/** Customers per generator block: each block has its own seeded sequence, so any range of blocks can be generated alone. */
+const BLOCK = 10_000;
+
+/**
+ * Yields the store's orders in chunks, customer by customer (as a database
+ * export would), for customers [from, to) (block-aligned; default: all).
+ * Each block of BLOCK customers draws from its own seeded sequence and order
+ * numbers follow the customers, so generating ranges in separate threads
+ * gives exactly the orders of generating everything in one.
+ */
+export function* generateOrders(
+  customers: number,
+  orders: number,
+  seed: number,
+  from = 0,
+  to = customers,
+): Generator<EngineOrder[]> {
+  const counts = orderCounts(customers, orders, seededRandom(seed));
   let orderNo = 0;
-  for (let c = 0; c < customers; c++) {
+  for (let c = 0; c < from; c++) orderNo += counts[c];
+  let chunk: EngineOrder[] = [];
+  let rnd = seededRandom(seed);
+  for (let c = from; c < to; c++) {
+    if (c % BLOCK === 0 || c === from) rnd = seededRandom(seed * 7919 + 1 + Math.floor(c / BLOCK));
+    const id = `gid://shopify/Customer/${10_000_000 + c}`;
     const n = counts[c];
     const first = AS_OF - Math.floor(rnd() * HISTORY_DAYS) * DAY - Math.floor(rnd() * DAY);
     const window = AS_OF - first;
@@ -113,7 +142,7 @@ export function* generateOrders(customers: number, orders: number, seed: number)
       const campaign = k > 0 && rnd() < 0.2;
       chunk.push({
         id: `gid://shopify/Order/${orderNo++}`,
-        customerId: rnd() < 0.03 ? null : ids[c],
+        customerId: rnd() < 0.03 ? null : id,
         processedAt: Math.floor(first + gaps[k] * scale),
         cancelled: rnd() < 0.01,
         totalMinor: subtotal - discount + shipping,
@@ -147,88 +176,134 @@ function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
+interface WorkerFeatures {
+  bytes: Uint8Array;
+  featuresMs: number;
+  featuresCpu: number;
+}
+
+interface WorkerAssignment {
+  counts: Record<string, number>;
+  memberships: number;
+  assignMs: number;
+  assignCpu: number;
+}
+
+function nextMessage<T>(worker: Worker): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    worker.once("error", onError);
+    worker.once("message", (message: T) => {
+      worker.off("error", onError);
+      resolve(message);
+    });
+  });
+}
+
+/**
+ * The engine on every core: one worker thread per core generates and
+ * accumulates its customer range (block-aligned), the main thread merges the
+ * tables (concatFeatureTables) and fits the shop, then each thread assigns its
+ * own customers. `featuresMs` is the slowest thread's engine time (its calls
+ * to the accumulator, finish and encoding; generation excluded, as in one
+ * thread) plus the merge; `assignMs` the wall time from sending the cut-offs
+ * to the last thread's answer.
+ */
 export async function benchEngine(
-  opts: { customers?: number; orders?: number; seed?: number } = {},
+  opts: { customers?: number; orders?: number; seed?: number; threads?: number } = {},
 ): Promise<EngineBenchResult> {
   const customers = opts.customers ?? 1_000_000;
   const orders = opts.orders ?? 5_000_000;
+  const seed = opts.seed ?? 42;
+  const threads = opts.threads ?? os.availableParallelism();
   const settings = parseSettings({ timeZone: "America/New_York" });
-
-  let featuresMs = 0;
-  let generateMs = 0;
-  let featuresCpu = 0;
   const cpu = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  const acc = new FeatureAccumulator({
-    timeZone: settings.timeZone,
-    expectedCustomers: customers,
-    expectedOrders: orders,
+  const loadAverage = [os.loadavg()[0]];
+
+  // Block-aligned customer ranges, one per thread.
+  const blocks = Math.ceil(customers / BLOCK);
+  const t0 = performance.now();
+  const workers = Array.from({ length: threads }, (_, k) => {
+    const from = Math.min(customers, Math.round((blocks * k) / threads) * BLOCK);
+    const to = Math.min(customers, Math.round((blocks * (k + 1)) / threads) * BLOCK);
+    return new Worker(new URL("./engine-worker.ts", import.meta.url), {
+      workerData: { customers, orders, seed, from, to, timeZone: settings.timeZone, asOf: AS_OF },
+      // The loader flags (tsx) only: V8 heap flags are the process's, not a thread's.
+      execArgv: process.execArgv.filter((flag) => !flag.startsWith("--max-old-space-size")),
+    });
   });
-  let t = performance.now();
-  for (const chunk of generateOrders(customers, orders, opts.seed ?? 42)) {
-    const t1 = performance.now();
-    const c1 = cpu();
-    generateMs += t1 - t;
-    for (let i = 0; i < chunk.length; i++) acc.add(chunk[i]);
-    featuresCpu += cpu() - c1;
-    t = performance.now();
-    featuresMs += t - t1;
-  }
-  const tf = performance.now();
-  const cf = cpu();
-  const table = acc.finish();
-  featuresCpu += cpu() - cf;
-  featuresMs += performance.now() - tf;
+  try {
+    const parts = await Promise.all(workers.map((w) => nextMessage<WorkerFeatures>(w)));
+    const phaseMs = performance.now() - t0;
+    const tm = performance.now();
+    const cm = cpu();
+    const table = concatFeatureTables(parts.map((p) => decodeFeatureTable(p.bytes)));
+    const mergeMs = performance.now() - tm;
+    const mergeCpu = cpu() - cm;
+    const featuresMs = Math.max(...parts.map((p) => p.featuresMs)) + mergeMs;
 
-  const timings: FitTimings = {
-    ms: { rfm: 0, models: 0, bgnbd: 0, gammaGamma: 0, spendTiers: 0 },
-  };
-  const t2 = performance.now();
-  const c2 = cpu();
-  const cutoffs = fitShop(table, settings, AS_OF, timings);
-  const cutoffsMs = performance.now() - t2;
-  const cutoffsCpu = cpu() - c2;
+    const timings: FitTimings = {
+      ms: { rfm: 0, models: 0, bgnbd: 0, gammaGamma: 0, spendTiers: 0 },
+    };
+    const t2 = performance.now();
+    const c2 = cpu();
+    const cutoffs = fitShop(table, settings, AS_OF, timings);
+    const cutoffsMs = performance.now() - t2;
+    const cutoffsCpu = cpu() - c2;
 
-  let memberships = 0;
-  const t3 = performance.now();
-  const c3 = cpu();
-  const summary = assignTable(table, cutoffs, settings, AS_OF, (a) => {
-    memberships += a.memberships.length;
-  });
-  const assignMs = performance.now() - t3;
-  const assignCpu = cpu() - c3;
+    const t3 = performance.now();
+    const assigned = await Promise.all(
+      workers.map((w) => {
+        const answer = nextMessage<WorkerAssignment>(w);
+        w.postMessage(cutoffs);
+        return answer;
+      }),
+    );
+    const assignMs = performance.now() - t3;
+    const counts = new Map<string, number>();
+    for (const a of assigned) for (const [k, v] of Object.entries(a.counts)) counts.set(k, (counts.get(k) ?? 0) + v);
 
-  const r = (v: number) => Math.round(v);
-  return {
-    customers,
-    orders,
-    featuresMs: r(featuresMs),
-    fitMs: r(timings.ms.bgnbd + timings.ms.gammaGamma),
-    assignMs: r(assignMs),
-    peakRssMb: peakRssMb(),
-    details: {
-      customersWithOrders: table.size,
-      cutoffsMs: r(cutoffsMs),
-      totalMs: r(featuresMs + cutoffsMs + assignMs),
-      cpuMs: {
-        features: r(featuresCpu),
-        cutoffs: r(cutoffsCpu),
-        assign: r(assignCpu),
+    const r = (v: number) => Math.round(v);
+    loadAverage.push(os.loadavg()[0]);
+    return {
+      customers,
+      orders,
+      featuresMs: r(featuresMs),
+      fitMs: r(timings.ms.bgnbd + timings.ms.gammaGamma),
+      assignMs: r(assignMs),
+      peakRssMb: peakRssMb(),
+      threads,
+      loadAverage: loadAverage.map((l) => Number(l.toFixed(1))),
+      details: {
+        customersWithOrders: table.size,
+        cutoffsMs: r(cutoffsMs),
+        totalMs: r(featuresMs + cutoffsMs + assignMs),
+        cpuMs: {
+          features: r(parts.reduce((a, p) => a + p.featuresCpu, 0) + mergeCpu),
+          cutoffs: r(cutoffsCpu),
+          assign: r(assigned.reduce((a, p) => a + p.assignCpu, 0)),
+        },
+        featuresPerThreadMs: parts.map((p) => r(p.featuresMs)),
+        mergeMs: r(mergeMs),
+        assignPerThreadMs: assigned.map((a) => r(a.assignMs)),
+        generateAndFeaturesWallMs: r(phaseMs),
+        bgnbdMs: r(timings.ms.bgnbd),
+        gammaGammaMs: r(timings.ms.gammaGamma),
+        spendTierMs: r(timings.ms.spendTiers),
+        distinctSegments: counts.size,
+        memberships: assigned.reduce((a, p) => a + p.memberships, 0),
+        predictive: cutoffs.predictive.status === "ok" ? "ok" : `not-enough-data: ${cutoffs.predictive.reason}`,
       },
-      generateMs: r(generateMs),
-      bgnbdMs: r(timings.ms.bgnbd),
-      gammaGammaMs: r(timings.ms.gammaGamma),
-      spendTierMs: r(timings.ms.spendTiers),
-      distinctSegments: Object.keys(summary.counts).length,
-      memberships,
-      predictive: cutoffs.predictive.status === "ok" ? "ok" : `not-enough-data: ${cutoffs.predictive.reason}`,
-    },
-  };
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, "/bench/"))) {
+if (isMainThread && process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, "/bench/"))) {
   const [c, o] = process.argv.slice(2).map(Number);
   benchEngine({ customers: c || undefined, orders: o || undefined }).then((res) => {
     process.stdout.write(`${JSON.stringify(res)}\n`);

@@ -13,8 +13,14 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 
 /** The parts, the file that measures each, and the keys the report keeps. */
 const PARTS: Record<string, { file: string; keys: string[] }> = {
-  engine: { file: "bench/engine.ts", keys: ["customers", "orders", "featuresMs", "fitMs", "assignMs", "peakRssMb"] },
-  recompute: { file: "bench/recompute.ts", keys: ["customers", "orders", "ms", "sqlFloorMs", "ratio", "peakRssMb"] },
+  engine: {
+    file: "bench/engine.ts",
+    keys: ["customers", "orders", "featuresMs", "fitMs", "assignMs", "peakRssMb", "threads", "loadAverage"],
+  },
+  recompute: {
+    file: "bench/recompute.ts",
+    keys: ["customers", "orders", "ms", "sqlFloorMs", "sqlDefaultPlanMs", "ratio", "peakRssMb", "loadAverage"],
+  },
   webhooks: {
     file: "bench/webhooks.ts",
     // requests..p99Ms: the steady state after the warm-up; cold*: the warm-up itself.
@@ -29,6 +35,10 @@ const PARTS: Record<string, { file: string; keys: string[] }> = {
       "coldP50Ms",
       "coldP99Ms",
       "coldNon2xx",
+      "floorRps",
+      "floorP99Ms",
+      "floorRatio",
+      "loadAverage",
     ],
   },
   writeback: { file: "bench/writeback.ts", keys: ["changedCustomers", "apiCalls", "bulkOperations"] },

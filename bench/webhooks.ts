@@ -16,8 +16,15 @@
 // counts (which can only be requests / whole seconds: 1,000, 909, 833...).
 // Every 2xx answer, warm-up included, must have left exactly one job in the
 // queue.
+//
+// The floor (issue 18), measured in the same run just before the app starts:
+// bench/webhook-floor-server.ts, bare node:http + the HMAC check + one BullMQ
+// add on the same Redis, one process per core, given the same warm-up and
+// the same measured load. `floorRps` is its steady rate; `floorRatio` is
+// rps / floorRps.
 import { spawn, execFileSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import autocannon from "autocannon";
@@ -43,6 +50,13 @@ export interface WebhookBenchResult {
   coldP50Ms: number;
   coldP99Ms: number;
   coldNon2xx: number;
+  /** The bare floor's steady rate and p99, measured in the same run. */
+  floorRps: number;
+  floorP99Ms: number;
+  /** rps / floorRps. */
+  floorRatio: number;
+  /** Load average (1 min) at the start and the end: the machine is shared. */
+  loadAverage: number[];
 }
 
 interface Delivery {
@@ -114,6 +128,8 @@ const SERVER = scriptEnv().BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:54
 const SECRET = "bench-webhook-secret";
 const SHOP = "bench-webhooks.myshopify.com";
 const PORT = 3917;
+const FLOOR_PORT = 3918;
+const REDIS_URL = "redis://127.0.0.1:6379";
 
 function payload(i: number): string {
   return JSON.stringify({
@@ -141,6 +157,45 @@ function payload(i: number): string {
     shipping_lines: [{ title: "Standard", code: "STD", price: "4.50" }],
     refunds: [],
   });
+}
+
+/** The floor server, measured like the app: `warmup` deliveries, then `requests` measured. */
+async function measureFloor(
+  deliveries: Delivery[],
+  warmup: number,
+  connections: number,
+  extra: () => Delivery,
+): Promise<LoadResult> {
+  const prefix = `benchwhfloor${Date.now()}`;
+  const floor = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(import.meta.dirname, "webhook-floor-server.ts")],
+    {
+      cwd: ROOT,
+      env: childProcessEnv({
+        BENCH_FLOOR_SERVER: JSON.stringify({ port: FLOOR_PORT, secret: SECRET, prefix, redisUrl: REDIS_URL }),
+      }),
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      floor.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
+      floor.on("exit", (code) => reject(new Error(`the floor server exited with code ${code}`)));
+    });
+    const target = `http://127.0.0.1:${FLOOR_PORT}/webhooks/orders/create`;
+    const cold = warmup > 0 ? await load(target, deliveries.slice(0, warmup), connections, extra) : undefined;
+    const measured = await load(target, deliveries.slice(warmup), connections, extra);
+    const queue = createQueue({ kind: "redis", url: REDIS_URL, prefix }, QUEUE.webhooks);
+    const queued = await queue.count();
+    await queue.close();
+    const ok = (cold?.ok ?? 0) + measured.ok;
+    if (queued !== ok) throw new Error(`floor: ${ok} deliveries answered 2xx but ${queued} jobs were queued`);
+    return measured;
+  } finally {
+    floor.kill("SIGTERM");
+    await deleteRedisPrefix(prefix);
+  }
 }
 
 async function waitForHealth(url: string, child: ReturnType<typeof spawn>): Promise<void> {
@@ -185,6 +240,34 @@ export async function benchWebhooks(
   );
 
   execFileSync(path.join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "ignore" });
+  const loadAverage = [os.loadavg()[0]];
+  // Each delivery has its own payload, signature and ids, made before the run
+  // so that signing them does not take CPU from the server under measurement.
+  const delivery = (n: number): Delivery => {
+    const body = payload(n);
+    return {
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-topic": "orders/create",
+        "x-shopify-hmac-sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
+        "x-shopify-shop-domain": SHOP,
+        "x-shopify-webhook-id": randomUUID(),
+        "x-shopify-event-id": randomUUID(),
+        "x-shopify-api-version": "2026-04",
+        "x-shopify-triggered-at": new Date().toISOString(),
+      },
+    };
+  };
+  let next = 2 * (warmup + requests);
+  const extra = () => delivery(next++);
+  const floor = await measureFloor(
+    Array.from({ length: warmup + requests }, (_, n) => delivery(warmup + requests + n)),
+    warmup,
+    connections,
+    extra,
+  );
+  const all = Array.from({ length: warmup + requests }, (_, n) => delivery(n));
   const prefix = `benchwh${Date.now()}`;
   const app = spawn(process.execPath, ["server/cluster.mjs", "build/server/index.js"], {
     cwd: ROOT,
@@ -196,7 +279,7 @@ export async function benchWebhooks(
       SHOPIFY_API_SECRET: SECRET,
       SHOPIFY_APP_URL: `http://127.0.0.1:${PORT}`,
       QUEUE_PREFIX: prefix,
-      REDIS_URL: "redis://127.0.0.1:6379",
+      REDIS_URL,
       LOG_LEVEL: "warn",
     }),
     stdio: ["ignore", "ignore", "inherit"],
@@ -204,32 +287,11 @@ export async function benchWebhooks(
   const base = `http://127.0.0.1:${PORT}`;
   try {
     await waitForHealth(base, app);
-    // Each delivery has its own payload, signature and ids, made before the run
-    // so that signing them does not take CPU from the app under measurement.
-    const delivery = (n: number): Delivery => {
-      const body = payload(n);
-      return {
-        body,
-        headers: {
-          "content-type": "application/json",
-          "x-shopify-topic": "orders/create",
-          "x-shopify-hmac-sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-          "x-shopify-shop-domain": SHOP,
-          "x-shopify-webhook-id": randomUUID(),
-          "x-shopify-event-id": randomUUID(),
-          "x-shopify-api-version": "2026-04",
-          "x-shopify-triggered-at": new Date().toISOString(),
-        },
-      };
-    };
-    const all = Array.from({ length: warmup + requests }, (_, n) => delivery(n));
-    let next = all.length;
-    const extra = () => delivery(next++);
     const target = `${base}/webhooks/orders/create`;
     const cold = warmup > 0 ? await load(target, all.slice(0, warmup), connections, extra) : undefined;
     const measured = await load(target, all.slice(warmup), connections, extra);
     // Every 2xx answer, warm-up included, left exactly one job in the queue.
-    const queue = createQueue({ kind: "redis", url: "redis://127.0.0.1:6379", prefix }, QUEUE.webhooks);
+    const queue = createQueue({ kind: "redis", url: REDIS_URL, prefix }, QUEUE.webhooks);
     const queued = await queue.count();
     await queue.close();
     const ok = (cold?.ok ?? 0) + measured.ok;
@@ -247,6 +309,10 @@ export async function benchWebhooks(
       coldP50Ms: cold?.p50Ms ?? 0,
       coldP99Ms: cold?.p99Ms ?? 0,
       coldNon2xx: cold?.non2xx ?? 0,
+      floorRps: floor.rps,
+      floorP99Ms: floor.p99Ms,
+      floorRatio: Number((measured.rps / floor.rps).toFixed(2)),
+      loadAverage: [...loadAverage, os.loadavg()[0]].map((l) => Number(l.toFixed(1))),
     };
   } finally {
     app.kill("SIGTERM");

@@ -37,6 +37,25 @@ const server = createWebServer({
   onError: (error, req) => logger.error({ err: error, method: req.method, url: req.url }, "request failed"),
 });
 
+// Before listening: the queue connection, the session storage and the webhook
+// route warmed up (app/ingest/warm-up.server.ts), so a freshly started
+// process answers its first deliveries as fast as later ones. WEB_WARM_UP=0
+// skips it.
+if (process.env.WEB_WARM_UP !== "0" && typeof build.entry?.module?.warmUp === "function") {
+  try {
+    let timer;
+    const limit = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("warm-up took over 20 s")), 20_000);
+    });
+    await Promise.race([build.entry.module.warmUp((request) => handleRequest(request)), limit]).finally(() =>
+      clearTimeout(timer),
+    );
+  } catch (error) {
+    // A warm-up that fails (Redis not reachable yet) leaves a cold process, not a dead one.
+    logger.warn({ err: error }, "warm-up failed; starting cold");
+  }
+}
+
 const port = Number(process.env.PORT) || 3000;
 server.listen(port, process.env.HOST, () => {
   logger.info({ port, pid: process.pid }, "web process listening");

@@ -113,6 +113,8 @@ const scriptSchema = z.object({
   LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(6379),
   /** A recompute benchmark's chunk work, handed to its worker processes (JSON). */
   BENCH_CHUNK_WORK: z.string().optional(),
+  /** The webhook bench's floor server settings (JSON: port, secret, queue prefix, Redis URL). */
+  BENCH_FLOOR_SERVER: z.string().optional(),
 });
 
 export type Env = z.infer<typeof appSchema>;

@@ -33,10 +33,15 @@ let registry: Promise<QueueRegistry> | undefined;
 
 /** The process-wide registry, resolving the backend on first use and logging which one is in use. */
 export function queues(): Promise<QueueRegistry> {
-  registry ??= (async () => {
+  const resolving = (registry ??= (async () => {
     const backend = await resolveQueueBackend(queueEnv());
     logger.info(`queue backend: ${describeQueueBackend(backend)}`);
     return new QueueRegistry(backend);
-  })();
-  return registry;
+  })());
+  // A failed resolution (Redis not answering the probe in time) is not kept:
+  // the next caller probes again instead of failing for the process's lifetime.
+  resolving.catch(() => {
+    if (registry === resolving) registry = undefined;
+  });
+  return resolving;
 }

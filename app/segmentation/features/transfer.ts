@@ -2,7 +2,7 @@
 // of every customer once (the fit needs them all), then hands each chunk job
 // the subset of its customers as bytes, so the chunks (possibly on other
 // machines) assign without reading the orders again. Pure: bytes in, bytes out.
-import { F64_COLUMNS, FeatureTable, I32_COLUMNS, TIME_SLOTS, type TableParts } from "./accumulator";
+import { F64_COLUMNS, FeatureTable, I32_COLUMNS, type ShopStats, TIME_SLOTS, type TableParts } from "./accumulator";
 
 /** The customers at `indices` (in that order) as a table of their own; shop stats are kept whole. */
 export function subsetFeatureTable(table: FeatureTable, indices: ArrayLike<number>): FeatureTable {
@@ -49,6 +49,338 @@ export function subsetFeatureTable(table: FeatureTable, indices: ArrayLike<numbe
     typeNames,
     shop: p.shop,
   });
+}
+
+/**
+ * The I32 columns that hold an index into `strings` (-1 for null). Every
+ * other I32 column is a count or a 0/1 flag; product and type ids live in
+ * the CSR runs (`productIds`, `typeIds`), indices into productNames/typeNames.
+ */
+const STRING_INDEX_COLUMNS: ReadonlySet<(typeof I32_COLUMNS)[number]> = new Set([
+  "acqUtmSource",
+  "acqUtmMedium",
+  "acqUtmCampaign",
+  "acqReferrer",
+  "acqSourceName",
+] as const);
+
+/**
+ * One table of the customers of all `tables`, in the order of the tables,
+ * as if one FeatureAccumulator had received all their customers and orders.
+ *
+ * Contract: the tables are of the same shop (same time zone) and were each
+ * accumulated from a disjoint part of the shop's orders, every order (guest
+ * orders included) in exactly one part and all of a customer's orders in the
+ * same part: e.g. the finished accumulators of a recompute's workers, each
+ * reading one customer-id range, or their decodeFeatureTable copies. Not
+ * subsetFeatureTable slices of one table (each slice keeps the whole shop's
+ * stats, which would be counted once per slice).
+ *
+ * Per customer the result equals the single accumulator's (`customer(i)`, by
+ * id; the row order differs). Shop stats are summed (counts, integer minor
+ * unit sums, the unit-price histogram bin by bin), first/last order times
+ * are the min/max: all exact. The interned name tables (`strings`,
+ * productNames, typeNames) are merged and the ids in the columns rewritten;
+ * their numbering differs from a single accumulator's, which is invisible
+ * through customer(i).
+ *
+ * Throws on no tables, on different time zones, and on a customer id found
+ * in two tables (the parts were not disjoint: a programming error). One
+ * table is returned as is. The inputs are not modified.
+ */
+export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTable {
+  if (tables.length === 0) throw new Error("concatFeatureTables: no tables to concatenate");
+  if (tables.length === 1) return tables[0];
+  const parts = tables.map((t) => t.parts());
+  const timeZone = parts[0].timeZone;
+  parts.forEach((p, t) => {
+    if (p.timeZone !== timeZone)
+      throw new Error(`concatFeatureTables: table ${t} is in time zone ${p.timeZone}, table 0 in ${timeZone}`);
+  });
+  const sizes = parts.map((p) => p.customerIds.length);
+  const customerIds = ([] as string[]).concat(...parts.map((p) => p.customerIds));
+  const acqOrderId = ([] as string[]).concat(...parts.map((p) => p.acqOrderId));
+  const n = customerIds.length;
+  const index = new Map<string, number>();
+  for (let j = 0; j < n; j++) {
+    index.set(customerIds[j], j);
+    if (index.size !== j + 1) throw duplicateCustomer(tables, customerIds[j]);
+  }
+
+  const dayRuns = parts.map((p) => p.dayOffsets);
+  const productRuns = parts.map((p) => p.productOffsets);
+  const typeRuns = parts.map((p) => p.typeOffsets);
+  const d = runsTotal(dayRuns);
+  const pr = runsTotal(productRuns);
+  const ty = runsTotal(typeRuns);
+  const slab = new Slab(
+    F64_COLUMNS.length * Slab.bytes(n, 8) +
+      I32_COLUMNS.length * Slab.bytes(n, 4) +
+      Slab.bytes(n * TIME_SLOTS, 2) +
+      3 * Slab.bytes(n + 1, 4) +
+      Slab.bytes(d, 8) +
+      Slab.bytes(d, 4) +
+      Slab.bytes(pr, 4) +
+      Slab.bytes(pr, 1) +
+      Slab.bytes(ty, 4),
+  );
+
+  const strings = unionNames(parts.map((p) => p.strings));
+  const productNames = unionNames(parts.map((p) => p.productNames));
+  const typeNames = unionNames(parts.map((p) => p.typeNames));
+  const f64 = {} as TableParts["f64"];
+  for (const k of F64_COLUMNS)
+    f64[k] = concatTyped(
+      parts.map((p) => p.f64[k]),
+      slab.float64(n),
+    );
+  const i32 = {} as TableParts["i32"];
+  for (const k of I32_COLUMNS) {
+    const columns = parts.map((p) => p.i32[k]);
+    i32[k] = STRING_INDEX_COLUMNS.has(k)
+      ? concatIds(columns, strings.maps, slab.int32(n))
+      : concatTyped(columns, slab.int32(n));
+  }
+  const time = concatTyped(
+    parts.map((p, t) => p.time.subarray(0, sizes[t] * TIME_SLOTS)),
+    slab.uint16(n * TIME_SLOTS),
+  );
+  const dayOffsets = concatOffsets(dayRuns, slab.int32(n + 1));
+  const productOffsets = concatOffsets(productRuns, slab.int32(n + 1));
+  const typeOffsets = concatOffsets(typeRuns, slab.int32(n + 1));
+  const dayTotals = concatTyped(
+    runsOf(dayRuns, parts, (p) => p.dayTotals),
+    slab.float64(d),
+  );
+  const days = concatTyped(
+    runsOf(dayRuns, parts, (p) => p.days),
+    slab.int32(d),
+  );
+  const productIds = concatIds(
+    runsOf(productRuns, parts, (p) => p.productIds),
+    productNames.maps,
+    slab.int32(pr),
+  );
+  const productRepeated = concatTyped(
+    runsOf(productRuns, parts, (p) => p.productRepeated),
+    slab.uint8(pr),
+  );
+  const typeIds = concatIds(
+    runsOf(typeRuns, parts, (p) => p.typeIds),
+    typeNames.maps,
+    slab.int32(ty),
+  );
+  slab.assertFull();
+
+  return new FeatureTable({
+    timeZone,
+    customerIds,
+    index,
+    i32,
+    f64,
+    acqOrderId,
+    strings: strings.names,
+    time,
+    dayOffsets,
+    days,
+    dayTotals,
+    productOffsets,
+    productIds,
+    productRepeated,
+    productNames: productNames.names,
+    typeOffsets,
+    typeIds,
+    typeNames: typeNames.names,
+    shop: mergeShopStats(parts.map((p) => p.shop)),
+  });
+}
+
+/**
+ * Typed arrays carved out of one ArrayBuffer. V8 starts a full garbage
+ * collection whenever off-heap (ArrayBuffer) memory has grown by some tens
+ * of MB: allocated one by one, the thirty-odd columns of two 500,000-customer
+ * tables (some 330 MB) cost about four full collections of the heap per call
+ * (--trace-gc: 250-420 ms each); in one allocation about one (~50 ms).
+ */
+class Slab {
+  private readonly buffer: ArrayBuffer;
+  private at = 0;
+  /** Bytes taken by `length` elements of `size` bytes (8-aligned, like every array's start). */
+  static bytes(length: number, size: number): number {
+    return align8(length * size);
+  }
+  constructor(bytes: number) {
+    this.buffer = new ArrayBuffer(bytes);
+  }
+  private take(length: number, size: number): number {
+    const at = this.at;
+    this.at += Slab.bytes(length, size);
+    return at;
+  }
+  float64(length: number): Float64Array {
+    return new Float64Array(this.buffer, this.take(length, 8), length);
+  }
+  int32(length: number): Int32Array {
+    return new Int32Array(this.buffer, this.take(length, 4), length);
+  }
+  uint16(length: number): Uint16Array {
+    return new Uint16Array(this.buffer, this.take(length, 2), length);
+  }
+  uint8(length: number): Uint8Array {
+    return new Uint8Array(this.buffer, this.take(length, 1), length);
+  }
+  assertFull(): void {
+    if (this.at !== this.buffer.byteLength) throw new Error("concatFeatureTables: column sizes miscounted");
+  }
+}
+
+function duplicateCustomer(tables: readonly FeatureTable[], id: string): Error {
+  const where = tables.flatMap((t, k) => (t.indexOf(id) >= 0 ? [k] : []));
+  return new Error(
+    `concatFeatureTables: customer ${id} is in tables ${where.join(" and ")}; the parts must hold disjoint sets of customers`,
+  );
+}
+
+/** Copies `sources` one after the other into `out`. */
+function concatTyped<T extends Typed>(sources: readonly Typed[], out: T): T {
+  let at = 0;
+  for (const src of sources) {
+    out.set(src, at);
+    at += src.length;
+  }
+  return out;
+}
+
+/**
+ * Ids of several tables one after the other, source t's rewritten through
+ * maps[t] (a null map: unchanged); negative ids (null) are kept.
+ */
+function concatIds(sources: readonly Int32Array[], maps: readonly (Int32Array | null)[], out: Int32Array): Int32Array {
+  let at = 0;
+  for (let t = 0; t < sources.length; t++) {
+    const map = maps[t];
+    if (map === null) out.set(sources[t], at);
+    else remapInto(sources[t], map, out, at);
+    at += sources[t].length;
+  }
+  return out;
+}
+
+// Int32Array-only and apart from the copies of the other array types, so
+// that this loop over millions of ids stays monomorphic.
+function remapInto(src: Int32Array, map: Int32Array, out: Int32Array, at: number): void {
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    out[at + i] = v < 0 ? v : map[v];
+  }
+}
+
+/** Elements in the runs of the tables with these CSR offsets. */
+function runsTotal(list: readonly Int32Array[]): number {
+  let total = 0;
+  for (const offsets of list) total += offsets[offsets.length - 1] - offsets[0];
+  return total;
+}
+
+/** The tables' CSR offsets one after the other, each shifted past the runs before it. */
+function concatOffsets(list: readonly Int32Array[], out: Int32Array): Int32Array {
+  let at = 0;
+  let base = 0;
+  for (const offsets of list) {
+    const m = offsets.length - 1;
+    const shift = base - offsets[0];
+    for (let i = 0; i < m; i++) out[at + i] = offsets[i] + shift;
+    at += m;
+    base += offsets[m] - offsets[0];
+  }
+  out[at] = base;
+  return out;
+}
+
+/** A run column of each table, cut to its runs (offsets[0] to offsets[last]). */
+function runsOf<T extends Typed>(
+  offsets: readonly Int32Array[],
+  parts: readonly Readonly<TableParts>[],
+  column: (p: Readonly<TableParts>) => T,
+): T[] {
+  return parts.map((p, t) => {
+    const runs = offsets[t];
+    return column(p).subarray(runs[0], runs[runs.length - 1]) as T;
+  });
+}
+
+/**
+ * One name table for several: the first table's names keep their ids, the
+ * others' new names are appended. maps[t][id] is table t's id in the union
+ * (null when every id of table t is unchanged).
+ */
+function unionNames(lists: readonly (readonly string[])[]): {
+  names: string[];
+  maps: (Int32Array | null)[];
+} {
+  const names = lists[0].slice();
+  const index = new Map<string, number>();
+  for (let k = 0; k < names.length; k++) if (!index.has(names[k])) index.set(names[k], k);
+  const maps: (Int32Array | null)[] = [null];
+  for (let t = 1; t < lists.length; t++) {
+    const list = lists[t];
+    const map = new Int32Array(list.length);
+    let identity = true;
+    for (let k = 0; k < list.length; k++) {
+      let id = index.get(list[k]);
+      if (id === undefined) {
+        id = names.length;
+        index.set(list[k], id);
+        names.push(list[k]);
+      }
+      map[k] = id;
+      if (id !== k) identity = false;
+    }
+    maps.push(identity ? null : map);
+  }
+  return { names, maps };
+}
+
+/** Shop stats of disjoint parts of a shop's orders: sums, bin-by-bin sums, min/max. */
+function mergeShopStats(list: readonly ShopStats[]): ShopStats {
+  const bins = list[0].unitPriceHistogram.length;
+  const out: ShopStats = {
+    orders: 0,
+    guestOrders: 0,
+    skippedOrders: 0,
+    revenueMinor: 0,
+    guestRevenueMinor: 0,
+    unitPriceHistogram: new Array<number>(bins).fill(0),
+    ordersWithItems: 0,
+    ordersWithDiscountData: 0,
+    ordersWithUnitPrice: 0,
+    ordersWithShippingData: 0,
+    ordersWithJourneyData: 0,
+    ordersWithProducts: 0,
+    firstOrderAt: null,
+    lastOrderAt: null,
+  };
+  for (const s of list) {
+    out.orders += s.orders;
+    out.guestOrders += s.guestOrders;
+    out.skippedOrders += s.skippedOrders;
+    out.revenueMinor += s.revenueMinor;
+    out.guestRevenueMinor += s.guestRevenueMinor;
+    if (s.unitPriceHistogram.length !== bins)
+      throw new Error("concatFeatureTables: unit-price histograms of different sizes");
+    for (let b = 0; b < bins; b++) out.unitPriceHistogram[b] += s.unitPriceHistogram[b];
+    out.ordersWithItems += s.ordersWithItems;
+    out.ordersWithDiscountData += s.ordersWithDiscountData;
+    out.ordersWithUnitPrice += s.ordersWithUnitPrice;
+    out.ordersWithShippingData += s.ordersWithShippingData;
+    out.ordersWithJourneyData += s.ordersWithJourneyData;
+    out.ordersWithProducts += s.ordersWithProducts;
+    if (s.firstOrderAt !== null && (out.firstOrderAt === null || s.firstOrderAt < out.firstOrderAt))
+      out.firstOrderAt = s.firstOrderAt;
+    if (s.lastOrderAt !== null && (out.lastOrderAt === null || s.lastOrderAt > out.lastOrderAt))
+      out.lastOrderAt = s.lastOrderAt;
+  }
+  return out;
 }
 
 type Typed = Int32Array | Float64Array | Uint16Array | Uint8Array;

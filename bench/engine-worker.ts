@@ -1,0 +1,65 @@
+// One worker thread of the engine bench (bench/engine.ts): generates its
+// customer range's orders, accumulates their features (only the engine's
+// calls are timed), sends its feature table to the main thread for the fit,
+// then assigns its own customers with the cut-offs the main thread sends back.
+import { parentPort, workerData } from "node:worker_threads";
+import { assignTable } from "../app/segmentation/assign";
+import type { ShopCutoffs } from "../app/segmentation/cutoffs";
+import { FeatureAccumulator } from "../app/segmentation/features/accumulator";
+import { encodeFeatureTable } from "../app/segmentation/features/transfer";
+import { parseSettings } from "../app/segmentation/settings";
+import { generateOrders } from "./engine";
+
+export interface EngineWorkerData {
+  customers: number;
+  orders: number;
+  seed: number;
+  from: number;
+  to: number;
+  timeZone: string;
+  asOf: number;
+}
+
+const data = workerData as EngineWorkerData;
+const settings = parseSettings({ timeZone: data.timeZone });
+const cpu = () => {
+  const u = process.threadCpuUsage?.() ?? process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+let featuresMs = 0;
+let featuresCpu = 0;
+const acc = new FeatureAccumulator({
+  timeZone: settings.timeZone,
+  expectedCustomers: data.to - data.from,
+  expectedOrders: Math.round((data.orders * (data.to - data.from)) / data.customers),
+});
+for (const chunk of generateOrders(data.customers, data.orders, data.seed, data.from, data.to)) {
+  const t = performance.now();
+  const c = cpu();
+  for (let i = 0; i < chunk.length; i++) acc.add(chunk[i]);
+  featuresCpu += cpu() - c;
+  featuresMs += performance.now() - t;
+}
+let t = performance.now();
+let c = cpu();
+const table = acc.finish();
+const bytes = encodeFeatureTable(table);
+featuresCpu += cpu() - c;
+featuresMs += performance.now() - t;
+parentPort!.postMessage({ bytes, featuresMs, featuresCpu }, [bytes.buffer as ArrayBuffer]);
+
+parentPort!.once("message", (cutoffs: ShopCutoffs) => {
+  t = performance.now();
+  c = cpu();
+  let memberships = 0;
+  const summary = assignTable(table, cutoffs, settings, data.asOf, (a) => {
+    memberships += a.memberships.length;
+  });
+  parentPort!.postMessage({
+    counts: summary.counts,
+    memberships,
+    assignMs: performance.now() - t,
+    assignCpu: cpu() - c,
+  });
+});
