@@ -89,6 +89,13 @@ const appSchema = runtimeSchema
     // Development and demo only: serve the admin pages at /preview without
     // Shopify admin around it, for the shop named here. Refused in production.
     LOCAL_PREVIEW_SHOP: z.string().optional(),
+    /** The bearer token /metrics requires (and the worker's metrics port). Required in production. */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** The worker's Prometheus endpoint (`/metrics` on this port, same token); 0 turns it off. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /** The operator's credentials for /ops/queues (HTTP basic auth). Required in production. */
+    OPS_USERNAME: z.string().min(1).optional(),
+    OPS_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   });
 
 const scriptSchema = z.object({
@@ -153,8 +160,19 @@ export function parseEnv(source: Source = process.env): Env {
       if (parsed[name]) throw new EnvError([`${name} must not be set in production`]);
     }
     queueBackendChoice(parsed);
+    requireOperatorAccess(parsed);
   }
   return parsed;
+}
+
+/** Production refuses to start without the credentials that guard /metrics and /ops/queues. */
+function requireOperatorAccess(parsed: Env): void {
+  const missing = [
+    !parsed.METRICS_TOKEN && "METRICS_TOKEN is required in production (the bearer token /metrics requires)",
+    !parsed.OPS_USERNAME && "OPS_USERNAME is required in production (the operator's user for /ops/queues)",
+    !parsed.OPS_PASSWORD && "OPS_PASSWORD is required in production (the operator's password for /ops/queues)",
+  ].filter((problem): problem is string => Boolean(problem));
+  if (missing.length) throw new EnvError(missing);
 }
 
 /**

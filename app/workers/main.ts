@@ -15,10 +15,19 @@ import { buildProcessors } from "./processors";
 import { workerExecArgv } from "./node-flags";
 import { exitGracefullyOnSignals, startWorkers } from "./runtime.server";
 import { closePgPool } from "../stores/pg/pool.server";
+import { startWorkerMetricsServer } from "../observability/worker-metrics.server";
+
+/** The worker's /metrics (METRICS_PORT; 0 turns it off): in the supervisor, or in the only process. */
+function serveMetrics(aggregate: boolean): void {
+  const config = env();
+  if (config.METRICS_PORT === 0) return;
+  startWorkerMetricsServer({ port: config.METRICS_PORT, token: config.METRICS_TOKEN, logger, aggregate });
+}
 
 async function main(): Promise<void> {
   const config = env();
   await checkDatabase(config.DATABASE_URL);
+  if (cluster.isPrimary) serveMetrics(false);
   const backend = await resolveQueueBackend(config);
   logger.info(`queue backend: ${describeQueueBackend(backend)}`);
   const { default: db } = await import("../db.server");
@@ -63,6 +72,11 @@ function supervise(processes: number): void {
   });
   cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, runtimeEnv().NODE_OPTIONS) });
   for (let i = 0; i < processes; i++) cluster.fork();
+  try {
+    serveMetrics(true);
+  } catch {
+    // a configuration error: the processes report it and stop
+  }
   cluster.on("exit", (worker, code, signal) => {
     if (!stopping && !ready.has(worker.id)) {
       // It failed to start (configuration, database, queue): so would the others.

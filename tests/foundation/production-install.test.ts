@@ -16,8 +16,10 @@ import { cleanRedisPrefix } from "../helpers/queue-backends";
  */
 const ROOT = process.cwd();
 const copy = fs.mkdtempSync(path.join(os.tmpdir(), "prod-install-"));
-const npm = (args: string[]) =>
-  execFileSync("npm", args, { cwd: copy, stdio: "pipe", env: { ...process.env, NODE_ENV: "" }, encoding: "utf8" });
+// The build and the prune run as a deployment would, not as this test file's NODE_ENV=test.
+const { NODE_ENV: _testEnv, ...rest } = process.env;
+const buildEnv = rest as NodeJS.ProcessEnv;
+const npm = (args: string[]) => execFileSync("npm", args, { cwd: copy, stdio: "pipe", env: buildEnv, encoding: "utf8" });
 const children: ChildProcess[] = [];
 
 afterAll(async () => {
@@ -83,6 +85,12 @@ describe("the pruned production install", () => {
       OPS_PASSWORD: "operator-password-for-the-test",
       LOG_LEVEL: "info",
     };
+    // Without the operator credentials, a production start stops and names them.
+    const { OPS_PASSWORD: _password, ...withoutPassword } = env;
+    const refused = start("start", withoutPassword);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toMatch(/OPS_PASSWORD is required in production/);
+
     const web = start("start", env);
     const worker = start("start:worker", env);
     const base = `http://127.0.0.1:${port}`;
@@ -122,6 +130,20 @@ describe("the pruned production install", () => {
       () => `webhook not processed:\n${worker.output()}`,
     );
     expect(event.status).toBe("processed");
+
+    // The operator endpoints of the built app: 401 without credentials, and with them.
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/segments_queue_depth\{queue="webhook-events",state="waiting"\} \d+/);
+    expect(text).toMatch(/segments_webhook_requests_total\{topic="customers\/data_request",status="200"\} 1/);
+    expect((await fetch(`${base}/ops/queues`)).status).toBe(401);
+    const basic = Buffer.from(`${env.OPS_USERNAME}:${env.OPS_PASSWORD}`).toString("base64");
+    const board = await fetch(`${base}/ops/queues`, { headers: { authorization: `Basic ${basic}` } });
+    expect(board.status).toBe(200);
+    expect(await board.text()).toMatch(/<html/i);
+    expect(web.output()).not.toContain(env.OPS_PASSWORD);
 
     web.child.kill("SIGTERM");
     worker.child.kill("SIGTERM");
