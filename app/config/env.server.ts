@@ -50,6 +50,12 @@ const databaseSchema = z.object({
   DATABASE_URL: urlWithProtocol(["postgresql:", "postgres:"]).default(DEFAULT_DATABASE_URL),
   /** Connections of each process's pg pool (COPY paths); Prisma has its own pool. */
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+  /**
+   * Connections of each process's Prisma pool. With the defaults a process
+   * holds at most 5 + 4 = 9 connections: 4 web and 4 worker processes 72, under
+   * PostgreSQL's default max_connections of 100 (docs/deploy.md).
+   */
+  PRISMA_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
 });
 
 const queueSchema = z.object({
@@ -83,6 +89,13 @@ const appSchema = runtimeSchema
     // Worker processes (`npm run worker`); default one per core, so CPU-bound
     // jobs such as recompute chunks run in parallel.
     WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
+    // The queues this worker deployment serves (comma-separated names, default
+    // all): bulk work (shop-sync: backfills, reconciliations) can run on
+    // processes of its own, apart from the per-order path (ADR 171).
+    WORKER_QUEUES: z
+      .string()
+      .regex(/^[a-z-]+(,[a-z-]+)*$/, "must be queue names separated by commas")
+      .optional(),
     // Development and tests only: send Admin API calls to the local store
     // simulator instead of https://<shop>/admin. Refused in production.
     SHOPIFY_ADMIN_API_ORIGIN: urlWithProtocol(["http:", "https:"]).optional(),

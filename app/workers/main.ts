@@ -13,7 +13,7 @@ import { checkDatabase } from "../utils/database-check.server";
 import { QueueRegistry } from "../queues/registry.server";
 import { buildProcessors } from "./processors";
 import { workerExecArgv } from "./node-flags";
-import { exitGracefullyOnSignals, startWorkers } from "./runtime.server";
+import { exitGracefullyOnSignals, startWorkers, type ProcessorMap } from "./runtime.server";
 import { closePgPool } from "../stores/pg/pool.server";
 import { startWorkerMetricsServer } from "../observability/worker-metrics.server";
 
@@ -22,6 +22,19 @@ function serveMetrics(aggregate: boolean): void {
   const config = env();
   if (config.METRICS_PORT === 0) return;
   startWorkerMetricsServer({ port: config.METRICS_PORT, token: config.METRICS_TOKEN, logger, aggregate });
+}
+
+/** The processors of the queues WORKER_QUEUES names (all when unset); an unknown name stops the start. */
+function selectQueues(all: ProcessorMap, names: string | undefined): ProcessorMap {
+  if (!names) return all;
+  const wanted = names.split(",");
+  const unknown = wanted.filter((name) => !(name in all));
+  if (unknown.length) {
+    throw new EnvError([
+      `WORKER_QUEUES names unknown queues: ${unknown.join(", ")} (known: ${Object.keys(all).join(", ")})`,
+    ]);
+  }
+  return Object.fromEntries(wanted.map((name) => [name, all[name]]));
 }
 
 async function main(): Promise<void> {
@@ -34,13 +47,10 @@ async function main(): Promise<void> {
   // Loaded after the checks above so a configuration problem is reported in one line.
   const { adminApiForShop } = await import("../shopify/admin-for-shop.server");
   const queues = new QueueRegistry(backend);
+  const all = buildProcessors({ db, queues, adminApi: adminApiForShop });
   const runtime = startWorkers({
     backend,
-    processors: buildProcessors({
-      db,
-      queues,
-      adminApi: adminApiForShop,
-    }),
+    processors: selectQueues(all, config.WORKER_QUEUES),
     concurrency: config.WORKER_CONCURRENCY,
     logger,
   });
