@@ -66,10 +66,12 @@ const queueSchema = z.object({
   // in development an unset choice means a local Redis if one answers, else PostgreSQL.
   REDIS_URL: urlWithProtocol(["redis:", "rediss:"]).optional(),
   QUEUE_BACKEND: z.enum(["redis", "postgres"]).optional(),
+  // Redis Cluster: a hash-tagged prefix ("{segments}", the default) keeps
+  // every key of a queue in one slot, as BullMQ's Lua scripts need.
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[a-z0-9_-]+$/i, "may contain only letters, digits, - and _")
-    .default("segments"),
+    .regex(/^(\{[a-z0-9_-]+\}|[a-z0-9_-]+)$/i, "may contain only letters, digits, - and _, optionally in {braces}")
+    .default("{segments}"),
 });
 
 const appSchema = runtimeSchema
