@@ -15,7 +15,8 @@ export function createPrismaClient(databaseUrl: string, poolSize?: number): Pris
 // Only the database part of the environment: scripts and benchmarks that need
 // the database need no Shopify variables.
 const config = databaseEnv();
-const prisma: PrismaClient = globalThis.prismaGlobal ?? createPrismaClient(config.DATABASE_URL, config.PRISMA_POOL_SIZE);
+const prisma: PrismaClient =
+  globalThis.prismaGlobal ?? createPrismaClient(config.DATABASE_URL, config.PRISMA_POOL_SIZE);
 if (config.NODE_ENV !== "production") globalThis.prismaGlobal = prisma;
 
 export default prisma;

@@ -70,11 +70,13 @@ const server = createWebServer({
         if (pathname !== opsPrefix && !pathname.startsWith(`${opsPrefix}/`)) return false;
         const requestId = requestIdOf(req.headers["x-request-id"]);
         res.setHeader("x-request-id", requestId);
-        runtime.withRequestContext(requestId, () => runtime.handleOpsRequest(req, res, requestId)).catch((error) => {
-          logger.error({ err: error, requestId }, "operator dashboard failed");
-          if (!res.headersSent) res.writeHead(500).end();
-          else res.destroy();
-        });
+        runtime
+          .withRequestContext(requestId, () => runtime.handleOpsRequest(req, res, requestId))
+          .catch((error) => {
+            logger.error({ err: error, requestId }, "operator dashboard failed");
+            if (!res.headersSent) res.writeHead(500).end();
+            else res.destroy();
+          });
         return true;
       }
     : undefined,

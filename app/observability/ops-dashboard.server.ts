@@ -9,7 +9,7 @@ import { ALL_QUEUES } from "../queues/names";
 import { logger } from "../utils/logger.server";
 import { checkBasic, logRefused } from "./operator-auth.server";
 
-export const OPS_BASE_PATH = "/ops/queues";
+const OPS_BASE_PATH = "/ops/queues";
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -33,7 +33,9 @@ export function startWorkerMetricsServer(options: {
       },
     );
   });
-  server.on("error", (error) => options.logger.error({ err: error, port: options.port }, "worker metrics server error"));
+  server.on("error", (error) =>
+    options.logger.error({ err: error, port: options.port }, "worker metrics server error"),
+  );
   server.listen(options.port, () => options.logger.info({ port: options.port }, "worker metrics listening"));
   server.unref();
   return server;

@@ -52,7 +52,14 @@ export function startWorkers(options: {
         observeJob(queueName, job, "failed");
       }
       logger.warn(
-        { queue: queueName, job: job?.name, jobId: job?.id, shop: jobShop(job?.data), attempts: job?.attemptsMade, err },
+        {
+          queue: queueName,
+          job: job?.name,
+          jobId: job?.id,
+          shop: jobShop(job?.data),
+          attempts: job?.attemptsMade,
+          err,
+        },
         "job failed",
       );
     });

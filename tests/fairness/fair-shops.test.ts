@@ -47,6 +47,55 @@ async function bigStoreProcess() {
   return { domain, accessToken, url, child };
 }
 
+/** Shop B: a small store, synced, tagged, and its write-back's webhooks processed; a prospect customer's id. */
+async function syncedSmallShop(
+  small: Awaited<ReturnType<ReturnType<typeof useWebhookRoutes>["store"]>>,
+  registry: QueueRegistry,
+): Promise<string> {
+  // Shop B: a small store, synced and tagged.
+  small.sim.generate(small.domain, {
+    seed: 5,
+    customers: 200,
+    orders: 800,
+    startDate: "2024-01-01",
+    endDate: "2025-12-31",
+    discountShare: 0.2,
+    seasonality: 0.3,
+  });
+  step("shop B generated");
+  await backfillDirectly(small);
+  step("shop B backfilled");
+  const since = new Date();
+  await enqueueShopRecompute(registry, { shop: small.domain, reason: "backfill" });
+  await recomputeFinished(small.shopId, since);
+  step("shop B recomputed");
+  const prospect = await prisma.segmentMembership.findFirstOrThrow({
+    where: { shopId: small.shopId, segments: { has: "rfm/prospects" } },
+  });
+  const customerId = String(prospect.customerId);
+  await waitFor(
+    async () =>
+      small.sim.customerTags(small.domain, customerId).includes("seg:rfm-prospects") ||
+      // the shop's write-back after its recompute
+      undefined,
+    "shop B's tags",
+    60_000,
+  );
+
+  // B's write-back changed 200 customers' tags: Shopify answers with as many
+  // customers/update webhooks. B's own echo is not what is measured here.
+  await waitFor(
+    async () => {
+      const counts = await registry.get(QUEUE.webhooks).getJobCounts("waiting", "active", "delayed");
+      return counts.waiting + counts.active + counts.delayed === 0;
+    },
+    "shop B's webhooks to drain",
+    120_000,
+  );
+  step("shop B tagged and quiet");
+  return customerId;
+}
+
 const t0 = Date.now();
 const step = (what: string) => console.log(`[fairness] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
 
@@ -95,47 +144,8 @@ describe("fairness across shops", () => {
       workerOptions: { lockDuration: 10_000, stalledInterval: 5_000 },
     });
     try {
-      // Shop B: a small store, synced and tagged.
-      small.sim.generate(small.domain, {
-        seed: 5,
-        customers: 200,
-        orders: 800,
-        startDate: "2024-01-01",
-        endDate: "2025-12-31",
-        discountShare: 0.2,
-        seasonality: 0.3,
-      });
-      step("shop B generated");
-      await backfillDirectly(small);
-      step("shop B backfilled");
-      const since = new Date();
-      await enqueueShopRecompute(registry, { shop: small.domain, reason: "backfill" });
-      await recomputeFinished(small.shopId, since);
-      step("shop B recomputed");
-      const prospect = await prisma.segmentMembership.findFirstOrThrow({
-        where: { shopId: small.shopId, segments: { has: "rfm/prospects" } },
-      });
-      const customerId = String(prospect.customerId);
-      await waitFor(
-        async () =>
-          small.sim.customerTags(small.domain, customerId).includes("seg:rfm-prospects") ||
-          // the shop's write-back after its recompute
-          undefined,
-        "shop B's tags",
-        60_000,
-      );
+      const customerId = await syncedSmallShop(small, registry);
 
-      // B's write-back changed 200 customers' tags: Shopify answers with as many
-      // customers/update webhooks. B's own echo is not what is measured here.
-      await waitFor(
-        async () => {
-          const counts = await registry.get(QUEUE.webhooks).getJobCounts("waiting", "active", "delayed");
-          return counts.waiting + counts.active + counts.delayed === 0;
-        },
-        "shop B's webhooks to drain",
-        120_000,
-      );
-      step("shop B tagged and quiet");
       // Shop A: 200,000 orders, imported by the app's backfill job.
       const bigShop = await recordInstallation(
         prisma,

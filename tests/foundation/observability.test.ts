@@ -101,7 +101,9 @@ describe("/ops/queues", () => {
     const page = await fetch(`${await base}/ops/queues`, { headers: { authorization } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<html/i);
-    const api = await fetch(`${await base}/ops/queues/api/queues?activeQueue=act&page=1`, { headers: { authorization } });
+    const api = await fetch(`${await base}/ops/queues/api/queues?activeQueue=act&page=1`, {
+      headers: { authorization },
+    });
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string }> };
     expect(body.queues.map((queue) => queue.name).sort()).toEqual(Object.values(QUEUE).sort());

@@ -19,7 +19,8 @@ const copy = fs.mkdtempSync(path.join(os.tmpdir(), "prod-install-"));
 // The build and the prune run as a deployment would, not as this test file's NODE_ENV=test.
 const { NODE_ENV: _testEnv, ...rest } = process.env;
 const buildEnv = rest as NodeJS.ProcessEnv;
-const npm = (args: string[]) => execFileSync("npm", args, { cwd: copy, stdio: "pipe", env: buildEnv, encoding: "utf8" });
+const npm = (args: string[]) =>
+  execFileSync("npm", args, { cwd: copy, stdio: "pipe", env: buildEnv, encoding: "utf8" });
 const children: ChildProcess[] = [];
 
 afterAll(async () => {
@@ -39,7 +40,9 @@ function start(script: string, env: Record<string, string>) {
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   // npm passes the signal on to the server and then ends by that signal itself.
-  const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal)),
+  );
   return { child, exited, output: () => output };
 }
 
@@ -124,7 +127,9 @@ describe("the pruned production install", () => {
     expect(delivered.status).toBe(200);
     const event = await waitFor(
       async () => {
-        const row = await prisma.webhookEvent.findUnique({ where: { shopDomain_eventId: { shopDomain: shop, eventId } } });
+        const row = await prisma.webhookEvent.findUnique({
+          where: { shopDomain_eventId: { shopDomain: shop, eventId } },
+        });
         return row && row.status !== "queued" ? row : undefined;
       },
       () => `webhook not processed:\n${worker.output()}`,
