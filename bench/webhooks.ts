@@ -198,6 +198,10 @@ export async function benchWebhooks(
       QUEUE_PREFIX: prefix,
       REDIS_URL: "redis://127.0.0.1:6379",
       LOG_LEVEL: "warn",
+      // Production requires the operator credentials (unused by the benchmark).
+      METRICS_TOKEN: "bench-metrics-token-0000",
+      OPS_USERNAME: "bench",
+      OPS_PASSWORD: "bench-password-0000",
     }),
     stdio: ["ignore", "ignore", "inherit"],
   });
