@@ -2,7 +2,7 @@ import prisma from "../db.server";
 import { queues } from "../queues/registry.server";
 import { QUEUE } from "../queues/names";
 
-const TIMEOUT_MS = 2_000;
+const TIMEOUT_MS = 5_000;
 
 function within<T>(promise: Promise<T>, ms = TIMEOUT_MS): Promise<T> {
   return Promise.race([
@@ -11,7 +11,7 @@ function within<T>(promise: Promise<T>, ms = TIMEOUT_MS): Promise<T> {
   ]);
 }
 
-/** The database (SELECT 1) and the queue backend (a count on the webhook queue) each answer within 2 s. */
+/** The database (SELECT 1) and the queue backend (a count on the webhook queue) each answer within 5 s. */
 export async function readiness(): Promise<{ status: "ok" | "error"; database: string; queue: string }> {
   const [database, queue] = await Promise.all([
     within(prisma.$queryRaw`SELECT 1`).then(
