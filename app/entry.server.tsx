@@ -4,6 +4,9 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { env } from "./config/env.server";
+import { handleOpsRequest } from "./observability/ops-dashboard.server";
+import { withLogContext } from "./observability/log-context.server";
 
 export const streamTimeout = 5000;
 
@@ -49,3 +52,25 @@ export default async function handleRequest(
 
 /** Called by server/web.mjs before the process listens (issue 18): see app/ingest/warm-up.server.ts. */
 export { warmUpWebhooks as warmUp } from "./ingest/warm-up.server";
+/**
+ * What the production HTTP layer (server/web.mjs, server/cluster.mjs) takes
+ * from the app through this build: its validated configuration, the operator
+ * dashboard and the log context of a request.
+ */
+export const serverRuntime = {
+  /** The web process's settings from app/config (throws EnvError naming each bad variable). */
+  config() {
+    const config = env();
+    return {
+      port: config.PORT,
+      host: config.HOST,
+      webConcurrency: config.WEB_CONCURRENCY,
+      logLevel: config.LOG_LEVEL ?? "info",
+      serviceName: config.SERVICE_NAME === "segments" ? "segments-web" : config.SERVICE_NAME,
+    };
+  },
+  handleOpsRequest,
+  opsBasePath: "/ops",
+  /** Runs the request's handling with its id in every log line. */
+  withRequestContext: <T,>(requestId: string, fn: () => T): T => withLogContext({ requestId }, fn),
+};

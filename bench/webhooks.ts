@@ -281,6 +281,10 @@ export async function benchWebhooks(
       QUEUE_PREFIX: prefix,
       REDIS_URL,
       LOG_LEVEL: "warn",
+      // Production requires the operator credentials (unused by the benchmark).
+      METRICS_TOKEN: "bench-metrics-token-0000",
+      OPS_USERNAME: "bench",
+      OPS_PASSWORD: "bench-password-0000",
     }),
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -2,12 +2,29 @@
 // (server/web.mjs: the Remix build on a lean node:http server) sharing one
 // port (default: one per core), so webhook bursts use every core. A process
 // that dies is replaced. See docs/decisions/013-lean-web-server.md.
+// The primary loads the build once to validate the environment through the
+// app's env module (a missing METRICS_TOKEN, say, stops here with one message
+// instead of every process failing in turn), and answers its processes'
+// requests for the cluster's metrics (prom-client's AggregatorRegistry), so
+// /metrics reports every process whichever one serves the scrape.
 import cluster from "node:cluster";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { AggregatorRegistry } from "prom-client";
 
-const workers = Number(process.env.WEB_CONCURRENCY) || os.availableParallelism();
-const build = process.argv[2] ?? "build/server/index.js";
+const buildArg = process.argv[2] ?? "build/server/index.js";
+const build = await import(pathToFileURL(path.resolve(buildArg)).href);
+/** @type {any} */
+const runtime = build.entry?.module?.serverRuntime;
+let configured;
+try {
+  configured = runtime?.config().webConcurrency;
+} catch (error) {
+  console.error(error instanceof Error && error.name === "EnvError" ? error.message : error);
+  process.exit(1);
+}
+const workers = configured ?? (Number(process.env.WEB_CONCURRENCY) || os.availableParallelism());
 
 // A larger young generation than V8's default (16 MB semi-spaces): each request
 // allocates its Request, headers, payload and job objects, and fewer, larger
@@ -17,7 +34,18 @@ const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\
 const execArgv = flags.some((flag) => flag.startsWith("--max-semi-space-size"))
   ? process.execArgv
   : [...process.execArgv, "--max-semi-space-size=32"];
-cluster.setupPrimary({ exec: fileURLToPath(new URL("./web.mjs", import.meta.url)), args: [build], execArgv });
+cluster.setupPrimary({ exec: fileURLToPath(new URL("./web.mjs", import.meta.url)), args: [buildArg], execArgv });
+
+// The protocol of app/observability/metrics.server.ts (processMetricsText).
+const aggregator = new AggregatorRegistry();
+cluster.on("message", (worker, message) => {
+  if (message?.type !== "segments:metrics-request") return;
+  aggregator.clusterMetrics().then(
+    (text) => worker.send({ type: "segments:metrics-reply", id: message.id, text }),
+    (error) => worker.send({ type: "segments:metrics-reply", id: message.id, error: error.message }),
+  );
+});
+
 for (let i = 0; i < workers; i++) cluster.fork();
 let stopping = false;
 const listening = new Set();

@@ -245,11 +245,15 @@ export async function sendWebResponse(req, res, response, { gzip = acceptsGzip(r
  *   handle: (request: Request) => Promise<Response>,
  *   assets?: Map<string, any>,
  *   onError?: (error: unknown, req: http.IncomingMessage) => void,
+ *   intercept?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
  * }} options
+ * `intercept` sees each request first and returns true when it has taken it
+ * (the operator dashboard, which answers on node's request and response).
  */
-export function createWebServer({ handle, assets = new Map(), onError = () => {} }) {
+export function createWebServer({ handle, assets = new Map(), onError = () => {}, intercept }) {
   return http.createServer(async (req, res) => {
     try {
+      if (intercept?.(req, res)) return;
       if (req.method === "GET" || req.method === "HEAD") {
         const pathname = req.url?.split("?", 1)[0] ?? "/";
         let asset;

@@ -1,8 +1,13 @@
 // One production web process: the Remix server build behind server/http.mjs.
 // server/cluster.mjs (`npm start`) runs one per core; it also runs alone:
-// `node server/web.mjs build/server/index.js`. PORT (default 3000) and HOST
-// as remix-serve read them. Logs are JSON lines (pino), errors and start-up
-// only: no line per request.
+// `node server/web.mjs build/server/index.js`. Its settings (PORT, HOST,
+// LOG_LEVEL, ...) come from the app's env module (app/config/env.server.ts)
+// through the build's entry (`serverRuntime`); a build without it (the tests'
+// minimal builds) falls back to the same variables read here. Logs are JSON
+// lines (pino), errors and start-up only: no line per request. Every answer
+// carries an X-Request-Id (the caller's, when it is a plain token), which the
+// app's log lines of that request carry too.
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pino from "pino";
@@ -10,11 +15,6 @@ import { createRequestHandler } from "@remix-run/node";
 import { closeGracefully, createWebServer, staticFiles } from "./http.mjs";
 
 process.env.NODE_ENV ??= "production";
-const logger = pino({
-  level: process.env.LOG_LEVEL ?? "info",
-  base: { service: process.env.SERVICE_NAME ?? "segments-web" },
-});
-
 const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
 let build;
 try {
@@ -28,11 +28,69 @@ try {
   }
   throw error;
 }
+/** @type {any} */
+const runtime = build.entry?.module?.serverRuntime;
+
+function settings() {
+  if (runtime) return runtime.config();
+  return {
+    port: Number(process.env.PORT) || 3000,
+    host: process.env.HOST,
+    logLevel: process.env.LOG_LEVEL ?? "info",
+    serviceName: process.env.SERVICE_NAME ?? "segments-web",
+  };
+}
+
+let config;
+try {
+  config = settings();
+} catch (error) {
+  // EnvError: one line per bad variable, no stack trace.
+  console.error(error instanceof Error && error.name === "EnvError" ? error.message : error);
+  process.exit(1);
+}
+const logger = pino({ level: config.logLevel, base: { service: config.serviceName } });
+
 const handleRequest = createRequestHandler(build, process.env.NODE_ENV);
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+const requestIdOf = (header) => (typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID());
+const opsPrefix = runtime?.opsBasePath;
+
 // Node 22's own fetch API (Request, Response, Headers) serves Remix here, as
 // in development and the tests; remix-serve installed Remix's polyfill instead.
 const server = createWebServer({
-  handle: (request) => handleRequest(request),
+  handle: async (request) => {
+    const requestId = request.headers.get("x-request-id") ?? randomUUID();
+    const response = runtime
+      ? await runtime.withRequestContext(requestId, () => handleRequest(request))
+      : await handleRequest(request);
+    if (!response.headers.has("x-request-id")) {
+      try {
+        response.headers.set("x-request-id", requestId);
+      } catch {
+        // immutable headers (a fetched Response passed through): sent without the id
+      }
+    }
+    return response;
+  },
+  // The operator dashboard (bull-board, an express app of its own): node's
+  // request and response as they are, before any Request is made.
+  intercept: opsPrefix
+    ? (req, res) => {
+        const pathname = req.url?.split("?", 1)[0] ?? "/";
+        if (pathname !== opsPrefix && !pathname.startsWith(`${opsPrefix}/`)) return false;
+        const requestId = requestIdOf(req.headers["x-request-id"]);
+        res.setHeader("x-request-id", requestId);
+        runtime
+          .withRequestContext(requestId, () => runtime.handleOpsRequest(req, res, requestId))
+          .catch((error) => {
+            logger.error({ err: error, requestId }, "operator dashboard failed");
+            if (!res.headersSent) res.writeHead(500).end();
+            else res.destroy();
+          });
+        return true;
+      }
+    : undefined,
   assets: staticFiles(path.resolve(build.assetsBuildDirectory ?? "build/client"), build.publicPath ?? "/"),
   onError: (error, req) => logger.error({ err: error, method: req.method, url: req.url }, "request failed"),
 });
@@ -56,9 +114,8 @@ if (process.env.WEB_WARM_UP !== "0" && typeof build.entry?.module?.warmUp === "f
   }
 }
 
-const port = Number(process.env.PORT) || 3000;
-server.listen(port, process.env.HOST, () => {
-  logger.info({ port, pid: process.pid }, "web process listening");
+server.listen(config.port, config.host, () => {
+  logger.info({ port: config.port, pid: process.pid }, "web process listening");
   process.send?.("listening");
 });
 server.on("error", (error) => {

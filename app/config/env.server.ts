@@ -50,6 +50,12 @@ const databaseSchema = z.object({
   DATABASE_URL: urlWithProtocol(["postgresql:", "postgres:"]).default(DEFAULT_DATABASE_URL),
   /** Connections of each process's pg pool (COPY paths); Prisma has its own pool. */
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+  /**
+   * Connections of each process's Prisma pool. With the defaults a process
+   * holds at most 5 + 4 = 9 connections: 4 web and 4 worker processes 72, under
+   * PostgreSQL's default max_connections of 100 (docs/deploy.md).
+   */
+  PRISMA_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
 });
 
 const queueSchema = z.object({
@@ -60,10 +66,12 @@ const queueSchema = z.object({
   // in development an unset choice means a local Redis if one answers, else PostgreSQL.
   REDIS_URL: urlWithProtocol(["redis:", "rediss:"]).optional(),
   QUEUE_BACKEND: z.enum(["redis", "postgres"]).optional(),
+  // Redis Cluster: a hash-tagged prefix ("{segments}", the default) keeps
+  // every key of a queue in one slot, as BullMQ's Lua scripts need.
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[a-z0-9_-]+$/i, "may contain only letters, digits, - and _")
-    .default("segments"),
+    .regex(/^(\{[a-z0-9_-]+\}|[a-z0-9_-]+)$/i, "may contain only letters, digits, - and _, optionally in {braces}")
+    .default("{segments}"),
 });
 
 const appSchema = runtimeSchema
@@ -83,12 +91,26 @@ const appSchema = runtimeSchema
     // Worker processes (`npm run worker`); default one per core, so CPU-bound
     // jobs such as recompute chunks run in parallel.
     WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
+    // The queues this worker deployment serves (comma-separated names, default
+    // all): bulk work (shop-sync: backfills, reconciliations) can run on
+    // processes of its own, apart from the per-order path (ADR 171).
+    WORKER_QUEUES: z
+      .string()
+      .regex(/^[a-z-]+(,[a-z-]+)*$/, "must be queue names separated by commas")
+      .optional(),
     // Development and tests only: send Admin API calls to the local store
     // simulator instead of https://<shop>/admin. Refused in production.
     SHOPIFY_ADMIN_API_ORIGIN: urlWithProtocol(["http:", "https:"]).optional(),
     // Development and demo only: serve the admin pages at /preview without
     // Shopify admin around it, for the shop named here. Refused in production.
     LOCAL_PREVIEW_SHOP: z.string().optional(),
+    /** The bearer token /metrics requires (and the worker's metrics port). Required in production. */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** The worker's Prometheus endpoint (`/metrics` on this port, same token); 0 turns it off. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /** The operator's credentials for /ops/queues (HTTP basic auth). Required in production. */
+    OPS_USERNAME: z.string().min(1).optional(),
+    OPS_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   });
 
 const scriptSchema = z.object({
@@ -163,8 +185,19 @@ export function parseEnv(source: Source = process.env): Env {
       if (parsed[name]) throw new EnvError([`${name} must not be set in production`]);
     }
     queueBackendChoice(parsed);
+    requireOperatorAccess(parsed);
   }
   return parsed;
+}
+
+/** Production refuses to start without the credentials that guard /metrics and /ops/queues. */
+function requireOperatorAccess(parsed: Env): void {
+  const missing = [
+    !parsed.METRICS_TOKEN && "METRICS_TOKEN is required in production (the bearer token /metrics requires)",
+    !parsed.OPS_USERNAME && "OPS_USERNAME is required in production (the operator's user for /ops/queues)",
+    !parsed.OPS_PASSWORD && "OPS_PASSWORD is required in production (the operator's password for /ops/queues)",
+  ].filter((problem): problem is string => Boolean(problem));
+  if (missing.length) throw new EnvError(missing);
 }
 
 /**

@@ -4,6 +4,8 @@ import { queues } from "../queues/registry.server";
 import { enqueueWebhookJob } from "../queues/webhooks.server";
 import { recordRejectedWebhook } from "../stores/runs.server";
 import { logger } from "../utils/logger.server";
+import { addLogContext } from "../observability/log-context.server";
+import { webhookDuration, webhookRequests } from "../observability/metrics.server";
 import { parseExactJsonBytes } from "../utils/exact-json";
 import { PayloadError } from "./payload-values";
 import { normalizeTopic, webhookJobData } from "./webhook-payloads";
@@ -86,6 +88,15 @@ function validTime(value: string | null): string | undefined {
  * webhook-events queue; this stays far inside Shopify's 5-second limit.
  */
 export async function receiveWebhook(request: Request): Promise<Response> {
+  const started = process.hrtime.bigint();
+  const response = await verifyAndEnqueue(request);
+  const topic = normalizeTopic(request.headers.get("x-shopify-topic") ?? "unknown");
+  webhookRequests.inc({ topic, status: String(response.status) });
+  webhookDuration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
+  return response;
+}
+
+async function verifyAndEnqueue(request: Request): Promise<Response> {
   const headerEventId =
     request.headers.get("x-shopify-event-id") ?? request.headers.get("x-shopify-webhook-id") ?? "unknown";
   // A missing signature is an unauthenticated request, like a wrong one.
@@ -121,6 +132,7 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     throw error;
   }
   const { shop, payload, webhookId } = context;
+  addLogContext({ shop });
   const topic = normalizeTopic(context.topic);
   const eventId = ("eventId" in context && context.eventId) || webhookId || headerEventId;
 

@@ -35,7 +35,7 @@ export async function resolveQueueBackend(config: QueueEnv): Promise<QueueBacken
   const postgres: QueueBackend = {
     kind: "postgres",
     databaseUrl: config.DATABASE_URL,
-    schema: `bullmq_${config.QUEUE_PREFIX.replace(/-/g, "_").toLowerCase()}`,
+    schema: `bullmq_${config.QUEUE_PREFIX.replace(/[{}]/g, "").replace(/-/g, "_").toLowerCase()}`,
   };
   const choice = queueBackendChoice(config);
   if (choice === "postgres") return postgres;

@@ -18,6 +18,15 @@ export const QUEUE = {
   act: "act",
 } as const;
 
+/**
+ * BullMQ priority of bulk work (a shop's full recompute and its chunks, a
+ * shop's write-back): in a queue shared with per-customer jobs, a worker takes
+ * every job without a priority (a re-segmentation, a customer's write-back)
+ * before any prioritized one, so one shop's big recompute never stands in
+ * front of another shop's order-to-tag path (docs/decisions/171-fairness-across-shops.md).
+ */
+export const BULK_PRIORITY = 10;
+
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
 export const ALL_QUEUES: QueueName[] = Object.values(QUEUE);

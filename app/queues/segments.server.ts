@@ -1,6 +1,6 @@
 import { segmentationNow } from "../utils/segmentation-clock.server";
 import { randomBytes } from "node:crypto";
-import { jobId, QUEUE } from "./names";
+import { BULK_PRIORITY, jobId, QUEUE } from "./names";
 import type { QueueRegistry } from "./registry.server";
 
 export type RecomputeReason = "backfill" | "nightly" | "settings" | "manual";
@@ -58,6 +58,7 @@ export async function enqueueShopRecompute(
     // Unique per request (coalescing is the deduplication id's job); chunk ids derive from it.
     jobId: jobId("recompute", input.shop, Date.now(), randomBytes(3).toString("hex")),
     deduplication: { id: recomputeDeduplicationId(input.shop) },
+    priority: BULK_PRIORITY,
     attempts: 8,
     backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },
   });
@@ -90,6 +91,7 @@ export async function enqueueRecomputeChunks(
         jobId: jobId(parent.id, "chunk", data.index),
         parent: { id: parent.id, queue: parent.queueQualifiedName },
         failParentOnFailure: true,
+        priority: BULK_PRIORITY,
         attempts: 5,
         backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
       },

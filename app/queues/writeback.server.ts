@@ -1,4 +1,4 @@
-import { jobId, QUEUE } from "./names";
+import { BULK_PRIORITY, jobId, QUEUE } from "./names";
 import type { QueueRegistry } from "./registry.server";
 
 /** Write the shop's segments back to Shopify (after a full recompute). */
@@ -20,6 +20,7 @@ export interface WritebackCustomerJob {
 export async function enqueueShopWriteback(registry: QueueRegistry, input: WritebackShopJob): Promise<void> {
   await registry.get(QUEUE.writeback).add("writeback.shop", input, {
     deduplication: { id: jobId("writeback", input.shop), keepLastIfActive: true },
+    priority: BULK_PRIORITY,
     attempts: 8,
     backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },
   });

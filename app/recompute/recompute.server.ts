@@ -24,11 +24,13 @@ import {
   recordRecomputeError,
   startRun,
   updateRecomputeRun,
+  findRun,
 } from "../stores/runs.server";
 import { runtimeEnv } from "../config/env.server";
 import { segmentationNow } from "../utils/segmentation-clock.server";
 import { processChunk } from "./chunk.server";
 import { DEFAULT_CHUNK_SIZE, fitShopStep } from "./fit.server";
+import { recomputeDuration, shopSizeLabel } from "../observability/metrics.server";
 
 /** A multi-step job as a stage sees it: its data, a way to save a step, and whether this try is the last. */
 export interface StepJob<Data> {
@@ -128,6 +130,11 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
     });
     // The next stage: the write-back completes this run.
     await enqueueShopWriteback(ctx.queues, { shop: config.domain });
+    const run = await findRun(ctx.db, runId);
+    recomputeDuration.observe(
+      { shop_size: shopSizeLabel(data.customers ?? 0) },
+      (Date.now() - run.startedAt.getTime()) / 1000,
+    );
     return { customers: data.customers, writeback: "enqueued" };
   } catch (error) {
     await withPgClient(async (client) => {

@@ -1,4 +1,5 @@
 import { logger as rootLogger, type Logger } from "../utils/logger.server";
+import { adminApiCalls, adminApiCost, adminApiThrottleAvailable } from "../observability/metrics.server";
 
 /**
  * A small Admin GraphQL client for background jobs. It exists (next to the
@@ -167,14 +168,19 @@ export class AdminApi {
       };
       const cost = body.extensions?.cost;
       if (cost?.throttleStatus) this.lastThrottleStatus = cost.throttleStatus;
+      if (cost?.throttleStatus?.maximumAvailable) {
+        adminApiThrottleAvailable.set(cost.throttleStatus.currentlyAvailable / cost.throttleStatus.maximumAvailable);
+      }
       if (body.errors?.some((error) => error.extensions?.code === "THROTTLED")) {
         this.stats.throttled++;
+        adminApiCalls.inc({ outcome: "throttled" });
         const wait = throttleWaitMs(cost?.requestedQueryCost ?? 50, cost?.throttleStatus);
         this.logger.debug({ shop: this.shop, wait }, "throttled by Shopify; waiting");
         await this.sleep(wait);
         continue;
       }
       if (body.errors?.length) {
+        adminApiCalls.inc({ outcome: "error" });
         throw new AdminApiError(
           `Admin API error: ${body.errors.map((error) => error.message).join("; ")}`,
           body.errors,
@@ -182,6 +188,8 @@ export class AdminApi {
         );
       }
       this.stats.actualCost += cost?.actualQueryCost ?? 0;
+      adminApiCalls.inc({ outcome: "ok" });
+      adminApiCost.inc(cost?.actualQueryCost ?? 0);
       await this.paceAfter(cost?.throttleStatus);
       return body.data as T;
     }

@@ -1,5 +1,6 @@
 import pino from "pino";
 import { runtimeEnv } from "../config/env.server";
+import { currentLogContext } from "../observability/log-context.server";
 
 const config = runtimeEnv();
 
@@ -9,6 +10,8 @@ export const logger = pino({
   base: { service: config.SERVICE_NAME },
   // Never log tokens or webhook bodies by accident.
   redact: ["accessToken", "*.accessToken", "headers.authorization", "body"],
+  // The request id, shop, queue and job id of the request or job being served.
+  mixin: () => ({ ...currentLogContext() }),
 });
 
 export type Logger = typeof logger;

@@ -14,25 +14,44 @@ import { QueueRegistry } from "../queues/registry.server";
 import { scheduleWebhookReplay } from "../queues/webhooks.server";
 import { buildProcessors } from "./processors";
 import { workerExecArgv } from "./node-flags";
-import { exitGracefullyOnSignals, startWorkers } from "./runtime.server";
+import { exitGracefullyOnSignals, startWorkers, type ProcessorMap } from "./runtime.server";
 import { closePgPool } from "../stores/pg/pool.server";
+import { startWorkerMetricsServer } from "../observability/worker-metrics.server";
+
+/** The worker's /metrics (METRICS_PORT; 0 turns it off): in the supervisor, or in the only process. */
+function serveMetrics(aggregate: boolean): void {
+  const config = env();
+  if (config.METRICS_PORT === 0) return;
+  startWorkerMetricsServer({ port: config.METRICS_PORT, token: config.METRICS_TOKEN, logger, aggregate });
+}
+
+/** The processors of the queues WORKER_QUEUES names (all when unset); an unknown name stops the start. */
+function selectQueues(all: ProcessorMap, names: string | undefined): ProcessorMap {
+  if (!names) return all;
+  const wanted = names.split(",");
+  const unknown = wanted.filter((name) => !(name in all));
+  if (unknown.length) {
+    throw new EnvError([
+      `WORKER_QUEUES names unknown queues: ${unknown.join(", ")} (known: ${Object.keys(all).join(", ")})`,
+    ]);
+  }
+  return Object.fromEntries(wanted.map((name) => [name, all[name]]));
+}
 
 async function main(): Promise<void> {
   const config = env();
   await checkDatabase(config.DATABASE_URL);
+  if (cluster.isPrimary) serveMetrics(false);
   const backend = await resolveQueueBackend(config);
   logger.info(`queue backend: ${describeQueueBackend(backend)}`);
   const { default: db } = await import("../db.server");
   // Loaded after the checks above so a configuration problem is reported in one line.
   const { adminApiForShop } = await import("../shopify/admin-for-shop.server");
   const queues = new QueueRegistry(backend);
+  const all = buildProcessors({ db, queues, adminApi: adminApiForShop });
   const runtime = startWorkers({
     backend,
-    processors: buildProcessors({
-      db,
-      queues,
-      adminApi: adminApiForShop,
-    }),
+    processors: selectQueues(all, config.WORKER_QUEUES),
     concurrency: config.WORKER_CONCURRENCY,
     logger,
   });
@@ -65,6 +84,11 @@ function supervise(processes: number): void {
   });
   cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, runtimeEnv().NODE_OPTIONS) });
   for (let i = 0; i < processes; i++) cluster.fork();
+  try {
+    serveMetrics(true);
+  } catch {
+    // a configuration error: the processes report it and stop
+  }
   cluster.on("exit", (worker, code, signal) => {
     if (!stopping && !ready.has(worker.id)) {
       // It failed to start (configuration, database, queue): so would the others.

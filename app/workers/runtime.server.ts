@@ -1,6 +1,26 @@
 import type { Processor, Worker, WorkerOptions } from "bullmq";
 import { createWorker, type QueueBackend } from "../queues/backend.server";
 import type { Logger } from "../utils/logger.server";
+import { withLogContext } from "../observability/log-context.server";
+import { jobDuration, jobFailures } from "../observability/metrics.server";
+
+/** The job's shop, when its data names one (every per-shop job does). */
+function jobShop(data: unknown): string | undefined {
+  const shop = (data as { shop?: unknown } | null)?.shop;
+  return typeof shop === "string" ? shop : undefined;
+}
+
+/** The processor with the job's queue, id and shop in every log line it writes. */
+function withJobContext(queue: string, processor: Processor<any, any>): Processor<any, any> {
+  return (job, token, signal) =>
+    withLogContext({ queue, jobId: job.id, shop: jobShop(job.data) }, () => processor(job, token, signal));
+}
+
+function observeJob(queue: string, job: { name: string; processedOn?: number; finishedOn?: number }, outcome: string) {
+  if (job.processedOn && job.finishedOn) {
+    jobDuration.observe({ queue, name: job.name, outcome }, (job.finishedOn - job.processedOn) / 1000);
+  }
+}
 
 export type ProcessorMap = Record<string, Processor<any, any>>;
 
@@ -21,12 +41,32 @@ export function startWorkers(options: {
 }): WorkerRuntime {
   const { backend, processors, concurrency, logger } = options;
   const workers = Object.entries(processors).map(([queueName, processor]) => {
-    const worker = createWorker(backend, queueName, processor, { concurrency, ...options.workerOptions });
+    const worker = createWorker(backend, queueName, withJobContext(queueName, processor), {
+      concurrency,
+      ...options.workerOptions,
+    });
     worker.on("error", (err) => logger.error({ err, queue: queueName }, "worker error"));
-    worker.on("failed", (job, err) =>
-      logger.warn({ queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err }, "job failed"),
-    );
-    worker.on("completed", (job) => logger.debug({ queue: queueName, job: job.name, jobId: job.id }, "job completed"));
+    worker.on("failed", (job, err) => {
+      if (job) {
+        jobFailures.inc({ queue: queueName, name: job.name });
+        observeJob(queueName, job, "failed");
+      }
+      logger.warn(
+        {
+          queue: queueName,
+          job: job?.name,
+          jobId: job?.id,
+          shop: jobShop(job?.data),
+          attempts: job?.attemptsMade,
+          err,
+        },
+        "job failed",
+      );
+    });
+    worker.on("completed", (job) => {
+      observeJob(queueName, job, "completed");
+      logger.debug({ queue: queueName, job: job.name, jobId: job.id, shop: jobShop(job.data) }, "job completed");
+    });
     return worker;
   });
   let closing: Promise<void> | undefined;

@@ -51,3 +51,22 @@ describe("environment validation", () => {
     expect(parseEnv({ ...valid, REDIS_URL: "" }).REDIS_URL).toBeUndefined();
   });
 });
+
+describe("production operator access", () => {
+  const production = { ...valid, NODE_ENV: "production", REDIS_URL: "redis://127.0.0.1:6379" };
+
+  it("stops a production start without the metrics token or operator credentials, naming each variable", () => {
+    const found = problems(production);
+    expect(found.map((problem) => problem.split(" ")[0])).toEqual(["METRICS_TOKEN", "OPS_USERNAME", "OPS_PASSWORD"]);
+  });
+
+  it("starts with them", () => {
+    const env = parseEnv({
+      ...production,
+      METRICS_TOKEN: "a-token-of-sixteen+",
+      OPS_USERNAME: "operator",
+      OPS_PASSWORD: "a-long-password",
+    });
+    expect(env.METRICS_PORT).toBe(9464);
+  });
+});

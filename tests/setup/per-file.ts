@@ -18,6 +18,8 @@ Object.assign(process.env, {
   SHOPIFY_API_SECRET: API_SECRET_KEY,
   SHOPIFY_APP_URL: APP_URL,
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  // Worker processes spawned by tests serve no metrics port (parallel files would collide on it).
+  METRICS_PORT: "0",
 });
 
 afterAll(async () => {

