@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type MetaFunction, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { RuleBuilder } from "../components/rules/rule-builder";
 import { t } from "../i18n";
@@ -13,6 +13,8 @@ import { ruleFormFromFormData } from "../settings/rule-form";
 import { requireAdmin } from "../shopify/admin-session.server";
 
 /** One custom segment of the session's shop, by handle; another shop's, an unknown or a malformed one is a 404. */
+export const meta: MetaFunction = () => [{ title: `${t("rules.editTitle")} · ${t("app.name")}` }];
+
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, preview } = await requireAdmin(request);
   const handle = ruleHandleParam(params.id);

@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type MetaFunction, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { RulesList } from "../components/rules/rules-list";
 import {
@@ -7,9 +7,12 @@ import {
   listCustomSegments,
   ruleHandleParam,
 } from "../settings/custom-segments.server";
+import { t } from "../i18n";
 import { requireAdmin } from "../shopify/admin-session.server";
 
 /** The session shop's custom segments with their rule in words and member count. */
+export const meta: MetaFunction = () => [{ title: `${t("rules.title")} · ${t("app.name")}` }];
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, preview } = await requireAdmin(request);
   return json({ rows: await listCustomSegments(appRulesDeps(), shop), embedded: !preview });
@@ -27,5 +30,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function RulesIndex() {
   const { rows, embedded } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  return <RulesList rows={rows} embedded={embedded} notice={params.get("deleted") ? "deleted" : params.get("saved") ? "saved" : null} />;
+  return (
+    <RulesList
+      rows={rows}
+      embedded={embedded}
+      notice={params.get("deleted") ? "deleted" : params.get("saved") ? "saved" : null}
+    />
+  );
 }

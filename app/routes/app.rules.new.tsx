@@ -1,10 +1,12 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type MetaFunction, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { RuleBuilder } from "../components/rules/rule-builder";
 import { t } from "../i18n";
 import { appRulesDeps, loadRuleForm, saveCustomSegment } from "../settings/custom-segments.server";
 import { ruleFormFromFormData } from "../settings/rule-form";
 import { requireAdmin } from "../shopify/admin-session.server";
+
+export const meta: MetaFunction = () => [{ title: `${t("rules.newTitle")} · ${t("app.name")}` }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, preview } = await requireAdmin(request);

@@ -1,11 +1,16 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type MetaFunction, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import prisma from "../db.server";
 import { SettingsForm } from "../components/settings/settings-form";
 import { t } from "../i18n";
 import { queues } from "../queues/registry.server";
 import { settingsFormFromFormData } from "../settings/settings-form";
-import { dryRunSettingsForm, loadSettingsPage, saveSettingsForm, type SettingsDeps } from "../settings/settings-page.server";
+import {
+  dryRunSettingsForm,
+  loadSettingsPage,
+  saveSettingsForm,
+  type SettingsDeps,
+} from "../settings/settings-page.server";
 import { requireAdmin } from "../shopify/admin-session.server";
 import { withPgClient } from "../stores/pg/pool.server";
 
@@ -15,6 +20,8 @@ async function depsFor(request: Request): Promise<{ deps: SettingsDeps; shop: st
 }
 
 /** The session shop's settings as the form shows them, with the segment catalog. */
+export const meta: MetaFunction = () => [{ title: `${t("settings.title")} · ${t("app.name")}` }];
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { deps, shop, preview } = await depsFor(request);
   return json({ page: await loadSettingsPage(deps, shop), embedded: !preview });

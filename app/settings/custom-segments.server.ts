@@ -24,13 +24,7 @@ import { currencyExponent } from "../utils/money";
 import { segmentationNow } from "../utils/segmentation-clock.server";
 import { shopConfigFrom, ShopSettingsError, type ShopConfig } from "./shop-config";
 import { updateShopSettings } from "./settings.server";
-import {
-  emptyRuleForm,
-  treeFromRule,
-  validateRuleForm,
-  type RuleFormErrors,
-  type RuleFormValues,
-} from "./rule-form";
+import { emptyRuleForm, treeFromRule, validateRuleForm, type RuleFormErrors, type RuleFormValues } from "./rule-form";
 
 export interface RulesDeps {
   db: PrismaClient;

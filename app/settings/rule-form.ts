@@ -250,7 +250,13 @@ function nodeFromRule(rule: Rule, decimals: number): RuleNode {
   if ("all" in rule || "any" in rule) {
     const mode = "all" in rule ? "all" : "any";
     const list = "all" in rule ? rule.all : rule.any;
-    return { id: newNodeId(), kind: "group", negate: false, mode, children: list.map((r) => nodeFromRule(r, decimals)) };
+    return {
+      id: newNodeId(),
+      kind: "group",
+      negate: false,
+      mode,
+      children: list.map((r) => nodeFromRule(r, decimals)),
+    };
   }
   const input = featureInput(rule.feature);
   const base: ConditionNode = {
@@ -265,7 +271,11 @@ function nodeFromRule(rule: Rule, decimals: number): RuleNode {
   };
   if (rule.op === "exists" || rule.op === "missing") return base;
   if (rule.op === "between")
-    return { ...base, value: showValue(input, rule.value[0], decimals), value2: showValue(input, rule.value[1], decimals) };
+    return {
+      ...base,
+      value: showValue(input, rule.value[0], decimals),
+      value2: showValue(input, rule.value[1], decimals),
+    };
   if (rule.op === "in" || rule.op === "not_in") {
     const shown = rule.value.map((v) => showValue(input, v, decimals));
     return input?.kind === "enum" ? { ...base, values: shown } : { ...base, value: shown.join(", ") };
@@ -278,10 +288,7 @@ function nodeFromRule(rule: Rule, decimals: number): RuleNode {
  * values, then the engine's validation of the resulting rule (the same
  * function the settings schema runs when the rule is saved).
  */
-export function validateRuleForm(
-  values: RuleFormValues,
-  decimals: number,
-): { rule: Rule; errors: RuleFormErrors } {
+export function validateRuleForm(values: RuleFormValues, decimals: number): { rule: Rule; errors: RuleFormErrors } {
   const { rule, errors, owners } = ruleFromTree(values.root, decimals);
   for (const issue of validateRuleTree(rule)) {
     const path = issue.path.map(String);

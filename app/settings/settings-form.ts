@@ -6,12 +6,7 @@
 // that a tag prefix captures none of the store's own tags.
 import { DEFAULT_SETTINGS, type CatalogEntry } from "../segmentation";
 import { t } from "../i18n";
-import {
-  DEFAULT_NIGHTLY_HOUR,
-  ShopSettingsError,
-  validateShopSettings,
-  type ShopSettingsInput,
-} from "./shop-config";
+import { DEFAULT_NIGHTLY_HOUR, ShopSettingsError, validateShopSettings, type ShopSettingsInput } from "./shop-config";
 
 /** The families with thresholds, in report order; each one's slice key in the engine settings. */
 export const THRESHOLD_FAMILIES = [

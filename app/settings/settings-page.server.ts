@@ -108,8 +108,7 @@ async function checkForm(deps: SettingsDeps, domain: string, values: SettingsFor
 }
 
 export type DryRunAnswer =
-  | { ok: true; dryRun: DryRunResult; partialTagCheck: boolean }
-  | { ok: false; errors: SettingsFormErrors };
+  { ok: true; dryRun: DryRunResult; partialTagCheck: boolean } | { ok: false; errors: SettingsFormErrors };
 
 /** What saving would change, without storing or writing anything. */
 export async function dryRunSettingsForm(

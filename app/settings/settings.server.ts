@@ -48,11 +48,9 @@ export async function updateShopSettings(
   const candidate = { ...((input.writeback ?? {}) as Record<string, unknown>) };
   delete candidate.previousPrefixes;
   // The schedule is kept unless given (callers that change rules or tags leave it alone).
-  const schedule = input.schedule !== undefined ? input.schedule : (shop.settings as ShopSettingsInput | null)?.schedule;
-  const next = validateShopSettings(
-    { segmentation: input.segmentation, writeback: candidate, schedule },
-    shop,
-  );
+  const schedule =
+    input.schedule !== undefined ? input.schedule : (shop.settings as ShopSettingsInput | null)?.schedule;
+  const next = validateShopSettings({ segmentation: input.segmentation, writeback: candidate, schedule }, shop);
   const previous = new Set(current.prefixes);
   previous.delete(next.writeback.tagPrefix);
   const writeback: WritebackSettings = { ...next.writeback, previousPrefixes: [...previous] };

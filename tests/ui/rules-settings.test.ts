@@ -239,7 +239,10 @@ describe("custom segment pages", () => {
     const root = rootOf(condition("orders", "gte", "4"), condition("avgOrderValueMinor", "gte", "50"));
     const created = await answer(() =>
       rulesNew.action({
-        request: request("/app/rules/new", ruleForm({ handle: "repeat-big", title: "Repeat big", description: "", root })),
+        request: request(
+          "/app/rules/new",
+          ruleForm({ handle: "repeat-big", title: "Repeat big", description: "", root }),
+        ),
         params: {},
         context: {},
       }),
@@ -286,7 +289,10 @@ describe("custom segment pages", () => {
     const bad = condition("orders", "between", "5", { value2: "2" });
     const res = await answer(() =>
       rulesNew.action({
-        request: request("/app/rules/new", ruleForm({ handle: "repeat-big", title: "", description: "", root: rootOf(bad) })),
+        request: request(
+          "/app/rules/new",
+          ruleForm({ handle: "repeat-big", title: "", description: "", root: rootOf(bad) }),
+        ),
         params: {},
         context: {},
       }),
@@ -300,7 +306,12 @@ describe("custom segment pages", () => {
       rulesNew.action({
         request: request(
           "/app/rules/new",
-          ruleForm({ handle: "Bad Handle", title: "X", description: "", root: rootOf(condition("orders", "gte", "1")) }),
+          ruleForm({
+            handle: "Bad Handle",
+            title: "X",
+            description: "",
+            root: rootOf(condition("orders", "gte", "1")),
+          }),
         ),
         params: {},
         context: {},
@@ -309,7 +320,10 @@ describe("custom segment pages", () => {
     expect((await badHandle.json()).errors.handle).toMatch(/kebab-case/);
     const malformed = new FormData();
     malformed.set("tree", "{not json");
-    expect((await answer(() => rulesNew.action({ request: request("/app/rules/new", malformed), params: {}, context: {} }))).status).toBe(400);
+    expect(
+      (await answer(() => rulesNew.action({ request: request("/app/rules/new", malformed), params: {}, context: {} })))
+        .status,
+    ).toBe(400);
     expect((await prisma.shop.findUniqueOrThrow({ where: { id: store.shopId } })).settings).toEqual(settingsBefore);
   });
 
@@ -327,7 +341,9 @@ describe("custom segment pages", () => {
     }
     const del = new FormData();
     del.set("handle", "their-vips");
-    expect((await answer(() => rulesIndex.action({ request: request("/app/rules", del), params: {}, context: {} }))).status).toBe(404);
+    expect(
+      (await answer(() => rulesIndex.action({ request: request("/app/rules", del), params: {}, context: {} }))).status,
+    ).toBe(404);
     const theirs = await prisma.shop.findUniqueOrThrow({ where: { domain: "someone-else.myshopify.com" } });
     expect((theirs.settings as any).segmentation.customSegments).toHaveLength(1);
   });
@@ -374,7 +390,9 @@ describe("settings page", () => {
     expect(loyal.lose).toBeGreaterThan(0);
     expect(loyal.sample.lose.length).toBe(Math.min(5, loyal.lose));
     // Nothing stored by the dry run.
-    expect(((await prisma.shop.findUniqueOrThrow({ where: { id: store.shopId } })).settings as any).segmentation.loyalty).toBeUndefined();
+    expect(
+      ((await prisma.shop.findUniqueOrThrow({ where: { id: store.shopId } })).settings as any).segmentation.loyalty,
+    ).toBeUndefined();
 
     const saved = await post("save", changed);
     expect(saved.status).toBe(200);
@@ -419,7 +437,9 @@ describe("settings page", () => {
     });
     expect(res.status).toBe(400);
     const { errors } = await res.json();
-    expect(errors["thresholds.loyalty.atRiskAfterDays"]).toMatch(/atRiskAfterDays must be smaller than lapsedAfterDays/);
+    expect(errors["thresholds.loyalty.atRiskAfterDays"]).toMatch(
+      /atRiskAfterDays must be smaller than lapsedAfterDays/,
+    );
     expect(errors["thresholds.usage.heavyTopShare"]).toMatch(/1/);
     expect(errors["windows.0.start"]).toMatch(/no such day/);
     expect(errors["windows.1.handle"]).toMatch(/already used/);

@@ -116,7 +116,10 @@ export function RuleBuilder({
 
   const set = (patch: Partial<RuleFormValues>) => setValues((v) => ({ ...v, ...patch }));
   const update = (node: RuleNode) =>
-    setValues((v) => ({ ...v, root: node.id === v.root.id ? (node as GroupNode) : replaceNode(v.root, node.id, node) }));
+    setValues((v) => ({
+      ...v,
+      root: node.id === v.root.id ? (node as GroupNode) : replaceNode(v.root, node.id, node),
+    }));
   const remove = (id: string) => setValues((v) => ({ ...v, root: replaceNode(v.root, id, null) }));
 
   const save = () => {
@@ -325,7 +328,9 @@ function GroupEditor({ group, ...props }: EditorProps & { group: GroupNode }) {
           <ConditionEditor key={child.id} {...props} condition={child} />
         ),
       )}
-      {errors[`${group.id}.children`] ? <InlineError message={errors[`${group.id}.children`]} fieldID={group.id} /> : null}
+      {errors[`${group.id}.children`] ? (
+        <InlineError message={errors[`${group.id}.children`]} fieldID={group.id} />
+      ) : null}
       <InlineStack gap="200">
         <Button onClick={() => onChange({ ...group, children: [...group.children, newCondition()] })}>
           {t("rules.form.addCondition")}
@@ -348,13 +353,7 @@ function GroupEditor({ group, ...props }: EditorProps & { group: GroupNode }) {
   );
 }
 
-function ConditionEditor({
-  condition,
-  errors,
-  page,
-  onChange,
-  onRemove,
-}: EditorProps & { condition: ConditionNode }) {
+function ConditionEditor({ condition, errors, page, onChange, onRemove }: EditorProps & { condition: ConditionNode }) {
   const input = featureInput(condition.feature);
   const id = condition.id;
   const ops = input?.ops ?? [];
@@ -382,8 +381,7 @@ function ConditionEditor({
       );
     }
     const common = { label, value, onChange: onValue, error, autoComplete: "off" as const };
-    if (input.kind === "money")
-      return <TextField {...common} type="text" inputMode="decimal" prefix={page.currency} />;
+    if (input.kind === "money") return <TextField {...common} type="text" inputMode="decimal" prefix={page.currency} />;
     if (input.kind === "days") return <TextField {...common} type="number" min={0} suffix={t("rules.form.days")} />;
     if (input.kind === "date") return <TextField {...common} type="date" />;
     if (input.kind === "text") return <TextField {...common} type="text" />;
@@ -432,7 +430,9 @@ function ConditionEditor({
           <FormLayout.Group condensed>
             <Select
               label={t("rules.form.feature")}
-              options={input ? FEATURE_OPTIONS : [{ label: condition.feature, value: condition.feature }, ...FEATURE_OPTIONS]}
+              options={
+                input ? FEATURE_OPTIONS : [{ label: condition.feature, value: condition.feature }, ...FEATURE_OPTIONS]
+              }
               value={condition.feature}
               onChange={setFeature}
               error={errors[`${id}.feature`]}

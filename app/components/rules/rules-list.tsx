@@ -82,21 +82,21 @@ export function RulesList({
                       </IndexTable.Cell>
                       <IndexTable.Cell>
                         <InlineStack gap="200">
-                          <Button url={`/app/rules/${row.handle}`} accessibilityLabel={`${t("rules.edit")} ${row.title}`}>
+                          <Button
+                            url={`/app/rules/${row.handle}`}
+                            accessibilityLabel={`${t("rules.edit")} ${row.title}`}
+                          >
                             {t("rules.edit")}
                           </Button>
                           <Form
                             method="post"
                             onSubmit={(event) => {
-                              if (!window.confirm(t("rules.deleteConfirm", { title: row.title }))) event.preventDefault();
+                              if (!window.confirm(t("rules.deleteConfirm", { title: row.title })))
+                                event.preventDefault();
                             }}
                           >
                             <input type="hidden" name="handle" value={row.handle} />
-                            <Button
-                              submit
-                              tone="critical"
-                              accessibilityLabel={`${t("common.delete")} ${row.title}`}
-                            >
+                            <Button submit tone="critical" accessibilityLabel={`${t("common.delete")} ${row.title}`}>
                               {t("common.delete")}
                             </Button>
                           </Form>

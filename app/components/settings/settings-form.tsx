@@ -309,7 +309,9 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
                 <InlineStack>
                   <Button
                     onClick={() =>
-                      set({ windows: [...values.windows, { handle: "", title: "", kind: "yearly", start: "", end: "" }] })
+                      set({
+                        windows: [...values.windows, { handle: "", title: "", kind: "yearly", start: "", end: "" }],
+                      })
                     }
                   >
                     {t("settings.calendar.add")}
@@ -371,7 +373,14 @@ function ThresholdInput({
   }
   if (field.kind === "enum") {
     return (
-      <Select label={label} options={field.options ?? []} value={value} onChange={onChange} error={error} helpText={helpText} />
+      <Select
+        label={label}
+        options={field.options ?? []}
+        value={value}
+        onChange={onChange}
+        error={error}
+        helpText={helpText}
+      />
     );
   }
   return (
@@ -427,7 +436,12 @@ function DryRunCard({
         ) : (
           <DataTable
             columnContentTypes={["text", "numeric", "numeric", "text"]}
-            headings={[t("settings.dryRun.tag"), t("settings.dryRun.gain"), t("settings.dryRun.lose"), t("settings.dryRun.who")]}
+            headings={[
+              t("settings.dryRun.tag"),
+              t("settings.dryRun.gain"),
+              t("settings.dryRun.lose"),
+              t("settings.dryRun.who"),
+            ]}
             rows={d.tags.map((tag) => [
               tag.tag,
               tag.gain.toLocaleString("en"),
