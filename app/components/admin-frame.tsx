@@ -39,6 +39,8 @@ export function FormSaveBar(props: {
   if (props.embedded) {
     return (
       <SaveBar id={props.id} open={props.dirty}>
+        {/* App Bridge's ui-save-bar reads `variant` from its button children (the documented API). */}
+        {/* eslint-disable-next-line react/no-unknown-property */}
         <button variant="primary" onClick={props.onSave} disabled={props.saving}>
           {saveLabel}
         </button>

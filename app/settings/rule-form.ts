@@ -56,7 +56,8 @@ export const FEATURE_INPUTS: FeatureInput[] = FEATURE_NAMES.map((name) => {
   const e = ENUMS[name];
   return {
     name,
-    description: FEATURE_DEFINITIONS[name].description,
+    // Money is entered in the shop's currency, not in minor units.
+    description: FEATURE_DEFINITIONS[name].description.replace(/ \(minor units\)$/, ""),
     kind,
     ...(e ? { options: e.options, numericOptions: !!e.numeric } : {}),
     ops: kind === "enum" || kind === "text" ? ENUM_OPS : NUMBER_OPS,

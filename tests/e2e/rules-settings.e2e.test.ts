@@ -74,7 +74,7 @@ describe("rule builder and settings in the browser", () => {
 
     await page.getByRole("button", { name: "Save" }).first().click();
     await page.waitForURL(/\/app\/rules\?saved=1$/, { timeout: 60_000 });
-    await page.getByRole("link", { name: "Repeat buyers with big baskets" }).waitFor({ timeout: 30_000 });
+    await page.getByRole("link", { name: "Repeat buyers with big baskets", exact: true }).waitFor({ timeout: 30_000 });
     await page.getByText("Custom segment saved; a recompute is scheduled").waitFor({ timeout: 30_000 });
     expect(await seriousViolations(page)).toEqual([]);
 

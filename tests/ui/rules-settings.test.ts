@@ -161,7 +161,7 @@ async function customersWithOrders(n: number): Promise<number> {
   return rows[0].n;
 }
 
-describe("custom segment pages", () => {
+describe("custom segment preview", () => {
   it("previews a rule on the stored orders: the count follows the rule, with reasons", async () => {
     const counts = [];
     for (const n of [3, 6]) {
@@ -233,6 +233,9 @@ describe("custom segment pages", () => {
     expect(body.errors[`${d.id}.value`]).toMatch(/is a date/);
   });
 
+});
+
+describe("custom segment pages", () => {
   it("saves a rule validated on the server, schedules a recompute, lists and edits it", async () => {
     const registry = await queues();
     const before = await registry.get(QUEUE.segments).getJobCounts();

@@ -7,7 +7,6 @@ import {
   Card,
   Checkbox,
   ChoiceList,
-  DataTable,
   FormLayout,
   InlineError,
   InlineStack,
@@ -35,6 +34,7 @@ import {
   type RuleOp,
 } from "../../settings/rule-form";
 import { AdminTitleBar, FormSaveBar } from "../admin-frame";
+import { SimpleTable } from "../simple-table";
 
 const MAX_GROUP_DEPTH = 4;
 const PREVIEW_DEBOUNCE_MS = 400;
@@ -254,16 +254,11 @@ function PreviewCard({ state, data }: { state: string; data: PreviewResult | und
             {t("rules.preview.none")}
           </Text>
         ) : (
-          <BlockStack gap="200">
-            <Text as="h3" variant="headingSm">
-              {t("rules.preview.sample")}
-            </Text>
-            <DataTable
-              columnContentTypes={["text", "text"]}
-              headings={[t("rules.preview.customer"), t("rules.preview.reason")]}
-              rows={data.sample.map((s) => [s.customerId, s.reason])}
-            />
-          </BlockStack>
+          <SimpleTable
+            caption={t("rules.preview.sample")}
+            headings={[t("rules.preview.customer"), t("rules.preview.reason")]}
+            rows={data.sample.map((s) => [s.customerId, s.reason])}
+          />
         )}
       </BlockStack>
     );

@@ -6,7 +6,6 @@ import {
   Button,
   Card,
   Checkbox,
-  DataTable,
   Divider,
   FormLayout,
   InlineError,
@@ -30,6 +29,7 @@ import {
   type WindowValues,
 } from "../../settings/settings-form";
 import { AdminTitleBar, FormSaveBar, useNotice } from "../admin-frame";
+import { SimpleTable } from "../simple-table";
 
 type ActionAnswer = DryRunAnswer | (SaveAnswer & { saved?: true });
 
@@ -103,24 +103,6 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
     setReviewed(null);
   };
 
-  const families = useMemo(() => {
-    const byFamily = new Map<string, SettingsPage["segments"]>();
-    for (const s of page.segments) byFamily.set(s.family, [...(byFamily.get(s.family) ?? []), s]);
-    return [...byFamily];
-  }, [page.segments]);
-
-  const toggle = (list: "disabledSegments" | "mirrors", keys: string[], on: boolean) => {
-    const current = new Set(values[list]);
-    for (const key of keys) {
-      if (on) current.add(key);
-      else current.delete(key);
-    }
-    set({ [list]: [...current].sort() } as Partial<SettingsFormValues>);
-  };
-
-  const setWindow = (index: number, patch: Partial<WindowValues>) =>
-    set({ windows: values.windows.map((w, i) => (i === index ? { ...w, ...patch } : w)) });
-
   return (
     <Page title={t("settings.title")} backAction={{ content: t("nav.overview"), url: "/app" }}>
       <AdminTitleBar embedded={embedded} title={t("settings.title")} />
@@ -165,161 +147,11 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
             </Card>
           </Layout.AnnotatedSection>
 
-          <Layout.AnnotatedSection title={t("settings.segments.title")} description={t("settings.segments.help")}>
-            <Card>
-              <BlockStack gap="400">
-                {errors.segments ? <InlineError message={errors.segments} fieldID="segments" /> : null}
-                {families.map(([family, segments], index) => {
-                  const keys = segments.map((s) => s.key);
-                  const on = keys.some((k) => !values.disabledSegments.includes(k));
-                  return (
-                    <BlockStack gap="200" key={family}>
-                      {index > 0 ? <Divider /> : null}
-                      <Checkbox
-                        label={t("settings.segments.familyOn", { family: familyTitle(family) })}
-                        checked={on}
-                        onChange={(checked) => toggle("disabledSegments", keys, !checked)}
-                      />
-                      <Box paddingInlineStart="600">
-                        <BlockStack gap="100">
-                          {segments.map((s) => (
-                            <InlineStack key={s.key} gap="400">
-                              <Checkbox
-                                label={t("settings.segments.on", { title: s.title })}
-                                checked={!values.disabledSegments.includes(s.key)}
-                                onChange={(checked) => toggle("disabledSegments", [s.key], !checked)}
-                              />
-                              <Checkbox
-                                label={t("settings.segments.mirror", { title: s.title })}
-                                checked={values.mirrors.includes(s.key)}
-                                onChange={(checked) => toggle("mirrors", [s.key], checked)}
-                              />
-                            </InlineStack>
-                          ))}
-                        </BlockStack>
-                      </Box>
-                    </BlockStack>
-                  );
-                })}
-              </BlockStack>
-            </Card>
-          </Layout.AnnotatedSection>
+          <SegmentsSection page={page} values={values} errors={errors} set={set} />
 
-          <Layout.AnnotatedSection title={t("settings.thresholds.title")}>
-            <BlockStack gap="400">
-              <Card>
-                <Select
-                  label={t("settings.thresholds.hemisphere")}
-                  options={["north", "south"]}
-                  value={values.hemisphere}
-                  onChange={(hemisphere) => set({ hemisphere: hemisphere as "north" | "south" })}
-                  error={errors.hemisphere}
-                />
-              </Card>
-              {THRESHOLD_FAMILIES.map(({ family, key }) => (
-                <Card key={family}>
-                  <BlockStack gap="300">
-                    <Text as="h3" variant="headingSm">
-                      {familyTitle(family)}
-                    </Text>
-                    {errors[`family.${family}`] ? (
-                      <InlineError message={errors[`family.${family}`]} fieldID={`family-${family}`} />
-                    ) : null}
-                    <FormLayout>
-                      {THRESHOLD_FIELDS.filter((f) => f.path.startsWith(`${key}.`)).map((f) => (
-                        <ThresholdInput
-                          key={f.path}
-                          field={f}
-                          value={values.thresholds[f.path] ?? f.defaultText}
-                          error={errors[`thresholds.${f.path}`]}
-                          onChange={(text) => set({ thresholds: { ...values.thresholds, [f.path]: text } })}
-                        />
-                      ))}
-                    </FormLayout>
-                  </BlockStack>
-                </Card>
-              ))}
-            </BlockStack>
-          </Layout.AnnotatedSection>
+          <ThresholdsSection values={values} errors={errors} set={set} />
 
-          <Layout.AnnotatedSection title={t("settings.calendar.title")} description={t("settings.calendar.help")}>
-            <Card>
-              <BlockStack gap="400">
-                {values.windows.map((w, i) => (
-                  <BlockStack gap="200" key={i}>
-                    <Text as="h3" variant="headingSm">
-                      {t("settings.calendar.window", { n: i + 1 })}
-                    </Text>
-                    <FormLayout>
-                      <FormLayout.Group condensed>
-                        <TextField
-                          label={t("settings.calendar.titleLabel")}
-                          value={w.title}
-                          onChange={(title) => setWindow(i, { title })}
-                          error={errors[`windows.${i}.title`]}
-                          autoComplete="off"
-                        />
-                        <TextField
-                          label={t("settings.calendar.handle")}
-                          value={w.handle}
-                          onChange={(handle) => setWindow(i, { handle })}
-                          error={errors[`windows.${i}.handle`]}
-                          autoComplete="off"
-                        />
-                      </FormLayout.Group>
-                      <FormLayout.Group condensed>
-                        <Select
-                          label={t("settings.calendar.kind")}
-                          options={[
-                            { label: t("settings.calendar.yearly"), value: "yearly" },
-                            { label: t("settings.calendar.dates"), value: "dates" },
-                          ]}
-                          value={w.kind}
-                          onChange={(kind) => setWindow(i, { kind: kind as WindowValues["kind"] })}
-                        />
-                        <TextField
-                          label={t("settings.calendar.start")}
-                          value={w.start}
-                          placeholder={w.kind === "yearly" ? "MM-DD" : "YYYY-MM-DD"}
-                          onChange={(start) => setWindow(i, { start })}
-                          error={errors[`windows.${i}.start`]}
-                          autoComplete="off"
-                        />
-                        <TextField
-                          label={t("settings.calendar.end")}
-                          value={w.end}
-                          placeholder={w.kind === "yearly" ? "MM-DD" : "YYYY-MM-DD"}
-                          onChange={(end) => setWindow(i, { end })}
-                          error={errors[`windows.${i}.end`]}
-                          autoComplete="off"
-                        />
-                      </FormLayout.Group>
-                    </FormLayout>
-                    <InlineStack>
-                      <Button
-                        variant="plain"
-                        tone="critical"
-                        onClick={() => set({ windows: values.windows.filter((_, j) => j !== i) })}
-                      >
-                        {t("settings.calendar.remove")}
-                      </Button>
-                    </InlineStack>
-                  </BlockStack>
-                ))}
-                <InlineStack>
-                  <Button
-                    onClick={() =>
-                      set({
-                        windows: [...values.windows, { handle: "", title: "", kind: "yearly", start: "", end: "" }],
-                      })
-                    }
-                  >
-                    {t("settings.calendar.add")}
-                  </Button>
-                </InlineStack>
-              </BlockStack>
-            </Card>
-          </Layout.AnnotatedSection>
+          <CalendarSection values={values} errors={errors} set={set} />
 
           <Layout.AnnotatedSection title={t("settings.schedule.title")}>
             <Card>
@@ -344,6 +176,198 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
         </Layout>
       </BlockStack>
     </Page>
+  );
+}
+
+interface SectionProps {
+  values: SettingsFormValues;
+  errors: SettingsFormErrors;
+  set: (patch: Partial<SettingsFormValues>) => void;
+}
+
+function SegmentsSection({ page, values, errors, set }: SectionProps & { page: SettingsPage }) {
+  const families = useMemo(() => {
+    const byFamily = new Map<string, SettingsPage["segments"]>();
+    for (const s of page.segments) byFamily.set(s.family, [...(byFamily.get(s.family) ?? []), s]);
+    return [...byFamily];
+  }, [page.segments]);
+
+  const toggle = (list: "disabledSegments" | "mirrors", keys: string[], on: boolean) => {
+    const current = new Set(values[list]);
+    for (const key of keys) {
+      if (on) current.add(key);
+      else current.delete(key);
+    }
+    set({ [list]: [...current].sort() } as Partial<SettingsFormValues>);
+  };
+
+  return (
+    <Layout.AnnotatedSection title={t("settings.segments.title")} description={t("settings.segments.help")}>
+      <Card>
+        <BlockStack gap="400">
+          {errors.segments ? <InlineError message={errors.segments} fieldID="segments" /> : null}
+          {families.map(([family, segments], index) => {
+            const keys = segments.map((s) => s.key);
+            const on = keys.some((k) => !values.disabledSegments.includes(k));
+            return (
+              <BlockStack gap="200" key={family}>
+                {index > 0 ? <Divider /> : null}
+                <Checkbox
+                  label={t("settings.segments.familyOn", { family: familyTitle(family) })}
+                  checked={on}
+                  onChange={(checked) => toggle("disabledSegments", keys, !checked)}
+                />
+                <Box paddingInlineStart="600">
+                  <BlockStack gap="100">
+                    {segments.map((s) => (
+                      <InlineStack key={s.key} gap="400">
+                        <Checkbox
+                          label={t("settings.segments.on", { title: s.title })}
+                          checked={!values.disabledSegments.includes(s.key)}
+                          onChange={(checked) => toggle("disabledSegments", [s.key], !checked)}
+                        />
+                        <Checkbox
+                          label={t("settings.segments.mirror", { title: s.title })}
+                          checked={values.mirrors.includes(s.key)}
+                          onChange={(checked) => toggle("mirrors", [s.key], checked)}
+                        />
+                      </InlineStack>
+                    ))}
+                  </BlockStack>
+                </Box>
+              </BlockStack>
+            );
+          })}
+        </BlockStack>
+      </Card>
+    </Layout.AnnotatedSection>
+  );
+}
+
+function ThresholdsSection({ values, errors, set }: SectionProps) {
+  return (
+    <Layout.AnnotatedSection title={t("settings.thresholds.title")}>
+      <BlockStack gap="400">
+        <Card>
+          <Select
+            label={t("settings.thresholds.hemisphere")}
+            options={["north", "south"]}
+            value={values.hemisphere}
+            onChange={(hemisphere) => set({ hemisphere: hemisphere as "north" | "south" })}
+            error={errors.hemisphere}
+          />
+        </Card>
+        {THRESHOLD_FAMILIES.map(({ family, key }) => (
+          <Card key={family}>
+            <BlockStack gap="300">
+              <Text as="h3" variant="headingSm">
+                {familyTitle(family)}
+              </Text>
+              {errors[`family.${family}`] ? (
+                <InlineError message={errors[`family.${family}`]} fieldID={`family-${family}`} />
+              ) : null}
+              <FormLayout>
+                {THRESHOLD_FIELDS.filter((f) => f.path.startsWith(`${key}.`)).map((f) => (
+                  <ThresholdInput
+                    key={f.path}
+                    field={f}
+                    value={values.thresholds[f.path] ?? f.defaultText}
+                    error={errors[`thresholds.${f.path}`]}
+                    onChange={(text) => set({ thresholds: { ...values.thresholds, [f.path]: text } })}
+                  />
+                ))}
+              </FormLayout>
+            </BlockStack>
+          </Card>
+        ))}
+      </BlockStack>
+    </Layout.AnnotatedSection>
+  );
+}
+
+function CalendarSection({ values, errors, set }: SectionProps) {
+  const setWindow = (index: number, patch: Partial<WindowValues>) =>
+    set({ windows: values.windows.map((w, i) => (i === index ? { ...w, ...patch } : w)) });
+
+  return (
+    <Layout.AnnotatedSection title={t("settings.calendar.title")} description={t("settings.calendar.help")}>
+      <Card>
+        <BlockStack gap="400">
+          {values.windows.map((w, i) => (
+            <BlockStack gap="200" key={i}>
+              <Text as="h3" variant="headingSm">
+                {t("settings.calendar.window", { n: i + 1 })}
+              </Text>
+              <FormLayout>
+                <FormLayout.Group condensed>
+                  <TextField
+                    label={t("settings.calendar.titleLabel")}
+                    value={w.title}
+                    onChange={(title) => setWindow(i, { title })}
+                    error={errors[`windows.${i}.title`]}
+                    autoComplete="off"
+                  />
+                  <TextField
+                    label={t("settings.calendar.handle")}
+                    value={w.handle}
+                    onChange={(handle) => setWindow(i, { handle })}
+                    error={errors[`windows.${i}.handle`]}
+                    autoComplete="off"
+                  />
+                </FormLayout.Group>
+                <FormLayout.Group condensed>
+                  <Select
+                    label={t("settings.calendar.kind")}
+                    options={[
+                      { label: t("settings.calendar.yearly"), value: "yearly" },
+                      { label: t("settings.calendar.dates"), value: "dates" },
+                    ]}
+                    value={w.kind}
+                    onChange={(kind) => setWindow(i, { kind: kind as WindowValues["kind"] })}
+                  />
+                  <TextField
+                    label={t("settings.calendar.start")}
+                    value={w.start}
+                    placeholder={w.kind === "yearly" ? "MM-DD" : "YYYY-MM-DD"}
+                    onChange={(start) => setWindow(i, { start })}
+                    error={errors[`windows.${i}.start`]}
+                    autoComplete="off"
+                  />
+                  <TextField
+                    label={t("settings.calendar.end")}
+                    value={w.end}
+                    placeholder={w.kind === "yearly" ? "MM-DD" : "YYYY-MM-DD"}
+                    onChange={(end) => setWindow(i, { end })}
+                    error={errors[`windows.${i}.end`]}
+                    autoComplete="off"
+                  />
+                </FormLayout.Group>
+              </FormLayout>
+              <InlineStack>
+                <Button
+                  variant="plain"
+                  tone="critical"
+                  onClick={() => set({ windows: values.windows.filter((_, j) => j !== i) })}
+                >
+                  {t("settings.calendar.remove")}
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          ))}
+          <InlineStack>
+            <Button
+              onClick={() =>
+                set({
+                  windows: [...values.windows, { handle: "", title: "", kind: "yearly", start: "", end: "" }],
+                })
+              }
+            >
+              {t("settings.calendar.add")}
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </Card>
+    </Layout.AnnotatedSection>
   );
 }
 
@@ -434,14 +458,15 @@ function DryRunCard({
             {t("settings.dryRun.none")}
           </Text>
         ) : (
-          <DataTable
-            columnContentTypes={["text", "numeric", "numeric", "text"]}
+          <SimpleTable
+            caption={t("settings.dryRun.title")}
             headings={[
               t("settings.dryRun.tag"),
               t("settings.dryRun.gain"),
               t("settings.dryRun.lose"),
               t("settings.dryRun.who"),
             ]}
+            numeric={[1, 2]}
             rows={d.tags.map((tag) => [
               tag.tag,
               tag.gain.toLocaleString("en"),
