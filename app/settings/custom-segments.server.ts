@@ -37,18 +37,18 @@ export function appRulesDeps(): RulesDeps {
   return { db: prisma, withPg: withPgClient, queues };
 }
 
-export function notFound(): Response {
+function notFound(): Response {
   return new Response("Not found", { status: 404 });
 }
 
 /** The session's installed shop and its configuration; anything else is a 404. */
-export async function rulesShop(deps: RulesDeps, domain: string): Promise<{ shop: Shop; config: ShopConfig }> {
+async function rulesShop(deps: RulesDeps, domain: string): Promise<{ shop: Shop; config: ShopConfig }> {
   const shop = await findInstalledShop(deps.db, domain);
   if (!shop) throw notFound();
   return { shop, config: shopConfigFrom(shop) };
 }
 
-export function currencyDecimalsOf(shop: Shop): number {
+function currencyDecimalsOf(shop: Shop): number {
   return currencyExponent(shop.currency);
 }
 

@@ -108,7 +108,7 @@ export interface RuleFormValues {
 export type RuleFormErrors = Record<string, string>;
 
 let counter = 0;
-export function newNodeId(): string {
+function newNodeId(): string {
   counter += 1;
   return `n${counter}`;
 }
@@ -170,7 +170,7 @@ function showValue(input: FeatureInput | undefined, v: number | string, decimals
  * not values at all (the engine's own validation runs on the result, see
  * validateRuleForm). `paths` maps each node of the rule to its tree node.
  */
-export function ruleFromTree(
+function ruleFromTree(
   root: GroupNode,
   decimals: number,
 ): { rule: Rule; errors: RuleFormErrors; owners: Map<string, { id: string; field?: string }> } {
@@ -308,7 +308,7 @@ export function validateRuleForm(values: RuleFormValues, decimals: number): { ru
 }
 
 /** The rule tree as posted (JSON), checked for shape; null when it is not a tree the builder made. */
-export function parseRuleTree(json: unknown): GroupNode | null {
+function parseRuleTree(json: unknown): GroupNode | null {
   const node = parseNode(json, 0);
   return node && node.kind === "group" ? node : null;
 }

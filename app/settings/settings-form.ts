@@ -131,7 +131,7 @@ export function settingsFormValues(config: {
  * Thresholds equal to their default are left out, so they follow the
  * engine's default. Text that is not a number is an error of its field.
  */
-export function settingsInputFromForm(
+function settingsInputFromForm(
   values: SettingsFormValues,
   stored: ShopSettingsInput,
 ): { input: ShopSettingsInput; errors: SettingsFormErrors } {
@@ -250,12 +250,6 @@ export function validateSettingsForm(
     }
     return { ok: false, errors: out };
   }
-}
-
-/** Whether every segment of a family is switched off. */
-export function familyOff(family: string, catalog: readonly CatalogEntry[], disabled: readonly string[]): boolean {
-  const keys = catalog.filter((c) => c.family === family).map((c) => c.key);
-  return keys.length > 0 && keys.every((k) => disabled.includes(k));
 }
 
 /**

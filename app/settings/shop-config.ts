@@ -29,7 +29,7 @@ export type WritebackSettings = z.output<typeof writebackSettingsSchema>;
 
 export const DEFAULT_NIGHTLY_HOUR = 3;
 
-export const scheduleSettingsSchema = z.strictObject({
+const scheduleSettingsSchema = z.strictObject({
   /** Hour of the day (shop time, 0-23) of the nightly full recompute. */
   nightlyHour: z.number().int().min(0).max(23).default(DEFAULT_NIGHTLY_HOUR),
 });

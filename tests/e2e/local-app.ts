@@ -4,8 +4,8 @@
 // test file's database and queue prefix, against a generated simulated store.
 // The app installs itself into the store through its real jobs (backfill by
 // bulk export, first recompute). Then Debian's Chromium, headless, drives it.
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import axe from "axe-core";
 import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startSimulator, type Simulator } from "../../simulator";
@@ -15,7 +15,7 @@ import { childProcessEnv } from "../../app/config/env.server";
 
 export const SHOP = "e2e-rules.myshopify.com";
 const ACCESS_TOKEN = "shpat_e2e_rules_offline_token";
-export const AS_OF = "2026-01-01T00:00:00Z";
+const AS_OF = "2026-01-01T00:00:00Z";
 const CHROMIUM = "/usr/bin/chromium";
 
 async function freePort(): Promise<number> {
@@ -156,8 +156,7 @@ export async function startLocalApp(
 
 /** axe-core's serious and critical violations on the page as it is now. */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-  await page.addScriptTag({ path: axePath });
+  await page.addScriptTag({ content: axe.source });
   const results = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(): Promise<{ violations: any[] }> } }).axe;
     return (await axe.run()).violations.map((v) => ({

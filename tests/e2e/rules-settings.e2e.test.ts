@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seriousViolations, startLocalApp, type LocalApp } from "./local-app";
+import { seriousViolations, SHOP, startLocalApp, type LocalApp } from "./local-app";
 
 const SCREENSHOTS = path.resolve("docs/screenshots");
 let app: LocalApp;
@@ -78,7 +78,7 @@ describe("rule builder and settings in the browser", () => {
     await page.getByText("Custom segment saved; a recompute is scheduled").waitFor({ timeout: 30_000 });
     expect(await seriousViolations(page)).toEqual([]);
 
-    const { rows } = await app.db.query(`SELECT settings FROM "Shop" WHERE domain = $1`, ["e2e-rules.myshopify.com"]);
+    const { rows } = await app.db.query(`SELECT settings FROM "Shop" WHERE domain = $1`, [SHOP]);
     expect(rows[0].settings.segmentation.customSegments[0]).toMatchObject({
       handle: "repeat-big-baskets",
       rule: {
@@ -116,7 +116,7 @@ describe("rule builder and settings in the browser", () => {
 
     await page.getByRole("button", { name: "Save and recompute" }).click();
     await page.getByText("Settings saved; a recompute is scheduled").waitFor({ timeout: 60_000 });
-    const { rows } = await app.db.query(`SELECT settings FROM "Shop" WHERE domain = $1`, ["e2e-rules.myshopify.com"]);
+    const { rows } = await app.db.query(`SELECT settings FROM "Shop" WHERE domain = $1`, [SHOP]);
     expect(rows[0].settings.segmentation.loyalty).toEqual({ loyalMinOrders: 6 });
     expect(errors).toEqual([]);
     await page.close();
