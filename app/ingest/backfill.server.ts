@@ -199,11 +199,10 @@ export async function backfillAndHandOver(
 ): Promise<{ ordersStored: number; customersStored: number }> {
   const api = await ctx.adminApi(shop.domain);
   const { progress } = await backfillShop(ctx.db, api, shop, runId, { pollIntervalMs: ctx.pollIntervalMs, onRun });
+  // The schedule first: once the first recompute is enqueued it can finish before anything after it here.
+  const hour = nightlyHourOf(await readSettings(ctx.db, shop.id));
+  await scheduleNightlyRecompute(ctx.queues, shop.domain, { timeZone: shop.timezone, hour });
   await enqueueShopRecompute(ctx.queues, { shop: shop.domain, reason: "backfill" });
-  await scheduleNightlyRecompute(ctx.queues, shop.domain, {
-    timeZone: shop.timezone,
-    hour: nightlyHourOf(await readSettings(ctx.db, shop.id)),
-  });
   await scheduleReconcile(ctx.queues, shop.domain);
   return { ordersStored: progress.ordersStored, customersStored: progress.customersStored };
 }

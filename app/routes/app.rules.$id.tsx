@@ -1,5 +1,5 @@
 import { json, type MetaFunction, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { RuleBuilder } from "../components/rules/rule-builder";
 import { t } from "../i18n";
 import {
@@ -14,6 +14,10 @@ import { requireAdmin } from "../shopify/admin-session.server";
 
 /** One custom segment of the session's shop, by handle; another shop's, an unknown or a malformed one is a 404. */
 export const meta: MetaFunction = () => [{ title: `${t("rules.editTitle")} · ${t("app.name")}` }];
+
+/** The live preview's requests change nothing the page loaded: no reload of the form after each one. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  formAction === "/app/rules/preview" ? false : defaultShouldRevalidate;
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, preview } = await requireAdmin(request);

@@ -1,5 +1,5 @@
 import { json, type MetaFunction, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { RuleBuilder } from "../components/rules/rule-builder";
 import { t } from "../i18n";
 import { appRulesDeps, loadRuleForm, saveCustomSegment } from "../settings/custom-segments.server";
@@ -7,6 +7,10 @@ import { ruleFormFromFormData } from "../settings/rule-form";
 import { requireAdmin } from "../shopify/admin-session.server";
 
 export const meta: MetaFunction = () => [{ title: `${t("rules.newTitle")} · ${t("app.name")}` }];
+
+/** The live preview's requests change nothing the page loaded: no reload of the form after each one. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  formAction === "/app/rules/preview" ? false : defaultShouldRevalidate;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, preview } = await requireAdmin(request);
