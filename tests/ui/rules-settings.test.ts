@@ -232,7 +232,6 @@ describe("custom segment preview", () => {
     expect(body.errors[`${b.id}.value`]).toMatch(/"between" low 90 is above high 30/);
     expect(body.errors[`${d.id}.value`]).toMatch(/is a date/);
   });
-
 });
 
 describe("custom segment pages", () => {
