@@ -81,6 +81,8 @@ export async function startLocalApp(
   const env = childProcessEnv({
     NODE_ENV: "development",
     PORT: String(port),
+    // Its own HMR socket port: another dev server on this machine may hold the default one.
+    HMR_PORT: String(await freePort()),
     SHOPIFY_APP_URL: url,
     SHOPIFY_ADMIN_API_ORIGIN: sim.url,
     LOCAL_PREVIEW_SHOP: SHOP,
