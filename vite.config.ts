@@ -13,9 +13,11 @@ if (process.env.HOST && (!process.env.SHOPIFY_APP_URL || process.env.SHOPIFY_APP
 
 const host = new URL(process.env.SHOPIFY_APP_URL || "http://localhost").hostname;
 
+// HMR_PORT: another port for the local dev server's HMR socket, so that two local servers (tests) can run at once.
+const localHmrPort = Number(process.env.HMR_PORT) || 64999;
 const hmrConfig =
   host === "localhost" || host === "127.0.0.1"
-    ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 }
+    ? { protocol: "ws", host: "localhost", port: localHmrPort, clientPort: localHmrPort }
     : {
         protocol: "wss",
         host,

@@ -7,6 +7,7 @@ import { CUSTOMERS_BULK_QUERY, ORDERS_BULK_QUERY } from "../graphql/admin/orders
 import type { PipelineContext } from "../pipeline";
 import { enqueueShopRecompute, scheduleNightlyRecompute } from "../queues/segments.server";
 import { scheduleReconcile } from "../queues/sync.server";
+import { nightlyHourOf } from "../settings/shop-config";
 import { shopTagPrefix } from "../settings/settings.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { startBulkQuery, waitForBulkOperation } from "../shopify/bulk-operations.server";
@@ -16,7 +17,7 @@ import { upsertOrders } from "../stores/orders.server";
 import { withPgClient, type WithPgClient } from "../stores/pg/pool.server";
 import { rememberProductTypes } from "../stores/product-types.server";
 import { completeRun, failRun, findRun, resumeRun, saveRunProgress, startRun } from "../stores/runs.server";
-import { patchSyncState, readSyncState } from "../stores/shops.server";
+import { patchSyncState, readSettings, readSyncState } from "../stores/shops.server";
 import { readBulkRoots, readStagedBulkGroups, stageBulkExport } from "./bulk-jsonl.server";
 import { numericId, orderFromGraphql, productTypesOf, type OrderRecord } from "./order-record";
 
@@ -198,8 +199,10 @@ export async function backfillAndHandOver(
 ): Promise<{ ordersStored: number; customersStored: number }> {
   const api = await ctx.adminApi(shop.domain);
   const { progress } = await backfillShop(ctx.db, api, shop, runId, { pollIntervalMs: ctx.pollIntervalMs, onRun });
+  // The schedule first: once the first recompute is enqueued it can finish before anything after it here.
+  const hour = nightlyHourOf(await readSettings(ctx.db, shop.id));
+  await scheduleNightlyRecompute(ctx.queues, shop.domain, { timeZone: shop.timezone, hour });
   await enqueueShopRecompute(ctx.queues, { shop: shop.domain, reason: "backfill" });
-  await scheduleNightlyRecompute(ctx.queues, shop.domain, { timeZone: shop.timezone });
   await scheduleReconcile(ctx.queues, shop.domain);
   return { ordersStored: progress.ordersStored, customersStored: progress.customersStored };
 }

@@ -6,6 +6,7 @@ import { SHOP_FACTS } from "../graphql/admin/shop.server";
 import type { PipelineContext } from "../pipeline";
 import { enqueueBackfill, unscheduleReconcile } from "../queues/sync.server";
 import { enqueueShopRecompute, scheduleNightlyRecompute, unscheduleNightlyRecompute } from "../queues/segments.server";
+import { nightlyHourOf } from "../settings/shop-config";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { recordCompletedRun } from "../stores/runs.server";
 import {
@@ -87,7 +88,11 @@ export async function applyShopFacts(
   if (!timezoneChanged && !currencyChanged) return changed;
   const state = await readSyncState(ctx.db, before.id);
   if (before.status !== "installed" || !state.backfillCompletedAt) return changed;
-  if (timezoneChanged) await scheduleNightlyRecompute(ctx.queues, domain, { timeZone: facts.timezone });
+  if (timezoneChanged)
+    await scheduleNightlyRecompute(ctx.queues, domain, {
+      timeZone: facts.timezone,
+      hour: nightlyHourOf(before.settings),
+    });
   await enqueueShopRecompute(ctx.queues, { shop: domain, reason: "settings" });
   return changed;
 }

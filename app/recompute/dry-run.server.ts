@@ -20,7 +20,12 @@ export interface TagChangeCount {
   segment: string | null;
   gain: number;
   lose: number;
+  /** The first few customers (ids) who would gain and lose the tag. */
+  sample: { gain: string[]; lose: string[] };
 }
+
+/** Customers named per tag and side in a dry run. */
+const SAMPLE_SIZE = 5;
 
 export interface DryRunResult {
   customers: number;
@@ -71,11 +76,16 @@ export async function dryRunSettings(
 
   const segmentOfTag = new Map([...next.enabledTags].map(([key, tag]) => [tag.toLowerCase(), key]));
   const counts = new Map<string, TagChangeCount>();
-  const count = (tag: string, side: "gain" | "lose") => {
+  const count = (tag: string, side: "gain" | "lose", customerId: string) => {
     const lower = tag.toLowerCase();
     let c = counts.get(lower);
-    if (!c) counts.set(lower, (c = { tag, segment: segmentOfTag.get(lower) ?? null, gain: 0, lose: 0 }));
+    if (!c)
+      counts.set(
+        lower,
+        (c = { tag, segment: segmentOfTag.get(lower) ?? null, gain: 0, lose: 0, sample: { gain: [], lose: [] } }),
+      );
     c[side]++;
+    if (c.sample[side].length < SAMPLE_SIZE) c.sample[side].push(customerId);
   };
   let customersChanged = 0;
   let customersCapped = 0;
@@ -86,8 +96,8 @@ export async function dryRunSettings(
     const diff = diffCustomerTags({ desired, current: appTags, tagCount, prefixes: next.prefixes });
     if (diff.add.length || diff.remove.length) customersChanged++;
     if (diff.capped.length) customersCapped++;
-    diff.add.forEach((t) => count(t, "gain"));
-    diff.remove.forEach((t) => count(t, "lose"));
+    diff.add.forEach((t) => count(t, "gain", id));
+    diff.remove.forEach((t) => count(t, "lose", id));
   };
   for (const [id, appTags, tagCount] of customerRows) consider(id, appTags, tagCount);
   for (const id of segmentsOf.keys()) if (!seen.has(id)) consider(id, [], 0);

@@ -47,12 +47,19 @@ export async function updateShopSettings(
   const current = shopConfigFrom(shop);
   const candidate = { ...((input.writeback ?? {}) as Record<string, unknown>) };
   delete candidate.previousPrefixes;
-  const next = validateShopSettings({ segmentation: input.segmentation, writeback: candidate }, shop);
+  // The schedule is kept unless given (callers that change rules or tags leave it alone).
+  const schedule =
+    input.schedule !== undefined ? input.schedule : (shop.settings as ShopSettingsInput | null)?.schedule;
+  const next = validateShopSettings({ segmentation: input.segmentation, writeback: candidate, schedule }, shop);
   const previous = new Set(current.prefixes);
   previous.delete(next.writeback.tagPrefix);
   const writeback: WritebackSettings = { ...next.writeback, previousPrefixes: [...previous] };
-  await writeSettings(db, shopId, { segmentation: (input.segmentation ?? {}) as object, writeback });
-  return { segmentation: next.segmentation, writeback };
+  await writeSettings(db, shopId, {
+    segmentation: (input.segmentation ?? {}) as object,
+    writeback,
+    ...(schedule !== undefined ? { schedule: schedule as object } : {}),
+  });
+  return { segmentation: next.segmentation, writeback, schedule: next.schedule };
 }
 
 /** After a complete write-back under the current prefix, the old prefixes hold no tags any more. */

@@ -27,14 +27,31 @@ export const writebackSettingsSchema = z.strictObject({
 });
 export type WritebackSettings = z.output<typeof writebackSettingsSchema>;
 
+export const DEFAULT_NIGHTLY_HOUR = 3;
+
+const scheduleSettingsSchema = z.strictObject({
+  /** Hour of the day (shop time, 0-23) of the nightly full recompute. */
+  nightlyHour: z.number().int().min(0).max(23).default(DEFAULT_NIGHTLY_HOUR),
+});
+export type ScheduleSettings = z.output<typeof scheduleSettingsSchema>;
+
 export interface ShopSettingsInput {
   segmentation?: unknown;
   writeback?: unknown;
+  schedule?: unknown;
 }
 
 export interface ShopSettings {
   segmentation: Settings;
   writeback: WritebackSettings;
+  schedule: ScheduleSettings;
+}
+
+/** The nightly recompute's hour from stored settings (the default when unset or unreadable). */
+export function nightlyHourOf(stored: unknown): number {
+  const schedule = (stored as ShopSettingsInput | null)?.schedule;
+  const parsed = scheduleSettingsSchema.safeParse(schedule ?? {});
+  return parsed.success ? parsed.data.nightlyHour : DEFAULT_NIGHTLY_HOUR;
 }
 
 export class ShopSettingsError extends Error {
@@ -77,7 +94,15 @@ export function validateShopSettings(
       ),
     );
   }
-  if (!segmentation || !parsed.success) throw new ShopSettingsError(issues);
+  const schedule = scheduleSettingsSchema.safeParse(input.schedule ?? {});
+  if (!schedule.success) {
+    issues.push(
+      ...schedule.error.issues.map(
+        (i) => `schedule${i.path.length ? `.${i.path.map(String).join(".")}` : ""}: ${i.message}`,
+      ),
+    );
+  }
+  if (!segmentation || !parsed.success || !schedule.success) throw new ShopSettingsError(issues);
   const writeback = parsed.data;
   const catalog = segmentCatalog(segmentation);
   const keys = new Set(catalog.map((c) => c.key));
@@ -96,7 +121,7 @@ export function validateShopSettings(
   );
   if (issues.length === 0) issues.push(...problems);
   if (issues.length) throw new ShopSettingsError(issues);
-  return { segmentation, writeback, catalog, tags };
+  return { segmentation, writeback, schedule: schedule.data, catalog, tags };
 }
 
 export interface ShopConfig extends ShopSettings {
@@ -119,7 +144,7 @@ export function shopConfigFrom(shop: {
   settings: unknown;
 }): ShopConfig {
   const stored = (shop.settings ?? {}) as ShopSettingsInput;
-  const { segmentation, writeback, catalog, tags } = validateShopSettings(stored, shop);
+  const { segmentation, writeback, schedule, catalog, tags } = validateShopSettings(stored, shop);
   const disabled = new Set(writeback.disabledSegments);
   const enabledTags = new Map([...tags].filter(([key]) => !disabled.has(key)));
   return {
@@ -127,6 +152,7 @@ export function shopConfigFrom(shop: {
     domain: shop.domain,
     segmentation,
     writeback,
+    schedule,
     catalog,
     tags,
     enabledTags,

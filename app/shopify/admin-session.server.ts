@@ -17,6 +17,8 @@ import { adminApiForShop } from "./admin-for-shop.server";
  */
 export interface AdminContext {
   shop: string;
+  /** The granted scopes of the session (null in the local preview). */
+  scope: string | null;
   admin: AdminApi;
   preview: boolean;
 }
@@ -28,7 +30,7 @@ export function previewShop(): string | undefined {
 
 export async function requireAdmin(request: Request): Promise<AdminContext> {
   const shop = previewShop();
-  if (shop) return { shop, admin: await adminApiForShop(shop), preview: true };
+  if (shop) return { shop, scope: null, admin: await adminApiForShop(shop), preview: true };
   const { session } = await authenticate.admin(request);
   if (!session.accessToken) throw new Response("No access token for this session", { status: 401 });
   const admin = new AdminApi({
@@ -36,5 +38,5 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
     accessToken: session.accessToken,
     origin: env().SHOPIFY_ADMIN_API_ORIGIN,
   });
-  return { shop: session.shop, admin, preview: false };
+  return { shop: session.shop, scope: session.scope ?? null, admin, preview: false };
 }

@@ -280,6 +280,16 @@ export type ShopFactsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }
 
 export type ShopFactsQuery = { shop: Pick<AdminTypes.Shop, 'ianaTimezone' | 'currencyCode'> };
 
+export type ShopCustomerTagsQueryVariables = AdminTypes.Exact<{
+  first: AdminTypes.Scalars['Int']['input'];
+}>;
+
+
+export type ShopCustomerTagsQuery = { shop: { customerTags: (
+      Pick<AdminTypes.StringConnection, 'nodes'>
+      & { pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage'> }
+    ) } };
+
 export type TruthOrdersQueryVariables = AdminTypes.Exact<{
   after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
 }>;
@@ -305,6 +315,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query LineItemProductTypes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on LineItem { id product { id productType } }\n    }\n  }\n": {return: LineItemProductTypesQuery, variables: LineItemProductTypesQueryVariables},
   "#graphql\n  query SegmentMirrorList($after: String) {\n    segments(first: 250, after: $after) {\n      nodes { id name query }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": {return: SegmentMirrorListQuery, variables: SegmentMirrorListQueryVariables},
   "#graphql\n  query ShopFacts {\n    shop { ianaTimezone currencyCode }\n  }\n": {return: ShopFactsQuery, variables: ShopFactsQueryVariables},
+  "#graphql\n  query ShopCustomerTags($first: Int!) {\n    shop { customerTags(first: $first) { nodes pageInfo { hasNextPage } } }\n  }\n": {return: ShopCustomerTagsQuery, variables: ShopCustomerTagsQueryVariables},
   "#graphql\n  query TruthOrders($after: String) {\n    orders(first: 200, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id cancelledAt customer { id } currentTotalPriceSet { shopMoney { amount currencyCode } } }\n    }\n  }\n": {return: TruthOrdersQuery, variables: TruthOrdersQueryVariables},
   "#graphql\n  query FirstCustomers($first: Int!) {\n    customers(first: $first) { nodes { id } }\n  }\n": {return: FirstCustomersQuery, variables: FirstCustomersQueryVariables},
 }

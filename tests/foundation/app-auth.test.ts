@@ -26,7 +26,7 @@ describe("/app behind authenticate.admin", () => {
     });
 
     const layout = await appLoader({ request: request.clone(), params: {}, context: {} });
-    expect(layout).toEqual({ apiKey: API_KEY });
+    expect(layout).toEqual({ apiKey: API_KEY, preview: false });
 
     const data = await dashboardLoader({ request, params: {}, context: {} });
     expect(data.shop).toBe(SHOP);

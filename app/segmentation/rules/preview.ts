@@ -19,11 +19,13 @@ export type RulePreview =
 /**
  * Evaluates `rule` on the customers (after the built-in families, so RFM
  * scores and predictions are available to it). The sample is the first
- * `sampleSize` matches in the given order.
+ * `sampleSize` matches in the given order. Only ids and reasons are kept, so
+ * `features` may reuse one object for every customer (a FeatureTable's
+ * customerInto).
  */
 export function previewCustomRule(
   rule: unknown,
-  features: readonly CustomerFeatures[],
+  features: Iterable<CustomerFeatures>,
   sampleSize: number,
   context: { cutoffs: ShopCutoffs; settings: Settings; asOf: Date | number },
 ): RulePreview {
