@@ -26,11 +26,11 @@ describe("/app behind authenticate.admin", () => {
     });
 
     const layout = await appLoader({ request: request.clone(), params: {}, context: {} });
-    expect(layout).toEqual({ apiKey: API_KEY });
+    expect(layout).toEqual({ apiKey: API_KEY, preview: false });
 
     const data = await dashboardLoader({ request, params: {}, context: {} });
     expect(data.shop).toBe(SHOP);
-    expect(data.installed).toBe(true);
+    expect(data.ready).toBe(false); // installed, nothing segmented yet: the empty state
   });
 
   it("rejects a request without a session token (redirect to login)", async () => {
