@@ -133,7 +133,7 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
 }
 
 /** The RFM group (segment key) of an (R, FM) cell. */
-export function rfmGroupKey(r: number, fm: number): string {
+function rfmGroupKey(r: number, fm: number): string {
   const group = RFM_GROUPS.find((g) =>
     g.ranges.some((range) => r >= range.r[0] && r <= range.r[1] && fm >= range.fm[0] && fm <= range.fm[1]),
   );

@@ -117,7 +117,7 @@ export interface SegmentDetail {
   namesAvailable: boolean;
 }
 
-export const MEMBERS_PAGE_SIZE = 25;
+const MEMBERS_PAGE_SIZE = 25;
 
 /** `?after=` (a customer id) and `?r=&fm=` (an RFM cell) from the URL; malformed values are a 404. */
 export function membersQuery(url: URL): { after: string | null; rfmCell: { r: number; fm: number } | null } {

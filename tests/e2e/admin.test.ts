@@ -27,6 +27,9 @@ function expectClean(check: PageCheck) {
 }
 
 beforeAll(async () => {
+  const t0 = performance.now();
+  const mark = (what: string) =>
+    process.stdout.write(`[e2e] ${what} at ${Math.round((performance.now() - t0) / 1000)} s\n`);
   stack = await startE2eStack({ asOf: ONLINE_RETAIL_AS_OF });
   stack.sim.createShop(GENERATED, { timezone: "Europe/London", currency: "GBP", name: "Generated store" });
   stack.sim.generate(GENERATED, {
@@ -38,14 +41,17 @@ beforeAll(async () => {
     discountShare: 0.2,
     seasonality: 0.4,
   });
+  mark("generated store ready");
   stack.sim.createShop(RETAIL, { timezone: "Europe/London", currency: "GBP", name: "Online Retail (UCI)" });
   await stack.sim.loadOnlineRetail(RETAIL, ONLINE_RETAIL_FILE);
+  mark("Online Retail store loaded");
   await stack.startWorker();
   // The Online Retail store installs (backfill, recompute) while the web app is built.
   retailInstalled = await stack.install("http://127.0.0.1:9", RETAIL);
   await stack.build();
+  mark("web app built");
   browser = await launchBrowser();
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   if (checks.length) printTimings(checks);
@@ -104,7 +110,7 @@ describe("admin pages in Chromium", () => {
         await browser.page.goto(`${url}${path}`, { waitUntil: "networkidle" });
       }
       browser.takeErrors();
-    }, 420_000);
+    }, 600_000);
 
     it("(1) opens the overview: families, RFM grid, model notes, links to every page", async () => {
       const check = await browser.visit("overview", `${url}/app`);

@@ -10,7 +10,7 @@ import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
-export const ARTIFACTS = path.resolve("test-results/e2e");
+const ARTIFACTS = path.resolve("test-results/e2e");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export interface PageCheck {
