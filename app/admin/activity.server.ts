@@ -29,6 +29,7 @@ export interface Activity {
   recompute: Progress | null;
   lastReconciledAt: string | null;
   lastRepairs: number | null;
+  /** Whether the page should poll: work is running or still to come. */
   running: boolean;
   runs: Array<{
     id: string;
@@ -106,7 +107,10 @@ export async function loadActivity(db: PrismaClient, domain: string, now = new D
     recompute: recompute ? recomputeProgress(recompute, now) : null,
     lastReconciledAt: reconcile.lastReconciledAt ?? null,
     lastRepairs: reconcile.lastReconcile?.repaired ?? null,
-    running: runs.some((run) => run.status === "running"),
+    // Polled while work runs or is still to come: an installed shop whose backfill or first recompute has not completed.
+    running:
+      runs.some((run) => run.status === "running") ||
+      (shop.status === "installed" && (backfill?.status !== "completed" || recompute?.status !== "completed")),
     runs: runs.map((run) => ({
       id: run.id,
       kind: run.kind,
