@@ -1,6 +1,8 @@
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
 import { previewShop } from "./shopify/admin-session.server";
 
+export const meta = () => [{ title: "Customer segments" }];
+
 /** Whether this is the local preview (no internet there: Shopify's CDN font is not linked). */
 export const loader = () => ({ preview: previewShop() !== undefined });
 

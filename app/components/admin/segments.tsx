@@ -219,7 +219,7 @@ export function SegmentDetailPage({ data }: { data: SegmentDetail }) {
               <InlineStack align="center">
                 <Pagination
                   hasPrevious={data.after !== null}
-                  previousURL={pageUrl(null)}
+                  previousURL={data.after !== null ? pageUrl(null) : undefined}
                   hasNext={data.nextAfter !== null}
                   nextURL={data.nextAfter ? pageUrl(data.nextAfter) : undefined}
                   label={t("segments.detail.members")}
