@@ -1,15 +1,25 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
+import { previewShop } from "./shopify/admin-session.server";
+
+export const meta = () => [{ title: "Customer segments" }];
+
+/** Whether this is the local preview (no internet there: Shopify's CDN font is not linked). */
+export const loader = () => ({ preview: previewShop() !== undefined });
 
 export default function App() {
+  const { preview } = useLoaderData<typeof loader>();
   return (
     <html lang="en">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
-        {/* No favicon file: without this the browser's request for one is a 404 in the console. */}
-        <link rel="icon" href="data:," />
-        <link rel="preconnect" href="https://cdn.shopify.com/" />
-        <link rel="stylesheet" href="https://cdn.shopify.com/static/fonts/inter/v4/styles.css" />
+        <link rel="icon" href="/favicon.ico" />
+        {preview ? null : (
+          <>
+            <link rel="preconnect" href="https://cdn.shopify.com/" />
+            <link rel="stylesheet" href="https://cdn.shopify.com/static/fonts/inter/v4/styles.css" />
+          </>
+        )}
         <Meta />
         <Links />
       </head>

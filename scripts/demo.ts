@@ -247,7 +247,7 @@ async function main() {
       return;
     }
     log(`segments computed as of ${AS_OF.slice(0, 10)}: ${segments.rows.length} segments`);
-    console.log(`\nDashboard: ${appUrl}/preview   (Ctrl-C to stop)\nStore simulator: ${simulatorUrl}\n`);
+    console.log(`\nDashboard: ${appUrl}/app   (Ctrl-C to stop)\nStore simulator: ${simulatorUrl}\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());
       process.once("SIGTERM", () => resolve());

@@ -11,7 +11,7 @@ import { nightlyHourOf } from "../settings/shop-config";
 import { shopTagPrefix } from "../settings/settings.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { startBulkQuery, waitForBulkOperation } from "../shopify/bulk-operations.server";
-import { dropStagedLines } from "../stores/bulk-staging.server";
+import { dropStagedLines, stagedRootCount } from "../stores/bulk-staging.server";
 import { upsertCustomers, type CustomerRecord } from "../stores/customers.server";
 import { upsertOrders } from "../stores/orders.server";
 import { withPgClient, type WithPgClient } from "../stores/pg/pool.server";
@@ -27,6 +27,8 @@ export interface BackfillProgress {
   customersOperationId?: string;
   linesRead: number;
   ordersStored: number;
+  /** Orders in the export (its parent lines), known once it is staged: the import's progress is ordersStored of this. */
+  ordersTotal?: number;
   customersStored: number;
   startedAt: string;
 }
@@ -109,6 +111,7 @@ async function importOrders(options: BackfillOptions, url: string, progress: Bac
       const staging = { lines: 0 };
       await stageBulkExport(client, { runId, shopId }, url, staging);
       progress.linesRead = staging.lines;
+      progress.ordersTotal = await stagedRootCount(client, runId);
       await save("orders-import");
       let batch: OrderRecord[] = [];
       const flush = async () => {

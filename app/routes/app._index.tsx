@@ -1,22 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { TitleBar } from "@shopify/app-bridge-react";
-import { authenticate } from "../shopify.server";
 import prisma from "../db.server";
-import { loadDashboard } from "../insights/dashboard.server";
-import { Dashboard } from "../components/dashboard";
+import { loadOverview } from "../admin/overview.server";
+import { requireAdmin } from "../shopify/admin-session.server";
+import { chartLinks } from "../components/admin/charts";
+import { OverviewPage } from "../components/admin/overview";
 
+export const links = () => chartLinks;
+
+/** The overview: segment families, the RFM grid, predicted value, sizes over time, model notes. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return loadDashboard(prisma, session.shop);
+  const { shop } = await requireAdmin(request);
+  return loadOverview(prisma, shop);
 };
 
 export default function Index() {
-  const data = useLoaderData<typeof loader>();
-  return (
-    <>
-      <TitleBar title="Customer segments" />
-      <Dashboard data={data} />
-    </>
-  );
+  return <OverviewPage data={useLoaderData<typeof loader>()} />;
 }

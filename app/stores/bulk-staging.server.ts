@@ -151,6 +151,15 @@ async function clearStagedLines(client: PgClient, shopId: string): Promise<numbe
   return result.rowCount ?? 0;
 }
 
+/** Parent lines (no __parentId) staged for a run: the orders of an orders export, for the import's progress. */
+export async function stagedRootCount(client: PgClient, runId: string): Promise<number> {
+  const { rows } = await client.query(
+    `SELECT count(*)::int AS n FROM "BulkExportLine" WHERE "runId" = $1 AND NOT (body ? '__parentId')`,
+    [runId],
+  );
+  return rows[0].n;
+}
+
 /** Lines staged for a shop (tests, the admin's progress). */
 export function stagedLineCount(db: Db, shopId: string): Promise<number> {
   return db.bulkExportLine.count({ where: { shopId } });

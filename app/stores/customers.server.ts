@@ -108,10 +108,6 @@ export function findCustomer(db: Db, shopId: string, customerId: bigint) {
   return db.customer.findUnique({ where: { shopId_id: { shopId, id: customerId } } });
 }
 
-export function liveCustomerCount(db: Db, shopId: string): Promise<number> {
-  return db.customer.count({ where: { shopId, deletedAt: null } });
-}
-
 /** Live customer ids (sizing hint for a recompute). */
 export async function countLiveCustomers(client: PgClient, shopId: string): Promise<number> {
   const { rows } = await client.query<{ n: number }>(

@@ -285,11 +285,6 @@ function dayStart(day: number): Date {
   return new Date(day * 86_400_000);
 }
 
-/** Customers with at least one segment. */
-export function segmentedCustomerCount(db: Db, shopId: string): Promise<number> {
-  return db.segmentMembership.count({ where: { shopId, NOT: { segments: { isEmpty: true } } } });
-}
-
 /** A customer's entries and exits, oldest first. */
 export function customerTransitions(db: Db, shopId: string, customerId: bigint) {
   return db.segmentTransition.findMany({ where: { shopId, customerId }, orderBy: { at: "asc" } });

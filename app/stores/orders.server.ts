@@ -202,14 +202,6 @@ export async function isConflictingTie(db: Db, shopId: string, order: OrderRecor
   );
 }
 
-export async function orderCounts(db: Db, shopId: string): Promise<{ orders: number; guestOrders: number }> {
-  const [orders, guestOrders] = await Promise.all([
-    db.order.count({ where: { shopId } }),
-    db.order.count({ where: { shopId, customerId: null } }),
-  ]);
-  return { orders, guestOrders };
-}
-
 /** A customer's orders, oldest first (data requests). */
 export function customerOrders(db: Db, shopId: string, customerId: bigint) {
   return db.order.findMany({ where: { shopId, customerId }, orderBy: { processedAt: "asc" } });

@@ -76,10 +76,6 @@ export async function failRun(
   });
 }
 
-export function recentRuns(db: Db, shopId: string, take = 8): Promise<JobRun[]> {
-  return db.jobRun.findMany({ where: { shopId }, orderBy: { startedAt: "desc" }, take });
-}
-
 // The recompute's bookkeeping goes through the recompute's own pg client:
 // parallel chunk jobs update the same row with atomic JSON merges.
 

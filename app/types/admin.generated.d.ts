@@ -40,6 +40,24 @@ export type BulkOperationRunMutationMutationVariables = AdminTypes.Exact<{
 
 export type BulkOperationRunMutationMutation = { bulkOperationRunMutation?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkMutationUserError, 'field' | 'message' | 'code'>> }> };
 
+export type CustomerNamesQueryVariables = AdminTypes.Exact<{
+  ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type CustomerNamesQuery = { nodes: Array<AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id' | 'displayName'>>> };
+
+export type CustomerSearchQueryVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+  first: AdminTypes.Scalars['Int']['input'];
+}>;
+
+
+export type CustomerSearchQuery = { customers: { nodes: Array<(
+      Pick<AdminTypes.Customer, 'id' | 'legacyResourceId' | 'displayName' | 'numberOfOrders'>
+      & { defaultEmailAddress?: AdminTypes.Maybe<Pick<AdminTypes.CustomerEmailAddress, 'emailAddress'>> }
+    )> } };
+
 export type SegmentTagsAddBulkMutationVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars['ID']['input'];
   tags: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
@@ -310,6 +328,8 @@ export type FirstCustomersQuery = { customers: { nodes: Array<Pick<AdminTypes.Cu
 interface GeneratedQueryTypes {
   "#graphql\n  query BulkOperationStatus($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        rootObjectCount\n        fileSize\n        url\n        partialDataUrl\n        createdAt\n        completedAt\n      }\n    }\n  }\n": {return: BulkOperationStatusQuery, variables: BulkOperationStatusQueryVariables},
   "#graphql\n  query RecentBulkQueries {\n    bulkOperations(first: 10, query: \"operation_type:query\", sortKey: CREATED_AT) {\n      nodes { id status query createdAt }\n    }\n  }\n": {return: RecentBulkQueriesQuery, variables: RecentBulkQueriesQueryVariables},
+  "#graphql\n  query CustomerNames($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Customer {\n        id\n        displayName\n      }\n    }\n  }\n": {return: CustomerNamesQuery, variables: CustomerNamesQueryVariables},
+  "#graphql\n  query CustomerSearch($query: String!, $first: Int!) {\n    customers(first: $first, query: $query) {\n      nodes {\n        id\n        legacyResourceId\n        displayName\n        defaultEmailAddress {\n          emailAddress\n        }\n        numberOfOrders\n      }\n    }\n  }\n": {return: CustomerSearchQuery, variables: CustomerSearchQueryVariables},
   "#graphql\n  query OrdersUpdatedSince($query: String!, $after: String) {\n    orders(first: 5, after: $after, query: $query, sortKey: UPDATED_AT) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        ...SyncedOrder\n        lineItems(first: 25) { pageInfo { hasNextPage } nodes { ...SyncedLineItem } }\n        shippingLines(first: 5) { nodes { ...SyncedShippingLine } }\n      }\n    }\n  }\n  #graphql\n  fragment SyncedOrder on Order {\n    id\n    createdAt\n    updatedAt\n    processedAt\n    cancelledAt\n    currencyCode\n    sourceName\n    discountCodes\n    customer { id }\n    totalPriceSet { shopMoney { amount } }\n    currentTotalPriceSet { shopMoney { amount } }\n    currentSubtotalPriceSet { shopMoney { amount } }\n    totalDiscountsSet { shopMoney { amount } }\n    totalRefundedSet { shopMoney { amount } }\n    totalShippingPriceSet { shopMoney { amount } }\n    customerJourneySummary {\n      lastVisit { landingPage referrerUrl utmParameters { source medium campaign } }\n    }\n    refunds { id }\n  }\n  fragment SyncedLineItem on LineItem {\n    id\n    quantity\n    currentQuantity\n    product { id productType }\n    originalUnitPriceSet { shopMoney { amount } }\n  }\n  fragment SyncedShippingLine on ShippingLine {\n    id\n    title\n    code\n    source\n    originalPriceSet { shopMoney { amount } }\n  }\n\n": {return: OrdersUpdatedSinceQuery, variables: OrdersUpdatedSinceQueryVariables},
   "#graphql\n  query OrderForSync($id: ID!) {\n    order(id: $id) {\n      ...SyncedOrder\n      lineItems(first: 200) { nodes { ...SyncedLineItem } }\n      shippingLines(first: 5) { nodes { ...SyncedShippingLine } }\n    }\n  }\n  #graphql\n  fragment SyncedOrder on Order {\n    id\n    createdAt\n    updatedAt\n    processedAt\n    cancelledAt\n    currencyCode\n    sourceName\n    discountCodes\n    customer { id }\n    totalPriceSet { shopMoney { amount } }\n    currentTotalPriceSet { shopMoney { amount } }\n    currentSubtotalPriceSet { shopMoney { amount } }\n    totalDiscountsSet { shopMoney { amount } }\n    totalRefundedSet { shopMoney { amount } }\n    totalShippingPriceSet { shopMoney { amount } }\n    customerJourneySummary {\n      lastVisit { landingPage referrerUrl utmParameters { source medium campaign } }\n    }\n    refunds { id }\n  }\n  fragment SyncedLineItem on LineItem {\n    id\n    quantity\n    currentQuantity\n    product { id productType }\n    originalUnitPriceSet { shopMoney { amount } }\n  }\n  fragment SyncedShippingLine on ShippingLine {\n    id\n    title\n    code\n    source\n    originalPriceSet { shopMoney { amount } }\n  }\n\n": {return: OrderForSyncQuery, variables: OrderForSyncQueryVariables},
   "#graphql\n  query LineItemProductTypes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on LineItem { id product { id productType } }\n    }\n  }\n": {return: LineItemProductTypesQuery, variables: LineItemProductTypesQueryVariables},

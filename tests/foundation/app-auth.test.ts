@@ -30,7 +30,7 @@ describe("/app behind authenticate.admin", () => {
 
     const data = await dashboardLoader({ request, params: {}, context: {} });
     expect(data.shop).toBe(SHOP);
-    expect(data.installed).toBe(true);
+    expect(data.ready).toBe(false); // installed, nothing segmented yet: the empty state
   });
 
   it("rejects a request without a session token (redirect to login)", async () => {

@@ -6,7 +6,7 @@ import { enqueueReconcile } from "../../app/queues/sync.server";
 import { backfillShop } from "../../app/ingest/backfill.server";
 import { processWebhook } from "../../app/ingest/process-webhook.server";
 import { webhookJobData } from "../../app/ingest/webhook-payloads";
-import { loadDashboard } from "../../app/insights/dashboard.server";
+import { loadActivity } from "../../app/admin/activity.server";
 import { startSimulator } from "../../simulator";
 import { appScopes } from "../../scripts/lib/app-config";
 import { AdminApi } from "../../app/shopify/admin-api.server";
@@ -146,11 +146,10 @@ describe("multi-tenancy", () => {
       expect((await storedOrders(a.id)).get(orderId)?.totalMinor).toBe(100);
       expect(await prisma.customer.count({ where: { shopId: a.id, id: customerId } })).toBe(0);
 
-      // A shop's dashboard shows only its own runs.
-      const dashboard = await loadDashboard(prisma, b.domain);
-      expect(dashboard.shop).toBe(b.domain);
+      // A shop's activity page shows only its own runs.
+      const activity = await loadActivity(prisma, b.domain);
       const runShops = await prisma.jobRun.findMany({ where: { shopId: b.id } });
-      expect(dashboard.recentRuns).toHaveLength(runShops.length);
+      expect(activity.runs.map((run) => run.id).sort()).toEqual(runShops.map((run) => run.id).sort());
       await ctx.queues.close();
     } finally {
       await sim.close();

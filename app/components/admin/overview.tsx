@@ -1,0 +1,271 @@
+import { Link } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Text,
+} from "@shopify/polaris";
+import { hasMessage, t } from "../../i18n";
+import type { Overview } from "../../admin/overview.server";
+import { AppPage, NAV_LINKS } from "./app-frame";
+import { Chart } from "./charts";
+import { count, day, money, percent } from "./format";
+
+export const familyTitle = (family: string) => {
+  const key = `families.${family}`;
+  return hasMessage(key) ? t(key) : family;
+};
+
+export const segmentPath = (key: string) => `/app/segments/${key}`;
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h2" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingLg">
+          {value}
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+const FM_SCORES = [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5];
+const R_SCORES = [5, 4, 3, 2, 1];
+
+/** Background for a share of the largest cell, and a text colour with at least 4.5:1 contrast on it. */
+function heat(share: number): { background: string; color: string } {
+  const alpha = share === 0 ? 0 : 0.08 + 0.87 * share;
+  const channel = (base: number) => Math.round(255 - (255 - base) * alpha);
+  const [r, g, b] = [channel(0), channel(48), channel(120)];
+  const lin = (c: number) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  return { background: `rgb(${r}, ${g}, ${b})`, color: luminance > 0.179 ? "#1a1a1a" : "#ffffff" };
+}
+
+function RfmHeatMap({ cells }: { cells: Overview["rfm"] }) {
+  const max = Math.max(1, ...cells.map((c) => c.customers));
+  const cellAt = (r: number, fm: number) => cells.find((c) => c.r === r && c.fm === fm);
+  return (
+    <div style={{ overflowX: "auto" }}>
+      <table className="rfm-grid" style={{ borderCollapse: "separate", borderSpacing: 2, width: "100%" }}>
+        <caption className="Polaris-Text--visuallyHidden">{t("overview.rfm.description")}</caption>
+        <thead>
+          <tr>
+            <td />
+            {FM_SCORES.map((fm) => (
+              <th key={fm} scope="col" style={{ fontWeight: 500, padding: 4 }}>
+                {t("overview.rfm.fm", { score: fm })}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {R_SCORES.map((r) => (
+            <tr key={r}>
+              <th scope="row" style={{ fontWeight: 500, padding: 4, whiteSpace: "nowrap" }}>
+                {t("overview.rfm.recency", { score: r })}
+              </th>
+              {FM_SCORES.map((fm) => {
+                const cell = cellAt(r, fm);
+                if (!cell) {
+                  return <td key={fm} style={{ background: "#f7f7f7", height: 40 }} />;
+                }
+                const style = heat(cell.customers / max);
+                return (
+                  <td key={fm} style={{ ...style, textAlign: "center", height: 40, borderRadius: 4 }}>
+                    <Link
+                      to={`${segmentPath(cell.group)}?r=${r}&fm=${fm}`}
+                      style={{ color: style.color, display: "block", padding: 8, textDecoration: "none" }}
+                      aria-label={t("overview.rfm.cell", { r, fm, count: count(cell.customers) })}
+                    >
+                      {count(cell.customers)}
+                    </Link>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function FamilyCard({ family, segments }: Overview["families"][number]) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          {familyTitle(family)}
+        </Text>
+        <DataTable
+          columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+          headings={[
+            t("overview.familyColumns.segment"),
+            t("overview.familyColumns.customers"),
+            t("overview.familyColumns.shareCustomers"),
+            t("overview.familyColumns.shareRevenue"),
+          ]}
+          rows={segments.map((segment) => [
+            <Link key={segment.key} to={segmentPath(segment.key)}>
+              {segment.title}
+            </Link>,
+            count(segment.customers),
+            percent(segment.shareOfCustomers),
+            percent(segment.shareOfRevenue),
+          ])}
+        />
+      </BlockStack>
+    </Card>
+  );
+}
+
+export function OverviewPage({ data }: { data: Overview }) {
+  if (!data.ready) {
+    return (
+      <AppPage title={t("overview.title")}>
+        <Card>
+          <EmptyState
+            heading={t("overview.empty.heading")}
+            action={{ content: t("overview.empty.action"), url: "/app/activity" }}
+            image="/images/empty-state.svg"
+          >
+            <p>{t("overview.empty.body")}</p>
+          </EmptyState>
+        </Card>
+      </AppPage>
+    );
+  }
+  const moneyOf = (n: number) => money(n, data.currency);
+  return (
+    <AppPage title={t("overview.title")} subtitle={data.shop}>
+      <Layout>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 2, md: 3 }} gap="400">
+            <Stat label={t("overview.totals.customers")} value={count(data.totals.customers)} />
+            <Stat label={t("overview.totals.orders")} value={count(data.totals.orders)} />
+            <Stat label={t("overview.totals.revenue")} value={moneyOf(data.totals.revenue)} />
+          </InlineGrid>
+        </Layout.Section>
+        {data.modelNotes.map((note) => (
+          <Layout.Section key={note.reason}>
+            <Banner
+              tone={note.status === "unavailable" ? "warning" : "info"}
+              title={t(note.status === "unavailable" ? "overview.model.unavailable" : "overview.model.weak")}
+            >
+              <p>
+                {note.reason} ({note.segments.join(", ")})
+              </p>
+            </Banner>
+          </Layout.Section>
+        ))}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                {t("overview.rfm.title")}
+              </Text>
+              <Text as="p" tone="subdued">
+                {t("overview.rfm.description")}
+              </Text>
+              {data.rfm.length === 0 ? <Text as="p">{t("overview.rfm.empty")}</Text> : <RfmHeatMap cells={data.rfm} />}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("overview.clv.title")}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {t("overview.clv.description", { currency: data.currency })}
+                </Text>
+                {data.clv.available ? (
+                  <Chart
+                    kind="bar"
+                    label={t("overview.clv.title")}
+                    data={[
+                      {
+                        name: t("overview.clv.customers"),
+                        data: data.clv.buckets.map((b) => ({
+                          key: t("overview.clv.bucket", { from: moneyOf(b.from), to: moneyOf(b.to) }),
+                          value: b.customers,
+                        })),
+                      },
+                    ]}
+                  />
+                ) : (
+                  <Text as="p">
+                    {t("overview.clv.unavailable", {
+                      reason: data.modelNotes.find((n) => n.status === "unavailable")?.reason ?? "",
+                    })}
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("overview.trend.title")}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {t("overview.trend.description")}
+                </Text>
+                {data.trend.length === 0 ? (
+                  <Text as="p">{t("overview.trend.empty")}</Text>
+                ) : (
+                  <Chart
+                    kind="line"
+                    label={t("overview.trend.title")}
+                    data={data.trend.map((series) => ({
+                      name: series.title,
+                      data: series.points.map((p) => ({ key: day(p.day), value: p.customers })),
+                    }))}
+                  />
+                )}
+              </BlockStack>
+            </Card>
+          </InlineGrid>
+        </Layout.Section>
+        {data.families.map((group) => (
+          <Layout.Section key={group.family}>
+            <FamilyCard {...group} />
+          </Layout.Section>
+        ))}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                {t("overview.links.heading")}
+              </Text>
+              <Box>
+                <InlineStack gap="400">
+                  {NAV_LINKS.map((link) => (
+                    <Link key={link.to} to={link.to}>
+                      {t(link.label)}
+                    </Link>
+                  ))}
+                </InlineStack>
+              </Box>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </AppPage>
+  );
+}

@@ -1,0 +1,255 @@
+// Read-only queries of the admin pages over the memberships, orders, runs and
+// data-request tables (the stores of those tables own their writes and
+// erasure). Every query is scoped by the shop's id; customer ids are compared
+// as BIGINT and returned as strings.
+import type { PgClient } from "./pg/pool.server";
+
+/** Orders that count for revenue: not cancelled (totals are already net of refunds). */
+const LIVE_ORDER = `o."cancelledAt" IS NULL`;
+
+export interface SegmentTotals {
+  segment: string;
+  customers: number;
+  orders: number;
+  revenueMinor: number;
+}
+
+/** Per segment: members, their orders and revenue. */
+export async function segmentTotals(client: PgClient, shopId: string): Promise<SegmentTotals[]> {
+  const { rows } = await client.query(
+    `WITH per_customer AS (
+       SELECT o."customerId", count(*)::bigint AS orders, sum(o."totalMinor")::bigint AS revenue
+       FROM "Order" o WHERE o."shopId" = $1 AND o."customerId" IS NOT NULL AND ${LIVE_ORDER}
+       GROUP BY o."customerId")
+     SELECT s AS segment, count(*)::int AS customers,
+            coalesce(sum(p.orders), 0)::float8 AS orders, coalesce(sum(p.revenue), 0)::float8 AS revenue
+     FROM "SegmentMembership" m CROSS JOIN unnest(m.segments) s
+     LEFT JOIN per_customer p ON p."customerId" = m."customerId"
+     WHERE m."shopId" = $1 GROUP BY s`,
+    [shopId],
+  );
+  return rows.map((r) => ({ segment: r.segment, customers: r.customers, orders: r.orders, revenueMinor: r.revenue }));
+}
+
+/** The shop's revenue from live orders (guest orders included), and the customers with a membership row. */
+export async function shopTotals(
+  client: PgClient,
+  shopId: string,
+): Promise<{ revenueMinor: number; orders: number; customers: number }> {
+  const { rows } = await client.query(
+    `SELECT (SELECT coalesce(sum(o."totalMinor"), 0)::float8 FROM "Order" o WHERE o."shopId" = $1 AND ${LIVE_ORDER}) AS revenue,
+            (SELECT count(*)::int FROM "Order" o WHERE o."shopId" = $1 AND ${LIVE_ORDER}) AS orders,
+            (SELECT count(*)::int FROM "SegmentMembership" m WHERE m."shopId" = $1) AS customers`,
+    [shopId],
+  );
+  return { revenueMinor: rows[0].revenue, orders: rows[0].orders, customers: rows[0].customers };
+}
+
+/**
+ * Customers per (R, FM) cell of the RFM grid. The scores are read from the
+ * stored RFM reason, which the engine writes as "R r F f M m (FM x): ..."
+ * (app/segmentation/families/rfm.ts; tests/admin/pages.test.ts checks the
+ * pattern against a real recompute). FM = (F + M) / 2, in halves.
+ */
+export async function rfmGrid(client: PgClient, shopId: string): Promise<Array<{ r: number; fm: number; n: number }>> {
+  const { rows } = await client.query(
+    `WITH scores AS (
+       SELECT regexp_match(m.reasons[array_position(m.segments, g)], '^R ([1-5]) F ([1-5]) M ([1-5])') AS s
+       FROM "SegmentMembership" m CROSS JOIN unnest(m.segments) g
+       WHERE m."shopId" = $1 AND g LIKE 'rfm/%' AND g <> 'rfm/prospects')
+     SELECT s[1]::int AS r, (s[2]::int + s[3]::int) / 2.0 AS fm, count(*)::int AS n
+     FROM scores WHERE s IS NOT NULL GROUP BY 1, 2`,
+    [shopId],
+  );
+  return rows.map((row) => ({ r: row.r, fm: Number(row.fm), n: row.n }));
+}
+
+/**
+ * Predicted 12-month value per customer, read from the stored predictive tier
+ * reason ("12-month value 123.45 ..."), bucketed into `buckets` equal ranges
+ * from 0 to the largest value.
+ */
+export async function clvHistogram(
+  client: PgClient,
+  shopId: string,
+  buckets: number,
+): Promise<{ max: number; counts: number[] }> {
+  const { rows } = await client.query(
+    `WITH v AS (
+       SELECT (regexp_match(m.reasons[array_position(m.segments, g)], '^12-month value (-?[0-9]+(?:\\.[0-9]+)?)'))[1]::float8 AS value
+       FROM "SegmentMembership" m CROSS JOIN unnest(m.segments) g
+       WHERE m."shopId" = $1 AND g IN ('predictive/high-value', 'predictive/medium-value', 'predictive/low-value')),
+     top AS (SELECT max(value) AS max FROM v)
+     SELECT top.max, least(width_bucket(v.value, 0, greatest(top.max, 1e-9), $2), $2) AS bucket, count(*)::int AS n
+     FROM v, top WHERE v.value IS NOT NULL GROUP BY 1, 2 ORDER BY 2`,
+    [shopId, buckets],
+  );
+  const counts = new Array<number>(buckets).fill(0);
+  for (const row of rows) counts[Math.max(1, row.bucket) - 1] += row.n;
+  return { max: rows[0]?.max ?? 0, counts };
+}
+
+/** Entries and exits per segment and UTC day since `since`, from the stored transitions. */
+export async function transitionsByDay(
+  client: PgClient,
+  shopId: string,
+  since: Date,
+): Promise<Array<{ segment: string; day: string; entered: number; left: number }>> {
+  const { rows } = await client.query(
+    `SELECT segment, to_char(date_trunc('day', at), 'YYYY-MM-DD') AS day,
+            count(*) FILTER (WHERE change = 'entered')::int AS entered,
+            count(*) FILTER (WHERE change = 'left')::int AS left
+     FROM "SegmentTransition" WHERE "shopId" = $1 AND at >= $2 GROUP BY 1, 2 ORDER BY 2`,
+    [shopId, since],
+  );
+  return rows;
+}
+
+export interface MemberRow {
+  customerId: string;
+  reason: string;
+  sinceDay: number;
+  orders: number;
+  spentMinor: number;
+  firstOrderAt: Date | null;
+  lastOrderAt: Date | null;
+}
+
+/**
+ * One keyset page of a segment's members, ordered by customer id, after
+ * `afterId` (exclusive), with their reason and order aggregates. `rfmCell`
+ * narrows rfm members to one (R, FM) cell of the grid.
+ */
+export async function segmentMembersPage(
+  client: PgClient,
+  shopId: string,
+  segment: string,
+  options: { afterId?: string | null; limit: number; rfmCell?: { r: number; fm: number } },
+): Promise<MemberRow[]> {
+  const cell = options.rfmCell;
+  const { rows } = await client.query(
+    `WITH page AS (
+       SELECT m."customerId", m.reasons[array_position(m.segments, $2)] AS reason,
+              m."sinceDay"[array_position(m.segments, $2)] AS "sinceDay"
+       FROM "SegmentMembership" m
+       WHERE m."shopId" = $1 AND m.segments @> ARRAY[$2]::text[] AND m."customerId" > $3::bigint
+         AND ($5::int IS NULL OR (
+           (regexp_match(m.reasons[array_position(m.segments, $2)], '^R ([1-5]) F ([1-5]) M ([1-5])')) IS NOT NULL
+           AND (regexp_match(m.reasons[array_position(m.segments, $2)], '^R ([1-5])'))[1]::int = $5
+           AND ((regexp_match(m.reasons[array_position(m.segments, $2)], '^R [1-5] F ([1-5]) M ([1-5])'))[1]::int
+              + (regexp_match(m.reasons[array_position(m.segments, $2)], '^R [1-5] F ([1-5]) M ([1-5])'))[2]::int) = $6::int))
+       ORDER BY m."customerId" LIMIT $4)
+     SELECT page."customerId"::text AS "customerId", page.reason, page."sinceDay",
+            count(o.id)::int AS orders, coalesce(sum(o."totalMinor"), 0)::float8 AS spent,
+            min(o."processedAt") AS first, max(o."processedAt") AS last
+     FROM page LEFT JOIN "Order" o ON o."shopId" = $1 AND o."customerId" = page."customerId" AND ${LIVE_ORDER}
+     GROUP BY page."customerId", page.reason, page."sinceDay" ORDER BY page."customerId"`,
+    [shopId, segment, options.afterId ?? "-1", options.limit, cell?.r ?? null, cell ? Math.round(cell.fm * 2) : null],
+  );
+  return rows.map((r) => ({
+    customerId: r.customerId,
+    reason: r.reason,
+    sinceDay: r.sinceDay,
+    orders: r.orders,
+    spentMinor: r.spent,
+    firstOrderAt: r.first,
+    lastOrderAt: r.last,
+  }));
+}
+
+/** A customer's membership row (segments, reasons, entry days), or null. */
+export async function customerMembership(
+  client: PgClient,
+  shopId: string,
+  customerId: string,
+): Promise<{ segments: string[]; reasons: string[]; sinceDay: number[]; computedAt: Date } | null> {
+  const { rows } = await client.query(
+    `SELECT segments, reasons, "sinceDay", "computedAt" FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" = $2::bigint`,
+    [shopId, customerId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Whether the shop stores this customer (live or deleted). */
+export async function customerExists(client: PgClient, shopId: string, customerId: string): Promise<boolean> {
+  const { rows } = await client.query(`SELECT 1 FROM "Customer" WHERE "shopId" = $1 AND id = $2::bigint`, [
+    shopId,
+    customerId,
+  ]);
+  return rows.length > 0;
+}
+
+/** A customer's segment entries and exits, newest first. */
+export async function customerHistory(
+  client: PgClient,
+  shopId: string,
+  customerId: string,
+  limit: number,
+): Promise<Array<{ segment: string; change: string; at: Date; reason: string | null }>> {
+  const { rows } = await client.query(
+    `SELECT segment, change, at, reason FROM "SegmentTransition" WHERE "shopId" = $1 AND "customerId" = $2::bigint
+     ORDER BY at DESC, id DESC LIMIT $3`,
+    [shopId, customerId, limit],
+  );
+  return rows;
+}
+
+/** The latest run of each kind, and the last `limit` runs. */
+export async function latestRuns(client: PgClient, shopId: string, limit: number) {
+  const { rows } = await client.query(
+    `SELECT id, kind, status, step, progress, error, "startedAt", "finishedAt" FROM "JobRun"
+     WHERE "shopId" = $1 ORDER BY "startedAt" DESC LIMIT $2`,
+    [shopId, limit],
+  );
+  return rows as Array<{
+    id: string;
+    kind: string;
+    status: string;
+    step: string | null;
+    progress: Record<string, unknown>;
+    error: string | null;
+    startedAt: Date;
+    finishedAt: Date | null;
+  }>;
+}
+
+/** The latest run of one kind. */
+export async function latestRunOf(client: PgClient, shopId: string, kind: string) {
+  const { rows } = await client.query(
+    `SELECT id, kind, status, step, progress, error, "startedAt", "finishedAt" FROM "JobRun"
+     WHERE "shopId" = $1 AND kind = $2 ORDER BY "startedAt" DESC LIMIT 1`,
+    [shopId, kind],
+  );
+  return (rows[0] ?? null) as Awaited<ReturnType<typeof latestRuns>>[number] | null;
+}
+
+/** The customers/data_request answers received for the shop, newest first (without their records). */
+export async function dataRequests(client: PgClient, shopDomain: string, limit: number) {
+  const { rows } = await client.query(
+    `SELECT id, "customerId"::text AS "customerId", "requestedAt" FROM "DataRequest" WHERE "shopDomain" = $1
+     ORDER BY "requestedAt" DESC LIMIT $2`,
+    [shopDomain, limit],
+  );
+  return rows as Array<{ id: string; customerId: string; requestedAt: Date }>;
+}
+
+/** One data request's record, only for its own shop. */
+export async function dataRequestRecord(client: PgClient, shopDomain: string, id: string) {
+  const { rows } = await client.query(
+    `SELECT "customerId"::text AS "customerId", "requestedAt", record FROM "DataRequest" WHERE "shopDomain" = $1 AND id = $2`,
+    [shopDomain, id],
+  );
+  return (rows[0] ?? null) as { customerId: string; requestedAt: Date; record: unknown } | null;
+}
+
+/** Redaction and erasure webhooks received for the shop (compliance topics), newest first. */
+export async function complianceEvents(client: PgClient, shopDomain: string, limit: number) {
+  const { rows } = await client.query(
+    `SELECT topic, status, error, "receivedAt" FROM "WebhookEvent"
+     WHERE "shopDomain" = $1 AND replace(lower(topic), '_', '/') IN
+       ('customers/data/request', 'customers/redact', 'shop/redact', 'customers/delete', 'data-request', 'customer-redact', 'customer-delete')
+     ORDER BY "receivedAt" DESC LIMIT $2`,
+    [shopDomain, limit],
+  );
+  return rows as Array<{ topic: string; status: string; error: string | null; receivedAt: Date }>;
+}

@@ -1,0 +1,192 @@
+/**
+ * End-to-end: the admin pages in Debian's Chromium against the demo setup
+ * (simulator, worker, Remix dev server, local preview), checked on every page
+ * for console errors and serious/critical axe violations, with screenshots in
+ * test-results/e2e/ and each page's load time printed (target < 1 s on the
+ * Online Retail store).
+ *  (6) the install backfill's progress bar moves on a generated store of 50,000 orders;
+ *  (1) the overview, (2) a segment with a member's reason, (3) a customer lookup,
+ *  on the Online Retail store.
+ */
+import "../writeback/isolated-database";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, printTimings, type E2eBrowser, type PageCheck } from "./support/browser";
+import { ONLINE_RETAIL_AS_OF, ONLINE_RETAIL_FILE, startE2eStack, type E2eStack } from "./support/stack";
+
+const GENERATED = "e2e-generated.myshopify.com";
+const RETAIL = "online-retail-demo.myshopify.com";
+
+let stack: E2eStack;
+let browser: E2eBrowser;
+let retailInstalled: Date;
+const checks: PageCheck[] = [];
+
+function expectClean(check: PageCheck) {
+  expect(check.consoleErrors, `console errors on ${check.name}`).toEqual([]);
+  expect(check.axeViolations, `serious/critical axe violations on ${check.name}`).toEqual([]);
+}
+
+beforeAll(async () => {
+  const t0 = performance.now();
+  const mark = (what: string) =>
+    process.stdout.write(`[e2e] ${what} at ${Math.round((performance.now() - t0) / 1000)} s\n`);
+  stack = await startE2eStack({ asOf: ONLINE_RETAIL_AS_OF });
+  stack.sim.createShop(GENERATED, { timezone: "Europe/London", currency: "GBP", name: "Generated store" });
+  stack.sim.generate(GENERATED, {
+    seed: 14,
+    customers: 12_000,
+    orders: 50_000,
+    startDate: "2009-12-01",
+    endDate: "2011-12-09",
+    discountShare: 0.2,
+    seasonality: 0.4,
+  });
+  mark("generated store ready");
+  stack.sim.createShop(RETAIL, { timezone: "Europe/London", currency: "GBP", name: "Online Retail (UCI)" });
+  await stack.sim.loadOnlineRetail(RETAIL, ONLINE_RETAIL_FILE);
+  mark("Online Retail store loaded");
+  await stack.startWorker();
+  // The Online Retail store installs (backfill, recompute) while the web app is built.
+  retailInstalled = await stack.install("http://127.0.0.1:9", RETAIL);
+  await stack.build();
+  mark("web app built");
+  browser = await launchBrowser();
+}, 600_000);
+
+afterAll(async () => {
+  if (checks.length) printTimings(checks);
+  await browser?.close();
+  await stack?.close();
+}, 60_000);
+
+describe("admin pages in Chromium", () => {
+  it("(6) shows the install backfill's progress bar moving on a store of 50,000 orders", async () => {
+    const url = await stack.startWeb(GENERATED);
+    try {
+      const since = await stack.install(url, GENERATED);
+      const started = performance.now();
+      await browser.page.goto(`${url}/app/activity`, { waitUntil: "load" });
+      const bar = browser.page.getByTestId("backfill-progress");
+      const seen: number[] = [];
+      let total = 0;
+      // The page polls the run's stored progress; read the bar until it has shown at least three different values.
+      while (new Set(seen.filter((n) => n > 0)).size < 3 && performance.now() - started < 90_000) {
+        if ((await bar.count()) > 0) {
+          seen.push(Number(await bar.getAttribute("data-done")));
+          total = Number((await bar.getAttribute("data-total")) || 0);
+        }
+        await browser.page.waitForTimeout(300);
+      }
+      const moving = [...new Set(seen.filter((n) => n > 0))];
+      process.stdout.write(`\nbackfill progress seen: ${moving.join(", ")} of ${total} orders\n`);
+      expect(moving.length).toBeGreaterThanOrEqual(3);
+      expect(moving).toEqual([...moving].sort((a, b) => a - b));
+      expect(total).toBe(50_000);
+      const check = await browser.check("activity-backfill", Math.round(performance.now() - started));
+      expectClean(check);
+      expect(since).toBeInstanceOf(Date);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${stack.log.slice(-40).join("\n")}`);
+    } finally {
+      await stack.stopWeb();
+    }
+  }, 240_000);
+
+  describe("on the Online Retail store", () => {
+    let url: string;
+    beforeAll(async () => {
+      await stack.waitForRun(RETAIL, "backfill", retailInstalled, 180_000);
+      await stack.waitForRun(RETAIL, "recompute", retailInstalled, 240_000);
+      url = await stack.startWeb(RETAIL);
+      // One unmeasured visit of each page first (the browser's cache, the server's first queries).
+      for (const path of [
+        "/app",
+        "/app/segments/rfm/champions",
+        "/app/customers",
+        "/app/segments",
+        "/app/activity",
+        "/app/privacy",
+      ]) {
+        await browser.page.goto(`${url}${path}`, { waitUntil: "networkidle" });
+      }
+      browser.takeErrors();
+    }, 600_000);
+
+    it("(1) opens the overview: families, RFM grid, model notes, links to every page", async () => {
+      const check = await browser.visit("overview", `${url}/app`);
+      checks.push(check);
+      expectClean(check);
+      const page = browser.page;
+      await expect(page.getByRole("heading", { name: "RFM grid" }).count()).resolves.toBe(1);
+      await expect(page.locator("table.rfm-grid a").count()).resolves.toBeGreaterThan(10);
+      for (const name of [
+        "Segments",
+        "Customers",
+        "Insights",
+        "Custom segments",
+        "Sync and activity",
+        "Settings",
+        "Privacy",
+      ]) {
+        expect(await page.getByRole("link", { name, exact: true }).count(), name).toBeGreaterThan(0);
+      }
+    });
+
+    it("(2) opens a segment from the overview and sees a member's reason", async () => {
+      const page = browser.page;
+      const started = performance.now();
+      await page.getByRole("link", { name: "Champions", exact: true }).first().click();
+      await page.waitForURL(/\/app\/segments\/rfm\/champions$/);
+      await page.waitForLoadState("networkidle");
+      const check = await browser.check("segment", Math.round(performance.now() - started));
+      checks.push(check);
+      expectClean(check);
+      const reason = await page.locator(".member-reason").first().textContent();
+      expect(reason).toMatch(/^R 5 F [1-5] M [1-5] \(FM [0-9.]+\): last order \d+ days ago, \d+ orders/);
+      // Names come from the simulated store's Admin API at view time.
+      expect(await page.getByRole("link", { name: /Open in Shopify admin/ }).count()).toBeGreaterThan(0);
+      checks.push(await browser.visit("segment-direct", `${url}/app/segments/rfm/champions`));
+    });
+
+    it("(3) looks up a customer by id and by name", async () => {
+      const { rows } = await stack.db.query(
+        `SELECT m."customerId"::text AS id FROM "SegmentMembership" m JOIN "Shop" s ON s.id = m."shopId"
+         WHERE s.domain = $1 AND m.segments @> ARRAY['rfm/champions'] ORDER BY 1 LIMIT 1`,
+        [RETAIL],
+      );
+      const id: string = rows[0].id;
+      const lookup = await browser.visit("customers", `${url}/app/customers`);
+      checks.push(lookup);
+      expectClean(lookup);
+      const page = browser.page;
+      const started = performance.now();
+      await page.getByLabel("Shopify customer id, name or email").fill(id);
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.waitForURL(new RegExp(`/app/customers/${id}$`));
+      await page.waitForLoadState("networkidle");
+      const detail = await browser.check("customer", Math.round(performance.now() - started));
+      checks.push(detail);
+      expectClean(detail);
+      expect(await page.getByText("Recency score").count()).toBe(1);
+      expect(await page.getByText("P(alive)").count()).toBe(1);
+      const name = (await page.locator("h1").first().textContent())!.trim();
+      expect(name).not.toMatch(/^Customer \d+$/);
+      // By name, through the Admin API's customer search.
+      await page.goto(`${url}/app/customers?q=${encodeURIComponent(name)}`, { waitUntil: "networkidle" });
+      expect(await page.getByRole("link", { name }).count()).toBeGreaterThan(0);
+      expect(browser.takeErrors()).toEqual([]);
+    });
+
+    it("every other page loads clean", async () => {
+      for (const [name, path] of [
+        ["segments", "/app/segments"],
+        ["activity", "/app/activity"],
+        ["privacy", "/app/privacy"],
+      ]) {
+        const check = await browser.visit(name, `${url}${path}`);
+        checks.push(check);
+        expectClean(check);
+      }
+    });
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * The app as `npm run demo` runs it, for end-to-end tests: the store
+ * simulator (in this process), the worker and the web app (child processes)
+ * on this test file's database and queue prefix, the local preview serving
+ * /app/* for one shop (LOCAL_PREVIEW_SHOP), installed the way the demo
+ * installs it (an offline session as OAuth stores one, then the install job).
+ * The web app is the production build (`remix vite:build`, then
+ * server/web.mjs) run with NODE_ENV=development, the only mode that allows the
+ * preview: the Vite dev server compiles each page on first use, which on a
+ * shared 2-core machine took longer than the browser's 30 s timeout.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { startSimulator, type Simulator } from "../../../simulator";
+import { appScopes, appWebhookSubscriptions } from "../../../scripts/lib/app-config";
+import { SEGMENT_DISCOUNT_FUNCTION_HANDLE } from "../../../app/act/segment-discount-function";
+import { queues } from "../../../app/queues/registry.server";
+import { enqueueShopInstalled } from "../../../app/queues/shop-lifecycle.server";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+export const ONLINE_RETAIL_FILE = path.join(ROOT, "data/online-retail/online_retail.csv.gz");
+export const ONLINE_RETAIL_AS_OF = "2011-12-10T00:00:00Z";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function spawnLogged(command: string, args: string[], env: NodeJS.ProcessEnv, label: string, log: string[]) {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) log.push(`[${label}] ${line}`);
+    if (log.length > 400) log.splice(0, log.length - 400);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return child;
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not within ${timeoutMs / 1000}s ${last ? `(${String(last)})` : ""}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+  });
+}
+
+export interface E2eStack {
+  sim: Simulator;
+  db: pg.Client;
+  /** Output of the worker and the web server (the last lines), for failure messages. */
+  log: string[];
+  startWorker(): Promise<void>;
+  /** Builds the web app (build/), as `npm run build` does. */
+  build(): Promise<void>;
+  /** Starts the built web app previewing `shop`; resolves with its URL once /healthz answers. */
+  startWeb(shop: string, extraEnv?: Record<string, string>): Promise<string>;
+  stopWeb(): Promise<void>;
+  /** Stores the shop's offline session and enqueues the install job, as `npm run demo` does (no web app needed). */
+  install(appUrl: string, shop: string): Promise<Date>;
+  /** Waits for the latest run of `kind` started after `since` to complete. */
+  waitForRun(shop: string, kind: string, since: Date, timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A simulator with the app's subscriptions, and the processes of the app on demand. */
+export async function startE2eStack(options: { asOf?: string } = {}): Promise<E2eStack> {
+  const log: string[] = [];
+  const secret = process.env.SHOPIFY_API_SECRET!;
+  const sim = await startSimulator({ appSecret: secret, restoreRate: 100, bucketSize: 2_000, bulkLatencyMs: 200 });
+  sim.registerAppFunction({
+    handle: SEGMENT_DISCOUNT_FUNCTION_HANDLE,
+    title: "Segment discount",
+    description: "A discount for customers in chosen segments, with a hold-out group",
+  });
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  const baseEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+    ...process.env,
+    NODE_ENV: "development",
+    SHOPIFY_ADMIN_API_ORIGIN: sim.url,
+    ...(options.asOf ? { SEGMENTS_AS_OF: options.asOf } : {}),
+    LOG_LEVEL: "warn",
+    ...extra,
+  });
+  const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
+  let worker: ChildProcess | undefined;
+  let web: ChildProcess | undefined;
+
+  const stack: E2eStack = {
+    sim,
+    db,
+    log,
+    async startWorker() {
+      worker = spawnLogged(
+        bin("tsx"),
+        ["app/workers/main.ts"],
+        baseEnv({ SERVICE_NAME: "worker", WORKER_PROCESSES: "1" }),
+        "worker",
+        log,
+      );
+    },
+    async build() {
+      const child = spawnLogged(bin("remix"), ["vite:build"], { ...process.env, NODE_ENV: "production" }, "build", log);
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      if (code !== 0) throw new Error(`remix vite:build exited with ${code}:\n${log.slice(-20).join("\n")}`);
+    },
+    async startWeb(shop, extraEnv = {}) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      web = spawnLogged(
+        process.execPath,
+        ["server/web.mjs", "build/server/index.js"],
+        baseEnv({
+          SERVICE_NAME: "web",
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          SHOPIFY_APP_URL: url,
+          LOCAL_PREVIEW_SHOP: shop,
+          ...extraEnv,
+        }),
+        "web",
+        log,
+      );
+      await waitFor("the web app's /healthz", 120_000, async () =>
+        (await fetch(`${url}/healthz`)).ok ? true : undefined,
+      );
+      return url;
+    },
+    async stopWeb() {
+      if (web) await stop(web);
+      web = undefined;
+    },
+    async install(appUrl, shop) {
+      const accessToken = `shpat_e2e_${shop.replace(/\W/g, "")}`;
+      sim.installApp(shop, {
+        accessToken,
+        scopes: appScopes(),
+        webhookUrl: appUrl,
+        subscriptions: appWebhookSubscriptions(),
+      });
+      await db.query(
+        `INSERT INTO "Session" (id, shop, state, "isOnline", scope, "accessToken") VALUES ($1, $2, 'e2e', false, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET scope = EXCLUDED.scope, "accessToken" = EXCLUDED."accessToken"`,
+        [`offline_${shop}`, shop, appScopes().join(","), accessToken],
+      );
+      const since = new Date(Date.now() - 1000);
+      // What /preview/install does (the OAuth hook's job), enqueued on this file's queue prefix.
+      await enqueueShopInstalled(await queues(), { shop, scopes: appScopes().join(",") });
+      return since;
+    },
+    async waitForRun(shop, kind, since, timeoutMs) {
+      await waitFor(`the ${kind} of ${shop}`, timeoutMs, async () => {
+        const { rows } = await db.query(
+          `SELECT r.status, r.step, r.error FROM "JobRun" r JOIN "Shop" s ON s.id = r."shopId"
+           WHERE s.domain = $1 AND r.kind = $2 AND r."startedAt" >= $3 ORDER BY r."startedAt" DESC LIMIT 1`,
+          [shop, kind, since],
+        );
+        if (rows[0]?.status === "failed") throw new Error(`${kind} failed at ${rows[0].step}: ${rows[0].error}`);
+        return rows[0]?.status === "completed" ? true : undefined;
+      });
+    },
+    async close() {
+      await Promise.all([web ? stop(web) : undefined, worker ? stop(worker) : undefined]);
+      await (await queues()).close();
+      await db.end().catch(() => undefined);
+      await sim.close();
+    },
+  };
+  return stack;
+}
