@@ -5,6 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { CUSTOMERS_BULK_QUERY, ORDERS_BULK_QUERY } from "../graphql/admin/orders.server";
 import type { PipelineContext } from "../pipeline";
+import { scheduleDailySnapshot } from "../queues/insights.server";
 import { enqueueShopRecompute, scheduleNightlyRecompute } from "../queues/segments.server";
 import { scheduleReconcile } from "../queues/sync.server";
 import { shopTagPrefix } from "../settings/settings.server";
@@ -200,6 +201,7 @@ export async function backfillAndHandOver(
   const { progress } = await backfillShop(ctx.db, api, shop, runId, { pollIntervalMs: ctx.pollIntervalMs, onRun });
   await enqueueShopRecompute(ctx.queues, { shop: shop.domain, reason: "backfill" });
   await scheduleNightlyRecompute(ctx.queues, shop.domain, { timeZone: shop.timezone });
+  await scheduleDailySnapshot(ctx.queues, shop.domain, shop.timezone);
   await scheduleReconcile(ctx.queues, shop.domain);
   return { ordersStored: progress.ordersStored, customersStored: progress.customersStored };
 }

@@ -3,6 +3,7 @@ CREATE TABLE "SegmentSnapshot" (
     "shopId" TEXT NOT NULL,
     "day" DATE NOT NULL,
     "segment" TEXT NOT NULL,
+    "dayStartAt" TIMESTAMP(3) NOT NULL,
     "asOf" TIMESTAMP(3) NOT NULL,
     "size" INTEGER NOT NULL,
     "entries" INTEGER NOT NULL,
