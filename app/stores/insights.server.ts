@@ -413,28 +413,49 @@ export async function discountGroupOutcomes(
  * and orders are erased (STORES order): their part is read from them.
  */
 async function subtractCustomer(tx: Tx, shopId: string, customerId: bigint): Promise<void> {
-  const days = await tx.segmentSnapshot.findMany({
-    where: { shopId },
-    distinct: ["day"],
-    select: { day: true, dayStartAt: true, asOf: true },
-  });
-  for (const { day, dayStartAt, asOf } of days) {
-    const part = await segmentDay(tx, { shopId, dayStartAt, asOf, customerId });
-    for (const r of part) {
-      await tx.segmentSnapshot.updateMany({
-        where: { shopId, day, segment: r.segment },
-        data: {
-          size: { decrement: r.size },
-          entries: { decrement: r.entries },
-          exits: { decrement: r.exits },
-          orders: { decrement: r.orders },
-          revenueMinor: { decrement: BigInt(r.revenueMinor) },
-          buyers: { decrement: r.buyers },
-          repeatMembers: { decrement: r.repeatMembers },
-        },
-      });
-    }
-  }
+  // One statement for every stored day (the erasure runs inside the privacy transaction).
+  await tx.$executeRawUnsafe(
+    `WITH days AS (SELECT DISTINCT day, "dayStartAt" AS a, "asOf" AS z FROM "SegmentSnapshot" WHERE "shopId" = $1),
+    cur AS (SELECT s FROM "SegmentMembership" m, unnest(m.segments) s WHERE m."shopId" = $1 AND m."customerId" = $2::bigint),
+    pairs AS (SELECT s FROM cur UNION SELECT segment FROM "SegmentTransition" WHERE "shopId" = $1 AND "customerId" = $2::bigint),
+    member AS (
+      SELECT d.day, p.s FROM days d CROSS JOIN pairs p
+      WHERE coalesce(
+        (SELECT t.change = 'left' FROM "SegmentTransition" t
+         WHERE t."shopId" = $1 AND t."customerId" = $2::bigint AND t.segment = p.s AND t.at >= d.z ORDER BY t.at, t.id LIMIT 1),
+        EXISTS (SELECT 1 FROM cur WHERE cur.s = p.s))
+    ),
+    moves AS (
+      SELECT d.day, t.segment AS s, count(*) FILTER (WHERE t.change = 'entered')::int AS entries,
+             count(*) FILTER (WHERE t.change = 'left')::int AS exits
+      FROM days d JOIN "SegmentTransition" t ON t."shopId" = $1 AND t."customerId" = $2::bigint AND t.at >= d.a AND t.at < d.z
+      GROUP BY 1, 2
+    ),
+    bought AS (
+      SELECT d.day, count(*) FILTER (WHERE o."processedAt" >= d.a)::int AS n,
+             coalesce(sum(o."totalMinor") FILTER (WHERE o."processedAt" >= d.a), 0)::bigint AS revenue, count(*)::int AS total
+      FROM days d JOIN "Order" o ON o."shopId" = $1 AND o."customerId" = $2::bigint AND o."cancelledAt" IS NULL
+        AND NOT o."fullyRefunded" AND o."processedAt" < d.z
+      GROUP BY d.day
+    ),
+    part AS (
+      SELECT coalesce(m.day, mv.day) AS day, coalesce(m.s, mv.s) AS segment, (m.s IS NOT NULL) AS member,
+             coalesce(mv.entries, 0) AS entries, coalesce(mv.exits, 0) AS exits, b.n, b.revenue, b.total
+      FROM member m FULL JOIN moves mv ON mv.day = m.day AND mv.s = m.s
+      LEFT JOIN bought b ON b.day = coalesce(m.day, mv.day)
+    )
+    UPDATE "SegmentSnapshot" ss SET
+      size = ss.size - part.member::int,
+      entries = ss.entries - part.entries,
+      exits = ss.exits - part.exits,
+      orders = ss.orders - CASE WHEN part.member THEN coalesce(part.n, 0) ELSE 0 END,
+      "revenueMinor" = ss."revenueMinor" - CASE WHEN part.member THEN coalesce(part.revenue, 0) ELSE 0 END,
+      buyers = ss.buyers - (part.member AND coalesce(part.n, 0) > 0)::int,
+      "repeatMembers" = ss."repeatMembers" - (part.member AND coalesce(part.total, 0) >= 2)::int
+    FROM part WHERE ss."shopId" = $1 AND ss.day = part.day AND ss.segment = part.segment`,
+    shopId,
+    String(customerId),
+  );
   // A segment-day left with nothing in it is one a rebuild would not write.
   await tx.segmentSnapshot.deleteMany({
     where: { shopId, size: 0, entries: 0, exits: 0, orders: 0, revenueMinor: 0, buyers: 0, repeatMembers: 0 },
