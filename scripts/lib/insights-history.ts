@@ -8,20 +8,9 @@ import { addDays, dayStart } from "../../app/insights/core";
 import { assignTable, computeFeatureTable, fitShop, parseSettings, type EngineOrder } from "../../app/segmentation";
 import { replaceMembershipsInRange, type CustomerMemberships } from "../../app/stores/memberships.server";
 import { withPgClient } from "../../app/stores/pg/pool.server";
+import { seededRandom } from "../../app/utils/seeded-random";
 
 const HOUR = 3_600_000;
-
-/** A small seeded generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = "steady" | "fading" | "newcomer" | "rare";
 

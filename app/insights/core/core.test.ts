@@ -17,18 +17,7 @@ import {
   type MovementGroup,
   type SnapshotRow,
 } from ".";
-
-/** A small seeded generator (mulberry32), so the simulations below are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from "../../utils/seeded-random";
 
 describe("calendar", () => {
   it("days start at local midnight, DST days included", () => {
