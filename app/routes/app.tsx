@@ -7,6 +7,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 
 import { authenticate } from "../shopify.server";
 import { env } from "../config/env.server";
+import { t } from "../i18n";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -25,6 +26,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Segments
         </Link>
+        <Link to="/app/insights">{t("nav.insights")}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

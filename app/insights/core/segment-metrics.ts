@@ -27,8 +27,13 @@ export interface SegmentMetrics extends CohortOutcome {
   conversion: number | null;
   churnRate: number | null;
   revenuePerMemberMinor: number | null;
-  /** Expected purchase days in the period; null when the model is not fitted. */
+  /**
+   * The model's check, over the members with an order before the period (the
+   * population BG/NBD describes): expected and actual purchase days in the
+   * period; null when the model is not fitted.
+   */
   predictedPurchaseDays: number | null;
+  actualPurchaseDaysModelled: number | null;
   /** (actual − predicted) / predicted; null without a prediction. */
   predictionError: number | null;
 }
@@ -51,14 +56,19 @@ export function predictedPurchaseDays(
   return total;
 }
 
-export function segmentMetrics(outcome: CohortOutcome, predicted: number | null): SegmentMetrics {
+export function segmentMetrics(
+  outcome: CohortOutcome,
+  prediction: { predicted: number; actual: number } | null,
+): SegmentMetrics {
   const share = (n: number) => (outcome.members > 0 ? n / outcome.members : null);
   return {
     ...outcome,
     conversion: share(outcome.buyers),
     churnRate: share(outcome.churned),
     revenuePerMemberMinor: share(outcome.revenueMinor),
-    predictedPurchaseDays: predicted,
-    predictionError: predicted !== null && predicted > 0 ? (outcome.purchaseDays - predicted) / predicted : null,
+    predictedPurchaseDays: prediction?.predicted ?? null,
+    actualPurchaseDaysModelled: prediction?.actual ?? null,
+    predictionError:
+      prediction && prediction.predicted > 0 ? (prediction.actual - prediction.predicted) / prediction.predicted : null,
   };
 }
