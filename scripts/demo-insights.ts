@@ -45,12 +45,12 @@ try {
     await page.screenshot({ path: path.join(out, file), fullPage: true });
     console.error(`saved docs/screenshots/${file}`);
   }
-  const lift = page.locator(".Polaris-Card", { hasText: "Win-back" }).first();
+  const lift = page.locator(".Polaris-ShadowBevel", { hasText: "Win-back" }).first();
   await page.goto(`${stack.url}/preview/insights?family=loyalty`, { waitUntil: "networkidle" });
   await lift.screenshot({ path: path.join(out, "insights-discount-lift.png") });
-  const flow = page.locator(".Polaris-Card", { hasText: "Movement between segments" }).first();
+  const flow = page.locator(".Polaris-ShadowBevel", { hasText: "Movement between segments" }).first();
   await flow.screenshot({ path: path.join(out, "insights-movement.png") });
-  const trend = page.locator(".Polaris-Card", { hasText: "Segment sizes" }).first();
+  const trend = page.locator(".Polaris-ShadowBevel", { hasText: "Segment sizes" }).first();
   await trend.screenshot({ path: path.join(out, "insights-trend.png") });
   console.log(`Insights: ${stack.url}/preview/insights`);
 } finally {

@@ -6,7 +6,11 @@
 import type { PrismaClient } from "@prisma/client";
 import { addDays, dayStart } from "../../app/insights/core";
 import { assignTable, computeFeatureTable, fitShop, parseSettings, type EngineOrder } from "../../app/segmentation";
-import { replaceMembershipsInRange, type CustomerMemberships } from "../../app/stores/memberships.server";
+import {
+  replaceMembershipsInRange,
+  saveShopCutoffs,
+  type CustomerMemberships,
+} from "../../app/stores/memberships.server";
 import { withPgClient } from "../../app/stores/pg/pool.server";
 import { seededRandom } from "../../app/utils/seeded-random";
 
@@ -103,6 +107,7 @@ export async function generateHistory(db: PrismaClient, options: HistoryOptions)
         tags: [],
       }),
     );
+    await withPgClient((client) => saveShopCutoffs(client, options.shopId, cutoffs, at));
     await withPgClient((client) =>
       replaceMembershipsInRange(client, {
         shopId: options.shopId,
