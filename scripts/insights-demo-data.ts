@@ -13,8 +13,7 @@ import { takeDailySnapshot, takeSnapshot } from "../app/insights/snapshots.serve
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { STORES } from "../app/stores/index.server";
 import { insertSegmentDiscount, listSegmentDiscounts } from "../app/stores/discounts.server";
-import { withPgClient } from "../app/stores/pg/pool.server";
-import { closePgPool } from "../app/stores/pg/pool.server";
+import { closePgPool, withPgClient } from "../app/stores/pg/pool.server";
 import { generateHistory } from "./lib/insights-history";
 
 const SHOP = process.argv[2] ?? "insights-demo.myshopify.com";

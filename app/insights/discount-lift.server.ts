@@ -25,7 +25,7 @@ function group(row: DiscountGroupOutcomeRow | undefined): GroupOutcome {
 }
 
 /** The lift of one discount over [from, to) (instants); `from` defaults to its start, `to` to its end or now. */
-export async function measureDiscountLift(
+async function measureDiscountLift(
   db: PrismaClient,
   shopId: string,
   discount: SegmentDiscountRecord,

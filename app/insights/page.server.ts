@@ -63,6 +63,8 @@ export interface InsightsPage {
   metrics: SegmentMetrics[];
   alerts: SegmentAlert[];
   discounts: DiscountLift[];
+  /** The last seven days (the overview's weekly summary). */
+  weekly: WeeklySummaryData | null;
 }
 
 export interface InsightsQuery {
@@ -126,6 +128,7 @@ export async function loadInsightsPage(
     metrics: [],
     alerts: [],
     discounts: [],
+    weekly: await loadWeeklySummary(db, domain, { now }),
   };
   const parsed = parsePeriod(
     { from: query.from, to: query.to },
@@ -178,7 +181,7 @@ export interface WeeklySummaryData {
   alerts: SegmentAlert[];
 }
 
-/** The last seven days for the overview: each segment's size and change, entries, exits, orders, revenue, and alerts. */
+/** @public For the overview (the lead places InsightsWeeklySummary there). The last seven days: each segment's size and change, entries, exits, orders, revenue, and alerts. */
 export async function loadWeeklySummary(
   db: PrismaClient,
   domain: string,

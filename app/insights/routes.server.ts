@@ -11,7 +11,7 @@ import { loadInsightsPage, type InsightsQuery } from "./page.server";
 
 const notFound = () => new Response("Not found", { status: 404 });
 
-export function queryOf(request: Request): InsightsQuery {
+function queryOf(request: Request): InsightsQuery {
   const params = new URL(request.url).searchParams;
   return { from: params.get("from"), to: params.get("to"), family: params.get("family") };
 }

@@ -16,7 +16,7 @@ interface SnapshotShop {
 }
 
 /** Computes and stores one shop-local day as of `asOf` (at most the day's end). */
-export async function snapshotDay(
+async function snapshotDay(
   db: PrismaClient,
   shop: SnapshotShop,
   day: string,

@@ -17,7 +17,7 @@ export async function enqueueSnapshot(registry: QueueRegistry, input: InsightsSh
   });
 }
 
-export function dailySnapshotSchedulerId(shop: string): string {
+function dailySnapshotSchedulerId(shop: string): string {
   return jobId("snapshot", shop, "daily");
 }
 

@@ -204,13 +204,6 @@ export async function* snapshotPages(
   }
 }
 
-/** The earliest and latest snapshot days of the shop, or null. */
-export async function snapshotSpan(db: Db, shopId: string): Promise<{ first: string; last: string } | null> {
-  const agg = await db.segmentSnapshot.aggregate({ where: { shopId }, _min: { day: true }, _max: { day: true } });
-  if (!agg._min.day || !agg._max.day) return null;
-  return { first: agg._min.day.toISOString().slice(0, 10), last: agg._max.day.toISOString().slice(0, 10) };
-}
-
 /** The earliest moment the stored memberships and transitions describe (the first recompute's day). */
 export async function earliestHistory(db: Db, shopId: string): Promise<Date | null> {
   const [row] = await db.$queryRawUnsafe<Array<{ first: Date | null }>>(
@@ -247,7 +240,7 @@ export async function movementGroups(
 }
 
 /** Segments a customer "churns" into: the lapsed lifecycle stage and P(alive) below the churn-risk threshold. */
-export const CHURN_SEGMENTS = ["loyalty/lapsed", "predictive/churn-risk"] as const;
+const CHURN_SEGMENTS = ["loyalty/lapsed", "predictive/churn-risk"] as const;
 
 /** Per segment: its members at `startAt` and what they did until `endAt`. */
 export async function cohortOutcomes(db: Db, input: { shopId: string; startAt: Date; endAt: Date; timeZone: string }) {

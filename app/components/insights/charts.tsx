@@ -18,7 +18,7 @@ const COLORS = [
   "#9c6ade",
 ];
 
-export const colorOf = (i: number) => COLORS[i % COLORS.length];
+const colorOf = (i: number) => COLORS[i % COLORS.length];
 
 export function TrendChart({
   days,

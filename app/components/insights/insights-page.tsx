@@ -15,6 +15,7 @@ import { t } from "../../i18n";
 import type { InsightsPage as InsightsPageData } from "../../insights/page.server";
 import { MovementFlow, TrendChart } from "./charts";
 import { DiscountLiftCard } from "./discount-lift";
+import { InsightsWeeklySummary } from "./weekly-summary";
 import { familyTitle, labeller, money, percent } from "./format";
 
 function PeriodForm({ data }: { data: InsightsPageData }) {
@@ -44,6 +45,46 @@ function PeriodForm({ data }: { data: InsightsPageData }) {
   );
 }
 
+function MetricsTable({ data, label }: { data: InsightsPageData; label: (key: string) => string }) {
+  return (
+    <DataTable
+      columnContentTypes={[
+        "text",
+        "numeric",
+        "numeric",
+        "numeric",
+        "numeric",
+        "numeric",
+        "numeric",
+        "numeric",
+        "numeric",
+      ]}
+      headings={[
+        t("insights.metrics.segment"),
+        t("insights.metrics.members"),
+        t("insights.metrics.conversion"),
+        t("insights.metrics.churn"),
+        t("insights.metrics.revenue"),
+        t("insights.metrics.perMember"),
+        t("insights.metrics.predicted"),
+        t("insights.metrics.actual"),
+        t("insights.metrics.error"),
+      ]}
+      rows={data.metrics.map((m) => [
+        label(m.segment),
+        m.members,
+        percent(m.conversion),
+        percent(m.churnRate),
+        money(m.revenueMinor, data.currency),
+        money(m.revenuePerMemberMinor, data.currency),
+        m.predictedPurchaseDays === null ? t("insights.metrics.notFitted") : m.predictedPurchaseDays.toFixed(1),
+        m.actualPurchaseDaysModelled ?? "—",
+        m.predictionError === null ? "—" : percent(m.predictionError),
+      ])}
+    />
+  );
+}
+
 /** The insights page: trends, movement, per-segment figures and discount lift for one family and period. */
 export function InsightsPage({ data, basePath }: { data: InsightsPageData; basePath: string }) {
   const label = labeller(data.labels);
@@ -55,6 +96,9 @@ export function InsightsPage({ data, basePath }: { data: InsightsPageData; baseP
           <Card>
             <PeriodForm data={data} />
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <InsightsWeeklySummary data={data.weekly} />
         </Layout.Section>
         {data.problem ? (
           <Layout.Section>
@@ -141,43 +185,7 @@ export function InsightsPage({ data, basePath }: { data: InsightsPageData; baseP
                   <Text as="h2" variant="headingMd">
                     {t("insights.metrics.heading")}
                   </Text>
-                  <DataTable
-                    columnContentTypes={[
-                      "text",
-                      "numeric",
-                      "numeric",
-                      "numeric",
-                      "numeric",
-                      "numeric",
-                      "numeric",
-                      "numeric",
-                      "numeric",
-                    ]}
-                    headings={[
-                      t("insights.metrics.segment"),
-                      t("insights.metrics.members"),
-                      t("insights.metrics.conversion"),
-                      t("insights.metrics.churn"),
-                      t("insights.metrics.revenue"),
-                      t("insights.metrics.perMember"),
-                      t("insights.metrics.predicted"),
-                      t("insights.metrics.actual"),
-                      t("insights.metrics.error"),
-                    ]}
-                    rows={data.metrics.map((m) => [
-                      label(m.segment),
-                      m.members,
-                      percent(m.conversion),
-                      percent(m.churnRate),
-                      money(m.revenueMinor, data.currency),
-                      money(m.revenuePerMemberMinor, data.currency),
-                      m.predictedPurchaseDays === null
-                        ? t("insights.metrics.notFitted")
-                        : m.predictedPurchaseDays.toFixed(1),
-                      m.actualPurchaseDaysModelled ?? "—",
-                      m.predictionError === null ? "—" : percent(m.predictionError),
-                    ])}
-                  />
+                  <MetricsTable data={data} label={label} />
                 </BlockStack>
               </Card>
             </Layout.Section>

@@ -24,7 +24,7 @@ function civil(day: string): [number, number, number] {
 }
 
 /** Whether `text` is a real calendar day written YYYY-MM-DD. */
-export function isDay(text: string): boolean {
+function isDay(text: string): boolean {
   const match = DAY_PATTERN.exec(text);
   if (!match) return false;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];

@@ -19,7 +19,7 @@ export type InsightsSettings = z.output<typeof insightsSettingsSchema>;
 export type InsightsSettingsResult = { ok: true; settings: InsightsSettings } | { ok: false; issues: string[] };
 
 /** Validates the stored or submitted insights settings; messages name the field. */
-export function parseInsightsSettings(input: unknown): InsightsSettingsResult {
+function parseInsightsSettings(input: unknown): InsightsSettingsResult {
   const parsed = insightsSettingsSchema.safeParse(input ?? {});
   if (parsed.success) return { ok: true, settings: parsed.data };
   return {
