@@ -50,6 +50,7 @@ const PURE_MODULES = [
   "app/act/discount-display.ts",
   "app/act/discount-form.ts",
   "app/act/segment-discount-function.ts",
+  "app/insights/core/**/*.ts",
   "app/ingest/refund-record.ts",
   "app/utils/money.ts",
   "app/utils/numeric-id-table.ts",

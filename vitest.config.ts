@@ -23,6 +23,7 @@ export default defineConfig({
           include: [
             "app/segmentation/**/*.test.ts",
             "app/utils/**/*.test.ts",
+            "app/insights/core/**/*.test.ts",
             "simulator/**/*.test.ts",
             "extensions/**/*.test.ts",
           ],
@@ -35,7 +36,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/**/*.test.ts", "app/**/*.test.{ts,tsx}", "scripts/**/*.test.ts"],
-          exclude: ["**/node_modules/**", "app/segmentation/**", "app/utils/**"],
+          exclude: ["**/node_modules/**", "app/segmentation/**", "app/utils/**", "app/insights/core/**"],
           globalSetup: ["tests/setup/global-setup.ts"],
           setupFiles: ["tests/setup/per-file.ts"],
           ...shared,

@@ -5,6 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { CUSTOMERS_BULK_QUERY, ORDERS_BULK_QUERY } from "../graphql/admin/orders.server";
 import type { PipelineContext } from "../pipeline";
+import { scheduleDailySnapshot } from "../queues/insights.server";
 import { enqueueShopRecompute, scheduleNightlyRecompute } from "../queues/segments.server";
 import { scheduleReconcile } from "../queues/sync.server";
 import { nightlyHourOf } from "../settings/shop-config";
@@ -206,6 +207,7 @@ export async function backfillAndHandOver(
   const hour = nightlyHourOf(await readSettings(ctx.db, shop.id));
   await scheduleNightlyRecompute(ctx.queues, shop.domain, { timeZone: shop.timezone, hour });
   await enqueueShopRecompute(ctx.queues, { shop: shop.domain, reason: "backfill" });
+  await scheduleDailySnapshot(ctx.queues, shop.domain, shop.timezone);
   await scheduleReconcile(ctx.queues, shop.domain);
   return { ordersStored: progress.ordersStored, customersStored: progress.customersStored };
 }

@@ -5,6 +5,7 @@ import type { PrismaClient } from "@prisma/client";
 import { SHOP_FACTS } from "../graphql/admin/shop.server";
 import type { PipelineContext } from "../pipeline";
 import { enqueueBackfill, unscheduleReconcile } from "../queues/sync.server";
+import { scheduleDailySnapshot, unscheduleDailySnapshot } from "../queues/insights.server";
 import { enqueueShopRecompute, scheduleNightlyRecompute, unscheduleNightlyRecompute } from "../queues/segments.server";
 import { nightlyHourOf } from "../settings/shop-config";
 import type { AdminApi } from "../shopify/admin-api.server";
@@ -88,11 +89,13 @@ export async function applyShopFacts(
   if (!timezoneChanged && !currencyChanged) return changed;
   const state = await readSyncState(ctx.db, before.id);
   if (before.status !== "installed" || !state.backfillCompletedAt) return changed;
-  if (timezoneChanged)
+  if (timezoneChanged) {
     await scheduleNightlyRecompute(ctx.queues, domain, {
       timeZone: facts.timezone,
       hour: nightlyHourOf(before.settings),
     });
+    await scheduleDailySnapshot(ctx.queues, domain, facts.timezone!);
+  }
   await enqueueShopRecompute(ctx.queues, { shop: domain, reason: "settings" });
   return changed;
 }
@@ -115,5 +118,6 @@ export async function uninstallShop(
   await markUninstalled(ctx.db, shop.id);
   await unscheduleReconcile(ctx.queues, domain);
   await unscheduleNightlyRecompute(ctx.queues, domain);
+  await unscheduleDailySnapshot(ctx.queues, domain);
   return "uninstalled";
 }

@@ -16,6 +16,8 @@ export const QUEUE = {
   writeback: "writeback",
   /** Acting on segments where customers buy: segment discounts and their hold-out groups, per shop. */
   act: "act",
+  /** Daily segment snapshots per shop (after each recompute, and a daily schedule in the shop's time zone). */
+  insights: "insights",
 } as const;
 
 /**

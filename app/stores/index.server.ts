@@ -6,6 +6,7 @@ import { customersStore } from "./customers.server";
 import type { DataStore } from "./data-store";
 import { dataRequestsStore } from "./data-requests.server";
 import { discountsStore } from "./discounts.server";
+import { insightsStore } from "./insights.server";
 import { membershipsStore } from "./memberships.server";
 import { ordersStore } from "./orders.server";
 import { productTypesStore } from "./product-types.server";
@@ -15,6 +16,8 @@ import { writebackStateStore } from "./writeback-state.server";
 
 /** In erasure order: dependants before the rows they point at, the shop last. */
 export const STORES: readonly DataStore[] = [
+  // First: it reads the memberships, transitions and orders to take a customer's part out of the snapshots.
+  insightsStore,
   discountsStore,
   writebackStateStore,
   membershipsStore,

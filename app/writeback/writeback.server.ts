@@ -6,6 +6,7 @@
 // hold-out groups) as its next step.
 import type { PipelineContext } from "../pipeline";
 import { enqueueShopAct } from "../queues/act.server";
+import { enqueueSnapshot } from "../queues/insights.server";
 import type { WritebackCustomerJob, WritebackShopJob } from "../queues/writeback.server";
 import { forgetPreviousPrefixes, loadInstalledShopConfig } from "../settings/settings.server";
 import { anyCustomerTagUnder } from "../stores/customers.server";
@@ -79,6 +80,8 @@ export async function writeBackShop(
       };
       // The next step first: if enqueueing fails, the retried write-back (which finds little left to send) enqueues it.
       await enqueueShopAct(ctx.queues, { shop: config.domain });
+      // The recompute ends here: its memberships are stored and sent; the day's snapshot takes them in.
+      await enqueueSnapshot(ctx.queues, { shop: config.domain });
       for (const runId of runIds) await completeRecomputeRun(client, runId, summary);
       return summary;
     } catch (error) {

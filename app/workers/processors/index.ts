@@ -2,6 +2,7 @@ import type { PipelineContext } from "../../pipeline";
 import { QUEUE } from "../../queues/names";
 import type { ProcessorMap } from "../runtime.server";
 import { actProcessor } from "./act";
+import { insightsProcessor } from "./insights";
 import { segmentsProcessor } from "./segments";
 import { shopLifecycleProcessor } from "./shop-lifecycle";
 import { shopSyncProcessor } from "./shop-sync";
@@ -21,5 +22,6 @@ export function buildProcessors(ctx: PipelineContext): ProcessorMap {
     [QUEUE.segments]: segmentsProcessor(ctx),
     [QUEUE.writeback]: writebackProcessor(ctx),
     [QUEUE.act]: actProcessor(ctx),
+    [QUEUE.insights]: insightsProcessor(ctx),
   };
 }

@@ -1,0 +1,203 @@
+// What the insights pages show for the session's shop: the period's trend of
+// each segment of a family, its movement matrix, per-segment conversion,
+// churn, revenue and prediction check, the discounts' lift, alerts and the
+// weekly summary. Every query is scoped by the shop.
+import type { PrismaClient } from "@prisma/client";
+import { shopConfigFrom } from "../settings/shop-config";
+import { cohortHistories, cohortOutcomes, readSnapshots } from "../stores/insights.server";
+import { loadShopCutoffs } from "../stores/memberships.server";
+import { withPgClient } from "../stores/pg/pool.server";
+import { findShop } from "../stores/shops.server";
+import {
+  addDays,
+  dayEnd,
+  dayStart,
+  daysBetween,
+  daysIn,
+  insightsSettingsOf,
+  localDay,
+  parsePeriod,
+  predictedPurchaseDays,
+  segmentAlerts,
+  segmentMetrics,
+  weeklySummary,
+  type MovementMatrix,
+  type Period,
+  type SegmentAlert,
+  type SegmentMetrics,
+} from "./core";
+import { allDiscountLifts, type DiscountLift } from "./discount-lift.server";
+import { movementMatrix } from "./movement.server";
+
+type Shop = NonNullable<Awaited<ReturnType<typeof findShop>>>;
+
+export interface SegmentLabel {
+  key: string;
+  title: string;
+}
+
+/** Segment titles from the shop's catalog (raw keys when its stored settings no longer validate). */
+function catalogOf(shop: Shop): SegmentLabel[] {
+  try {
+    return shopConfigFrom(shop).catalog.map((c) => ({ key: c.key, title: c.title }));
+  } catch {
+    return [];
+  }
+}
+
+export interface InsightsPage {
+  shop: string;
+  currency: string;
+  today: string;
+  retentionDays: number;
+  families: string[];
+  family: string;
+  period: Period | null;
+  /** Why the requested period was refused, if it was. */
+  problem: string | null;
+  labels: SegmentLabel[];
+  trend: { days: string[]; series: Array<{ segment: string; sizes: Array<number | null> }> };
+  /** No snapshot in the period: the page shows an empty state. */
+  empty: boolean;
+  matrix: MovementMatrix | null;
+  metrics: SegmentMetrics[];
+  alerts: SegmentAlert[];
+  discounts: DiscountLift[];
+  /** The last seven days (the overview's weekly summary). */
+  weekly: WeeklySummaryData | null;
+}
+
+export interface InsightsQuery {
+  from?: string | null;
+  to?: string | null;
+  family?: string | null;
+}
+
+/** Expected purchase days per segment from the stored BG/NBD fit; an empty map when the model is not fitted. */
+async function predictions(db: PrismaClient, shop: Shop, period: Period, startAt: Date, endAt: Date) {
+  const stored = await withPgClient((client) => loadShopCutoffs(client, shop.id));
+  const predictive = stored?.cutoffs.predictive;
+  const out = new Map<string, { predicted: number; actual: number }>();
+  if (!predictive || predictive.status !== "ok") return out;
+  const histories = await cohortHistories(db, {
+    shopId: shop.id,
+    startAt,
+    endAt,
+    timeZone: shop.timezone,
+    startDay: period.from,
+  });
+  const periodDays = (endAt.getTime() - startAt.getTime()) / 86_400_000;
+  for (const h of histories) {
+    const entry = out.get(h.segment) ?? { predicted: 0, actual: 0 };
+    entry.predicted +=
+      h.customers *
+      predictedPurchaseDays(predictive.bgnbd, predictive.unitDays, [{ x: h.x, txDays: h.tx, Tdays: h.t }], periodDays);
+    entry.actual += h.actual;
+    out.set(h.segment, entry);
+  }
+  return out;
+}
+
+export async function loadInsightsPage(
+  db: PrismaClient,
+  domain: string,
+  query: InsightsQuery,
+  options: { now?: Date } = {},
+): Promise<InsightsPage | null> {
+  const shop = await findShop(db, domain);
+  if (!shop) return null;
+  const now = options.now ?? new Date();
+  const today = localDay(now, shop.timezone);
+  const settings = insightsSettingsOf(shop.settings);
+  const labels = catalogOf(shop);
+  const families = [...new Set(labels.map((l) => l.key.split("/")[0]))];
+  const family = query.family && families.includes(query.family) ? query.family : (families[0] ?? "rfm");
+  const page: InsightsPage = {
+    shop: domain,
+    currency: shop.currency,
+    today,
+    retentionDays: settings.retentionDays,
+    families,
+    family,
+    period: null,
+    problem: null,
+    labels,
+    trend: { days: [], series: [] },
+    empty: true,
+    matrix: null,
+    metrics: [],
+    alerts: [],
+    discounts: [],
+    weekly: await loadWeeklySummary(db, domain, { now }),
+  };
+  const parsed = parsePeriod(
+    { from: query.from, to: query.to },
+    { today, retentionDays: settings.retentionDays, defaultDays: 28 },
+  );
+  if (!parsed.ok) return { ...page, problem: parsed.message };
+  const period = parsed.period;
+  page.period = period;
+  const familySegments = labels.filter((l) => l.key.startsWith(`${family}/`)).map((l) => l.key);
+  // The day before the period: its snapshot is the segments as the period starts.
+  const rows = await readSnapshots(db, shop.id, { from: addDays(period.from, -1), to: period.to }, familySegments);
+  const inPeriod = rows.filter((r) => r.day >= period.from);
+  page.empty = inPeriod.length === 0;
+  page.discounts = await allDiscountLifts(db, shop.id, settings, { now });
+  if (page.empty) return page;
+  const days = daysIn(period.from, period.to);
+  page.trend = {
+    days,
+    series: familySegments.map((segment) => ({
+      segment,
+      sizes: days.map((day) => inPeriod.find((r) => r.day === day && r.segment === segment)?.size ?? null),
+    })),
+  };
+  const startAt = dayStart(period.from, shop.timezone);
+  const end = dayEnd(period.to, shop.timezone);
+  const endAt = end < now ? end : now;
+  page.matrix = await movementMatrix(db, shop, { family, period, segments: familySegments, now });
+  const [outcomes, predicted] = await Promise.all([
+    cohortOutcomes(db, { shopId: shop.id, startAt, endAt, timeZone: shop.timezone }),
+    predictions(db, shop, period, startAt, endAt),
+  ]);
+  page.metrics = outcomes
+    .filter((o) => o.segment.startsWith(`${family}/`))
+    .map((o) => segmentMetrics(o, predicted.get(o.segment) ?? null));
+  const alertRows = await readSnapshots(db, shop.id, { from: addDays(period.to, -7), to: period.to });
+  page.alerts = segmentAlerts(alertRows, {
+    threshold: settings.alertThreshold,
+    minSize: settings.alertMinSize,
+    windowDays: Math.min(7, daysBetween(addDays(period.to, -7), period.to)),
+  });
+  return page;
+}
+
+export interface WeeklySummaryData {
+  from: string;
+  to: string;
+  currency: string;
+  labels: SegmentLabel[];
+  segments: NonNullable<ReturnType<typeof weeklySummary>>["segments"];
+  alerts: SegmentAlert[];
+}
+
+/** @public For the overview (the lead places InsightsWeeklySummary there). The last seven days: each segment's size and change, entries, exits, orders, revenue, and alerts. */
+export async function loadWeeklySummary(
+  db: PrismaClient,
+  domain: string,
+  options: { now?: Date } = {},
+): Promise<WeeklySummaryData | null> {
+  const shop = await findShop(db, domain);
+  if (!shop) return null;
+  const today = localDay(options.now ?? new Date(), shop.timezone);
+  const settings = insightsSettingsOf(shop.settings);
+  const rows = await readSnapshots(db, shop.id, { from: addDays(today, -7), to: today });
+  const summary = weeklySummary(rows);
+  if (!summary) return null;
+  return {
+    ...summary,
+    currency: shop.currency,
+    labels: catalogOf(shop),
+    alerts: segmentAlerts(rows, { threshold: settings.alertThreshold, minSize: settings.alertMinSize, windowDays: 7 }),
+  };
+}

@@ -1,0 +1,133 @@
+import "../writeback/isolated-database";
+import { API_KEY, API_SECRET_KEY, getJwt, setUpValidSession } from "@shopify/shopify-api/test-helpers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { localDay } from "../../app/insights/core";
+import { cleanRedisPrefix } from "../helpers/queue-backends";
+import { discountStore } from "../act/helpers";
+
+const STORE = "insights-routes";
+const DOMAIN = `${STORE}.myshopify.com`;
+const OTHERS = "0b6c1f3e-9d1a-4a55-8f0e-2c7b9e4d1a33";
+
+let store: Awaited<ReturnType<typeof discountStore>>;
+let page: typeof import("../../app/routes/app.insights._index");
+let lift: typeof import("../../app/routes/app.insights.discounts.$id");
+let csv: typeof import("../../app/routes/app.insights.export.snapshots");
+let token: string;
+
+beforeAll(async () => {
+  store = await discountStore(DOMAIN);
+  process.env.SHOPIFY_ADMIN_API_ORIGIN = store.sim.url;
+  const { sessionStorage } = await import("../../app/shopify.server");
+  await sessionStorage.storeSession(
+    setUpValidSession({ shop: DOMAIN, accessToken: store.accessToken, expires: new Date(Date.now() + 86_400_000) }),
+  );
+  page = await import("../../app/routes/app.insights._index");
+  lift = await import("../../app/routes/app.insights.discounts.$id");
+  csv = await import("../../app/routes/app.insights.export.snapshots");
+  token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
+  const other = await prisma.shop.create({ data: { domain: "insights-other.myshopify.com", status: "installed" } });
+  await prisma.segmentDiscount.create({
+    data: {
+      id: OTHERS,
+      shopId: other.id,
+      shopifyId: "gid://shopify/DiscountAutomaticNode/1",
+      method: "automatic",
+      title: "Someone else's",
+      segments: ["rfm/champions"],
+      reward: { target: "order", kind: "percentage", value: "10", appliesToEachItem: false },
+      combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: false },
+      holdoutPercentage: 10,
+      startsAt: new Date(),
+    },
+  });
+  // Another shop's snapshot, today: never shown to this shop.
+  await prisma.segmentSnapshot.create({
+    data: {
+      shopId: other.id,
+      day: new Date(`${localDay(new Date(), "UTC")}T00:00:00Z`),
+      segment: "rfm/champions",
+      dayStartAt: new Date(),
+      asOf: new Date(),
+      size: 7,
+      entries: 0,
+      exits: 0,
+      orders: 0,
+      revenueMinor: 0n,
+      buyers: 0,
+      repeatMembers: 0,
+    },
+  });
+});
+afterAll(async () => {
+  await store?.sim.close();
+  await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
+});
+
+function request(path: string): Request {
+  const url = new URL(`https://my-test-app.myshopify.io${path}`);
+  url.searchParams.set("embedded", "1");
+  url.searchParams.set("shop", DOMAIN);
+  return new Request(url, { headers: { authorization: `Bearer ${token}` } });
+}
+
+async function answer(work: () => Promise<unknown>): Promise<Response> {
+  try {
+    return (await work()) as Response;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+describe("Insights pages", () => {
+  it("a period without snapshots is an empty state, not an error", async () => {
+    const response = await answer(() => page.loader({ request: request("/app/insights"), params: {}, context: {} }));
+    expect(response.status).toBe(200);
+    const data = await response.json();
+    expect(data.empty).toBe(true);
+    expect(data.problem).toBeNull();
+    expect(data.trend.series).toEqual([]);
+  });
+
+  it("a reversed range, or one longer than the retention, is refused with a message", async () => {
+    const reversed = await answer(() =>
+      page.loader({ request: request("/app/insights?from=2026-11-20&to=2026-11-01"), params: {}, context: {} }),
+    );
+    expect(reversed.status).toBe(400);
+    expect((await reversed.json()).problem).toBe("The start date 2026-11-20 is after the end date 2026-11-01.");
+    const long = await answer(() =>
+      page.loader({ request: request("/app/insights?from=2020-01-01&to=2026-11-01"), params: {}, context: {} }),
+    );
+    expect(long.status).toBe(400);
+    expect((await long.json()).problem).toMatch(/snapshots are kept for 400 days/);
+    const csvRefused = await answer(() =>
+      csv.loader({
+        request: request("/app/insights/export/snapshots?from=2026-11-20&to=2026-11-01"),
+        params: {},
+        context: {},
+      }),
+    );
+    expect(csvRefused.status).toBe(400);
+  });
+
+  it("another shop's discount id, or an unknown one, is a 404", async () => {
+    for (const id of [OTHERS, "nope"]) {
+      const response = await answer(() =>
+        lift.loader({ request: request(`/app/insights/discounts/${id}`), params: { id }, context: {} }),
+      );
+      expect(response.status).toBe(404);
+    }
+  });
+
+  it("the snapshot export is CSV of this shop only", async () => {
+    const response = await answer(() =>
+      csv.loader({ request: request("/app/insights/export/snapshots"), params: {}, context: {} }),
+    );
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(await response.text()).toBe(
+      "day,segment,size,entries,exits,orders,revenue_minor,average_order_value_minor,buyers,repeat_members,repeat_rate\r\n",
+    );
+  });
+});
