@@ -93,7 +93,7 @@ const appSchema = runtimeSchema
     WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
     // The queues this worker deployment serves (comma-separated names, default
     // all): bulk work (shop-sync: backfills, reconciliations) can run on
-    // processes of its own, apart from the per-order path (ADR 171).
+    // processes of its own, apart from the per-order path (ADR 035).
     WORKER_QUEUES: z
       .string()
       .regex(/^[a-z-]+(,[a-z-]+)*$/, "must be queue names separated by commas")

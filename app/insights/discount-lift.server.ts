@@ -1,7 +1,7 @@
 // A segment discount's measured effect: its treated group against its
 // hold-out over a period (by default from the discount's start until now),
 // orders and revenue with the discount, its cost, the lift with 95 %
-// intervals, a verdict and the return on the offer (ADR 160).
+// intervals, a verdict and the return on the offer (ADR 031).
 import type { PrismaClient } from "@prisma/client";
 import { findSegmentDiscount, listSegmentDiscounts, type SegmentDiscountRecord } from "../stores/discounts.server";
 import { discountGroupOutcomes, type DiscountGroupOutcomeRow } from "../stores/insights.server";

@@ -3,7 +3,7 @@
 // the shop's own time zone; rebuilt from the stored history on request.
 // Every path computes a day the same way (stores/insights.server.ts), so a
 // rebuilt day equals the one taken live while no order of that day changed
-// afterwards (ADR 161).
+// afterwards (ADR 032).
 import type { PrismaClient } from "@prisma/client";
 import { findShop } from "../stores/shops.server";
 import { deleteSnapshotsBefore, earliestHistory, replaceSnapshotDay, segmentDay } from "../stores/insights.server";

@@ -115,7 +115,7 @@ function connectionFor(
  * Finished jobs are kept by age only. A count limit makes every completion
  * delete the oldest finished rows, and on the PostgreSQL backend concurrent
  * workers then delete the same rows in different orders and deadlock
- * (docs/decisions/130-postgres-queue-backend-concurrency.md).
+ * (docs/decisions/024-postgres-queue-backend-concurrency.md).
  */
 const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 5,

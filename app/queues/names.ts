@@ -25,7 +25,7 @@ export const QUEUE = {
  * shop's write-back): in a queue shared with per-customer jobs, a worker takes
  * every job without a priority (a re-segmentation, a customer's write-back)
  * before any prioritized one, so one shop's big recompute never stands in
- * front of another shop's order-to-tag path (docs/decisions/171-fairness-across-shops.md).
+ * front of another shop's order-to-tag path (docs/decisions/035-fairness-across-shops.md).
  */
 export const BULK_PRIORITY = 10;
 

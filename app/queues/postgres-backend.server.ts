@@ -34,7 +34,7 @@ let absorbed = 0;
  * statement left nothing behind, and running it again is the same operation.
  * Without this, a deadlock inside `move_to_completed` fails the job's
  * completion, and BullMQ counts that as a failed attempt of a job that had
- * in fact succeeded (docs/decisions/130-postgres-queue-backend-concurrency.md).
+ * in fact succeeded (docs/decisions/024-postgres-queue-backend-concurrency.md).
  */
 export function retryTransientConflicts(pool: Queryable): void {
   const query = pool.query.bind(pool);

@@ -4,7 +4,7 @@
 // discount's groups). Memberships at a past moment are the current ones with
 // the later transitions undone: the first transition of a (customer,
 // segment) at or after the moment says whether the customer was in it
-// ("left" first: yes; "entered" first: no). ADR 161.
+// ("left" first: yes; "entered" first: no). ADR 032.
 import type { PrismaClient } from "@prisma/client";
 import type { MovementGroup, SnapshotRow } from "../insights/core";
 import type { DataStore, Tx } from "./data-store";
@@ -402,7 +402,7 @@ export async function discountGroupOutcomes(
 /**
  * Subtracts one customer's part from every stored snapshot of the shop, so
  * the snapshots equal those rebuilt from the history left after the
- * customer is erased (ADR 161). Runs before the memberships, transitions
+ * customer is erased (ADR 032). Runs before the memberships, transitions
  * and orders are erased (STORES order): their part is read from them.
  */
 async function subtractCustomer(tx: Tx, shopId: string, customerId: bigint): Promise<void> {

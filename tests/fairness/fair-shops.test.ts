@@ -113,7 +113,7 @@ describe("fairness across shops", () => {
     const registry = new QueueRegistry(redis);
     // Every queue of the app, as the worker runs them, each shop's calls to its own simulated store.
     // The per-order path's queues in this process; bulk work (shop-sync) on a
-    // worker process of its own, as deployed (WORKER_QUEUES, ADR 171).
+    // worker process of its own, as deployed (WORKER_QUEUES, ADR 035).
     const bulkWorker = spawn(process.execPath, ["--import", "tsx", "tests/fixtures/sync-worker.ts"], {
       env: {
         ...process.env,

@@ -1,5 +1,5 @@
 // Charts with @shopify/polaris-viz. The library reads `window` while it
-// renders, so it cannot render on the server (ADR 140): charts are loaded and
+// renders, so it cannot render on the server (ADR 027): charts are loaded and
 // drawn in the browser only, after a skeleton of the same height, and each
 // chart's numbers are also given as a table for screen readers and the
 // server-rendered page.

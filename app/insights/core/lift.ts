@@ -1,5 +1,5 @@
 // The measured lift of a segment discount against its hold-out group, with
-// a verdict in plain words and the return on the offer (ADR 160).
+// a verdict in plain words and the return on the offer (ADR 031).
 import { newcombeDifference, welchDifference, type Interval, type SampleMoments } from "./stats";
 
 /** One group's outcome over the period: its members and what they bought while in the group. */

@@ -2,7 +2,7 @@
 // Wilson score intervals for a proportion, Newcombe's hybrid score interval
 // for a difference of two proportions (Newcombe 1998, method 10), and
 // Welch's interval for a difference of two means (unequal variances, the
-// Welch–Satterthwaite degrees of freedom). ADR 160 explains the choice.
+// Welch–Satterthwaite degrees of freedom). ADR 031 explains the choice.
 
 /** The standard normal quantile (Acklam's algorithm, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
@@ -113,7 +113,7 @@ function meanAndVariance(m: SampleMoments): { mean: number; variance: number } {
 /**
  * Welch's interval for mean1 − mean2 (unequal variances). Revenue per member
  * is mostly zeros with a long tail; with the group sizes the verdict requires
- * the mean is close enough to normal for this interval (ADR 160).
+ * the mean is close enough to normal for this interval (ADR 031).
  */
 export function welchDifference(
   a: SampleMoments,
