@@ -5,7 +5,7 @@ import { defineConfig, type UserConfig } from "vite";
  * app/workers/main.ts and what it imports, compiled to build/worker/worker.mjs
  * so `npm run start:worker` runs plain JavaScript with no tsx. Packages stay
  * external (Vite's default for server builds): they come from the pruned
- * production install beside the bundle (docs/decisions/170-production-runtime.md).
+ * production install beside the bundle (docs/decisions/034-production-runtime-and-migrations.md).
  */
 export default defineConfig({
   build: {
