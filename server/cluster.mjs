@@ -14,7 +14,17 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { AggregatorRegistry } from "prom-client";
 
 const buildArg = process.argv[2] ?? "build/server/index.js";
-const build = await import(pathToFileURL(path.resolve(buildArg)).href);
+let build;
+try {
+  build = await import(pathToFileURL(path.resolve(buildArg)).href);
+} catch (error) {
+  // The app validates its environment as it loads: one line, no stack trace.
+  if (error instanceof Error && error.name === "EnvError") {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
 /** @type {any} */
 const runtime = build.entry?.module?.serverRuntime;
 let configured;

@@ -13,6 +13,11 @@ import type { Queue } from "bullmq";
  */
 export const registry = client.register;
 
+// In a process of a cluster (the web processes of server/cluster.mjs, the worker
+// supervisor's children), prom-client answers its primary's AggregatorRegistry
+// only once this process has created one too: that is what adds its listener.
+if (cluster.isWorker) new client.AggregatorRegistry();
+
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 
 export const webhookRequests = new client.Counter({

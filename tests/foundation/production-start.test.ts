@@ -11,7 +11,16 @@ const MESSAGE =
 
 /** A process as `npm start` / `npm run worker` run it, in production, with the test's database. */
 function run(args: string[], env: Record<string, string | undefined>) {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", LOG_LEVEL: "info", ...env };
+  // The operator credentials production also requires (ADR 034) are given, so that only the queue backend is missing.
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    LOG_LEVEL: "info",
+    METRICS_TOKEN: "production-start-test-token",
+    OPS_USERNAME: "operator",
+    OPS_PASSWORD: "production-start-test-password",
+    ...env,
+  };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete childEnv[name];
   const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     env: childEnv,

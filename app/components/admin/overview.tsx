@@ -42,7 +42,10 @@ function Stat({ label, value }: { label: string; value: string }) {
 const FM_SCORES = [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5];
 const R_SCORES = [5, 4, 3, 2, 1];
 
-/** Background for a share of the largest cell, and a text colour with at least 4.5:1 contrast on it. */
+/**
+ * Background for a share of the largest cell, and the text colour with the higher contrast on it: black or white
+ * switched at luminance 0.179 gives at least 4.58:1 on any background (a dark grey instead of black falls to 4.49).
+ */
 function heat(share: number): { background: string; color: string } {
   const alpha = share === 0 ? 0 : 0.08 + 0.87 * share;
   const channel = (base: number) => Math.round(255 - (255 - base) * alpha);
@@ -52,7 +55,7 @@ function heat(share: number): { background: string; color: string } {
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   };
   const luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-  return { background: `rgb(${r}, ${g}, ${b})`, color: luminance > 0.179 ? "#1a1a1a" : "#ffffff" };
+  return { background: `rgb(${r}, ${g}, ${b})`, color: luminance > 0.179 ? "#000000" : "#ffffff" };
 }
 
 function RfmHeatMap({ cells }: { cells: Overview["rfm"] }) {
