@@ -100,6 +100,9 @@ describe("COPY helpers", () => {
     expect((await client.query(`SELECT 2 AS ok`)).rows[0].ok).toBe(2);
   });
 
+  // The large COPY FROM payload is still draining when the server's error comes:
+  // before copyFromQuery guarded it, pg-copy-streams threw an uncaught TypeError
+  // from its 'drain' listener here (vitest reports it as an unhandled error).
   it("does not hang when the server fails midway (COPY TO) or early in a large payload (COPY FROM)", async () => {
     let read = 0;
     await expect(

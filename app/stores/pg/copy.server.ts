@@ -83,13 +83,39 @@ export function copyFromBinary(client: PgClient, sql: string, writer: BinaryCopy
   return copyIn(client, sql, writer.finish());
 }
 
+/** Where a COPY stream's late writes go once the server has rejected the COPY. */
+const discardingConnection = {
+  stream: { write: () => true, once: () => undefined },
+  sendCopyFail: () => undefined,
+};
+
+/**
+ * pg-copy-streams' COPY FROM stream, safe against the server's early error.
+ * When the server rejects the COPY (a bad row) while the socket is still
+ * draining a large payload, the stream has already registered a 'drain'
+ * listener that sends the next chunk; pg-copy-streams 7 drops its connection
+ * on the error, so that listener threw a TypeError outside any promise
+ * (reading `stream` of null). The server ignores COPY data after its error,
+ * so what is still queued goes nowhere instead.
+ */
+function copyFromQuery(sql: string): ReturnType<typeof pgCopyFrom> {
+  const stream = pgCopyFrom(sql);
+  const internals = stream as unknown as { handleError(e: Error): void; connection: unknown };
+  const handleError = internals.handleError.bind(stream);
+  internals.handleError = (error: Error) => {
+    handleError(error);
+    internals.connection = discardingConnection;
+  };
+  return stream;
+}
+
 /**
  * Sends the chunks as COPY data; resolves with the number of rows copied once
  * the server has committed them, rejects with the server's error.
  */
 function copyIn(client: PgClient, sql: string, chunks: readonly Buffer[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const stream = client.query(pgCopyFrom(sql));
+    const stream = client.query(copyFromQuery(sql));
     // 'finish' comes after the server's ReadyForQuery; after an error it never
     // comes (and the server drops what is still sent), so 'error' settles it.
     stream.on("error", reject);
@@ -113,7 +139,7 @@ export async function copyFromStream(
   sql: string,
   source: AsyncIterable<Uint8Array>,
 ): Promise<number> {
-  const stream = client.query(pgCopyFrom(sql));
+  const stream = client.query(copyFromQuery(sql));
   // pipeline() waits for the socket to drain between chunks; a failing source
   // destroys the COPY stream, which sends CopyFail so the server inserts nothing.
   await pipeline(Readable.from(source, { objectMode: false }), stream);
