@@ -1,8 +1,8 @@
 import "../writeback/isolated-database";
-import { API_KEY, API_SECRET_KEY, getJwt, setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultFormValues, formDataFromValues, type DiscountFormValues } from "../../app/act/discount-form";
 import prisma from "../../app/db.server";
+import { routeAnswer as answer, signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
 import { discountStore } from "./helpers";
 
@@ -15,19 +15,15 @@ let store: Awaited<ReturnType<typeof discountStore>>;
 let list: typeof import("../../app/routes/app.discounts._index");
 let create: typeof import("../../app/routes/app.discounts.new");
 let edit: typeof import("../../app/routes/app.discounts.$id");
-let token: string;
+let admin: AdminRequests;
 
 beforeAll(async () => {
   store = await discountStore(DOMAIN);
   process.env.SHOPIFY_ADMIN_API_ORIGIN = store.sim.url;
-  const { sessionStorage } = await import("../../app/shopify.server");
-  await sessionStorage.storeSession(
-    setUpValidSession({ shop: DOMAIN, accessToken: store.accessToken, expires: new Date(Date.now() + 86_400_000) }),
-  );
+  admin = await signedInAdmin(DOMAIN, store.accessToken);
   list = await import("../../app/routes/app.discounts._index");
   create = await import("../../app/routes/app.discounts.new");
   edit = await import("../../app/routes/app.discounts.$id");
-  token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
   const other = await prisma.shop.create({ data: { domain: "someone-else.myshopify.com", status: "installed" } });
   await prisma.segmentDiscount.create({
     data: {
@@ -49,23 +45,7 @@ afterAll(async () => {
   await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
 });
 
-function request(path: string, init: { method?: string; body?: FormData } = {}): Request {
-  const url = new URL(`https://my-test-app.myshopify.io${path}`);
-  url.searchParams.set("embedded", "1");
-  url.searchParams.set("shop", DOMAIN);
-  return new Request(url, { ...init, headers: { authorization: `Bearer ${token}` } });
-}
-
-/** A loader's or action's answer, thrown Responses (404s, redirects) included. */
-async function answer(work: Promise<unknown> | (() => Promise<unknown>)): Promise<Response> {
-  try {
-    const result = await (typeof work === "function" ? work() : work);
-    return result as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const request = (path: string, init?: { method?: string; body?: FormData }) => admin.request(path, init);
 
 function form(patch: Partial<DiscountFormValues> = {}): FormData {
   return formDataFromValues({

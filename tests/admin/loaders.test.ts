@@ -1,5 +1,4 @@
 import "../writeback/isolated-database";
-import { API_KEY, API_SECRET_KEY, getJwt, setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
@@ -8,6 +7,7 @@ import { fitShopStep } from "../../app/recompute/fit.server";
 import { loadShopConfig } from "../../app/settings/settings.server";
 import { saveDataRequest } from "../../app/stores/data-requests.server";
 import { completeRun } from "../../app/stores/runs.server";
+import { signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
 import { simulatedStore } from "../helpers/sim-app";
 import { backfillDirectly } from "../writeback/helpers";
@@ -24,7 +24,7 @@ const OTHER_CUSTOMER = "777000777";
 const AS_OF = new Date("2026-06-01T00:00:00Z");
 
 let store: Awaited<ReturnType<typeof simulatedStore>>;
-let token: string;
+let admin: AdminRequests;
 let otherRequestId: string;
 let ownRequestId: string;
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -54,11 +54,7 @@ beforeAll(async () => {
     seasonality: 0.3,
   });
   process.env.SHOPIFY_ADMIN_API_ORIGIN = store.sim.url;
-  const { sessionStorage } = await import("../../app/shopify.server");
-  await sessionStorage.storeSession(
-    setUpValidSession({ shop: DOMAIN, accessToken: store.accessToken, expires: new Date(Date.now() + 86_400_000) }),
-  );
-  token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
+  admin = await signedInAdmin(DOMAIN, store.accessToken);
   await backfillDirectly(store);
   // The job that runs the backfill completes its run afterwards (backfillDirectly calls the service alone).
   const backfill = await prisma.jobRun.findFirstOrThrow({ where: { shopId: store.shopId, kind: "backfill" } });
@@ -101,12 +97,7 @@ afterAll(async () => {
   await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
 });
 
-function request(path: string, init: { method?: string; body?: FormData } = {}): Request {
-  const url = new URL(`https://my-test-app.myshopify.io${path}`);
-  url.searchParams.set("embedded", "1");
-  url.searchParams.set("shop", DOMAIN);
-  return new Request(url, { ...init, headers: { authorization: `Bearer ${token}` } });
-}
+const request = (path: string, init?: { method?: string; body?: FormData }) => admin.request(path, init);
 
 /** A loader's answer: its data, or the Response it threw (404s, redirects). */
 async function answer<T>(work: Promise<T>): Promise<T | Response> {

@@ -1,8 +1,8 @@
 import "../writeback/isolated-database";
-import { API_KEY, API_SECRET_KEY, getJwt, setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { localDay } from "../../app/insights/core";
+import { routeAnswer as answer, signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
 import { discountStore } from "../act/helpers";
 
@@ -14,19 +14,15 @@ let store: Awaited<ReturnType<typeof discountStore>>;
 let page: typeof import("../../app/routes/app.insights._index");
 let lift: typeof import("../../app/routes/app.insights.discounts.$id");
 let csv: typeof import("../../app/routes/app.insights.export.snapshots");
-let token: string;
+let admin: AdminRequests;
 
 beforeAll(async () => {
   store = await discountStore(DOMAIN);
   process.env.SHOPIFY_ADMIN_API_ORIGIN = store.sim.url;
-  const { sessionStorage } = await import("../../app/shopify.server");
-  await sessionStorage.storeSession(
-    setUpValidSession({ shop: DOMAIN, accessToken: store.accessToken, expires: new Date(Date.now() + 86_400_000) }),
-  );
+  admin = await signedInAdmin(DOMAIN, store.accessToken);
   page = await import("../../app/routes/app.insights._index");
   lift = await import("../../app/routes/app.insights.discounts.$id");
   csv = await import("../../app/routes/app.insights.export.snapshots");
-  token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
   const other = await prisma.shop.create({ data: { domain: "insights-other.myshopify.com", status: "installed" } });
   await prisma.segmentDiscount.create({
     data: {
@@ -65,21 +61,7 @@ afterAll(async () => {
   await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
 });
 
-function request(path: string): Request {
-  const url = new URL(`https://my-test-app.myshopify.io${path}`);
-  url.searchParams.set("embedded", "1");
-  url.searchParams.set("shop", DOMAIN);
-  return new Request(url, { headers: { authorization: `Bearer ${token}` } });
-}
-
-async function answer(work: () => Promise<unknown>): Promise<Response> {
-  try {
-    return (await work()) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const request = (path: string) => admin.request(path);
 
 describe("Insights pages", () => {
   it("a period without snapshots is an empty state, not an error", async () => {
