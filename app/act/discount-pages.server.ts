@@ -3,10 +3,9 @@
 // for the session's shop only: another shop's discount, a deleted one or a
 // malformed id is a 404.
 import prisma from "../db.server";
-import { env } from "../config/env.server";
 import { hasMessage, t } from "../i18n";
 import { queues } from "../queues/registry.server";
-import { AdminApi } from "../shopify/admin-api.server";
+import type { AdminContext } from "../shopify/admin-session.server";
 import { findSegmentDiscount, listSegmentDiscounts, openGroupCounts } from "../stores/discounts.server";
 import { availableSegmentKeys, segmentTitles } from "./discount-configuration";
 import { datesSummary, displayStatus, noticeText, rewardSummary, type DisplayStatus } from "./discount-display";
@@ -36,16 +35,10 @@ export function discountIdParam(id: string | undefined): string {
 }
 
 /** The discount service for the session's shop; an unknown or uninstalled shop is a 404. */
-export async function discountDepsFor(session: { shop: string; accessToken?: string }): Promise<DiscountDeps> {
-  const shop = await loadDiscountShop(prisma, session.shop);
-  if (!shop || !session.accessToken) throw notFound();
-  const accessToken = session.accessToken;
-  return {
-    db: prisma,
-    shop,
-    adminApi: async () => new AdminApi({ shop: session.shop, accessToken, origin: env().SHOPIFY_ADMIN_API_ORIGIN }),
-    queues: await queues(),
-  };
+export async function discountDepsFor(context: Pick<AdminContext, "shop" | "admin">): Promise<DiscountDeps> {
+  const shop = await loadDiscountShop(prisma, context.shop);
+  if (!shop) throw notFound();
+  return { db: prisma, shop, adminApi: async () => context.admin, queues: await queues() };
 }
 
 /** Runs a service call, turning "no such discount" into a 404. */

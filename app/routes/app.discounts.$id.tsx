@@ -4,22 +4,22 @@ import { formValuesFromFormData } from "../act/discount-form";
 import { discountDepsFor, discountIdParam, loadDiscountForm, orNotFound } from "../act/discount-pages.server";
 import { updateSegmentDiscountFromForm } from "../act/discounts.server";
 import { DiscountForm } from "../components/discounts/discount-form";
-import { authenticate } from "../shopify.server";
+import { requireAdmin } from "../shopify/admin-session.server";
 
 /** One segment discount of the session's shop; any other id (another shop's, deleted, malformed) is a 404. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const admin = await requireAdmin(request);
   const id = discountIdParam(params.id);
-  return json(await loadDiscountForm(await discountDepsFor(session), { id }));
+  return json(await loadDiscountForm(await discountDepsFor(admin), { id }));
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session, redirect } = await authenticate.admin(request);
+  const admin = await requireAdmin(request);
   const id = discountIdParam(params.id);
-  const deps = await discountDepsFor(session);
+  const deps = await discountDepsFor(admin);
   const values = formValuesFromFormData(await request.formData());
   const result = await orNotFound(() => updateSegmentDiscountFromForm(deps, id, values));
-  if (result.ok) return redirect("/app/discounts");
+  if (result.ok) return admin.redirect("/app/discounts");
   return json({ errors: result.errors }, { status: 400 });
 };
 

@@ -2,18 +2,18 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { discountDepsFor, loadDiscountsPage, runListAction } from "../act/discount-pages.server";
 import { DiscountsList } from "../components/discounts/discounts-list";
-import { authenticate } from "../shopify.server";
+import { requireAdmin } from "../shopify/admin-session.server";
 
 /** The Discounts page: every segment discount of the session's shop, with its status, segments, reward and hold-out. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return json(await loadDiscountsPage(await discountDepsFor(session)));
+  const admin = await requireAdmin(request);
+  return json(await loadDiscountsPage(await discountDepsFor(admin)));
 };
 
 /** Pause, resume, delete, or dismiss the app's notice on a discount. */
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const result = await runListAction(await discountDepsFor(session), await request.formData());
+  const admin = await requireAdmin(request);
+  const result = await runListAction(await discountDepsFor(admin), await request.formData());
   return json(result, { status: result.ok ? 200 : 400 });
 };
 

@@ -1,3 +1,4 @@
+import { redirect } from "@remix-run/node";
 import { env } from "../config/env.server";
 import { authenticate } from "../shopify.server";
 import { AdminApi } from "./admin-api.server";
@@ -21,6 +22,11 @@ export interface AdminContext {
   scope: string | null;
   admin: AdminApi;
   preview: boolean;
+  /**
+   * A redirect after an action: in Shopify admin the library's, which keeps
+   * the embedded app's query (shop, host) on the target; in the preview a plain one.
+   */
+  redirect(url: string): Response;
 }
 
 export function previewShop(): string | undefined {
@@ -30,13 +36,19 @@ export function previewShop(): string | undefined {
 
 export async function requireAdmin(request: Request): Promise<AdminContext> {
   const shop = previewShop();
-  if (shop) return { shop, scope: null, admin: await adminApiForShop(shop), preview: true };
-  const { session } = await authenticate.admin(request);
+  if (shop) return { shop, scope: null, admin: await adminApiForShop(shop), preview: true, redirect };
+  const { session, redirect: embeddedRedirect } = await authenticate.admin(request);
   if (!session.accessToken) throw new Response("No access token for this session", { status: 401 });
   const admin = new AdminApi({
     shop: session.shop,
     accessToken: session.accessToken,
     origin: env().SHOPIFY_ADMIN_API_ORIGIN,
   });
-  return { shop: session.shop, scope: session.scope ?? null, admin, preview: false };
+  return {
+    shop: session.shop,
+    scope: session.scope ?? null,
+    admin,
+    preview: false,
+    redirect: (url) => embeddedRedirect(url),
+  };
 }
