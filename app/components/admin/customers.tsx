@@ -16,6 +16,7 @@ import { useState } from "react";
 import { t } from "../../i18n";
 import type { CustomerDetail, CustomerSearchResult } from "../../admin/customers.server";
 import { AppPage } from "./app-frame";
+import { TableCard } from "./table-card";
 import { count, day, decimal, money, when } from "./format";
 import { segmentPath } from "./overview";
 
@@ -154,58 +155,40 @@ export function CustomerDetailPage({ data }: { data: CustomerDetail }) {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {t("customers.detail.segments")}
-              </Text>
-              {data.segments.length === 0 ? (
-                <Text as="p">{t("customers.detail.noSegments")}</Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text"]}
-                  headings={[t("segments.columns.segment"), t("customers.detail.reason"), t("customers.detail.since")]}
-                  rows={data.segments.map((s) => [
-                    <Link key={s.key} to={segmentPath(s.key)}>
-                      {s.title}
-                    </Link>,
-                    s.reason,
-                    day(s.since),
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
+          <TableCard
+            title={t("customers.detail.segments")}
+            empty={t("customers.detail.noSegments")}
+            columnContentTypes={["text", "text", "text"]}
+            headings={[t("segments.columns.segment"), t("customers.detail.reason"), t("customers.detail.since")]}
+            rows={data.segments.map((s) => [
+              <Link key={s.key} to={segmentPath(s.key)}>
+                {s.title}
+              </Link>,
+              s.reason,
+              day(s.since),
+            ])}
+          />
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {t("customers.detail.history")}
-              </Text>
-              {data.history.length === 0 ? (
-                <Text as="p">{t("customers.detail.historyEmpty")}</Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text", "text"]}
-                  headings={[
-                    t("segments.columns.segment"),
-                    t("customers.detail.change"),
-                    t("customers.detail.since"),
-                    t("customers.detail.reason"),
-                  ]}
-                  rows={data.history.map((h, i) => [
-                    h.title,
-                    <Badge key={i} tone={h.change === "entered" ? "success" : undefined}>
-                      {t(h.change === "entered" ? "customers.detail.entered" : "customers.detail.left")}
-                    </Badge>,
-                    when(h.at),
-                    h.reason ?? "",
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
+          <TableCard
+            title={t("customers.detail.history")}
+            empty={t("customers.detail.historyEmpty")}
+            columnContentTypes={["text", "text", "text", "text"]}
+            headings={[
+              t("segments.columns.segment"),
+              t("customers.detail.change"),
+              t("customers.detail.since"),
+              t("customers.detail.reason"),
+            ]}
+            rows={data.history.map((h, i) => [
+              h.title,
+              <Badge key={i} tone={h.change === "entered" ? "success" : undefined}>
+                {t(h.change === "entered" ? "customers.detail.entered" : "customers.detail.left")}
+              </Badge>,
+              when(h.at),
+              h.reason ?? "",
+            ])}
+          />
         </Layout.Section>
       </Layout>
     </AppPage>

@@ -1,7 +1,8 @@
-import { BlockStack, Card, DataTable, InlineGrid, Layout, List, Text } from "@shopify/polaris";
+import { BlockStack, Card, InlineGrid, Layout, List, Text } from "@shopify/polaris";
 import { t, type MessageKey } from "../../i18n";
 import type { PrivacyPage as PrivacyData } from "../../admin/privacy.server";
 import { AppPage } from "./app-frame";
+import { TableCard } from "./table-card";
 import { when } from "./format";
 
 const STORED: MessageKey[] = [
@@ -45,55 +46,33 @@ export function PrivacyPage({ data }: { data: PrivacyData }) {
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {t("privacy.requests.title")}
-              </Text>
-              {data.requests.length === 0 ? (
-                <Text as="p">{t("privacy.requests.empty")}</Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text"]}
-                  headings={[t("privacy.requests.topic"), t("privacy.requests.status"), t("privacy.requests.received")]}
-                  rows={data.requests.map((r) => [
-                    r.topic,
-                    r.error ? `${r.status}: ${r.error}` : r.status,
-                    when(r.receivedAt),
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
+          <TableCard
+            title={t("privacy.requests.title")}
+            empty={t("privacy.requests.empty")}
+            columnContentTypes={["text", "text", "text"]}
+            headings={[t("privacy.requests.topic"), t("privacy.requests.status"), t("privacy.requests.received")]}
+            rows={data.requests.map((r) => [
+              r.topic,
+              r.error ? `${r.status}: ${r.error}` : r.status,
+              when(r.receivedAt),
+            ])}
+          />
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {t("privacy.requests.dataRequests")}
-              </Text>
-              {data.dataRequests.length === 0 ? (
-                <Text as="p">{t("privacy.requests.dataRequestsEmpty")}</Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text"]}
-                  headings={[
-                    t("privacy.requests.customer"),
-                    t("privacy.requests.received"),
-                    t("privacy.requests.download"),
-                  ]}
-                  rows={data.dataRequests.map((r) => [
-                    r.customerId,
-                    when(r.requestedAt),
-                    <a key={r.id} href={`/app/privacy/requests/${r.id}`} download>
-                      {t("privacy.requests.download")}
-                      <span className="Polaris-Text--visuallyHidden"> ({r.customerId})</span>
-                    </a>,
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
+          <TableCard
+            title={t("privacy.requests.dataRequests")}
+            empty={t("privacy.requests.dataRequestsEmpty")}
+            columnContentTypes={["text", "text", "text"]}
+            headings={[t("privacy.requests.customer"), t("privacy.requests.received"), t("privacy.requests.download")]}
+            rows={data.dataRequests.map((r) => [
+              r.customerId,
+              when(r.requestedAt),
+              <a key={r.id} href={`/app/privacy/requests/${r.id}`} download>
+                {t("privacy.requests.download")}
+                <span className="Polaris-Text--visuallyHidden"> ({r.customerId})</span>
+              </a>,
+            ])}
+          />
         </Layout.Section>
       </Layout>
     </AppPage>
