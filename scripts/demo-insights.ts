@@ -36,9 +36,9 @@ try {
   mkdirSync(out, { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const shots: Array<[string, string]> = [
-    ["insights-loyalty.png", "/preview/insights?family=loyalty"],
-    ["insights-rfm.png", "/preview/insights?family=rfm"],
-    ["insights-refused-period.png", "/preview/insights?from=2026-11-30&to=2026-11-01&family=loyalty"],
+    ["insights-loyalty.png", "/app/insights?family=loyalty"],
+    ["insights-rfm.png", "/app/insights?family=rfm"],
+    ["insights-refused-period.png", "/app/insights?from=2026-11-30&to=2026-11-01&family=loyalty"],
   ];
   for (const [file, url] of shots) {
     await page.goto(`${stack.url}${url}`, { waitUntil: "networkidle", timeout: 120_000 });
@@ -46,13 +46,13 @@ try {
     console.error(`saved docs/screenshots/${file}`);
   }
   const lift = page.locator(".Polaris-ShadowBevel", { hasText: "Win-back" }).first();
-  await page.goto(`${stack.url}/preview/insights?family=loyalty`, { waitUntil: "networkidle" });
+  await page.goto(`${stack.url}/app/insights?family=loyalty`, { waitUntil: "networkidle" });
   await lift.screenshot({ path: path.join(out, "insights-discount-lift.png") });
   const flow = page.locator(".Polaris-ShadowBevel", { hasText: "Movement between segments" }).first();
   await flow.screenshot({ path: path.join(out, "insights-movement.png") });
   const trend = page.locator(".Polaris-ShadowBevel", { hasText: "Segment sizes" }).first();
   await trend.screenshot({ path: path.join(out, "insights-trend.png") });
-  console.log(`Insights: ${stack.url}/preview/insights`);
+  console.log(`Insights: ${stack.url}/app/insights`);
 } finally {
   await browser.close();
   await stack.stop();
