@@ -33,7 +33,9 @@ async function currentOfflineToken(shop: string): Promise<string> {
  * longer than an expiring token lives (a backfill polling a bulk export, a
  * large write-back) goes on with the refreshed one.
  */
-export async function adminApiForShop(shop: string): Promise<AdminApi> {
-  await currentOfflineToken(shop); // fail at once, as before, when the shop has no session
+export async function adminApiForShop(shop: string, options: { checkNow?: boolean } = {}): Promise<AdminApi> {
+  // Fail at once when the shop has no session, unless the caller may never call
+  // the API (the local preview's pages that read only the app's own data).
+  if (options.checkNow !== false) await currentOfflineToken(shop);
   return new AdminApi({ shop, accessToken: () => currentOfflineToken(shop), origin: env().SHOPIFY_ADMIN_API_ORIGIN });
 }
