@@ -7,6 +7,7 @@ import type { PipelineContext } from "../pipeline";
 import { enqueueBackfill, unscheduleReconcile } from "../queues/sync.server";
 import { scheduleDailySnapshot, unscheduleDailySnapshot } from "../queues/insights.server";
 import { enqueueShopRecompute, scheduleNightlyRecompute, unscheduleNightlyRecompute } from "../queues/segments.server";
+import { installPendingSince } from "../queues/shop-lifecycle.server";
 import { nightlyHourOf } from "../settings/shop-config";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { recordCompletedRun } from "../stores/runs.server";
@@ -114,6 +115,8 @@ export async function uninstallShop(
   const shop = await findShop(ctx.db, domain);
   if (!shop) return "unknown shop";
   if (triggeredAt && shop.installedAt && triggeredAt < shop.installedAt) return "predates the install";
+  // Reinstalled, but the new install's job has not run yet: its time is only in the queue.
+  if (triggeredAt && (await installPendingSince(ctx.queues, domain, triggeredAt))) return "predates the install";
   await deleteSessions(ctx.db, domain);
   await markUninstalled(ctx.db, shop.id);
   await unscheduleReconcile(ctx.queues, domain);

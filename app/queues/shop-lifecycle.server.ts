@@ -27,3 +27,21 @@ export async function enqueueShopInstalled(
   });
   return id;
 }
+
+/**
+ * Whether an install of `shop` authorized after `at` is still waiting for the
+ * worker. An app/uninstalled delivered late, after the merchant reinstalled
+ * but before that install job ran, must not delete the new session. The
+ * lifecycle queue only ever holds the installs in flight, so reading it is small.
+ */
+export async function installPendingSince(registry: QueueRegistry, shop: string, at: Date): Promise<boolean> {
+  const jobs = await registry
+    .get(QUEUE.shopLifecycle)
+    .getJobs(["waiting", "prioritized", "delayed", "active", "waiting-children"]);
+  return jobs.some(
+    (job) =>
+      job?.name === "shop.installed" &&
+      (job.data as ShopLifecycleJob["data"]).shop === shop &&
+      Date.parse((job.data as ShopLifecycleJob["data"]).installedAt) > at.getTime(),
+  );
+}

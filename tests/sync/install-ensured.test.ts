@@ -4,6 +4,7 @@ import prisma from "../../app/db.server";
 import { processWebhook } from "../../app/ingest/process-webhook.server";
 import { QUEUE } from "../../app/queues/names";
 import { queues } from "../../app/queues/registry.server";
+import { enqueueShopInstalled } from "../../app/queues/shop-lifecycle.server";
 import { loader as appLoader } from "../../app/routes/app";
 import { sessionStorage } from "../../app/shopify.server";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
@@ -77,6 +78,38 @@ describe("app/uninstalled compares X-Shopify-Triggered-At with the install time"
     expect(outcome).toEqual({ status: "skipped", reason: "predates the install" });
     expect((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).status).toBe("installed");
     expect(await sessionStorage.findSessionsByShop(shop)).toHaveLength(1);
+  });
+
+  it("a late uninstall from before a reinstall whose install job has not run yet keeps the new session", async () => {
+    const shop = "reinstalling.myshopify.com";
+    // The previous install, as recorded; the merchant uninstalled at 11:00 and reinstalled at 11:05.
+    await prisma.shop.create({
+      data: { domain: shop, status: "installed", installedAt: new Date("2026-12-01T10:00:00Z") },
+    });
+    await sessionStorage.storeSession(setUpValidSession({ shop }));
+    await enqueueShopInstalled(await queues(), {
+      shop,
+      scopes: "read_orders",
+      installedAt: new Date("2026-12-01T11:05:00Z"),
+    });
+
+    const outcome = await processWebhook(
+      await ctx(),
+      { shop, eventId: "uninstall-before-reinstall", topic: "app/uninstalled", data: { kind: "uninstalled" } },
+      { triggeredAt: "2026-12-01T11:00:00Z" },
+    );
+    expect(outcome).toEqual({ status: "skipped", reason: "predates the install" });
+    expect(await sessionStorage.findSessionsByShop(shop)).toHaveLength(1);
+
+    // Without a newer install pending, the same uninstall is a real one.
+    for (const job of await installJobs(shop)) await job.remove();
+    const again = await processWebhook(
+      await ctx(),
+      { shop, eventId: "uninstall-real", topic: "app/uninstalled", data: { kind: "uninstalled" } },
+      { triggeredAt: "2026-12-01T11:00:00Z" },
+    );
+    expect(again).toEqual({ status: "uninstalled" });
+    expect(await sessionStorage.findSessionsByShop(shop)).toHaveLength(0);
   });
 
   it("an uninstall after the install uninstalls and deletes the sessions", async () => {
