@@ -114,7 +114,11 @@ export async function loadDiscountsPage(deps: DiscountDeps, now = new Date()): P
 
 export interface SegmentOption {
   key: string;
+  /** The family and the segment, e.g. "Loyalty and lifecycle · At risk". */
   label: string;
+  /** The form lists segments under their family's title. */
+  group: string;
+  title: string;
   /** False for a disabled or removed segment the discount still names (the form refuses it). */
   available: boolean;
 }
@@ -144,7 +148,10 @@ export async function loadDiscountForm(
   const available = new Set(availableSegmentKeys(config));
   const segments = config.catalog
     .filter((entry) => available.has(entry.key))
-    .map((entry) => ({ key: entry.key, label: `${familyTitle(entry.family)} · ${entry.title}`, available: true }));
+    .map((entry) => {
+      const group = familyTitle(entry.family);
+      return { key: entry.key, label: `${group} · ${entry.title}`, group, title: entry.title, available: true };
+    });
   const common = { segments, currency: deps.shop.currency, timeZone };
   if (input.id === undefined) {
     const segment = input.segment && available.has(input.segment) ? input.segment : undefined;
@@ -156,7 +163,8 @@ export async function loadDiscountForm(
   const titles = segmentTitles(config);
   for (const key of record.segments) {
     if (!available.has(key)) {
-      segments.push({ key, label: t("discounts.unknownSegment", { key: titles.get(key) ?? key }), available: false });
+      const label = t("discounts.unknownSegment", { key: titles.get(key) ?? key });
+      segments.push({ key, label, group: t("discounts.form.unavailableGroup"), title: label, available: false });
     }
   }
   return {

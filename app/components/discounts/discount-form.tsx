@@ -7,6 +7,8 @@ import {
   Checkbox,
   ChoiceList,
   FormLayout,
+  InlineError,
+  InlineGrid,
   InlineStack,
   Layout,
   Page,
@@ -135,10 +137,8 @@ export function DiscountForm({ page, serverErrors }: { page: DiscountFormPage; s
                   <p>{t("discounts.form.noSegments")}</p>
                 </Banner>
               ) : (
-                <ChoiceList
-                  allowMultiple
-                  title={t("discounts.form.segmentsLabel")}
-                  choices={page.segments.map((s) => ({ label: s.label, value: s.key }))}
+                <SegmentPicker
+                  segments={page.segments}
                   selected={values.segments}
                   onChange={set("segments")}
                   error={errors.segments}
@@ -327,5 +327,49 @@ function TermsCards({
         </FormLayout>
       </Card>
     </>
+  );
+}
+
+/**
+ * The segments as one group of checkboxes per family, side by side: a list of
+ * some sixty checkboxes in one column was a long scroll. Each group is a
+ * fieldset whose legend names the family, so "At risk" under RFM and under
+ * Loyalty stay distinct for screen readers too.
+ */
+function SegmentPicker({
+  segments,
+  selected,
+  onChange,
+  error,
+}: {
+  segments: DiscountFormPage["segments"];
+  selected: string[];
+  onChange: (selected: string[]) => void;
+  error?: string;
+}) {
+  const groups = new Map<string, DiscountFormPage["segments"]>();
+  for (const segment of segments) groups.set(segment.group, [...(groups.get(segment.group) ?? []), segment]);
+  return (
+    <BlockStack gap="200">
+      <Text as="h2" variant="headingMd">
+        {t("discounts.form.segmentsLabel")}
+      </Text>
+      <InlineGrid columns={{ xs: 1, sm: 2, lg: 3 }} gap="400">
+        {[...groups].map(([group, members]) => {
+          const keys = new Set(members.map((m) => m.key));
+          return (
+            <ChoiceList
+              key={group}
+              allowMultiple
+              title={group}
+              choices={members.map((m) => ({ label: m.title, value: m.key }))}
+              selected={selected.filter((key) => keys.has(key))}
+              onChange={(chosen) => onChange([...selected.filter((key) => !keys.has(key)), ...chosen])}
+            />
+          );
+        })}
+      </InlineGrid>
+      {error ? <InlineError message={error} fieldID="segments" /> : null}
+    </BlockStack>
   );
 }
