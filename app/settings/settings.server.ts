@@ -35,7 +35,10 @@ export async function loadShopConfig(db: PrismaClient, shopId: string): Promise<
 /**
  * Validates and stores new settings. A changed prefix is remembered in
  * previousPrefixes until a write-back has moved every tag (see
- * `forgetPreviousPrefixes`). The caller enqueues the recompute.
+ * `forgetPreviousPrefixes`). The schedule, insights and retention settings
+ * are kept as stored unless given (callers that change rules or tags leave
+ * them alone); the segmentation and write-back settings are replaced. The
+ * caller enqueues the recompute.
  */
 export async function updateShopSettings(
   db: PrismaClient,
@@ -47,19 +50,28 @@ export async function updateShopSettings(
   const current = shopConfigFrom(shop);
   const candidate = { ...((input.writeback ?? {}) as Record<string, unknown>) };
   delete candidate.previousPrefixes;
-  // The schedule is kept unless given (callers that change rules or tags leave it alone).
-  const schedule =
-    input.schedule !== undefined ? input.schedule : (shop.settings as ShopSettingsInput | null)?.schedule;
-  const next = validateShopSettings({ segmentation: input.segmentation, writeback: candidate, schedule }, shop);
+  const stored = (shop.settings ?? {}) as ShopSettingsInput;
+  const kept = {
+    schedule: input.schedule !== undefined ? input.schedule : stored.schedule,
+    insights: input.insights !== undefined ? input.insights : stored.insights,
+    retention: input.retention !== undefined ? input.retention : stored.retention,
+  };
+  const next = validateShopSettings({ segmentation: input.segmentation, writeback: candidate, ...kept }, shop);
   const previous = new Set(current.prefixes);
   previous.delete(next.writeback.tagPrefix);
   const writeback: WritebackSettings = { ...next.writeback, previousPrefixes: [...previous] };
   await writeSettings(db, shopId, {
     segmentation: (input.segmentation ?? {}) as object,
     writeback,
-    ...(schedule !== undefined ? { schedule: schedule as object } : {}),
+    ...Object.fromEntries(Object.entries(kept).filter(([, value]) => value !== undefined)),
   });
-  return { segmentation: next.segmentation, writeback, schedule: next.schedule };
+  return {
+    segmentation: next.segmentation,
+    writeback,
+    schedule: next.schedule,
+    insights: next.insights,
+    retention: next.retention,
+  };
 }
 
 /** After a complete write-back under the current prefix, the old prefixes hold no tags any more. */
