@@ -50,7 +50,7 @@ async function transitionAges(shopId: string): Promise<number[]> {
   return rows.map((r) => Math.round((NOW.getTime() - r.at.getTime()) / 86_400_000));
 }
 
-describe("retention of each shop's rows", () => {
+describe("retention of each shop's history and runs", () => {
   it("retention: segment history older than the period is gone, newer stays, another shop's is untouched", async () => {
     const { a, b } = await shops();
     for (const shop of [a, b]) {
@@ -124,7 +124,9 @@ describe("retention of each shop's rows", () => {
     expect(await prisma.recomputeSlice.count({ where: { runId: slice.id } })).toBe(0);
     expect(await prisma.jobRun.count({ where: { shopId: b.id } })).toBe(5);
   });
+});
 
+describe("retention of each shop's records", () => {
   it("retention: webhook deliveries older than the period are gone, compliance requests kept for theirs", async () => {
     await shops();
     const delivery = (shopDomain: string, eventId: string, topic: string, age: number) => ({
