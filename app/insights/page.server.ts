@@ -205,7 +205,7 @@ async function readWeek(db: PrismaClient, shop: SummaryShop, now: Date) {
 }
 
 /** The last seven days: each segment's size and change, entries, exits, orders, revenue, and alerts (the Insights page). */
-export async function loadWeeklySummary(
+async function loadWeeklySummary(
   db: PrismaClient,
   domain: string,
   options: { now?: Date } = {},

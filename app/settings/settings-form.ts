@@ -85,8 +85,8 @@ export interface InsightsFormValues {
   alertMinSize: string;
 }
 
-export const RETENTION_FIELDS = ["historyDays", "activityDays", "complianceDays"] as const;
-export const INSIGHTS_FIELDS = ["retentionDays", "alertThresholdPercent", "alertMinSize"] as const;
+const RETENTION_FIELDS = ["historyDays", "activityDays", "complianceDays"] as const;
+const INSIGHTS_FIELDS = ["retentionDays", "alertThresholdPercent", "alertMinSize"] as const;
 
 /** Bounds of the insights fields as the form shows them (the schema's; the threshold in percent). */
 export const INSIGHTS_BOUNDS = {
