@@ -54,6 +54,11 @@ export interface RetentionCutoffs {
 
 const DAY_MS = 86_400_000;
 
+/** Days of segment history actually kept: the setting, but never less than the insights need (their retention + 1 day). */
+export function historyDaysKept(retention: RetentionSettings, insightsRetentionDays: number): number {
+  return Math.max(retention.historyDays, insightsRetentionDays + 1, RETENTION_BOUNDS.historyDays.min);
+}
+
 /**
  * The moments before which rows are deleted. The history is kept one day
  * longer than the insights retention even if stored settings say less (a
@@ -64,10 +69,9 @@ export function retentionCutoffs(
   insightsRetentionDays: number,
   now: Date,
 ): RetentionCutoffs {
-  const historyDays = Math.max(retention.historyDays, insightsRetentionDays + 1, RETENTION_BOUNDS.historyDays.min);
   const at = (n: number) => new Date(now.getTime() - n * DAY_MS);
   return {
-    history: at(historyDays),
+    history: at(historyDaysKept(retention, insightsRetentionDays)),
     activity: at(retention.activityDays),
     compliance: at(retention.complianceDays),
   };

@@ -183,6 +183,9 @@ export function CustomerDetailPage({ data }: { data: CustomerDetail }) {
               <Text as="h2" variant="headingMd">
                 {t("customers.detail.history")}
               </Text>
+              <Text as="p" tone="subdued">
+                {t("customers.detail.historyKept", { days: data.historyDays })}
+              </Text>
               {data.history.length === 0 ? (
                 <Text as="p">{t("customers.detail.historyEmpty")}</Text>
               ) : (
