@@ -2,8 +2,10 @@
 // they are stored, through the shops store.
 import type { PrismaClient } from "@prisma/client";
 import { findShop, findShopById, readSettings, writeSettings } from "../stores/shops.server";
+import { retentionProblems } from "./retention";
 import {
   DEFAULT_TAG_PREFIX,
+  ShopSettingsError,
   shopConfigFrom,
   validateShopSettings,
   type ShopConfig,
@@ -37,7 +39,8 @@ export async function loadShopConfig(db: PrismaClient, shopId: string): Promise<
  * previousPrefixes until a write-back has moved every tag (see
  * `forgetPreviousPrefixes`). The schedule, insights and retention settings
  * are kept as stored unless given (callers that change rules or tags leave
- * them alone); the segmentation and write-back settings are replaced. The
+ * them alone); the segmentation and write-back settings are replaced. A
+ * segment history shorter than the insights retention is refused. The
  * caller enqueues the recompute.
  */
 export async function updateShopSettings(
@@ -57,6 +60,13 @@ export async function updateShopSettings(
     retention: input.retention !== undefined ? input.retention : stored.retention,
   };
   const next = validateShopSettings({ segmentation: input.segmentation, writeback: candidate, ...kept }, shop);
+  // The history must cover the insights' periods: checked when either is changed and the history
+  // is chosen (left unset, or stored before the rule, the pruning keeps what the insights need).
+  const historyChosen = (kept.retention as { historyDays?: unknown } | undefined)?.historyDays !== undefined;
+  if ((input.insights !== undefined || input.retention !== undefined) && historyChosen) {
+    const problems = retentionProblems(next.retention, next.insights.retentionDays);
+    if (problems.length) throw new ShopSettingsError(problems);
+  }
   const previous = new Set(current.prefixes);
   previous.delete(next.writeback.tagPrefix);
   const writeback: WritebackSettings = { ...next.writeback, previousPrefixes: [...previous] };

@@ -12,7 +12,7 @@ import { InvalidSettingsError, parseSettings, segmentCatalog, type CatalogEntry,
 import { insightsSettingsSchema, type InsightsSettings } from "../insights/core/settings";
 import { currencyExponent } from "../utils/money";
 import { buildTagMap, MAX_TAG_LENGTH, segmentTagName, tagPrefixProblems } from "../writeback/tags";
-import { retentionProblems, retentionSettingsSchema, type RetentionSettings } from "./retention";
+import { retentionSettingsSchema, type RetentionSettings } from "./retention";
 
 export const DEFAULT_TAG_PREFIX = "seg:";
 
@@ -111,12 +111,6 @@ export function validateShopSettings(
   if (!insights.success) issues.push(...issuesOf("insights", insights.error));
   const retention = retentionSettingsSchema.safeParse(input.retention ?? {});
   if (!retention.success) issues.push(...issuesOf("retention", retention.error));
-  // The history must cover the insights' periods; checked when the history is chosen
-  // (left unset, the pruning keeps it as long as the insights need: ./retention.ts).
-  const historyGiven = (input.retention as { historyDays?: unknown } | undefined)?.historyDays !== undefined;
-  if (insights.success && retention.success && historyGiven) {
-    issues.push(...retentionProblems(retention.data, insights.data.retentionDays));
-  }
   if (!segmentation || !parsed.success || !schedule.success || !insights.success || !retention.success) {
     throw new ShopSettingsError(issues);
   }
