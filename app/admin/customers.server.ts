@@ -8,6 +8,7 @@ import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_SEARCH } from "../graphql/admin/customer-lookup.server";
 import { readShopFeatures } from "../recompute/read-features.server";
 import { createAssigner, emptyCustomerFeatures } from "../segmentation";
+import { historyDaysKept } from "../settings/retention";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { customerExists, customerHistory, customerMembership } from "../stores/admin-reads.server";
 import { withPgClient } from "../stores/pg/pool.server";
@@ -94,6 +95,8 @@ export interface CustomerDetail {
   orders: number;
   spent: number;
   history: Array<{ segment: string; title: string; change: string; at: string; reason: string | null }>;
+  /** Days of entries and exits kept (the shop's retention; older ones are pruned nightly). */
+  historyDays: number;
 }
 
 export async function loadCustomer(
@@ -163,6 +166,7 @@ export async function loadCustomer(
         at: h.at.toISOString(),
         reason: h.reason,
       })),
+      historyDays: historyDaysKept(admin.config.retention, admin.config.insights.retentionDays),
     } satisfies CustomerDetail;
   });
   const names = await customerNames(api, [customerId]);

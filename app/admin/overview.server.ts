@@ -1,7 +1,8 @@
 // The overview page: every segment family with each segment's count, share
 // of customers and share of revenue; the RFM grid; the distribution of the
 // predicted 12-month value; segment sizes over time from the stored
-// transitions; and what the predictive models could or could not say.
+// transitions; what the predictive models could or could not say; and the
+// week's alerts and biggest movements from the daily snapshots.
 import type { PrismaClient } from "@prisma/client";
 import { FAMILIES, RFM_GROUPS } from "../segmentation";
 import {
@@ -12,6 +13,7 @@ import {
   shopTotals,
   transitionsByDay,
 } from "../stores/admin-reads.server";
+import { weeklyOverview, type OverviewWeekly } from "../insights/page.server";
 import { withPgClient } from "../stores/pg/pool.server";
 import { loadAdminShop, majorUnits } from "./shop-context.server";
 
@@ -39,6 +41,8 @@ export interface Overview {
   trend: Array<{ segment: string; title: string; points: Array<{ day: string; customers: number }> }>;
   /** The latest backfill's state, for the empty state. */
   backfill: { status: string; step: string | null } | null;
+  /** The last seven days' alerts and biggest movements, from the daily snapshots; null before any. */
+  weekly: OverviewWeekly | null;
 }
 
 const CLV_BUCKETS = 10;
@@ -59,18 +63,21 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
       clv: { available: false, buckets: [] },
       trend: [],
       backfill: null,
+      weekly: null,
     };
     if (!admin) return empty;
     const { shop, catalog, config } = admin;
     const decimals = config.segmentation.currencyDecimals;
     const since = new Date(now.getTime() - TREND_DAYS * 86_400_000);
-    const [totals, shopWide, grid, histogram, transitions, backfill] = await Promise.all([
+    const [totals, shopWide, grid, histogram, transitions, backfill, weekly] = await Promise.all([
       segmentTotals(client, shop.id),
       shopTotals(client, shop.id),
       rfmGrid(client, shop.id),
       clvHistogram(client, shop.id, CLV_BUCKETS),
       transitionsByDay(client, shop.id, since),
       latestRunOf(client, shop.id, "backfill"),
+      // Through Prisma's pool, beside the pg client's queries: one indexed read of at most 8 days of snapshots.
+      weeklyOverview(db, shop, catalog, now),
     ]);
     const bySegment = new Map(totals.map((row) => [row.segment, row]));
     const customers = shopWide.customers;
@@ -128,6 +135,7 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
       },
       trend,
       backfill: backfill ? { status: backfill.status, step: backfill.step } : null,
+      weekly,
     };
   });
 }

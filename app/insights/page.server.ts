@@ -10,6 +10,7 @@ import { withPgClient } from "../stores/pg/pool.server";
 import { findShop } from "../stores/shops.server";
 import {
   addDays,
+  biggestMovements,
   dayEnd,
   dayStart,
   daysBetween,
@@ -25,6 +26,7 @@ import {
   type Period,
   type SegmentAlert,
   type SegmentMetrics,
+  type WeeklySegmentSummary,
 } from "./core";
 import { allDiscountLifts, type DiscountLift } from "./discount-lift.server";
 import { movementMatrix } from "./movement.server";
@@ -181,23 +183,68 @@ export interface WeeklySummaryData {
   alerts: SegmentAlert[];
 }
 
-/** @public For the overview (the lead places InsightsWeeklySummary there). The last seven days: each segment's size and change, entries, exits, orders, revenue, and alerts. */
-export async function loadWeeklySummary(
+interface SummaryShop {
+  id: string;
+  timezone: string;
+  settings: unknown;
+}
+
+/** The snapshots of the last seven days (and the day before), summed per segment, with the alerts. One indexed read. */
+async function readWeek(db: PrismaClient, shop: SummaryShop, now: Date) {
+  const today = localDay(now, shop.timezone);
+  const settings = insightsSettingsOf(shop.settings);
+  const rows = await readSnapshots(db, shop.id, { from: addDays(today, -7), to: today });
+  const summary = weeklySummary(rows);
+  if (!summary) return null;
+  const alerts = segmentAlerts(rows, {
+    threshold: settings.alertThreshold,
+    minSize: settings.alertMinSize,
+    windowDays: 7,
+  });
+  return { summary, alerts };
+}
+
+/** The last seven days: each segment's size and change, entries, exits, orders, revenue, and alerts (the Insights page). */
+async function loadWeeklySummary(
   db: PrismaClient,
   domain: string,
   options: { now?: Date } = {},
 ): Promise<WeeklySummaryData | null> {
   const shop = await findShop(db, domain);
   if (!shop) return null;
-  const today = localDay(options.now ?? new Date(), shop.timezone);
-  const settings = insightsSettingsOf(shop.settings);
-  const rows = await readSnapshots(db, shop.id, { from: addDays(today, -7), to: today });
-  const summary = weeklySummary(rows);
-  if (!summary) return null;
+  const week = await readWeek(db, shop, options.now ?? new Date());
+  if (!week) return null;
+  return { ...week.summary, currency: shop.currency, labels: catalogOf(shop), alerts: week.alerts };
+}
+
+export interface OverviewWeekly {
+  from: string;
+  to: string;
+  /** Segments whose size changed by at least the alert threshold, largest change first. */
+  alerts: Array<SegmentAlert & { title: string }>;
+  /** The segments that moved most (biggestMovements), with their titles. */
+  movements: Array<WeeklySegmentSummary & { title: string }>;
+}
+
+/**
+ * The overview's card: the week's alerts and biggest movements, for a shop
+ * the overview has loaded already (its catalog gives the titles). Null when
+ * no snapshot was taken in the last seven days.
+ */
+export async function weeklyOverview(
+  db: PrismaClient,
+  shop: SummaryShop,
+  labels: readonly SegmentLabel[],
+  now: Date,
+): Promise<OverviewWeekly | null> {
+  const week = await readWeek(db, shop, now);
+  if (!week) return null;
+  const titles = new Map(labels.map((l) => [l.key, l.title]));
+  const title = (key: string) => titles.get(key) ?? key;
   return {
-    ...summary,
-    currency: shop.currency,
-    labels: catalogOf(shop),
-    alerts: segmentAlerts(rows, { threshold: settings.alertThreshold, minSize: settings.alertMinSize, windowDays: 7 }),
+    from: week.summary.from,
+    to: week.summary.to,
+    alerts: week.alerts.map((a) => ({ ...a, title: title(a.segment) })),
+    movements: biggestMovements(week.summary.segments).map((m) => ({ ...m, title: title(m.segment) })),
   };
 }

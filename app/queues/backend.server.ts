@@ -112,6 +112,14 @@ function connectionFor(
 }
 
 /**
+ * How long finished jobs are kept, in seconds. Both backends apply the age
+ * when another job of the queue finishes; the nightly retention sweep cleans
+ * every queue by the same ages, so an idle queue and jobs kept on failure
+ * (webhooks: removeOnFail false) are bounded too (ADR 038).
+ */
+export const FINISHED_JOB_AGE = { completed: 24 * 3600, failed: 14 * 24 * 3600 } as const;
+
+/**
  * Finished jobs are kept by age only. A count limit makes every completion
  * delete the oldest finished rows, and on the PostgreSQL backend concurrent
  * workers then delete the same rows in different orders and deadlock
@@ -120,8 +128,8 @@ function connectionFor(
 const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 5,
   backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600 },
-  removeOnFail: { age: 14 * 24 * 3600 },
+  removeOnComplete: { age: FINISHED_JOB_AGE.completed },
+  removeOnFail: { age: FINISHED_JOB_AGE.failed },
 };
 
 export function createQueue<Data = unknown>(backend: QueueBackend, name: string): Queue<Data> {

@@ -12,8 +12,7 @@ export async function enqueueSnapshot(registry: QueueRegistry, input: InsightsSh
     deduplication: { id: jobId("snapshot", input.shop), keepLastIfActive: true },
     attempts: 5,
     backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },
-    removeOnComplete: { age: 86_400, count: 1_000 },
-    removeOnFail: { age: 14 * 86_400 },
+    // By age only, as every queue (a count limit deadlocks on the PostgreSQL backend: ADR 024).
   });
 }
 

@@ -18,6 +18,8 @@ export const QUEUE = {
   act: "act",
   /** Daily segment snapshots per shop (after each recompute, and a daily schedule in the shop's time zone). */
   insights: "insights",
+  /** Retention: a nightly sweep that cleans finished jobs and prunes each shop's old rows (ADR 038). */
+  maintenance: "maintenance",
 } as const;
 
 /**

@@ -6,6 +6,8 @@
 // that a tag prefix captures none of the store's own tags.
 import { DEFAULT_SETTINGS, type CatalogEntry } from "../segmentation";
 import { t } from "../i18n";
+import { INSIGHTS_BOUNDS as INSIGHTS_SCHEMA_BOUNDS } from "../insights/core/settings";
+import { RETENTION_BOUNDS } from "./retention";
 import { DEFAULT_NIGHTLY_HOUR, ShopSettingsError, validateShopSettings, type ShopSettingsInput } from "./shop-config";
 
 /** The families with thresholds, in report order; each one's slice key in the engine settings. */
@@ -69,6 +71,30 @@ export interface WindowValues {
   end: string;
 }
 
+/** How long history and records are kept, in days (text as entered). */
+export interface RetentionFormValues {
+  historyDays: string;
+  activityDays: string;
+  complianceDays: string;
+}
+
+/** The insights settings the page shows (text as entered); the alert threshold in percent. */
+export interface InsightsFormValues {
+  retentionDays: string;
+  alertThresholdPercent: string;
+  alertMinSize: string;
+}
+
+const RETENTION_FIELDS = ["historyDays", "activityDays", "complianceDays"] as const;
+const INSIGHTS_FIELDS = ["retentionDays", "alertThresholdPercent", "alertMinSize"] as const;
+
+/** Bounds of the insights fields as the form shows them (the schema's; the threshold in percent). */
+export const INSIGHTS_BOUNDS = {
+  retentionDays: INSIGHTS_SCHEMA_BOUNDS.retentionDays,
+  alertThresholdPercent: { min: 0, max: INSIGHTS_SCHEMA_BOUNDS.alertThreshold.max * 100 },
+  alertMinSize: INSIGHTS_SCHEMA_BOUNDS.alertMinSize,
+} as const;
+
 export interface SettingsFormValues {
   tagPrefix: string;
   hemisphere: "north" | "south";
@@ -81,9 +107,14 @@ export interface SettingsFormValues {
   /** Threshold path -> text as entered. */
   thresholds: Record<string, string>;
   windows: WindowValues[];
+  retention: RetentionFormValues;
+  insights: InsightsFormValues;
 }
 
-/** Field errors: "tagPrefix", "nightlyHour", "hemisphere", "segments", "thresholds.<path>", "windows.<i>.<field>", "family.<name>", "form". */
+/**
+ * Field errors: "tagPrefix", "nightlyHour", "hemisphere", "segments", "thresholds.<path>", "windows.<i>.<field>",
+ * "family.<name>", "retention.<field>", "insights.<field>", "form".
+ */
 export type SettingsFormErrors = Record<string, string>;
 
 function get(obj: unknown, path: string): unknown {
@@ -107,6 +138,8 @@ export function settingsFormValues(config: {
   segmentation: typeof DEFAULT_SETTINGS;
   writeback: { tagPrefix: string; disabledSegments: string[]; mirrors: string[]; metafields: boolean };
   schedule: { nightlyHour: number };
+  insights: { retentionDays: number; alertThreshold: number; alertMinSize: number };
+  retention: { historyDays: number; activityDays: number; complianceDays: number };
 }): SettingsFormValues {
   const s = config.segmentation;
   return {
@@ -122,7 +155,78 @@ export function settingsFormValues(config: {
         ? { handle: w.handle, title: w.title, kind: "yearly" as const, start: w.start, end: w.end }
         : { handle: w.handle, title: w.title, kind: "dates" as const, start: w.from, end: w.to },
     ),
+    retention: {
+      historyDays: String(config.retention.historyDays),
+      activityDays: String(config.retention.activityDays),
+      complianceDays: String(config.retention.complianceDays),
+    },
+    insights: {
+      retentionDays: String(config.insights.retentionDays),
+      // 0.25 -> "25" (rounded to the schema's precision, so 0.07 shows as 7, not 7.000000000000001).
+      alertThresholdPercent: String(Math.round(config.insights.alertThreshold * 1e6) / 1e4),
+      alertMinSize: String(config.insights.alertMinSize),
+    },
   };
+}
+
+/** A whole number of the field within its bounds, or null (the field's error is set). */
+function wholeNumber(
+  text: string,
+  bounds: { min: number; max: number },
+  key: string,
+  errors: SettingsFormErrors,
+): number | null {
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || value < bounds.min || value > bounds.max) {
+    errors[key] = t("settings.errors.wholeNumber", { min: bounds.min, max: bounds.max });
+    return null;
+  }
+  return value;
+}
+
+/**
+ * The retention and insights settings the form stands for, on top of the
+ * stored insights settings (the lift's minimums, which the page does not
+ * show, are kept). Each problem is set next to its field.
+ */
+function retentionAndInsightsFromForm(
+  values: SettingsFormValues,
+  stored: ShopSettingsInput,
+  errors: SettingsFormErrors,
+): { retention: Record<string, number>; insights: Record<string, unknown> } {
+  const retention: Record<string, number> = {};
+  for (const field of RETENTION_FIELDS) {
+    const value = wholeNumber(values.retention[field], RETENTION_BOUNDS[field], `retention.${field}`, errors);
+    if (value !== null) retention[field] = value;
+  }
+  const insights: Record<string, unknown> = { ...((stored.insights ?? {}) as Record<string, unknown>) };
+  const retentionDays = wholeNumber(
+    values.insights.retentionDays,
+    INSIGHTS_BOUNDS.retentionDays,
+    "insights.retentionDays",
+    errors,
+  );
+  if (retentionDays !== null) insights.retentionDays = retentionDays;
+  const minSize = wholeNumber(
+    values.insights.alertMinSize,
+    INSIGHTS_BOUNDS.alertMinSize,
+    "insights.alertMinSize",
+    errors,
+  );
+  if (minSize !== null) insights.alertMinSize = minSize;
+  const percentText = values.insights.alertThresholdPercent.trim();
+  const percent = Number(percentText);
+  const { max } = INSIGHTS_BOUNDS.alertThresholdPercent;
+  if (percentText === "" || !Number.isFinite(percent) || percent <= 0 || percent > max) {
+    errors["insights.alertThresholdPercent"] = t("settings.errors.percent", { max });
+  } else {
+    insights.alertThreshold = percent / 100;
+  }
+  if (retention.historyDays !== undefined && retentionDays !== null && retention.historyDays < retentionDays) {
+    errors["retention.historyDays"] = t("settings.errors.historyShorter", { days: retentionDays });
+  }
+  return { retention, insights };
 }
 
 /**
@@ -192,7 +296,8 @@ function settingsInputFromForm(
   const hour = Number(hourText);
   if (!/^\d{1,2}$/.test(hourText) || hour > 23) errors.nightlyHour = t("settings.errors.hour");
   const schedule = hour === DEFAULT_NIGHTLY_HOUR || errors.nightlyHour ? {} : { nightlyHour: hour };
-  return { input: { segmentation, writeback, schedule }, errors };
+  const { retention, insights } = retentionAndInsightsFromForm(values, stored, errors);
+  return { input: { segmentation, writeback, schedule, insights, retention }, errors };
 }
 
 /** The form field an issue of validateShopSettings is about ("segmentation.loyalty.lapsedAfterDays: ..."). */
@@ -203,6 +308,16 @@ function fieldOfIssue(issue: string): { key: string; message: string } {
   if (!path) return { key: /tag prefix/i.test(issue) ? "tagPrefix" : "form", message };
   const parts = path.split(".");
   if (parts[0] === "schedule") return { key: "nightlyHour", message };
+  if (parts[0] === "retention" && (RETENTION_FIELDS as readonly string[]).includes(parts[1] ?? "")) {
+    return { key: `retention.${parts[1]}`, message };
+  }
+  if (parts[0] === "insights") {
+    const field = parts[1] === "alertThreshold" ? "alertThresholdPercent" : parts[1];
+    return {
+      key: (INSIGHTS_FIELDS as readonly string[]).includes(field ?? "") ? `insights.${field}` : "form",
+      message,
+    };
+  }
   if (parts[0] === "writeback") {
     if (parts[1] === "tagPrefix") return { key: "tagPrefix", message };
     if (parts[1] === "disabledSegments" || parts[1] === "mirrors") return { key: "segments", message };
@@ -303,6 +418,19 @@ export function settingsFormFromFormData(form: FormData): SettingsFormValues | n
       end: w.end as string,
     });
   }
+  const texts = <K extends string>(x: unknown, keys: readonly K[]): Record<K, string> | null => {
+    if (typeof x !== "object" || x === null) return null;
+    const out = {} as Record<K, string>;
+    for (const key of keys) {
+      const text = (x as Record<string, unknown>)[key];
+      if (typeof text !== "string") return null;
+      out[key] = text;
+    }
+    return out;
+  };
+  const retention = texts(o.retention, RETENTION_FIELDS);
+  const insights = texts(o.insights, INSIGHTS_FIELDS);
+  if (!retention || !insights) return null;
   return {
     tagPrefix: o.tagPrefix,
     hemisphere: o.hemisphere,
@@ -312,5 +440,7 @@ export function settingsFormFromFormData(form: FormData): SettingsFormValues | n
     mirrors: o.mirrors as string[],
     thresholds,
     windows,
+    retention,
+    insights,
   };
 }

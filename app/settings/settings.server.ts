@@ -2,8 +2,10 @@
 // they are stored, through the shops store.
 import type { PrismaClient } from "@prisma/client";
 import { findShop, findShopById, readSettings, writeSettings } from "../stores/shops.server";
+import { retentionProblems } from "./retention";
 import {
   DEFAULT_TAG_PREFIX,
+  ShopSettingsError,
   shopConfigFrom,
   validateShopSettings,
   type ShopConfig,
@@ -35,7 +37,11 @@ export async function loadShopConfig(db: PrismaClient, shopId: string): Promise<
 /**
  * Validates and stores new settings. A changed prefix is remembered in
  * previousPrefixes until a write-back has moved every tag (see
- * `forgetPreviousPrefixes`). The caller enqueues the recompute.
+ * `forgetPreviousPrefixes`). The schedule, insights and retention settings
+ * are kept as stored unless given (callers that change rules or tags leave
+ * them alone); the segmentation and write-back settings are replaced. A
+ * segment history shorter than the insights retention is refused. The
+ * caller enqueues the recompute.
  */
 export async function updateShopSettings(
   db: PrismaClient,
@@ -47,19 +53,35 @@ export async function updateShopSettings(
   const current = shopConfigFrom(shop);
   const candidate = { ...((input.writeback ?? {}) as Record<string, unknown>) };
   delete candidate.previousPrefixes;
-  // The schedule is kept unless given (callers that change rules or tags leave it alone).
-  const schedule =
-    input.schedule !== undefined ? input.schedule : (shop.settings as ShopSettingsInput | null)?.schedule;
-  const next = validateShopSettings({ segmentation: input.segmentation, writeback: candidate, schedule }, shop);
+  const stored = (shop.settings ?? {}) as ShopSettingsInput;
+  const kept = {
+    schedule: input.schedule !== undefined ? input.schedule : stored.schedule,
+    insights: input.insights !== undefined ? input.insights : stored.insights,
+    retention: input.retention !== undefined ? input.retention : stored.retention,
+  };
+  const next = validateShopSettings({ segmentation: input.segmentation, writeback: candidate, ...kept }, shop);
+  // The history must cover the insights' periods: checked when either is changed and the history
+  // is chosen (left unset, or stored before the rule, the pruning keeps what the insights need).
+  const historyChosen = (kept.retention as { historyDays?: unknown } | undefined)?.historyDays !== undefined;
+  if ((input.insights !== undefined || input.retention !== undefined) && historyChosen) {
+    const problems = retentionProblems(next.retention, next.insights.retentionDays);
+    if (problems.length) throw new ShopSettingsError(problems);
+  }
   const previous = new Set(current.prefixes);
   previous.delete(next.writeback.tagPrefix);
   const writeback: WritebackSettings = { ...next.writeback, previousPrefixes: [...previous] };
   await writeSettings(db, shopId, {
     segmentation: (input.segmentation ?? {}) as object,
     writeback,
-    ...(schedule !== undefined ? { schedule: schedule as object } : {}),
+    ...Object.fromEntries(Object.entries(kept).filter(([, value]) => value !== undefined)),
   });
-  return { segmentation: next.segmentation, writeback, schedule: next.schedule };
+  return {
+    segmentation: next.segmentation,
+    writeback,
+    schedule: next.schedule,
+    insights: next.insights,
+    retention: next.retention,
+  };
 }
 
 /** After a complete write-back under the current prefix, the old prefixes hold no tags any more. */

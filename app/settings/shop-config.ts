@@ -1,13 +1,18 @@
 // Merchant settings of a shop, stored in Shop.settings as
 //   { segmentation: <engine settings, see app/segmentation/settings.ts>,
-//     writeback: { tagPrefix, disabledSegments, tagNames, mirrors, metafields, previousPrefixes } }
+//     writeback: { tagPrefix, disabledSegments, tagNames, mirrors, metafields, previousPrefixes },
+//     schedule: { nightlyHour },
+//     insights: <app/insights/core/settings.ts>,
+//     retention: <./retention.ts> }
 // Pure: validation and the ShopConfig every stage works from. Everything is
 // validated before it is stored (./settings.server.ts); bad input gets
 // messages that name the field.
 import { z } from "zod";
 import { InvalidSettingsError, parseSettings, segmentCatalog, type CatalogEntry, type Settings } from "../segmentation";
+import { insightsSettingsSchema, type InsightsSettings } from "../insights/core/settings";
 import { currencyExponent } from "../utils/money";
 import { buildTagMap, MAX_TAG_LENGTH, segmentTagName, tagPrefixProblems } from "../writeback/tags";
+import { retentionSettingsSchema, type RetentionSettings } from "./retention";
 
 export const DEFAULT_TAG_PREFIX = "seg:";
 
@@ -39,12 +44,16 @@ export interface ShopSettingsInput {
   segmentation?: unknown;
   writeback?: unknown;
   schedule?: unknown;
+  insights?: unknown;
+  retention?: unknown;
 }
 
 export interface ShopSettings {
   segmentation: Settings;
   writeback: WritebackSettings;
   schedule: ScheduleSettings;
+  insights: InsightsSettings;
+  retention: RetentionSettings;
 }
 
 /** The nightly recompute's hour from stored settings (the default when unset or unreadable). */
@@ -94,15 +103,17 @@ export function validateShopSettings(
       ),
     );
   }
+  const issuesOf = (key: string, error: z.ZodError) =>
+    error.issues.map((i) => `${key}${i.path.length ? `.${i.path.map(String).join(".")}` : ""}: ${i.message}`);
   const schedule = scheduleSettingsSchema.safeParse(input.schedule ?? {});
-  if (!schedule.success) {
-    issues.push(
-      ...schedule.error.issues.map(
-        (i) => `schedule${i.path.length ? `.${i.path.map(String).join(".")}` : ""}: ${i.message}`,
-      ),
-    );
+  if (!schedule.success) issues.push(...issuesOf("schedule", schedule.error));
+  const insights = insightsSettingsSchema.safeParse(input.insights ?? {});
+  if (!insights.success) issues.push(...issuesOf("insights", insights.error));
+  const retention = retentionSettingsSchema.safeParse(input.retention ?? {});
+  if (!retention.success) issues.push(...issuesOf("retention", retention.error));
+  if (!segmentation || !parsed.success || !schedule.success || !insights.success || !retention.success) {
+    throw new ShopSettingsError(issues);
   }
-  if (!segmentation || !parsed.success || !schedule.success) throw new ShopSettingsError(issues);
   const writeback = parsed.data;
   const catalog = segmentCatalog(segmentation);
   const keys = new Set(catalog.map((c) => c.key));
@@ -121,7 +132,15 @@ export function validateShopSettings(
   );
   if (issues.length === 0) issues.push(...problems);
   if (issues.length) throw new ShopSettingsError(issues);
-  return { segmentation, writeback, schedule: schedule.data, catalog, tags };
+  return {
+    segmentation,
+    writeback,
+    schedule: schedule.data,
+    insights: insights.data,
+    retention: retention.data,
+    catalog,
+    tags,
+  };
 }
 
 export interface ShopConfig extends ShopSettings {
@@ -144,7 +163,7 @@ export function shopConfigFrom(shop: {
   settings: unknown;
 }): ShopConfig {
   const stored = (shop.settings ?? {}) as ShopSettingsInput;
-  const { segmentation, writeback, schedule, catalog, tags } = validateShopSettings(stored, shop);
+  const { segmentation, writeback, schedule, insights, retention, catalog, tags } = validateShopSettings(stored, shop);
   const disabled = new Set(writeback.disabledSegments);
   const enabledTags = new Map([...tags].filter(([key]) => !disabled.has(key)));
   return {
@@ -153,6 +172,8 @@ export function shopConfigFrom(shop: {
     segmentation,
     writeback,
     schedule,
+    insights,
+    retention,
     catalog,
     tags,
     enabledTags,

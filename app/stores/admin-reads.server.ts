@@ -3,6 +3,7 @@
 // erasure). Every query is scoped by the shop's id; customer ids are compared
 // as BIGINT and returned as strings.
 import type { PgClient } from "./pg/pool.server";
+import { COMPLIANCE_TOPIC_SQL } from "./runs.server";
 
 /** Orders that count for revenue: not cancelled (totals are already net of refunds). */
 const LIVE_ORDER = `o."cancelledAt" IS NULL`;
@@ -246,8 +247,7 @@ export async function dataRequestRecord(client: PgClient, shopDomain: string, id
 export async function complianceEvents(client: PgClient, shopDomain: string, limit: number) {
   const { rows } = await client.query(
     `SELECT topic, status, error, "receivedAt" FROM "WebhookEvent"
-     WHERE "shopDomain" = $1 AND replace(lower(topic), '_', '/') IN
-       ('customers/data/request', 'customers/redact', 'shop/redact', 'customers/delete', 'data-request', 'customer-redact', 'customer-delete')
+     WHERE "shopDomain" = $1 AND ${COMPLIANCE_TOPIC_SQL}
      ORDER BY "receivedAt" DESC LIMIT $2`,
     [shopDomain, limit],
   );

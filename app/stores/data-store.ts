@@ -32,3 +32,20 @@ export interface DataStore {
   /** shop/redact: nothing left of the shop. */
   eraseShop(tx: Tx, shop: ShopRef): Promise<void>;
 }
+
+/** Rows one retention statement deletes at most: each DELETE is its own short transaction. */
+export const PRUNE_BATCH = 5_000;
+
+/**
+ * Runs a batched delete until it deletes fewer rows than a batch; returns the
+ * total. Each call of `deleteBatch` is one statement, so no lock is held for
+ * longer than one batch takes.
+ */
+export async function deleteInBatches(deleteBatch: (limit: number) => Promise<number>, batch: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await deleteBatch(batch);
+    total += n;
+    if (n < batch) return total;
+  }
+}

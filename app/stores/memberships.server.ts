@@ -7,7 +7,7 @@
 // docs/decisions/012-memberships-as-differences.md
 import type { PrismaClient } from "@prisma/client";
 import type { ShopCutoffs } from "../segmentation";
-import type { DataStore, Tx } from "./data-store";
+import { deleteInBatches, PRUNE_BATCH, type DataStore, type Tx } from "./data-store";
 import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary, copyInt, copyString, copyTo, splitCopyRow } from "./pg/copy.server";
 import type { PgClient } from "./pg/pool.server";
@@ -288,6 +288,22 @@ function dayStart(day: number): Date {
 /** A customer's entries and exits, oldest first. */
 export function customerTransitions(db: Db, shopId: string, customerId: bigint) {
   return db.segmentTransition.findMany({ where: { shopId, customerId }, orderBy: { at: "asc" } });
+}
+
+/**
+ * Retention: deletes the shop's segment entries and exits before `before`,
+ * oldest first, `batch` rows per statement. Memberships at any later moment
+ * stay exact: they are the current ones with the later transitions undone.
+ */
+export function pruneTransitions(db: Db, shopId: string, before: Date, batch = PRUNE_BATCH): Promise<number> {
+  return deleteInBatches(
+    (limit) => db.$executeRaw`
+      DELETE FROM "SegmentTransition" WHERE id IN (
+        SELECT id FROM "SegmentTransition"
+        WHERE "shopId" = ${shopId} AND at < (${before.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        ORDER BY at LIMIT ${limit})`,
+    batch,
+  );
 }
 
 /** Whether the shop has any stored memberships (a first recompute records no transitions). */

@@ -6,7 +6,7 @@ import type { JobRun, PrismaClient } from "@prisma/client";
 import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary, copyToBinary } from "./pg/copy.server";
 import type { PgClient } from "./pg/pool.server";
-import type { DataStore, Tx } from "./data-store";
+import { deleteInBatches, PRUNE_BATCH, type DataStore, type Tx } from "./data-store";
 
 type Db = PrismaClient | Tx;
 
@@ -140,8 +140,82 @@ export async function recordRecomputeError(
   );
 }
 
+/**
+ * Retention: deletes the shop's runs that ended (or, never ended, started)
+ * before `before`, but the latest run of each kind (the overview and the
+ * activity page show it), with their feature slices; `batch` per statement.
+ */
+export function pruneRuns(db: Db, shopId: string, before: Date, batch = PRUNE_BATCH): Promise<number> {
+  return deleteInBatches(async (limit) => {
+    const [row] = await db.$queryRaw<Array<{ n: number }>>`
+      WITH latest AS (
+        SELECT DISTINCT ON (kind) id FROM "JobRun" WHERE "shopId" = ${shopId} ORDER BY kind, "startedAt" DESC, id DESC
+      ),
+      gone AS (
+        DELETE FROM "JobRun" WHERE id IN (
+          SELECT id FROM "JobRun"
+          WHERE "shopId" = ${shopId} AND coalesce("finishedAt", "startedAt") < (${before.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+            AND id NOT IN (SELECT id FROM latest)
+          LIMIT ${limit})
+        RETURNING id
+      ),
+      slices AS (DELETE FROM "RecomputeSlice" WHERE "runId" IN (SELECT id FROM gone))
+      SELECT count(*)::int AS n FROM gone`;
+    return row?.n ?? 0;
+  }, batch);
+}
+
 // ---------------------------------------------------------------------------
 // WebhookEvent
+
+/**
+ * The privacy topics (Shopify's, and the job kinds they map to): their
+ * deliveries are the shop's log of compliance requests (the Privacy page),
+ * kept as long as the data requests.
+ */
+export const COMPLIANCE_TOPIC_SQL = `replace(lower(topic), '_', '/') IN
+  ('customers/data/request', 'customers/redact', 'shop/redact', 'customers/delete', 'data-request', 'customer-redact', 'customer-delete')`;
+
+/**
+ * Retention: deletes the shop's webhook deliveries received before
+ * `before`: the compliance ones (`compliance: true`) or all the others;
+ * `batch` per statement. A redelivery after that (Shopify retries for 48
+ * hours) would be processed again, as any delivery seen for the first time.
+ */
+export function pruneWebhookEvents(
+  db: Db,
+  shopDomain: string,
+  before: Date,
+  options: { compliance: boolean; batch?: number },
+): Promise<number> {
+  const which = options.compliance ? COMPLIANCE_TOPIC_SQL : `NOT (${COMPLIANCE_TOPIC_SQL})`;
+  return deleteInBatches(
+    (limit) =>
+      db.$executeRawUnsafe(
+        `DELETE FROM "WebhookEvent" WHERE ("shopDomain", "eventId") IN (
+          SELECT "shopDomain", "eventId" FROM "WebhookEvent"
+          WHERE "shopDomain" = $1 AND "receivedAt" < ($2::timestamptz AT TIME ZONE 'UTC') AND ${which}
+          LIMIT $3)`,
+        shopDomain,
+        before.toISOString(),
+        limit,
+      ),
+    options.batch ?? PRUNE_BATCH,
+  );
+}
+
+/** Retention: deliveries before `before` for shops the app has no row of (refused or never installed). */
+export function pruneOrphanWebhookEvents(db: Db, before: Date, batch = PRUNE_BATCH): Promise<number> {
+  return deleteInBatches(
+    (limit) => db.$executeRaw`
+      DELETE FROM "WebhookEvent" WHERE ("shopDomain", "eventId") IN (
+        SELECT w."shopDomain", w."eventId" FROM "WebhookEvent" w
+        WHERE w."receivedAt" < (${before.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+          AND NOT EXISTS (SELECT 1 FROM "Shop" s WHERE s.domain = w."shopDomain")
+        LIMIT ${limit})`,
+    batch,
+  );
+}
 
 /**
  * Records a delivery (once per shop and event id) and tells whether it was

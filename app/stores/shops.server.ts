@@ -103,6 +103,17 @@ export async function writeSettings(db: Db, shopId: string, settings: object): P
   await db.shop.update({ where: { id: shopId }, data: { settings: settings as never } });
 }
 
+/** Shop domains in order after `after` (installed or not), `limit` at a time: the retention sweep's pages. */
+export async function shopDomainsAfter(db: Db, after: string | null, limit: number): Promise<string[]> {
+  const rows = await db.shop.findMany({
+    where: after === null ? {} : { domain: { gt: after } },
+    select: { domain: true },
+    orderBy: { domain: "asc" },
+    take: limit,
+  });
+  return rows.map((r) => r.domain);
+}
+
 /** Deletes the shop's offline and online sessions (uninstall). */
 export async function deleteSessions(db: Db, domain: string): Promise<number> {
   const { count } = await db.session.deleteMany({ where: { shop: domain } });

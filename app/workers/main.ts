@@ -12,6 +12,7 @@ import { logger } from "../utils/logger.server";
 import { checkDatabase } from "../utils/database-check.server";
 import { QueueRegistry } from "../queues/registry.server";
 import { scheduleWebhookReplay } from "../queues/webhooks.server";
+import { scheduleRetentionSweep } from "../queues/maintenance.server";
 import { buildProcessors } from "./processors";
 import { workerExecArgv } from "./node-flags";
 import { exitGracefullyOnSignals, startWorkers, type ProcessorMap } from "./runtime.server";
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   });
   await Promise.all(runtime.workers.map((worker) => worker.waitUntilReady()));
   await scheduleWebhookReplay(queues);
+  await scheduleRetentionSweep(queues);
   exitGracefullyOnSignals(runtime, logger, async () => {
     await queues.close();
     await closePgPool();

@@ -172,6 +172,7 @@ export function CustomerDetailPage({ data }: { data: CustomerDetail }) {
         <Layout.Section>
           <TableCard
             title={t("customers.detail.history")}
+            description={t("customers.detail.historyKept", { days: data.historyDays })}
             empty={t("customers.detail.historyEmpty")}
             columnContentTypes={["text", "text", "text", "text"]}
             headings={[

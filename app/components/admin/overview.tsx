@@ -13,6 +13,7 @@ import {
 } from "@shopify/polaris";
 import { hasMessage, t } from "../../i18n";
 import type { Overview } from "../../admin/overview.server";
+import { OverviewWeeklyCard } from "../insights/weekly-summary";
 import { AppPage, NAV_LINKS } from "./app-frame";
 import { Chart } from "./charts";
 import { count, day, money, percent } from "./format";
@@ -175,6 +176,9 @@ export function OverviewPage({ data }: { data: Overview }) {
             </Banner>
           </Layout.Section>
         ))}
+        <Layout.Section>
+          <OverviewWeeklyCard data={data.weekly} />
+        </Layout.Section>
         <Layout.Section>
           <Card>
             <BlockStack gap="300">

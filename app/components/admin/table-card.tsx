@@ -9,12 +9,15 @@ type ColumnType = "text" | "numeric";
  */
 export function TableCard({
   title,
+  description,
   empty,
   columnContentTypes,
   headings,
   rows,
 }: {
   title: string;
+  /** A subdued line under the title. */
+  description?: string;
   /** Shown instead of the table when there are no rows. */
   empty: string;
   columnContentTypes: ColumnType[];
@@ -27,6 +30,11 @@ export function TableCard({
         <Text as="h2" variant="headingMd">
           {title}
         </Text>
+        {description ? (
+          <Text as="p" tone="subdued">
+            {description}
+          </Text>
+        ) : null}
         {rows.length === 0 ? (
           <Text as="p">{empty}</Text>
         ) : (

@@ -19,9 +19,14 @@ import {
 import { useEffect, useMemo, useState } from "react";
 import { hasMessage, t, type MessageKey } from "../../i18n";
 import type { DryRunAnswer, SaveAnswer, SettingsPage } from "../../settings/settings-page.server";
+import { insightsSettingsOf } from "../../insights/core/settings";
+import { DEFAULT_RETENTION, RETENTION_BOUNDS } from "../../settings/retention";
 import {
+  INSIGHTS_BOUNDS,
   THRESHOLD_FAMILIES,
   THRESHOLD_FIELDS,
+  type InsightsFormValues,
+  type RetentionFormValues,
   validateSettingsForm,
   type SettingsFormErrors,
   type SettingsFormValues,
@@ -168,11 +173,9 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
             </Card>
           </Layout.AnnotatedSection>
 
-          <Layout.AnnotatedSection title={t("settings.retention.title")}>
-            <Card>
-              <Text as="p">{t("settings.retention.body")}</Text>
-            </Card>
-          </Layout.AnnotatedSection>
+          <InsightsSection values={values} errors={errors} set={set} />
+
+          <RetentionSection values={values} errors={errors} set={set} />
         </Layout>
       </BlockStack>
     </Page>
@@ -366,6 +369,94 @@ function CalendarSection({ values, errors, set }: SectionProps) {
             </Button>
           </InlineStack>
         </BlockStack>
+      </Card>
+    </Layout.AnnotatedSection>
+  );
+}
+
+const INSIGHTS_DEFAULTS = insightsSettingsOf({});
+
+function InsightsSection({ values, errors, set }: SectionProps) {
+  const setField = (patch: Partial<InsightsFormValues>) => set({ insights: { ...values.insights, ...patch } });
+  return (
+    <Layout.AnnotatedSection title={t("settings.insights.title")} description={t("settings.insights.description")}>
+      <Card>
+        <FormLayout>
+          <TextField
+            label={t("settings.insights.retentionDays")}
+            type="number"
+            min={INSIGHTS_BOUNDS.retentionDays.min}
+            max={INSIGHTS_BOUNDS.retentionDays.max}
+            value={values.insights.retentionDays}
+            onChange={(retentionDays) => setField({ retentionDays })}
+            error={errors["insights.retentionDays"]}
+            helpText={t("settings.insights.retentionHelp", { default: INSIGHTS_DEFAULTS.retentionDays })}
+            autoComplete="off"
+          />
+          <TextField
+            label={t("settings.insights.alertThreshold")}
+            type="number"
+            min={INSIGHTS_BOUNDS.alertThresholdPercent.min}
+            max={INSIGHTS_BOUNDS.alertThresholdPercent.max}
+            suffix="%"
+            value={values.insights.alertThresholdPercent}
+            onChange={(alertThresholdPercent) => setField({ alertThresholdPercent })}
+            error={errors["insights.alertThresholdPercent"]}
+            helpText={t("settings.insights.alertThresholdHelp", { default: INSIGHTS_DEFAULTS.alertThreshold * 100 })}
+            autoComplete="off"
+          />
+          <TextField
+            label={t("settings.insights.alertMinSize")}
+            type="number"
+            min={INSIGHTS_BOUNDS.alertMinSize.min}
+            max={INSIGHTS_BOUNDS.alertMinSize.max}
+            value={values.insights.alertMinSize}
+            onChange={(alertMinSize) => setField({ alertMinSize })}
+            error={errors["insights.alertMinSize"]}
+            helpText={t("settings.insights.alertMinSizeHelp", { default: INSIGHTS_DEFAULTS.alertMinSize })}
+            autoComplete="off"
+          />
+        </FormLayout>
+      </Card>
+    </Layout.AnnotatedSection>
+  );
+}
+
+function RetentionSection({ values, errors, set }: SectionProps) {
+  const setField = (patch: Partial<RetentionFormValues>) => set({ retention: { ...values.retention, ...patch } });
+  const field = (name: keyof RetentionFormValues, label: string, help: string) => (
+    <TextField
+      label={label}
+      type="number"
+      min={RETENTION_BOUNDS[name].min}
+      max={RETENTION_BOUNDS[name].max}
+      value={values.retention[name]}
+      onChange={(text) => setField({ [name]: text })}
+      error={errors[`retention.${name}`]}
+      helpText={help}
+      autoComplete="off"
+    />
+  );
+  return (
+    <Layout.AnnotatedSection title={t("settings.retention.title")} description={t("settings.retention.body")}>
+      <Card>
+        <FormLayout>
+          {field(
+            "historyDays",
+            t("settings.retention.historyDays"),
+            t("settings.retention.historyHelp", { default: DEFAULT_RETENTION.historyDays }),
+          )}
+          {field(
+            "activityDays",
+            t("settings.retention.activityDays"),
+            t("settings.retention.activityHelp", { default: DEFAULT_RETENTION.activityDays }),
+          )}
+          {field(
+            "complianceDays",
+            t("settings.retention.complianceDays"),
+            t("settings.retention.complianceHelp", { default: DEFAULT_RETENTION.complianceDays }),
+          )}
+        </FormLayout>
       </Card>
     </Layout.AnnotatedSection>
   );

@@ -10,6 +10,7 @@ import {
   newcombeDifference,
   normalQuantile,
   parsePeriod,
+  biggestMovements,
   segmentAlerts,
   tQuantile,
   welchDifference,
@@ -196,5 +197,32 @@ describe("alerts", () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ segment: "loyalty/at-risk", direction: "grew" });
     expect(alerts[0].change).toBeCloseTo(0.35, 10);
+  });
+
+  it("the week's biggest movements: by the size's change, then by entries and exits; the still ones left out", () => {
+    const summary = (segment: string, sizeWeekAgo: number | null, size: number, entries: number, exits: number) => ({
+      segment,
+      size,
+      sizeWeekAgo,
+      entries,
+      exits,
+      orders: 0,
+      revenueMinor: 0,
+    });
+    const moved = biggestMovements(
+      [
+        summary("rfm/loyal", 100, 110, 12, 2),
+        summary("rfm/new", 10, 30, 20, 0),
+        summary("rfm/lost", 50, 50, 0, 0),
+        // Same size, customers swapped: a movement, ranked after any change of size.
+        summary("rfm/active", 40, 40, 7, 7),
+        // First seen this week: no size a week ago, so its change counts as none.
+        summary("rfm/promising", null, 9, 9, 0),
+        summary("rfm/champions", 60, 50, 1, 11),
+      ],
+      4,
+    );
+    // loyal and champions both changed by 10: loyal had more entries and exits (14 against 12).
+    expect(moved.map((m) => m.segment)).toEqual(["rfm/new", "rfm/loyal", "rfm/champions", "rfm/active"]);
   });
 });

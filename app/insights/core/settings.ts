@@ -1,13 +1,30 @@
 // The insights settings of a shop, stored under Shop.settings.insights.
 import { z } from "zod";
 
+/** Bounds of the settings the settings page shows (the alert threshold as a share: 10 = 1,000%). */
+export const INSIGHTS_BOUNDS = {
+  retentionDays: { min: 30, max: 1_830 },
+  alertThreshold: { max: 10 },
+  alertMinSize: { min: 1, max: 1_000_000 },
+} as const;
+
 export const insightsSettingsSchema = z.strictObject({
   /** Days of daily snapshots kept; also the longest period the pages accept. */
-  retentionDays: z.number().int().min(30).max(1_830).default(400),
+  retentionDays: z
+    .number()
+    .int()
+    .min(INSIGHTS_BOUNDS.retentionDays.min)
+    .max(INSIGHTS_BOUNDS.retentionDays.max)
+    .default(400),
   /** A segment whose size changes by this share within a week raises an alert. */
-  alertThreshold: z.number().gt(0).max(10).default(0.25),
+  alertThreshold: z.number().gt(0).max(INSIGHTS_BOUNDS.alertThreshold.max).default(0.25),
   /** Segments smaller than this at the start of the week raise no alert. */
-  alertMinSize: z.number().int().min(1).default(20),
+  alertMinSize: z
+    .number()
+    .int()
+    .min(INSIGHTS_BOUNDS.alertMinSize.min)
+    .max(INSIGHTS_BOUNDS.alertMinSize.max)
+    .default(20),
   /** Each group of a discount needs this many customers before a verdict. */
   liftMinGroupSize: z.number().int().min(10).default(30),
   /** Customers who ordered, in both groups together, before a verdict. */

@@ -74,6 +74,21 @@ export interface WeeklySegmentSummary {
   revenueMinor: number;
 }
 
+/**
+ * The segments that moved most in a summary: by the size's change over the
+ * week, then by entries and exits; segments nobody entered or left and whose
+ * size stayed are left out.
+ */
+export function biggestMovements(segments: readonly WeeklySegmentSummary[], limit = 5): WeeklySegmentSummary[] {
+  const net = (s: WeeklySegmentSummary) => Math.abs(s.size - (s.sizeWeekAgo ?? s.size));
+  return segments
+    .filter((s) => net(s) > 0 || s.entries + s.exits > 0)
+    .sort(
+      (a, b) => net(b) - net(a) || b.entries + b.exits - (a.entries + a.exits) || a.segment.localeCompare(b.segment),
+    )
+    .slice(0, limit);
+}
+
 /** The last `days` days (ending with the latest snapshot day) per segment. */
 export function weeklySummary(
   rows: readonly SnapshotRow[],

@@ -3,6 +3,7 @@ import { QUEUE } from "../../queues/names";
 import type { ProcessorMap } from "../runtime.server";
 import { actProcessor } from "./act";
 import { insightsProcessor } from "./insights";
+import { maintenanceProcessor } from "./maintenance";
 import { segmentsProcessor } from "./segments";
 import { shopLifecycleProcessor } from "./shop-lifecycle";
 import { shopSyncProcessor } from "./shop-sync";
@@ -23,5 +24,6 @@ export function buildProcessors(ctx: PipelineContext): ProcessorMap {
     [QUEUE.writeback]: writebackProcessor(ctx),
     [QUEUE.act]: actProcessor(ctx),
     [QUEUE.insights]: insightsProcessor(ctx),
+    [QUEUE.maintenance]: maintenanceProcessor(ctx),
   };
 }
