@@ -9,6 +9,7 @@ import { scheduleDailySnapshot, unscheduleDailySnapshot } from "../queues/insigh
 import { enqueueShopRecompute, scheduleNightlyRecompute, unscheduleNightlyRecompute } from "../queues/segments.server";
 import { nightlyHourOf } from "../settings/shop-config";
 import type { AdminApi } from "../shopify/admin-api.server";
+import { cancelShopSubscriptions } from "../stores/billing.server";
 import { recordCompletedRun } from "../stores/runs.server";
 import {
   deleteSessions,
@@ -116,6 +117,8 @@ export async function uninstallShop(
   if (triggeredAt && shop.installedAt && triggeredAt < shop.installedAt) return "predates the install";
   await deleteSessions(ctx.db, domain);
   await markUninstalled(ctx.db, shop.id);
+  // Shopify cancels the app's subscriptions on uninstall, without a webhook.
+  await cancelShopSubscriptions(ctx.db, shop.id, triggeredAt ?? new Date());
   await unscheduleReconcile(ctx.queues, domain);
   await unscheduleNightlyRecompute(ctx.queues, domain);
   await unscheduleDailySnapshot(ctx.queues, domain);
