@@ -1,3 +1,4 @@
+import { env } from "../config/env.server";
 import { BillingInterval, type BillingConfigSubscriptionLineItemPlan } from "@shopify/shopify-api";
 import { PAID_PLANS, TRIAL_DAYS, type PaidPlanName } from "./plans";
 
@@ -12,4 +13,9 @@ export function billingConfig(): Record<PaidPlanName, BillingConfigSubscriptionL
       },
     ]),
   ) as Record<PaidPlanName, BillingConfigSubscriptionLineItemPlan>;
+}
+
+/** Charges are test charges outside production (a development store cannot pay real ones). */
+export function isTestCharge(): boolean {
+  return env().NODE_ENV !== "production";
 }

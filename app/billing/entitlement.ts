@@ -12,10 +12,12 @@
 //   of a shop that never subscribed has passed. Nothing is deleted.
 import { covers, FREE_CUSTOMER_LIMIT, INSTALL_GRACE_DAYS, isPaidPlanName, planFor, type PlanName } from "./plans";
 
-export type SubscriptionStatus = "PENDING" | "ACTIVE" | "FROZEN" | "CANCELLED" | "DECLINED" | "EXPIRED";
+/** Shopify's AppSubscriptionStatus (ACCEPTED is deprecated and no longer sent; kept so every answer is typed). */
+export type SubscriptionStatus = "PENDING" | "ACCEPTED" | "ACTIVE" | "FROZEN" | "CANCELLED" | "DECLINED" | "EXPIRED";
 
 export const SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = [
   "PENDING",
+  "ACCEPTED",
   "ACTIVE",
   "FROZEN",
   "CANCELLED",
@@ -67,7 +69,7 @@ export interface Entitlement {
 const DAY_MS = 86_400_000;
 
 /** The ACTIVE subscription to a paid plan (the latest activated, should Shopify report two). */
-export function activeSubscription(subscriptions: readonly SubscriptionFact[]): SubscriptionFact | null {
+function activeSubscription(subscriptions: readonly SubscriptionFact[]): SubscriptionFact | null {
   const active = subscriptions
     .filter((s) => s.status === "ACTIVE" && isPaidPlanName(s.name))
     .sort((a, b) => (b.activatedAt ?? b.reportedAt).getTime() - (a.activatedAt ?? a.reportedAt).getTime());

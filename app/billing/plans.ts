@@ -13,7 +13,7 @@ export const TRIAL_DAYS = 14;
  * keeps write-back and discounts while over the free limit: the time to try
  * the app on its own data before choosing. The pages ask for a plan at once.
  */
-export const INSTALL_GRACE_DAYS = TRIAL_DAYS;
+export const INSTALL_GRACE_DAYS = 14; // as long as the trial
 
 export interface PaidPlan {
   /** The plan's name: the billing config's key and the subscription's name in Shopify. */
@@ -40,7 +40,7 @@ export function isPaidPlanName(value: unknown): value is PaidPlanName {
   return typeof value === "string" && (PAID_PLAN_NAMES as readonly string[]).includes(value);
 }
 
-export function paidPlan(name: PaidPlanName): PaidPlan {
+function paidPlan(name: PaidPlanName): PaidPlan {
   return PAID_PLANS.find((plan) => plan.name === name)!;
 }
 

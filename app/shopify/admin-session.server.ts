@@ -1,3 +1,4 @@
+import { isPlanPage, requirePlan } from "../billing/guard.server";
 import { env } from "../config/env.server";
 import { authenticate } from "../shopify.server";
 import { AdminApi } from "./admin-api.server";
@@ -14,6 +15,9 @@ import { adminApiForShop } from "./admin-for-shop.server";
  * production (the env schema refuses it in production), the demo shop's
  * stored offline session stands in. `preview` tells pages that App Bridge is
  * absent, so that the pieces needing the admin frame degrade.
+ *
+ * In admin, every page but the plan page is guarded by the shop's plan
+ * (app/billing/guard.server.ts); the local preview is not (it bills no one).
  */
 export interface AdminContext {
   shop: string;
@@ -21,6 +25,8 @@ export interface AdminContext {
   scope: string | null;
   admin: AdminApi;
   preview: boolean;
+  /** The library's admin context (billing, redirect); null in the local preview. */
+  shopify: Awaited<ReturnType<typeof authenticate.admin>> | null;
 }
 
 export function previewShop(): string | undefined {
@@ -30,13 +36,16 @@ export function previewShop(): string | undefined {
 
 export async function requireAdmin(request: Request): Promise<AdminContext> {
   const shop = previewShop();
-  if (shop) return { shop, scope: null, admin: await adminApiForShop(shop), preview: true };
-  const { session } = await authenticate.admin(request);
+  if (shop) return { shop, scope: null, admin: await adminApiForShop(shop), preview: true, shopify: null };
+  const context = await authenticate.admin(request);
+  const { session } = context;
   if (!session.accessToken) throw new Response("No access token for this session", { status: 401 });
+  // Every page but the plan page: a shop that needs a plan is sent there first (app/billing).
+  if (!isPlanPage(request)) await requirePlan(context);
   const admin = new AdminApi({
     shop: session.shop,
     accessToken: session.accessToken,
     origin: env().SHOPIFY_ADMIN_API_ORIGIN,
   });
-  return { shop: session.shop, scope: session.scope ?? null, admin, preview: false };
+  return { shop: session.shop, scope: session.scope ?? null, admin, preview: false, shopify: context };
 }
