@@ -106,6 +106,7 @@ export function entitlement(input: EntitlementInput): Entitlement {
 /** Why write-back and discounts stopped, for logs and job results (no personal data). */
 function lapseReason(customers: number, subscriptions: readonly SubscriptionFact[]): string {
   const over = `${customers} segmented customers, over the free plan's ${FREE_CUSTOMER_LIMIT}`;
+  // A stable sort: reports in the same second keep the store's order (the newest subscription first).
   const latest = [...subscriptions].sort((a, b) => b.reportedAt.getTime() - a.reportedAt.getTime())[0];
   if (!latest) return `plan lapsed: no subscription after the install grace; ${over}`;
   return `plan lapsed: subscription ${latest.name} is ${latest.status}; ${over}`;

@@ -62,9 +62,12 @@ function factOf(row: {
   };
 }
 
-/** Every subscription of the shop, newest report first. */
+/** Every subscription of the shop, newest report first (reports in the same second: the newest subscription first). */
 export async function listSubscriptions(db: Db, shopId: string): Promise<SubscriptionFact[]> {
-  const rows = await db.appSubscription.findMany({ where: { shopId }, orderBy: { reportedAt: "desc" } });
+  const rows = await db.appSubscription.findMany({
+    where: { shopId },
+    orderBy: [{ reportedAt: "desc" }, { createdAt: "desc" }],
+  });
   return rows.map(factOf);
 }
 

@@ -8,7 +8,7 @@ import { SEGMENT_DISCOUNT_FUNCTION_HANDLE } from "../../app/act/segment-discount
 import { FREE_CUSTOMER_LIMIT } from "../../app/billing/plans";
 import prisma from "../../app/db.server";
 import { runBackfill } from "../../app/ingest/backfill.server";
-import { QUEUE } from "../../app/queues/names";
+import { QUEUE, type QueueName } from "../../app/queues/names";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
 import { findSegmentDiscount } from "../../app/stores/discounts.server";
@@ -142,7 +142,7 @@ async function webhooksDone() {
   }, "the webhook jobs");
 }
 
-async function queueIdle(name: string) {
+async function queueIdle(name: QueueName) {
   await waitFor(async () => {
     const counts = await registry.get(name).getJobCounts("waiting", "active", "delayed", "prioritized");
     return Object.values(counts).every((n) => n === 0);
@@ -158,7 +158,7 @@ const running = (shopifyId: string) => {
   return d.endsAt === null || d.endsAt > store.sim.now() / 1000;
 };
 
-describe("billing", () => {
+describe("billing: choosing, confirming and changing a plan", () => {
   it("writes back during the install grace, counts the customers, and sends the merchant to the plan page", async () => {
     const started = new Date();
     await enqueueShopRecompute(registry, { shop: DOMAIN, reason: "backfill" });
@@ -257,7 +257,9 @@ describe("billing", () => {
     expect((await stored())[0].status).toBe("CANCELLED");
     expect((await billingRow())!.lapsedAt).toBeNull();
   });
+});
 
+describe("billing: a lapse, cancellation and erasure", () => {
   it("a lapse stops write-back and pauses the discounts in Shopify, deleting nothing; a new plan resumes them", async () => {
     const growth = (await stored())[1];
     const discount = (await findSegmentDiscount(prisma, store.shopId, discountId))!;
