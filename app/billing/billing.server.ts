@@ -57,13 +57,20 @@ export async function backgroundGate(
   const shop = await findShopById(db, shopId);
   if (!shop) return { runs: false, reason: "unknown shop", change: null };
   if (options.recount) await recordSegmentedCount(db, shop.id, await countSegmentedCustomers(db, shop.id), now);
-  const { background } = await loadEntitlement(db, shop, now);
+  const [state, subscriptions] = await Promise.all([readShopBilling(db, shop.id), listSubscriptions(db, shop.id)]);
+  const { background } = entitlement({
+    customers: state.segmentedCustomers,
+    subscriptions,
+    installedAt: shop.installedAt,
+    now,
+  });
+  // Written only on a change (the per-customer write-back asks for every order): one caller wins each.
   if (background.runs) {
-    const resumed = await markResumed(db, shop.id);
+    const resumed = state.lapsedAt !== null && (await markResumed(db, shop.id));
     if (resumed) logger.info({ shop: shop.domain }, "billing: plan active again, write-back and discounts resume");
     return { ...background, change: resumed ? "resumed" : null };
   }
-  const lapsed = await markLapsed(db, shop.id, background.reason, now);
+  const lapsed = state.lapsedAt === null && (await markLapsed(db, shop.id, background.reason, now));
   if (lapsed) logger.warn({ shop: shop.domain, reason: background.reason }, "billing: write-back and discounts stop");
   return { ...background, change: lapsed ? "lapsed" : null };
 }

@@ -256,6 +256,15 @@ describe("billing: choosing, confirming and changing a plan", () => {
     await webhooksDone();
     expect((await stored())[0].status).toBe("CANCELLED");
     expect((await billingRow())!.lapsedAt).toBeNull();
+    // A signed delivery the app cannot read is refused with a message, and stores nothing.
+    const [bad] = store.sim.sendWebhook(DOMAIN, "app_subscriptions/update", {
+      app_subscription: { admin_graphql_api_id: starter.id, name: "Starter", status: "PAUSED", updated_at: "soon" },
+    });
+    await store.sim.webhooksIdle();
+    expect(bad.attempts.at(-1)!.status).toBe(400);
+    expect(
+      await prisma.webhookEvent.findFirst({ where: { eventId: bad.eventId }, select: { status: true, error: true } }),
+    ).toEqual({ status: "rejected", error: 'app_subscription.status "PAUSED" is not a subscription status' });
   });
 });
 
