@@ -94,7 +94,11 @@ export interface PlanLapsedSummary {
   failures: Array<{ discountId: string; problem: string }>;
 }
 
-/** The plan lapsed: every running discount is paused in Shopify (kept, to resume later); nothing else is done. */
+/**
+ * The plan lapsed: every running discount is paused in Shopify (kept, to
+ * resume later); nothing else is done. Throws when one could not be paused,
+ * so that the queue retries.
+ */
 async function pauseForLapsedPlan(
   ctx: PipelineContext,
   adminApi: () => Promise<AdminApi>,
@@ -112,8 +116,11 @@ async function pauseForLapsedPlan(
     else summary.failures.push({ discountId: discount.id, problem: paused.message });
   }
   logger.info({ shop: config.domain, reason, paused: summary.paused }, "act step skipped: discounts paused");
-  if (summary.failures.length > 0)
-    logger.warn({ shop: config.domain, failures: summary.failures }, "act: discounts not paused (retried at the next act step)");
+  // No write-back runs while lapsed, so no later act step would retry: the queue does (those paused stay paused).
+  if (summary.failures.length > 0) {
+    logger.warn({ shop: config.domain, failures: summary.failures }, "act: discounts not paused for the lapsed plan");
+    throw new Error(`${summary.failures.length} segment discount(s) could not be paused for the lapsed plan`);
+  }
   return summary;
 }
 
