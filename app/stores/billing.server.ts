@@ -32,7 +32,17 @@ export async function recordSubscription(db: Db, shopId: string, report: Subscri
   const reportedAt = new Date(Math.floor(report.reportedAt.getTime() / 1000) * 1000);
   const activatedAt = report.status === "ACTIVE" ? reportedAt : null;
   const { count: inserted } = await db.appSubscription.createMany({
-    data: [{ id: report.id, shopId, name: report.name, status: report.status, test: report.test ?? false, activatedAt, reportedAt }],
+    data: [
+      {
+        id: report.id,
+        shopId,
+        name: report.name,
+        status: report.status,
+        test: report.test ?? false,
+        activatedAt,
+        reportedAt,
+      },
+    ],
     skipDuplicates: true,
   });
   if (inserted > 0) return true;
