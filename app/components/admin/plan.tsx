@@ -28,8 +28,7 @@ function Confirmation({ confirmation }: { confirmation: NonNullable<PlanPageData
 }
 
 function PlanOption({ card, data, busy }: { card: PlanCard; data: PlanPageData; busy: boolean }) {
-  const price =
-    card.priceUsd === 0 ? t("plan.card.free") : t("plan.card.price", { price: money(card.priceUsd, "USD") });
+  const price = card.priceUsd === 0 ? t("plan.card.free") : money(card.priceUsd, "USD");
   return (
     <Card>
       <BlockStack gap="300">
@@ -40,9 +39,16 @@ function PlanOption({ card, data, busy }: { card: PlanCard; data: PlanPageData; 
           {card.current ? <Badge tone="success">{t("plan.card.current")}</Badge> : null}
           {card.recommended && !card.current ? <Badge tone="info">{t("plan.card.recommended")}</Badge> : null}
         </InlineStack>
-        <Text as="p" variant="headingLg">
-          {price}
-        </Text>
+        <BlockStack gap="050">
+          <Text as="p" variant="headingLg">
+            {price}
+          </Text>
+          {card.priceUsd > 0 ? (
+            <Text as="p" tone="subdued">
+              {t("plan.card.price")}
+            </Text>
+          ) : null}
+        </BlockStack>
         <Text as="p">{limitText(card)}</Text>
         {card.priceUsd > 0 ? (
           <Text as="p" tone="subdued">
