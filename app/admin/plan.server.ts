@@ -6,7 +6,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { applySubscriptionReport, entitlementOf } from "../billing/billing.server";
 import { isTestCharge } from "../billing/config.server";
-import type { SubscriptionStatus } from "../billing/entitlement";
+import { remainingTrialDays, type SubscriptionStatus } from "../billing/entitlement";
 import { PLAN_PAGE } from "../billing/guard.server";
 import {
   FREE_CUSTOMER_LIMIT,
@@ -22,7 +22,7 @@ import { BILLING_CHARGE } from "../graphql/admin/billing.server";
 import { t } from "../i18n";
 import { queues } from "../queues/registry.server";
 import type { AdminContext } from "../shopify/admin-session.server";
-import { readShopBilling } from "../stores/billing.server";
+import { listSubscriptions, readShopBilling } from "../stores/billing.server";
 import { findShop } from "../stores/shops.server";
 
 export interface PlanCard {
@@ -49,6 +49,7 @@ export interface PlanPageData {
   lapsed: { since: string; reason: string } | null;
   /** A shop that never subscribed, over the free limit: when write-back stops without a plan. */
   graceEndsAt: string | null;
+  /** Trial days a new subscription gets (one trial per shop). */
   trialDays: number;
   plans: PlanCard[];
   /** The charge the merchant came back from (billing callback). */
@@ -115,7 +116,7 @@ export async function loadPlanPage(db: PrismaClient, ctx: AdminContext, url: URL
     needsPlan: entitlement?.pages === "choose-plan",
     lapsed: state?.lapsedAt ? { since: state.lapsedAt.toISOString(), reason: state.lapseReason ?? "" } : null,
     graceEndsAt: entitlement?.graceEndsAt?.toISOString() ?? null,
-    trialDays: TRIAL_DAYS,
+    trialDays: shop ? remainingTrialDays(await listSubscriptions(db, shop.id), new Date()) : TRIAL_DAYS,
     plans: cards,
     confirmation,
   };
@@ -142,7 +143,14 @@ export async function runPlanAction(db: PrismaClient, ctx: AdminContext, form: F
       return { ok: false, message: t("plan.errors.unknownPlan", { plan: String(plan ?? "") }) };
     const entitlement = await entitlementOf(db, ctx.shop);
     if (entitlement?.plan === plan) return { ok: false, message: t("plan.errors.alreadyOn", { plan }) };
-    await ctx.shopify.billing.request({ plan: plan as PaidPlanName, isTest, returnUrl: returnUrlOf(ctx.shop) });
+    const shop = await findShop(db, ctx.shop);
+    const trialDays = remainingTrialDays(shop ? await listSubscriptions(db, shop.id) : [], new Date());
+    await ctx.shopify.billing.request({
+      plan: plan as PaidPlanName,
+      isTest,
+      returnUrl: returnUrlOf(ctx.shop),
+      trialDays,
+    });
     // billing.request always throws (the redirect to the confirmation page).
     return { ok: false, message: t("plan.errors.noConfirmation") };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { entitlement, type SubscriptionFact, type SubscriptionStatus } from "./entitlement";
-import { covers, FREE_CUSTOMER_LIMIT, INSTALL_GRACE_DAYS, planFor } from "./plans";
+import { entitlement, remainingTrialDays, type SubscriptionFact, type SubscriptionStatus } from "./entitlement";
+import { covers, FREE_CUSTOMER_LIMIT, INSTALL_GRACE_DAYS, planFor, TRIAL_DAYS } from "./plans";
 
 const DAY = 86_400_000;
 const installedAt = new Date("2026-11-01T00:00:00Z");
@@ -101,5 +101,17 @@ describe("entitlement", () => {
       now: afterGrace,
     });
     expect(foreign).toMatchObject({ plan: "Free", pages: "choose-plan", background: { runs: false } });
+  });
+});
+
+describe("one trial per shop", () => {
+  it("gives the whole trial to a first subscription, what remains of it later, then none", () => {
+    expect(remainingTrialDays([], afterGrace)).toBe(TRIAL_DAYS);
+    // A declined charge was never active: it used no trial.
+    expect(remainingTrialDays([sub("Starter", "DECLINED", installedAt)], afterGrace)).toBe(TRIAL_DAYS);
+    const first = sub("Starter", "CANCELLED", installedAt);
+    const activated = { ...first, activatedAt: installedAt };
+    expect(remainingTrialDays([activated], new Date(installedAt.getTime() + 4.5 * DAY))).toBe(TRIAL_DAYS - 4);
+    expect(remainingTrialDays([activated], new Date(installedAt.getTime() + 40 * DAY))).toBe(0);
   });
 });

@@ -10,7 +10,15 @@
 //   write-back and discounts stop: at once when a subscription the shop had
 //   ended (cancelled, declined, expired, frozen), or once the install grace
 //   of a shop that never subscribed has passed. Nothing is deleted.
-import { covers, FREE_CUSTOMER_LIMIT, INSTALL_GRACE_DAYS, isPaidPlanName, planFor, type PlanName } from "./plans";
+import {
+  covers,
+  FREE_CUSTOMER_LIMIT,
+  INSTALL_GRACE_DAYS,
+  isPaidPlanName,
+  planFor,
+  TRIAL_DAYS,
+  type PlanName,
+} from "./plans";
 
 /** Shopify's AppSubscriptionStatus (ACCEPTED is deprecated and no longer sent; kept so every answer is typed). */
 export type SubscriptionStatus = "PENDING" | "ACCEPTED" | "ACTIVE" | "FROZEN" | "CANCELLED" | "DECLINED" | "EXPIRED";
@@ -110,4 +118,16 @@ function lapseReason(customers: number, subscriptions: readonly SubscriptionFact
   const latest = [...subscriptions].sort((a, b) => b.reportedAt.getTime() - a.reportedAt.getTime())[0];
   if (!latest) return `plan lapsed: no subscription after the install grace; ${over}`;
   return `plan lapsed: subscription ${latest.name} is ${latest.status}; ${over}`;
+}
+
+/**
+ * One trial per shop: the days of it left for a new subscription, counted
+ * from the first time any subscription of the shop became active (an
+ * upgrade, or a plan chosen again after a lapse, gets what remains).
+ */
+export function remainingTrialDays(subscriptions: readonly SubscriptionFact[], now: Date): number {
+  const activations = subscriptions.flatMap((s) => (s.activatedAt ? [s.activatedAt.getTime()] : []));
+  if (activations.length === 0) return TRIAL_DAYS;
+  const used = Math.floor((now.getTime() - Math.min(...activations)) / DAY_MS);
+  return Math.max(0, TRIAL_DAYS - used);
 }

@@ -231,7 +231,13 @@ describe("billing: choosing, confirming and changing a plan", () => {
   });
 
   it("upgrades: the new plan replaces the old one, and the webhooks leave the old one cancelled", async () => {
+    // One trial per shop: as if Starter had been approved five and a half days ago, Growth gets the 9 days left.
+    await prisma.appSubscription.updateMany({
+      where: { shopId: store.shopId, name: "Starter" },
+      data: { activatedAt: new Date(Date.now() - 5.5 * 86_400_000) },
+    });
     await choose("Growth");
+    expect(store.sim.subscriptions(DOMAIN).at(-1)).toMatchObject({ name: "Growth", status: "PENDING", trialDays: 9 });
     const { redirectUrl } = store.sim.approveSubscription(DOMAIN);
     const page = (await loadPlan(`?charge_id=${new URL(redirectUrl).searchParams.get("charge_id")}`)) as Record<
       string,

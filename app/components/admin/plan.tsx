@@ -50,7 +50,7 @@ function PlanOption({ card, data, busy }: { card: PlanCard; data: PlanPageData; 
           ) : null}
         </BlockStack>
         <Text as="p">{limitText(card)}</Text>
-        {card.priceUsd > 0 ? (
+        {card.priceUsd > 0 && data.trialDays > 0 ? (
           <Text as="p" tone="subdued">
             {t("plan.card.trial", { days: data.trialDays })}
           </Text>
