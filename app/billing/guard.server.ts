@@ -1,8 +1,9 @@
 // The plan guard of the admin pages (ADR 037): a shop over the free limit
 // without an active subscription is sent to the plan page. The billing store
 // decides first (no Admin API call for the shops it lets through); before
-// sending a merchant away, billing.check asks Shopify, in case the webhook
-// of a subscription just approved has not arrived yet.
+// sending a merchant away, billing.require asks Shopify, in case the webhook
+// of a subscription just approved has not arrived yet (what it finds is
+// recorded).
 import prisma from "../db.server";
 import { queues } from "../queues/registry.server";
 import type { authenticate } from "../shopify.server";

@@ -360,6 +360,24 @@ describe("billing: a lapse, cancellation and erasure", () => {
     await queueIdle(QUEUE.act);
   });
 
+  it("a plan Shopify reports but the store missed (a lost webhook) opens the pages and is recorded", async () => {
+    await choose("Scale");
+    store.sim.approveSubscription(DOMAIN);
+    await webhooksDone();
+    const scale = (await stored()).find((s) => s.name === "Scale")!;
+    // As if app_subscriptions/update had not arrived: the store knows nothing of it.
+    await prisma.appSubscription.delete({ where: { id: scale.id } });
+    const page = (await loadPlan()) as Record<string, any>;
+    expect(page).toMatchObject({ plan: "Free", needsPlan: true });
+    // The guard asks Shopify before sending the merchant away, and records the plan it finds.
+    const open = await loadPrivacy();
+    expect(open).not.toBeInstanceOf(Response);
+    expect(await prisma.appSubscription.findUnique({ where: { id: scale.id } })).toMatchObject({ status: "ACTIVE" });
+    expect((await billingRow())!.lapsedAt).toBeNull();
+    await queueIdle(QUEUE.writeback);
+    await queueIdle(QUEUE.act);
+  });
+
   it("sends only documents the 2026-04 schema accepts (the library's billing queries included)", () => {
     const operations = new Set(librarySent.map((r) => r.operation));
     expect([...operations].sort()).toEqual(
