@@ -3,7 +3,7 @@ import { API_KEY, API_SECRET_KEY, getJwt, setUpValidSession } from "@shopify/sho
 import { abstractFetch, setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultFormValues } from "../../app/act/discount-form";
-import { createSegmentDiscount } from "../../app/act/discounts.server";
+import { createSegmentDiscount, loadDiscountShop } from "../../app/act/discounts.server";
 import { SEGMENT_DISCOUNT_FUNCTION_HANDLE } from "../../app/act/segment-discount-function";
 import { FREE_CUSTOMER_LIMIT } from "../../app/billing/plans";
 import prisma from "../../app/db.server";
@@ -13,7 +13,7 @@ import { QueueRegistry } from "../../app/queues/registry.server";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
 import { findSegmentDiscount } from "../../app/stores/discounts.server";
 import { writeBackCustomer, writeBackShop } from "../../app/writeback/writeback.server";
-import { appScopes } from "../../scripts/lib/app-config";
+import { appScopes, appWebhookSubscriptions } from "../../scripts/lib/app-config";
 import { expectValidAgainstSchema, type SentRequest } from "../act/helpers";
 import { testQueueBackends } from "../helpers/queue-backends";
 import { useWebhookRoutes } from "../helpers/route-server";
@@ -47,7 +47,7 @@ beforeAll(async () => {
     scopes: appScopes(),
     timezone: "UTC",
     webhookUrl: routes.url(),
-    subscriptions: (await import("../../scripts/lib/app-config")).appWebhookSubscriptions(),
+    subscriptions: appWebhookSubscriptions(),
     simulator: { restoreRate: 100_000, bucketSize: 1_000_000, webhookRetryDelaysMs: [] },
   });
   store.sim.registerAppFunction({ handle: SEGMENT_DISCOUNT_FUNCTION_HANDLE, title: "Segment discount" });
@@ -185,7 +185,7 @@ describe("billing: choosing, confirming and changing a plan", () => {
     const created = await createSegmentDiscount(
       {
         db: prisma,
-        shop: (await (await import("../../app/act/discounts.server")).loadDiscountShop(prisma, DOMAIN))!,
+        shop: (await loadDiscountShop(prisma, DOMAIN))!,
         adminApi: async () => store.api(),
       },
       { ...defaultFormValues("2025-01-01", "rfm/champions"), title: "Champions", rewardValue: "10" },
