@@ -24,6 +24,7 @@ export default defineConfig({
             "app/segmentation/**/*.test.ts",
             "app/utils/**/*.test.ts",
             "app/insights/core/**/*.test.ts",
+            "app/billing/**/*.test.ts",
             "simulator/**/*.test.ts",
             "extensions/**/*.test.ts",
           ],
@@ -36,7 +37,13 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/**/*.test.ts", "app/**/*.test.{ts,tsx}", "scripts/**/*.test.ts"],
-          exclude: ["**/node_modules/**", "app/segmentation/**", "app/utils/**", "app/insights/core/**"],
+          exclude: [
+            "**/node_modules/**",
+            "app/segmentation/**",
+            "app/utils/**",
+            "app/insights/core/**",
+            "app/billing/**",
+          ],
           globalSetup: ["tests/setup/global-setup.ts"],
           setupFiles: ["tests/setup/per-file.ts"],
           ...shared,

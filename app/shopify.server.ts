@@ -1,6 +1,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { billingConfig } from "./billing/config.server";
 import { env } from "./config/env.server";
 import prisma from "./db.server";
 import { CachedSessionStorage } from "./shopify/session-cache.server";
@@ -26,6 +27,8 @@ const shopify = shopifyApp({
   // delivery loads its shop's offline session (ADR 013).
   sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(prisma)),
   distribution: AppDistribution.AppStore,
+  // The paid plans (app/billing/plans.ts, ADR 037): billing.check, request and cancel on the plan page and the guard.
+  billing: billingConfig(),
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,

@@ -200,4 +200,18 @@ describe("the subscription lifecycle", () => {
     expect(node.body.data!.node.status).toBe("EXPIRED");
     expect(() => sim.approveSubscription(SHOP)).toThrow(/no pending app subscription/);
   });
+
+  it("answers oneTimePurchases with an empty page (none are simulated), as billing.check asks for it", async () => {
+    const query = `query($endCursor: String) { currentAppInstallation {
+      oneTimePurchases(first: 250, sortKey: CREATED_AT, after: $endCursor) {
+        edges { node { id name test status } } pageInfo { hasNextPage endCursor } } } }`;
+    const answer = await gql(sim, query, { endCursor: null });
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data!.currentAppInstallation.oneTimePurchases).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
+    const unbounded = await gql(sim, `{ currentAppInstallation { oneTimePurchases { edges { node { id } } } } }`);
+    expect(unbounded.body.errors?.[0]?.message).toMatch(/first or last/);
+  });
 });

@@ -9,6 +9,10 @@
 //    prefix moved), so the Function always looks for the current tags;
 //  - then the hold-out groups of the running discounts are recorded as
 //    differences (./holdout-groups.server.ts).
+// While the shop's plan has lapsed (app/billing, ADR 037) every running
+// discount is paused in Shopify instead, nothing deleted; once a plan is
+// active again the discounts the lapse paused are resumed.
+import { backgroundGate, followGateChange } from "../billing/billing.server";
 import type { PipelineContext } from "../pipeline";
 import type { ActShopJob } from "../queues/act.server";
 import { loadInstalledShopConfig } from "../settings/settings.server";
@@ -19,7 +23,7 @@ import { withPgClient } from "../stores/pg/pool.server";
 import { logger } from "../utils/logger.server";
 import { buildDiscountConfiguration, segmentAvailability } from "./discount-configuration";
 import type { DiscountNotice } from "./discount-display";
-import { pauseDiscount } from "./discounts.server";
+import { loadDiscountShop, pauseDiscount, resumeSegmentDiscount } from "./discounts.server";
 import { recordDiscountGroups } from "./holdout-groups.server";
 import { setShopifyDiscountMetafields } from "./shopify-discounts.server";
 
@@ -27,6 +31,8 @@ export interface ActSummary {
   discounts: number;
   /** Paused by the app: none of their segments is left. */
   paused: number;
+  /** Resumed by the app: paused when the plan lapsed, and a plan is active again. */
+  resumed: number;
   /** Discounts whose configuration metafields were rewritten. */
   configurationsWritten: number;
   /** Discounts the app could not bring up to date, with the reason (retried at the next act step). */
@@ -38,21 +44,36 @@ export async function actOnShopDiscounts(
   ctx: PipelineContext,
   input: ActShopJob,
   options: { now?: Date } = {},
-): Promise<ActSummary | { skipped: string }> {
+): Promise<ActSummary | PlanLapsedSummary | { skipped: string }> {
   const config = await loadInstalledShopConfig(ctx.db, { domain: input.shop });
   if (!config) return { skipped: "shop not installed" };
   const now = options.now ?? new Date();
-  const discounts = await listSegmentDiscounts(ctx.db, config.shopId);
+  let discounts = await listSegmentDiscounts(ctx.db, config.shopId);
+  let api: AdminApi | undefined;
+  const adminApi = async () => (api ??= await ctx.adminApi(config.domain));
+  const gate = await backgroundGate(ctx.db, config.shopId, { now });
+  // A resume first noticed here sends the shop's write-back (whose act step follows).
+  if (gate.change === "resumed") await followGateChange(ctx.queues, config.domain, gate.change);
+  if (!gate.runs) return pauseForLapsedPlan(ctx, adminApi, config, discounts, gate.reason, now);
   const summary: ActSummary = {
     discounts: discounts.length,
     paused: 0,
+    resumed: 0,
     configurationsWritten: 0,
     failures: [],
     groups: { assignments: 0, entered: 0, left: 0 },
   };
   if (discounts.length === 0) return summary;
-  let api: AdminApi | undefined;
-  const adminApi = async () => (api ??= await ctx.adminApi(config.domain));
+  const lapsePaused = discounts.filter((d) => d.status === "paused" && d.pausedReason === "plan-lapsed");
+  if (lapsePaused.length > 0) {
+    const shop = await loadDiscountShop(ctx.db, config.domain);
+    for (const discount of shop ? lapsePaused : []) {
+      const resumed = await resumeSegmentDiscount({ db: ctx.db, shop: shop!, adminApi, now: () => now }, discount.id);
+      if (resumed.ok) summary.resumed++;
+      else summary.failures.push({ discountId: discount.id, problem: resumed.message });
+    }
+    discounts = await listSegmentDiscounts(ctx.db, config.shopId);
+  }
   for (const discount of discounts) {
     if (discount.status !== "active" || !discount.shopifyId) continue;
     const problem = await bringUpToDate(ctx, adminApi, config, discount, now, summary);
@@ -63,6 +84,43 @@ export async function actOnShopDiscounts(
   summary.groups = await withPgClient((client) => recordDiscountGroups(client, config, current, now));
   if (summary.failures.length > 0)
     logger.warn({ shop: config.domain, failures: summary.failures }, "act: discounts left as they were");
+  return summary;
+}
+
+export interface PlanLapsedSummary {
+  skipped: string;
+  /** Running discounts paused in Shopify because the plan lapsed. */
+  paused: number;
+  failures: Array<{ discountId: string; problem: string }>;
+}
+
+/**
+ * The plan lapsed: every running discount is paused in Shopify (kept, to
+ * resume later); nothing else is done. Throws when one could not be paused,
+ * so that the queue retries.
+ */
+async function pauseForLapsedPlan(
+  ctx: PipelineContext,
+  adminApi: () => Promise<AdminApi>,
+  config: ShopConfig,
+  discounts: SegmentDiscountRecord[],
+  reason: string,
+  now: Date,
+): Promise<PlanLapsedSummary> {
+  const summary: PlanLapsedSummary = { skipped: reason, paused: 0, failures: [] };
+  for (const discount of discounts) {
+    if (discount.status !== "active" || !discount.shopifyId) continue;
+    const notice: DiscountNotice = { kind: "paused-plan-lapsed", segments: [], at: now.toISOString() };
+    const paused = await pauseDiscount(ctx.db, await adminApi(), discount, { reason: "plan-lapsed", notice, at: now });
+    if (paused.ok) summary.paused++;
+    else summary.failures.push({ discountId: discount.id, problem: paused.message });
+  }
+  logger.info({ shop: config.domain, reason, paused: summary.paused }, "act step skipped: discounts paused");
+  // No write-back runs while lapsed, so no later act step would retry: the queue does (those paused stay paused).
+  if (summary.failures.length > 0) {
+    logger.warn({ shop: config.domain, failures: summary.failures }, "act: discounts not paused for the lapsed plan");
+    throw new Error(`${summary.failures.length} segment discount(s) could not be paused for the lapsed plan`);
+  }
   return summary;
 }
 

@@ -67,8 +67,8 @@ export function datesSummary(startsAt: Date, endsAt: Date | null, timeZone: stri
  * the discount.
  */
 export interface DiscountNotice {
-  kind: "paused-segments-unavailable" | "segments-dropped";
-  /** The segment keys that were disabled or removed. */
+  kind: "paused-segments-unavailable" | "segments-dropped" | "paused-plan-lapsed";
+  /** The segment keys that were disabled or removed (none for a lapsed plan). */
   segments: string[];
   /** ISO time. */
   at: string;
@@ -82,6 +82,7 @@ export function noticeText(
 ): string {
   const segments = notice.segments.map((key) => segmentTitles.get(key) ?? key).join(", ");
   const date = localDatesOf(new Date(notice.at), null, timeZone).startDate;
+  if (notice.kind === "paused-plan-lapsed") return t("discounts.notice.planLapsed", { title: discount.title, date });
   return notice.kind === "paused-segments-unavailable"
     ? t("discounts.notice.paused", { title: discount.title, segments, date })
     : t("discounts.notice.segmentsDropped", { title: discount.title, segments, date });

@@ -104,7 +104,7 @@ export async function loadDiscountsPage(deps: DiscountDeps, now = new Date()): P
           {
             id: d.id,
             text: noticeText(d.notice, d, titles, timeZone),
-            tone: d.notice.kind === "paused-segments-unavailable" ? ("warning" as const) : ("info" as const),
+            tone: d.notice.kind === "segments-dropped" ? ("info" as const) : ("warning" as const),
           },
         ]
       : [],

@@ -19,6 +19,7 @@ import {
   findSegmentDiscount,
   insertSegmentDiscount,
   updateSegmentDiscount,
+  type PausedReason,
   type SegmentDiscountRecord,
 } from "../stores/discounts.server";
 import { findShop } from "../stores/shops.server";
@@ -212,14 +213,15 @@ export async function pauseSegmentDiscount(deps: DiscountDeps, id: string): Prom
 }
 
 /**
- * Deactivates the discount in Shopify and records why (the merchant, or the
- * app because none of its segments is left), closing its hold-out groups.
+ * Deactivates the discount in Shopify and records why (the merchant, the app
+ * because none of its segments is left, or because the shop's plan lapsed),
+ * closing its hold-out groups.
  */
 export async function pauseDiscount(
   db: PrismaClient,
   api: AdminApi,
   record: SegmentDiscountRecord,
-  pause: { reason: "merchant" | "segments-unavailable"; notice: DiscountNotice | null; at: Date },
+  pause: { reason: PausedReason; notice: DiscountNotice | null; at: Date },
 ): Promise<ActionResult> {
   const result = await setShopifyDiscountActive(api, record.method, record.shopifyId!, false);
   if (!result.ok) return { ok: false, message: Object.values(result.errors).join(" ") };

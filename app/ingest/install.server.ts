@@ -10,6 +10,7 @@ import { enqueueShopRecompute, scheduleNightlyRecompute, unscheduleNightlyRecomp
 import { installPendingSince } from "../queues/shop-lifecycle.server";
 import { nightlyHourOf } from "../settings/shop-config";
 import type { AdminApi } from "../shopify/admin-api.server";
+import { cancelShopSubscriptions } from "../stores/billing.server";
 import { recordCompletedRun } from "../stores/runs.server";
 import {
   deleteSessions,
@@ -119,6 +120,8 @@ export async function uninstallShop(
   if (triggeredAt && (await installPendingSince(ctx.queues, domain, triggeredAt))) return "predates the install";
   await deleteSessions(ctx.db, domain);
   await markUninstalled(ctx.db, shop.id);
+  // Shopify cancels the app's subscriptions on uninstall, without a webhook.
+  await cancelShopSubscriptions(ctx.db, shop.id, triggeredAt ?? new Date());
   await unscheduleReconcile(ctx.queues, domain);
   await unscheduleNightlyRecompute(ctx.queues, domain);
   await unscheduleDailySnapshot(ctx.queues, domain);

@@ -1,8 +1,9 @@
 // Applies one webhook job (the webhook-events queue): orders and refunds are
 // stored and their customers re-segmented; customer events update the
 // customer; privacy topics go to app/privacy; app/uninstalled and shop/update
-// to ./install. A refund is applied from its payload; the Admin API is asked
+// to ./install; app_subscriptions/update to app/billing. A refund is applied from its payload; the Admin API is asked
 // only to settle what payloads cannot (see storeRefund).
+import { applySubscriptionReport } from "../billing/billing.server";
 import type { PipelineContext } from "../pipeline";
 import { recordDataRequest, deleteCustomer, redactCustomer, redactShop } from "../privacy/privacy.server";
 import { enqueueCustomerResegments } from "../queues/segments.server";
@@ -156,6 +157,18 @@ async function applyToShop(
           currency: data.currency ?? undefined,
         }),
       };
+    case "subscription": {
+      const { subscription } = data;
+      const { written } = await applySubscriptionReport({ db: ctx.db, queues: ctx.queues }, shop, {
+        id: subscription.id,
+        name: subscription.name,
+        status: subscription.status,
+        reportedAt: new Date(subscription.updatedAt),
+      });
+      return written
+        ? { status: "stored", changed: 1 }
+        : { status: "skipped", reason: "subscription already reported in a final or newer state" };
+    }
     case "shop-redact":
       throw new Error("shop/redact is applied without a shop row");
   }

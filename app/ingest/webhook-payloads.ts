@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "../billing/entitlement";
 import { orderFromWebhook, type OrderRecord } from "./order-record";
 import { numericId, PayloadError, restId } from "./payload-values";
 import { refundFromWebhook, type RefundRecord } from "./refund-record";
@@ -28,11 +29,27 @@ export type WebhookJobData =
   | { kind: "shop-redact" }
   | { kind: "uninstalled" }
   | { kind: "scopes"; scopes: string }
-  | { kind: "shop-facts"; timezone: string | null; currency: string | null };
+  | { kind: "shop-facts"; timezone: string | null; currency: string | null }
+  | { kind: "subscription"; subscription: SubscriptionPayload };
+
+/** app_subscriptions/update: the subscription's id, plan name, status and when Shopify changed it. */
+export interface SubscriptionPayload {
+  id: string;
+  name: string;
+  status: SubscriptionStatus;
+  /** ISO time. */
+  updatedAt: string;
+}
+
+/** Resources of the topics the app takes whose names hold an underscore ("APP_SUBSCRIPTIONS_UPDATE"). */
+const UNDERSCORED_RESOURCES = ["app_subscriptions"];
 
 /** Shopify sends topics as "ORDERS_CREATE" in the library's context and "orders/create" in headers. */
 export function normalizeTopic(topic: string): string {
-  return topic.includes("/") ? topic.toLowerCase() : topic.toLowerCase().replace("_", "/");
+  const lower = topic.toLowerCase();
+  if (lower.includes("/")) return lower;
+  const resource = UNDERSCORED_RESOURCES.find((r) => lower.startsWith(`${r}_`));
+  return resource ? `${resource}/${lower.slice(resource.length + 1)}` : lower.replace("_", "/");
 }
 
 type Json = Record<string, any>;
@@ -80,6 +97,21 @@ function shopCurrency(value: unknown): string | null {
     throw new PayloadError(`shop/update currency ${JSON.stringify(value)} is not a currency code`);
   }
   return value;
+}
+
+function subscriptionFromWebhook(value: unknown): SubscriptionPayload {
+  if (!value || typeof value !== "object") throw new PayloadError("app_subscriptions/update without app_subscription");
+  const sub = value as Json;
+  const id = sub.admin_graphql_api_id;
+  if (typeof id !== "string" || !/^gid:\/\/shopify\/AppSubscription\/\d+$/.test(id))
+    throw new PayloadError(`app_subscription.admin_graphql_api_id ${JSON.stringify(id)} is not an AppSubscription id`);
+  if (typeof sub.name !== "string" || !sub.name) throw new PayloadError("app_subscription.name is missing");
+  const status = typeof sub.status === "string" ? sub.status.toUpperCase() : sub.status;
+  if (!SUBSCRIPTION_STATUSES.includes(status))
+    throw new PayloadError(`app_subscription.status ${JSON.stringify(sub.status)} is not a subscription status`);
+  const updatedAt = typeof sub.updated_at === "string" ? Date.parse(sub.updated_at) : NaN;
+  if (Number.isNaN(updatedAt)) throw new PayloadError("app_subscription.updated_at is not a time");
+  return { id, name: sub.name, status, updatedAt: new Date(updatedAt).toISOString() };
 }
 
 export function webhookJobData(topic: string, payload: unknown): WebhookJobData {
@@ -130,6 +162,8 @@ export function webhookJobData(topic: string, payload: unknown): WebhookJobData 
     }
     case "shop/update":
       return { kind: "shop-facts", timezone: shopTimezone(body.iana_timezone), currency: shopCurrency(body.currency) };
+    case "app_subscriptions/update":
+      return { kind: "subscription", subscription: subscriptionFromWebhook(body.app_subscription) };
     default:
       throw new PayloadError(`Unsupported webhook topic ${topic}`);
   }

@@ -1,4 +1,5 @@
 import { redirect } from "@remix-run/node";
+import { isPlanPage, requirePlan } from "../billing/guard.server";
 import { env } from "../config/env.server";
 import { authenticate } from "../shopify.server";
 import { AdminApi } from "./admin-api.server";
@@ -15,6 +16,9 @@ import { adminApiForShop } from "./admin-for-shop.server";
  * production (the env schema refuses it in production), the demo shop's
  * stored offline session stands in. `preview` tells pages that App Bridge is
  * absent, so that the pieces needing the admin frame degrade.
+ *
+ * In admin, every page but the plan page is guarded by the shop's plan
+ * (app/billing/guard.server.ts); the local preview is not (it bills no one).
  */
 export interface AdminContext {
   shop: string;
@@ -27,6 +31,8 @@ export interface AdminContext {
    * the embedded app's query (shop, host) on the target; in the preview a plain one.
    */
   redirect(url: string): Response;
+  /** The library's admin context (billing, redirect); null in the local preview. */
+  shopify: Awaited<ReturnType<typeof authenticate.admin>> | null;
 }
 
 export function previewShop(): string | undefined {
@@ -38,10 +44,15 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
   const shop = previewShop();
   // The preview's shop may have no offline session (demo:insights generates its
   // history without installing): pages that call the Admin API fail there, the others open.
-  if (shop)
-    return { shop, scope: null, admin: await adminApiForShop(shop, { checkNow: false }), preview: true, redirect };
-  const { session, redirect: embeddedRedirect } = await authenticate.admin(request);
+  if (shop) {
+    const admin = await adminApiForShop(shop, { checkNow: false });
+    return { shop, scope: null, admin, preview: true, redirect, shopify: null };
+  }
+  const context = await authenticate.admin(request);
+  const { session } = context;
   if (!session.accessToken) throw new Response("No access token for this session", { status: 401 });
+  // Every page but the plan page: a shop that needs a plan is sent there first (app/billing).
+  if (!isPlanPage(request)) await requirePlan(context);
   const admin = new AdminApi({
     shop: session.shop,
     accessToken: session.accessToken,
@@ -52,6 +63,7 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
     scope: session.scope ?? null,
     admin,
     preview: false,
-    redirect: (url) => embeddedRedirect(url),
+    redirect: (url) => context.redirect(url),
+    shopify: context,
   };
 }

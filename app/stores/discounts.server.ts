@@ -16,7 +16,7 @@ import type { PgClient } from "./pg/pool.server";
 type Db = PrismaClient | Tx;
 
 export type DiscountStatus = "active" | "paused" | "deleted";
-export type PausedReason = "merchant" | "segments-unavailable";
+export type PausedReason = "merchant" | "segments-unavailable" | "plan-lapsed";
 export type DiscountGroup = "treated" | "holdout";
 
 export interface SegmentDiscountRecord {

@@ -1,6 +1,7 @@
 // Every store of the app's own tables. The privacy service erases a customer
 // or a shop by looping over this list (app/privacy); the catalog test checks
 // that every table holding shop or customer data belongs to one of them.
+import { billingStore } from "./billing.server";
 import { bulkStagingStore } from "./bulk-staging.server";
 import { customersStore } from "./customers.server";
 import type { DataStore } from "./data-store";
@@ -27,6 +28,7 @@ export const STORES: readonly DataStore[] = [
   customersStore,
   dataRequestsStore,
   runsStore,
+  billingStore,
   shopsStore,
 ];
 

@@ -280,6 +280,11 @@ export async function segmentSizes(db: Db, shopId: string): Promise<Map<string, 
   return new Map(rows.map((r) => [r.segment, r.n]));
 }
 
+/** Customers with a stored membership: the segmented customers a plan is measured against (app/billing). */
+export function countSegmentedCustomers(db: Db, shopId: string): Promise<number> {
+  return db.segmentMembership.count({ where: { shopId } });
+}
+
 /** The start (00:00 UTC) of a day number. */
 function dayStart(day: number): Date {
   return new Date(day * 86_400_000);

@@ -3,6 +3,13 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type BillingChargeQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type BillingChargeQuery = { node?: AdminTypes.Maybe<Pick<AdminTypes.AppSubscription, 'id' | 'name' | 'status' | 'test'>> };
+
 export type BulkOperationRunQueryMutationVariables = AdminTypes.Exact<{
   query: AdminTypes.Scalars['String']['input'];
 }>;
@@ -326,6 +333,7 @@ export type FirstCustomersQueryVariables = AdminTypes.Exact<{
 export type FirstCustomersQuery = { customers: { nodes: Array<Pick<AdminTypes.Customer, 'id'>> } };
 
 interface GeneratedQueryTypes {
+  "#graphql\n  query BillingCharge($id: ID!) {\n    node(id: $id) {\n      ... on AppSubscription { id name status test }\n    }\n  }\n": {return: BillingChargeQuery, variables: BillingChargeQueryVariables},
   "#graphql\n  query BulkOperationStatus($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        rootObjectCount\n        fileSize\n        url\n        partialDataUrl\n        createdAt\n        completedAt\n      }\n    }\n  }\n": {return: BulkOperationStatusQuery, variables: BulkOperationStatusQueryVariables},
   "#graphql\n  query RecentBulkQueries {\n    bulkOperations(first: 10, query: \"operation_type:query\", sortKey: CREATED_AT) {\n      nodes { id status query createdAt }\n    }\n  }\n": {return: RecentBulkQueriesQuery, variables: RecentBulkQueriesQueryVariables},
   "#graphql\n  query CustomerNames($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Customer {\n        id\n        displayName\n      }\n    }\n  }\n": {return: CustomerNamesQuery, variables: CustomerNamesQueryVariables},

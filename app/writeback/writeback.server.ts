@@ -3,7 +3,10 @@
 // and Functions) and native customer segments. Runs after a full recompute
 // (the whole shop) and after a re-segmentation (one customer). A shop's
 // write-back enqueues the act step (app/act: segment discounts and their
-// hold-out groups) as its next step.
+// hold-out groups) as its next step. Neither runs while the shop's plan has
+// lapsed (app/billing, ADR 037): the job is skipped with the reason, nothing
+// stored is touched, and the next write-back after a new plan sends it all.
+import { backgroundGate, followGateChange } from "../billing/billing.server";
 import type { PipelineContext } from "../pipeline";
 import { enqueueShopAct } from "../queues/act.server";
 import { enqueueSnapshot } from "../queues/insights.server";
@@ -22,6 +25,7 @@ import { writePendingMetafields, type MetafieldWriteStats } from "./metafields.s
 import { syncSegmentMirrors } from "./mirrors.server";
 import { computeTagChanges } from "./tag-changes.server";
 import { writeTagChanges } from "./tags.server";
+import { logger } from "../utils/logger.server";
 
 const NO_METAFIELDS: MetafieldWriteStats = {
   customers: 0,
@@ -43,6 +47,9 @@ export async function writeBackShop(
 ): Promise<Record<string, unknown>> {
   const config = await loadInstalledShopConfig(ctx.db, { domain: input.shop });
   if (!config) return { skipped: "shop not installed" };
+  // Each full write-back counts the segmented customers the plan is measured against.
+  const gate = await backgroundGate(ctx.db, config.shopId, { recount: true });
+  if (!gate.runs) return skipForPlan(ctx, config, gate.reason, gate.change);
   return withPgClient(async (client) => {
     // The recomputes whose memberships this write-back sends.
     const runIds = await recomputeRunsAwaitingWriteback(client, config.shopId);
@@ -94,10 +101,40 @@ export async function writeBackShop(
   });
 }
 
+/**
+ * A lapsed plan: nothing is sent. The recomputes waiting for this write-back
+ * complete (their memberships are stored and kept), the day's snapshot still
+ * takes them in, and a lapse just noticed enqueues the act step, which
+ * pauses the segment discounts.
+ */
+async function skipForPlan(
+  ctx: PipelineContext,
+  config: { shopId: string; domain: string },
+  reason: string,
+  change: Awaited<ReturnType<typeof backgroundGate>>["change"],
+): Promise<{ skipped: string }> {
+  logger.info({ shop: config.domain, reason }, "write-back skipped");
+  await followGateChange(ctx.queues, config.domain, change);
+  await withPgClient(async (client) => {
+    for (const runId of await recomputeRunsAwaitingWriteback(client, config.shopId)) {
+      await completeRecomputeRun(client, runId, { writeback: { skipped: reason } });
+    }
+  });
+  await enqueueSnapshot(ctx.queues, { shop: config.domain });
+  return { skipped: reason };
+}
+
 /** Writes one customer's differences (tags and metafields) after a re-segmentation. */
 export async function writeBackCustomer(ctx: PipelineContext, input: WritebackCustomerJob) {
   const config = await loadInstalledShopConfig(ctx.db, { domain: input.shop });
   if (!config) return { skipped: "shop not installed" };
+  const gate = await backgroundGate(ctx.db, config.shopId);
+  // A lapse noticed here pauses the discounts; a resume sends the whole shop's differences.
+  await followGateChange(ctx.queues, config.domain, gate.change);
+  if (!gate.runs) {
+    logger.info({ shop: config.domain, reason: gate.reason }, "write-back skipped");
+    return { skipped: gate.reason };
+  }
   return withPgClient(async (client) => {
     const changes = await computeTagChanges(client, config, input.customerId);
     const tagsToSend = changes.some((c) => c.diff.add.length || c.diff.remove.length);

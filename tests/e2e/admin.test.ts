@@ -187,6 +187,7 @@ describe("admin pages in Chromium", () => {
         ["segments", "/app/segments"],
         ["activity", "/app/activity"],
         ["privacy", "/app/privacy"],
+        ["plan", "/app/plan"],
       ]) {
         const check = await browser.visit(name, `${url}${path}`);
         checks.push(check);

@@ -26,6 +26,7 @@ export const NAV_LINKS: Array<{ to: string; label: MessageKey }> = [
   { to: "/app/activity", label: "nav.activity" },
   { to: "/app/settings", label: "nav.settings" },
   { to: "/app/privacy", label: "nav.privacy" },
+  { to: "/app/plan", label: "nav.plan" },
 ];
 
 function PreviewNavigation() {

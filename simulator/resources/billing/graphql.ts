@@ -118,6 +118,18 @@ export function installationBillingFields(ctx: ViewContext) {
     activeSubscriptions: active,
     /** Deprecated: "Use activeSubscriptions instead." */
     subscriptions: active,
+    // The simulator has no one-time purchases (no appPurchaseOneTimeCreate):
+    // always an empty page, as Shopify answers a shop that bought none.
+    // @shopify/shopify-api's billing.check asks for it beside activeSubscriptions.
+    oneTimePurchases: (args: ConnectionArgs & { sortKey?: string | null }) => {
+      checkPageArgs(args, "oneTimePurchases", ctx.bulk);
+      return paginate(
+        arraySequence([]),
+        () => true,
+        args,
+        () => null,
+      );
+    },
     allSubscriptions: (args: ConnectionArgs) => {
       checkPageArgs(args, "allSubscriptions", ctx.bulk);
       // CREATED_AT and ID give the same order: ids grow with creation.
