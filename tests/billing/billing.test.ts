@@ -364,6 +364,10 @@ describe("billing: a lapse, cancellation and erasure", () => {
     await choose("Scale");
     store.sim.approveSubscription(DOMAIN);
     await webhooksDone();
+    // The approval's write-back and act step settle first: a gate they run after the deletion below
+    // would see no plan and mark the shop lapsed again, racing the guard's record of it.
+    await queueIdle(QUEUE.writeback);
+    await queueIdle(QUEUE.act);
     const scale = (await stored()).find((s) => s.name === "Scale")!;
     // As if app_subscriptions/update had not arrived: the store knows nothing of it.
     await prisma.appSubscription.delete({ where: { id: scale.id } });
