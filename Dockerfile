@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Production image (docs/deploy.md, ADR 170). Three stages:
+# Production image (docs/deploy.md, ADR 034). Three stages:
 #   build    the full install, the Prisma client generated, `npm run build`,
 #            then `npm prune --omit=dev`: the pruned install the runtime copies;
 #   migrate  the full install with Prisma's CLI: `prisma migrate deploy` with
@@ -29,7 +29,7 @@ RUN node_modules/.bin/prisma generate \
 FROM deps AS migrate
 # Prisma's native schema engine is fetched from binaries.prisma.sh here (this
 # stage needs internet); the offline wasm stand-in (scripts/prisma.sh) is a
-# development and CI tool (ADR 003, ADR 170).
+# development and CI tool (ADR 003, ADR 034).
 ENV CHECKPOINT_DISABLE=1
 RUN node_modules/.bin/prisma --version
 CMD ["node_modules/.bin/prisma", "migrate", "deploy"]
