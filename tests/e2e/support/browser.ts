@@ -41,9 +41,11 @@ function medianVitals(runs: Vitals[]): Vitals {
   const inp = pick((v) => v.inpMs).filter((v): v is number => v !== null);
   const inpMs = inp.length ? median(inp) : null;
   return {
+    ttfbMs: median(pick((v) => v.ttfbMs)),
     lcpMs: lcp.length === runs.length ? median(lcp) : null,
     cls: median(pick((v) => v.cls)),
     inpMs,
+    inpEvent: runs.find((v) => v.inpMs === inpMs)?.inpEvent ?? null,
     inpUnder16: inpMs !== null && runs.filter((v) => v.inpUnder16).length > runs.length / 2,
     interactions: median(pick((v) => v.interactions)),
   };

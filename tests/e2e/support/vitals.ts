@@ -18,11 +18,15 @@ import type { BrowserContext, Page } from "playwright-core";
 export const THRESHOLDS = { lcpMs: 2_500, cls: 0.1, inpMs: 200 } as const;
 
 export interface Vitals {
+  /** Time to first byte of the document (the server's part of the load: loaders and rendering), ms. */
+  ttfbMs: number;
   /** Largest Contentful Paint, ms since navigation start; null if the browser reported none. */
   lcpMs: number | null;
   cls: number;
   /** Interaction to Next Paint, ms; null if no interaction happened on the page. */
   inpMs: number | null;
+  /** The slowest interaction's event and target, e.g. "keydown on input#name" (null when none was reported). */
+  inpEvent: string | null;
   /** True when every interaction was under the browser's 16 ms reporting threshold (inpMs is then that bound). */
   inpUnder16: boolean;
   /** Clicks and keypresses the page saw. */
@@ -54,6 +58,11 @@ const OBSERVERS = `(() => {
   const interaction = (e) => {
     if (!e.interactionId) return;
     v.ids.add(e.interactionId);
+    if (e.duration > (v.inp ?? -1)) {
+      const t = e.target;
+      const label = t ? t.tagName.toLowerCase() + (t.id ? "#" + t.id : "") + (t.name ? "[name=" + t.name + "]" : "") : "?";
+      v.worst = e.name + " on " + label;
+    }
     v.inp = Math.max(v.inp ?? 0, e.duration);
   };
   observe("event", { durationThreshold: 16 }, interaction);
@@ -76,10 +85,13 @@ export async function readVitals(page: Page): Promise<Vitals> {
     const v = (window as unknown as { __e2eVitals?: Record<string, unknown> & { ids: Set<number> } }).__e2eVitals;
     if (!v) return null;
     const unsupported = Object.keys(v).filter((k) => k.startsWith("unsupported_"));
+    const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
     return {
+      ttfb: navigation ? navigation.responseStart : 0,
       lcp: v.lcp as number | null,
       cls: v.cls as number,
       inp: v.inp as number | null,
+      worst: (v.worst as string | undefined) ?? null,
       ids: v.ids.size,
       inputs: ((v.keys as number) ?? 0) + ((v.pointers as number) ?? 0),
       unsupported: unsupported.map((k) => `${k.slice(12)}: ${String(v[k])}`),
@@ -90,9 +102,11 @@ export async function readVitals(page: Page): Promise<Vitals> {
   // An interaction faster than the 16 ms reporting threshold leaves no event entry: it counts as 16 ms at most.
   const inpMs = raw.inp ?? (raw.inputs > 0 ? 16 : null);
   return {
+    ttfbMs: Math.round(raw.ttfb),
     lcpMs: raw.lcp === null ? null : Math.round(raw.lcp),
     cls: Math.round(raw.cls * 1000) / 1000,
     inpMs: inpMs === null ? null : Math.round(inpMs),
+    inpEvent: raw.worst,
     inpUnder16: raw.inp === null && raw.inputs > 0,
     interactions: Math.max(raw.ids, raw.inputs),
   };
@@ -100,8 +114,8 @@ export async function readVitals(page: Page): Promise<Vitals> {
 
 /** "LCP 412 ms  CLS 0.002  INP 24 ms" */
 export function formatVitals(v: Vitals): string {
-  const inp = v.inpMs === null ? "-" : v.inpUnder16 ? "<16 ms" : `${v.inpMs} ms`;
-  return `LCP ${v.lcpMs ?? "-"} ms  CLS ${v.cls.toFixed(3)}  INP ${inp} (${v.interactions} inputs)`;
+  const inp = v.inpMs === null ? "-" : v.inpUnder16 ? "<16 ms" : `${v.inpMs} ms, ${v.inpEvent ?? "?"}`;
+  return `TTFB ${v.ttfbMs} ms  LCP ${v.lcpMs ?? "-"} ms  CLS ${v.cls.toFixed(3)}  INP ${inp} (${v.interactions} inputs)`;
 }
 
 /** The thresholds the figures miss, as messages (empty when the page meets all three). */
