@@ -82,8 +82,9 @@ describe("admin pages in Chromium", () => {
       const bar = page.getByTestId("backfill-progress");
       const label = page.locator("#backfill-progress-label");
       const seen: Array<{ done: number; total: number; text: string }> = [];
-      // The page polls the run's stored progress: read the bar until the import completes.
-      while (performance.now() - started < 100_000) {
+      // The page polls the run's stored progress: read the bar until the import completes (35-100 s measured on the
+      // shared 2-core machine; the bound is for a machine running both e2e files and more).
+      while (performance.now() - started < 150_000) {
         if (await page.getByText(/^Imported on /).count()) break;
         if ((await bar.count()) > 0) {
           const done = Number(await bar.getAttribute("data-done"));

@@ -10,7 +10,7 @@
  * shared 2-core machine took longer than the browser's 30 s timeout.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -170,6 +170,9 @@ export async function startE2eStack(options: { asOf?: string } = {}): Promise<E2
         );
         const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
         if (code !== 0) throw new Error(`remix vite:build exited with ${code}:\n${log.slice(-20).join("\n")}`);
+        // Earlier runs' stamps say nothing about this build.
+        for (const file of readdirSync(BUILD_STATE))
+          if (file.startsWith("built-")) rmSync(path.join(BUILD_STATE, file));
         writeFileSync(stamp, new Date().toISOString());
       });
     },
