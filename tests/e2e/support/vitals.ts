@@ -25,7 +25,7 @@ export interface Vitals {
   cls: number;
   /** Interaction to Next Paint, ms; null if no interaction happened on the page. */
   inpMs: number | null;
-  /** The slowest interaction's event and target, e.g. "keydown on input#name" (null when none was reported). */
+  /** The slowest interaction's event, target and where its time went (null when none was reported). */
   inpEvent: string | null;
   /** True when every interaction was under the browser's 16 ms reporting threshold (inpMs is then that bound). */
   inpUnder16: boolean;
@@ -61,7 +61,9 @@ const OBSERVERS = `(() => {
     if (e.duration > (v.inp ?? -1)) {
       const t = e.target;
       const label = t ? t.tagName.toLowerCase() + (t.id ? "#" + t.id : "") + (t.name ? "[name=" + t.name + "]" : "") : "?";
-      v.worst = e.name + " on " + label;
+      const delay = Math.round(e.processingStart - e.startTime);
+      const processing = Math.round(e.processingEnd - e.processingStart);
+      v.worst = e.name + " on " + label + " (input delay " + delay + ", processing " + processing + " ms)";
     }
     v.inp = Math.max(v.inp ?? 0, e.duration);
   };
