@@ -82,13 +82,16 @@ function recomputeProgress(run: Run, now: Date): Progress {
 export async function loadActivity(db: PrismaClient, domain: string, now = new Date()): Promise<Activity> {
   const shop = await findShop(db, domain);
   if (!shop) {
+    // The admin is open, so the app has the shop's session: its install job has not stored the shop yet (a
+    // merchant lands here straight from OAuth; the layout re-enqueues a lost install). The page polls until the
+    // backfill appears, or it would sit on "not started" while the import runs.
     return {
       installed: false,
       backfill: null,
       recompute: null,
       lastReconciledAt: null,
       lastRepairs: null,
-      running: false,
+      running: true,
       runs: [],
     };
   }
@@ -107,10 +110,13 @@ export async function loadActivity(db: PrismaClient, domain: string, now = new D
     recompute: recompute ? recomputeProgress(recompute, now) : null,
     lastReconciledAt: reconcile.lastReconciledAt ?? null,
     lastRepairs: reconcile.lastReconcile?.repaired ?? null,
-    // Polled while work runs or is still to come: an installed shop whose backfill or first recompute has not completed.
+    // Polled while work runs or is still to come: a shop whose install is not recorded yet (as above), or an
+    // installed shop whose backfill or first recompute has not completed.
     running:
       runs.some((run) => run.status === "running") ||
-      (shop.status === "installed" && (backfill?.status !== "completed" || recompute?.status !== "completed")),
+      shop.status !== "installed" ||
+      backfill?.status !== "completed" ||
+      recompute?.status !== "completed",
     runs: runs.map((run) => ({
       id: run.id,
       kind: run.kind,

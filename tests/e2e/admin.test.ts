@@ -2,8 +2,10 @@
  * End-to-end: the admin pages in Debian's Chromium against the demo setup
  * (simulator, worker, Remix dev server, local preview), checked on every page
  * for console errors and serious/critical axe violations, with screenshots in
- * test-results/e2e/ and each page's load time printed (target < 1 s on the
- * Online Retail store).
+ * test-results/e2e/ and each page's load time (target < 1 s on the Online
+ * Retail store) and web vitals printed against Built for Shopify's thresholds
+ * (LCP ≤ 2.5 s, CLS ≤ 0.1, INP ≤ 200 ms): measured and printed, never asserted
+ * (timings depend on the machine; the developers' guide keeps them out of assertions).
  *  (6) the install backfill's progress bar moves on a generated store of 50,000 orders;
  *  (1) the overview, (2) a segment with a member's reason, (3) a customer lookup,
  *  on the Online Retail store.
@@ -63,30 +65,45 @@ afterAll(async () => {
 }, 60_000);
 
 describe("admin pages in Chromium", () => {
-  // Skipped: in the clean-clone CI run of 2026-12-02 the activity page never showed the backfill's bar within 90 s
-  // on the generated 50,000-order store ("seen: of 0 orders"); not yet diagnosed, so issue 14 stays open.
-  it.skip("(6) shows the install backfill's progress bar moving on a store of 50,000 orders", async () => {
+  // In the clean-clone CI run of 2026-12-02 the bar never showed ("seen: of 0 orders"): the page had loaded before the
+  // install job stored the shop, found no shop, and so never polled. A merchant lands on the app right after OAuth,
+  // before the install job has run: the page is opened first here, then the install is enqueued.
+  it("(6) shows the install backfill's progress bar moving on a store of 50,000 orders", async () => {
     const url = await stack.startWeb(GENERATED);
     try {
-      const since = await stack.install(url, GENERATED);
+      const page = browser.page;
+      await stack.authorize(url, GENERATED);
+      await page.goto(`${url}/app/activity`, { waitUntil: "load" });
+      await page.getByText("Not started yet.").first().waitFor({ timeout: 30_000 });
       const started = performance.now();
-      await browser.page.goto(`${url}/app/activity`, { waitUntil: "load" });
-      const bar = browser.page.getByTestId("backfill-progress");
-      const seen: number[] = [];
-      let total = 0;
-      // The page polls the run's stored progress; read the bar until it has shown at least three different values.
-      while (new Set(seen.filter((n) => n > 0)).size < 3 && performance.now() - started < 90_000) {
+      const since = await stack.enqueueInstall(GENERATED);
+      const bar = page.getByTestId("backfill-progress");
+      const label = page.locator("#backfill-progress-label");
+      const seen: Array<{ done: number; total: number; text: string }> = [];
+      // The page polls the run's stored progress: read the bar until the import completes (35-100 s measured on the
+      // shared 2-core machine; the bound is for a machine running both e2e files and more).
+      while (performance.now() - started < 150_000) {
+        if (await page.getByText(/^Imported on /).count()) break;
         if ((await bar.count()) > 0) {
-          seen.push(Number(await bar.getAttribute("data-done")));
-          total = Number((await bar.getAttribute("data-total")) || 0);
+          const done = Number(await bar.getAttribute("data-done"));
+          const total = Number((await bar.getAttribute("data-total")) || 0);
+          const text = ((await label.textContent().catch(() => "")) ?? "").trim();
+          if (!seen.some((s) => s.done === done && s.total === total)) seen.push({ done, total, text });
         }
-        await browser.page.waitForTimeout(300);
+        await page.waitForTimeout(250);
       }
-      const moving = [...new Set(seen.filter((n) => n > 0))];
-      process.stdout.write(`\nbackfill progress seen: ${moving.join(", ")} of ${total} orders\n`);
-      expect(moving.length).toBeGreaterThanOrEqual(3);
-      expect(moving).toEqual([...moving].sort((a, b) => a - b));
-      expect(total).toBe(50_000);
+      const seconds = Math.round((performance.now() - started) / 1000);
+      const moving = seen.filter((s) => s.total > 0 && s.done > 0 && s.done < s.total);
+      process.stdout.write(
+        `\nbackfill progress seen in ${seconds} s: ${seen.map((s) => `${s.done}/${s.total || "?"}`).join(", ")}\n` +
+          `  e.g. "${moving[0]?.text ?? ""}"\n`,
+      );
+      // Two different values of orders read out of the total, in order, then completion.
+      expect(moving.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(2);
+      expect(moving.map((s) => s.done)).toEqual(moving.map((s) => s.done).sort((a, b) => a - b));
+      for (const s of moving) expect(s.total).toBe(50_000);
+      expect(moving[0].text).toMatch(/^[\d,]+ of 50,000 orders read/);
+      await page.getByText(/^Imported on /).waitFor({ timeout: 5_000 });
       const check = await browser.check("activity-backfill", Math.round(performance.now() - started));
       expectClean(check);
       expect(since).toBeInstanceOf(Date);
@@ -135,7 +152,7 @@ describe("admin pages in Chromium", () => {
       ]) {
         expect(await page.getByRole("link", { name, exact: true }).count(), name).toBeGreaterThan(0);
       }
-    });
+    }, 180_000);
 
     it("(2) opens a segment from the overview and sees a member's reason", async () => {
       const page = browser.page;
@@ -151,7 +168,7 @@ describe("admin pages in Chromium", () => {
       // Names come from the simulated store's Admin API at view time.
       expect(await page.getByRole("link", { name: /Open in Shopify admin/ }).count()).toBeGreaterThan(0);
       checks.push(await browser.visit("segment-direct", `${url}/app/segments/rfm/champions`));
-    });
+    }, 180_000);
 
     it("(3) looks up a customer by id and by name", async () => {
       const { rows } = await stack.db.query(
@@ -160,12 +177,14 @@ describe("admin pages in Chromium", () => {
         [RETAIL],
       );
       const id: string = rows[0].id;
-      const lookup = await browser.visit("customers", `${url}/app/customers`);
+      // Typed key by key: the keypresses are the interactions INP is measured on.
+      const lookup = await browser.visit("customers", `${url}/app/customers`, (page) =>
+        page.getByLabel("Shopify customer id, name or email").pressSequentially(id),
+      );
       checks.push(lookup);
       expectClean(lookup);
       const page = browser.page;
       const started = performance.now();
-      await page.getByLabel("Shopify customer id, name or email").fill(id);
       await page.getByRole("button", { name: "Search" }).click();
       await page.waitForURL(new RegExp(`/app/customers/${id}$`));
       await page.waitForLoadState("networkidle");
@@ -180,7 +199,7 @@ describe("admin pages in Chromium", () => {
       await page.goto(`${url}/app/customers?q=${encodeURIComponent(name)}`, { waitUntil: "networkidle" });
       expect(await page.getByRole("link", { name }).count()).toBeGreaterThan(0);
       expect(browser.takeErrors()).toEqual([]);
-    });
+    }, 180_000);
 
     it("every other page loads clean", async () => {
       for (const [name, path] of [
@@ -193,6 +212,6 @@ describe("admin pages in Chromium", () => {
         checks.push(check);
         expectClean(check);
       }
-    });
+    }, 180_000);
   });
 });

@@ -100,19 +100,20 @@ export function RuleBuilder({
     ),
   };
 
-  // Debounced live preview of the rule as it stands.
-  const treeJson = JSON.stringify(values.root);
+  // Debounced live preview of the rule as it stands, unless the browser already finds the rule invalid.
+  const [treeJson, ruleInvalid] = [JSON.stringify(values.root), hasRuleErrors(checked.errors)];
   const submitPreview = preview.submit;
   const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => {
     clearTimeout(timer.current);
+    if (ruleInvalid) return;
     timer.current = setTimeout(() => {
       const form = new FormData();
       form.set("tree", treeJson);
       submitPreview(form, { method: "post", action: "/app/rules/preview" });
     }, PREVIEW_DEBOUNCE_MS);
     return () => clearTimeout(timer.current);
-  }, [treeJson, submitPreview]);
+  }, [treeJson, ruleInvalid, submitPreview]);
 
   const set = (patch: Partial<RuleFormValues>) => setValues((v) => ({ ...v, ...patch }));
   const update = (node: RuleNode) =>
@@ -222,12 +223,22 @@ export function RuleBuilder({
             </BlockStack>
           </Layout.Section>
           <Layout.Section variant="oneThird">
-            <PreviewCard state={preview.state} data={preview.data} />
+            <PreviewCard state={preview.state} data={ruleInvalid ? INVALID : preview.data} />
           </Layout.Section>
         </Layout>
       </BlockStack>
     </Page>
   );
+}
+
+const INVALID: PreviewResult = { ok: false, errors: {} };
+
+/**
+ * Errors in the rule itself (not its name, handle or description): such a rule (a new rule's empty value) is not sent
+ * for a preview, which the server would refuse with a 400; the preview card says the rule is incomplete.
+ */
+function hasRuleErrors(errors: RuleFormErrors): boolean {
+  return Object.keys(errors).some((key) => !["handle", "title", "description"].includes(key));
 }
 
 function PreviewCard({ state, data }: { state: string; data: PreviewResult | undefined }) {

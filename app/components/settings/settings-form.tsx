@@ -16,7 +16,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useMemo, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import { hasMessage, t, type MessageKey } from "../../i18n";
 import type { DryRunAnswer, SaveAnswer, SettingsPage } from "../../settings/settings-page.server";
 import { insightsSettingsOf } from "../../insights/core/settings";
@@ -74,7 +74,7 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
   const answer = fetcher.data;
   const busy = fetcher.state !== "idle";
   const serverErrors = answer && !answer.ok && reviewed === valuesJson ? answer.errors : null;
-  const errors: SettingsFormErrors = clientErrors ?? serverErrors ?? {};
+  const errors: SettingsFormErrors = clientErrors ?? serverErrors ?? NO_ERRORS;
   const dryRun = answer && answer.ok && "dryRun" in answer && reviewed === valuesJson ? answer : null;
 
   useEffect(() => {
@@ -87,10 +87,16 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [answer, fetcher.state]);
 
-  const set = (patch: Partial<SettingsFormValues>) => {
+  // Stable, with the sections memoized on their own slices of the values: a keypress re-renders the section typed
+  // in, not the whole form (the segment checkboxes alone are a hundred controls; INP, ADR 039).
+  const set = useCallback((patch: Partial<SettingsFormValues>) => {
     setClientErrors(null);
     setValues((v) => ({ ...v, ...patch }));
-  };
+  }, []);
+  const setThreshold = useCallback((path: string, text: string) => {
+    setClientErrors(null);
+    setValues((v) => ({ ...v, thresholds: { ...v.thresholds, [path]: text } }));
+  }, []);
   const review = () => {
     const checked = validateSettingsForm(values, page.stored, page.shop);
     if (!checked.ok) {
@@ -152,11 +158,23 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
             </Card>
           </Layout.AnnotatedSection>
 
-          <SegmentsSection page={page} values={values} errors={errors} set={set} />
+          <SegmentsSection
+            segments={page.segments}
+            disabledSegments={values.disabledSegments}
+            mirrors={values.mirrors}
+            error={errors.segments}
+            set={set}
+          />
 
-          <ThresholdsSection values={values} errors={errors} set={set} />
+          <ThresholdsSection
+            hemisphere={values.hemisphere}
+            thresholds={values.thresholds}
+            errors={errors}
+            set={set}
+            setThreshold={setThreshold}
+          />
 
-          <CalendarSection values={values} errors={errors} set={set} />
+          <CalendarSection windows={values.windows} errors={errors} set={set} />
 
           <Layout.AnnotatedSection title={t("settings.schedule.title")}>
             <Card>
@@ -173,30 +191,41 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
             </Card>
           </Layout.AnnotatedSection>
 
-          <InsightsSection values={values} errors={errors} set={set} />
+          <InsightsSection insights={values.insights} errors={errors} set={set} />
 
-          <RetentionSection values={values} errors={errors} set={set} />
+          <RetentionSection retention={values.retention} errors={errors} set={set} />
         </Layout>
       </BlockStack>
     </Page>
   );
 }
 
-interface SectionProps {
-  values: SettingsFormValues;
-  errors: SettingsFormErrors;
-  set: (patch: Partial<SettingsFormValues>) => void;
-}
+const NO_ERRORS: SettingsFormErrors = {};
 
-function SegmentsSection({ page, values, errors, set }: SectionProps & { page: SettingsPage }) {
+type SetValues = (patch: Partial<SettingsFormValues>) => void;
+
+const SegmentsSection = memo(function SegmentsSection({
+  segments: all,
+  disabledSegments,
+  mirrors,
+  error,
+  set,
+}: {
+  segments: SettingsPage["segments"];
+  disabledSegments: string[];
+  mirrors: string[];
+  error: string | undefined;
+  set: SetValues;
+}) {
   const families = useMemo(() => {
     const byFamily = new Map<string, SettingsPage["segments"]>();
-    for (const s of page.segments) byFamily.set(s.family, [...(byFamily.get(s.family) ?? []), s]);
+    for (const s of all) byFamily.set(s.family, [...(byFamily.get(s.family) ?? []), s]);
     return [...byFamily];
-  }, [page.segments]);
+  }, [all]);
 
+  const lists = { disabledSegments, mirrors };
   const toggle = (list: "disabledSegments" | "mirrors", keys: string[], on: boolean) => {
-    const current = new Set(values[list]);
+    const current = new Set(lists[list]);
     for (const key of keys) {
       if (on) current.add(key);
       else current.delete(key);
@@ -208,10 +237,10 @@ function SegmentsSection({ page, values, errors, set }: SectionProps & { page: S
     <Layout.AnnotatedSection title={t("settings.segments.title")} description={t("settings.segments.help")}>
       <Card>
         <BlockStack gap="400">
-          {errors.segments ? <InlineError message={errors.segments} fieldID="segments" /> : null}
+          {error ? <InlineError message={error} fieldID="segments" /> : null}
           {families.map(([family, segments], index) => {
             const keys = segments.map((s) => s.key);
-            const on = keys.some((k) => !values.disabledSegments.includes(k));
+            const on = keys.some((k) => !disabledSegments.includes(k));
             return (
               <BlockStack gap="200" key={family}>
                 {index > 0 ? <Divider /> : null}
@@ -226,12 +255,12 @@ function SegmentsSection({ page, values, errors, set }: SectionProps & { page: S
                       <InlineStack key={s.key} gap="400">
                         <Checkbox
                           label={t("settings.segments.on", { title: s.title })}
-                          checked={!values.disabledSegments.includes(s.key)}
+                          checked={!disabledSegments.includes(s.key)}
                           onChange={(checked) => toggle("disabledSegments", [s.key], !checked)}
                         />
                         <Checkbox
                           label={t("settings.segments.mirror", { title: s.title })}
-                          checked={values.mirrors.includes(s.key)}
+                          checked={mirrors.includes(s.key)}
                           onChange={(checked) => toggle("mirrors", [s.key], checked)}
                         />
                       </InlineStack>
@@ -245,9 +274,21 @@ function SegmentsSection({ page, values, errors, set }: SectionProps & { page: S
       </Card>
     </Layout.AnnotatedSection>
   );
-}
+});
 
-function ThresholdsSection({ values, errors, set }: SectionProps) {
+const ThresholdsSection = memo(function ThresholdsSection({
+  hemisphere,
+  thresholds,
+  errors,
+  set,
+  setThreshold,
+}: {
+  hemisphere: SettingsFormValues["hemisphere"];
+  thresholds: SettingsFormValues["thresholds"];
+  errors: SettingsFormErrors;
+  set: SetValues;
+  setThreshold: (path: string, text: string) => void;
+}) {
   return (
     <Layout.AnnotatedSection title={t("settings.thresholds.title")}>
       <BlockStack gap="400">
@@ -255,7 +296,7 @@ function ThresholdsSection({ values, errors, set }: SectionProps) {
           <Select
             label={t("settings.thresholds.hemisphere")}
             options={["north", "south"]}
-            value={values.hemisphere}
+            value={hemisphere}
             onChange={(hemisphere) => set({ hemisphere: hemisphere as "north" | "south" })}
             error={errors.hemisphere}
           />
@@ -274,9 +315,9 @@ function ThresholdsSection({ values, errors, set }: SectionProps) {
                   <ThresholdInput
                     key={f.path}
                     field={f}
-                    value={values.thresholds[f.path] ?? f.defaultText}
+                    value={thresholds[f.path] ?? f.defaultText}
                     error={errors[`thresholds.${f.path}`]}
-                    onChange={(text) => set({ thresholds: { ...values.thresholds, [f.path]: text } })}
+                    onChange={setThreshold}
                   />
                 ))}
               </FormLayout>
@@ -286,17 +327,25 @@ function ThresholdsSection({ values, errors, set }: SectionProps) {
       </BlockStack>
     </Layout.AnnotatedSection>
   );
-}
+});
 
-function CalendarSection({ values, errors, set }: SectionProps) {
+const CalendarSection = memo(function CalendarSection({
+  windows,
+  errors,
+  set,
+}: {
+  windows: WindowValues[];
+  errors: SettingsFormErrors;
+  set: SetValues;
+}) {
   const setWindow = (index: number, patch: Partial<WindowValues>) =>
-    set({ windows: values.windows.map((w, i) => (i === index ? { ...w, ...patch } : w)) });
+    set({ windows: windows.map((w, i) => (i === index ? { ...w, ...patch } : w)) });
 
   return (
     <Layout.AnnotatedSection title={t("settings.calendar.title")} description={t("settings.calendar.help")}>
       <Card>
         <BlockStack gap="400">
-          {values.windows.map((w, i) => (
+          {windows.map((w, i) => (
             <BlockStack gap="200" key={i}>
               <Text as="h3" variant="headingSm">
                 {t("settings.calendar.window", { n: i + 1 })}
@@ -350,7 +399,7 @@ function CalendarSection({ values, errors, set }: SectionProps) {
                 <Button
                   variant="plain"
                   tone="critical"
-                  onClick={() => set({ windows: values.windows.filter((_, j) => j !== i) })}
+                  onClick={() => set({ windows: windows.filter((_, j) => j !== i) })}
                 >
                   {t("settings.calendar.remove")}
                 </Button>
@@ -361,7 +410,7 @@ function CalendarSection({ values, errors, set }: SectionProps) {
             <Button
               onClick={() =>
                 set({
-                  windows: [...values.windows, { handle: "", title: "", kind: "yearly", start: "", end: "" }],
+                  windows: [...windows, { handle: "", title: "", kind: "yearly", start: "", end: "" }],
                 })
               }
             >
@@ -372,12 +421,20 @@ function CalendarSection({ values, errors, set }: SectionProps) {
       </Card>
     </Layout.AnnotatedSection>
   );
-}
+});
 
 const INSIGHTS_DEFAULTS = insightsSettingsOf({});
 
-function InsightsSection({ values, errors, set }: SectionProps) {
-  const setField = (patch: Partial<InsightsFormValues>) => set({ insights: { ...values.insights, ...patch } });
+const InsightsSection = memo(function InsightsSection({
+  insights,
+  errors,
+  set,
+}: {
+  insights: InsightsFormValues;
+  errors: SettingsFormErrors;
+  set: SetValues;
+}) {
+  const setField = (patch: Partial<InsightsFormValues>) => set({ insights: { ...insights, ...patch } });
   return (
     <Layout.AnnotatedSection title={t("settings.insights.title")} description={t("settings.insights.description")}>
       <Card>
@@ -387,7 +444,7 @@ function InsightsSection({ values, errors, set }: SectionProps) {
             type="number"
             min={INSIGHTS_BOUNDS.retentionDays.min}
             max={INSIGHTS_BOUNDS.retentionDays.max}
-            value={values.insights.retentionDays}
+            value={insights.retentionDays}
             onChange={(retentionDays) => setField({ retentionDays })}
             error={errors["insights.retentionDays"]}
             helpText={t("settings.insights.retentionHelp", { default: INSIGHTS_DEFAULTS.retentionDays })}
@@ -399,7 +456,7 @@ function InsightsSection({ values, errors, set }: SectionProps) {
             min={INSIGHTS_BOUNDS.alertThresholdPercent.min}
             max={INSIGHTS_BOUNDS.alertThresholdPercent.max}
             suffix="%"
-            value={values.insights.alertThresholdPercent}
+            value={insights.alertThresholdPercent}
             onChange={(alertThresholdPercent) => setField({ alertThresholdPercent })}
             error={errors["insights.alertThresholdPercent"]}
             helpText={t("settings.insights.alertThresholdHelp", { default: INSIGHTS_DEFAULTS.alertThreshold * 100 })}
@@ -410,7 +467,7 @@ function InsightsSection({ values, errors, set }: SectionProps) {
             type="number"
             min={INSIGHTS_BOUNDS.alertMinSize.min}
             max={INSIGHTS_BOUNDS.alertMinSize.max}
-            value={values.insights.alertMinSize}
+            value={insights.alertMinSize}
             onChange={(alertMinSize) => setField({ alertMinSize })}
             error={errors["insights.alertMinSize"]}
             helpText={t("settings.insights.alertMinSizeHelp", { default: INSIGHTS_DEFAULTS.alertMinSize })}
@@ -420,17 +477,25 @@ function InsightsSection({ values, errors, set }: SectionProps) {
       </Card>
     </Layout.AnnotatedSection>
   );
-}
+});
 
-function RetentionSection({ values, errors, set }: SectionProps) {
-  const setField = (patch: Partial<RetentionFormValues>) => set({ retention: { ...values.retention, ...patch } });
+const RetentionSection = memo(function RetentionSection({
+  retention,
+  errors,
+  set,
+}: {
+  retention: RetentionFormValues;
+  errors: SettingsFormErrors;
+  set: SetValues;
+}) {
+  const setField = (patch: Partial<RetentionFormValues>) => set({ retention: { ...retention, ...patch } });
   const field = (name: keyof RetentionFormValues, label: string, help: string) => (
     <TextField
       label={label}
       type="number"
       min={RETENTION_BOUNDS[name].min}
       max={RETENTION_BOUNDS[name].max}
-      value={values.retention[name]}
+      value={retention[name]}
       onChange={(text) => setField({ [name]: text })}
       error={errors[`retention.${name}`]}
       helpText={help}
@@ -460,19 +525,21 @@ function RetentionSection({ values, errors, set }: SectionProps) {
       </Card>
     </Layout.AnnotatedSection>
   );
-}
+});
 
-function ThresholdInput({
+/** One threshold's input; memoized, so typing in one re-renders that one only. */
+const ThresholdInput = memo(function ThresholdInput({
   field,
   value,
   error,
-  onChange,
+  onChange: setThreshold,
 }: {
   field: ThresholdField;
   value: string;
   error?: string;
-  onChange: (text: string) => void;
+  onChange: (path: string, text: string) => void;
 }) {
+  const onChange = (text: string) => setThreshold(field.path, text);
   const label = fieldLabel(field.path);
   const helpText = t("settings.thresholds.default", { value: field.defaultText });
   if (field.kind === "boolean") {
@@ -509,7 +576,7 @@ function ThresholdInput({
       autoComplete="off"
     />
   );
-}
+});
 
 function DryRunCard({
   answer,

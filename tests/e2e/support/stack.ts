@@ -10,6 +10,7 @@
  * shared 2-core machine took longer than the browser's 30 s timeout.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -43,6 +44,31 @@ function spawnLogged(command: string, args: string[], env: NodeJS.ProcessEnv, la
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   return child;
+}
+
+const BUILD_STATE = path.join(ROOT, "test-results", "e2e-build");
+
+/** Runs `fn` holding this checkout's build lock (a directory: mkdir is atomic); a lock older than 10 min is stale. */
+async function withBuildLock(fn: () => Promise<void>): Promise<void> {
+  mkdirSync(BUILD_STATE, { recursive: true });
+  const lock = path.join(BUILD_STATE, "lock");
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`the web app's build lock ${lock} was held for 10 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -81,7 +107,11 @@ export interface E2eStack {
   /** Starts the built web app previewing `shop`; resolves with its URL once /healthz answers. */
   startWeb(shop: string, extraEnv?: Record<string, string>): Promise<string>;
   stopWeb(): Promise<void>;
-  /** Stores the shop's offline session and enqueues the install job, as `npm run demo` does (no web app needed). */
+  /** What OAuth leaves behind: the app installed in the simulated store and the shop's offline session stored. */
+  authorize(appUrl: string, shop: string): Promise<void>;
+  /** Enqueues the install job (what the OAuth hook does next); resolves with a moment just before it. */
+  enqueueInstall(shop: string): Promise<Date>;
+  /** authorize, then enqueueInstall, as `npm run demo` does (no web app needed). */
   install(appUrl: string, shop: string): Promise<Date>;
   /** Waits for the latest run of `kind` started after `since` to complete. */
   waitForRun(shop: string, kind: string, since: Date, timeoutMs: number): Promise<void>;
@@ -126,9 +156,25 @@ export async function startE2eStack(options: { asOf?: string } = {}): Promise<E2
       );
     },
     async build() {
-      const child = spawnLogged(bin("remix"), ["vite:build"], { ...process.env, NODE_ENV: "production" }, "build", log);
-      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-      if (code !== 0) throw new Error(`remix vite:build exited with ${code}:\n${log.slice(-20).join("\n")}`);
+      // The e2e files run in parallel and share build/ (which the build empties first): one of them builds, once per
+      // test run, while holding a lock; the others wait for it and reuse the result.
+      await withBuildLock(async () => {
+        const stamp = path.join(BUILD_STATE, `built-${process.env.SEGMENTS_TEST_RUN ?? "x"}`);
+        if (existsSync(stamp) && existsSync(path.join(ROOT, "build/server/index.js"))) return;
+        const child = spawnLogged(
+          bin("remix"),
+          ["vite:build"],
+          { ...process.env, NODE_ENV: "production" },
+          "build",
+          log,
+        );
+        const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+        if (code !== 0) throw new Error(`remix vite:build exited with ${code}:\n${log.slice(-20).join("\n")}`);
+        // Earlier runs' stamps say nothing about this build.
+        for (const file of readdirSync(BUILD_STATE))
+          if (file.startsWith("built-")) rmSync(path.join(BUILD_STATE, file));
+        writeFileSync(stamp, new Date().toISOString());
+      });
     },
     async startWeb(shop, extraEnv = {}) {
       const port = await freePort();
@@ -156,7 +202,7 @@ export async function startE2eStack(options: { asOf?: string } = {}): Promise<E2
       if (web) await stop(web);
       web = undefined;
     },
-    async install(appUrl, shop) {
+    async authorize(appUrl, shop) {
       const accessToken = `shpat_e2e_${shop.replace(/\W/g, "")}`;
       sim.installApp(shop, {
         accessToken,
@@ -169,10 +215,16 @@ export async function startE2eStack(options: { asOf?: string } = {}): Promise<E2
          ON CONFLICT (id) DO UPDATE SET scope = EXCLUDED.scope, "accessToken" = EXCLUDED."accessToken"`,
         [`offline_${shop}`, shop, appScopes().join(","), accessToken],
       );
+    },
+    async enqueueInstall(shop) {
       const since = new Date(Date.now() - 1000);
       // What /preview/install does (the OAuth hook's job), enqueued on this file's queue prefix.
       await enqueueShopInstalled(await queues(), { shop, scopes: appScopes().join(",") });
       return since;
+    },
+    async install(appUrl, shop) {
+      await stack.authorize(appUrl, shop);
+      return stack.enqueueInstall(shop);
     },
     async waitForRun(shop, kind, since, timeoutMs) {
       await waitFor(`the ${kind} of ${shop}`, timeoutMs, async () => {
