@@ -207,6 +207,9 @@ describe("admin pages in Chromium", () => {
         ["activity", "/app/activity"],
         ["privacy", "/app/privacy"],
         ["plan", "/app/plan"],
+        ["discounts", "/app/discounts"],
+        ["discount-new", "/app/discounts/new"],
+        ["insights", "/app/insights"],
       ]) {
         const check = await browser.visit(name, `${url}${path}`);
         checks.push(check);

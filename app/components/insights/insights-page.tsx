@@ -11,6 +11,7 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
+import { KeyboardScrollable } from "../admin/keyboard-scrollable";
 import { t } from "../../i18n";
 import type { InsightsPage as InsightsPageData } from "../../insights/page.server";
 import { MovementFlow, TrendChart } from "./charts";
@@ -47,41 +48,43 @@ function PeriodForm({ data }: { data: InsightsPageData }) {
 
 function MetricsTable({ data, label }: { data: InsightsPageData; label: (key: string) => string }) {
   return (
-    <DataTable
-      columnContentTypes={[
-        "text",
-        "numeric",
-        "numeric",
-        "numeric",
-        "numeric",
-        "numeric",
-        "numeric",
-        "numeric",
-        "numeric",
-      ]}
-      headings={[
-        t("insights.metrics.segment"),
-        t("insights.metrics.members"),
-        t("insights.metrics.conversion"),
-        t("insights.metrics.churn"),
-        t("insights.metrics.revenue"),
-        t("insights.metrics.perMember"),
-        t("insights.metrics.predicted"),
-        t("insights.metrics.actual"),
-        t("insights.metrics.error"),
-      ]}
-      rows={data.metrics.map((m) => [
-        label(m.segment),
-        m.members,
-        percent(m.conversion),
-        percent(m.churnRate),
-        money(m.revenueMinor, data.currency),
-        money(m.revenuePerMemberMinor, data.currency),
-        m.predictedPurchaseDays === null ? t("insights.metrics.notFitted") : m.predictedPurchaseDays.toFixed(1),
-        m.actualPurchaseDaysModelled ?? "—",
-        m.predictionError === null ? "—" : percent(m.predictionError),
-      ])}
-    />
+    <KeyboardScrollable label={t("insights.metrics.segment")}>
+      <DataTable
+        columnContentTypes={[
+          "text",
+          "numeric",
+          "numeric",
+          "numeric",
+          "numeric",
+          "numeric",
+          "numeric",
+          "numeric",
+          "numeric",
+        ]}
+        headings={[
+          t("insights.metrics.segment"),
+          t("insights.metrics.members"),
+          t("insights.metrics.conversion"),
+          t("insights.metrics.churn"),
+          t("insights.metrics.revenue"),
+          t("insights.metrics.perMember"),
+          t("insights.metrics.predicted"),
+          t("insights.metrics.actual"),
+          t("insights.metrics.error"),
+        ]}
+        rows={data.metrics.map((m) => [
+          label(m.segment),
+          m.members,
+          percent(m.conversion),
+          percent(m.churnRate),
+          money(m.revenueMinor, data.currency),
+          money(m.revenuePerMemberMinor, data.currency),
+          m.predictedPurchaseDays === null ? t("insights.metrics.notFitted") : m.predictedPurchaseDays.toFixed(1),
+          m.actualPurchaseDaysModelled ?? "—",
+          m.predictionError === null ? "—" : percent(m.predictionError),
+        ])}
+      />
+    </KeyboardScrollable>
   );
 }
 
@@ -163,15 +166,17 @@ export function InsightsPage({ data, basePath }: { data: InsightsPageData; baseP
                     <Text as="p" tone="subdued">
                       {t("insights.matrix.caption", { from: data.period.from, to: data.period.to })}
                     </Text>
-                    <DataTable
-                      columnContentTypes={["text", ...data.matrix.columns.map(() => "numeric" as const), "numeric"]}
-                      headings={["", ...data.matrix.columns.map(label), t("insights.matrix.start")]}
-                      rows={data.matrix.rows.map((row, r) => [
-                        label(row),
-                        ...data.matrix!.counts[r],
-                        data.matrix!.startSizes[r],
-                      ])}
-                    />
+                    <KeyboardScrollable label={t("insights.matrix.heading")}>
+                      <DataTable
+                        columnContentTypes={["text", ...data.matrix.columns.map(() => "numeric" as const), "numeric"]}
+                        headings={["", ...data.matrix.columns.map(label), t("insights.matrix.start")]}
+                        rows={data.matrix.rows.map((row, r) => [
+                          label(row),
+                          ...data.matrix!.counts[r],
+                          data.matrix!.startSizes[r],
+                        ])}
+                      />
+                    </KeyboardScrollable>
                     <Box paddingBlockStart="200">
                       <MovementFlow matrix={data.matrix} label={label} />
                     </Box>
