@@ -41,6 +41,12 @@ const runtimeSchema = z.object({
   SEGMENTS_AS_OF: z.iso.datetime({ offset: true }).optional(),
   /** Customers per recompute chunk job (an operational knob; tests use small chunks). */
   RECOMPUTE_CHUNK_SIZE: z.coerce.number().int().min(1).optional(),
+  /**
+   * Worker threads reading a full recompute's orders, each over a customer id
+   * range with its own connection (default: one per core once a shop has
+   * 25,000 customers per thread; 1 reads on the job's thread). ADR 040.
+   */
+  RECOMPUTE_READ_THREADS: z.coerce.number().int().min(1).max(16).optional(),
   /** Node's own options, read to pass the same flags on to worker processes. */
   NODE_OPTIONS: z.string().optional(),
 });

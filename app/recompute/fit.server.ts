@@ -15,7 +15,7 @@ import { hasMemberships, saveShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
 import { writeRecomputeSlices } from "../stores/runs.server";
 import { logger } from "../utils/logger.server";
-import { readShopFeatures } from "./read-features.server";
+import { readShopFeaturesOnCores } from "./read-features-on-cores.server";
 
 /** Customer ids are Shopify numeric ids; this is above any of them. */
 const MAX_CUSTOMER_ID = "9223372036854775807";
@@ -95,12 +95,20 @@ export async function fitShopStep(
   client: PgClient,
   config: ShopConfig,
   asOf: Date,
-  options: { chunkSize?: number; runId?: string } = {},
+  options: {
+    chunkSize?: number;
+    runId?: string;
+    /** Threads reading the orders (default: one per core for a big shop, see readThreads). */
+    readThreads?: number;
+  } = {},
 ): Promise<FitResult> {
   const t0 = performance.now();
   // Memberships computed from this read are "as of" this instant (see computedAt).
   const readAt = new Date();
-  const { table, orders } = await readShopFeatures(client, config.shopId, config.segmentation.timeZone);
+  // A big shop on every core: worker threads over customer ranges (ADR 040).
+  const { table, orders } = await readShopFeaturesOnCores(client, config.shopId, config.segmentation.timeZone, {
+    threads: options.readThreads,
+  });
   const t1 = performance.now();
   const cutoffs = fitWithFallback(table, config.segmentation, asOf);
   const t2 = performance.now();

@@ -78,7 +78,7 @@ async function accumulateShopFeatures(
   client: PgClient,
   shopId: string,
   acc: FeatureAccumulator,
-  range?: { from: string; to: string },
+  range?: CustomerIdRange,
 ): Promise<number> {
   const known = new NumericIdTable(1024);
   const idStrings: string[] = [];
@@ -131,14 +131,26 @@ async function capacityHints(
   };
 }
 
-/** The features of the shop's customers (or those in an id range) from their stored orders. */
+/** Customer ids from..to (inclusive); `withGuests`: the shop's guest orders are read with the range's. */
+export interface CustomerIdRange {
+  from: string;
+  to: string;
+  withGuests?: boolean;
+}
+
+/**
+ * The features of the shop's customers (or those in an id range) from their
+ * stored orders. `hints` sizes the accumulator of a range (a whole shop is
+ * sized from the shop's counts).
+ */
 export async function readShopFeatures(
   client: PgClient,
   shopId: string,
   timeZone: string,
-  range?: { from: string; to: string },
+  range?: CustomerIdRange,
+  hints?: { expectedCustomers?: number; expectedOrders?: number },
 ): Promise<{ table: FeatureTable; orders: number }> {
-  const hints = range ? {} : await capacityHints(client, shopId);
+  hints ??= range ? {} : await capacityHints(client, shopId);
   const acc = new FeatureAccumulator({ timeZone, ...hints });
   const orders = await accumulateShopFeatures(client, shopId, acc, range);
   return { table: acc.finish(), orders };

@@ -31,7 +31,6 @@ export function subsetFeatureTable(table: FeatureTable, indices: ArrayLike<numbe
   return new FeatureTable({
     timeZone: p.timeZone,
     customerIds,
-    index: new Map(customerIds.map((id, j) => [id, j])),
     i32,
     f64,
     acqOrderId,
@@ -529,7 +528,6 @@ export function decodeFeatureTable(bytes: Uint8Array): FeatureTable {
   return new FeatureTable({
     timeZone: header.timeZone,
     customerIds: header.customerIds,
-    index: new Map(header.customerIds.map((id, j) => [id, j])),
     i32,
     f64,
     acqOrderId: header.acqOrderId,

@@ -1,0 +1,84 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fitShop, parseSettings } from "../segmentation";
+import { readShopFeaturesOnCores, readThreads } from "./read-features-on-cores.server";
+import { readShopFeatures } from "./read-features.server";
+
+// The recompute's read on several threads (ADR 040) gives every customer the
+// features one read gives, and the same shop statistics and cut-offs: guest
+// orders, customers known only from their orders, deleted customers and
+// cancelled orders included, whatever the number of threads.
+describe("readShopFeaturesOnCores", () => {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const SHOP = "cores-shop";
+  const AS_OF = new Date("2026-06-30T12:00:00Z");
+
+  beforeAll(async () => {
+    await client.connect();
+    await client.query(`SELECT setseed(0.17)`);
+    await client.query(
+      `INSERT INTO "Shop" (id, domain, timezone, currency, settings, "updatedAt")
+       VALUES ($1, 'cores.myshopify.com', 'Europe/Berlin', 'EUR', '{}', now())`,
+      [SHOP],
+    );
+    // 3,000 customers (every 97th deleted); orders of 3,300 customer ids (the last 300
+    // have no Customer row), every 11th a guest order, every 13th cancelled.
+    await client.query(
+      `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt", "deletedAt")
+       SELECT $1, 7000000000 + g, '{}', 0, now(), CASE WHEN g % 97 = 0 THEN now() END FROM generate_series(1, 3000) g`,
+      [SHOP],
+    );
+    await client.query(
+      `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", "cancelledAt", currency,
+         "totalMinor", "subtotalMinor", "discountMinor", "discountCodes", "itemQuantity", "lineCount", "productIds",
+         "productTypes", "shippingMinor", "sourceName", "utmSource", "utmMedium", "syncedAt")
+       SELECT $1, 5000000000 + g,
+         CASE WHEN g % 11 = 0 THEN NULL ELSE 7000000000 + 1 + floor(3300 * power(random(), 1.5))::bigint END,
+         t, t, CASE WHEN g % 13 = 0 THEN t END, 'EUR', total, total, 0, '{}', 1 + g % 4, 1 + g % 2,
+         ARRAY[1000 + g % 50, 1000 + g % 7]::bigint[],
+         ARRAY['type-' || (g % 5)], CASE WHEN g % 3 = 0 THEN 0 ELSE 499 END, 'web',
+         CASE WHEN g % 5 = 0 THEN 'google' END, CASE WHEN g % 5 = 0 THEN 'cpc' END, now()
+       FROM (SELECT g, timestamptz '2026-06-30 12:00:00+00' - random() * interval '900 days' AS t,
+               500 + floor(random() * 20000)::int AS total FROM generate_series(1, 15000) g) s`,
+      [SHOP],
+    );
+    await client.query(`ANALYZE "Order"`);
+  });
+  afterAll(() => client.end());
+
+  it("gives each customer the features and the shop the statistics and cut-offs of one read", async () => {
+    const one = await readShopFeatures(client, SHOP, "Europe/Berlin");
+    expect(one.table.size).toBeGreaterThan(3000); // customers without a Customer row are in
+    const settings = parseSettings({ timeZone: "Europe/Berlin" });
+    const cutoffs = fitShop(one.table, settings, AS_OF);
+    for (const threads of [2, 3]) {
+      const many = await readShopFeaturesOnCores(client, SHOP, "Europe/Berlin", { threads });
+      expect(many.orders).toBe(one.orders);
+      expect(many.table.size).toBe(one.table.size);
+      expect(many.table.shop).toEqual(one.table.shop);
+      for (let i = 0; i < one.table.size; i++) {
+        const id = one.table.customerIds[i];
+        expect(many.table.customer(many.table.indexOf(id))).toEqual(one.table.customer(i));
+      }
+      expect(fitShop(many.table, settings, AS_OF)).toEqual(cutoffs);
+    }
+  });
+
+  it("reads a small shop on the calling thread and a big one on every core", () => {
+    expect(readThreads(3000, 2)).toBe(1);
+    expect(readThreads(1_000_000, 2)).toBe(2);
+    expect(readThreads(60_000, 8)).toBe(2);
+  });
+
+  it("stops with the thread's error message when an order cannot be read", async () => {
+    await client.query(
+      `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency, "totalMinor", "syncedAt")
+       VALUES ($1, 6000000001, 7000002999, now(), now(), 'EUR', 9007199254740993, now())`,
+      [SHOP],
+    );
+    await expect(readShopFeaturesOnCores(client, SHOP, "Europe/Berlin", { threads: 2 })).rejects.toThrow(
+      "Order amount 9007199254740993 is beyond 2^53 - 1 minor units",
+    );
+    await client.query(`DELETE FROM "Order" WHERE "shopId" = $1 AND id = 6000000001`, [SHOP]);
+  });
+});
