@@ -81,6 +81,34 @@ function sameList(a: readonly string[] | null, b: readonly string[]): boolean {
   return true;
 }
 
+type Transitions = Map<string, Array<[segment: string, change: "entered" | "left", reason: string | null]>>;
+
+/** The entries and exits of the customers whose rows were written (others were kept: a newer row won). */
+async function writeTransitions(
+  client: PgClient,
+  shopId: string,
+  at: Date,
+  transitions: Transitions,
+  written: ReadonlySet<string>,
+): Promise<void> {
+  const history = new BinaryCopyWriter();
+  let historyRows = 0;
+  for (const [customerId, list] of transitions) {
+    if (!written.has(customerId)) continue;
+    for (const [segment, change, reason] of list) {
+      history.row(6).text(shopId).int8(customerId).text(segment).text(change).timestamp(at).text(reason);
+      historyRows++;
+    }
+  }
+  if (historyRows) {
+    await copyFromBinary(
+      client,
+      `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`,
+      history,
+    );
+  }
+}
+
 /**
  * Replaces the stored memberships of the customers with ids in [fromId,
  * toId] by `next` (customers of the range missing from `next` lose theirs).
@@ -114,7 +142,7 @@ export async function replaceMembershipsInRange(
     const staged = new BinaryCopyWriter();
     let stagedRows = 0;
     // Per customer: kept only if the customer's row is really written below.
-    const transitions = new Map<string, Array<[segment: string, change: "entered" | "left", reason: string | null]>>();
+    const transitions: Transitions = new Map();
     const gone: string[] = [];
     const changes: MembershipChanges = { entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 0 };
     const seen = new Set<string>();
@@ -234,22 +262,7 @@ export async function replaceMembershipsInRange(
       changes.rowsWritten += upserted.length;
       if (transitions.size) for (const [id] of upserted) written.add(id);
     }
-    const history = new BinaryCopyWriter();
-    let historyRows = 0;
-    for (const [customerId, list] of transitions) {
-      if (!written.has(customerId)) continue;
-      for (const [segment, change, reason] of list) {
-        history.row(6).text(shopId).int8(customerId).text(segment).text(change).timestamp(at).text(reason);
-        historyRows++;
-      }
-    }
-    if (historyRows) {
-      await copyFromBinary(
-        client,
-        `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`,
-        history,
-      );
-    }
+    await writeTransitions(client, shopId, at, transitions, written);
     await client.query("COMMIT");
     return changes;
   } catch (error) {
