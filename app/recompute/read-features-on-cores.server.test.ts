@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fitShop, parseSettings } from "../segmentation";
+import { decodeFeatureTable, fitShop, parseSettings } from "../segmentation";
+import { dropRecomputeSlices, readRecomputeSlice } from "../stores/runs.server";
 import { readShopFeaturesOnCores, readThreads } from "./read-features-on-cores.server";
 import { readShopFeatures } from "./read-features.server";
 
@@ -62,6 +63,44 @@ describe("readShopFeaturesOnCores", () => {
       }
       expect(fitShop(many.table, settings, AS_OF)).toEqual(cutoffs);
     }
+  });
+
+  it("cuts each thread's part into chunks covering every id, and writes each chunk's customers as its slice", async () => {
+    const one = await readShopFeatures(client, SHOP, "Europe/Berlin");
+    const runId = "cores-run";
+    // A slice left by an earlier try of the same run is replaced.
+    await client.query(`INSERT INTO "RecomputeSlice" ("runId", index, part, features) VALUES ($1, 99, 0, '\\x00')`, [
+      runId,
+    ]);
+    const many = await readShopFeaturesOnCores(client, SHOP, "Europe/Berlin", {
+      threads: 2,
+      chunks: { size: 700, runId },
+    });
+    await many.chunks!.written;
+    const ranges = many.chunks!.ranges;
+    expect(ranges[0].from).toBe("-9223372036854775808");
+    expect(ranges.at(-1)!.to).toBe("9223372036854775807");
+    for (let k = 1; k < ranges.length; k++) expect(BigInt(ranges[k].from)).toBe(BigInt(ranges[k - 1].to) + 1n);
+    const { rows } = await client.query(
+      `SELECT count(DISTINCT index)::int AS n FROM "RecomputeSlice" WHERE "runId" = $1`,
+      [runId],
+    );
+    expect(rows[0].n).toBe(ranges.length);
+    let customers = 0;
+    for (let k = 0; k < ranges.length; k++) {
+      const slice = decodeFeatureTable((await readRecomputeSlice(client, runId, k))!);
+      const expected = one.table.customerIds.filter(
+        (id) => BigInt(id) >= BigInt(ranges[k].from) && BigInt(id) <= BigInt(ranges[k].to),
+      );
+      expect([...slice.customerIds].sort()).toEqual(expected.sort());
+      expect(slice.size).toBeLessThanOrEqual(700);
+      for (let i = 0; i < slice.size; i++) {
+        expect(slice.customer(i)).toEqual(one.table.customer(one.table.indexOf(slice.customerIds[i])));
+      }
+      customers += slice.size;
+    }
+    expect(customers).toBe(one.table.size);
+    await dropRecomputeSlices(client, runId);
   });
 
   it("reads a small shop on the calling thread and a big one on every core", () => {

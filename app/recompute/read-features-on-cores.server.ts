@@ -15,24 +15,31 @@ import { concatFeatureTables, decodeFeatureTable, type FeatureTable } from "../s
 import { countLiveCustomers, customerIdsAtRanks } from "../stores/customers.server";
 import { estimatedOrdersPerCustomer } from "../stores/orders.server";
 import type { PgClient } from "../stores/pg/pool.server";
+import { clearRecomputeSlices } from "../stores/runs.server";
+import { DEFAULT_CHUNK_SIZE, MAX_CUSTOMER_ID, type CustomerRange } from "./chunk-ranges";
 import { readShopFeatures, type CustomerIdRange } from "./read-features.server";
 
 /** Below this many customers one read on the calling thread is faster than starting threads. */
 const MIN_CUSTOMERS_PER_THREAD = 25_000;
 const MIN_CUSTOMER_ID = "-9223372036854775808";
-const MAX_CUSTOMER_ID = "9223372036854775807";
 
-/** What a thread is asked to read (./read-features.thread.ts). */
+/** What a thread is asked to read (./read-features.thread.ts), and how to cut its part into chunks. */
 export interface RangeReadRequest {
   connection: pg.ClientConfig;
   shopId: string;
   timeZone: string;
   range: CustomerIdRange;
   hints: { expectedCustomers: number; expectedOrders?: number };
+  chunkSize: number;
+  /** The recompute run whose chunk slices the thread writes (none: only the ranges are wanted). */
+  runId?: string;
 }
 
-/** A thread's answer: its range's table encoded (transferred, not copied), or the error that stopped it. */
-export type RangeReadReply = { bytes: Uint8Array; orders: number } | { error: string };
+/** A thread's answer: its range's table encoded (transferred, not copied) and its chunks, or the error that stopped it. */
+export type RangeReadReply = { bytes: Uint8Array; orders: number; ranges: CustomerRange[] } | { error: string };
+
+/** A thread's second answer, once told where its chunks start: its slices are written. */
+export type SlicesReply = { written: true } | { error: string };
 
 /** The calling client's connection settings, for the threads' own connections to the same database. */
 function connectionOf(client: PgClient): pg.ClientConfig {
@@ -68,23 +75,42 @@ function startThread(request: RangeReadRequest): Worker {
   return new Worker(script, { workerData: request, execArgv });
 }
 
-function readRange(request: RangeReadRequest): Promise<{ table: FeatureTable; orders: number }> {
+interface Part {
+  worker: Worker;
+  table: FeatureTable | undefined;
+  orders: number;
+  ranges: CustomerRange[];
+}
+
+/** The thread's next message, or its failure (an error, or an exit before answering). */
+function nextReply<T>(worker: Worker): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = startThread(request);
-    let settled = false;
-    worker.once("message", (reply: RangeReadReply) => {
-      settled = true;
-      if ("error" in reply) reject(new Error(reply.error));
-      else resolve({ table: decodeFeatureTable(reply.bytes), orders: reply.orders });
-    });
-    worker.once("error", (error) => {
-      settled = true;
+    const onMessage = (reply: T) => {
+      worker.off("error", onError).off("exit", onExit);
+      if (reply && typeof reply === "object" && "error" in reply) reject(new Error(String(reply.error)));
+      else resolve(reply);
+    };
+    const onError = (error: Error) => {
+      worker.off("message", onMessage).off("exit", onExit);
       reject(error);
-    });
-    worker.once("exit", (code) => {
-      if (!settled) reject(new Error(`the recompute's read thread exited with code ${code} before answering`));
-    });
+    };
+    const onExit = (code: number) => {
+      worker.off("message", onMessage).off("error", onError);
+      reject(new Error(`the recompute's read thread exited with code ${code} before answering`));
+    };
+    worker.once("message", onMessage).once("error", onError).once("exit", onExit);
   });
+}
+
+async function readPart(request: RangeReadRequest): Promise<Part> {
+  const worker = startThread(request);
+  try {
+    const reply = await nextReply<Exclude<RangeReadReply, { error: string }>>(worker);
+    return { worker, table: decodeFeatureTable(reply.bytes), orders: reply.orders, ranges: reply.ranges };
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
 }
 
 /** How many threads a shop of `customers` is read with on this machine (1: on the calling thread). */
@@ -95,14 +121,21 @@ export function readThreads(customers: number, cores = os.availableParallelism()
 /**
  * The features of every customer of the shop, as readShopFeatures gives
  * them, read by `threads` worker threads over customer id ranges (by default
- * one per core for a big shop; a small shop is read on the calling thread).
+ * one per core for a big shop; a small shop is read on the calling thread,
+ * and `chunks` is then absent: the caller cuts the table itself). Each thread
+ * also cuts its part into chunks of `chunks.size` customers and, with a
+ * `chunks.runId`, writes their slices while the caller goes on (`written`).
  */
 export async function readShopFeaturesOnCores(
   client: PgClient,
   shopId: string,
   timeZone: string,
-  options: { threads?: number } = {},
-): Promise<{ table: FeatureTable; orders: number }> {
+  options: { threads?: number; chunks?: { size: number; runId?: string } } = {},
+): Promise<{
+  table: FeatureTable;
+  orders: number;
+  chunks?: { ranges: CustomerRange[]; written: Promise<void> };
+}> {
   const customers = await countLiveCustomers(client, shopId);
   const threads = options.threads ?? readThreads(customers);
   if (threads <= 1 || customers < threads) return readShopFeatures(client, shopId, timeZone);
@@ -124,9 +157,11 @@ export async function readShopFeaturesOnCores(
   const perCustomer = await estimatedOrdersPerCustomer(client);
   const perRange = Math.ceil(customers / ranges.length);
   const connection = connectionOf(client);
-  const parts = await Promise.all(
+  const chunkSize = options.chunks?.size ?? DEFAULT_CHUNK_SIZE;
+  const runId = options.chunks?.runId;
+  const settled = await Promise.allSettled(
     ranges.map((range) =>
-      readRange({
+      readPart({
         connection,
         shopId,
         timeZone,
@@ -135,11 +170,37 @@ export async function readShopFeaturesOnCores(
           expectedCustomers: perRange,
           ...(perCustomer ? { expectedOrders: Math.round(perRange * Math.min(perCustomer, 100)) } : {}),
         },
+        chunkSize,
+        runId,
       }),
     ),
   );
-  return {
-    table: concatFeatureTables(parts.map((p) => p.table)),
-    orders: parts.reduce((n, p) => n + p.orders, 0),
-  };
+  const parts = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) {
+    await Promise.all(parts.map((p) => p.worker.terminate()));
+    throw failed.reason;
+  }
+  try {
+    if (runId) await clearRecomputeSlices(client, runId);
+  } catch (error) {
+    await Promise.all(parts.map((p) => p.worker.terminate()));
+    throw error;
+  }
+  // Each thread writes its chunks' slices as the run's chunks firstIndex, firstIndex + 1, ...
+  let firstIndex = 0;
+  const written = Promise.all(
+    parts.map((p) => {
+      const reply = nextReply<SlicesReply>(p.worker);
+      p.worker.postMessage({ firstIndex });
+      firstIndex += p.ranges.length;
+      return reply;
+    }),
+  ).then(() => undefined);
+  const table = concatFeatureTables(parts.map((p) => p.table!));
+  const orders = parts.reduce((n, p) => n + p.orders, 0);
+  const chunks = parts.flatMap((p) => p.ranges);
+  // The parts' tables are garbage once merged (`written` keeps the parts for their threads).
+  for (const p of parts) p.table = undefined;
+  return { table, orders, chunks: { ranges: chunks, written } };
 }

@@ -1,7 +1,10 @@
 // Stored customers and orders -> the engine's FeatureAccumulator: the stores
 // stream COPY rows (app/stores/customers.server.ts, orders.server.ts), parsed
 // here from bytes (no per-field strings from pg, no Prisma objects).
-import { FeatureAccumulator, type EngineOrder, type FeatureTable } from "../segmentation";
+// The engine's modules themselves, not its index: the recompute's read threads
+// (ADR 040) load this module and need the accumulator, not the whole engine.
+import { FeatureAccumulator, type FeatureTable } from "../segmentation/features/accumulator";
+import type { EngineOrder } from "../segmentation/types";
 import { countLiveCustomers, streamCustomerIds } from "../stores/customers.server";
 import { estimatedOrdersPerCustomer, RECOMPUTE_ORDER_FIELDS, streamRecomputeOrders } from "../stores/orders.server";
 import { copyBool, copyInt, copyIsNull, copyString, splitCopyRow } from "../stores/pg/copy.server";

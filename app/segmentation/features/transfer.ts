@@ -487,6 +487,11 @@ export function encodeFeatureTable(table: FeatureTable): Uint8Array {
   return out;
 }
 
+/**
+ * The table encodeFeatureTable encoded. Bytes that are a whole buffer of
+ * their own are not copied: the table's columns view them, so they must not
+ * be changed afterwards.
+ */
 export function decodeFeatureTable(bytes: Uint8Array): FeatureTable {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true);
@@ -502,9 +507,11 @@ export function decodeFeatureTable(bytes: Uint8Array): FeatureTable {
     arrays: Array<[string, number]>;
   };
   if (header.v !== 1 || header.arrays.length !== ARRAYS.length) throw new Error("decodeFeatureTable: unknown encoding");
-  // Copied into fresh (aligned) buffers: the input may sit at any offset.
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
+  // The columns are views of the bytes when they are a whole buffer of their
+  // own (a transferred or freshly read one: aligned, and nothing else in it);
+  // otherwise of an aligned copy, as the input may sit at any offset.
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const copy = whole ? bytes : Uint8Array.from(bytes);
   let at = align8(4 + headerLength);
   const arrays = header.arrays.map(([type, length]) => {
     const Ctor = CTORS[type];
@@ -513,7 +520,7 @@ export function decodeFeatureTable(bytes: Uint8Array): FeatureTable {
       Ctor as unknown as {
         new (b: ArrayBuffer, o: number, n: number): Typed;
       }
-    )(copy.buffer, at, length);
+    )(copy.buffer as ArrayBuffer, at, length);
     at = align8(at + a.byteLength);
     return a;
   });
