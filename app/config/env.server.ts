@@ -44,7 +44,7 @@ const runtimeSchema = z.object({
   /**
    * Worker threads reading a full recompute's orders, each over a customer id
    * range with its own connection (default: one per core once a shop has
-   * 25,000 customers per thread; 1 reads on the job's thread). ADR 040.
+   * 250,000 customers per thread; 1 reads on the job's thread). ADR 040.
    */
   RECOMPUTE_READ_THREADS: z.coerce.number().int().min(1).max(16).optional(),
   /** Node's own options, read to pass the same flags on to worker processes. */

@@ -105,8 +105,9 @@ describe("readShopFeaturesOnCores", () => {
 
   it("reads a small shop on the calling thread and a big one on every core", () => {
     expect(readThreads(3000, 2)).toBe(1);
+    expect(readThreads(200_000, 2)).toBe(1);
     expect(readThreads(1_000_000, 2)).toBe(2);
-    expect(readThreads(60_000, 8)).toBe(2);
+    expect(readThreads(600_000, 8)).toBe(2);
   });
 
   it("stops with the thread's error message when an order cannot be read", async () => {
