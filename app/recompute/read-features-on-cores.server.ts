@@ -111,7 +111,12 @@ async function readPart(request: RangeReadRequest): Promise<Part> {
   const worker = startThread(request);
   try {
     const reply = await nextReply<Exclude<RangeReadReply, { error: string }>>(worker);
-    return { worker, table: decodeFeatureTable(reply.bytes), orders: reply.orders, ranges: reply.ranges };
+    return {
+      worker,
+      table: decodeFeatureTable(reply.bytes, { view: true }),
+      orders: reply.orders,
+      ranges: reply.ranges,
+    };
   } catch (error) {
     await worker.terminate();
     throw error;
