@@ -69,15 +69,14 @@ function connectionOf(client: PgClient): pg.ClientConfig {
  */
 function startThread(request: RangeReadRequest): Worker {
   const here = import.meta.url;
-  // The process's flags, without the V8 heap flags, which are the process's.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--max-old-space-size"));
-  if (here.endsWith(".ts")) {
-    return new Worker(new URL("./read-features.thread-dev.mjs", here), { workerData: request, execArgv });
-  }
+  // No execArgv option: the thread inherits the process's flags as Node filters
+  // them. Passing them explicitly fails on the V8 flags worker processes run
+  // with (--max-semi-space-size: ERR_WORKER_INVALID_EXEC_ARGV).
+  if (here.endsWith(".ts")) return new Worker(new URL("./read-features.thread-dev.mjs", here), { workerData: request });
   const name = "read-features-thread.mjs";
   const script = [new URL(`./${name}`, here), new URL(`../${name}`, here)].find((u) => existsSync(u));
   if (!script) throw new Error(`the recompute's read thread (${name}) is missing beside ${here}`);
-  return new Worker(script, { workerData: request, execArgv });
+  return new Worker(script, { workerData: request });
 }
 
 interface Part {
