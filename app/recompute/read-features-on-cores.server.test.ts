@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeFeatureTable, fitShop, parseSettings } from "../segmentation";
@@ -101,6 +103,18 @@ describe("readShopFeaturesOnCores", () => {
     }
     expect(customers).toBe(one.table.size);
     await dropRecomputeSlices(client, runId);
+  });
+
+  it("starts its threads in a process with the worker processes' V8 flags", async () => {
+    // `npm run worker` runs with --max-semi-space-size (app/workers/node-flags.ts).
+    const child = spawnSync(
+      process.execPath,
+      ["--max-semi-space-size=64", "--import", "tsx", "tests/fixtures/read-on-cores.ts", SHOP, "Europe/Berlin"],
+      { cwd: path.resolve(import.meta.dirname, "../.."), encoding: "utf8", env: process.env },
+    );
+    expect(child.stderr).toBe("");
+    const one = await readShopFeatures(client, SHOP, "Europe/Berlin");
+    expect(Number(child.stdout.trim())).toBe(one.table.size);
   });
 
   it("reads a small shop on the calling thread and a big one on every core", () => {
