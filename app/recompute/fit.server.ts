@@ -55,7 +55,7 @@ export async function fitShopStep(
   options: {
     chunkSize?: number;
     runId?: string;
-    /** Threads reading the orders (default: one per core for a big shop, see readThreads). */
+    /** Threads reading the orders (default 1: this one; RECOMPUTE_READ_THREADS, ADR 040). */
     readThreads?: number;
   } = {},
 ): Promise<FitResult> {
@@ -63,9 +63,9 @@ export async function fitShopStep(
   // Memberships computed from this read are "as of" this instant (see computedAt).
   const readAt = new Date();
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  // A big shop on every core: worker threads over customer ranges (ADR 040),
-  // which also cut their part into chunks and write the chunks' slices
-  // while this thread fits.
+  // With readThreads > 1: worker threads over customer ranges (ADR 040), which
+  // also cut their part into chunks and write the chunks' slices while this
+  // thread fits.
   const read = await readShopFeaturesOnCores(client, config.shopId, config.segmentation.timeZone, {
     threads: options.readThreads,
     chunks: { size: chunkSize, runId: options.runId },

@@ -4,7 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeFeatureTable, fitShop, parseSettings } from "../segmentation";
 import { dropRecomputeSlices, readRecomputeSlice } from "../stores/runs.server";
-import { readShopFeaturesOnCores, readThreads } from "./read-features-on-cores.server";
+import { readShopFeaturesOnCores } from "./read-features-on-cores.server";
 import { readShopFeatures } from "./read-features.server";
 
 // The recompute's read on several threads (ADR 040) gives every customer the
@@ -115,13 +115,6 @@ describe("readShopFeaturesOnCores", () => {
     expect(child.stderr).toBe("");
     const one = await readShopFeatures(client, SHOP, "Europe/Berlin");
     expect(Number(child.stdout.trim())).toBe(one.table.size);
-  });
-
-  it("reads a small shop on the calling thread and a big one on every core", () => {
-    expect(readThreads(3000, 2)).toBe(1);
-    expect(readThreads(200_000, 2)).toBe(1);
-    expect(readThreads(1_000_000, 2)).toBe(2);
-    expect(readThreads(600_000, 8)).toBe(2);
   });
 
   it("stops with the thread's error message when an order cannot be read", async () => {

@@ -8,7 +8,6 @@
 // features are those of one accumulator over all orders; the guest orders
 // (shop statistics only) are read by the first range.
 import { existsSync } from "node:fs";
-import os from "node:os";
 import { Worker } from "node:worker_threads";
 import type pg from "pg";
 import { concatFeatureTables, decodeFeatureTable, type FeatureTable } from "../segmentation";
@@ -19,13 +18,6 @@ import { clearRecomputeSlices } from "../stores/runs.server";
 import { DEFAULT_CHUNK_SIZE, MAX_CUSTOMER_ID, type CustomerRange } from "./chunk-ranges";
 import { readShopFeatures, type CustomerIdRange } from "./read-features.server";
 
-/**
- * Customers per thread below which one read on the calling thread is as fast:
- * a thread costs its start, its own heap and the copy of its part (measured at
- * 200,000 customers on 2 loaded cores: about 2 s more CPU, 250 MB more memory,
- * no shorter read; docs/performance.md).
- */
-const MIN_CUSTOMERS_PER_THREAD = 250_000;
 const MIN_CUSTOMER_ID = "-9223372036854775808";
 
 /** What a thread is asked to read (./read-features.thread.ts), and how to cut its part into chunks. */
@@ -122,16 +114,11 @@ async function readPart(request: RangeReadRequest): Promise<Part> {
   }
 }
 
-/** How many threads a shop of `customers` is read with on this machine (1: on the calling thread). */
-export function readThreads(customers: number, cores = os.availableParallelism()): number {
-  return Math.max(1, Math.min(cores, Math.floor(customers / MIN_CUSTOMERS_PER_THREAD)));
-}
-
 /**
  * The features of every customer of the shop, as readShopFeatures gives
  * them, read by `threads` worker threads over customer id ranges (by default
- * one per core for a big shop; a small shop is read on the calling thread,
- * and `chunks` is then absent: the caller cuts the table itself). Each thread
+ * one: the calling thread reads, and `chunks` is then absent: the caller cuts
+ * the table itself). Each thread
  * also cuts its part into chunks of `chunks.size` customers and, with a
  * `chunks.runId`, writes their slices while the caller goes on (`written`).
  */
@@ -145,9 +132,12 @@ export async function readShopFeaturesOnCores(
   orders: number;
   chunks?: { ranges: CustomerRange[]; written: Promise<void> };
 }> {
+  // One thread unless asked: two threads read a million customers' orders 27% faster on
+  // 2 cores but raised the recompute's peak memory from 858 MB to 1,550 MB (docs/performance.md).
+  const threads = options.threads ?? 1;
+  if (threads <= 1) return readShopFeatures(client, shopId, timeZone);
   const customers = await countLiveCustomers(client, shopId);
-  const threads = options.threads ?? readThreads(customers);
-  if (threads <= 1 || customers < threads) return readShopFeatures(client, shopId, timeZone);
+  if (customers < threads) return readShopFeatures(client, shopId, timeZone);
   // Split points: the ids at ranks customers * k / threads; the ranges cover the whole id
   // space, so customers known only from their orders fall in one of them too.
   const splits = await customerIdsAtRanks(
