@@ -24,6 +24,8 @@ export default defineConfig({
         "server/*.mjs",
         // Spawned by tests as child processes.
         "tests/fixtures/*.ts",
+        // The recompute's read thread under tsx or vitest (started by URL, see read-features-on-cores.server.ts).
+        "app/recompute/read-features.thread-dev.mjs",
       ],
       // shopify: Shopify's CLI (`npm run dev`), installed by developers, not a dependency;
       // pg_ctlcluster, redis-server: Debian's, started by scripts/services.ts when absent.

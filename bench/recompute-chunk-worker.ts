@@ -4,7 +4,7 @@
 // Started by bench/recompute.ts, one per core; not a command of its own.
 import pg from "pg";
 import { processChunk } from "../app/recompute/chunk.server";
-import type { CustomerRange } from "../app/recompute/fit.server";
+import type { CustomerRange } from "../app/recompute/chunk-ranges";
 import { loadShopCutoffs } from "../app/stores/memberships.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { scriptEnv } from "../app/config/env.server";

@@ -58,6 +58,9 @@ export interface RecomputeBenchResult {
     /** Both measurements of the floor (before and after the first recompute) and its plan's top node. */
     sqlFloorRunsMs: number[];
     sqlFloorPlan: string;
+    /** Peak RSS of this process (read, fit, slices, tag differences) and of the chunk processes. */
+    mainPeakRssMb: number;
+    chunkPeakRssMb: number;
   };
 }
 
@@ -282,11 +285,9 @@ export async function benchRecompute(
   const second = await recomputeOnce(url, processes);
   loadAverage.push(os.loadavg()[0]);
   // The fit step's process or a chunk worker's, whichever peaked higher.
-  const peakRssMb = Math.max(
-    Math.round(process.resourceUsage().maxRSS / 1024),
-    first.chunkPeakRssMb,
-    second.chunkPeakRssMb,
-  );
+  const mainPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const chunkPeakRssMb = Math.max(first.chunkPeakRssMb, second.chunkPeakRssMb);
+  const peakRssMb = Math.max(mainPeakRssMb, chunkPeakRssMb);
   return {
     customers: first.customers,
     orders: first.orders,
@@ -311,6 +312,8 @@ export async function benchRecompute(
       generateMs: Math.round(generateMs),
       sqlFloorRunsMs: [Math.round(floorBefore.ms), Math.round(floorAfter.ms)],
       sqlFloorPlan: floorBefore.plan,
+      mainPeakRssMb,
+      chunkPeakRssMb,
     },
   };
 }

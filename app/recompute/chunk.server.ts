@@ -25,7 +25,7 @@ import {
 } from "../stores/writeback-state.server";
 import { customerMetafieldValues, metafieldHash, type MetafieldValue } from "../writeback/metafields";
 import { segmentTagName } from "../writeback/tags";
-import type { CustomerRange } from "./fit.server";
+import type { CustomerRange } from "./chunk-ranges";
 import { readShopFeatures } from "./read-features.server";
 
 export interface ChunkResult extends MembershipChanges {

@@ -1,7 +1,10 @@
 // Stored customers and orders -> the engine's FeatureAccumulator: the stores
 // stream COPY rows (app/stores/customers.server.ts, orders.server.ts), parsed
 // here from bytes (no per-field strings from pg, no Prisma objects).
-import { FeatureAccumulator, type EngineOrder, type FeatureTable } from "../segmentation";
+// The engine's modules themselves, not its index: the recompute's read threads
+// (ADR 040) load this module and need the accumulator, not the whole engine.
+import { FeatureAccumulator, type FeatureTable } from "../segmentation/features/accumulator";
+import type { EngineOrder } from "../segmentation/types";
 import { countLiveCustomers, streamCustomerIds } from "../stores/customers.server";
 import { estimatedOrdersPerCustomer, RECOMPUTE_ORDER_FIELDS, streamRecomputeOrders } from "../stores/orders.server";
 import { copyBool, copyInt, copyIsNull, copyString, splitCopyRow } from "../stores/pg/copy.server";
@@ -78,7 +81,7 @@ async function accumulateShopFeatures(
   client: PgClient,
   shopId: string,
   acc: FeatureAccumulator,
-  range?: { from: string; to: string },
+  range?: CustomerIdRange,
 ): Promise<number> {
   const known = new NumericIdTable(1024);
   const idStrings: string[] = [];
@@ -131,14 +134,26 @@ async function capacityHints(
   };
 }
 
-/** The features of the shop's customers (or those in an id range) from their stored orders. */
+/** Customer ids from..to (inclusive); `withGuests`: the shop's guest orders are read with the range's. */
+export interface CustomerIdRange {
+  from: string;
+  to: string;
+  withGuests?: boolean;
+}
+
+/**
+ * The features of the shop's customers (or those in an id range) from their
+ * stored orders. `hints` sizes the accumulator of a range (a whole shop is
+ * sized from the shop's counts).
+ */
 export async function readShopFeatures(
   client: PgClient,
   shopId: string,
   timeZone: string,
-  range?: { from: string; to: string },
+  range?: CustomerIdRange,
+  hints?: { expectedCustomers?: number; expectedOrders?: number },
 ): Promise<{ table: FeatureTable; orders: number }> {
-  const hints = range ? {} : await capacityHints(client, shopId);
+  hints ??= range ? {} : await capacityHints(client, shopId);
   const acc = new FeatureAccumulator({ timeZone, ...hints });
   const orders = await accumulateShopFeatures(client, shopId, acc, range);
   return { table: acc.finish(), orders };

@@ -29,7 +29,8 @@ import {
 import { runtimeEnv } from "../config/env.server";
 import { segmentationNow } from "../utils/segmentation-clock.server";
 import { processChunk } from "./chunk.server";
-import { DEFAULT_CHUNK_SIZE, fitShopStep } from "./fit.server";
+import { DEFAULT_CHUNK_SIZE } from "./chunk-ranges";
+import { fitShopStep } from "./fit.server";
 import { recomputeDuration, shopSizeLabel } from "../observability/metrics.server";
 
 /** A multi-step job as a stage sees it: its data, a way to save a step, and whether this try is the last. */
@@ -78,6 +79,7 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
         return fitShopStep(client, config, new Date(data.asOf), {
           chunkSize: chunkSize(ctx),
           runId,
+          readThreads: runtimeEnv().RECOMPUTE_READ_THREADS,
         });
       });
       data = {

@@ -18,7 +18,7 @@ export {
   type ShopStats,
   type AccumulatorOptions,
 } from "./features/accumulator";
-export { subsetFeatureTable, encodeFeatureTable, decodeFeatureTable } from "./features/transfer";
+export { subsetFeatureTable, concatFeatureTables, encodeFeatureTable, decodeFeatureTable } from "./features/transfer";
 export {
   type CustomerFeatures,
   type AcquisitionTouch,

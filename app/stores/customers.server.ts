@@ -118,6 +118,28 @@ export async function countLiveCustomers(client: PgClient, shopId: string): Prom
 }
 
 /**
+ * The ids of the live customers at these ranks (0-based, in id order): split
+ * points for reading a shop in customer ranges. Each is one walk of the
+ * primary key (an index-only scan), no sort.
+ */
+export async function customerIdsAtRanks(
+  client: PgClient,
+  shopId: string,
+  ranks: readonly number[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const rank of ranks) {
+    const { rows } = await client.query<[string]>({
+      text: `SELECT id::text FROM "Customer" WHERE "shopId" = $1 AND "deletedAt" IS NULL ORDER BY id OFFSET $2 LIMIT 1`,
+      values: [shopId, Math.trunc(rank)],
+      rowMode: "array",
+    });
+    if (rows.length) ids.push(rows[0][0]);
+  }
+  return ids;
+}
+
+/**
  * Live customers' ids in id order (the primary key's order, no sort), one
  * COPY row of digits each, optionally within an id range (inclusive).
  */

@@ -243,18 +243,21 @@ const RECOMPUTE_COLUMNS = `id, "customerId", floor(date_part('epoch', "processed
   "utmSource", "utmMedium", "utmCampaign", "referrerDomain", "sourceName", "visitRecorded"`;
 
 /**
- * Every order of the shop (optionally of customers in an id range, inclusive)
- * as COPY text rows of RECOMPUTE_ORDER_FIELDS, streamed: one sequential scan,
- * never all rows in memory. `onRow` gets a view valid during the call.
+ * Every order of the shop (optionally of customers in an id range, inclusive,
+ * and then with the guest orders too if `range.withGuests`) as COPY text rows
+ * of RECOMPUTE_ORDER_FIELDS, streamed: one sequential scan in the table's
+ * physical order, never all rows in memory. `onRow` gets a view valid during
+ * the call.
  */
 export function streamRecomputeOrders(
   client: PgClient,
   shopId: string,
   onRow: (row: Buffer) => void,
-  range?: { from: string; to: string },
+  range?: { from: string; to: string; withGuests?: boolean },
 ): Promise<number> {
   const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
-  const inRange = range ? ` AND "customerId" BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "";
+  const between = range ? `"customerId" BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "";
+  const inRange = !range ? "" : range.withGuests ? ` AND (${between} OR "customerId" IS NULL)` : ` AND ${between}`;
   return copyTo(
     client,
     `COPY (SELECT ${RECOMPUTE_COLUMNS} FROM "Order" WHERE "shopId" = ${shop}${inRange}) TO STDOUT`,

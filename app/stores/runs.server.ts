@@ -266,10 +266,28 @@ const SLICE_PART_BYTES = 1 << 20;
 
 /** Stores each chunk's feature slice (bytes), replacing any of the same run. */
 export async function writeRecomputeSlices(client: PgClient, runId: string, slices: Iterable<Uint8Array>) {
+  await clearRecomputeSlices(client, runId);
+  await writeRecomputeSlicesAt(client, runId, 0, slices);
+}
+
+/** Removes a run's slices (before a retried fit step writes them again). */
+export async function clearRecomputeSlices(client: PgClient, runId: string): Promise<void> {
   await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1`, [runId]);
+}
+
+/**
+ * Stores chunk slices as the run's chunks firstIndex, firstIndex + 1, …: each
+ * read thread of a recompute writes its own part's chunks (ADR 040).
+ */
+export async function writeRecomputeSlicesAt(
+  client: PgClient,
+  runId: string,
+  firstIndex: number,
+  slices: Iterable<Uint8Array>,
+) {
   // Binary COPY: the bytes go in as they are (a bytea parameter would travel
   // as hex), in parts of SLICE_PART_BYTES.
-  let index = 0;
+  let index = firstIndex;
   for (const bytes of slices) {
     const writer = new BinaryCopyWriter();
     for (let part = 0; part * SLICE_PART_BYTES < bytes.length || part === 0; part++) {

@@ -451,7 +451,8 @@ function groupProducts(n: number, customer: Int32Array, id: Int32Array, trackRep
 export interface TableParts {
   timeZone: string;
   customerIds: string[];
-  index: Map<string, number>;
+  /** customerIds' positions; built on the first indexOf when absent (decoded and subset tables). */
+  index?: Map<string, number>;
   i32: Record<(typeof I32_COLUMNS)[number], Int32Array>;
   f64: Record<(typeof F64_COLUMNS)[number], Float64Array>;
   acqOrderId: string[];
@@ -487,7 +488,10 @@ export class FeatureTable {
   readonly unitPriceOrders: Int32Array;
   readonly unitPriceSumMinor: Float64Array;
 
+  private index: Map<string, number> | undefined;
+
   constructor(private readonly p: TableParts) {
+    this.index = p.index;
     this.size = p.customerIds.length;
     this.timeZone = p.timeZone;
     this.customerIds = p.customerIds;
@@ -509,7 +513,10 @@ export class FeatureTable {
   }
 
   indexOf(customerId: string): number {
-    return this.p.index.get(customerId) ?? -1;
+    // Built on demand: a recompute's tables are decoded, merged and sliced
+    // without ever looking a customer up by id.
+    this.index ??= new Map(this.p.customerIds.map((id, j) => [id, j]));
+    return this.index.get(customerId) ?? -1;
   }
 
   /** One customer's features as a plain object (the same shape updateCustomerFeatures works on). */

@@ -26,6 +26,8 @@ export class BinaryCopyWriter {
   private buf = Buffer.allocUnsafe(CHUNK);
   private at = 0;
   private finished = false;
+  private stampMs = NaN;
+  private stampUs = 0n;
 
   constructor() {
     this.ensure(19);
@@ -95,7 +97,13 @@ export class BinaryCopyWriter {
   timestamp(value: Date): this {
     this.ensure(12);
     this.buf.writeInt32BE(8, this.at);
-    this.buf.writeBigInt64BE(BigInt(value.getTime() - PG_EPOCH_MS) * 1000n, this.at + 4);
+    // Rows of one COPY mostly carry the same instant: its bigint is kept.
+    const ms = value.getTime();
+    if (ms !== this.stampMs) {
+      this.stampMs = ms;
+      this.stampUs = BigInt(ms - PG_EPOCH_MS) * 1000n;
+    }
+    this.buf.writeBigInt64BE(this.stampUs, this.at + 4);
     this.at += 12;
     return this;
   }
