@@ -1,5 +1,5 @@
 import "../writeback/isolated-database";
-import { API_KEY, API_SECRET_KEY, getJwt, setUpValidSession } from "@shopify/shopify-api/test-helpers";
+import { API_KEY } from "@shopify/shopify-api/test-helpers";
 import { abstractFetch, setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultFormValues } from "../../app/act/discount-form";
@@ -15,6 +15,7 @@ import { findSegmentDiscount } from "../../app/stores/discounts.server";
 import { writeBackCustomer, writeBackShop } from "../../app/writeback/writeback.server";
 import { appScopes, appWebhookSubscriptions } from "../../scripts/lib/app-config";
 import { expectValidAgainstSchema, type SentRequest } from "../act/helpers";
+import { signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
 import { testQueueBackends } from "../helpers/queue-backends";
 import { useWebhookRoutes } from "../helpers/route-server";
 import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
@@ -36,7 +37,7 @@ let app: ReturnType<typeof startAppWorkers>;
 let registry: QueueRegistry;
 let plan: typeof import("../../app/routes/app.plan");
 let privacy: typeof import("../../app/routes/app.privacy");
-let token: string;
+let admin: AdminRequests;
 let discountId: string;
 /** Every Admin API request the library's billing helpers sent (through abstractFetch). */
 const librarySent: SentRequest[] = [];
@@ -65,10 +66,7 @@ beforeAll(async () => {
   await runBackfill({ db: prisma, api: store.api(), shopId: store.shopId, runId: backfillRun.id, pollIntervalMs: 50 });
 
   process.env.SHOPIFY_ADMIN_API_ORIGIN = store.sim.url;
-  const { sessionStorage } = await import("../../app/shopify.server");
-  await sessionStorage.storeSession(
-    setUpValidSession({ shop: DOMAIN, accessToken: store.accessToken, expires: new Date(Date.now() + 86_400_000) }),
-  );
+  admin = await signedInAdmin(DOMAIN, store.accessToken);
   // Record what the library sends (after app/shopify.server routed it to the simulator).
   const routed = abstractFetch;
   setAbstractFetchFunc((async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -81,7 +79,6 @@ beforeAll(async () => {
   }) as typeof fetch);
   plan = await import("../../app/routes/app.plan");
   privacy = await import("../../app/routes/app.privacy");
-  token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
   app = startAppWorkers(redis, store, [QUEUE.webhooks, QUEUE.segments, QUEUE.writeback, QUEUE.act]);
   registry = new QueueRegistry(redis);
 }, 240_000);
@@ -92,12 +89,7 @@ afterAll(async () => {
   await store?.sim.close();
 });
 
-function request(path: string, init: { method?: string; body?: FormData } = {}): Request {
-  const url = new URL(`https://my-test-app.myshopify.io${path}`);
-  url.searchParams.set("embedded", "1");
-  url.searchParams.set("shop", DOMAIN);
-  return new Request(url, { ...init, headers: { authorization: `Bearer ${token}` } });
-}
+const request = (path: string, init?: { method?: string; body?: FormData }) => admin.request(path, init);
 
 async function answer(work: () => Promise<unknown>): Promise<Response | Record<string, any>> {
   try {

@@ -4,7 +4,6 @@
 // 404s for other shops' and malformed ids, a dry run whose counts are the
 // recompute's actual tag changes, and the refused tag prefix.
 import { AS_OF } from "./as-of";
-import { API_KEY, API_SECRET_KEY, getJwt, setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
@@ -17,6 +16,7 @@ import { loadShopConfig } from "../../app/settings/settings.server";
 import { newCondition, type GroupNode, type RuleFormValues } from "../../app/settings/rule-form";
 import type { SettingsFormValues } from "../../app/settings/settings-form";
 import { computeTagChanges } from "../../app/writeback/tag-changes.server";
+import { routeAnswer as answer, signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
 import { simulatedStore } from "../helpers/sim-app";
 
@@ -25,7 +25,7 @@ const DOMAIN = `${STORE}.myshopify.com`;
 const asOf = new Date(AS_OF);
 
 let store: Awaited<ReturnType<typeof simulatedStore>>;
-let token: string;
+let admin: AdminRequests;
 let client: pg.Client;
 let rulesIndex: typeof import("../../app/routes/app.rules._index");
 let rulesNew: typeof import("../../app/routes/app.rules.new");
@@ -33,26 +33,7 @@ let rulesEdit: typeof import("../../app/routes/app.rules.$id");
 let rulesPreview: typeof import("../../app/routes/app.rules.preview");
 let settings: typeof import("../../app/routes/app.settings");
 
-function request(path: string, body?: FormData): Request {
-  const url = new URL(`https://my-test-app.myshopify.io${path}`);
-  url.searchParams.set("embedded", "1");
-  url.searchParams.set("shop", DOMAIN);
-  return new Request(url, {
-    method: body ? "POST" : "GET",
-    body,
-    headers: { authorization: `Bearer ${token}` },
-  });
-}
-
-/** A loader's or action's answer, thrown Responses (404s, redirects) included. */
-async function answer(work: () => Promise<unknown>): Promise<Response> {
-  try {
-    return (await work()) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const request = (path: string, body?: FormData) => admin.request(path, { body });
 
 function ruleForm(values: RuleFormValues): FormData {
   const form = new FormData();
@@ -94,11 +75,7 @@ async function applyTagChanges() {
 beforeAll(async () => {
   store = await simulatedStore({ domain: DOMAIN, timezone: "UTC", currency: "USD" });
   process.env.SHOPIFY_ADMIN_API_ORIGIN = store.sim.url;
-  const { sessionStorage } = await import("../../app/shopify.server");
-  await sessionStorage.storeSession(
-    setUpValidSession({ shop: DOMAIN, accessToken: store.accessToken, expires: new Date(Date.now() + 86_400_000) }),
-  );
-  token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
+  admin = await signedInAdmin(DOMAIN, store.accessToken);
   rulesIndex = await import("../../app/routes/app.rules._index");
   rulesNew = await import("../../app/routes/app.rules.new");
   rulesEdit = await import("../../app/routes/app.rules.$id");

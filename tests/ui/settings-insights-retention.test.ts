@@ -4,7 +4,6 @@
 // every other save path, and invalid values refused next to their field
 // with nothing stored. The same validation runs in the browser
 // (validateSettingsForm), checked here on its own too.
-import { API_KEY, API_SECRET_KEY, getJwt, setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { insightsSettingsOf } from "../../app/insights/core";
@@ -13,6 +12,7 @@ import { validateSettingsForm, type SettingsFormValues } from "../../app/setting
 import { updateShopSettings } from "../../app/settings/settings.server";
 import { retentionSettingsOf } from "../../app/settings/retention";
 import { ShopSettingsError } from "../../app/settings/shop-config";
+import { routeAnswer as answer, signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
 import { simulatedStore } from "../helpers/sim-app";
 
@@ -20,24 +20,10 @@ const STORE = "settings-retention";
 const DOMAIN = `${STORE}.myshopify.com`;
 
 let store: Awaited<ReturnType<typeof simulatedStore>>;
-let token: string;
+let admin: AdminRequests;
 let settings: typeof import("../../app/routes/app.settings");
 
-function request(body?: FormData): Request {
-  const url = new URL("https://my-test-app.myshopify.io/app/settings");
-  url.searchParams.set("embedded", "1");
-  url.searchParams.set("shop", DOMAIN);
-  return new Request(url, { method: body ? "POST" : "GET", body, headers: { authorization: `Bearer ${token}` } });
-}
-
-async function answer(work: () => Promise<unknown>): Promise<Response> {
-  try {
-    return (await work()) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const request = (body?: FormData) => admin.request("/app/settings", { body });
 
 async function loadValues(): Promise<SettingsFormValues> {
   const res = await answer(() => settings.loader({ request: request(), params: {}, context: {} }));
@@ -58,11 +44,7 @@ const storedSettings = async () =>
 beforeAll(async () => {
   store = await simulatedStore({ domain: DOMAIN, timezone: "UTC", currency: "USD" });
   process.env.SHOPIFY_ADMIN_API_ORIGIN = store.sim.url;
-  const { sessionStorage } = await import("../../app/shopify.server");
-  await sessionStorage.storeSession(
-    setUpValidSession({ shop: DOMAIN, accessToken: store.accessToken, expires: new Date(Date.now() + 86_400_000) }),
-  );
-  token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
+  admin = await signedInAdmin(DOMAIN, store.accessToken);
   settings = await import("../../app/routes/app.settings");
 });
 
