@@ -7,6 +7,7 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 import { env } from "./config/env.server";
 import { handleOpsRequest } from "./observability/ops-dashboard.server";
 import { withLogContext } from "./observability/log-context.server";
+import { receiveWebhookNode, webhookAction } from "./ingest/receive-webhook.server";
 
 export const streamTimeout = 5000;
 
@@ -55,7 +56,8 @@ export { warmUpWebhooks as warmUp } from "./ingest/warm-up.server";
 /**
  * What the production HTTP layer (server/web.mjs, server/cluster.mjs) takes
  * from the app through this build: its validated configuration, the operator
- * dashboard and the log context of a request.
+ * dashboard, the webhook routes' answer on node's request and response, and
+ * the log context of a request.
  */
 export const serverRuntime = {
   /** The web process's settings from app/config (throws EnvError naming each bad variable). */
@@ -71,6 +73,9 @@ export const serverRuntime = {
   },
   handleOpsRequest,
   opsBasePath: "/ops",
+  /** The action of every webhook route: the HTTP layer answers the POSTs to their paths with receiveWebhookNode. */
+  webhookAction,
+  receiveWebhookNode,
   /** Runs the request's handling with its id in every log line. */
   withRequestContext: <T,>(requestId: string, fn: () => T): T => withLogContext({ requestId }, fn),
 };

@@ -55,6 +55,16 @@ const handleRequest = createRequestHandler(build, process.env.NODE_ENV);
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 const requestIdOf = (header) => (typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID());
 const opsPrefix = runtime?.opsBasePath;
+// The webhook routes (those whose action is the app's webhookAction): their
+// POSTs are answered on node's request and response (receiveWebhookNode), with
+// no Fetch API Request, route matching or Response in between (ADR 041).
+const webhookPaths = new Set(
+  runtime?.webhookAction
+    ? Object.values(build.routes ?? {})
+        .filter((route) => route.module?.action === runtime.webhookAction && route.path)
+        .map((route) => `/${route.path}`)
+    : [],
+);
 
 // Node 22's own fetch API (Request, Response, Headers) serves Remix here, as
 // in development and the tests; remix-serve installed Remix's polyfill instead.
@@ -73,18 +83,27 @@ const server = createWebServer({
     }
     return response;
   },
-  // The operator dashboard (bull-board, an express app of its own): node's
-  // request and response as they are, before any Request is made.
-  intercept: opsPrefix
+  // Node's request and response as they are, before any Request is made:
+  // webhook deliveries, and the operator dashboard (bull-board, an express app
+  // of its own).
+  intercept: runtime
     ? (req, res) => {
         const pathname = req.url?.split("?", 1)[0] ?? "/";
-        if (pathname !== opsPrefix && !pathname.startsWith(`${opsPrefix}/`)) return false;
+        let answer;
+        let what;
+        if (req.method === "POST" && webhookPaths.has(pathname)) {
+          answer = runtime.receiveWebhookNode;
+          what = "webhook delivery";
+        } else if (opsPrefix && (pathname === opsPrefix || pathname.startsWith(`${opsPrefix}/`))) {
+          answer = runtime.handleOpsRequest;
+          what = "operator dashboard";
+        } else return false;
         const requestId = requestIdOf(req.headers["x-request-id"]);
         res.setHeader("x-request-id", requestId);
         runtime
-          .withRequestContext(requestId, () => runtime.handleOpsRequest(req, res, requestId))
+          .withRequestContext(requestId, () => answer(req, res, requestId))
           .catch((error) => {
-            logger.error({ err: error, requestId }, "operator dashboard failed");
+            logger.error({ err: error, requestId }, `${what} failed`);
             if (!res.headersSent) res.writeHead(500).end();
             else res.destroy();
           });
@@ -95,8 +114,7 @@ const server = createWebServer({
   onError: (error, req) => logger.error({ err: error, method: req.method, url: req.url }, "request failed"),
 });
 
-// Before listening: the queue connection, the session storage and the webhook
-// route warmed up (app/ingest/warm-up.server.ts), so a freshly started
+// Before listening: the queue connection and the webhook route warmed up (app/ingest/warm-up.server.ts), so a freshly started
 // process answers its first deliveries as fast as later ones. WEB_WARM_UP=0
 // skips it.
 if (process.env.WEB_WARM_UP !== "0" && typeof build.entry?.module?.warmUp === "function") {
@@ -105,9 +123,7 @@ if (process.env.WEB_WARM_UP !== "0" && typeof build.entry?.module?.warmUp === "f
     const limit = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error("warm-up took over 20 s")), 20_000);
     });
-    await Promise.race([build.entry.module.warmUp((request) => handleRequest(request)), limit]).finally(() =>
-      clearTimeout(timer),
-    );
+    await Promise.race([build.entry.module.warmUp(), limit]).finally(() => clearTimeout(timer));
   } catch (error) {
     // A warm-up that fails (Redis not reachable yet) leaves a cold process, not a dead one.
     logger.warn({ err: error }, "warm-up failed; starting cold");

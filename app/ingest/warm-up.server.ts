@@ -1,27 +1,20 @@
 // Start-up warm-up of a web process (issue 18): a freshly started process
 // answered its first 3,000 webhook deliveries at p99 83-147 ms against about
 // 40 ms once warm (docs/performance.md), because the first deliveries paid
-// for the queue connection, the first session load (Prisma's query path) and
-// the JIT compiling the route. server/web.mjs calls this before it listens,
-// so the first real delivery finds all three ready. Nothing is stored or
-// queued: the route is exercised with deliveries whose signature is wrong
-// (answered 401 before anything else happens), and the signed path with
-// deliveries for a shop that has no session (authenticate.webhook then loads
-// no admin context and writes nothing), mapped but not enqueued.
+// for the queue connection and the JIT compiling the route. server/web.mjs
+// calls this before it listens, so the first real delivery finds both ready.
+// Nothing is stored or queued: the whole answer (answerWebhook) is exercised
+// with deliveries whose signature is wrong (401), and the signed path
+// (acceptWebhook: signature, headers, exact parse, mapping) with valid ones,
+// mapped but not enqueued.
 import { createHmac, randomUUID } from "node:crypto";
 import { env } from "../config/env.server";
 import { QUEUE } from "../queues/names";
 import { queues } from "../queues/registry.server";
-import { authenticate, sessionStorage } from "../shopify.server";
-import { parseExactJsonBytes } from "../utils/exact-json";
 import { logger } from "../utils/logger.server";
-import { normalizeTopic, webhookJobData } from "./webhook-payloads";
+import { acceptWebhook, answerWebhook, type WebhookDelivery } from "./receive-webhook.server";
 
-/**
- * A shop domain the library accepts (it rejects invalid handles) that should
- * never have installed the app; if it ever has (a session is stored), the
- * signed rounds are skipped, so no real shop's session is touched.
- */
+/** A valid shop domain that is no shop's: nothing is queued or stored for it anyway. */
 const WARM_UP_SHOP = "segments-app-warm-up-check.myshopify.com";
 
 function warmUpPayload(n: number): string {
@@ -46,21 +39,19 @@ function warmUpPayload(n: number): string {
   });
 }
 
-function delivery(body: string, signature: string): Request {
-  return new Request("http://localhost/webhooks/orders/create", {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": "orders/create",
-      "x-shopify-hmac-sha256": signature,
-      "x-shopify-shop-domain": WARM_UP_SHOP,
-      "x-shopify-webhook-id": randomUUID(),
-      "x-shopify-event-id": randomUUID(),
-      "x-shopify-api-version": "2026-04",
-      "x-shopify-triggered-at": new Date().toISOString(),
-    },
-  });
+function delivery(body: string, signature: string): WebhookDelivery {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-shopify-topic": "orders/create",
+    "x-shopify-hmac-sha256": signature,
+    "x-shopify-shop-domain": WARM_UP_SHOP,
+    "x-shopify-webhook-id": randomUUID(),
+    "x-shopify-event-id": randomUUID(),
+    "x-shopify-api-version": "2026-04",
+    "x-shopify-triggered-at": new Date().toISOString(),
+  };
+  const bytes = Buffer.from(body);
+  return { method: "POST", header: (name) => headers[name], readBody: async () => bytes };
 }
 
 /** Runs `task(i)` for i < count, `parallel` at a time, starting none after `deadline` (performance.now()). */
@@ -80,20 +71,16 @@ async function repeat(
 }
 
 export interface WarmUpOptions {
-  /** Deliveries with a wrong signature through the whole request handler. */
+  /** Deliveries with a wrong signature through the whole answer (answerWebhook). */
   routeRounds?: number;
-  /** Signed deliveries through authenticate.webhook and the payload mapping. */
+  /** Signed deliveries through the signature check and the payload mapping (acceptWebhook). */
   signedRounds?: number;
   /** Start-up time the rounds may take at most (each kind gets half); the connections are always made. */
   budgetMs?: number;
 }
 
-/**
- * Warms the queue connection, the session storage and the webhook route of
- * this process. `handle` is the process's request handler (Remix's).
- */
+/** Warms the queue connection and the webhook route of this process. */
 export async function warmUpWebhooks(
-  handle: (request: Request) => Promise<Response>,
   options: WarmUpOptions = {},
 ): Promise<{ ms: number; routeRounds: number; signedRounds: number }> {
   const started = performance.now();
@@ -110,26 +97,17 @@ export async function warmUpWebhooks(
       else await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
   }
-  // The session storage: the database connection and Prisma's query path.
-  const installed = (await sessionStorage.loadSession(`offline_${WARM_UP_SHOP}`)) !== undefined;
-
   const secret = env().SHOPIFY_API_SECRET;
   const bodies = Array.from({ length: 50 }, (_, n) => warmUpPayload(n));
   const routeRounds = await repeat(options.routeRounds ?? 1_500, 10, performance.now() + budget / 2, async (i) => {
-    const response = await handle(delivery(bodies[i % bodies.length], "d3Jvbmcgc2lnbmF0dXJl"));
-    await response.arrayBuffer();
+    await answerWebhook(delivery(bodies[i % bodies.length], "d3Jvbmcgc2lnbmF0dXJl"));
   });
   const signed = bodies.map((body) => createHmac("sha256", secret).update(body).digest("base64"));
-  const signedRounds = await repeat(
-    installed ? 0 : (options.signedRounds ?? 1_000),
-    10,
-    started + budget,
-    async (i) => {
-      const k = i % bodies.length;
-      const context = await authenticate.webhook(delivery(bodies[k], signed[k]));
-      webhookJobData(normalizeTopic(context.topic), parseExactJsonBytes(Buffer.from(bodies[k]), context.payload));
-    },
-  );
+  const signedRounds = await repeat(options.signedRounds ?? 1_000, 10, started + budget, async (i) => {
+    const k = i % bodies.length;
+    const accepted = await acceptWebhook(delivery(bodies[k], signed[k]));
+    if (!("data" in accepted)) throw new Error(`warm-up delivery refused: ${accepted.status} ${accepted.body}`);
+  });
   const ms = Math.round(performance.now() - started);
   logger.info({ ms, routeRounds, signedRounds }, "webhook route warmed up");
   return { ms, routeRounds, signedRounds };

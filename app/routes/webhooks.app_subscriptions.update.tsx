@@ -1,9 +1,8 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../ingest/receive-webhook.server";
+import { webhookAction } from "../ingest/receive-webhook.server";
 
 /**
  * app_subscriptions/update: verified and queued like every topic; the worker
  * records the subscription's status and stops or resumes the shop's
  * write-back and discounts (app/billing, ADR 037).
  */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);
+export const action = webhookAction;

@@ -1,5 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../ingest/receive-webhook.server";
+import { webhookAction } from "../ingest/receive-webhook.server";
 
 /** customers/redact: verified, recorded and queued; processed by the webhook-events worker. */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);
+export const action = webhookAction;

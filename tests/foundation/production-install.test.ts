@@ -125,6 +125,29 @@ describe("the pruned production install", () => {
       },
     });
     expect(delivered.status).toBe(200);
+    // Answered on node's request and response (server/web.mjs, ADR 041), with the request id like every answer.
+    expect(delivered.headers.get("x-request-id")).toMatch(/^[\w.-]+$/);
+    // Its refusals, as the Remix route gives them: a forged signature, a body that is not JSON, one over the limit.
+    const deliver = (payload: string | Uint8Array, signature: string) =>
+      fetch(`${base}/webhooks/customers/data_request`, {
+        method: "POST",
+        body: payload,
+        headers: {
+          "content-type": "application/json",
+          "x-shopify-topic": "customers/data_request",
+          "x-shopify-hmac-sha256": signature,
+          "x-shopify-shop-domain": shop,
+          "x-shopify-webhook-id": randomUUID(),
+          "x-shopify-event-id": randomUUID(),
+          "x-shopify-api-version": "2026-04",
+        },
+      });
+    expect((await deliver(body, hmacBase64("not-the-secret", body))).status).toBe(401);
+    const notJson = "{not json";
+    const refused = await deliver(notJson, hmacBase64(process.env.SHOPIFY_API_SECRET!, notJson));
+    expect([refused.status, await refused.text()]).toEqual([400, "Body is not JSON"]);
+    const huge = new Uint8Array(6 * 1024 * 1024).fill(32);
+    expect((await deliver(huge, "c2lnbmVk")).status).toBe(413);
     const event = await waitFor(
       async () => {
         const row = await prisma.webhookEvent.findUnique({
@@ -143,6 +166,7 @@ describe("the pruned production install", () => {
     const text = await metrics.text();
     expect(text).toMatch(/segments_queue_depth\{queue="webhook-events",state="waiting"\} \d+/);
     expect(text).toMatch(/segments_webhook_requests_total\{topic="customers\/data_request",status="200"\} 1/);
+    expect(text).toMatch(/segments_webhook_requests_total\{topic="customers\/data_request",status="401"\} 1/);
     expect((await fetch(`${base}/ops/queues`)).status).toBe(401);
     const basic = Buffer.from(`${env.OPS_USERNAME}:${env.OPS_PASSWORD}`).toString("base64");
     const board = await fetch(`${base}/ops/queues`, { headers: { authorization: `Basic ${basic}` } });
