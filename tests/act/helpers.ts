@@ -94,3 +94,26 @@ export async function storeMemberships(shopId: string, members: ReadonlyArray<{ 
     });
   }
 }
+
+/**
+ * Another shop, installed, with one segment discount of id `id`: what a shop's
+ * pages must never show or touch.
+ */
+export async function anotherShopsDiscount(domain: string, id: string) {
+  const shop = await prisma.shop.create({ data: { domain, status: "installed" } });
+  await prisma.segmentDiscount.create({
+    data: {
+      id,
+      shopId: shop.id,
+      shopifyId: "gid://shopify/DiscountAutomaticNode/1",
+      method: "automatic",
+      title: "Someone else's",
+      segments: ["rfm/champions"],
+      reward: { target: "order", kind: "percentage", value: "10", appliesToEachItem: false },
+      combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: false },
+      holdoutPercentage: 10,
+      startsAt: new Date(),
+    },
+  });
+  return shop;
+}

@@ -4,7 +4,7 @@ import { defaultFormValues, formDataFromValues, type DiscountFormValues } from "
 import prisma from "../../app/db.server";
 import { routeAnswer as answer, signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
-import { discountStore } from "./helpers";
+import { anotherShopsDiscount, discountStore } from "./helpers";
 
 const STORE = "discount-routes";
 const DOMAIN = `${STORE}.myshopify.com`;
@@ -24,21 +24,7 @@ beforeAll(async () => {
   list = await import("../../app/routes/app.discounts._index");
   create = await import("../../app/routes/app.discounts.new");
   edit = await import("../../app/routes/app.discounts.$id");
-  const other = await prisma.shop.create({ data: { domain: "someone-else.myshopify.com", status: "installed" } });
-  await prisma.segmentDiscount.create({
-    data: {
-      id: OTHERS,
-      shopId: other.id,
-      shopifyId: "gid://shopify/DiscountAutomaticNode/1",
-      method: "automatic",
-      title: "Someone else's",
-      segments: ["rfm/champions"],
-      reward: { target: "order", kind: "percentage", value: "10", appliesToEachItem: false },
-      combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: false },
-      holdoutPercentage: 10,
-      startsAt: new Date(),
-    },
-  });
+  await anotherShopsDiscount("someone-else.myshopify.com", OTHERS);
 });
 afterAll(async () => {
   await store?.sim.close();

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { loadOverview } from "../../app/admin/overview.server";
 import { addDays } from "../../app/insights/core";
+import { snapshotRow } from "../helpers/snapshots";
 
 const NOW = new Date("2026-12-01T15:00:00Z");
 const TODAY = "2026-12-01";
@@ -16,23 +17,16 @@ const QUIET = "weekly-quiet.myshopify.com";
 
 /** Daily snapshot rows of a segment from `sizes[0]` (eight days ago, the week's start) to today. */
 function series(shopId: string, segment: string, first: number, last: number, flow = { entries: 0, exits: 0 }) {
-  return Array.from({ length: 8 }, (_, i) => {
-    const day = addDays(TODAY, i - 7);
-    return {
-      shopId,
-      day: new Date(`${day}T00:00:00Z`),
-      segment,
-      dayStartAt: new Date(`${day}T00:00:00Z`),
-      asOf: new Date(`${day}T23:59:59Z`),
+  return Array.from({ length: 8 }, (_, i) =>
+    snapshotRow(shopId, addDays(TODAY, i - 7), segment, {
       size: i === 7 ? last : first,
       entries: i === 7 ? flow.entries : 0,
       exits: i === 7 ? flow.exits : 0,
       orders: 1,
       revenueMinor: 1_000n,
       buyers: 1,
-      repeatMembers: 0,
-    };
-  });
+    }),
+  );
 }
 
 beforeAll(async () => {

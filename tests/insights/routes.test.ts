@@ -4,7 +4,8 @@ import prisma from "../../app/db.server";
 import { localDay } from "../../app/insights/core";
 import { routeAnswer as answer, signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
-import { discountStore } from "../act/helpers";
+import { anotherShopsDiscount, discountStore } from "../act/helpers";
+import { snapshotRow } from "../helpers/snapshots";
 
 const STORE = "insights-routes";
 const DOMAIN = `${STORE}.myshopify.com`;
@@ -23,37 +24,10 @@ beforeAll(async () => {
   page = await import("../../app/routes/app.insights._index");
   lift = await import("../../app/routes/app.insights.discounts.$id");
   csv = await import("../../app/routes/app.insights.export.snapshots");
-  const other = await prisma.shop.create({ data: { domain: "insights-other.myshopify.com", status: "installed" } });
-  await prisma.segmentDiscount.create({
-    data: {
-      id: OTHERS,
-      shopId: other.id,
-      shopifyId: "gid://shopify/DiscountAutomaticNode/1",
-      method: "automatic",
-      title: "Someone else's",
-      segments: ["rfm/champions"],
-      reward: { target: "order", kind: "percentage", value: "10", appliesToEachItem: false },
-      combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: false },
-      holdoutPercentage: 10,
-      startsAt: new Date(),
-    },
-  });
+  const other = await anotherShopsDiscount("insights-other.myshopify.com", OTHERS);
   // Another shop's snapshot, today: never shown to this shop.
   await prisma.segmentSnapshot.create({
-    data: {
-      shopId: other.id,
-      day: new Date(`${localDay(new Date(), "UTC")}T00:00:00Z`),
-      segment: "rfm/champions",
-      dayStartAt: new Date(),
-      asOf: new Date(),
-      size: 7,
-      entries: 0,
-      exits: 0,
-      orders: 0,
-      revenueMinor: 0n,
-      buyers: 0,
-      repeatMembers: 0,
-    },
+    data: snapshotRow(other.id, localDay(new Date(), "UTC"), "rfm/champions", { size: 7 }),
   });
 });
 afterAll(async () => {

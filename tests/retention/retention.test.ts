@@ -14,6 +14,7 @@ import { QUEUE } from "../../app/queues/names";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { buildProcessors } from "../../app/workers/processors";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
+import { snapshotRow } from "../helpers/snapshots";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
@@ -196,20 +197,9 @@ describe("retention of each shop's records", () => {
     await prisma.shop.update({ where: { id: a.id }, data: { status: "uninstalled" } });
     for (const shop of [a, b]) {
       await prisma.segmentSnapshot.createMany({
-        data: ["2026-08-22", "2026-08-23", "2026-11-30"].map((day) => ({
-          shopId: shop.id,
-          day: new Date(`${day}T00:00:00Z`),
-          segment: "rfm/champions",
-          dayStartAt: new Date(`${day}T00:00:00Z`),
-          asOf: new Date(`${day}T23:59:59Z`),
-          size: 10,
-          entries: 0,
-          exits: 0,
-          orders: 0,
-          revenueMinor: 0n,
-          buyers: 0,
-          repeatMembers: 0,
-        })),
+        data: ["2026-08-22", "2026-08-23", "2026-11-30"].map((day) =>
+          snapshotRow(shop.id, day, "rfm/champions", { size: 10 }),
+        ),
       });
     }
     // A keeps 100 days of snapshots: 2026-08-24 .. 2026-12-01.
