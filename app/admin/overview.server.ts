@@ -50,94 +50,97 @@ const TREND_DAYS = 90;
 const TREND_SEGMENTS = 6;
 
 export async function loadOverview(db: PrismaClient, domain: string, now = new Date()): Promise<Overview> {
-  return withPgClient(async (client) => {
-    const admin = await loadAdminShop(db, client, domain);
-    const empty: Overview = {
-      shop: domain,
-      ready: false,
-      currency: "USD",
-      totals: { customers: 0, orders: 0, revenue: 0, segmented: 0 },
-      families: [],
-      modelNotes: [],
-      rfm: [],
-      clv: { available: false, buckets: [] },
-      trend: [],
-      backfill: null,
-      weekly: null,
-    };
-    if (!admin) return empty;
-    const { shop, catalog, config } = admin;
-    const decimals = config.segmentation.currencyDecimals;
-    const since = new Date(now.getTime() - TREND_DAYS * 86_400_000);
-    const [totals, shopWide, grid, histogram, transitions, backfill, weekly] = await Promise.all([
-      segmentTotals(client, shop.id),
-      shopTotals(client, shop.id),
-      rfmGrid(client, shop.id),
-      clvHistogram(client, shop.id, CLV_BUCKETS),
-      transitionsByDay(client, shop.id, since),
-      latestRunOf(client, shop.id, "backfill"),
-      // Through Prisma's pool, beside the pg client's queries: one indexed read of at most 8 days of snapshots.
-      weeklyOverview(db, shop, catalog, now),
-    ]);
-    const bySegment = new Map(totals.map((row) => [row.segment, row]));
-    const customers = shopWide.customers;
-    const families = FAMILIES.map((family) => ({
-      family,
-      segments: catalog
-        .filter((entry) => entry.family === family)
-        .map((entry) => {
-          const row = bySegment.get(entry.key);
-          return {
-            key: entry.key,
-            title: entry.title,
-            customers: row?.customers ?? 0,
-            shareOfCustomers: customers > 0 ? (row?.customers ?? 0) / customers : 0,
-            shareOfRevenue: shopWide.revenueMinor > 0 ? (row?.revenueMinor ?? 0) / shopWide.revenueMinor : 0,
-          };
-        }),
-    })).filter((group) => group.segments.length > 0);
+  const admin = await withPgClient((client) => loadAdminShop(db, client, domain));
+  const empty: Overview = {
+    shop: domain,
+    ready: false,
+    currency: "USD",
+    totals: { customers: 0, orders: 0, revenue: 0, segmented: 0 },
+    families: [],
+    modelNotes: [],
+    rfm: [],
+    clv: { available: false, buckets: [] },
+    trend: [],
+    backfill: null,
+    weekly: null,
+  };
+  if (!admin) return empty;
+  const { shop, catalog, config } = admin;
+  const decimals = config.segmentation.currencyDecimals;
+  const since = new Date(now.getTime() - TREND_DAYS * 86_400_000);
+  // Each aggregate on a connection of its own: one client runs its queries one after another, and the four scans
+  // of the memberships and orders took 150 ms in a row on the Online Retail store (about 60 ms side by side).
+  const [totals, shopWide, grid, histogram, [transitions, backfill], weekly] = await Promise.all([
+    withPgClient((client) => segmentTotals(client, shop.id)),
+    withPgClient((client) => shopTotals(client, shop.id)),
+    withPgClient((client) => rfmGrid(client, shop.id)),
+    withPgClient((client) => clvHistogram(client, shop.id, CLV_BUCKETS)),
+    // Two indexed reads of a few rows: one connection.
+    withPgClient(
+      async (client) =>
+        [await transitionsByDay(client, shop.id, since), await latestRunOf(client, shop.id, "backfill")] as const,
+    ),
+    // Through Prisma's pool: one indexed read of at most 8 days of snapshots.
+    weeklyOverview(db, shop, catalog, now),
+  ]);
+  const bySegment = new Map(totals.map((row) => [row.segment, row]));
+  const customers = shopWide.customers;
+  const families = FAMILIES.map((family) => ({
+    family,
+    segments: catalog
+      .filter((entry) => entry.family === family)
+      .map((entry) => {
+        const row = bySegment.get(entry.key);
+        return {
+          key: entry.key,
+          title: entry.title,
+          customers: row?.customers ?? 0,
+          shareOfCustomers: customers > 0 ? (row?.customers ?? 0) / customers : 0,
+          shareOfRevenue: shopWide.revenueMinor > 0 ? (row?.revenueMinor ?? 0) / shopWide.revenueMinor : 0,
+        };
+      }),
+  })).filter((group) => group.segments.length > 0);
 
-    const notes = new Map<string, Overview["modelNotes"][number]>();
-    for (const entry of catalog) {
-      if (!entry.model || entry.model.status === "ok") continue;
-      const status = entry.model.status;
-      const note = notes.get(entry.model.reason) ?? { status, segments: [], reason: entry.model.reason };
-      note.segments.push(entry.title);
-      notes.set(entry.model.reason, note);
-    }
+  const notes = new Map<string, Overview["modelNotes"][number]>();
+  for (const entry of catalog) {
+    if (!entry.model || entry.model.status === "ok") continue;
+    const status = entry.model.status;
+    const note = notes.get(entry.model.reason) ?? { status, segments: [], reason: entry.model.reason };
+    note.segments.push(entry.title);
+    notes.set(entry.model.reason, note);
+  }
 
-    const width = histogram.max / CLV_BUCKETS;
-    const clvAvailable = histogram.counts.some((n) => n > 0);
-    const trend = sizesOverTime(
-      families.flatMap((g) => g.segments),
-      transitions,
-      since,
-      now,
-    );
-    return {
-      shop: domain,
-      ready: totals.length > 0,
-      currency: shop.currency,
-      totals: {
-        customers,
-        orders: shopWide.orders,
-        revenue: majorUnits(shopWide.revenueMinor, decimals),
-        segmented: customers,
-      },
-      families,
-      modelNotes: [...notes.values()],
-      rfm: grid.map((cell) => ({ r: cell.r, fm: cell.fm, customers: cell.n, group: rfmGroupKey(cell.r, cell.fm) })),
-      clv: {
-        available: clvAvailable,
-        buckets: clvAvailable
-          ? histogram.counts.map((n, i) => ({ from: i * width, to: (i + 1) * width, customers: n }))
-          : [],
-      },
-      trend,
-      backfill: backfill ? { status: backfill.status, step: backfill.step } : null,
-      weekly,
-    };
-  });
+  const width = histogram.max / CLV_BUCKETS;
+  const clvAvailable = histogram.counts.some((n) => n > 0);
+  const trend = sizesOverTime(
+    families.flatMap((g) => g.segments),
+    transitions,
+    since,
+    now,
+  );
+  return {
+    shop: domain,
+    ready: totals.length > 0,
+    currency: shop.currency,
+    totals: {
+      customers,
+      orders: shopWide.orders,
+      revenue: majorUnits(shopWide.revenueMinor, decimals),
+      segmented: customers,
+    },
+    families,
+    modelNotes: [...notes.values()],
+    rfm: grid.map((cell) => ({ r: cell.r, fm: cell.fm, customers: cell.n, group: rfmGroupKey(cell.r, cell.fm) })),
+    clv: {
+      available: clvAvailable,
+      buckets: clvAvailable
+        ? histogram.counts.map((n, i) => ({ from: i * width, to: (i + 1) * width, customers: n }))
+        : [],
+    },
+    trend,
+    backfill: backfill ? { status: backfill.status, step: backfill.step } : null,
+    weekly,
+  };
 }
 
 /** The RFM group (segment key) of an (R, FM) cell. */

@@ -66,21 +66,23 @@ function summaries(
 }
 
 export async function loadSegmentList(db: PrismaClient, domain: string): Promise<SegmentList> {
-  return withPgClient(async (client) => {
-    const admin = await loadAdminShop(db, client, domain);
-    if (!admin) return { currency: "USD", segments: [] };
-    const [totals, shop] = await Promise.all([segmentTotals(client, admin.shop.id), shopTotals(client, admin.shop.id)]);
-    return {
-      currency: admin.shop.currency,
-      segments: summaries(
-        admin.catalog,
-        totals,
-        shop.revenueMinor,
-        admin.config.segmentation.currencyDecimals,
-        admin.config.enabledTags,
-      ),
-    };
-  });
+  const admin = await withPgClient((client) => loadAdminShop(db, client, domain));
+  if (!admin) return { currency: "USD", segments: [] };
+  // On two connections: one client would run the two scans one after the other.
+  const [totals, shop] = await Promise.all([
+    withPgClient((client) => segmentTotals(client, admin.shop.id)),
+    withPgClient((client) => shopTotals(client, admin.shop.id)),
+  ]);
+  return {
+    currency: admin.shop.currency,
+    segments: summaries(
+      admin.catalog,
+      totals,
+      shop.revenueMinor,
+      admin.config.segmentation.currencyDecimals,
+      admin.config.enabledTags,
+    ),
+  };
 }
 
 export interface SegmentMember {
@@ -159,34 +161,37 @@ export async function loadSegmentDetail(
   query: { after: string | null; rfmCell: { r: number; fm: number } | null },
   now = new Date(),
 ): Promise<SegmentDetail> {
-  const data = await withPgClient(async (client) => {
-    const admin = await requireAdminShop(db, client, domain);
-    const entry = segmentParam(admin, params.family, params.handle);
-    if (query.rfmCell && entry.family !== "rfm") notFound();
-    const shopId = admin.shop.id;
-    const [totals, shop, transitions, mirrors, page] = await Promise.all([
-      segmentTotals(client, shopId),
-      shopTotals(client, shopId),
-      transitionsByDay(client, shopId, new Date(now.getTime() - 30 * 86_400_000)),
-      segmentMirrors(db, shopId),
-      segmentMembersPage(client, shopId, entry.key, {
-        afterId: query.after,
-        limit: MEMBERS_PAGE_SIZE + 1,
-        rfmCell: query.rfmCell ?? undefined,
-      }),
-    ]);
-    const decimals = admin.config.segmentation.currencyDecimals;
-    const [summary] = summaries([entry], totals, shop.revenueMinor, decimals, admin.config.tags);
-    const mine = transitions.filter((t) => t.segment === entry.key);
-    const mirror = mirrors.find((m) => m.segment === entry.key);
-    return { admin, entry, summary, mine, mirror, page, decimals };
+  const admin = await withPgClient((client) => requireAdminShop(db, client, domain));
+  const entry = segmentParam(admin, params.family, params.handle);
+  if (query.rfmCell && entry.family !== "rfm") notFound();
+  const shopId = admin.shop.id;
+  // Side by side, each scan on a connection of its own (one client runs its queries one after another); the members'
+  // names are asked of Shopify as soon as their page is read, while the totals are still being summed.
+  const membersAndNames = withPgClient((client) =>
+    segmentMembersPage(client, shopId, entry.key, {
+      afterId: query.after,
+      limit: MEMBERS_PAGE_SIZE + 1,
+      rfmCell: query.rfmCell ?? undefined,
+    }),
+  ).then(async (page) => {
+    const shown = page.slice(0, MEMBERS_PAGE_SIZE);
+    const names = await customerNames(
+      api,
+      shown.map((m) => m.customerId),
+    );
+    return { page, shown, names };
   });
-  const { admin, entry, summary, mine, mirror, page, decimals } = data;
-  const shown = page.slice(0, MEMBERS_PAGE_SIZE);
-  const names = await customerNames(
-    api,
-    shown.map((m) => m.customerId),
-  );
+  const [totals, shop, transitions, mirrors, { page, shown, names }] = await Promise.all([
+    withPgClient((client) => segmentTotals(client, shopId)),
+    withPgClient((client) => shopTotals(client, shopId)),
+    withPgClient((client) => transitionsByDay(client, shopId, new Date(now.getTime() - 30 * 86_400_000))),
+    segmentMirrors(db, shopId),
+    membersAndNames,
+  ]);
+  const decimals = admin.config.segmentation.currencyDecimals;
+  const [summary] = summaries([entry], totals, shop.revenueMinor, decimals, admin.config.tags);
+  const mine = transitions.filter((t) => t.segment === entry.key);
+  const mirror = mirrors.find((m) => m.segment === entry.key);
   return {
     shop: domain,
     currency: admin.shop.currency,

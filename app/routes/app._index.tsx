@@ -3,10 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import prisma from "../db.server";
 import { loadOverview } from "../admin/overview.server";
 import { requireAdmin } from "../shopify/admin-session.server";
-import { chartLinks } from "../components/admin/charts";
 import { OverviewPage } from "../components/admin/overview";
-
-export const links = () => chartLinks;
 
 /** The overview: segment families, the RFM grid, predicted value, sizes over time, model notes. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -54,15 +54,18 @@ export async function shopTotals(
  * pattern against a real recompute). FM = (F + M) / 2, in halves. The
  * digits are at fixed places of that text: read with LIKE and substr, the
  * grid costs a quarter of a regular expression per member (measured on the
- * Online Retail store).
+ * Online Retail store). The two arrays are read side by side with a
+ * two-argument unnest: subscripting them (segments[i], reasons[i]) for every
+ * element of every row cost about a third more (37 ms against 24 ms on that
+ * store, 2026-12-03).
  */
 export async function rfmGrid(client: PgClient, shopId: string): Promise<Array<{ r: number; fm: number; n: number }>> {
   const { rows } = await client.query(
     `WITH cells AS (
        SELECT substr(reason, 3, 1) AS r, substr(reason, 7, 1) AS f, substr(reason, 11, 1) AS m, count(*)::int AS n
-       FROM (SELECT m.reasons[i] AS reason
-             FROM "SegmentMembership" m CROSS JOIN LATERAL generate_subscripts(m.segments, 1) i
-             WHERE m."shopId" = $1 AND m.segments[i] LIKE 'rfm/%' AND m.segments[i] <> 'rfm/prospects') rfm
+       FROM (SELECT u.reason
+             FROM "SegmentMembership" m CROSS JOIN LATERAL unnest(m.segments, m.reasons) u(segment, reason)
+             WHERE m."shopId" = $1 AND u.segment LIKE 'rfm/%' AND u.segment <> 'rfm/prospects') rfm
        WHERE reason LIKE 'R _ F _ M _%' GROUP BY 1, 2, 3)
      SELECT r::int AS r, (f::int + m::int) / 2.0 AS fm, sum(n)::int AS n
      FROM cells WHERE r BETWEEN '1' AND '5' AND f BETWEEN '1' AND '5' AND m BETWEEN '1' AND '5' GROUP BY 1, 2`,

@@ -5,10 +5,9 @@
 // server-rendered page.
 import { lazy, Suspense, useEffect, useState } from "react";
 import { SkeletonBodyText } from "@shopify/polaris";
-import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 
-export const chartLinks = [{ rel: "stylesheet", href: vizStyles }];
-
+// The library's stylesheet is imported by viz-charts.tsx: the build loads it with that chunk, before the first
+// chart is drawn, instead of linking it in the document of every page with charts.
 const Viz = lazy(() => import("./viz-charts"));
 
 export interface Series {

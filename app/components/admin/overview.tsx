@@ -1,21 +1,11 @@
 import { Link } from "@remix-run/react";
-import {
-  Banner,
-  BlockStack,
-  Box,
-  Card,
-  DataTable,
-  EmptyState,
-  InlineGrid,
-  InlineStack,
-  Layout,
-  Text,
-} from "@shopify/polaris";
+import { Banner, BlockStack, Box, Card, EmptyState, InlineGrid, InlineStack, Layout, Text } from "@shopify/polaris";
 import { hasMessage, t } from "../../i18n";
 import type { Overview } from "../../admin/overview.server";
 import { OverviewWeeklyCard } from "../insights/weekly-summary";
 import { AppPage, NAV_LINKS } from "./app-frame";
 import { Chart } from "./charts";
+import { StaticDataTable } from "./static-data-table";
 import { count, day, money, percent } from "./format";
 
 export const familyTitle = (family: string) => {
@@ -115,7 +105,8 @@ function FamilyCard({ family, segments }: Overview["families"][number]) {
         <Text as="h2" variant="headingMd">
           {familyTitle(family)}
         </Text>
-        <DataTable
+        <StaticDataTable
+          label={familyTitle(family)}
           columnContentTypes={["text", "numeric", "numeric", "numeric"]}
           headings={[
             t("overview.familyColumns.segment"),

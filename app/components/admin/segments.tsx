@@ -18,6 +18,7 @@ import type { SegmentDetail, SegmentList } from "../../admin/segments.server";
 import { AppPage } from "./app-frame";
 import { count, day, decimal, money, percent } from "./format";
 import { familyTitle, segmentPath } from "./overview";
+import { StaticDataTable } from "./static-data-table";
 
 export function SegmentListPage({ data }: { data: SegmentList }) {
   return (
@@ -29,7 +30,8 @@ export function SegmentListPage({ data }: { data: SegmentList }) {
               <Text as="p" tone="subdued">
                 {t("segments.intro")}
               </Text>
-              <DataTable
+              <StaticDataTable
+                label={t("segments.title")}
                 columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "text"]}
                 headings={[
                   t("segments.columns.segment"),

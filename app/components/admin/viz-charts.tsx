@@ -1,6 +1,7 @@
 // Browser-only: loaded by charts.tsx after the page is mounted.
 import { useEffect, useRef } from "react";
 import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
+import "@shopify/polaris-viz/build/esm/styles.css";
 import type { Series } from "./charts";
 
 /**
