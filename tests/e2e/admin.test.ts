@@ -77,19 +77,23 @@ describe("admin pages in Chromium", () => {
       await page.getByText("Not started yet.").first().waitFor({ timeout: 30_000 });
       const started = performance.now();
       const since = await stack.enqueueInstall(GENERATED);
-      const bar = page.getByTestId("backfill-progress");
-      const label = page.locator("#backfill-progress-label");
       const seen: Array<{ done: number; total: number; text: string }> = [];
       // The page polls the run's stored progress: read the bar until the import completes (35-100 s measured on the
       // shared 2-core machine; the bound is for a machine running both e2e files and more).
       while (performance.now() - started < 150_000) {
         if (await page.getByText(/^Imported on /).count()) break;
-        if ((await bar.count()) > 0) {
-          const done = Number(await bar.getAttribute("data-done"));
-          const total = Number((await bar.getAttribute("data-total")) || 0);
-          const text = ((await label.textContent().catch(() => "")) ?? "").trim();
-          if (!seen.some((s) => s.done === done && s.total === total)) seen.push({ done, total, text });
-        }
+        // Read in one step: the bar goes away when the import completes, and a locator read after it had gone
+        // waited 30 s for it (a failure seen on a loaded machine).
+        const now = await page.evaluate(() => {
+          const bar = document.querySelector('[data-testid="backfill-progress"]');
+          if (!bar) return null;
+          return {
+            done: Number(bar.getAttribute("data-done")),
+            total: Number(bar.getAttribute("data-total") || 0),
+            text: (document.querySelector("#backfill-progress-label")?.textContent ?? "").trim(),
+          };
+        });
+        if (now && !seen.some((s) => s.done === now.done && s.total === now.total)) seen.push(now);
         await page.waitForTimeout(250);
       }
       const seconds = Math.round((performance.now() - started) / 1000);

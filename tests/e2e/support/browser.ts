@@ -83,11 +83,10 @@ export async function launchBrowser(): Promise<E2eBrowser> {
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await observeVitals(context);
-  // Outside the local preview the root document links Shopify's Inter font on cdn.shopify.com, which Shopify admin
-  // users reach; this machine has no internet, so the stylesheet is answered empty instead of failing in the console.
-  await context.route("https://cdn.shopify.com/**", (route) =>
-    route.fulfill({ status: 200, contentType: "text/css", body: "" }),
-  );
+  // No request interception here: Playwright turns the browser's HTTP cache off for a context with a route, and then
+  // every opening downloaded every script and stylesheet again, which a merchant's browser keeps (the build's assets
+  // are immutable for a year). The local preview links nothing outside the app (app/root.tsx leaves Shopify's CDN
+  // font out), and any request that left this machine would fail and show as a console error.
   const page = await context.newPage();
   let errors: string[] = [];
   page.on("console", (message) => {
