@@ -95,14 +95,19 @@ export async function loadActivity(db: PrismaClient, domain: string, now = new D
       runs: [],
     };
   }
-  const [backfill, recompute, runs, state] = await withPgClient((client) =>
-    Promise.all([
-      latestRunOf(client, shop.id, "backfill"),
-      latestRunOf(client, shop.id, "recompute"),
-      latestRuns(client, shop.id, 15),
-      readSyncState(db, shop.id),
-    ]),
-  );
+  // The client's reads one after the other (a pg client runs one query at a time; queuing is deprecated in pg 8),
+  // beside Prisma's read of the sync state.
+  const [[backfill, recompute, runs], state] = await Promise.all([
+    withPgClient(
+      async (client) =>
+        [
+          await latestRunOf(client, shop.id, "backfill"),
+          await latestRunOf(client, shop.id, "recompute"),
+          await latestRuns(client, shop.id, 15),
+        ] as const,
+    ),
+    readSyncState(db, shop.id),
+  ]);
   const reconcile = state as { lastReconciledAt?: string; lastReconcile?: { repaired?: number } };
   return {
     installed: shop.status === "installed",

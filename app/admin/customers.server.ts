@@ -109,10 +109,9 @@ export async function loadCustomer(
     const admin = await requireAdminShop(db, client, domain);
     const shopId = admin.shop.id;
     if (!(await customerExists(client, shopId, customerId))) notFound();
-    const [membership, history] = await Promise.all([
-      customerMembership(client, shopId, customerId),
-      customerHistory(client, shopId, customerId, 100),
-    ]);
+    // One client runs one query at a time: in turn (queuing a second one is deprecated in pg 8).
+    const membership = await customerMembership(client, shopId, customerId);
+    const history = await customerHistory(client, shopId, customerId, 100);
     const titles = new Map(admin.catalog.map((entry) => [entry.key, entry.title]));
     const title = (key: string) => titles.get(key) ?? key;
     let scores: CustomerDetail["scores"] = null;

@@ -12,9 +12,11 @@ export interface PrivacyPage {
 }
 
 export async function loadPrivacy(_db: PrismaClient, domain: string): Promise<PrivacyPage> {
-  const [events, requests] = await withPgClient((client) =>
-    Promise.all([complianceEvents(client, domain, 50), dataRequests(client, domain, 50)]),
-  );
+  // One after the other: a pg client runs one query at a time (queuing a second one is deprecated in pg 8).
+  const [events, requests] = await withPgClient(async (client) => [
+    await complianceEvents(client, domain, 50),
+    await dataRequests(client, domain, 50),
+  ]);
   return {
     requests: events.map((e) => ({ ...e, receivedAt: e.receivedAt.toISOString() })),
     dataRequests: requests.map((r) => ({ ...r, requestedAt: r.requestedAt.toISOString() })),
