@@ -489,6 +489,8 @@ export class FeatureTable {
   readonly unitPriceSumMinor: Float64Array;
 
   private index: Map<string, number> | undefined;
+  private productOrder: NameOrder | undefined;
+  private typeOrder: NameOrder | undefined;
 
   constructor(private readonly p: TableParts) {
     this.index = p.index;
@@ -560,21 +562,26 @@ export class FeatureTable {
     const d1 = p.dayOffsets[i + 1];
     fill(target.purchaseDays, p.days, d0, d1);
     fill(target.dayTotalsMinor, p.dayTotals, d0, d1);
+    // Names in sorted order without sorting strings per customer (that was
+    // most of the bulk assignment's reading): each run's ids are sorted by
+    // their name's rank in the table's name list, ranked once per table.
     const products = target.products;
     const repeated = target.repeatedProducts;
     products.length = 0;
     repeated.length = 0;
-    for (let k = p.productOffsets[i]; k < p.productOffsets[i + 1]; k++) {
-      const name = p.productNames[p.productIds[k]];
+    const pr = (this.productOrder ??= new NameOrder(p.productNames));
+    const np = pr.sortRun(p.productIds, p.productRepeated, p.productOffsets[i], p.productOffsets[i + 1]);
+    for (let k = 0; k < np; k++) {
+      const key = pr.keys[k];
+      const name = pr.sorted[key >> 1];
       products.push(name);
-      if (p.productRepeated[k]) repeated.push(name);
+      if (key & 1) repeated.push(name);
     }
-    if (products.length > 1) products.sort();
-    if (repeated.length > 1) repeated.sort();
     const types = target.productTypes;
     types.length = 0;
-    for (let k = p.typeOffsets[i]; k < p.typeOffsets[i + 1]; k++) types.push(p.typeNames[p.typeIds[k]]);
-    if (types.length > 1) types.sort();
+    const tr = (this.typeOrder ??= new NameOrder(p.typeNames));
+    const nt = tr.sortRun(p.typeIds, null, p.typeOffsets[i], p.typeOffsets[i + 1]);
+    for (let k = 0; k < nt; k++) types.push(tr.sorted[tr.keys[k] >> 1]);
     target.customerId = p.customerIds[i];
     target.timeZone = p.timeZone;
     target.orders = I.orders[i];
@@ -594,6 +601,50 @@ export class FeatureTable {
     target.journeyOrders = I.journeyOrders[i];
     target.campaignOrders = I.campaignOrders[i];
     return target;
+  }
+}
+
+/**
+ * A name list (productNames, typeNames) in sorted order, for reading a
+ * customer's run of ids as sorted names: Array.prototype.sort's default
+ * order (UTF-16 code units, as `<` compares strings), computed once per table.
+ */
+class NameOrder {
+  /** The names, sorted. */
+  readonly sorted: string[];
+  /** rank[id]: position of names[id] in `sorted`. */
+  private readonly rank: Int32Array;
+  /** The last run sorted: rank * 2 + (1 when repeated). */
+  keys = new Int32Array(64);
+
+  constructor(names: readonly string[]) {
+    const ids = Array.from(names.keys()).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+    this.sorted = ids.map((id) => names[id]);
+    this.rank = new Int32Array(names.length);
+    for (let k = 0; k < ids.length; k++) this.rank[ids[k]] = k;
+  }
+
+  /** Sorts ids[from..to) (with their repeated flags) into `keys` by name; returns how many. */
+  sortRun(ids: Int32Array, repeated: Uint8Array | null, from: number, to: number): number {
+    const n = to - from;
+    if (n > this.keys.length) this.keys = new Int32Array(Math.max(n, 2 * this.keys.length));
+    const keys = this.keys;
+    const rank = this.rank;
+    for (let k = 0; k < n; k++) keys[k] = rank[ids[from + k]] * 2 + (repeated !== null && repeated[from + k] ? 1 : 0);
+    if (n > 32) {
+      keys.subarray(0, n).sort();
+      return n;
+    }
+    for (let a = 1; a < n; a++) {
+      const v = keys[a];
+      let b = a - 1;
+      while (b >= 0 && keys[b] > v) {
+        keys[b + 1] = keys[b];
+        b--;
+      }
+      keys[b + 1] = v;
+    }
+    return n;
   }
 }
 
