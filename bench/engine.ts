@@ -57,7 +57,7 @@ const DAY = 86_400_000;
 const AS_OF = Date.UTC(2025, 5, 30, 12);
 const HISTORY_DAYS = 3 * 365;
 // Small chunks, like database pages: big ones survive scavenges and inflate old-generation GC.
-const CHUNK = 10_000;
+export const CHUNK = 10_000;
 
 /** Orders per customer: 1 + geometric, then nudged so the total is exactly `orders`. */
 function orderCounts(customers: number, orders: number, rnd: () => number): Int32Array {
@@ -102,6 +102,8 @@ const BLOCK = 10_000;
 /**
  * Yields the store's orders in chunks, customer by customer (as a database
  * export would), for customers [from, to) (block-aligned; default: all).
+ * With `customerOf` (CHUNK long), customerOf[k] is set to the customer
+ * number of the chunk's order k (-1 for a guest order) before each yield.
  * Each block of BLOCK customers draws from its own seeded sequence and order
  * numbers follow the customers, so generating ranges in separate threads
  * gives exactly the orders of generating everything in one.
@@ -112,6 +114,7 @@ export function* generateOrders(
   seed: number,
   from = 0,
   to = customers,
+  customerOf?: Int32Array,
 ): Generator<EngineOrder[]> {
   const counts = orderCounts(customers, orders, seededRandom(seed));
   let orderNo = 0;
@@ -140,9 +143,11 @@ export function* generateOrders(
       const shipping = rnd() < 0.6 ? 0 : 695;
       const p1 = PRODUCTS[Math.floor(rnd() * rnd() * PRODUCTS.length)];
       const campaign = k > 0 && rnd() < 0.2;
+      const guest = rnd() < 0.03;
+      if (customerOf) customerOf[chunk.length] = guest ? -1 : c;
       chunk.push({
         id: `gid://shopify/Order/${orderNo++}`,
-        customerId: rnd() < 0.03 ? null : id,
+        customerId: guest ? null : id,
         processedAt: Math.floor(first + gaps[k] * scale),
         cancelled: rnd() < 0.01,
         totalMinor: subtotal - discount + shipping,

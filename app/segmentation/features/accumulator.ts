@@ -134,14 +134,16 @@ export class FeatureAccumulator {
    * returned for order.customerId: callers that read millions of orders can
    * resolve ids faster than a Map of a million strings (see the app's
    * NumericIdTable), and the lookup is most of the cost of an order.
+   * Returns the customer's index, or -1 for an order that is not counted or
+   * a guest's (callers that learn indices as they go can pass it next time).
    */
-  add(order: EngineOrder, customerIndex?: number): void {
+  add(order: EngineOrder, customerIndex?: number): number {
     if (this.finished) throw new Error("FeatureAccumulator: add() after finish()");
     const f = readOrderFacts(order, this.clock, this.facts);
     const shop = this.shop;
     if (!f.counted) {
       shop.skippedOrders++;
-      return;
+      return -1;
     }
     shop.orders++;
     shop.revenueMinor += f.totalMinor;
@@ -159,7 +161,7 @@ export class FeatureAccumulator {
     if (order.customerId === null) {
       shop.guestOrders++;
       shop.guestRevenueMinor += f.totalMinor;
-      return;
+      return -1;
     }
     const known = customerIndex ?? this.index.get(order.customerId);
     const c = known !== undefined ? known : this.addCustomer(order.customerId);
@@ -231,6 +233,7 @@ export class FeatureAccumulator {
         }
       }
     }
+    return c;
   }
 
   private intern(v: string | null | undefined): number {
