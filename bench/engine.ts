@@ -56,8 +56,12 @@ export interface EngineBenchResult {
 const DAY = 86_400_000;
 const AS_OF = Date.UTC(2025, 5, 30, 12);
 const HISTORY_DAYS = 3 * 365;
-// Small chunks, like database pages: big ones survive scavenges and inflate old-generation GC.
-export const CHUNK = 10_000;
+// Small chunks: the recompute hands the accumulator each order as its COPY row
+// is parsed, so orders die young. Chunks of 10,000 orders (~4 MB) outlived
+// scavenges and were promoted, and the garbage collection they caused landed
+// in the timed accumulator calls: 2.5M orders took 4.3 s of CPU in add()
+// with 10,000-order chunks, 1.3-1.9 s with 256 (docs/performance.md, issue 18).
+export const CHUNK = 256;
 
 /** Orders per customer: 1 + geometric, then nudged so the total is exactly `orders`. */
 function orderCounts(customers: number, orders: number, rnd: () => number): Int32Array {
