@@ -10,6 +10,7 @@ import { type AcquisitionTouch, type CustomerFeatures, emptyCustomerFeatures } f
 import { Growable } from "./growable";
 import { newOrderFacts, readOrderFacts } from "./order-facts";
 import { PRICE_BINS, priceBin } from "./price-histogram";
+import { StringIndex } from "./string-index";
 
 export interface ShopStats {
   /** Counted orders (not cancelled, not fully refunded), guests included. */
@@ -64,8 +65,8 @@ export interface AccumulatorOptions {
 export class FeatureAccumulator {
   private readonly clock: ShopClock;
   private readonly facts = newOrderFacts();
-  private readonly index = new Map<string, number>();
-  private readonly ids: string[] = [];
+  /** Customer ids and their indices. */
+  private readonly customers: StringIndex;
   private readonly strings = new Map<string, number>();
   private readonly stringList: string[] = [];
   private readonly productIndex = new Map<string, number>();
@@ -96,6 +97,7 @@ export class FeatureAccumulator {
   constructor(readonly options: AccumulatorOptions) {
     this.clock = new ShopClock(options.timeZone);
     const c = options.expectedCustomers ?? 1024;
+    this.customers = new StringIndex(c);
     const o = options.expectedOrders ?? 4096;
     // Written out (not Object.fromEntries) so the column records are fast-mode
     // objects with a fixed shape: the hot path reads them millions of times.
@@ -108,11 +110,9 @@ export class FeatureAccumulator {
 
   /** Registers a customer without orders (an RFM "prospect"). */
   addCustomer(customerId: string): number {
-    let i = this.index.get(customerId);
-    if (i !== undefined) return i;
-    i = this.ids.length;
-    this.index.set(customerId, i);
-    this.ids.push(customerId);
+    const known = this.customers.size;
+    const i = this.customers.add(customerId);
+    if (i < known) return i;
     this.rec.ensure((i + 1) * STRIDE);
     const r = this.rec.data;
     const b = i * STRIDE;
@@ -163,8 +163,8 @@ export class FeatureAccumulator {
       shop.guestRevenueMinor += f.totalMinor;
       return -1;
     }
-    const known = customerIndex ?? this.index.get(order.customerId);
-    const c = known !== undefined ? known : this.addCustomer(order.customerId);
+    const known = customerIndex ?? this.customers.get(order.customerId);
+    const c = known >= 0 ? known : this.addCustomer(order.customerId);
     const r = this.rec.data;
     const b = c * STRIDE;
     r[b + R.orders]++;
@@ -244,7 +244,7 @@ export class FeatureAccumulator {
   /** Groups the buffered facts per customer and returns the table. The accumulator cannot be reused. */
   finish(): FeatureTable {
     this.finished = true;
-    const n = this.ids.length;
+    const n = this.customers.size;
     const days = groupDays(n, this.orderCustomer.view(), this.orderDay.view(), this.orderAmount.view());
     const products = groupProducts(n, this.productCustomer.view(), this.productId.view(), true);
     const types = groupProducts(n, this.typeCustomer.view(), this.typeId.view(), false);
@@ -255,8 +255,8 @@ export class FeatureAccumulator {
     for (const k of F64_COLUMNS) f64[k] = column(rec, n, R[k], Float64Array);
     return new FeatureTable({
       timeZone: this.options.timeZone,
-      customerIds: this.ids,
-      index: this.index,
+      customerIds: this.customers.keys,
+      index: this.customers,
       i32,
       f64,
       acqOrderId: this.acqOrderId,
@@ -455,7 +455,7 @@ export interface TableParts {
   timeZone: string;
   customerIds: string[];
   /** customerIds' positions; built on the first indexOf when absent (decoded and subset tables). */
-  index?: Map<string, number>;
+  index?: StringIndex;
   i32: Record<(typeof I32_COLUMNS)[number], Int32Array>;
   f64: Record<(typeof F64_COLUMNS)[number], Float64Array>;
   acqOrderId: string[];
@@ -491,7 +491,7 @@ export class FeatureTable {
   readonly unitPriceOrders: Int32Array;
   readonly unitPriceSumMinor: Float64Array;
 
-  private index: Map<string, number> | undefined;
+  private index: StringIndex | undefined;
   private productOrder: NameOrder | undefined;
   private typeOrder: NameOrder | undefined;
 
@@ -520,8 +520,12 @@ export class FeatureTable {
   indexOf(customerId: string): number {
     // Built on demand: a recompute's tables are decoded, merged and sliced
     // without ever looking a customer up by id.
-    this.index ??= new Map(this.p.customerIds.map((id, j) => [id, j]));
-    return this.index.get(customerId) ?? -1;
+    if (!this.index) {
+      const index = new StringIndex(this.size);
+      for (const id of this.p.customerIds) index.add(id);
+      this.index = index;
+    }
+    return this.index.get(customerId);
   }
 
   /** One customer's features as a plain object (the same shape updateCustomerFeatures works on). */
