@@ -574,8 +574,8 @@ export class FeatureTable {
     // their name's rank in the table's name list, ranked once per table.
     const products = target.products;
     const repeated = target.repeatedProducts;
-    products.length = 0;
-    repeated.length = 0;
+    truncate(products, 0);
+    truncate(repeated, 0);
     const pr = (this.productOrder ??= new NameOrder(p.productNames));
     const np = pr.sortRun(p.productIds, p.productRepeated, p.productOffsets[i], p.productOffsets[i + 1]);
     for (let k = 0; k < np; k++) {
@@ -585,7 +585,7 @@ export class FeatureTable {
       if (key & 1) repeated.push(name);
     }
     const types = target.productTypes;
-    types.length = 0;
+    truncate(types, 0);
     const tr = (this.typeOrder ??= new NameOrder(p.typeNames));
     const nt = tr.sortRun(p.typeIds, null, p.typeOffsets[i], p.typeOffsets[i + 1]);
     for (let k = 0; k < nt; k++) types.push(tr.sorted[tr.keys[k] >> 1]);
@@ -655,9 +655,21 @@ class NameOrder {
   }
 }
 
+/**
+ * out = a[from..to). Without assigning `length` (a runtime call every time,
+ * even to the same value, and most of customerInto's time): elements are
+ * overwritten, pushed, or popped, which the compiler inlines.
+ */
 function fill(out: number[], a: ArrayLike<number>, from: number, to: number): void {
-  out.length = to - from;
-  for (let k = from; k < to; k++) out[k - from] = a[k];
+  const n = to - from;
+  const m = Math.min(out.length, n);
+  for (let k = 0; k < m; k++) out[k] = a[from + k];
+  for (let k = m; k < n; k++) out.push(a[from + k]);
+  truncate(out, n);
+}
+
+function truncate(out: unknown[], n: number): void {
+  while (out.length > n) out.pop();
 }
 
 /** Convenience: features of every customer from an array of orders. */
