@@ -40,6 +40,9 @@ export interface EngineBenchResult {
     cpuMs: { features: number; cutoffs: number; assign: number };
     /** Each thread's engine time for its range's features; the merge of their tables. */
     featuresPerThreadMs: number[];
+    /** Of which the add() calls (wall and CPU); the rest is finish() and encoding. */
+    addPerThreadMs: number[];
+    addPerThreadCpuMs: number[];
     mergeMs: number;
     assignPerThreadMs: number[];
     /** Wall time of the threads generating and accumulating (generation included, not counted above). */
@@ -189,6 +192,9 @@ interface WorkerFeatures {
   bytes: Uint8Array;
   featuresMs: number;
   featuresCpu: number;
+  /** The add() calls alone (the rest: finish and encoding). */
+  addMs: number;
+  addCpu: number;
 }
 
 interface WorkerAssignment {
@@ -296,6 +302,8 @@ export async function benchEngine(
           assign: r(assigned.reduce((a, p) => a + p.assignCpu, 0)),
         },
         featuresPerThreadMs: parts.map((p) => r(p.featuresMs)),
+        addPerThreadMs: parts.map((p) => r(p.addMs)),
+        addPerThreadCpuMs: parts.map((p) => r(p.addCpu)),
         mergeMs: r(mergeMs),
         assignPerThreadMs: assigned.map((a) => r(a.assignMs)),
         generateAndFeaturesWallMs: r(phaseMs),
