@@ -255,7 +255,8 @@ export async function benchEngine(
     const phaseMs = performance.now() - t0;
     const tm = performance.now();
     const cm = cpu();
-    const table = concatFeatureTables(parts.map((p) => decodeFeatureTable(p.bytes)));
+    // view: the transferred buffers are the threads' own, as in the recompute (read-features-on-cores.server.ts).
+    const table = concatFeatureTables(parts.map((p) => decodeFeatureTable(p.bytes, { view: true })));
     const mergeMs = performance.now() - tm;
     const mergeCpu = cpu() - cm;
     const featuresMs = Math.max(...parts.map((p) => p.featuresMs)) + mergeMs;
