@@ -562,13 +562,13 @@ export class FeatureTable {
       target.acquisition = null;
     }
     const t = i * TIME_SLOTS;
-    fill(target.weekdayCounts, p.time, t, t + 7);
-    fill(target.hourCounts, p.time, t + 7, t + 31);
-    fill(target.monthCounts, p.time, t + 31, t + 43);
+    fillU16(target.weekdayCounts, p.time, t, t + 7);
+    fillU16(target.hourCounts, p.time, t + 7, t + 31);
+    fillU16(target.monthCounts, p.time, t + 31, t + 43);
     const d0 = p.dayOffsets[i];
     const d1 = p.dayOffsets[i + 1];
-    fill(target.purchaseDays, p.days, d0, d1);
-    fill(target.dayTotalsMinor, p.dayTotals, d0, d1);
+    fillI32(target.purchaseDays, p.days, d0, d1);
+    fillF64(target.dayTotalsMinor, p.dayTotals, d0, d1);
     // Names in sorted order without sorting strings per customer (that was
     // most of the bulk assignment's reading): each run's ids are sorted by
     // their name's rank in the table's name list, ranked once per table.
@@ -658,9 +658,26 @@ class NameOrder {
 /**
  * out = a[from..to). Without assigning `length` (a runtime call every time,
  * even to the same value, and most of customerInto's time): elements are
- * overwritten, pushed, or popped, which the compiler inlines.
+ * overwritten, pushed, or popped, which the compiler inlines. One function
+ * per array type, so that each stays monomorphic.
  */
-function fill(out: number[], a: ArrayLike<number>, from: number, to: number): void {
+function fillU16(out: number[], a: Uint16Array, from: number, to: number): void {
+  const n = to - from;
+  const m = Math.min(out.length, n);
+  for (let k = 0; k < m; k++) out[k] = a[from + k];
+  for (let k = m; k < n; k++) out.push(a[from + k]);
+  truncate(out, n);
+}
+
+function fillI32(out: number[], a: Int32Array, from: number, to: number): void {
+  const n = to - from;
+  const m = Math.min(out.length, n);
+  for (let k = 0; k < m; k++) out[k] = a[from + k];
+  for (let k = m; k < n; k++) out.push(a[from + k]);
+  truncate(out, n);
+}
+
+function fillF64(out: number[], a: Float64Array, from: number, to: number): void {
   const n = to - from;
   const m = Math.min(out.length, n);
   for (let k = 0; k < m; k++) out[k] = a[from + k];
