@@ -40,6 +40,9 @@ export interface EngineBenchResult {
     cpuMs: { features: number; cutoffs: number; assign: number };
     /** Each thread's engine time for its range's features; the merge of their tables. */
     featuresPerThreadMs: number[];
+    /** Of which the add() calls (wall and CPU); the rest is finish() and encoding. */
+    addPerThreadMs: number[];
+    addPerThreadCpuMs: number[];
     mergeMs: number;
     assignPerThreadMs: number[];
     /** Wall time of the threads generating and accumulating (generation included, not counted above). */
@@ -56,8 +59,12 @@ export interface EngineBenchResult {
 const DAY = 86_400_000;
 const AS_OF = Date.UTC(2025, 5, 30, 12);
 const HISTORY_DAYS = 3 * 365;
-// Small chunks, like database pages: big ones survive scavenges and inflate old-generation GC.
-const CHUNK = 10_000;
+// Small chunks: the recompute hands the accumulator each order as its COPY row
+// is parsed, so orders die young. Chunks of 10,000 orders (~4 MB) outlived
+// scavenges and were promoted, and the garbage collection they caused landed
+// in the timed accumulator calls: 2.5M orders took 4.3 s of CPU in add()
+// with 10,000-order chunks, 1.3-1.9 s with 256 (docs/performance.md, issue 18).
+export const CHUNK = 256;
 
 /** Orders per customer: 1 + geometric, then nudged so the total is exactly `orders`. */
 function orderCounts(customers: number, orders: number, rnd: () => number): Int32Array {
@@ -102,6 +109,8 @@ const BLOCK = 10_000;
 /**
  * Yields the store's orders in chunks, customer by customer (as a database
  * export would), for customers [from, to) (block-aligned; default: all).
+ * With `customerOf` (CHUNK long), customerOf[k] is set to the customer
+ * number of the chunk's order k (-1 for a guest order) before each yield.
  * Each block of BLOCK customers draws from its own seeded sequence and order
  * numbers follow the customers, so generating ranges in separate threads
  * gives exactly the orders of generating everything in one.
@@ -112,6 +121,7 @@ export function* generateOrders(
   seed: number,
   from = 0,
   to = customers,
+  customerOf?: Int32Array,
 ): Generator<EngineOrder[]> {
   const counts = orderCounts(customers, orders, seededRandom(seed));
   let orderNo = 0;
@@ -140,9 +150,11 @@ export function* generateOrders(
       const shipping = rnd() < 0.6 ? 0 : 695;
       const p1 = PRODUCTS[Math.floor(rnd() * rnd() * PRODUCTS.length)];
       const campaign = k > 0 && rnd() < 0.2;
+      const guest = rnd() < 0.03;
+      if (customerOf) customerOf[chunk.length] = guest ? -1 : c;
       chunk.push({
         id: `gid://shopify/Order/${orderNo++}`,
-        customerId: rnd() < 0.03 ? null : id,
+        customerId: guest ? null : id,
         processedAt: Math.floor(first + gaps[k] * scale),
         cancelled: rnd() < 0.01,
         totalMinor: subtotal - discount + shipping,
@@ -180,6 +192,9 @@ interface WorkerFeatures {
   bytes: Uint8Array;
   featuresMs: number;
   featuresCpu: number;
+  /** The add() calls alone (the rest: finish and encoding). */
+  addMs: number;
+  addCpu: number;
 }
 
 interface WorkerAssignment {
@@ -240,7 +255,8 @@ export async function benchEngine(
     const phaseMs = performance.now() - t0;
     const tm = performance.now();
     const cm = cpu();
-    const table = concatFeatureTables(parts.map((p) => decodeFeatureTable(p.bytes)));
+    // view: the transferred buffers are the threads' own, as in the recompute (read-features-on-cores.server.ts).
+    const table = concatFeatureTables(parts.map((p) => decodeFeatureTable(p.bytes, { view: true })));
     const mergeMs = performance.now() - tm;
     const mergeCpu = cpu() - cm;
     const featuresMs = Math.max(...parts.map((p) => p.featuresMs)) + mergeMs;
@@ -287,6 +303,8 @@ export async function benchEngine(
           assign: r(assigned.reduce((a, p) => a + p.assignCpu, 0)),
         },
         featuresPerThreadMs: parts.map((p) => r(p.featuresMs)),
+        addPerThreadMs: parts.map((p) => r(p.addMs)),
+        addPerThreadCpuMs: parts.map((p) => r(p.addCpu)),
         mergeMs: r(mergeMs),
         assignPerThreadMs: assigned.map((a) => r(a.assignMs)),
         generateAndFeaturesWallMs: r(phaseMs),

@@ -120,16 +120,25 @@ export function assignTable(
   onCustomer?: (assignment: CustomerAssignment, index: number) => void,
 ): AssignSummary {
   const assigner = createAssigner(cutoffs, settings, asOf);
-  const counts = new Map<string, number>();
+  // A counter object per key: one lookup per membership, not a get and a set.
+  const counts = new Map<string, { n: number }>();
   // One reused features object: assignments never keep a reference to it.
   const scratch = emptyCustomerFeatures("", table.timeZone);
   for (let i = 0; i < table.size; i++) {
     const a = assigner.assign(table.customerInto(i, scratch));
-    for (const m of a.memberships) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
+    const memberships = a.memberships;
+    for (let k = 0; k < memberships.length; k++) {
+      const key = memberships[k].key;
+      const counter = counts.get(key);
+      if (counter === undefined) counts.set(key, { n: 1 });
+      else counter.n++;
+    }
     onCustomer?.(a, i);
   }
   return {
     customers: table.size,
-    counts: Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    counts: Object.fromEntries(
+      [...counts].map(([key, c]) => [key, c.n] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
   };
 }

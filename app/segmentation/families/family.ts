@@ -155,11 +155,15 @@ export function pct(v: number): string {
   return `${Math.round(v * 100)}%`;
 }
 
-/** "> 7.55", ">= 7.55" (a tie that counts as above) or "<= 7.55", against edge k. */
-export function above(value: number, edges: QuantileEdges, k: number, show: (v: number) => string = fmt): string {
+/**
+ * "> 7.55", ">= 7.55" (a tie that counts as above) or "<= 7.55", against
+ * edge k, with the edge already written (`show(edges.values[k])`: once per
+ * shop in a family's prepare, not once per customer).
+ */
+export function aboveText(value: number, edges: QuantileEdges, k: number, edgeText: string): string {
   const e = edges.values[k];
   const symbol = isAbove(value, edges, k) ? (value > e ? ">" : ">=") : value < e ? "<" : "<=";
-  return `${symbol} ${show(e)}`;
+  return `${symbol} ${edgeText}`;
 }
 
 /** Words for "above edge k": "more than 7.55" or "at least 7.55" (ties at the edge count as above). */

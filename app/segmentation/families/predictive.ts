@@ -13,7 +13,7 @@ import { cacheFor, emptyPurchaseSummary, fitShopModels, predictCustomer, summari
 import type { Settings } from "../settings";
 import { share } from "../settings-fields";
 import {
-  above,
+  aboveText,
   aboveEdgeWords,
   addMembership,
   catalogEntry,
@@ -146,6 +146,11 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
     const pred = cutoffs.predictive;
     const ps = settings.predictive;
     const summaryScratch = emptyPurchaseSummary();
+    // Numbers of the shop written once, not once per customer.
+    const clvEdgeText = pred.status === "ok" ? pred.clvEdges.values.map((v) => money(v)) : [];
+    const likelyActiveText = ps.likelyActiveMinPAlive.toFixed(2);
+    const churnRiskText = ps.churnRiskMaxPAlive.toFixed(2);
+    const likelyToBuyText = fmt(ps.likelyToBuyMinOrders90d);
     return (cf, d, out) => {
       if (pred.status !== "ok") {
         out.predictive = pred;
@@ -192,14 +197,14 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
         out,
         "predictive",
         TIER_HANDLE[tier],
-        `12-month value ${money(p.clv12m)} ${above(p.clv12m, pred.clvEdges, k, money)} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
+        `12-month value ${money(p.clv12m)} ${aboveText(p.clv12m, pred.clvEdges, k, clvEdgeText[k])} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
       );
       if (s.x > 0 && p.pAlive >= ps.likelyActiveMinPAlive) {
         addMembership(
           out,
           "predictive",
           "likely-active",
-          `${cf.orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} >= ${ps.likelyActiveMinPAlive.toFixed(2)}`,
+          `${cf.orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} >= ${likelyActiveText}`,
         );
       }
       if (s.x > 0 && p.pAlive < ps.churnRiskMaxPAlive) {
@@ -207,7 +212,7 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
           out,
           "predictive",
           "churn-risk",
-          `${cf.orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} < ${ps.churnRiskMaxPAlive.toFixed(2)}`,
+          `${cf.orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} < ${churnRiskText}`,
         );
       }
       if (p.expectedOrders90d >= ps.likelyToBuyMinOrders90d) {
@@ -215,7 +220,7 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
           out,
           "predictive",
           "likely-to-buy",
-          `${fmt(p.expectedOrders90d)} expected orders in 90 days >= ${fmt(ps.likelyToBuyMinOrders90d)}`,
+          `${fmt(p.expectedOrders90d)} expected orders in 90 days >= ${likelyToBuyText}`,
         );
       }
     };

@@ -9,7 +9,7 @@ import type { Settings } from "../settings";
 import { days, share } from "../settings-fields";
 import { annualOrderRate } from "../segments/derive";
 import {
-  above,
+  aboveText,
   aboveEdgeWords,
   addMembership,
   catalogEntry,
@@ -79,20 +79,32 @@ export const usageFamily: FamilyModule<"usage", typeof usageSettings> = {
   prepare({ cutoffs, settings }) {
     const rateEdges = cutoffs.usage.rateEdges;
     const heavyTop = pct(settings.usage.heavyTopShare);
+    // The edges' numbers written once per shop, not once per customer.
+    const edgeText = rateEdges.values.map((v) => fmt(v));
     return (cf, d, out) => {
       const orders = cf.orders;
       const rate = d.annualOrderRate ?? 0;
       const tier = orders > 0 ? scoreAgainst(rate, rateEdges) : 1;
       if (tier === 3) {
-        addMembership(out, "usage", "heavy", `${fmt(rate)} orders/year ${above(rate, rateEdges, 1)} (top ${heavyTop})`);
+        addMembership(
+          out,
+          "usage",
+          "heavy",
+          `${fmt(rate)} orders/year ${aboveText(rate, rateEdges, 1, edgeText[1])} (top ${heavyTop})`,
+        );
       } else if (tier === 2) {
-        addMembership(out, "usage", "moderate", `${fmt(rate)} orders/year ${above(rate, rateEdges, 0)}`);
+        addMembership(
+          out,
+          "usage",
+          "moderate",
+          `${fmt(rate)} orders/year ${aboveText(rate, rateEdges, 0, edgeText[0])}`,
+        );
       } else {
         addMembership(
           out,
           "usage",
           "light",
-          orders === 0 ? "no orders yet" : `${fmt(rate)} orders/year ${above(rate, rateEdges, 0)}`,
+          orders === 0 ? "no orders yet" : `${fmt(rate)} orders/year ${aboveText(rate, rateEdges, 0, edgeText[0])}`,
         );
       }
     };

@@ -10,6 +10,7 @@ import { type AcquisitionTouch, type CustomerFeatures, emptyCustomerFeatures } f
 import { Growable } from "./growable";
 import { newOrderFacts, readOrderFacts } from "./order-facts";
 import { PRICE_BINS, priceBin } from "./price-histogram";
+import { StringIndex } from "./string-index";
 
 export interface ShopStats {
   /** Counted orders (not cancelled, not fully refunded), guests included. */
@@ -64,8 +65,8 @@ export interface AccumulatorOptions {
 export class FeatureAccumulator {
   private readonly clock: ShopClock;
   private readonly facts = newOrderFacts();
-  private readonly index = new Map<string, number>();
-  private readonly ids: string[] = [];
+  /** Customer ids and their indices. */
+  private readonly customers: StringIndex;
   private readonly strings = new Map<string, number>();
   private readonly stringList: string[] = [];
   private readonly productIndex = new Map<string, number>();
@@ -96,6 +97,7 @@ export class FeatureAccumulator {
   constructor(readonly options: AccumulatorOptions) {
     this.clock = new ShopClock(options.timeZone);
     const c = options.expectedCustomers ?? 1024;
+    this.customers = new StringIndex(c);
     const o = options.expectedOrders ?? 4096;
     // Written out (not Object.fromEntries) so the column records are fast-mode
     // objects with a fixed shape: the hot path reads them millions of times.
@@ -108,11 +110,9 @@ export class FeatureAccumulator {
 
   /** Registers a customer without orders (an RFM "prospect"). */
   addCustomer(customerId: string): number {
-    let i = this.index.get(customerId);
-    if (i !== undefined) return i;
-    i = this.ids.length;
-    this.index.set(customerId, i);
-    this.ids.push(customerId);
+    const known = this.customers.size;
+    const i = this.customers.add(customerId);
+    if (i < known) return i;
     this.rec.ensure((i + 1) * STRIDE);
     const r = this.rec.data;
     const b = i * STRIDE;
@@ -134,14 +134,16 @@ export class FeatureAccumulator {
    * returned for order.customerId: callers that read millions of orders can
    * resolve ids faster than a Map of a million strings (see the app's
    * NumericIdTable), and the lookup is most of the cost of an order.
+   * Returns the customer's index, or -1 for an order that is not counted or
+   * a guest's (callers that learn indices as they go can pass it next time).
    */
-  add(order: EngineOrder, customerIndex?: number): void {
+  add(order: EngineOrder, customerIndex?: number): number {
     if (this.finished) throw new Error("FeatureAccumulator: add() after finish()");
     const f = readOrderFacts(order, this.clock, this.facts);
     const shop = this.shop;
     if (!f.counted) {
       shop.skippedOrders++;
-      return;
+      return -1;
     }
     shop.orders++;
     shop.revenueMinor += f.totalMinor;
@@ -159,10 +161,10 @@ export class FeatureAccumulator {
     if (order.customerId === null) {
       shop.guestOrders++;
       shop.guestRevenueMinor += f.totalMinor;
-      return;
+      return -1;
     }
-    const known = customerIndex ?? this.index.get(order.customerId);
-    const c = known !== undefined ? known : this.addCustomer(order.customerId);
+    const known = customerIndex ?? this.customers.get(order.customerId);
+    const c = known >= 0 ? known : this.addCustomer(order.customerId);
     const r = this.rec.data;
     const b = c * STRIDE;
     r[b + R.orders]++;
@@ -231,6 +233,7 @@ export class FeatureAccumulator {
         }
       }
     }
+    return c;
   }
 
   private intern(v: string | null | undefined): number {
@@ -241,7 +244,7 @@ export class FeatureAccumulator {
   /** Groups the buffered facts per customer and returns the table. The accumulator cannot be reused. */
   finish(): FeatureTable {
     this.finished = true;
-    const n = this.ids.length;
+    const n = this.customers.size;
     const days = groupDays(n, this.orderCustomer.view(), this.orderDay.view(), this.orderAmount.view());
     const products = groupProducts(n, this.productCustomer.view(), this.productId.view(), true);
     const types = groupProducts(n, this.typeCustomer.view(), this.typeId.view(), false);
@@ -252,8 +255,8 @@ export class FeatureAccumulator {
     for (const k of F64_COLUMNS) f64[k] = column(rec, n, R[k], Float64Array);
     return new FeatureTable({
       timeZone: this.options.timeZone,
-      customerIds: this.ids,
-      index: this.index,
+      customerIds: this.customers.keys,
+      index: this.customers,
       i32,
       f64,
       acqOrderId: this.acqOrderId,
@@ -452,7 +455,7 @@ export interface TableParts {
   timeZone: string;
   customerIds: string[];
   /** customerIds' positions; built on the first indexOf when absent (decoded and subset tables). */
-  index?: Map<string, number>;
+  index?: StringIndex;
   i32: Record<(typeof I32_COLUMNS)[number], Int32Array>;
   f64: Record<(typeof F64_COLUMNS)[number], Float64Array>;
   acqOrderId: string[];
@@ -488,7 +491,9 @@ export class FeatureTable {
   readonly unitPriceOrders: Int32Array;
   readonly unitPriceSumMinor: Float64Array;
 
-  private index: Map<string, number> | undefined;
+  private index: StringIndex | undefined;
+  private productOrder: NameOrder | undefined;
+  private typeOrder: NameOrder | undefined;
 
   constructor(private readonly p: TableParts) {
     this.index = p.index;
@@ -515,8 +520,12 @@ export class FeatureTable {
   indexOf(customerId: string): number {
     // Built on demand: a recompute's tables are decoded, merged and sliced
     // without ever looking a customer up by id.
-    this.index ??= new Map(this.p.customerIds.map((id, j) => [id, j]));
-    return this.index.get(customerId) ?? -1;
+    if (!this.index) {
+      const index = new StringIndex(this.size);
+      for (const id of this.p.customerIds) index.add(id);
+      this.index = index;
+    }
+    return this.index.get(customerId);
   }
 
   /** One customer's features as a plain object (the same shape updateCustomerFeatures works on). */
@@ -553,28 +562,33 @@ export class FeatureTable {
       target.acquisition = null;
     }
     const t = i * TIME_SLOTS;
-    fill(target.weekdayCounts, p.time, t, t + 7);
-    fill(target.hourCounts, p.time, t + 7, t + 31);
-    fill(target.monthCounts, p.time, t + 31, t + 43);
+    fillU16(target.weekdayCounts, p.time, t, t + 7);
+    fillU16(target.hourCounts, p.time, t + 7, t + 31);
+    fillU16(target.monthCounts, p.time, t + 31, t + 43);
     const d0 = p.dayOffsets[i];
     const d1 = p.dayOffsets[i + 1];
-    fill(target.purchaseDays, p.days, d0, d1);
-    fill(target.dayTotalsMinor, p.dayTotals, d0, d1);
+    fillI32(target.purchaseDays, p.days, d0, d1);
+    fillF64(target.dayTotalsMinor, p.dayTotals, d0, d1);
+    // Names in sorted order without sorting strings per customer (that was
+    // most of the bulk assignment's reading): each run's ids are sorted by
+    // their name's rank in the table's name list, ranked once per table.
     const products = target.products;
     const repeated = target.repeatedProducts;
-    products.length = 0;
-    repeated.length = 0;
-    for (let k = p.productOffsets[i]; k < p.productOffsets[i + 1]; k++) {
-      const name = p.productNames[p.productIds[k]];
+    truncate(products, 0);
+    truncate(repeated, 0);
+    const pr = (this.productOrder ??= new NameOrder(p.productNames));
+    const np = pr.sortRun(p.productIds, p.productRepeated, p.productOffsets[i], p.productOffsets[i + 1]);
+    for (let k = 0; k < np; k++) {
+      const key = pr.keys[k];
+      const name = pr.sorted[key >> 1];
       products.push(name);
-      if (p.productRepeated[k]) repeated.push(name);
+      if (key & 1) repeated.push(name);
     }
-    if (products.length > 1) products.sort();
-    if (repeated.length > 1) repeated.sort();
     const types = target.productTypes;
-    types.length = 0;
-    for (let k = p.typeOffsets[i]; k < p.typeOffsets[i + 1]; k++) types.push(p.typeNames[p.typeIds[k]]);
-    if (types.length > 1) types.sort();
+    truncate(types, 0);
+    const tr = (this.typeOrder ??= new NameOrder(p.typeNames));
+    const nt = tr.sortRun(p.typeIds, null, p.typeOffsets[i], p.typeOffsets[i + 1]);
+    for (let k = 0; k < nt; k++) types.push(tr.sorted[tr.keys[k] >> 1]);
     target.customerId = p.customerIds[i];
     target.timeZone = p.timeZone;
     target.orders = I.orders[i];
@@ -597,9 +611,82 @@ export class FeatureTable {
   }
 }
 
-function fill(out: number[], a: ArrayLike<number>, from: number, to: number): void {
-  out.length = to - from;
-  for (let k = from; k < to; k++) out[k - from] = a[k];
+/**
+ * A name list (productNames, typeNames) in sorted order, for reading a
+ * customer's run of ids as sorted names: Array.prototype.sort's default
+ * order (UTF-16 code units, as `<` compares strings), computed once per table.
+ */
+class NameOrder {
+  /** The names, sorted. */
+  readonly sorted: string[];
+  /** rank[id]: position of names[id] in `sorted`. */
+  private readonly rank: Int32Array;
+  /** The last run sorted: rank * 2 + (1 when repeated). */
+  keys = new Int32Array(64);
+
+  constructor(names: readonly string[]) {
+    const ids = Array.from(names.keys()).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+    this.sorted = ids.map((id) => names[id]);
+    this.rank = new Int32Array(names.length);
+    for (let k = 0; k < ids.length; k++) this.rank[ids[k]] = k;
+  }
+
+  /** Sorts ids[from..to) (with their repeated flags) into `keys` by name; returns how many. */
+  sortRun(ids: Int32Array, repeated: Uint8Array | null, from: number, to: number): number {
+    const n = to - from;
+    if (n > this.keys.length) this.keys = new Int32Array(Math.max(n, 2 * this.keys.length));
+    const keys = this.keys;
+    const rank = this.rank;
+    for (let k = 0; k < n; k++) keys[k] = rank[ids[from + k]] * 2 + (repeated !== null && repeated[from + k] ? 1 : 0);
+    if (n > 32) {
+      keys.subarray(0, n).sort();
+      return n;
+    }
+    for (let a = 1; a < n; a++) {
+      const v = keys[a];
+      let b = a - 1;
+      while (b >= 0 && keys[b] > v) {
+        keys[b + 1] = keys[b];
+        b--;
+      }
+      keys[b + 1] = v;
+    }
+    return n;
+  }
+}
+
+/**
+ * out = a[from..to). Without assigning `length` (a runtime call every time,
+ * even to the same value, and most of customerInto's time): elements are
+ * overwritten, pushed, or popped, which the compiler inlines. One function
+ * per array type, so that each stays monomorphic.
+ */
+function fillU16(out: number[], a: Uint16Array, from: number, to: number): void {
+  const n = to - from;
+  const m = Math.min(out.length, n);
+  for (let k = 0; k < m; k++) out[k] = a[from + k];
+  for (let k = m; k < n; k++) out.push(a[from + k]);
+  truncate(out, n);
+}
+
+function fillI32(out: number[], a: Int32Array, from: number, to: number): void {
+  const n = to - from;
+  const m = Math.min(out.length, n);
+  for (let k = 0; k < m; k++) out[k] = a[from + k];
+  for (let k = m; k < n; k++) out.push(a[from + k]);
+  truncate(out, n);
+}
+
+function fillF64(out: number[], a: Float64Array, from: number, to: number): void {
+  const n = to - from;
+  const m = Math.min(out.length, n);
+  for (let k = 0; k < m; k++) out[k] = a[from + k];
+  for (let k = m; k < n; k++) out.push(a[from + k]);
+  truncate(out, n);
+}
+
+function truncate(out: unknown[], n: number): void {
+  while (out.length > n) out.pop();
 }
 
 /** Convenience: features of every customer from an array of orders. */

@@ -20,8 +20,18 @@ export function assertTimeZone(timeZone: string): void {
   }
 }
 
+/** Hours per block of the offset cache (about 341 days; 64 KB a block). */
+const BLOCK_HOURS = 8192;
+
 export class ShopClock {
-  private readonly cache = new Map<number, number>();
+  /**
+   * UTC offset (minutes) per UTC hour, NaN until looked up: one flat array
+   * per block of hours, found by block number. (A Map keyed by hour, tens of
+   * thousands of keys, cost a hash lookup and a cache miss per order.)
+   */
+  private readonly blocks = new Map<number, Float64Array>();
+  private lastBlock = Number.NaN;
+  private lastOffsets: Float64Array = new Float64Array(0);
   private readonly utc: boolean;
 
   constructor(readonly timeZone: string) {
@@ -33,12 +43,26 @@ export class ShopClock {
   localMs(ms: number): number {
     if (this.utc) return ms;
     const hourKey = Math.floor(ms / MS_PER_HOUR);
-    let offsetMin = this.cache.get(hourKey);
-    if (offsetMin === undefined) {
+    const block = Math.floor(hourKey / BLOCK_HOURS);
+    const offsets = block === this.lastBlock ? this.lastOffsets : this.offsetsOf(block);
+    const k = hourKey - block * BLOCK_HOURS;
+    let offsetMin = offsets[k];
+    if (offsetMin !== offsetMin) {
       offsetMin = tzOffset(this.timeZone, new Date(ms));
-      this.cache.set(hourKey, offsetMin);
+      offsets[k] = offsetMin;
     }
     return ms + offsetMin * 60_000;
+  }
+
+  private offsetsOf(block: number): Float64Array {
+    let offsets = this.blocks.get(block);
+    if (!offsets) {
+      offsets = new Float64Array(BLOCK_HOURS).fill(Number.NaN);
+      this.blocks.set(block, offsets);
+    }
+    this.lastBlock = block;
+    this.lastOffsets = offsets;
+    return offsets;
   }
 
   /** Local day number (days since 1970-01-01 in the shop's time zone). */

@@ -3,6 +3,7 @@
 // the subset of its customers as bytes, so the chunks (possibly on other
 // machines) assign without reading the orders again. Pure: bytes in, bytes out.
 import { F64_COLUMNS, FeatureTable, I32_COLUMNS, type ShopStats, TIME_SLOTS, type TableParts } from "./accumulator";
+import { StringIndex } from "./string-index";
 
 /** The customers at `indices` (in that order) as a table of their own; shop stats are kept whole. */
 export function subsetFeatureTable(table: FeatureTable, indices: ArrayLike<number>): FeatureTable {
@@ -100,11 +101,8 @@ export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTab
   const customerIds = ([] as string[]).concat(...parts.map((p) => p.customerIds));
   const acqOrderId = ([] as string[]).concat(...parts.map((p) => p.acqOrderId));
   const n = customerIds.length;
-  const index = new Map<string, number>();
-  for (let j = 0; j < n; j++) {
-    index.set(customerIds[j], j);
-    if (index.size !== j + 1) throw duplicateCustomer(tables, customerIds[j]);
-  }
+  const index = new StringIndex(n);
+  for (let j = 0; j < n; j++) if (index.add(customerIds[j]) !== j) throw duplicateCustomer(tables, customerIds[j]);
 
   const dayRuns = parts.map((p) => p.dayOffsets);
   const productRuns = parts.map((p) => p.productOffsets);

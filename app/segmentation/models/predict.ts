@@ -334,29 +334,76 @@ export interface CustomerPrediction {
  * evaluations. Values live in one flat array (no tuple per entry).
  */
 export class TripleCache {
-  private readonly index = new Map<number, number>();
+  // Open addressing on typed arrays: a Map keyed by numbers cost most of a
+  // cached prediction (a hash lookup; keys above 2^30 are heap numbers).
+  private keys = new Float64Array(8192).fill(Number.NaN);
+  /** Per slot: position of the entry's three values in `values`. */
+  private slots = new Int32Array(8192);
+  private mask = 8191;
+  private size = 0;
   private values = new Float64Array(3 * 4096);
   get(key: number, out: Float64Array): boolean {
-    const i = this.index.get(key);
-    if (i === undefined) return false;
-    out[0] = this.values[i];
-    out[1] = this.values[i + 1];
-    out[2] = this.values[i + 2];
-    return true;
+    const keys = this.keys;
+    for (let slot = hashKey(key) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const k = keys[slot];
+      if (k === key) {
+        const i = this.slots[slot];
+        out[0] = this.values[i];
+        out[1] = this.values[i + 1];
+        out[2] = this.values[i + 2];
+        return true;
+      }
+      if (k !== k) return false; // NaN: empty slot
+    }
   }
   set(key: number, v: Float64Array): void {
-    if (this.index.size >= 4_000_000) {
-      this.index.clear();
-    }
-    const i = this.index.size * 3;
+    if (this.size >= 4_000_000) this.reset();
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const i = this.size * 3;
     if (i + 3 > this.values.length) {
       const next = new Float64Array(this.values.length * 2);
       next.set(this.values);
       this.values = next;
     }
+    const keys = this.keys;
+    let slot = hashKey(key) & this.mask;
+    while (keys[slot] === keys[slot] && keys[slot] !== key) slot = (slot + 1) & this.mask;
+    if (keys[slot] === key) {
+      this.values.set(v.subarray(0, 3), this.slots[slot]);
+      return;
+    }
     this.values.set(v.subarray(0, 3), i);
-    this.index.set(key, i);
+    keys[slot] = key;
+    this.slots[slot] = i;
+    this.size++;
   }
+  private reset(): void {
+    this.keys.fill(Number.NaN);
+    this.size = 0;
+  }
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldSlots = this.slots;
+    this.keys = new Float64Array(oldKeys.length * 2).fill(Number.NaN);
+    this.slots = new Int32Array(oldKeys.length * 2);
+    this.mask = this.keys.length - 1;
+    for (let k = 0; k < oldKeys.length; k++) {
+      const key = oldKeys[k];
+      if (key !== key) continue;
+      let slot = hashKey(key) & this.mask;
+      while (this.keys[slot] === this.keys[slot]) slot = (slot + 1) & this.mask;
+      this.keys[slot] = key;
+      this.slots[slot] = oldSlots[k];
+    }
+  }
+}
+
+/** A hash of an integer-valued key (|key| < 2^53): its two 32-bit halves mixed. */
+function hashKey(key: number): number {
+  const lo = key | 0;
+  const hi = Math.floor(key / 4294967296) | 0;
+  const h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  return h ^ (h >>> 15);
 }
 
 let shared: {
