@@ -171,7 +171,7 @@ function toResponse(answer: WebhookAnswer): Response {
 }
 
 /** A webhook route's action (Remix): the Fetch API request as a delivery. */
-export async function receiveWebhook(request: Request): Promise<Response> {
+async function receiveWebhook(request: Request): Promise<Response> {
   return toResponse(
     await answerWebhook({
       method: request.method,
