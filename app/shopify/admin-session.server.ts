@@ -40,7 +40,23 @@ export function previewShop(): string | undefined {
   return LOCAL_PREVIEW_SHOP && NODE_ENV !== "production" ? LOCAL_PREVIEW_SHOP : undefined;
 }
 
-export async function requireAdmin(request: Request): Promise<AdminContext> {
+/**
+ * One answer per request: Remix hands a document request's one Request to the
+ * layout's loader and the page's, and both ask for it; without this the session
+ * token was verified, the session loaded and the plan guard run twice.
+ */
+const answered = new WeakMap<Request, Promise<AdminContext>>();
+
+export function requireAdmin(request: Request): Promise<AdminContext> {
+  let context = answered.get(request);
+  if (!context) {
+    context = resolveAdmin(request);
+    answered.set(request, context);
+  }
+  return context;
+}
+
+async function resolveAdmin(request: Request): Promise<AdminContext> {
   const shop = previewShop();
   // The preview's shop may have no offline session (demo:insights generates its
   // history without installing): pages that call the Admin API fail there, the others open.

@@ -12,7 +12,7 @@ import {
 } from "../../app/act/discounts.server";
 import prisma from "../../app/db.server";
 import { findSegmentDiscount } from "../../app/stores/discounts.server";
-import { discountStore, expectValidAgainstSchema, type SentRequest } from "./helpers";
+import { anotherShopsDiscount, discountStore, expectValidAgainstSchema, type SentRequest } from "./helpers";
 
 const DOMAIN = "discounts.myshopify.com";
 let store: Awaited<ReturnType<typeof discountStore>>;
@@ -282,21 +282,7 @@ describe("segment discounts: codes, bad input and other shops", () => {
   });
 
   it("answers not found for another shop's discount and for ids that are no discount", async () => {
-    const other = await prisma.shop.create({ data: { domain: "other-discounts.myshopify.com", status: "installed" } });
-    await prisma.segmentDiscount.create({
-      data: {
-        id: "6f9c7a52-3b8e-4f0e-9e43-7a1d2c3b4a5f",
-        shopId: other.id,
-        shopifyId: "gid://shopify/DiscountAutomaticNode/1",
-        method: "automatic",
-        title: "Theirs",
-        segments: ["rfm/champions"],
-        reward: { target: "order", kind: "percentage", value: "10", appliesToEachItem: false },
-        combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: false },
-        holdoutPercentage: 10,
-        startsAt: new Date(),
-      },
-    });
+    await anotherShopsDiscount("other-discounts.myshopify.com", "6f9c7a52-3b8e-4f0e-9e43-7a1d2c3b4a5f");
     const deps = await store.deps();
     for (const id of ["6f9c7a52-3b8e-4f0e-9e43-7a1d2c3b4a5f", "not-a-uuid", ""]) {
       await expect(pauseSegmentDiscount(deps, id)).rejects.toBeInstanceOf(DiscountNotFoundError);

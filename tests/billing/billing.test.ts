@@ -37,6 +37,7 @@ let app: ReturnType<typeof startAppWorkers>;
 let registry: QueueRegistry;
 let plan: typeof import("../../app/routes/app.plan");
 let privacy: typeof import("../../app/routes/app.privacy");
+let layout: typeof import("../../app/routes/app");
 let admin: AdminRequests;
 let discountId: string;
 /** Every Admin API request the library's billing helpers sent (through abstractFetch). */
@@ -79,6 +80,7 @@ beforeAll(async () => {
   }) as typeof fetch);
   plan = await import("../../app/routes/app.plan");
   privacy = await import("../../app/routes/app.privacy");
+  layout = await import("../../app/routes/app");
   app = startAppWorkers(redis, store, [QUEUE.webhooks, QUEUE.segments, QUEUE.writeback, QUEUE.act]);
   registry = new QueueRegistry(redis);
 }, 240_000);
@@ -168,6 +170,15 @@ describe("billing: choosing, confirming and changing a plan", () => {
     const guarded = (await loadPrivacy()) as Response;
     expect(guarded.status).toBe(302);
     expect(new URL(guarded.headers.get("location")!, "https://x").pathname).toBe("/app/plan");
+    // The frame's loader and the page's get one Request (a document request) and ask Shopify about the plan once.
+    const asked = librarySent.length;
+    const shared = request("/app/privacy");
+    const both = await Promise.all([
+      answer(() => layout.loader({ request: shared, params: {}, context: {} })),
+      answer(() => privacy.loader({ request: shared, params: {}, context: {} })),
+    ]);
+    expect(both.map((r) => (r as Response).status)).toEqual([302, 302]);
+    expect(librarySent.slice(asked).map((sent) => sent.operation)).toHaveLength(1);
 
     const page = (await loadPlan()) as Record<string, any>;
     expect(page).toMatchObject({ plan: "Free", recommended: "Starter", needsPlan: true, lapsed: null });

@@ -39,6 +39,8 @@ beforeAll(async () => {
   const since = await stack.install(url, SHOP);
   await stack.waitForRun(SHOP, "backfill", since, 240_000);
   await stack.waitForRun(SHOP, "recompute", since, 240_000);
+  // The install's write-back runs after its recompute; pages are measured once the worker is done.
+  await stack.waitForQuiet(300_000);
   browser = await launchBrowser();
   // One unmeasured visit of each page first (the browser's cache, the server's first queries).
   for (const page of ["/app/rules", "/app/rules/new", "/app/settings"]) {
@@ -137,6 +139,8 @@ describe("rule builder and settings in the browser", () => {
 
   it("(5) changes a threshold, shows the dry run, then saves", async () => {
     const page = browser.page;
+    // (4)'s save scheduled a recompute: the settings page is measured after it, not beside it.
+    await stack.waitForQuiet(300_000);
     // A bad value, typed, is refused next to its field, in the browser (the click is measured for INP).
     const check = await browser.visit("settings", `${url}/app/settings`, async (p) => {
       await p.getByRole("heading", { name: "Settings", exact: true }).waitFor({ timeout: 120_000 });
@@ -146,6 +150,18 @@ describe("rule builder and settings in the browser", () => {
     });
     checks.push(check);
     expectClean(check);
+
+    // A family's segments are listed on demand (the closed lists are not rendered): open one, read it, close it.
+    const disclosure = page.getByRole("button", { name: "Show segments of Purchase behavior (RFM)" });
+    expect(await disclosure.getAttribute("aria-expanded")).toBe("false");
+    await disclosure.click();
+    const champions = page.getByLabel("Tag Champions", { exact: true });
+    await champions.waitFor({ timeout: 10_000 });
+    expect(await champions.isChecked()).toBe(true);
+    expect(await page.getByLabel("Mirror Champions as a Shopify segment", { exact: true }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Hide segments of Purchase behavior (RFM)" }).click();
+    await champions.waitFor({ state: "detached", timeout: 10_000 });
 
     const field = page.getByLabel("Loyal: at least this many orders");
     expect(await field.inputValue()).toBe("4");

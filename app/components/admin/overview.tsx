@@ -1,5 +1,16 @@
 import { Link } from "@remix-run/react";
-import { Banner, BlockStack, Box, Card, EmptyState, InlineGrid, InlineStack, Layout, Text } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  List,
+  Text,
+} from "@shopify/polaris";
 import { hasMessage, t } from "../../i18n";
 import type { Overview } from "../../admin/overview.server";
 import { OverviewWeeklyCard } from "../insights/weekly-summary";
@@ -14,6 +25,14 @@ export const familyTitle = (family: string) => {
 };
 
 export const segmentPath = (key: string) => `/app/segments/${key}`;
+
+type ModelNote = Overview["modelNotes"][number];
+
+/** One banner per status: the weak segments' notes share their evidence (e.g. almost no dropout), so they sit together. */
+function modelNoteGroups(notes: ModelNote[]): Array<{ status: ModelNote["status"]; notes: ModelNote[] }> {
+  const statuses = [...new Set(notes.map((note) => note.status))];
+  return statuses.map((status) => ({ status, notes: notes.filter((note) => note.status === status) }));
+}
 
 function Stat({ label, value }: { label: string; value: string }) {
   return (
@@ -155,15 +174,25 @@ export function OverviewPage({ data }: { data: Overview }) {
             <Stat label={t("overview.totals.revenue")} value={moneyOf(data.totals.revenue)} />
           </InlineGrid>
         </Layout.Section>
-        {data.modelNotes.map((note) => (
-          <Layout.Section key={note.reason}>
+        {modelNoteGroups(data.modelNotes).map((group) => (
+          <Layout.Section key={group.status}>
             <Banner
-              tone={note.status === "unavailable" ? "warning" : "info"}
-              title={t(note.status === "unavailable" ? "overview.model.unavailable" : "overview.model.weak")}
+              tone={group.status === "unavailable" ? "warning" : "info"}
+              title={t(group.status === "unavailable" ? "overview.model.unavailable" : "overview.model.weak")}
             >
-              <p>
-                {note.reason} ({note.segments.join(", ")})
-              </p>
+              {group.notes.length === 1 ? (
+                <p>
+                  {group.notes[0].reason} ({group.notes[0].segments.join(", ")})
+                </p>
+              ) : (
+                <List>
+                  {group.notes.map((note) => (
+                    <List.Item key={note.reason}>
+                      {note.segments.join(", ")}: {note.reason}
+                    </List.Item>
+                  ))}
+                </List>
+              )}
             </Banner>
           </Layout.Section>
         ))}

@@ -17,6 +17,7 @@ import pg from "pg";
 import { startSimulator, type Simulator } from "../../../simulator";
 import { appScopes, appWebhookSubscriptions } from "../../../scripts/lib/app-config";
 import { SEGMENT_DISCOUNT_FUNCTION_HANDLE } from "../../../app/act/segment-discount-function";
+import { ALL_QUEUES } from "../../../app/queues/names";
 import { queues } from "../../../app/queues/registry.server";
 import { enqueueShopInstalled } from "../../../app/queues/shop-lifecycle.server";
 
@@ -109,6 +110,11 @@ export interface E2eStack {
   stopWeb(): Promise<void>;
   /** What OAuth leaves behind: the app installed in the simulated store and the shop's offline session stored. */
   authorize(appUrl: string, shop: string): Promise<void>;
+  /**
+   * Waits until no job is running or waiting in any of the app's queues (delayed, scheduled jobs aside): another
+   * shop's install finishing its recompute and write-back on the same two cores is not what a page load measures.
+   */
+  waitForQuiet(timeoutMs: number): Promise<void>;
   /** Enqueues the install job (what the OAuth hook does next); resolves with a moment just before it. */
   enqueueInstall(shop: string): Promise<Date>;
   /** authorize, then enqueueInstall, as `npm run demo` does (no web app needed). */
@@ -235,6 +241,21 @@ export async function startE2eStack(options: { asOf?: string } = {}): Promise<E2
         );
         if (rows[0]?.status === "failed") throw new Error(`${kind} failed at ${rows[0].step}: ${rows[0].error}`);
         return rows[0]?.status === "completed" ? true : undefined;
+      });
+    },
+    async waitForQuiet(timeoutMs) {
+      const registry = await queues();
+      let quietPolls = 0;
+      await waitFor("no job running or waiting in any queue", timeoutMs, async () => {
+        const counts = await Promise.all(
+          ALL_QUEUES.map((name) =>
+            registry.get(name).getJobCounts("active", "waiting", "prioritized", "waiting-children"),
+          ),
+        );
+        const busy = counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+        // For a second (polls are 250 ms apart): a job that finishes may enqueue its next step a moment later.
+        quietPolls = busy === 0 ? quietPolls + 1 : 0;
+        return quietPolls >= 4 ? true : undefined;
       });
     },
     async close() {
