@@ -15,6 +15,7 @@ import {
 import { useState } from "react";
 import { t } from "../../i18n";
 import type { CustomerDetail, CustomerSearchResult } from "../../admin/customers.server";
+import { Figure } from "./figure";
 import { AppPage } from "./app-frame";
 import { TableCard } from "./table-card";
 import { count, day, decimal, money, when } from "./format";
@@ -95,19 +96,6 @@ export function CustomerSearchPage({ data }: { data: CustomerSearchResult }) {
   );
 }
 
-function Figure({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack gap="100">
-      <Text as="h3" tone="subdued">
-        {label}
-      </Text>
-      <Text as="p" variant="headingMd">
-        {value}
-      </Text>
-    </BlockStack>
-  );
-}
-
 export function CustomerDetailPage({ data }: { data: CustomerDetail }) {
   const title = data.name ?? t("customers.detail.title", { id: data.id });
   const p = data.predictions;
@@ -127,22 +115,42 @@ export function CustomerDetailPage({ data }: { data: CustomerDetail }) {
               </Text>
               {!data.modelReady ? <Text as="p">{t("customers.detail.noModel")}</Text> : null}
               <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-                <Figure label={t("customers.detail.orders")} value={count(data.orders)} />
-                <Figure label={t("customers.detail.spent")} value={money(data.spent, data.currency)} />
+                <Figure size="headingMd" label={t("customers.detail.orders")} value={count(data.orders)} />
+                <Figure size="headingMd" label={t("customers.detail.spent")} value={money(data.spent, data.currency)} />
                 {data.scores ? (
                   <>
-                    <Figure label={t("customers.detail.recency")} value={String(data.scores.recency)} />
-                    <Figure label={t("customers.detail.frequency")} value={String(data.scores.frequency)} />
-                    <Figure label={t("customers.detail.monetary")} value={String(data.scores.monetary)} />
+                    <Figure
+                      size="headingMd"
+                      label={t("customers.detail.recency")}
+                      value={String(data.scores.recency)}
+                    />
+                    <Figure
+                      size="headingMd"
+                      label={t("customers.detail.frequency")}
+                      value={String(data.scores.frequency)}
+                    />
+                    <Figure
+                      size="headingMd"
+                      label={t("customers.detail.monetary")}
+                      value={String(data.scores.monetary)}
+                    />
                   </>
                 ) : null}
                 {p?.status === "ok" ? (
                   <>
-                    <Figure label={t("customers.detail.pAlive")} value={decimal(p.pAlive)} />
-                    <Figure label={t("customers.detail.expected90")} value={decimal(p.expectedOrders90d)} />
-                    <Figure label={t("customers.detail.expected365")} value={decimal(p.expectedOrders365d)} />
-                    <Figure label={t("customers.detail.clv")} value={money(p.clv12m, data.currency)} />
-                    <Figure label={t("customers.detail.nextOrder")} value={day(p.nextOrderDate)} />
+                    <Figure size="headingMd" label={t("customers.detail.pAlive")} value={decimal(p.pAlive)} />
+                    <Figure
+                      size="headingMd"
+                      label={t("customers.detail.expected90")}
+                      value={decimal(p.expectedOrders90d)}
+                    />
+                    <Figure
+                      size="headingMd"
+                      label={t("customers.detail.expected365")}
+                      value={decimal(p.expectedOrders365d)}
+                    />
+                    <Figure size="headingMd" label={t("customers.detail.clv")} value={money(p.clv12m, data.currency)} />
+                    <Figure size="headingMd" label={t("customers.detail.nextOrder")} value={day(p.nextOrderDate)} />
                   </>
                 ) : null}
               </InlineGrid>

@@ -17,6 +17,7 @@ import { OverviewWeeklyCard } from "../insights/weekly-summary";
 import { AppPage, NAV_LINKS } from "./app-frame";
 import { Chart } from "./charts";
 import { StaticDataTable } from "./static-data-table";
+import { Figure } from "./figure";
 import { count, day, money, percent } from "./format";
 
 export const familyTitle = (family: string) => {
@@ -34,23 +35,38 @@ function modelNoteGroups(notes: ModelNote[]): Array<{ status: ModelNote["status"
   return statuses.map((status) => ({ status, notes: notes.filter((note) => note.status === status) }));
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h2" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="headingLg">
-          {value}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
-
 const FM_SCORES = [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5];
 const R_SCORES = [5, 4, 3, 2, 1];
+
+/** What the models say, beside the counts they explain: one banner per status. */
+function ModelNotes({ notes }: { notes: ModelNote[] }) {
+  return (
+    <>
+      {modelNoteGroups(notes).map((group) => (
+        <Layout.Section key={group.status}>
+          <Banner
+            tone={group.status === "unavailable" ? "warning" : "info"}
+            title={t(group.status === "unavailable" ? "overview.model.unavailable" : "overview.model.weak")}
+          >
+            {group.notes.length === 1 ? (
+              <p>
+                {group.notes[0].reason} ({group.notes[0].segments.join(", ")})
+              </p>
+            ) : (
+              <List>
+                {group.notes.map((note) => (
+                  <List.Item key={note.reason}>
+                    {note.segments.join(", ")}: {note.reason}
+                  </List.Item>
+                ))}
+              </List>
+            )}
+          </Banner>
+        </Layout.Section>
+      ))}
+    </>
+  );
+}
 
 /**
  * Background for a share of the largest cell, and the text colour with the higher contrast on it: black or white
@@ -169,33 +185,18 @@ export function OverviewPage({ data }: { data: Overview }) {
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 2, md: 3 }} gap="400">
-            <Stat label={t("overview.totals.customers")} value={count(data.totals.customers)} />
-            <Stat label={t("overview.totals.orders")} value={count(data.totals.orders)} />
-            <Stat label={t("overview.totals.revenue")} value={moneyOf(data.totals.revenue)} />
+            <Card>
+              <Figure heading="h2" label={t("overview.totals.customers")} value={count(data.totals.customers)} />
+            </Card>
+            <Card>
+              <Figure heading="h2" label={t("overview.totals.orders")} value={count(data.totals.orders)} />
+            </Card>
+            <Card>
+              <Figure heading="h2" label={t("overview.totals.revenue")} value={moneyOf(data.totals.revenue)} />
+            </Card>
           </InlineGrid>
         </Layout.Section>
-        {modelNoteGroups(data.modelNotes).map((group) => (
-          <Layout.Section key={group.status}>
-            <Banner
-              tone={group.status === "unavailable" ? "warning" : "info"}
-              title={t(group.status === "unavailable" ? "overview.model.unavailable" : "overview.model.weak")}
-            >
-              {group.notes.length === 1 ? (
-                <p>
-                  {group.notes[0].reason} ({group.notes[0].segments.join(", ")})
-                </p>
-              ) : (
-                <List>
-                  {group.notes.map((note) => (
-                    <List.Item key={note.reason}>
-                      {note.segments.join(", ")}: {note.reason}
-                    </List.Item>
-                  ))}
-                </List>
-              )}
-            </Banner>
-          </Layout.Section>
-        ))}
+        <ModelNotes notes={data.modelNotes} />
         <Layout.Section>
           <OverviewWeeklyCard data={data.weekly} />
         </Layout.Section>

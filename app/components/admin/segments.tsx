@@ -15,6 +15,7 @@ import {
 } from "@shopify/polaris";
 import { t } from "../../i18n";
 import type { SegmentDetail, SegmentList } from "../../admin/segments.server";
+import { Figure } from "./figure";
 import { AppPage } from "./app-frame";
 import { count, day, decimal, money, percent } from "./format";
 import { familyTitle, segmentPath } from "./overview";
@@ -59,19 +60,6 @@ export function SegmentListPage({ data }: { data: SegmentList }) {
         </Layout.Section>
       </Layout>
     </AppPage>
-  );
-}
-
-function Figure({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack gap="100">
-      <Text as="h3" tone="subdued">
-        {label}
-      </Text>
-      <Text as="p" variant="headingLg">
-        {value}
-      </Text>
-    </BlockStack>
   );
 }
 
