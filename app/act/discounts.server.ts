@@ -34,6 +34,7 @@ import {
   localDatesOf,
   parseDiscountForm,
   scheduleOf,
+  type DiscountDraft,
   type DiscountFormValues,
   type FieldErrors,
   type FormContext,
@@ -105,6 +106,24 @@ function configurationErrors(problems: readonly string[]): { ok: false; errors: 
   return { ok: false, errors: { form: t("discounts.errors.configuration", { problems: problems.join(" ") }) } };
 }
 
+/** What the merchant's form sets on the app's record, on creation and on every save (a save clears the notice). */
+function editableFields(draft: DiscountDraft, schedule: ReturnType<typeof scheduleOf>, configurationHash: string) {
+  return {
+    code: draft.code,
+    title: draft.title,
+    segments: draft.segments,
+    reward: draft.reward,
+    minimumSubtotal: draft.minimumSubtotal,
+    combinesWith: draft.combinesWith,
+    holdoutPercentage: draft.holdoutPercentage,
+    message: draft.message,
+    startsAt: schedule.startsAt,
+    endsAt: schedule.endsAt,
+    notice: null,
+    configurationHash,
+  };
+}
+
 /** Creates the discount in Shopify, then the app's record; nothing is kept when either step fails. */
 export async function createSegmentDiscount(deps: DiscountDeps, values: DiscountFormValues): Promise<SaveResult> {
   const { config } = deps.shop;
@@ -134,20 +153,9 @@ export async function createSegmentDiscount(deps: DiscountDeps, values: Discount
       shopId: config.shopId,
       shopifyId: created.shopifyId,
       method: draft.method,
-      code: draft.code,
-      title: draft.title,
-      segments: draft.segments,
-      reward: draft.reward,
-      minimumSubtotal: draft.minimumSubtotal,
-      combinesWith: draft.combinesWith,
-      holdoutPercentage: draft.holdoutPercentage,
-      message: draft.message,
-      startsAt: schedule.startsAt,
-      endsAt: schedule.endsAt,
+      ...editableFields(draft, schedule, built.hash),
       status: "active",
       pausedReason: null,
-      notice: null,
-      configurationHash: built.hash,
     });
   } catch (error) {
     // Not recorded: the Shopify discount would apply with no record in the app. Take it back.
@@ -187,20 +195,7 @@ export async function updateSegmentDiscountFromForm(
   };
   const updated = await updateShopifyDiscount(await deps.adminApi(), record.method, record.shopifyId!, input);
   if (!updated.ok) return { ok: false, errors: updated.errors };
-  await updateSegmentDiscount(deps.db, config.shopId, id, {
-    code: draft.code,
-    title: draft.title,
-    segments: draft.segments,
-    reward: draft.reward,
-    minimumSubtotal: draft.minimumSubtotal,
-    combinesWith: draft.combinesWith,
-    holdoutPercentage: draft.holdoutPercentage,
-    message: draft.message,
-    startsAt: schedule.startsAt,
-    endsAt: schedule.endsAt,
-    notice: null,
-    configurationHash: built.hash,
-  });
+  await updateSegmentDiscount(deps.db, config.shopId, id, editableFields(draft, schedule, built.hash));
   await afterChange(deps);
   return { ok: true, discount: (await findSegmentDiscount(deps.db, config.shopId, id))! };
 }
