@@ -36,12 +36,18 @@ export interface EngineBenchResult {
     cutoffsMs: number;
     /** featuresMs + cutoffsMs + assignMs: the whole engine. */
     totalMs: number;
-    /** CPU time (user + system, all threads) of each phase: robust to other processes on the machine. */
+    /** CPU time (user + system, all threads) of each phase: robust to other processes on the machine (features: see addPerThreadCpuMs). */
     cpuMs: { features: number; cutoffs: number; assign: number };
     /** Each thread's engine time for its range's features; the merge of their fit columns. */
     featuresPerThreadMs: number[];
     /** Of which the add() calls (wall and CPU); the rest is finish() and encoding. */
     addPerThreadMs: number[];
+    /**
+     * Summed per 256-order chunk, and a worker's process.cpuUsage() (Node 22 has no
+     * process.threadCpuUsage) is the thread's getrusage, which Linux advances at
+     * scheduler ticks: summed over chunks it counts about half to three quarters
+     * of the time (docs/performance.md). Compare addPerThreadMs.
+     */
     addPerThreadCpuMs: number[];
     mergeMs: number;
     assignPerThreadMs: number[];
