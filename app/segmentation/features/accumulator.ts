@@ -370,15 +370,12 @@ function internInto(index: Map<string, number>, list: string[], v: string): numb
   return i;
 }
 
-/** Counting sort of per-order rows by customer; returns CSR offsets and a permutation. */
-function bucketByCustomer(n: number, customer: Int32Array): { offsets: Int32Array; order: Int32Array } {
+/** CSR offsets of per-order rows grouped by customer (a counting sort's counts, summed). */
+function offsetsByCustomer(n: number, customer: Int32Array): Int32Array {
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < customer.length; i++) offsets[customer[i] + 1]++;
   for (let c = 0; c < n; c++) offsets[c + 1] += offsets[c];
-  const cursor = offsets.slice(0, n);
-  const order = new Int32Array(customer.length);
-  for (let i = 0; i < customer.length; i++) order[cursor[customer[i]]++] = i;
-  return { offsets, order };
+  return offsets;
 }
 
 function sortSegment(keys: Int32Array, vals: Float64Array | null, from: number, to: number): void {
@@ -408,12 +405,16 @@ function sortSegment(keys: Int32Array, vals: Float64Array | null, from: number, 
 }
 
 function groupDays(n: number, customer: Int32Array, day: Int32Array, amount: Float64Array) {
-  const { offsets, order } = bucketByCustomer(n, customer);
-  const keys = new Int32Array(order.length);
-  const vals = new Float64Array(order.length);
-  for (let k = 0; k < order.length; k++) {
-    keys[k] = day[order[k]];
-    vals[k] = amount[order[k]];
+  const offsets = offsetsByCustomer(n, customer);
+  // The counting sort's scatter writes the values themselves (stable: rows keep their order
+  // within a customer), not a permutation to gather them through afterwards.
+  const cursor = offsets.slice(0, n);
+  const keys = new Int32Array(customer.length);
+  const vals = new Float64Array(customer.length);
+  for (let i = 0; i < customer.length; i++) {
+    const k = cursor[customer[i]]++;
+    keys[k] = day[i];
+    vals[k] = amount[i];
   }
   const outOffsets = new Int32Array(n + 1);
   let w = 0;
@@ -441,11 +442,12 @@ function groupDays(n: number, customer: Int32Array, day: Int32Array, amount: Flo
 }
 
 function groupProducts(n: number, customer: Int32Array, id: Int32Array, trackRepeats: boolean) {
-  const { offsets, order } = bucketByCustomer(n, customer);
-  const keys = new Int32Array(order.length);
-  for (let k = 0; k < order.length; k++) keys[k] = id[order[k]];
+  const offsets = offsetsByCustomer(n, customer);
+  const cursor = offsets.slice(0, n);
+  const keys = new Int32Array(customer.length);
+  for (let i = 0; i < customer.length; i++) keys[cursor[customer[i]]++] = id[i];
   const outOffsets = new Int32Array(n + 1);
-  const repeated = new Uint8Array(trackRepeats ? order.length : 0);
+  const repeated = new Uint8Array(trackRepeats ? customer.length : 0);
   let w = 0;
   for (let c = 0; c < n; c++) {
     const from = offsets[c];
