@@ -1,12 +1,12 @@
 // One worker thread of the engine bench (bench/engine.ts): generates its
 // customer range's orders, accumulates their features (only the engine's
-// calls are timed), sends its feature table to the main thread for the fit,
+// calls are timed), sends its table's fit columns to the main thread for the fit,
 // then assigns its own customers with the cut-offs the main thread sends back.
 import { parentPort, workerData } from "node:worker_threads";
 import { assignTable } from "../app/segmentation/assign";
 import type { ShopCutoffs } from "../app/segmentation/cutoffs";
 import { FeatureAccumulator } from "../app/segmentation/features/accumulator";
-import { encodeFeatureTable } from "../app/segmentation/features/transfer";
+import { encodeFitColumns } from "../app/segmentation/features/fit-columns";
 import { parseSettings } from "../app/segmentation/settings";
 import { CHUNK, generateOrders } from "./engine";
 
@@ -57,7 +57,8 @@ const addCpu = featuresCpu;
 let t = performance.now();
 let c = cpu();
 const table = acc.finish();
-const bytes = encodeFeatureTable(table);
+// What the recompute's read threads send the fitting thread: the fit columns, not the whole table (ADR 044).
+const bytes = encodeFitColumns(table);
 featuresCpu += cpu() - c;
 featuresMs += performance.now() - t;
 parentPort!.postMessage({ bytes, featuresMs, featuresCpu, addMs, addCpu }, [bytes.buffer as ArrayBuffer]);

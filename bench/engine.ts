@@ -4,12 +4,12 @@
 // every customer. Orders are generated in chunks and only the time spent in
 // the engine is counted. On every core (issue 18): one worker thread per core
 // (bench/engine-worker.ts) generates and accumulates a customer range, the
-// main thread merges the tables and fits, each thread assigns its range.
+// main thread merges the tables' fit columns and fits, each thread assigns its range.
 // Run alone: `npx tsx bench/engine.ts [customers] [orders]`.
 import os from "node:os";
 import { isMainThread, Worker } from "node:worker_threads";
 import { type FitTimings, fitShop } from "../app/segmentation/cutoffs";
-import { concatFeatureTables, decodeFeatureTable } from "../app/segmentation/features/transfer";
+import { concatFitColumns, decodeFitColumns } from "../app/segmentation/features/fit-columns";
 import { parseSettings } from "../app/segmentation/settings";
 import type { EngineOrder } from "../app/segmentation/types";
 import { seededRandom } from "../app/utils/seeded-random";
@@ -36,12 +36,18 @@ export interface EngineBenchResult {
     cutoffsMs: number;
     /** featuresMs + cutoffsMs + assignMs: the whole engine. */
     totalMs: number;
-    /** CPU time (user + system, all threads) of each phase: robust to other processes on the machine. */
+    /** CPU time (user + system, all threads) of each phase: robust to other processes on the machine (features: see addPerThreadCpuMs). */
     cpuMs: { features: number; cutoffs: number; assign: number };
-    /** Each thread's engine time for its range's features; the merge of their tables. */
+    /** Each thread's engine time for its range's features; the merge of their fit columns. */
     featuresPerThreadMs: number[];
     /** Of which the add() calls (wall and CPU); the rest is finish() and encoding. */
     addPerThreadMs: number[];
+    /**
+     * Summed per 256-order chunk, and a worker's process.cpuUsage() (Node 22 has no
+     * process.threadCpuUsage) is the thread's getrusage, which Linux advances at
+     * scheduler ticks: summed over chunks it counts about half to three quarters
+     * of the time (docs/performance.md). Compare addPerThreadMs.
+     */
     addPerThreadCpuMs: number[];
     mergeMs: number;
     assignPerThreadMs: number[];
@@ -218,7 +224,7 @@ function nextMessage<T>(worker: Worker): Promise<T> {
 /**
  * The engine on every core: one worker thread per core generates and
  * accumulates its customer range (block-aligned), the main thread merges the
- * tables (concatFeatureTables) and fits the shop, then each thread assigns its
+ * tables' fit columns (concatFitColumns) and fits the shop, then each thread assigns its
  * own customers. `featuresMs` is the slowest thread's engine time (its calls
  * to the accumulator, finish and encoding; generation excluded, as in one
  * thread) plus the merge; `assignMs` the wall time from sending the cut-offs
@@ -255,8 +261,9 @@ export async function benchEngine(
     const phaseMs = performance.now() - t0;
     const tm = performance.now();
     const cm = cpu();
-    // view: the transferred buffers are the threads' own, as in the recompute (read-features-on-cores.server.ts).
-    const table = concatFeatureTables(parts.map((p) => decodeFeatureTable(p.bytes, { view: true })));
+    // view: the transferred buffers are the threads' own, as in the recompute (read-features-on-cores.server.ts),
+    // which also merges only the columns the fit reads (ADR 044).
+    const table = concatFitColumns(parts.map((p) => decodeFitColumns(p.bytes, { view: true })));
     const mergeMs = performance.now() - tm;
     const mergeCpu = cpu() - cm;
     const featuresMs = Math.max(...parts.map((p) => p.featuresMs)) + mergeMs;
@@ -294,7 +301,7 @@ export async function benchEngine(
       threads,
       loadAverage: loadAverage.map((l) => Number(l.toFixed(1))),
       details: {
-        customersWithOrders: table.size,
+        customersWithOrders: table.n,
         cutoffsMs: r(cutoffsMs),
         totalMs: r(featuresMs + cutoffsMs + assignMs),
         cpuMs: {

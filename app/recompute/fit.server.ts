@@ -2,7 +2,7 @@
 // fitShop; the cut-offs are stored, the customer id space is split into
 // ranges of about `chunkSize` customers, and each range's features are kept
 // as a slice so the chunk jobs need not read the orders again (ADR 010).
-import { fitShop, type FeatureTable, type Settings, type ShopCutoffs } from "../segmentation";
+import { fitShop, type FeatureTable, type FitColumns, type Settings, type ShopCutoffs } from "../segmentation";
 import type { ShopConfig } from "../settings/shop-config";
 import { hasMemberships, saveShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
@@ -28,7 +28,7 @@ export interface FitResult {
  * unusual customer base) does not block the other families: the shop is fitted
  * again without predictive models and the reason is kept in the cut-offs.
  */
-export function fitWithFallback(table: FeatureTable, settings: Settings, asOf: Date): ShopCutoffs {
+export function fitWithFallback(table: FeatureTable | FitColumns, settings: Settings, asOf: Date): ShopCutoffs {
   try {
     return fitShop(table, settings, asOf);
   } catch (error) {
@@ -70,11 +70,12 @@ export async function fitShopStep(
     threads: options.readThreads,
     chunks: { size: chunkSize, runId: options.runId },
   });
-  const { table, orders } = read;
+  const { orders } = read;
   // Awaited below; a failure of the fit first must not leave it unhandled.
   read.chunks?.written.catch(() => undefined);
   const t1 = performance.now();
-  const cutoffs = fitWithFallback(table, config.segmentation, asOf);
+  // On several threads only the columns the fit reads were merged (ADR 044).
+  const cutoffs = fitWithFallback(read.columns ?? read.table, config.segmentation, asOf);
   const t2 = performance.now();
   const firstRun = !(await hasMemberships(client, config.shopId));
   await saveShopCutoffs(client, config.shopId, cutoffs, asOf);
@@ -83,7 +84,7 @@ export async function fitShopStep(
     ranges = read.chunks.ranges;
     await read.chunks.written;
   } else {
-    const chunks = chunksOf(table, chunkSize);
+    const chunks = chunksOf(read.table, chunkSize);
     ranges = chunks.ranges;
     // Each chunk's customers' features, so the chunk jobs need not read the orders again.
     if (options.runId) await writeRecomputeSlices(client, options.runId, chunks.slices());
@@ -91,7 +92,7 @@ export async function fitShopStep(
   return {
     cutoffs,
     ranges,
-    customers: table.size,
+    customers: read.columns ? read.columns.n : read.table.size,
     orders,
     firstRun,
     readAt,

@@ -2,15 +2,16 @@
 // the customer id space is split into contiguous ranges of about equal
 // customer counts, one worker thread per range reads its customers and their
 // orders on its own connection (COPY of a sequential scan, the table's
-// physical order) into its own FeatureAccumulator, and the tables are
-// concatenated in range order. Customer ids are disjoint between ranges and
+// physical order) into its own FeatureAccumulator, and the columns the fit
+// reads are concatenated in range order (ADR 044: each thread keeps its whole
+// table for its chunks' slices). Customer ids are disjoint between ranges and
 // every order of a customer is in its customer's range, so each customer's
 // features are those of one accumulator over all orders; the guest orders
 // (shop statistics only) are read by the first range.
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type pg from "pg";
-import { concatFeatureTables, decodeFeatureTable, type FeatureTable } from "../segmentation";
+import { concatFitColumns, decodeFitColumns, type FeatureTable, type FitColumns } from "../segmentation";
 import { countLiveCustomers, customerIdsAtRanks } from "../stores/customers.server";
 import { estimatedOrdersPerCustomer } from "../stores/orders.server";
 import type { PgClient } from "../stores/pg/pool.server";
@@ -32,7 +33,7 @@ export interface RangeReadRequest {
   runId?: string;
 }
 
-/** A thread's answer: its range's table encoded (transferred, not copied) and its chunks, or the error that stopped it. */
+/** A thread's answer: its range's fit columns encoded (transferred, not copied) and its chunks, or the error that stopped it. */
 export type RangeReadReply = { bytes: Uint8Array; orders: number; ranges: CustomerRange[] } | { error: string };
 
 /** A thread's second answer, once told where its chunks start: its slices are written. */
@@ -73,7 +74,7 @@ function startThread(request: RangeReadRequest): Worker {
 
 interface Part {
   worker: Worker;
-  table: FeatureTable | undefined;
+  columns: FitColumns | undefined;
   orders: number;
   ranges: CustomerRange[];
 }
@@ -104,7 +105,7 @@ async function readPart(request: RangeReadRequest): Promise<Part> {
     const reply = await nextReply<Exclude<RangeReadReply, { error: string }>>(worker);
     return {
       worker,
-      table: decodeFeatureTable(reply.bytes, { view: true }),
+      columns: decodeFitColumns(reply.bytes, { view: true }),
       orders: reply.orders,
       ranges: reply.ranges,
     };
@@ -114,24 +115,35 @@ async function readPart(request: RangeReadRequest): Promise<Part> {
   }
 }
 
+/** What one read thread (the calling one) gives: the whole table; the caller cuts it into chunks. */
+type OneRead = { table: FeatureTable; orders: number; columns?: undefined; chunks?: undefined };
+
 /**
- * The features of every customer of the shop, as readShopFeatures gives
- * them, read by `threads` worker threads over customer id ranges (by default
- * one: the calling thread reads, and `chunks` is then absent: the caller cuts
- * the table itself). Each thread
- * also cuts its part into chunks of `chunks.size` customers and, with a
- * `chunks.runId`, writes their slices while the caller goes on (`written`).
+ * What several threads give: the fit columns of the whole shop (what
+ * fitColumnsOf(table) of one read would give, rows in range order) and the
+ * chunks the threads cut, whose slices hold every customer's features.
+ */
+type ReadOnCores = {
+  columns: FitColumns;
+  orders: number;
+  table?: undefined;
+  chunks: { ranges: CustomerRange[]; written: Promise<void> };
+};
+
+/**
+ * The features of every customer of the shop read by `threads` worker
+ * threads over customer id ranges (by default one: the calling thread reads
+ * the whole table, as readShopFeatures does, and cuts it itself). With more,
+ * each thread also cuts its part into chunks of `chunks.size` customers and,
+ * with a `chunks.runId`, writes their slices while the caller goes on
+ * (`written`); the caller gets the columns the fit reads, not a merged table.
  */
 export async function readShopFeaturesOnCores(
   client: PgClient,
   shopId: string,
   timeZone: string,
   options: { threads?: number; chunks?: { size: number; runId?: string } } = {},
-): Promise<{
-  table: FeatureTable;
-  orders: number;
-  chunks?: { ranges: CustomerRange[]; written: Promise<void> };
-}> {
+): Promise<OneRead | ReadOnCores> {
   // One thread unless asked: two threads read a million customers' orders 27% faster on
   // 2 cores but raised the recompute's peak memory from 858 MB to 1,550 MB (docs/performance.md).
   const threads = options.threads ?? 1;
@@ -196,10 +208,10 @@ export async function readShopFeaturesOnCores(
       return reply;
     }),
   ).then(() => undefined);
-  const table = concatFeatureTables(parts.map((p) => p.table!));
+  const columns = concatFitColumns(parts.map((p) => p.columns!));
   const orders = parts.reduce((n, p) => n + p.orders, 0);
   const chunks = parts.flatMap((p) => p.ranges);
-  // The parts' tables are garbage once merged (`written` keeps the parts for their threads).
-  for (const p of parts) p.table = undefined;
-  return { table, orders, chunks: { ranges: chunks, written } };
+  // The parts' columns are garbage once merged (`written` keeps the parts for their threads).
+  for (const p of parts) p.columns = undefined;
+  return { columns, orders, chunks: { ranges: chunks, written } };
 }

@@ -1,13 +1,14 @@
 // One worker thread of readShopFeaturesOnCores (./read-features-on-cores.server.ts):
 // reads its customer range's customers and orders on its own connection,
-// accumulates their features, cuts its range into chunks and sends the table
-// (encoded, its buffer transferred, not copied) and the chunks' ranges back.
+// accumulates their features, cuts its range into chunks and sends the
+// table's fit columns (encoded, the buffer transferred, not copied) and the
+// chunks' ranges back.
 // Told the index of its first chunk, it writes its chunks' slices for the
 // chunk jobs (when the recompute has a run) and says so. Any error is sent
 // back as its message.
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
-import { encodeFeatureTable } from "../segmentation/features/transfer";
+import { encodeFitColumns } from "../segmentation/features/fit-columns";
 import { writeRecomputeSlicesAt } from "../stores/runs.server";
 import { chunksOf } from "./chunk-ranges";
 import type { RangeReadReply, RangeReadRequest, SlicesReply } from "./read-features-on-cores.server";
@@ -32,7 +33,9 @@ async function readAndSlice(): Promise<void> {
       request.hints,
     );
     chunks = chunksOf(table, request.chunkSize, request.range.from, request.range.to);
-    const bytes = encodeFeatureTable(table);
+    // The fitting thread needs only the columns the fit reads; this thread keeps the
+    // whole table for its chunks' slices (ADR 044).
+    const bytes = encodeFitColumns(table);
     port.postMessage({ bytes, orders, ranges: chunks.ranges } satisfies RangeReadReply, [bytes.buffer as ArrayBuffer]);
   } catch (error) {
     port.postMessage({ error: (error as Error).message } satisfies RangeReadReply);

@@ -6,7 +6,7 @@
 // family-specific parts are fitted by their family modules (families/*.ts).
 import type { FeatureTable, ShopStats } from "./features/accumulator";
 import { isoOfDay, ShopClock } from "./features/clock";
-import { columnsOf } from "./features/columns";
+import { columnsOf, type ShopColumns } from "./features/columns";
 import type { CustomerFeatures } from "./features/customer";
 import { histogramQuantiles } from "./features/price-histogram";
 import type { QuantileEdges } from "./math/quantiles";
@@ -72,7 +72,7 @@ export interface FitTimings {
 
 /** Fits the shop's cut-offs as of `asOf` (a Date or epoch ms; the clock is always an argument). */
 export function fitShop(
-  features: FeatureTable | readonly CustomerFeatures[],
+  features: FeatureTable | readonly CustomerFeatures[] | ShopColumns,
   settings: Settings,
   asOf: Date | number,
   timings?: FitTimings,

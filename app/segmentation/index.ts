@@ -19,6 +19,7 @@ export {
   type AccumulatorOptions,
 } from "./features/accumulator";
 export { subsetFeatureTable, concatFeatureTables, encodeFeatureTable, decodeFeatureTable } from "./features/transfer";
+export { concatFitColumns, decodeFitColumns, type FitColumns } from "./features/fit-columns";
 export {
   type CustomerFeatures,
   type AcquisitionTouch,

@@ -21,7 +21,9 @@ export function isBuyer(c: ShopColumns, i: number): boolean {
   return c.orders[i] !== 0 && c.dayOffsets[i + 1] !== c.dayOffsets[i];
 }
 
-export function columnsOf(features: FeatureTable | readonly CustomerFeatures[]): ShopColumns {
+export function columnsOf(features: FeatureTable | readonly CustomerFeatures[] | ShopColumns): ShopColumns {
+  // Columns as they are: a part's fit columns (fit-columns.ts) or their concatenation.
+  if (!(features instanceof FeatureTable) && !Array.isArray(features)) return features as ShopColumns;
   if (features instanceof FeatureTable) {
     return {
       n: features.size,

@@ -5,6 +5,7 @@ import { parseSettings } from "../settings";
 import { SHOP_AS_OF, shopArb } from "../testing/arbitraries";
 import type { EngineOrder } from "../types";
 import { computeFeatureTable, FeatureAccumulator, type FeatureTable } from "./accumulator";
+import { concatFitColumns, decodeFitColumns, encodeFitColumns, fitColumnsOf } from "./fit-columns";
 import { concatFeatureTables, decodeFeatureTable, encodeFeatureTable, subsetFeatureTable } from "./transfer";
 
 describe("feature transfer", () => {
@@ -179,6 +180,10 @@ describe("concatFeatureTables", () => {
               SHOP_AS_OF,
             ),
           ).toEqual(expected);
+          // What the recompute's threads send (ADR 044): the fit columns alone.
+          expect(
+            fitShop(concatFitColumns(parts.map((p) => decodeFitColumns(encodeFitColumns(p)))), settings, SHOP_AS_OF),
+          ).toEqual(expected);
         },
       ),
       { numRuns: 25, endOnFailure: true },
@@ -218,5 +223,34 @@ describe("concatFeatureTables", () => {
         computeFeatureTable([], { timeZone: "Europe/London" }),
       ]),
     ).toThrow(/time zone/);
+  });
+});
+
+describe("fit columns", () => {
+  it("of parts, encoded and concatenated, equal the merged table's, array by array", () => {
+    fc.assert(
+      fc.property(variedShopArb, prospectsArb, cutsArb, (orders, prospects, cuts) => {
+        const { parts } = accumulate(orders, prospects, cuts);
+        const merged = fitColumnsOf(concatFeatureTables(parts));
+        expect(concatFitColumns(parts.map((p) => decodeFitColumns(encodeFitColumns(p))))).toEqual(merged);
+        // A part that is itself a slice of a bigger table's runs (offsets not starting at 0) is rebased.
+        const tail = subsetFeatureTable(concatFeatureTables(parts), [merged.n - 1]);
+        expect(decodeFitColumns(encodeFitColumns(tail))).toEqual(fitColumnsOf(tail));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("returns one part as is, refuses no parts, other time zones and bytes it did not write", () => {
+    const part = fitColumnsOf(computeFeatureTable([], { timeZone: TZ }));
+    expect(concatFitColumns([part])).toBe(part);
+    expect(() => concatFitColumns([])).toThrow(/no parts/);
+    const london = fitColumnsOf(computeFeatureTable([], { timeZone: "Europe/London" }));
+    expect(() => concatFitColumns([part, london])).toThrow(/time zone/);
+    expect(() => decodeFitColumns(encodeFeatureTable(computeFeatureTable([], { timeZone: TZ })))).toThrow(
+      /unknown encoding/,
+    );
+    const bytes = encodeFitColumns(computeFeatureTable([], { timeZone: TZ }));
+    expect(() => decodeFitColumns(bytes.subarray(0, bytes.length - 8))).toThrow(/truncated/);
   });
 });

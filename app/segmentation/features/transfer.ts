@@ -3,6 +3,7 @@
 // the subset of its customers as bytes, so the chunks (possibly on other
 // machines) assign without reading the orders again. Pure: bytes in, bytes out.
 import { F64_COLUMNS, FeatureTable, I32_COLUMNS, type ShopStats, TIME_SLOTS, type TableParts } from "./accumulator";
+import { align8, Slab } from "./slab";
 import { StringIndex } from "./string-index";
 
 /** The customers at `indices` (in that order) as a table of their own; shop stats are kept whole. */
@@ -120,6 +121,7 @@ export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTab
       Slab.bytes(pr, 4) +
       Slab.bytes(pr, 1) +
       Slab.bytes(ty, 4),
+    "concatFeatureTables",
   );
 
   const strings = unionNames(parts.map((p) => p.strings));
@@ -192,45 +194,6 @@ export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTab
   });
 }
 
-/**
- * Typed arrays carved out of one ArrayBuffer. V8 starts a full garbage
- * collection whenever off-heap (ArrayBuffer) memory has grown by some tens
- * of MB: allocated one by one, the thirty-odd columns of two 500,000-customer
- * tables (some 330 MB) cost about four full collections of the heap per call
- * (--trace-gc: 250-420 ms each); in one allocation about one (~50 ms).
- */
-class Slab {
-  private readonly buffer: ArrayBuffer;
-  private at = 0;
-  /** Bytes taken by `length` elements of `size` bytes (8-aligned, like every array's start). */
-  static bytes(length: number, size: number): number {
-    return align8(length * size);
-  }
-  constructor(bytes: number) {
-    this.buffer = new ArrayBuffer(bytes);
-  }
-  private take(length: number, size: number): number {
-    const at = this.at;
-    this.at += Slab.bytes(length, size);
-    return at;
-  }
-  float64(length: number): Float64Array {
-    return new Float64Array(this.buffer, this.take(length, 8), length);
-  }
-  int32(length: number): Int32Array {
-    return new Int32Array(this.buffer, this.take(length, 4), length);
-  }
-  uint16(length: number): Uint16Array {
-    return new Uint16Array(this.buffer, this.take(length, 2), length);
-  }
-  uint8(length: number): Uint8Array {
-    return new Uint8Array(this.buffer, this.take(length, 1), length);
-  }
-  assertFull(): void {
-    if (this.at !== this.buffer.byteLength) throw new Error("concatFeatureTables: column sizes miscounted");
-  }
-}
-
 function duplicateCustomer(tables: readonly FeatureTable[], id: string): Error {
   const where = tables.flatMap((t, k) => (t.indexOf(id) >= 0 ? [k] : []));
   return new Error(
@@ -239,7 +202,7 @@ function duplicateCustomer(tables: readonly FeatureTable[], id: string): Error {
 }
 
 /** Copies `sources` one after the other into `out`. */
-function concatTyped<T extends Typed>(sources: readonly Typed[], out: T): T {
+export function concatTyped<T extends Typed>(sources: readonly Typed[], out: T): T {
   let at = 0;
   for (const src of sources) {
     out.set(src, at);
@@ -280,7 +243,7 @@ function runsTotal(list: readonly Int32Array[]): number {
 }
 
 /** The tables' CSR offsets one after the other, each shifted past the runs before it. */
-function concatOffsets(list: readonly Int32Array[], out: Int32Array): Int32Array {
+export function concatOffsets(list: readonly Int32Array[], out: Int32Array): Int32Array {
   let at = 0;
   let base = 0;
   for (const offsets of list) {
@@ -339,7 +302,7 @@ function unionNames(lists: readonly (readonly string[])[]): {
 }
 
 /** Shop stats of disjoint parts of a shop's orders: sums, bin-by-bin sums, min/max. */
-function mergeShopStats(list: readonly ShopStats[]): ShopStats {
+export function mergeShopStats(list: readonly ShopStats[]): ShopStats {
   const bins = list[0].unitPriceHistogram.length;
   const out: ShopStats = {
     orders: 0,
@@ -552,8 +515,4 @@ export function decodeFeatureTable(bytes: Uint8Array, options: { view?: boolean 
     typeNames: header.typeNames,
     shop: header.shop,
   });
-}
-
-function align8(n: number): number {
-  return (n + 7) & ~7;
 }
