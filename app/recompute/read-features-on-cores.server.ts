@@ -144,8 +144,9 @@ export async function readShopFeaturesOnCores(
   timeZone: string,
   options: { threads?: number; chunks?: { size: number; runId?: string } } = {},
 ): Promise<OneRead | ReadOnCores> {
-  // One thread unless asked: two threads read a million customers' orders 27% faster on
-  // 2 cores but raised the recompute's peak memory from 858 MB to 1,550 MB (docs/performance.md).
+  // One thread unless asked: two threads read a million customers' orders 27% faster on 2 cores
+  // (ADR 040), but the whole recompute gained 1.6 s in one run after ADR 044 (peaks 1,164 MB with
+  // two, 1,195 MB with one; docs/performance.md): not yet worth a default.
   const threads = options.threads ?? 1;
   if (threads <= 1) return readShopFeatures(client, shopId, timeZone);
   const customers = await countLiveCustomers(client, shopId);

@@ -148,6 +148,13 @@ describe("admin pages in Chromium", () => {
       const page = browser.page;
       await expect(page.getByRole("heading", { name: "RFM grid" }).count()).resolves.toBe(1);
       await expect(page.locator("table.rfm-grid a").count()).resolves.toBeGreaterThan(10);
+      // The Online Retail fit shows almost no dropout: one banner says so for both segments it empties or fills.
+      const notes = page.locator(".Polaris-Banner").filter({ hasText: "What the models say" });
+      await expect(notes.count()).resolves.toBe(1);
+      await expect(notes.getByRole("listitem").allInnerTexts()).resolves.toEqual([
+        expect.stringMatching(/^Likely active: Almost no dropout observed/),
+        expect.stringMatching(/^Churn risk: Almost no dropout observed/),
+      ]);
       for (const name of [
         "Segments",
         "Customers",

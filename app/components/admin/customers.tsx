@@ -96,6 +96,11 @@ export function CustomerSearchPage({ data }: { data: CustomerSearchResult }) {
   );
 }
 
+/** The customer's figures: smaller than a segment's, four to a row. */
+function Stat({ label, value }: { label: string; value: string }) {
+  return <Figure size="headingMd" label={label} value={value} />;
+}
+
 export function CustomerDetailPage({ data }: { data: CustomerDetail }) {
   const title = data.name ?? t("customers.detail.title", { id: data.id });
   const p = data.predictions;
@@ -115,42 +120,22 @@ export function CustomerDetailPage({ data }: { data: CustomerDetail }) {
               </Text>
               {!data.modelReady ? <Text as="p">{t("customers.detail.noModel")}</Text> : null}
               <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-                <Figure size="headingMd" label={t("customers.detail.orders")} value={count(data.orders)} />
-                <Figure size="headingMd" label={t("customers.detail.spent")} value={money(data.spent, data.currency)} />
+                <Stat label={t("customers.detail.orders")} value={count(data.orders)} />
+                <Stat label={t("customers.detail.spent")} value={money(data.spent, data.currency)} />
                 {data.scores ? (
                   <>
-                    <Figure
-                      size="headingMd"
-                      label={t("customers.detail.recency")}
-                      value={String(data.scores.recency)}
-                    />
-                    <Figure
-                      size="headingMd"
-                      label={t("customers.detail.frequency")}
-                      value={String(data.scores.frequency)}
-                    />
-                    <Figure
-                      size="headingMd"
-                      label={t("customers.detail.monetary")}
-                      value={String(data.scores.monetary)}
-                    />
+                    <Stat label={t("customers.detail.recency")} value={String(data.scores.recency)} />
+                    <Stat label={t("customers.detail.frequency")} value={String(data.scores.frequency)} />
+                    <Stat label={t("customers.detail.monetary")} value={String(data.scores.monetary)} />
                   </>
                 ) : null}
                 {p?.status === "ok" ? (
                   <>
-                    <Figure size="headingMd" label={t("customers.detail.pAlive")} value={decimal(p.pAlive)} />
-                    <Figure
-                      size="headingMd"
-                      label={t("customers.detail.expected90")}
-                      value={decimal(p.expectedOrders90d)}
-                    />
-                    <Figure
-                      size="headingMd"
-                      label={t("customers.detail.expected365")}
-                      value={decimal(p.expectedOrders365d)}
-                    />
-                    <Figure size="headingMd" label={t("customers.detail.clv")} value={money(p.clv12m, data.currency)} />
-                    <Figure size="headingMd" label={t("customers.detail.nextOrder")} value={day(p.nextOrderDate)} />
+                    <Stat label={t("customers.detail.pAlive")} value={decimal(p.pAlive)} />
+                    <Stat label={t("customers.detail.expected90")} value={decimal(p.expectedOrders90d)} />
+                    <Stat label={t("customers.detail.expected365")} value={decimal(p.expectedOrders365d)} />
+                    <Stat label={t("customers.detail.clv")} value={money(p.clv12m, data.currency)} />
+                    <Stat label={t("customers.detail.nextOrder")} value={day(p.nextOrderDate)} />
                   </>
                 ) : null}
               </InlineGrid>

@@ -3,6 +3,7 @@
 // columns built from a list of CustomerFeatures.
 import { emptyShopStats, FeatureTable, type ShopStats } from "./accumulator";
 import type { CustomerFeatures } from "./customer";
+import { fitColumnsOf } from "./fit-columns";
 import { priceBin } from "./price-histogram";
 
 export interface ShopColumns {
@@ -22,19 +23,9 @@ export function isBuyer(c: ShopColumns, i: number): boolean {
 }
 
 export function columnsOf(features: FeatureTable | readonly CustomerFeatures[] | ShopColumns): ShopColumns {
-  // Columns as they are: a part's fit columns (fit-columns.ts) or their concatenation.
-  if (!(features instanceof FeatureTable) && !Array.isArray(features)) return features as ShopColumns;
-  if (features instanceof FeatureTable) {
-    return {
-      n: features.size,
-      orders: features.orders,
-      totalSpent: features.totalSpentMinor,
-      dayOffsets: features.dayOffsets,
-      days: features.days,
-      dayTotals: features.dayTotalsMinor,
-      shop: features.shop,
-    };
-  }
+  if (features instanceof FeatureTable) return fitColumnsOf(features);
+  // Columns as they are: a read thread's fit columns (fit-columns.ts) or their concatenation.
+  if (!Array.isArray(features)) return features as ShopColumns;
   const n = features.length;
   const orders = new Int32Array(n);
   const totalSpent = new Float64Array(n);
