@@ -23,7 +23,7 @@ import { computeTagChanges } from "../app/writeback/tag-changes.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
-import { childProcessEnv, scriptEnv } from "../app/config/env.server";
+import { childProcessEnv, runtimeEnv, scriptEnv } from "../app/config/env.server";
 
 export interface RecomputeBenchResult {
   customers: number;
@@ -61,6 +61,10 @@ export interface RecomputeBenchResult {
     /** Peak RSS of this process (read, fit, slices, tag differences) and of the chunk processes. */
     mainPeakRssMb: number;
     chunkPeakRssMb: number;
+    /** Threads the fit step read the orders on (RECOMPUTE_READ_THREADS, else one per core for big shops). */
+    readThreads: number;
+    /** The server's settings the figures were measured under (README: PostgreSQL in production). */
+    postgres: Record<string, string>;
   };
 }
 
@@ -175,6 +179,29 @@ async function sqlDefaultPlan(url: string): Promise<number> {
   return performance.now() - t0;
 }
 
+/** Settings that bear on the recompute's reads and bulk writes, as the server runs with them. */
+const POSTGRES_SETTINGS = [
+  "server_version",
+  "shared_buffers",
+  "work_mem",
+  "maintenance_work_mem",
+  "max_wal_size",
+  "checkpoint_timeout",
+  "wal_compression",
+  "synchronous_commit",
+  "max_parallel_workers_per_gather",
+];
+
+async function postgresSettings(url: string): Promise<Record<string, string>> {
+  return withClient(url, async (c) => {
+    const { rows } = await c.query<{ name: string; value: string }>(
+      `SELECT name, current_setting(name) AS value FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
+      [POSTGRES_SETTINGS],
+    );
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  });
+}
+
 /** Runs the chunk jobs in `processes` worker processes (one per core, as `npm run worker` does). */
 async function runChunks(
   url: string,
@@ -236,7 +263,8 @@ async function recomputeOnce(url: string, processes: number) {
     const config = shopConfigFrom(rows[0]);
     const t0 = performance.now();
     const runId = `bench-${Date.now()}`;
-    const fit = await fitShopStep(main, config, AS_OF, { runId });
+    // Read threads as the recompute job takes them (RECOMPUTE_READ_THREADS).
+    const fit = await fitShopStep(main, config, AS_OF, { runId, readThreads: runtimeEnv().RECOMPUTE_READ_THREADS });
     const t1 = performance.now();
     const chunks = await runChunks(url, fit, runId, processes);
     const t2 = performance.now();
@@ -251,6 +279,7 @@ async function recomputeOnce(url: string, processes: number) {
       chunksMs: t2 - t1,
       tagDiffMs: t3 - t2,
       chunks: fit.ranges.length,
+      readThreads: fit.readThreads,
       memberships: chunks.entered,
       chunkPeakRssMb: chunks.peakRssMb,
       tagChanges: changes.length,
@@ -275,7 +304,6 @@ export async function benchRecompute(
     await c.query(`VACUUM ANALYZE "SegmentMembership"`);
   });
   const loadAverage = [os.loadavg()[0]];
-  const sqlDefaultPlanMs = await sqlDefaultPlan(url);
   // The floor, just before and just after the first recompute: the faster counts.
   const floorBefore = await sqlFloor(url);
   const processes = os.availableParallelism();
@@ -286,6 +314,9 @@ export async function benchRecompute(
   loadAverage.push(os.loadavg()[0]);
   // The fit step's process or a chunk worker's, whichever peaked higher.
   const mainPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  // Last: its million pg row objects would otherwise grow this process's heap
+  // before the recompute and count in the recompute's peak.
+  const sqlDefaultPlanMs = await sqlDefaultPlan(url);
   const chunkPeakRssMb = Math.max(first.chunkPeakRssMb, second.chunkPeakRssMb);
   const peakRssMb = Math.max(mainPeakRssMb, chunkPeakRssMb);
   return {
@@ -304,6 +335,7 @@ export async function benchRecompute(
       chunksMs: Math.round(first.chunksMs),
       tagDiffMs: Math.round(first.tagDiffMs),
       chunks: first.chunks,
+      readThreads: first.readThreads,
       chunkProcesses: processes,
       memberships: first.memberships,
       customersWithTagChanges: first.tagChanges,
@@ -314,6 +346,7 @@ export async function benchRecompute(
       sqlFloorPlan: floorBefore.plan,
       mainPeakRssMb,
       chunkPeakRssMb,
+      postgres: await postgresSettings(url),
     },
   };
 }

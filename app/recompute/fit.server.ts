@@ -20,6 +20,8 @@ export interface FitResult {
   firstRun: boolean;
   /** When the orders were read: memberships computed from them are as of this instant. */
   readAt: Date;
+  /** Threads the orders were read on. */
+  readThreads: number;
   timings: { loadMs: number; fitMs: number; slicesMs: number };
 }
 
@@ -55,7 +57,7 @@ export async function fitShopStep(
   options: {
     chunkSize?: number;
     runId?: string;
-    /** Threads reading the orders (default 1: this one; RECOMPUTE_READ_THREADS, ADR 040). */
+    /** Threads reading the orders (default: one per core for big shops, ADR 045; RECOMPUTE_READ_THREADS). */
     readThreads?: number;
   } = {},
 ): Promise<FitResult> {
@@ -96,6 +98,7 @@ export async function fitShopStep(
     orders,
     firstRun,
     readAt,
+    readThreads: read.threads,
     timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
   };
 }

@@ -9,6 +9,7 @@
 // features are those of one accumulator over all orders; the guest orders
 // (shop statistics only) are read by the first range.
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type pg from "pg";
 import { concatFitColumns, decodeFitColumns, type FeatureTable, type FitColumns } from "../segmentation";
@@ -115,8 +116,23 @@ async function readPart(request: RangeReadRequest): Promise<Part> {
   }
 }
 
+/**
+ * Below this many customers per thread a thread costs more than it saves (its
+ * start, its own heap, the copy of its part: ADR 040 at 200,000 customers).
+ */
+export const MIN_CUSTOMERS_PER_READ_THREAD = 250_000;
+
+/**
+ * Threads for a shop when RECOMPUTE_READ_THREADS does not say: one per core
+ * from MIN_CUSTOMERS_PER_READ_THREAD customers each (ADR 045: a million
+ * customers on 2 cores, 28.4 s instead of 33.5 s, peak 1,184 MB instead of 922 MB).
+ */
+export function defaultReadThreads(customers: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, Math.floor(customers / MIN_CUSTOMERS_PER_READ_THREAD)));
+}
+
 /** What one read thread (the calling one) gives: the whole table; the caller cuts it into chunks. */
-type OneRead = { table: FeatureTable; orders: number; columns?: undefined; chunks?: undefined };
+type OneRead = { table: FeatureTable; orders: number; threads: 1; columns?: undefined; chunks?: undefined };
 
 /**
  * What several threads give: the fit columns of the whole shop (what
@@ -126,14 +142,16 @@ type OneRead = { table: FeatureTable; orders: number; columns?: undefined; chunk
 type ReadOnCores = {
   columns: FitColumns;
   orders: number;
+  threads: number;
   table?: undefined;
   chunks: { ranges: CustomerRange[]; written: Promise<void> };
 };
 
 /**
  * The features of every customer of the shop read by `threads` worker
- * threads over customer id ranges (by default one: the calling thread reads
- * the whole table, as readShopFeatures does, and cuts it itself). With more,
+ * threads over customer id ranges (by default defaultReadThreads; with one,
+ * the calling thread reads the whole table, as readShopFeatures does, and cuts
+ * it itself). With more,
  * each thread also cuts its part into chunks of `chunks.size` customers and,
  * with a `chunks.runId`, writes their slices while the caller goes on
  * (`written`); the caller gets the columns the fit reads, not a merged table.
@@ -144,13 +162,14 @@ export async function readShopFeaturesOnCores(
   timeZone: string,
   options: { threads?: number; chunks?: { size: number; runId?: string } } = {},
 ): Promise<OneRead | ReadOnCores> {
-  // One thread unless asked: two threads read a million customers' orders 27% faster on 2 cores
-  // (ADR 040), but the whole recompute gained 1.6 s in one run after ADR 044 (peaks 1,164 MB with
-  // two, 1,195 MB with one; docs/performance.md): not yet worth a default.
-  const threads = options.threads ?? 1;
-  if (threads <= 1) return readShopFeatures(client, shopId, timeZone);
+  const oneThread = async (): Promise<OneRead> => ({
+    ...(await readShopFeatures(client, shopId, timeZone)),
+    threads: 1,
+  });
+  if (options.threads !== undefined && options.threads <= 1) return oneThread();
   const customers = await countLiveCustomers(client, shopId);
-  if (customers < threads) return readShopFeatures(client, shopId, timeZone);
+  const threads = options.threads ?? defaultReadThreads(customers);
+  if (threads <= 1 || customers < threads) return oneThread();
   // Split points: the ids at ranks customers * k / threads; the ranges cover the whole id
   // space, so customers known only from their orders fall in one of them too.
   const splits = await customerIdsAtRanks(
@@ -214,5 +233,5 @@ export async function readShopFeaturesOnCores(
   const chunks = parts.flatMap((p) => p.ranges);
   // The parts' columns are garbage once merged (`written` keeps the parts for their threads).
   for (const p of parts) p.columns = undefined;
-  return { columns, orders, chunks: { ranges: chunks, written } };
+  return { columns, orders, threads: parts.length, chunks: { ranges: chunks, written } };
 }
