@@ -14,6 +14,9 @@ import type { PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
 
+/** How the queries here join a text array into one field (array_to_string(…, E'\\x1f')): cheaper than pg's array parser. */
+const LIST_SEPARATOR = "\x1f";
+
 export interface CustomerMemberships {
   customerId: string;
   /** Segment keys ("family/handle"), in the engine's order. */
@@ -72,7 +75,7 @@ async function loadMemberships(
 }
 
 function split(text: string | null): string[] {
-  return text ? text.split("\x1f") : [];
+  return text ? text.split(LIST_SEPARATOR) : [];
 }
 
 function sameList(a: readonly string[] | null, b: readonly string[]): boolean {
@@ -381,10 +384,18 @@ export interface TagCandidate {
   /** Customer.appTags (empty when the customer has none). */
   current: string[];
   tagCount: number;
-  /** SegmentMembership.tags: what the customer should carry. */
-  desired: string[];
-  /** The desired tags as one string (equal strings = equal lists; lets callers share work). */
+  /**
+   * SegmentMembership.tags, what the customer should carry, as one string
+   * (equal strings = equal lists, so callers can share work): split by
+   * desiredTagsOf only when needed, since most candidates of a first
+   * computation share their diff with others.
+   */
   desiredKey: string;
+}
+
+/** A candidate's desired tags as a list. */
+export function desiredTagsOf(candidate: TagCandidate): string[] {
+  return candidate.desiredKey === "" ? [] : candidate.desiredKey.split(LIST_SEPARATOR);
 }
 
 /**
@@ -416,7 +427,7 @@ export async function streamTagCandidates(
   const none: string[] = [];
   const list = (row: Buffer, k: number) => {
     const text = copyString(row, s[k], e[k]);
-    return text ? text.split("\x1f") : none;
+    return text ? text.split(LIST_SEPARATOR) : none;
   };
   await copyTo(
     client,
@@ -434,7 +445,6 @@ export async function streamTagCandidates(
         customerId: copyString(row, s[0], e[0])!,
         current,
         tagCount: copyInt(row, s[2], e[2]) ?? current.length,
-        desired: list(row, 3),
         desiredKey: copyString(row, s[3], e[3]) ?? "",
       });
     },

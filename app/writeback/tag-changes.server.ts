@@ -3,7 +3,7 @@
 // store), with the exact diff per candidate (case-insensitive, prefixes,
 // 250-tag cap) from ./diff.ts.
 import type { ShopConfig } from "../settings/shop-config";
-import { streamTagCandidates } from "../stores/memberships.server";
+import { desiredTagsOf, streamTagCandidates } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
 import type { TagChange } from "./batch";
 import { diffCustomerTags, type TagDiff } from "./diff";
@@ -27,7 +27,8 @@ export async function computeTagChanges(
   await streamTagCandidates(
     client,
     config.shopId,
-    ({ customerId, current, tagCount, desired, desiredKey }) => {
+    (candidate) => {
+      const { customerId, current, tagCount, desiredKey } = candidate;
       let diff: TagDiff | undefined;
       if (current.length === 0) {
         // A customer without app tags (every customer of a first computation):
@@ -35,12 +36,19 @@ export async function computeTagChanges(
         // million changes do not keep millions of small arrays alive.
         let shared = firstTimeDiffs.get(desiredKey);
         if (!shared) {
-          shared = Object.freeze(diffCustomerTags({ desired, current: none, tagCount: 0, prefixes: config.prefixes }));
+          shared = Object.freeze(
+            diffCustomerTags({
+              desired: desiredTagsOf(candidate),
+              current: none,
+              tagCount: 0,
+              prefixes: config.prefixes,
+            }),
+          );
           firstTimeDiffs.set(desiredKey, shared);
         }
         if (shared.capped.length === 0 && tagCount + shared.add.length <= MAX_TAGS_PER_CUSTOMER) diff = shared;
       }
-      diff ??= diffCustomerTags({ desired, current, tagCount, prefixes: config.prefixes });
+      diff ??= diffCustomerTags({ desired: desiredTagsOf(candidate), current, tagCount, prefixes: config.prefixes });
       if (diff.add.length || diff.remove.length || diff.capped.length)
         out.push({ customerId, diff, current, tagCount });
     },
