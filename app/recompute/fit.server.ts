@@ -57,7 +57,7 @@ export async function fitShopStep(
   options: {
     chunkSize?: number;
     runId?: string;
-    /** Threads reading the orders (default: one per core for big shops, ADR 045; RECOMPUTE_READ_THREADS). */
+    /** Threads reading the orders (default 1: this one; RECOMPUTE_READ_THREADS, ADR 040 and 045). */
     readThreads?: number;
   } = {},
 ): Promise<FitResult> {

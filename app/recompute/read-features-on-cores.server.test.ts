@@ -4,11 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeFeatureTable, fitShop, parseSettings } from "../segmentation";
 import { dropRecomputeSlices, readRecomputeSlice } from "../stores/runs.server";
-import {
-  defaultReadThreads,
-  MIN_CUSTOMERS_PER_READ_THREAD,
-  readShopFeaturesOnCores,
-} from "./read-features-on-cores.server";
+import { readShopFeaturesOnCores } from "./read-features-on-cores.server";
 import { readShopFeatures } from "./read-features.server";
 
 // The recompute's read on several threads (ADR 040) gives every customer the
@@ -16,19 +12,6 @@ import { readShopFeatures } from "./read-features.server";
 // and cut-offs (from the merged fit columns, ADR 044): guest
 // orders, customers known only from their orders, deleted customers and
 // cancelled orders included, whatever the number of threads.
-describe("defaultReadThreads", () => {
-  it("reads on one thread below two threads' worth of customers, then one thread per core at most", () => {
-    const per = MIN_CUSTOMERS_PER_READ_THREAD;
-    expect(defaultReadThreads(0, 2)).toBe(1);
-    expect(defaultReadThreads(2 * per - 1, 2)).toBe(1);
-    expect(defaultReadThreads(2 * per, 2)).toBe(2);
-    expect(defaultReadThreads(1_000_000, 2)).toBe(2);
-    expect(defaultReadThreads(1_000_000, 8)).toBe(4);
-    expect(defaultReadThreads(50_000_000, 8)).toBe(8);
-    expect(defaultReadThreads(50_000_000, 1)).toBe(1);
-  });
-});
-
 describe("readShopFeaturesOnCores", () => {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   const SHOP = "cores-shop";

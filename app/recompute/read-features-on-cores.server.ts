@@ -9,7 +9,6 @@
 // features are those of one accumulator over all orders; the guest orders
 // (shop statistics only) are read by the first range.
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type pg from "pg";
 import { concatFitColumns, decodeFitColumns, type FeatureTable, type FitColumns } from "../segmentation";
@@ -116,21 +115,6 @@ async function readPart(request: RangeReadRequest): Promise<Part> {
   }
 }
 
-/**
- * Below this many customers per thread a thread costs more than it saves (its
- * start, its own heap, the copy of its part: ADR 040 at 200,000 customers).
- */
-export const MIN_CUSTOMERS_PER_READ_THREAD = 250_000;
-
-/**
- * Threads for a shop when RECOMPUTE_READ_THREADS does not say: one per core
- * from MIN_CUSTOMERS_PER_READ_THREAD customers each (ADR 045: a million
- * customers on 2 cores, 28.4 s instead of 33.5 s, peak 1,184 MB instead of 922 MB).
- */
-export function defaultReadThreads(customers: number, cores = availableParallelism()): number {
-  return Math.max(1, Math.min(cores, Math.floor(customers / MIN_CUSTOMERS_PER_READ_THREAD)));
-}
-
 /** What one read thread (the calling one) gives: the whole table; the caller cuts it into chunks. */
 type OneRead = { table: FeatureTable; orders: number; threads: 1; columns?: undefined; chunks?: undefined };
 
@@ -149,9 +133,8 @@ type ReadOnCores = {
 
 /**
  * The features of every customer of the shop read by `threads` worker
- * threads over customer id ranges (by default defaultReadThreads; with one,
- * the calling thread reads the whole table, as readShopFeatures does, and cuts
- * it itself). With more,
+ * threads over customer id ranges (by default one: the calling thread reads
+ * the whole table, as readShopFeatures does, and cuts it itself). With more,
  * each thread also cuts its part into chunks of `chunks.size` customers and,
  * with a `chunks.runId`, writes their slices while the caller goes on
  * (`written`); the caller gets the columns the fit reads, not a merged table.
@@ -166,10 +149,12 @@ export async function readShopFeaturesOnCores(
     ...(await readShopFeatures(client, shopId, timeZone)),
     threads: 1,
   });
-  if (options.threads !== undefined && options.threads <= 1) return oneThread();
+  // One thread unless asked (ADR 045): under the worker processes' flags (64 MB semi-spaces) two
+  // threads read a million customers' orders 1-3 s faster but peaked at 1.6 GB, one at 1.05 GB.
+  const threads = options.threads ?? 1;
+  if (threads <= 1) return oneThread();
   const customers = await countLiveCustomers(client, shopId);
-  const threads = options.threads ?? defaultReadThreads(customers);
-  if (threads <= 1 || customers < threads) return oneThread();
+  if (customers < threads) return oneThread();
   // Split points: the ids at ranks customers * k / threads; the ranges cover the whole id
   // space, so customers known only from their orders fall in one of them too.
   const splits = await customerIdsAtRanks(

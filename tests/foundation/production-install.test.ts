@@ -80,8 +80,8 @@ describe("the pruned production install", () => {
       expect(fs.existsSync(path.join(copy, "node_modules", tool)), `${tool} pruned`).toBe(false);
     }
 
-    // The recompute's read thread as built (its own entry, ADR 040), which big shops read on by
-    // default (ADR 045): it starts from the pruned install, reads a range, and answers both messages.
+    // The recompute's read thread as built (its own entry, ADR 040; RECOMPUTE_READ_THREADS turns it on):
+    // it starts from the pruned install, reads a range, and answers both messages.
     const thread = new Worker(path.join(copy, "build/worker/read-features-thread.mjs"), {
       workerData: {
         connection: { connectionString: process.env.DATABASE_URL },
