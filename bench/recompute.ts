@@ -23,7 +23,7 @@ import { computeTagChanges } from "../app/writeback/tag-changes.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
-import { childProcessEnv, runtimeEnv, scriptEnv } from "../app/config/env.server";
+import { childProcessEnv, scriptEnv } from "../app/config/env.server";
 
 export interface RecomputeBenchResult {
   customers: number;
@@ -61,7 +61,7 @@ export interface RecomputeBenchResult {
     /** Peak RSS of this process (read, fit, slices, tag differences) and of the chunk processes. */
     mainPeakRssMb: number;
     chunkPeakRssMb: number;
-    /** Threads the fit step read the orders on (RECOMPUTE_READ_THREADS, else one per core for big shops). */
+    /** Threads the fit step read the orders on (RECOMPUTE_READ_THREADS, else one). */
     readThreads: number;
     /** The server's settings the figures were measured under (README: PostgreSQL in production). */
     postgres: Record<string, string>;
@@ -263,8 +263,8 @@ async function recomputeOnce(url: string, processes: number) {
     const config = shopConfigFrom(rows[0]);
     const t0 = performance.now();
     const runId = `bench-${Date.now()}`;
-    // Read threads as the recompute job takes them (RECOMPUTE_READ_THREADS).
-    const fit = await fitShopStep(main, config, AS_OF, { runId, readThreads: runtimeEnv().RECOMPUTE_READ_THREADS });
+    // Read threads as the recompute job takes them (fitShopStep's default: RECOMPUTE_READ_THREADS).
+    const fit = await fitShopStep(main, config, AS_OF, { runId });
     const t1 = performance.now();
     const chunks = await runChunks(url, fit, runId, processes);
     const t2 = performance.now();

@@ -12,8 +12,7 @@ import { workerExecArgv } from "../app/workers/node-flags";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
-/** The parts, the file that measures each, and the keys the report keeps. */
-/** Each part: its script, the keys it reports, and node flags beyond the default ones. */
+/** The parts: the file that measures each, the keys the report keeps, and node flags beyond the default ones. */
 const PARTS: Record<string, { file: string; keys: string[]; nodeFlags?: string[] }> = {
   engine: {
     file: "bench/engine.ts",

@@ -3,6 +3,7 @@
 // ranges of about `chunkSize` customers, and each range's features are kept
 // as a slice so the chunk jobs need not read the orders again (ADR 010).
 import { fitShop, type FeatureTable, type FitColumns, type Settings, type ShopCutoffs } from "../segmentation";
+import { runtimeEnv } from "../config/env.server";
 import type { ShopConfig } from "../settings/shop-config";
 import { hasMemberships, saveShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
@@ -57,7 +58,7 @@ export async function fitShopStep(
   options: {
     chunkSize?: number;
     runId?: string;
-    /** Threads reading the orders (default 1: this one; RECOMPUTE_READ_THREADS, ADR 040 and 045). */
+    /** Threads reading the orders (default: RECOMPUTE_READ_THREADS, else 1, this one; ADR 040 and 045). */
     readThreads?: number;
   } = {},
 ): Promise<FitResult> {
@@ -69,7 +70,7 @@ export async function fitShopStep(
   // also cut their part into chunks and write the chunks' slices while this
   // thread fits.
   const read = await readShopFeaturesOnCores(client, config.shopId, config.segmentation.timeZone, {
-    threads: options.readThreads,
+    threads: options.readThreads ?? runtimeEnv().RECOMPUTE_READ_THREADS,
     chunks: { size: chunkSize, runId: options.runId },
   });
   const { orders } = read;

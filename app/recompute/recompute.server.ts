@@ -79,7 +79,6 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
         return fitShopStep(client, config, new Date(data.asOf), {
           chunkSize: chunkSize(ctx),
           runId,
-          readThreads: runtimeEnv().RECOMPUTE_READ_THREADS,
         });
       });
       data = {
