@@ -15,42 +15,129 @@ const FIELDS = RECOMPUTE_ORDER_FIELDS.length;
 const SEPARATOR = "\x1f";
 
 /**
- * One COPY text row of RECOMPUTE_ORDER_FIELDS (already split into fields) ->
- * EngineOrder, with the customer id already resolved. Every order object gets
- * the same keys in the same order (absent values are undefined, which the
+ * The last value a column gave, as bytes and as its string: most text columns
+ * of an order repeat from row to row ("web", one UTM source, one discount
+ * code), so comparing the bytes with the last value spares a string (and its
+ * garbage) per field per order. Values longer than the kept bytes are decoded.
+ */
+class RepeatedText {
+  private readonly bytes = Buffer.alloc(64);
+  private length = -1;
+  private text: string | null = null;
+
+  /** The field as copyString gives it (null for \N). */
+  read(row: Buffer, start: number, end: number): string | null {
+    const n = end - start;
+    if (n === this.length) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (row[start + i] !== this.bytes[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.text;
+    }
+    const text = copyString(row, start, end);
+    if (n <= this.bytes.length) {
+      row.copy(this.bytes, 0, start, end);
+      this.length = n;
+      this.text = text;
+    }
+    return text;
+  }
+}
+
+/** A text list field (joined by SEPARATOR): the last list is reused while the bytes repeat. */
+class RepeatedList {
+  private readonly text = new RepeatedText();
+  private lastText: string | null | undefined = undefined;
+  private list: string[] | undefined = undefined;
+
+  /** undefined for \N or an empty list. */
+  read(row: Buffer, start: number, end: number): string[] | undefined {
+    const text = this.text.read(row, start, end);
+    if (text === null || text === "") return undefined;
+    if (text !== this.lastText) {
+      this.lastText = text;
+      this.list = text.split(SEPARATOR);
+    }
+    return this.list;
+  }
+}
+
+/**
+ * Parses COPY text rows of RECOMPUTE_ORDER_FIELDS (already split into fields)
+ * into one EngineOrder object, reused for every row: the accumulator copies
+ * what it needs out of an order and keeps no reference to it or its lists,
+ * so a read of millions of orders allocates no order object per row. Every
+ * field is assigned on every row (absent values are undefined, which the
  * engine reads as "not provided"): one hidden class keeps the engine's hot
  * loop monomorphic.
  */
-function engineOrderFromCopy(row: Buffer, s: Int32Array, e: Int32Array, customerId: string | null): EngineOrder {
-  const codes = copyString(row, s[8], e[8]);
-  const productIds = copyString(row, s[11], e[11]);
-  const productTypes = copyString(row, s[12], e[12]);
-  return {
-    // A bigint column: digits only, so latin1 (cheaper than utf8 plus the escape check).
-    id: row.toString("latin1", s[0], e[0]),
-    customerId,
-    processedAt: copyInt(row, s[2], e[2])!,
-    cancelled: copyBool(row, s[3], e[3])!,
-    fullyRefunded: copyBool(row, s[4], e[4])!,
-    totalMinor: copyMinor(row, s[5], e[5])!,
-    subtotalMinor: copyMinor(row, s[6], e[6]) ?? undefined,
-    discountMinor: copyMinor(row, s[7], e[7]) ?? undefined,
-    discountCodes: codes === null || codes === "" ? [] : codes.split(SEPARATOR),
-    itemQuantity: copyInt(row, s[9], e[9]) ?? undefined,
-    lineCount: copyInt(row, s[10], e[10]) ?? undefined,
-    productIds: productIds === null || productIds === "" ? undefined : productIds.split(SEPARATOR),
-    productTypes: productTypes === null || productTypes === "" ? undefined : productTypes.split(SEPARATOR),
-    avgUnitPriceMinor: copyMinor(row, s[13], e[13]) ?? undefined,
-    shippingMinor: copyMinor(row, s[14], e[14]) ?? undefined,
-    expressShipping: copyBool(row, s[15], e[15]) ?? undefined,
-    // Absent journey fields are null: the engine decides what counts as journey data.
-    utmSource: copyString(row, s[16], e[16]),
-    utmMedium: copyString(row, s[17], e[17]),
-    utmCampaign: copyString(row, s[18], e[18]),
-    referrerDomain: copyString(row, s[19], e[19]),
-    sourceName: copyString(row, s[20], e[20]),
-    visitRecorded: copyBool(row, s[21], e[21]),
+class OrderRowParser {
+  readonly order: EngineOrder = {
+    id: "",
+    customerId: null,
+    processedAt: 0,
+    cancelled: false,
+    fullyRefunded: false,
+    totalMinor: 0,
+    subtotalMinor: undefined,
+    discountMinor: undefined,
+    discountCodes: [],
+    itemQuantity: undefined,
+    lineCount: undefined,
+    productIds: undefined,
+    productTypes: undefined,
+    avgUnitPriceMinor: undefined,
+    shippingMinor: undefined,
+    expressShipping: undefined,
+    utmSource: null,
+    utmMedium: null,
+    utmCampaign: null,
+    referrerDomain: null,
+    sourceName: null,
+    visitRecorded: null,
   };
+  private readonly codes = new RepeatedList();
+  private readonly utmSource = new RepeatedText();
+  private readonly utmMedium = new RepeatedText();
+  private readonly utmCampaign = new RepeatedText();
+  private readonly referrer = new RepeatedText();
+  private readonly sourceName = new RepeatedText();
+  private readonly none: string[] = [];
+
+  parse(row: Buffer, s: Int32Array, e: Int32Array, customerId: string | null): EngineOrder {
+    const o = this.order;
+    const productIds = copyString(row, s[11], e[11]);
+    const productTypes = copyString(row, s[12], e[12]);
+    // A bigint column: digits only, so latin1 (cheaper than utf8 plus the escape check).
+    o.id = row.toString("latin1", s[0], e[0]);
+    o.customerId = customerId;
+    o.processedAt = copyInt(row, s[2], e[2])!;
+    o.cancelled = copyBool(row, s[3], e[3])!;
+    o.fullyRefunded = copyBool(row, s[4], e[4])!;
+    o.totalMinor = copyMinor(row, s[5], e[5])!;
+    o.subtotalMinor = copyMinor(row, s[6], e[6]) ?? undefined;
+    o.discountMinor = copyMinor(row, s[7], e[7]) ?? undefined;
+    o.discountCodes = this.codes.read(row, s[8], e[8]) ?? this.none;
+    o.itemQuantity = copyInt(row, s[9], e[9]) ?? undefined;
+    o.lineCount = copyInt(row, s[10], e[10]) ?? undefined;
+    o.productIds = productIds === null || productIds === "" ? undefined : productIds.split(SEPARATOR);
+    o.productTypes = productTypes === null || productTypes === "" ? undefined : productTypes.split(SEPARATOR);
+    o.avgUnitPriceMinor = copyMinor(row, s[13], e[13]) ?? undefined;
+    o.shippingMinor = copyMinor(row, s[14], e[14]) ?? undefined;
+    o.expressShipping = copyBool(row, s[15], e[15]) ?? undefined;
+    // Absent journey fields are null: the engine decides what counts as journey data.
+    o.utmSource = this.utmSource.read(row, s[16], e[16]);
+    o.utmMedium = this.utmMedium.read(row, s[17], e[17]);
+    o.utmCampaign = this.utmCampaign.read(row, s[18], e[18]);
+    o.referrerDomain = this.referrer.read(row, s[19], e[19]);
+    o.sourceName = this.sourceName.read(row, s[20], e[20]);
+    o.visitRecorded = copyBool(row, s[21], e[21]);
+    return o;
+  }
 }
 
 /** Ids of at most 15 digits are exact as JavaScript numbers (Shopify's are 10-13). */
@@ -97,8 +184,9 @@ async function accumulateShopFeatures(
 
   const s = new Int32Array(FIELDS + 1);
   const e = new Int32Array(FIELDS + 1);
-  function onOrder(row: Buffer) {
-    const n = splitCopyRow(row, s, e);
+  const parser = new OrderRowParser();
+  function onOrder(row: Buffer, start: number, end: number) {
+    const n = splitCopyRow(row, s, e, start, end);
     if (n !== FIELDS) throw new Error(`order row with ${n} fields, expected ${FIELDS}`);
     let index = -1;
     let customerId: string | null = null;
@@ -106,7 +194,7 @@ async function accumulateShopFeatures(
       if (e[1] - s[1] <= MAX_NUMERIC_ID_DIGITS) index = known.get(copyInt(row, s[1], e[1])!);
       customerId = index >= 0 ? idStrings[index] : copyString(row, s[1], e[1]);
     }
-    const order = engineOrderFromCopy(row, s, e, customerId);
+    const order = parser.parse(row, s, e, customerId);
     // A customer missing from the Customer table takes the accumulator's own (slower) lookup.
     if (index >= 0) acc.add(order, index);
     else acc.add(order);

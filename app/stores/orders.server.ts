@@ -4,7 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { OrderRecord } from "../ingest/order-record";
 import type { DataStore, Tx } from "./data-store";
-import { copyTo } from "./pg/copy.server";
+import { copyToSpans } from "./pg/copy.server";
 import type { PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
@@ -246,19 +246,19 @@ const RECOMPUTE_COLUMNS = `id, "customerId", floor(date_part('epoch', "processed
  * Every order of the shop (optionally of customers in an id range, inclusive,
  * and then with the guest orders too if `range.withGuests`) as COPY text rows
  * of RECOMPUTE_ORDER_FIELDS, streamed: one sequential scan in the table's
- * physical order, never all rows in memory. `onRow` gets a view valid during
- * the call.
+ * physical order, never all rows in memory. `onRow` gets each row as
+ * bytes[start, end), valid during the call.
  */
 export function streamRecomputeOrders(
   client: PgClient,
   shopId: string,
-  onRow: (row: Buffer) => void,
+  onRow: (bytes: Buffer, start: number, end: number) => void,
   range?: { from: string; to: string; withGuests?: boolean },
 ): Promise<number> {
   const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
   const between = range ? `"customerId" BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "";
   const inRange = !range ? "" : range.withGuests ? ` AND (${between} OR "customerId" IS NULL)` : ` AND ${between}`;
-  return copyTo(
+  return copyToSpans(
     client,
     `COPY (SELECT ${RECOMPUTE_COLUMNS} FROM "Order" WHERE "shopId" = ${shop}${inRange}) TO STDOUT`,
     onRow,

@@ -11,6 +11,7 @@ import {
   copyTo,
   copyToBinary,
   splitCopyRow,
+  copyToSpans,
 } from "./copy.server";
 
 // COPY in and out against the real server: the values that need escaping
@@ -179,5 +180,29 @@ describe("COPY helpers", () => {
       copyFromBinary(client, `COPY binary_mismatch FROM STDIN (FORMAT binary)`, new BinaryCopyWriter().row(1).int4(1)),
     ).rejects.toThrow(/insufficient data left in message|incorrect binary data format/);
     expect((await client.query(`SELECT count(*)::int AS n FROM binary_mismatch`)).rows[0].n).toBe(0);
+  });
+});
+
+describe("copyToSpans", () => {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  beforeAll(() => client.connect());
+  afterAll(() => client.end());
+
+  it("hands copyToSpans's callback each row as a span of the stream's chunk, also rows that straddle chunks", async () => {
+    const sql = `SELECT i, CASE WHEN i % 25000 = 0 THEN repeat('x', 200000) ELSE repeat('ab', i % 97) END,
+                        E'tab\\there\\nnew line' FROM generate_series(1, 100000) i ORDER BY i`;
+    const s = new Int32Array(4);
+    const e = new Int32Array(4);
+    let next = 1;
+    const spans = await copyToSpans(client, `COPY (${sql}) TO STDOUT`, (bytes, start, end) => {
+      expect(splitCopyRow(bytes, s, e, start, end)).toBe(3);
+      expect(e[2]).toBe(end);
+      expect(copyInt(bytes, s[0], e[0])).toBe(next);
+      expect(copyString(bytes, s[1], e[1])!.length).toBe(next % 25000 === 0 ? 200_000 : 2 * (next % 97));
+      expect(copyString(bytes, s[2], e[2])).toBe("tab\there\nnew line");
+      next++;
+    });
+    expect(spans).toBe(100_000);
+    expect(next).toBe(100_001);
   });
 });
