@@ -172,11 +172,11 @@ async function accumulateShopFeatures(
 ): Promise<number> {
   const known = new NumericIdTable(1024);
   const idStrings: string[] = [];
-  function onCustomer(row: Buffer) {
-    const id = row.toString("latin1");
+  function onCustomer(row: Buffer, start: number, end: number) {
+    const id = row.toString("latin1", start, end);
     const index = acc.addCustomer(id);
     idStrings[index] = id;
-    if (row.length <= MAX_NUMERIC_ID_DIGITS) known.set(copyInt(row, 0, row.length)!, index);
+    if (end - start <= MAX_NUMERIC_ID_DIGITS) known.set(copyInt(row, start, end)!, index);
   }
   // In id order (the primary key's order, no sort): the table's customers then
   // come out sorted by id, as the chunk ranges need them.

@@ -3,7 +3,7 @@
 // tags, which the write-back diff needs). Never names, emails or addresses.
 import type { PrismaClient } from "@prisma/client";
 import type { DataStore, Tx } from "./data-store";
-import { copyTo } from "./pg/copy.server";
+import { copyToSpans } from "./pg/copy.server";
 import type { PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
@@ -141,17 +141,18 @@ export async function customerIdsAtRanks(
 
 /**
  * Live customers' ids in id order (the primary key's order, no sort), one
- * COPY row of digits each, optionally within an id range (inclusive).
+ * COPY row of digits each (bytes[start, end), valid during the call),
+ * optionally within an id range (inclusive).
  */
 export function streamCustomerIds(
   client: PgClient,
   shopId: string,
-  onRow: (row: Buffer) => void,
+  onRow: (bytes: Buffer, start: number, end: number) => void,
   range?: { from: string; to: string },
 ): Promise<number> {
   const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
   const inRange = range ? ` AND id BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "";
-  return copyTo(
+  return copyToSpans(
     client,
     `COPY (SELECT id FROM "Customer" WHERE "shopId" = ${shop} AND "deletedAt" IS NULL${inRange} ORDER BY id) TO STDOUT`,
     onRow,

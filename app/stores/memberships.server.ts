@@ -9,7 +9,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { ShopCutoffs } from "../segmentation";
 import { deleteInBatches, PRUNE_BATCH, type DataStore, type Tx } from "./data-store";
 import { BinaryCopyWriter } from "./pg/binary-copy";
-import { copyFromBinary, copyInt, copyString, copyTo, splitCopyRow } from "./pg/copy.server";
+import { copyFromBinary, copyInt, copyString, copyToSpans, splitCopyRow } from "./pg/copy.server";
 import type { PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
@@ -433,7 +433,7 @@ export async function streamTagCandidates(
     const text = copyString(row, s[k], e[k]);
     return text ? text.split(LIST_SEPARATOR) : none;
   };
-  await copyTo(
+  await copyToSpans(
     client,
     `COPY (
       SELECT coalesce(m."customerId", c.id), array_to_string(c."appTags", E'\\x1f'), c."tagCount", array_to_string(m.tags, E'\\x1f')
@@ -442,8 +442,8 @@ export async function streamTagCandidates(
       WHERE (m."customerId" IS NULL OR m.tags IS NOT NULL)
         AND NOT (coalesce(m.tags, '{}') @> coalesce(c."appTags", '{}') AND coalesce(c."appTags", '{}') @> coalesce(m.tags, '{}'))
     ) TO STDOUT`,
-    (row) => {
-      splitCopyRow(row, s, e);
+    (row, start, end) => {
+      splitCopyRow(row, s, e, start, end);
       const current = list(row, 1);
       onCandidate({
         customerId: copyString(row, s[0], e[0])!,

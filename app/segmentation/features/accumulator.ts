@@ -136,6 +136,9 @@ export class FeatureAccumulator {
    * NumericIdTable), and the lookup is most of the cost of an order.
    * Returns the customer's index, or -1 for an order that is not counted or
    * a guest's (callers that learn indices as they go can pass it next time).
+   * Copies what it needs and keeps no reference to the order or its lists:
+   * a caller may refill one order object for every row (the recompute's read
+   * does, app/recompute/read-features.server.ts).
    */
   add(order: EngineOrder, customerIndex?: number): number {
     if (this.finished) throw new Error("FeatureAccumulator: add() after finish()");
