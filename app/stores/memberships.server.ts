@@ -48,6 +48,7 @@ export interface MembershipChanges {
 interface StoredJoined {
   segments: string;
   reasons: string;
+  /** UTC day numbers (days since 1970-01-01), parallel to segments. */
   sinceDay: string;
   /** null: tags never computed under the current schema. */
   tags: string | null;

@@ -167,7 +167,7 @@ export function copyTo(client: PgClient, sql: string, onRow: (row: Buffer) => vo
 }
 
 /**
- * copyTo for the hottest reads (millions of orders): each row is given as
+ * copyTo for the million-row reads (orders, customers' ids, tag candidates): each row is given as
  * bytes[start, end) of the stream's chunk, valid during the call, instead of
  * a Buffer view of its own (an object per row).
  */
