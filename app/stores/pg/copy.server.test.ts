@@ -14,6 +14,10 @@ import {
   copyToSpans,
 } from "./copy.server";
 
+/** 100,000 rows of varying width, and a few of 200 KB (longer than one of the stream's chunks). */
+const STRADDLING_ROWS = `SELECT i, CASE WHEN i % 25000 = 0 THEN repeat('x', 200000) ELSE repeat('ab', i % 97) END,
+  E'tab\\there\\nnew line' FROM generate_series(1, 100000) i ORDER BY i`;
+
 // COPY in and out against the real server: the values that need escaping
 // (array quotes, backslashes, tabs, newlines, NULL) survive the round trip.
 describe("COPY helpers", () => {
@@ -67,14 +71,11 @@ describe("COPY helpers", () => {
   });
 
   it("hands copyTo's callback one whole row at a time, also rows that straddle the stream's chunks", async () => {
-    // 100,000 rows of varying width, and a few of 200 KB (longer than one chunk).
-    const sql = `SELECT i, CASE WHEN i % 25000 = 0 THEN repeat('x', 200000) ELSE repeat('ab', i % 97) END,
-                        E'tab\\there\\nnew line' FROM generate_series(1, 100000) i ORDER BY i`;
     const s = new Int32Array(4);
     const e = new Int32Array(4);
     let next = 1;
     let wide = 0;
-    const count = await copyTo(client, `COPY (${sql}) TO STDOUT`, (row) => {
+    const count = await copyTo(client, `COPY (${STRADDLING_ROWS}) TO STDOUT`, (row) => {
       expect(splitCopyRow(row, s, e)).toBe(3);
       expect(copyInt(row, s[0], e[0])).toBe(next);
       const text = copyString(row, s[1], e[1])!;
@@ -189,12 +190,10 @@ describe("copyToSpans", () => {
   afterAll(() => client.end());
 
   it("hands copyToSpans's callback each row as a span of the stream's chunk, also rows that straddle chunks", async () => {
-    const sql = `SELECT i, CASE WHEN i % 25000 = 0 THEN repeat('x', 200000) ELSE repeat('ab', i % 97) END,
-                        E'tab\\there\\nnew line' FROM generate_series(1, 100000) i ORDER BY i`;
     const s = new Int32Array(4);
     const e = new Int32Array(4);
     let next = 1;
-    const spans = await copyToSpans(client, `COPY (${sql}) TO STDOUT`, (bytes, start, end) => {
+    const spans = await copyToSpans(client, `COPY (${STRADDLING_ROWS}) TO STDOUT`, (bytes, start, end) => {
       expect(splitCopyRow(bytes, s, e, start, end)).toBe(3);
       expect(e[2]).toBe(end);
       expect(copyInt(bytes, s[0], e[0])).toBe(next);
