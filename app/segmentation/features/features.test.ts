@@ -107,6 +107,20 @@ describe("feature accumulator", () => {
     expect(customerFeaturesFromOrders("c1", orders, "UTC")).toEqual(c);
   });
 
+  it("takes the smaller order id as the acquisition order when two first orders share their instant", () => {
+    const at = Date.UTC(2025, 2, 1, 9);
+    const orders = [
+      base({ id: "m", processedAt: at + 60_000, utmSource: "late" }),
+      base({ id: "k", processedAt: at, utmSource: "tie-k" }),
+      base({ id: "j", processedAt: at, utmSource: "tie-j" }),
+      base({ id: "l", processedAt: at, utmSource: "tie-l" }),
+    ];
+    const c = computeFeatureTable(orders, { timeZone: "UTC" }).customer(0);
+    expect(c.acquisition?.orderId).toBe("j");
+    expect(c.acquisition?.utmSource).toBe("tie-j");
+    expect(customerFeaturesFromOrders("c1", orders, "UTC")).toEqual(c);
+  });
+
   it("rejects an order of another customer in an incremental update", () => {
     const f = customerFeaturesFromOrders("c1", [], "UTC");
     expect(() => updateCustomerFeatures(f, base({ id: "x", processedAt: 0, customerId: "c2" }))).toThrow(
