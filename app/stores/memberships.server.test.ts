@@ -84,3 +84,70 @@ describe("replaceMembershipsInRange", () => {
     expect((await stored())[1].tags).toEqual([]);
   });
 });
+
+// A range with no stored row (a shop's first computation) is streamed to one
+// COPY while it is computed: every row or none.
+describe("replaceMembershipsInRange on a range with no stored row", () => {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const shopId = "memberships-fresh";
+  const at = new Date("2026-02-01T10:00:00Z");
+  const today = Math.floor(at.getTime() / 86_400_000);
+  beforeAll(() => client.connect());
+  afterAll(() => client.end());
+
+  // 2,500 customers: several streamed batches. Customer i is in i % 4 segments.
+  const customers = (from: number, n: number): CustomerMemberships[] =>
+    Array.from({ length: n }, (_, k) => {
+      const i = from + k;
+      const segments = ["a/x", "b/y", "c/z"].slice(0, i % 4);
+      return {
+        customerId: String(i),
+        segments,
+        reasons: segments.map((s) => `${s} for ${i}, ≥ ${i % 7}`),
+        tags: segments.map((s) => `t-${s.replace("/", "-")}`),
+      };
+    });
+  const replace = (fromId: string, toId: string, next: Iterable<CustomerMemberships>, recordTransitions: boolean) =>
+    replaceMembershipsInRange(client, { shopId, fromId, toId, next, at, computedAt: at, recordTransitions });
+
+  it("stores every customer's row as given, and its entries as transitions when asked", async () => {
+    const next = customers(1, 2500);
+    const result = await replace("1", "2500", next, true);
+    const entered = next.reduce((n, c) => n + c.segments.length, 0);
+    expect(result).toEqual({ entered, left: 0, reasonsUpdated: 0, customersChanged: 2500, rowsWritten: 2500 });
+    const { rows } = await client.query(
+      `SELECT m."customerId"::text AS "customerId", segments, reasons, tags, "sinceDay" FROM "SegmentMembership" m WHERE "shopId" = $1 ORDER BY m."customerId"`,
+      [shopId],
+    );
+    expect(rows).toEqual(next.map((c) => ({ ...c, sinceDay: c.segments.map(() => today) })));
+    const { rows: history } = await client.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE change = 'entered' AND reason LIKE '% for %')::int AS entries FROM "SegmentTransition" WHERE "shopId" = $1`,
+      [shopId],
+    );
+    expect(history[0]).toEqual({ n: entered, entries: entered });
+
+    // Without transitions (a first computation), none are recorded.
+    await replace("3001", "3100", customers(3001, 100), false);
+    const { rows: after } = await client.query(
+      `SELECT count(*)::int AS n FROM "SegmentTransition" WHERE "shopId" = $1`,
+      [shopId],
+    );
+    expect(after[0].n).toBe(entered);
+  });
+
+  it("writes none of the rows when one of them fails (a row written meanwhile: the key is taken)", async () => {
+    // Customer 4999's row exists, but the range read is 4001-4998 (as when a
+    // re-segmentation commits the row after the range was read): the streamed
+    // COPY fails on the key after 998 rows and the whole range rolls back.
+    await client.query(
+      `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", tags, "computedAt") VALUES ($1, 4999, '{}', '{}', '{}', '{}', now())`,
+      [shopId],
+    );
+    await expect(replace("4001", "4998", customers(4001, 1999), false)).rejects.toThrow(/duplicate key/);
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS n FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" BETWEEN 4001 AND 5999`,
+      [shopId],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+});

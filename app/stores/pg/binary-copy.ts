@@ -155,6 +155,15 @@ export class BinaryCopyWriter {
   }
 
   /** The payload: signature, rows, trailer. The writer cannot be used afterwards. */
+  /**
+   * The full chunks written so far, handed over (they are not returned again):
+   * a caller streaming a COPY sends them while it goes on writing rows. The
+   * chunk being filled stays, and finish() gives the rest.
+   */
+  take(): Buffer[] {
+    return this.chunks.splice(0, this.chunks.length);
+  }
+
   finish(): Buffer[] {
     this.ensure(2);
     this.buf.writeInt16BE(-1, this.at);
