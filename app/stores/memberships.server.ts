@@ -3,7 +3,8 @@
 // parallel arrays), their history (SegmentTransition), and each shop's fitted
 // cut-offs (ShopModel). Each batch of customers is compared with what is
 // stored and only changed rows are written, through a staging table and one
-// INSERT ... ON CONFLICT, plus one transition row per entry or exit.
+// INSERT ... ON CONFLICT, plus one transition row per entry or exit; a range
+// with nothing stored (a shop's first computation) is streamed straight in.
 // docs/decisions/012-memberships-as-differences.md
 import type { PrismaClient } from "@prisma/client";
 import type { ShopCutoffs } from "../segmentation";
@@ -114,6 +115,16 @@ async function writeTransitions(
   }
 }
 
+/**
+ * The sinceDay list of a customer entering each of n segments on `at`'s UTC
+ * day, by n: one array per length, shared by every such row.
+ */
+function entryDaysAllOn(at: Date): (n: number) => Int32Array {
+  const today = Math.floor(at.getTime() / 86_400_000);
+  const byLength: Int32Array[] = [];
+  return (n) => (byLength[n] ??= new Int32Array(n).fill(today));
+}
+
 /** Customers whose rows are sent to a streamed COPY at a time: enough to fill a few of the writer's chunks. */
 const STREAM_BATCH = 1_000;
 
@@ -134,9 +145,7 @@ async function copyFreshMemberships(
   input: { next: Iterable<CustomerMemberships>; at: Date; computedAt: Date; recordTransitions: boolean },
 ): Promise<MembershipChanges> {
   const changes: MembershipChanges = { entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 0 };
-  const today = Math.floor(input.at.getTime() / 86_400_000);
-  // sinceDay of a customer entering every one of n segments today, by n.
-  const allToday: Int32Array[] = [];
+  const sinceAllToday = entryDaysAllOn(input.at);
   const writer = new BinaryCopyWriter();
   const history = new BinaryCopyWriter();
   let historyRows = 0;
@@ -151,7 +160,7 @@ async function copyFreshMemberships(
         .int8(customerId)
         .textArray(segments)
         .textArray(reasons)
-        .int4Array((allToday[segments.length] ??= new Int32Array(segments.length).fill(today)))
+        .int4Array(sinceAllToday(segments.length))
         .textArray(tags)
         .timestamp(input.computedAt);
       if (input.recordTransitions) {
@@ -209,9 +218,9 @@ export async function replaceMembershipsInRange(
       await client.query("COMMIT");
       return changes;
     }
-    // Customers without a stored row are copied straight into the table (the
-    // whole first computation of a shop); rows that exist go through a staging
-    // table and a conditional upsert. Both in PostgreSQL's binary COPY format.
+    // Customers without a stored row (new customers of a range that has stored
+    // rows) are copied straight into the table; rows that exist go through a
+    // staging table and a conditional upsert. Both in PostgreSQL's binary COPY format.
     const fresh = new BinaryCopyWriter();
     const freshIds: string[] = [];
     const staged = new BinaryCopyWriter();
@@ -228,9 +237,7 @@ export async function replaceMembershipsInRange(
       list.push([segment, change, reason]);
     };
     const today = Math.floor(at.getTime() / 86_400_000);
-    // sinceDay of a customer entering every one of n segments today, by n.
-    const allToday: Int32Array[] = [];
-    const sinceAllToday = (n: number) => (allToday[n] ??= new Int32Array(n).fill(today));
+    const sinceAllToday = entryDaysAllOn(at);
     // A range with no stored row (every range of a first computation) needs
     // no bookkeeping per customer beyond the row itself: nothing can be gone,
     // and without transitions nothing needs to know which rows were written.
