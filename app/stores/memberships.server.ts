@@ -22,6 +22,38 @@ const COPY_MEMBERSHIPS = `COPY "SegmentMembership" ("shopId", "customerId", segm
 
 const COPY_TRANSITIONS = `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`;
 
+/** A new customer's row, in COPY_MEMBERSHIPS' columns. */
+function writeMembershipRow(
+  writer: BinaryCopyWriter,
+  shopId: string,
+  m: CustomerMemberships,
+  sinceDay: ArrayLike<number>,
+  computedAt: Date,
+): void {
+  writer
+    .row(7)
+    .text(shopId)
+    .int8(m.customerId)
+    .textArray(m.segments)
+    .textArray(m.reasons)
+    .int4Array(sinceDay)
+    .textArray(m.tags)
+    .timestamp(computedAt);
+}
+
+/** One entry or exit, in COPY_TRANSITIONS' columns. */
+function writeTransitionRow(
+  writer: BinaryCopyWriter,
+  shopId: string,
+  customerId: string,
+  segment: string,
+  change: "entered" | "left",
+  at: Date,
+  reason: string | null,
+): void {
+  writer.row(6).text(shopId).int8(customerId).text(segment).text(change).timestamp(at).text(reason);
+}
+
 export interface CustomerMemberships {
   customerId: string;
   /** Segment keys ("family/handle"), in the engine's order. */
@@ -106,7 +138,7 @@ async function writeTransitions(
   for (const [customerId, list] of transitions) {
     if (!written.has(customerId)) continue;
     for (const [segment, change, reason] of list) {
-      history.row(6).text(shopId).int8(customerId).text(segment).text(change).timestamp(at).text(reason);
+      writeTransitionRow(history, shopId, customerId, segment, change, at, reason);
       historyRows++;
     }
   }
@@ -151,28 +183,13 @@ async function copyFreshMemberships(
   let historyRows = 0;
   async function* rows(): AsyncGenerator<Buffer> {
     let batch = 0;
-    for (const { customerId, segments, reasons, tags } of input.next) {
-      changes.entered += segments.length;
+    for (const m of input.next) {
+      changes.entered += m.segments.length;
       changes.customersChanged++;
-      writer
-        .row(7)
-        .text(shopId)
-        .int8(customerId)
-        .textArray(segments)
-        .textArray(reasons)
-        .int4Array(sinceAllToday(segments.length))
-        .textArray(tags)
-        .timestamp(input.computedAt);
+      writeMembershipRow(writer, shopId, m, sinceAllToday(m.segments.length), input.computedAt);
       if (input.recordTransitions) {
-        for (let i = 0; i < segments.length; i++) {
-          history
-            .row(6)
-            .text(shopId)
-            .int8(customerId)
-            .text(segments[i])
-            .text("entered")
-            .timestamp(input.at)
-            .text(reasons[i]);
+        for (let i = 0; i < m.segments.length; i++) {
+          writeTransitionRow(history, shopId, m.customerId, m.segments[i], "entered", input.at, m.reasons[i]);
           historyRows++;
         }
       }
@@ -238,15 +255,12 @@ export async function replaceMembershipsInRange(
     };
     const today = Math.floor(at.getTime() / 86_400_000);
     const sinceAllToday = entryDaysAllOn(at);
-    // A range with no stored row (every range of a first computation) needs
-    // no bookkeeping per customer beyond the row itself: nothing can be gone,
-    // and without transitions nothing needs to know which rows were written.
-    const anyStored = stored.size > 0;
     let freshRows = 0;
-    for (const { customerId, segments, reasons, tags } of input.next) {
-      const before = anyStored ? stored.get(customerId) : undefined;
+    for (const m of input.next) {
+      const { customerId, segments, reasons, tags } = m;
+      const before = stored.get(customerId);
       if (!before) {
-        // A customer without a stored row (every customer of a first computation).
+        // A new customer in a range that has stored rows.
         changes.entered += segments.length;
         changes.customersChanged++;
         if (input.recordTransitions) {
@@ -254,15 +268,7 @@ export async function replaceMembershipsInRange(
           freshIds.push(customerId);
         }
         freshRows++;
-        fresh
-          .row(7)
-          .text(shopId)
-          .int8(customerId)
-          .textArray(segments)
-          .textArray(reasons)
-          .int4Array(sinceAllToday(segments.length))
-          .textArray(tags)
-          .timestamp(input.computedAt);
+        writeMembershipRow(fresh, shopId, m, sinceAllToday(segments.length), input.computedAt);
         continue;
       }
       seen.add(customerId);
