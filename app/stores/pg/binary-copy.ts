@@ -154,7 +154,6 @@ export class BinaryCopyWriter {
     return this;
   }
 
-  /** The payload: signature, rows, trailer. The writer cannot be used afterwards. */
   /**
    * The full chunks written so far, handed over (they are not returned again):
    * a caller streaming a COPY sends them while it goes on writing rows. The
@@ -164,6 +163,7 @@ export class BinaryCopyWriter {
     return this.chunks.splice(0, this.chunks.length);
   }
 
+  /** The payload (what take() has not handed over): signature, rows, trailer. The writer cannot be used afterwards. */
   finish(): Buffer[] {
     this.ensure(2);
     this.buf.writeInt16BE(-1, this.at);
