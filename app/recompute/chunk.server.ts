@@ -34,20 +34,17 @@ export interface ChunkResult extends MembershipChanges {
   metafieldsPending: number;
 }
 
-/** One assignment as stored: segment keys, their reasons and the app tags they give. */
-function membershipsOf(assignment: CustomerAssignment, config: ShopConfig): CustomerMemberships {
+/** One assignment as stored: segment keys and their reasons (the app tags they give are derived by the write-back, ADR 046). */
+function membershipsOf(assignment: CustomerAssignment): CustomerMemberships {
   const n = assignment.memberships.length;
   const segments = new Array<string>(n);
   const reasons = new Array<string>(n);
-  const tags: string[] = [];
   for (let i = 0; i < n; i++) {
     const m = assignment.memberships[i];
     segments[i] = m.key;
     reasons[i] = m.reason;
-    const tag = config.enabledTags.get(m.key);
-    if (tag !== undefined) tags.push(tag);
   }
-  return { customerId: assignment.customerId, segments, reasons, tags };
+  return { customerId: assignment.customerId, segments, reasons };
 }
 
 /** Metafield values of one assignment; `handles` lists the enabled segments' tag names. */
@@ -110,7 +107,7 @@ export async function processChunk(
         const values = metafieldsOf(assignment, config);
         metafields.push({ customerId: assignment.customerId, values, hash: metafieldHash(values) });
       }
-      yield membershipsOf(assignment, config);
+      yield membershipsOf(assignment);
     }
   }
   const changes = await replaceMembershipsInRange(client, {

@@ -28,9 +28,8 @@ describe("replaceMembershipsInRange", () => {
       segments: string[];
       reasons: string[];
       sinceDay: number[];
-      tags: string[] | null;
     }>(
-      `SELECT "customerId"::text AS id, segments, reasons, "sinceDay", tags FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
+      `SELECT "customerId"::text AS id, segments, reasons, "sinceDay" FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
       [shopId],
     );
     return rows;
@@ -38,9 +37,9 @@ describe("replaceMembershipsInRange", () => {
 
   it("writes only what changed: keeps entry days, records entries and exits, and leaves an unchanged range alone", async () => {
     const first: CustomerMemberships[] = [
-      { customerId: "1", segments: ["a/x", "b/y"], reasons: ["r1", "r2"], tags: ["t-x"] },
-      { customerId: "2", segments: ["a/x"], reasons: ["r1"], tags: [] },
-      { customerId: "3", segments: [], reasons: [], tags: [] },
+      { customerId: "1", segments: ["a/x", "b/y"], reasons: ["r1", "r2"] },
+      { customerId: "2", segments: ["a/x"], reasons: ["r1"] },
+      { customerId: "3", segments: [], reasons: [] },
     ];
     const created = await replace(first, day("2026-01-01T10:00:00Z"));
     expect(created).toMatchObject({ entered: 3, left: 0, customersChanged: 3, rowsWritten: 3 });
@@ -51,15 +50,15 @@ describe("replaceMembershipsInRange", () => {
 
     // Customer 1 leaves b/y and enters c/z; customer 2's reason changes; customer 3 is gone.
     const next: CustomerMemberships[] = [
-      { customerId: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], tags: ["t-x", "t-z"] },
-      { customerId: "2", segments: ["a/x"], reasons: ["r1 now"], tags: [] },
+      { customerId: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"] },
+      { customerId: "2", segments: ["a/x"], reasons: ["r1 now"] },
     ];
     const changed = await replace(next, day("2026-01-05T10:00:00Z"));
     expect(changed).toEqual({ entered: 1, left: 1, reasonsUpdated: 1, customersChanged: 2, rowsWritten: 2 });
     const jan1 = Math.floor(day("2026-01-01T00:00:00Z").getTime() / 86_400_000);
     expect(await stored()).toEqual([
-      { id: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], sinceDay: [jan1, jan1 + 4], tags: ["t-x", "t-z"] },
-      { id: "2", segments: ["a/x"], reasons: ["r1 now"], sinceDay: [jan1], tags: [] },
+      { id: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], sinceDay: [jan1, jan1 + 4] },
+      { id: "2", segments: ["a/x"], reasons: ["r1 now"], sinceDay: [jan1] },
     ]);
     const { rows: history } = await client.query<{ id: string; segment: string; change: string }>(
       `SELECT "customerId"::text AS id, segment, change FROM "SegmentTransition" WHERE "shopId" = $1 AND at > $2 ORDER BY "customerId", segment`,
@@ -69,19 +68,6 @@ describe("replaceMembershipsInRange", () => {
       { id: "1", segment: "b/y", change: "left" },
       { id: "1", segment: "c/z", change: "entered" },
     ]);
-  });
-
-  it("rewrites a row whose tags were never computed (NULL), with nothing entered or left", async () => {
-    await client.query(`UPDATE "SegmentMembership" SET tags = NULL WHERE "shopId" = $1 AND "customerId" = 2`, [shopId]);
-    const result = await replace(
-      [
-        { customerId: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], tags: ["t-x", "t-z"] },
-        { customerId: "2", segments: ["a/x"], reasons: ["r1 now"], tags: [] },
-      ],
-      day("2026-01-06T10:00:00Z"),
-    );
-    expect(result).toEqual({ entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 1 });
-    expect((await stored())[1].tags).toEqual([]);
   });
 });
 
@@ -104,7 +90,6 @@ describe("replaceMembershipsInRange on a range with no stored row", () => {
         customerId: String(i),
         segments,
         reasons: segments.map((s) => `${s} for ${i}, ≥ ${i % 7}`),
-        tags: segments.map((s) => `t-${s.replace("/", "-")}`),
       };
     });
   const replace = (fromId: string, toId: string, next: Iterable<CustomerMemberships>, recordTransitions: boolean) =>
@@ -116,7 +101,7 @@ describe("replaceMembershipsInRange on a range with no stored row", () => {
     const entered = next.reduce((n, c) => n + c.segments.length, 0);
     expect(result).toEqual({ entered, left: 0, reasonsUpdated: 0, customersChanged: 2500, rowsWritten: 2500 });
     const { rows } = await client.query(
-      `SELECT m."customerId"::text AS "customerId", segments, reasons, tags, "sinceDay" FROM "SegmentMembership" m WHERE "shopId" = $1 ORDER BY m."customerId"`,
+      `SELECT m."customerId"::text AS "customerId", segments, reasons, "sinceDay" FROM "SegmentMembership" m WHERE "shopId" = $1 ORDER BY m."customerId"`,
       [shopId],
     );
     expect(rows).toEqual(next.map((c) => ({ ...c, sinceDay: c.segments.map(() => today) })));
@@ -140,7 +125,7 @@ describe("replaceMembershipsInRange on a range with no stored row", () => {
     // re-segmentation commits the row after the range was read): the streamed
     // COPY fails on the key after 998 rows and the whole range rolls back.
     await client.query(
-      `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", tags, "computedAt") VALUES ($1, 4999, '{}', '{}', '{}', '{}', now())`,
+      `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", "computedAt") VALUES ($1, 4999, '{}', '{}', '{}', now())`,
       [shopId],
     );
     await expect(replace("4001", "4998", customers(4001, 1999), false)).rejects.toThrow(/duplicate key/);

@@ -1,7 +1,7 @@
 // Segmentation results: current memberships (SegmentMembership: one row per
-// customer with its segments, reasons, entry dates and desired app tags as
-// parallel arrays), their history (SegmentTransition), and each shop's fitted
-// cut-offs (ShopModel). Each batch of customers is compared with what is
+// customer with its segments, reasons and entry dates as parallel arrays; the
+// app tags they give are derived by the write-back, ADR 046), their history
+// (SegmentTransition), and each shop's fitted cut-offs (ShopModel). Each batch of customers is compared with what is
 // stored and only changed rows are written, through a staging table and one
 // INSERT ... ON CONFLICT, plus one transition row per entry or exit; a range
 // with nothing stored (a shop's first computation) is streamed straight in.
@@ -18,7 +18,7 @@ type Db = PrismaClient | Tx;
 /** How the queries here join a text array into one field (array_to_string(…, E'\\x1f')): cheaper than pg's array parser. */
 const LIST_SEPARATOR = "\x1f";
 
-const COPY_MEMBERSHIPS = `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", tags, "computedAt") FROM STDIN (FORMAT binary)`;
+const COPY_MEMBERSHIPS = `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", "computedAt") FROM STDIN (FORMAT binary)`;
 
 const COPY_TRANSITIONS = `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`;
 
@@ -31,13 +31,12 @@ function writeMembershipRow(
   computedAt: Date,
 ): void {
   writer
-    .row(7)
+    .row(6)
     .text(shopId)
     .int8(m.customerId)
     .textArray(m.segments)
     .textArray(m.reasons)
     .int4Array(sinceDay)
-    .textArray(m.tags)
     .timestamp(computedAt);
 }
 
@@ -60,8 +59,6 @@ export interface CustomerMemberships {
   segments: string[];
   /** reasons[i] explains segments[i]. */
   reasons: string[];
-  /** The app tags these memberships give under the shop's settings. */
-  tags: string[];
 }
 
 export interface MembershipChanges {
@@ -70,7 +67,7 @@ export interface MembershipChanges {
   reasonsUpdated: number;
   /** Customers whose set of segments changed. */
   customersChanged: number;
-  /** Rows written (changed segments, reasons or tags). */
+  /** Rows written (changed segments or reasons). */
   rowsWritten: number;
 }
 
@@ -78,7 +75,7 @@ export interface MembershipChanges {
  * A customer's stored memberships as loaded for a comparison: each list still
  * joined by LIST_SEPARATOR (as the query gives it), so an unchanged customer
  * (every customer of a nightly recompute on unchanged data) is recognised by
- * comparing three strings, without splitting anything (splitting a million
+ * comparing two strings, without splitting anything (splitting a million
  * customers' lists was a third of such a chunk's time, most of it garbage
  * collection); lists are split only for the customers that changed.
  */
@@ -87,8 +84,6 @@ interface StoredJoined {
   reasons: string;
   /** UTC day numbers (days since 1970-01-01), parallel to segments. */
   sinceDay: string;
-  /** null: tags never computed under the current schema. */
-  tags: string | null;
 }
 
 /** Stored memberships of customers with ids in [fromId, toId]. */
@@ -99,28 +94,23 @@ async function loadMemberships(
   toId: string,
 ): Promise<Map<string, StoredJoined>> {
   // Arrays come as strings joined by U+001F (cheaper than pg's array parser).
-  const { rows } = await client.query<[string, string | null, string | null, string | null, string | null]>({
+  const { rows } = await client.query<[string, string | null, string | null, string | null]>({
     text: `SELECT "customerId"::text, array_to_string(segments, E'\\x1f'), array_to_string(reasons, E'\\x1f'),
-             array_to_string("sinceDay", E'\\x1f'),
-             CASE WHEN tags IS NULL THEN NULL ELSE array_to_string(tags, E'\\x1f') END
+             array_to_string("sinceDay", E'\\x1f')
            FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
     values: [shopId, fromId, toId],
     rowMode: "array",
   });
   const out = new Map<string, StoredJoined>();
-  for (const [customerId, segments, reasons, sinceDay, tags] of rows) {
-    out.set(customerId, { segments: segments ?? "", reasons: reasons ?? "", sinceDay: sinceDay ?? "", tags });
+  for (const [customerId, segments, reasons, sinceDay] of rows) {
+    out.set(customerId, { segments: segments ?? "", reasons: reasons ?? "", sinceDay: sinceDay ?? "" });
   }
   return out;
 }
 
 /** Whether `list` is the list `joined` holds (no element contains the separator). */
-function sameJoined(joined: string | null, list: readonly string[]): boolean {
-  return joined !== null && joined === list.join(LIST_SEPARATOR);
-}
-
-function split(text: string): string[] {
-  return text ? text.split(LIST_SEPARATOR) : [];
+function sameJoined(joined: string, list: readonly string[]): boolean {
+  return joined === list.join(LIST_SEPARATOR);
 }
 
 type Transitions = Map<string, Array<[segment: string, change: "entered" | "left", reason: string | null]>>;
@@ -257,7 +247,7 @@ export async function replaceMembershipsInRange(
     const sinceAllToday = entryDaysAllOn(at);
     let freshRows = 0;
     for (const m of input.next) {
-      const { customerId, segments, reasons, tags } = m;
+      const { customerId, segments, reasons } = m;
       const before = stored.get(customerId);
       if (!before) {
         // A new customer in a range that has stored rows.
@@ -272,11 +262,10 @@ export async function replaceMembershipsInRange(
         continue;
       }
       seen.add(customerId);
-      if (sameJoined(before.segments, segments) && sameJoined(before.reasons, reasons) && sameJoined(before.tags, tags))
-        continue;
-      const beforeSegments = split(before.segments);
-      const beforeReasons = split(before.reasons);
-      const beforeSince = split(before.sinceDay);
+      if (sameJoined(before.segments, segments) && sameJoined(before.reasons, reasons)) continue;
+      const beforeSegments = listOf(before.segments);
+      const beforeReasons = listOf(before.reasons);
+      const beforeSince = listOf(before.sinceDay);
       const beforeIndex = new Map(beforeSegments.map((segment, i) => [segment, i]));
       const sinceDay: number[] = [];
       let changed = false;
@@ -301,14 +290,14 @@ export async function replaceMembershipsInRange(
         }
       }
       if (changed) changes.customersChanged++;
-      staged.row(5).int8(customerId).textArray(segments).textArray(reasons).int4Array(sinceDay).textArray(tags);
+      staged.row(4).int8(customerId).textArray(segments).textArray(reasons).int4Array(sinceDay);
       stagedRows++;
     }
     for (const [customerId, before] of stored) {
       if (seen.has(customerId)) continue; // (only stored customers are in seen)
       gone.push(customerId);
       changes.customersChanged++;
-      for (const segment of split(before.segments)) {
+      for (const segment of listOf(before.segments)) {
         changes.left++;
         transition(customerId, segment, "left", null);
       }
@@ -333,14 +322,14 @@ export async function replaceMembershipsInRange(
     if (stagedRows) {
       // Staged, then merged: a row a re-segmentation wrote after computedAt wins.
       await client.query(
-        `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], reasons text[], "sinceDay" int[], tags text[]) ON COMMIT DELETE ROWS`,
+        `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], reasons text[], "sinceDay" int[]) ON COMMIT DELETE ROWS`,
       );
       await copyFromBinary(client, `COPY membership_stage FROM STDIN (FORMAT binary)`, staged);
       const { rows: upserted } = await client.query<[string]>({
-        text: `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", tags, "computedAt")
-         SELECT $1, "customerId", segments, reasons, "sinceDay", tags, $2 FROM membership_stage
+        text: `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", "computedAt")
+         SELECT $1, "customerId", segments, reasons, "sinceDay", $2 FROM membership_stage
          ON CONFLICT ("shopId", "customerId") DO UPDATE
-           SET segments = EXCLUDED.segments, reasons = EXCLUDED.reasons, "sinceDay" = EXCLUDED."sinceDay", tags = EXCLUDED.tags, "computedAt" = EXCLUDED."computedAt"
+           SET segments = EXCLUDED.segments, reasons = EXCLUDED.reasons, "sinceDay" = EXCLUDED."sinceDay", "computedAt" = EXCLUDED."computedAt"
            WHERE "SegmentMembership"."computedAt" <= EXCLUDED."computedAt"
          RETURNING "customerId"::text`,
         values: [shopId, input.computedAt],
@@ -460,34 +449,37 @@ export async function loadShopCutoffs(
 
 // ---------------------------------------------------------------------------
 // Tag differences: the write-back's candidates. This reads Customer.appTags
-// beside the memberships' desired tags (a read-only join; the Customer table's
-// writes stay in the customers store).
+// beside the memberships' segments (a read-only join; the Customer table's
+// writes stay in the customers store); the tags the segments give are
+// derived by the write-back (app/writeback/tag-changes.server.ts, ADR 046).
 
 export interface TagCandidate {
   customerId: string;
-  /** Customer.appTags (empty when the customer has none). */
-  current: string[];
-  tagCount: number;
   /**
-   * SegmentMembership.tags, what the customer should carry, as one string
-   * (equal strings = equal lists, so callers can share work): split by
-   * desiredTagsOf only when needed, since most candidates of a first
-   * computation share their diff with others.
+   * SegmentMembership.segments ("" without a row), as one string: equal
+   * strings give equal desired tags, so callers derive them once per
+   * distinct list (a shop has a few thousand).
    */
-  desiredKey: string;
+  segmentsKey: string;
+  /** Customer.appTags ("" when the customer has none), joined the same way; see listOf. */
+  currentKey: string;
+  tagCount: number;
 }
 
-/** A candidate's desired tags as a list. */
-export function desiredTagsOf(candidate: TagCandidate): string[] {
-  return candidate.desiredKey === "" ? [] : candidate.desiredKey.split(LIST_SEPARATOR);
+/** A candidate's key (segmentsKey, currentKey) as a list. */
+export function listOf(key: string): string[] {
+  return key === "" ? [] : key.split(LIST_SEPARATOR);
+}
+
+/** A list as the key the candidates carry: equal lists, equal keys. */
+export function keyOf(list: readonly string[]): string {
+  return list.join(LIST_SEPARATOR);
 }
 
 /**
- * Customers whose app tags differ from their memberships' tags (an exact
- * array comparison in SQL), streamed through COPY: on a first computation
- * every customer is a candidate. A customer whose memberships were never
- * computed under the current schema (tags NULL) is left out. Optionally
- * limited to one customer.
+ * Every customer with memberships or app tags, with both, streamed through
+ * COPY (a customer with neither has nothing to send). Optionally limited to
+ * one customer.
  */
 export async function streamTagCandidates(
   client: PgClient,
@@ -499,38 +491,32 @@ export async function streamTagCandidates(
   // stale ones the planner hashes the big side of the join (measured for a
   // million customers: 13 s instead of 1.2 s for ANALYZE + 2.5 s). The row
   // count and the join's columns are what the plan needs; the array columns'
-  // statistics (most common elements of 30,000 sampled rows' segments,
-  // reasons and tags) took four fifths of the ANALYZE (200,000 customers:
-  // 0.4 s instead of 2.0 s) and are left to autovacuum.
+  // statistics (most common elements of 30,000 sampled rows' segments and
+  // reasons) took four fifths of the ANALYZE (200,000 customers: 0.4 s
+  // instead of 2.0 s) and are left to autovacuum.
   if (!onlyCustomerId) await client.query(`ANALYZE "SegmentMembership" ("shopId", "customerId")`);
   const only = onlyCustomerId ? `AND "customerId" = ${BigInt(onlyCustomerId)}` : "";
   const onlyC = onlyCustomerId ? `AND id = ${BigInt(onlyCustomerId)}` : "";
   const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
   const s = new Int32Array(5);
   const e = new Int32Array(5);
-  const none: string[] = [];
-  const list = (row: Buffer, k: number) => {
-    const text = copyString(row, s[k], e[k]);
-    return text ? text.split(LIST_SEPARATOR) : none;
-  };
+  // The candidate object is reused: callers copy what they keep.
+  const candidate: TagCandidate = { customerId: "", segmentsKey: "", currentKey: "", tagCount: 0 };
   await copyToSpans(
     client,
     `COPY (
-      SELECT coalesce(m."customerId", c.id), array_to_string(c."appTags", E'\\x1f'), c."tagCount", array_to_string(m.tags, E'\\x1f')
-      FROM (SELECT "customerId", tags FROM "SegmentMembership" WHERE "shopId" = ${shop} ${only}) m
+      SELECT coalesce(m."customerId", c.id), array_to_string(m.segments, E'\\x1f'), array_to_string(c."appTags", E'\\x1f'), c."tagCount"
+      FROM (SELECT "customerId", segments FROM "SegmentMembership" WHERE "shopId" = ${shop} ${only}) m
       FULL JOIN (SELECT id, "appTags", "tagCount" FROM "Customer" WHERE "shopId" = ${shop} AND "deletedAt" IS NULL ${onlyC}) c ON c.id = m."customerId"
-      WHERE (m."customerId" IS NULL OR m.tags IS NOT NULL)
-        AND NOT (coalesce(m.tags, '{}') @> coalesce(c."appTags", '{}') AND coalesce(c."appTags", '{}') @> coalesce(m.tags, '{}'))
+      WHERE m."customerId" IS NOT NULL OR c."appTags" <> '{}'
     ) TO STDOUT`,
     (row, start, end) => {
       splitCopyRow(row, s, e, start, end);
-      const current = list(row, 1);
-      onCandidate({
-        customerId: copyString(row, s[0], e[0])!,
-        current,
-        tagCount: copyInt(row, s[2], e[2]) ?? current.length,
-        desiredKey: copyString(row, s[3], e[3]) ?? "",
-      });
+      candidate.customerId = copyString(row, s[0], e[0])!;
+      candidate.segmentsKey = copyString(row, s[1], e[1]) ?? "";
+      candidate.currentKey = copyString(row, s[2], e[2]) ?? "";
+      candidate.tagCount = copyInt(row, s[3], e[3]) ?? listOf(candidate.currentKey).length;
+      onCandidate(candidate);
     },
   );
 }

@@ -1,19 +1,32 @@
-// What the tag write-back has to send: customers whose app tags differ from
-// the tags of their memberships (candidates found in SQL by the memberships
-// store), with the exact diff per candidate (case-insensitive, prefixes,
-// 250-tag cap) from ./diff.ts.
+// What the tag write-back has to send: every customer with memberships or app
+// tags (candidates streamed by the memberships store), the tags its segments
+// give under the shop's current settings (derived here, ADR 046), and the
+// exact diff per candidate (case-insensitive, prefixes, 250-tag cap) from
+// ./diff.ts.
 import type { ShopConfig } from "../settings/shop-config";
-import { desiredTagsOf, streamTagCandidates } from "../stores/memberships.server";
+import { keyOf, listOf, streamTagCandidates } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
 import type { TagChange } from "./batch";
 import { diffCustomerTags, type TagDiff } from "./diff";
-import { MAX_TAGS_PER_CUSTOMER } from "./tags";
+import { desiredTags, MAX_TAGS_PER_CUSTOMER } from "./tags";
 
 export interface CustomerTagChange extends TagChange {
   /** Customer.appTags before the change. */
   current: string[];
   tagCount: number;
 }
+
+/** What one list of segments gives, worked out once for every customer with that list. */
+interface Desired {
+  tags: string[];
+  /** The tags sorted and joined: Customer.appTags as the write-back leaves it (sorted) when in sync. */
+  syncedKey: string;
+  /** The diff of a customer without app tags (every customer of a first computation), shared. */
+  firstTime: Readonly<TagDiff> | null;
+}
+
+/** Distinct segment lists remembered; a shop has a few thousand, more are worked out per customer. */
+const MAX_REMEMBERED_LISTS = 100_000;
 
 /** The tag changes of the shop (or of one customer); customers already in sync are left out. */
 export async function computeTagChanges(
@@ -23,32 +36,34 @@ export async function computeTagChanges(
 ): Promise<CustomerTagChange[]> {
   const out: CustomerTagChange[] = [];
   const none: string[] = [];
-  const firstTimeDiffs = new Map<string, TagDiff>();
+  const bySegments = new Map<string, Desired>();
+  const desiredOf = (segmentsKey: string): Desired => {
+    let desired = bySegments.get(segmentsKey);
+    if (!desired) {
+      const tags = desiredTags(listOf(segmentsKey), config.enabledTags);
+      desired = { tags, syncedKey: keyOf([...tags].sort()), firstTime: null };
+      if (bySegments.size < MAX_REMEMBERED_LISTS) bySegments.set(segmentsKey, desired);
+    }
+    return desired;
+  };
   await streamTagCandidates(
     client,
     config.shopId,
-    (candidate) => {
-      const { customerId, current, tagCount, desiredKey } = candidate;
+    ({ customerId, segmentsKey, currentKey, tagCount }) => {
+      const desired = desiredOf(segmentsKey);
+      // In sync, the common case of a nightly run: nothing to split or diff.
+      if (currentKey === desired.syncedKey) return;
       let diff: TagDiff | undefined;
-      if (current.length === 0) {
-        // A customer without app tags (every customer of a first computation):
-        // customers with the same memberships share one diff object, so a
+      let current = none;
+      if (currentKey === "") {
+        // Customers with the same segments share one diff object, so a
         // million changes do not keep millions of small arrays alive.
-        let shared = firstTimeDiffs.get(desiredKey);
-        if (!shared) {
-          shared = Object.freeze(
-            diffCustomerTags({
-              desired: desiredTagsOf(candidate),
-              current: none,
-              tagCount: 0,
-              prefixes: config.prefixes,
-            }),
-          );
-          firstTimeDiffs.set(desiredKey, shared);
-        }
+        const shared = (desired.firstTime ??= Object.freeze(
+          diffCustomerTags({ desired: desired.tags, current: none, tagCount: 0, prefixes: config.prefixes }),
+        ));
         if (shared.capped.length === 0 && tagCount + shared.add.length <= MAX_TAGS_PER_CUSTOMER) diff = shared;
-      }
-      diff ??= diffCustomerTags({ desired: desiredTagsOf(candidate), current, tagCount, prefixes: config.prefixes });
+      } else current = listOf(currentKey);
+      diff ??= diffCustomerTags({ desired: desired.tags, current, tagCount, prefixes: config.prefixes });
       if (diff.add.length || diff.remove.length || diff.capped.length)
         out.push({ customerId, diff, current, tagCount });
     },

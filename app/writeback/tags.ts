@@ -93,3 +93,17 @@ export function buildTagMap(
   }
   return { tags, problems };
 }
+
+/**
+ * The app tags a customer's segments give: the enabled segments' tags, in
+ * the segments' order (ADR 046: derived when the write-back compares, not
+ * stored with the memberships).
+ */
+export function desiredTags(segments: readonly string[], enabledTags: ReadonlyMap<string, string>): string[] {
+  const tags: string[] = [];
+  for (const key of segments) {
+    const tag = enabledTags.get(key);
+    if (tag !== undefined) tags.push(tag);
+  }
+  return tags;
+}

@@ -104,7 +104,6 @@ export async function generateHistory(db: PrismaClient, options: HistoryOptions)
         customerId: a.customerId,
         segments: a.memberships.map((m) => m.key),
         reasons: a.memberships.map((m) => m.reason),
-        tags: [],
       }),
     );
     await withPgClient((client) => saveShopCutoffs(client, options.shopId, cutoffs, at));

@@ -89,7 +89,6 @@ export async function storeMemberships(shopId: string, members: ReadonlyArray<{ 
         segments: m.segments,
         reasons: m.segments.map(() => "test"),
         sinceDay: m.segments.map(() => 20_000),
-        tags: [],
       })),
     });
   }

@@ -75,7 +75,6 @@ beforeAll(async () => {
       segments: ["rfm/champions"],
       reasons: ["R 5 F 5 M 5 (FM 5): someone else's"],
       sinceDay: [20000],
-      tags: [],
     },
   });
   otherRequestId = await saveDataRequest(prisma, {

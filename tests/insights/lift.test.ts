@@ -59,7 +59,6 @@ beforeAll(async () => {
       segments: m.segments,
       reasons: ["generated"],
       sinceDay: [20_000],
-      tags: [],
     })),
   });
   const discounts = [

@@ -1,7 +1,8 @@
 // Issue 18: optimising the recompute must not change a result. The Online
 // Retail store is backfilled, recomputed as of the day after its data ends and
 // written back; a digest of every customer's memberships (segments, reasons,
-// desired tags) and of the tags the simulator then holds is compared with the
+// desired tags: stored until ADR 046, derived from the segments under the
+// shop's settings since) and of the tags the simulator then holds is compared with the
 // digest recorded by the code before the optimisations (commit 2c8ab05, the
 // recompute of ADR 010/012). Re-record only for an intentional change of
 // results: `RECORD_ONLINE_RETAIL_DIGEST=1 npx vitest run tests/writeback/online-retail-digest.test.ts`.
@@ -13,6 +14,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
+import { loadInstalledShopConfig } from "../../app/settings/settings.server";
+import { desiredTags } from "../../app/writeback/tags";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { ONLINE_RETAIL, simulatedStore, startAppWorkers } from "../helpers/sim-app";
 import { backfillDirectly, recomputeFinished } from "./helpers";
@@ -44,12 +47,14 @@ describe("Online Retail results", () => {
       const rows = await prisma.segmentMembership.findMany({
         where: { shopId: store.shopId },
         orderBy: { customerId: "asc" },
-        select: { customerId: true, segments: true, reasons: true, tags: true },
+        select: { customerId: true, segments: true, reasons: true },
       });
+      const config = (await loadInstalledShopConfig(prisma, { domain: store.domain }))!;
       const memberships = createHash("sha256");
       for (const row of rows) {
+        const tags = desiredTags(row.segments, config.enabledTags);
         memberships.update(
-          `${row.customerId}\x1e${row.segments.join("\x1f")}\x1e${row.reasons.join("\x1f")}\x1e${row.tags.join("\x1f")}\n`,
+          `${row.customerId}\x1e${row.segments.join("\x1f")}\x1e${row.reasons.join("\x1f")}\x1e${tags.join("\x1f")}\n`,
         );
       }
       const customers = await prisma.customer.findMany({
