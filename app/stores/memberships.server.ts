@@ -1,10 +1,11 @@
 // Segmentation results: current memberships (SegmentMembership: one row per
 // customer with its segments, reasons and entry dates as parallel arrays; the
 // app tags they give are derived by the write-back, ADR 046), their history
-// (SegmentTransition), and each shop's fitted cut-offs (ShopModel). Each batch of customers is compared with what is
-// stored and only changed rows are written, through a staging table and one
-// INSERT ... ON CONFLICT, plus one transition row per entry or exit; a range
-// with nothing stored (a shop's first computation) is streamed straight in.
+// (SegmentTransition), and each shop's fitted cut-offs (ShopModel). Each batch
+// of customers is compared with what is stored and only changed rows are
+// written, through a staging table and one INSERT ... ON CONFLICT, plus one
+// transition row per entry or exit; a range with nothing stored (a shop's
+// first computation) is streamed straight in.
 // docs/decisions/012-memberships-as-differences.md
 import type { PrismaClient } from "@prisma/client";
 import type { ShopCutoffs } from "../segmentation";
@@ -110,7 +111,7 @@ async function loadMemberships(
 
 /** Whether `list` is the list `joined` holds (no element contains the separator). */
 function sameJoined(joined: string, list: readonly string[]): boolean {
-  return joined === list.join(LIST_SEPARATOR);
+  return joined === keyOf(list);
 }
 
 type Transitions = Map<string, Array<[segment: string, change: "entered" | "left", reason: string | null]>>;
@@ -466,7 +467,7 @@ export interface TagCandidate {
   tagCount: number;
 }
 
-/** A candidate's key (segmentsKey, currentKey) as a list. */
+/** A list joined by LIST_SEPARATOR (a candidate's key, a stored list as loadMemberships gives it) as a list. */
 export function listOf(key: string): string[] {
   return key === "" ? [] : key.split(LIST_SEPARATOR);
 }
