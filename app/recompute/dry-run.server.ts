@@ -11,6 +11,7 @@ import { segmentsByCustomer } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
 import { findShopById } from "../stores/shops.server";
 import { diffCustomerTags } from "../writeback/diff";
+import { desiredTags } from "../writeback/tags";
 import { fitWithFallback } from "./fit.server";
 import { readShopFeatures } from "./read-features.server";
 
@@ -92,7 +93,7 @@ export async function dryRunSettings(
   const seen = new Set<string>();
   const consider = (id: string, appTags: string[], tagCount: number) => {
     seen.add(id);
-    const desired = (segmentsOf.get(id) ?? []).flatMap((key) => next.enabledTags.get(key) ?? []);
+    const desired = desiredTags(segmentsOf.get(id) ?? [], next.enabledTags);
     const diff = diffCustomerTags({ desired, current: appTags, tagCount, prefixes: next.prefixes });
     if (diff.add.length || diff.remove.length) customersChanged++;
     if (diff.capped.length) customersCapped++;

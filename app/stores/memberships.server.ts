@@ -143,7 +143,7 @@ async function writeTransitions(
  * day, by n: one array per length, shared by every such row.
  */
 function entryDaysAllOn(at: Date): (n: number) => Int32Array {
-  const today = Math.floor(at.getTime() / 86_400_000);
+  const today = utcDayOf(at);
   const byLength: Int32Array[] = [];
   return (n) => (byLength[n] ??= new Int32Array(n).fill(today));
 }
@@ -244,7 +244,7 @@ export async function replaceMembershipsInRange(
       if (!list) transitions.set(customerId, (list = []));
       list.push([segment, change, reason]);
     };
-    const today = Math.floor(at.getTime() / 86_400_000);
+    const today = utcDayOf(at);
     const sinceAllToday = entryDaysAllOn(at);
     let freshRows = 0;
     for (const m of input.next) {
@@ -381,6 +381,11 @@ export async function segmentSizes(db: Db, shopId: string): Promise<Map<string, 
 /** Customers with a stored membership: the segmented customers a plan is measured against (app/billing). */
 export function countSegmentedCustomers(db: Db, shopId: string): Promise<number> {
   return db.segmentMembership.count({ where: { shopId } });
+}
+
+/** The UTC day number (days since 1970-01-01) of an instant, as sinceDay stores it. */
+function utcDayOf(at: Date): number {
+  return Math.floor(at.getTime() / 86_400_000);
 }
 
 /** The start (00:00 UTC) of a day number. */
