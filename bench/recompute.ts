@@ -8,7 +8,8 @@
 // the recompute see the same load. The old floor, the default plan of the same
 // GROUP BY returned to Node as pg row objects, is reported as
 // sqlDefaultPlanMs. The chunk jobs run in one worker process per core
-// (bench/recompute-chunk-worker.ts), as `npm run worker` runs them.
+// (bench/recompute-chunk-worker.ts), as `npm run worker` runs them, started
+// before the clock (a worker's processes are up before a recompute is enqueued).
 // Run alone: `npx tsx bench/recompute.ts [customers] [orders]`.
 import { spawn } from "node:child_process";
 import os from "node:os";
@@ -23,6 +24,7 @@ import { computeTagChanges } from "../app/writeback/tag-changes.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
+import type { ChunkWork } from "./recompute-chunk-worker";
 import { childProcessEnv, scriptEnv } from "../app/config/env.server";
 
 export interface RecomputeBenchResult {
@@ -202,52 +204,73 @@ async function postgresSettings(url: string): Promise<Record<string, string>> {
   });
 }
 
-/** Runs the chunk jobs in `processes` worker processes (one per core, as `npm run worker` does). */
+/** A chunk worker process, started and connected before the recompute's clock starts. */
+interface ChunkProcess {
+  run(work: ChunkWork): Promise<{ entered: number; peakRssMb: number }>;
+}
+
+/**
+ * Starts `processes` chunk worker processes (one per core, with the node
+ * flags `npm run worker` gives its processes) and resolves once each has
+ * loaded its modules and connected: a worker's processes are running before a
+ * recompute is enqueued, so booting them is not part of the recompute.
+ */
+async function startChunkProcesses(url: string, processes: number): Promise<ChunkProcess[]> {
+  return Promise.all(
+    Array.from({ length: processes }, () => {
+      const child = spawn(
+        process.execPath,
+        [
+          ...workerExecArgv([], undefined),
+          "--import",
+          "tsx",
+          path.join(import.meta.dirname, "recompute-chunk-worker.ts"),
+        ],
+        { env: childProcessEnv({ BENCH_CHUNK_DATABASE: url }), stdio: ["pipe", "pipe", "inherit"] },
+      );
+      let out = "";
+      const exited = new Promise<string>((resolve, reject) => {
+        child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`chunk worker exited with ${code}`))));
+      });
+      return new Promise<ChunkProcess>((resolve, reject) => {
+        exited.catch(reject);
+        child.stdout.on("data", (d: Buffer) => {
+          const before = out;
+          out += d.toString();
+          if (!before.includes("ready\n") && out.includes("ready\n")) {
+            resolve({
+              async run(work) {
+                child.stdin.end(`${JSON.stringify(work)}\n`);
+                const lines = (await exited).trim().split("\n");
+                return JSON.parse(lines[lines.length - 1]);
+              },
+            });
+          }
+        });
+      });
+    }),
+  );
+}
+
+/** Runs the chunk jobs in the started processes, interleaved as workers taking jobs from one queue would share them. */
 async function runChunks(
-  url: string,
   fit: Awaited<ReturnType<typeof fitShopStep>>,
   runId: string,
-  processes: number,
+  workers: ChunkProcess[],
 ): Promise<{ entered: number; peakRssMb: number }> {
   const results = await Promise.all(
-    Array.from({ length: processes }, (_, p) => {
-      // Interleaved, as workers taking jobs from one queue would share them.
-      const chunks = fit.ranges
-        .map((range, index) => ({ index, range }))
-        .filter(({ index }) => index % processes === p);
-      const work = {
-        url,
+    workers.map((worker, p) =>
+      worker.run({
         shopId: SHOP_ID,
         runId,
         readAt: fit.readAt.toISOString(),
         asOf: AS_OF.toISOString(),
         recordTransitions: !fit.firstRun,
-        chunks,
-      };
-      return new Promise<{ entered: number; peakRssMb: number }>((resolve, reject) => {
-        // With the node flags `npm run worker` gives its processes.
-        const child = spawn(
-          process.execPath,
-          [
-            ...workerExecArgv([], undefined),
-            "--import",
-            "tsx",
-            path.join(import.meta.dirname, "recompute-chunk-worker.ts"),
-          ],
-          {
-            env: childProcessEnv({ BENCH_CHUNK_WORK: JSON.stringify(work) }),
-            stdio: ["ignore", "pipe", "inherit"],
-          },
-        );
-        let out = "";
-        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        child.on("exit", (code) =>
-          code === 0
-            ? resolve(JSON.parse(out.trim().split("\n").pop()!))
-            : reject(new Error(`chunk worker exited with ${code}`)),
-        );
-      });
-    }),
+        chunks: fit.ranges
+          .map((range, index) => ({ index, range }))
+          .filter(({ index }) => index % workers.length === p),
+      }),
+    ),
   );
   return {
     entered: results.reduce((a, r) => a + r.entered, 0),
@@ -261,12 +284,13 @@ async function recomputeOnce(url: string, processes: number) {
   try {
     const { rows } = await main.query(`SELECT * FROM "Shop" WHERE id = $1`, [SHOP_ID]);
     const config = shopConfigFrom(rows[0]);
+    const workers = await startChunkProcesses(url, processes);
     const t0 = performance.now();
     const runId = `bench-${Date.now()}`;
     // Read threads as the recompute job takes them (fitShopStep's default: RECOMPUTE_READ_THREADS).
     const fit = await fitShopStep(main, config, AS_OF, { runId });
     const t1 = performance.now();
-    const chunks = await runChunks(url, fit, runId, processes);
+    const chunks = await runChunks(fit, runId, workers);
     const t2 = performance.now();
     const changes = await computeTagChanges(main, config);
     const t3 = performance.now();

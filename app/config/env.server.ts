@@ -139,8 +139,8 @@ const scriptSchema = z.object({
   /** Where the local stack and the demo look for PostgreSQL and Redis (scripts/services.ts); default 5432, 6379. */
   LOCAL_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
   LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(6379),
-  /** A recompute benchmark's chunk work, handed to its worker processes (JSON). */
-  BENCH_CHUNK_WORK: z.string().optional(),
+  /** The recompute benchmark's database, handed to its chunk worker processes. */
+  BENCH_CHUNK_DATABASE: z.string().optional(),
   /** The webhook bench's floor server settings (JSON: port, secret, queue prefix, Redis URL). */
   BENCH_FLOOR_SERVER: z.string().optional(),
 });
