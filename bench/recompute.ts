@@ -207,6 +207,8 @@ async function postgresSettings(url: string): Promise<Record<string, string>> {
 /** A chunk worker process, started and connected before the recompute's clock starts. */
 interface ChunkProcess {
   run(work: ChunkWork): Promise<{ entered: number; peakRssMb: number }>;
+  /** Ends the process if it is still waiting (the recompute failed before its chunks). */
+  stop(): void;
 }
 
 /**
@@ -243,6 +245,9 @@ async function startChunkProcesses(url: string, processes: number): Promise<Chun
                 child.stdin.end(`${JSON.stringify(work)}\n`);
                 const lines = (await exited).trim().split("\n");
                 return JSON.parse(lines[lines.length - 1]);
+              },
+              stop() {
+                if (child.exitCode === null) child.kill();
               },
             });
           }
@@ -281,10 +286,11 @@ async function runChunks(
 async function recomputeOnce(url: string, processes: number) {
   const main = new pg.Client({ connectionString: url });
   await main.connect();
+  let workers: ChunkProcess[] = [];
   try {
     const { rows } = await main.query(`SELECT * FROM "Shop" WHERE id = $1`, [SHOP_ID]);
     const config = shopConfigFrom(rows[0]);
-    const workers = await startChunkProcesses(url, processes);
+    workers = await startChunkProcesses(url, processes);
     const t0 = performance.now();
     const runId = `bench-${Date.now()}`;
     // Read threads as the recompute job takes them (fitShopStep's default: RECOMPUTE_READ_THREADS).
@@ -311,6 +317,7 @@ async function recomputeOnce(url: string, processes: number) {
       orders: fit.orders,
     };
   } finally {
+    for (const worker of workers) worker.stop();
     await main.end();
   }
 }
