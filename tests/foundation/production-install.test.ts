@@ -29,6 +29,8 @@ const children: ChildProcess[] = [];
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  // And whatever they started that outlived them (a failed run must not leave a worker polling the queues).
+  for (const pid of processesIn(copy)) process.kill(pid, "SIGKILL");
   fs.rmSync(copy, { recursive: true, force: true });
   await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
 });
@@ -48,6 +50,21 @@ function start(script: string, env: Record<string, string>) {
     child.on("exit", (code, signal) => resolve(code ?? signal)),
   );
   return { child, exited, output: () => output };
+}
+
+/** Processes (pids) whose working directory is `dir`: what an install started there leaves running. */
+function processesIn(dir: string): number[] {
+  const target = fs.realpathSync(dir);
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${entry}/cwd`) === target) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
 }
 
 async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: () => string, ms = 90_000) {
@@ -206,6 +223,14 @@ describe("the pruned production install", () => {
     worker.child.kill("SIGTERM");
     expect([0, "SIGTERM"]).toContain(await web.exited);
     expect([0, "SIGTERM"]).toContain(await worker.exited);
+    // Stopped, not orphaned: the signal for npm (what `docker stop` sends to the image's npm start) must reach
+    // node and its graceful stop, not only the shell npm runs the script in.
+    await waitFor(
+      () => processesIn(copy).length === 0 || undefined,
+      () => `still running after SIGTERM: ${processesIn(copy).join(", ")}\n${worker.output()}`,
+      15_000,
+    );
+    expect(worker.output()).toContain('"msg":"worker stopped"');
     expect(web.output()).not.toMatch(/"level":(50|60)/);
     console.log(
       `pruned install: node_modules ${execFileSync("du", ["-sh", "node_modules"], { cwd: copy }).toString().split("\t")[0]}`,
