@@ -30,7 +30,13 @@ const children: ChildProcess[] = [];
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   // And whatever they started that outlived them (a failed run must not leave a worker polling the queues).
-  for (const pid of processesIn(copy)) process.kill(pid, "SIGKILL");
+  for (const pid of processesIn(copy)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // it ended meanwhile
+    }
+  }
   fs.rmSync(copy, { recursive: true, force: true });
   await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
 });
