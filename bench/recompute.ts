@@ -236,10 +236,11 @@ async function startChunkProcesses(url: string, processes: number): Promise<Chun
       });
       return new Promise<ChunkProcess>((resolve, reject) => {
         exited.catch(reject);
+        let ready = false;
         child.stdout.on("data", (d: Buffer) => {
-          const before = out;
           out += d.toString();
-          if (!before.includes("ready\n") && out.includes("ready\n")) {
+          if (!ready && out.includes("ready\n")) {
+            ready = true;
             resolve({
               async run(work) {
                 child.stdin.end(`${JSON.stringify(work)}\n`);
