@@ -1,10 +1,13 @@
 // One worker process of the recompute bench's chunk step: runs the chunk
-// jobs it is given (as a worker process of `npm run worker` would take them
-// from the queue) and prints what they wrote and its peak memory.
+// jobs it is given (as a worker process of `npm run worker` takes them from
+// the queue, one at a time) and prints what they wrote and its peak memory.
 // Started by bench/recompute.ts, one per core, before the recompute's clock
 // starts (a worker's processes are running when a recompute is enqueued): it
-// loads its modules, connects, prints "ready", then reads its work as one
-// JSON line on stdin. Not a command of its own.
+// loads its modules, connects and prints "ready". Then, on stdin, one JSON
+// line: the run (ChunkRun), then one line per chunk as soon as the fit step
+// has stored its slice (ChunkWork); it answers each chunk with a line
+// {"done": index, "entered": n}. When stdin ends it prints its totals.
+// Not a command of its own.
 import { createInterface } from "node:readline";
 import pg from "pg";
 import { processChunk } from "../app/recompute/chunk.server";
@@ -13,13 +16,17 @@ import { loadShopCutoffs } from "../app/stores/memberships.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { scriptEnv } from "../app/config/env.server";
 
-export interface ChunkWork {
+export interface ChunkRun {
   shopId: string;
   runId: string;
   readAt: string;
   asOf: string;
   recordTransitions: boolean;
-  chunks: Array<{ index: number; range: CustomerRange }>;
+}
+
+export interface ChunkWork {
+  index: number;
+  range: CustomerRange;
 }
 
 const url = scriptEnv().BENCH_CHUNK_DATABASE;
@@ -32,25 +39,27 @@ await client.connect();
 try {
   console.log("ready");
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-  const line = await lines.next();
-  if (line.done) throw new Error("no chunk work on stdin");
-  const work = JSON.parse(line.value) as ChunkWork;
+  const first = await lines.next();
+  if (first.done) throw new Error("no chunk run on stdin");
+  const run = JSON.parse(first.value) as ChunkRun;
   // What a chunk job reads at its start (recomputeChunk): the shop's settings and its stored cut-offs.
-  const { rows } = await client.query(`SELECT * FROM "Shop" WHERE id = $1`, [work.shopId]);
+  const { rows } = await client.query(`SELECT * FROM "Shop" WHERE id = $1`, [run.shopId]);
   const config = shopConfigFrom(rows[0]);
-  const model = await loadShopCutoffs(client, work.shopId);
+  const model = await loadShopCutoffs(client, run.shopId);
   if (!model) throw new Error("no stored cut-offs");
   let entered = 0;
-  for (const { index, range } of work.chunks) {
+  for (let line = await lines.next(); !line.done; line = await lines.next()) {
+    const { index, range } = JSON.parse(line.value) as ChunkWork;
     const r = await processChunk(client, {
       config,
       cutoffs: model.cutoffs,
-      asOf: new Date(work.asOf),
+      asOf: new Date(run.asOf),
       range,
-      recordTransitions: work.recordTransitions,
-      slice: { runId: work.runId, index, readAt: new Date(work.readAt) },
+      recordTransitions: run.recordTransitions,
+      slice: { runId: run.runId, index, readAt: new Date(run.readAt) },
     });
     entered += r.entered;
+    console.log(JSON.stringify({ done: index, entered: r.entered }));
   }
   console.log(JSON.stringify({ entered, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } finally {

@@ -9,22 +9,25 @@
 // GROUP BY returned to Node as pg row objects, is reported as
 // sqlDefaultPlanMs. The chunk jobs run in one worker process per core
 // (bench/recompute-chunk-worker.ts), as `npm run worker` runs them, started
-// before the clock (a worker's processes are up before a recompute is enqueued).
+// before the clock (a worker's processes are up before a recompute is enqueued),
+// each taking one chunk at a time as soon as the fit step has stored its slice
+// (ADR 049).
 // Run alone: `npx tsx bench/recompute.ts [customers] [orders]`.
 import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { copyTo } from "../app/stores/pg/copy.server";
 import { applyMigrations } from "../scripts/migrate";
 import { databaseOn } from "../scripts/services";
-import { fitShopStep } from "../app/recompute/fit.server";
+import { fitShopStep, type ChunkHandOver, type ChunkPlan } from "../app/recompute/fit.server";
 import { dropRecomputeSlices } from "../app/stores/runs.server";
 import { computeTagChanges } from "../app/writeback/tag-changes.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
-import type { ChunkWork } from "./recompute-chunk-worker";
+import type { ChunkRun, ChunkWork } from "./recompute-chunk-worker";
 import { childProcessEnv, scriptEnv } from "../app/config/env.server";
 
 export interface RecomputeBenchResult {
@@ -44,8 +47,9 @@ export interface RecomputeBenchResult {
   details: {
     loadAndFeaturesMs: number;
     fitMs: number;
-    /** Writing each chunk's feature slice for the chunk jobs. */
+    /** Writing each chunk's feature slice for the chunk jobs (the chunks run meanwhile). */
     slicesMs: number;
+    /** From the cut-offs stored (the first slice about to be written) to the last chunk done. */
     chunksMs: number;
     tagDiffMs: number;
     chunks: number;
@@ -206,8 +210,13 @@ async function postgresSettings(url: string): Promise<Record<string, string>> {
 
 /** A chunk worker process, started and connected before the recompute's clock starts. */
 interface ChunkProcess {
-  run(work: ChunkWork): Promise<{ entered: number; peakRssMb: number }>;
-  /** Ends the process if it is still waiting (the recompute failed before its chunks). */
+  /** Tells the process its run (it then reads the shop's settings and cut-offs, as a chunk job does). */
+  begin(run: ChunkRun): void;
+  /** Runs one chunk; resolves with the memberships it entered. */
+  run(work: ChunkWork): Promise<number>;
+  /** No more chunks: resolves with the process's totals once it has exited. */
+  finish(): Promise<{ entered: number; peakRssMb: number }>;
+  /** Ends the process if it is still running (the recompute failed before its chunks). */
   stop(): void;
 }
 
@@ -230,58 +239,117 @@ async function startChunkProcesses(url: string, processes: number): Promise<Chun
         ],
         { env: childProcessEnv({ BENCH_CHUNK_DATABASE: url }), stdio: ["pipe", "pipe", "inherit"] },
       );
-      let out = "";
-      const exited = new Promise<string>((resolve, reject) => {
-        child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`chunk worker exited with ${code}`))));
+      const exited = new Promise<void>((resolve, reject) => {
+        child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`chunk worker exited with ${code}`))));
       });
-      return new Promise<ChunkProcess>((resolve, reject) => {
-        exited.catch(reject);
-        let ready = false;
-        child.stdout.on("data", (d: Buffer) => {
-          out += d.toString();
-          if (!ready && out.includes("ready\n")) {
-            ready = true;
-            resolve({
-              async run(work) {
-                child.stdin.end(`${JSON.stringify(work)}\n`);
-                const lines = (await exited).trim().split("\n");
-                return JSON.parse(lines[lines.length - 1]);
-              },
-              stop() {
-                if (child.exitCode === null) child.kill();
-              },
-            });
-          }
-        });
+      // Reported through the line it interrupts (nextLine), not as an unhandled rejection.
+      exited.catch(() => undefined);
+      // Each line the process prints, in order: "ready", one per chunk, then its totals.
+      const waiting: Array<(line: string) => void> = [];
+      createInterface({ input: child.stdout }).on("line", (line) => waiting.shift()?.(line));
+      const nextLine = () =>
+        Promise.race([new Promise<string>((resolve) => waiting.push(resolve)), exited.then(() => "")]);
+      return nextLine().then((line): ChunkProcess => {
+        if (line !== "ready") throw new Error(`chunk worker said ${JSON.stringify(line)} instead of ready`);
+        return {
+          begin(run) {
+            child.stdin.write(`${JSON.stringify(run)}\n`);
+          },
+          async run(work) {
+            const answer = nextLine();
+            child.stdin.write(`${JSON.stringify(work)}\n`);
+            const done = JSON.parse(await answer) as { done: number; entered: number };
+            if (done.done !== work.index) throw new Error(`chunk worker answered chunk ${done.done} for ${work.index}`);
+            return done.entered;
+          },
+          async finish() {
+            const totals = nextLine();
+            child.stdin.end();
+            const line = await totals;
+            await exited;
+            return JSON.parse(line) as { entered: number; peakRssMb: number };
+          },
+          stop() {
+            if (child.exitCode === null) child.kill();
+          },
+        };
       });
     }),
   );
 }
 
-/** Runs the chunk jobs in the started processes, interleaved as workers taking jobs from one queue would share them. */
-async function runChunks(
-  fit: Awaited<ReturnType<typeof fitShopStep>>,
-  runId: string,
-  workers: ChunkProcess[],
-): Promise<{ entered: number; peakRssMb: number }> {
-  const results = await Promise.all(
-    workers.map((worker, p) =>
-      worker.run({
+/**
+ * The chunk step as the queue runs it: each chunk is handed to an idle
+ * process as soon as the fit step has stored its slice (ChunkHandOver), one
+ * chunk at a time per process, like workers taking jobs from one queue.
+ */
+class ChunkDispatcher implements ChunkHandOver {
+  private readonly idle: ChunkProcess[];
+  private readonly waiting: ChunkWork[] = [];
+  private plan: ChunkPlan | null = null;
+  private done = 0;
+  private failure: Error | null = null;
+  private allDone: (() => void) | null = null;
+  private finished: Promise<void> | null = null;
+  startedAt = 0;
+
+  constructor(
+    private readonly workers: ChunkProcess[],
+    private readonly runId: string,
+  ) {
+    this.idle = [...workers];
+  }
+
+  async planned(plan: ChunkPlan): Promise<void> {
+    this.plan = plan;
+    this.startedAt = performance.now();
+    this.finished = new Promise<void>((resolve) => (this.allDone = resolve));
+    if (plan.ranges.length === 0) this.allDone!();
+    for (const worker of this.workers) {
+      worker.begin({
         shopId: SHOP_ID,
-        runId,
-        readAt: fit.readAt.toISOString(),
+        runId: this.runId,
+        readAt: plan.readAt.toISOString(),
         asOf: AS_OF.toISOString(),
-        recordTransitions: !fit.firstRun,
-        chunks: fit.ranges
-          .map((range, index) => ({ index, range }))
-          .filter(({ index }) => index % workers.length === p),
-      }),
-    ),
-  );
-  return {
-    entered: results.reduce((a, r) => a + r.entered, 0),
-    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
-  };
+        recordTransitions: !plan.firstRun,
+      });
+    }
+  }
+
+  async ready(index: number): Promise<void> {
+    this.waiting.push({ index, range: this.plan!.ranges[index] });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.idle.length && this.waiting.length) {
+      const worker = this.idle.shift()!;
+      const work = this.waiting.shift()!;
+      worker.run(work).then(
+        () => {
+          this.idle.push(worker);
+          if (++this.done === this.plan!.ranges.length) this.allDone!();
+          this.pump();
+        },
+        (error: Error) => {
+          this.failure = error;
+          this.allDone!();
+        },
+      );
+    }
+  }
+
+  /** Waits for every chunk, then for the processes' totals. */
+  async finish(): Promise<{ entered: number; peakRssMb: number }> {
+    if (!this.finished) throw new Error("the fit step planned no chunks");
+    await this.finished;
+    if (this.failure) throw this.failure;
+    const results = await Promise.all(this.workers.map((worker) => worker.finish()));
+    return {
+      entered: results.reduce((a, r) => a + r.entered, 0),
+      peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+    };
+  }
 }
 
 async function recomputeOnce(url: string, processes: number) {
@@ -295,9 +363,9 @@ async function recomputeOnce(url: string, processes: number) {
     const t0 = performance.now();
     const runId = `bench-${Date.now()}`;
     // Read threads as the recompute job takes them (fitShopStep's default: RECOMPUTE_READ_THREADS).
-    const fit = await fitShopStep(main, config, AS_OF, { runId });
-    const t1 = performance.now();
-    const chunks = await runChunks(fit, runId, workers);
+    const dispatcher = new ChunkDispatcher(workers, runId);
+    const fit = await fitShopStep(main, config, AS_OF, { runId, handOver: dispatcher });
+    const chunks = await dispatcher.finish();
     const t2 = performance.now();
     const changes = await computeTagChanges(main, config);
     const t3 = performance.now();
@@ -307,7 +375,7 @@ async function recomputeOnce(url: string, processes: number) {
       loadAndFeaturesMs: fit.timings.loadMs,
       fitMs: fit.timings.fitMs,
       slicesMs: fit.timings.slicesMs,
-      chunksMs: t2 - t1,
+      chunksMs: t2 - dispatcher.startedAt,
       tagDiffMs: t3 - t2,
       chunks: fit.ranges.length,
       readThreads: fit.readThreads,

@@ -88,7 +88,9 @@ export async function enqueueRecomputeChunks(
       name: "recompute.chunk",
       data,
       opts: {
-        jobId: jobId(parent.id, "chunk", data.index),
+        // Per read of the orders: a retried fit step (another read, perhaps other
+        // ranges) enqueues its own chunks beside any its failed attempt left.
+        jobId: jobId(parent.id, "chunk", data.readAt ? Date.parse(data.readAt) : "orders", data.index),
         parent: { id: parent.id, queue: parent.queueQualifiedName },
         failParentOnFailure: true,
         priority: BULK_PRIORITY,

@@ -86,7 +86,7 @@ export async function processChunk(
   let computedAt = new Date();
   let source: { table: FeatureTable; orders: number } | null = null;
   if (input.slice) {
-    const bytes = await readRecomputeSlice(client, input.slice.runId, input.slice.index);
+    const bytes = await readRecomputeSlice(client, input.slice, input.slice.index);
     if (bytes) {
       source = { table: decodeFeatureTable(bytes), orders: 0 };
       computedAt = input.slice.readAt;

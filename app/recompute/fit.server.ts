@@ -26,6 +26,26 @@ export interface FitResult {
   timings: { loadMs: number; fitMs: number; slicesMs: number };
 }
 
+/** What the chunk jobs need to know, known once the cut-offs are stored. */
+export interface ChunkPlan {
+  ranges: CustomerRange[];
+  firstRun: boolean;
+  readAt: Date;
+  customers: number;
+  orders: number;
+}
+
+/**
+ * The fit step hands its chunks over one at a time: `planned` once the
+ * cut-offs are stored, then `ready(index)` as soon as that chunk's slice is
+ * stored. The recompute job enqueues each chunk there, so the chunk jobs run
+ * while the later slices are still being written.
+ */
+export interface ChunkHandOver {
+  planned(plan: ChunkPlan): Promise<void>;
+  ready(index: number): Promise<void>;
+}
+
 /**
  * fitShop, but a failure of the predictive models (a numerical error on an
  * unusual customer base) does not block the other families: the shop is fitted
@@ -60,6 +80,9 @@ export async function fitShopStep(
     runId?: string;
     /** Threads reading the orders (default: RECOMPUTE_READ_THREADS, else 1, this one; ADR 040 and 045). */
     readThreads?: number;
+    /** Whether the shop had no memberships when its recompute began (default: whether it has none now). */
+    firstRun?: boolean;
+    handOver?: ChunkHandOver;
   } = {},
 ): Promise<FitResult> {
   const t0 = performance.now();
@@ -71,7 +94,7 @@ export async function fitShopStep(
   // thread fits.
   const read = await readShopFeaturesOnCores(client, config.shopId, config.segmentation.timeZone, {
     threads: options.readThreads ?? runtimeEnv().RECOMPUTE_READ_THREADS,
-    chunks: { size: chunkSize, runId: options.runId },
+    chunks: { size: chunkSize, ...(options.runId ? { slices: { runId: options.runId, readAt } } : {}) },
   });
   const { orders } = read;
   // Awaited below; a failure of the fit first must not leave it unhandled.
@@ -80,22 +103,37 @@ export async function fitShopStep(
   // On several threads only the columns the fit reads were merged (ADR 044).
   const cutoffs = fitWithFallback(read.columns ?? read.table, config.segmentation, asOf);
   const t2 = performance.now();
-  const firstRun = !(await hasMemberships(client, config.shopId));
+  const firstRun = options.firstRun ?? !(await hasMemberships(client, config.shopId));
   await saveShopCutoffs(client, config.shopId, cutoffs, asOf);
+  const customers = read.columns ? read.columns.n : read.table.size;
+  const handOver = options.handOver;
   let ranges: CustomerRange[];
   if (read.chunks) {
+    // The read threads wrote their slices during the fit.
     ranges = read.chunks.ranges;
     await read.chunks.written;
+    await handOver?.planned({ ranges, firstRun, readAt, customers, orders });
+    for (let index = 0; index < ranges.length; index++) await handOver?.ready(index);
   } else {
     const chunks = chunksOf(read.table, chunkSize);
     ranges = chunks.ranges;
+    await handOver?.planned({ ranges, firstRun, readAt, customers, orders });
     // Each chunk's customers' features, so the chunk jobs need not read the orders again.
-    if (options.runId) await writeRecomputeSlices(client, options.runId, chunks.slices());
+    if (options.runId) {
+      await writeRecomputeSlices(
+        client,
+        { runId: options.runId, readAt },
+        chunks.slices(),
+        handOver && ((index) => handOver.ready(index)),
+      );
+    } else if (handOver) {
+      for (let index = 0; index < ranges.length; index++) await handOver.ready(index);
+    }
   }
   return {
     cutoffs,
     ranges,
-    customers: read.columns ? read.columns.n : read.table.size,
+    customers,
     orders,
     firstRun,
     readAt,

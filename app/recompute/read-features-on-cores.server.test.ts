@@ -71,13 +71,15 @@ describe("readShopFeaturesOnCores", () => {
     const one = await readShopFeatures(client, SHOP, "Europe/Berlin");
     for (const threads of [2, 3]) {
       const runId = `cores-run-${threads}`;
+      const slices = { runId, readAt: new Date() };
       // A slice left by an earlier try of the same run is replaced.
-      await client.query(`INSERT INTO "RecomputeSlice" ("runId", index, part, features) VALUES ($1, 99, 0, '\\x00')`, [
-        runId,
-      ]);
+      await client.query(
+        `INSERT INTO "RecomputeSlice" ("runId", "readAt", index, part, features) VALUES ($1, now(), 99, 0, '\\x00')`,
+        [runId],
+      );
       const many = await readShopFeaturesOnCores(client, SHOP, "Europe/Berlin", {
         threads,
-        chunks: { size: 700, runId },
+        chunks: { size: 700, slices },
       });
       await many.chunks!.written;
       const ranges = many.chunks!.ranges;
@@ -91,7 +93,7 @@ describe("readShopFeaturesOnCores", () => {
       expect(rows[0].n).toBe(ranges.length);
       let customers = 0;
       for (let k = 0; k < ranges.length; k++) {
-        const slice = decodeFeatureTable((await readRecomputeSlice(client, runId, k))!);
+        const slice = decodeFeatureTable((await readRecomputeSlice(client, slices, k))!);
         const expected = one.table.customerIds.filter(
           (id) => BigInt(id) >= BigInt(ranges[k].from) && BigInt(id) <= BigInt(ranges[k].to),
         );

@@ -15,7 +15,7 @@ import { concatFitColumns, decodeFitColumns, type FeatureTable, type FitColumns 
 import { countLiveCustomers, customerIdsAtRanks } from "../stores/customers.server";
 import { estimatedOrdersPerCustomer } from "../stores/orders.server";
 import type { PgClient } from "../stores/pg/pool.server";
-import { clearRecomputeSlices } from "../stores/runs.server";
+import { clearRecomputeSlices, type SliceOwner } from "../stores/runs.server";
 import { DEFAULT_CHUNK_SIZE, MAX_CUSTOMER_ID, type CustomerRange } from "./chunk-ranges";
 import { readShopFeatures, type CustomerIdRange } from "./read-features.server";
 
@@ -29,8 +29,8 @@ export interface RangeReadRequest {
   range: CustomerIdRange;
   hints: { expectedCustomers: number; expectedOrders?: number };
   chunkSize: number;
-  /** The recompute run whose chunk slices the thread writes (none: only the ranges are wanted). */
-  runId?: string;
+  /** The recompute run (and read) whose chunk slices the thread writes (none: only the ranges are wanted). */
+  slices?: SliceOwner;
 }
 
 /** A thread's answer: its range's fit columns encoded (transferred, not copied) and its chunks, or the error that stopped it. */
@@ -136,14 +136,14 @@ type ReadOnCores = {
  * threads over customer id ranges (by default one: the calling thread reads
  * the whole table, as readShopFeatures does, and cuts it itself). With more,
  * each thread also cuts its part into chunks of `chunks.size` customers and,
- * with a `chunks.runId`, writes their slices while the caller goes on
+ * with `chunks.slices`, writes their slices while the caller goes on
  * (`written`); the caller gets the columns the fit reads, not a merged table.
  */
 export async function readShopFeaturesOnCores(
   client: PgClient,
   shopId: string,
   timeZone: string,
-  options: { threads?: number; chunks?: { size: number; runId?: string } } = {},
+  options: { threads?: number; chunks?: { size: number; slices?: SliceOwner } } = {},
 ): Promise<OneRead | ReadOnCores> {
   const oneThread = async (): Promise<OneRead> => ({
     ...(await readShopFeatures(client, shopId, timeZone)),
@@ -174,7 +174,7 @@ export async function readShopFeaturesOnCores(
   const perRange = Math.ceil(customers / ranges.length);
   const connection = connectionOf(client);
   const chunkSize = options.chunks?.size ?? DEFAULT_CHUNK_SIZE;
-  const runId = options.chunks?.runId;
+  const slices = options.chunks?.slices;
   const settled = await Promise.allSettled(
     ranges.map((range) =>
       readPart({
@@ -187,7 +187,7 @@ export async function readShopFeaturesOnCores(
           ...(perCustomer ? { expectedOrders: Math.round(perRange * Math.min(perCustomer, 100)) } : {}),
         },
         chunkSize,
-        runId,
+        slices,
       }),
     ),
   );
@@ -198,7 +198,7 @@ export async function readShopFeaturesOnCores(
     throw failed.reason;
   }
   try {
-    if (runId) await clearRecomputeSlices(client, runId);
+    if (slices) await clearRecomputeSlices(client, slices.runId);
   } catch (error) {
     await Promise.all(parts.map((p) => p.worker.terminate()));
     throw error;

@@ -43,7 +43,7 @@ async function readAndSlice(): Promise<void> {
   }
   const { firstIndex } = await new Promise<{ firstIndex: number }>((resolve) => port.once("message", resolve));
   try {
-    if (request.runId) await writeRecomputeSlicesAt(client, request.runId, firstIndex, chunks.slices());
+    if (request.slices) await writeRecomputeSlicesAt(client, request.slices, firstIndex, chunks.slices());
     port.postMessage({ written: true } satisfies SlicesReply);
   } catch (error) {
     port.postMessage({ error: (error as Error).message } satisfies SlicesReply);

@@ -1,7 +1,8 @@
 // The recompute stage: features in, assignments and memberships out.
 //  - A full recompute is a parent job with one child job per customer range
 //    (docs/decisions/010-recompute-flow.md): the fit step (./fit.server.ts),
-//    the chunks (./chunk.server.ts), then the write-back is enqueued.
+//    which enqueues each chunk (./chunk.server.ts) as soon as its slice is
+//    stored (ADR 049), then, once they are done, the write-back is enqueued.
 //  - A re-segmentation recomputes one customer with the stored cut-offs, then
 //    enqueues that customer's write-back.
 // The queue-facing parts (saving a step, waiting for children) come in
@@ -16,7 +17,7 @@ import {
 } from "../queues/segments.server";
 import { enqueueCustomerWriteback, enqueueShopWriteback } from "../queues/writeback.server";
 import { loadInstalledShopConfig } from "../settings/settings.server";
-import { loadShopCutoffs } from "../stores/memberships.server";
+import { hasMemberships, loadShopCutoffs } from "../stores/memberships.server";
 import { withPgClient } from "../stores/pg/pool.server";
 import {
   dropRecomputeSlices,
@@ -30,7 +31,7 @@ import { runtimeEnv } from "../config/env.server";
 import { segmentationNow } from "../utils/segmentation-clock.server";
 import { processChunk } from "./chunk.server";
 import { DEFAULT_CHUNK_SIZE } from "./chunk-ranges";
-import { fitShopStep } from "./fit.server";
+import { fitShopStep, type ChunkPlan } from "./fit.server";
 import { recomputeDuration, shopSizeLabel } from "../observability/metrics.server";
 
 /** A multi-step job as a stage sees it: its data, a way to save a step, and whether this try is the last. */
@@ -74,11 +75,33 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
   let step = data.step ?? "fit";
   try {
     if (step === "fit") {
+      if (data.firstRun === undefined) {
+        // Decided once per run: a retried fit step finds the memberships its failed
+        // attempt's chunks wrote, and a first computation records no transitions.
+        data = { ...data, firstRun: !(await withPgClient((client) => hasMemberships(client, config.shopId))) };
+        await job.save(data);
+      }
+      const firstRun = data.firstRun;
       const fit = await withPgClient(async (client) => {
         await updateRecomputeRun(client, runId, { step: "fit" });
+        let plan: ChunkPlan;
         return fitShopStep(client, config, new Date(data.asOf), {
           chunkSize: chunkSize(ctx),
           runId,
+          firstRun,
+          // Each chunk is enqueued as soon as its slice is stored: the chunk jobs
+          // run while the fit step writes the later slices (ADR 049).
+          handOver: {
+            async planned(p) {
+              plan = p;
+              await updateRecomputeRun(client, runId, {
+                step: "chunks",
+                progress: { customersTotal: p.customers, chunksTotal: p.ranges.length, orders: p.orders },
+              });
+            },
+            ready: (index) =>
+              enqueueRecomputeChunks(ctx.queues, job, [chunkJob(config.shopId, runId, data.asOf, plan, index)]),
+          },
         });
       });
       data = {
@@ -91,33 +114,17 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
         readAt: fit.readAt.toISOString(),
       };
       await job.save(data);
-      await withPgClient((client) =>
-        updateRecomputeRun(client, runId, {
-          step: "chunks",
-          progress: {
-            customersTotal: fit.customers,
-            customersDone: 0,
-            chunksTotal: fit.ranges.length,
-            chunksDone: 0,
-            orders: fit.orders,
-          },
-        }),
-      );
       step = "chunks";
     }
     if (step === "chunks") {
+      // The fit step handed every chunk over already; a recompute whose fit step
+      // ran under the code before ADR 049 resumes here with none enqueued. A job
+      // id already there is not added twice.
+      const plan = { ranges: data.ranges!, firstRun: data.firstRun!, readAt: new Date(data.readAt!) };
       await enqueueRecomputeChunks(
         ctx.queues,
         job,
-        data.ranges!.map((range, index) => ({
-          shopId: config.shopId,
-          runId,
-          asOf: data.asOf,
-          index,
-          range,
-          recordTransitions: !data.firstRun,
-          readAt: data.readAt,
-        })),
+        plan.ranges.map((_, index) => chunkJob(config.shopId, runId, data.asOf, plan, index)),
       );
       data = { ...data, step: "wait" };
       await job.save(data);
@@ -144,6 +151,24 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
     }).catch(() => undefined);
     throw error;
   }
+}
+
+function chunkJob(
+  shopId: string,
+  runId: string,
+  asOf: string,
+  plan: Pick<ChunkPlan, "ranges" | "firstRun" | "readAt">,
+  index: number,
+): RecomputeChunkJob {
+  return {
+    shopId,
+    runId,
+    asOf,
+    index,
+    range: plan.ranges[index],
+    recordTransitions: !plan.firstRun,
+    readAt: plan.readAt.toISOString(),
+  };
 }
 
 /** One chunk job: its customers' memberships from the fit step's slice (or their orders). */

@@ -264,10 +264,26 @@ export async function recordRejectedWebhook(
 /** Slices are stored in parts of this size (see RecomputeSlice's migration). */
 const SLICE_PART_BYTES = 1 << 20;
 
+/**
+ * Whose slices: a recompute's run and the instant its fit step read the
+ * orders. A retried fit step reads again and may cut the customers into other
+ * ranges, while a chunk job enqueued by the earlier attempt can still be
+ * waiting: it finds no slice of its read and reads its own range's orders.
+ */
+export interface SliceOwner {
+  runId: string;
+  readAt: Date;
+}
+
 /** Stores each chunk's feature slice (bytes), replacing any of the same run. */
-export async function writeRecomputeSlices(client: PgClient, runId: string, slices: Iterable<Uint8Array>) {
-  await clearRecomputeSlices(client, runId);
-  await writeRecomputeSlicesAt(client, runId, 0, slices);
+export async function writeRecomputeSlices(
+  client: PgClient,
+  owner: SliceOwner,
+  slices: Iterable<Uint8Array>,
+  onWritten?: (index: number) => Promise<void>,
+) {
+  await clearRecomputeSlices(client, owner.runId);
+  await writeRecomputeSlicesAt(client, owner, 0, slices, onWritten);
 }
 
 /** Removes a run's slices (before a retried fit step writes them again). */
@@ -281,9 +297,11 @@ export async function clearRecomputeSlices(client: PgClient, runId: string): Pro
  */
 export async function writeRecomputeSlicesAt(
   client: PgClient,
-  runId: string,
+  owner: SliceOwner,
   firstIndex: number,
   slices: Iterable<Uint8Array>,
+  /** Called once each slice is stored (committed), before the next is encoded. */
+  onWritten?: (index: number) => Promise<void>,
 ) {
   // Binary COPY: the bytes go in as they are (a bytea parameter would travel
   // as hex), in parts of SLICE_PART_BYTES.
@@ -292,27 +310,31 @@ export async function writeRecomputeSlicesAt(
     const writer = new BinaryCopyWriter();
     for (let part = 0; part * SLICE_PART_BYTES < bytes.length || part === 0; part++) {
       writer
-        .row(4)
-        .text(runId)
+        .row(5)
+        .text(owner.runId)
+        .timestamp(owner.readAt)
         .int4(index)
         .int4(part)
         .bytes(bytes.subarray(part * SLICE_PART_BYTES, (part + 1) * SLICE_PART_BYTES));
     }
     await copyFromBinary(
       client,
-      `COPY "RecomputeSlice" ("runId", index, part, features) FROM STDIN (FORMAT binary)`,
+      `COPY "RecomputeSlice" ("runId", "readAt", index, part, features) FROM STDIN (FORMAT binary)`,
       writer,
     );
+    await onWritten?.(index);
     index++;
   }
 }
 
-/** The chunk's slice bytes, or null if it is gone (crash, expired). */
-export async function readRecomputeSlice(client: PgClient, runId: string, index: number): Promise<Buffer | null> {
-  const run = (client as { escapeLiteral(v: string): string }).escapeLiteral(runId);
+/** The chunk's slice bytes, or null if it is gone (crash, expired) or belongs to another read of the run. */
+export async function readRecomputeSlice(client: PgClient, owner: SliceOwner, index: number): Promise<Buffer | null> {
+  const escape = (client as { escapeLiteral(v: string): string }).escapeLiteral.bind(client);
   const rows = await copyToBinary(
     client,
-    `COPY (SELECT features FROM "RecomputeSlice" WHERE "runId" = ${run} AND index = ${Math.trunc(index)} ORDER BY part) TO STDOUT (FORMAT binary)`,
+    `COPY (SELECT features FROM "RecomputeSlice" WHERE "runId" = ${escape(owner.runId)}
+             AND "readAt" = ${escape(owner.readAt.toISOString())}::timestamptz AT TIME ZONE 'UTC'
+             AND index = ${Math.trunc(index)} ORDER BY part) TO STDOUT (FORMAT binary)`,
   );
   return rows.length ? Buffer.concat(rows.map((row) => row[0]!)) : null;
 }
