@@ -113,7 +113,9 @@ describe("retention of each shop's history and runs", () => {
       });
     }
     const slice = await prisma.jobRun.findFirstOrThrow({ where: { shopId: a.id, startedAt: daysAgo(60) } });
-    await prisma.recomputeSlice.create({ data: { runId: slice.id, index: 0, features: Buffer.from([1]) } });
+    await prisma.recomputeSlice.create({
+      data: { runId: slice.id, readAt: daysAgo(60), index: 0, features: Buffer.from([1]) },
+    });
 
     expect(await pruneShop(prisma, A, { now: NOW })).toMatchObject({ runs: 2 });
     const left = await prisma.jobRun.findMany({ where: { shopId: a.id }, orderBy: { startedAt: "asc" } });
