@@ -6,7 +6,8 @@
 // loads its modules, connects and prints "ready". Then, on stdin, one JSON
 // line: the run (ChunkRun), then one line per chunk as soon as the fit step
 // has stored its slice (ChunkWork); it answers each chunk with a line
-// {"done": index, "entered": n}. When stdin ends it prints its totals.
+// {"done": index, "entered": n}. When stdin ends it prints its totals (memberships
+// entered, rows written, peak memory).
 // Not a command of its own.
 import { createInterface } from "node:readline";
 import pg from "pg";
@@ -48,6 +49,7 @@ try {
   const model = await loadShopCutoffs(client, run.shopId);
   if (!model) throw new Error("no stored cut-offs");
   let entered = 0;
+  let rowsWritten = 0;
   for (let line = await lines.next(); !line.done; line = await lines.next()) {
     const { index, range } = JSON.parse(line.value) as ChunkWork;
     const r = await processChunk(client, {
@@ -59,9 +61,10 @@ try {
       slice: { runId: run.runId, index, readAt: new Date(run.readAt) },
     });
     entered += r.entered;
+    rowsWritten += r.rowsWritten;
     console.log(JSON.stringify({ done: index, entered: r.entered }));
   }
-  console.log(JSON.stringify({ entered, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  console.log(JSON.stringify({ entered, rowsWritten, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } finally {
   await client.end();
 }

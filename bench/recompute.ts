@@ -11,7 +11,8 @@
 // (bench/recompute-chunk-worker.ts), as `npm run worker` runs them, started
 // before the clock (a worker's processes are up before a recompute is enqueued),
 // each taking one chunk at a time as soon as the fit step has stored its slice
-// (ADR 049).
+// (ADR 049). After the first run it recomputes the same data twice more: as of
+// the same instant (nothing changes) and as of a day later (the nightly case).
 // Run alone: `npx tsx bench/recompute.ts [customers] [orders]`.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -60,7 +61,17 @@ export interface RecomputeBenchResult {
     /** The same recompute again on unchanged data (memberships compared, nothing written). */
     secondRunMs: number;
     /** Its steps, as above. */
-    secondRunSteps: { loadAndFeaturesMs: number; fitMs: number; slicesMs: number; chunksMs: number; tagDiffMs: number };
+    secondRunSteps: RunSteps;
+    /** Membership rows it wrote (none: nothing changed). */
+    secondRunRowsWritten: number;
+    /**
+     * The nightly case as a shop sees it: the same orders recomputed as of a
+     * day later. Recency, P(alive) and the reasons' day counts move, so rows
+     * are rewritten though no order came in.
+     */
+    nextDayRunMs: number;
+    nextDayRunSteps: RunSteps;
+    nextDayRowsWritten: number;
     secondRunCustomersWithTagChanges: number;
     generateMs: number;
     /** Both measurements of the floor (before and after the first recompute) and its plan's top node. */
@@ -210,6 +221,13 @@ async function postgresSettings(url: string): Promise<Record<string, string>> {
   });
 }
 
+/** What the chunk processes did: memberships entered, membership rows written, the higher peak RSS. */
+interface ChunkTotals {
+  entered: number;
+  rowsWritten: number;
+  peakRssMb: number;
+}
+
 /** A chunk worker process, started and connected before the recompute's clock starts. */
 interface ChunkProcess {
   /** Tells the process its run (it then reads the shop's settings and cut-offs, as a chunk job does). */
@@ -217,7 +235,7 @@ interface ChunkProcess {
   /** Runs one chunk; resolves with the memberships it entered. */
   run(work: ChunkWork): Promise<number>;
   /** No more chunks: resolves with the process's totals once it has exited. */
-  finish(): Promise<{ entered: number; peakRssMb: number }>;
+  finish(): Promise<ChunkTotals>;
   /** Ends the process if it is still running (the recompute failed before its chunks). */
   stop(): void;
 }
@@ -269,7 +287,7 @@ async function startChunkProcesses(url: string, processes: number): Promise<Chun
             child.stdin.end();
             const line = await totals;
             await exited;
-            return JSON.parse(line) as { entered: number; peakRssMb: number };
+            return JSON.parse(line) as ChunkTotals;
           },
           stop() {
             if (child.exitCode === null) child.kill();
@@ -298,6 +316,7 @@ class ChunkDispatcher implements ChunkHandOver {
   constructor(
     private readonly workers: ChunkProcess[],
     private readonly runId: string,
+    private readonly asOf: Date,
   ) {
     this.idle = [...workers];
   }
@@ -312,7 +331,7 @@ class ChunkDispatcher implements ChunkHandOver {
         shopId: SHOP_ID,
         runId: this.runId,
         readAt: plan.readAt.toISOString(),
-        asOf: AS_OF.toISOString(),
+        asOf: this.asOf.toISOString(),
         recordTransitions: !plan.firstRun,
       });
     }
@@ -342,19 +361,20 @@ class ChunkDispatcher implements ChunkHandOver {
   }
 
   /** Waits for every chunk, then for the processes' totals. */
-  async finish(): Promise<{ entered: number; peakRssMb: number }> {
+  async finish(): Promise<ChunkTotals> {
     if (!this.finished) throw new Error("the fit step planned no chunks");
     await this.finished;
     if (this.failure) throw this.failure;
     const results = await Promise.all(this.workers.map((worker) => worker.finish()));
     return {
       entered: results.reduce((a, r) => a + r.entered, 0),
+      rowsWritten: results.reduce((a, r) => a + r.rowsWritten, 0),
       peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
     };
   }
 }
 
-async function recomputeOnce(url: string, processes: number) {
+async function recomputeOnce(url: string, processes: number, asOf: Date) {
   const main = new pg.Client({ connectionString: url });
   await main.connect();
   let workers: ChunkProcess[] = [];
@@ -365,8 +385,8 @@ async function recomputeOnce(url: string, processes: number) {
     const t0 = performance.now();
     const runId = `bench-${Date.now()}`;
     // Read threads as the recompute job takes them (fitShopStep's default: RECOMPUTE_READ_THREADS).
-    const dispatcher = new ChunkDispatcher(workers, runId);
-    const fit = await fitShopStep(main, config, AS_OF, { runId, handOver: dispatcher });
+    const dispatcher = new ChunkDispatcher(workers, runId, asOf);
+    const fit = await fitShopStep(main, config, asOf, { runId, handOver: dispatcher });
     const chunks = await dispatcher.finish();
     const t2 = performance.now();
     const changes = await computeTagChanges(main, config);
@@ -382,6 +402,7 @@ async function recomputeOnce(url: string, processes: number) {
       chunks: fit.ranges.length,
       readThreads: fit.readThreads,
       memberships: chunks.entered,
+      rowsWritten: chunks.rowsWritten,
       chunkPeakRssMb: chunks.peakRssMb,
       tagChanges: changes.length,
       customers: fit.customers,
@@ -393,8 +414,16 @@ async function recomputeOnce(url: string, processes: number) {
   }
 }
 
+interface RunSteps {
+  loadAndFeaturesMs: number;
+  fitMs: number;
+  slicesMs: number;
+  chunksMs: number;
+  tagDiffMs: number;
+}
+
 /** A run's steps, as the first run's are reported (chunksMs overlaps slicesMs). */
-function steps(run: Awaited<ReturnType<typeof recomputeOnce>>) {
+function steps(run: Awaited<ReturnType<typeof recomputeOnce>>): RunSteps {
   return {
     loadAndFeaturesMs: Math.round(run.loadAndFeaturesMs),
     fitMs: Math.round(run.fitMs),
@@ -420,17 +449,19 @@ export async function benchRecompute(
   // The floor, just before and just after the first recompute: the faster counts.
   const floorBefore = await sqlFloor(url);
   const processes = os.availableParallelism();
-  const first = await recomputeOnce(url, processes);
+  const first = await recomputeOnce(url, processes, AS_OF);
   const floorAfter = await sqlFloor(url);
   const sqlFloorMs = Math.min(floorBefore.ms, floorAfter.ms);
-  const second = await recomputeOnce(url, processes);
+  const second = await recomputeOnce(url, processes, AS_OF);
+  // The nightly case as a shop sees it: the same orders, a day later.
+  const nextDay = await recomputeOnce(url, processes, new Date(AS_OF.getTime() + 86_400_000));
   loadAverage.push(os.loadavg()[0]);
   // The fit step's process or a chunk worker's, whichever peaked higher.
   const mainPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   // Last: its million pg row objects would otherwise grow this process's heap
   // before the recompute and count in the recompute's peak.
   const sqlDefaultPlanMs = await sqlDefaultPlan(url);
-  const chunkPeakRssMb = Math.max(first.chunkPeakRssMb, second.chunkPeakRssMb);
+  const chunkPeakRssMb = Math.max(first.chunkPeakRssMb, second.chunkPeakRssMb, nextDay.chunkPeakRssMb);
   const peakRssMb = Math.max(mainPeakRssMb, chunkPeakRssMb);
   return {
     customers: first.customers,
@@ -450,7 +481,11 @@ export async function benchRecompute(
       customersWithTagChanges: first.tagChanges,
       secondRunMs: Math.round(second.ms),
       secondRunSteps: steps(second),
+      secondRunRowsWritten: second.rowsWritten,
       secondRunCustomersWithTagChanges: second.tagChanges,
+      nextDayRunMs: Math.round(nextDay.ms),
+      nextDayRunSteps: steps(nextDay),
+      nextDayRowsWritten: nextDay.rowsWritten,
       generateMs: Math.round(generateMs),
       sqlFloorRunsMs: [Math.round(floorBefore.ms), Math.round(floorAfter.ms)],
       sqlFloorPlan: floorBefore.plan,
