@@ -64,6 +64,7 @@ export interface RecomputeBenchResult {
     secondRunSteps: RunSteps;
     /** Membership rows it wrote (none: nothing changed). */
     secondRunRowsWritten: number;
+    secondRunCustomersWithTagChanges: number;
     /**
      * The nightly case as a shop sees it: the same orders recomputed as of a
      * day later. Recency, P(alive) and the reasons' day counts move, so rows
@@ -72,7 +73,6 @@ export interface RecomputeBenchResult {
     nextDayRunMs: number;
     nextDayRunSteps: RunSteps;
     nextDayRowsWritten: number;
-    secondRunCustomersWithTagChanges: number;
     generateMs: number;
     /** Both measurements of the floor (before and after the first recompute) and its plan's top node. */
     sqlFloorRunsMs: number[];
