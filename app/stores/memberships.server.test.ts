@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replaceMembershipsInRange, type CustomerMemberships } from "./memberships.server";
@@ -67,6 +68,54 @@ describe("replaceMembershipsInRange", () => {
     expect(history).toEqual([
       { id: "1", segment: "b/y", change: "left" },
       { id: "1", segment: "c/z", change: "entered" },
+    ]);
+  });
+
+  it("keeps a row computed after these orders were read, and brings back no row deleted meanwhile", async () => {
+    const jan10 = day("2026-01-10T10:00:00Z");
+    const rows: CustomerMemberships[] = ["11", "12", "13"].map((customerId) => ({
+      customerId,
+      segments: ["a/x"],
+      reasons: ["as of the 10th"],
+    }));
+    await replace(rows, jan10);
+    // Customer 11 was re-segmented on the 20th, after the orders below were read (on the 15th).
+    await client.query(
+      `UPDATE "SegmentMembership" SET reasons = '{"as of the 20th"}', "computedAt" = $2 WHERE "shopId" = $1 AND "customerId" = 11`,
+      [shopId, day("2026-01-20T10:00:00Z")],
+    );
+    // Customer 13's data is deleted (a GDPR redaction) while the range is computed:
+    // by another connection, after the stored rows were loaded for the comparison.
+    function* computed(): Generator<CustomerMemberships> {
+      const deletion = spawnSync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `import pg from "pg";
+           const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+           await c.connect();
+           await c.query('DELETE FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" = 13', [${JSON.stringify(shopId)}]);
+           await c.end();`,
+        ],
+        { encoding: "utf8" },
+      );
+      if (deletion.status !== 0) throw new Error(deletion.stderr);
+      for (const row of rows) yield { ...row, reasons: ["as of the 15th"] };
+    }
+    const result = await replaceMembershipsInRange(client, {
+      shopId,
+      fromId: "11",
+      toId: "13",
+      next: computed(),
+      at: day("2026-01-15T10:00:00Z"),
+      computedAt: day("2026-01-15T10:00:00Z"),
+      recordTransitions: true,
+    });
+    expect(result.rowsWritten).toBe(1);
+    expect((await stored()).filter((r) => Number(r.id) >= 11)).toEqual([
+      { id: "11", segments: ["a/x"], reasons: ["as of the 20th"], sinceDay: expect.any(Array) },
+      { id: "12", segments: ["a/x"], reasons: ["as of the 15th"], sinceDay: expect.any(Array) },
     ]);
   });
 });
