@@ -232,8 +232,8 @@ interface ChunkTotals {
 interface ChunkProcess {
   /** Tells the process its run (it then reads the shop's settings and cut-offs, as a chunk job does). */
   begin(run: ChunkRun): void;
-  /** Runs one chunk; resolves with the memberships it entered. */
-  run(work: ChunkWork): Promise<number>;
+  /** Runs one chunk; resolves once it is done. */
+  run(work: ChunkWork): Promise<void>;
   /** No more chunks: resolves with the process's totals once it has exited. */
   finish(): Promise<ChunkTotals>;
   /** Ends the process if it is still running (the recompute failed before its chunks). */
@@ -278,9 +278,8 @@ async function startChunkProcesses(url: string, processes: number): Promise<Chun
           async run(work) {
             const answer = nextLine();
             child.stdin.write(`${JSON.stringify(work)}\n`);
-            const done = JSON.parse(await answer) as { done: number; entered: number };
-            if (done.done !== work.index) throw new Error(`chunk worker answered chunk ${done.done} for ${work.index}`);
-            return done.entered;
+            const { done } = JSON.parse(await answer) as { done: number };
+            if (done !== work.index) throw new Error(`chunk worker answered chunk ${done} for ${work.index}`);
           },
           async finish() {
             const totals = nextLine();

@@ -43,7 +43,7 @@ export interface ChunkPlan {
  */
 export interface ChunkHandOver {
   planned(plan: ChunkPlan): Promise<void>;
-  ready(index: number): Promise<void>;
+  ready(index: number, plan: ChunkPlan): Promise<void>;
 }
 
 /**
@@ -107,28 +107,18 @@ export async function fitShopStep(
   await saveShopCutoffs(client, config.shopId, cutoffs, asOf);
   const customers = read.columns ? read.columns.n : read.table.size;
   const handOver = options.handOver;
-  let ranges: CustomerRange[];
-  if (read.chunks) {
-    // The read threads wrote their slices during the fit.
-    ranges = read.chunks.ranges;
-    await read.chunks.written;
-    await handOver?.planned({ ranges, firstRun, readAt, customers, orders });
-    for (let index = 0; index < ranges.length; index++) await handOver?.ready(index);
-  } else {
-    const chunks = chunksOf(read.table, chunkSize);
-    ranges = chunks.ranges;
-    await handOver?.planned({ ranges, firstRun, readAt, customers, orders });
+  // With read threads, they wrote their slices during the fit; otherwise the slices are cut here.
+  const chunks = read.chunks ? null : chunksOf(read.table, chunkSize);
+  const ranges = read.chunks?.ranges ?? chunks!.ranges;
+  if (read.chunks) await read.chunks.written;
+  const plan: ChunkPlan = { ranges, firstRun, readAt, customers, orders };
+  await handOver?.planned(plan);
+  const ready = handOver && ((index: number) => handOver.ready(index, plan));
+  if (chunks && options.runId) {
     // Each chunk's customers' features, so the chunk jobs need not read the orders again.
-    if (options.runId) {
-      await writeRecomputeSlices(
-        client,
-        { runId: options.runId, readAt },
-        chunks.slices(),
-        handOver && ((index) => handOver.ready(index)),
-      );
-    } else if (handOver) {
-      for (let index = 0; index < ranges.length; index++) await handOver.ready(index);
-    }
+    await writeRecomputeSlices(client, { runId: options.runId, readAt }, chunks.slices(), ready);
+  } else if (ready) {
+    for (let index = 0; index < ranges.length; index++) await ready(index);
   }
   return {
     cutoffs,

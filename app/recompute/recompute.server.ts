@@ -84,7 +84,6 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
       const firstRun = data.firstRun;
       const fit = await withPgClient(async (client) => {
         await updateRecomputeRun(client, runId, { step: "fit" });
-        let plan: ChunkPlan;
         return fitShopStep(client, config, new Date(data.asOf), {
           chunkSize: chunkSize(ctx),
           runId,
@@ -92,14 +91,12 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
           // Each chunk is enqueued as soon as its slice is stored: the chunk jobs
           // run while the fit step writes the later slices (ADR 049).
           handOver: {
-            async planned(p) {
-              plan = p;
-              await updateRecomputeRun(client, runId, {
+            planned: (plan) =>
+              updateRecomputeRun(client, runId, {
                 step: "chunks",
-                progress: { customersTotal: p.customers, chunksTotal: p.ranges.length, orders: p.orders },
-              });
-            },
-            ready: (index) =>
+                progress: { customersTotal: plan.customers, chunksTotal: plan.ranges.length, orders: plan.orders },
+              }),
+            ready: (index, plan) =>
               enqueueRecomputeChunks(ctx.queues, job, [chunkJob(config.shopId, runId, data.asOf, plan, index)]),
           },
         });
