@@ -4,7 +4,9 @@
 // desired tags: stored until ADR 046, derived from the segments under the
 // shop's settings since) and of the tags the simulator then holds is compared with the
 // digest recorded by the code before the optimisations (commit 2c8ab05, the
-// recompute of ADR 010/012). Re-record only for an intentional change of
+// recompute of ADR 010/012), re-recorded once since for an intentional change
+// of reason text (2026-12-06: a count of one in the singular, "1 day ago";
+// segments, counts and tags unchanged). Re-record only for an intentional change of
 // results: `RECORD_ONLINE_RETAIL_DIGEST=1 npx vitest run tests/writeback/online-retail-digest.test.ts`.
 import "./isolated-database";
 import { createHash } from "node:crypto";

@@ -4,7 +4,16 @@
 // premium threshold is a percentile of the shop's unit prices (fitShop).
 import { z } from "zod";
 import { share } from "../settings-fields";
-import { addMembership, catalogEntry, type CatalogContext, type FamilyModule, fmt, pct, plain } from "./family";
+import {
+  addMembership,
+  catalogEntry,
+  type CatalogContext,
+  countOf,
+  type FamilyModule,
+  fmt,
+  pct,
+  plain,
+} from "./family";
 
 const benefitsSettings = z
   .strictObject({
@@ -73,7 +82,7 @@ export const benefitsFamily: FamilyModule<"benefits", typeof benefitsSettings> =
           out,
           "benefits",
           "discount-seekers",
-          `${cf.discountedOrders} of ${cf.discountDataOrders} orders discounted (${pct(d.discountedOrderShare)} >= ${pct(B.discountSeekerMinShare)}), average ${fmt(d.avgDiscountPct ?? 0)}% off`,
+          `${cf.discountedOrders} of ${countOf(cf.discountDataOrders, "order")} discounted (${pct(d.discountedOrderShare)} >= ${pct(B.discountSeekerMinShare)}), average ${fmt(d.avgDiscountPct ?? 0)}% off`,
         );
       }
       if (

@@ -151,6 +151,11 @@ export function plain(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
+/** "1 day", "0 days", "12 orders": a count in a reason, with its noun in the number it needs. */
+export function countOf(n: number, noun: string): string {
+  return n === 1 ? `1 ${noun}` : `${n} ${noun}s`;
+}
+
 export function pct(v: number): string {
   return `${Math.round(v * 100)}%`;
 }

@@ -65,6 +65,13 @@ describe("loyalty family", () => {
     expect(loyalty("prospect")).toEqual([]);
   });
 
+  it("writes a count of one in the singular", () => {
+    const yesterday = [customer("new-yesterday", [1])];
+    const assigned = assignSegments(yesterday[0], fitShop(yesterday, settings, asOf), settings, asOf).memberships;
+    expect(assigned.find((m) => m.family === "loyalty")?.reason).toBe("first order 1 day ago <= 30");
+    expect(assigned.find((m) => m.family === "rfm")?.reason).toMatch(/: last order 1 day ago, 1 order, 20\.00 spent$/);
+  });
+
   it("defines the stages with the merchant's thresholds", () => {
     const custom = parseSettings({ loyalty: { loyalMinOrders: 6, atRiskAfterDays: 60, lapsedAfterDays: 365 } });
     const def = new Map(segmentCatalog(custom).map((e) => [e.key, e.definition]));

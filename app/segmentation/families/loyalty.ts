@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { DerivedFeatures } from "../rules/features";
 import type { Settings } from "../settings";
 import { days, share } from "../settings-fields";
-import { addMembership, catalogEntry, type FamilyModule, pct } from "./family";
+import { addMembership, catalogEntry, countOf, type FamilyModule, pct } from "./family";
 
 const loyaltySettings = z
   .strictObject({
@@ -121,7 +121,8 @@ function lifecycle(d: DerivedFeatures, L: LoyaltySettings): { handle: string; re
   const rec = d.recencyDays as number;
   const ten = d.tenureDays as number;
   const n = d.orders as number;
-  if (ten <= L.newWithinDays) return { handle: "new", reason: `first order ${ten} days ago <= ${L.newWithinDays}` };
+  if (ten <= L.newWithinDays)
+    return { handle: "new", reason: `first order ${countOf(ten, "day")} ago <= ${L.newWithinDays}` };
   if (rec > L.lapsedAfterDays) {
     return { handle: "lapsed", reason: `no order for ${rec} days > ${L.lapsedAfterDays}` };
   }
@@ -129,14 +130,14 @@ function lifecycle(d: DerivedFeatures, L: LoyaltySettings): { handle: string; re
   if (lastGap !== null && lastGap > L.lapsedAfterDays && rec <= L.reactivatedWithinDays) {
     return {
       handle: "reactivated",
-      reason: `came back ${rec} days ago after ${lastGap} days without orders (> ${L.lapsedAfterDays})`,
+      reason: `came back ${countOf(rec, "day")} ago after ${lastGap} days without orders (> ${L.lapsedAfterDays})`,
     };
   }
-  if (n === 1) return { handle: "one-time", reason: `1 order, ${rec} days ago` };
+  if (n === 1) return { handle: "one-time", reason: `1 order, ${countOf(rec, "day")} ago` };
   if (rec > L.atRiskAfterDays) {
     return { handle: "at-risk", reason: `${n} orders, none for ${rec} days > ${L.atRiskAfterDays}` };
   }
   if (n >= L.loyalMinOrders)
-    return { handle: "loyal", reason: `${n} orders >= ${L.loyalMinOrders}, last ${rec} days ago` };
-  return { handle: "repeat", reason: `${n} orders, last ${rec} days ago` };
+    return { handle: "loyal", reason: `${n} orders >= ${L.loyalMinOrders}, last ${countOf(rec, "day")} ago` };
+  return { handle: "repeat", reason: `${n} orders, last ${countOf(rec, "day")} ago` };
 }

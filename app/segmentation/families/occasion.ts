@@ -7,7 +7,7 @@ import { civilFromDay, dayFromCivil, isoOfDay } from "../features/clock";
 import type { Settings } from "../settings";
 import { days, handleSchema, isoDate, monthDay, share } from "../settings-fields";
 import { SEASONS, seasonOfMonth } from "../segments/derive";
-import { addMembership, catalogEntry, type CatalogContext, type FamilyModule, pct } from "./family";
+import { addMembership, catalogEntry, type CatalogContext, countOf, type FamilyModule, pct } from "./family";
 import {
   easterSunday,
   isLeapYear,
@@ -230,7 +230,7 @@ export const occasionFamily: FamilyModule<"occasion", typeof occasionSettings> =
           out,
           "occasion",
           SEASON_HANDLE[d.topSeason as string],
-          `${pct(d.topSeasonShare)} of ${cf.orders} orders in ${d.topSeason} >= ${pct(O.seasonalMinShare)}`,
+          `${pct(d.topSeasonShare)} of ${countOf(cf.orders, "order")} in ${d.topSeason} >= ${pct(O.seasonalMinShare)}`,
         );
       }
       const first = d.firstOrderDate as number;
@@ -244,7 +244,7 @@ export const occasionFamily: FamilyModule<"occasion", typeof occasionSettings> =
             out,
             "occasion",
             "first-order-anniversary",
-            `first order ${isoOfDay(first)}: ${y - fc.year} year anniversary on ${isoOfDay(anniversary)}, in ${anniversary - asOfDay} days`,
+            `first order ${isoOfDay(first)}: ${y - fc.year} year anniversary on ${isoOfDay(anniversary)}, in ${countOf(anniversary - asOfDay, "day")}`,
           );
           break;
         }

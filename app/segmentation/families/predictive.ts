@@ -18,6 +18,7 @@ import {
   addMembership,
   catalogEntry,
   type CatalogContext,
+  countOf,
   type FamilyModule,
   fmt,
   notAboveEdgeWords,
@@ -204,7 +205,7 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
           out,
           "predictive",
           "likely-active",
-          `${cf.orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} >= ${likelyActiveText}`,
+          `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${p.pAlive.toFixed(2)} >= ${likelyActiveText}`,
         );
       }
       if (s.x > 0 && p.pAlive < ps.churnRiskMaxPAlive) {
@@ -212,7 +213,7 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
           out,
           "predictive",
           "churn-risk",
-          `${cf.orders} orders, last ${d.recencyDays} days ago; P(alive) ${p.pAlive.toFixed(2)} < ${churnRiskText}`,
+          `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${p.pAlive.toFixed(2)} < ${churnRiskText}`,
         );
       }
       if (p.expectedOrders90d >= ps.likelyToBuyMinOrders90d) {

@@ -5,7 +5,7 @@
 import { isoOfDay } from "../features/clock";
 import { isBuyer, type ShopColumns } from "../features/columns";
 import { type QuantileEdges, QUINTILES, quantileEdges, scoreAgainst } from "../math/quantiles";
-import { addMembership, catalogEntry, type CatalogContext, type FamilyModule, fmt, plain } from "./family";
+import { addMembership, catalogEntry, type CatalogContext, countOf, type FamilyModule, fmt, plain } from "./family";
 
 export interface RfmGroupDefinition {
   handle: string;
@@ -151,7 +151,7 @@ export const rfmFamily: FamilyModule = {
         out,
         "rfm",
         g.handle,
-        `R ${r} F ${f} M ${m} (FM ${fmt((f + m) / 2)}): last order ${d.recencyDays} days ago, ${orders} orders, ${money(spent)} spent`,
+        `R ${r} F ${f} M ${m} (FM ${fmt((f + m) / 2)}): last order ${countOf(d.recencyDays!, "day")} ago, ${countOf(orders, "order")}, ${money(spent)} spent`,
       );
     };
   },
