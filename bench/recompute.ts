@@ -27,8 +27,7 @@ import { applyMigrations } from "../scripts/migrate";
 import { databaseOn } from "../scripts/services";
 import { fitShopStep, type ChunkHandOver, type ChunkPlan } from "../app/recompute/fit.server";
 import { dropRecomputeSlices } from "../app/stores/runs.server";
-import { computeTagChanges, type CustomerTagChange } from "../app/writeback/tag-changes.server";
-import { applyTagDiff } from "../app/writeback/diff";
+import { appliedTags, computeTagChanges, type CustomerTagChange } from "../app/writeback/tag-changes.server";
 import { recordAppliedTags } from "../app/stores/customers.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { workerExecArgv } from "../app/workers/node-flags";
@@ -452,15 +451,7 @@ async function recordTagsAsApplied(url: string, changes: readonly CustomerTagCha
   const t0 = performance.now();
   await withClient(url, async (c) => {
     for (let i = 0; i < changes.length; i += 5_000) {
-      await recordAppliedTags(
-        c,
-        SHOP_ID,
-        changes.slice(i, i + 5_000).map((change) => ({
-          id: change.customerId,
-          tags: applyTagDiff(change.current, change.diff),
-          count: Math.max(0, change.tagCount - change.diff.remove.length + change.diff.add.length),
-        })),
-      );
+      await recordAppliedTags(c, SHOP_ID, changes.slice(i, i + 5_000).map(appliedTags));
     }
     await c.query(`VACUUM ANALYZE "Customer"`);
   });

@@ -20,8 +20,8 @@ import {
   type TagAlias,
   type TagBatchResult,
 } from "./batch";
-import { applyTagDiff, type TagDiff } from "./diff";
-import type { CustomerTagChange } from "./tag-changes.server";
+import type { TagDiff } from "./diff";
+import { appliedTags, type CustomerTagChange } from "./tag-changes.server";
 
 export interface TagWriteStats {
   changedCustomers: number;
@@ -132,15 +132,7 @@ async function recordAppliedTags(
   changes: readonly CustomerTagChange[],
 ): Promise<void> {
   for (const part of chunk(changes, 5_000)) {
-    await storeAppliedTags(
-      client,
-      shopId,
-      part.map((c) => ({
-        id: c.customerId,
-        tags: applyTagDiff(c.current, c.diff),
-        count: Math.max(0, c.tagCount - c.diff.remove.length + c.diff.add.length),
-      })),
-    );
+    await storeAppliedTags(client, shopId, part.map(appliedTags));
     await recordCappedTags(
       client,
       shopId,
