@@ -27,8 +27,8 @@ import { applyMigrations } from "../scripts/migrate";
 import { databaseOn } from "../scripts/services";
 import { fitShopStep, type ChunkHandOver, type ChunkPlan } from "../app/recompute/fit.server";
 import { dropRecomputeSlices } from "../app/stores/runs.server";
-import { appliedTags, computeTagChanges, type CustomerTagChange } from "../app/writeback/tag-changes.server";
-import { recordAppliedTags } from "../app/stores/customers.server";
+import { computeTagChanges, type CustomerTagChange } from "../app/writeback/tag-changes.server";
+import { recordAppliedTags } from "../app/writeback/tags.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
@@ -442,17 +442,15 @@ function steps(run: Awaited<ReturnType<typeof recomputeOnce>>): RunSteps {
 }
 
 /**
- * Records tag changes as the write-back records the tags it applied
- * (app/writeback/tags.server.ts: Customer.appTags and tagCount, in parts of
- * 5,000), without sending them to a store: the next recompute then finds
- * every customer in sync, as a shop's nightly run does after its first write-back.
+ * Records tag changes with the write-back's own record of the tags it applied
+ * (Customer.appTags and tagCount), without sending them to a store: the next
+ * recompute then finds every customer in sync, as a shop's nightly run does
+ * after its first write-back.
  */
 async function recordTagsAsApplied(url: string, changes: readonly CustomerTagChange[]): Promise<number> {
   const t0 = performance.now();
   await withClient(url, async (c) => {
-    for (let i = 0; i < changes.length; i += 5_000) {
-      await recordAppliedTags(c, SHOP_ID, changes.slice(i, i + 5_000).map(appliedTags));
-    }
+    await recordAppliedTags(c, SHOP_ID, changes);
     await c.query(`VACUUM ANALYZE "Customer"`);
   });
   return performance.now() - t0;

@@ -7,23 +7,13 @@ import type { ShopConfig } from "../settings/shop-config";
 import { keyOf, listOf, streamTagCandidates } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
 import type { TagChange } from "./batch";
-import { applyTagDiff, diffCustomerTags, type TagDiff } from "./diff";
+import { diffCustomerTags, type TagDiff } from "./diff";
 import { desiredTags, MAX_TAGS_PER_CUSTOMER } from "./tags";
 
 export interface CustomerTagChange extends TagChange {
   /** Customer.appTags before the change. */
   current: string[];
   tagCount: number;
-}
-
-/** Customer.appTags and tagCount once the change is applied (what the write-back records). */
-export function appliedTags(change: CustomerTagChange): { id: string; tags: string[]; count: number } {
-  const { diff } = change;
-  return {
-    id: change.customerId,
-    tags: applyTagDiff(change.current, diff),
-    count: Math.max(0, change.tagCount - diff.remove.length + diff.add.length),
-  };
 }
 
 /** What one list of segments gives, worked out once for every customer with that list. */

@@ -20,8 +20,8 @@ import {
   type TagAlias,
   type TagBatchResult,
 } from "./batch";
-import type { TagDiff } from "./diff";
-import { appliedTags, type CustomerTagChange } from "./tag-changes.server";
+import { applyTagDiff, type TagDiff } from "./diff";
+import type { CustomerTagChange } from "./tag-changes.server";
 
 export interface TagWriteStats {
   changedCustomers: number;
@@ -125,14 +125,25 @@ export async function writeTagChanges(
   return stats;
 }
 
-/** Customer.appTags/tagCount after the applied diffs, and the capped tags for the UI. */
-async function recordAppliedTags(
+/**
+ * Customer.appTags/tagCount after the applied diffs, and the capped tags for the UI
+ * (also the recompute bench's record of a write-back, bench/recompute.ts).
+ */
+export async function recordAppliedTags(
   client: PgClient,
   shopId: string,
   changes: readonly CustomerTagChange[],
 ): Promise<void> {
   for (const part of chunk(changes, 5_000)) {
-    await storeAppliedTags(client, shopId, part.map(appliedTags));
+    await storeAppliedTags(
+      client,
+      shopId,
+      part.map((c) => ({
+        id: c.customerId,
+        tags: applyTagDiff(c.current, c.diff),
+        count: Math.max(0, c.tagCount - c.diff.remove.length + c.diff.add.length),
+      })),
+    );
     await recordCappedTags(
       client,
       shopId,
