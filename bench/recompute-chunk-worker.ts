@@ -21,6 +21,8 @@ export interface ChunkRun {
   shopId: string;
   runId: string;
   readAt: string;
+  /** The slices' owner when the fit step used the shop's kept read (ADR 051). */
+  slices?: { runId: string; readAt: string };
   asOf: string;
   recordTransitions: boolean;
 }
@@ -58,7 +60,12 @@ try {
       asOf: new Date(run.asOf),
       range,
       recordTransitions: run.recordTransitions,
-      slice: { runId: run.runId, index, readAt: new Date(run.readAt) },
+      slice: {
+        runId: run.slices?.runId ?? run.runId,
+        readAt: new Date(run.slices?.readAt ?? run.readAt),
+        index,
+        computedAt: new Date(run.readAt),
+      },
     });
     entered += r.entered;
     rowsWritten += r.rowsWritten;

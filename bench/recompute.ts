@@ -62,21 +62,30 @@ export interface RecomputeBenchResult {
     chunkProcesses: number;
     memberships: number;
     customersWithTagChanges: number;
-    /** The same recompute again on unchanged data (memberships compared, nothing written). */
+    /**
+     * The same recompute again on unchanged data (memberships compared,
+     * nothing written), as after a settings change: it fits from the first
+     * run's kept read instead of reading the orders (ADR 051).
+     */
     secondRunMs: number;
-    /** Its steps, as above. */
+    /** Its steps, as above (loadAndFeaturesMs: the fingerprint and the kept slices' fit columns). */
     secondRunSteps: RunSteps;
+    /** 0: the kept read was used. */
+    secondRunReadThreads: number;
     /** Membership rows it wrote (none: nothing changed). */
     secondRunRowsWritten: number;
     /** None: the first run's tag changes were recorded as applied (as the write-back does) before it. */
     secondRunCustomersWithTagChanges: number;
     /**
      * The nightly case as a shop sees it: the same orders recomputed as of a
-     * day later. Recency, P(alive) and the reasons' day counts move, so rows
-     * are rewritten though no order came in.
+     * day later, after one order was touched (a day brings orders, so the
+     * kept read is stale and the orders are read again). Recency, P(alive)
+     * and the reasons' day counts move, so rows are rewritten.
      */
     nextDayRunMs: number;
     nextDayRunSteps: RunSteps;
+    /** Threads the orders were read on (1: the kept read was stale). */
+    nextDayReadThreads: number;
     nextDayRowsWritten: number;
     /** Customers whose tags a day changes (those whose segments changed). */
     nextDayCustomersWithTagChanges: number;
@@ -339,6 +348,7 @@ class ChunkDispatcher implements ChunkHandOver {
         shopId: SHOP_ID,
         runId: this.runId,
         readAt: plan.readAt.toISOString(),
+        ...(plan.slices ? { slices: { runId: plan.slices.runId, readAt: plan.slices.readAt.toISOString() } } : {}),
         asOf: this.asOf.toISOString(),
         recordTransitions: !plan.firstRun,
       });
@@ -464,7 +474,7 @@ export async function benchRecompute(
   const { url, generateMs } = await prepare(customers, orders);
   await withClient(url, async (c) => {
     await c.query(
-      `TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice"`,
+      `TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice", "FeatureRead"`,
     );
     // The customers as generated: no app tags (a previous bench run recorded its first run's).
     const { rowCount } = await c.query(
@@ -484,8 +494,16 @@ export async function benchRecompute(
   const firstTagChanges = first.tagChanges.length;
   // Emptied here: a million changes kept through the next runs would count in their peak.
   const recordTagsMs = await recordTagsAsApplied(url, first.tagChanges.splice(0));
+  // The same instant again, nothing changed (a settings change, a manual recompute): the first run's read is kept (ADR 051).
   const second = await recomputeOnce(url, processes, AS_OF);
-  // The nightly case as a shop sees it: the same orders, a day later.
+  // The nightly case as a shop sees it: a day later, after a day's orders (one
+  // order touched, so the kept read is stale and the orders are read again).
+  await withClient(url, (c) =>
+    c.query(
+      `UPDATE "Order" SET "syncedAt" = now() WHERE "shopId" = $1 AND id = (SELECT min(id) FROM "Order" WHERE "shopId" = $1)`,
+      [SHOP_ID],
+    ),
+  );
   const nextDay = await recomputeOnce(url, processes, new Date(AS_OF.getTime() + 86_400_000));
   loadAverage.push(os.loadavg()[0]);
   // The fit step's process or a chunk worker's, whichever peaked higher.
@@ -513,10 +531,12 @@ export async function benchRecompute(
       customersWithTagChanges: firstTagChanges,
       secondRunMs: Math.round(second.ms),
       secondRunSteps: steps(second),
+      secondRunReadThreads: second.readThreads,
       secondRunRowsWritten: second.rowsWritten,
       secondRunCustomersWithTagChanges: second.tagChanges.length,
       nextDayRunMs: Math.round(nextDay.ms),
       nextDayRunSteps: steps(nextDay),
+      nextDayReadThreads: nextDay.readThreads,
       nextDayRowsWritten: nextDay.rowsWritten,
       nextDayCustomersWithTagChanges: nextDay.tagChanges.length,
       recordTagsMs: Math.round(recordTagsMs),

@@ -19,6 +19,8 @@ export interface RecomputeShopJob {
   customers?: number;
   /** ISO time the fit step read the orders (the chunks' memberships are as of then). */
   readAt?: string;
+  /** The slices' owner when the fit step used the shop's kept read (ADR 051). */
+  slices?: { runId: string; readAt: string };
 }
 
 export interface RecomputeChunkJob {
@@ -30,6 +32,11 @@ export interface RecomputeChunkJob {
   recordTransitions: boolean;
   /** ISO time the fit step read the orders; with it, the chunk uses the fit step's feature slice. */
   readAt?: string;
+  /**
+   * Whose slices, when not this run's at readAt: the shop's kept read, which
+   * the fit step found unchanged at readAt (ADR 051).
+   */
+  slices?: { runId: string; readAt: string };
 }
 
 export interface ResegmentCustomerJob {

@@ -79,7 +79,13 @@ export async function processChunk(
     asOf: Date;
     range: CustomerRange;
     recordTransitions: boolean;
-    slice?: { runId: string; index: number; readAt: Date };
+    /**
+     * The slice to read (its owner and index) and the instant its features
+     * are current (default: readAt, when the slice's own read took place; a
+     * kept read's slices are current as of when the fit step found the data
+     * unchanged, ADR 051).
+     */
+    slice?: { runId: string; index: number; readAt: Date; computedAt?: Date };
   },
 ): Promise<ChunkResult> {
   const { config, cutoffs, asOf, range } = input;
@@ -89,7 +95,7 @@ export async function processChunk(
     const bytes = await readRecomputeSlice(client, input.slice, input.slice.index);
     if (bytes) {
       source = { table: decodeFeatureTable(bytes), orders: 0 };
-      computedAt = input.slice.readAt;
+      computedAt = input.slice.computedAt ?? input.slice.readAt;
     }
   }
   source ??= await readShopFeatures(client, config.shopId, config.segmentation.timeZone, range);

@@ -44,7 +44,8 @@ describe("fitShopStep's hand-over of chunks", () => {
       asOf: AS_OF,
       range: plan.ranges[index],
       recordTransitions: !plan.firstRun,
-      slice: { runId, index, readAt: plan.readAt },
+      // A kept read's slices when the fit step used one (ADR 051), otherwise this run's.
+      slice: plan.slices ? { ...plan.slices, index, computedAt: plan.readAt } : { runId, index, readAt: plan.readAt },
     });
   }
 

@@ -5,12 +5,15 @@
 import { fitShop, type FeatureTable, type FitColumns, type Settings, type ShopCutoffs } from "../segmentation";
 import { runtimeEnv } from "../config/env.server";
 import type { ShopConfig } from "../settings/shop-config";
+import { FEATURE_VERSION } from "../segmentation/features/accumulator";
+import { forgetFeatureRead, keepFeatureRead } from "../stores/feature-reads.server";
 import { hasMemberships, saveShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
-import { writeRecomputeSlices } from "../stores/runs.server";
+import { writeRecomputeSlices, type SliceOwner } from "../stores/runs.server";
 import { logger } from "../utils/logger.server";
 import { chunksOf, DEFAULT_CHUNK_SIZE, type CustomerRange } from "./chunk-ranges";
-import { readShopFeaturesOnCores } from "./read-features-on-cores.server";
+import { readShopFeaturesWithFingerprint, reuseKeptRead, type ReusedRead } from "./kept-read.server";
+import { readShopFeaturesOnCores, type OneRead } from "./read-features-on-cores.server";
 
 export interface FitResult {
   cutoffs: ShopCutoffs;
@@ -19,9 +22,11 @@ export interface FitResult {
   orders: number;
   /** True when the shop had no stored memberships before (no transitions are recorded then). */
   firstRun: boolean;
-  /** When the orders were read: memberships computed from them are as of this instant. */
+  /** When the orders were read (or found unchanged since a kept read): memberships computed from them are as of this instant. */
   readAt: Date;
-  /** Threads the orders were read on. */
+  /** The slices' owner when they are a kept read's (ADR 051), not this run's. */
+  slices?: SliceOwner;
+  /** Threads the orders were read on (0: none, a kept read was used). */
   readThreads: number;
   timings: { loadMs: number; fitMs: number; slicesMs: number };
 }
@@ -31,6 +36,8 @@ export interface ChunkPlan {
   ranges: CustomerRange[];
   firstRun: boolean;
   readAt: Date;
+  /** The slices' owner when it is not this run at readAt: a kept read's (ADR 051). */
+  slices?: SliceOwner;
   customers: number;
   orders: number;
 }
@@ -86,16 +93,28 @@ export async function fitShopStep(
   } = {},
 ): Promise<FitResult> {
   const t0 = performance.now();
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const threads = options.readThreads ?? runtimeEnv().RECOMPUTE_READ_THREADS ?? 1;
+  // Only a run that stores slices can keep its read, and only a read on this
+  // thread has one fingerprint and whole-shop statistics in every slice (ADR 051).
+  const keepsRead = options.runId !== undefined && threads <= 1;
+  const reused = keepsRead ? await reuseKeptRead(client, config) : null;
+  if (reused) return fitFromKeptRead(client, config, asOf, reused, options, t0);
   // Memberships computed from this read are "as of" this instant (see computedAt).
   const readAt = new Date();
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   // With readThreads > 1: worker threads over customer ranges (ADR 040), which
   // also cut their part into chunks and write the chunks' slices while this
   // thread fits.
-  const read = await readShopFeaturesOnCores(client, config.shopId, config.segmentation.timeZone, {
-    threads: options.readThreads ?? runtimeEnv().RECOMPUTE_READ_THREADS,
-    chunks: { size: chunkSize, ...(options.runId ? { slices: { runId: options.runId, readAt } } : {}) },
-  });
+  let fingerprint: string | undefined;
+  const read: OneRead | Awaited<ReturnType<typeof readShopFeaturesOnCores>> = keepsRead
+    ? await readShopFeaturesWithFingerprint(client, config.shopId, config.segmentation.timeZone).then((r) => {
+        fingerprint = r.fingerprint;
+        return { table: r.table, orders: r.orders, threads: 1 as const };
+      })
+    : await readShopFeaturesOnCores(client, config.shopId, config.segmentation.timeZone, {
+        threads,
+        chunks: { size: chunkSize, ...(options.runId ? { slices: { runId: options.runId, readAt } } : {}) },
+      });
   const { orders } = read;
   // Awaited below; a failure of the fit first must not leave it unhandled.
   read.chunks?.written.catch(() => undefined);
@@ -120,6 +139,25 @@ export async function fitShopStep(
   } else if (ready) {
     for (let index = 0; index < ranges.length; index++) await ready(index);
   }
+  if (options.runId) {
+    // Every slice is stored: the read is the shop's kept read (or, read on
+    // threads, replaces the kept one without being kept itself).
+    if (fingerprint !== undefined) {
+      await keepFeatureRead(client, {
+        shopId: config.shopId,
+        runId: options.runId,
+        readAt,
+        timeZone: config.segmentation.timeZone,
+        version: FEATURE_VERSION,
+        fingerprint,
+        ranges,
+        customers,
+        orders,
+      });
+    } else {
+      await forgetFeatureRead(client, config.shopId);
+    }
+  }
   return {
     cutoffs,
     ranges,
@@ -128,6 +166,38 @@ export async function fitShopStep(
     firstRun,
     readAt,
     readThreads: read.threads,
+    timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
+  };
+}
+
+/** The fit step on a kept read: the stored slices' fit columns, no order read and no slice written. */
+async function fitFromKeptRead(
+  client: PgClient,
+  config: ShopConfig,
+  asOf: Date,
+  reused: ReusedRead,
+  options: { firstRun?: boolean; handOver?: ChunkHandOver },
+  t0: number,
+): Promise<FitResult> {
+  const t1 = performance.now();
+  const cutoffs = fitWithFallback(reused.columns, config.segmentation, asOf);
+  const t2 = performance.now();
+  const firstRun = options.firstRun ?? !(await hasMemberships(client, config.shopId));
+  await saveShopCutoffs(client, config.shopId, cutoffs, asOf);
+  const { ranges, customers, orders } = reused.read;
+  const plan: ChunkPlan = { ranges, firstRun, readAt: reused.verifiedAt, slices: reused.slices, customers, orders };
+  const handOver = options.handOver;
+  await handOver?.planned(plan);
+  if (handOver) for (let index = 0; index < ranges.length; index++) await handOver.ready(index, plan);
+  return {
+    cutoffs,
+    ranges,
+    customers,
+    orders,
+    firstRun,
+    readAt: reused.verifiedAt,
+    slices: reused.slices,
+    readThreads: 0,
     timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
   };
 }

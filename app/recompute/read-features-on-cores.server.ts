@@ -116,7 +116,7 @@ async function readPart(request: RangeReadRequest): Promise<Part> {
 }
 
 /** What one read thread (the calling one) gives: the whole table; the caller cuts it into chunks. */
-type OneRead = { table: FeatureTable; orders: number; threads: 1; columns?: undefined; chunks?: undefined };
+export type OneRead = { table: FeatureTable; orders: number; threads: 1; columns?: undefined; chunks?: undefined };
 
 /**
  * What several threads give: the fit columns of the whole shop (what

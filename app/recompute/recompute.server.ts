@@ -109,6 +109,7 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
         firstRun: fit.firstRun,
         customers: fit.customers,
         readAt: fit.readAt.toISOString(),
+        ...(fit.slices ? { slices: { runId: fit.slices.runId, readAt: fit.slices.readAt.toISOString() } } : {}),
       };
       await job.save(data);
       step = "chunks";
@@ -117,7 +118,12 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
       // The fit step handed every chunk over already; a recompute whose fit step
       // ran under the code before ADR 049 resumes here with none enqueued. A job
       // id already there is not added twice.
-      const plan = { ranges: data.ranges!, firstRun: data.firstRun!, readAt: new Date(data.readAt!) };
+      const plan = {
+        ranges: data.ranges!,
+        firstRun: data.firstRun!,
+        readAt: new Date(data.readAt!),
+        ...(data.slices ? { slices: { runId: data.slices.runId, readAt: new Date(data.slices.readAt) } } : {}),
+      };
       await enqueueRecomputeChunks(
         ctx.queues,
         job,
@@ -154,7 +160,7 @@ function chunkJob(
   shopId: string,
   runId: string,
   asOf: string,
-  plan: Pick<ChunkPlan, "ranges" | "firstRun" | "readAt">,
+  plan: Pick<ChunkPlan, "ranges" | "firstRun" | "readAt" | "slices">,
   index: number,
 ): RecomputeChunkJob {
   return {
@@ -165,6 +171,7 @@ function chunkJob(
     range: plan.ranges[index],
     recordTransitions: !plan.firstRun,
     readAt: plan.readAt.toISOString(),
+    ...(plan.slices ? { slices: { runId: plan.slices.runId, readAt: plan.slices.readAt.toISOString() } } : {}),
   };
 }
 
@@ -183,7 +190,15 @@ export async function recomputeChunk(ctx: PipelineContext, data: RecomputeChunkJ
         asOf: new Date(data.asOf),
         range,
         recordTransitions: data.recordTransitions,
-        slice: data.readAt ? { runId, index, readAt: new Date(data.readAt) } : undefined,
+        slice: data.readAt
+          ? {
+              // A kept read's slices (ADR 051), or this run's own read at readAt.
+              runId: data.slices?.runId ?? runId,
+              readAt: new Date(data.slices?.readAt ?? data.readAt),
+              index,
+              computedAt: new Date(data.readAt),
+            }
+          : undefined,
       });
       await recordChunkDone(client, runId, index, result.customers);
       return result;

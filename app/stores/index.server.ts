@@ -7,6 +7,7 @@ import { customersStore } from "./customers.server";
 import type { DataStore } from "./data-store";
 import { dataRequestsStore } from "./data-requests.server";
 import { discountsStore } from "./discounts.server";
+import { featureReadsStore } from "./feature-reads.server";
 import { insightsStore } from "./insights.server";
 import { membershipsStore } from "./memberships.server";
 import { ordersStore } from "./orders.server";
@@ -27,6 +28,7 @@ export const STORES: readonly DataStore[] = [
   productTypesStore,
   customersStore,
   dataRequestsStore,
+  featureReadsStore,
   runsStore,
   billingStore,
   shopsStore,

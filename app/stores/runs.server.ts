@@ -339,11 +339,18 @@ export async function readRecomputeSlice(client: PgClient, owner: SliceOwner, in
   return rows.length ? Buffer.concat(rows.map((row) => row[0]!)) : null;
 }
 
-/** Deletes the feature slices of a recompute (when it ends), and any left by runs that died long ago. */
+/**
+ * Deletes the feature slices of a recompute (when it ends) unless they are
+ * its shop's kept read (FeatureRead, ADR 051), and any slices a day old: those
+ * of runs that died long ago and kept reads that expired (with their rows).
+ */
 export async function dropRecomputeSlices(client: PgClient, runId: string): Promise<void> {
-  await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1 OR "createdAt" < now() - interval '1 day'`, [
-    runId,
-  ]);
+  await client.query(
+    `DELETE FROM "RecomputeSlice" WHERE ("runId" = $1 AND "runId" NOT IN (SELECT "runId" FROM "FeatureRead"))
+       OR "createdAt" < now() - interval '1 day'`,
+    [runId],
+  );
+  await client.query(`DELETE FROM "FeatureRead" WHERE "readAt" < (now() AT TIME ZONE 'UTC') - interval '1 day'`);
 }
 
 export const runsStore: DataStore = {

@@ -52,6 +52,14 @@ export function emptyShopStats(): ShopStats {
   };
 }
 
+/**
+ * What the features computed from a shop's orders mean: bump it with any
+ * change to what the accumulator (or readOrderFacts, the shop clock) makes of
+ * an order, so that no recompute fits from features an older version read
+ * and kept (the app's FeatureRead, docs/decisions/051-reuse-of-an-unchanged-read.md).
+ */
+export const FEATURE_VERSION = 1;
+
 export const TIME_SLOTS = 7 + 24 + 12;
 const U16_MAX = 65535;
 

@@ -1,0 +1,204 @@
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { shopConfigFrom, type ShopConfig } from "../settings/shop-config";
+import { findFeatureRead, forgetFeatureRead } from "../stores/feature-reads.server";
+import { loadShopCutoffs } from "../stores/memberships.server";
+import { dropRecomputeSlices } from "../stores/runs.server";
+import { processChunk } from "./chunk.server";
+import { fitShopStep, type ChunkPlan } from "./fit.server";
+
+// A recompute keeps its read of the orders (its slices and the fingerprint of
+// the data it read) for the next recompute of the shop, which fits from it
+// while the shop's orders and live customers are unchanged (ADR 051).
+const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+const SHOP = "kept-read-shop";
+const AS_OF = new Date("2026-06-30T12:00:00Z");
+const DAY = 86_400_000;
+let config: ShopConfig;
+let runs = 0;
+
+async function loadConfig() {
+  config = shopConfigFrom((await client.query(`SELECT * FROM "Shop" WHERE id = $1`, [SHOP])).rows[0]);
+}
+
+/** A whole recompute as the jobs run it: the fit step, then every chunk from the plan's slices. */
+async function recompute(asOf = AS_OF) {
+  const runId = `kept-read-run-${++runs}`;
+  let plan: ChunkPlan | undefined;
+  const fit = await fitShopStep(client, config, asOf, {
+    chunkSize: 120,
+    runId,
+    readThreads: 1,
+    handOver: {
+      async planned(p) {
+        plan = p;
+      },
+      async ready() {},
+    },
+  });
+  const model = await loadShopCutoffs(client, SHOP);
+  let written = 0;
+  let ordersRead = 0;
+  for (let index = 0; index < plan!.ranges.length; index++) {
+    const result = await processChunk(client, {
+      config,
+      cutoffs: model!.cutoffs,
+      asOf,
+      range: plan!.ranges[index],
+      recordTransitions: !plan!.firstRun,
+      slice: plan!.slices
+        ? { ...plan!.slices, index, computedAt: plan!.readAt }
+        : { runId, index, readAt: plan!.readAt },
+    });
+    written += result.rowsWritten;
+    ordersRead += result.orders;
+  }
+  await dropRecomputeSlices(client, runId);
+  return { fit, plan: plan!, runId, written, ordersRead, cutoffs: model!.cutoffs };
+}
+
+async function memberships(): Promise<string> {
+  const { rows } = await client.query(
+    `SELECT "customerId"::text, segments, reasons FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
+    [SHOP],
+  );
+  return JSON.stringify(rows);
+}
+
+describe("the kept read of a shop's orders", () => {
+  beforeAll(async () => {
+    await client.connect();
+    await client.query(`SELECT setseed(0.61)`);
+    await client.query(
+      `INSERT INTO "Shop" (id, domain, timezone, currency, settings, "updatedAt")
+       VALUES ($1, 'kept-read.myshopify.com', 'Europe/Berlin', 'EUR', '{}', now())`,
+      [SHOP],
+    );
+    await loadConfig();
+    await client.query(
+      `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt")
+       SELECT $1, 9000000000 + g, '{}', 0, now() FROM generate_series(1, 600) g`,
+      [SHOP],
+    );
+    await client.query(
+      `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency,
+         "totalMinor", "subtotalMinor", "discountMinor", "discountCodes", "itemQuantity", "lineCount", "syncedAt")
+       SELECT $1, 90000000000 + g, CASE WHEN g % 40 = 0 THEN NULL ELSE 9000000001 + floor(600 * power(random(), 1.5))::bigint END,
+         t, t, 'EUR', total, total, CASE WHEN g % 5 = 0 THEN 400 ELSE 0 END, '{}', 1 + g % 3, 1 + g % 2, now()
+       FROM (SELECT g, timestamptz '2026-06-30 12:00:00+00' - random() * interval '600 days' AS t,
+               500 + floor(random() * 15000)::int AS total FROM generate_series(1, 2500) g) s`,
+      [SHOP],
+    );
+  });
+  beforeEach(async () => {
+    // Each case starts from a fresh read kept by a first recompute.
+    await forgetFeatureRead(client, SHOP);
+    await recompute();
+  });
+  afterAll(async () => {
+    await client.end();
+  });
+
+  it("fits from the kept slices while nothing changed, and computes what a fresh read computes", async () => {
+    const kept = await findFeatureRead(client, SHOP);
+    expect(kept).toMatchObject({ timeZone: "Europe/Berlin", customers: 600 });
+    // A day later (new cut-offs, rows rewritten as the nightly run does), from the kept read:
+    const reused = await recompute(new Date(AS_OF.getTime() + DAY));
+    expect(reused.fit.readThreads).toBe(0);
+    expect(reused.fit.slices).toEqual({ runId: kept!.runId, readAt: kept!.readAt });
+    expect(reused.fit).toMatchObject({ customers: kept!.customers, orders: kept!.orders, ranges: kept!.ranges });
+    expect(reused.ordersRead).toBe(0); // every chunk from the kept slices
+    expect(reused.written).toBeGreaterThan(0);
+    // The kept read stays the shop's (its slices too: the run that used them did not drop them).
+    expect(await findFeatureRead(client, SHOP)).toEqual(kept);
+    const fromKept = { cutoffs: reused.cutoffs, memberships: await memberships() };
+
+    // The same day from a fresh read of the orders: the same cut-offs, nothing to write.
+    await forgetFeatureRead(client, SHOP);
+    const fresh = await recompute(new Date(AS_OF.getTime() + DAY));
+    expect(fresh.fit.readThreads).toBe(1);
+    expect(fresh.cutoffs).toEqual(fromKept.cutoffs);
+    expect(fresh.written).toBe(0);
+    expect(await memberships()).toBe(fromKept.memberships);
+  });
+
+  it("is not used once an order or a live customer changed", async () => {
+    const changes = [
+      `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency, "totalMinor", "syncedAt")
+         VALUES ('${SHOP}', 91000000000, 9000000007, '2026-06-29', '2026-06-29', 'EUR', 1200, now())`,
+      `UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = '${SHOP}' AND id = 90000000011`,
+      // The same values written again still make a new row version: read again, to be safe.
+      `UPDATE "Order" SET "totalMinor" = "totalMinor" WHERE "shopId" = '${SHOP}' AND id = 90000000012`,
+      `DELETE FROM "Order" WHERE "shopId" = '${SHOP}' AND id = 90000000013`,
+      // A customer's redaction keeps the orders as a guest's.
+      `UPDATE "Order" SET "customerId" = NULL WHERE "shopId" = '${SHOP}' AND "customerId" = 9000000003`,
+      `UPDATE "Customer" SET "deletedAt" = now() WHERE "shopId" = '${SHOP}' AND id = 9000000004`,
+      `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt") VALUES ('${SHOP}', 9000000999, '{}', 0, now())`,
+    ];
+    for (const change of changes) {
+      await client.query(change);
+      const next = await recompute();
+      expect({ change, readThreads: next.fit.readThreads }).toEqual({ change, readThreads: 1 });
+      // Read again, it is the kept read now: the next recompute uses it.
+      expect((await recompute()).fit.readThreads).toBe(0);
+    }
+  });
+
+  it("is used after the write-back records a customer's app tags (not part of the features)", async () => {
+    await client.query(
+      `UPDATE "Customer" SET "appTags" = '{seg-vip}', "tagCount" = 3 WHERE "shopId" = $1 AND id = 9000000005`,
+      [SHOP],
+    );
+    expect((await recompute()).fit.readThreads).toBe(0);
+  });
+
+  it("is not used in another time zone, by another feature version, or with a slice gone", async () => {
+    await client.query(`UPDATE "Shop" SET timezone = 'America/New_York' WHERE id = $1`, [SHOP]);
+    await loadConfig();
+    try {
+      expect((await recompute()).fit.readThreads).toBe(1);
+      expect((await recompute()).fit.readThreads).toBe(0);
+    } finally {
+      await client.query(`UPDATE "Shop" SET timezone = 'Europe/Berlin' WHERE id = $1`, [SHOP]);
+      await loadConfig();
+    }
+    expect((await recompute()).fit.readThreads).toBe(1);
+
+    await client.query(`UPDATE "FeatureRead" SET version = version + 1 WHERE "shopId" = $1`, [SHOP]);
+    expect((await recompute()).fit.readThreads).toBe(1);
+
+    // A database crash empties the unlogged slices; the day-old clean-up drops them.
+    const kept = await findFeatureRead(client, SHOP);
+    await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1 AND index = 2`, [kept!.runId]);
+    const after = await recompute();
+    expect(after.fit.readThreads).toBe(1);
+    expect(after.written).toBe(0);
+  });
+
+  it("replaces the kept read's slices with the new read's, and expires after a day", async () => {
+    const before = await findFeatureRead(client, SHOP);
+    await client.query(`UPDATE "Order" SET "syncedAt" = now() WHERE "shopId" = $1 AND id = 90000000021`, [SHOP]);
+    const next = await recompute();
+    const kept = await findFeatureRead(client, SHOP);
+    expect(kept!.runId).toBe(next.runId);
+    const { rows } = await client.query(
+      `SELECT DISTINCT "runId" FROM "RecomputeSlice" WHERE "runId" LIKE 'kept-read-run-%'`,
+    );
+    expect(rows.map((r) => r.runId)).toEqual([next.runId]);
+    expect(before!.runId).not.toBe(next.runId);
+
+    await client.query(`UPDATE "FeatureRead" SET "readAt" = "readAt" - interval '25 hours' WHERE "shopId" = $1`, [
+      SHOP,
+    ]);
+    await client.query(
+      `UPDATE "RecomputeSlice" SET "createdAt" = "createdAt" - interval '25 hours' WHERE "runId" = $1`,
+      [next.runId],
+    );
+    await dropRecomputeSlices(client, "some-other-run");
+    expect(await findFeatureRead(client, SHOP)).toBeNull();
+    const { rows: left } = await client.query(`SELECT count(*)::int AS n FROM "RecomputeSlice" WHERE "runId" = $1`, [
+      next.runId,
+    ]);
+    expect(left[0].n).toBe(0);
+  });
+});

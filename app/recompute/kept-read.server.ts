@@ -1,0 +1,92 @@
+// A recompute's read of the orders, kept for the next recompute of the shop
+// while the data behind it is unchanged (ADR 051): the fit step reads the
+// orders with a fingerprint of what it read (one transaction), keeps the
+// slices it cut, and the next fit step compares the fingerprint before
+// reading anything. A merchant's settings change, a manual or retried
+// recompute, and the nightly run of a shop with no new orders fit from the
+// kept slices instead of reading every order again.
+import { FEATURE_VERSION, type FeatureTable } from "../segmentation/features/accumulator";
+import { concatFitColumns, fitColumnsOf, type FitColumns } from "../segmentation/features/fit-columns";
+import { decodeFeatureTable } from "../segmentation/features/transfer";
+import type { ShopConfig } from "../settings/shop-config";
+import { findFeatureRead, shopDataFingerprint, type FeatureRead } from "../stores/feature-reads.server";
+import type { PgClient } from "../stores/pg/pool.server";
+import { readRecomputeSlice, type SliceOwner } from "../stores/runs.server";
+import { readShopFeatures } from "./read-features.server";
+
+/**
+ * readShopFeatures on this connection, with the fingerprint of the rows it
+ * read: both in one repeatable-read transaction, so a change committed during
+ * the read cannot slip in unnoticed (it is in both or in neither).
+ */
+export async function readShopFeaturesWithFingerprint(
+  client: PgClient,
+  shopId: string,
+  timeZone: string,
+): Promise<{ table: FeatureTable; orders: number; fingerprint: string }> {
+  await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  try {
+    const fingerprint = await shopDataFingerprint(client, shopId);
+    const read = await readShopFeatures(client, shopId, timeZone);
+    await client.query("COMMIT");
+    return { ...read, fingerprint };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A kept read the fit step can use: its slices' owner, its ranges, and the fit columns of all its customers. */
+export interface ReusedRead {
+  read: FeatureRead;
+  slices: SliceOwner;
+  /** When the data was found unchanged: the memberships computed from the read are as of this instant. */
+  verifiedAt: Date;
+  columns: FitColumns;
+}
+
+/**
+ * The shop's kept read, if the shop's orders and live customers are what it
+ * read (same fingerprint), in the shop's time zone, by this version of the
+ * features, with every slice still stored; null otherwise (the fit step then
+ * reads the orders).
+ */
+export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promise<ReusedRead | null> {
+  const read = await findFeatureRead(client, config.shopId);
+  if (!read || read.version !== FEATURE_VERSION || read.timeZone !== config.segmentation.timeZone) return null;
+  // Taken before the fingerprint: a change committed after it is the per-customer re-segmentation's.
+  const verifiedAt = new Date();
+  if ((await shopDataFingerprint(client, config.shopId)) !== read.fingerprint) return null;
+  const slices: SliceOwner = { runId: read.runId, readAt: read.readAt };
+  const parts: FitColumns[] = [];
+  let shop: FitColumns["shop"] | null = null;
+  for (let index = 0; index < read.ranges.length; index++) {
+    const bytes = await readRecomputeSlice(client, slices, index);
+    if (!bytes) return null;
+    // The slice's own buffer (read for this call) viewed, and only the fit
+    // columns copied out of it: the whole slices of a million customers at
+    // once (312 MB) would raise the worker's peak by as much.
+    const table = decodeFeatureTable(bytes, { view: true });
+    if (table.timeZone !== read.timeZone) return null;
+    parts.push(copyOf(fitColumnsOf(table)));
+    // Every slice of a one-thread read carries the whole shop's statistics (subsetFeatureTable).
+    shop ??= table.shop;
+  }
+  if (!shop) return null;
+  const columns = { ...concatFitColumns(parts), shop };
+  if (columns.n !== read.customers) return null;
+  return { read, slices, verifiedAt, columns };
+}
+
+/** Fit columns in arrays of their own (not views of a slice's bytes). */
+function copyOf(c: FitColumns): FitColumns {
+  return {
+    ...c,
+    orders: c.orders.slice(0, c.n),
+    totalSpent: c.totalSpent.slice(0, c.n),
+    dayOffsets: c.dayOffsets.slice(0, c.n + 1),
+    // Up to the last run, offsets unchanged (concatFitColumns reads from dayOffsets[0]).
+    days: c.days.slice(0, c.dayOffsets[c.n]),
+    dayTotals: c.dayTotals.slice(0, c.dayOffsets[c.n]),
+  };
+}
