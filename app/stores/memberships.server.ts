@@ -263,7 +263,18 @@ export async function replaceMembershipsInRange(
         continue;
       }
       seen.add(customerId);
-      if (sameJoined(before.segments, segments) && sameJoined(before.reasons, reasons)) continue;
+      const sameSegments = sameJoined(before.segments, segments);
+      if (sameSegments && sameJoined(before.reasons, reasons)) continue;
+      if (sameSegments) {
+        // Only reasons moved (a nightly run's common case: day counts and model
+        // numbers change daily, segments rarely): no entry, no exit, and the
+        // stored segments and entry days stay (staged as NULL, kept by the update).
+        const beforeReasons = listOf(before.reasons);
+        for (let i = 0; i < reasons.length; i++) if (beforeReasons[i] !== reasons[i]) changes.reasonsUpdated++;
+        staged.row(4).int8(customerId).null().textArray(reasons).null();
+        stagedRows++;
+        continue;
+      }
       const beforeSegments = listOf(before.segments);
       const beforeReasons = listOf(before.reasons);
       const beforeSince = listOf(before.sinceDay);
@@ -332,7 +343,8 @@ export async function replaceMembershipsInRange(
       await copyFromBinary(client, `COPY membership_stage FROM STDIN (FORMAT binary)`, staged);
       const { rows: updated } = await client.query<[string]>({
         text: `UPDATE "SegmentMembership" m
-         SET segments = s.segments, reasons = s.reasons, "sinceDay" = s."sinceDay", "computedAt" = $2
+         SET segments = coalesce(s.segments, m.segments), reasons = s.reasons,
+           "sinceDay" = coalesce(s."sinceDay", m."sinceDay"), "computedAt" = $2
          FROM membership_stage s
          WHERE m."shopId" = $1 AND m."customerId" = s."customerId" AND m."customerId" BETWEEN $3::bigint AND $4::bigint
            AND m."computedAt" <= $2
