@@ -1,10 +1,11 @@
 // "Dry run" of a settings change: how many customers would gain and lose
 // each tag, before anything is stored or written. With unchanged
 // segmentation settings the stored memberships are used; otherwise the shop
-// is recomputed in memory (orders -> features -> fit -> assignment) without
-// writing anything.
+// is recomputed in memory (orders -> features -> fit -> assignment, or from
+// the features the last recompute kept while the shop's data is unchanged,
+// ADR 051) without writing anything.
 import type { PrismaClient } from "@prisma/client";
-import { assignTable } from "../segmentation";
+import { assignTable, type CustomerAssignment } from "../segmentation";
 import { shopConfigFrom, validateShopSettings, type ShopConfig, type ShopSettingsInput } from "../settings/shop-config";
 import { customerTagRows } from "../stores/customers.server";
 import { segmentsByCustomer } from "../stores/memberships.server";
@@ -13,6 +14,7 @@ import { findShopById } from "../stores/shops.server";
 import { diffCustomerTags } from "../writeback/diff";
 import { desiredTags } from "../writeback/tags";
 import { fitWithFallback } from "./fit.server";
+import { readKeptSlice, reuseKeptRead } from "./kept-read.server";
 import { readShopFeatures } from "./read-features.server";
 
 export interface TagChangeCount {
@@ -36,6 +38,8 @@ export interface DryRunResult {
   tags: TagChangeCount[];
   /** Whether memberships were recomputed (segmentation settings changed) or taken from storage. */
   recomputed: boolean;
+  /** Whether every order was read for it (recomputed, and no kept read of unchanged data to use: ADR 051). */
+  readOrders: boolean;
 }
 
 export async function dryRunSettings(
@@ -61,19 +65,9 @@ export async function dryRunSettings(
   const sameSegmentation = JSON.stringify(current.segmentation) === JSON.stringify(next.segmentation);
 
   const customerRows = await customerTagRows(client, shopId);
-  let segmentsOf = new Map<string, string[]>();
-  if (sameSegmentation) {
-    segmentsOf = await segmentsByCustomer(client, shopId);
-  } else {
-    const { table } = await readShopFeatures(client, shopId, next.segmentation.timeZone);
-    const cutoffs = fitWithFallback(table, next.segmentation, asOf);
-    assignTable(table, cutoffs, next.segmentation, asOf, (a) =>
-      segmentsOf.set(
-        a.customerId,
-        a.memberships.map((m) => m.key),
-      ),
-    );
-  }
+  const { segmentsOf, readOrders } = sameSegmentation
+    ? { segmentsOf: await segmentsByCustomer(client, shopId), readOrders: false }
+    : await segmentsUnder(client, next, asOf);
 
   const segmentOfTag = new Map([...next.enabledTags].map(([key, tag]) => [tag.toLowerCase(), key]));
   const counts = new Map<string, TagChangeCount>();
@@ -108,5 +102,41 @@ export async function dryRunSettings(
     customersCapped,
     tags: [...counts.values()].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)),
     recomputed: !sameSegmentation,
+    readOrders,
   };
+}
+
+/**
+ * Every customer's segments under `config`'s settings, computed in memory:
+ * from the shop's kept read while its data is unchanged (ADR 051: the fit on
+ * the kept fit columns, then each slice assigned in turn), otherwise from a
+ * read of every order.
+ */
+async function segmentsUnder(
+  client: PgClient,
+  config: ShopConfig,
+  asOf: Date,
+): Promise<{ segmentsOf: Map<string, string[]>; readOrders: boolean }> {
+  const segmentsOf = new Map<string, string[]>();
+  const collect = (a: CustomerAssignment) =>
+    segmentsOf.set(
+      a.customerId,
+      a.memberships.map((m) => m.key),
+    );
+  const kept = await reuseKeptRead(client, config);
+  if (kept) {
+    const cutoffs = fitWithFallback(kept.columns, config.segmentation, asOf);
+    let index = 0;
+    for (; index < kept.read.ranges.length; index++) {
+      const table = await readKeptSlice(client, kept, index);
+      if (!table) break;
+      assignTable(table, cutoffs, config.segmentation, asOf, collect);
+    }
+    if (index === kept.read.ranges.length) return { segmentsOf, readOrders: false };
+    // A slice went meanwhile (a newer read replaced this one): read the orders.
+    segmentsOf.clear();
+  }
+  const { table } = await readShopFeatures(client, config.shopId, config.segmentation.timeZone);
+  assignTable(table, fitWithFallback(table, config.segmentation, asOf), config.segmentation, asOf, collect);
+  return { segmentsOf, readOrders: true };
 }

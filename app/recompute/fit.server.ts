@@ -159,12 +159,8 @@ export async function fitShopStep(
     }
   }
   return {
+    ...plan,
     cutoffs,
-    ranges,
-    customers,
-    orders,
-    firstRun,
-    readAt,
     readThreads: read.threads,
     timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
   };
@@ -190,13 +186,8 @@ async function fitFromKeptRead(
   await handOver?.planned(plan);
   if (handOver) for (let index = 0; index < ranges.length; index++) await handOver.ready(index, plan);
   return {
+    ...plan,
     cutoffs,
-    ranges,
-    customers,
-    orders,
-    firstRun,
-    readAt: reused.verifiedAt,
-    slices: reused.slices,
     readThreads: 0,
     timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
   };

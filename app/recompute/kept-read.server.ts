@@ -61,13 +61,11 @@ export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promi
   const parts: FitColumns[] = [];
   let shop: FitColumns["shop"] | null = null;
   for (let index = 0; index < read.ranges.length; index++) {
-    const bytes = await readRecomputeSlice(client, slices, index);
-    if (!bytes) return null;
-    // The slice's own buffer (read for this call) viewed, and only the fit
-    // columns copied out of it: the whole slices of a million customers at
-    // once (312 MB) would raise the worker's peak by as much.
-    const table = decodeFeatureTable(bytes, { view: true });
-    if (table.timeZone !== read.timeZone) return null;
+    const table = await readKeptSlice(client, { read, slices }, index);
+    if (!table) return null;
+    // Only the fit columns are kept (copied out of the slice): the whole
+    // slices of a million customers at once (312 MB) would raise the
+    // worker's peak by as much.
     parts.push(copyOf(fitColumnsOf(table)));
     // Every slice of a one-thread read carries the whole shop's statistics (subsetFeatureTable).
     shop ??= table.shop;
@@ -76,6 +74,21 @@ export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promi
   const columns = { ...concatFitColumns(parts), shop };
   if (columns.n !== read.customers) return null;
   return { read, slices, verifiedAt, columns };
+}
+
+/**
+ * Slice `index` of a kept read as a feature table (its columns view the bytes
+ * read for this call), or null when it is gone: the read is then unusable.
+ */
+export async function readKeptSlice(
+  client: PgClient,
+  kept: Pick<ReusedRead, "read" | "slices">,
+  index: number,
+): Promise<FeatureTable | null> {
+  const bytes = await readRecomputeSlice(client, kept.slices, index);
+  if (!bytes) return null;
+  const table = decodeFeatureTable(bytes, { view: true });
+  return table.timeZone === kept.read.timeZone ? table : null;
 }
 
 /** Fit columns in arrays of their own (not views of a slice's bytes). */

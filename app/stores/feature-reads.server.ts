@@ -4,7 +4,7 @@
 // settings change, a manual or retried recompute, a night without orders)
 // fits from those slices instead of reading every order again (ADR 051).
 import type { CustomerRange } from "../recompute/chunk-ranges";
-import type { DataStore } from "./data-store";
+import type { DataStore, Tx } from "./data-store";
 import type { PgClient } from "./pg/pool.server";
 
 export interface FeatureRead {
@@ -43,16 +43,7 @@ export async function shopDataFingerprint(client: PgClient, shopId: string): Pro
 }
 
 export async function findFeatureRead(client: PgClient, shopId: string): Promise<FeatureRead | null> {
-  const { rows } = await client.query<{
-    runId: string;
-    readAt: Date;
-    timeZone: string;
-    version: number;
-    fingerprint: string;
-    ranges: CustomerRange[];
-    customers: number;
-    orders: number;
-  }>(
+  const { rows } = await client.query<Omit<FeatureRead, "shopId">>(
     `SELECT "runId", "readAt" AT TIME ZONE 'UTC' AS "readAt", "timeZone", version, fingerprint, ranges, customers, orders
      FROM "FeatureRead" WHERE "shopId" = $1`,
     [shopId],
@@ -109,20 +100,20 @@ export async function forgetFeatureRead(client: PgClient, shopId: string): Promi
   );
 }
 
+/** The kept read of the shop and its slices, in the privacy work's transaction. */
+async function eraseKeptRead(tx: Tx, shopId: string): Promise<void> {
+  await tx.$executeRaw`
+    WITH gone AS (DELETE FROM "FeatureRead" WHERE "shopId" = ${shopId} RETURNING "runId")
+    DELETE FROM "RecomputeSlice" WHERE "runId" IN (SELECT "runId" FROM gone)`;
+}
+
 export const featureReadsStore: DataStore = {
   name: "feature reads",
   tables: ["FeatureRead"],
   // The kept slices hold every customer of the shop, and the ranges name
   // customer ids: a redacted customer's shop reads its orders again.
-  async eraseCustomer(tx, customer) {
-    await tx.$executeRaw`
-      WITH gone AS (DELETE FROM "FeatureRead" WHERE "shopId" = ${customer.shop.id} RETURNING "runId")
-      DELETE FROM "RecomputeSlice" WHERE "runId" IN (SELECT "runId" FROM gone)`;
-  },
+  eraseCustomer: (tx, customer) => eraseKeptRead(tx, customer.shop.id),
   async eraseShop(tx, shop) {
-    if (!shop.id) return;
-    await tx.$executeRaw`
-      WITH gone AS (DELETE FROM "FeatureRead" WHERE "shopId" = ${shop.id} RETURNING "runId")
-      DELETE FROM "RecomputeSlice" WHERE "runId" IN (SELECT "runId" FROM gone)`;
+    if (shop.id) await eraseKeptRead(tx, shop.id);
   },
 };

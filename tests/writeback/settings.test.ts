@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { membershipRows, segmentSizes } from "../../app/stores/memberships.server";
 import { dryRunSettings } from "../../app/recompute/dry-run.server";
+import { forgetFeatureRead } from "../../app/stores/feature-reads.server";
 import { processChunk } from "../../app/recompute/chunk.server";
 import { fitShopStep } from "../../app/recompute/fit.server";
 import { computeTagChanges } from "../../app/writeback/tag-changes.server";
@@ -131,6 +132,7 @@ describe("settings change and dry run", () => {
       asOf,
     );
     expect(stricter.recomputed).toBe(true);
+    expect(stricter.readOrders).toBe(true); // no recompute has kept its read
     expect(stricter.tags.find((t) => t.tag === "seg:loyalty-loyal")?.gain ?? 0).toBeLessThan(
       counts.get("loyalty/loyal") ?? 0,
     );
@@ -139,6 +141,18 @@ describe("settings change and dry run", () => {
     await expect(dryRunSettings(prisma, client, shopId, { writeback: { tagPrefix: "" } }, asOf)).rejects.toThrow(
       /cannot be empty/,
     );
+  });
+
+  it("previews other thresholds from the shop's kept read as from its orders (ADR 051)", async () => {
+    const input = { segmentation: { loyalty: { loyalMinOrders: 6 } } };
+    const fromOrders = await dryRunSettings(prisma, client, shopId, input, asOf);
+    // A recompute's fit step (with a run, as the job runs it) keeps its read; nothing has changed since.
+    const config = await loadShopConfig(prisma, shopId);
+    await fitShopStep(client, config, asOf, { chunkSize: 30, runId: "dry-run-kept-read", readThreads: 1 });
+    const fromKept = await dryRunSettings(prisma, client, shopId, input, asOf);
+    expect(fromKept.readOrders).toBe(false);
+    expect({ ...fromKept, readOrders: true }).toEqual(fromOrders);
+    await forgetFeatureRead(client, shopId);
   });
 
   it("stores a new prefix and remembers the old one until the tags have moved", async () => {
