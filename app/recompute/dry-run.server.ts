@@ -8,11 +8,11 @@ import type { PrismaClient } from "@prisma/client";
 import { assignTable, type CustomerAssignment } from "../segmentation";
 import { shopConfigFrom, validateShopSettings, type ShopConfig, type ShopSettingsInput } from "../settings/shop-config";
 import { customerTagRows } from "../stores/customers.server";
-import { segmentsByCustomer } from "../stores/memberships.server";
+import { keyOf, listOf, segmentsByCustomer } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
 import { findShopById } from "../stores/shops.server";
 import { diffCustomerTags } from "../writeback/diff";
-import { desiredTags } from "../writeback/tags";
+import { desiredTagsOfLists } from "../writeback/tag-changes.server";
 import { fitWithFallback } from "./fit.server";
 import { readKeptSlice, reuseKeptRead } from "./kept-read.server";
 import { readShopFeatures } from "./read-features.server";
@@ -85,17 +85,25 @@ export async function dryRunSettings(
   let customersChanged = 0;
   let customersCapped = 0;
   const seen = new Set<string>();
-  const consider = (id: string, appTags: string[], tagCount: number) => {
+  const desiredOf = desiredTagsOfLists(next.enabledTags);
+  const consider = (id: string, currentKey: string, tagCount: number) => {
     seen.add(id);
-    const desired = desiredTags(segmentsOf.get(id) ?? [], next.enabledTags);
-    const diff = diffCustomerTags({ desired, current: appTags, tagCount, prefixes: next.prefixes });
+    const desired = desiredOf(segmentsOf.get(id) ?? "");
+    // In sync (the write-back leaves app tags sorted): nothing to gain or lose.
+    if (currentKey === desired.syncedKey) return;
+    const diff = diffCustomerTags({
+      desired: desired.tags,
+      current: listOf(currentKey),
+      tagCount,
+      prefixes: next.prefixes,
+    });
     if (diff.add.length || diff.remove.length) customersChanged++;
     if (diff.capped.length) customersCapped++;
     diff.add.forEach((t) => count(t, "gain", id));
     diff.remove.forEach((t) => count(t, "lose", id));
   };
-  for (const [id, appTags, tagCount] of customerRows) consider(id, appTags, tagCount);
-  for (const id of segmentsOf.keys()) if (!seen.has(id)) consider(id, [], 0);
+  for (const [id, currentKey, tagCount] of customerRows) consider(id, currentKey, tagCount);
+  for (const id of segmentsOf.keys()) if (!seen.has(id)) consider(id, "", 0);
   return {
     customers: seen.size,
     customersChanged,
@@ -116,13 +124,10 @@ async function segmentsUnder(
   client: PgClient,
   config: ShopConfig,
   asOf: Date,
-): Promise<{ segmentsOf: Map<string, string[]>; readOrders: boolean }> {
-  const segmentsOf = new Map<string, string[]>();
-  const collect = (a: CustomerAssignment) =>
-    segmentsOf.set(
-      a.customerId,
-      a.memberships.map((m) => m.key),
-    );
+): Promise<{ segmentsOf: Map<string, string>; readOrders: boolean }> {
+  // Each customer's segments as one key (keyOf), as the stored ones are read.
+  const segmentsOf = new Map<string, string>();
+  const collect = (a: CustomerAssignment) => segmentsOf.set(a.customerId, keyOf(a.memberships.map((m) => m.key)));
   const kept = await reuseKeptRead(client, config);
   if (kept) {
     const cutoffs = fitWithFallback(kept.columns, config.segmentation, asOf);

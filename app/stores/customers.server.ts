@@ -94,10 +94,13 @@ export async function anyCustomerTagUnder(
   return rows.length > 0;
 }
 
-/** Live customers' app tags and tag counts (settings dry run). */
-export async function customerTagRows(client: PgClient, shopId: string): Promise<Array<[string, string[], number]>> {
-  const { rows } = await client.query<[string, string[], number]>({
-    text: `SELECT id::text, "appTags", "tagCount" FROM "Customer" WHERE "shopId" = $1 AND "deletedAt" IS NULL`,
+/**
+ * Live customers' app tags (joined by U+001F, as memberships.server's keyOf
+ * joins a list: cheaper than pg's array parser) and tag counts (settings dry run).
+ */
+export async function customerTagRows(client: PgClient, shopId: string): Promise<Array<[string, string, number]>> {
+  const { rows } = await client.query<[string, string, number]>({
+    text: `SELECT id::text, array_to_string("appTags", E'\\x1f'), "tagCount" FROM "Customer" WHERE "shopId" = $1 AND "deletedAt" IS NULL`,
     values: [shopId],
     rowMode: "array",
   });

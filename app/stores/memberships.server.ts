@@ -437,9 +437,9 @@ export async function hasMemberships(client: PgClient, shopId: string): Promise<
 }
 
 /** Every customer's segment keys (settings dry run). */
-export async function segmentsByCustomer(client: PgClient, shopId: string): Promise<Map<string, string[]>> {
-  const { rows } = await client.query<[string, string[]]>({
-    text: `SELECT "customerId"::text, segments FROM "SegmentMembership" WHERE "shopId" = $1`,
+export async function segmentsByCustomer(client: PgClient, shopId: string): Promise<Map<string, string>> {
+  const { rows } = await client.query<[string, string]>({
+    text: `SELECT "customerId"::text, array_to_string(segments, E'\\x1f') FROM "SegmentMembership" WHERE "shopId" = $1`,
     values: [shopId],
     rowMode: "array",
   });

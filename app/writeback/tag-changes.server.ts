@@ -17,7 +17,7 @@ export interface CustomerTagChange extends TagChange {
 }
 
 /** What one list of segments gives, worked out once for every customer with that list. */
-interface Desired {
+export interface Desired {
   tags: string[];
   /** The tags sorted and joined: Customer.appTags as the write-back leaves it (sorted) when in sync. */
   syncedKey: string;
@@ -28,6 +28,24 @@ interface Desired {
 /** Distinct segment lists remembered; a shop has a few thousand, more are worked out per customer. */
 const MAX_REMEMBERED_LISTS = 100_000;
 
+/**
+ * The desired tags of a list of segments (given as its key, keyOf), worked
+ * out once per distinct list: a shop has a few thousand lists for a million
+ * customers.
+ */
+export function desiredTagsOfLists(enabledTags: ReadonlyMap<string, string>): (segmentsKey: string) => Desired {
+  const bySegments = new Map<string, Desired>();
+  return (segmentsKey) => {
+    let desired = bySegments.get(segmentsKey);
+    if (!desired) {
+      const tags = desiredTags(listOf(segmentsKey), enabledTags);
+      desired = { tags, syncedKey: keyOf([...tags].sort()), firstTime: null };
+      if (bySegments.size < MAX_REMEMBERED_LISTS) bySegments.set(segmentsKey, desired);
+    }
+    return desired;
+  };
+}
+
 /** The tag changes of the shop (or of one customer); customers already in sync are left out. */
 export async function computeTagChanges(
   client: PgClient,
@@ -36,16 +54,7 @@ export async function computeTagChanges(
 ): Promise<CustomerTagChange[]> {
   const out: CustomerTagChange[] = [];
   const none: string[] = [];
-  const bySegments = new Map<string, Desired>();
-  const desiredOf = (segmentsKey: string): Desired => {
-    let desired = bySegments.get(segmentsKey);
-    if (!desired) {
-      const tags = desiredTags(listOf(segmentsKey), config.enabledTags);
-      desired = { tags, syncedKey: keyOf([...tags].sort()), firstTime: null };
-      if (bySegments.size < MAX_REMEMBERED_LISTS) bySegments.set(segmentsKey, desired);
-    }
-    return desired;
-  };
+  const desiredOf = desiredTagsOfLists(config.enabledTags);
   await streamTagCandidates(
     client,
     config.shopId,
