@@ -94,7 +94,13 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
             planned: (plan) =>
               updateRecomputeRun(client, runId, {
                 step: "chunks",
-                progress: { customersTotal: plan.customers, chunksTotal: plan.ranges.length, orders: plan.orders },
+                progress: {
+                  customersTotal: plan.customers,
+                  chunksTotal: plan.ranges.length,
+                  orders: plan.orders,
+                  // Fitted from the previous recompute's kept read, no order read (ADR 051).
+                  keptRead: plan.slices !== undefined,
+                },
               }),
             ready: (index, plan) =>
               enqueueRecomputeChunks(ctx.queues, job, [chunkJob(config.shopId, runId, data.asOf, plan, index)]),

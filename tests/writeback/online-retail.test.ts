@@ -46,12 +46,16 @@ describe("write-back on the Online Retail store", () => {
       expect(firstProgress.writeback.changedCustomers).toBeGreaterThan(4000);
       expect(firstProgress.writeback.bulkOperations).toBeGreaterThan(0);
       expect(firstProgress.writeback.failedCustomers).toBe(0);
+      expect(firstProgress.keptRead).toBe(false);
 
       // As of the day after the data ends, so the segments are meaningful.
       const started = new Date();
       await enqueueShopRecompute(app.registry, { shop: store.domain, reason: "manual", asOf: AS_OF });
       const run = await recomputeFinished(store.shopId, started);
       expect((run.progress as any).writeback.failedCustomers).toBe(0);
+      // Nothing changed since the first recompute read the orders (the write-back's app tags do not count):
+      // fitted from its kept read, through the jobs (ADR 051).
+      expect((run.progress as any).keptRead).toBe(true);
 
       // The data set has no journey data (every order's source is "web"): no one
       // is "acquired via direct", the acquisition segments are simply unavailable.
