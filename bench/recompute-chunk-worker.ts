@@ -11,7 +11,7 @@
 // Not a command of its own.
 import { createInterface } from "node:readline";
 import pg from "pg";
-import { processChunk } from "../app/recompute/chunk.server";
+import { chunkSlice, processChunk, sliceOwnerOf, type SliceOwnerData } from "../app/recompute/chunk.server";
 import type { CustomerRange } from "../app/recompute/chunk-ranges";
 import { loadShopCutoffs } from "../app/stores/memberships.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
@@ -22,7 +22,7 @@ export interface ChunkRun {
   runId: string;
   readAt: string;
   /** The slices' owner when the fit step used the shop's kept read (ADR 051). */
-  slices?: { runId: string; readAt: string };
+  slices?: SliceOwnerData;
   asOf: string;
   recordTransitions: boolean;
 }
@@ -60,12 +60,7 @@ try {
       asOf: new Date(run.asOf),
       range,
       recordTransitions: run.recordTransitions,
-      slice: {
-        runId: run.slices?.runId ?? run.runId,
-        readAt: new Date(run.slices?.readAt ?? run.readAt),
-        index,
-        computedAt: new Date(run.readAt),
-      },
+      slice: chunkSlice(run.runId, index, new Date(run.readAt), run.slices && sliceOwnerOf(run.slices)),
     });
     entered += r.entered;
     rowsWritten += r.rowsWritten;

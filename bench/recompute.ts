@@ -25,6 +25,7 @@ import pg from "pg";
 import { copyTo } from "../app/stores/pg/copy.server";
 import { applyMigrations } from "../scripts/migrate";
 import { databaseOn } from "../scripts/services";
+import { sliceOwnerData } from "../app/recompute/chunk.server";
 import { fitShopStep, type ChunkHandOver, type ChunkPlan } from "../app/recompute/fit.server";
 import { dropRecomputeSlices } from "../app/stores/runs.server";
 import { computeTagChanges, type CustomerTagChange } from "../app/writeback/tag-changes.server";
@@ -348,7 +349,7 @@ class ChunkDispatcher implements ChunkHandOver {
         shopId: SHOP_ID,
         runId: this.runId,
         readAt: plan.readAt.toISOString(),
-        ...(plan.slices ? { slices: { runId: plan.slices.runId, readAt: plan.slices.readAt.toISOString() } } : {}),
+        ...(plan.slices ? { slices: sliceOwnerData(plan.slices) } : {}),
         asOf: this.asOf.toISOString(),
         recordTransitions: !plan.firstRun,
       });

@@ -19,7 +19,7 @@ export interface RecomputeShopJob {
   customers?: number;
   /** ISO time the fit step read the orders (the chunks' memberships are as of then). */
   readAt?: string;
-  /** The slices' owner when the fit step used the shop's kept read (ADR 051). */
+  /** The slices' owner when the fit step used the shop's kept read (ADR 051; chunk.server's SliceOwnerData). */
   slices?: { runId: string; readAt: string };
 }
 

@@ -17,7 +17,7 @@ import {
   type MembershipChanges,
 } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
-import { readRecomputeSlice } from "../stores/runs.server";
+import { readRecomputeSlice, type SliceOwner } from "../stores/runs.server";
 import {
   replacePendingMetafields,
   writtenMetafieldHashes,
@@ -27,6 +27,31 @@ import { customerMetafieldValues, metafieldHash, type MetafieldValue } from "../
 import { segmentTagName } from "../writeback/tags";
 import type { CustomerRange } from "./chunk-ranges";
 import { readShopFeatures } from "./read-features.server";
+
+/** A slice owner as job data carries it (the instant as ISO text). */
+export interface SliceOwnerData {
+  runId: string;
+  readAt: string;
+}
+
+export const sliceOwnerData = (owner: SliceOwner): SliceOwnerData => ({
+  runId: owner.runId,
+  readAt: owner.readAt.toISOString(),
+});
+
+export const sliceOwnerOf = (data: SliceOwnerData): SliceOwner => ({
+  runId: data.runId,
+  readAt: new Date(data.readAt),
+});
+
+/**
+ * The slice chunk `index` of a run reads: the kept read's (`kept`, ADR 051)
+ * when the fit step used one, otherwise the run's own, written at `readAt`;
+ * either way its features are current as of `readAt`.
+ */
+export function chunkSlice(runId: string, index: number, readAt: Date, kept?: SliceOwner) {
+  return { ...(kept ?? { runId, readAt }), index, computedAt: readAt };
+}
 
 export interface ChunkResult extends MembershipChanges {
   customers: number;

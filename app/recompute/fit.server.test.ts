@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shopConfigFrom, type ShopConfig } from "../settings/shop-config";
 import { loadShopCutoffs } from "../stores/memberships.server";
 import { dropRecomputeSlices } from "../stores/runs.server";
-import { processChunk } from "./chunk.server";
+import { chunkSlice, processChunk } from "./chunk.server";
 import type { CustomerRange } from "./chunk-ranges";
 import { fitShopStep, type ChunkPlan } from "./fit.server";
 
@@ -45,7 +45,7 @@ describe("fitShopStep's hand-over of chunks", () => {
       range: plan.ranges[index],
       recordTransitions: !plan.firstRun,
       // A kept read's slices when the fit step used one (ADR 051), otherwise this run's.
-      slice: plan.slices ? { ...plan.slices, index, computedAt: plan.readAt } : { runId, index, readAt: plan.readAt },
+      slice: chunkSlice(runId, index, plan.readAt, plan.slices),
     });
   }
 

@@ -4,7 +4,7 @@ import { shopConfigFrom, type ShopConfig } from "../settings/shop-config";
 import { findFeatureRead, forgetFeatureRead } from "../stores/feature-reads.server";
 import { loadShopCutoffs } from "../stores/memberships.server";
 import { dropRecomputeSlices } from "../stores/runs.server";
-import { processChunk } from "./chunk.server";
+import { chunkSlice, processChunk } from "./chunk.server";
 import { fitShopStep, type ChunkPlan } from "./fit.server";
 
 // A recompute keeps its read of the orders (its slices and the fingerprint of
@@ -46,9 +46,7 @@ async function recompute(asOf = AS_OF) {
       asOf,
       range: plan!.ranges[index],
       recordTransitions: !plan!.firstRun,
-      slice: plan!.slices
-        ? { ...plan!.slices, index, computedAt: plan!.readAt }
-        : { runId, index, readAt: plan!.readAt },
+      slice: chunkSlice(runId, index, plan!.readAt, plan!.slices),
     });
     written += result.rowsWritten;
     ordersRead += result.orders;

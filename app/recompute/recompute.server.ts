@@ -29,7 +29,7 @@ import {
 } from "../stores/runs.server";
 import { runtimeEnv } from "../config/env.server";
 import { segmentationNow } from "../utils/segmentation-clock.server";
-import { processChunk } from "./chunk.server";
+import { chunkSlice, processChunk, sliceOwnerData, sliceOwnerOf } from "./chunk.server";
 import { DEFAULT_CHUNK_SIZE } from "./chunk-ranges";
 import { fitShopStep, type ChunkPlan } from "./fit.server";
 import { recomputeDuration, shopSizeLabel } from "../observability/metrics.server";
@@ -115,7 +115,7 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
         firstRun: fit.firstRun,
         customers: fit.customers,
         readAt: fit.readAt.toISOString(),
-        ...(fit.slices ? { slices: { runId: fit.slices.runId, readAt: fit.slices.readAt.toISOString() } } : {}),
+        ...(fit.slices ? { slices: sliceOwnerData(fit.slices) } : {}),
       };
       await job.save(data);
       step = "chunks";
@@ -128,7 +128,7 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
         ranges: data.ranges!,
         firstRun: data.firstRun!,
         readAt: new Date(data.readAt!),
-        ...(data.slices ? { slices: { runId: data.slices.runId, readAt: new Date(data.slices.readAt) } } : {}),
+        ...(data.slices ? { slices: sliceOwnerOf(data.slices) } : {}),
       };
       await enqueueRecomputeChunks(
         ctx.queues,
@@ -177,7 +177,7 @@ function chunkJob(
     range: plan.ranges[index],
     recordTransitions: !plan.firstRun,
     readAt: plan.readAt.toISOString(),
-    ...(plan.slices ? { slices: { runId: plan.slices.runId, readAt: plan.slices.readAt.toISOString() } } : {}),
+    ...(plan.slices ? { slices: sliceOwnerData(plan.slices) } : {}),
   };
 }
 
@@ -197,13 +197,7 @@ export async function recomputeChunk(ctx: PipelineContext, data: RecomputeChunkJ
         range,
         recordTransitions: data.recordTransitions,
         slice: data.readAt
-          ? {
-              // A kept read's slices (ADR 051), or this run's own read at readAt.
-              runId: data.slices?.runId ?? runId,
-              readAt: new Date(data.slices?.readAt ?? data.readAt),
-              index,
-              computedAt: new Date(data.readAt),
-            }
+          ? chunkSlice(runId, index, new Date(data.readAt), data.slices && sliceOwnerOf(data.slices))
           : undefined,
       });
       await recordChunkDone(client, runId, index, result.customers);

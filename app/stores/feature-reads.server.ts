@@ -91,20 +91,23 @@ export async function keepFeatureRead(client: PgClient, read: FeatureRead): Prom
   }
 }
 
+/** Deletes the kept read of the shop ($1) and its slices. */
+const DROP_KEPT_READ = `WITH gone AS (DELETE FROM "FeatureRead" WHERE "shopId" = $1 RETURNING "runId")
+  DELETE FROM "RecomputeSlice" WHERE "runId" IN (SELECT "runId" FROM gone)`;
+
 /** Forgets the shop's kept read and drops its slices (a read that could not be kept replaces it). */
 export async function forgetFeatureRead(client: PgClient, shopId: string): Promise<void> {
-  await client.query(
-    `WITH gone AS (DELETE FROM "FeatureRead" WHERE "shopId" = $1 RETURNING "runId")
-     DELETE FROM "RecomputeSlice" WHERE "runId" IN (SELECT "runId" FROM gone)`,
-    [shopId],
-  );
+  await client.query(DROP_KEPT_READ, [shopId]);
+}
+
+/** Forgets kept reads a day old (their slices expire with them: dropRecomputeSlices). */
+export async function expireFeatureReads(client: PgClient): Promise<void> {
+  await client.query(`DELETE FROM "FeatureRead" WHERE "readAt" < (now() AT TIME ZONE 'UTC') - interval '1 day'`);
 }
 
 /** The kept read of the shop and its slices, in the privacy work's transaction. */
 async function eraseKeptRead(tx: Tx, shopId: string): Promise<void> {
-  await tx.$executeRaw`
-    WITH gone AS (DELETE FROM "FeatureRead" WHERE "shopId" = ${shopId} RETURNING "runId")
-    DELETE FROM "RecomputeSlice" WHERE "runId" IN (SELECT "runId" FROM gone)`;
+  await tx.$executeRawUnsafe(DROP_KEPT_READ, shopId);
 }
 
 export const featureReadsStore: DataStore = {

@@ -7,6 +7,7 @@ import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary, copyToBinary } from "./pg/copy.server";
 import type { PgClient } from "./pg/pool.server";
 import { deleteInBatches, PRUNE_BATCH, type DataStore, type Tx } from "./data-store";
+import { expireFeatureReads } from "./feature-reads.server";
 
 type Db = PrismaClient | Tx;
 
@@ -350,7 +351,7 @@ export async function dropRecomputeSlices(client: PgClient, runId: string): Prom
        OR "createdAt" < now() - interval '1 day'`,
     [runId],
   );
-  await client.query(`DELETE FROM "FeatureRead" WHERE "readAt" < (now() AT TIME ZONE 'UTC') - interval '1 day'`);
+  await expireFeatureReads(client);
 }
 
 export const runsStore: DataStore = {
