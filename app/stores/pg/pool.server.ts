@@ -23,13 +23,26 @@ function sharedPool(): pg.Pool {
 /** Lends a client for the duration of `fn` (withPgClient, or a script's own connection). */
 export type WithPgClient = <T>(fn: (client: PgClient) => Promise<T>) => Promise<T>;
 
-/** Runs `fn` with a client of the process's pool, released afterwards. */
+/**
+ * Runs `fn` with a client of the process's pool, released afterwards. pg-pool
+ * listens for a client's errors only while it is idle: a lent client whose
+ * connection drops (a database restart or failover) would emit an error no
+ * one listens to and crash the process. Here `fn`'s queries fail instead, and
+ * the broken client is destroyed rather than returned to the pool.
+ */
 export async function withPgClient<T>(fn: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await sharedPool().connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+    logger.warn({ error: error.message }, "PostgreSQL client error while lent");
+  };
+  client.on("error", onError);
   try {
     return await fn(client);
   } finally {
-    client.release();
+    client.removeListener("error", onError);
+    client.release(broken);
   }
 }
 
