@@ -18,6 +18,12 @@ export const QUEUE = {
   act: "act",
   /** Daily segment snapshots per shop (after each recompute, and a daily schedule in the shop's time zone). */
   insights: "insights",
+  /**
+   * What an admin page waits for: a settings dry run, a rule's live preview.
+   * Computed by the worker, never in the web process (ADR 052); its own queue,
+   * so that a preview never waits behind a shop's recompute.
+   */
+  previews: "previews",
   /** Retention: a nightly sweep that cleans finished jobs and prunes each shop's old rows (ADR 038). */
   maintenance: "maintenance",
 } as const;

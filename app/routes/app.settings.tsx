@@ -12,11 +12,10 @@ import {
   type SettingsDeps,
 } from "../settings/settings-page.server";
 import { requireAdmin } from "../shopify/admin-session.server";
-import { withPgClient } from "../stores/pg/pool.server";
 
 async function depsFor(request: Request): Promise<{ deps: SettingsDeps; shop: string; preview: boolean }> {
   const { shop, admin, preview } = await requireAdmin(request);
-  return { deps: { db: prisma, withPg: withPgClient, queues, admin }, shop, preview };
+  return { deps: { db: prisma, queues, admin }, shop, preview };
 }
 
 /** The session shop's settings as the form shows them, with the segment catalog. */
@@ -28,9 +27,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 /**
- * intent=dry-run: what saving would change (nothing stored); intent=save:
- * stored and a recompute scheduled. Both validate the form again and refuse a
- * prefix that captures the store's own tags: 400 with a message per field.
+ * intent=dry-run: what saving would change (nothing stored; computed by the
+ * worker, 503 when it does not answer in time); intent=save: stored and a
+ * recompute scheduled. Both validate the form again and refuse a prefix that
+ * captures the store's own tags: 400 with a message per field.
  */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { deps, shop } = await depsFor(request);
@@ -42,7 +42,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return json(saved.ok ? { ok: true as const, saved: true as const } : saved, { status: saved.ok ? 200 : 400 });
   }
   const dryRun = await dryRunSettingsForm(deps, shop, values);
-  return json(dryRun, { status: dryRun.ok ? 200 : 400 });
+  return json(dryRun, { status: dryRun.ok ? 200 : dryRun.unavailable ? 503 : 400 });
 };
 
 export default function Settings() {

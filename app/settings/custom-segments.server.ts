@@ -5,36 +5,32 @@
 // updateShopSettings, i.e. the engine's settings schema validates the rule
 // again, and then schedules a recompute.
 import type { PrismaClient, Shop } from "@prisma/client";
-import { previewCustomRule, type CustomerFeatures, type FeatureTable, type ShopCutoffs } from "../segmentation";
-import { emptyCustomerFeatures } from "../segmentation/features/customer";
 import { describeRule } from "../segmentation/rules/evaluate";
 import type { CustomSegment } from "../segmentation/settings";
 import { handleSchema } from "../segmentation/settings-fields";
-import { fitWithFallback } from "../recompute/fit.server";
-import { readShopFeatures } from "../recompute/read-features.server";
 import { enqueueShopRecompute } from "../queues/segments.server";
+import { PreviewUnavailableError, runPreview } from "../queues/previews.server";
 import type { QueueRegistry } from "../queues/registry.server";
-import { loadShopCutoffs, segmentSizes } from "../stores/memberships.server";
-import { withPgClient, type PgClient, type WithPgClient } from "../stores/pg/pool.server";
+import { segmentSizes } from "../stores/memberships.server";
 import prisma from "../db.server";
 import { queues } from "../queues/registry.server";
 import { findInstalledShop, readSettings } from "../stores/shops.server";
 import { t } from "../i18n";
 import { currencyExponent } from "../utils/money";
-import { segmentationNow } from "../utils/segmentation-clock.server";
 import { shopConfigFrom, ShopSettingsError, type ShopConfig } from "./shop-config";
 import { updateShopSettings } from "./settings.server";
 import { emptyRuleForm, treeFromRule, validateRuleForm, type RuleFormErrors, type RuleFormValues } from "./rule-form";
 
 export interface RulesDeps {
   db: PrismaClient;
-  withPg: WithPgClient;
   queues: () => Promise<QueueRegistry>;
+  /** How long a preview is waited for (tests shorten it; PREVIEW_WAIT_MS otherwise). */
+  previewWaitMs?: number;
 }
 
-/** The app's database, pg pool and queues. */
+/** The app's database and queues. */
 export function appRulesDeps(): RulesDeps {
-  return { db: prisma, withPg: withPgClient, queues };
+  return { db: prisma, queues };
 }
 
 function notFound(): Response {
@@ -180,51 +176,12 @@ export async function deleteCustomSegment(deps: RulesDeps, domain: string, handl
 }
 
 // ---------------------------------------------------------------------------
-// Live preview: the rule evaluated on the shop's stored orders by the engine.
-
-interface PreviewBase {
-  table: FeatureTable;
-  cutoffs: ShopCutoffs;
-  asOf: Date;
-  at: number;
-}
-
-/** Each shop's features for a short while, so the debounced requests of one editing session read the orders once. */
-const PREVIEW_TTL_MS = 30_000;
-const MAX_CACHED_SHOPS = 4;
-const previewCache = new Map<string, Promise<PreviewBase>>();
-
-async function previewBase(client: PgClient, config: ShopConfig): Promise<PreviewBase> {
-  const key = `${config.shopId}:${config.segmentation.timeZone}`;
-  const cached = previewCache.get(key);
-  if (cached) {
-    const base = await cached.catch(() => null);
-    if (base && Date.now() - base.at < PREVIEW_TTL_MS) return base;
-    previewCache.delete(key);
-  }
-  const load = (async () => {
-    const { table } = await readShopFeatures(client, config.shopId, config.segmentation.timeZone);
-    const stored = await loadShopCutoffs(client, config.shopId);
-    // The stored cut-offs are those of the last recompute; fitted here only before the first one.
-    if (stored && stored.cutoffs.timeZone === config.segmentation.timeZone) {
-      return { table, cutoffs: stored.cutoffs, asOf: new Date(stored.asOf), at: Date.now() };
-    }
-    const asOf = segmentationNow();
-    return { table, cutoffs: fitWithFallback(table, config.segmentation, asOf), asOf, at: Date.now() };
-  })();
-  previewCache.set(key, load);
-  while (previewCache.size > MAX_CACHED_SHOPS) previewCache.delete(previewCache.keys().next().value!);
-  return load;
-}
-
-function* customersOf(table: FeatureTable): Generator<CustomerFeatures> {
-  const scratch = emptyCustomerFeatures("", table.timeZone);
-  for (let i = 0; i < table.size; i++) yield table.customerInto(i, scratch);
-}
+// Live preview: the rule evaluated by the worker (./rule-preview.server.ts, ADR 052).
 
 export type PreviewResult =
   | { ok: true; count: number; customers: number; sample: { customerId: string; reason: string }[] }
-  | { ok: false; errors: RuleFormErrors };
+  /** `unavailable`: the worker did not answer in time (or failed); the rule itself may be fine. */
+  | { ok: false; errors: RuleFormErrors; unavailable?: true };
 
 /** How many of the shop's customers the rule matches now, and a sample of them with the reason. */
 export async function previewRuleForm(
@@ -233,21 +190,23 @@ export async function previewRuleForm(
   values: RuleFormValues,
   sampleSize = 10,
 ): Promise<PreviewResult> {
-  const { shop, config } = await rulesShop(deps, domain);
+  const { shop } = await rulesShop(deps, domain);
   const { rule, errors } = validateRuleForm(values, currencyDecimalsOf(shop));
   // Identity fields do not matter for a preview.
   delete errors.handle;
   delete errors.title;
   delete errors.description;
   if (Object.keys(errors).length) return { ok: false, errors };
-  return deps.withPg(async (client) => {
-    const base = await previewBase(client, config);
-    const result = previewCustomRule(rule, customersOf(base.table), sampleSize, {
-      cutoffs: base.cutoffs,
-      settings: config.segmentation,
-      asOf: base.asOf,
-    });
-    if (!result.ok) return { ok: false, errors: { form: result.errors.join(" ") } };
-    return { ok: true, count: result.count, customers: base.table.size, sample: result.sample };
-  });
+  try {
+    const preview = await runPreview(
+      await deps.queues(),
+      "rules.preview",
+      { shop: shop.domain, shopId: shop.id, rule, sampleSize },
+      deps.previewWaitMs,
+    );
+    return preview.ok ? preview : { ok: false, errors: { form: preview.problems.join(" ") } };
+  } catch (error) {
+    if (!(error instanceof PreviewUnavailableError)) throw error;
+    return { ok: false, errors: { form: t("rules.errors.previewUnavailable") }, unavailable: true };
+  }
 }

@@ -7,11 +7,11 @@
 import type { PrismaClient, Shop } from "@prisma/client";
 import { SHOP_CUSTOMER_TAGS } from "../graphql/admin/shop.server";
 import { t } from "../i18n";
-import { dryRunSettings, type DryRunResult } from "../recompute/dry-run.server";
+import type { DryRunResult } from "../recompute/dry-run.server";
+import { PreviewUnavailableError, runPreview } from "../queues/previews.server";
 import { enqueueShopRecompute, scheduleNightlyRecompute } from "../queues/segments.server";
 import type { QueueRegistry } from "../queues/registry.server";
 import type { AdminApi } from "../shopify/admin-api.server";
-import type { WithPgClient } from "../stores/pg/pool.server";
 import { findInstalledShop, readSettings } from "../stores/shops.server";
 import { segmentationNow } from "../utils/segmentation-clock.server";
 import {
@@ -26,9 +26,10 @@ import { updateShopSettings } from "./settings.server";
 
 export interface SettingsDeps {
   db: PrismaClient;
-  withPg: WithPgClient;
   queues: () => Promise<QueueRegistry>;
   admin: AdminApi;
+  /** How long a dry run is waited for (tests shorten it; PREVIEW_WAIT_MS otherwise). */
+  previewWaitMs?: number;
 }
 
 /** At most this many of the store's tags are read (one page; the connection has no cursor). */
@@ -108,9 +109,11 @@ async function checkForm(deps: SettingsDeps, domain: string, values: SettingsFor
 }
 
 export type DryRunAnswer =
-  { ok: true; dryRun: DryRunResult; partialTagCheck: boolean } | { ok: false; errors: SettingsFormErrors };
+  | { ok: true; dryRun: DryRunResult; partialTagCheck: boolean }
+  /** `unavailable`: the worker did not answer in time (or failed); the settings themselves may be fine. */
+  | { ok: false; errors: SettingsFormErrors; unavailable?: true };
 
-/** What saving would change, without storing or writing anything. */
+/** What saving would change, without storing or writing anything: computed by the worker (ADR 052). */
 export async function dryRunSettingsForm(
   deps: SettingsDeps,
   domain: string,
@@ -119,8 +122,18 @@ export async function dryRunSettingsForm(
 ): Promise<DryRunAnswer> {
   const checked = await checkForm(deps, domain, values);
   if (!checked.ok) return checked;
-  const dryRun = await deps.withPg((client) => dryRunSettings(deps.db, client, checked.shop.id, checked.input, asOf));
-  return { ok: true, dryRun, partialTagCheck: checked.partialTagCheck };
+  try {
+    const dryRun = await runPreview(
+      await deps.queues(),
+      "settings.dry-run",
+      { shop: checked.shop.domain, shopId: checked.shop.id, input: checked.input, asOf: asOf.toISOString() },
+      deps.previewWaitMs,
+    );
+    return { ok: true, dryRun, partialTagCheck: checked.partialTagCheck };
+  } catch (error) {
+    if (!(error instanceof PreviewUnavailableError)) throw error;
+    return { ok: false, errors: { form: t("settings.errors.dryRunUnavailable") }, unavailable: true };
+  }
 }
 
 export type SaveAnswer = { ok: true; recomputeJob: string } | { ok: false; errors: SettingsFormErrors };

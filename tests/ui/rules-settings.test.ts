@@ -18,7 +18,7 @@ import type { SettingsFormValues } from "../../app/settings/settings-form";
 import { computeTagChanges } from "../../app/writeback/tag-changes.server";
 import { routeAnswer as answer, signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
-import { simulatedStore } from "../helpers/sim-app";
+import { simulatedStore, startAppWorkers } from "../helpers/sim-app";
 
 const STORE = "rules-settings";
 const DOMAIN = `${STORE}.myshopify.com`;
@@ -32,6 +32,7 @@ let rulesNew: typeof import("../../app/routes/app.rules.new");
 let rulesEdit: typeof import("../../app/routes/app.rules.$id");
 let rulesPreview: typeof import("../../app/routes/app.rules.preview");
 let settings: typeof import("../../app/routes/app.settings");
+let previewWorkers: ReturnType<typeof startAppWorkers> | undefined;
 
 const request = (path: string, body?: FormData) => admin.request(path, { body });
 
@@ -81,6 +82,8 @@ beforeAll(async () => {
   rulesEdit = await import("../../app/routes/app.rules.$id");
   rulesPreview = await import("../../app/routes/app.rules.preview");
   settings = await import("../../app/routes/app.settings");
+  // The previews the pages wait for are the worker's jobs (ADR 052): only that queue here.
+  previewWorkers = startAppWorkers((await queues()).backend, store, [QUEUE.previews]);
   client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
 
@@ -123,6 +126,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await previewWorkers?.close();
   await client?.end();
   await (await queues()).close();
   await store?.sim.close();

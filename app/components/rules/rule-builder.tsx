@@ -248,7 +248,8 @@ function PreviewCard({ state, data }: { state: string; data: PreviewResult | und
   } else if (!data.ok) {
     body = (
       <Text as="p" tone="subdued">
-        {t("rules.preview.invalid")}
+        {/* The worker did not answer (ADR 052): its message, not "the rule is incomplete". */}
+        {data.unavailable ? data.errors.form : t("rules.preview.invalid")}
       </Text>
     );
   } else {

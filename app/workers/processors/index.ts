@@ -4,6 +4,7 @@ import type { ProcessorMap } from "../runtime.server";
 import { actProcessor } from "./act";
 import { insightsProcessor } from "./insights";
 import { maintenanceProcessor } from "./maintenance";
+import { previewsProcessor } from "./previews";
 import { segmentsProcessor } from "./segments";
 import { shopLifecycleProcessor } from "./shop-lifecycle";
 import { shopSyncProcessor } from "./shop-sync";
@@ -24,6 +25,7 @@ export function buildProcessors(ctx: PipelineContext): ProcessorMap {
     [QUEUE.writeback]: writebackProcessor(ctx),
     [QUEUE.act]: actProcessor(ctx),
     [QUEUE.insights]: insightsProcessor(ctx),
+    [QUEUE.previews]: previewsProcessor(ctx),
     [QUEUE.maintenance]: maintenanceProcessor(ctx),
   };
 }

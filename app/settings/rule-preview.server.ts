@@ -1,0 +1,78 @@
+// A rule's live preview, computed in the worker (the `rules.preview` job,
+// app/queues/previews.server.ts, ADR 052): the rule evaluated by the engine on
+// the shop's stored orders, with the cut-offs of its last recompute.
+import { previewCustomRule, type CustomerFeatures, type FeatureTable, type ShopCutoffs } from "../segmentation";
+import { emptyCustomerFeatures } from "../segmentation/features/customer";
+import type { Rule } from "../segmentation/rules/schema";
+import { fitWithFallback } from "../recompute/fit.server";
+import { readShopFeatures } from "../recompute/read-features.server";
+import { loadShopCutoffs } from "../stores/memberships.server";
+import type { PgClient } from "../stores/pg/pool.server";
+import { segmentationNow } from "../utils/segmentation-clock.server";
+import type { ShopConfig } from "./shop-config";
+
+interface PreviewBase {
+  table: FeatureTable;
+  cutoffs: ShopCutoffs;
+  asOf: Date;
+  at: number;
+}
+
+/**
+ * Each shop's features for a short while, so the debounced requests of one
+ * editing session read the orders once (per worker process: a request that
+ * another process takes reads them again).
+ */
+const PREVIEW_TTL_MS = 30_000;
+const MAX_CACHED_SHOPS = 4;
+const previewCache = new Map<string, Promise<PreviewBase>>();
+
+async function previewBase(client: PgClient, config: ShopConfig): Promise<PreviewBase> {
+  const key = `${config.shopId}:${config.segmentation.timeZone}`;
+  const cached = previewCache.get(key);
+  if (cached) {
+    const base = await cached.catch(() => null);
+    if (base && Date.now() - base.at < PREVIEW_TTL_MS) return base;
+    previewCache.delete(key);
+  }
+  const load = (async () => {
+    const { table } = await readShopFeatures(client, config.shopId, config.segmentation.timeZone);
+    const stored = await loadShopCutoffs(client, config.shopId);
+    // The stored cut-offs are those of the last recompute; fitted here only before the first one.
+    if (stored && stored.cutoffs.timeZone === config.segmentation.timeZone) {
+      return { table, cutoffs: stored.cutoffs, asOf: new Date(stored.asOf), at: Date.now() };
+    }
+    const asOf = segmentationNow();
+    return { table, cutoffs: fitWithFallback(table, config.segmentation, asOf), asOf, at: Date.now() };
+  })();
+  previewCache.set(key, load);
+  while (previewCache.size > MAX_CACHED_SHOPS) previewCache.delete(previewCache.keys().next().value!);
+  return load;
+}
+
+function* customersOf(table: FeatureTable): Generator<CustomerFeatures> {
+  const scratch = emptyCustomerFeatures("", table.timeZone);
+  for (let i = 0; i < table.size; i++) yield table.customerInto(i, scratch);
+}
+
+/** The preview's answer: the count and a sample with reasons, or why the engine refused the rule. */
+export type RulePreview =
+  | { ok: true; count: number; customers: number; sample: { customerId: string; reason: string }[] }
+  | { ok: false; problems: string[] };
+
+/** How many of the shop's customers `rule` (validated by the rule form) matches now, and a sample of them. */
+export async function previewRule(
+  client: PgClient,
+  config: ShopConfig,
+  rule: Rule,
+  sampleSize: number,
+): Promise<RulePreview> {
+  const base = await previewBase(client, config);
+  const result = previewCustomRule(rule, customersOf(base.table), sampleSize, {
+    cutoffs: base.cutoffs,
+    settings: config.segmentation,
+    asOf: base.asOf,
+  });
+  if (!result.ok) return { ok: false, problems: result.errors };
+  return { ok: true, count: result.count, customers: base.table.size, sample: result.sample };
+}

@@ -1,0 +1,125 @@
+// The previews queue (ADR 052): an admin page's dry run or rule preview is a
+// job of the worker, and the page waits for its answer. On both queue
+// backends: the answer is the computation's own, a failed job and a worker
+// that does not answer in time come back as PreviewUnavailableError (the page's
+// 503), and a timed-out job is not left for a worker to compute later.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { QUEUE } from "../../app/queues/names";
+import { PreviewUnavailableError, runPreview } from "../../app/queues/previews.server";
+import { QueueRegistry } from "../../app/queues/registry.server";
+import { dryRunSettings } from "../../app/recompute/dry-run.server";
+import { fitShopStep } from "../../app/recompute/fit.server";
+import { processChunk } from "../../app/recompute/chunk.server";
+import { loadShopConfig } from "../../app/settings/settings.server";
+import { AdminApi } from "../../app/shopify/admin-api.server";
+import { logger } from "../../app/utils/logger.server";
+import { buildProcessors } from "../../app/workers/processors";
+import { startWorkers } from "../../app/workers/runtime.server";
+import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
+
+const asOf = new Date("2026-06-30T12:00:00Z");
+let client: pg.Client;
+let shopId: string;
+
+beforeAll(async () => {
+  client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  const shop = await prisma.shop.create({
+    data: { domain: "previews.myshopify.com", status: "installed", timezone: "UTC", currency: "USD" },
+  });
+  shopId = shop.id;
+  // 40 customers with 1 to 6 orders over two years.
+  let orderId = 1;
+  const orders = [];
+  for (let c = 1; c <= 40; c++) {
+    await prisma.customer.create({ data: { shopId, id: BigInt(c), appTags: [], tagCount: 0 } });
+    for (let k = 0; k < 1 + (c % 6); k++) {
+      const at = new Date(asOf.getTime() - ((c * 37 + k * 61) % 700) * 86_400_000 - 3_600_000);
+      orders.push({
+        shopId,
+        id: BigInt(orderId++),
+        customerId: BigInt(c),
+        processedAt: at,
+        shopifyUpdatedAt: at,
+        currency: "USD",
+        totalMinor: 1000 + ((c * 7919 + k * 104729) % 20000),
+      });
+    }
+  }
+  await prisma.order.createMany({ data: orders });
+  const config = await loadShopConfig(prisma, shopId);
+  const fit = await fitShopStep(client, config, asOf, { chunkSize: 1000 });
+  for (const range of fit.ranges) {
+    await processChunk(client, { config, cutoffs: fit.cutoffs, asOf, range, recordTransitions: false });
+  }
+});
+
+afterAll(async () => {
+  await client?.end();
+  await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
+});
+
+function previewWorker(backend: Parameters<typeof startWorkers>[0]["backend"], registry: QueueRegistry) {
+  const all = buildProcessors({
+    db: prisma,
+    queues: registry,
+    adminApi: async (shop) => new AdminApi({ shop, accessToken: "unused", origin: "http://127.0.0.1:9", logger }),
+  });
+  return startWorkers({ backend, processors: { [QUEUE.previews]: all[QUEUE.previews] }, concurrency: 1, logger });
+}
+
+describe.each(testQueueBackends())("previews on $kind", (backend) => {
+  const input = { segmentation: { loyalty: { loyalMinOrders: 5 } } };
+
+  it("answers with the worker's computation: a dry run as computed in place", async () => {
+    const registry = new QueueRegistry(backend);
+    const runtime = previewWorker(backend, registry);
+    try {
+      const data = { shop: "previews.myshopify.com", shopId, input, asOf: asOf.toISOString() };
+      const answer = await runPreview(registry, "settings.dry-run", data);
+      expect(answer).toEqual(await dryRunSettings(prisma, client, shopId, input, asOf));
+      expect(answer.recomputed).toBe(true);
+      expect(answer.customersChanged).toBeGreaterThan(0);
+      // Read and removed: nothing of it stays in the queue.
+      const counts = await registry.get(QUEUE.previews).getJobCounts("completed", "failed", "waiting", "active");
+      expect(counts).toEqual({ completed: 0, failed: 0, waiting: 0, active: 0 });
+    } finally {
+      await runtime.close();
+      await registry.close();
+    }
+  });
+
+  it("says a failed preview is unavailable, with the job's reason", async () => {
+    const registry = new QueueRegistry(backend);
+    const runtime = previewWorker(backend, registry);
+    try {
+      const data = { shop: "gone.myshopify.com", shopId: "no-such-shop", input, asOf: asOf.toISOString() };
+      const failure = runPreview(registry, "settings.dry-run", data);
+      await expect(failure).rejects.toBeInstanceOf(PreviewUnavailableError);
+      await expect(failure).rejects.toThrow(/The preview failed: No shop no-such-shop/);
+    } finally {
+      await runtime.close();
+      await registry.close();
+    }
+  });
+
+  it("gives up when no worker answers in time, and takes its job back", async () => {
+    const registry = new QueueRegistry(backend);
+    try {
+      const data = { shop: "previews.myshopify.com", shopId, input, asOf: asOf.toISOString() };
+      const started = Date.now();
+      await expect(runPreview(registry, "settings.dry-run", data, 400)).rejects.toThrow(
+        /The preview did not finish within 0.4 s/,
+      );
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await registry.get(QUEUE.previews).getJobCounts("waiting", "prioritized")).toEqual({
+        waiting: 0,
+        prioritized: 0,
+      });
+    } finally {
+      await registry.close();
+    }
+  });
+});
