@@ -6,7 +6,14 @@
 // ADR 051) without writing anything.
 import type { PrismaClient } from "@prisma/client";
 import { assignTable, type CustomerAssignment } from "../segmentation";
-import { shopConfigFrom, validateShopSettings, type ShopConfig, type ShopSettingsInput } from "../settings/shop-config";
+import {
+  sameSegmentation,
+  shopConfigFrom,
+  validateShopSettings,
+  type ShopConfig,
+  type ShopSettingsInput,
+  workAfterSettingsChange,
+} from "../settings/shop-config";
 import { customerTagRows } from "../stores/customers.server";
 import { keyOf, listOf, segmentsByCustomer } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
@@ -40,6 +47,8 @@ export interface DryRunResult {
   recomputed: boolean;
   /** Whether every order was read for it (recomputed, and no kept read of unchanged data to use: ADR 051). */
   readOrders: boolean;
+  /** What saving these settings runs (workAfterSettingsChange): a recompute, or only the write-back. */
+  onSave: "recompute" | "writeback";
 }
 
 export async function dryRunSettings(
@@ -62,10 +71,10 @@ export async function dryRunSettings(
       writeback: { ...candidateWriteback, previousPrefixes: current.prefixes },
     },
   });
-  const sameSegmentation = JSON.stringify(current.segmentation) === JSON.stringify(next.segmentation);
+  const unchanged = sameSegmentation(current, next);
 
   const customerRows = await customerTagRows(client, shopId);
-  const { segmentsOf, readOrders } = sameSegmentation
+  const { segmentsOf, readOrders } = unchanged
     ? { segmentsOf: await segmentsByCustomer(client, shopId), readOrders: false }
     : await segmentsUnder(client, next, asOf);
 
@@ -109,8 +118,9 @@ export async function dryRunSettings(
     customersChanged,
     customersCapped,
     tags: [...counts.values()].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)),
-    recomputed: !sameSegmentation,
+    recomputed: !unchanged,
     readOrders,
+    onSave: workAfterSettingsChange(current, next),
   };
 }
 

@@ -29,8 +29,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 /**
  * intent=dry-run: what saving would change (nothing stored; computed by the
  * worker, 503 when it does not answer in time); intent=save: stored and a
- * recompute scheduled. Both validate the form again and refuse a prefix that
- * captures the store's own tags: 400 with a message per field.
+ * recompute scheduled (only the write-back when memberships and metafields
+ * stay the same: workAfterSettingsChange). Both validate the form again and
+ * refuse a prefix that captures the store's own tags: 400 with a message per
+ * field.
  */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { deps, shop } = await depsFor(request);
@@ -39,7 +41,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!values) return json({ ok: false as const, errors: { form: t("settings.errors.badForm") } }, { status: 400 });
   if (form.get("intent") === "save") {
     const saved = await saveSettingsForm(deps, shop, values);
-    return json(saved.ok ? { ok: true as const, saved: true as const } : saved, { status: saved.ok ? 200 : 400 });
+    return json(saved.ok ? { ...saved, saved: true as const } : saved, { status: saved.ok ? 200 : 400 });
   }
   const dryRun = await dryRunSettingsForm(deps, shop, values);
   return json(dryRun, { status: dryRun.ok ? 200 : dryRun.unavailable ? 503 : 400 });

@@ -1,7 +1,8 @@
 // What the Settings page loads and does, for the session's shop only: the
 // form's values and the segment catalog; a dry run of the changed settings
 // (how many customers would gain or lose each tag, and who); saving, which
-// stores the settings, moves the nightly schedule and schedules a recompute.
+// stores the settings, moves the nightly schedule and schedules a recompute
+// (or only the write-back, when memberships and metafields stay the same).
 // A tag prefix that would capture the store's own tags (compared without
 // case against shop.customerTags) is refused in both.
 import type { PrismaClient, Shop } from "@prisma/client";
@@ -10,6 +11,7 @@ import { t } from "../i18n";
 import type { DryRunResult } from "../recompute/dry-run.server";
 import { PreviewUnavailableError, runPreview } from "../queues/previews.server";
 import { enqueueShopRecompute, scheduleNightlyRecompute } from "../queues/segments.server";
+import { enqueueShopWriteback } from "../queues/writeback.server";
 import type { QueueRegistry } from "../queues/registry.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { findInstalledShop, readSettings } from "../stores/shops.server";
@@ -21,7 +23,7 @@ import {
   type SettingsFormErrors,
   type SettingsFormValues,
 } from "./settings-form";
-import { shopConfigFrom, type ShopSettingsInput } from "./shop-config";
+import { shopConfigFrom, workAfterSettingsChange, type ShopSettingsInput } from "./shop-config";
 import { updateShopSettings } from "./settings.server";
 
 export interface SettingsDeps {
@@ -136,9 +138,14 @@ export async function dryRunSettingsForm(
   }
 }
 
-export type SaveAnswer = { ok: true; recomputeJob: string } | { ok: false; errors: SettingsFormErrors };
+/** What a save set going (workAfterSettingsChange): a recompute, or only the write-back. */
+export type SaveAnswer = { ok: true; next: "recompute" | "writeback" } | { ok: false; errors: SettingsFormErrors };
 
-/** Stores the settings, moves the nightly recompute to the chosen hour and schedules a recompute now. */
+/**
+ * Stores the settings, moves the nightly recompute to the chosen hour, then
+ * schedules a recompute, or only the write-back when the change leaves the
+ * memberships and metafield values alone (a recompute would find the same).
+ */
 export async function saveSettingsForm(
   deps: SettingsDeps,
   domain: string,
@@ -146,9 +153,12 @@ export async function saveSettingsForm(
 ): Promise<SaveAnswer> {
   const checked = await checkForm(deps, domain, values);
   if (!checked.ok) return checked;
-  await updateShopSettings(deps.db, checked.shop.id, checked.input);
+  const before = shopConfigFrom(checked.shop);
+  const after = await updateShopSettings(deps.db, checked.shop.id, checked.input);
   const registry = await deps.queues();
   await scheduleNightlyRecompute(registry, domain, { timeZone: checked.shop.timezone, hour: checked.nightlyHour });
-  const recomputeJob = await enqueueShopRecompute(registry, { shop: domain, reason: "settings" });
-  return { ok: true, recomputeJob };
+  const next = workAfterSettingsChange(before, after);
+  if (next === "writeback") await enqueueShopWriteback(registry, { shop: domain });
+  else await enqueueShopRecompute(registry, { shop: domain, reason: "settings" });
+  return { ok: true, next };
 }

@@ -155,6 +155,40 @@ export interface ShopConfig extends ShopSettings {
   prefixes: string[];
 }
 
+/**
+ * Whether two configurations segment customers alike (the dry run then
+ * compares the stored memberships instead of recomputing them).
+ */
+export function sameSegmentation(
+  a: Pick<ShopSettings, "segmentation">,
+  b: Pick<ShopSettings, "segmentation">,
+): boolean {
+  return JSON.stringify(a.segmentation) === JSON.stringify(b.segmentation);
+}
+
+/** What the chunks put in the customer metafields besides the segments: nothing when they are off. */
+function metafieldInputs({ writeback }: Pick<ShopSettings, "writeback">): string {
+  if (!writeback.metafields) return "off";
+  return JSON.stringify([[...writeback.disabledSegments].sort(), Object.entries(writeback.tagNames).sort()]);
+}
+
+/**
+ * What saving `after` over `before` must run. The memberships, and the
+ * metafield values the recompute's chunks queue (segment handles: disabled
+ * segments and tag names), only change through a recompute; everything else
+ * the write-back derives under the current settings (tags, their prefix,
+ * native segment mirrors: ADR 046). So a change that leaves both alone needs
+ * only the write-back.
+ */
+export function workAfterSettingsChange(
+  before: Pick<ShopSettings, "segmentation" | "writeback">,
+  after: Pick<ShopSettings, "segmentation" | "writeback">,
+): "recompute" | "writeback" {
+  return sameSegmentation(before, after) && metafieldInputs(before) === metafieldInputs(after)
+    ? "writeback"
+    : "recompute";
+}
+
 export function shopConfigFrom(shop: {
   id: string;
   domain: string;

@@ -343,18 +343,18 @@ describe("custom segment pages", () => {
   });
 });
 
-describe("settings page", () => {
-  async function loadValues(): Promise<SettingsFormValues> {
-    const res = await answer(() => settings.loader({ request: request("/app/settings"), params: {}, context: {} }));
-    return (await res.json()).page.values;
-  }
-  function post(intent: "dry-run" | "save", values: SettingsFormValues) {
-    const form = new FormData();
-    form.set("intent", intent);
-    form.set("values", JSON.stringify(values));
-    return answer(() => settings.action({ request: request("/app/settings", form), params: {}, context: {} }));
-  }
+async function loadValues(): Promise<SettingsFormValues> {
+  const res = await answer(() => settings.loader({ request: request("/app/settings"), params: {}, context: {} }));
+  return (await res.json()).page.values;
+}
+function post(intent: "dry-run" | "save", values: SettingsFormValues) {
+  const form = new FormData();
+  form.set("intent", intent);
+  form.set("values", JSON.stringify(values));
+  return answer(() => settings.action({ request: request("/app/settings", form), params: {}, context: {} }));
+}
 
+describe("settings page", () => {
   it("shows a dry run whose counts are the recompute's actual tag changes, then saves and schedules", async () => {
     const values = await loadValues();
     expect(values.tagPrefix).toBe("seg:");
@@ -368,6 +368,7 @@ describe("settings page", () => {
     expect(res.status).toBe(200);
     const { dryRun } = await res.json();
     expect(dryRun.recomputed).toBe(true);
+    expect(dryRun.onSave).toBe("recompute");
     expect(dryRun.customersChanged).toBeGreaterThan(0);
     const loyal = dryRun.tags.find((t: any) => t.tag === "seg:loyalty-loyal");
     expect(loyal.lose).toBeGreaterThan(0);
@@ -379,6 +380,7 @@ describe("settings page", () => {
 
     const saved = await post("save", changed);
     expect(saved.status).toBe(200);
+    expect(await saved.json()).toMatchObject({ ok: true, saved: true, next: "recompute" });
     const stored = (await prisma.shop.findUniqueOrThrow({ where: { id: store.shopId } })).settings as any;
     expect(stored.segmentation.loyalty).toEqual({ loyalMinOrders: 6, atRiskAfterDays: 60 });
     expect(stored.schedule).toEqual({ nightlyHour: 5 });
@@ -491,5 +493,28 @@ describe("settings page", () => {
     } finally {
       await prisma.shop.update({ where: { id: store.shopId }, data: { status: "installed" } });
     }
+  });
+});
+
+describe("settings page: what a save runs", () => {
+  it("saves a change that moves only tags with the write-back alone, no recompute", async () => {
+    const values = await loadValues();
+    const preview = await post("dry-run", { ...values, tagPrefix: "Segment/" });
+    expect((await preview.json()).dryRun.onSave).toBe("writeback");
+    // Saved: the memberships stand, so only the write-back runs (it moves the tags), no recompute.
+    const registry = await queues();
+    const recomputes = async () =>
+      (await registry.get(QUEUE.segments).getJobs(["waiting", "prioritized", "active"])).filter(
+        (j) => j.name === "recompute.shop",
+      ).length;
+    // The recompute an earlier save requested goes first (a waiting one would absorb another request).
+    for (const job of await registry.get(QUEUE.segments).getJobs(["waiting", "prioritized"])) await job.remove();
+    expect(await recomputes()).toBe(0);
+    const saved = await post("save", { ...values, tagPrefix: "Segment/" });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toMatchObject({ ok: true, saved: true, next: "writeback" });
+    const writebacks = await registry.get(QUEUE.writeback).getJobs(["waiting", "prioritized"]);
+    expect(writebacks.map((j) => j.name)).toContain("writeback.shop");
+    expect(await recomputes()).toBe(0);
   });
 });

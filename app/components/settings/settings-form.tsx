@@ -81,7 +81,7 @@ export function SettingsForm({ page, embedded }: { page: SettingsPage; embedded:
     if (fetcher.state === "idle" && answer && answer.ok && "saved" in answer) {
       setBaseline(JSON.parse(reviewed ?? valuesJson));
       setReviewed(null);
-      notify(t("settings.saved"));
+      notify(answer.next === "writeback" ? t("settings.savedTags") : t("settings.saved"));
     }
     // Only when a save comes back.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -675,7 +675,7 @@ function DryRunCard({
         )}
         <InlineStack align="end">
           <Button variant="primary" onClick={onSave} loading={busy}>
-            {t("settings.dryRun.confirm")}
+            {d.onSave === "recompute" ? t("settings.dryRun.confirm") : t("settings.dryRun.confirmTags")}
           </Button>
         </InlineStack>
       </BlockStack>
