@@ -21,7 +21,9 @@ interface PreviewBase {
 /**
  * Each shop's features for a short while, so the debounced requests of one
  * editing session read the orders once (per worker process: a request that
- * another process takes reads them again).
+ * another process takes reads them again). An entry goes when its time is
+ * up, used or not: a 1M-customer shop's features are about 300 MB, which a
+ * worker process must not keep after the merchant has stopped editing.
  */
 const PREVIEW_TTL_MS = 30_000;
 const MAX_CACHED_SHOPS = 4;
@@ -46,6 +48,11 @@ async function previewBase(client: PgClient, config: ShopConfig): Promise<Previe
     return { table, cutoffs: fitWithFallback(table, config.segmentation, asOf), asOf, at: Date.now() };
   })();
   previewCache.set(key, load);
+  const forget = () => {
+    if (previewCache.get(key) === load) previewCache.delete(key);
+  };
+  // From the moment the features are there (a big shop's read takes seconds); a failed read at once.
+  load.then(() => setTimeout(forget, PREVIEW_TTL_MS).unref(), forget);
   while (previewCache.size > MAX_CACHED_SHOPS) previewCache.delete(previewCache.keys().next().value!);
   return load;
 }
