@@ -2,7 +2,8 @@
 // job of the worker, and the page waits for its answer. On both queue
 // backends: the answer is the computation's own, a failed job and a worker
 // that does not answer in time come back as PreviewUnavailableError (the page's
-// 503), and a timed-out job is not left for a worker to compute later.
+// 503), and a timed-out job is not left for a worker to compute later; the
+// settings and rule pages then answer with their message.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
@@ -12,6 +13,10 @@ import { QueueRegistry } from "../../app/queues/registry.server";
 import { dryRunSettings } from "../../app/recompute/dry-run.server";
 import { fitShopStep } from "../../app/recompute/fit.server";
 import { processChunk } from "../../app/recompute/chunk.server";
+import { previewRuleForm } from "../../app/settings/custom-segments.server";
+import { newCondition } from "../../app/settings/rule-form";
+import { settingsFormValues } from "../../app/settings/settings-form";
+import { dryRunSettingsForm } from "../../app/settings/settings-page.server";
 import { loadShopConfig } from "../../app/settings/settings.server";
 import { AdminApi } from "../../app/shopify/admin-api.server";
 import { logger } from "../../app/utils/logger.server";
@@ -118,6 +123,42 @@ describe.each(testQueueBackends())("previews on $kind", (backend) => {
         waiting: 0,
         prioritized: 0,
       });
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it("makes the pages answer that the preview is unavailable, with nothing stored", async () => {
+    const registry = new QueueRegistry(backend);
+    try {
+      const deps = { db: prisma, queues: async () => registry, previewWaitMs: 300 };
+      const settingsBefore = (await prisma.shop.findUniqueOrThrow({ where: { id: shopId } })).settings;
+      const values = settingsFormValues(await loadShopConfig(prisma, shopId));
+      const changed = { ...values, thresholds: { ...values.thresholds, "loyalty.loyalMinOrders": "5" } };
+      // The prefix is the app's own, so the store's tags are not read: no Admin API needed.
+      const admin = {} as Parameters<typeof dryRunSettingsForm>[0]["admin"];
+      expect(await dryRunSettingsForm({ ...deps, admin }, "previews.myshopify.com", changed, asOf)).toEqual({
+        ok: false,
+        errors: {
+          form: "The preview of these settings is not available right now; try again in a minute. Nothing has been saved.",
+        },
+        unavailable: true,
+      });
+      const root = {
+        id: "root",
+        kind: "group",
+        negate: false,
+        mode: "all",
+        children: [{ ...newCondition("orders"), value: "2" }],
+      };
+      const rule = { handle: "x", title: "X", description: "", root: root as never };
+      expect(await previewRuleForm(deps, "previews.myshopify.com", rule)).toEqual({
+        ok: false,
+        errors: { form: "The preview is not available right now; try again in a minute." },
+        unavailable: true,
+      });
+      expect((await prisma.shop.findUniqueOrThrow({ where: { id: shopId } })).settings).toEqual(settingsBefore);
+      expect(await registry.get(QUEUE.previews).getJobCounts("waiting")).toEqual({ waiting: 0 });
     } finally {
       await registry.close();
     }
