@@ -7,6 +7,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { seedCustomersAndOrders } from "../helpers/synthetic-shop";
 import { QUEUE } from "../../app/queues/names";
 import { PreviewUnavailableError, runPreview } from "../../app/queues/previews.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
@@ -36,24 +37,7 @@ beforeAll(async () => {
   });
   shopId = shop.id;
   // 40 customers with 1 to 6 orders over two years.
-  let orderId = 1;
-  const orders = [];
-  for (let c = 1; c <= 40; c++) {
-    await prisma.customer.create({ data: { shopId, id: BigInt(c), appTags: [], tagCount: 0 } });
-    for (let k = 0; k < 1 + (c % 6); k++) {
-      const at = new Date(asOf.getTime() - ((c * 37 + k * 61) % 700) * 86_400_000 - 3_600_000);
-      orders.push({
-        shopId,
-        id: BigInt(orderId++),
-        customerId: BigInt(c),
-        processedAt: at,
-        shopifyUpdatedAt: at,
-        currency: "USD",
-        totalMinor: 1000 + ((c * 7919 + k * 104729) % 20000),
-      });
-    }
-  }
-  await prisma.order.createMany({ data: orders });
+  await seedCustomersAndOrders(shopId, { asOf, customers: 40, cycle: 6, beforeMs: 3_600_000 });
   const config = await loadShopConfig(prisma, shopId);
   const fit = await fitShopStep(client, config, asOf, { chunkSize: 1000 });
   for (const range of fit.ranges) {

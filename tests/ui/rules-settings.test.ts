@@ -7,6 +7,7 @@ import { AS_OF } from "./as-of";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { seedCustomersAndOrders } from "../helpers/synthetic-shop";
 import { QUEUE } from "../../app/queues/names";
 import { queues } from "../../app/queues/registry.server";
 import { processChunk } from "../../app/recompute/chunk.server";
@@ -88,26 +89,7 @@ beforeAll(async () => {
   await client.connect();
 
   // 120 customers with 1 to 8 orders over two years, 10 without orders.
-  const shopId = store.shopId;
-  let orderId = 1;
-  const orders = [];
-  for (let c = 1; c <= 130; c++) {
-    await prisma.customer.create({ data: { shopId, id: BigInt(c), appTags: [], tagCount: 0 } });
-    const count = c > 120 ? 0 : 1 + (c % 8);
-    for (let k = 0; k < count; k++) {
-      const at = new Date(asOf.getTime() - ((c * 37 + k * 61) % 700) * 86_400_000 - 3_600_000);
-      orders.push({
-        shopId,
-        id: BigInt(orderId++),
-        customerId: BigInt(c),
-        processedAt: at,
-        shopifyUpdatedAt: at,
-        currency: "USD",
-        totalMinor: 1000 + ((c * 7919 + k * 104729) % 20000),
-      });
-    }
-  }
-  await prisma.order.createMany({ data: orders });
+  await seedCustomersAndOrders(store.shopId, { asOf, customers: 130, withOrders: 120, cycle: 8, beforeMs: 3_600_000 });
   await recomputeNow();
   await applyTagChanges();
 

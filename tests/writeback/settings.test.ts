@@ -2,6 +2,7 @@ import "./isolated-database";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { seedCustomersAndOrders } from "../helpers/synthetic-shop";
 import { membershipRows, segmentSizes } from "../../app/stores/memberships.server";
 import { dryRunSettings } from "../../app/recompute/dry-run.server";
 import { forgetFeatureRead } from "../../app/stores/feature-reads.server";
@@ -68,25 +69,7 @@ describe("settings change and dry run", () => {
     const shop = await prisma.shop.create({ data: { domain: "dry-run.myshopify.com", timezone: "UTC" } });
     shopId = shop.id;
     // 80 customers, 1 to 6 orders each, plus 5 customers without orders.
-    let orderId = 1;
-    const orders = [];
-    for (let c = 1; c <= 85; c++) {
-      await prisma.customer.create({ data: { shopId, id: BigInt(c), appTags: [], tagCount: c % 3 } });
-      const count = c > 80 ? 0 : 1 + (c % 6);
-      for (let k = 0; k < count; k++) {
-        const at = new Date(asOf.getTime() - ((c * 37 + k * 61) % 700) * 86_400_000);
-        orders.push({
-          shopId,
-          id: BigInt(orderId++),
-          customerId: BigInt(c),
-          processedAt: at,
-          shopifyUpdatedAt: at,
-          currency: "USD",
-          totalMinor: 1000 + ((c * 7919 + k * 104729) % 20000),
-        });
-      }
-    }
-    await prisma.order.createMany({ data: orders });
+    await seedCustomersAndOrders(shopId, { asOf, customers: 85, withOrders: 80, cycle: 6, tagCount: (c) => c % 3 });
     const config = await loadShopConfig(prisma, shopId);
     const fit = await fitShopStep(client, config, asOf, { chunkSize: 30 });
     expect(fit.ranges.length).toBe(3);
