@@ -49,19 +49,27 @@ const PREVIEW_WAIT_MS = 45_000;
 /** Finished previews are removed once read; one nobody read goes after this long. */
 const PREVIEW_JOB_AGE_S = 600;
 
+/** How long to wait (PREVIEW_WAIT_MS by default), and the page request's signal. */
+export interface PreviewWait {
+  waitMs?: number;
+  /** Aborted when the page's request goes (a newer preview replaced it in the browser, the tab closed). */
+  signal?: AbortSignal;
+}
+
 /**
  * Runs a preview job and waits for its answer. Polled (no QueueEvents
  * connection, the same on both queue backends), from 20 ms doubling to 250 ms:
  * a small shop's answer comes back in tens of milliseconds. A preview is not
  * retried: the merchant asks again. Throws PreviewUnavailableError when the
- * job failed or did not finish within `waitMs` (a job still waiting is then
- * removed, so no worker computes an answer nobody reads).
+ * job failed, did not finish within the wait, or the request went away; a job
+ * still waiting is then removed, so that no worker computes an answer nobody
+ * reads (the rule builder asks again at every pause in typing).
  */
 export async function runPreview<Name extends keyof PreviewJobs>(
   registry: QueueRegistry,
   name: Name,
   data: PreviewJobs[Name]["data"],
-  waitMs: number = PREVIEW_WAIT_MS,
+  { waitMs = PREVIEW_WAIT_MS, signal }: PreviewWait = {},
 ): Promise<PreviewJobs[Name]["result"]> {
   const queue = registry.get(QUEUE.previews);
   const job = await queue.add(name, data, {
@@ -81,11 +89,14 @@ export async function runPreview<Name extends keyof PreviewJobs>(
       throw new PreviewUnavailableError(`The preview failed: ${finished?.failedReason ?? "its job is gone"}`);
     }
     if (state === "unknown") throw new PreviewUnavailableError("The preview's job is gone before it finished");
-    if (Date.now() >= deadline) {
+    if (Date.now() >= deadline || signal?.aborted) {
       // Removing fails for a job a worker holds; that one finishes and ages out.
       await queue.remove(id).catch(() => undefined);
-      throw new PreviewUnavailableError(`The preview did not finish within ${waitMs / 1000} s`);
+      throw new PreviewUnavailableError(
+        signal?.aborted ? "The preview's request went away" : `The preview did not finish within ${waitMs / 1000} s`,
+      );
     }
-    await sleep(Math.min(pause, Math.max(deadline - Date.now(), 1)));
+    // An abort ends the pause at once (and is handled at the top of the next turn).
+    await sleep(Math.min(pause, Math.max(deadline - Date.now(), 1)), undefined, { signal }).catch(() => undefined);
   }
 }

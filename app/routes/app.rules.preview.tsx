@@ -14,6 +14,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const values = ruleFormFromFormData(await request.formData());
   if (!values) return json({ ok: false as const, errors: { form: t("rules.errors.badForm") } }, { status: 400 });
-  const result = await previewRuleForm(appRulesDeps(), shop, values);
+  const result = await previewRuleForm(appRulesDeps(), shop, values, { signal: request.signal });
   return json(result, { status: result.ok ? 200 : result.unavailable ? 503 : 400 });
 };

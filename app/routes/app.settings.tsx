@@ -43,7 +43,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const saved = await saveSettingsForm(deps, shop, values);
     return json(saved.ok ? { ...saved, saved: true as const } : saved, { status: saved.ok ? 200 : 400 });
   }
-  const dryRun = await dryRunSettingsForm(deps, shop, values);
+  const dryRun = await dryRunSettingsForm(deps, shop, values, { signal: request.signal });
   return json(dryRun, { status: dryRun.ok ? 200 : dryRun.unavailable ? 503 : 400 });
 };
 

@@ -188,8 +188,9 @@ export async function previewRuleForm(
   deps: RulesDeps,
   domain: string,
   values: RuleFormValues,
-  sampleSize = 10,
+  options: { sampleSize?: number; signal?: AbortSignal } = {},
 ): Promise<PreviewResult> {
+  const { sampleSize = 10, signal } = options;
   const { shop } = await rulesShop(deps, domain);
   const { rule, errors } = validateRuleForm(values, currencyDecimalsOf(shop));
   // Identity fields do not matter for a preview.
@@ -202,7 +203,7 @@ export async function previewRuleForm(
       await deps.queues(),
       "rules.preview",
       { shop: shop.domain, shopId: shop.id, rule, sampleSize },
-      deps.previewWaitMs,
+      { waitMs: deps.previewWaitMs, signal },
     );
     return preview.ok ? preview : { ok: false, errors: { form: preview.problems.join(" ") } };
   } catch (error) {

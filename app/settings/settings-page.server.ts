@@ -120,8 +120,9 @@ export async function dryRunSettingsForm(
   deps: SettingsDeps,
   domain: string,
   values: SettingsFormValues,
-  asOf: Date = segmentationNow(),
+  options: { asOf?: Date; signal?: AbortSignal } = {},
 ): Promise<DryRunAnswer> {
+  const { asOf = segmentationNow(), signal } = options;
   const checked = await checkForm(deps, domain, values);
   if (!checked.ok) return checked;
   try {
@@ -129,7 +130,7 @@ export async function dryRunSettingsForm(
       await deps.queues(),
       "settings.dry-run",
       { shop: checked.shop.domain, shopId: checked.shop.id, input: checked.input, asOf: asOf.toISOString() },
-      deps.previewWaitMs,
+      { waitMs: deps.previewWaitMs, signal },
     );
     return { ok: true, dryRun, partialTagCheck: checked.partialTagCheck };
   } catch (error) {

@@ -99,8 +99,28 @@ describe.each(testQueueBackends())("previews on $kind", (backend) => {
     try {
       const data = { shop: "previews.myshopify.com", shopId, input, asOf: asOf.toISOString() };
       const started = Date.now();
-      await expect(runPreview(registry, "settings.dry-run", data, 400)).rejects.toThrow(
+      await expect(runPreview(registry, "settings.dry-run", data, { waitMs: 400 })).rejects.toThrow(
         /The preview did not finish within 0.4 s/,
+      );
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await registry.get(QUEUE.previews).getJobCounts("waiting", "prioritized")).toEqual({
+        waiting: 0,
+        prioritized: 0,
+      });
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it("stops waiting when the page's request goes, and takes its job back", async () => {
+    const registry = new QueueRegistry(backend);
+    try {
+      const data = { shop: "previews.myshopify.com", shopId, input, asOf: asOf.toISOString() };
+      const request = new AbortController();
+      setTimeout(() => request.abort(), 100);
+      const started = Date.now();
+      await expect(runPreview(registry, "settings.dry-run", data, { signal: request.signal })).rejects.toThrow(
+        "The preview's request went away",
       );
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(await registry.get(QUEUE.previews).getJobCounts("waiting", "prioritized")).toEqual({
@@ -121,7 +141,7 @@ describe.each(testQueueBackends())("previews on $kind", (backend) => {
       const changed = { ...values, thresholds: { ...values.thresholds, "loyalty.loyalMinOrders": "5" } };
       // The prefix is the app's own, so the store's tags are not read: no Admin API needed.
       const admin = {} as Parameters<typeof dryRunSettingsForm>[0]["admin"];
-      expect(await dryRunSettingsForm({ ...deps, admin }, "previews.myshopify.com", changed, asOf)).toEqual({
+      expect(await dryRunSettingsForm({ ...deps, admin }, "previews.myshopify.com", changed, { asOf })).toEqual({
         ok: false,
         errors: {
           form: "The preview of these settings is not available right now; try again in a minute. Nothing has been saved.",
