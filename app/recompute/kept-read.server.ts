@@ -10,7 +10,7 @@ import { concatFitColumns, fitColumnsOf, type FitColumns } from "../segmentation
 import { decodeFeatureTable } from "../segmentation/features/transfer";
 import type { ShopConfig } from "../settings/shop-config";
 import { findFeatureRead, shopDataFingerprint, type FeatureRead } from "../stores/feature-reads.server";
-import type { PgClient } from "../stores/pg/pool.server";
+import { inTransaction, type PgClient } from "../stores/pg/pool.server";
 import { readRecomputeSlice, type SliceOwner } from "../stores/runs.server";
 import { readShopFeatures } from "./read-features.server";
 
@@ -24,16 +24,15 @@ export async function readShopFeaturesWithFingerprint(
   shopId: string,
   timeZone: string,
 ): Promise<{ table: FeatureTable; orders: number; fingerprint: string }> {
-  await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  try {
-    const fingerprint = await shopDataFingerprint(client, shopId);
-    const read = await readShopFeatures(client, shopId, timeZone);
-    await client.query("COMMIT");
-    return { ...read, fingerprint };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
+  return inTransaction(
+    client,
+    async () => {
+      const fingerprint = await shopDataFingerprint(client, shopId);
+      const read = await readShopFeatures(client, shopId, timeZone);
+      return { ...read, fingerprint };
+    },
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+  );
 }
 
 /** A kept read the fit step can use: its slices' owner, its ranges, and the fit columns of all its customers. */

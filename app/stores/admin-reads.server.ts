@@ -2,7 +2,7 @@
 // data-request tables (the stores of those tables own their writes and
 // erasure). Every query is scoped by the shop's id; customer ids are compared
 // as BIGINT and returned as strings.
-import type { PgClient } from "./pg/pool.server";
+import { inTransaction, type PgClient } from "./pg/pool.server";
 import { COMPLIANCE_TOPIC_SQL } from "./runs.server";
 
 /** Orders that count for revenue: not cancelled (totals are already net of refunds). */
@@ -24,18 +24,12 @@ export interface SegmentTotals {
  * would build the whole per-customer aggregate again (three times the CPU for
  * no gain on two cores). A small shop's plan is chosen as before.
  */
-async function wholeShopAggregate(client: PgClient, text: string, values: unknown[]) {
-  await client.query("BEGIN");
-  try {
+function wholeShopAggregate(client: PgClient, text: string, values: unknown[]) {
+  return inTransaction(client, async () => {
     await client.query("SET LOCAL work_mem = '64MB'");
     await client.query("SET LOCAL max_parallel_workers_per_gather = 0");
-    const result = await client.query(text, values);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
+    return client.query(text, values);
+  });
 }
 
 /** Per segment: members, their orders and revenue. */

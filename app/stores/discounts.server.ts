@@ -11,7 +11,7 @@ import type { DiscountNotice } from "../act/discount-display";
 import type { DataStore, Tx } from "./data-store";
 import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary, copyString, copyTo, splitCopyRow } from "./pg/copy.server";
-import type { PgClient } from "./pg/pool.server";
+import { inTransaction, type PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
 
@@ -170,8 +170,7 @@ export async function applyDiscountGroupChanges(
   at: Date,
 ): Promise<GroupChanges> {
   if (changes.close.length === 0 && changes.open.length === 0) return { entered: 0, left: 0 };
-  await client.query("BEGIN");
-  try {
+  return inTransaction(client, async () => {
     let left = 0;
     for (let i = 0; i < changes.close.length; i += 50_000) {
       const ids = changes.close.slice(i, i + 50_000);
@@ -201,12 +200,8 @@ export async function applyDiscountGroupChanges(
         rowsToOpen,
       );
     }
-    await client.query("COMMIT");
     return { entered, left };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /** Closes every open group row of a discount (paused, deleted, ended). */

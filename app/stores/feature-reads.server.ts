@@ -5,7 +5,7 @@
 // fits from those slices instead of reading every order again (ADR 051).
 import type { CustomerRange } from "../recompute/chunk-ranges";
 import type { DataStore, Tx } from "./data-store";
-import type { PgClient } from "./pg/pool.server";
+import { inTransaction, type PgClient } from "./pg/pool.server";
 
 export interface FeatureRead {
   shopId: string;
@@ -57,8 +57,7 @@ export async function findFeatureRead(client: PgClient, shopId: string): Promise
  * read the orders again, so they are stale or about to be).
  */
 export async function keepFeatureRead(client: PgClient, read: FeatureRead): Promise<void> {
-  await client.query("BEGIN");
-  try {
+  return inTransaction(client, async () => {
     const { rows } = await client.query<{ runId: string }>(
       `SELECT "runId" FROM "FeatureRead" WHERE "shopId" = $1 FOR UPDATE`,
       [read.shopId],
@@ -84,11 +83,7 @@ export async function keepFeatureRead(client: PgClient, read: FeatureRead): Prom
         read.orders,
       ],
     );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK");
-    throw error;
-  }
+  });
 }
 
 /** Deletes the kept read of the shop ($1) and its slices. */

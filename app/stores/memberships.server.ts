@@ -12,7 +12,7 @@ import type { ShopCutoffs } from "../segmentation";
 import { deleteInBatches, PRUNE_BATCH, type DataStore, type Tx } from "./data-store";
 import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary, copyFromStream, copyInt, copyString, copyToSpans, splitCopyRow } from "./pg/copy.server";
-import type { PgClient } from "./pg/pool.server";
+import { inTransaction, type PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
 
@@ -218,14 +218,9 @@ export async function replaceMembershipsInRange(
   },
 ): Promise<MembershipChanges> {
   const { shopId, at } = input;
-  await client.query("BEGIN");
-  try {
+  return inTransaction(client, async () => {
     const stored = await loadMemberships(client, shopId, input.fromId, input.toId);
-    if (stored.size === 0) {
-      const changes = await copyFreshMemberships(client, shopId, input);
-      await client.query("COMMIT");
-      return changes;
-    }
+    if (stored.size === 0) return copyFreshMemberships(client, shopId, input);
     // Customers without a stored row (new customers of a range that has stored
     // rows) are copied straight into the table; rows that exist go through a
     // staging table and a conditional update. Both in PostgreSQL's binary COPY format.
@@ -356,12 +351,8 @@ export async function replaceMembershipsInRange(
       if (transitions.size) for (const [id] of updated) written.add(id);
     }
     await writeTransitions(client, shopId, at, transitions, written);
-    await client.query("COMMIT");
     return changes;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /** Memberships as (customer, segment, reason, since) rows, for readers that want them one by one. */

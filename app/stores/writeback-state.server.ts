@@ -7,7 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { MetafieldValue } from "../writeback/metafields";
 import type { DataStore, Tx } from "./data-store";
 import { copyFrom, copyText } from "./pg/copy.server";
-import type { PgClient } from "./pg/pool.server";
+import { inTransaction, type PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
 
@@ -41,8 +41,7 @@ export async function replacePendingMetafields(
   const lines = pending.map(
     (m) => `${copyText(shopId)}\t${m.customerId}\t${copyText(JSON.stringify(m.values))}\t${m.hash}\n`,
   );
-  await client.query("BEGIN");
-  try {
+  return inTransaction(client, async () => {
     await client.query(
       `DELETE FROM "PendingMetafields" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
       [shopId, range.from, range.to],
@@ -50,11 +49,7 @@ export async function replacePendingMetafields(
     if (lines.length) {
       await copyFrom(client, `COPY "PendingMetafields" ("shopId", "customerId", "values", hash) FROM STDIN`, lines);
     }
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /** The pending metafield values (the shop's, or one customer's), by customer id. */

@@ -61,13 +61,19 @@ function previewWorker(backend: Parameters<typeof startWorkers>[0]["backend"], r
 
 describe.each(testQueueBackends())("previews on $kind", (backend) => {
   const input = { segmentation: { loyalty: { loyalMinOrders: 5 } } };
+  const dryRunJob = (shop: { shop?: string; shopId?: string } = {}) => ({
+    shop: "previews.myshopify.com",
+    shopId,
+    input,
+    asOf: asOf.toISOString(),
+    ...shop,
+  });
 
   it("answers with the worker's computation: a dry run as computed in place", async () => {
     const registry = new QueueRegistry(backend);
     const runtime = previewWorker(backend, registry);
     try {
-      const data = { shop: "previews.myshopify.com", shopId, input, asOf: asOf.toISOString() };
-      const answer = await runPreview(registry, "settings.dry-run", data);
+      const answer = await runPreview(registry, "settings.dry-run", dryRunJob());
       expect(answer).toEqual(await dryRunSettings(prisma, client, shopId, input, asOf));
       expect(answer.recomputed).toBe(true);
       expect(answer.customersChanged).toBeGreaterThan(0);
@@ -84,8 +90,11 @@ describe.each(testQueueBackends())("previews on $kind", (backend) => {
     const registry = new QueueRegistry(backend);
     const runtime = previewWorker(backend, registry);
     try {
-      const data = { shop: "gone.myshopify.com", shopId: "no-such-shop", input, asOf: asOf.toISOString() };
-      const failure = runPreview(registry, "settings.dry-run", data);
+      const failure = runPreview(
+        registry,
+        "settings.dry-run",
+        dryRunJob({ shop: "gone.myshopify.com", shopId: "no-such-shop" }),
+      );
       await expect(failure).rejects.toBeInstanceOf(PreviewUnavailableError);
       await expect(failure).rejects.toThrow(/The preview failed: No shop no-such-shop/);
     } finally {
@@ -94,34 +103,18 @@ describe.each(testQueueBackends())("previews on $kind", (backend) => {
     }
   });
 
-  it("gives up when no worker answers in time, and takes its job back", async () => {
+  it.each([
+    { ending: "no worker answers in time", wait: () => ({ waitMs: 400 }), message: "did not finish within 0.4 s" },
+    {
+      ending: "the page's request goes",
+      wait: () => ({ signal: AbortSignal.timeout(100) }),
+      message: "The preview's request went away",
+    },
+  ])("stops waiting when $ending, and takes its job back", async ({ wait, message }) => {
     const registry = new QueueRegistry(backend);
     try {
-      const data = { shop: "previews.myshopify.com", shopId, input, asOf: asOf.toISOString() };
       const started = Date.now();
-      await expect(runPreview(registry, "settings.dry-run", data, { waitMs: 400 })).rejects.toThrow(
-        /The preview did not finish within 0.4 s/,
-      );
-      expect(Date.now() - started).toBeLessThan(5_000);
-      expect(await registry.get(QUEUE.previews).getJobCounts("waiting", "prioritized")).toEqual({
-        waiting: 0,
-        prioritized: 0,
-      });
-    } finally {
-      await registry.close();
-    }
-  });
-
-  it("stops waiting when the page's request goes, and takes its job back", async () => {
-    const registry = new QueueRegistry(backend);
-    try {
-      const data = { shop: "previews.myshopify.com", shopId, input, asOf: asOf.toISOString() };
-      const request = new AbortController();
-      setTimeout(() => request.abort(), 100);
-      const started = Date.now();
-      await expect(runPreview(registry, "settings.dry-run", data, { signal: request.signal })).rejects.toThrow(
-        "The preview's request went away",
-      );
+      await expect(runPreview(registry, "settings.dry-run", dryRunJob(), wait())).rejects.toThrow(message);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(await registry.get(QUEUE.previews).getJobCounts("waiting", "prioritized")).toEqual({
         waiting: 0,

@@ -46,6 +46,23 @@ export async function withPgClient<T>(fn: (client: PgClient) => Promise<T>): Pro
   }
 }
 
+/**
+ * Runs `fn` in one transaction on `client`: committed when `fn` resolves,
+ * rolled back (and the error rethrown) when it throws. `begin` names the
+ * isolation level when the default is not the one wanted.
+ */
+export async function inTransaction<T>(client: PgClient, fn: () => Promise<T>, begin = "BEGIN"): Promise<T> {
+  await client.query(begin);
+  try {
+    const result = await fn();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Closes the process's pool (worker shutdown, tests). */
 export async function closePgPool(): Promise<void> {
   const current = pool;
