@@ -105,12 +105,12 @@ export async function fitShopStep(
   // With readThreads > 1: worker threads over customer ranges (ADR 040), which
   // also cut their part into chunks and write the chunks' slices while this
   // thread fits.
-  let fingerprint: string | undefined;
-  const read: OneRead | Awaited<ReturnType<typeof readShopFeaturesOnCores>> = keepsRead
-    ? await readShopFeaturesWithFingerprint(client, config.shopId, config.segmentation.timeZone).then((r) => {
-        fingerprint = r.fingerprint;
-        return { table: r.table, orders: r.orders, threads: 1 as const };
-      })
+  const printed = keepsRead
+    ? await readShopFeaturesWithFingerprint(client, config.shopId, config.segmentation.timeZone)
+    : undefined;
+  const fingerprint = printed?.fingerprint;
+  const read: OneRead | Awaited<ReturnType<typeof readShopFeaturesOnCores>> = printed
+    ? { table: printed.table, orders: printed.orders, threads: 1 }
     : await readShopFeaturesOnCores(client, config.shopId, config.segmentation.timeZone, {
         threads,
         chunks: { size: chunkSize, ...(options.runId ? { slices: { runId: options.runId, readAt } } : {}) },
