@@ -1,6 +1,7 @@
 // End-to-end, in Chromium against the app on a generated simulated store:
 // (4) build a custom rule, watch the preview count change, save it;
-// (5) change a threshold, see the dry run, save. Each page is checked with
+// (5) change a threshold, see the dry run, save; then change only the tag
+// prefix, whose dry run offers a tag update instead of a recompute. Each page is checked with
 // axe-core (no serious or critical violation) and has no console error; its
 // web vitals (INP measured on the keypresses and clicks of the test) are
 // printed against Built for Shopify's thresholds, not asserted; the rule builder's screenshot goes to
@@ -137,7 +138,7 @@ describe("rule builder and settings in the browser", () => {
     expect(browser.takeErrors()).toEqual([]);
   }, 300_000);
 
-  it("(5) changes a threshold, shows the dry run, then saves", async () => {
+  it("(5) changes a threshold, shows the dry run, then saves; then a tag-only change updates the tags", async () => {
     const page = browser.page;
     // (4)'s save scheduled a recompute: the settings page is measured after it, not beside it.
     await stack.waitForQuiet(300_000);
@@ -179,6 +180,18 @@ describe("rule builder and settings in the browser", () => {
     await page.getByText("Settings saved; a recompute is scheduled").waitFor({ timeout: 60_000 });
     const { rows } = await stack.db.query(`SELECT settings FROM "Shop" WHERE domain = $1`, [SHOP]);
     expect(rows[0].settings.segmentation.loyalty).toEqual({ loyalMinOrders: 6 });
+
+    // Only the tag prefix: the stored segments stand, so saving updates the tags without a recompute (ADR 053).
+    await page.getByLabel("Tag prefix").fill("Seg/");
+    await page.getByRole("button", { name: "Review changes" }).click();
+    await page.getByText("Segments as stored; only the tags change.").waitFor({ timeout: 120_000 });
+    await page.getByRole("cell", { name: "Seg/loyalty-loyal" }).waitFor({ timeout: 30_000 });
+    const tagsOnly = await browser.check("settings-tags-only", 0);
+    expectClean(tagsOnly);
+    await page.getByRole("button", { name: "Save and update tags" }).click();
+    await page.getByText("Settings saved; the tags are being updated").waitFor({ timeout: 60_000 });
+    const saved = await stack.db.query(`SELECT settings FROM "Shop" WHERE domain = $1`, [SHOP]);
+    expect(saved.rows[0].settings.writeback.tagPrefix).toBe("Seg/");
     expect(browser.takeErrors()).toEqual([]);
   }, 300_000);
 });
