@@ -5,17 +5,11 @@
 // week's alerts and biggest movements from the daily snapshots.
 import type { PrismaClient } from "@prisma/client";
 import { FAMILIES, RFM_GROUPS } from "../segmentation";
-import {
-  clvHistogram,
-  latestRunOf,
-  rfmGrid,
-  segmentTotals,
-  shopTotals,
-  transitionsByDay,
-} from "../stores/admin-reads.server";
+import { latestRunOf, transitionsByDay } from "../stores/admin-reads.server";
 import { weeklyOverview, type OverviewWeekly } from "../insights/page.server";
 import { withPgClient } from "../stores/pg/pool.server";
 import { loadAdminShop, majorUnits } from "./shop-context.server";
+import { CLV_BUCKETS, shopFigures } from "./shop-figures.server";
 
 export interface OverviewSegment {
   key: string;
@@ -43,9 +37,10 @@ export interface Overview {
   backfill: { status: string; step: string | null } | null;
   /** The last seven days' alerts and biggest movements, from the daily snapshots; null before any. */
   weekly: OverviewWeekly | null;
+  /** When the counts, totals, grid and distribution were computed (ISO), for a big shop's stored figures; null: now. */
+  figuresAsOf: string | null;
 }
 
-const CLV_BUCKETS = 10;
 const TREND_DAYS = 90;
 const TREND_SEGMENTS = 6;
 
@@ -63,18 +58,15 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
     trend: [],
     backfill: null,
     weekly: null,
+    figuresAsOf: null,
   };
   if (!admin) return empty;
   const { shop, catalog, config } = admin;
   const decimals = config.segmentation.currencyDecimals;
   const since = new Date(now.getTime() - TREND_DAYS * 86_400_000);
-  // Each aggregate on a connection of its own: one client runs its queries one after another, and the four scans
-  // of the memberships and orders took 150 ms in a row on the Online Retail store (about 60 ms side by side).
-  const [totals, shopWide, grid, histogram, [transitions, backfill], weekly] = await Promise.all([
-    withPgClient((client) => segmentTotals(client, shop.id)),
-    withPgClient((client) => shopTotals(client, shop.id)),
-    withPgClient((client) => rfmGrid(client, shop.id)),
-    withPgClient((client) => clvHistogram(client, shop.id, CLV_BUCKETS)),
+  const [figures, [transitions, backfill], weekly] = await Promise.all([
+    // The shop-wide aggregates: stored by the worker at a big shop, computed now at a smaller one (ADR 054).
+    shopFigures(db, { id: shop.id, domain }),
     // Two indexed reads of a few rows: one connection.
     withPgClient(
       async (client) =>
@@ -83,6 +75,7 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
     // Through Prisma's pool: one indexed read of at most 8 days of snapshots.
     weeklyOverview(db, shop, catalog, now),
   ]);
+  const { segments: totals, shop: shopWide, rfm: grid, clv: histogram } = figures;
   const bySegment = new Map(totals.map((row) => [row.segment, row]));
   const customers = shopWide.customers;
   const families = FAMILIES.map((family) => ({
@@ -140,6 +133,7 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
     trend,
     backfill: backfill ? { status: backfill.status, step: backfill.step } : null,
     weekly,
+    figuresAsOf: figures.asOf?.toISOString() ?? null,
   };
 }
 

@@ -6,13 +6,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_NAMES } from "../graphql/admin/customer-lookup.server";
 import type { AdminApi } from "../shopify/admin-api.server";
-import {
-  segmentMembersPage,
-  segmentTotals,
-  shopTotals,
-  transitionsByDay,
-  type MemberRow,
-} from "../stores/admin-reads.server";
+import { segmentMembersPage, transitionsByDay, type MemberRow, type SegmentTotals } from "../stores/admin-reads.server";
 import { withPgClient } from "../stores/pg/pool.server";
 import { segmentMirrors } from "../stores/writeback-state.server";
 import { logger } from "../utils/logger.server";
@@ -24,6 +18,7 @@ import {
   requireAdminShop,
   segmentParam,
 } from "./shop-context.server";
+import { shopFigures } from "./shop-figures.server";
 
 export interface SegmentSummary {
   key: string;
@@ -39,11 +34,13 @@ export interface SegmentSummary {
 export interface SegmentList {
   currency: string;
   segments: SegmentSummary[];
+  /** When the counts and totals were computed (ISO), for a big shop's stored figures (ADR 054); null: now. */
+  figuresAsOf: string | null;
 }
 
 function summaries(
   catalog: Array<{ key: string; family: string; title: string }>,
-  totals: Awaited<ReturnType<typeof segmentTotals>>,
+  totals: SegmentTotals[],
   revenueMinor: number,
   decimals: number,
   tags: Map<string, string>,
@@ -67,13 +64,10 @@ function summaries(
 
 export async function loadSegmentList(db: PrismaClient, domain: string): Promise<SegmentList> {
   const admin = await withPgClient((client) => loadAdminShop(db, client, domain));
-  if (!admin) return { currency: "USD", segments: [] };
-  // On two connections: one client would run the two scans one after the other.
-  const [totals, shop] = await Promise.all([
-    withPgClient((client) => segmentTotals(client, admin.shop.id)),
-    withPgClient((client) => shopTotals(client, admin.shop.id)),
-  ]);
+  if (!admin) return { currency: "USD", segments: [], figuresAsOf: null };
+  const { segments: totals, shop, asOf } = await shopFigures(db, { id: admin.shop.id, domain });
   return {
+    figuresAsOf: asOf?.toISOString() ?? null,
     currency: admin.shop.currency,
     segments: summaries(
       admin.catalog,
@@ -117,6 +111,8 @@ export interface SegmentDetail {
   rfmCell: { r: number; fm: number } | null;
   /** Whether customer names could be fetched from Shopify for this page. */
   namesAvailable: boolean;
+  /** When the segment's count and totals were computed (ISO), for a big shop's stored figures (ADR 054); null: now. */
+  figuresAsOf: string | null;
 }
 
 const MEMBERS_PAGE_SIZE = 25;
@@ -181,9 +177,8 @@ export async function loadSegmentDetail(
     );
     return { page, shown, names };
   });
-  const [totals, shop, transitions, mirrors, { page, shown, names }] = await Promise.all([
-    withPgClient((client) => segmentTotals(client, shopId)),
-    withPgClient((client) => shopTotals(client, shopId)),
+  const [{ segments: totals, shop, asOf }, transitions, mirrors, { page, shown, names }] = await Promise.all([
+    shopFigures(db, { id: shopId, domain }),
     withPgClient((client) => transitionsByDay(client, shopId, new Date(now.getTime() - 30 * 86_400_000))),
     segmentMirrors(db, shopId),
     membersAndNames,
@@ -216,6 +211,7 @@ export async function loadSegmentDetail(
     after: query.after,
     rfmCell: query.rfmCell,
     namesAvailable: names !== null,
+    figuresAsOf: asOf?.toISOString() ?? null,
   };
 }
 

@@ -47,6 +47,12 @@ const runtimeSchema = z.object({
    * 040: 2 on 2 cores read a million customers 27% faster and took 700 MB more.
    */
   RECOMPUTE_READ_THREADS: z.coerce.number().int().min(1).max(16).optional(),
+  /**
+   * Members from which a shop's admin figures (segment totals, RFM grid,
+   * predicted-value distribution) are computed by the worker and stored
+   * instead of aggregated per page view (ADR 054).
+   */
+  ADMIN_FIGURES_STORED_FROM: z.coerce.number().int().min(0).default(50_000),
   /** Node's own options, read to pass the same flags on to worker processes. */
   NODE_OPTIONS: z.string().optional(),
 });

@@ -1,7 +1,10 @@
 import { jobId, QUEUE } from "./names";
 import type { QueueRegistry } from "./registry.server";
 
-/** A shop's segment snapshot: after a recompute (`insights.snapshot`) or daily (`insights.daily`). */
+/**
+ * A shop's segment snapshot: after a recompute (`insights.snapshot`) or daily
+ * (`insights.daily`); a big shop's admin figures (`insights.figures`, ADR 054).
+ */
 export interface InsightsShopJob {
   shop: string;
 }
@@ -13,6 +16,18 @@ export async function enqueueSnapshot(registry: QueueRegistry, input: InsightsSh
     attempts: 5,
     backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },
     // By age only, as every queue (a count limit deadlocks on the PostgreSQL backend: ADR 024).
+  });
+}
+
+/**
+ * A refresh of a big shop's stored admin figures, asked by a page that found
+ * them old. While one waits, further asks are the same job.
+ */
+export async function enqueueFiguresRefresh(registry: QueueRegistry, input: InsightsShopJob): Promise<void> {
+  await registry.get(QUEUE.insights).add("insights.figures", input, {
+    deduplication: { id: jobId("figures", input.shop) },
+    attempts: 3,
+    backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },
   });
 }
 

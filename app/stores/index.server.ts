@@ -1,6 +1,7 @@
 // Every store of the app's own tables. The privacy service erases a customer
 // or a shop by looping over this list (app/privacy); the catalog test checks
 // that every table holding shop or customer data belongs to one of them.
+import { adminFiguresStore } from "./admin-figures.server";
 import { billingStore } from "./billing.server";
 import { bulkStagingStore } from "./bulk-staging.server";
 import { customersStore } from "./customers.server";
@@ -20,6 +21,7 @@ import { writebackStateStore } from "./writeback-state.server";
 export const STORES: readonly DataStore[] = [
   // First: it reads the memberships, transitions and orders to take a customer's part out of the snapshots.
   insightsStore,
+  adminFiguresStore,
   discountsStore,
   writebackStateStore,
   membershipsStore,

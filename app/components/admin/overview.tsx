@@ -18,6 +18,7 @@ import { AppPage, NAV_LINKS } from "./app-frame";
 import { Chart } from "./charts";
 import { StaticDataTable } from "./static-data-table";
 import { Figure } from "./figure";
+import { FiguresAsOf } from "./figures-as-of";
 import { count, day, money, percent } from "./format";
 
 export const familyTitle = (family: string) => {
@@ -196,6 +197,11 @@ export function OverviewPage({ data }: { data: Overview }) {
             </Card>
           </InlineGrid>
         </Layout.Section>
+        {data.figuresAsOf ? (
+          <Layout.Section>
+            <FiguresAsOf asOf={data.figuresAsOf} />
+          </Layout.Section>
+        ) : null}
         <ModelNotes notes={data.modelNotes} />
         <Layout.Section>
           <OverviewWeeklyCard data={data.weekly} />

@@ -16,6 +16,7 @@ import {
 import { t } from "../../i18n";
 import type { SegmentDetail, SegmentList } from "../../admin/segments.server";
 import { Figure } from "./figure";
+import { FiguresAsOf } from "./figures-as-of";
 import { AppPage } from "./app-frame";
 import { count, day, decimal, money, percent } from "./format";
 import { familyTitle, segmentPath } from "./overview";
@@ -31,6 +32,7 @@ export function SegmentListPage({ data }: { data: SegmentList }) {
               <Text as="p" tone="subdued">
                 {t("segments.intro")}
               </Text>
+              <FiguresAsOf asOf={data.figuresAsOf} />
               <StaticDataTable
                 label={t("segments.title")}
                 columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "text"]}
@@ -152,6 +154,7 @@ export function SegmentDetailPage({ data }: { data: SegmentDetail }) {
                 />
                 <Figure label={t("segments.detail.shareRevenue")} value={percent(segment.shareOfRevenue)} />
               </InlineGrid>
+              <FiguresAsOf asOf={data.figuresAsOf} />
             </BlockStack>
           </Card>
         </Layout.Section>
