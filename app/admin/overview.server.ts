@@ -66,7 +66,7 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
   const since = new Date(now.getTime() - TREND_DAYS * 86_400_000);
   const [figures, [transitions, backfill], weekly] = await Promise.all([
     // The shop-wide aggregates: stored by the worker at a big shop, computed now at a smaller one (ADR 054).
-    shopFigures(db, { id: shop.id, domain }),
+    shopFigures(db, { id: shop.id, domain }, "all"),
     // Two indexed reads of a few rows: one connection.
     withPgClient(
       async (client) =>

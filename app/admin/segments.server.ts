@@ -65,7 +65,7 @@ function summaries(
 export async function loadSegmentList(db: PrismaClient, domain: string): Promise<SegmentList> {
   const admin = await withPgClient((client) => loadAdminShop(db, client, domain));
   if (!admin) return { currency: "USD", segments: [], figuresAsOf: null };
-  const { segments: totals, shop, asOf } = await shopFigures(db, { id: admin.shop.id, domain });
+  const { segments: totals, shop, asOf } = await shopFigures(db, { id: admin.shop.id, domain }, "totals");
   return {
     figuresAsOf: asOf?.toISOString() ?? null,
     currency: admin.shop.currency,
@@ -178,7 +178,7 @@ export async function loadSegmentDetail(
     return { page, shown, names };
   });
   const [{ segments: totals, shop, asOf }, transitions, mirrors, { page, shown, names }] = await Promise.all([
-    shopFigures(db, { id: shopId, domain }),
+    shopFigures(db, { id: shopId, domain }, "totals"),
     withPgClient((client) => transitionsByDay(client, shopId, new Date(now.getTime() - 30 * 86_400_000))),
     segmentMirrors(db, shopId),
     membersAndNames,

@@ -76,10 +76,13 @@ describe("admin figures", () => {
   it("are aggregated per view and never stored below the size", async () => {
     storedFrom(41);
     const { asked, refresh } = refreshLog();
-    const view = await shopFigures(prisma, shop, { refresh });
+    const view = await shopFigures(prisma, shop, "all", { refresh });
     expect(view.asOf).toBeNull();
     expect(view.shop.customers).toBe(40);
     expect({ ...view, asOf: undefined }).toEqual({ ...(await computeShopFigures(shop.id)), asOf: undefined });
+    // The segment pages' views aggregate the totals only.
+    const totals = await shopFigures(prisma, shop, "totals", { refresh });
+    expect(totals).toEqual({ ...view, rfm: [], clv: { max: 0, counts: [] } });
     expect(await readStoredFigures(prisma, shop.id)).toBeNull();
     expect(await refreshShopFigures(prisma, DOMAIN)).toEqual({ customers: 40, stored: false });
     expect(await readStoredFigures(prisma, shop.id)).toBeNull();
@@ -87,17 +90,21 @@ describe("admin figures", () => {
     expect((await loadSegmentList(prisma, DOMAIN)).figuresAsOf).toBeNull();
   });
 
-  it("from the size, are stored by the first view and read with their time by the next", async () => {
+  it("from the size, are stored whole by the first view and read with their time by the next", async () => {
     storedFrom(10);
     const { asked, refresh } = refreshLog();
-    const first = await shopFigures(prisma, shop, { refresh });
+    // The first view is a segment page's (totals only): what it stores is every figure all the same.
+    const first = await shopFigures(prisma, shop, "totals", { refresh });
     expect(first.asOf).toBeNull();
     const stored = await readStoredFigures(prisma, shop.id);
     expect(stored).toMatchObject({ customers: 40, stale: false });
     const { asOf: _computedNow, ...firstFigures } = first;
     expect(stored!.figures).toEqual(firstFigures);
 
-    const second = await shopFigures(prisma, shop, { refresh });
+    expect(firstFigures).toEqual(await computeShopFigures(shop.id, "all"));
+    expect(firstFigures.rfm.length).toBeGreaterThan(0);
+
+    const second = await shopFigures(prisma, shop, "all", { refresh });
     expect(second.asOf).toEqual(stored!.computedAt);
     expect(second.segments).toEqual(first.segments);
     expect(asked).toEqual([]);
@@ -120,16 +127,16 @@ describe("admin figures", () => {
     const { asked, refresh } = refreshLog();
 
     // Fresh: shown as stored (the dropped member still counted), no refresh asked.
-    const fresh = await shopFigures(prisma, shop, { refresh });
+    const fresh = await shopFigures(prisma, shop, "all", { refresh });
     expect(fresh.shop.customers).toBe(40);
     expect(asked).toEqual([]);
     // Older than the refresh interval: still shown, a refresh asked.
     const later = new Date(before.computedAt.getTime() + REFRESH_AFTER_MS + 1_000);
-    expect((await shopFigures(prisma, shop, { refresh, now: later })).shop.customers).toBe(40);
+    expect((await shopFigures(prisma, shop, "all", { refresh, now: later })).shop.customers).toBe(40);
     expect(asked).toEqual([DOMAIN]);
 
     expect(await refreshShopFigures(prisma, DOMAIN)).toEqual({ customers: 39, stored: true });
-    const after = await shopFigures(prisma, shop, { refresh });
+    const after = await shopFigures(prisma, shop, "all", { refresh });
     expect(after.asOf!.getTime()).toBeGreaterThanOrEqual(before.computedAt.getTime());
     expect(after.shop.customers).toBe(39);
     expect({ ...after, asOf: null }).toEqual({ ...(await computeShopFigures(shop.id)), asOf: null });
@@ -139,7 +146,7 @@ describe("admin figures", () => {
       adminFiguresStore.eraseCustomer(tx, { shop: { id: shop.id, domain: DOMAIN }, customerId: 39n, orderIds: [] }),
     );
     expect((await readStoredFigures(prisma, shop.id))!.stale).toBe(true);
-    await shopFigures(prisma, shop, { refresh });
+    await shopFigures(prisma, shop, "all", { refresh });
     expect(asked).toEqual([DOMAIN, DOMAIN]);
     await refreshShopFigures(prisma, DOMAIN);
     expect((await readStoredFigures(prisma, shop.id))!.stale).toBe(false);
