@@ -2,8 +2,8 @@
 // show: each segment's members, orders and revenue, the shop's totals, the
 // RFM grid and the distribution of predicted value. Each is an aggregation
 // over every membership (and, for the totals, every order): about 60 ms at
-// the Online Retail store, 4-7 s at a million customers and 5M orders
-// (docs/performance.md, 2026-12-06 from 08:48). So a shop from
+// the Online Retail store, 6-13 s per page view at a million customers and
+// 5M orders (docs/performance.md, 2026-12-06 from 08:48). So a shop from
 // ADMIN_FIGURES_STORED_FROM members has them computed by the worker and
 // stored (after each recompute, and when a page finds them older than
 // REFRESH_AFTER_MS): its pages read one row and say how old the figures are;
