@@ -99,8 +99,8 @@ export async function shopFigures(
 }
 
 /**
- * The worker's refresh (`insights.figures`, and after each recompute's
- * write-back): computes and stores a big shop's figures. A shop below the
+ * The worker's refresh (`insights.figures`: after each recompute's chunks,
+ * and asked by the pages): computes and stores a big shop's figures. A shop below the
  * size computes them per view: its stored row, if any, is dropped.
  */
 export async function refreshShopFigures(

@@ -16,6 +16,7 @@ import {
   type ResegmentCustomerJob,
 } from "../queues/segments.server";
 import { enqueueCustomerWriteback, enqueueShopWriteback } from "../queues/writeback.server";
+import { enqueueFiguresRefresh } from "../queues/insights.server";
 import { loadInstalledShopConfig } from "../settings/settings.server";
 import { hasMemberships, loadShopCutoffs } from "../stores/memberships.server";
 import { withPgClient } from "../stores/pg/pool.server";
@@ -145,8 +146,10 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
       await dropRecomputeSlices(client, runId);
       await updateRecomputeRun(client, runId, { step: "writeback" });
     });
-    // The next stage: the write-back completes this run.
+    // The next stage: the write-back completes this run. A big shop's admin figures are computed again from the new
+    // memberships now, not after the write-back, which takes minutes at that size (ADR 054).
     await enqueueShopWriteback(ctx.queues, { shop: config.domain });
+    await enqueueFiguresRefresh(ctx.queues, { shop: config.domain });
     const run = await findRun(ctx.db, runId);
     recomputeDuration.observe(
       { shop_size: shopSizeLabel(data.customers ?? 0) },

@@ -9,7 +9,7 @@
 import { backgroundGate, followGateChange } from "../billing/billing.server";
 import type { PipelineContext } from "../pipeline";
 import { enqueueShopAct } from "../queues/act.server";
-import { enqueueFiguresRefresh, enqueueSnapshot } from "../queues/insights.server";
+import { enqueueSnapshot } from "../queues/insights.server";
 import type { WritebackCustomerJob, WritebackShopJob } from "../queues/writeback.server";
 import { forgetPreviousPrefixes, loadInstalledShopConfig } from "../settings/settings.server";
 import { anyCustomerTagUnder } from "../stores/customers.server";
@@ -87,10 +87,8 @@ export async function writeBackShop(
       };
       // The next step first: if enqueueing fails, the retried write-back (which finds little left to send) enqueues it.
       await enqueueShopAct(ctx.queues, { shop: config.domain });
-      // The recompute ends here: its memberships are stored and sent; the day's snapshot takes them in, and a big
-      // shop's admin figures are computed again (ADR 054).
+      // The recompute ends here: its memberships are stored and sent; the day's snapshot takes them in.
       await enqueueSnapshot(ctx.queues, { shop: config.domain });
-      await enqueueFiguresRefresh(ctx.queues, { shop: config.domain });
       for (const runId of runIds) await completeRecomputeRun(client, runId, summary);
       return summary;
     } catch (error) {
@@ -123,7 +121,6 @@ async function skipForPlan(
     }
   });
   await enqueueSnapshot(ctx.queues, { shop: config.domain });
-  await enqueueFiguresRefresh(ctx.queues, { shop: config.domain });
   return { skipped: reason };
 }
 

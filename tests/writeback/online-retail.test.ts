@@ -47,6 +47,10 @@ describe("write-back on the Online Retail store", () => {
       expect(firstProgress.writeback.bulkOperations).toBeGreaterThan(0);
       expect(firstProgress.writeback.failedCustomers).toBe(0);
       expect(firstProgress.keptRead).toBe(false);
+      // The recompute asked for the shop's admin figures (ADR 054), the write-back for the day's snapshot (no insights
+      // worker here: they wait).
+      const insightsJobs = await app.registry.get(QUEUE.insights).getJobs(["waiting"]);
+      expect(insightsJobs.map((job) => job.name).sort()).toEqual(["insights.figures", "insights.snapshot"]);
 
       // As of the day after the data ends, so the segments are meaningful.
       const started = new Date();
