@@ -9,7 +9,15 @@ import type { FitTimings } from "../cutoffs";
 import { MS_PER_DAY } from "../features/clock";
 import type { ShopColumns } from "../features/columns";
 import { type QuantileEdges, quantileEdges, scoreAgainst } from "../math/quantiles";
-import { cacheFor, emptyPurchaseSummary, fitShopModels, predictCustomer, summarizePurchases } from "../models/predict";
+import {
+  cacheFor,
+  emptyPurchaseSummary,
+  fitShopModels,
+  predictCustomer,
+  predictedYearValue,
+  summarizePurchases,
+  TripleCache,
+} from "../models/predict";
 import type { Settings } from "../settings";
 import { share } from "../settings-fields";
 import {
@@ -302,19 +310,21 @@ export function fitPredictive(
   }
   // Spend tier edges from the distribution of predicted 12-month value.
   const t0 = performance.now();
-  const clv: number[] = [];
+  const clv = new Float64Array(c.n);
+  let valued = 0;
   const reuse = emptyPurchaseSummary();
-  const cache = cacheFor(bg.params, unitDays);
+  // Its own cache of the 365-day expectation per triple (the assignment's, cacheFor, holds all its predictions).
+  const cache = new TripleCache();
   for (let i = 0; i < c.n; i++) {
     const s = summarizePurchases(c.days, c.dayTotals, c.dayOffsets[i], c.dayOffsets[i + 1], asOfDay, reuse);
     if (!s) continue;
-    const p = predictCustomer(bg.params, gg.params, unitDays, s, cache);
-    if (Number.isFinite(p.clv12m)) clv.push(p.clv12m);
+    const value = predictedYearValue(bg.params, gg.params, unitDays, s, cache);
+    if (Number.isFinite(value)) clv[valued++] = value;
   }
-  if (clv.length === 0) {
+  if (valued === 0) {
     return { status: "not-enough-data", reason: "the fitted models give no finite 12-month value for any customer" };
   }
-  const sorted = Float64Array.from(clv).sort();
+  const sorted = clv.subarray(0, valued).sort();
   const clvEdges = quantileEdges(sorted, [
     1 - ps.highValueTopShare - ps.mediumValueNextShare,
     1 - ps.highValueTopShare,

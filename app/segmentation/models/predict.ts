@@ -433,6 +433,52 @@ export function cacheFor(bg: BgNbdParams, unitDays: number): TripleCache {
 
 const scratch = new Float64Array(3);
 
+/** A customer's (x, t_x, T) triple as one cache key. */
+function tripleKey(s: PurchaseSummary): number {
+  // Small integer keys (x < 64, days < 4096) hash much faster than doubles.
+  return s.x < 64 && s.Tdays < 4096
+    ? (s.x * 4096 + s.txDays) * 4096 + s.Tdays
+    : -((s.x * 131072 + s.txDays) * 131072 + s.Tdays) - 1;
+}
+
+/** The BG/NBD expected orders in the next `days`, or NaN where its series cannot converge. */
+function expectedOrdersIn(bg: BgNbdParams, days: number, unitDays: number, s: PurchaseSummary): number {
+  try {
+    return bgnbdConditionalExpected(bg, days / unitDays, s.x, s.txDays / unitDays, s.Tdays / unitDays);
+  } catch (e) {
+    // A series that cannot converge (z extremely close to 1) gives no number, not a wrong one.
+    if (!(e instanceof SeriesDidNotConvergeError)) throw e;
+    return NaN;
+  }
+}
+
+const yearScratch = new Float64Array(3);
+
+/**
+ * predictCustomer's clv12m alone, by the same arithmetic: what the fit's
+ * spend-tier edges need of a million customers, without P(alive), the
+ * 90-day expectation, the next order date and an object per customer.
+ * `cache` holds the 365-day expectation per triple (its first value): one
+ * of the fit's own, not cacheFor's, whose entries hold all three. Where the
+ * 90-day series cannot converge, predictCustomer gives no 365-day value
+ * either; alone, that series (its argument t / (alpha + T + t) closer to 1)
+ * fails first, so the two agree.
+ */
+export function predictedYearValue(
+  bg: BgNbdParams,
+  gg: GammaGammaParams,
+  unitDays: number,
+  s: PurchaseSummary,
+  cache: TripleCache,
+): number {
+  const key = tripleKey(s);
+  if (!cache.get(key, yearScratch)) {
+    yearScratch[0] = expectedOrdersIn(bg, 365, unitDays, s);
+    cache.set(key, yearScratch);
+  }
+  return yearScratch[0] * gammaGammaExpectedValue(gg, s.x, s.repeatMean);
+}
+
 export function predictCustomer(
   bg: BgNbdParams,
   gg: GammaGammaParams,
@@ -442,11 +488,7 @@ export function predictCustomer(
 ): CustomerPrediction {
   const tx = s.txDays / unitDays;
   const T = s.Tdays / unitDays;
-  // Small integer keys (x < 64, days < 4096) hash much faster in a Map than doubles.
-  const key =
-    s.x < 64 && s.Tdays < 4096
-      ? (s.x * 4096 + s.txDays) * 4096 + s.Tdays
-      : -((s.x * 131072 + s.txDays) * 131072 + s.Tdays) - 1;
+  const key = tripleKey(s);
   if (!cache || !cache.get(key, scratch)) {
     scratch[0] = bgnbdProbabilityAlive(bg, s.x, tx, T);
     try {
