@@ -26,11 +26,16 @@ export interface SegmentTotals {
  */
 function wholeShopAggregate(client: PgClient, text: string, values: unknown[]) {
   return inTransaction(client, async () => {
-    await client.query("SET LOCAL work_mem = '64MB'");
-    await client.query("SET LOCAL max_parallel_workers_per_gather = 0");
+    for (const setting of WHOLE_SHOP_AGGREGATE_SETTINGS) await client.query(setting);
     return client.query(text, values);
   });
 }
+
+/** The planner settings of a whole-shop aggregation (above), for a transaction of its own. */
+export const WHOLE_SHOP_AGGREGATE_SETTINGS = [
+  "SET LOCAL work_mem = '64MB'",
+  "SET LOCAL max_parallel_workers_per_gather = 0",
+] as const;
 
 /** Per segment: members, their orders and revenue. */
 export async function segmentTotals(client: PgClient, shopId: string): Promise<SegmentTotals[]> {

@@ -7,6 +7,7 @@
 // ("left" first: yes; "entered" first: no). ADR 032.
 import type { PrismaClient } from "@prisma/client";
 import type { MovementGroup, SnapshotRow } from "../insights/core";
+import { WHOLE_SHOP_AGGREGATE_SETTINGS } from "./admin-reads.server";
 import type { DataStore, Tx } from "./data-store";
 
 type Db = PrismaClient | Tx;
@@ -41,6 +42,26 @@ const LIVE_ORDER = `"customerId" IS NOT NULL AND "cancelledAt" IS NULL AND NOT "
 type DayRow = Omit<SnapshotRow, "day">;
 
 /**
+ * Runs a whole-shop aggregation in a transaction of its own with the admin's
+ * planner settings (WHOLE_SHOP_AGGREGATE_SETTINGS): with the default 4MB of
+ * work_mem PostgreSQL grouped a 1M-customer shop's 5M orders by walking the
+ * (shopId, customerId) index, and a day's snapshot took 32.5 s there instead
+ * of 14.0 (docs/performance.md, 2026-12-06 from 08:48). Inside a caller's
+ * transaction it runs as it is.
+ */
+function asWholeShopAggregate<T>(db: Db, run: (q: Db) => Promise<T>): Promise<T> {
+  if (!("$transaction" in db)) return run(db);
+  return db.$transaction(
+    async (tx) => {
+      for (const setting of WHOLE_SHOP_AGGREGATE_SETTINGS) await tx.$executeRawUnsafe(setting);
+      return run(tx);
+    },
+    // A big shop's day takes seconds (Prisma's default is 5 s).
+    { timeout: 600_000 },
+  );
+}
+
+/**
  * Each segment's figures for one day: members at `asOf`, entries and exits
  * and members' orders during [dayStartAt, asOf), members with 2+ orders up
  * to `asOf`. With `customerId`, only that customer's part.
@@ -51,19 +72,20 @@ export async function segmentDay(
 ): Promise<DayRow[]> {
   const one = input.customerId !== undefined;
   const only = one ? `AND "customerId" = $4::bigint` : "";
-  const rows = await db.$queryRawUnsafe<
-    Array<{
-      segment: string;
-      size: number;
-      entries: number;
-      exits: number;
-      orders: number;
-      revenue: string;
-      buyers: number;
-      repeaters: number;
-    }>
-  >(
-    `WITH ${current(one ? 4 : undefined)},
+  const rows = await asWholeShopAggregate(db, (q) =>
+    q.$queryRawUnsafe<
+      Array<{
+        segment: string;
+        size: number;
+        entries: number;
+        exits: number;
+        orders: number;
+        revenue: string;
+        buyers: number;
+        repeaters: number;
+      }>
+    >(
+      `WITH ${current(one ? 4 : undefined)},
     ${membersAt("members", 2, one ? 4 : undefined)},
     moves AS (
       SELECT segment AS s, count(*) FILTER (WHERE change = 'entered')::int AS entries,
@@ -91,10 +113,11 @@ export async function segmentDay(
            coalesce(buyers, 0) AS buyers, coalesce(repeaters, 0) AS repeaters
     FROM stats FULL JOIN moves ON moves.s = stats.s
     ORDER BY 1`,
-    input.shopId,
-    input.asOf.toISOString(),
-    input.dayStartAt.toISOString(),
-    ...(one ? [String(input.customerId)] : []),
+      input.shopId,
+      input.asOf.toISOString(),
+      input.dayStartAt.toISOString(),
+      ...(one ? [String(input.customerId)] : []),
+    ),
   );
   return rows.map((r) => ({
     segment: r.segment,
