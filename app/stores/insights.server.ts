@@ -244,8 +244,9 @@ export async function movementGroups(
   db: Db,
   input: { shopId: string; family: string; startAt: Date; endAt: Date },
 ): Promise<MovementGroup[]> {
-  const rows = await db.$queryRawUnsafe<Array<{ start: string; ends: string[]; in_data: boolean; n: number }>>(
-    `WITH ${current()}, ${membersAt("at_start", 2)}, ${membersAt("at_end", 3)},
+  const rows = await asWholeShopAggregate(db, (q) =>
+    q.$queryRawUnsafe<Array<{ start: string; ends: string[]; in_data: boolean; n: number }>>(
+      `WITH ${current()}, ${membersAt("at_start", 2)}, ${membersAt("at_end", 3)},
     ends AS (
       SELECT c, coalesce(array_agg(s ORDER BY s) FILTER (WHERE s LIKE $4 || '/%'), '{}') AS fam
       FROM at_end GROUP BY c
@@ -254,10 +255,11 @@ export async function movementGroups(
     FROM at_start st LEFT JOIN ends e ON e.c = st.c
     WHERE st.s LIKE $4 || '/%'
     GROUP BY 1, 2, 3`,
-    input.shopId,
-    input.startAt.toISOString(),
-    input.endAt.toISOString(),
-    input.family,
+      input.shopId,
+      input.startAt.toISOString(),
+      input.endAt.toISOString(),
+      input.family,
+    ),
   );
   return rows.map((r) => ({ start: r.start, endSegments: r.ends, inStoreData: r.in_data, customers: r.n }));
 }
@@ -267,18 +269,19 @@ const CHURN_SEGMENTS = ["loyalty/lapsed", "predictive/churn-risk"] as const;
 
 /** Per segment: its members at `startAt` and what they did until `endAt`. */
 export async function cohortOutcomes(db: Db, input: { shopId: string; startAt: Date; endAt: Date; timeZone: string }) {
-  const rows = await db.$queryRawUnsafe<
-    Array<{
-      segment: string;
-      members: number;
-      buyers: number;
-      orders: number;
-      revenue: string;
-      days: number;
-      churned: number;
-    }>
-  >(
-    `WITH ${current()}, ${membersAt("at_start", 2)}, ${membersAt("at_end", 3)},
+  const rows = await asWholeShopAggregate(db, (q) =>
+    q.$queryRawUnsafe<
+      Array<{
+        segment: string;
+        members: number;
+        buyers: number;
+        orders: number;
+        revenue: string;
+        days: number;
+        churned: number;
+      }>
+    >(
+      `WITH ${current()}, ${membersAt("at_start", 2)}, ${membersAt("at_end", 3)},
     churn_start AS (SELECT c, array_agg(s) AS segs FROM at_start WHERE s = ANY($5::text[]) GROUP BY c),
     churn_end AS (SELECT c, array_agg(s) AS segs FROM at_end WHERE s = ANY($5::text[]) GROUP BY c),
     period AS (
@@ -295,11 +298,12 @@ export async function cohortOutcomes(db: Db, input: { shopId: string; startAt: D
     LEFT JOIN churn_start cs ON cs.c = st.c
     LEFT JOIN churn_end ce ON ce.c = st.c
     GROUP BY st.s ORDER BY 1`,
-    input.shopId,
-    input.startAt.toISOString(),
-    input.endAt.toISOString(),
-    input.timeZone,
-    [...CHURN_SEGMENTS],
+      input.shopId,
+      input.startAt.toISOString(),
+      input.endAt.toISOString(),
+      input.timeZone,
+      [...CHURN_SEGMENTS],
+    ),
   );
   return rows.map((r) => ({
     segment: r.segment,
