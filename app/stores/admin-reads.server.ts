@@ -2,7 +2,7 @@
 // data-request tables (the stores of those tables own their writes and
 // erasure). Every query is scoped by the shop's id; customer ids are compared
 // as BIGINT and returned as strings.
-import { inTransaction, type PgClient } from "./pg/pool.server";
+import { inWholeShopAggregate, type PgClient } from "./pg/pool.server";
 import { COMPLIANCE_TOPIC_SQL } from "./runs.server";
 
 /** Orders that count for revenue: not cancelled (totals are already net of refunds). */
@@ -15,33 +15,11 @@ export interface SegmentTotals {
   revenueMinor: number;
 }
 
-/**
- * Runs one whole-shop aggregation with the planner settings it needs. With
- * the default 4MB of work_mem PostgreSQL groups a big shop's orders by
- * walking the (shopId, customerId) index, reading the orders in random order:
- * at 1M customers / 5M orders segmentTotals took 15.7 s that way, 5.5 s as a
- * hash aggregate (docs/performance.md, 2026-12-06). No parallel workers: each
- * would build the whole per-customer aggregate again (three times the CPU for
- * no gain on two cores). A small shop's plan is chosen as before.
- */
-function wholeShopAggregate(client: PgClient, text: string, values: unknown[]) {
-  return inTransaction(client, async () => {
-    for (const setting of WHOLE_SHOP_AGGREGATE_SETTINGS) await client.query(setting);
-    return client.query(text, values);
-  });
-}
-
-/** The planner settings of a whole-shop aggregation (above), for a transaction of its own. */
-export const WHOLE_SHOP_AGGREGATE_SETTINGS = [
-  "SET LOCAL work_mem = '64MB'",
-  "SET LOCAL max_parallel_workers_per_gather = 0",
-] as const;
-
 /** Per segment: members, their orders and revenue. */
 export async function segmentTotals(client: PgClient, shopId: string): Promise<SegmentTotals[]> {
-  const { rows } = await wholeShopAggregate(
-    client,
-    `WITH per_customer AS (
+  const { rows } = await inWholeShopAggregate(client, () =>
+    client.query(
+      `WITH per_customer AS (
        SELECT o."customerId", count(*)::bigint AS orders, sum(o."totalMinor")::bigint AS revenue
        FROM "Order" o WHERE o."shopId" = $1 AND o."customerId" IS NOT NULL AND ${LIVE_ORDER}
        GROUP BY o."customerId")
@@ -50,7 +28,8 @@ export async function segmentTotals(client: PgClient, shopId: string): Promise<S
      FROM "SegmentMembership" m CROSS JOIN unnest(m.segments) s
      LEFT JOIN per_customer p ON p."customerId" = m."customerId"
      WHERE m."shopId" = $1 GROUP BY s`,
-    [shopId],
+      [shopId],
+    ),
   );
   return rows.map((r) => ({ segment: r.segment, customers: r.customers, orders: r.orders, revenueMinor: r.revenue }));
 }

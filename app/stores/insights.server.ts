@@ -7,23 +7,19 @@
 // ("left" first: yes; "entered" first: no). ADR 032.
 import type { PrismaClient } from "@prisma/client";
 import type { MovementGroup, SnapshotRow } from "../insights/core";
-import { WHOLE_SHOP_AGGREGATE_SETTINGS } from "./admin-reads.server";
 import type { DataStore, Tx } from "./data-store";
+import { WHOLE_SHOP_AGGREGATE_SETTINGS } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
 
 const ts = (n: number) => `($${n}::timestamptz AT TIME ZONE 'UTC')`;
 
-/**
- * Memberships as (c, s) rows at the moment in parameter $`at` ($1 is the shop),
- * optionally for one customer (parameter $`customer`). Names CTEs with `name`.
- */
-function membersAt(name: string, at: number, customer?: number): string {
-  const only = customer ? `AND "customerId" = $${customer}::bigint` : "";
+/** Memberships as (c, s) rows at the moment in parameter $`at` ($1 is the shop). Names CTEs with `name`. */
+function membersAt(name: string, at: number): string {
   return `
   ${name}_later AS (
     SELECT DISTINCT ON ("customerId", segment) "customerId" AS c, segment AS s, change
-    FROM "SegmentTransition" WHERE "shopId" = $1 AND at >= ${ts(at)} ${only}
+    FROM "SegmentTransition" WHERE "shopId" = $1 AND at >= ${ts(at)}
     ORDER BY "customerId", segment, at, id
   ),
   ${name} AS (
@@ -32,9 +28,8 @@ function membersAt(name: string, at: number, customer?: number): string {
   )`;
 }
 
-function current(customer?: number): string {
-  const only = customer ? `AND m."customerId" = $${customer}::bigint` : "";
-  return `cur AS (SELECT m."customerId" AS c, s FROM "SegmentMembership" m, unnest(m.segments) s WHERE m."shopId" = $1 ${only})`;
+function current(): string {
+  return `cur AS (SELECT m."customerId" AS c, s FROM "SegmentMembership" m, unnest(m.segments) s WHERE m."shopId" = $1)`;
 }
 
 const LIVE_ORDER = `"customerId" IS NOT NULL AND "cancelledAt" IS NULL AND NOT "fullyRefunded"`;
@@ -42,12 +37,9 @@ const LIVE_ORDER = `"customerId" IS NOT NULL AND "cancelledAt" IS NULL AND NOT "
 type DayRow = Omit<SnapshotRow, "day">;
 
 /**
- * Runs a whole-shop aggregation in a transaction of its own with the admin's
- * planner settings (WHOLE_SHOP_AGGREGATE_SETTINGS): with the default 4MB of
- * work_mem PostgreSQL grouped a 1M-customer shop's 5M orders by walking the
- * (shopId, customerId) index, and a day's snapshot took 32.5 s there instead
- * of 14.0 (docs/performance.md, 2026-12-06 from 08:48). Inside a caller's
- * transaction it runs as it is.
+ * Runs a whole-shop aggregation through Prisma in a transaction of its own
+ * with WHOLE_SHOP_AGGREGATE_SETTINGS (app/stores/pg/pool.server.ts); inside a
+ * caller's transaction it runs as it is.
  */
 function asWholeShopAggregate<T>(db: Db, run: (q: Db) => Promise<T>): Promise<T> {
   if (!("$transaction" in db)) return run(db);
@@ -64,14 +56,9 @@ function asWholeShopAggregate<T>(db: Db, run: (q: Db) => Promise<T>): Promise<T>
 /**
  * Each segment's figures for one day: members at `asOf`, entries and exits
  * and members' orders during [dayStartAt, asOf), members with 2+ orders up
- * to `asOf`. With `customerId`, only that customer's part.
+ * to `asOf`.
  */
-export async function segmentDay(
-  db: Db,
-  input: { shopId: string; dayStartAt: Date; asOf: Date; customerId?: bigint },
-): Promise<DayRow[]> {
-  const one = input.customerId !== undefined;
-  const only = one ? `AND "customerId" = $4::bigint` : "";
+export async function segmentDay(db: Db, input: { shopId: string; dayStartAt: Date; asOf: Date }): Promise<DayRow[]> {
   const rows = await asWholeShopAggregate(db, (q) =>
     q.$queryRawUnsafe<
       Array<{
@@ -85,12 +72,12 @@ export async function segmentDay(
         repeaters: number;
       }>
     >(
-      `WITH ${current(one ? 4 : undefined)},
-    ${membersAt("members", 2, one ? 4 : undefined)},
+      `WITH ${current()},
+    ${membersAt("members", 2)},
     moves AS (
       SELECT segment AS s, count(*) FILTER (WHERE change = 'entered')::int AS entries,
              count(*) FILTER (WHERE change = 'left')::int AS exits
-      FROM "SegmentTransition" WHERE "shopId" = $1 AND at >= ${ts(3)} AND at < ${ts(2)} ${only}
+      FROM "SegmentTransition" WHERE "shopId" = $1 AND at >= ${ts(3)} AND at < ${ts(2)}
       GROUP BY segment
     ),
     counted AS (
@@ -98,7 +85,7 @@ export async function segmentDay(
              count(*) FILTER (WHERE "processedAt" >= ${ts(3)}) AS day_orders,
              coalesce(sum("totalMinor") FILTER (WHERE "processedAt" >= ${ts(3)}), 0) AS day_revenue,
              count(*) AS all_orders
-      FROM "Order" WHERE "shopId" = $1 AND ${LIVE_ORDER} AND "processedAt" < ${ts(2)} ${only}
+      FROM "Order" WHERE "shopId" = $1 AND ${LIVE_ORDER} AND "processedAt" < ${ts(2)}
       GROUP BY "customerId"
     ),
     stats AS (
@@ -116,7 +103,6 @@ export async function segmentDay(
       input.shopId,
       input.asOf.toISOString(),
       input.dayStartAt.toISOString(),
-      ...(one ? [String(input.customerId)] : []),
     ),
   );
   return rows.map((r) => ({

@@ -63,6 +63,30 @@ export async function inTransaction<T>(client: PgClient, fn: () => Promise<T>, b
   }
 }
 
+/**
+ * The planner settings of a whole-shop aggregation (the admin's totals, the
+ * day's snapshot, the insights cohorts): with the default 4MB of work_mem
+ * PostgreSQL groups a big shop's orders by walking the ("shopId",
+ * "customerId") index, in random order: at 1M customers / 5M orders the
+ * admin's segment totals took 15.7 s that way, 5.5 s as a hash aggregate, and
+ * a day's snapshot 32.5 s against 14.0 (docs/performance.md, 2026-12-06). No
+ * parallel workers: each would build the whole per-customer aggregate again
+ * (three times the CPU for no gain on two cores). A small shop's plan is
+ * chosen as before. For a transaction of its own (SET LOCAL).
+ */
+export const WHOLE_SHOP_AGGREGATE_SETTINGS = [
+  "SET LOCAL work_mem = '64MB'",
+  "SET LOCAL max_parallel_workers_per_gather = 0",
+] as const;
+
+/** Runs `fn`'s queries on `client` in a transaction of their own with WHOLE_SHOP_AGGREGATE_SETTINGS. */
+export function inWholeShopAggregate<T>(client: PgClient, fn: () => Promise<T>): Promise<T> {
+  return inTransaction(client, async () => {
+    for (const setting of WHOLE_SHOP_AGGREGATE_SETTINGS) await client.query(setting);
+    return fn();
+  });
+}
+
 /** Closes the process's pool (worker shutdown, tests). */
 export async function closePgPool(): Promise<void> {
   const current = pool;
