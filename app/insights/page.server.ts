@@ -75,22 +75,23 @@ export interface InsightsQuery {
   family?: string | null;
 }
 
-/** Expected purchase days per segment from the stored BG/NBD fit; an empty map when the model is not fitted. */
-async function predictions(db: PrismaClient, shop: Shop, period: Period, startAt: Date, endAt: Date) {
+/** Expected purchase days per segment of the family from the stored BG/NBD fit; an empty map when the model is not fitted. */
+async function predictions(db: PrismaClient, shop: Shop, family: string, period: Period, startAt: Date, endAt: Date) {
   const stored = await withPgClient((client) => loadShopCutoffs(client, shop.id));
   const predictive = stored?.cutoffs.predictive;
   const out = new Map<string, { predicted: number; actual: number }>();
   if (!predictive || predictive.status !== "ok") return out;
   const histories = await cohortHistories(db, {
     shopId: shop.id,
+    family,
     startAt,
     endAt,
     timeZone: shop.timezone,
     startDay: period.from,
   });
   const periodDays = (endAt.getTime() - startAt.getTime()) / 86_400_000;
-  // A customer's history is in every segment the customer was in: the rows repeat the same (x, tx, T) many times
-  // (25,367 rows, 3,037 distinct histories on the Online Retail store), and each expectation is a series to sum.
+  // Segments and customers share histories: the rows repeat the same (x, tx, T) many times, and each expectation
+  // is a series to sum.
   const expected = new Map<string, number>();
   for (const h of histories) {
     const entry = out.get(h.segment) ?? { predicted: 0, actual: 0 };
@@ -179,16 +180,14 @@ export async function loadInsightsPage(
   const endAt = end < now ? end : now;
   const [matrix, outcomes, predicted, alertRows, week] = await Promise.all([
     movementMatrix(db, shop, { family, period, segments: familySegments, now }),
-    cohortOutcomes(db, { shopId: shop.id, startAt, endAt, timeZone: shop.timezone }),
-    predictions(db, shop, period, startAt, endAt),
+    cohortOutcomes(db, { shopId: shop.id, family, startAt, endAt, timeZone: shop.timezone }),
+    predictions(db, shop, family, period, startAt, endAt),
     readSnapshots(db, shop.id, { from: addDays(period.to, -7), to: period.to }),
     weekly,
   ]);
   page.matrix = matrix;
   page.weekly = week;
-  page.metrics = outcomes
-    .filter((o) => o.segment.startsWith(`${family}/`))
-    .map((o) => segmentMetrics(o, predicted.get(o.segment) ?? null));
+  page.metrics = outcomes.map((o) => segmentMetrics(o, predicted.get(o.segment) ?? null));
   page.alerts = segmentAlerts(alertRows, {
     threshold: settings.alertThreshold,
     minSize: settings.alertMinSize,

@@ -32,6 +32,46 @@ function current(): string {
   return `cur AS (SELECT m."customerId" AS c, s FROM "SegmentMembership" m, unnest(m.segments) s WHERE m."shopId" = $1)`;
 }
 
+/**
+ * The settings of the queries built on movedAndStill: the whole-shop ones,
+ * no nested loops, no JIT. The planner cannot know how many customers moved
+ * (a set computed in the query, from transitions a recompute has just
+ * written and not yet analysed); guessing a handful, it joined 15,615 moved
+ * customers' memberships with their transitions row by row (8 s at a million
+ * customers, 346M comparisons) where a hash join takes milliseconds. Ruling
+ * nested loops out inflates every plan's cost past JIT's thresholds, and
+ * compiling took a small shop's queries from 5-25 ms to 400-700 ms.
+ */
+const PERIOD_QUERY_SETTINGS = [
+  ...WHOLE_SHOP_AGGREGATE_SETTINGS,
+  "SET LOCAL enable_nestloop = off",
+  "SET LOCAL jit = off",
+] as const;
+
+const asPeriodQuery = <T>(db: Db, run: (q: Db) => Promise<T>) => asWholeShopAggregate(db, run, PERIOD_QUERY_SETTINGS);
+
+/**
+ * The period queries' split of the shop's customers (ADR 055): `moved`, those
+ * with a transition at or after the moment in parameter $`at`, whose
+ * memberships at that moment (and later) are rebuilt from the transitions
+ * (`cur` holds only theirs); and `still`, every other customer's membership
+ * row, whose segments were the same throughout, read as stored without
+ * unnesting or grouping per customer. A big shop's period moves a few
+ * percent of its customers; rebuilding every customer's memberships took
+ * seconds per query at a million customers.
+ */
+function movedAndStill(at: number): string {
+  return `moved AS (SELECT DISTINCT "customerId" AS c FROM "SegmentTransition" WHERE "shopId" = $1 AND at >= ${ts(at)}),
+  cur AS (
+    SELECT m."customerId" AS c, s FROM moved JOIN "SegmentMembership" m ON m."shopId" = $1 AND m."customerId" = moved.c,
+      unnest(m.segments) s
+  ),
+  still AS (
+    SELECT m."customerId" AS c, m.segments FROM "SegmentMembership" m
+    WHERE m."shopId" = $1 AND NOT EXISTS (SELECT 1 FROM moved WHERE moved.c = m."customerId")
+  )`;
+}
+
 const LIVE_ORDER = `"customerId" IS NOT NULL AND "cancelledAt" IS NULL AND NOT "fullyRefunded"`;
 
 type DayRow = Omit<SnapshotRow, "day">;
@@ -41,11 +81,15 @@ type DayRow = Omit<SnapshotRow, "day">;
  * with WHOLE_SHOP_AGGREGATE_SETTINGS (app/stores/pg/pool.server.ts); inside a
  * caller's transaction it runs as it is.
  */
-function asWholeShopAggregate<T>(db: Db, run: (q: Db) => Promise<T>): Promise<T> {
+function asWholeShopAggregate<T>(
+  db: Db,
+  run: (q: Db) => Promise<T>,
+  settings: readonly string[] = WHOLE_SHOP_AGGREGATE_SETTINGS,
+): Promise<T> {
   if (!("$transaction" in db)) return run(db);
   return db.$transaction(
     async (tx) => {
-      for (const setting of WHOLE_SHOP_AGGREGATE_SETTINGS) await tx.$executeRawUnsafe(setting);
+      for (const setting of settings) await tx.$executeRawUnsafe(setting);
       return run(tx);
     },
     // A big shop's day takes seconds (Prisma's default is 5 s).
@@ -230,16 +274,27 @@ export async function movementGroups(
   db: Db,
   input: { shopId: string; family: string; startAt: Date; endAt: Date },
 ): Promise<MovementGroup[]> {
-  const rows = await asWholeShopAggregate(db, (q) =>
+  const rows = await asPeriodQuery(db, (q) =>
     q.$queryRawUnsafe<Array<{ start: string; ends: string[]; in_data: boolean; n: number }>>(
-      `WITH ${current()}, ${membersAt("at_start", 2)}, ${membersAt("at_end", 3)},
+      `WITH ${movedAndStill(2)}, ${membersAt("at_start", 2)}, ${membersAt("at_end", 3)},
     ends AS (
       SELECT c, coalesce(array_agg(s ORDER BY s) FILTER (WHERE s LIKE $4 || '/%'), '{}') AS fam
       FROM at_end GROUP BY c
-    )
-    SELECT st.s AS start, coalesce(e.fam, '{}') AS ends, e.c IS NOT NULL AS in_data, count(*)::int AS n
-    FROM at_start st LEFT JOIN ends e ON e.c = st.c
-    WHERE st.s LIKE $4 || '/%'
+    ),
+    moved_groups AS (
+      SELECT st.s AS start, coalesce(e.fam, '{}') AS ends, e.c IS NOT NULL AS in_data, count(*) AS n
+      FROM at_start st LEFT JOIN ends e ON e.c = st.c
+      WHERE st.s LIKE $4 || '/%'
+      GROUP BY 1, 2, 3
+    ),
+    -- The others are where they started: in each of their family's segments, ending in all of them.
+    still_sets AS (SELECT segments, count(*) AS n FROM still GROUP BY segments),
+    still_families AS (
+      SELECT ARRAY(SELECT x FROM unnest(segments) x WHERE x LIKE $4 || '/%' ORDER BY x) AS fam, n FROM still_sets
+    ),
+    still_groups AS (SELECT s AS start, fam AS ends, true AS in_data, sum(n) AS n FROM still_families, unnest(fam) s GROUP BY 1, 2)
+    SELECT start, ends, in_data, sum(n)::int AS n
+    FROM (SELECT * FROM moved_groups UNION ALL SELECT * FROM still_groups) g
     GROUP BY 1, 2, 3`,
       input.shopId,
       input.startAt.toISOString(),
@@ -253,9 +308,12 @@ export async function movementGroups(
 /** Segments a customer "churns" into: the lapsed lifecycle stage and P(alive) below the churn-risk threshold. */
 const CHURN_SEGMENTS = ["loyalty/lapsed", "predictive/churn-risk"] as const;
 
-/** Per segment: its members at `startAt` and what they did until `endAt`. */
-export async function cohortOutcomes(db: Db, input: { shopId: string; startAt: Date; endAt: Date; timeZone: string }) {
-  const rows = await asWholeShopAggregate(db, (q) =>
+/** Per segment of the family: its members at `startAt` and what they did until `endAt`. */
+export async function cohortOutcomes(
+  db: Db,
+  input: { shopId: string; family: string; startAt: Date; endAt: Date; timeZone: string },
+) {
+  const rows = await asPeriodQuery(db, (q) =>
     q.$queryRawUnsafe<
       Array<{
         segment: string;
@@ -267,7 +325,7 @@ export async function cohortOutcomes(db: Db, input: { shopId: string; startAt: D
         churned: number;
       }>
     >(
-      `WITH ${current()}, ${membersAt("at_start", 2)}, ${membersAt("at_end", 3)},
+      `WITH ${movedAndStill(2)}, ${membersAt("at_start", 2)}, ${membersAt("at_end", 3)},
     churn_start AS (SELECT c, array_agg(s) AS segs FROM at_start WHERE s = ANY($5::text[]) GROUP BY c),
     churn_end AS (SELECT c, array_agg(s) AS segs FROM at_end WHERE s = ANY($5::text[]) GROUP BY c),
     period AS (
@@ -275,20 +333,40 @@ export async function cohortOutcomes(db: Db, input: { shopId: string; startAt: D
              count(DISTINCT (("processedAt" AT TIME ZONE 'UTC') AT TIME ZONE $4)::date) AS days
       FROM "Order" WHERE "shopId" = $1 AND ${LIVE_ORDER} AND "processedAt" >= ${ts(2)} AND "processedAt" < ${ts(3)}
       GROUP BY "customerId"
+    ),
+    moved_rows AS (
+      SELECT st.s AS segment, count(*) AS members, count(p.c) AS buyers, coalesce(sum(p.n), 0) AS orders,
+             coalesce(sum(p.revenue), 0) AS revenue, coalesce(sum(p.days), 0) AS days,
+             count(*) FILTER (WHERE ce.c IS NOT NULL AND NOT (ce.segs <@ coalesce(cs.segs, '{}'))) AS churned
+      FROM at_start st
+      LEFT JOIN period p ON p.c = st.c
+      LEFT JOIN churn_start cs ON cs.c = st.c
+      LEFT JOIN churn_end ce ON ce.c = st.c
+      WHERE st.s LIKE $6 || '/%'
+      GROUP BY st.s
+    ),
+    -- The others kept their segments: none of them churned in the period.
+    still_sets AS (
+      SELECT m.segments, count(*) AS members, count(p.c) AS buyers, coalesce(sum(p.n), 0) AS orders,
+             coalesce(sum(p.revenue), 0) AS revenue, coalesce(sum(p.days), 0) AS days
+      FROM still m LEFT JOIN period p ON p.c = m.c
+      GROUP BY m.segments
+    ),
+    still_rows AS (
+      SELECT s AS segment, sum(members) AS members, sum(buyers) AS buyers, sum(orders) AS orders,
+             sum(revenue) AS revenue, sum(days) AS days, 0 AS churned
+      FROM still_sets, unnest(segments) s WHERE s LIKE $6 || '/%' GROUP BY s
     )
-    SELECT st.s AS segment, count(*)::int AS members, count(p.c)::int AS buyers, coalesce(sum(p.n), 0)::int AS orders,
-           coalesce(sum(p.revenue), 0)::text AS revenue, coalesce(sum(p.days), 0)::int AS days,
-           count(*) FILTER (WHERE ce.c IS NOT NULL AND NOT (ce.segs <@ coalesce(cs.segs, '{}')))::int AS churned
-    FROM at_start st
-    LEFT JOIN period p ON p.c = st.c
-    LEFT JOIN churn_start cs ON cs.c = st.c
-    LEFT JOIN churn_end ce ON ce.c = st.c
-    GROUP BY st.s ORDER BY 1`,
+    SELECT segment, sum(members)::int AS members, sum(buyers)::int AS buyers, sum(orders)::int AS orders,
+           sum(revenue)::text AS revenue, sum(days)::int AS days, sum(churned)::int AS churned
+    FROM (SELECT * FROM moved_rows UNION ALL SELECT * FROM still_rows) r
+    GROUP BY segment ORDER BY 1`,
       input.shopId,
       input.startAt.toISOString(),
       input.endAt.toISOString(),
       input.timeZone,
       [...CHURN_SEGMENTS],
+      input.family,
     ),
   );
   return rows.map((r) => ({
@@ -303,19 +381,22 @@ export async function cohortOutcomes(db: Db, input: { shopId: string; startAt: D
 }
 
 /**
- * Per segment: its members at `startAt` with an order before it, grouped by
+ * Per segment of the family: its members at `startAt` with an order before it, grouped by
  * their BG/NBD history at the start (repeat purchase days x, first to last
  * purchase day, first purchase day to the start, in shop-local days), with
  * their distinct purchase days during the period.
  */
 export async function cohortHistories(
   db: Db,
-  input: { shopId: string; startAt: Date; endAt: Date; timeZone: string; startDay: string },
+  input: { shopId: string; family: string; startAt: Date; endAt: Date; timeZone: string; startDay: string },
 ) {
-  const rows = await db.$queryRawUnsafe<
-    Array<{ segment: string; x: number; tx: number; t: number; customers: number; actual: number }>
-  >(
-    `WITH ${current()}, ${membersAt("at_start", 2)},
+  return asPeriodQuery(db, (q) =>
+    q.$queryRawUnsafe<Array<{ segment: string; x: number; tx: number; t: number; customers: number; actual: number }>>(
+      `WITH ${movedAndStill(2)}, ${membersAt("at_start", 2)},
+    starts AS (
+      SELECT c, s FROM at_start WHERE s LIKE $6 || '/%'
+      UNION ALL SELECT m.c, s FROM still m, unnest(m.segments) s WHERE s LIKE $6 || '/%'
+    ),
     days AS (
       SELECT "customerId" AS c, (("processedAt" AT TIME ZONE 'UTC') AT TIME ZONE $4)::date AS d, "processedAt" < ${ts(2)} AS before
       FROM "Order" WHERE "shopId" = $1 AND ${LIVE_ORDER} AND "processedAt" < ${ts(3)}
@@ -329,15 +410,16 @@ export async function cohortHistories(
       FROM days GROUP BY c HAVING count(*) FILTER (WHERE before) > 0
     )
     SELECT st.s AS segment, h.x::int AS x, h.tx::int AS tx, h.t::int AS t, count(*)::int AS customers, sum(h.actual)::int AS actual
-    FROM at_start st JOIN history h ON h.c = st.c
+    FROM starts st JOIN history h ON h.c = st.c
     GROUP BY 1, 2, 3, 4`,
-    input.shopId,
-    input.startAt.toISOString(),
-    input.endAt.toISOString(),
-    input.timeZone,
-    input.startDay,
+      input.shopId,
+      input.startAt.toISOString(),
+      input.endAt.toISOString(),
+      input.timeZone,
+      input.startDay,
+      input.family,
+    ),
   );
-  return rows;
 }
 
 export interface DiscountGroupOutcomeRow {
