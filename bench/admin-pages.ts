@@ -3,7 +3,10 @@
 // the overview, the segment list and a segment's page, first with the
 // figures aggregated per view (a shop below ADMIN_FIGURES_STORED_FROM), then
 // read from the figures the worker stores for a big shop (ADR 054), and the
-// worker's refresh itself. Not part of `npm run bench`'s report (no target in
+// worker's refresh itself; then the insights page's default view (the last 28
+// days) of two families, after the day's snapshot (taken here when the shop
+// has none in that period), with the customers the bench's next-day run moved
+// (ADR 055). Not part of `npm run bench`'s report (no target in
 // an issue); run alone after bench/recompute.ts has built its database:
 // `npx tsx bench/admin-pages.ts [rounds]`. The members' names are asked of an
 // Admin API that fails at once: the page shows them as unavailable, as when
@@ -49,6 +52,8 @@ export async function benchAdminPages(rounds = 2) {
   const { AdminApi } = await import("../app/shopify/admin-api.server");
   const { logger } = await import("../app/utils/logger.server");
   const { closePgPool } = await import("../app/stores/pg/pool.server");
+  const { loadInsightsPage } = await import("../app/insights/page.server");
+  const { takeSnapshot } = await import("../app/insights/snapshots.server");
   const api = new AdminApi({
     shop: DOMAIN,
     accessToken: "unused",
@@ -87,11 +92,23 @@ export async function benchAdminPages(rounds = 2) {
     setProcessEnv({ ADMIN_FIGURES_STORED_FROM: undefined });
     const refreshMs = await ms(() => refreshShopFigures(prisma, DOMAIN));
     const stored = await pages();
+    const recent = await prisma.segmentSnapshot.count({
+      where: { shopId: shop.id, day: { gte: new Date(Date.now() - 27 * 86_400_000) } },
+    });
+    const snapshotMs = recent ? null : await ms(() => takeSnapshot(prisma, DOMAIN));
+    const insightsPageMs: Record<string, number[]> = { rfm: [], loyalty: [] };
+    for (let i = 0; i < rounds; i++) {
+      for (const family of Object.keys(insightsPageMs)) {
+        insightsPageMs[family].push(await ms(() => loadInsightsPage(prisma, DOMAIN, { family })));
+      }
+    }
     return {
       customers: (await prisma.adminFigures.findUniqueOrThrow({ where: { shopId: shop.id } })).customers,
       perView,
       refreshMs,
       stored,
+      snapshotMs,
+      insightsPageMs,
     };
   } finally {
     await prisma.$disconnect();

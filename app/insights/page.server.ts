@@ -47,6 +47,14 @@ function catalogOf(shop: Shop): SegmentLabel[] {
   }
 }
 
+/** The shop's segment titles, its families, and the family asked for (the first family when it is not one of them). */
+export function familyOf(shop: Shop, requested: string | null | undefined) {
+  const labels = catalogOf(shop);
+  const families = [...new Set(labels.map((l) => l.key.split("/")[0]))];
+  const family = requested && families.includes(requested) ? requested : (families[0] ?? "rfm");
+  return { labels, families, family };
+}
+
 export interface InsightsPage {
   shop: string;
   currency: string;
@@ -124,9 +132,7 @@ export async function loadInsightsPage(
   const now = options.now ?? new Date();
   const today = localDay(now, shop.timezone);
   const settings = insightsSettingsOf(shop.settings);
-  const labels = catalogOf(shop);
-  const families = [...new Set(labels.map((l) => l.key.split("/")[0]))];
-  const family = query.family && families.includes(query.family) ? query.family : (families[0] ?? "rfm");
+  const { labels, families, family } = familyOf(shop, query.family);
   // The reads below run side by side where one does not need another's answer (each on a connection of Prisma's
   // pool): one after the other they took about 300 ms on the Online Retail store.
   const weekly = weeklySummaryOf(db, shop, labels, now);

@@ -7,7 +7,7 @@ import { insightsSettingsOf, localDay, parsePeriod } from "./core";
 import { discountLiftFor } from "./discount-lift.server";
 import { movementCsv, snapshotsCsv } from "./exports.server";
 import { movementMatrix } from "./movement.server";
-import { loadInsightsPage, type InsightsQuery } from "./page.server";
+import { familyOf, loadInsightsPage, type InsightsQuery } from "./page.server";
 
 const notFound = () => new Response("Not found", { status: 404 });
 
@@ -60,9 +60,8 @@ export async function snapshotsExport(db: PrismaClient, shopDomain: string, requ
 
 export async function movementExport(db: PrismaClient, shopDomain: string, request: Request): Promise<Response> {
   const { shop, period, query } = await exportContext(db, shopDomain, request);
-  const page = await loadInsightsPage(db, shopDomain, { family: query.family });
-  const family = page?.family ?? "rfm";
-  const labels = page?.labels ?? [];
+  // Only the family and its segments, not the page's other figures (seconds of queries at a million customers).
+  const { family, labels } = familyOf(shop, query.family);
   const segments = labels.filter((l) => l.key.startsWith(`${family}/`)).map((l) => l.key);
   const matrix = await movementMatrix(db, shop, { family, period, segments });
   // Keys, not titles: a file for spreadsheets and scripts.

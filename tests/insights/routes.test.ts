@@ -15,6 +15,7 @@ let store: Awaited<ReturnType<typeof discountStore>>;
 let page: typeof import("../../app/routes/app.insights._index");
 let lift: typeof import("../../app/routes/app.insights.discounts.$id");
 let csv: typeof import("../../app/routes/app.insights.export.snapshots");
+let movementCsv: typeof import("../../app/routes/app.insights.export.movement");
 let admin: AdminRequests;
 
 beforeAll(async () => {
@@ -24,6 +25,7 @@ beforeAll(async () => {
   page = await import("../../app/routes/app.insights._index");
   lift = await import("../../app/routes/app.insights.discounts.$id");
   csv = await import("../../app/routes/app.insights.export.snapshots");
+  movementCsv = await import("../../app/routes/app.insights.export.movement");
   const other = await anotherShopsDiscount("insights-other.myshopify.com", OTHERS);
   // Another shop's snapshot, today: never shown to this shop.
   await prisma.segmentSnapshot.create({
@@ -85,5 +87,23 @@ describe("Insights pages", () => {
     expect(await response.text()).toBe(
       "day,segment,size,entries,exits,orders,revenue_minor,average_order_value_minor,buyers,repeat_members,repeat_rate\r\n",
     );
+  });
+
+  it("the movement export is CSV of the family asked for, one row per segment of the catalog", async () => {
+    const exported = async (query: string) => {
+      const response = await answer(() =>
+        movementCsv.loader({ request: request(`/app/insights/export/movement?${query}`), params: {}, context: {} }),
+      );
+      expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      return { name: response.headers.get("content-disposition"), lines: (await response.text()).trim().split("\r\n") };
+    };
+    const loyalty = await exported("family=loyalty&from=2026-11-01&to=2026-11-20");
+    expect(loyalty.name).toBe('attachment; filename="segment-movement-loyalty-2026-11-01-2026-11-20.csv"');
+    expect(loyalty.lines[0]).toMatch(/^segment_at_start,loyalty\/.*,size_at_start$/);
+    const rows = loyalty.lines.slice(1).map((l) => l.split(",")[0]);
+    expect(rows).toContain("loyalty/lapsed");
+    expect(rows.every((r) => r.startsWith("loyalty/"))).toBe(true);
+    // A family the catalog does not have is the first one's.
+    expect((await exported("family=nonsense")).name).toMatch(/^attachment; filename="segment-movement-rfm-/);
   });
 });
