@@ -53,6 +53,11 @@ const runtimeSchema = z.object({
    * instead of aggregated per page view (ADR 054).
    */
   ADMIN_FIGURES_STORED_FROM: z.coerce.number().int().min(0).default(50_000),
+  /**
+   * How long the insights page waits for the model's check of its segments
+   * before it is sent without it and the check follows (ADR 055).
+   */
+  INSIGHTS_CHECK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(300),
   /** Node's own options, read to pass the same flags on to worker processes. */
   NODE_OPTIONS: z.string().optional(),
 });

@@ -26,6 +26,7 @@ import {
   type Period,
   type SegmentAlert,
   type SegmentMetrics,
+  type SegmentPredictions,
   type WeeklySegmentSummary,
 } from "./core";
 import { allDiscountLifts, type DiscountLift } from "./discount-lift.server";
@@ -83,12 +84,19 @@ export interface InsightsQuery {
   family?: string | null;
 }
 
-/** Expected purchase days per segment of the family from the stored BG/NBD fit; an empty map when the model is not fitted. */
-async function predictions(db: PrismaClient, shop: Shop, family: string, period: Period, startAt: Date, endAt: Date) {
+/** Expected purchase days per segment of the family from the stored BG/NBD fit; none when the model is not fitted. */
+async function predictions(
+  db: PrismaClient,
+  shop: Shop,
+  family: string,
+  period: Period,
+  startAt: Date,
+  endAt: Date,
+): Promise<SegmentPredictions> {
   const stored = await withPgClient((client) => loadShopCutoffs(client, shop.id));
   const predictive = stored?.cutoffs.predictive;
   const out = new Map<string, { predicted: number; actual: number }>();
-  if (!predictive || predictive.status !== "ok") return out;
+  if (!predictive || predictive.status !== "ok") return { fitted: false, segments: {} };
   const histories = await cohortHistories(db, {
     shopId: shop.id,
     family,
@@ -118,15 +126,29 @@ async function predictions(db: PrismaClient, shop: Shop, family: string, period:
     entry.actual += h.actual;
     out.set(h.segment, entry);
   }
-  return out;
+  return { fitted: true, segments: Object.fromEntries(out) };
 }
 
-export async function loadInsightsPage(
+/** The page, and the model's check of its segments on its own (a separate promise: see insightsPageParts). */
+export interface InsightsPageParts {
+  /** Its metrics without the model's check. */
+  page: InsightsPage;
+  /** Per segment of the page's metrics; null when the page has none (an empty or refused period). */
+  predictions: Promise<SegmentPredictions> | null;
+}
+
+/**
+ * The page without waiting for the model's check: at a million customers the
+ * check groups every order per customer and day (about 15 s), while the rest
+ * of the page takes about 2 s, so the route sends the page first and the
+ * check when it is ready (ADR 055).
+ */
+export async function insightsPageParts(
   db: PrismaClient,
   domain: string,
   query: InsightsQuery,
   options: { now?: Date } = {},
-): Promise<InsightsPage | null> {
+): Promise<InsightsPageParts | null> {
   const shop = await findShop(db, domain);
   if (!shop) return null;
   const now = options.now ?? new Date();
@@ -160,7 +182,7 @@ export async function loadInsightsPage(
     { from: query.from, to: query.to },
     { today, retentionDays: settings.retentionDays, defaultDays: 28 },
   );
-  if (!parsed.ok) return { ...page, weekly: await weekly, problem: parsed.message };
+  if (!parsed.ok) return { page: { ...page, weekly: await weekly, problem: parsed.message }, predictions: null };
   const period = parsed.period;
   page.period = period;
   const familySegments = labels.filter((l) => l.key.startsWith(`${family}/`)).map((l) => l.key);
@@ -172,7 +194,7 @@ export async function loadInsightsPage(
   const inPeriod = rows.filter((r) => r.day >= period.from);
   page.empty = inPeriod.length === 0;
   page.discounts = discounts;
-  if (page.empty) return { ...page, weekly: await weekly };
+  if (page.empty) return { page: { ...page, weekly: await weekly }, predictions: null };
   const days = daysIn(period.from, period.to);
   page.trend = {
     days,
@@ -184,22 +206,24 @@ export async function loadInsightsPage(
   const startAt = dayStart(period.from, shop.timezone);
   const end = dayEnd(period.to, shop.timezone);
   const endAt = end < now ? end : now;
-  const [matrix, outcomes, predicted, alertRows, week] = await Promise.all([
+  const predicted = predictions(db, shop, family, period, startAt, endAt);
+  // Awaited by the caller; this only keeps a failure from being unhandled while a read below fails first.
+  predicted.catch(() => undefined);
+  const [matrix, outcomes, alertRows, week] = await Promise.all([
     movementMatrix(db, shop, { family, period, segments: familySegments, now }),
     cohortOutcomes(db, { shopId: shop.id, family, startAt, endAt, timeZone: shop.timezone }),
-    predictions(db, shop, family, period, startAt, endAt),
     readSnapshots(db, shop.id, { from: addDays(period.to, -7), to: period.to }),
     weekly,
   ]);
   page.matrix = matrix;
   page.weekly = week;
-  page.metrics = outcomes.map((o) => segmentMetrics(o, predicted.get(o.segment) ?? null));
+  page.metrics = outcomes.map((o) => segmentMetrics(o, null));
   page.alerts = segmentAlerts(alertRows, {
     threshold: settings.alertThreshold,
     minSize: settings.alertMinSize,
     windowDays: Math.min(7, daysBetween(addDays(period.to, -7), period.to)),
   });
-  return page;
+  return { page, predictions: predicted };
 }
 
 export interface WeeklySummaryData {

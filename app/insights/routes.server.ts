@@ -2,12 +2,13 @@
 // the period is refused), a discount's lift (404 for an id that is not the
 // shop's), and the CSV exports as streamed responses.
 import type { PrismaClient } from "@prisma/client";
+import { runtimeEnv } from "../config/env.server";
 import { findShop } from "../stores/shops.server";
 import { insightsSettingsOf, localDay, parsePeriod } from "./core";
 import { discountLiftFor } from "./discount-lift.server";
 import { movementCsv, snapshotsCsv } from "./exports.server";
 import { movementMatrix } from "./movement.server";
-import { familyOf, loadInsightsPage, type InsightsQuery } from "./page.server";
+import { familyOf, insightsPageParts, type InsightsQuery } from "./page.server";
 
 const notFound = () => new Response("Not found", { status: 404 });
 
@@ -16,10 +17,33 @@ function queryOf(request: Request): InsightsQuery {
   return { from: params.get("from"), to: params.get("to"), family: params.get("family") };
 }
 
+/** `promise`'s value if it settles within `ms`, otherwise the promise itself (to be sent later). */
+async function valueWithin<T>(promise: Promise<T>, ms: number): Promise<T | Promise<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<{ late: true }>((resolve) => (timer = setTimeout(() => resolve({ late: true }), ms)));
+  try {
+    const first = await Promise.race([promise.then((value) => ({ late: false as const, value })), late]);
+    return first.late ? promise : first.value;
+  } catch {
+    return promise; // its failure is shown where the check would be
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The insights page for the route: the page, and the model's check of its
+ * segments, a value when it was ready in time, otherwise a promise the route
+ * defers (ADR 055); 400 when the period is refused.
+ */
 export async function insightsPageResponse(db: PrismaClient, shop: string, request: Request) {
-  const page = await loadInsightsPage(db, shop, queryOf(request));
-  if (!page) throw notFound();
-  return { page, status: page.problem ? 400 : 200 };
+  const parts = await insightsPageParts(db, shop, queryOf(request));
+  if (!parts) throw notFound();
+  const { page } = parts;
+  // A small shop's check is ready with the rest of the page (a few milliseconds): its table never shows a placeholder.
+  const wait = runtimeEnv().INSIGHTS_CHECK_WAIT_MS;
+  const predictions = parts.predictions ? await valueWithin(parts.predictions, wait) : null;
+  return { page, predictions, status: page.problem ? 400 : 200 };
 }
 
 export async function discountLiftResponse(db: PrismaClient, shopDomain: string, id: string | undefined) {

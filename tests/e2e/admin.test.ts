@@ -231,8 +231,8 @@ describe("admin pages in Chromium", () => {
       }
     }, 180_000);
 
-    // Last: it restarts the web app as if the store were big (ADR 054). Not among the timed pages above.
-    it("(7) shows a big shop's stored figures with their time", () => checkStoredFigures(url), 180_000);
+    // Last: it restarts the web app as if the store were big (ADR 054, 055). Not among the timed pages above.
+    it("(7) a big shop's stored figures, insights' check after the page", () => checkStoredFigures(url), 180_000);
   });
 });
 
@@ -249,7 +249,8 @@ async function checkStoredFigures(url: string): Promise<void> {
   const live = await customersFigure();
   await expect(page.getByText(/^Counts and totals as of /).count()).resolves.toBe(0);
   await stack.stopWeb();
-  url = await stack.startWeb(RETAIL, { ADMIN_FIGURES_STORED_FROM: "1000" });
+  // As a big shop: stored figures, and the insights page sends the model's check after the page (here always).
+  url = await stack.startWeb(RETAIL, { ADMIN_FIGURES_STORED_FROM: "1000", INSIGHTS_CHECK_WAIT_MS: "0" });
   // The first view at this size computes the figures and stores them; the next ones read them.
   await browser.page.goto(`${url}/app`, { waitUntil: "networkidle" });
   const { rows: stored } = await stack.db.query<{ customers: number }>(
@@ -272,6 +273,22 @@ async function checkStoredFigures(url: string): Promise<void> {
     expectClean(await browser.check(name, Math.round(performance.now() - started)));
     await expect(asOf()).resolves.toBe(1);
   }
+  // Then Insights in the navigation: the segments' table gets the model's check once it has followed the page (ADR 055).
+  const started = performance.now();
+  await page.getByRole("link", { name: "Insights", exact: true }).first().click();
+  await page.waitForURL(/\/app\/insights$/);
+  const metrics = page.locator("table").filter({ hasText: "Predicted purchase days" });
+  await metrics.getByText("computing…").first().waitFor({ state: "detached", timeout: 60_000 });
+  expectClean(await browser.check("insights-check-after-page", Math.round(performance.now() - started)));
+  const predicted = await metrics
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((row) => row.querySelectorAll("td, th")[6]?.textContent ?? ""));
+  // A number per segment whose members had orders before the period, "—" for a segment of customers without any.
+  expect(predicted.filter((cell) => /^\d+\.\d$/.test(cell)).length, predicted.join(" | ")).toBeGreaterThan(5);
+  expect(
+    predicted.every((cell) => /^(\d+\.\d|—)$/.test(cell)),
+    predicted.join(" | "),
+  ).toBe(true);
   await browser.page.goto(`${url}/app`, { waitUntil: "networkidle" });
   expect(await customersFigure()).toBe(live);
   expect(stored).toHaveLength(1);

@@ -39,27 +39,29 @@ afterAll(async () => {
 
 const request = (path: string) => admin.request(path);
 
+/** The page route's answer: its status, the page, and the model's check (a value, or deferred: ADR 055). */
+async function insightsPage(path: string) {
+  const answer = await page.loader({ request: request(path), params: {}, context: {} });
+  return { status: answer.init?.status ?? 200, page: answer.data.page, predictions: answer.data.predictions };
+}
+
 describe("Insights pages", () => {
   it("a period without snapshots is an empty state, not an error", async () => {
-    const response = await answer(() => page.loader({ request: request("/app/insights"), params: {}, context: {} }));
-    expect(response.status).toBe(200);
-    const data = await response.json();
+    const { status, page: data, predictions } = await insightsPage("/app/insights");
+    expect(status).toBe(200);
     expect(data.empty).toBe(true);
     expect(data.problem).toBeNull();
     expect(data.trend.series).toEqual([]);
+    expect(predictions).toBeNull();
   });
 
   it("a reversed range, or one longer than the retention, is refused with a message", async () => {
-    const reversed = await answer(() =>
-      page.loader({ request: request("/app/insights?from=2026-11-20&to=2026-11-01"), params: {}, context: {} }),
-    );
+    const reversed = await insightsPage("/app/insights?from=2026-11-20&to=2026-11-01");
     expect(reversed.status).toBe(400);
-    expect((await reversed.json()).problem).toBe("The start date 2026-11-20 is after the end date 2026-11-01.");
-    const long = await answer(() =>
-      page.loader({ request: request("/app/insights?from=2020-01-01&to=2026-11-01"), params: {}, context: {} }),
-    );
+    expect(reversed.page.problem).toBe("The start date 2026-11-20 is after the end date 2026-11-01.");
+    const long = await insightsPage("/app/insights?from=2020-01-01&to=2026-11-01");
     expect(long.status).toBe(400);
-    expect((await long.json()).problem).toMatch(/snapshots are kept for 400 days/);
+    expect(long.page.problem).toMatch(/snapshots are kept for 400 days/);
     const csvRefused = await answer(() =>
       csv.loader({
         request: request("/app/insights/export/snapshots?from=2026-11-20&to=2026-11-01"),

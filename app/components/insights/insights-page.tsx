@@ -11,8 +11,11 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
+import { Await } from "@remix-run/react";
+import { Suspense } from "react";
 import { KeyboardScrollable } from "../admin/keyboard-scrollable";
 import { t } from "../../i18n";
+import { withPredictions, type SegmentMetrics, type SegmentPredictions } from "../../insights/core/segment-metrics";
 import type { InsightsPage as InsightsPageData } from "../../insights/page.server";
 import { MovementFlow, TrendChart } from "./charts";
 import { DiscountLiftCard } from "./discount-lift";
@@ -46,7 +49,31 @@ function PeriodForm({ data }: { data: InsightsPageData }) {
   );
 }
 
-function MetricsTable({ data, label }: { data: InsightsPageData; label: (key: string) => string }) {
+/**
+ * Where the model's check of the segments stands: in the metrics (with or
+ * without a fitted model; unknown when the metrics came without it), still
+ * being computed, or failed.
+ */
+type CheckState = "fitted" | "not-fitted" | "pending" | "failed";
+
+function MetricsTable({
+  data,
+  metrics,
+  label,
+  check,
+}: {
+  data: InsightsPageData;
+  metrics: SegmentMetrics[];
+  label: (key: string) => string;
+  check: CheckState;
+}) {
+  const predicted = (m: SegmentMetrics) => {
+    if (check === "pending") return t("insights.metrics.checkPending");
+    if (check === "failed") return t("insights.metrics.checkFailed");
+    if (m.predictedPurchaseDays !== null) return m.predictedPurchaseDays.toFixed(1);
+    // A fitted model describes members with an order before the period: a segment of customers without any has none.
+    return check === "fitted" ? "—" : t("insights.metrics.notFitted");
+  };
   return (
     <KeyboardScrollable label={t("insights.metrics.segment")}>
       <DataTable
@@ -72,14 +99,14 @@ function MetricsTable({ data, label }: { data: InsightsPageData; label: (key: st
           t("insights.metrics.actual"),
           t("insights.metrics.error"),
         ]}
-        rows={data.metrics.map((m) => [
+        rows={metrics.map((m) => [
           label(m.segment),
           m.members,
           percent(m.conversion),
           percent(m.churnRate),
           money(m.revenueMinor, data.currency),
           money(m.revenuePerMemberMinor, data.currency),
-          m.predictedPurchaseDays === null ? t("insights.metrics.notFitted") : m.predictedPurchaseDays.toFixed(1),
+          predicted(m),
           m.actualPurchaseDaysModelled ?? "—",
           m.predictionError === null ? "—" : percent(m.predictionError),
         ])}
@@ -88,8 +115,49 @@ function MetricsTable({ data, label }: { data: InsightsPageData; label: (key: st
   );
 }
 
+/**
+ * The segments' metrics, completed with the model's check: given with the
+ * page, or a promise the route deferred (a big shop's, ADR 055), shown as
+ * being computed until it arrives.
+ */
+function SegmentMetricsTable({
+  data,
+  predictions,
+  label,
+}: {
+  data: InsightsPageData;
+  predictions: InsightsPredictions;
+  label: (key: string) => string;
+}) {
+  const table = (metrics: SegmentMetrics[], check: CheckState) => (
+    <MetricsTable data={data} metrics={metrics} label={label} check={check} />
+  );
+  const checked = (p: SegmentPredictions) =>
+    table(withPredictions(data.metrics, p), p.fitted ? "fitted" : "not-fitted");
+  if (!predictions) return table(data.metrics, "not-fitted");
+  if (!(predictions instanceof Promise)) return checked(predictions);
+  return (
+    <Suspense fallback={table(data.metrics, "pending")}>
+      <Await resolve={predictions} errorElement={table(data.metrics, "failed")}>
+        {(resolved) => checked(resolved)}
+      </Await>
+    </Suspense>
+  );
+}
+
+/** The model's check as the route gives it: with the page, deferred, or none (the metrics hold it, or there are none). */
+export type InsightsPredictions = SegmentPredictions | Promise<SegmentPredictions> | null | undefined;
+
 /** The insights page: trends, movement, per-segment figures and discount lift for one family and period. */
-export function InsightsPage({ data, basePath }: { data: InsightsPageData; basePath: string }) {
+export function InsightsPage({
+  data,
+  predictions,
+  basePath,
+}: {
+  data: InsightsPageData;
+  predictions?: InsightsPredictions;
+  basePath: string;
+}) {
   const label = labeller(data.labels);
   const query = data.period ? `from=${data.period.from}&to=${data.period.to}&family=${data.family}` : "";
   return (
@@ -190,7 +258,7 @@ export function InsightsPage({ data, basePath }: { data: InsightsPageData; baseP
                   <Text as="h2" variant="headingMd">
                     {t("insights.metrics.heading")}
                   </Text>
-                  <MetricsTable data={data} label={label} />
+                  <SegmentMetricsTable data={data} predictions={predictions} label={label} />
                 </BlockStack>
               </Card>
             </Layout.Section>

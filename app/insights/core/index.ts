@@ -4,6 +4,7 @@
 export * from "./calendar";
 export * from "./lift";
 export * from "./movement";
+export * from "./predicted-purchase-days";
 export * from "./segment-metrics";
 export * from "./settings";
 export * from "./snapshots";

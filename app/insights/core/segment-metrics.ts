@@ -1,6 +1,7 @@
 // Per segment and period: conversion, churn, revenue, and the predictive
-// model's expected orders against the actual ones. Pure.
-import { bgnbdConditionalExpected, type BgNbdParams } from "../../segmentation";
+// model's expected orders against the actual ones. Pure, and free of the
+// engine's modules: the insights page's component completes the metrics with
+// the model's check when it arrives after the page (ADR 055).
 
 /** A segment's cohort (its members on the first day) and what they did in the period. */
 export interface CohortOutcome {
@@ -14,13 +15,6 @@ export interface CohortOutcome {
   churned: number;
   /** Distinct purchase days of members in the period (what BG/NBD predicts). */
   purchaseDays: number;
-}
-
-/** One member's purchase history at the start of the period, in days (BG/NBD's x, t_x, T). */
-export interface PurchaseHistory {
-  x: number;
-  txDays: number;
-  Tdays: number;
 }
 
 export interface SegmentMetrics extends CohortOutcome {
@@ -38,24 +32,6 @@ export interface SegmentMetrics extends CohortOutcome {
   predictionError: number | null;
 }
 
-/**
- * Expected purchase days of the members in a period of `periodDays`, from
- * each member's history at its start (members with no order before the
- * start are predicted from the population: x = t_x = T = 0).
- */
-export function predictedPurchaseDays(
-  params: BgNbdParams,
-  unitDays: number,
-  histories: readonly PurchaseHistory[],
-  periodDays: number,
-): number {
-  let total = 0;
-  for (const h of histories) {
-    total += bgnbdConditionalExpected(params, periodDays / unitDays, h.x, h.txDays / unitDays, h.Tdays / unitDays);
-  }
-  return total;
-}
-
 export function segmentMetrics(
   outcome: CohortOutcome,
   prediction: { predicted: number; actual: number } | null,
@@ -71,4 +47,15 @@ export function segmentMetrics(
     predictionError:
       prediction && prediction.predicted > 0 ? (prediction.actual - prediction.predicted) / prediction.predicted : null,
   };
+}
+
+/** The model's check: whether the model is fitted, and per segment the expected and actual purchase days of its members with an order before the period. */
+export interface SegmentPredictions {
+  fitted: boolean;
+  segments: Record<string, { predicted: number; actual: number }>;
+}
+
+/** The metrics with each segment's check (none where it has no entry: the model is not fitted, or describes none of its members). */
+export function withPredictions(metrics: readonly SegmentMetrics[], predictions: SegmentPredictions): SegmentMetrics[] {
+  return metrics.map((m) => segmentMetrics(m, predictions.segments[m.segment] ?? null));
 }
