@@ -8,6 +8,7 @@ import { cohortHistories, cohortOutcomes, readSnapshots } from "../stores/insigh
 import { loadShopCutoffs } from "../stores/memberships.server";
 import { withPgClient } from "../stores/pg/pool.server";
 import { findShop } from "../stores/shops.server";
+import { logger } from "../utils/logger.server";
 import {
   addDays,
   biggestMovements,
@@ -207,8 +208,9 @@ export async function insightsPageParts(
   const end = dayEnd(period.to, shop.timezone);
   const endAt = end < now ? end : now;
   const predicted = predictions(db, shop, family, period, startAt, endAt);
-  // Awaited by the caller; this only keeps a failure from being unhandled while a read below fails first.
-  predicted.catch(() => undefined);
+  // The page shows a failure where the check would be; the log says why (and the rejection is never unhandled,
+  // even when a read below fails first).
+  predicted.catch((error) => logger.error({ err: error, shop: domain }, "insights: the model's check failed"));
   const [matrix, outcomes, alertRows, week] = await Promise.all([
     movementMatrix(db, shop, { family, period, segments: familySegments, now }),
     cohortOutcomes(db, { shopId: shop.id, family, startAt, endAt, timeZone: shop.timezone }),

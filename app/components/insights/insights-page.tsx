@@ -145,7 +145,7 @@ function SegmentMetricsTable({
   );
 }
 
-/** The model's check as the route gives it: with the page, deferred, or none (the metrics hold it, or there are none). */
+/** The model's check as the route gives it: with the page, deferred, or none (a page without metrics). */
 export type InsightsPredictions = SegmentPredictions | Promise<SegmentPredictions> | null | undefined;
 
 /** The insights page: trends, movement, per-segment figures and discount lift for one family and period. */
