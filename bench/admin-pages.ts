@@ -6,7 +6,8 @@
 // worker's refresh itself; then the insights page's default view (the last 28
 // days) of two families, after the day's snapshot (taken here when the shop
 // has none in that period), with the customers the bench's next-day run moved
-// (ADR 055). Not part of `npm run bench`'s report (no target in
+// (ADR 055), and the lift of a segment discount over the at-risk segment
+// (about 200,000 customers, a tenth held out; created here when absent). Not part of `npm run bench`'s report (no target in
 // an issue); run alone after bench/recompute.ts has built its database:
 // `npx tsx bench/admin-pages.ts [rounds]`. The members' names are asked of an
 // Admin API that fails at once: the page shows them as unavailable, as when
@@ -54,6 +55,8 @@ export async function benchAdminPages(rounds = 2) {
   const { closePgPool } = await import("../app/stores/pg/pool.server");
   const { insightsPageParts } = await import("../app/insights/page.server");
   const { takeSnapshot } = await import("../app/insights/snapshots.server");
+  const { allDiscountLifts } = await import("../app/insights/discount-lift.server");
+  const { insightsSettingsOf } = await import("../app/insights/core");
   const api = new AdminApi({
     shop: DOMAIN,
     accessToken: "unused",
@@ -96,6 +99,10 @@ export async function benchAdminPages(rounds = 2) {
       where: { shopId: shop.id, day: { gte: new Date(Date.now() - 27 * 86_400_000) } },
     });
     const snapshotMs = recent ? null : await ms(() => takeSnapshot(prisma, DOMAIN));
+    await discountOverAtRisk(url);
+    const settings = insightsSettingsOf(shop.settings);
+    const liftMs: number[] = [];
+    for (let i = 0; i < rounds; i++) liftMs.push(await ms(() => allDiscountLifts(prisma, shop.id, settings)));
     // The page as the route sends it (movement, outcomes, trend), then the model's check that follows it (ADR 055).
     const insightsPageMs: Record<string, number[]> = { rfm: [], loyalty: [] };
     const insightsCheckMs: Record<string, number[]> = { rfm: [], loyalty: [] };
@@ -117,10 +124,38 @@ export async function benchAdminPages(rounds = 2) {
       snapshotMs,
       insightsPageMs,
       insightsCheckMs,
+      liftMs,
     };
   } finally {
     await prisma.$disconnect();
     await closePgPool();
+  }
+}
+
+/** A segment discount over the at-risk segment since 2026-04-01 with its groups (a tenth held out), unless there is one. */
+async function discountOverAtRisk(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query("BEGIN");
+    const { rowCount } = await c.query(
+      `INSERT INTO "SegmentDiscount" (id, "shopId", method, title, segments, reward, "combinesWith", "holdoutPercentage", "startsAt", "updatedAt")
+       VALUES ('bench-lift', 'bench-shop', 'automatic', 'Win back', '{loyalty/at-risk}',
+               '{"target":"order","kind":"percentage","value":10}', '{}', 10, '2026-04-01', now())
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    if (rowCount) {
+      await c.query(
+        `INSERT INTO "DiscountGroupMembership" ("shopId", "discountId", "customerId", "group", since)
+         SELECT 'bench-shop', 'bench-lift', m."customerId",
+                CASE WHEN hashint8(m."customerId") % 10 = 0 THEN 'holdout' ELSE 'treated' END, '2026-04-01'
+         FROM "SegmentMembership" m WHERE m."shopId" = 'bench-shop' AND 'loyalty/at-risk' = ANY(m.segments)`,
+      );
+    }
+    await c.query("COMMIT");
+    if (rowCount) await c.query(`ANALYZE "DiscountGroupMembership"`);
+  } finally {
+    await c.end();
   }
 }
 
