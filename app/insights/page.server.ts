@@ -187,15 +187,15 @@ export async function insightsPageParts(
   const period = parsed.period;
   page.period = period;
   const familySegments = labels.filter((l) => l.key.startsWith(`${family}/`)).map((l) => l.key);
+  // The discounts' lift needs nothing below: it runs beside the period's queries (about a second per discount of
+  // 200,000 customers at 5M orders) and is awaited with them.
+  const lifts = allDiscountLifts(db, shop.id, settings, { now });
+  lifts.catch(() => undefined);
   // The day before the period: its snapshot is the segments as the period starts.
-  const [rows, discounts] = await Promise.all([
-    readSnapshots(db, shop.id, { from: addDays(period.from, -1), to: period.to }, familySegments),
-    allDiscountLifts(db, shop.id, settings, { now }),
-  ]);
+  const rows = await readSnapshots(db, shop.id, { from: addDays(period.from, -1), to: period.to }, familySegments);
   const inPeriod = rows.filter((r) => r.day >= period.from);
   page.empty = inPeriod.length === 0;
-  page.discounts = discounts;
-  if (page.empty) return { page: { ...page, weekly: await weekly }, predictions: null };
+  if (page.empty) return { page: { ...page, discounts: await lifts, weekly: await weekly }, predictions: null };
   const days = daysIn(period.from, period.to);
   page.trend = {
     days,
@@ -211,12 +211,14 @@ export async function insightsPageParts(
   // The page shows a failure where the check would be; the log says why (and the rejection is never unhandled,
   // even when a read below fails first).
   predicted.catch((error) => logger.error({ err: error, shop: domain }, "insights: the model's check failed"));
-  const [matrix, outcomes, alertRows, week] = await Promise.all([
+  const [matrix, outcomes, alertRows, week, discounts] = await Promise.all([
     movementMatrix(db, shop, { family, period, segments: familySegments, now }),
     cohortOutcomes(db, { shopId: shop.id, family, startAt, endAt, timeZone: shop.timezone }),
     readSnapshots(db, shop.id, { from: addDays(period.to, -7), to: period.to }),
     weekly,
+    lifts,
   ]);
+  page.discounts = discounts;
   page.matrix = matrix;
   page.weekly = week;
   page.metrics = outcomes.map((o) => segmentMetrics(o, null));
