@@ -28,10 +28,6 @@ function membersAt(name: string, at: number): string {
   )`;
 }
 
-function current(): string {
-  return `cur AS (SELECT m."customerId" AS c, s FROM "SegmentMembership" m, unnest(m.segments) s WHERE m."shopId" = $1)`;
-}
-
 /**
  * The settings of the queries built on movedAndStill: the whole-shop ones,
  * no nested loops, no JIT. The planner cannot know how many customers moved
@@ -51,14 +47,15 @@ const PERIOD_QUERY_SETTINGS = [
 const asPeriodQuery = <T>(db: Db, run: (q: Db) => Promise<T>) => asWholeShopAggregate(db, run, PERIOD_QUERY_SETTINGS);
 
 /**
- * The period queries' split of the shop's customers (ADR 055): `moved`, those
+ * The insights queries' split of the shop's customers (ADR 055): `moved`, those
  * with a transition at or after the moment in parameter $`at`, whose
  * memberships at that moment (and later) are rebuilt from the transitions
  * (`cur` holds only theirs); and `still`, every other customer's membership
  * row, whose segments were the same throughout, read as stored without
  * unnesting or grouping per customer. A big shop's period moves a few
- * percent of its customers; rebuilding every customer's memberships took
- * seconds per query at a million customers.
+ * percent of its customers (and a day's snapshot, taken as of now, almost
+ * none); rebuilding every customer's memberships took seconds per query at a
+ * million customers.
  */
 function movedAndStill(at: number): string {
   return `moved AS (SELECT DISTINCT "customerId" AS c FROM "SegmentTransition" WHERE "shopId" = $1 AND at >= ${ts(at)}),
@@ -103,7 +100,7 @@ function asWholeShopAggregate<T>(
  * to `asOf`.
  */
 export async function segmentDay(db: Db, input: { shopId: string; dayStartAt: Date; asOf: Date }): Promise<DayRow[]> {
-  const rows = await asWholeShopAggregate(db, (q) =>
+  const rows = await asPeriodQuery(db, (q) =>
     q.$queryRawUnsafe<
       Array<{
         segment: string;
@@ -116,8 +113,7 @@ export async function segmentDay(db: Db, input: { shopId: string; dayStartAt: Da
         repeaters: number;
       }>
     >(
-      `WITH ${current()},
-    ${membersAt("members", 2)},
+      `WITH ${movedAndStill(2)}, ${membersAt("members", 2)},
     moves AS (
       SELECT segment AS s, count(*) FILTER (WHERE change = 'entered')::int AS entries,
              count(*) FILTER (WHERE change = 'left')::int AS exits
@@ -132,12 +128,27 @@ export async function segmentDay(db: Db, input: { shopId: string; dayStartAt: Da
       FROM "Order" WHERE "shopId" = $1 AND ${LIVE_ORDER} AND "processedAt" < ${ts(2)}
       GROUP BY "customerId"
     ),
-    stats AS (
-      SELECT m.s, count(*)::int AS size, coalesce(sum(o.day_orders), 0)::int AS orders,
-             coalesce(sum(o.day_revenue), 0)::text AS revenue,
-             count(*) FILTER (WHERE o.day_orders > 0)::int AS buyers,
-             count(*) FILTER (WHERE o.all_orders >= 2)::int AS repeaters
+    moved_stats AS (
+      SELECT m.s, count(*) AS size, coalesce(sum(o.day_orders), 0) AS orders, coalesce(sum(o.day_revenue), 0) AS revenue,
+             count(*) FILTER (WHERE o.day_orders > 0) AS buyers, count(*) FILTER (WHERE o.all_orders >= 2) AS repeaters
       FROM members m LEFT JOIN counted o ON o.c = m.c GROUP BY m.s
+    ),
+    -- The others have been in their stored segments since \`asOf\`: each row counts once per segment list.
+    still_sets AS (
+      SELECT m.segments, count(*) AS size, coalesce(sum(o.day_orders), 0) AS orders,
+             coalesce(sum(o.day_revenue), 0) AS revenue, count(*) FILTER (WHERE o.day_orders > 0) AS buyers,
+             count(*) FILTER (WHERE o.all_orders >= 2) AS repeaters
+      FROM still m LEFT JOIN counted o ON o.c = m.c GROUP BY m.segments
+    ),
+    still_stats AS (
+      SELECT s, sum(size) AS size, sum(orders) AS orders, sum(revenue) AS revenue, sum(buyers) AS buyers,
+             sum(repeaters) AS repeaters
+      FROM still_sets, unnest(segments) s GROUP BY s
+    ),
+    stats AS (
+      SELECT s, sum(size)::int AS size, sum(orders)::int AS orders, sum(revenue)::text AS revenue,
+             sum(buyers)::int AS buyers, sum(repeaters)::int AS repeaters
+      FROM (SELECT * FROM moved_stats UNION ALL SELECT * FROM still_stats) x GROUP BY s
     )
     SELECT coalesce(stats.s, moves.s) AS segment, coalesce(size, 0) AS size, coalesce(entries, 0) AS entries,
            coalesce(exits, 0) AS exits, coalesce(orders, 0) AS orders, coalesce(revenue, '0') AS revenue,

@@ -1,6 +1,7 @@
 // The insights page's period queries (movement, cohort outcomes, cohort
-// histories) split the shop's customers into those whose memberships moved
-// after the period's start and those who kept them (ADR 055). Checked here
+// histories) and the day's snapshot split the shop's customers into those
+// whose memberships moved after the period's start (or the snapshot's
+// moment) and those who kept them (ADR 055). Checked here
 // against a plain oracle: every customer's memberships at a moment rebuilt
 // one by one from the stored memberships and transitions (ADR 032's rule),
 // and their orders counted in JavaScript, over periods that start before,
@@ -8,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { addDays, dayEnd, dayStart, daysBetween, localDay } from "../../app/insights/core";
-import { cohortHistories, cohortOutcomes, movementGroups } from "../../app/stores/insights.server";
+import { cohortHistories, cohortOutcomes, movementGroups, segmentDay } from "../../app/stores/insights.server";
 import { generateHistory } from "../../scripts/lib/insights-history";
 
 const domain = "period-queries.myshopify.com";
@@ -148,6 +149,46 @@ function expectedHistories(data: Stored, family: string, startDay: string, endAt
   return [...groups.values()];
 }
 
+function expectedDay(data: Stored, dayStartAt: Date, asOf: Date) {
+  const bySegment = new Map<
+    string,
+    { size: number; entries: number; exits: number; orders: number; revenue: number; buyers: number; repeaters: number }
+  >();
+  const row = (s: string) => {
+    const r = bySegment.get(s) ?? { size: 0, entries: 0, exits: 0, orders: 0, revenue: 0, buyers: 0, repeaters: 0 };
+    bySegment.set(s, r);
+    return r;
+  };
+  for (const t of data.transitions) {
+    if (t.at < dayStartAt || t.at >= asOf) continue;
+    row(t.s)[t.change === "entered" ? "entries" : "exits"]++;
+  }
+  for (const [c, segments] of membersAt(data, asOf)) {
+    const before = (data.orders.get(c) ?? []).filter((o) => o.at < asOf);
+    const day = before.filter((o) => o.at >= dayStartAt);
+    for (const s of segments) {
+      const r = row(s);
+      r.size++;
+      r.orders += day.length;
+      r.revenue += day.reduce((n, o) => n + o.total, 0);
+      if (day.length) r.buyers++;
+      if (before.length >= 2) r.repeaters++;
+    }
+  }
+  return [...bySegment]
+    .map(([segment, r]) => ({
+      segment,
+      size: r.size,
+      entries: r.entries,
+      exits: r.exits,
+      orders: r.orders,
+      revenueMinor: r.revenue,
+      buyers: r.buyers,
+      repeatMembers: r.repeaters,
+    }))
+    .sort((a, b) => (a.segment < b.segment ? -1 : 1));
+}
+
 beforeAll(async () => {
   const shop = await prisma.shop.create({ data: { domain, timezone: timeZone, currency: "USD" } });
   shopId = shop.id;
@@ -195,4 +236,23 @@ describe("period queries", () => {
     // Customers did change segments within the periods checked (the moved side was exercised).
     expect(moving).toBeGreaterThan(10);
   }, 120_000);
+
+  it("the day's snapshot equals the customer-by-customer rebuild, as of now and as of days inside the history", async () => {
+    const data = await stored();
+    const lastDay = addDays(firstDay, days - 1);
+    const moments = [2, 6, 11].map(
+      (i) => new Date(dayStart(addDays(firstDay, i), timeZone).getTime() + 22 * 3_600_000),
+    );
+    moments.push(dayEnd(addDays(lastDay, 1), timeZone));
+    let moved = 0;
+    for (const asOf of moments) {
+      const dayStartAt = dayStart(localDay(asOf, timeZone), timeZone);
+      const rows = await segmentDay(prisma, { shopId, dayStartAt, asOf });
+      const expected = expectedDay(data, dayStartAt, asOf);
+      expect([...rows].sort((a, b) => (a.segment < b.segment ? -1 : 1))).toEqual(expected);
+      moved += expected.reduce((n, r) => n + r.entries + r.exits, 0);
+    }
+    // Entries and exits on the days checked: the moved side was exercised.
+    expect(moved).toBeGreaterThan(10);
+  });
 });
