@@ -4,7 +4,8 @@
 // discount's groups). Memberships at a past moment are the current ones with
 // the later transitions undone: the first transition of a (customer,
 // segment) at or after the moment says whether the customer was in it
-// ("left" first: yes; "entered" first: no). ADR 032.
+// ("left" first: yes; "entered" first: no). ADR 032. Only customers with such
+// a transition are rebuilt; the others' rows are read as stored (ADR 055).
 import type { PrismaClient } from "@prisma/client";
 import type { MovementGroup, SnapshotRow } from "../insights/core";
 import type { DataStore, Tx } from "./data-store";
