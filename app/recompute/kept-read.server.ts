@@ -45,18 +45,33 @@ export interface ReusedRead {
 }
 
 /**
+ * The shop's kept read if the shop's orders and live customers are what it
+ * read (same fingerprint), in the shop's time zone, by this version of the
+ * features; null otherwise. Its slices are not read here (any may be gone:
+ * readKeptSlice says so).
+ */
+export async function unchangedKeptRead(
+  client: PgClient,
+  config: ShopConfig,
+): Promise<Omit<ReusedRead, "columns"> | null> {
+  const read = await findFeatureRead(client, config.shopId);
+  if (!read || read.version !== FEATURE_VERSION || read.timeZone !== config.segmentation.timeZone) return null;
+  // Taken before the fingerprint: a change committed after it is the per-customer re-segmentation's.
+  const verifiedAt = new Date();
+  if ((await shopDataFingerprint(client, config.shopId)) !== read.fingerprint) return null;
+  return { read, slices: { runId: read.runId, readAt: read.readAt }, verifiedAt };
+}
+
+/**
  * The shop's kept read, if the shop's orders and live customers are what it
  * read (same fingerprint), in the shop's time zone, by this version of the
  * features, with every slice still stored; null otherwise (the fit step then
  * reads the orders).
  */
 export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promise<ReusedRead | null> {
-  const read = await findFeatureRead(client, config.shopId);
-  if (!read || read.version !== FEATURE_VERSION || read.timeZone !== config.segmentation.timeZone) return null;
-  // Taken before the fingerprint: a change committed after it is the per-customer re-segmentation's.
-  const verifiedAt = new Date();
-  if ((await shopDataFingerprint(client, config.shopId)) !== read.fingerprint) return null;
-  const slices: SliceOwner = { runId: read.runId, readAt: read.readAt };
+  const unchanged = await unchangedKeptRead(client, config);
+  if (!unchanged) return null;
+  const { read, slices, verifiedAt } = unchanged;
   const parts: FitColumns[] = [];
   let shop: FitColumns["shop"] | null = null;
   for (let index = 0; index < read.ranges.length; index++) {

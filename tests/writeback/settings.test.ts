@@ -5,6 +5,7 @@ import prisma from "../../app/db.server";
 import { seedCustomersAndOrders } from "../helpers/synthetic-shop";
 import { membershipRows, segmentSizes } from "../../app/stores/memberships.server";
 import { dryRunSettings } from "../../app/recompute/dry-run.server";
+import { forgetRulePreviews, previewRule } from "../../app/settings/rule-preview.server";
 import { forgetFeatureRead } from "../../app/stores/feature-reads.server";
 import { processChunk } from "../../app/recompute/chunk.server";
 import { fitShopStep } from "../../app/recompute/fit.server";
@@ -136,6 +137,24 @@ describe("settings change and dry run", () => {
     expect(fromKept.readOrders).toBe(false);
     expect({ ...fromKept, readOrders: true }).toEqual(fromOrders);
     await forgetFeatureRead(client, shopId);
+  });
+
+  it("previews a custom rule from the shop's kept read as from its orders (ADR 051)", async () => {
+    const rule = { feature: "orders", op: "gte", value: 2 } as const;
+    forgetRulePreviews();
+    const fromOrders = await previewRule(client, await loadShopConfig(prisma, shopId), rule, 10);
+    expect(fromOrders).toMatchObject({ ok: true, readOrders: true });
+    const config = await loadShopConfig(prisma, shopId);
+    await fitShopStep(client, config, asOf, { chunkSize: 30, runId: "rule-preview-kept-read", readThreads: 1 });
+    forgetRulePreviews();
+    const fromKept = await previewRule(client, config, rule, 10);
+    expect(fromKept).toMatchObject({ ok: true, readOrders: false });
+    expect({ ...fromKept, readOrders: true }).toEqual(fromOrders);
+    if (!fromKept.ok) throw new Error("unreachable");
+    expect(fromKept.count).toBeGreaterThan(0);
+    expect(fromKept.sample.length).toBeGreaterThan(0);
+    await forgetFeatureRead(client, shopId);
+    forgetRulePreviews();
   });
 
   it("stores a new prefix and remembers the old one until the tags have moved", async () => {
