@@ -205,6 +205,8 @@ describe("period queries", () => {
     // The history moved customers on several days, and some never moved.
     const movedDays = new Set(data.transitions.map((t) => localDay(t.at, timeZone)));
     expect(movedDays.size).toBeGreaterThan(5);
+    const everMoved = new Set(data.transitions.map((t) => t.c));
+    expect([...data.current.keys()].filter((c) => !everMoved.has(c)).length).toBeGreaterThan(10);
     const lastDay = addDays(firstDay, days - 1);
     const periods: Array<[string, Date]> = [
       [addDays(firstDay, -3), dayEnd(addDays(firstDay, 4), timeZone)], // starts before any transition
