@@ -19,7 +19,7 @@ import { enqueueCustomerWriteback, enqueueShopWriteback } from "../queues/writeb
 import { enqueueFiguresRefresh } from "../queues/insights.server";
 import { loadInstalledShopConfig } from "../settings/settings.server";
 import { hasMemberships, loadShopCutoffs } from "../stores/memberships.server";
-import { withPgClient } from "../stores/pg/pool.server";
+import { analyzeAfterBulkWrite, withPgClient } from "../stores/pg/pool.server";
 import {
   dropRecomputeSlices,
   recordChunkDone,
@@ -144,6 +144,8 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
     if (await job.childrenPending()) return { waitingForChildren: true };
     await withPgClient(async (client) => {
       await dropRecomputeSlices(client, runId);
+      // A first recompute wrote every membership row of the shop: statistics before the steps that read them.
+      if (data.firstRun) await analyzeAfterBulkWrite(client, "SegmentMembership", data.customers ?? 0);
       await updateRecomputeRun(client, runId, { step: "writeback" });
     });
     // The next stage: the write-back completes this run. A big shop's admin figures are computed again from the new

@@ -51,6 +51,11 @@ describe("write-back on the Online Retail store", () => {
       // worker here: they wait).
       const insightsJobs = await app.registry.get(QUEUE.insights).getJobs(["waiting"]);
       expect(insightsJobs.map((job) => job.name).sort()).toEqual(["insights.figures", "insights.snapshot"]);
+      // The first recompute analysed the memberships it wrote (this database's only shop): the planner knows them.
+      const [planned] = await prisma.$queryRawUnsafe<Array<{ n: number }>>(
+        `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = '"SegmentMembership"'::regclass`,
+      );
+      expect(planned.n).toBe(await prisma.segmentMembership.count({ where: { shopId: store.shopId } }));
 
       // As of the day after the data ends, so the segments are meaningful.
       const started = new Date();

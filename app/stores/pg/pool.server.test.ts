@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closePgPool, withPgClient } from "./pool.server";
+import { analyzeAfterBulkWrite, closePgPool, withPgClient } from "./pool.server";
 
 // The process's pool when PostgreSQL drops a connection (a restart, a
 // failover, a test database dropped under running jobs) while a client is lent.
@@ -24,5 +24,28 @@ describe("withPgClient", () => {
     ).rejects.toThrow();
     const { rows } = await withPgClient((client) => client.query<{ one: number }>("SELECT 1 AS one"));
     expect(rows[0].one).toBe(1);
+  });
+});
+
+describe("analyzeAfterBulkWrite", () => {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  beforeAll(() => client.connect());
+  afterAll(() => client.end());
+  const estimate = async () =>
+    (await client.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'bulk_rows'::regclass`))
+      .rows[0].n;
+
+  it("analyses a table never analysed, then only after writes of a tenth of its rows or more", async () => {
+    await client.query("CREATE TEMP TABLE bulk_rows (id int)");
+    await client.query("INSERT INTO bulk_rows SELECT g FROM generate_series(1, 1000) g");
+    expect(await estimate()).toBe(-1);
+    expect(await analyzeAfterBulkWrite(client, "bulk_rows", 1000)).toBe(true);
+    expect(await estimate()).toBe(1000);
+    await client.query("INSERT INTO bulk_rows SELECT g FROM generate_series(1, 50) g");
+    expect(await analyzeAfterBulkWrite(client, "bulk_rows", 50)).toBe(false);
+    expect(await estimate()).toBe(1000);
+    expect(await analyzeAfterBulkWrite(client, "bulk_rows", 100)).toBe(true);
+    expect(await estimate()).toBe(1050);
+    await expect(analyzeAfterBulkWrite(client, "no_such_rows", 1)).rejects.toThrow(/no table no_such_rows/);
   });
 });
