@@ -23,6 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { copyTo } from "../app/stores/pg/copy.server";
+import { analyzeAfterBulkWrite } from "../app/stores/pg/pool.server";
 import { applyMigrations } from "../scripts/migrate";
 import { databaseOn } from "../scripts/services";
 import { sliceOwnerData } from "../app/recompute/chunk.server";
@@ -55,8 +56,10 @@ export interface RecomputeBenchResult {
     fitMs: number;
     /** Writing each chunk's feature slice for the chunk jobs (the chunks run meanwhile). */
     slicesMs: number;
-    /** From the cut-offs stored (the first slice about to be written) to the last chunk done. */
+    /** From the cut-offs stored (the first slice about to be written) to the last chunk done (and, on a first run, its rows analysed). */
     chunksMs: number;
+    /** Whether the first run's membership rows were analysed after its chunks, as the recompute job does. */
+    analyzed: boolean;
     tagDiffMs: number;
     chunks: number;
     /** Worker processes the chunk jobs ran in (one per core). */
@@ -407,6 +410,8 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
     const dispatcher = new ChunkDispatcher(workers, runId, asOf);
     const fit = await fitShopStep(main, config, asOf, { runId, handOver: dispatcher });
     const chunks = await dispatcher.finish();
+    // As the recompute job does once its chunks are done: a first run's rows analysed (analyzeAfterBulkWrite).
+    const analyzed = fit.firstRun ? await analyzeAfterBulkWrite(main, "SegmentMembership", fit.customers) : false;
     const t2 = performance.now();
     const changes = await computeTagChanges(main, config);
     const t3 = performance.now();
@@ -417,6 +422,7 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
       fitMs: fit.timings.fitMs,
       slicesMs: fit.timings.slicesMs,
       chunksMs: t2 - dispatcher.startedAt,
+      analyzed,
       tagDiffMs: t3 - t2,
       chunks: fit.ranges.length,
       readThreads: fit.readThreads,
@@ -525,6 +531,7 @@ export async function benchRecompute(
     loadAverage: loadAverage.map((l) => Number(l.toFixed(1))),
     details: {
       ...steps(first),
+      analyzed: first.analyzed,
       chunks: first.chunks,
       readThreads: first.readThreads,
       chunkProcesses: processes,
