@@ -49,12 +49,16 @@ function catalogOf(shop: Shop): SegmentLabel[] {
   }
 }
 
-/** The shop's segment titles, its families, and the family asked for (the first family when it is not one of them). */
+/**
+ * The shop's segment titles, its families, the family asked for (the first
+ * family when it is not one of them) and that family's segments.
+ */
 export function familyOf(shop: Shop, requested: string | null | undefined) {
   const labels = catalogOf(shop);
   const families = [...new Set(labels.map((l) => l.key.split("/")[0]))];
   const family = requested && families.includes(requested) ? requested : (families[0] ?? "rfm");
-  return { labels, families, family };
+  const familySegments = labels.filter((l) => l.key.startsWith(`${family}/`)).map((l) => l.key);
+  return { labels, families, family, familySegments };
 }
 
 export interface InsightsPage {
@@ -155,7 +159,7 @@ export async function insightsPageParts(
   const now = options.now ?? new Date();
   const today = localDay(now, shop.timezone);
   const settings = insightsSettingsOf(shop.settings);
-  const { labels, families, family } = familyOf(shop, query.family);
+  const { labels, families, family, familySegments } = familyOf(shop, query.family);
   // The reads below run side by side where one does not need another's answer (each on a connection of Prisma's
   // pool): one after the other they took about 300 ms on the Online Retail store.
   const weekly = weeklySummaryOf(db, shop, labels, now);
@@ -186,7 +190,6 @@ export async function insightsPageParts(
   if (!parsed.ok) return { page: { ...page, weekly: await weekly, problem: parsed.message }, predictions: null };
   const period = parsed.period;
   page.period = period;
-  const familySegments = labels.filter((l) => l.key.startsWith(`${family}/`)).map((l) => l.key);
   // The discounts' lift needs nothing below: it runs beside the period's queries (about a second per discount of
   // 200,000 customers at 5M orders) and is awaited with them.
   const lifts = allDiscountLifts(db, shop.id, settings, { now });

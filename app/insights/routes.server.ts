@@ -85,9 +85,8 @@ export async function snapshotsExport(db: PrismaClient, shopDomain: string, requ
 export async function movementExport(db: PrismaClient, shopDomain: string, request: Request): Promise<Response> {
   const { shop, period, query } = await exportContext(db, shopDomain, request);
   // Only the family and its segments, not the page's other figures (seconds of queries at a million customers).
-  const { family, labels } = familyOf(shop, query.family);
-  const segments = labels.filter((l) => l.key.startsWith(`${family}/`)).map((l) => l.key);
-  const matrix = await movementMatrix(db, shop, { family, period, segments });
+  const { family, familySegments } = familyOf(shop, query.family);
+  const matrix = await movementMatrix(db, shop, { family, period, segments: familySegments });
   // Keys, not titles: a file for spreadsheets and scripts.
   return csvResponse(
     movementCsv(matrix, (key) => key),

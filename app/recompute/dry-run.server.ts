@@ -21,7 +21,7 @@ import { findShopById } from "../stores/shops.server";
 import { diffCustomerTags } from "../writeback/diff";
 import { desiredTagsOfLists } from "../writeback/tag-changes.server";
 import { fitWithFallback } from "./fit.server";
-import { readKeptSlice, reuseKeptRead } from "./kept-read.server";
+import { keptSlices, reuseKeptRead } from "./kept-read.server";
 import { readShopFeatures } from "./read-features.server";
 
 export interface TagChangeCount {
@@ -141,13 +141,12 @@ async function segmentsUnder(
   const kept = await reuseKeptRead(client, config);
   if (kept) {
     const cutoffs = fitWithFallback(kept.columns, config.segmentation, asOf);
-    let index = 0;
-    for (; index < kept.read.ranges.length; index++) {
-      const table = await readKeptSlice(client, kept, index);
-      if (!table) break;
+    let assigned = 0;
+    for await (const table of keptSlices(client, kept)) {
       assignTable(table, cutoffs, config.segmentation, asOf, collect);
+      assigned++;
     }
-    if (index === kept.read.ranges.length) return { segmentsOf, readOrders: false };
+    if (assigned === kept.read.ranges.length) return { segmentsOf, readOrders: false };
     // A slice went meanwhile (a newer read replaced this one): read the orders.
     segmentsOf.clear();
   }

@@ -48,7 +48,7 @@ export interface ReusedRead {
  * The shop's kept read if the shop's orders and live customers are what it
  * read (same fingerprint), in the shop's time zone, by this version of the
  * features; null otherwise. Its slices are not read here (any may be gone:
- * readKeptSlice says so).
+ * keptSlices stops there).
  */
 export async function unchangedKeptRead(
   client: PgClient,
@@ -74,9 +74,7 @@ export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promi
   const { read, slices, verifiedAt } = unchanged;
   const parts: FitColumns[] = [];
   let shop: FitColumns["shop"] | null = null;
-  for (let index = 0; index < read.ranges.length; index++) {
-    const table = await readKeptSlice(client, { read, slices }, index);
-    if (!table) return null;
+  for await (const table of keptSlices(client, unchanged)) {
     // Only the fit columns are kept (copied out of the slice): the whole
     // slices of a million customers at once (312 MB) would raise the
     // worker's peak by as much.
@@ -84,25 +82,29 @@ export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promi
     // Every slice of a one-thread read carries the whole shop's statistics (subsetFeatureTable).
     shop ??= table.shop;
   }
-  if (!shop) return null;
+  if (parts.length < read.ranges.length || !shop) return null;
   const columns = { ...concatFitColumns(parts), shop };
   if (columns.n !== read.customers) return null;
   return { read, slices, verifiedAt, columns };
 }
 
 /**
- * Slice `index` of a kept read as a feature table (its columns view the bytes
- * read for this call), or null when it is gone: the read is then unusable.
+ * The slices of a kept read in turn, each as a feature table (its columns
+ * view the bytes read for it). It stops at the first slice gone (a newer read
+ * replaced this one): a caller that got fewer than the read's ranges reads
+ * the orders instead.
  */
-export async function readKeptSlice(
+export async function* keptSlices(
   client: PgClient,
   kept: Pick<ReusedRead, "read" | "slices">,
-  index: number,
-): Promise<FeatureTable | null> {
-  const bytes = await readRecomputeSlice(client, kept.slices, index);
-  if (!bytes) return null;
-  const table = decodeFeatureTable(bytes, { view: true });
-  return table.timeZone === kept.read.timeZone ? table : null;
+): AsyncGenerator<FeatureTable> {
+  for (let index = 0; index < kept.read.ranges.length; index++) {
+    const bytes = await readRecomputeSlice(client, kept.slices, index);
+    if (!bytes) return;
+    const table = decodeFeatureTable(bytes, { view: true });
+    if (table.timeZone !== kept.read.timeZone) return;
+    yield table;
+  }
 }
 
 /** Fit columns in arrays of their own (not views of a slice's bytes). */

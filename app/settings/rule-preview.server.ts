@@ -7,7 +7,7 @@ import { previewCustomRule, type CustomerFeatures, type FeatureTable, type ShopC
 import { emptyCustomerFeatures } from "../segmentation/features/customer";
 import type { Rule } from "../segmentation/rules/schema";
 import { fitWithFallback } from "../recompute/fit.server";
-import { readKeptSlice, unchangedKeptRead } from "../recompute/kept-read.server";
+import { keptSlices, unchangedKeptRead } from "../recompute/kept-read.server";
 import { readShopFeatures } from "../recompute/read-features.server";
 import { loadShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
@@ -47,12 +47,7 @@ async function shopFeatures(
   const kept = await unchangedKeptRead(client, config);
   if (kept) {
     const tables: FeatureTable[] = [];
-    for (let index = 0; index < kept.read.ranges.length; index++) {
-      const table = await readKeptSlice(client, kept, index);
-      // A slice went meanwhile (a newer read replaced this one): the orders are read instead.
-      if (!table) break;
-      tables.push(table);
-    }
+    for await (const table of keptSlices(client, kept)) tables.push(table);
     if (tables.length === kept.read.ranges.length) return { tables, readOrders: false };
   }
   const { table } = await readShopFeatures(client, config.shopId, config.segmentation.timeZone);

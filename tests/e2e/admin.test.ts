@@ -232,16 +232,17 @@ describe("admin pages in Chromium", () => {
     }, 180_000);
 
     // Last: it restarts the web app as if the store were big (ADR 054, 055). Not among the timed pages above.
-    it("(7) a big shop's stored figures, insights' check after the page", () => checkStoredFigures(url), 180_000);
+    it("(7) a big shop's stored figures, insights' check after the page", () => checkAsBigShop(url), 180_000);
   });
 });
 
 /**
- * (7): the overview's live figures, then the web app restarted with the store counted as big (ADR 054): the first
- * view stores the figures; clicked through as a merchant would (overview, Segments, a segment), each page shows them
- * with their time, axe clean, and the overview the same count.
+ * (7): the overview's live figures, then the web app restarted with the store counted as big (ADR 054, 055): the
+ * first view stores the figures; clicked through as a merchant would (overview, Segments, a segment), each page shows
+ * them with their time, axe clean; then Insights, whose model check follows the page and fills its table; and the
+ * overview the same count.
  */
-async function checkStoredFigures(url: string): Promise<void> {
+async function checkAsBigShop(url: string): Promise<void> {
   const page = browser.page;
   const customersFigure = async () =>
     page.getByRole("heading", { name: "Customers", exact: true }).locator("xpath=..").innerText();
