@@ -153,9 +153,11 @@ export async function startE2eStack(options: { asOf?: string } = {}): Promise<E2
     db,
     log,
     async startWorker() {
+      // Node itself with tsx's loader, not the tsx command: that command runs the worker in a child process of its
+      // own, which outlived its SIGKILL below (a worker finishing a job in flight) and the test run by minutes.
       worker = spawnLogged(
-        bin("tsx"),
-        ["app/workers/main.ts"],
+        process.execPath,
+        ["--import", "tsx", "app/workers/main.ts"],
         baseEnv({ SERVICE_NAME: "worker", WORKER_PROCESSES: "1" }),
         "worker",
         log,
