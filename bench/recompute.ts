@@ -34,6 +34,7 @@ import { recordAppliedTags } from "../app/writeback/tags.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
+import { sampleSummedRss } from "./summed-rss";
 import type { ChunkRun, ChunkWork } from "./recompute-chunk-worker";
 import { childProcessEnv, scriptEnv } from "../app/config/env.server";
 
@@ -48,6 +49,11 @@ export interface RecomputeBenchResult {
   sqlDefaultPlanMs: number;
   /** ms / sqlFloorMs. */
   ratio: number;
+  /**
+   * The most the recompute's processes (the fit step's and the chunk
+   * processes) held at once, in any of the three runs (summedPeakRssMb);
+   * without /proc to sample, the highest single process's peak.
+   */
   peakRssMb: number;
   /** Load average (1 min) at the start and the end of the bench: the machine is shared. */
   loadAverage: number[];
@@ -56,6 +62,8 @@ export interface RecomputeBenchResult {
     fitMs: number;
     /** Writing each chunk's feature slice for the chunk jobs (the chunks run meanwhile). */
     slicesMs: number;
+    /** The fit step's garbage collection once its features are dropped (ADR 057; the chunks run meanwhile). */
+    collectMs: number;
     /** From the cut-offs stored (the first slice about to be written) to the last chunk done (and, on a first run, its rows analysed). */
     chunksMs: number;
     /** Whether the first run's membership rows were analysed after its chunks, as the recompute job does. */
@@ -102,6 +110,14 @@ export interface RecomputeBenchResult {
     /** Peak RSS of this process (read, fit, slices, tag differences) and of the chunk processes. */
     mainPeakRssMb: number;
     chunkPeakRssMb: number;
+    /**
+     * The highest sum of the fit step's process's and the chunk processes'
+     * resident memory in the first, the same-instant and the next-day run
+     * (sampled every 25 ms; null without /proc): what the recompute holds on
+     * the machine at once. mainPeakRssMb and chunkPeakRssMb are each
+     * process's own peak.
+     */
+    summedPeakRssMb: Array<number | null>;
     /** Threads the fit step read the orders on (RECOMPUTE_READ_THREADS, else one). */
     readThreads: number;
     /** The server's settings the figures were measured under (README: PostgreSQL in production). */
@@ -260,6 +276,7 @@ interface ChunkProcess {
   finish(): Promise<ChunkTotals>;
   /** Ends the process if it is still running (the recompute failed before its chunks). */
   stop(): void;
+  pid: number;
 }
 
 /**
@@ -313,6 +330,7 @@ async function startChunkProcesses(url: string, processes: number): Promise<Chun
           stop() {
             if (child.exitCode === null) child.kill();
           },
+          pid: child.pid!,
         };
       });
     }),
@@ -400,10 +418,12 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
   const main = new pg.Client({ connectionString: url });
   await main.connect();
   let workers: ChunkProcess[] = [];
+  let summed: ReturnType<typeof sampleSummedRss> | undefined;
   try {
     const { rows } = await main.query(`SELECT * FROM "Shop" WHERE id = $1`, [SHOP_ID]);
     const config = shopConfigFrom(rows[0]);
     workers = await startChunkProcesses(url, processes);
+    summed = sampleSummedRss([process.pid, ...workers.map((w) => w.pid)]);
     const t0 = performance.now();
     const runId = `bench-${Date.now()}`;
     // Read threads as the recompute job takes them (fitShopStep's default: RECOMPUTE_READ_THREADS).
@@ -415,12 +435,14 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
     const t2 = performance.now();
     const changes = await computeTagChanges(main, config);
     const t3 = performance.now();
+    const summedPeakRssMb = await summed.stop();
     await dropRecomputeSlices(main, runId);
     return {
       ms: t3 - t0,
       loadAndFeaturesMs: fit.timings.loadMs,
       fitMs: fit.timings.fitMs,
       slicesMs: fit.timings.slicesMs,
+      collectMs: fit.timings.collectMs,
       chunksMs: t2 - dispatcher.startedAt,
       analyzed,
       tagDiffMs: t3 - t2,
@@ -429,11 +451,13 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
       memberships: chunks.entered,
       rowsWritten: chunks.rowsWritten,
       chunkPeakRssMb: chunks.peakRssMb,
+      summedPeakRssMb,
       tagChanges: changes,
       customers: fit.customers,
       orders: fit.orders,
     };
   } finally {
+    void summed?.stop();
     for (const worker of workers) worker.stop();
     await main.end();
   }
@@ -443,6 +467,7 @@ interface RunSteps {
   loadAndFeaturesMs: number;
   fitMs: number;
   slicesMs: number;
+  collectMs: number;
   chunksMs: number;
   tagDiffMs: number;
 }
@@ -453,6 +478,7 @@ function steps(run: Awaited<ReturnType<typeof recomputeOnce>>): RunSteps {
     loadAndFeaturesMs: Math.round(run.loadAndFeaturesMs),
     fitMs: Math.round(run.fitMs),
     slicesMs: Math.round(run.slicesMs),
+    collectMs: Math.round(run.collectMs),
     chunksMs: Math.round(run.chunksMs),
     tagDiffMs: Math.round(run.tagDiffMs),
   };
@@ -513,13 +539,16 @@ export async function benchRecompute(
   );
   const nextDay = await recomputeOnce(url, processes, new Date(AS_OF.getTime() + 86_400_000));
   loadAverage.push(os.loadavg()[0]);
-  // The fit step's process or a chunk worker's, whichever peaked higher.
+  // This process's own peak (the fit step's, and the bench's between runs).
   const mainPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   // Last: its million pg row objects would otherwise grow this process's heap
   // before the recompute and count in the recompute's peak.
   const sqlDefaultPlanMs = await sqlDefaultPlan(url);
   const chunkPeakRssMb = Math.max(first.chunkPeakRssMb, second.chunkPeakRssMb, nextDay.chunkPeakRssMb);
-  const peakRssMb = Math.max(mainPeakRssMb, chunkPeakRssMb);
+  const summedPeakRssMb = [first.summedPeakRssMb, second.summedPeakRssMb, nextDay.summedPeakRssMb];
+  const peakRssMb = summedPeakRssMb.every((mb) => mb !== null)
+    ? Math.max(...summedPeakRssMb)
+    : Math.max(mainPeakRssMb, chunkPeakRssMb);
   return {
     customers: first.customers,
     orders: first.orders,
@@ -553,6 +582,7 @@ export async function benchRecompute(
       sqlFloorPlan: floorBefore.plan,
       mainPeakRssMb,
       chunkPeakRssMb,
+      summedPeakRssMb,
       postgres: await postgresSettings(url),
     },
   };
