@@ -50,8 +50,8 @@ export interface RecomputeBenchResult {
   /** ms / sqlFloorMs. */
   ratio: number;
   /**
-   * The most the recompute's processes (the fit step's and the chunk
-   * processes) held at once, in any of the three runs (summedPeakRssMb);
+   * The most the first run's processes (the fit step's and the chunk
+   * processes) held at once (summedPeakRssMb[0], the run ms measures);
    * without /proc to sample, the highest single process's peak.
    */
   peakRssMb: number;
@@ -546,9 +546,7 @@ export async function benchRecompute(
   const sqlDefaultPlanMs = await sqlDefaultPlan(url);
   const chunkPeakRssMb = Math.max(first.chunkPeakRssMb, second.chunkPeakRssMb, nextDay.chunkPeakRssMb);
   const summedPeakRssMb = [first.summedPeakRssMb, second.summedPeakRssMb, nextDay.summedPeakRssMb];
-  const peakRssMb = summedPeakRssMb.every((mb) => mb !== null)
-    ? Math.max(...summedPeakRssMb)
-    : Math.max(mainPeakRssMb, chunkPeakRssMb);
+  const peakRssMb = first.summedPeakRssMb ?? Math.max(mainPeakRssMb, chunkPeakRssMb);
   return {
     customers: first.customers,
     orders: first.orders,

@@ -10,7 +10,7 @@ import { forgetFeatureRead, keepFeatureRead } from "../stores/feature-reads.serv
 import { hasMemberships, saveShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
 import { writeRecomputeSlices, type SliceOwner } from "../stores/runs.server";
-import { collectGarbage } from "../utils/collect-garbage";
+import { collectGarbage, collectGarbageOnGrowth } from "../utils/collect-garbage";
 import { logger } from "../utils/logger.server";
 import { chunksOf, DEFAULT_CHUNK_SIZE, type CustomerRange } from "./chunk-ranges";
 import { readShopFeaturesWithFingerprint, reuseKeptRead, type ReusedRead } from "./kept-read.server";
@@ -79,6 +79,9 @@ export function fitWithFallback(table: FeatureTable | FitColumns, settings: Sett
     };
   }
 }
+
+/** How much the slices' garbage may grow the fit step's process before it is collected (ADR 057). */
+const SLICES_GARBAGE_BYTES = 192 * 1024 * 1024;
 
 export interface FitStepOptions {
   chunkSize?: number;
@@ -157,7 +160,11 @@ async function fitAndHandOver(
   const ready = handOver && ((index: number) => handOver.ready(index, plan));
   if (chunks && options.runId) {
     // Each chunk's customers' features, so the chunk jobs need not read the orders again.
-    await writeRecomputeSlices(client, { runId: options.runId, readAt }, chunks.slices(), ready);
+    const collectOnGrowth = collectGarbageOnGrowth(SLICES_GARBAGE_BYTES);
+    await writeRecomputeSlices(client, { runId: options.runId, readAt }, chunks.slices(), async (index) => {
+      collectOnGrowth();
+      await ready?.(index);
+    });
   } else if (ready) {
     for (let index = 0; index < ranges.length; index++) await ready(index);
   }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { collectGarbage } from "./collect-garbage";
+import { collectGarbage, collectGarbageOnGrowth } from "./collect-garbage";
 
 describe("collectGarbage", () => {
   const exposed = (globalThis as { gc?: () => void }).gc;
@@ -18,5 +18,18 @@ describe("collectGarbage", () => {
     const ms = collectGarbage();
     expect(gc).toHaveBeenCalledTimes(1);
     expect(ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it("collects on growth only once the process has grown by the amount given since it last collected", () => {
+    const gc = vi.fn();
+    (globalThis as { gc?: () => void }).gc = gc;
+    const never = collectGarbageOnGrowth(Number.MAX_SAFE_INTEGER);
+    never();
+    never();
+    expect(gc).not.toHaveBeenCalled();
+    const always = collectGarbageOnGrowth(0);
+    always();
+    always();
+    expect(gc).toHaveBeenCalledTimes(2);
   });
 });

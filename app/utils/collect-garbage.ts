@@ -14,3 +14,20 @@ export function collectGarbage(): number | null {
   gc();
   return performance.now() - t0;
 }
+
+/**
+ * A check to call between the steps of a long job: it collects garbage once
+ * the process's resident memory has grown by `growthBytes` since it last did
+ * (or since the check was made). Cutting and writing a million customers'
+ * slices leaves about 35 MB of encoded bytes and copies per slice behind,
+ * which V8 left resident: the fit step's process grew to 970 MB while the
+ * chunk processes ran (ADR 057).
+ */
+export function collectGarbageOnGrowth(growthBytes: number): () => void {
+  let last = process.memoryUsage.rss();
+  return () => {
+    const now = process.memoryUsage.rss();
+    if (now - last < growthBytes) return;
+    last = collectGarbage() === null ? now : process.memoryUsage.rss();
+  };
+}
