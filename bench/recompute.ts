@@ -15,8 +15,10 @@
 // write-back records the tags it applied (no Admin API call), so the customers
 // start the next runs in sync, as after a shop's first write-back. Then it
 // recomputes the same data twice more: as of the same instant (nothing
-// changes) and as of a day later (the nightly case).
-// Run alone: `npx tsx bench/recompute.ts [customers] [orders]`.
+// changes) and as of a day later (the nightly case). Memory is what the
+// run's processes hold at once (bench/summed-rss.ts, ADR 057). Run alone under
+// the worker's flags, as `npm run bench` runs it: `node --max-semi-space-size=64
+// --expose-gc --import tsx bench/recompute.ts [customers] [orders]`.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import os from "node:os";

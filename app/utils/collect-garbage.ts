@@ -1,10 +1,10 @@
 // A full garbage collection on request, where the process allows it: the
 // worker processes run with --expose-gc (workerExecArgv). V8 collects the old
 // generation when it grows, not when a job drops a big structure: after a
-// recompute's fit step the shop's features (about 250 MB at a million
-// customers, typed arrays and a million id strings) stayed resident while the
-// chunk jobs ran beside them, and the recompute's processes held 1.5-1.7 GB
-// at once instead of 1.3-1.4 (bench/recompute.ts, summedPeakRssMb; ADR 057).
+// recompute's fit step what it read and cut (about 250 MB at a million
+// customers) stayed resident while the chunk jobs ran beside it, and a first
+// recompute's processes held 1.53-1.57 GB at once instead of 1.12-1.19
+// (bench/recompute.ts, summedPeakRssMb; ADR 057).
 
 /** Collects garbage now if the process exposes gc (node --expose-gc); returns the ms spent, or null. */
 export function collectGarbage(): number | null {
