@@ -12,6 +12,7 @@ import { buildProcessors } from "../../app/workers/processors";
 import { startWorkers } from "../../app/workers/runtime.server";
 import { logger } from "../../app/utils/logger.server";
 import { testQueueBackends } from "../helpers/queue-backends";
+import { freePort } from "../helpers/free-port";
 import { useWebhookRoutes } from "../helpers/route-server";
 import { APP_SECRET, waitFor } from "../helpers/sim-app";
 import { recordInstallation } from "../../app/ingest/install.server";
@@ -25,7 +26,7 @@ const FAST_API = { restoreRate: 1_000_000, bucketSize: 10_000_000, bulkLatencyMs
 async function bigStoreProcess() {
   const domain = "big-import.myshopify.com";
   const accessToken = "shpat_bigimport";
-  const port = 42_000 + Math.floor(Math.random() * 1000);
+  const port = await freePort();
   const child = spawn(
     process.execPath,
     [

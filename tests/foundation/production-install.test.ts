@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { hmacBase64 } from "../../simulator/webhooks";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
+import { freePort } from "../helpers/free-port";
 
 /**
  * The production install as the Dockerfile makes it: the repository's files
@@ -127,7 +128,7 @@ describe("the pruned production install", () => {
     expect(await written).toEqual({ written: true });
     await thread.terminate();
 
-    const port = 41_000 + Math.floor(Math.random() * 1000);
+    const port = await freePort();
     const env = {
       NODE_ENV: "production",
       PORT: String(port),

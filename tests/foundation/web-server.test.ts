@@ -7,6 +7,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeGracefully, createWebServer, staticFiles } from "../../server/http.mjs";
+import { freePort } from "../helpers/free-port";
 
 /** One HTTP exchange with raw access to what came back (fetch would decode gzip itself). */
 function exchange(
@@ -228,7 +229,7 @@ export const routes = {
   afterAll(() => fs.rmSync(buildDir, { recursive: true, force: true }));
 
   it("serves from every process, and on SIGTERM answers the request in flight, then exits 0", async () => {
-    const port = 39_000 + Math.floor(Math.random() * 1000);
+    const port = await freePort();
     const child = spawn(process.execPath, ["server/cluster.mjs", buildFile], {
       env: {
         ...process.env,

@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../../helpers/free-port";
 import path from "node:path";
 import pg from "pg";
 import { startSimulator, type Simulator } from "../../../simulator";
@@ -24,17 +24,6 @@ import { enqueueShopInstalled } from "../../../app/queues/shop-lifecycle.server"
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 export const ONLINE_RETAIL_FILE = path.join(ROOT, "data/online-retail/online_retail.csv.gz");
 export const ONLINE_RETAIL_AS_OF = "2011-12-10T00:00:00Z";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function spawnLogged(command: string, args: string[], env: NodeJS.ProcessEnv, label: string, log: string[]) {
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
