@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { collectGarbage, collectGarbageOnGrowth } from "./collect-garbage";
+import { collectGarbage, collectGarbageIfGrown, collectGarbageOnGrowth } from "./collect-garbage";
 
 describe("collectGarbage", () => {
   const exposed = (globalThis as { gc?: () => void }).gc;
@@ -31,5 +31,15 @@ describe("collectGarbage", () => {
     always();
     always();
     expect(gc).toHaveBeenCalledTimes(2);
+  });
+
+  it("collects only where the process has grown by the amount given since the moment named", () => {
+    const gc = vi.fn();
+    (globalThis as { gc?: () => void }).gc = gc;
+    const now = process.memoryUsage.rss();
+    expect(collectGarbageIfGrown(now, Number.MAX_SAFE_INTEGER)).toBeNull();
+    expect(gc).not.toHaveBeenCalled();
+    expect(collectGarbageIfGrown(now - 1024, 1024)).toBeGreaterThanOrEqual(0);
+    expect(gc).toHaveBeenCalledTimes(1);
   });
 });

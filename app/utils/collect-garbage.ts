@@ -16,6 +16,17 @@ export function collectGarbage(): number | null {
 }
 
 /**
+ * Collects garbage if the process's resident memory is `growthBytes` or more
+ * above `since` (an earlier process.memoryUsage.rss()): a job that grew its
+ * process that much has dropped enough to collect at once; a small one's
+ * garbage is left to V8 (a full collection stops the process, and the jobs it
+ * runs beside, for its duration). Returns the ms spent, or null.
+ */
+export function collectGarbageIfGrown(since: number, growthBytes: number): number | null {
+  return process.memoryUsage.rss() - since >= growthBytes ? collectGarbage() : null;
+}
+
+/**
  * A check to call between the steps of a long job: it collects garbage once
  * the process's resident memory has grown by `growthBytes` since it last did
  * (or since the check was made). Cutting and writing a million customers'
@@ -26,8 +37,6 @@ export function collectGarbage(): number | null {
 export function collectGarbageOnGrowth(growthBytes: number): () => void {
   let last = process.memoryUsage.rss();
   return () => {
-    const now = process.memoryUsage.rss();
-    if (now - last < growthBytes) return;
-    last = collectGarbage() === null ? now : process.memoryUsage.rss();
+    if (collectGarbageIfGrown(last, growthBytes) !== null) last = process.memoryUsage.rss();
   };
 }
