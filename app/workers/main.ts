@@ -14,7 +14,7 @@ import { QueueRegistry } from "../queues/registry.server";
 import { scheduleWebhookReplay } from "../queues/webhooks.server";
 import { scheduleRetentionSweep } from "../queues/maintenance.server";
 import { buildProcessors } from "./processors";
-import { workerExecArgv } from "./node-flags";
+import { lacksWorkerFlags, workerExecArgv } from "./node-flags";
 import { exitGracefullyOnSignals, startWorkers, type ProcessorMap } from "./runtime.server";
 import { closePgPool } from "../stores/pg/pool.server";
 import { startWorkerMetricsServer } from "../observability/worker-metrics.server";
@@ -114,8 +114,17 @@ function processCount(): number {
   }
 }
 
+/** One process started without the worker's flags is supervised too, so that the process running the jobs has them. */
+function needsFlags(): boolean {
+  try {
+    return lacksWorkerFlags(process.execArgv, runtimeEnv().NODE_OPTIONS);
+  } catch {
+    return false; // the process itself reports the configuration error
+  }
+}
+
 const processes = cluster.isPrimary ? processCount() : 1;
-if (cluster.isPrimary && processes > 1) supervise(processes);
+if (cluster.isPrimary && (processes > 1 || needsFlags())) supervise(processes);
 else
   main().catch((error: unknown) => {
     // One clear line for configuration and connectivity problems, no stack trace.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { workerExecArgv } from "./node-flags";
+import { lacksWorkerFlags, workerExecArgv } from "./node-flags";
 
 describe("workerExecArgv", () => {
   it("gives the worker processes 64 MB semi-spaces and gc, after the flags they were started with", () => {
@@ -15,5 +15,12 @@ describe("workerExecArgv", () => {
     expect(workerExecArgv(["--max-semi-space-size=32"], "--expose-gc")).toEqual(["--max-semi-space-size=32"]);
     expect(workerExecArgv(["--expose-gc"], "--max-semi-space-size=16 --trace-gc")).toEqual(["--expose-gc"]);
     expect(workerExecArgv([], "")).toEqual(["--max-semi-space-size=64", "--expose-gc"]);
+  });
+
+  it("tells whether a process lacks one of them (then even one worker process is supervised)", () => {
+    expect(lacksWorkerFlags(["--import", "tsx"], undefined)).toBe(true);
+    expect(lacksWorkerFlags(["--expose-gc"], undefined)).toBe(true);
+    expect(lacksWorkerFlags(["--expose-gc", "--max-semi-space-size=64"], undefined)).toBe(false);
+    expect(lacksWorkerFlags([], "--max-semi-space-size=32 --expose-gc")).toBe(false);
   });
 });

@@ -16,3 +16,13 @@ export function workerExecArgv(execArgv: readonly string[], nodeOptions: string 
   if (!flags.includes("--expose-gc")) out.push("--expose-gc");
   return out;
 }
+
+/**
+ * Whether a process started with these flags lacks a worker flag: then even a
+ * single worker process runs as a supervised child that has them, rather
+ * than as the process npm started (a fit step's dropped features would
+ * otherwise stay until V8 next collects the old generation, ADR 057).
+ */
+export function lacksWorkerFlags(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+  return workerExecArgv(execArgv, nodeOptions).length > execArgv.length;
+}
