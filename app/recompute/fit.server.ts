@@ -10,7 +10,7 @@ import { forgetFeatureRead, keepFeatureRead } from "../stores/feature-reads.serv
 import { hasMemberships, saveShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
 import { writeRecomputeSlices, type SliceOwner } from "../stores/runs.server";
-import { collectGarbageIfGrown, collectGarbageOnGrowth } from "../utils/collect-garbage";
+import { BIG_JOB_GARBAGE_BYTES, collectGarbageIfGrown, collectGarbageOnGrowth } from "../utils/collect-garbage";
 import { logger } from "../utils/logger.server";
 import { chunksOf, DEFAULT_CHUNK_SIZE, type CustomerRange } from "./chunk-ranges";
 import { readShopFeaturesWithFingerprint, reuseKeptRead, type ReusedRead } from "./kept-read.server";
@@ -82,12 +82,6 @@ export function fitWithFallback(table: FeatureTable | FitColumns, settings: Sett
 
 /** How much the slices' garbage may grow the fit step's process before it is collected (ADR 057). */
 const SLICES_GARBAGE_BYTES = 192 * 1024 * 1024;
-/**
- * How much the step must have grown its process for what it dropped to be
- * collected at once (a million customers: about 800 MB; a small shop's step, a
- * few MB, is left to V8 rather than pause the process for a full collection).
- */
-const STEP_GARBAGE_BYTES = 128 * 1024 * 1024;
 
 export interface FitStepOptions {
   chunkSize?: number;
@@ -110,7 +104,7 @@ export async function fitShopStep(
   // The features read for the step are garbage once it returns (the chunk
   // jobs read the stored slices): collected now, while the chunks run, rather
   // than whenever V8 next collects the old generation (ADR 057).
-  const collectMs = collectGarbageIfGrown(rssAtStart, STEP_GARBAGE_BYTES) ?? 0;
+  const collectMs = collectGarbageIfGrown(rssAtStart, BIG_JOB_GARBAGE_BYTES) ?? 0;
   return { ...result, timings: { ...result.timings, collectMs } };
 }
 
@@ -150,7 +144,7 @@ async function fitAndHandOver(
   // What the read built the table from (per-customer records and per-order
   // buffers, about 300 MB at a million customers) is garbage now: collected
   // before the fit and the slices, during which the chunk jobs start (ADR 057).
-  collectGarbageIfGrown(rssAtStart, STEP_GARBAGE_BYTES);
+  collectGarbageIfGrown(rssAtStart, BIG_JOB_GARBAGE_BYTES);
   const t1 = performance.now();
   // On several threads only the columns the fit reads were merged (ADR 044).
   const cutoffs = fitWithFallback(read.columns ?? read.table, config.segmentation, asOf);

@@ -6,6 +6,14 @@
 // recompute's processes held 1.53-1.57 GB at once instead of 1.12-1.19
 // (bench/recompute.ts, summedPeakRssMb; ADR 057).
 
+/**
+ * How much a job must have grown its process for what it dropped to be
+ * collected at once when it ends (a recompute's fit step at a million
+ * customers: about 800 MB; a small shop's job, a few MB, is left to V8 rather
+ * than pause the process for a full collection).
+ */
+export const BIG_JOB_GARBAGE_BYTES = 128 * 1024 * 1024;
+
 /** Collects garbage now if the process exposes gc (node --expose-gc); returns the ms spent, or null. */
 export function collectGarbage(): number | null {
   const gc = (globalThis as { gc?: () => void }).gc;

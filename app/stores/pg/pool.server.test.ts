@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyzeAfterBulkWrite, closePgPool, withPgClient } from "./pool.server";
+import { analyzeAfterBulkWrite, analyzeIfStale, closePgPool, withPgClient } from "./pool.server";
 
 // The process's pool when PostgreSQL drops a connection (a restart, a
 // failover, a test database dropped under running jobs) while a client is lent.
@@ -47,5 +47,35 @@ describe("analyzeAfterBulkWrite", () => {
     expect(await analyzeAfterBulkWrite(client, "bulk_rows", 100)).toBe(true);
     expect(await estimate()).toBe(1050);
     await expect(analyzeAfterBulkWrite(client, "no_such_rows", 1)).rejects.toThrow(/no table no_such_rows/);
+  });
+});
+
+describe("analyzeIfStale", () => {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  beforeAll(() => client.connect());
+  afterAll(() => client.end());
+  /** Rows written, with this backend's statistics counters sent at once (PostgreSQL sends them at most once a second). */
+  const insert = async (rows: number) => {
+    await client.query(`INSERT INTO stale_rows SELECT g FROM generate_series(1, ${rows}) g`);
+    await client.query("SELECT pg_stat_force_next_flush()");
+  };
+
+  it("analyses a table never analysed, or changed by more than autovacuum's threshold since its last full ANALYZE", async () => {
+    await client.query("CREATE TEMP TABLE stale_rows (id int)");
+    await insert(1000);
+    expect(await analyzeIfStale(client, "stale_rows")).toBe(true);
+    expect(await analyzeIfStale(client, "stale_rows")).toBe(false);
+    await insert(100); // 100 changes: within 50 + 1000 / 10
+    expect(await analyzeIfStale(client, "stale_rows")).toBe(false);
+    await insert(100);
+    expect(await analyzeIfStale(client, "stale_rows")).toBe(true);
+    expect(await analyzeIfStale(client, "stale_rows")).toBe(false);
+    // An ANALYZE of some columns leaves the count of changes as it was: it runs again next time.
+    await insert(500);
+    expect(await analyzeIfStale(client, "stale_rows", ["id"])).toBe(true);
+    expect(await analyzeIfStale(client, "stale_rows", ["id"])).toBe(true);
+    expect(await analyzeIfStale(client, "stale_rows")).toBe(true);
+    expect(await analyzeIfStale(client, "stale_rows", ["id"])).toBe(false);
+    await expect(analyzeIfStale(client, "no_such_rows")).rejects.toThrow(/no table no_such_rows/);
   });
 });

@@ -108,6 +108,37 @@ export async function analyzeAfterBulkWrite(client: PgClient, table: string, row
   return true;
 }
 
+/**
+ * ANALYZE `table` (only `columns`, when given) unless its statistics are as
+ * fresh as autovacuum keeps them: it runs when the table was never analysed
+ * or when more rows were inserted, updated or deleted since its last full
+ * ANALYZE than autovacuum's threshold (50 plus a tenth of its rows). So a
+ * query that needs statistics runs after one full ANALYZE (a first
+ * recompute's, analyzeAfterBulkWrite) without a second one, and after a
+ * nightly run's rewrites with fresh ones, also where autovacuum is off.
+ * A column-list ANALYZE does not reset PostgreSQL's count of changes, so it
+ * runs again next time. Returns whether it ran.
+ */
+export async function analyzeIfStale(
+  client: PgClient,
+  table: string,
+  columns: readonly string[] = [],
+): Promise<boolean> {
+  const { rows: found } = await client.query<{ reltuples: number; changed: number | null }>(
+    `SELECT c.reltuples::float8 AS reltuples, s.n_mod_since_analyze::float8 AS changed
+       FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
+      WHERE c.oid = to_regclass($1)`,
+    [client.escapeIdentifier(table)],
+  );
+  if (found.length === 0) throw new Error(`no table ${table} to analyse`);
+  const { reltuples, changed } = found[0];
+  // Statistics counters lost (a crash, pg_stat_reset) read as stale too.
+  if (reltuples >= 0 && changed !== null && changed <= 50 + 0.1 * reltuples) return false;
+  const list = columns.length ? ` (${columns.map((c) => client.escapeIdentifier(c)).join(", ")})` : "";
+  await client.query(`ANALYZE ${client.escapeIdentifier(table)}${list}`);
+  return true;
+}
+
 /** Closes the process's pool (worker shutdown, tests). */
 export async function closePgPool(): Promise<void> {
   const current = pool;
