@@ -38,7 +38,7 @@ import { workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
 import { sampleSummedRss } from "./summed-rss";
 import type { ChunkRun, ChunkWork } from "./recompute-chunk-worker";
-import { childProcessEnv, scriptEnv } from "../app/config/env.server";
+import { childProcessEnv, runtimeEnv, scriptEnv } from "../app/config/env.server";
 
 export interface RecomputeBenchResult {
   customers: number;
@@ -428,9 +428,14 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
     summed = sampleSummedRss([process.pid, ...workers.map((w) => w.pid)]);
     const t0 = performance.now();
     const runId = `bench-${Date.now()}`;
-    // Read threads as the recompute job takes them (fitShopStep's default: RECOMPUTE_READ_THREADS).
+    // Read threads and chunk size as the recompute job takes them (RECOMPUTE_READ_THREADS, RECOMPUTE_CHUNK_SIZE).
     const dispatcher = new ChunkDispatcher(workers, runId, asOf);
-    const fit = await fitShopStep(main, config, asOf, { runId, handOver: dispatcher });
+    const chunkSize = runtimeEnv().RECOMPUTE_CHUNK_SIZE;
+    const fit = await fitShopStep(main, config, asOf, {
+      runId,
+      handOver: dispatcher,
+      ...(chunkSize ? { chunkSize } : {}),
+    });
     const chunks = await dispatcher.finish();
     // As the recompute job does once its chunks are done: a first run's rows analysed (analyzeAfterBulkWrite).
     const analyzed = fit.firstRun ? await analyzeAfterBulkWrite(main, "SegmentMembership", fit.customers) : false;
