@@ -506,8 +506,9 @@ export async function streamTagCandidates(
   // count and the join's columns are what the plan needs; the array columns'
   // statistics (most common elements of 30,000 sampled rows' segments and
   // reasons) took four fifths of the ANALYZE (200,000 customers: 0.4 s
-  // instead of 2.0 s) and are left to autovacuum.
-  // A first recompute analysed the whole table already (analyzeAfterBulkWrite): not again (0.4-0.5 s at 1M).
+  // instead of 2.0 s) and are left to autovacuum. Only when stale: right
+  // after a first recompute's full ANALYZE (ADR 056) a second one cost
+  // 0.4-0.5 s at a million customers for nothing.
   if (!onlyCustomerId) await analyzeIfStale(client, "SegmentMembership", ["shopId", "customerId"]);
   const only = onlyCustomerId ? `AND "customerId" = ${BigInt(onlyCustomerId)}` : "";
   const onlyC = onlyCustomerId ? `AND id = ${BigInt(onlyCustomerId)}` : "";
