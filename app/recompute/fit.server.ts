@@ -108,13 +108,16 @@ export async function fitShopStep(
   return { ...result, timings: { ...result.timings, collectMs } };
 }
 
+/** A fit step's result before its closing collection (fitShopStep adds collectMs). */
+type HandedOver = Omit<FitResult, "timings"> & { timings: Omit<FitResult["timings"], "collectMs"> };
+
 async function fitAndHandOver(
   client: PgClient,
   config: ShopConfig,
   asOf: Date,
   options: FitStepOptions,
   rssAtStart: number,
-): Promise<FitResult> {
+): Promise<HandedOver> {
   const t0 = performance.now();
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const threads = options.readThreads ?? runtimeEnv().RECOMPUTE_READ_THREADS ?? 1;
@@ -193,7 +196,7 @@ async function fitAndHandOver(
     ...plan,
     cutoffs,
     readThreads: read.threads,
-    timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2, collectMs: 0 },
+    timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
   };
 }
 
@@ -205,7 +208,7 @@ async function fitFromKeptRead(
   reused: ReusedRead,
   options: { firstRun?: boolean; handOver?: ChunkHandOver },
   t0: number,
-): Promise<FitResult> {
+): Promise<HandedOver> {
   const t1 = performance.now();
   const cutoffs = fitWithFallback(reused.columns, config.segmentation, asOf);
   const t2 = performance.now();
@@ -220,6 +223,6 @@ async function fitFromKeptRead(
     ...plan,
     cutoffs,
     readThreads: 0,
-    timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2, collectMs: 0 },
+    timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
   };
 }

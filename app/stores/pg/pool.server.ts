@@ -97,14 +97,9 @@ export function inWholeShopAggregate<T>(client: PgClient, fn: () => Promise<T>):
  * scans without statistics, and 12 s with them. Returns whether it ran.
  */
 export async function analyzeAfterBulkWrite(client: PgClient, table: string, rows: number): Promise<boolean> {
-  const { rows: found } = await client.query<{ reltuples: number }>(
-    `SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = to_regclass($1)`,
-    [client.escapeIdentifier(table)],
-  );
-  if (found.length === 0) throw new Error(`no table ${table} to analyse`);
-  const known = found[0].reltuples;
-  if (known >= 0 && rows < known / 10) return false;
-  await client.query(`ANALYZE ${client.escapeIdentifier(table)}`);
+  const { reltuples } = await plannerStatistics(client, table);
+  if (reltuples >= 0 && rows < reltuples / 10) return false;
+  await analyze(client, table);
   return true;
 }
 
@@ -124,19 +119,31 @@ export async function analyzeIfStale(
   table: string,
   columns: readonly string[] = [],
 ): Promise<boolean> {
-  const { rows: found } = await client.query<{ reltuples: number; changed: number | null }>(
+  const { reltuples, changed } = await plannerStatistics(client, table);
+  // Statistics counters lost (a crash, pg_stat_reset) read as stale too.
+  if (reltuples >= 0 && changed !== null && changed <= 50 + 0.1 * reltuples) return false;
+  await analyze(client, table, columns);
+  return true;
+}
+
+/** The rows the planner believes `table` holds (-1: never analysed) and the rows changed since its last full ANALYZE. */
+async function plannerStatistics(
+  client: PgClient,
+  table: string,
+): Promise<{ reltuples: number; changed: number | null }> {
+  const { rows } = await client.query<{ reltuples: number; changed: number | null }>(
     `SELECT c.reltuples::float8 AS reltuples, s.n_mod_since_analyze::float8 AS changed
        FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
       WHERE c.oid = to_regclass($1)`,
     [client.escapeIdentifier(table)],
   );
-  if (found.length === 0) throw new Error(`no table ${table} to analyse`);
-  const { reltuples, changed } = found[0];
-  // Statistics counters lost (a crash, pg_stat_reset) read as stale too.
-  if (reltuples >= 0 && changed !== null && changed <= 50 + 0.1 * reltuples) return false;
+  if (rows.length === 0) throw new Error(`no table ${table} to analyse`);
+  return rows[0];
+}
+
+async function analyze(client: PgClient, table: string, columns: readonly string[] = []): Promise<void> {
   const list = columns.length ? ` (${columns.map((c) => client.escapeIdentifier(c)).join(", ")})` : "";
   await client.query(`ANALYZE ${client.escapeIdentifier(table)}${list}`);
-  return true;
 }
 
 /** Closes the process's pool (worker shutdown, tests). */
