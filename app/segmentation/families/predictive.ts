@@ -10,13 +10,12 @@ import { MS_PER_DAY } from "../features/clock";
 import type { ShopColumns } from "../features/columns";
 import { type QuantileEdges, quantileEdges, scoreAgainst } from "../math/quantiles";
 import {
-  cacheFor,
   emptyPurchaseSummary,
   fitShopModels,
   predictCustomer,
   predictedYearValue,
+  seriesFor,
   summarizePurchases,
-  TripleCache,
 } from "../models/predict";
 import type { Settings } from "../settings";
 import { share } from "../settings-fields";
@@ -177,7 +176,7 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
         out.predictive = { status: "not-enough-data", reason: "no orders on or before the as-of date" };
         return;
       }
-      const p = predictCustomer(pred.bgnbd, pred.gammaGamma, pred.unitDays, s, cacheFor(pred.bgnbd, pred.unitDays));
+      const p = predictCustomer(pred.bgnbd, pred.gammaGamma, pred.unitDays, s, seriesFor(pred.bgnbd, pred.unitDays));
       if (!Number.isFinite(p.expectedOrders365d) || !Number.isFinite(p.clv12m)) {
         out.predictive = {
           status: "not-enough-data",
@@ -313,12 +312,12 @@ export function fitPredictive(
   const clv = new Float64Array(c.n);
   let valued = 0;
   const reuse = emptyPurchaseSummary();
-  // Its own cache of the 365-day expectation per triple (the assignment's, cacheFor, holds all its predictions).
-  const cache = new TripleCache();
+  // The assignment that follows with these cut-offs (in this process) reuses the 365-day series kept here.
+  const series = seriesFor(bg.params, unitDays);
   for (let i = 0; i < c.n; i++) {
     const s = summarizePurchases(c.days, c.dayTotals, c.dayOffsets[i], c.dayOffsets[i + 1], asOfDay, reuse);
     if (!s) continue;
-    const value = predictedYearValue(bg.params, gg.params, unitDays, s, cache);
+    const value = predictedYearValue(gg.params, s, series);
     if (Number.isFinite(value)) clv[valued++] = value;
   }
   if (valued === 0) {

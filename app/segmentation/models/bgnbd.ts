@@ -196,9 +196,8 @@ export function bgnbdWarmStart(sample: CompressedTriples): WarmStart<BgNbdParams
 
 /** P(alive | x, t_x, T). A customer without repeat purchases is alive with probability 1 under BG/NBD. */
 export function bgnbdProbabilityAlive(p: BgNbdParams, x: number, tx: number, T: number): number {
-  if (x === 0) return 1;
-  const logRatio = Math.log(p.a / (p.b + x - 1)) + (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx));
-  return 1 / (1 + Math.exp(logRatio));
+  // 1 / (1 + δ(x>0) a/(b+x-1) ((α+T)/(α+t_x))^(r+x)): the conditional expectation's denominator (1 when x = 0).
+  return 1 / bgnbdExpectedDenominator(p, x, tx, T);
 }
 
 /**
@@ -220,6 +219,21 @@ export function bgnbdConditionalExpected(p: BgNbdParams, t: number, x: number, t
       2
     );
   }
+  return bgnbdExpectedNumerator(p, t, x, T) / bgnbdExpectedDenominator(p, x, tx, T);
+}
+
+/** Whether bgnbdConditionalExpected is the ratio of its numerator and denominator below (a is neither 0 nor about 1). */
+export function bgnbdHasRatioForm(p: BgNbdParams): boolean {
+  return p.a !== 0 && !(Math.abs(p.a - 1) < 1e-6);
+}
+
+/**
+ * The numerator of E[Y(t) | x, t_x, T] (where bgnbdHasRatioForm):
+ *   (a+b+x-1)/(a-1) * [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)].
+ * It holds the series, the cost of a prediction, and does not depend on t_x:
+ * customers with the same x and T share it (predict.ts keeps it per (x, T)).
+ */
+export function bgnbdExpectedNumerator(p: BgNbdParams, t: number, x: number, T: number): number {
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
   const c = a + b + x - 1;
@@ -229,10 +243,13 @@ export function bgnbdConditionalExpected(p: BgNbdParams, t: number, x: number, t
     c > 0
       ? -Math.expm1((r + x) * Math.log1p(-z) + logHyp2f1Positive(r + x, b + x, c, z))
       : 1 - Math.pow(1 - z, r + x) * hyp2f1(r + x, b + x, c, z);
-  const numerator = (c / (a - 1)) * oneMinusProduct;
-  const denominator =
-    x > 0 ? 1 + Math.exp(Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx))) : 1;
-  return numerator / denominator;
+  return (c / (a - 1)) * oneMinusProduct;
+}
+
+/** The denominator of E[Y(t) | x, t_x, T]: 1 + δ(x>0) a/(b+x-1) ((α+T)/(α+t_x))^(r+x), cheap (no series). */
+export function bgnbdExpectedDenominator(p: BgNbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = p;
+  return x > 0 ? 1 + Math.exp(Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx))) : 1;
 }
 
 /** Expected purchase rate of a customer who is alive: E[λ | x, T] = (r + x) / (α + T). */

@@ -5,8 +5,10 @@ import {
   type BgNbdFit,
   type BgNbdParams,
   bgnbdConditionalExpected,
+  bgnbdExpectedDenominator,
+  bgnbdExpectedNumerator,
   bgnbdExpectedRate,
-  bgnbdProbabilityAlive,
+  bgnbdHasRatioForm,
   bgnbdWarmStart,
   fitBgNbd,
   type WarmStart,
@@ -328,155 +330,126 @@ export interface CustomerPrediction {
   daysToNextOrder: number;
 }
 
+/** Repeat purchase days below this, and T below 4096 days (11 years), have their series kept in HorizonSeries' arrays. */
+const KEPT_X = 64;
+const KEPT_T_DAYS = 4096;
+
 /**
- * BG/NBD quantities depend only on the (x, t_x, T) triple, which many
- * customers share: a cache turns a million customers into far fewer series
- * evaluations. Values live in one flat array (no tuple per entry).
+ * One horizon's BG/NBD expected orders, E[Y(t) | x, t_x, T], with the series
+ * (the cost of a prediction) kept per (x, T): it does not depend on t_x
+ * (bgnbdExpectedNumerator), so a million customers, nearly all with a triple
+ * of their own, share a few tens of thousands of series. Kept in arrays
+ * indexed by x · 4096 + T days (no hashing); other customers are computed
+ * directly. A pure memo: each value is what bgnbdConditionalExpected gives.
  */
-export class TripleCache {
-  // Open addressing on typed arrays: a Map keyed by numbers cost most of a
-  // cached prediction (a hash lookup; keys above 2^30 are heap numbers).
-  private keys = new Float64Array(8192).fill(Number.NaN);
-  /** Per slot: position of the entry's three values in `values`. */
-  private slots = new Int32Array(8192);
-  private mask = 8191;
-  private size = 0;
-  private values = new Float64Array(3 * 4096);
-  get(key: number, out: Float64Array): boolean {
-    const keys = this.keys;
-    for (let slot = hashKey(key) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const k = keys[slot];
-      if (k === key) {
-        const i = this.slots[slot];
-        out[0] = this.values[i];
-        out[1] = this.values[i + 1];
-        out[2] = this.values[i + 2];
-        return true;
+export class HorizonSeries {
+  private numerators: Float64Array | null = null;
+  /** Per (x, T): 0 not computed yet, 1 kept in numerators, 2 the series did not converge. */
+  private states: Uint8Array | null = null;
+  private readonly t: number;
+  /** Whether the last expected() found the series not converging (its NaN is that, not arithmetic). */
+  lastDidNotConverge = false;
+
+  constructor(
+    private readonly bg: BgNbdParams,
+    private readonly unitDays: number,
+    horizonDays: number,
+  ) {
+    this.t = horizonDays / unitDays;
+  }
+
+  /**
+   * E[orders in the horizon] of a customer summarised in days
+   * (summarizePurchases); NaN where the series cannot converge. `denominator`:
+   * bgnbdExpectedDenominator of this customer, when the caller has it already.
+   */
+  expected(s: PurchaseSummary, denominator?: number): number {
+    const { bg, unitDays, t } = this;
+    const x = s.x;
+    const Tdays = s.Tdays;
+    const tx = s.txDays / unitDays;
+    const T = Tdays / unitDays;
+    this.lastDidNotConverge = false;
+    if (!(x < KEPT_X && Tdays < KEPT_T_DAYS && Tdays >= 0 && Number.isInteger(Tdays)) || !bgnbdHasRatioForm(bg)) {
+      try {
+        return bgnbdConditionalExpected(bg, t, x, tx, T);
+      } catch (e) {
+        return this.didNotConverge(e);
       }
-      if (k !== k) return false; // NaN: empty slot
     }
-  }
-  set(key: number, v: Float64Array): void {
-    if (this.size >= 4_000_000) this.reset();
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    const i = this.size * 3;
-    if (i + 3 > this.values.length) {
-      const next = new Float64Array(this.values.length * 2);
-      next.set(this.values);
-      this.values = next;
+    const numerators = (this.numerators ??= new Float64Array(KEPT_X * KEPT_T_DAYS));
+    const states = (this.states ??= new Uint8Array(KEPT_X * KEPT_T_DAYS));
+    const i = x * KEPT_T_DAYS + Tdays;
+    if (states[i] === 0) {
+      try {
+        numerators[i] = bgnbdExpectedNumerator(bg, t, x, T);
+        states[i] = 1;
+      } catch (e) {
+        states[i] = 2;
+        return this.didNotConverge(e);
+      }
     }
-    const keys = this.keys;
-    let slot = hashKey(key) & this.mask;
-    while (keys[slot] === keys[slot] && keys[slot] !== key) slot = (slot + 1) & this.mask;
-    if (keys[slot] === key) {
-      this.values.set(v.subarray(0, 3), this.slots[slot]);
-      return;
+    if (states[i] === 2) {
+      this.lastDidNotConverge = true;
+      return NaN;
     }
-    this.values.set(v.subarray(0, 3), i);
-    keys[slot] = key;
-    this.slots[slot] = i;
-    this.size++;
+    // The same division bgnbdConditionalExpected makes, so the value is the same to the last bit.
+    return numerators[i] / (denominator ?? bgnbdExpectedDenominator(bg, x, tx, T));
   }
-  private reset(): void {
-    this.keys.fill(Number.NaN);
-    this.size = 0;
-  }
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldSlots = this.slots;
-    this.keys = new Float64Array(oldKeys.length * 2).fill(Number.NaN);
-    this.slots = new Int32Array(oldKeys.length * 2);
-    this.mask = this.keys.length - 1;
-    for (let k = 0; k < oldKeys.length; k++) {
-      const key = oldKeys[k];
-      if (key !== key) continue;
-      let slot = hashKey(key) & this.mask;
-      while (this.keys[slot] === this.keys[slot]) slot = (slot + 1) & this.mask;
-      this.keys[slot] = key;
-      this.slots[slot] = oldSlots[k];
-    }
-  }
-}
 
-/** A hash of an integer-valued key (|key| < 2^53): its two 32-bit halves mixed. */
-function hashKey(key: number): number {
-  const lo = key | 0;
-  const hi = Math.floor(key / 4294967296) | 0;
-  const h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-  return h ^ (h >>> 15);
-}
-
-let shared: {
-  fingerprint: string;
-  params: BgNbdParams;
-  unitDays: number;
-  cache: TripleCache;
-} | null = null;
-
-/**
- * One cache per fitted parameter set, shared between fitShop (spend tier
- * edges) and the assignment that follows with the same cut-offs. A pure
- * memo: values depend only on the key and the parameters.
- */
-export function cacheFor(bg: BgNbdParams, unitDays: number): TripleCache {
-  // Same parameter object as last time (the common case): skip the fingerprint.
-  if (shared && shared.params === bg && shared.unitDays === unitDays) return shared.cache;
-  const fingerprint = `${bg.r}|${bg.alpha}|${bg.a}|${bg.b}|${unitDays}`;
-  if (!shared || shared.fingerprint !== fingerprint) {
-    shared = { fingerprint, params: bg, unitDays, cache: new TripleCache() };
-  } else {
-    shared.params = bg;
-    shared.unitDays = unitDays;
-  }
-  return shared.cache;
-}
-
-const scratch = new Float64Array(3);
-
-/** A customer's (x, t_x, T) triple as one cache key. */
-function tripleKey(s: PurchaseSummary): number {
-  // Small integer keys (x < 64, days < 4096) hash much faster than doubles.
-  return s.x < 64 && s.Tdays < 4096
-    ? (s.x * 4096 + s.txDays) * 4096 + s.Tdays
-    : -((s.x * 131072 + s.txDays) * 131072 + s.Tdays) - 1;
-}
-
-/** The BG/NBD expected orders in the next `days`, or NaN where its series cannot converge. */
-function expectedOrdersIn(bg: BgNbdParams, days: number, unitDays: number, s: PurchaseSummary): number {
-  try {
-    return bgnbdConditionalExpected(bg, days / unitDays, s.x, s.txDays / unitDays, s.Tdays / unitDays);
-  } catch (e) {
+  private didNotConverge(e: unknown): number {
     // A series that cannot converge (z extremely close to 1) gives no number, not a wrong one.
     if (!(e instanceof SeriesDidNotConvergeError)) throw e;
+    this.lastDidNotConverge = true;
     return NaN;
   }
 }
 
-const yearScratch = new Float64Array(3);
+/** The horizons a prediction needs (90 and 365 days), kept for one fitted parameter set. */
+export interface PredictionSeries {
+  days90: HorizonSeries;
+  days365: HorizonSeries;
+}
+
+let shared: { fingerprint: string; params: BgNbdParams; unitDays: number; series: PredictionSeries } | null = null;
+
+/**
+ * One set of series per fitted parameter set, shared between fitShop
+ * (spend tier edges) and the assignment that follows with the same cut-offs
+ * (a chunk job's process keeps it from chunk to chunk).
+ */
+export function seriesFor(bg: BgNbdParams, unitDays: number): PredictionSeries {
+  // Same parameter object as last time (the common case): skip the fingerprint.
+  if (shared && shared.params === bg && shared.unitDays === unitDays) return shared.series;
+  const fingerprint = `${bg.r}|${bg.alpha}|${bg.a}|${bg.b}|${unitDays}`;
+  if (!shared || shared.fingerprint !== fingerprint) {
+    shared = {
+      fingerprint,
+      params: bg,
+      unitDays,
+      series: { days90: new HorizonSeries(bg, unitDays, 90), days365: new HorizonSeries(bg, unitDays, 365) },
+    };
+  } else {
+    shared.params = bg;
+    shared.unitDays = unitDays;
+  }
+  return shared.series;
+}
 
 /**
  * predictCustomer's clv12m alone, by the same arithmetic: what the fit's
  * spend-tier edges need of a million customers, without P(alive), the
  * 90-day expectation, the next order date and an object per customer.
- * `cache` holds the 365-day expectation per triple (its first value): one
- * of the fit's own, not cacheFor's, whose entries hold all three. Where the
- * 90-day series cannot converge, predictCustomer gives no 365-day value
- * either; alone, that series (its argument t / (alpha + T + t) closer to 1)
- * fails first, so the two agree.
+ * Where the 90-day series cannot converge, predictCustomer gives no 365-day
+ * value either; alone, that series (its argument t / (alpha + T + t) closer
+ * to 1) fails first, so the two agree.
  */
 export function predictedYearValue(
-  bg: BgNbdParams,
   gg: GammaGammaParams,
-  unitDays: number,
   s: PurchaseSummary,
-  cache: TripleCache,
+  series: Pick<PredictionSeries, "days365">,
 ): number {
-  const key = tripleKey(s);
-  if (!cache.get(key, yearScratch)) {
-    yearScratch[0] = expectedOrdersIn(bg, 365, unitDays, s);
-    cache.set(key, yearScratch);
-  }
-  return yearScratch[0] * gammaGammaExpectedValue(gg, s.x, s.repeatMean);
+  return series.days365.expected(s) * gammaGammaExpectedValue(gg, s.x, s.repeatMean);
 }
 
 export function predictCustomer(
@@ -484,27 +457,19 @@ export function predictCustomer(
   gg: GammaGammaParams,
   unitDays: number,
   s: PurchaseSummary,
-  cache?: TripleCache,
+  series: PredictionSeries = seriesFor(bg, unitDays),
 ): CustomerPrediction {
-  const tx = s.txDays / unitDays;
   const T = s.Tdays / unitDays;
-  const key = tripleKey(s);
-  if (!cache || !cache.get(key, scratch)) {
-    scratch[0] = bgnbdProbabilityAlive(bg, s.x, tx, T);
-    try {
-      scratch[1] = bgnbdConditionalExpected(bg, 90 / unitDays, s.x, tx, T);
-      scratch[2] = bgnbdConditionalExpected(bg, 365 / unitDays, s.x, tx, T);
-    } catch (e) {
-      // A series that cannot converge (z extremely close to 1) gives no number, not a wrong one.
-      if (!(e instanceof SeriesDidNotConvergeError)) throw e;
-      scratch[1] = NaN;
-      scratch[2] = NaN;
-    }
-    cache?.set(key, scratch);
+  // P(alive) is 1 / this (bgnbdProbabilityAlive), and both horizons divide by it: computed once.
+  const denominator = bgnbdExpectedDenominator(bg, s.x, s.txDays / unitDays, T);
+  const pAlive = 1 / denominator;
+  let e90 = series.days90.expected(s, denominator);
+  let e365 = series.days365.expected(s, denominator);
+  if (series.days90.lastDidNotConverge || series.days365.lastDidNotConverge) {
+    // Either series failing leaves the customer without expectations, as one computation of both did.
+    e90 = NaN;
+    e365 = NaN;
   }
-  const pAlive = scratch[0];
-  const e90 = scratch[1];
-  const e365 = scratch[2];
   const value = gammaGammaExpectedValue(gg, s.x, s.repeatMean);
   return {
     pAlive,
