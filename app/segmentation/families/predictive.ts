@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { FitTimings } from "../cutoffs";
 import { MS_PER_DAY } from "../features/clock";
 import type { ShopColumns } from "../features/columns";
-import { type QuantileEdges, quantileEdges, scoreAgainst } from "../math/quantiles";
+import { type QuantileEdges, quantileEdgesOf, scoreAgainst } from "../math/quantiles";
 import {
   emptyPurchaseSummary,
   fitShopModels,
@@ -323,8 +323,7 @@ export function fitPredictive(
   if (valued === 0) {
     return { status: "not-enough-data", reason: "the fitted models give no finite 12-month value for any customer" };
   }
-  const sorted = clv.subarray(0, valued).sort();
-  const clvEdges = quantileEdges(sorted, [
+  const clvEdges = quantileEdgesOf(clv.subarray(0, valued), [
     1 - ps.highValueTopShare - ps.mediumValueNextShare,
     1 - ps.highValueTopShare,
   ]);

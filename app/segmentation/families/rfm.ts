@@ -4,7 +4,7 @@
 // exactly one group; customers without orders are "prospects".
 import { isoOfDay } from "../features/clock";
 import { isBuyer, type ShopColumns } from "../features/columns";
-import { type QuantileEdges, QUINTILES, quantileEdges, scoreAgainst } from "../math/quantiles";
+import { type QuantileEdges, QUINTILES, quantileEdgesOf, scoreAgainst } from "../math/quantiles";
 import { addMembership, catalogEntry, type CatalogContext, countOf, type FamilyModule, fmt, plain } from "./family";
 
 export interface RfmGroupDefinition {
@@ -116,12 +116,12 @@ export function fitRfm(c: ShopColumns): { edges: RfmCutoffs; buyers: number } {
     freq[buyers] = c.orders[i];
     money[buyers++] = c.totalSpent[i];
   }
-  const asc = (a: Float64Array) => a.subarray(0, buyers).sort();
+  const ofBuyers = (a: Float64Array) => a.subarray(0, buyers);
   return {
     edges: {
-      recency: quantileEdges(asc(lastDays), QUINTILES),
-      frequency: quantileEdges(asc(freq), QUINTILES),
-      monetary: quantileEdges(asc(money), QUINTILES),
+      recency: quantileEdgesOf(ofBuyers(lastDays), QUINTILES),
+      frequency: quantileEdgesOf(ofBuyers(freq), QUINTILES),
+      monetary: quantileEdgesOf(ofBuyers(money), QUINTILES),
     },
     buyers,
   };

@@ -4,7 +4,7 @@
 // (with its tenure floor) is a derived feature (segments/derive.ts).
 import { z } from "zod";
 import { isBuyer, type ShopColumns } from "../features/columns";
-import { type QuantileEdges, quantileEdges, scoreAgainst } from "../math/quantiles";
+import { type QuantileEdges, quantileEdgesOf, scoreAgainst } from "../math/quantiles";
 import type { Settings } from "../settings";
 import { days, share } from "../settings-fields";
 import { annualOrderRate } from "../segments/derive";
@@ -37,9 +37,8 @@ export function fitUsage(c: ShopColumns, settings: Settings, asOfDay: number): {
     if (!isBuyer(c, i)) continue;
     rates[buyers++] = annualOrderRate(c.orders[i], c.days[c.dayOffsets[i]], asOfDay, settings.usage.minTenureDays);
   }
-  const sortedRates = rates.subarray(0, buyers).sort();
   return {
-    rateEdges: quantileEdges(sortedRates, [
+    rateEdges: quantileEdgesOf(rates.subarray(0, buyers), [
       1 - settings.usage.heavyTopShare - settings.usage.moderateNextShare,
       1 - settings.usage.heavyTopShare,
     ]),

@@ -31,6 +31,82 @@ export function quantileEdges(sortedAscending: ArrayLike<number>, probabilities:
   return { values, tiesAbove };
 }
 
+/**
+ * quantileEdges of the same data in any order, without sorting it: the value
+ * of each edge's rank is found by selection and its tie group counted, which
+ * gives the same edges in linear time (a million customers' values took
+ * 80-150 ms to sort). Reorders `values`; every value must be a number (not
+ * NaN), as in the data the fit gives it.
+ */
+export function quantileEdgesOf(values: Float64Array, probabilities: readonly number[]): QuantileEdges {
+  const n = values.length;
+  const edges: QuantileEdges = { values: [], tiesAbove: [] };
+  if (n === 0) return edges;
+  for (const p of probabilities) {
+    const boundary = p * n;
+    const idx = Math.min(n - 1, Math.max(0, Math.ceil(boundary) - 1));
+    const v = selectRank(values, idx);
+    // lowerBound and upperBound of v in the sorted data: how many values are below it, and not above it.
+    let below = 0;
+    let notAbove = 0;
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (x <= v) {
+        notAbove++;
+        if (x < v) below++;
+      }
+    }
+    edges.values.push(v);
+    edges.tiesAbove.push(notAbove - boundary > boundary - below);
+  }
+  return edges;
+}
+
+/**
+ * The value of rank k (0-based, ascending) of `a`, which is reordered so that
+ * a[k] holds it (Hoare's selection with a median-of-three pivot). After about
+ * 2 log2(n) rounds without finishing, the rest of the range is sorted, so
+ * data that defeats the pivots costs a sort, not quadratic time.
+ */
+function selectRank(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  let rounds = 2 * Math.ceil(Math.log2(a.length + 1)) + 8;
+  while (hi > lo) {
+    if (rounds-- === 0) {
+      a.subarray(lo, hi + 1).sort();
+      return a[k];
+    }
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[mid]) swap(a, hi, mid);
+    const pivot = a[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    // a[lo..j] <= pivot, a[i..hi] >= pivot, and anything between equals it.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
 export function isAbove(value: number, edges: QuantileEdges, k: number): boolean {
   const e = edges.values[k];
   return value > e || (value === e && edges.tiesAbove[k]);
