@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import type { ShopCutoffs } from "../cutoffs";
 import type { CustomerFeatures } from "../features/customer";
+import { toFixedDigits } from "../math/fixed-decimals";
 import { isAbove, type QuantileEdges } from "../math/quantiles";
 import { fmt } from "../rules/evaluate";
 import type { DerivedFeatures } from "../rules/features";
@@ -143,7 +144,7 @@ export function addMembership(out: AssignmentDraft, family: Family, segment: str
 }
 
 export function moneyFormatter(decimals: number): (minor: number) => string {
-  return (minor) => (minor / 10 ** decimals).toFixed(decimals);
+  return (minor) => toFixedDigits(minor / 10 ** decimals, decimals);
 }
 
 /** A threshold as people write it: 0.7, 0.05, 6.083 (up to 4 significant digits, no trailing zeros). */

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { FitTimings } from "../cutoffs";
 import { MS_PER_DAY } from "../features/clock";
 import type { ShopColumns } from "../features/columns";
+import { toFixedDigits } from "../math/fixed-decimals";
 import { type QuantileEdges, quantileEdgesOf, scoreAgainst } from "../math/quantiles";
 import {
   emptyPurchaseSummary,
@@ -212,7 +213,7 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
           out,
           "predictive",
           "likely-active",
-          `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${p.pAlive.toFixed(2)} >= ${likelyActiveText}`,
+          `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${toFixedDigits(p.pAlive, 2)} >= ${likelyActiveText}`,
         );
       }
       if (s.x > 0 && p.pAlive < ps.churnRiskMaxPAlive) {
@@ -220,7 +221,7 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
           out,
           "predictive",
           "churn-risk",
-          `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${p.pAlive.toFixed(2)} < ${churnRiskText}`,
+          `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${toFixedDigits(p.pAlive, 2)} < ${churnRiskText}`,
         );
       }
       if (p.expectedOrders90d >= ps.likelyToBuyMinOrders90d) {

@@ -4,6 +4,7 @@
 import { isoOfDay } from "../features/clock";
 import { FEATURE_DEFINITIONS, type DerivedFeatures, type FeatureName } from "./features";
 import type { Rule } from "./schema";
+import { toFixedDigits } from "../math/fixed-decimals";
 
 export type CompiledRule = (row: DerivedFeatures) => string | null;
 
@@ -110,5 +111,5 @@ function dayOfIso(v: string): number {
 
 export function fmt(v: number): string {
   if (Number.isInteger(v)) return String(v);
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
+  return toFixedDigits(v, Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 2 : 3);
 }
