@@ -370,7 +370,9 @@ export class HorizonSeries {
     const tx = s.txDays / unitDays;
     const T = Tdays / unitDays;
     this.lastDidNotConverge = false;
-    if (!(x < KEPT_X && Tdays < KEPT_T_DAYS && Tdays >= 0 && Number.isInteger(Tdays)) || !bgnbdHasRatioForm(bg)) {
+    const kept =
+      Number.isInteger(x) && x >= 0 && x < KEPT_X && Number.isInteger(Tdays) && Tdays >= 0 && Tdays < KEPT_T_DAYS;
+    if (!kept || !bgnbdHasRatioForm(bg)) {
       try {
         return bgnbdConditionalExpected(bg, t, x, tx, T);
       } catch (e) {
