@@ -132,6 +132,11 @@ export const rfmFamily: FamilyModule = {
   catalog: (ctx) => RFM_GROUPS.map((g) => catalogEntry("rfm", g.handle, g.title, g.description, definition(g, ctx))),
   prepare({ cutoffs, money }) {
     const { recency, frequency, monetary } = cutoffs.rfm;
+    // "R r F f M m (FM x): last order " once per score combination (quintile scores are 1 to 5), not per customer.
+    const write = (r: number, f: number, m: number) => `R ${r} F ${f} M ${m} (FM ${fmt((f + m) / 2)}): last order `;
+    const scoreTexts = new Array<string | undefined>(8 * 8 * 8).fill(undefined);
+    const scoreText = (r: number, f: number, m: number) =>
+      r < 8 && f < 8 && m < 8 ? (scoreTexts[(r * 8 + f) * 8 + m] ??= write(r, f, m)) : write(r, f, m);
     return (cf, d, out) => {
       const orders = cf.orders;
       if (orders === 0 || d.lastOrderDate === null) {
@@ -151,7 +156,7 @@ export const rfmFamily: FamilyModule = {
         out,
         "rfm",
         g.handle,
-        `R ${r} F ${f} M ${m} (FM ${fmt((f + m) / 2)}): last order ${countOf(d.recencyDays!, "day")} ago, ${countOf(orders, "order")}, ${money(spent)} spent`,
+        `${scoreText(r, f, m)}${countOf(d.recencyDays!, "day")} ago, ${countOf(orders, "order")}, ${money(spent)} spent`,
       );
     };
   },

@@ -103,8 +103,17 @@ export function dayFromCivil(year: number, month: number, dayOfMonth: number): n
   return era * 146097 + doe - 719468;
 }
 
+/** Days from 1970-01-01 whose "YYYY-MM-DD" is kept once written (to 2149): reasons write a few per customer. */
+const KEPT_ISO_DAYS = 65_536;
+const isoDays = new Array<string | undefined>(KEPT_ISO_DAYS).fill(undefined);
+
 /** "YYYY-MM-DD" of a day number. */
 export function isoOfDay(day: number): string {
+  if (day >= 0 && day < KEPT_ISO_DAYS && Number.isInteger(day)) return (isoDays[day] ??= writeIsoDay(day));
+  return writeIsoDay(day);
+}
+
+function writeIsoDay(day: number): string {
   const { year, month, dayOfMonth } = civilFromDay(day);
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(dayOfMonth).padStart(2, "0")}`;
 }
