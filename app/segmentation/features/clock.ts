@@ -105,11 +105,15 @@ export function dayFromCivil(year: number, month: number, dayOfMonth: number): n
 
 /** Days from 1970-01-01 whose "YYYY-MM-DD" is kept once written (to 2149): reasons write a few per customer. */
 const KEPT_ISO_DAYS = 65_536;
-const isoDays = new Array<string | undefined>(KEPT_ISO_DAYS).fill(undefined);
+// Made on first use, not when a process (the web server, a read thread) merely imports the clock.
+let isoDays: (string | undefined)[] | null = null;
 
 /** "YYYY-MM-DD" of a day number. */
 export function isoOfDay(day: number): string {
-  if (day >= 0 && day < KEPT_ISO_DAYS && Number.isInteger(day)) return (isoDays[day] ??= writeIsoDay(day));
+  if (day >= 0 && day < KEPT_ISO_DAYS && Number.isInteger(day)) {
+    isoDays ??= new Array<string | undefined>(KEPT_ISO_DAYS).fill(undefined);
+    return (isoDays[day] ??= writeIsoDay(day));
+  }
   return writeIsoDay(day);
 }
 
