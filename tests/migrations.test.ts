@@ -168,6 +168,48 @@ describe("prisma migrations (offline schema engine)", () => {
     expect((again as MigrationError).message).toContain(broken);
   });
 
+  it("gives rows stored before the RFM scores column the scores their RFM reason states", async () => {
+    const db = await throwawayDatabase();
+    const rfmScores = "20261206213000_membership_rfm_scores";
+    const dir = await mkdtemp(path.join(os.tmpdir(), "migrations-test-"));
+    tempDirs.push(dir);
+    const migrations = path.join(dir, "migrations");
+    await cp(MIGRATIONS_DIR, migrations, { recursive: true });
+    await rm(path.join(migrations, rfmScores), { recursive: true });
+    const configFile = path.join(dir, "prisma.config.ts");
+    await writeFile(
+      configFile,
+      `export default ${JSON.stringify({
+        schema: path.join(ROOT, "prisma", "schema.prisma"),
+        migrations: { path: migrations },
+        datasource: { url: db.url },
+      })};\n`,
+    );
+    await applyMigrations(db.url, { configFile });
+    await query(
+      db.url,
+      `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay") VALUES
+        ('s', 1, '{rfm/champions,usage/light}', '{"R 5 F 4 M 3 (FM 3.5): last order 2 days ago, 9 orders, 10.00 spent",x}', '{1,1}'),
+        ('s', 2, '{rfm/prospects}', '{"no orders yet"}', '{1}'),
+        ('s', 3, '{usage/light}', '{x}', '{1}'),
+        ('s', 4, '{loyalty/lapsed,rfm/hibernating}', '{x,"R 1 F 2 M 1 (FM 1.5): last order 900 days ago, 2 orders, 5.00 spent"}', '{1,1}')`,
+    );
+    await cp(path.join(MIGRATIONS_DIR, rfmScores), path.join(migrations, rfmScores), { recursive: true });
+
+    expect((await applyMigrations(db.url, { configFile })).applied).toEqual([rfmScores]);
+
+    const rows = await query<{ id: number; rfm: number | null }>(
+      db.url,
+      `SELECT "customerId"::int AS id, "rfmScores" AS rfm FROM "SegmentMembership" ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { id: 1, rfm: 543 },
+      { id: 2, rfm: null },
+      { id: 3, rfm: null },
+      { id: 4, rfm: 121 },
+    ]);
+  });
+
   it("migrate diff replays the migrations into a shadow database and finds prisma/schema.prisma in sync", async () => {
     // Exercises the shadow database, the "char" catalog columns and the
     // `print` forwarding of diff output. Fails when someone changes the schema

@@ -13,6 +13,7 @@ import {
 import type { ShopConfig } from "../settings/shop-config";
 import {
   replaceMembershipsInRange,
+  storedMemberships,
   type CustomerMemberships,
   type MembershipChanges,
 } from "../stores/memberships.server";
@@ -57,19 +58,6 @@ export interface ChunkResult extends MembershipChanges {
   customers: number;
   orders: number;
   metafieldsPending: number;
-}
-
-/** One assignment as stored: segment keys and their reasons (the app tags they give are derived by the write-back, ADR 046). */
-function membershipsOf(assignment: CustomerAssignment): CustomerMemberships {
-  const n = assignment.memberships.length;
-  const segments = new Array<string>(n);
-  const reasons = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const m = assignment.memberships[i];
-    segments[i] = m.key;
-    reasons[i] = m.reason;
-  }
-  return { customerId: assignment.customerId, segments, reasons };
 }
 
 /** Metafield values of one assignment; `handles` lists the enabled segments' tag names. */
@@ -138,7 +126,7 @@ export async function processChunk(
         const values = metafieldsOf(assignment, config);
         metafields.push({ customerId: assignment.customerId, values, hash: metafieldHash(values) });
       }
-      yield membershipsOf(assignment);
+      yield storedMemberships(assignment);
     }
   }
   const changes = await replaceMembershipsInRange(client, {

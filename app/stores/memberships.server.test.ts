@@ -29,8 +29,9 @@ describe("replaceMembershipsInRange", () => {
       segments: string[];
       reasons: string[];
       sinceDay: number[];
+      rfmScores: number | null;
     }>(
-      `SELECT "customerId"::text AS id, segments, reasons, "sinceDay" FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
+      `SELECT "customerId"::text AS id, segments, reasons, "sinceDay", "rfmScores" FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
       [shopId],
     );
     return rows;
@@ -38,9 +39,9 @@ describe("replaceMembershipsInRange", () => {
 
   it("writes only what changed: keeps entry days, records entries and exits, and leaves an unchanged range alone", async () => {
     const first: CustomerMemberships[] = [
-      { customerId: "1", segments: ["a/x", "b/y"], reasons: ["r1", "r2"] },
-      { customerId: "2", segments: ["a/x"], reasons: ["r1"] },
-      { customerId: "3", segments: [], reasons: [] },
+      { customerId: "1", segments: ["a/x", "b/y"], reasons: ["r1", "r2"], rfmScores: 543 },
+      { customerId: "2", segments: ["a/x"], reasons: ["r1"], rfmScores: 111 },
+      { customerId: "3", segments: [], reasons: [], rfmScores: null },
     ];
     const created = await replace(first, day("2026-01-01T10:00:00Z"));
     expect(created).toMatchObject({ entered: 3, left: 0, customersChanged: 3, rowsWritten: 3 });
@@ -49,17 +50,17 @@ describe("replaceMembershipsInRange", () => {
     const again = await replace(first, day("2026-01-02T10:00:00Z"));
     expect(again).toEqual({ entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 0 });
 
-    // Customer 1 leaves b/y and enters c/z; customer 2's reason changes; customer 3 is gone.
+    // Customer 1 leaves b/y and enters c/z; customer 2's reason and scores change; customer 3 is gone.
     const next: CustomerMemberships[] = [
-      { customerId: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"] },
-      { customerId: "2", segments: ["a/x"], reasons: ["r1 now"] },
+      { customerId: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], rfmScores: 543 },
+      { customerId: "2", segments: ["a/x"], reasons: ["r1 now"], rfmScores: 212 },
     ];
     const changed = await replace(next, day("2026-01-05T10:00:00Z"));
     expect(changed).toEqual({ entered: 1, left: 1, reasonsUpdated: 1, customersChanged: 2, rowsWritten: 2 });
     const jan1 = Math.floor(day("2026-01-01T00:00:00Z").getTime() / 86_400_000);
     expect(await stored()).toEqual([
-      { id: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], sinceDay: [jan1, jan1 + 4] },
-      { id: "2", segments: ["a/x"], reasons: ["r1 now"], sinceDay: [jan1] },
+      { id: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], sinceDay: [jan1, jan1 + 4], rfmScores: 543 },
+      { id: "2", segments: ["a/x"], reasons: ["r1 now"], sinceDay: [jan1], rfmScores: 212 },
     ]);
     const { rows: history } = await client.query<{ id: string; segment: string; change: string }>(
       `SELECT "customerId"::text AS id, segment, change FROM "SegmentTransition" WHERE "shopId" = $1 AND at > $2 ORDER BY "customerId", segment`,
@@ -69,6 +70,18 @@ describe("replaceMembershipsInRange", () => {
       { id: "1", segment: "b/y", change: "left" },
       { id: "1", segment: "c/z", change: "entered" },
     ]);
+
+    // Scores alone that differ from the stored ones are written too (the grid reads them).
+    const rescored = await replace(
+      [next[0], { ...next[1], rfmScores: null }, { ...next[1], customerId: "3", rfmScores: 321 }],
+      day("2026-01-06T10:00:00Z"),
+    );
+    expect(rescored).toMatchObject({ entered: 1, customersChanged: 1, rowsWritten: 2 });
+    expect((await stored()).map((r) => [r.id, r.rfmScores])).toEqual([
+      ["1", 543],
+      ["2", null],
+      ["3", 321],
+    ]);
   });
 
   it("keeps a row computed after these orders were read, and brings back no row deleted meanwhile", async () => {
@@ -77,6 +90,7 @@ describe("replaceMembershipsInRange", () => {
       customerId,
       segments: ["a/x"],
       reasons: ["as of the 10th"],
+      rfmScores: null,
     }));
     await replace(rows, jan10);
     // Customer 11 was re-segmented on the 20th, after the orders below were read (on the 15th).
@@ -114,8 +128,8 @@ describe("replaceMembershipsInRange", () => {
     });
     expect(result.rowsWritten).toBe(1);
     expect((await stored()).filter((r) => Number(r.id) >= 11)).toEqual([
-      { id: "11", segments: ["a/x"], reasons: ["as of the 20th"], sinceDay: expect.any(Array) },
-      { id: "12", segments: ["a/x"], reasons: ["as of the 15th"], sinceDay: expect.any(Array) },
+      { id: "11", segments: ["a/x"], reasons: ["as of the 20th"], sinceDay: expect.any(Array), rfmScores: null },
+      { id: "12", segments: ["a/x"], reasons: ["as of the 15th"], sinceDay: expect.any(Array), rfmScores: null },
     ]);
   });
 });
@@ -139,6 +153,7 @@ describe("replaceMembershipsInRange on a range with no stored row", () => {
         customerId: String(i),
         segments,
         reasons: segments.map((s) => `${s} for ${i}, ≥ ${i % 7}`),
+        rfmScores: segments.length ? 111 + (i % 5) : null,
       };
     });
   const replace = (fromId: string, toId: string, next: Iterable<CustomerMemberships>, recordTransitions: boolean) =>
@@ -150,7 +165,7 @@ describe("replaceMembershipsInRange on a range with no stored row", () => {
     const entered = next.reduce((n, c) => n + c.segments.length, 0);
     expect(result).toEqual({ entered, left: 0, reasonsUpdated: 0, customersChanged: 2500, rowsWritten: 2500 });
     const { rows } = await client.query(
-      `SELECT m."customerId"::text AS "customerId", segments, reasons, "sinceDay" FROM "SegmentMembership" m WHERE "shopId" = $1 ORDER BY m."customerId"`,
+      `SELECT m."customerId"::text AS "customerId", segments, reasons, "rfmScores", "sinceDay" FROM "SegmentMembership" m WHERE "shopId" = $1 ORDER BY m."customerId"`,
       [shopId],
     );
     expect(rows).toEqual(next.map((c) => ({ ...c, sinceDay: c.segments.map(() => today) })));

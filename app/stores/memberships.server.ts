@@ -8,7 +8,7 @@
 // first computation) is streamed straight in.
 // docs/decisions/012-memberships-as-differences.md
 import type { PrismaClient } from "@prisma/client";
-import type { ShopCutoffs } from "../segmentation";
+import type { CustomerAssignment, RfmScores, ShopCutoffs } from "../segmentation";
 import { deleteInBatches, PRUNE_BATCH, type DataStore, type Tx } from "./data-store";
 import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary, copyFromStream, copyInt, copyString, copyToSpans, splitCopyRow } from "./pg/copy.server";
@@ -19,7 +19,7 @@ type Db = PrismaClient | Tx;
 /** How the queries here join a text array into one field (array_to_string(…, E'\\x1f')): cheaper than pg's array parser. */
 const LIST_SEPARATOR = "\x1f";
 
-const COPY_MEMBERSHIPS = `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", "computedAt") FROM STDIN (FORMAT binary)`;
+const COPY_MEMBERSHIPS = `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", "computedAt", "rfmScores") FROM STDIN (FORMAT binary)`;
 
 const COPY_TRANSITIONS = `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`;
 
@@ -32,13 +32,14 @@ function writeMembershipRow(
   computedAt: Date,
 ): void {
   writer
-    .row(6)
+    .row(7)
     .text(shopId)
     .int8(m.customerId)
     .textArray(m.segments)
     .textArray(m.reasons)
     .int4Array(sinceDay)
-    .timestamp(computedAt);
+    .timestamp(computedAt)
+    .int2(m.rfmScores);
 }
 
 /** One entry or exit, in COPY_TRANSITIONS' columns. */
@@ -60,6 +61,29 @@ export interface CustomerMemberships {
   segments: string[];
   /** reasons[i] explains segments[i]. */
   reasons: string[];
+  /** The scores of the customer's RFM segment as stored (packRfmScores); null without one (no orders). */
+  rfmScores: number | null;
+}
+
+/**
+ * R, F and M (each 1 to 5) as one number, r·100 + f·10 + m: the column the
+ * RFM grid and the members' RFM filter read (not the reason's text, ADR 060).
+ */
+function packRfmScores(scores: RfmScores | null): number | null {
+  return scores ? scores.recency * 100 + scores.frequency * 10 + scores.monetary : null;
+}
+
+/** One assignment as stored: segment keys, their reasons and the RFM scores (the app tags they give are derived by the write-back, ADR 046). */
+export function storedMemberships(assignment: CustomerAssignment): CustomerMemberships {
+  const n = assignment.memberships.length;
+  const segments = new Array<string>(n);
+  const reasons = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const m = assignment.memberships[i];
+    segments[i] = m.key;
+    reasons[i] = m.reason;
+  }
+  return { customerId: assignment.customerId, segments, reasons, rfmScores: packRfmScores(assignment.scores) };
 }
 
 export interface MembershipChanges {
@@ -85,6 +109,7 @@ interface StoredJoined {
   reasons: string;
   /** UTC day numbers (days since 1970-01-01), parallel to segments. */
   sinceDay: string;
+  rfmScores: number | null;
 }
 
 /** Stored memberships of customers with ids in [fromId, toId]. */
@@ -95,16 +120,16 @@ async function loadMemberships(
   toId: string,
 ): Promise<Map<string, StoredJoined>> {
   // Arrays come as strings joined by U+001F (cheaper than pg's array parser).
-  const { rows } = await client.query<[string, string | null, string | null, string | null]>({
+  const { rows } = await client.query<[string, string | null, string | null, string | null, number | null]>({
     text: `SELECT "customerId"::text, array_to_string(segments, E'\\x1f'), array_to_string(reasons, E'\\x1f'),
-             array_to_string("sinceDay", E'\\x1f')
+             array_to_string("sinceDay", E'\\x1f'), "rfmScores"
            FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
     values: [shopId, fromId, toId],
     rowMode: "array",
   });
   const out = new Map<string, StoredJoined>();
-  for (const [customerId, segments, reasons, sinceDay] of rows) {
-    out.set(customerId, { segments: segments ?? "", reasons: reasons ?? "", sinceDay: sinceDay ?? "" });
+  for (const [customerId, segments, reasons, sinceDay, rfmScores] of rows) {
+    out.set(customerId, { segments: segments ?? "", reasons: reasons ?? "", sinceDay: sinceDay ?? "", rfmScores });
   }
   return out;
 }
@@ -243,7 +268,7 @@ export async function replaceMembershipsInRange(
     const sinceAllToday = entryDaysAllOn(at);
     let freshRows = 0;
     for (const m of input.next) {
-      const { customerId, segments, reasons } = m;
+      const { customerId, segments, reasons, rfmScores } = m;
       const before = stored.get(customerId);
       if (!before) {
         // A new customer in a range that has stored rows.
@@ -259,14 +284,14 @@ export async function replaceMembershipsInRange(
       }
       seen.add(customerId);
       const sameSegments = sameJoined(before.segments, segments);
-      if (sameSegments && sameJoined(before.reasons, reasons)) continue;
+      if (sameSegments && sameJoined(before.reasons, reasons) && before.rfmScores === rfmScores) continue;
       if (sameSegments) {
         // Only reasons moved (a nightly run's common case: day counts and model
         // numbers change daily, segments rarely): no entry, no exit, and the
         // stored segments and entry days stay (staged as NULL, kept by the update).
         const beforeReasons = listOf(before.reasons);
         for (let i = 0; i < reasons.length; i++) if (beforeReasons[i] !== reasons[i]) changes.reasonsUpdated++;
-        staged.row(4).int8(customerId).null().textArray(reasons).null();
+        staged.row(5).int8(customerId).null().textArray(reasons).null().int2(rfmScores);
         stagedRows++;
         continue;
       }
@@ -297,7 +322,7 @@ export async function replaceMembershipsInRange(
         }
       }
       if (changed) changes.customersChanged++;
-      staged.row(4).int8(customerId).textArray(segments).textArray(reasons).int4Array(sinceDay);
+      staged.row(5).int8(customerId).textArray(segments).textArray(reasons).int4Array(sinceDay).int2(rfmScores);
       stagedRows++;
     }
     for (const [customerId, before] of stored) {
@@ -333,13 +358,13 @@ export async function replaceMembershipsInRange(
       // upsert (every staged customer had a row): about 1.2 s less of a nightly
       // run's chunk step at 1M customers (docs/performance.md, 2026-12-06).
       await client.query(
-        `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], reasons text[], "sinceDay" int[]) ON COMMIT DELETE ROWS`,
+        `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], reasons text[], "sinceDay" int[], "rfmScores" smallint) ON COMMIT DELETE ROWS`,
       );
       await copyFromBinary(client, `COPY membership_stage FROM STDIN (FORMAT binary)`, staged);
       const { rows: updated } = await client.query<[string]>({
         text: `UPDATE "SegmentMembership" m
          SET segments = coalesce(s.segments, m.segments), reasons = s.reasons,
-           "sinceDay" = coalesce(s."sinceDay", m."sinceDay"), "computedAt" = $2
+           "sinceDay" = coalesce(s."sinceDay", m."sinceDay"), "rfmScores" = s."rfmScores", "computedAt" = $2
          FROM membership_stage s
          WHERE m."shopId" = $1 AND m."customerId" = s."customerId" AND m."customerId" BETWEEN $3::bigint AND $4::bigint
            AND m."computedAt" <= $2

@@ -10,6 +10,7 @@ import {
   replaceMembershipsInRange,
   saveShopCutoffs,
   type CustomerMemberships,
+  storedMemberships,
 } from "../../app/stores/memberships.server";
 import { withPgClient } from "../../app/stores/pg/pool.server";
 import { seededRandom } from "../../app/utils/seeded-random";
@@ -99,13 +100,7 @@ export async function generateHistory(db: PrismaClient, options: HistoryOptions)
     );
     const cutoffs = fitShop(table, settings, at);
     const nextMemberships: CustomerMemberships[] = [];
-    assignTable(table, cutoffs, settings, at, (a) =>
-      nextMemberships.push({
-        customerId: a.customerId,
-        segments: a.memberships.map((m) => m.key),
-        reasons: a.memberships.map((m) => m.reason),
-      }),
-    );
+    assignTable(table, cutoffs, settings, at, (a) => nextMemberships.push(storedMemberships(a)));
     await withPgClient((client) => saveShopCutoffs(client, options.shopId, cutoffs, at));
     await withPgClient((client) =>
       replaceMembershipsInRange(client, {

@@ -130,6 +130,15 @@ describe("admin page loaders", () => {
     expect(data.rfm.filter((c) => c.group === "rfm/champions").reduce((sum, c) => sum + c.customers, 0)).toBe(
       champions.customers,
     );
+    // The scores the grid reads (SegmentMembership.rfmScores) are the ones each row's RFM reason states.
+    const scored = await prisma.$queryRaw<Array<{ differing: number; scored: number }>>`
+      SELECT count(*) FILTER (WHERE m."rfmScores" IS DISTINCT FROM (
+               SELECT substr(u.reason, 3, 1)::int * 100 + substr(u.reason, 7, 1)::int * 10 + substr(u.reason, 11, 1)::int
+               FROM unnest(m.segments, m.reasons) u(segment, reason)
+               WHERE u.segment LIKE 'rfm/%' AND u.segment <> 'rfm/prospects'))::int AS differing,
+             count(m."rfmScores")::int AS scored
+      FROM "SegmentMembership" m WHERE m."shopId" = ${store.shopId}`;
+    expect(scored[0]).toEqual({ differing: 0, scored: rfmMembers - prospects });
     // Shares of revenue of one family's segments add up to the customers' share (guest orders are the rest).
     const revenueShare = rfm.segments.reduce((sum, s) => sum + s.shareOfRevenue, 0);
     expect(revenueShare).toBeGreaterThan(0.5);

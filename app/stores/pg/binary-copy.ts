@@ -51,6 +51,16 @@ export class BinaryCopyWriter {
     return this;
   }
 
+  /** A smallint, or NULL for null. */
+  int2(value: number | null): this {
+    if (value === null) return this.null();
+    this.ensure(6);
+    this.buf.writeInt32BE(2, this.at);
+    this.buf.writeInt16BE(value, this.at + 4);
+    this.at += 6;
+    return this;
+  }
+
   int4(value: number): this {
     this.ensure(8);
     this.buf.writeInt32BE(4, this.at);
