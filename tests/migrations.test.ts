@@ -60,6 +60,27 @@ async function migrationNames(dir = MIGRATIONS_DIR): Promise<string[]> {
     .sort();
 }
 
+/**
+ * A temporary copy of the migrations folder for `db` and a Prisma config that
+ * points at it: tests add or take out migrations in `migrations`.
+ */
+async function migrationsCopy(db: { url: string }): Promise<{ migrations: string; configFile: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "migrations-test-"));
+  tempDirs.push(dir);
+  const migrations = path.join(dir, "migrations");
+  await cp(MIGRATIONS_DIR, migrations, { recursive: true });
+  const configFile = path.join(dir, "prisma.config.ts");
+  await writeFile(
+    configFile,
+    `export default ${JSON.stringify({
+      schema: path.join(ROOT, "prisma", "schema.prisma"),
+      migrations: { path: migrations },
+      datasource: { url: db.url },
+    })};\n`,
+  );
+  return { migrations, configFile };
+}
+
 interface MigrationRow {
   migration_name: string;
   checksum: string;
@@ -125,24 +146,12 @@ describe("prisma migrations (offline schema engine)", () => {
     const db = await throwawayDatabase();
     // A temporary copy of the migrations folder plus one broken migration
     // whose first statement would succeed on its own.
-    const dir = await mkdtemp(path.join(os.tmpdir(), "migrations-test-"));
-    tempDirs.push(dir);
-    const migrations = path.join(dir, "migrations");
-    await cp(MIGRATIONS_DIR, migrations, { recursive: true });
+    const { migrations, configFile } = await migrationsCopy(db);
     const broken = "29991231000000_broken";
     await mkdir(path.join(migrations, broken));
     await writeFile(
       path.join(migrations, broken, "migration.sql"),
       'CREATE TABLE "ShouldNotExist" (id integer);\nSELECT 1 / 0;\n',
-    );
-    const configFile = path.join(dir, "prisma.config.ts");
-    await writeFile(
-      configFile,
-      `export default ${JSON.stringify({
-        schema: path.join(ROOT, "prisma", "schema.prisma"),
-        migrations: { path: migrations },
-        datasource: { url: db.url },
-      })};\n`,
     );
     const good = await migrationNames();
 
@@ -171,20 +180,8 @@ describe("prisma migrations (offline schema engine)", () => {
   it("gives rows stored before the RFM scores column the scores their RFM reason states", async () => {
     const db = await throwawayDatabase();
     const rfmScores = "20261206213000_membership_rfm_scores";
-    const dir = await mkdtemp(path.join(os.tmpdir(), "migrations-test-"));
-    tempDirs.push(dir);
-    const migrations = path.join(dir, "migrations");
-    await cp(MIGRATIONS_DIR, migrations, { recursive: true });
+    const { migrations, configFile } = await migrationsCopy(db);
     await rm(path.join(migrations, rfmScores), { recursive: true });
-    const configFile = path.join(dir, "prisma.config.ts");
-    await writeFile(
-      configFile,
-      `export default ${JSON.stringify({
-        schema: path.join(ROOT, "prisma", "schema.prisma"),
-        migrations: { path: migrations },
-        datasource: { url: db.url },
-      })};\n`,
-    );
     await applyMigrations(db.url, { configFile });
     await query(
       db.url,
