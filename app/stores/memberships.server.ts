@@ -1,6 +1,7 @@
 // Segmentation results: current memberships (SegmentMembership: one row per
-// customer with its segments, reasons and entry dates as parallel arrays; the
-// app tags they give are derived by the write-back, ADR 046), their history
+// customer with its segments, reasons and entry dates as parallel arrays, and
+// its RFM scores as data, ADR 060; the app tags they give are derived by the
+// write-back, ADR 046), their history
 // (SegmentTransition), and each shop's fitted cut-offs (ShopModel). Each batch
 // of customers is compared with what is stored and only changed rows are
 // written, through a staging table and one INSERT ... ON CONFLICT, plus one
@@ -286,7 +287,7 @@ export async function replaceMembershipsInRange(
       const sameSegments = sameJoined(before.segments, segments);
       if (sameSegments && sameJoined(before.reasons, reasons) && before.rfmScores === rfmScores) continue;
       if (sameSegments) {
-        // Only reasons moved (a nightly run's common case: day counts and model
+        // Only reasons (and the scores they state) moved (a nightly run's common case: day counts and model
         // numbers change daily, segments rarely): no entry, no exit, and the
         // stored segments and entry days stay (staged as NULL, kept by the update).
         const beforeReasons = listOf(before.reasons);
