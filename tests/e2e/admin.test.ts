@@ -23,6 +23,27 @@ let browser: E2eBrowser;
 let retailInstalled: Date;
 const checks: PageCheck[] = [];
 
+/** A merchant's click on the RFM grid's R 5 / FM 5 cell (the champions' corner, from the stored scores, ADR 060). */
+async function openRfmCell(overviewUrl: string) {
+  const page = browser.page;
+  await page.goto(overviewUrl, { waitUntil: "networkidle" });
+  // R 5, FM 5: the champions' corner, read from the stored scores (ADR 060).
+  const cell = page.locator('table.rfm-grid a[href*="?r=5&fm=5"]');
+  const shown = Number((await cell.textContent())!.replace(/,/g, ""));
+  expect(shown).toBeGreaterThan(0);
+  const started = performance.now();
+  await cell.click();
+  await page.waitForURL(/\/app\/segments\/rfm\/champions\?r=5&fm=5$/);
+  await page.waitForLoadState("networkidle");
+  const check = await browser.check("segment-rfm-cell", Math.round(performance.now() - started));
+  checks.push(check);
+  expectClean(check);
+  const reasons = await page.locator(".member-reason").allTextContents();
+  // The first page of the cell's members (25 a page): as many as the grid said, up to a page.
+  expect(reasons.length).toBe(Math.min(shown, 25));
+  for (const reason of reasons) expect(reason).toMatch(/^R 5 F [1-5] M [1-5] \(FM 5\): /);
+}
+
 function expectClean(check: PageCheck) {
   expect(check.consoleErrors, `console errors on ${check.name}`).toEqual([]);
   expect(
@@ -168,7 +189,7 @@ describe("admin pages in Chromium", () => {
       }
     }, 180_000);
 
-    it("(2) opens a segment from the overview and sees a member's reason", async () => {
+    it("(2) opens a segment from the overview and sees a member's reason, then one cell of the RFM grid", async () => {
       const page = browser.page;
       const started = performance.now();
       await page.getByRole("link", { name: "Champions", exact: true }).first().click();
@@ -182,6 +203,7 @@ describe("admin pages in Chromium", () => {
       // Names come from the simulated store's Admin API at view time.
       expect(await page.getByRole("link", { name: /Open in Shopify admin/ }).count()).toBeGreaterThan(0);
       checks.push(await browser.visit("segment-direct", `${url}/app/segments/rfm/champions`));
+      await openRfmCell(`${url}/app`);
     }, 180_000);
 
     it("(3) looks up a customer by id and by name", async () => {
