@@ -9,7 +9,7 @@ import { latestRunOf, transitionsByDay } from "../stores/admin-reads.server";
 import { weeklyOverview, type OverviewWeekly } from "../insights/page.server";
 import { withPgClient } from "../stores/pg/pool.server";
 import { loadAdminShop, majorUnits } from "./shop-context.server";
-import { CLV_BUCKETS, shopFigures } from "./shop-figures.server";
+import { shopFigures } from "./shop-figures.server";
 
 export interface OverviewSegment {
   key: string;
@@ -103,7 +103,7 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
     notes.set(entry.model.reason, note);
   }
 
-  const width = histogram.max / CLV_BUCKETS;
+  const width = histogram.max / Math.max(1, histogram.counts.length);
   const clvAvailable = histogram.counts.some((n) => n > 0);
   const trend = sizesOverTime(
     families.flatMap((g) => g.segments),

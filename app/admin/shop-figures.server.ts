@@ -1,7 +1,8 @@
 // The shop-wide figures the overview, the segment list and a segment's page
 // show: each segment's members, orders and revenue, the shop's totals, the
-// RFM grid and the distribution of predicted value. Each is an aggregation
-// over every membership (and, for the totals, every order): about 60 ms at
+// RFM grid and the distribution of predicted value (kept with the model by
+// the fit, ADR 060: one row read). The others are aggregations over every
+// membership (and, for the totals, every order): about 60 ms at
 // the Online Retail store, 6-13 s per page view at a million customers and
 // 5M orders (docs/performance.md, 2026-12-06 from 08:48). So a shop from
 // ADMIN_FIGURES_STORED_FROM members has them computed by the worker and
@@ -22,9 +23,6 @@ import { logger } from "../utils/logger.server";
 
 export type { ShopFigures } from "../stores/admin-figures.server";
 
-/** Buckets of the predicted 12-month value distribution (the overview's chart). */
-export const CLV_BUCKETS = 10;
-
 /** Stored figures older than this are refreshed by the worker when a page shows them. */
 export const REFRESH_AFTER_MS = 5 * 60_000;
 
@@ -40,7 +38,7 @@ export type FiguresNeeded = "all" | "totals";
 async function gridAndDistribution(shopId: string): Promise<Pick<ShopFigures, "rfm" | "clv">> {
   const [rfm, clv] = await Promise.all([
     withPgClient((client) => rfmGrid(client, shopId)),
-    withPgClient((client) => clvHistogram(client, shopId, CLV_BUCKETS)),
+    withPgClient((client) => clvHistogram(client, shopId)),
   ]);
   return { rfm, clv };
 }
@@ -122,7 +120,7 @@ export async function refreshShopFigures(
     segments: await segmentTotals(client, shop.id),
     shop: await shopTotals(client, shop.id),
     rfm: await rfmGrid(client, shop.id),
-    clv: await clvHistogram(client, shop.id, CLV_BUCKETS),
+    clv: await clvHistogram(client, shop.id),
   }));
   await storeFigures(db, shop.id, figures, startedAt);
   return { customers: figures.shop.customers, stored: true };

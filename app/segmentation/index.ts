@@ -28,6 +28,8 @@ export {
   customerFeaturesFromOrders,
 } from "./features/customer";
 export { fitShop, type ShopCutoffs, type PredictiveCutoffs, type DataAvailability, type FitTimings } from "./cutoffs";
+export { CLV_DISTRIBUTION_RANGES } from "./families/predictive";
+export type { EqualRangeCounts } from "./math/equal-ranges";
 export { assignSegments, assignTable, createAssigner, type Assigner, type AssignSummary } from "./assign";
 export {
   settingsSchema,

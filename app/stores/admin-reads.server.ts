@@ -2,6 +2,8 @@
 // data-request tables (the stores of those tables own their writes and
 // erasure). Every query is scoped by the shop's id; customer ids are compared
 // as BIGINT and returned as strings.
+import { CLV_DISTRIBUTION_RANGES, type EqualRangeCounts } from "../segmentation";
+import { currencyExponent } from "../utils/money";
 import { inWholeShopAggregate, type PgClient } from "./pg/pool.server";
 import { COMPLIANCE_TOPIC_SQL } from "./runs.server";
 
@@ -65,31 +67,24 @@ export async function rfmGrid(client: PgClient, shopId: string): Promise<Array<{
 }
 
 /**
- * Predicted 12-month value per customer, read from the stored predictive tier
- * reason ("12-month value 123.45 ..."), bucketed into `buckets` equal ranges
- * from 0 to the largest value. The number is the reason's third word (a
- * split, checked before the cast, costs less than a capturing expression).
+ * The predicted 12-month value's distribution, in major units of the shop's
+ * currency: the counts of CLV_DISTRIBUTION_RANGES equal ranges from 0 to the
+ * largest value, as the last fit computed them over the customers it valued
+ * (kept with the model, ADR 060: the values move with every fit, so no row
+ * stores them). Zeros without a fitted value model, or with one fitted before
+ * the distribution was kept (the next recompute keeps it).
  */
-export async function clvHistogram(
-  client: PgClient,
-  shopId: string,
-  buckets: number,
-): Promise<{ max: number; counts: number[] }> {
-  const { rows } = await client.query(
-    `WITH words AS (
-       SELECT split_part(m.reasons[i], ' ', 3) AS word
-       FROM "SegmentMembership" m CROSS JOIN LATERAL generate_subscripts(m.segments, 1) i
-       WHERE m."shopId" = $1 AND m.segments[i] IN ('predictive/high-value', 'predictive/medium-value', 'predictive/low-value')
-         AND m.reasons[i] LIKE '12-month value %'),
-     v AS MATERIALIZED (SELECT word::float8 AS value FROM words WHERE word ~ '^-?[0-9]+(\\.[0-9]+)?$'),
-     top AS (SELECT max(value) AS max FROM v)
-     SELECT top.max, least(width_bucket(v.value, 0, greatest(top.max, 1e-9), $2), $2) AS bucket, count(*)::int AS n
-     FROM v, top WHERE v.value IS NOT NULL GROUP BY 1, 2 ORDER BY 2`,
-    [shopId, buckets],
+export async function clvHistogram(client: PgClient, shopId: string): Promise<{ max: number; counts: number[] }> {
+  const { rows } = await client.query<{ distribution: EqualRangeCounts | null; currency: string }>(
+    `SELECT m.cutoffs #> '{predictive,clvDistribution}' AS distribution, s.currency
+     FROM "ShopModel" m JOIN "Shop" s ON s.id = m."shopId" WHERE m."shopId" = $1`,
+    [shopId],
   );
-  const counts = new Array<number>(buckets).fill(0);
-  for (const row of rows) counts[Math.max(1, row.bucket) - 1] += row.n;
-  return { max: rows[0]?.max ?? 0, counts };
+  const row = rows[0];
+  if (!row?.distribution || row.distribution.counts.length !== CLV_DISTRIBUTION_RANGES) {
+    return { max: 0, counts: new Array<number>(CLV_DISTRIBUTION_RANGES).fill(0) };
+  }
+  return { max: row.distribution.max / 10 ** currencyExponent(row.currency), counts: row.distribution.counts };
 }
 
 /** Entries and exits per segment and UTC day since `since`, from the stored transitions. */

@@ -147,6 +147,12 @@ describe("admin page loaders", () => {
     const predictive = data.families.find((f) => f.family === "predictive")!;
     const valued = predictive.segments.filter((s) => /-value$/.test(s.key)).reduce((sum, s) => sum + s.customers, 0);
     expect(data.clv.buckets.reduce((sum, b) => sum + b.customers, 0)).toBe(valued);
+    // The chart (kept with the model by the fit) ends at the largest 12-month value the members' reasons state.
+    const stated = await prisma.$queryRaw<Array<{ max: number }>>`
+      SELECT max(split_part(u.reason, ' ', 3)::float8) AS max
+      FROM "SegmentMembership" m, unnest(m.segments, m.reasons) u(segment, reason)
+      WHERE m."shopId" = ${store.shopId} AND u.segment LIKE 'predictive/%-value'`;
+    expect(data.clv.buckets.at(-1)!.to).toBeCloseTo(stated[0].max, 2);
     expect(JSON.stringify(data)).not.toContain("someone else");
   });
 

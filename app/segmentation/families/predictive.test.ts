@@ -5,6 +5,7 @@ import { fitShop, type ShopCutoffs } from "../cutoffs";
 import { computeFeatureTable } from "../features/accumulator";
 import { parseSettings } from "../settings";
 import { SYNTHETIC_AS_OF, syntheticStore } from "../testing/synthetic-store";
+import { CLV_DISTRIBUTION_RANGES } from "./predictive";
 import { NEGLIGIBLE_DROPOUT } from "./predictive-notes";
 
 const settings = parseSettings({ predictive: { minCustomers: 100, minRepeatCustomers: 30 } });
@@ -55,6 +56,26 @@ describe("predictive family: what the models say", () => {
     );
     // Without cut-offs there is nothing to say about a fit.
     for (const e of predictiveEntries(null).values()) expect(e.model).toBeUndefined();
+  });
+
+  it("keeps the distribution of the 12-month values the assignment gives, in equal ranges from 0 to the largest", () => {
+    const { clvDistribution } = fitted(cutoffs);
+    const values: number[] = [];
+    assignTable(table, cutoffs, settings, SYNTHETIC_AS_OF, (a) => {
+      if (a.predictive.status === "ok") values.push(a.predictive.clv12mMinor);
+    });
+    expect(values.length).toBeGreaterThan(100);
+    const max = Math.max(...values);
+    expect(clvDistribution?.max).toBe(max);
+    expect(clvDistribution?.counts).toEqual(
+      Array.from(
+        { length: CLV_DISTRIBUTION_RANGES },
+        (_, k) =>
+          values.filter(
+            (v) => Math.min(CLV_DISTRIBUTION_RANGES - 1, Math.floor((v / max) * CLV_DISTRIBUTION_RANGES)) === k,
+          ).length,
+      ),
+    );
   });
 
   it("warns that churn risk is nearly empty when the data show almost no dropout (a near 0), and it is", () => {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { FitTimings } from "../cutoffs";
 import { MS_PER_DAY } from "../features/clock";
 import type { ShopColumns } from "../features/columns";
+import { equalRangeCounts, type EqualRangeCounts } from "../math/equal-ranges";
 import { toFixedDigits } from "../math/fixed-decimals";
 import { type QuantileEdges, quantileEdgesOf, scoreAgainst } from "../math/quantiles";
 import {
@@ -74,6 +75,13 @@ export type PredictiveCutoffs =
       repeatCustomers: number;
       /** Edges of clv12m (minor units): [medium tier, high tier]. */
       clvEdges: QuantileEdges;
+      /**
+       * The fitted customers' clv12m (minor units) in CLV_DISTRIBUTION_RANGES
+       * equal ranges from 0 to the largest: the overview's chart, kept with
+       * the model because the values move with every fit (ADR 060). Absent in
+       * cut-offs fitted before 2026-12-07.
+       */
+      clvDistribution?: EqualRangeCounts;
     }
   | { status: "not-enough-data"; reason: string };
 
@@ -89,6 +97,9 @@ const predictiveSettings = z
     mediumValueNextShare: share.default(0.3),
   })
   .prefault({});
+
+/** Ranges of the predicted 12-month value distribution kept with the model (the overview's chart). */
+export const CLV_DISTRIBUTION_RANGES = 10;
 
 const TIER_HANDLE = { high: "high-value", medium: "medium-value", low: "low-value" } as const;
 
@@ -324,6 +335,8 @@ export function fitPredictive(
   if (valued === 0) {
     return { status: "not-enough-data", reason: "the fitted models give no finite 12-month value for any customer" };
   }
+  // Before the edges: quantileEdgesOf reorders the values (the counts do not depend on their order).
+  const clvDistribution = equalRangeCounts(clv.subarray(0, valued), CLV_DISTRIBUTION_RANGES);
   const clvEdges = quantileEdgesOf(clv.subarray(0, valued), [
     1 - ps.highValueTopShare - ps.mediumValueNextShare,
     1 - ps.highValueTopShare,
@@ -338,5 +351,6 @@ export function fitPredictive(
     customers: fits.customers,
     repeatCustomers: fits.repeatCustomers,
     clvEdges,
+    clvDistribution,
   };
 }
