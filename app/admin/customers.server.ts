@@ -7,6 +7,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_SEARCH } from "../graphql/admin/customer-lookup.server";
 import { readShopFeatures } from "../recompute/read-features.server";
+import { reasonsWhenRead } from "../recompute/reasons-when-read.server";
 import { createAssigner, emptyCustomerFeatures } from "../segmentation";
 import { historyDaysKept } from "../settings/retention";
 import type { AdminApi } from "../shopify/admin-api.server";
@@ -112,6 +113,13 @@ export async function loadCustomer(
     // One client runs one query at a time: in turn (queuing a second one is deprecated in pg 8).
     const membership = await customerMembership(client, shopId, customerId);
     const history = await customerHistory(client, shopId, customerId, 100);
+    const reasons =
+      membership &&
+      (
+        await reasonsWhenRead(client, { shopId, segmentation: admin.config.segmentation }, admin.model, [
+          { customerId, segments: membership.segments, asOf: membership.asOf },
+        ])
+      ).get(customerId);
     const titles = new Map(admin.catalog.map((entry) => [entry.key, entry.title]));
     const title = (key: string) => titles.get(key) ?? key;
     let scores: CustomerDetail["scores"] = null;
@@ -151,7 +159,8 @@ export async function loadCustomer(
       segments: (membership?.segments ?? []).map((key, i) => ({
         key,
         title: title(key),
-        reason: membership!.reasons[i],
+        // Written out when read (ADR 060); the stored text where the assignment no longer gives the segment.
+        reason: reasons?.[i] ?? membership!.reasons[i],
         since: new Date(membership!.sinceDay[i] * 86_400_000).toISOString().slice(0, 10),
       })),
       scores,

@@ -7,11 +7,13 @@ import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_NAMES } from "../graphql/admin/customer-lookup.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { segmentMembersPage, transitionsByDay, type MemberRow, type SegmentTotals } from "../stores/admin-reads.server";
-import { withPgClient } from "../stores/pg/pool.server";
+import { reasonsWhenRead } from "../recompute/reasons-when-read.server";
+import { withPgClient, type PgClient } from "../stores/pg/pool.server";
 import { segmentMirrors } from "../stores/writeback-state.server";
 import { logger } from "../utils/logger.server";
 import {
   adminCustomerUrl,
+  type AdminShop,
   loadAdminShop,
   majorUnits,
   notFound,
@@ -170,11 +172,14 @@ export async function loadSegmentDetail(
       rfmCell: query.rfmCell ?? undefined,
     }),
   ).then(async (page) => {
-    const shown = page.slice(0, MEMBERS_PAGE_SIZE);
-    const names = await customerNames(
-      api,
-      shown.map((m) => m.customerId),
-    );
+    const listed = page.slice(0, MEMBERS_PAGE_SIZE);
+    const [shown, names] = await Promise.all([
+      withPgClient((client) => membersWithReasons(client, admin, entry.key, listed)),
+      customerNames(
+        api,
+        listed.map((m) => m.customerId),
+      ),
+    ]);
     return { page, shown, names };
   });
   const [{ segments: totals, shop, asOf }, transitions, mirrors, { page, shown, names }] = await Promise.all([
@@ -213,6 +218,27 @@ export async function loadSegmentDetail(
     namesAvailable: names !== null,
     figuresAsOf: asOf?.toISOString() ?? null,
   };
+}
+
+/**
+ * Members with their reasons written out when read (ADR 060): by the
+ * assigner, from their orders, as of the instant each row was computed. A
+ * member the assignment no longer puts in the segment (its orders changed and
+ * its re-segmentation is still to come) keeps the text stored with its row.
+ */
+async function membersWithReasons(
+  client: PgClient,
+  admin: AdminShop,
+  segment: string,
+  members: MemberRow[],
+): Promise<MemberRow[]> {
+  const reasons = await reasonsWhenRead(
+    client,
+    { shopId: admin.shop.id, segmentation: admin.config.segmentation },
+    admin.model,
+    members.map((m) => ({ customerId: m.customerId, segments: [segment], asOf: m.asOf })),
+  );
+  return members.map((m) => ({ ...m, reason: reasons.get(m.customerId)?.[0] ?? m.reason }));
 }
 
 function member(m: MemberRow, names: Map<string, string> | null, domain: string, decimals: number): SegmentMember {
@@ -273,8 +299,13 @@ export async function segmentCsv(
         controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(",")}\r\n`));
         return;
       }
-      const page = await withPgClient((client) =>
-        segmentMembersPage(client, admin.shop.id, entry.key, { afterId: after, limit: CSV_PAGE }),
+      const page = await withPgClient(async (client) =>
+        membersWithReasons(
+          client,
+          admin,
+          entry.key,
+          await segmentMembersPage(client, admin.shop.id, entry.key, { afterId: after, limit: CSV_PAGE }),
+        ),
       );
       if (page.length === 0) {
         done = true;

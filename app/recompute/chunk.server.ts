@@ -136,6 +136,7 @@ export async function processChunk(
     next: memberships(),
     at: new Date(),
     computedAt,
+    asOf,
     recordTransitions: input.recordTransitions,
   });
   let metafieldsPending = 0;

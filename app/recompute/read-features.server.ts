@@ -168,7 +168,7 @@ async function accumulateShopFeatures(
   client: PgClient,
   shopId: string,
   acc: FeatureAccumulator,
-  range?: CustomerIdRange,
+  range?: CustomerSelection,
 ): Promise<number> {
   const known = new NumericIdTable(1024);
   const idStrings: string[] = [];
@@ -229,16 +229,19 @@ export interface CustomerIdRange {
   withGuests?: boolean;
 }
 
+/** The customers a read covers: an id range, or a list of ids (a page of members: no guest orders). */
+export type CustomerSelection = CustomerIdRange | { ids: readonly string[] };
+
 /**
- * The features of the shop's customers (or those in an id range) from their
- * stored orders. `hints` sizes the accumulator of a range (a whole shop is
+ * The features of the shop's customers (or those in an id range, or listed)
+ * from their stored orders. `hints` sizes the accumulator of a range (a whole shop is
  * sized from the shop's counts).
  */
 export async function readShopFeatures(
   client: PgClient,
   shopId: string,
   timeZone: string,
-  range?: CustomerIdRange,
+  range?: CustomerSelection,
   hints?: { expectedCustomers?: number; expectedOrders?: number },
 ): Promise<{ table: FeatureTable; orders: number }> {
   hints ??= range ? {} : await capacityHints(client, shopId);

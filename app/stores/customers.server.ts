@@ -3,7 +3,7 @@
 // tags, which the write-back diff needs). Never names, emails or addresses.
 import type { PrismaClient } from "@prisma/client";
 import type { DataStore, Tx } from "./data-store";
-import { copyToSpans } from "./pg/copy.server";
+import { bigintArrayLiteral, copyToSpans } from "./pg/copy.server";
 import type { PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
@@ -151,10 +151,14 @@ export function streamCustomerIds(
   client: PgClient,
   shopId: string,
   onRow: (bytes: Buffer, start: number, end: number) => void,
-  range?: { from: string; to: string },
+  range?: { from: string; to: string } | { ids: readonly string[] },
 ): Promise<number> {
   const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
-  const inRange = range ? ` AND id BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "";
+  const inRange = !range
+    ? ""
+    : "ids" in range
+      ? ` AND id = ANY(${bigintArrayLiteral(range.ids)})`
+      : ` AND id BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}`;
   return copyToSpans(
     client,
     `COPY (SELECT id FROM "Customer" WHERE "shopId" = ${shop} AND "deletedAt" IS NULL${inRange} ORDER BY id) TO STDOUT`,

@@ -20,6 +20,7 @@ describe("replaceMembershipsInRange", () => {
       next,
       at,
       computedAt: at,
+      asOf: at,
       recordTransitions: true,
     });
 
@@ -124,6 +125,7 @@ describe("replaceMembershipsInRange", () => {
       next: computed(),
       at: day("2026-01-15T10:00:00Z"),
       computedAt: day("2026-01-15T10:00:00Z"),
+      asOf: day("2026-01-15T10:00:00Z"),
       recordTransitions: true,
     });
     expect(result.rowsWritten).toBe(1);
@@ -157,7 +159,7 @@ describe("replaceMembershipsInRange on a range with no stored row", () => {
       };
     });
   const replace = (fromId: string, toId: string, next: Iterable<CustomerMemberships>, recordTransitions: boolean) =>
-    replaceMembershipsInRange(client, { shopId, fromId, toId, next, at, computedAt: at, recordTransitions });
+    replaceMembershipsInRange(client, { shopId, fromId, toId, next, at, computedAt: at, asOf: at, recordTransitions });
 
   it("stores every customer's row as given, and its entries as transitions when asked", async () => {
     const next = customers(1, 2500);

@@ -20,7 +20,7 @@ type Db = PrismaClient | Tx;
 /** How the queries here join a text array into one field (array_to_string(…, E'\\x1f')): cheaper than pg's array parser. */
 const LIST_SEPARATOR = "\x1f";
 
-const COPY_MEMBERSHIPS = `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", "computedAt", "rfmScores") FROM STDIN (FORMAT binary)`;
+const COPY_MEMBERSHIPS = `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", "computedAt", "rfmScores", "asOf") FROM STDIN (FORMAT binary)`;
 
 const COPY_TRANSITIONS = `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`;
 
@@ -30,17 +30,18 @@ function writeMembershipRow(
   shopId: string,
   m: CustomerMemberships,
   sinceDay: ArrayLike<number>,
-  computedAt: Date,
+  times: { computedAt: Date; asOf: Date },
 ): void {
   writer
-    .row(7)
+    .row(8)
     .text(shopId)
     .int8(m.customerId)
     .textArray(m.segments)
     .textArray(m.reasons)
     .int4Array(sinceDay)
-    .timestamp(computedAt)
-    .int2(m.rfmScores);
+    .timestamp(times.computedAt)
+    .int2(m.rfmScores)
+    .timestamp(times.asOf);
 }
 
 /** One entry or exit, in COPY_TRANSITIONS' columns. */
@@ -191,7 +192,7 @@ const STREAM_BATCH = 1_000;
 async function copyFreshMemberships(
   client: PgClient,
   shopId: string,
-  input: { next: Iterable<CustomerMemberships>; at: Date; computedAt: Date; recordTransitions: boolean },
+  input: { next: Iterable<CustomerMemberships>; at: Date; computedAt: Date; asOf: Date; recordTransitions: boolean },
 ): Promise<MembershipChanges> {
   const changes: MembershipChanges = { entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 0 };
   const sinceAllToday = entryDaysAllOn(input.at);
@@ -203,7 +204,7 @@ async function copyFreshMemberships(
     for (const m of input.next) {
       changes.entered += m.segments.length;
       changes.customersChanged++;
-      writeMembershipRow(writer, shopId, m, sinceAllToday(m.segments.length), input.computedAt);
+      writeMembershipRow(writer, shopId, m, sinceAllToday(m.segments.length), input);
       if (input.recordTransitions) {
         for (let i = 0; i < m.segments.length; i++) {
           writeTransitionRow(history, shopId, m.customerId, m.segments[i], "entered", input.at, m.reasons[i]);
@@ -240,6 +241,8 @@ export async function replaceMembershipsInRange(
     /** When entries and exits happened (transitions, and the day of new segments). */
     at: Date;
     computedAt: Date;
+    /** The instant the segments were computed as of (reasons are written out as of it when read, ADR 060). */
+    asOf: Date;
     recordTransitions: boolean;
   },
 ): Promise<MembershipChanges> {
@@ -280,7 +283,7 @@ export async function replaceMembershipsInRange(
           freshIds.push(customerId);
         }
         freshRows++;
-        writeMembershipRow(fresh, shopId, m, sinceAllToday(segments.length), input.computedAt);
+        writeMembershipRow(fresh, shopId, m, sinceAllToday(segments.length), input);
         continue;
       }
       seen.add(customerId);
@@ -365,12 +368,13 @@ export async function replaceMembershipsInRange(
       const { rows: updated } = await client.query<[string]>({
         text: `UPDATE "SegmentMembership" m
          SET segments = coalesce(s.segments, m.segments), reasons = s.reasons,
-           "sinceDay" = coalesce(s."sinceDay", m."sinceDay"), "rfmScores" = s."rfmScores", "computedAt" = $2
+           "sinceDay" = coalesce(s."sinceDay", m."sinceDay"), "rfmScores" = s."rfmScores", "computedAt" = $2,
+           "asOf" = $5
          FROM membership_stage s
          WHERE m."shopId" = $1 AND m."customerId" = s."customerId" AND m."customerId" BETWEEN $3::bigint AND $4::bigint
            AND m."computedAt" <= $2
          RETURNING m."customerId"::text`,
-        values: [shopId, input.computedAt, input.fromId, input.toId],
+        values: [shopId, input.computedAt, input.fromId, input.toId, input.asOf],
         rowMode: "array",
       });
       changes.rowsWritten += updated.length;

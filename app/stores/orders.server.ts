@@ -4,7 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { OrderRecord } from "../ingest/order-record";
 import type { DataStore, Tx } from "./data-store";
-import { copyToSpans } from "./pg/copy.server";
+import { bigintArrayLiteral, copyToSpans } from "./pg/copy.server";
 import type { PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
@@ -244,7 +244,8 @@ const RECOMPUTE_COLUMNS = `id, "customerId", floor(date_part('epoch', "processed
 
 /**
  * Every order of the shop (optionally of customers in an id range, inclusive,
- * and then with the guest orders too if `range.withGuests`) as COPY text rows
+ * and then with the guest orders too if `range.withGuests`, or of a list of
+ * customers: an index scan) as COPY text rows
  * of RECOMPUTE_ORDER_FIELDS, streamed: one sequential scan in the table's
  * physical order, never all rows in memory. `onRow` gets each row as
  * bytes[start, end), valid during the call.
@@ -253,11 +254,15 @@ export function streamRecomputeOrders(
   client: PgClient,
   shopId: string,
   onRow: (bytes: Buffer, start: number, end: number) => void,
-  range?: { from: string; to: string; withGuests?: boolean },
+  range?: { from: string; to: string; withGuests?: boolean } | { ids: readonly string[] },
 ): Promise<number> {
   const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
-  const between = range ? `"customerId" BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}` : "";
-  const inRange = !range ? "" : range.withGuests ? ` AND (${between} OR "customerId" IS NULL)` : ` AND ${between}`;
+  let inRange = "";
+  if (range && "ids" in range) inRange = ` AND "customerId" = ANY(${bigintArrayLiteral(range.ids)})`;
+  else if (range) {
+    const between = `"customerId" BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}`;
+    inRange = range.withGuests ? ` AND (${between} OR "customerId" IS NULL)` : ` AND ${between}`;
+  }
   return copyToSpans(
     client,
     `COPY (SELECT ${RECOMPUTE_COLUMNS} FROM "Order" WHERE "shopId" = ${shop}${inRange}) TO STDOUT`,

@@ -110,6 +110,7 @@ export async function generateHistory(db: PrismaClient, options: HistoryOptions)
         next: nextMemberships,
         at,
         computedAt: at,
+        asOf: at,
         recordTransitions: !first,
       }),
     );

@@ -263,6 +263,60 @@ describe("admin page loaders", () => {
   });
 });
 
+describe("reasons written out when read", () => {
+  it("reasons are written out when read (ADR 060): the segment page, the CSV and the customer page", async () => {
+    // The stored texts replaced: what the pages show comes from the assigner, not from the row.
+    const { rows: saved } = await client.query<{ id: string; segments: string[]; reasons: string[] }>(
+      `SELECT "customerId"::text AS id, segments, reasons FROM "SegmentMembership"
+       WHERE "shopId" = $1 AND segments @> ARRAY['rfm/champions'] ORDER BY "customerId" LIMIT 25`,
+      [store.shopId],
+    );
+    const ids = saved.map((r) => r.id);
+    // One row also names a segment the assignment does not give it: that one keeps its stored text.
+    const extra = "loyalty/lapsed";
+    expect(saved[0].segments).not.toContain(extra);
+    await client.query(
+      `UPDATE "SegmentMembership" SET reasons = array_fill('stored text'::text, ARRAY[cardinality(segments)])
+       WHERE "shopId" = $1 AND "customerId" = ANY($2::bigint[])`,
+      [store.shopId, ids],
+    );
+    await client.query(
+      `UPDATE "SegmentMembership" SET segments = segments || $3::text, reasons = reasons || 'kept text'::text,
+         "sinceDay" = "sinceDay" || "sinceDay"[1]
+       WHERE "shopId" = $1 AND "customerId" = $2::bigint`,
+      [store.shopId, ids[0], extra],
+    );
+    try {
+      const page = await (
+        await routes.segment()
+      ).loader(args("/app/segments/rfm/champions", { family: "rfm", handle: "champions" }));
+      expect(page.members.map((m) => m.customerId)).toEqual(ids);
+      for (const m of page.members) expect(m.reason).toMatch(/^R 5 F [1-5] M [1-5] \(FM [\d.]+\): last order /);
+
+      const csv = await (
+        await (
+          await routes.csv()
+        ).loader(args("/app/segments/rfm/champions.csv", { family: "rfm", handle: "champions" }))
+      ).text();
+      expect(csv).not.toContain("stored text");
+
+      const customer = await (await routes.customer()).loader(args(`/app/customers/${ids[0]}`, { id: ids[0] }));
+      const shown = new Map(customer.segments.map((s) => [s.key, s.reason]));
+      expect(shown.get(extra)).toBe("kept text");
+      expect(shown.get("rfm/champions")).toMatch(/^R 5 F/);
+      expect([...shown.values()].filter((reason) => reason === "stored text")).toEqual([]);
+    } finally {
+      for (const row of saved) {
+        await client.query(
+          `UPDATE "SegmentMembership" SET segments = $3, reasons = $4, "sinceDay" = "sinceDay"[1:cardinality($3::text[])]
+           WHERE "shopId" = $1 AND "customerId" = $2::bigint`,
+          [store.shopId, row.id, row.segments, row.reasons],
+        );
+      }
+    }
+  });
+});
+
 describe("activity and privacy pages", () => {
   it("activity: this shop's runs, the backfill's progress, and run-now buttons that refuse unknown actions", async () => {
     const { loader, action } = await routes.activity();

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { membershipRows } from "../../app/stores/memberships.server";
+import { reasonsWhenRead } from "../../app/recompute/reasons-when-read.server";
+import { loadInstalledShopConfig } from "../../app/settings/settings.server";
+import { loadShopCutoffs, membershipRows } from "../../app/stores/memberships.server";
+import { withPgClient } from "../../app/stores/pg/pool.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
 import { enqueueBackfill } from "../../app/queues/sync.server";
 import { testQueueBackends } from "../helpers/queue-backends";
@@ -69,6 +72,20 @@ describe("freshness", () => {
       expect(memberships.map((m) => m.segment)).toContain("loyalty/new");
       expect(memberships.every((m) => m.reason.length > 0)).toBe(true);
       expect(tags.sort()).toEqual(memberships.map((m) => `seg:${m.segment.replace("/", "-")}`).sort());
+      // Re-segmented after the recompute, as of its own instant: the reasons written out when read (ADR 060) are the
+      // stored ones, as of the row's instant, not the model's.
+      const row = await prisma.segmentMembership.findUniqueOrThrow({
+        where: { shopId_customerId: { shopId: store.shopId, customerId: BigInt(customerId) } },
+      });
+      const config = (await loadInstalledShopConfig(prisma, { domain: store.domain }))!;
+      const model = await withPgClient((client) => loadShopCutoffs(client, store.shopId));
+      expect(row.asOf!.getTime()).toBeGreaterThan(model!.asOf.getTime());
+      const read = await withPgClient((client) =>
+        reasonsWhenRead(client, { shopId: store.shopId, segmentation: config.segmentation }, model, [
+          { customerId: String(customerId), segments: row.segments, asOf: row.asOf },
+        ]),
+      );
+      expect(read.get(String(customerId))).toEqual(row.reasons);
       const order = await prisma.order.findFirst({ where: { shopId: store.shopId, customerId: BigInt(customerId) } });
       expect(order?.expressShipping).toBe(true);
     } finally {

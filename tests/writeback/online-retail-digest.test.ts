@@ -16,7 +16,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
+import { reasonsWhenRead } from "../../app/recompute/reasons-when-read.server";
 import { loadInstalledShopConfig } from "../../app/settings/settings.server";
+import { loadShopCutoffs } from "../../app/stores/memberships.server";
+import { withPgClient } from "../../app/stores/pg/pool.server";
 import { desiredTags } from "../../app/writeback/tags";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { ONLINE_RETAIL, simulatedStore, startAppWorkers } from "../helpers/sim-app";
@@ -49,7 +52,7 @@ describe("Online Retail results", () => {
       const rows = await prisma.segmentMembership.findMany({
         where: { shopId: store.shopId },
         orderBy: { customerId: "asc" },
-        select: { customerId: true, segments: true, reasons: true },
+        select: { customerId: true, segments: true, reasons: true, asOf: true },
       });
       const config = (await loadInstalledShopConfig(prisma, { domain: store.domain }))!;
       const memberships = createHash("sha256");
@@ -78,6 +81,30 @@ describe("Online Retail results", () => {
       if (process.env.RECORD_ONLINE_RETAIL_DIGEST === "1") {
         writeFileSync(RECORDED, JSON.stringify(now, null, 2) + "\n");
       }
+      // Written out when read (ADR 060), every reason is the one the recompute stored.
+      const model = await withPgClient((client) => loadShopCutoffs(client, store.shopId));
+      let compared = 0;
+      for (let from = 0; from < rows.length; from += 500) {
+        const page = rows.slice(from, from + 500);
+        const read = await withPgClient((client) =>
+          reasonsWhenRead(
+            client,
+            { shopId: store.shopId, segmentation: config.segmentation },
+            model,
+            // Every other row as one stored before its instant was kept (null): read as of the model's.
+            page.map((r, i) => ({
+              customerId: String(r.customerId),
+              segments: r.segments,
+              asOf: i % 2 ? null : r.asOf,
+            })),
+          ),
+        );
+        for (const row of page) {
+          expect(read.get(String(row.customerId)), `customer ${row.customerId}`).toEqual(row.reasons);
+          compared += row.reasons.length;
+        }
+      }
+      expect(compared).toBe(now.memberships);
       const recorded: Recorded = JSON.parse(readFileSync(RECORDED, "utf8"));
       expect(now.customers).toBeGreaterThan(4000);
       expect(now.memberships).toBeGreaterThan(now.customers);

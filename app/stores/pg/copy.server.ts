@@ -300,3 +300,12 @@ export function copyBool(row: Buffer, start: number, end: number): boolean | nul
   if (copyIsNull(row, start, end)) return null;
   return row[start] === 116;
 }
+
+/**
+ * Ids as a BIGINT[] literal for a COPY statement (which takes no parameters):
+ * each id goes through BigInt, so anything but an integer throws instead of
+ * reaching the SQL.
+ */
+export function bigintArrayLiteral(ids: readonly string[]): string {
+  return `'{${ids.map((id) => BigInt(id).toString()).join(",")}}'::bigint[]`;
+}
