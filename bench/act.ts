@@ -85,10 +85,9 @@ export async function actBench(customers = 1_000_000): Promise<ActBenchResult> {
     );
     // Every customer in one of five RFM-like segments, a third also "loyal".
     await client.query(
-      `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay")
+      `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, "sinceDay")
        SELECT $1, 7000000000 + g,
          CASE WHEN g % 3 = 0 THEN ARRAY[s, 'loyalty/loyal'] ELSE ARRAY[s] END,
-         CASE WHEN g % 3 = 0 THEN ARRAY['r', 'r'] ELSE ARRAY['r'] END,
          CASE WHEN g % 3 = 0 THEN ARRAY[20000, 20000] ELSE ARRAY[20000] END
        FROM (SELECT g, (ARRAY['rfm/champions', 'rfm/loyal', 'rfm/active', 'rfm/at-risk', 'rfm/dormant'])[1 + g % 5] AS s
              FROM generate_series(1, $2::int) g) x`,

@@ -7,7 +7,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_SEARCH } from "../graphql/admin/customer-lookup.server";
 import { readShopFeatures } from "../recompute/read-features.server";
-import { reasonsWhenRead } from "../recompute/reasons-when-read.server";
+import { REASON_PENDING, reasonsWhenRead } from "../recompute/reasons-when-read.server";
 import { createAssigner, emptyCustomerFeatures } from "../segmentation";
 import { historyDaysKept } from "../settings/retention";
 import type { AdminApi } from "../shopify/admin-api.server";
@@ -159,8 +159,8 @@ export async function loadCustomer(
       segments: (membership?.segments ?? []).map((key, i) => ({
         key,
         title: title(key),
-        // Written out when read (ADR 060); the stored text where the assignment no longer gives the segment.
-        reason: reasons?.[i] ?? membership!.reasons[i],
+        // Written out when read (ADR 060).
+        reason: reasons?.[i] ?? REASON_PENDING,
         since: new Date(membership!.sinceDay[i] * 86_400_000).toISOString().slice(0, 10),
       })),
       scores,

@@ -7,7 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_NAMES } from "../graphql/admin/customer-lookup.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { segmentMembersPage, transitionsByDay, type MemberRow, type SegmentTotals } from "../stores/admin-reads.server";
-import { reasonsWhenRead } from "../recompute/reasons-when-read.server";
+import { REASON_PENDING, reasonsWhenRead } from "../recompute/reasons-when-read.server";
 import { withPgClient, type PgClient } from "../stores/pg/pool.server";
 import { segmentMirrors } from "../stores/writeback-state.server";
 import { logger } from "../utils/logger.server";
@@ -222,26 +222,31 @@ export async function loadSegmentDetail(
 
 /**
  * Members with their reasons written out when read (ADR 060): by the
- * assigner, from their orders, as of the instant each row was computed. A
- * member the assignment no longer puts in the segment (its orders changed and
- * its re-segmentation is still to come) keeps the text stored with its row.
+ * assigner, from their orders, as of the instant each row was computed
+ * (REASON_PENDING for a member the assignment no longer puts in the segment:
+ * its orders changed and its re-segmentation is still to come).
  */
 async function membersWithReasons(
   client: PgClient,
   admin: AdminShop,
   segment: string,
   members: MemberRow[],
-): Promise<MemberRow[]> {
+): Promise<Array<MemberRow & { reason: string }>> {
   const reasons = await reasonsWhenRead(
     client,
     { shopId: admin.shop.id, segmentation: admin.config.segmentation },
     admin.model,
     members.map((m) => ({ customerId: m.customerId, segments: [segment], asOf: m.asOf })),
   );
-  return members.map((m) => ({ ...m, reason: reasons.get(m.customerId)?.[0] ?? m.reason }));
+  return members.map((m) => ({ ...m, reason: reasons.get(m.customerId)?.[0] ?? REASON_PENDING }));
 }
 
-function member(m: MemberRow, names: Map<string, string> | null, domain: string, decimals: number): SegmentMember {
+function member(
+  m: MemberRow & { reason: string },
+  names: Map<string, string> | null,
+  domain: string,
+  decimals: number,
+): SegmentMember {
   return {
     customerId: m.customerId,
     name: names?.get(m.customerId) ?? null,

@@ -9,7 +9,8 @@ import type { QueueRegistry } from "../queues/registry.server";
 import { findCustomer, markCustomerDeleted } from "../stores/customers.server";
 import { saveDataRequest } from "../stores/data-requests.server";
 import { STORES, type CustomerRef, type ShopRef } from "../stores/index.server";
-import { customerTransitions, membershipRows } from "../stores/memberships.server";
+import { membershipRowsWithReasons } from "../recompute/reasons-when-read.server";
+import { customerTransitions } from "../stores/memberships.server";
 import { customerOrders } from "../stores/orders.server";
 import { findShop } from "../stores/shops.server";
 import { logger } from "../utils/logger.server";
@@ -89,7 +90,8 @@ export async function recordDataRequest(
   const [customer, orders, memberships, transitions] = await Promise.all([
     findCustomer(db, shop.id, id),
     customerOrders(db, shop.id, id),
-    membershipRows(db, shop.id, id),
+    // The reasons are not stored: written out when read (ADR 060), as the pages show them.
+    membershipRowsWithReasons(db, shop.id, id),
     customerTransitions(db, shop.id, id),
   ]);
   const record = JSON.parse(

@@ -57,7 +57,7 @@ async function recompute(asOf = AS_OF) {
 
 async function memberships(): Promise<string> {
   const { rows } = await client.query(
-    `SELECT "customerId"::text, segments, reasons FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
+    `SELECT "customerId"::text, segments, "sinceDay", "rfmScores" FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
     [SHOP],
   );
   return JSON.stringify(rows);

@@ -7,8 +7,19 @@
 // CSV and the data requests show what the chunk computed without a reason
 // per segment per customer being stored.
 import { createAssigner, emptyCustomerFeatures, type Assigner, type Settings, type ShopCutoffs } from "../segmentation";
-import type { PgClient } from "../stores/pg/pool.server";
+import type { PrismaClient } from "@prisma/client";
+import { loadShopConfig } from "../settings/settings.server";
+import { loadShopCutoffs, membershipRows, type MembershipRow } from "../stores/memberships.server";
+import { withPgClient, type PgClient } from "../stores/pg/pool.server";
 import { readShopFeatures } from "./read-features.server";
+
+/**
+ * What a reader shows for a segment the assignment does not give the customer
+ * now (its orders or the shop's settings changed since its row was computed,
+ * and the re-segmentation that follows has not written it yet).
+ */
+export const REASON_PENDING =
+  "Not explained yet: the customer's orders or the shop's settings changed since these segments were computed; the re-segmentation under way explains them";
 
 /** A stored membership row as a reader has it: the segments to explain and the instant they were computed as of. */
 export interface SegmentsToExplain {
@@ -73,4 +84,36 @@ export async function reasonsWhenRead(
     );
   }
   return out;
+}
+
+/**
+ * A shop's (or one customer's) memberships one by one with their reasons
+ * written out when read: for a data request and for tests, not for whole big
+ * shops (every listed customer's orders are read at once).
+ */
+export async function membershipRowsWithReasons(
+  db: PrismaClient,
+  shopId: string,
+  customerId?: bigint,
+): Promise<Array<MembershipRow & { reason: string | null }>> {
+  const rows = await membershipRows(db, shopId, customerId);
+  if (rows.length === 0) return [];
+  const config = await loadShopConfig(db, shopId);
+  const byCustomer = new Map<string, SegmentsToExplain & { segments: string[] }>();
+  for (const row of rows) {
+    const entry = byCustomer.get(row.customerId);
+    if (entry) entry.segments.push(row.segment);
+    else byCustomer.set(row.customerId, { customerId: row.customerId, segments: [row.segment], asOf: row.asOf });
+  }
+  const reasons = await withPgClient(async (client) =>
+    reasonsWhenRead(client, { shopId, segmentation: config.segmentation }, await loadShopCutoffs(client, shopId), [
+      ...byCustomer.values(),
+    ]),
+  );
+  const position = new Map<string, number>();
+  return rows.map((row) => {
+    const i = position.get(row.customerId) ?? 0;
+    position.set(row.customerId, i + 1);
+    return { ...row, reason: reasons.get(row.customerId)?.[i] ?? null };
+  });
 }

@@ -107,8 +107,6 @@ export async function transitionsByDay(
 
 export interface MemberRow {
   customerId: string;
-  /** The reason stored with the row (written out again when read, ADR 060: app/recompute/reasons-when-read.server.ts). */
-  reason: string;
   sinceDay: number;
   /** The instant the row's segments were computed as of (null: the model's). */
   asOf: Date | null;
@@ -120,7 +118,8 @@ export interface MemberRow {
 
 /**
  * One keyset page of a segment's members, ordered by customer id, after
- * `afterId` (exclusive), with their reason and order aggregates. `rfmCell`
+ * `afterId` (exclusive), with their order aggregates (their reasons are
+ * written out by app/recompute/reasons-when-read.server.ts, ADR 060). `rfmCell`
  * narrows rfm members to one (R, FM) cell of the grid.
  */
 export async function segmentMembersPage(
@@ -132,24 +131,22 @@ export async function segmentMembersPage(
   const cell = options.rfmCell;
   const { rows } = await client.query(
     `WITH page AS (
-       SELECT m."customerId", m.reasons[array_position(m.segments, $2)] AS reason,
-              m."sinceDay"[array_position(m.segments, $2)] AS "sinceDay",
+       SELECT m."customerId", m."sinceDay"[array_position(m.segments, $2)] AS "sinceDay",
               m."asOf" AT TIME ZONE 'UTC' AS "asOf"
        FROM "SegmentMembership" m
        WHERE m."shopId" = $1 AND m.segments @> ARRAY[$2]::text[] AND m."customerId" > $3::bigint
          AND ($5::int IS NULL OR ($2 LIKE 'rfm/%' AND m."rfmScores" / 100 = $5
            AND m."rfmScores" / 10 % 10 + m."rfmScores" % 10 = $6::int))
        ORDER BY m."customerId" LIMIT $4)
-     SELECT page."customerId"::text AS "customerId", page.reason, page."sinceDay", page."asOf",
+     SELECT page."customerId"::text AS "customerId", page."sinceDay", page."asOf",
             count(o.id)::int AS orders, coalesce(sum(o."totalMinor"), 0)::float8 AS spent,
             min(o."processedAt") AS first, max(o."processedAt") AS last
      FROM page LEFT JOIN "Order" o ON o."shopId" = $1 AND o."customerId" = page."customerId" AND ${LIVE_ORDER}
-     GROUP BY page."customerId", page.reason, page."sinceDay", page."asOf" ORDER BY page."customerId"`,
+     GROUP BY page."customerId", page."sinceDay", page."asOf" ORDER BY page."customerId"`,
     [shopId, segment, options.afterId ?? "-1", options.limit, cell?.r ?? null, cell ? Math.round(cell.fm * 2) : null],
   );
   return rows.map((r) => ({
     customerId: r.customerId,
-    reason: r.reason,
     sinceDay: r.sinceDay,
     asOf: r.asOf,
     orders: r.orders,
@@ -159,14 +156,14 @@ export async function segmentMembersPage(
   }));
 }
 
-/** A customer's membership row (segments, reasons, entry days, the instants behind them), or null. */
+/** A customer's membership row (segments, entry days, the instants behind them), or null. */
 export async function customerMembership(
   client: PgClient,
   shopId: string,
   customerId: string,
-): Promise<{ segments: string[]; reasons: string[]; sinceDay: number[]; computedAt: Date; asOf: Date | null } | null> {
+): Promise<{ segments: string[]; sinceDay: number[]; computedAt: Date; asOf: Date | null } | null> {
   const { rows } = await client.query(
-    `SELECT segments, reasons, "sinceDay", "computedAt", "asOf" AT TIME ZONE 'UTC' AS "asOf" FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" = $2::bigint`,
+    `SELECT segments, "sinceDay", "computedAt", "asOf" AT TIME ZONE 'UTC' AS "asOf" FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" = $2::bigint`,
     [shopId, customerId],
   );
   return rows[0] ?? null;

@@ -28,11 +28,12 @@ describe("replaceMembershipsInRange", () => {
     const { rows } = await client.query<{
       id: string;
       segments: string[];
-      reasons: string[];
       sinceDay: number[];
       rfmScores: number | null;
+      asOf: Date;
     }>(
-      `SELECT "customerId"::text AS id, segments, reasons, "sinceDay", "rfmScores" FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
+      `SELECT "customerId"::text AS id, segments, "sinceDay", "rfmScores", "asOf" AT TIME ZONE 'UTC' AS "asOf"
+       FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
       [shopId],
     );
     return rows;
@@ -49,19 +50,26 @@ describe("replaceMembershipsInRange", () => {
 
     // The same memberships again: nothing written.
     const again = await replace(first, day("2026-01-02T10:00:00Z"));
-    expect(again).toEqual({ entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 0 });
+    expect(again).toEqual({ entered: 0, left: 0, customersChanged: 0, rowsWritten: 0 });
 
-    // Customer 1 leaves b/y and enters c/z; customer 2's reason and scores change; customer 3 is gone.
+    // Customer 1 leaves b/y and enters c/z; customer 2's reason alone changes (the reasons are not stored, ADR 060:
+    // its row stays as it is, as of the 1st); customer 3 is gone.
     const next: CustomerMemberships[] = [
       { customerId: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], rfmScores: 543 },
-      { customerId: "2", segments: ["a/x"], reasons: ["r1 now"], rfmScores: 212 },
+      { customerId: "2", segments: ["a/x"], reasons: ["r1 now"], rfmScores: 111 },
     ];
     const changed = await replace(next, day("2026-01-05T10:00:00Z"));
-    expect(changed).toEqual({ entered: 1, left: 1, reasonsUpdated: 1, customersChanged: 2, rowsWritten: 2 });
+    expect(changed).toEqual({ entered: 1, left: 1, customersChanged: 2, rowsWritten: 1 });
     const jan1 = Math.floor(day("2026-01-01T00:00:00Z").getTime() / 86_400_000);
     expect(await stored()).toEqual([
-      { id: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], sinceDay: [jan1, jan1 + 4], rfmScores: 543 },
-      { id: "2", segments: ["a/x"], reasons: ["r1 now"], sinceDay: [jan1], rfmScores: 212 },
+      {
+        id: "1",
+        segments: ["a/x", "c/z"],
+        sinceDay: [jan1, jan1 + 4],
+        rfmScores: 543,
+        asOf: day("2026-01-05T10:00:00Z"),
+      },
+      { id: "2", segments: ["a/x"], sinceDay: [jan1], rfmScores: 111, asOf: day("2026-01-01T10:00:00Z") },
     ]);
     const { rows: history } = await client.query<{ id: string; segment: string; change: string }>(
       `SELECT "customerId"::text AS id, segment, change FROM "SegmentTransition" WHERE "shopId" = $1 AND at > $2 ORDER BY "customerId", segment`,
@@ -78,10 +86,10 @@ describe("replaceMembershipsInRange", () => {
       day("2026-01-06T10:00:00Z"),
     );
     expect(rescored).toMatchObject({ entered: 1, customersChanged: 1, rowsWritten: 2 });
-    expect((await stored()).map((r) => [r.id, r.rfmScores])).toEqual([
-      ["1", 543],
-      ["2", null],
-      ["3", 321],
+    expect((await stored()).map((r) => [r.id, r.rfmScores, r.asOf.toISOString().slice(0, 10)])).toEqual([
+      ["1", 543, "2026-01-05"],
+      ["2", null, "2026-01-06"],
+      ["3", 321, "2026-01-06"],
     ]);
   });
 
@@ -96,7 +104,8 @@ describe("replaceMembershipsInRange", () => {
     await replace(rows, jan10);
     // Customer 11 was re-segmented on the 20th, after the orders below were read (on the 15th).
     await client.query(
-      `UPDATE "SegmentMembership" SET reasons = '{"as of the 20th"}', "computedAt" = $2 WHERE "shopId" = $1 AND "customerId" = 11`,
+      `UPDATE "SegmentMembership" SET segments = '{a/x,b/y}', "sinceDay" = "sinceDay" || "sinceDay"[1], "computedAt" = $2
+       WHERE "shopId" = $1 AND "customerId" = 11`,
       [shopId, day("2026-01-20T10:00:00Z")],
     );
     // Customer 13's data is deleted (a GDPR redaction) while the range is computed:
@@ -116,7 +125,7 @@ describe("replaceMembershipsInRange", () => {
         { encoding: "utf8" },
       );
       if (deletion.status !== 0) throw new Error(deletion.stderr);
-      for (const row of rows) yield { ...row, reasons: ["as of the 15th"] };
+      for (const row of rows) yield { ...row, segments: ["c/z"], reasons: ["as of the 15th"] };
     }
     const result = await replaceMembershipsInRange(client, {
       shopId,
@@ -130,8 +139,8 @@ describe("replaceMembershipsInRange", () => {
     });
     expect(result.rowsWritten).toBe(1);
     expect((await stored()).filter((r) => Number(r.id) >= 11)).toEqual([
-      { id: "11", segments: ["a/x"], reasons: ["as of the 20th"], sinceDay: expect.any(Array), rfmScores: null },
-      { id: "12", segments: ["a/x"], reasons: ["as of the 15th"], sinceDay: expect.any(Array), rfmScores: null },
+      { id: "11", segments: ["a/x", "b/y"], sinceDay: expect.any(Array), rfmScores: null, asOf: jan10 },
+      { id: "12", segments: ["c/z"], sinceDay: expect.any(Array), rfmScores: null, asOf: day("2026-01-15T10:00:00Z") },
     ]);
   });
 });
@@ -165,12 +174,15 @@ describe("replaceMembershipsInRange on a range with no stored row", () => {
     const next = customers(1, 2500);
     const result = await replace("1", "2500", next, true);
     const entered = next.reduce((n, c) => n + c.segments.length, 0);
-    expect(result).toEqual({ entered, left: 0, reasonsUpdated: 0, customersChanged: 2500, rowsWritten: 2500 });
+    expect(result).toEqual({ entered, left: 0, customersChanged: 2500, rowsWritten: 2500 });
     const { rows } = await client.query(
-      `SELECT m."customerId"::text AS "customerId", segments, reasons, "rfmScores", "sinceDay" FROM "SegmentMembership" m WHERE "shopId" = $1 ORDER BY m."customerId"`,
+      `SELECT m."customerId"::text AS "customerId", segments, "rfmScores", "sinceDay", "asOf" AT TIME ZONE 'UTC' AS "asOf"
+       FROM "SegmentMembership" m WHERE "shopId" = $1 ORDER BY m."customerId"`,
       [shopId],
     );
-    expect(rows).toEqual(next.map((c) => ({ ...c, sinceDay: c.segments.map(() => today) })));
+    expect(rows).toEqual(
+      next.map(({ reasons: _reasons, ...c }) => ({ ...c, sinceDay: c.segments.map(() => today), asOf: at })),
+    );
     const { rows: history } = await client.query(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE change = 'entered' AND reason LIKE '% for %')::int AS entries FROM "SegmentTransition" WHERE "shopId" = $1`,
       [shopId],
@@ -191,7 +203,7 @@ describe("replaceMembershipsInRange on a range with no stored row", () => {
     // re-segmentation commits the row after the range was read): the streamed
     // COPY fails on the key after 998 rows and the whole range rolls back.
     await client.query(
-      `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", "computedAt") VALUES ($1, 4999, '{}', '{}', '{}', now())`,
+      `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, "sinceDay", "computedAt") VALUES ($1, 4999, '{}', '{}', now())`,
       [shopId],
     );
     await expect(replace("4001", "4998", customers(4001, 1999), false)).rejects.toThrow(/duplicate key/);

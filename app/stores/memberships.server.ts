@@ -1,6 +1,7 @@
 // Segmentation results: current memberships (SegmentMembership: one row per
-// customer with its segments, reasons and entry dates as parallel arrays, and
-// its RFM scores as data, ADR 060; the app tags they give are derived by the
+// customer with its segments and entry dates as parallel arrays, its RFM
+// scores and the instant they were computed as of; the reasons are written
+// out when read, ADR 060; the app tags they give are derived by the
 // write-back, ADR 046), their history
 // (SegmentTransition), and each shop's fitted cut-offs (ShopModel). Each batch
 // of customers is compared with what is stored and only changed rows are
@@ -20,7 +21,7 @@ type Db = PrismaClient | Tx;
 /** How the queries here join a text array into one field (array_to_string(…, E'\\x1f')): cheaper than pg's array parser. */
 const LIST_SEPARATOR = "\x1f";
 
-const COPY_MEMBERSHIPS = `COPY "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay", "computedAt", "rfmScores", "asOf") FROM STDIN (FORMAT binary)`;
+const COPY_MEMBERSHIPS = `COPY "SegmentMembership" ("shopId", "customerId", segments, "sinceDay", "computedAt", "rfmScores", "asOf") FROM STDIN (FORMAT binary)`;
 
 const COPY_TRANSITIONS = `COPY "SegmentTransition" ("shopId", "customerId", segment, change, at, reason) FROM STDIN (FORMAT binary)`;
 
@@ -33,11 +34,10 @@ function writeMembershipRow(
   times: { computedAt: Date; asOf: Date },
 ): void {
   writer
-    .row(8)
+    .row(7)
     .text(shopId)
     .int8(m.customerId)
     .textArray(m.segments)
-    .textArray(m.reasons)
     .int4Array(sinceDay)
     .timestamp(times.computedAt)
     .int2(m.rfmScores)
@@ -61,7 +61,7 @@ export interface CustomerMemberships {
   customerId: string;
   /** Segment keys ("family/handle"), in the engine's order. */
   segments: string[];
-  /** reasons[i] explains segments[i]. */
+  /** reasons[i] explains segments[i]: written to the transitions of entries, not to the row (ADR 060). */
   reasons: string[];
   /** The scores of the customer's RFM segment as stored (packRfmScores); null without one (no orders). */
   rfmScores: number | null;
@@ -75,7 +75,7 @@ function packRfmScores(scores: RfmScores | null): number | null {
   return scores ? scores.recency * 100 + scores.frequency * 10 + scores.monetary : null;
 }
 
-/** One assignment as stored: segment keys, their reasons and the RFM scores (the app tags they give are derived by the write-back, ADR 046). */
+/** One assignment as stored: segment keys, the RFM scores, and the reasons an entry's transition keeps (the app tags they give are derived by the write-back, ADR 046). */
 export function storedMemberships(assignment: CustomerAssignment): CustomerMemberships {
   const n = assignment.memberships.length;
   const segments = new Array<string>(n);
@@ -91,10 +91,9 @@ export function storedMemberships(assignment: CustomerAssignment): CustomerMembe
 export interface MembershipChanges {
   entered: number;
   left: number;
-  reasonsUpdated: number;
   /** Customers whose set of segments changed. */
   customersChanged: number;
-  /** Rows written (changed segments or reasons). */
+  /** Rows written (new, or changed segments or scores). */
   rowsWritten: number;
 }
 
@@ -108,7 +107,6 @@ export interface MembershipChanges {
  */
 interface StoredJoined {
   segments: string;
-  reasons: string;
   /** UTC day numbers (days since 1970-01-01), parallel to segments. */
   sinceDay: string;
   rfmScores: number | null;
@@ -122,16 +120,15 @@ async function loadMemberships(
   toId: string,
 ): Promise<Map<string, StoredJoined>> {
   // Arrays come as strings joined by U+001F (cheaper than pg's array parser).
-  const { rows } = await client.query<[string, string | null, string | null, string | null, number | null]>({
-    text: `SELECT "customerId"::text, array_to_string(segments, E'\\x1f'), array_to_string(reasons, E'\\x1f'),
-             array_to_string("sinceDay", E'\\x1f'), "rfmScores"
+  const { rows } = await client.query<[string, string | null, string | null, number | null]>({
+    text: `SELECT "customerId"::text, array_to_string(segments, E'\\x1f'), array_to_string("sinceDay", E'\\x1f'), "rfmScores"
            FROM "SegmentMembership" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
     values: [shopId, fromId, toId],
     rowMode: "array",
   });
   const out = new Map<string, StoredJoined>();
-  for (const [customerId, segments, reasons, sinceDay, rfmScores] of rows) {
-    out.set(customerId, { segments: segments ?? "", reasons: reasons ?? "", sinceDay: sinceDay ?? "", rfmScores });
+  for (const [customerId, segments, sinceDay, rfmScores] of rows) {
+    out.set(customerId, { segments: segments ?? "", sinceDay: sinceDay ?? "", rfmScores });
   }
   return out;
 }
@@ -194,7 +191,7 @@ async function copyFreshMemberships(
   shopId: string,
   input: { next: Iterable<CustomerMemberships>; at: Date; computedAt: Date; asOf: Date; recordTransitions: boolean },
 ): Promise<MembershipChanges> {
-  const changes: MembershipChanges = { entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 0 };
+  const changes: MembershipChanges = { entered: 0, left: 0, customersChanged: 0, rowsWritten: 0 };
   const sinceAllToday = entryDaysAllOn(input.at);
   const writer = new BinaryCopyWriter();
   const history = new BinaryCopyWriter();
@@ -260,7 +257,7 @@ export async function replaceMembershipsInRange(
     // Per customer: kept only if the customer's row is really written below.
     const transitions: Transitions = new Map();
     const gone: string[] = [];
-    const changes: MembershipChanges = { entered: 0, left: 0, reasonsUpdated: 0, customersChanged: 0, rowsWritten: 0 };
+    const changes: MembershipChanges = { entered: 0, left: 0, customersChanged: 0, rowsWritten: 0 };
     const seen = new Set<string>();
     const transition = (customerId: string, segment: string, change: "entered" | "left", reason: string | null) => {
       if (!input.recordTransitions) return;
@@ -288,19 +285,18 @@ export async function replaceMembershipsInRange(
       }
       seen.add(customerId);
       const sameSegments = sameJoined(before.segments, segments);
-      if (sameSegments && sameJoined(before.reasons, reasons) && before.rfmScores === rfmScores) continue;
+      // A row holds the segments and the scores, not the reasons (ADR 060): a customer whose reasons alone moved
+      // (a nightly run's common case: day counts and the models' numbers change daily for nearly every customer,
+      // segments for about 2%) keeps its row, and its reasons are written out when read, as of the newer model.
+      if (sameSegments && before.rfmScores === rfmScores) continue;
       if (sameSegments) {
-        // Only reasons (and the scores they state) moved (a nightly run's common case: day counts and model
-        // numbers change daily, segments rarely): no entry, no exit, and the
-        // stored segments and entry days stay (staged as NULL, kept by the update).
-        const beforeReasons = listOf(before.reasons);
-        for (let i = 0; i < reasons.length; i++) if (beforeReasons[i] !== reasons[i]) changes.reasonsUpdated++;
-        staged.row(5).int8(customerId).null().textArray(reasons).null().int2(rfmScores);
+        // Only the scores moved: no entry, no exit; the stored segments and entry days stay (staged as NULL,
+        // kept by the update).
+        staged.row(4).int8(customerId).null().null().int2(rfmScores);
         stagedRows++;
         continue;
       }
       const beforeSegments = listOf(before.segments);
-      const beforeReasons = listOf(before.reasons);
       const beforeSince = listOf(before.sinceDay);
       const beforeIndex = new Map(beforeSegments.map((segment, i) => [segment, i]));
       const sinceDay: number[] = [];
@@ -312,10 +308,7 @@ export async function replaceMembershipsInRange(
           changes.entered++;
           sinceDay.push(today);
           transition(customerId, segment, "entered", reasons[i]);
-        } else {
-          sinceDay.push(Number(beforeSince[k]));
-          if (beforeReasons[k] !== reasons[i]) changes.reasonsUpdated++;
-        }
+        } else sinceDay.push(Number(beforeSince[k]));
       });
       const now = new Set(segments);
       for (const segment of beforeSegments) {
@@ -326,7 +319,7 @@ export async function replaceMembershipsInRange(
         }
       }
       if (changed) changes.customersChanged++;
-      staged.row(5).int8(customerId).textArray(segments).textArray(reasons).int4Array(sinceDay).int2(rfmScores);
+      staged.row(4).int8(customerId).textArray(segments).int4Array(sinceDay).int2(rfmScores);
       stagedRows++;
     }
     for (const [customerId, before] of stored) {
@@ -362,12 +355,12 @@ export async function replaceMembershipsInRange(
       // upsert (every staged customer had a row): about 1.2 s less of a nightly
       // run's chunk step at 1M customers (docs/performance.md, 2026-12-06).
       await client.query(
-        `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], reasons text[], "sinceDay" int[], "rfmScores" smallint) ON COMMIT DELETE ROWS`,
+        `CREATE TEMP TABLE IF NOT EXISTS membership_stage ("customerId" bigint, segments text[], "sinceDay" int[], "rfmScores" smallint) ON COMMIT DELETE ROWS`,
       );
       await copyFromBinary(client, `COPY membership_stage FROM STDIN (FORMAT binary)`, staged);
       const { rows: updated } = await client.query<[string]>({
         text: `UPDATE "SegmentMembership" m
-         SET segments = coalesce(s.segments, m.segments), reasons = s.reasons,
+         SET segments = coalesce(s.segments, m.segments),
            "sinceDay" = coalesce(s."sinceDay", m."sinceDay"), "rfmScores" = s."rfmScores", "computedAt" = $2,
            "asOf" = $5
          FROM membership_stage s
@@ -385,12 +378,13 @@ export async function replaceMembershipsInRange(
   });
 }
 
-/** Memberships as (customer, segment, reason, since) rows, for readers that want them one by one. */
+/** Memberships as (customer, segment, since) rows, for readers that want them one by one. */
 export interface MembershipRow {
   customerId: string;
   segment: string;
-  reason: string;
   since: Date;
+  /** The instant the row's segments were computed as of (null: the shop model's; ADR 060). */
+  asOf: Date | null;
 }
 
 export async function membershipRows(db: Db, shopId: string, customerId?: bigint): Promise<MembershipRow[]> {
@@ -402,8 +396,8 @@ export async function membershipRows(db: Db, shopId: string, customerId?: bigint
     row.segments.map((segment, i) => ({
       customerId: String(row.customerId),
       segment,
-      reason: row.reasons[i],
       since: dayStart(row.sinceDay[i]),
+      asOf: row.asOf,
     })),
   );
 }

@@ -87,7 +87,6 @@ export async function storeMemberships(shopId: string, members: ReadonlyArray<{ 
         shopId,
         customerId: m.id,
         segments: m.segments,
-        reasons: m.segments.map(() => "test"),
         sinceDay: m.segments.map(() => 20_000),
       })),
     });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { processChunk } from "../../app/recompute/chunk.server";
 import { fitShopStep } from "../../app/recompute/fit.server";
+import { membershipRowsWithReasons, REASON_PENDING } from "../../app/recompute/reasons-when-read.server";
 import { loadShopConfig } from "../../app/settings/settings.server";
 import { saveDataRequest } from "../../app/stores/data-requests.server";
 import { completeRun } from "../../app/stores/runs.server";
@@ -73,7 +74,6 @@ beforeAll(async () => {
       shopId: other.id,
       customerId: BigInt(OTHER_CUSTOMER),
       segments: ["rfm/champions"],
-      reasons: ["R 5 F 5 M 5 (FM 5): someone else's"],
       sinceDay: [20000],
     },
   });
@@ -130,15 +130,22 @@ describe("admin page loaders", () => {
     expect(data.rfm.filter((c) => c.group === "rfm/champions").reduce((sum, c) => sum + c.customers, 0)).toBe(
       champions.customers,
     );
-    // The scores the grid reads (SegmentMembership.rfmScores) are the ones each row's RFM reason states.
-    const scored = await prisma.$queryRaw<Array<{ differing: number; scored: number }>>`
-      SELECT count(*) FILTER (WHERE m."rfmScores" IS DISTINCT FROM (
-               SELECT substr(u.reason, 3, 1)::int * 100 + substr(u.reason, 7, 1)::int * 10 + substr(u.reason, 11, 1)::int
-               FROM unnest(m.segments, m.reasons) u(segment, reason)
-               WHERE u.segment LIKE 'rfm/%' AND u.segment <> 'rfm/prospects'))::int AS differing,
-             count(m."rfmScores")::int AS scored
-      FROM "SegmentMembership" m WHERE m."shopId" = ${store.shopId}`;
-    expect(scored[0]).toEqual({ differing: 0, scored: rfmMembers - prospects });
+    // The scores the grid reads (SegmentMembership.rfmScores) are the ones each customer's RFM reason states.
+    const explained = await membershipRowsWithReasons(prisma, store.shopId);
+    const stored = await prisma.segmentMembership.findMany({
+      where: { shopId: store.shopId, rfmScores: { not: null } },
+      select: { customerId: true, rfmScores: true },
+    });
+    const stated = new Map(
+      explained
+        .filter((m) => m.segment.startsWith("rfm/") && m.segment !== "rfm/prospects")
+        .map((m) => {
+          const [, r, f, mo] = /^R (\d) F (\d) M (\d) /.exec(m.reason ?? "") ?? [];
+          return [m.customerId, Number(r) * 100 + Number(f) * 10 + Number(mo)];
+        }),
+    );
+    expect(stored).toHaveLength(rfmMembers - prospects);
+    expect(stored.filter((row) => stated.get(String(row.customerId)) !== row.rfmScores)).toEqual([]);
     // Shares of revenue of one family's segments add up to the customers' share (guest orders are the rest).
     const revenueShare = rfm.segments.reduce((sum, s) => sum + s.shareOfRevenue, 0);
     expect(revenueShare).toBeGreaterThan(0.5);
@@ -148,12 +155,12 @@ describe("admin page loaders", () => {
     const valued = predictive.segments.filter((s) => /-value$/.test(s.key)).reduce((sum, s) => sum + s.customers, 0);
     expect(data.clv.buckets.reduce((sum, b) => sum + b.customers, 0)).toBe(valued);
     // The chart (kept with the model by the fit) ends at the largest 12-month value the members' reasons state.
-    const stated = await prisma.$queryRaw<Array<{ max: number }>>`
-      SELECT max(split_part(u.reason, ' ', 3)::float8) AS max
-      FROM "SegmentMembership" m, unnest(m.segments, m.reasons) u(segment, reason)
-      WHERE m."shopId" = ${store.shopId} AND u.segment LIKE 'predictive/%-value'`;
-    expect(data.clv.buckets.at(-1)!.to).toBeCloseTo(stated[0].max, 2);
-    expect(JSON.stringify(data)).not.toContain("someone else");
+    const values = explained
+      .filter((m) => /^predictive\/.+-value$/.test(m.segment))
+      .map((m) => Number(/^12-month value (\S+) /.exec(m.reason ?? "")?.[1]));
+    expect(values).toHaveLength(valued);
+    expect(data.clv.buckets.at(-1)!.to).toBeCloseTo(Math.max(...values), 2);
+    expect(JSON.stringify(data)).not.toContain(OTHER_CUSTOMER);
   });
 
   it("segment list and detail: stats, members with reasons and names from Shopify, keyset pages", async () => {
@@ -264,55 +271,43 @@ describe("admin page loaders", () => {
 });
 
 describe("reasons written out when read", () => {
-  it("reasons are written out when read (ADR 060): the segment page, the CSV and the customer page", async () => {
-    // The stored texts replaced: what the pages show comes from the assigner, not from the row.
-    const { rows: saved } = await client.query<{ id: string; segments: string[]; reasons: string[] }>(
-      `SELECT "customerId"::text AS id, segments, reasons FROM "SegmentMembership"
-       WHERE "shopId" = $1 AND segments @> ARRAY['rfm/champions'] ORDER BY "customerId" LIMIT 25`,
+  it("pages show the assigner's reasons (ADR 060), and say so where a row's segment is not the assignment's", async () => {
+    const { rows } = await client.query<{ id: string; segments: string[] }>(
+      `SELECT "customerId"::text AS id, segments FROM "SegmentMembership"
+       WHERE "shopId" = $1 AND segments @> ARRAY['rfm/champions'] AND NOT segments @> ARRAY['loyalty/lapsed']
+       ORDER BY "customerId" LIMIT 1`,
       [store.shopId],
     );
-    const ids = saved.map((r) => r.id);
-    // One row also names a segment the assignment does not give it: that one keeps its stored text.
+    const [{ id, segments }] = rows;
+    // The row names a segment the assignment does not give the customer (as after an order, before its
+    // re-segmentation has written the row).
     const extra = "loyalty/lapsed";
-    expect(saved[0].segments).not.toContain(extra);
     await client.query(
-      `UPDATE "SegmentMembership" SET reasons = array_fill('stored text'::text, ARRAY[cardinality(segments)])
-       WHERE "shopId" = $1 AND "customerId" = ANY($2::bigint[])`,
-      [store.shopId, ids],
-    );
-    await client.query(
-      `UPDATE "SegmentMembership" SET segments = segments || $3::text, reasons = reasons || 'kept text'::text,
-         "sinceDay" = "sinceDay" || "sinceDay"[1]
+      `UPDATE "SegmentMembership" SET segments = segments || $3::text, "sinceDay" = "sinceDay" || "sinceDay"[1]
        WHERE "shopId" = $1 AND "customerId" = $2::bigint`,
-      [store.shopId, ids[0], extra],
+      [store.shopId, id, extra],
     );
     try {
-      const page = await (
-        await routes.segment()
-      ).loader(args("/app/segments/rfm/champions", { family: "rfm", handle: "champions" }));
-      expect(page.members.map((m) => m.customerId)).toEqual(ids);
-      for (const m of page.members) expect(m.reason).toMatch(/^R 5 F [1-5] M [1-5] \(FM [\d.]+\): last order /);
+      const customer = await (await routes.customer()).loader(args(`/app/customers/${id}`, { id }));
+      const shown = new Map(customer.segments.map((s) => [s.key, s.reason]));
+      expect(shown.get(extra)).toBe(REASON_PENDING);
+      expect(shown.get("rfm/champions")).toMatch(/^R 5 F [1-5] M [1-5] \(FM [\d.]+\): last order /);
+      expect([...shown.keys()].filter((key) => shown.get(key) === REASON_PENDING)).toEqual([extra]);
 
       const csv = await (
         await (
           await routes.csv()
-        ).loader(args("/app/segments/rfm/champions.csv", { family: "rfm", handle: "champions" }))
+        ).loader(args("/app/segments/loyalty/lapsed.csv", { family: "loyalty", handle: "lapsed" }))
       ).text();
-      expect(csv).not.toContain("stored text");
-
-      const customer = await (await routes.customer()).loader(args(`/app/customers/${ids[0]}`, { id: ids[0] }));
-      const shown = new Map(customer.segments.map((s) => [s.key, s.reason]));
-      expect(shown.get(extra)).toBe("kept text");
-      expect(shown.get("rfm/champions")).toMatch(/^R 5 F/);
-      expect([...shown.values()].filter((reason) => reason === "stored text")).toEqual([]);
+      const lines = csv.trimEnd().split("\r\n").slice(1);
+      expect(lines.filter((line) => line.includes(REASON_PENDING)).map((line) => line.split(",")[0])).toEqual([id]);
+      expect(lines.length).toBeGreaterThan(10);
     } finally {
-      for (const row of saved) {
-        await client.query(
-          `UPDATE "SegmentMembership" SET segments = $3, reasons = $4, "sinceDay" = "sinceDay"[1:cardinality($3::text[])]
-           WHERE "shopId" = $1 AND "customerId" = $2::bigint`,
-          [store.shopId, row.id, row.segments, row.reasons],
-        );
-      }
+      await client.query(
+        `UPDATE "SegmentMembership" SET segments = $3, "sinceDay" = "sinceDay"[1:cardinality($3::text[])]
+         WHERE "shopId" = $1 AND "customerId" = $2::bigint`,
+        [store.shopId, id, segments],
+      );
     }
   });
 });

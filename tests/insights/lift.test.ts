@@ -57,7 +57,6 @@ beforeAll(async () => {
       shopId,
       customerId: m.id,
       segments: m.segments,
-      reasons: ["generated"],
       sinceDay: [20_000],
     })),
   });

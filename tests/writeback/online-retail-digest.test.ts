@@ -1,13 +1,15 @@
 // Issue 18: optimising the recompute must not change a result. The Online
 // Retail store is backfilled, recomputed as of the day after its data ends and
-// written back; a digest of every customer's memberships (segments, reasons,
-// desired tags: stored until ADR 046, derived from the segments under the
-// shop's settings since) and of the tags the simulator then holds is compared with the
-// digest recorded by the code before the optimisations (commit 2c8ab05, the
+// written back; a digest of every customer's memberships (segments; reasons,
+// stored until ADR 060 and written out when read since; desired tags, stored
+// until ADR 046 and derived from the segments under the shop's settings since)
+// and of the tags the simulator then holds is compared with the digest
+// recorded by the code before the optimisations (commit 2c8ab05, the
 // recompute of ADR 010/012), re-recorded once since for an intentional change
 // of reason text (2026-12-06: a count of one in the singular, "1 day ago";
-// segments, counts and tags unchanged). Re-record only for an intentional change of
-// results: `RECORD_ONLINE_RETAIL_DIGEST=1 npx vitest run tests/writeback/online-retail-digest.test.ts`.
+// segments, counts and tags unchanged). Re-record only for an intentional
+// change of results:
+// `RECORD_ONLINE_RETAIL_DIGEST=1 npx vitest run tests/writeback/online-retail-digest.test.ts`.
 import "./isolated-database";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -52,15 +54,38 @@ describe("Online Retail results", () => {
       const rows = await prisma.segmentMembership.findMany({
         where: { shopId: store.shopId },
         orderBy: { customerId: "asc" },
-        select: { customerId: true, segments: true, reasons: true, asOf: true },
+        select: { customerId: true, segments: true, asOf: true },
       });
       const config = (await loadInstalledShopConfig(prisma, { domain: store.domain }))!;
+      // The reasons as a merchant reads them: written out when read (ADR 060), in pages as the CSV reads them, every
+      // other row as one stored before its instant was kept (null: as of the model's).
+      const model = await withPgClient((client) => loadShopCutoffs(client, store.shopId));
       const memberships = createHash("sha256");
-      for (const row of rows) {
-        const tags = desiredTags(row.segments, config.enabledTags);
-        memberships.update(
-          `${row.customerId}\x1e${row.segments.join("\x1f")}\x1e${row.reasons.join("\x1f")}\x1e${tags.join("\x1f")}\n`,
+      for (let from = 0; from < rows.length; from += 500) {
+        const page = rows.slice(from, from + 500);
+        const read = await withPgClient((client) =>
+          reasonsWhenRead(
+            client,
+            { shopId: store.shopId, segmentation: config.segmentation },
+            model,
+            page.map((r, i) => ({
+              customerId: String(r.customerId),
+              segments: r.segments,
+              asOf: i % 2 ? null : r.asOf,
+            })),
+          ),
         );
+        for (const row of page) {
+          const reasons = read.get(String(row.customerId))!;
+          expect(
+            reasons.filter((reason) => reason === null),
+            `customer ${row.customerId}`,
+          ).toEqual([]);
+          const tags = desiredTags(row.segments, config.enabledTags);
+          memberships.update(
+            `${row.customerId}\x1e${row.segments.join("\x1f")}\x1e${reasons.join("\x1f")}\x1e${tags.join("\x1f")}\n`,
+          );
+        }
       }
       const customers = await prisma.customer.findMany({
         where: { shopId: store.shopId },
@@ -81,30 +106,6 @@ describe("Online Retail results", () => {
       if (process.env.RECORD_ONLINE_RETAIL_DIGEST === "1") {
         writeFileSync(RECORDED, JSON.stringify(now, null, 2) + "\n");
       }
-      // Written out when read (ADR 060), every reason is the one the recompute stored.
-      const model = await withPgClient((client) => loadShopCutoffs(client, store.shopId));
-      let compared = 0;
-      for (let from = 0; from < rows.length; from += 500) {
-        const page = rows.slice(from, from + 500);
-        const read = await withPgClient((client) =>
-          reasonsWhenRead(
-            client,
-            { shopId: store.shopId, segmentation: config.segmentation },
-            model,
-            // Every other row as one stored before its instant was kept (null): read as of the model's.
-            page.map((r, i) => ({
-              customerId: String(r.customerId),
-              segments: r.segments,
-              asOf: i % 2 ? null : r.asOf,
-            })),
-          ),
-        );
-        for (const row of page) {
-          expect(read.get(String(row.customerId)), `customer ${row.customerId}`).toEqual(row.reasons);
-          compared += row.reasons.length;
-        }
-      }
-      expect(compared).toBe(now.memberships);
       const recorded: Recorded = JSON.parse(readFileSync(RECORDED, "utf8"));
       expect(now.customers).toBeGreaterThan(4000);
       expect(now.memberships).toBeGreaterThan(now.customers);

@@ -166,13 +166,13 @@ describe("settings change and dry run", () => {
 
   it("recomputing unchanged data changes no membership and records no transition", async () => {
     const config = await loadShopConfig(prisma, shopId);
-    // Memberships (segment, reason, since); the stored tags follow the prefix changed above.
+    // Memberships (segment, since, as of); the stored tags follow the prefix changed above.
     const before = await membershipRows(prisma, shopId);
     const fit = await fitShopStep(client, config, asOf, { chunkSize: 30 });
     expect(fit.firstRun).toBe(false);
     for (const range of fit.ranges) {
       const r = await processChunk(client, { config, cutoffs: fit.cutoffs, asOf, range, recordTransitions: true });
-      expect(r.entered + r.left + r.reasonsUpdated).toBe(0);
+      expect(r.entered + r.left + r.rowsWritten).toBe(0);
     }
     expect(await membershipRows(prisma, shopId)).toEqual(before);
     expect(await prisma.segmentTransition.count({ where: { shopId } })).toBe(0);

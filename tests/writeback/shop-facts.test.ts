@@ -5,7 +5,7 @@ import { QUEUE } from "../../app/queues/names";
 import { nightlySchedulerId } from "../../app/queues/segments.server";
 import { enqueueBackfill } from "../../app/queues/sync.server";
 import { updateShopSettings } from "../../app/settings/settings.server";
-import { membershipRows } from "../../app/stores/memberships.server";
+import { membershipRowsWithReasons } from "../../app/recompute/reasons-when-read.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { useWebhookRoutes } from "../helpers/route-server";
 import { startAppWorkers, waitFor } from "../helpers/sim-app";
@@ -77,7 +77,7 @@ describe.each(SHOPS)("a $timezone shop in $currency", (shop) => {
       await recomputeFinished(store.shopId, started);
 
       const occasions = async () =>
-        (await membershipRows(prisma, store.shopId, BigInt(customerId))).filter(
+        (await membershipRowsWithReasons(prisma, store.shopId, BigInt(customerId))).filter(
           (m) => m.segment.startsWith("occasion/") && m.segment.includes("june"),
         );
       // Saturday in the shop's calendar, not the UTC Friday.
@@ -87,11 +87,12 @@ describe.each(SHOPS)("a $timezone shop in $currency", (shop) => {
       expect(await nightlyTimeZone(app, domain)).toBe(shop.timezone);
 
       // Amounts in reasons and metafields have the currency's decimals.
-      const rfm = (await membershipRows(prisma, store.shopId)).filter(
-        (m) => m.segment.startsWith("rfm/") && m.reason.endsWith(" spent"),
+      const rfm = (await membershipRowsWithReasons(prisma, store.shopId)).filter(
+        (m) => m.segment.startsWith("rfm/") && m.reason?.endsWith(" spent"),
       );
       expect(rfm.length).toBeGreaterThan(100);
-      for (const m of rfm) expect(/, (\S+) spent$/.exec(m.reason)?.[1], m.reason).toMatch(amountPattern(shop.decimals));
+      for (const m of rfm)
+        expect(/, (\S+) spent$/.exec(m.reason!)?.[1], m.reason!).toMatch(amountPattern(shop.decimals));
       const customers = await prisma.customer.findMany({ where: { shopId: store.shopId }, select: { id: true } });
       const clv = customers.flatMap(({ id }) =>
         store.sim

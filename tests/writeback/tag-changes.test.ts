@@ -33,7 +33,6 @@ describe("computeTagChanges", () => {
             shopId: shop.id,
             customerId: BigInt(id),
             segments,
-            reasons: segments.map(() => "r"),
             sinceDay: segments.map(() => 20000),
           },
         });

@@ -5,7 +5,7 @@ import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
 import { QueueRegistry } from "../../app/queues/registry.server";
-import { membershipRows } from "../../app/stores/memberships.server";
+import { membershipRowsWithReasons } from "../../app/recompute/reasons-when-read.server";
 import { cleanRedisPrefix, testQueueBackends } from "../helpers/queue-backends";
 import { simulatedStore, startAppWorkers, waitFor } from "../helpers/sim-app";
 import { backfillDirectly, mutationCount, recomputeFinished, tagMismatches } from "./helpers";
@@ -17,7 +17,9 @@ const AS_OF = new Date("2026-01-01T00:00:00Z");
 process.env.RECOMPUTE_CHUNK_SIZE = "60";
 
 async function membershipSnapshot(shopId: string): Promise<string[]> {
-  return (await membershipRows(prisma, shopId)).map((r) => `${r.customerId} ${r.segment} ${r.reason}`).sort();
+  return (await membershipRowsWithReasons(prisma, shopId))
+    .map((r) => `${r.customerId} ${r.segment} ${r.since.toISOString()} ${r.reason}`)
+    .sort();
 }
 
 describe.each(testQueueBackends())("a recompute survives a worker killed midway ($kind queue backend)", (redis) => {
