@@ -162,7 +162,7 @@ function copyMinor(row: Buffer, start: number, end: number): number | null {
  * streamed (never all rows in memory), parsed from bytes. Customer ids are
  * resolved through a NumericIdTable, so an order costs no string and no Map
  * lookup for its customer. Optionally limited to a customer id range
- * (inclusive). Returns the number of orders read.
+ * (inclusive) or a list of ids. Returns the number of orders read.
  */
 async function accumulateShopFeatures(
   client: PgClient,

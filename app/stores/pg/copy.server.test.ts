@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCopyWriter } from "./binary-copy";
 import {
+  bigintArrayLiteral,
   copyBool,
   copyFrom,
   copyFromBinary,
@@ -203,5 +204,22 @@ describe("copyToSpans", () => {
     });
     expect(spans).toBe(100_000);
     expect(next).toBe(100_001);
+  });
+});
+
+describe("bigintArrayLiteral", () => {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  beforeAll(() => client.connect());
+  afterAll(() => client.end());
+
+  it("gives PostgreSQL the ids as a BIGINT[] (a COPY statement takes no parameters)", async () => {
+    const literal = bigintArrayLiteral(["1", "9223372036854775807", "-42"]);
+    const { rows } = await client.query(`SELECT ${literal}::text AS ids`);
+    expect(rows[0].ids).toBe("{1,9223372036854775807,-42}");
+  });
+
+  it("refuses anything but integers before it reaches the SQL", () => {
+    expect(() => bigintArrayLiteral(["1", "2); DROP TABLE x; --"])).toThrow(SyntaxError);
+    expect(() => bigintArrayLiteral(["1.5"])).toThrow(SyntaxError);
   });
 });
