@@ -17,7 +17,7 @@
 // recomputes the same data twice more: as of the same instant (nothing
 // changes) and as of a day later (the nightly case). Memory is what the
 // run's processes hold at once (bench/summed-rss.ts, ADR 057). Run alone under
-// the worker's flags, as `npm run bench` runs it: `node --max-semi-space-size=64
+// the worker's flags, as `npm run bench` runs it: `node --max-semi-space-size=32
 // --expose-gc --import tsx bench/recompute.ts [customers] [orders]`.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";

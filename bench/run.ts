@@ -21,7 +21,7 @@ const PARTS: Record<string, { file: string; keys: string[]; nodeFlags?: string[]
   recompute: {
     file: "bench/recompute.ts",
     keys: ["customers", "orders", "ms", "sqlFloorMs", "sqlDefaultPlanMs", "ratio", "peakRssMb", "loadAverage"],
-    // Its fit step runs in a worker process in production: the worker's flags (64 MB semi-spaces), whose
+    // Its fit step runs in a worker process in production: the worker's flags (32 MB semi-spaces), whose
     // memory counts in the peak (ADR 045).
     nodeFlags: workerExecArgv([], undefined),
   },

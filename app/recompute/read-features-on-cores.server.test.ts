@@ -113,7 +113,7 @@ describe("readShopFeaturesOnCores", () => {
     // `npm run worker` runs with --max-semi-space-size (app/workers/node-flags.ts).
     const child = spawnSync(
       process.execPath,
-      ["--max-semi-space-size=64", "--import", "tsx", "tests/fixtures/read-on-cores.ts", SHOP, "Europe/Berlin"],
+      ["--max-semi-space-size=32", "--import", "tsx", "tests/fixtures/read-on-cores.ts", SHOP, "Europe/Berlin"],
       { cwd: path.resolve(import.meta.dirname, "../.."), encoding: "utf8", env: process.env },
     );
     expect(child.stderr).toBe("");

@@ -149,7 +149,7 @@ export async function readShopFeaturesOnCores(
     ...(await readShopFeatures(client, shopId, timeZone)),
     threads: 1,
   });
-  // One thread unless asked (ADR 045): under the worker processes' flags (64 MB semi-spaces) two
+  // One thread unless asked (ADR 045): under the worker processes' flags (then 64 MB semi-spaces) two
   // threads read a million customers' orders 1-3 s faster but peaked at 1.6 GB, one at 1.05 GB.
   const threads = options.threads ?? 1;
   if (threads <= 1) return oneThread();

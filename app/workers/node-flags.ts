@@ -1,10 +1,13 @@
 /**
  * Node flags of the worker processes, unless the flags or NODE_OPTIONS set
  * them already:
- * - a young generation of 64 MB semi-spaces (V8's default is 16 MB): a chunk
+ * - a young generation of 32 MB semi-spaces (V8's default is 16 MB): a chunk
  *   of a recompute builds tens of megabytes of short-lived rows; with the
  *   default, garbage collection took a third of a chunk's time
- *   (bench/recompute.ts: 20 chunks in 38.7 s instead of 42-45 s);
+ *   (bench/recompute.ts: 20 chunks in 38.7 s instead of 42-45 s). 64 MB cost
+ *   memory without speed once the rows lost their reasons: the recompute's
+ *   processes held 1.50-1.74 GB at once on the next day's run, 1.42-1.47 GB
+ *   with 32 MB, its steps as fast (ADR 061);
  * - gc exposed, so that a job that dropped hundreds of megabytes (a
  *   recompute's fit step) can have them collected at once (collectGarbage,
  *   ADR 057).
@@ -12,7 +15,7 @@
 export function workerExecArgv(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
   const flags = [...execArgv, ...(nodeOptions ?? "").split(/\s+/)];
   const out = [...execArgv];
-  if (!flags.some((flag) => flag.startsWith("--max-semi-space-size"))) out.push("--max-semi-space-size=64");
+  if (!flags.some((flag) => flag.startsWith("--max-semi-space-size"))) out.push("--max-semi-space-size=32");
   if (!flags.includes("--expose-gc")) out.push("--expose-gc");
   return out;
 }

@@ -50,7 +50,7 @@ describe("npm run worker with WORKER_PROCESSES=1: the jobs run under the worker'
     await waitFor(() => /worker ready/.test(worker.output()), worker.output);
     const children = childCommandLines(worker.child.pid!);
     expect(children).toHaveLength(1);
-    expect(children[0]).toEqual(expect.arrayContaining(["--max-semi-space-size=64", "--expose-gc"]));
+    expect(children[0]).toEqual(expect.arrayContaining(["--max-semi-space-size=32", "--expose-gc"]));
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
     expect(worker.output()).toMatch(/worker stopped/);
@@ -58,7 +58,7 @@ describe("npm run worker with WORKER_PROCESSES=1: the jobs run under the worker'
 
   it("started with them, runs the jobs itself", async () => {
     const worker = startWorker({ WORKER_PROCESSES: "1", NODE_OPTIONS: "" }, [
-      "--max-semi-space-size=64",
+      "--max-semi-space-size=32",
       "--expose-gc",
     ]);
     await waitFor(() => /worker ready/.test(worker.output()), worker.output);
