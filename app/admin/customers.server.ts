@@ -7,7 +7,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_SEARCH } from "../graphql/admin/customer-lookup.server";
 import { readShopFeatures } from "../recompute/read-features.server";
-import { REASON_PENDING, reasonsWhenRead } from "../recompute/reasons-when-read.server";
+import { REASON_PENDING, reasonsFromFeatures } from "../recompute/reasons-when-read.server";
 import { createAssigner, emptyCustomerFeatures } from "../segmentation";
 import { historyDaysKept } from "../settings/retention";
 import type { AdminApi } from "../shopify/admin-api.server";
@@ -113,13 +113,6 @@ export async function loadCustomer(
     // One client runs one query at a time: in turn (queuing a second one is deprecated in pg 8).
     const membership = await customerMembership(client, shopId, customerId);
     const history = await customerHistory(client, shopId, customerId, 100);
-    const reasons =
-      membership &&
-      (
-        await reasonsWhenRead(client, { shopId, segmentation: admin.config.segmentation }, admin.model, [
-          { customerId, segments: membership.segments, asOf: membership.asOf },
-        ])
-      ).get(customerId);
     const titles = new Map(admin.catalog.map((entry) => [entry.key, entry.title]));
     const title = (key: string) => titles.get(key) ?? key;
     let scores: CustomerDetail["scores"] = null;
@@ -129,6 +122,12 @@ export async function loadCustomer(
     const tz = admin.config.segmentation.timeZone;
     const { table } = await readShopFeatures(client, shopId, tz, { from: customerId, to: customerId });
     const features = table.size > 0 ? table.customerInto(0, emptyCustomerFeatures("", tz)) : null;
+    // The reasons written out when read (ADR 060), from the features just read, as of the row's instant.
+    const reasons =
+      membership &&
+      reasonsFromFeatures(table, admin.config.segmentation, admin.model, [
+        { customerId, segments: membership.segments, asOf: membership.asOf },
+      ]).get(customerId);
     if (features) {
       orders = features.orders;
       spent = majorUnits(features.totalSpentMinor, admin.config.segmentation.currencyDecimals);
@@ -159,7 +158,6 @@ export async function loadCustomer(
       segments: (membership?.segments ?? []).map((key, i) => ({
         key,
         title: title(key),
-        // Written out when read (ADR 060).
         reason: reasons?.[i] ?? REASON_PENDING,
         since: new Date(membership!.sinceDay[i] * 86_400_000).toISOString().slice(0, 10),
       })),

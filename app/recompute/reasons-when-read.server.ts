@@ -6,10 +6,17 @@
 // the same instant give the same text the recompute gave, so the pages, the
 // CSV and the data requests show what the chunk computed without a reason
 // per segment per customer being stored.
-import { createAssigner, emptyCustomerFeatures, type Assigner, type Settings, type ShopCutoffs } from "../segmentation";
+import {
+  createAssigner,
+  emptyCustomerFeatures,
+  type Assigner,
+  type FeatureTable,
+  type Settings,
+  type ShopCutoffs,
+} from "../segmentation";
 import type { PrismaClient } from "@prisma/client";
 import { loadShopConfig } from "../settings/settings.server";
-import { loadShopCutoffs, membershipRows, type MembershipRow } from "../stores/memberships.server";
+import { loadShopCutoffs, storedCustomerMemberships, type MembershipRow } from "../stores/memberships.server";
 import { withPgClient, type PgClient } from "../stores/pg/pool.server";
 import { readShopFeatures } from "./read-features.server";
 
@@ -49,24 +56,31 @@ export async function reasonsWhenRead(
   model: StoredModel | null,
   rows: readonly SegmentsToExplain[],
 ): Promise<Map<string, Array<string | null>>> {
+  if (!usableModel(shop.segmentation, model) || rows.length === 0)
+    return reasonsFromFeatures(null, shop.segmentation, model, rows);
+  const ids = rows.map((r) => r.customerId);
+  const { table } = await readShopFeatures(client, shop.shopId, shop.segmentation.timeZone, { ids });
+  return reasonsFromFeatures(table, shop.segmentation, model, rows);
+}
+
+/**
+ * reasonsWhenRead from features already read (a table holding the listed
+ * customers, as the customer page reads them for its scores).
+ */
+export function reasonsFromFeatures(
+  table: FeatureTable | null,
+  segmentation: Settings,
+  model: StoredModel | null,
+  rows: readonly SegmentsToExplain[],
+): Map<string, Array<string | null>> {
   const out = new Map<string, Array<string | null>>();
-  const usable = model && model.cutoffs.timeZone === shop.segmentation.timeZone ? model : null;
-  if (!usable || rows.length === 0) {
-    for (const row of rows)
-      out.set(
-        row.customerId,
-        row.segments.map(() => null),
-      );
-    return out;
-  }
-  const timeZone = shop.segmentation.timeZone;
-  const { table } = await readShopFeatures(client, shop.shopId, timeZone, { ids: rows.map((r) => r.customerId) });
+  const usable = usableModel(segmentation, model);
   const assigners = new Map<number, Assigner>();
-  const scratch = emptyCustomerFeatures("", timeZone);
+  const scratch = emptyCustomerFeatures("", segmentation.timeZone);
   for (const row of rows) {
-    const index = table.indexOf(row.customerId);
-    if (index < 0) {
-      // Not a live customer any more (deleted or redacted since): nothing to explain its row with.
+    // Without a model, or for a customer no longer live (deleted or redacted since), nothing explains the row.
+    const index = table ? table.indexOf(row.customerId) : -1;
+    if (!usable || !table || index < 0) {
       out.set(
         row.customerId,
         row.segments.map(() => null),
@@ -75,7 +89,10 @@ export async function reasonsWhenRead(
     }
     const asOfMs = Math.max(row.asOf?.getTime() ?? 0, usable.asOf.getTime());
     let assigner = assigners.get(asOfMs);
-    if (!assigner) assigners.set(asOfMs, (assigner = createAssigner(usable.cutoffs, shop.segmentation, asOfMs)));
+    if (!assigner) {
+      assigner = createAssigner(usable.cutoffs, segmentation, asOfMs);
+      assigners.set(asOfMs, assigner);
+    }
     const assignment = assigner.assign(table.customerInto(index, scratch));
     const reasons = new Map(assignment.memberships.map((m) => [m.key, m.reason]));
     out.set(
@@ -84,6 +101,11 @@ export async function reasonsWhenRead(
     );
   }
   return out;
+}
+
+/** The model, if its cut-offs were fitted in the settings' time zone (otherwise a recompute is due). */
+function usableModel(segmentation: Settings, model: StoredModel | null): StoredModel | null {
+  return model && model.cutoffs.timeZone === segmentation.timeZone ? model : null;
 }
 
 /**
@@ -96,24 +118,19 @@ export async function membershipRowsWithReasons(
   shopId: string,
   customerId?: bigint,
 ): Promise<Array<MembershipRow & { reason: string | null }>> {
-  const rows = await membershipRows(db, shopId, customerId);
+  const rows = await storedCustomerMemberships(db, shopId, customerId);
   if (rows.length === 0) return [];
   const config = await loadShopConfig(db, shopId);
-  const byCustomer = new Map<string, SegmentsToExplain & { segments: string[] }>();
-  for (const row of rows) {
-    const entry = byCustomer.get(row.customerId);
-    if (entry) entry.segments.push(row.segment);
-    else byCustomer.set(row.customerId, { customerId: row.customerId, segments: [row.segment], asOf: row.asOf });
-  }
   const reasons = await withPgClient(async (client) =>
-    reasonsWhenRead(client, { shopId, segmentation: config.segmentation }, await loadShopCutoffs(client, shopId), [
-      ...byCustomer.values(),
-    ]),
+    reasonsWhenRead(client, { shopId, segmentation: config.segmentation }, await loadShopCutoffs(client, shopId), rows),
   );
-  const position = new Map<string, number>();
-  return rows.map((row) => {
-    const i = position.get(row.customerId) ?? 0;
-    position.set(row.customerId, i + 1);
-    return { ...row, reason: reasons.get(row.customerId)?.[i] ?? null };
-  });
+  return rows.flatMap((row) =>
+    row.segments.map((segment, i) => ({
+      customerId: row.customerId,
+      segment,
+      since: row.since[i],
+      asOf: row.asOf,
+      reason: reasons.get(row.customerId)![i],
+    })),
+  );
 }

@@ -387,18 +387,37 @@ export interface MembershipRow {
   asOf: Date | null;
 }
 
-export async function membershipRows(db: Db, shopId: string, customerId?: bigint): Promise<MembershipRow[]> {
+/** Each customer's membership row as stored: segments, their entry days, the instant they were computed as of. */
+export interface StoredCustomerMemberships {
+  customerId: string;
+  segments: string[];
+  /** since[i]: the start of the UTC day the customer entered segments[i]. */
+  since: Date[];
+  /** The instant the row's segments were computed as of (null: the shop model's; ADR 060). */
+  asOf: Date | null;
+}
+
+/** The shop's (or one customer's) membership rows, in customer id order. */
+export async function storedCustomerMemberships(
+  db: Db,
+  shopId: string,
+  customerId?: bigint,
+): Promise<StoredCustomerMemberships[]> {
   const rows = await db.segmentMembership.findMany({
     where: { shopId, ...(customerId === undefined ? {} : { customerId }) },
     orderBy: { customerId: "asc" },
   });
-  return rows.flatMap((row) =>
-    row.segments.map((segment, i) => ({
-      customerId: String(row.customerId),
-      segment,
-      since: dayStart(row.sinceDay[i]),
-      asOf: row.asOf,
-    })),
+  return rows.map((row) => ({
+    customerId: String(row.customerId),
+    segments: row.segments,
+    since: row.sinceDay.map(dayStart),
+    asOf: row.asOf,
+  }));
+}
+
+export async function membershipRows(db: Db, shopId: string, customerId?: bigint): Promise<MembershipRow[]> {
+  return (await storedCustomerMemberships(db, shopId, customerId)).flatMap((row) =>
+    row.segments.map((segment, i) => ({ customerId: row.customerId, segment, since: row.since[i], asOf: row.asOf })),
   );
 }
 
