@@ -118,10 +118,18 @@ export async function privacyScenario(routes: ReturnType<typeof useWebhookRoutes
       "the data request record",
       30_000,
     );
-    const record = request.record as { orders: unknown[]; memberships: unknown[]; customerId: string };
+    const record = request.record as {
+      orders: unknown[];
+      memberships: Array<{ segment: string; reason: string | null }>;
+      customerId: string;
+    };
     expect(record.customerId).toBe(id);
     expect(record.orders.length).toBeGreaterThanOrEqual(4);
     expect(record.memberships.length).toBeGreaterThan(0);
+    // Each membership with its reason, written out when read (ADR 060: not stored); the customer's RFM group explained
+    // from its orders (a segment its new order has not re-segmented yet says so: REASON_PENDING).
+    for (const m of record.memberships) expect(m.reason, m.segment).toMatch(/\w/);
+    expect(record.memberships.find((m) => m.segment.startsWith("rfm/"))?.reason).toMatch(/^R \d F \d M \d /);
     const keys = new Set<string>();
     JSON.stringify(record, (key, value) => (keys.add(key), value));
     for (const personal of ["email", "first_name", "last_name", "name", "phone", "address1", "zip"]) {
