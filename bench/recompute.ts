@@ -17,8 +17,10 @@
 // recomputes the same data twice more: as of the same instant (nothing
 // changes) and as of a day later (the nightly case). Memory is what the
 // run's processes hold at once (bench/summed-rss.ts, ADR 057). Run alone under
-// the worker's flags, as `npm run bench` runs it: `node --max-semi-space-size=32
-// --expose-gc --import tsx bench/recompute.ts [customers] [orders]`.
+// the worker's flags and environment, as `npm run bench` runs it:
+// `MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=32 --expose-gc
+// --import tsx bench/recompute.ts [customers] [orders]` (the chunk processes
+// get both from workerExecArgv and workerEnv).
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import os from "node:os";
@@ -34,7 +36,7 @@ import { dropRecomputeSlices } from "../app/stores/runs.server";
 import { computeTagChanges, type CustomerTagChange } from "../app/writeback/tag-changes.server";
 import { recordAppliedTags } from "../app/writeback/tags.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
-import { workerExecArgv } from "../app/workers/node-flags";
+import { workerEnv, workerExecArgv } from "../app/workers/node-flags";
 import { runAlone } from "./run-alone";
 import { sampleSummedRss } from "./summed-rss";
 import type { ChunkRun, ChunkWork } from "./recompute-chunk-worker";
@@ -298,7 +300,10 @@ async function startChunkProcesses(url: string, processes: number): Promise<Chun
           "tsx",
           path.join(import.meta.dirname, "recompute-chunk-worker.ts"),
         ],
-        { env: childProcessEnv({ BENCH_CHUNK_DATABASE: url }), stdio: ["pipe", "pipe", "inherit"] },
+        {
+          env: childProcessEnv({ BENCH_CHUNK_DATABASE: url, ...workerEnv(runtimeEnv()) }),
+          stdio: ["pipe", "pipe", "inherit"],
+        },
       );
       const exited = new Promise<void>((resolve, reject) => {
         child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`chunk worker exited with ${code}`))));

@@ -7,13 +7,13 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { childProcessEnv, scriptEnv } from "../app/config/env.server";
-import { workerExecArgv } from "../app/workers/node-flags";
+import { childProcessEnv, runtimeEnv, scriptEnv } from "../app/config/env.server";
+import { workerEnv, workerExecArgv } from "../app/workers/node-flags";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 /** The parts: the file that measures each, the keys the report keeps, and node flags beyond the default ones. */
-const PARTS: Record<string, { file: string; keys: string[]; nodeFlags?: string[] }> = {
+const PARTS: Record<string, { file: string; keys: string[]; nodeFlags?: string[]; env?: Record<string, string> }> = {
   engine: {
     file: "bench/engine.ts",
     keys: ["customers", "orders", "featuresMs", "fitMs", "assignMs", "peakRssMb", "threads", "loadAverage"],
@@ -21,9 +21,10 @@ const PARTS: Record<string, { file: string; keys: string[]; nodeFlags?: string[]
   recompute: {
     file: "bench/recompute.ts",
     keys: ["customers", "orders", "ms", "sqlFloorMs", "sqlDefaultPlanMs", "ratio", "peakRssMb", "loadAverage"],
-    // Its fit step runs in a worker process in production: the worker's flags (32 MB semi-spaces), whose
-    // memory counts in the peak (ADR 045).
+    // Its fit step runs in a worker process in production: the worker's flags (32 MB semi-spaces) and
+    // environment (ADR 062), whose memory counts in the peak (ADR 045).
     nodeFlags: workerExecArgv([], undefined),
+    env: workerEnv(runtimeEnv()),
   },
   webhooks: {
     file: "bench/webhooks.ts",
@@ -53,12 +54,16 @@ const PARTS: Record<string, { file: string; keys: string[]; nodeFlags?: string[]
   },
 };
 
-function runPart(file: string, nodeFlags: string[] = []): Promise<Record<string, unknown>> {
+function runPart(
+  file: string,
+  nodeFlags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "--max-old-space-size=4096", file], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
-      env: childProcessEnv({ LOG_LEVEL: scriptEnv().LOG_LEVEL ?? "warn" }),
+      env: childProcessEnv({ LOG_LEVEL: scriptEnv().LOG_LEVEL ?? "warn", ...env }),
     });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
@@ -88,11 +93,11 @@ for (const name of names) {
 const report: Record<string, unknown> = { cores: os.cpus().length };
 let failed = false;
 for (const name of names) {
-  const { file, keys, nodeFlags } = PARTS[name];
+  const { file, keys, nodeFlags, env } = PARTS[name];
   if (!existsSync(path.join(ROOT, file))) continue; // a part whose issue has not landed
   if (!values.json) console.error(`running ${name}...`);
   try {
-    const result = await runPart(file, nodeFlags);
+    const result = await runPart(file, nodeFlags, env);
     report[name] = Object.fromEntries(keys.map((key) => [key, result[key]]));
     if (!values.json) console.error(`${name}: ${JSON.stringify(result)}`);
   } catch (error) {

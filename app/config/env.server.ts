@@ -60,6 +60,9 @@ const runtimeSchema = z.object({
   INSIGHTS_CHECK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(300),
   /** Node's own options, read to pass the same flags on to worker processes. */
   NODE_OPTIONS: z.string().optional(),
+  /** glibc's malloc settings, read to leave a deployment's own in place for the worker processes (ADR 062). */
+  MALLOC_MMAP_THRESHOLD_: z.string().optional(),
+  GLIBC_TUNABLES: z.string().optional(),
 });
 
 const databaseSchema = z.object({

@@ -14,7 +14,7 @@ import { QueueRegistry } from "../queues/registry.server";
 import { scheduleWebhookReplay } from "../queues/webhooks.server";
 import { scheduleRetentionSweep } from "../queues/maintenance.server";
 import { buildProcessors } from "./processors";
-import { lacksWorkerFlags, workerExecArgv } from "./node-flags";
+import { lacksWorkerFlags, workerEnv, workerExecArgv } from "./node-flags";
 import { exitGracefullyOnSignals, startWorkers, type ProcessorMap } from "./runtime.server";
 import { closePgPool } from "../stores/pg/pool.server";
 import { startWorkerMetricsServer } from "../observability/worker-metrics.server";
@@ -84,8 +84,11 @@ function supervise(processes: number): void {
   cluster.on("message", (worker, message) => {
     if (message === "ready") ready.add(worker.id);
   });
-  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, runtimeEnv().NODE_OPTIONS) });
-  for (let i = 0; i < processes; i++) cluster.fork();
+  const settings = runtimeEnv();
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, settings.NODE_OPTIONS) });
+  // Each process's environment is the supervisor's and the variables the worker needs at start (ADR 062).
+  const fork = () => cluster.fork(workerEnv(settings));
+  for (let i = 0; i < processes; i++) fork();
   try {
     serveMetrics(true);
   } catch {
@@ -98,7 +101,7 @@ function supervise(processes: number): void {
       stop("SIGTERM");
     } else if (!stopping) {
       logger.error({ pid: worker.process.pid, code, signal }, "worker process died; starting another");
-      setTimeout(() => cluster.fork(), 1_000);
+      setTimeout(fork, 1_000);
       return;
     }
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
@@ -114,10 +117,10 @@ function processCount(): number {
   }
 }
 
-/** One process started without the worker's flags is supervised too, so that the process running the jobs has them. */
+/** One process started without the worker's flags or environment is supervised too, so that the process running the jobs has them. */
 function needsFlags(): boolean {
   try {
-    return lacksWorkerFlags(process.execArgv, runtimeEnv().NODE_OPTIONS);
+    return lacksWorkerFlags(process.execArgv, runtimeEnv().NODE_OPTIONS, runtimeEnv());
   } catch {
     return false; // the process itself reports the configuration error
   }

@@ -20,12 +20,43 @@ export function workerExecArgv(execArgv: readonly string[], nodeOptions: string 
   return out;
 }
 
+/** glibc's default mmap threshold before it adapts (128 KB), kept fixed in the worker processes. */
+const WORKER_MMAP_THRESHOLD = 128 * 1024;
+
+/** The environment's malloc settings, as the runtime environment gives them. */
+export interface MallocSettings {
+  readonly MALLOC_MMAP_THRESHOLD_?: string;
+  readonly GLIBC_TUNABLES?: string;
+}
+
 /**
- * Whether a process started with these flags lacks a worker flag: then even a
- * single worker process runs as a supervised child that has them, rather
- * than as the process npm started (a fit step's dropped features would
- * otherwise stay until V8 next collects the old generation, ADR 057).
+ * Variables the worker processes need in their environment at start, unless
+ * it sets them already: glibc's malloc with a fixed mmap threshold of 128 KB
+ * (`MALLOC_MMAP_THRESHOLD_`; read once, when a process starts). By default
+ * glibc raises the threshold to the size of each large block freed, up to 32
+ * MB, so after a chunk's 15 MB feature slice or a read's column buffers are
+ * freed, the next ones come from its heap and stay counted in the process's
+ * memory after they are freed; with the threshold fixed, every large buffer
+ * is mapped on its own and given back when freed (ADR 062). Ignored by other
+ * C libraries.
  */
-export function lacksWorkerFlags(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  return workerExecArgv(execArgv, nodeOptions).length > execArgv.length;
+export function workerEnv(env: MallocSettings): Record<string, string> {
+  const set =
+    env.MALLOC_MMAP_THRESHOLD_ !== undefined || /glibc\.malloc\.mmap_threshold=/.test(env.GLIBC_TUNABLES ?? "");
+  return set ? {} : { MALLOC_MMAP_THRESHOLD_: String(WORKER_MMAP_THRESHOLD) };
+}
+
+/**
+ * Whether a process started with these flags and this environment lacks a
+ * worker flag or variable: then even a single worker process runs as a
+ * supervised child that has them, rather than as the process npm started (a
+ * fit step's dropped features would otherwise stay until V8 next collects the
+ * old generation, ADR 057, and the memory it freed counted, ADR 062).
+ */
+export function lacksWorkerFlags(
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+  env: MallocSettings,
+): boolean {
+  return workerExecArgv(execArgv, nodeOptions).length > execArgv.length || Object.keys(workerEnv(env)).length > 0;
 }

@@ -38,10 +38,19 @@ describe("npm run worker: one supervised process per WORKER_PROCESSES", () => {
   });
 });
 
-/** The command lines of a process's children (Linux's /proc). */
+/** The children of a process (Linux's /proc). */
+function childPids(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+}
+
+/** The command lines of a process's children. */
 function childCommandLines(pid: number): string[][] {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
-  return children.map((child) => readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0").filter(Boolean));
+  return childPids(pid).map((child) => readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0").filter(Boolean));
+}
+
+/** The environment of a process's children, as NAME=value strings. */
+function childEnvironments(pid: number): string[][] {
+  return childPids(pid).map((child) => readFileSync(`/proc/${child}/environ`, "utf8").split("\0").filter(Boolean));
 }
 
 describe("npm run worker with WORKER_PROCESSES=1: the jobs run under the worker's node flags", () => {
@@ -51,13 +60,28 @@ describe("npm run worker with WORKER_PROCESSES=1: the jobs run under the worker'
     const children = childCommandLines(worker.child.pid!);
     expect(children).toHaveLength(1);
     expect(children[0]).toEqual(expect.arrayContaining(["--max-semi-space-size=32", "--expose-gc"]));
+    // glibc's fixed mmap threshold (ADR 062), in the child's environment from its start.
+    expect(childEnvironments(worker.child.pid!)[0]).toContain("MALLOC_MMAP_THRESHOLD_=131072");
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
     expect(worker.output()).toMatch(/worker stopped/);
   });
 
-  it("started with them, runs the jobs itself", async () => {
+  it("started with the flags but without the worker's environment, supervises a child that has it", async () => {
     const worker = startWorker({ WORKER_PROCESSES: "1", NODE_OPTIONS: "" }, [
+      "--max-semi-space-size=32",
+      "--expose-gc",
+    ]);
+    await waitFor(() => /worker ready/.test(worker.output()), worker.output);
+    const environments = childEnvironments(worker.child.pid!);
+    expect(environments).toHaveLength(1);
+    expect(environments[0]).toContain("MALLOC_MMAP_THRESHOLD_=131072");
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+  });
+
+  it("started with them, runs the jobs itself", async () => {
+    const worker = startWorker({ WORKER_PROCESSES: "1", NODE_OPTIONS: "", MALLOC_MMAP_THRESHOLD_: "131072" }, [
       "--max-semi-space-size=32",
       "--expose-gc",
     ]);
