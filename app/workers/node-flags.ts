@@ -23,10 +23,11 @@ export function workerExecArgv(execArgv: readonly string[], nodeOptions: string 
 /** glibc's default mmap threshold before it adapts (128 KB), kept fixed in the worker processes. */
 const WORKER_MMAP_THRESHOLD = 128 * 1024;
 
-/** The environment's malloc settings, as the runtime environment gives them. */
+/** An environment (process.env, or the runtime environment parsed): its malloc settings are what is read. */
 export interface MallocSettings {
   readonly MALLOC_MMAP_THRESHOLD_?: string;
   readonly GLIBC_TUNABLES?: string;
+  readonly [name: string]: unknown;
 }
 
 /**

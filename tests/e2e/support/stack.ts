@@ -20,7 +20,7 @@ import { SEGMENT_DISCOUNT_FUNCTION_HANDLE } from "../../../app/act/segment-disco
 import { ALL_QUEUES } from "../../../app/queues/names";
 import { queues } from "../../../app/queues/registry.server";
 import { enqueueShopInstalled } from "../../../app/queues/shop-lifecycle.server";
-import { workerExecArgv } from "../../../app/workers/node-flags";
+import { workerEnv, workerExecArgv } from "../../../app/workers/node-flags";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 export const ONLINE_RETAIL_FILE = path.join(ROOT, "data/online-retail/online_retail.csv.gz");
@@ -145,11 +145,12 @@ export async function startE2eStack(options: { asOf?: string } = {}): Promise<E2
     async startWorker() {
       // Node itself with tsx's loader, not the tsx command: that command runs the worker in a child process of its
       // own, which outlived its SIGKILL below (a worker finishing a job in flight) and the test run by minutes. With the
-      // worker's node flags its one process runs the jobs itself (without them it would supervise a child that has them).
+      // worker's node flags and environment its one process runs the jobs itself (without them it would supervise a
+      // child that has them).
       worker = spawnLogged(
         process.execPath,
         [...workerExecArgv([], undefined), "--import", "tsx", "app/workers/main.ts"],
-        baseEnv({ SERVICE_NAME: "worker", WORKER_PROCESSES: "1" }),
+        baseEnv({ SERVICE_NAME: "worker", WORKER_PROCESSES: "1", ...workerEnv(process.env) }),
         "worker",
         log,
       );
