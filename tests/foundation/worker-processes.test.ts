@@ -1,10 +1,26 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { cleanRedisPrefix } from "../helpers/queue-backends";
 
 afterAll(async () => {
   await cleanRedisPrefix(process.env.QUEUE_PREFIX!);
+});
+
+const started: ChildProcess[] = [];
+
+// A test that fails before it stops its worker must not leave it (and the child it supervises) running.
+afterEach(async () => {
+  for (const child of started.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM"); // passed on to its processes
+    const stopped = await Promise.race([
+      exited.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 10_000)),
+    ]);
+    if (!stopped) child.kill("SIGKILL");
+  }
 });
 
 /** `npm run worker` as deployed: app/workers/main.ts under tsx, with this test file's database and queue prefix. */
@@ -17,6 +33,7 @@ function startWorker(env: Record<string, string>, flags: string[] = []) {
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  started.push(child);
   return { child, exited, output: () => output };
 }
 
