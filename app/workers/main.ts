@@ -14,7 +14,7 @@ import { QueueRegistry } from "../queues/registry.server";
 import { scheduleWebhookReplay } from "../queues/webhooks.server";
 import { scheduleRetentionSweep } from "../queues/maintenance.server";
 import { buildProcessors } from "./processors";
-import { lacksWorkerFlags, workerEnv, workerExecArgv } from "./node-flags";
+import { lacksWorkerSettings, workerEnv, workerExecArgv } from "./node-flags";
 import { exitGracefullyOnSignals, startWorkers, type ProcessorMap } from "./runtime.server";
 import { closePgPool } from "../stores/pg/pool.server";
 import { startWorkerMetricsServer } from "../observability/worker-metrics.server";
@@ -120,7 +120,7 @@ function processCount(): number {
 /** One process started without the worker's flags or environment is supervised too, so that the process running the jobs has them. */
 function needsFlags(): boolean {
   try {
-    return lacksWorkerFlags(process.execArgv, runtimeEnv().NODE_OPTIONS, runtimeEnv());
+    return lacksWorkerSettings(process.execArgv, runtimeEnv().NODE_OPTIONS, runtimeEnv());
   } catch {
     return false; // the process itself reports the configuration error
   }

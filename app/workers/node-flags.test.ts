@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lacksWorkerFlags, workerEnv, workerExecArgv } from "./node-flags";
+import { lacksWorkerSettings, workerEnv, workerExecArgv } from "./node-flags";
 
 describe("workerExecArgv", () => {
   it("gives the worker processes 32 MB semi-spaces and gc, after the flags they were started with", () => {
@@ -19,11 +19,11 @@ describe("workerExecArgv", () => {
 
   it("tells whether a process lacks one of them or the worker's environment (then even one worker process is supervised)", () => {
     const withEnv = { MALLOC_MMAP_THRESHOLD_: "131072" };
-    expect(lacksWorkerFlags(["--import", "tsx"], undefined, withEnv)).toBe(true);
-    expect(lacksWorkerFlags(["--expose-gc"], undefined, withEnv)).toBe(true);
-    expect(lacksWorkerFlags(["--expose-gc", "--max-semi-space-size=32"], undefined, withEnv)).toBe(false);
-    expect(lacksWorkerFlags([], "--max-semi-space-size=32 --expose-gc", withEnv)).toBe(false);
-    expect(lacksWorkerFlags(["--expose-gc", "--max-semi-space-size=32"], undefined, {})).toBe(true);
+    expect(lacksWorkerSettings(["--import", "tsx"], undefined, withEnv)).toBe(true);
+    expect(lacksWorkerSettings(["--expose-gc"], undefined, withEnv)).toBe(true);
+    expect(lacksWorkerSettings(["--expose-gc", "--max-semi-space-size=32"], undefined, withEnv)).toBe(false);
+    expect(lacksWorkerSettings([], "--max-semi-space-size=32 --expose-gc", withEnv)).toBe(false);
+    expect(lacksWorkerSettings(["--expose-gc", "--max-semi-space-size=32"], undefined, {})).toBe(true);
   });
 });
 

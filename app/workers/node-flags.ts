@@ -54,7 +54,7 @@ export function workerEnv(env: MallocSettings): Record<string, string> {
  * fit step's dropped features would otherwise stay until V8 next collects the
  * old generation, ADR 057, and the memory it freed counted, ADR 062).
  */
-export function lacksWorkerFlags(
+export function lacksWorkerSettings(
   execArgv: readonly string[],
   nodeOptions: string | undefined,
   env: MallocSettings,
