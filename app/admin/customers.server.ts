@@ -7,7 +7,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_SEARCH } from "../graphql/admin/customer-lookup.server";
 import { readShopFeatures } from "../recompute/read-features.server";
-import { REASON_PENDING, reasonsFromFeatures } from "../recompute/reasons-when-read.server";
+import { reasonsFromFeatures } from "../recompute/reasons-when-read.server";
 import { createAssigner, emptyCustomerFeatures } from "../segmentation";
 import { historyDaysKept } from "../settings/retention";
 import type { AdminApi } from "../shopify/admin-api.server";
@@ -158,7 +158,7 @@ export async function loadCustomer(
       segments: (membership?.segments ?? []).map((key, i) => ({
         key,
         title: title(key),
-        reason: reasons?.[i] ?? REASON_PENDING,
+        reason: reasons![i],
         since: new Date(membership!.sinceDay[i] * 86_400_000).toISOString().slice(0, 10),
       })),
       scores,

@@ -7,7 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_NAMES } from "../graphql/admin/customer-lookup.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { segmentMembersPage, transitionsByDay, type MemberRow, type SegmentTotals } from "../stores/admin-reads.server";
-import { REASON_PENDING, reasonsWhenRead } from "../recompute/reasons-when-read.server";
+import { reasonsWhenRead } from "../recompute/reasons-when-read.server";
 import { withPgClient, type PgClient } from "../stores/pg/pool.server";
 import { segmentMirrors } from "../stores/writeback-state.server";
 import { logger } from "../utils/logger.server";
@@ -238,7 +238,7 @@ async function membersWithReasons(
     admin.model,
     members.map((m) => ({ customerId: m.customerId, segments: [segment], asOf: m.asOf })),
   );
-  return members.map((m) => ({ ...m, reason: reasons.get(m.customerId)?.[0] ?? REASON_PENDING }));
+  return members.map((m) => ({ ...m, reason: reasons.get(m.customerId)![0] }));
 }
 
 function member(

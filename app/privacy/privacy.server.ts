@@ -9,7 +9,7 @@ import type { QueueRegistry } from "../queues/registry.server";
 import { findCustomer, markCustomerDeleted } from "../stores/customers.server";
 import { saveDataRequest } from "../stores/data-requests.server";
 import { STORES, type CustomerRef, type ShopRef } from "../stores/index.server";
-import { membershipRowsWithReasons, REASON_PENDING } from "../recompute/reasons-when-read.server";
+import { membershipRowsWithReasons } from "../recompute/reasons-when-read.server";
 import { customerTransitions } from "../stores/memberships.server";
 import { customerOrders } from "../stores/orders.server";
 import { findShop } from "../stores/shops.server";
@@ -101,11 +101,7 @@ export async function recordDataRequest(
         note: "The app stores ids and purchase behavior only: no names, emails, phones or addresses.",
         customer,
         orders: orders.map(({ shopId: _shopId, ...order }) => order),
-        memberships: memberships.map(({ segment, reason, since }) => ({
-          segment,
-          reason: reason ?? REASON_PENDING,
-          since,
-        })),
+        memberships: memberships.map(({ segment, reason, since }) => ({ segment, reason, since })),
         history: transitions.map(({ segment, change, at, reason }) => ({ segment, change, at, reason })),
       },
       (_key, value) => (typeof value === "bigint" ? value.toString() : value),

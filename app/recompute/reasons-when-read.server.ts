@@ -43,11 +43,11 @@ export interface StoredModel {
 }
 
 /**
- * Each customer's reasons, in the order of its segments: null for a segment
- * the assignment does not give now (the customer's orders or the shop's
- * settings changed since the row was computed, and its recompute is still to
- * come), and for every segment without a usable model (none stored, or fitted
- * in another time zone). One read of the listed customers' orders (an index
+ * Each customer's reasons, in the order of its segments: REASON_PENDING for a
+ * segment the assignment does not give now (the customer's orders or the
+ * shop's settings changed since the row was computed, and its recompute is
+ * still to come), and for every segment without a usable model (none stored,
+ * or fitted in another time zone) or of a customer no longer live. One read of the listed customers' orders (an index
  * scan), one assignment per customer: for pages of members, not whole shops.
  */
 export async function reasonsWhenRead(
@@ -55,7 +55,7 @@ export async function reasonsWhenRead(
   shop: { shopId: string; segmentation: Settings },
   model: StoredModel | null,
   rows: readonly SegmentsToExplain[],
-): Promise<Map<string, Array<string | null>>> {
+): Promise<Map<string, string[]>> {
   if (!usableModel(shop.segmentation, model) || rows.length === 0)
     return reasonsFromFeatures(null, shop.segmentation, model, rows);
   const ids = rows.map((r) => r.customerId);
@@ -72,8 +72,8 @@ export function reasonsFromFeatures(
   segmentation: Settings,
   model: StoredModel | null,
   rows: readonly SegmentsToExplain[],
-): Map<string, Array<string | null>> {
-  const out = new Map<string, Array<string | null>>();
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   const usable = usableModel(segmentation, model);
   const assigners = new Map<number, Assigner>();
   const scratch = emptyCustomerFeatures("", segmentation.timeZone);
@@ -83,7 +83,7 @@ export function reasonsFromFeatures(
     if (!usable || !table || index < 0) {
       out.set(
         row.customerId,
-        row.segments.map(() => null),
+        row.segments.map(() => REASON_PENDING),
       );
       continue;
     }
@@ -97,7 +97,7 @@ export function reasonsFromFeatures(
     const reasons = new Map(assignment.memberships.map((m) => [m.key, m.reason]));
     out.set(
       row.customerId,
-      row.segments.map((segment) => reasons.get(segment) ?? null),
+      row.segments.map((segment) => reasons.get(segment) ?? REASON_PENDING),
     );
   }
   return out;
@@ -117,7 +117,7 @@ export async function membershipRowsWithReasons(
   db: PrismaClient,
   shopId: string,
   customerId?: bigint,
-): Promise<Array<MembershipRow & { reason: string | null }>> {
+): Promise<Array<MembershipRow & { reason: string }>> {
   const rows = await storedCustomerMemberships(db, shopId, customerId);
   if (rows.length === 0) return [];
   const config = await loadShopConfig(db, shopId);

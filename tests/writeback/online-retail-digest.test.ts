@@ -18,7 +18,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { QUEUE } from "../../app/queues/names";
 import { enqueueShopRecompute } from "../../app/queues/segments.server";
-import { reasonsWhenRead } from "../../app/recompute/reasons-when-read.server";
+import { REASON_PENDING, reasonsWhenRead } from "../../app/recompute/reasons-when-read.server";
 import { loadInstalledShopConfig } from "../../app/settings/settings.server";
 import { loadShopCutoffs } from "../../app/stores/memberships.server";
 import { withPgClient } from "../../app/stores/pg/pool.server";
@@ -78,7 +78,7 @@ describe("Online Retail results", () => {
         for (const row of page) {
           const reasons = read.get(String(row.customerId))!;
           expect(
-            reasons.filter((reason) => reason === null),
+            reasons.filter((reason) => reason === REASON_PENDING),
             `customer ${row.customerId}`,
           ).toEqual([]);
           const tags = desiredTags(row.segments, config.enabledTags);
