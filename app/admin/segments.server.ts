@@ -7,7 +7,8 @@ import type { PrismaClient } from "@prisma/client";
 import { CUSTOMER_NAMES } from "../graphql/admin/customer-lookup.server";
 import type { AdminApi } from "../shopify/admin-api.server";
 import { segmentMembersPage, transitionsByDay, type MemberRow, type SegmentTotals } from "../stores/admin-reads.server";
-import { reasonsWhenRead } from "../recompute/reasons-when-read.server";
+import { readListedCustomers, type LiveOrderFigures } from "../recompute/read-features.server";
+import { reasonsFromFeatures } from "../recompute/reasons-when-read.server";
 import { withPgClient, type PgClient } from "../stores/pg/pool.server";
 import { segmentMirrors } from "../stores/writeback-state.server";
 import { logger } from "../utils/logger.server";
@@ -174,7 +175,7 @@ export async function loadSegmentDetail(
   ).then(async (page) => {
     const listed = page.slice(0, MEMBERS_PAGE_SIZE);
     const [shown, names] = await Promise.all([
-      withPgClient((client) => membersWithReasons(client, admin, entry.key, listed)),
+      withPgClient((client) => explainMembers(client, admin, entry.key, listed)),
       customerNames(
         api,
         listed.map((m) => m.customerId),
@@ -220,29 +221,47 @@ export async function loadSegmentDetail(
   };
 }
 
+/** A member as the segment page and the CSV list it: its row, its live order figures and its reason. */
+type ExplainedMember = MemberRow & LiveOrderFigures & { reason: string };
+
+const NO_ORDERS: LiveOrderFigures = { orders: 0, spentMinor: 0, firstOrderAt: null, lastOrderAt: null };
+
 /**
- * Members with their reasons written out when read (ADR 060): by the
- * assigner, from their orders, as of the instant each row was computed
- * (REASON_PENDING for a member the assignment no longer puts in the segment:
- * its orders changed and its re-segmentation is still to come).
+ * Members with their order figures and their reasons, from one read of their
+ * orders: the reasons written out when read (ADR 060) by the assigner, as of
+ * the instant each row was computed (REASON_PENDING for a member the
+ * assignment no longer puts in the segment: its orders changed and its
+ * re-segmentation is still to come).
  */
-async function membersWithReasons(
+async function explainMembers(
   client: PgClient,
   admin: AdminShop,
   segment: string,
   members: MemberRow[],
-): Promise<Array<MemberRow & { reason: string }>> {
-  const reasons = await reasonsWhenRead(
+): Promise<ExplainedMember[]> {
+  if (members.length === 0) return [];
+  const { segmentation } = admin.config;
+  const { table, figures } = await readListedCustomers(
     client,
-    { shopId: admin.shop.id, segmentation: admin.config.segmentation },
+    admin.shop.id,
+    segmentation.timeZone,
+    members.map((m) => m.customerId),
+  );
+  const reasons = reasonsFromFeatures(
+    table,
+    segmentation,
     admin.model,
     members.map((m) => ({ customerId: m.customerId, segments: [segment], asOf: m.asOf })),
   );
-  return members.map((m) => ({ ...m, reason: reasons.get(m.customerId)![0] }));
+  return members.map((m) => ({
+    ...m,
+    ...(figures.get(m.customerId) ?? NO_ORDERS),
+    reason: reasons.get(m.customerId)![0],
+  }));
 }
 
 function member(
-  m: MemberRow & { reason: string },
+  m: ExplainedMember,
   names: Map<string, string> | null,
   domain: string,
   decimals: number,
@@ -305,7 +324,7 @@ export async function segmentCsv(
         return;
       }
       const page = await withPgClient(async (client) =>
-        membersWithReasons(
+        explainMembers(
           client,
           admin,
           entry.key,

@@ -110,16 +110,13 @@ export interface MemberRow {
   sinceDay: number;
   /** The instant the row's segments were computed as of (null: the model's). */
   asOf: Date | null;
-  orders: number;
-  spentMinor: number;
-  firstOrderAt: Date | null;
-  lastOrderAt: Date | null;
 }
 
 /**
  * One keyset page of a segment's members, ordered by customer id, after
- * `afterId` (exclusive), with their order aggregates (their reasons are
- * written out by app/recompute/reasons-when-read.server.ts, ADR 060). `rfmCell`
+ * `afterId` (exclusive): the membership rows only. Their order figures and
+ * reasons come from one read of their orders (app/recompute/read-features.server.ts,
+ * readListedCustomers; reasons written out when read, ADR 060). `rfmCell`
  * narrows rfm members to one (R, FM) cell of the grid.
  */
 export async function segmentMembersPage(
@@ -130,30 +127,16 @@ export async function segmentMembersPage(
 ): Promise<MemberRow[]> {
   const cell = options.rfmCell;
   const { rows } = await client.query(
-    `WITH page AS (
-       SELECT m."customerId", m."sinceDay"[array_position(m.segments, $2)] AS "sinceDay",
-              m."asOf" AT TIME ZONE 'UTC' AS "asOf"
-       FROM "SegmentMembership" m
-       WHERE m."shopId" = $1 AND m.segments @> ARRAY[$2]::text[] AND m."customerId" > $3::bigint
-         AND ($5::int IS NULL OR ($2 LIKE 'rfm/%' AND m."rfmScores" / 100 = $5
-           AND m."rfmScores" / 10 % 10 + m."rfmScores" % 10 = $6::int))
-       ORDER BY m."customerId" LIMIT $4)
-     SELECT page."customerId"::text AS "customerId", page."sinceDay", page."asOf",
-            count(o.id)::int AS orders, coalesce(sum(o."totalMinor"), 0)::float8 AS spent,
-            min(o."processedAt") AS first, max(o."processedAt") AS last
-     FROM page LEFT JOIN "Order" o ON o."shopId" = $1 AND o."customerId" = page."customerId" AND ${LIVE_ORDER}
-     GROUP BY page."customerId", page."sinceDay", page."asOf" ORDER BY page."customerId"`,
+    `SELECT m."customerId"::text AS "customerId", m."sinceDay"[array_position(m.segments, $2)] AS "sinceDay",
+            m."asOf" AT TIME ZONE 'UTC' AS "asOf"
+     FROM "SegmentMembership" m
+     WHERE m."shopId" = $1 AND m.segments @> ARRAY[$2]::text[] AND m."customerId" > $3::bigint
+       AND ($5::int IS NULL OR ($2 LIKE 'rfm/%' AND m."rfmScores" / 100 = $5
+         AND m."rfmScores" / 10 % 10 + m."rfmScores" % 10 = $6::int))
+     ORDER BY m."customerId" LIMIT $4`,
     [shopId, segment, options.afterId ?? "-1", options.limit, cell?.r ?? null, cell ? Math.round(cell.fm * 2) : null],
   );
-  return rows.map((r) => ({
-    customerId: r.customerId,
-    sinceDay: r.sinceDay,
-    asOf: r.asOf,
-    orders: r.orders,
-    spentMinor: r.spent,
-    firstOrderAt: r.first,
-    lastOrderAt: r.last,
-  }));
+  return rows.map((r) => ({ customerId: r.customerId, sinceDay: r.sinceDay, asOf: r.asOf }));
 }
 
 /** A customer's membership row (segments, entry days, the instants behind them), or null. */
