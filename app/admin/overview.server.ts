@@ -9,7 +9,7 @@ import { latestRunOf, transitionsByDay } from "../stores/admin-reads.server";
 import { weeklyOverview, type OverviewWeekly } from "../insights/page.server";
 import { withPgClient } from "../stores/pg/pool.server";
 import { loadAdminShop, majorUnits } from "./shop-context.server";
-import { shopFigures } from "./shop-figures.server";
+import { shopFigures, type ShopFigures } from "./shop-figures.server";
 
 export interface OverviewSegment {
   key: string;
@@ -103,7 +103,6 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
     notes.set(entry.model.reason, note);
   }
 
-  const width = histogram.max / Math.max(1, histogram.counts.length);
   const clvAvailable = histogram.counts.some((n) => n > 0);
   const trend = sizesOverTime(
     families.flatMap((g) => g.segments),
@@ -126,15 +125,24 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
     rfm: grid.map((cell) => ({ r: cell.r, fm: cell.fm, customers: cell.n, group: rfmGroupKey(cell.r, cell.fm) })),
     clv: {
       available: clvAvailable,
-      buckets: clvAvailable
-        ? histogram.counts.map((n, i) => ({ from: i * width, to: (i + 1) * width, customers: n }))
-        : [],
+      buckets: clvAvailable ? clvBuckets(histogram) : [],
     },
     trend,
     backfill: backfill ? { status: backfill.status, step: backfill.step } : null,
     weekly,
     figuresAsOf: figures.asOf?.toISOString() ?? null,
   };
+}
+
+/** The chart's bars: each range's bounds and customers (equal ranges for figures stored without edges). */
+function clvBuckets(h: ShopFigures["clv"]): Overview["clv"]["buckets"] {
+  const k = h.counts.length;
+  const edges = h.edges ?? Array.from({ length: k - 1 }, (_, i) => ((i + 1) * h.max) / k);
+  return h.counts.map((customers, i) => ({
+    from: i === 0 ? 0 : edges[i - 1],
+    to: i < edges.length ? edges[i] : h.max,
+    customers,
+  }));
 }
 
 /** The RFM group (segment key) of an (R, FM) cell. */

@@ -52,7 +52,7 @@ export async function computeShopFigures(shopId: string, needed: FiguresNeeded =
   const [segments, shop, rest] = await Promise.all([
     withPgClient((client) => segmentTotals(client, shopId)),
     withPgClient((client) => shopTotals(client, shopId)),
-    needed === "all" ? gridAndDistribution(shopId) : { rfm: [], clv: { max: 0, counts: [] } },
+    needed === "all" ? gridAndDistribution(shopId) : { rfm: [], clv: { edges: [], max: 0, counts: [] } },
   ]);
   return { segments, shop, ...rest };
 }

@@ -28,8 +28,7 @@ export {
   customerFeaturesFromOrders,
 } from "./features/customer";
 export { fitShop, type ShopCutoffs, type PredictiveCutoffs, type DataAvailability, type FitTimings } from "./cutoffs";
-export { CLV_DISTRIBUTION_RANGES } from "./families/predictive";
-export type { EqualRangeCounts } from "./math/equal-ranges";
+export type { ValueRangeCounts } from "./math/value-ranges";
 export { assignSegments, assignTable, createAssigner, type Assigner, type AssignSummary } from "./assign";
 export {
   settingsSchema,

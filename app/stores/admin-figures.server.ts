@@ -14,8 +14,11 @@ export interface ShopFigures {
   shop: { revenueMinor: number; orders: number; customers: number };
   /** Customers per (R, FM) cell of the RFM grid. */
   rfm: Array<{ r: number; fm: number; n: number }>;
-  /** Predicted 12-month values in equal buckets from 0 to `max`. */
-  clv: { max: number; counts: number[] };
+  /**
+   * Predicted 12-month values per range (clvHistogram); `edges` is absent in
+   * figures stored before 2026-12-07, whose ranges are equal from 0 to `max`.
+   */
+  clv: { edges?: number[]; max: number; counts: number[] };
 }
 
 export interface StoredFigures {

@@ -2,7 +2,7 @@
 // data-request tables (the stores of those tables own their writes and
 // erasure). Every query is scoped by the shop's id; customer ids are compared
 // as BIGINT and returned as strings.
-import { CLV_DISTRIBUTION_RANGES, type EqualRangeCounts } from "../segmentation";
+import type { ValueRangeCounts } from "../segmentation";
 import { currencyExponent } from "../utils/money";
 import { inWholeShopAggregate, type PgClient } from "./pg/pool.server";
 import { COMPLIANCE_TOPIC_SQL } from "./runs.server";
@@ -66,25 +66,35 @@ export async function rfmGrid(client: PgClient, shopId: string): Promise<Array<{
   return rows.map((row) => ({ r: row.r, fm: Number(row.fm), n: row.n }));
 }
 
+/** Customers per range of predicted 12-month value, in major units: range 0 is [0, edges[0]), the last up to max. */
+export interface ClvHistogram {
+  edges: number[];
+  max: number;
+  counts: number[];
+}
+
 /**
  * The predicted 12-month value's distribution, in major units of the shop's
- * currency: the counts of CLV_DISTRIBUTION_RANGES equal ranges from 0 to the
- * largest value, as the last fit computed them over the customers it valued
- * (kept with the model, ADR 060: the values move with every fit, so no row
- * stores them). Zeros without a fitted value model, or with one fitted before
- * the distribution was kept (the next recompute keeps it).
+ * currency, as the last fit counted it over the customers it valued: ranges
+ * between round numbers (ADR 063), or, for a model fitted before them, equal
+ * ranges from 0 to the largest value (kept with the model, ADR 060: the values
+ * move with every fit, so no row stores them). One range of 0 customers
+ * without a fitted value model, or with one fitted before the distribution
+ * was kept (the next recompute keeps it).
  */
-export async function clvHistogram(client: PgClient, shopId: string): Promise<{ max: number; counts: number[] }> {
-  const { rows } = await client.query<{ distribution: EqualRangeCounts | null; currency: string }>(
+export async function clvHistogram(client: PgClient, shopId: string): Promise<ClvHistogram> {
+  const { rows } = await client.query<{ distribution: Partial<ValueRangeCounts> | null; currency: string }>(
     `SELECT m.cutoffs #> '{predictive,clvDistribution}' AS distribution, s.currency
      FROM "ShopModel" m JOIN "Shop" s ON s.id = m."shopId" WHERE m."shopId" = $1`,
     [shopId],
   );
-  const row = rows[0];
-  if (!row?.distribution || row.distribution.counts.length !== CLV_DISTRIBUTION_RANGES) {
-    return { max: 0, counts: new Array<number>(CLV_DISTRIBUTION_RANGES).fill(0) };
-  }
-  return { max: row.distribution.max / 10 ** currencyExponent(row.currency), counts: row.distribution.counts };
+  const d = rows[0]?.distribution;
+  if (!d?.counts?.length || typeof d.max !== "number") return { edges: [], max: 0, counts: [0] };
+  const unit = 10 ** currencyExponent(rows[0].currency);
+  const k = d.counts.length;
+  const edges = d.edges ?? Array.from({ length: k - 1 }, (_, i) => ((i + 1) * d.max!) / k);
+  if (edges.length !== k - 1) return { edges: [], max: 0, counts: [0] };
+  return { edges: edges.map((e) => e / unit), max: d.max / unit, counts: d.counts };
 }
 
 /** Entries and exits per segment and UTC day since `since`, from the stored transitions. */

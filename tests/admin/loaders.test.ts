@@ -5,7 +5,9 @@ import prisma from "../../app/db.server";
 import { processChunk } from "../../app/recompute/chunk.server";
 import { fitShopStep } from "../../app/recompute/fit.server";
 import { membershipRowsWithReasons, REASON_PENDING } from "../../app/recompute/reasons-when-read.server";
+import type { Overview } from "../../app/admin/overview.server";
 import { loadShopConfig } from "../../app/settings/settings.server";
+import { currencyExponent } from "../../app/utils/money";
 import { saveDataRequest } from "../../app/stores/data-requests.server";
 import { completeRun } from "../../app/stores/runs.server";
 import { signedInAdmin, type AdminRequests } from "../helpers/admin-routes";
@@ -317,6 +319,33 @@ describe("segment CSV figures", () => {
         first: r ? (r.first as Date).toISOString() : "",
         last: r ? (r.last as Date).toISOString() : "",
       });
+    }
+  });
+});
+
+describe("the predicted-value chart", () => {
+  it("shows a model fitted before its ranges were round (equal ranges, no edges) in equal ranges until the next fit", async () => {
+    const read = await client.query(`SELECT cutoffs FROM "ShopModel" WHERE "shopId" = $1`, [store.shopId]);
+    const kept = read.rows[0].cutoffs;
+    const fitted = (await (await routes.overview()).loader(args("/app"))) as Pick<Overview, "clv" | "currency">;
+    // This fit's ranges: bounds on a 1-2-5, 1-3 or decade scale, each range starting where the previous ended.
+    const bounds = fitted.clv.buckets.slice(1).map((b) => b.from);
+    expect(bounds.every((b) => /^[1235]e/.test(b.toExponential(0)) && Number(b.toExponential(0)) === b)).toBe(true);
+    fitted.clv.buckets.slice(1).forEach((b, i) => expect(b.from).toBe(fitted.clv.buckets[i].to));
+    // 1,000 in the shop's currency, in ten ranges of 100.
+    const old = { max: 1_000 * 10 ** currencyExponent(fitted.currency), counts: [5, 4, 3, 2, 1, 0, 0, 0, 0, 1] };
+    await client.query(
+      `UPDATE "ShopModel" SET cutoffs = jsonb_set(cutoffs::jsonb, '{predictive,clvDistribution}', $2::jsonb)::json
+       WHERE "shopId" = $1`,
+      [store.shopId, JSON.stringify(old)],
+    );
+    try {
+      const data = (await (await routes.overview()).loader(args("/app"))) as { clv: Overview["clv"] };
+      expect(data.clv.buckets).toEqual(
+        old.counts.map((customers, i) => ({ from: i * 100, to: (i + 1) * 100, customers })),
+      );
+    } finally {
+      await client.query(`UPDATE "ShopModel" SET cutoffs = $2 WHERE "shopId" = $1`, [store.shopId, kept]);
     }
   });
 });

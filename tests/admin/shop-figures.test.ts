@@ -82,7 +82,7 @@ describe("admin figures", () => {
     expect({ ...view, asOf: undefined }).toEqual({ ...(await computeShopFigures(shop.id)), asOf: undefined });
     // The segment pages' views aggregate the totals only.
     const totals = await shopFigures(prisma, shop, "totals", { refresh });
-    expect(totals).toEqual({ ...view, rfm: [], clv: { max: 0, counts: [] } });
+    expect(totals).toEqual({ ...view, rfm: [], clv: { edges: [], max: 0, counts: [] } });
     expect(await readStoredFigures(prisma, shop.id)).toBeNull();
     expect(await refreshShopFigures(prisma, DOMAIN)).toEqual({ customers: 40, stored: false });
     expect(await readStoredFigures(prisma, shop.id)).toBeNull();

@@ -9,6 +9,11 @@ export const percent = (share: number) =>
 export const money = (major: number, currency: string) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 2 }).format(major);
 
+/** A number as a short label ("500", "1.5K", "262K"): the bounds of a chart's ranges, where full amounts do not fit. */
+export const compactNumber = (n: number) => new Intl.NumberFormat("en-US", COMPACT).format(n);
+
+const COMPACT = { notation: "compact", maximumSignificantDigits: 3 } as const;
+
 export const decimal = (n: number, digits = 2) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
 
 /** A date (ISO string or Date) as "2 Dec 2026, 16:45 UTC". */

@@ -19,7 +19,7 @@ import { Chart } from "./charts";
 import { StaticDataTable } from "./static-data-table";
 import { Figure } from "./figure";
 import { FiguresAsOf } from "./figures-as-of";
-import { count, day, money, percent } from "./format";
+import { compactNumber, count, day, money, percent } from "./format";
 
 export const familyTitle = (family: string) => {
   const key = `families.${family}`;
@@ -237,7 +237,11 @@ export function OverviewPage({ data }: { data: Overview }) {
                       {
                         name: t("overview.clv.customers"),
                         data: data.clv.buckets.map((b) => ({
-                          key: t("overview.clv.bucket", { from: moneyOf(b.from), to: moneyOf(b.to) }),
+                          key: t("overview.clv.bucket", {
+                            // The currency is in the description: the bars' labels have room for the numbers only.
+                            from: compactNumber(b.from),
+                            to: compactNumber(b.to),
+                          }),
                           value: b.customers,
                         })),
                       },

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { FitTimings } from "../cutoffs";
 import { MS_PER_DAY } from "../features/clock";
 import type { ShopColumns } from "../features/columns";
-import { equalRangeCounts, type EqualRangeCounts } from "../math/equal-ranges";
+import { valueRangeCounts, type ValueRangeCounts } from "../math/value-ranges";
 import { toFixedDigits } from "../math/fixed-decimals";
 import { type QuantileEdges, quantileEdgesOf, scoreAgainst } from "../math/quantiles";
 import {
@@ -76,12 +76,13 @@ export type PredictiveCutoffs =
       /** Edges of clv12m (minor units): [medium tier, high tier]. */
       clvEdges: QuantileEdges;
       /**
-       * The fitted customers' clv12m (minor units) in CLV_DISTRIBUTION_RANGES
-       * equal ranges from 0 to the largest: the overview's chart, kept with
-       * the model because the values move with every fit (ADR 060). Absent in
-       * cut-offs fitted before 2026-12-07.
+       * The fitted customers' clv12m (minor units) in at most
+       * CLV_DISTRIBUTION_RANGES ranges between round numbers (ADR 063): the
+       * overview's chart, kept with the model because the values move with
+       * every fit (ADR 060). Absent in cut-offs fitted before 2026-12-07;
+       * without `edges` (fitted before ADR 063) in equal ranges from 0 to max.
        */
-      clvDistribution?: EqualRangeCounts;
+      clvDistribution?: ValueRangeCounts;
     }
   | { status: "not-enough-data"; reason: string };
 
@@ -98,7 +99,7 @@ const predictiveSettings = z
   })
   .prefault({});
 
-/** Ranges of the predicted 12-month value distribution kept with the model (the overview's chart). */
+/** Ranges, at most, of the predicted 12-month value distribution kept with the model (the overview's chart). */
 export const CLV_DISTRIBUTION_RANGES = 10;
 
 const TIER_HANDLE = { high: "high-value", medium: "medium-value", low: "low-value" } as const;
@@ -336,7 +337,7 @@ export function fitPredictive(
     return { status: "not-enough-data", reason: "the fitted models give no finite 12-month value for any customer" };
   }
   // Before the edges: quantileEdgesOf reorders the values (the counts do not depend on their order).
-  const clvDistribution = equalRangeCounts(clv.subarray(0, valued), CLV_DISTRIBUTION_RANGES);
+  const clvDistribution = valueRangeCounts(clv.subarray(0, valued), CLV_DISTRIBUTION_RANGES);
   const clvEdges = quantileEdgesOf(clv.subarray(0, valued), [
     1 - ps.highValueTopShare - ps.mediumValueNextShare,
     1 - ps.highValueTopShare,

@@ -68,7 +68,7 @@ export function quantileEdgesOf(values: Float64Array, probabilities: readonly nu
  * 2 log2(n) rounds without finishing, the rest of the range is sorted, so
  * data that defeats the pivots costs a sort, not quadratic time.
  */
-function selectRank(a: Float64Array, k: number): number {
+export function selectRank(a: Float64Array, k: number): number {
   let lo = 0;
   let hi = a.length - 1;
   let rounds = 2 * Math.ceil(Math.log2(a.length + 1)) + 8;
