@@ -55,9 +55,18 @@ export function TrendChart({
           ) : null,
         )}
         {series.map((s, k) => {
-          const points = s.sizes.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`)).filter(Boolean);
+          const points = s.sizes.flatMap((v, i) => (v === null ? [] : [[x(i), y(v)] as const]));
+          // One day of snapshots (a shop's first) is a point, not a line: a polyline of one point draws nothing.
+          if (points.length === 1)
+            return <circle key={s.segment} cx={points[0][0]} cy={points[0][1]} r="3.5" fill={colorOf(k)} />;
           return points.length ? (
-            <polyline key={s.segment} points={points.join(" ")} fill="none" stroke={colorOf(k)} strokeWidth="2" />
+            <polyline
+              key={s.segment}
+              points={points.map((p) => p.join(",")).join(" ")}
+              fill="none"
+              stroke={colorOf(k)}
+              strokeWidth="2"
+            />
           ) : null;
         })}
       </svg>

@@ -81,7 +81,9 @@ export async function launchBrowser(): Promise<E2eBrowser> {
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // Reduced motion, as a merchant may set it: the charts (polaris-viz) are then drawn at once instead of growing for
+  // a second, so a screenshot shows their bars rather than whatever the animation had drawn by then.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
   await observeVitals(context);
   // No request interception here: Playwright turns the browser's HTTP cache off for a context with a route, and then
   // every opening downloaded every script and stylesheet again, which a merchant's browser keeps (the build's assets
