@@ -132,7 +132,8 @@ function lowerBound(a: ArrayLike<number>, v: number): number {
   return lo;
 }
 
-function upperBound(a: ArrayLike<number>, v: number): number {
+/** How many values of ascending `a` are at or below v (binary search). */
+export function upperBound(a: ArrayLike<number>, v: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {

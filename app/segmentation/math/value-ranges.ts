@@ -2,7 +2,7 @@
 // values): ranges bounded by round numbers on a 1-2-5 scale, finer where
 // the customers are, instead of equal ranges from 0 to the largest value,
 // which put nearly everyone in the first range (ADR 063).
-import { selectRank } from "./quantiles";
+import { selectRank, upperBound } from "./quantiles";
 
 /** Counts of values per range: range 0 is [0, edges[0]), range k is [edges[k - 1], edges[k]), the last up to max. */
 export interface ValueRangeCounts {
@@ -42,7 +42,8 @@ export function valueRangeCounts(values: ArrayLike<number>, maxRanges: number): 
     ? roundEdges(Math.max(lowQuantile(positive), max * 1e-12, 1e-300), max, maxRanges - 1)
     : [];
   const counts = new Array<number>(edges.length + 1).fill(0);
-  for (let i = 0; i < values.length; i++) counts[rangeOf(values[i], edges)]++;
+  // The range holding a value: the number of bounds at or below it.
+  for (let i = 0; i < values.length; i++) counts[upperBound(edges, values[i])]++;
   return { edges, max, counts };
 }
 
@@ -94,16 +95,4 @@ function scale(low: number, max: number, multipliers: readonly number[], decades
 /** 10^e for negative e is inexact in binary: 2 × 10^-1 prints as 0.2 again after rounding to 12 significant digits. */
 function round(x: number): number {
   return Number(x.toPrecision(12));
-}
-
-/** The index of the range holding v: the number of edges at or below it (binary search). */
-function rangeOf(v: number, edges: readonly number[]): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (edges[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
