@@ -4,7 +4,7 @@
 // transitions; what the predictive models could or could not say; and the
 // week's alerts and biggest movements from the daily snapshots.
 import type { PrismaClient } from "@prisma/client";
-import { FAMILIES, RFM_GROUPS } from "../segmentation";
+import { equalRangeEdges, FAMILIES, RFM_GROUPS } from "../segmentation";
 import { latestRunOf, transitionsByDay } from "../stores/admin-reads.server";
 import { weeklyOverview, type OverviewWeekly } from "../insights/page.server";
 import { withPgClient } from "../stores/pg/pool.server";
@@ -137,7 +137,7 @@ export async function loadOverview(db: PrismaClient, domain: string, now = new D
 /** The chart's bars: each range's bounds and customers (equal ranges for figures stored without edges). */
 function clvBuckets(h: ShopFigures["clv"]): Overview["clv"]["buckets"] {
   const k = h.counts.length;
-  const edges = h.edges ?? Array.from({ length: k - 1 }, (_, i) => ((i + 1) * h.max) / k);
+  const edges = h.edges ?? equalRangeEdges(h.max, k);
   return h.counts.map((customers, i) => ({
     from: i === 0 ? 0 : edges[i - 1],
     to: i < edges.length ? edges[i] : h.max,

@@ -28,7 +28,7 @@ export {
   customerFeaturesFromOrders,
 } from "./features/customer";
 export { fitShop, type ShopCutoffs, type PredictiveCutoffs, type DataAvailability, type FitTimings } from "./cutoffs";
-export type { ValueRangeCounts } from "./math/value-ranges";
+export { equalRangeEdges, type ValueRangeCounts } from "./math/value-ranges";
 export { assignSegments, assignTable, createAssigner, type Assigner, type AssignSummary } from "./assign";
 export {
   settingsSchema,

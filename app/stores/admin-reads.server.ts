@@ -2,7 +2,7 @@
 // data-request tables (the stores of those tables own their writes and
 // erasure). Every query is scoped by the shop's id; customer ids are compared
 // as BIGINT and returned as strings.
-import type { ValueRangeCounts } from "../segmentation";
+import { equalRangeEdges, type ValueRangeCounts } from "../segmentation";
 import { currencyExponent } from "../utils/money";
 import { inWholeShopAggregate, type PgClient } from "./pg/pool.server";
 import { COMPLIANCE_TOPIC_SQL } from "./runs.server";
@@ -92,7 +92,7 @@ export async function clvHistogram(client: PgClient, shopId: string): Promise<Cl
   if (!d?.counts?.length || typeof d.max !== "number") return { edges: [], max: 0, counts: [0] };
   const unit = 10 ** currencyExponent(rows[0].currency);
   const k = d.counts.length;
-  const edges = d.edges ?? Array.from({ length: k - 1 }, (_, i) => ((i + 1) * d.max!) / k);
+  const edges = d.edges ?? equalRangeEdges(d.max, k);
   if (edges.length !== k - 1) return { edges: [], max: 0, counts: [0] };
   return { edges: edges.map((e) => e / unit), max: d.max / unit, counts: d.counts };
 }

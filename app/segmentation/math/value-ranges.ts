@@ -96,3 +96,8 @@ function scale(low: number, max: number, multipliers: readonly number[], decades
 function round(x: number): number {
   return Number(x.toPrecision(12));
 }
+
+/** The bounds of `ranges` equal ranges from 0 to max: how distributions counted before ADR 063 read. */
+export function equalRangeEdges(max: number, ranges: number): number[] {
+  return Array.from({ length: ranges - 1 }, (_, i) => ((i + 1) * max) / ranges);
+}
