@@ -84,7 +84,7 @@ export interface RecomputeBenchResult {
      * run's kept read instead of reading the orders (ADR 051).
      */
     secondRunMs: number;
-    /** Its steps, as above (loadAndFeaturesMs: the fingerprint and the kept slices' fit columns). */
+    /** Its steps, as above (loadAndFeaturesMs: the change log's lookup and the kept slices' fit columns). */
     secondRunSteps: RunSteps;
     /** 0: the kept read was used. */
     secondRunReadThreads: number;
@@ -519,8 +519,10 @@ export async function benchRecompute(
   const { url, generateMs } = await prepare(customers, orders);
   await withClient(url, async (c) => {
     await c.query(
-      `TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice", "FeatureRead"`,
+      `TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice", "FeatureRead", "FeatureChange"`,
     );
+    // As after an install's backfill: the shop's change log not on yet (the first recompute turns it on, ADR 064).
+    await c.query(`UPDATE "Shop" SET "logsFeatureChanges" = false WHERE id = $1`, [SHOP_ID]);
     // The customers as generated: no app tags (a previous bench run recorded its first run's).
     const { rowCount } = await c.query(
       `UPDATE "Customer" SET "appTags" = '{}', "tagCount" = (id - 7000000000) % 4 WHERE "shopId" = $1 AND "appTags" <> '{}'`,

@@ -6,14 +6,20 @@ import { fitShop, type FeatureTable, type FitColumns, type Settings, type ShopCu
 import { runtimeEnv } from "../config/env.server";
 import type { ShopConfig } from "../settings/shop-config";
 import { FEATURE_VERSION } from "../segmentation/features/accumulator";
-import { forgetFeatureRead, keepFeatureRead } from "../stores/feature-reads.server";
+import {
+  consumeFeatureChanges,
+  currentSnapshot,
+  forgetFeatureRead,
+  keepFeatureRead,
+  startLoggingFeatureChanges,
+} from "../stores/feature-reads.server";
 import { hasMemberships, saveShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
 import { writeRecomputeSlices, type SliceOwner } from "../stores/runs.server";
 import { BIG_JOB_GARBAGE_BYTES, collectGarbageIfGrown, collectGarbageOnGrowth } from "../utils/collect-garbage";
 import { logger } from "../utils/logger.server";
 import { chunksOf, DEFAULT_CHUNK_SIZE, type CustomerRange } from "./chunk-ranges";
-import { readShopFeaturesWithFingerprint, reuseKeptRead, type ReusedRead } from "./kept-read.server";
+import { readShopFeaturesInSnapshot, reuseKeptRead, type ReusedRead } from "./kept-read.server";
 import { readShopFeaturesOnCores, type OneRead } from "./read-features-on-cores.server";
 
 export interface FitResult {
@@ -122,7 +128,7 @@ async function fitAndHandOver(
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const threads = options.readThreads ?? runtimeEnv().RECOMPUTE_READ_THREADS ?? 1;
   // Only a run that stores slices can keep its read, and only a read on this
-  // thread has one fingerprint and whole-shop statistics in every slice (ADR 051).
+  // thread has one snapshot and whole-shop statistics in every slice (ADR 051, 064).
   const keepsRead = options.runId !== undefined && threads <= 1;
   const reused = keepsRead ? await reuseKeptRead(client, config) : null;
   if (reused) return fitFromKeptRead(client, config, asOf, reused, options, t0);
@@ -131,12 +137,15 @@ async function fitAndHandOver(
   // With readThreads > 1: worker threads over customer ranges (ADR 040), which
   // also cut their part into chunks and write the chunks' slices while this
   // thread fits.
-  const printed = keepsRead
-    ? await readShopFeaturesWithFingerprint(client, config.shopId, config.segmentation.timeZone)
+  // A read to be kept needs the changes after it logged (ADR 064).
+  if (keepsRead) await startLoggingFeatureChanges(client, config.shopId);
+  const inSnapshot = keepsRead
+    ? await readShopFeaturesInSnapshot(client, config.shopId, config.segmentation.timeZone)
     : undefined;
-  const fingerprint = printed?.fingerprint;
-  const read: OneRead | Awaited<ReturnType<typeof readShopFeaturesOnCores>> = printed
-    ? { table: printed.table, orders: printed.orders, threads: 1 }
+  // A read on threads sees, on each thread's connection, at least what a snapshot taken before they start sees.
+  const snapshot = inSnapshot?.snapshot ?? (options.runId ? await currentSnapshot(client) : undefined);
+  const read: OneRead | Awaited<ReturnType<typeof readShopFeaturesOnCores>> = inSnapshot
+    ? { table: inSnapshot.table, orders: inSnapshot.orders, threads: 1 }
     : await readShopFeaturesOnCores(client, config.shopId, config.segmentation.timeZone, {
         threads,
         chunks: { size: chunkSize, ...(options.runId ? { slices: { runId: options.runId, readAt } } : {}) },
@@ -176,20 +185,22 @@ async function fitAndHandOver(
   if (options.runId) {
     // Every slice is stored: the read is the shop's kept read (or, read on
     // threads, replaces the kept one without being kept itself).
-    if (fingerprint !== undefined) {
+    if (inSnapshot) {
       await keepFeatureRead(client, {
         shopId: config.shopId,
         runId: options.runId,
         readAt,
         timeZone: config.segmentation.timeZone,
         version: FEATURE_VERSION,
-        fingerprint,
+        snapshot: inSnapshot.snapshot,
         ranges,
         customers,
         orders,
       });
     } else {
       await forgetFeatureRead(client, config.shopId);
+      // The changes it read are not the next read's to look for; without a kept read they are not asked about.
+      if (snapshot) await consumeFeatureChanges(client, config.shopId, snapshot);
     }
   }
   return {

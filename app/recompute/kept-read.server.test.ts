@@ -1,15 +1,22 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { shopConfigFrom, type ShopConfig } from "../settings/shop-config";
-import { findFeatureRead, forgetFeatureRead } from "../stores/feature-reads.server";
+import {
+  findFeatureRead,
+  forgetFeatureRead,
+  keepFeatureRead,
+  startLoggingFeatureChanges,
+} from "../stores/feature-reads.server";
 import { loadShopCutoffs } from "../stores/memberships.server";
 import { dropRecomputeSlices } from "../stores/runs.server";
 import { chunkSlice, processChunk } from "./chunk.server";
 import { fitShopStep, type ChunkPlan } from "./fit.server";
+import { readShopFeaturesInSnapshot } from "./kept-read.server";
 
-// A recompute keeps its read of the orders (its slices and the fingerprint of
-// the data it read) for the next recompute of the shop, which fits from it
-// while the shop's orders and live customers are unchanged (ADR 051).
+// A recompute keeps its read of the orders (its slices and the snapshot it
+// read in, whose logged changes it consumed, ADR 064) for the next recompute
+// of the shop, which fits from it while the shop's orders and live customers
+// are unchanged (ADR 051).
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
 const SHOP = "kept-read-shop";
 const AS_OF = new Date("2026-06-30T12:00:00Z");
@@ -63,40 +70,40 @@ async function memberships(): Promise<string> {
   return JSON.stringify(rows);
 }
 
-describe("the kept read of a shop's orders", () => {
-  beforeAll(async () => {
-    await client.connect();
-    await client.query(`SELECT setseed(0.61)`);
-    await client.query(
-      `INSERT INTO "Shop" (id, domain, timezone, currency, settings, "updatedAt")
-       VALUES ($1, 'kept-read.myshopify.com', 'Europe/Berlin', 'EUR', '{}', now())`,
-      [SHOP],
-    );
-    await loadConfig();
-    await client.query(
-      `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt")
-       SELECT $1, 9000000000 + g, '{}', 0, now() FROM generate_series(1, 600) g`,
-      [SHOP],
-    );
-    await client.query(
-      `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency,
-         "totalMinor", "subtotalMinor", "discountMinor", "discountCodes", "itemQuantity", "lineCount", "syncedAt")
-       SELECT $1, 90000000000 + g, CASE WHEN g % 40 = 0 THEN NULL ELSE 9000000001 + floor(600 * power(random(), 1.5))::bigint END,
-         t, t, 'EUR', total, total, CASE WHEN g % 5 = 0 THEN 400 ELSE 0 END, '{}', 1 + g % 3, 1 + g % 2, now()
-       FROM (SELECT g, timestamptz '2026-06-30 12:00:00+00' - random() * interval '600 days' AS t,
-               500 + floor(random() * 15000)::int AS total FROM generate_series(1, 2500) g) s`,
-      [SHOP],
-    );
-  });
-  beforeEach(async () => {
-    // Each case starts from a fresh read kept by a first recompute.
-    await forgetFeatureRead(client, SHOP);
-    await recompute();
-  });
-  afterAll(async () => {
-    await client.end();
-  });
+beforeAll(async () => {
+  await client.connect();
+  await client.query(`SELECT setseed(0.61)`);
+  await client.query(
+    `INSERT INTO "Shop" (id, domain, timezone, currency, settings, "updatedAt")
+     VALUES ($1, 'kept-read.myshopify.com', 'Europe/Berlin', 'EUR', '{}', now())`,
+    [SHOP],
+  );
+  await loadConfig();
+  await client.query(
+    `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt")
+     SELECT $1, 9000000000 + g, '{}', 0, now() FROM generate_series(1, 600) g`,
+    [SHOP],
+  );
+  await client.query(
+    `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency,
+       "totalMinor", "subtotalMinor", "discountMinor", "discountCodes", "itemQuantity", "lineCount", "syncedAt")
+     SELECT $1, 90000000000 + g, CASE WHEN g % 40 = 0 THEN NULL ELSE 9000000001 + floor(600 * power(random(), 1.5))::bigint END,
+       t, t, 'EUR', total, total, CASE WHEN g % 5 = 0 THEN 400 ELSE 0 END, '{}', 1 + g % 3, 1 + g % 2, now()
+     FROM (SELECT g, timestamptz '2026-06-30 12:00:00+00' - random() * interval '600 days' AS t,
+             500 + floor(random() * 15000)::int AS total FROM generate_series(1, 2500) g) s`,
+    [SHOP],
+  );
+});
+beforeEach(async () => {
+  // Each case starts from a fresh read kept by a first recompute.
+  await forgetFeatureRead(client, SHOP);
+  await recompute();
+});
+afterAll(async () => {
+  await client.end();
+});
 
+describe("the kept read of a shop's orders", () => {
   it("fits from the kept slices while nothing changed, and computes what a fresh read computes", async () => {
     const kept = await findFeatureRead(client, SHOP);
     expect(kept).toMatchObject({ timeZone: "Europe/Berlin", customers: 600 });
@@ -198,5 +205,96 @@ describe("the kept read of a shop's orders", () => {
       next.runId,
     ]);
     expect(left[0].n).toBe(0);
+  });
+});
+
+describe("the change log behind it (ADR 064)", () => {
+  it("consumes the changes its read saw, and leaves those committed after its snapshot for the next recompute", async () => {
+    const logged = async () =>
+      (await client.query(`SELECT count(*)::int AS n FROM "FeatureChange" WHERE "shopId" = $1`, [SHOP])).rows[0].n;
+    // The first recompute (beforeEach) consumed everything its read saw: the shop's whole history.
+    expect(await logged()).toBe(0);
+    await client.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000031`, [
+      SHOP,
+    ]);
+    // Logged once per statement and customer: the order's customer.
+    expect(await logged()).toBe(1);
+
+    // A change committed on another connection after the read's snapshot, before the read is kept.
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      const read = await readShopFeaturesInSnapshot(client, SHOP, config.segmentation.timeZone);
+      await other.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000032`, [
+        SHOP,
+      ]);
+      const kept = (await findFeatureRead(client, SHOP))!;
+      await keepFeatureRead(client, { ...kept, snapshot: read.snapshot });
+    } finally {
+      await other.end();
+    }
+    // The read saw the first change (consumed) but not the second (still logged): the next recompute reads again.
+    expect(await logged()).toBe(1);
+    expect((await recompute()).fit.readThreads).toBe(1);
+    expect(await logged()).toBe(0);
+    expect((await recompute()).fit.readThreads).toBe(0);
+  });
+
+  it("logs nothing before the shop's first kept read, and that read waits for writers that could not see the switch", async () => {
+    const logged = async () =>
+      (await client.query(`SELECT count(*)::int AS n FROM "FeatureChange" WHERE "shopId" = $1`, [SHOP])).rows[0].n;
+    await forgetFeatureRead(client, SHOP);
+    await client.query(`UPDATE "Shop" SET "logsFeatureChanges" = false WHERE id = $1`, [SHOP]);
+    await client.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000034`, [
+      SHOP,
+    ]);
+    // As during an install's backfill: nothing logged.
+    expect(await logged()).toBe(0);
+
+    // A writer whose statement ran before the switch, still open when it is turned on.
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000035`, [
+        SHOP,
+      ]);
+      let started = false;
+      const switching = startLoggingFeatureChanges(client, SHOP).then(() => (started = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(started).toBe(false);
+      await other.query("COMMIT");
+      await switching;
+    } finally {
+      await other.end();
+    }
+    // Its change was not logged, but a read taken now sees it; later changes are logged.
+    expect(await logged()).toBe(0);
+    const { rows } = await client.query(`SELECT "totalMinor" FROM "Order" WHERE "shopId" = $1 AND id = 90000000035`, [
+      SHOP,
+    ]);
+    expect(rows).toHaveLength(1);
+    await client.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000036`, [
+      SHOP,
+    ]);
+    expect(await logged()).toBe(1);
+    expect((await recompute()).fit.readThreads).toBe(1);
+    expect(await logged()).toBe(0);
+  });
+
+  it("consumes the changes of a read on threads too, which it does not keep", async () => {
+    await client.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000033`, [
+      SHOP,
+    ]);
+    const fit = await fitShopStep(client, config, AS_OF, {
+      chunkSize: 120,
+      runId: "kept-read-threads",
+      readThreads: 2,
+    });
+    await dropRecomputeSlices(client, "kept-read-threads");
+    expect(fit.readThreads).toBe(2);
+    expect(await findFeatureRead(client, SHOP)).toBeNull();
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM "FeatureChange" WHERE "shopId" = $1`, [SHOP]);
+    expect(rows[0].n).toBe(0);
   });
 });

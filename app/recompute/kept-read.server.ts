@@ -1,35 +1,37 @@
 // A recompute's read of the orders, kept for the next recompute of the shop
 // while the data behind it is unchanged (ADR 051): the fit step reads the
-// orders with a fingerprint of what it read (one transaction), keeps the
-// slices it cut, and the next fit step compares the fingerprint before
-// reading anything. A merchant's settings change, a manual or retried
+// orders with the snapshot it read them in (one transaction), keeps the
+// slices it cut and consumes the changes that snapshot saw (ADR 064), and the
+// next fit step asks whether any change was logged since before reading
+// anything. A merchant's settings change, a manual or retried
 // recompute, and the nightly run of a shop with no new orders fit from the
 // kept slices instead of reading every order again.
 import { FEATURE_VERSION, type FeatureTable } from "../segmentation/features/accumulator";
 import { concatFitColumns, fitColumnsOf, type FitColumns } from "../segmentation/features/fit-columns";
 import { decodeFeatureTable } from "../segmentation/features/transfer";
 import type { ShopConfig } from "../settings/shop-config";
-import { findFeatureRead, shopDataFingerprint, type FeatureRead } from "../stores/feature-reads.server";
+import { currentSnapshot, findFeatureRead, hasFeatureChanges, type FeatureRead } from "../stores/feature-reads.server";
 import { inTransaction, type PgClient } from "../stores/pg/pool.server";
 import { readRecomputeSlice, type SliceOwner } from "../stores/runs.server";
 import { readShopFeatures } from "./read-features.server";
 
 /**
- * readShopFeatures on this connection, with the fingerprint of the rows it
- * read: both in one repeatable-read transaction, so a change committed during
- * the read cannot slip in unnoticed (it is in both or in neither).
+ * readShopFeatures on this connection, with the snapshot it read in: both in
+ * one repeatable-read transaction, so the changes logged by the transactions
+ * that snapshot sees are exactly those the read took in (ADR 064).
  */
-export async function readShopFeaturesWithFingerprint(
+export async function readShopFeaturesInSnapshot(
   client: PgClient,
   shopId: string,
   timeZone: string,
-): Promise<{ table: FeatureTable; orders: number; fingerprint: string }> {
+): Promise<{ table: FeatureTable; orders: number; snapshot: string }> {
   return inTransaction(
     client,
     async () => {
-      const fingerprint = await shopDataFingerprint(client, shopId);
+      // The transaction's first statement: it takes the snapshot the read then sees.
+      const snapshot = await currentSnapshot(client);
       const read = await readShopFeatures(client, shopId, timeZone);
-      return { ...read, fingerprint };
+      return { ...read, snapshot };
     },
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
   );
@@ -45,10 +47,10 @@ export interface ReusedRead {
 }
 
 /**
- * The shop's kept read if the shop's orders and live customers are what it
- * read (same fingerprint), in the shop's time zone, by this version of the
- * features; null otherwise. Its slices are not read here (any may be gone:
- * keptSlices stops there).
+ * The shop's kept read if no change to the shop's orders or live customers
+ * was logged since it was read, in the shop's time zone, by this version of
+ * the features; null otherwise. Its slices are not read here (any may be
+ * gone: keptSlices stops there).
  */
 export async function unchangedKeptRead(
   client: PgClient,
@@ -56,17 +58,17 @@ export async function unchangedKeptRead(
 ): Promise<Omit<ReusedRead, "columns"> | null> {
   const read = await findFeatureRead(client, config.shopId);
   if (!read || read.version !== FEATURE_VERSION || read.timeZone !== config.segmentation.timeZone) return null;
-  // Taken before the fingerprint: a change committed after it is the per-customer re-segmentation's.
+  // Taken before the log is asked: a change committed after it is the per-customer re-segmentation's.
   const verifiedAt = new Date();
-  if ((await shopDataFingerprint(client, config.shopId)) !== read.fingerprint) return null;
+  if (await hasFeatureChanges(client, config.shopId)) return null;
   return { read, slices: { runId: read.runId, readAt: read.readAt }, verifiedAt };
 }
 
 /**
- * The shop's kept read, if the shop's orders and live customers are what it
- * read (same fingerprint), in the shop's time zone, by this version of the
- * features, with every slice still stored; null otherwise (the fit step then
- * reads the orders).
+ * The shop's kept read, if no change to the shop's orders or live customers
+ * was logged since it was read, in the shop's time zone, by this version of
+ * the features, with every slice still stored; null otherwise (the fit step
+ * then reads the orders).
  */
 export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promise<ReusedRead | null> {
   const unchanged = await unchangedKeptRead(client, config);

@@ -36,9 +36,9 @@ const previewCache = new Map<string, Promise<PreviewBase>>();
 
 /**
  * The features of every customer of the shop, in id order: the kept read's
- * slices when the shop's data is what that read saw (ADR 051; its fingerprint
- * is 0.8 s at a million customers, a read of the orders some 10 s), otherwise
- * one table read from the orders.
+ * slices when no change was logged since that read (ADR 051, 064: an index
+ * lookup, where a read of the orders is some 10 s at a million customers),
+ * otherwise one table read from the orders.
  */
 async function shopFeatures(
   client: PgClient,

@@ -1,8 +1,9 @@
 // FeatureRead: the last read of a shop's orders whose feature slices
-// (RecomputeSlice) a recompute keeps for the next one, and the fingerprint of
-// the data it read. A recompute that finds the fingerprint unchanged (a
-// settings change, a manual or retried recompute, a night without orders)
-// fits from those slices instead of reading every order again (ADR 051).
+// (RecomputeSlice) a recompute keeps for the next one (ADR 051), and
+// FeatureChange: what changed since, per customer, as PostgreSQL's triggers
+// log it (ADR 064). A recompute that finds no change logged (a settings
+// change, a manual or retried recompute, a night without orders) fits from
+// those slices instead of reading every order again.
 import type { CustomerRange } from "../recompute/chunk-ranges";
 import type { DataStore, Tx } from "./data-store";
 import { inTransaction, type PgClient } from "./pg/pool.server";
@@ -15,36 +16,73 @@ export interface FeatureRead {
   timeZone: string;
   /** FEATURE_VERSION of the code that read them. */
   version: number;
-  fingerprint: string;
+  /** The snapshot of the read's transaction (pg_current_snapshot() as text): the changes it saw are consumed. */
+  snapshot: string;
   ranges: CustomerRange[];
   customers: number;
   orders: number;
 }
 
+/** The snapshot of the calling transaction, as text: what a read in it sees (pg_current_snapshot()). */
+export async function currentSnapshot(client: PgClient): Promise<string> {
+  const { rows } = await client.query<[string]>({ text: `SELECT pg_current_snapshot()::text`, rowMode: "array" });
+  return rows[0][0];
+}
+
 /**
- * What the recompute's read depends on, as one string: the shop's orders (how
- * many, and the sum of their row versions: PostgreSQL gives every inserted or
- * updated row a new transaction id, `xmin`, whatever wrote it) and its live
- * customers (how many, and sums of their ids: their other columns, such as
- * the app tags the write-back records, do not feed the features). Any insert,
- * update or delete of an order and any customer added, deleted or restored
- * changes it. Called inside the read's transaction, it describes exactly the
- * rows the read saw. About 0.8 s for 5M orders and 1M customers.
+ * Turns the shop's change log on, the first time: from then on every
+ * statement writing the shop's orders or customers logs what it changed
+ * (ADR 064). A transaction that wrote before it could see the switch may still
+ * be running; it is waited for, so the read that follows (in a snapshot taken
+ * after this returns) sees its changes. Before the switch nothing is logged:
+ * the install's backfill writes every order once, and the first read takes
+ * them all in.
  */
-export async function shopDataFingerprint(client: PgClient, shopId: string): Promise<string> {
+export async function startLoggingFeatureChanges(client: PgClient, shopId: string): Promise<void> {
+  const { rowCount } = await client.query(
+    `UPDATE "Shop" SET "logsFeatureChanges" = true WHERE id = $1 AND NOT "logsFeatureChanges"`,
+    [shopId],
+  );
+  if (!rowCount) return;
   const { rows } = await client.query<[string]>({
-    text: `SELECT (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM "Order" WHERE "shopId" = $1)
-             || '/' || (SELECT count(*) || ':' || coalesce(sum(id), 0) || ':' || coalesce(sum(hashint8(id)), 0)
-                        FROM "Customer" WHERE "shopId" = $1 AND "deletedAt" IS NULL)`,
-    values: [shopId],
+    text: `SELECT pg_snapshot_xip(pg_current_snapshot())::text`,
     rowMode: "array",
   });
-  return rows[0][0];
+  for (const [xid] of rows) {
+    for (;;) {
+      const status = await client.query<[string | null]>({
+        text: `SELECT pg_xact_status($1::xid8)`,
+        values: [xid],
+        rowMode: "array",
+      });
+      if (status.rows[0][0] !== "in progress") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+/**
+ * Whether anything the read of the shop's features depends on changed since
+ * its kept read consumed the log: an order inserted, updated or deleted, a
+ * customer added, deleted or restored (the triggers of ADR 064 log them all,
+ * whatever wrote them). An index lookup.
+ */
+export async function hasFeatureChanges(client: PgClient, shopId: string): Promise<boolean> {
+  const { rows } = await client.query(`SELECT 1 FROM "FeatureChange" WHERE "shopId" = $1 LIMIT 1`, [shopId]);
+  return rows.length > 0;
+}
+
+/** Drops the shop's logged changes that a read in `snapshot` saw (changes committed later stay logged). */
+const CONSUME_CHANGES = `DELETE FROM "FeatureChange" WHERE "shopId" = $1 AND pg_visible_in_snapshot(xid, $2::pg_snapshot)`;
+
+/** The shop's logged changes a read in `snapshot` saw, consumed: a read that is not kept (on threads) still saw them. */
+export async function consumeFeatureChanges(client: PgClient, shopId: string, snapshot: string): Promise<void> {
+  await client.query(CONSUME_CHANGES, [shopId, snapshot]);
 }
 
 export async function findFeatureRead(client: PgClient, shopId: string): Promise<FeatureRead | null> {
   const { rows } = await client.query<Omit<FeatureRead, "shopId">>(
-    `SELECT "runId", "readAt" AT TIME ZONE 'UTC' AS "readAt", "timeZone", version, fingerprint, ranges, customers, orders
+    `SELECT "runId", "readAt" AT TIME ZONE 'UTC' AS "readAt", "timeZone", version, snapshot, ranges, customers, orders
      FROM "FeatureRead" WHERE "shopId" = $1`,
     [shopId],
   );
@@ -52,9 +90,10 @@ export async function findFeatureRead(client: PgClient, shopId: string): Promise
 }
 
 /**
- * Records a read whose slices are all stored as the shop's kept read, and
- * drops the slices of the read it replaces (the recompute that replaces it
- * read the orders again, so they are stale or about to be).
+ * Records a read whose slices are all stored as the shop's kept read, drops
+ * the slices of the read it replaces (the recompute that replaces it read the
+ * orders again, so they are stale or about to be), and consumes the changes
+ * its snapshot saw, in one transaction.
  */
 export async function keepFeatureRead(client: PgClient, read: FeatureRead): Promise<void> {
   return inTransaction(client, async () => {
@@ -66,10 +105,10 @@ export async function keepFeatureRead(client: PgClient, read: FeatureRead): Prom
       await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1`, [rows[0].runId]);
     }
     await client.query(
-      `INSERT INTO "FeatureRead" ("shopId", "runId", "readAt", "timeZone", version, fingerprint, ranges, customers, orders)
+      `INSERT INTO "FeatureRead" ("shopId", "runId", "readAt", "timeZone", version, snapshot, ranges, customers, orders)
        VALUES ($1, $2, $3::timestamptz AT TIME ZONE 'UTC', $4, $5, $6, $7, $8, $9)
        ON CONFLICT ("shopId") DO UPDATE SET "runId" = excluded."runId", "readAt" = excluded."readAt",
-         "timeZone" = excluded."timeZone", version = excluded.version, fingerprint = excluded.fingerprint,
+         "timeZone" = excluded."timeZone", version = excluded.version, snapshot = excluded.snapshot,
          ranges = excluded.ranges, customers = excluded.customers, orders = excluded.orders`,
       [
         read.shopId,
@@ -77,12 +116,13 @@ export async function keepFeatureRead(client: PgClient, read: FeatureRead): Prom
         read.readAt.toISOString(),
         read.timeZone,
         read.version,
-        read.fingerprint,
+        read.snapshot,
         JSON.stringify(read.ranges),
         read.customers,
         read.orders,
       ],
     );
+    await client.query(CONSUME_CHANGES, [read.shopId, read.snapshot]);
   });
 }
 
@@ -105,13 +145,28 @@ async function eraseKeptRead(tx: Tx, shopId: string): Promise<void> {
   await tx.$executeRawUnsafe(DROP_KEPT_READ, shopId);
 }
 
+/**
+ * The shop's logged changes naming the customer (or all of the shop's), the
+ * rows its erasure's own deletes logged included: this store comes after the
+ * orders' and customers' (app/stores/index.server.ts).
+ */
+async function eraseChanges(tx: Tx, shopId: string, customerId?: bigint): Promise<void> {
+  if (customerId === undefined) await tx.$executeRaw`DELETE FROM "FeatureChange" WHERE "shopId" = ${shopId}`;
+  else await tx.$executeRaw`DELETE FROM "FeatureChange" WHERE "shopId" = ${shopId} AND "customerId" = ${customerId}`;
+}
+
 export const featureReadsStore: DataStore = {
   name: "feature reads",
-  tables: ["FeatureRead"],
+  tables: ["FeatureRead", "FeatureChange"],
   // The kept slices hold every customer of the shop, and the ranges name
   // customer ids: a redacted customer's shop reads its orders again.
-  eraseCustomer: (tx, customer) => eraseKeptRead(tx, customer.shop.id),
+  async eraseCustomer(tx, customer) {
+    await eraseKeptRead(tx, customer.shop.id);
+    await eraseChanges(tx, customer.shop.id, customer.customerId);
+  },
   async eraseShop(tx, shop) {
-    if (shop.id) await eraseKeptRead(tx, shop.id);
+    if (!shop.id) return;
+    await eraseKeptRead(tx, shop.id);
+    await eraseChanges(tx, shop.id);
   },
 };
