@@ -209,14 +209,17 @@ describe("the kept read of a shop's orders", () => {
 });
 
 describe("the change log behind it (ADR 064)", () => {
+  /** The shop's logged changes, not consumed yet. */
+  const logged = async () =>
+    (await client.query(`SELECT count(*)::int AS n FROM "FeatureChange" WHERE "shopId" = $1`, [SHOP])).rows[0].n;
+  /** One order's total changed by a minor unit, on the given connection. */
+  const touchOrder = (id: number, on: pg.Client = client) =>
+    on.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = $2`, [SHOP, id]);
+
   it("consumes the changes its read saw, and leaves those committed after its snapshot for the next recompute", async () => {
-    const logged = async () =>
-      (await client.query(`SELECT count(*)::int AS n FROM "FeatureChange" WHERE "shopId" = $1`, [SHOP])).rows[0].n;
     // The first recompute (beforeEach) consumed everything its read saw: the shop's whole history.
     expect(await logged()).toBe(0);
-    await client.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000031`, [
-      SHOP,
-    ]);
+    await touchOrder(90000000031);
     // Logged once per statement and customer: the order's customer.
     expect(await logged()).toBe(1);
 
@@ -225,9 +228,7 @@ describe("the change log behind it (ADR 064)", () => {
     await other.connect();
     try {
       const read = await readShopFeaturesInSnapshot(client, SHOP, config.segmentation.timeZone);
-      await other.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000032`, [
-        SHOP,
-      ]);
+      await touchOrder(90000000032, other);
       const kept = (await findFeatureRead(client, SHOP))!;
       await keepFeatureRead(client, { ...kept, snapshot: read.snapshot });
     } finally {
@@ -241,13 +242,9 @@ describe("the change log behind it (ADR 064)", () => {
   });
 
   it("logs nothing before the shop's first kept read, and that read waits for writers that could not see the switch", async () => {
-    const logged = async () =>
-      (await client.query(`SELECT count(*)::int AS n FROM "FeatureChange" WHERE "shopId" = $1`, [SHOP])).rows[0].n;
     await forgetFeatureRead(client, SHOP);
     await client.query(`UPDATE "Shop" SET "logsFeatureChanges" = false WHERE id = $1`, [SHOP]);
-    await client.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000034`, [
-      SHOP,
-    ]);
+    await touchOrder(90000000034);
     // As during an install's backfill: nothing logged.
     expect(await logged()).toBe(0);
 
@@ -256,9 +253,7 @@ describe("the change log behind it (ADR 064)", () => {
     await other.connect();
     try {
       await other.query("BEGIN");
-      await other.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000035`, [
-        SHOP,
-      ]);
+      await touchOrder(90000000035, other);
       let started = false;
       const switching = startLoggingFeatureChanges(client, SHOP).then(() => (started = true));
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -274,18 +269,14 @@ describe("the change log behind it (ADR 064)", () => {
       SHOP,
     ]);
     expect(rows).toHaveLength(1);
-    await client.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000036`, [
-      SHOP,
-    ]);
+    await touchOrder(90000000036);
     expect(await logged()).toBe(1);
     expect((await recompute()).fit.readThreads).toBe(1);
     expect(await logged()).toBe(0);
   });
 
   it("consumes the changes of a read on threads too, which it does not keep", async () => {
-    await client.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000033`, [
-      SHOP,
-    ]);
+    await touchOrder(90000000033);
     const fit = await fitShopStep(client, config, AS_OF, {
       chunkSize: 120,
       runId: "kept-read-threads",
@@ -294,7 +285,6 @@ describe("the change log behind it (ADR 064)", () => {
     await dropRecomputeSlices(client, "kept-read-threads");
     expect(fit.readThreads).toBe(2);
     expect(await findFeatureRead(client, SHOP)).toBeNull();
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM "FeatureChange" WHERE "shopId" = $1`, [SHOP]);
-    expect(rows[0].n).toBe(0);
+    expect(await logged()).toBe(0);
   });
 });
