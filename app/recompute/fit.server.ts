@@ -142,8 +142,8 @@ async function fitAndHandOver(
   const inSnapshot = keepsRead
     ? await readShopFeaturesInSnapshot(client, config.shopId, config.segmentation.timeZone)
     : undefined;
-  // A read on threads sees, on each thread's connection, at least what a snapshot taken before they start sees.
-  const snapshot = inSnapshot?.snapshot ?? (options.runId ? await currentSnapshot(client) : undefined);
+  // A read on threads (not kept) sees, on each thread's connection, at least what a snapshot taken before they start sees.
+  const beforeThreads = !inSnapshot && options.runId ? await currentSnapshot(client) : undefined;
   const read: OneRead | Awaited<ReturnType<typeof readShopFeaturesOnCores>> = inSnapshot
     ? { table: inSnapshot.table, orders: inSnapshot.orders, threads: 1 }
     : await readShopFeaturesOnCores(client, config.shopId, config.segmentation.timeZone, {
@@ -200,7 +200,7 @@ async function fitAndHandOver(
     } else {
       await forgetFeatureRead(client, config.shopId);
       // The changes it read are not the next read's to look for; without a kept read they are not asked about.
-      if (snapshot) await consumeFeatureChanges(client, config.shopId, snapshot);
+      if (beforeThreads) await consumeFeatureChanges(client, config.shopId, beforeThreads);
     }
   }
   return {
