@@ -93,14 +93,20 @@ export interface RecomputeBenchResult {
     /** None: the first run's tag changes were recorded as applied (as the write-back does) before it. */
     secondRunCustomersWithTagChanges: number;
     /**
-     * The nightly case as a shop sees it: the same orders recomputed as of a
-     * day later, after one order was touched (a day brings orders, so the
-     * kept read is stale and the orders are read again). Recency, P(alive)
-     * and the reasons' day counts move, so rows are rewritten.
+     * The nightly case as a shop sees it: recomputed as of a day later, after
+     * a day's orders (the kept read is patched with their customers, ADR
+     * 065). Recency, P(alive) and the reasons' day counts move, so rows are
+     * rewritten.
      */
     nextDayRunMs: number;
+    /** The day's orders added before it (addNextDayOrders). */
+    nextDayOrders: number;
+    /** nextDayRunMs / sqlFloorMs. */
+    nextDayRatio: number;
+    /** The customers re-read and slices rewritten when the kept read was patched with the day's changes (ADR 065). */
+    nextDayPatched: { customers: number; guests: boolean; slices: number } | null;
     nextDayRunSteps: RunSteps;
-    /** Threads the orders were read on (1: the kept read was stale). */
+    /** Threads the orders were read on (0: none, the kept read was patched). */
     nextDayReadThreads: number;
     nextDayRowsWritten: number;
     /** Customers whose tags a day changes (those whose segments changed). */
@@ -200,6 +206,31 @@ async function prepare(customers: number, orders: number): Promise<{ url: string
     await c.query(`VACUUM ANALYZE`);
   });
   return { url, generateMs: performance.now() - t0 };
+}
+
+/** Order ids from here on are the next day's (the generated ones are 5000000001 + …). */
+const NEXT_DAY_FIRST_ORDER = 9_000_000_000;
+
+/**
+ * A day's orders after AS_OF: the generated history's daily average (its
+ * orders over its 1,095 days), for customers drawn as the generator draws
+ * them. Returns how many.
+ */
+async function addNextDayOrders(url: string, customers: number, orders: number): Promise<number> {
+  const count = Math.round(orders / 1095);
+  await withClient(url, (c) =>
+    c.query(
+      `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency, "totalMinor",
+         "subtotalMinor", "discountMinor", "discountCodes", "itemQuantity", "lineCount", "shippingMinor", "sourceName", "syncedAt")
+       SELECT $1, $4::bigint + g, 7000000000 + 1 + floor($2::int * power(random(), 1.6))::bigint,
+         t, t, 'USD', total, total, 0, '{}', 1 + (g % 5), 1 + (g % 3), CASE WHEN total > 5000 THEN 0 ELSE 499 END, 'web', now()
+       FROM (SELECT g, timestamptz '2026-06-30 12:00:00+00' + random() * interval '1 day' AS t,
+               500 + floor(random() * random() * 30000)::int AS total
+             FROM generate_series(1, $3::int) g) s`,
+      [SHOP_ID, customers, count, NEXT_DAY_FIRST_ORDER],
+    ),
+  );
+  return count;
 }
 
 const FLOOR_AGGREGATE = `SELECT "customerId", count(*), sum("totalMinor"), min("processedAt"), max("processedAt")
@@ -460,6 +491,7 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
       tagDiffMs: t3 - t2,
       chunks: fit.ranges.length,
       readThreads: fit.readThreads,
+      patched: fit.patched ?? null,
       memberships: chunks.entered,
       rowsWritten: chunks.rowsWritten,
       chunkPeakRssMb: chunks.peakRssMb,
@@ -521,6 +553,8 @@ export async function benchRecompute(
     await c.query(
       `TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice", "FeatureRead", "FeatureChange"`,
     );
+    // The orders a previous bench run added as its next day's.
+    await c.query(`DELETE FROM "Order" WHERE "shopId" = $1 AND id >= $2`, [SHOP_ID, NEXT_DAY_FIRST_ORDER]);
     // As after an install's backfill: the shop's change log not on yet (the first recompute turns it on, ADR 064).
     await c.query(`UPDATE "Shop" SET "logsFeatureChanges" = false WHERE id = $1`, [SHOP_ID]);
     // The customers as generated: no app tags (a previous bench run recorded its first run's).
@@ -543,14 +577,10 @@ export async function benchRecompute(
   const recordTagsMs = await recordTagsAsApplied(url, first.tagChanges.splice(0));
   // The same instant again, nothing changed (a settings change, a manual recompute): the first run's read is kept (ADR 051).
   const second = await recomputeOnce(url, processes, AS_OF);
-  // The nightly case as a shop sees it: a day later, after a day's orders (one
-  // order touched, so the kept read is stale and the orders are read again).
-  await withClient(url, (c) =>
-    c.query(
-      `UPDATE "Order" SET "syncedAt" = now() WHERE "shopId" = $1 AND id = (SELECT min(id) FROM "Order" WHERE "shopId" = $1)`,
-      [SHOP_ID],
-    ),
-  );
+  // The nightly case as a shop sees it: a day later, after a day's orders
+  // (the generated history's daily average, for its customers as skewed), which
+  // the kept read is patched with (ADR 065).
+  const dayOrders = await addNextDayOrders(url, customers, orders);
   const nextDay = await recomputeOnce(url, processes, new Date(AS_OF.getTime() + 86_400_000));
   loadAverage.push(os.loadavg()[0]);
   // This process's own peak (the fit step's, and the bench's between runs).
@@ -583,7 +613,10 @@ export async function benchRecompute(
       secondRunReadThreads: second.readThreads,
       secondRunRowsWritten: second.rowsWritten,
       secondRunCustomersWithTagChanges: second.tagChanges.length,
+      nextDayOrders: dayOrders,
       nextDayRunMs: Math.round(nextDay.ms),
+      nextDayRatio: Number((nextDay.ms / sqlFloorMs).toFixed(2)),
+      nextDayPatched: nextDay.patched,
       nextDayRunSteps: steps(nextDay),
       nextDayReadThreads: nextDay.readThreads,
       nextDayRowsWritten: nextDay.rowsWritten,

@@ -19,7 +19,7 @@ import { writeRecomputeSlices, type SliceOwner } from "../stores/runs.server";
 import { BIG_JOB_GARBAGE_BYTES, collectGarbageIfGrown, collectGarbageOnGrowth } from "../utils/collect-garbage";
 import { logger } from "../utils/logger.server";
 import { chunksOf, DEFAULT_CHUNK_SIZE, type CustomerRange } from "./chunk-ranges";
-import { readShopFeaturesInSnapshot, reuseKeptRead, type ReusedRead } from "./kept-read.server";
+import { patchKeptRead, readShopFeaturesInSnapshot, reuseKeptRead, type ReusedRead } from "./kept-read.server";
 import { readShopFeaturesOnCores, type OneRead } from "./read-features-on-cores.server";
 
 export interface FitResult {
@@ -35,6 +35,8 @@ export interface FitResult {
   slices?: SliceOwner;
   /** Threads the orders were read on (0: none, a kept read was used). */
   readThreads: number;
+  /** The customers re-read and slices rewritten when the kept read was patched (ADR 065). */
+  patched?: ReusedRead["patched"];
   /** collectMs: the garbage collection after the step (0 where gc is not exposed). */
   timings: { loadMs: number; fitMs: number; slicesMs: number; collectMs: number };
 }
@@ -130,7 +132,10 @@ async function fitAndHandOver(
   // Only a run that stores slices can keep its read, and only a read on this
   // thread has one snapshot and whole-shop statistics in every slice (ADR 051, 064).
   const keepsRead = options.runId !== undefined && threads <= 1;
-  const reused = keepsRead ? await reuseKeptRead(client, config) : null;
+  // Unchanged since it was read, or patched with the customers that changed (ADR 065).
+  const reused = keepsRead
+    ? ((await reuseKeptRead(client, config)) ?? (await patchKeptRead(client, config, chunkSize)))
+    : null;
   if (reused) return fitFromKeptRead(client, config, asOf, reused, options, t0);
   // Memberships computed from this read are "as of" this instant (see computedAt).
   const readAt = new Date();
@@ -196,6 +201,7 @@ async function fitAndHandOver(
         ranges,
         customers,
         orders,
+        guestStats: inSnapshot.table.parts().guestShop,
       });
     } else {
       await forgetFeatureRead(client, config.shopId);
@@ -234,6 +240,7 @@ async function fitFromKeptRead(
     ...plan,
     cutoffs,
     readThreads: 0,
+    ...(reused.patched ? { patched: reused.patched } : {}),
     timings: { loadMs: t1 - t0, fitMs: t2 - t1, slicesMs: performance.now() - t2 },
   };
 }

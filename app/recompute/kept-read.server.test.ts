@@ -62,6 +62,11 @@ async function recompute(asOf = AS_OF) {
   return { fit, plan: plan!, runId, written, ordersRead, cutoffs: model!.cutoffs };
 }
 
+/** The shop's logged changes, not consumed yet. */
+async function loggedChanges(): Promise<number> {
+  return (await client.query(`SELECT count(*)::int AS n FROM "FeatureChange" WHERE "shopId" = $1`, [SHOP])).rows[0].n;
+}
+
 async function memberships(): Promise<string> {
   const { rows } = await client.query(
     `SELECT "customerId"::text, segments, "sinceDay", "rfmScores" FROM "SegmentMembership" WHERE "shopId" = $1 ORDER BY "customerId"`,
@@ -127,28 +132,6 @@ describe("the kept read of a shop's orders", () => {
     expect(await memberships()).toBe(fromKept.memberships);
   });
 
-  it("is not used once an order or a live customer changed", async () => {
-    const changes = [
-      `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency, "totalMinor", "syncedAt")
-         VALUES ('${SHOP}', 91000000000, 9000000007, '2026-06-29', '2026-06-29', 'EUR', 1200, now())`,
-      `UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = '${SHOP}' AND id = 90000000011`,
-      // The same values written again still make a new row version: read again, to be safe.
-      `UPDATE "Order" SET "totalMinor" = "totalMinor" WHERE "shopId" = '${SHOP}' AND id = 90000000012`,
-      `DELETE FROM "Order" WHERE "shopId" = '${SHOP}' AND id = 90000000013`,
-      // A customer's redaction keeps the orders as a guest's.
-      `UPDATE "Order" SET "customerId" = NULL WHERE "shopId" = '${SHOP}' AND "customerId" = 9000000003`,
-      `UPDATE "Customer" SET "deletedAt" = now() WHERE "shopId" = '${SHOP}' AND id = 9000000004`,
-      `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt") VALUES ('${SHOP}', 9000000999, '{}', 0, now())`,
-    ];
-    for (const change of changes) {
-      await client.query(change);
-      const next = await recompute();
-      expect({ change, readThreads: next.fit.readThreads }).toEqual({ change, readThreads: 1 });
-      // Read again, it is the kept read now: the next recompute uses it.
-      expect((await recompute()).fit.readThreads).toBe(0);
-    }
-  });
-
   it("is used after the write-back records a customer's app tags (not part of the features)", async () => {
     await client.query(
       `UPDATE "Customer" SET "appTags" = '{seg-vip}', "tagCount" = 3 WHERE "shopId" = $1 AND id = 9000000005`,
@@ -180,9 +163,9 @@ describe("the kept read of a shop's orders", () => {
     expect(after.written).toBe(0);
   });
 
-  it("replaces the kept read's slices with the new read's, and expires after a day", async () => {
+  it("replaces the kept read's slices with the new read's, and expires after a week unused", async () => {
     const before = await findFeatureRead(client, SHOP);
-    await client.query(`UPDATE "Order" SET "syncedAt" = now() WHERE "shopId" = $1 AND id = 90000000021`, [SHOP]);
+    await forgetFeatureRead(client, SHOP);
     const next = await recompute();
     const kept = await findFeatureRead(client, SHOP);
     expect(kept!.runId).toBe(next.runId);
@@ -192,13 +175,26 @@ describe("the kept read of a shop's orders", () => {
     expect(rows.map((r) => r.runId)).toEqual([next.runId]);
     expect(before!.runId).not.toBe(next.runId);
 
-    await client.query(`UPDATE "FeatureRead" SET "readAt" = "readAt" - interval '25 hours' WHERE "shopId" = $1`, [
-      SHOP,
-    ]);
+    // Slices a day old stay while they are a kept read's (patched nightly, ADR 065) …
     await client.query(
       `UPDATE "RecomputeSlice" SET "createdAt" = "createdAt" - interval '25 hours' WHERE "runId" = $1`,
       [next.runId],
     );
+    await client.query(`UPDATE "FeatureRead" SET "verifiedAt" = "verifiedAt" - interval '6 days' WHERE "shopId" = $1`, [
+      SHOP,
+    ]);
+    await dropRecomputeSlices(client, "some-other-run");
+    expect(await findFeatureRead(client, SHOP)).not.toBeNull();
+    // … and using the read makes it current again; a week unused, it expires with its slices.
+    expect((await recompute()).fit.readThreads).toBe(0);
+    const { rows: verified } = await client.query(
+      `SELECT "verifiedAt" > (now() AT TIME ZONE 'UTC') - interval '1 minute' AS recent FROM "FeatureRead" WHERE "shopId" = $1`,
+      [SHOP],
+    );
+    expect(verified[0].recent).toBe(true);
+    await client.query(`UPDATE "FeatureRead" SET "verifiedAt" = "verifiedAt" - interval '8 days' WHERE "shopId" = $1`, [
+      SHOP,
+    ]);
     await dropRecomputeSlices(client, "some-other-run");
     expect(await findFeatureRead(client, SHOP)).toBeNull();
     const { rows: left } = await client.query(`SELECT count(*)::int AS n FROM "RecomputeSlice" WHERE "runId" = $1`, [
@@ -208,10 +204,112 @@ describe("the kept read of a shop's orders", () => {
   });
 });
 
+describe("the kept read patched with the customers that changed (ADR 065)", () => {
+  it("is patched with the customers that changed, and then computes what a fresh read computes", async () => {
+    const changes: Array<[string, { customers: number; guests: boolean }]> = [
+      [
+        `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency, "totalMinor", "syncedAt")
+           VALUES ('${SHOP}', 91000000000, 9000000007, '2026-06-29', '2026-06-29', 'EUR', 1200, now())`,
+        { customers: 1, guests: false },
+      ],
+      [
+        `UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = '${SHOP}' AND id = 90000000011`,
+        { customers: 1, guests: false },
+      ],
+      // The same values written again still make a new row version: read again, to be safe.
+      [
+        `UPDATE "Order" SET "totalMinor" = "totalMinor" WHERE "shopId" = '${SHOP}' AND id = 90000000012`,
+        { customers: 1, guests: false },
+      ],
+      [`DELETE FROM "Order" WHERE "shopId" = '${SHOP}' AND id = 90000000013`, { customers: 1, guests: false }],
+      [
+        `UPDATE "Order" SET "cancelledAt" = now() WHERE "shopId" = '${SHOP}' AND id IN (90000000014, 90000000015)`,
+        { customers: 2, guests: false },
+      ],
+      // A customer's redaction keeps the orders as a guest's.
+      [
+        `UPDATE "Order" SET "customerId" = NULL WHERE "shopId" = '${SHOP}' AND "customerId" = 9000000003`,
+        { customers: 1, guests: true },
+      ],
+      [
+        `UPDATE "Customer" SET "deletedAt" = now() WHERE "shopId" = '${SHOP}' AND id = 9000000004`,
+        { customers: 1, guests: false },
+      ],
+      [
+        `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt") VALUES ('${SHOP}', 9000000999, '{}', 0, now())`,
+        { customers: 1, guests: false },
+      ],
+      // Customers in three slices at once, one of them new and known from its orders alone.
+      [
+        `INSERT INTO "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", currency, "totalMinor", "syncedAt")
+           VALUES ('${SHOP}', 91000000001, 9000000020, '2026-06-28', '2026-06-28', 'EUR', 900, now()),
+                  ('${SHOP}', 91000000002, 9000000300, '2026-06-28', '2026-06-28', 'EUR', 700, now()),
+                  ('${SHOP}', 91000000003, 9000005000, '2026-06-28', '2026-06-28', 'EUR', 500, now())`,
+        { customers: 3, guests: false },
+      ],
+    ];
+    const tomorrow = new Date(AS_OF.getTime() + DAY);
+    for (const [change, expected] of changes) {
+      await client.query(change);
+      const kept = (await findFeatureRead(client, SHOP))!;
+      const patched = await recompute(tomorrow);
+      expect({ change, readThreads: patched.fit.readThreads, patched: patched.fit.patched }).toMatchObject({
+        change,
+        readThreads: 0,
+        patched: expected,
+      });
+      // The same read, patched in place (its slices' owner is unchanged), the log consumed.
+      expect(patched.fit.slices).toEqual({ runId: kept.runId, readAt: kept.readAt });
+      const afterPatch = (await findFeatureRead(client, SHOP))!;
+      expect(await loggedChanges()).toBe(0);
+      const fromPatch = { cutoffs: patched.cutoffs, memberships: await memberships() };
+
+      // A fresh read of the orders the same day: the same cut-offs and memberships (nothing to write).
+      await forgetFeatureRead(client, SHOP);
+      const fresh = await recompute(tomorrow);
+      expect(fresh.fit.readThreads).toBe(1);
+      expect({ change, cutoffs: fresh.cutoffs }).toEqual({ change, cutoffs: fromPatch.cutoffs });
+      expect(fresh.written).toBe(0);
+      expect(await memberships()).toBe(fromPatch.memberships);
+      const freshRead = (await findFeatureRead(client, SHOP))!;
+      expect(afterPatch).toMatchObject({ customers: freshRead.customers, guestStats: freshRead.guestStats });
+      expect(afterPatch.snapshot).not.toBe(kept.snapshot);
+    }
+  });
+
+  it("reads every order again when more than a quarter of its customers changed", async () => {
+    await client.query(
+      `UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND "customerId" <= 9000000200`,
+      [SHOP],
+    );
+    const next = await recompute();
+    expect(next.fit.readThreads).toBe(1);
+    expect(next.fit.patched).toBeUndefined();
+    expect(await loggedChanges()).toBe(0);
+    expect((await recompute()).fit.readThreads).toBe(0);
+  });
+
+  it("reads every order again and cuts the ranges again when new customers grow a slice beyond two chunks", async () => {
+    const kept = (await findFeatureRead(client, SHOP))!;
+    // 130 new customers (under a quarter of the shop) with ids below every other, all in the first range of 120: 250 > 2 × 120.
+    await client.query(
+      `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt")
+       SELECT $1, 8000000000 + g, '{}', 0, now() FROM generate_series(1, 130) g`,
+      [SHOP],
+    );
+    try {
+      const next = await recompute();
+      expect(next.fit.readThreads).toBe(1);
+      expect(next.fit.customers).toBe(kept.customers + 130);
+      expect(next.fit.ranges.length).toBe(kept.ranges.length + 1);
+    } finally {
+      await client.query(`DELETE FROM "Customer" WHERE "shopId" = $1 AND id < 9000000000`, [SHOP]);
+    }
+  });
+});
+
 describe("the change log behind it (ADR 064)", () => {
-  /** The shop's logged changes, not consumed yet. */
-  const logged = async () =>
-    (await client.query(`SELECT count(*)::int AS n FROM "FeatureChange" WHERE "shopId" = $1`, [SHOP])).rows[0].n;
+  const logged = loggedChanges;
   /** One order's total changed by a minor unit, on the given connection. */
   const touchOrder = (id: number, on: pg.Client = client) =>
     on.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = $2`, [SHOP, id]);
@@ -234,9 +332,9 @@ describe("the change log behind it (ADR 064)", () => {
     } finally {
       await other.end();
     }
-    // The read saw the first change (consumed) but not the second (still logged): the next recompute reads again.
+    // The read saw the first change (consumed) but not the second (still logged): the next recompute re-reads its customer.
     expect(await logged()).toBe(1);
-    expect((await recompute()).fit.readThreads).toBe(1);
+    expect((await recompute()).fit.patched).toEqual({ customers: 1, guests: false, slices: 1 });
     expect(await logged()).toBe(0);
     expect((await recompute()).fit.readThreads).toBe(0);
   });

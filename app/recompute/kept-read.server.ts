@@ -1,18 +1,28 @@
 // A recompute's read of the orders, kept for the next recompute of the shop
-// while the data behind it is unchanged (ADR 051): the fit step reads the
-// orders with the snapshot it read them in (one transaction), keeps the
-// slices it cut and consumes the changes that snapshot saw (ADR 064), and the
-// next fit step asks whether any change was logged since before reading
-// anything. A merchant's settings change, a manual or retried
-// recompute, and the nightly run of a shop with no new orders fit from the
-// kept slices instead of reading every order again.
-import { FEATURE_VERSION, type FeatureTable } from "../segmentation/features/accumulator";
+// (ADR 051): the fit step reads the orders with the snapshot it read them in
+// (one transaction), keeps the slices it cut and consumes the changes that
+// snapshot saw (ADR 064), and the next fit step asks whether any change was
+// logged since. A merchant's settings change, a manual or retried recompute
+// and the nightly run of a shop with no new orders fit from the kept slices;
+// after a day of orders the read is patched with the customers that changed
+// (ADR 065) instead of reading every order again.
+import { FEATURE_VERSION, type FeatureTable, type ShopStats } from "../segmentation/features/accumulator";
 import { concatFitColumns, fitColumnsOf, type FitColumns } from "../segmentation/features/fit-columns";
-import { decodeFeatureTable } from "../segmentation/features/transfer";
+import { patchSlice } from "../segmentation/features/patch-slice";
+import { customersShopStats, shopStatsOfParts } from "../segmentation/features/shop-parts";
+import { decodeFeatureTable, encodeFeatureTable } from "../segmentation/features/transfer";
 import type { ShopConfig } from "../settings/shop-config";
-import { currentSnapshot, findFeatureRead, hasFeatureChanges, type FeatureRead } from "../stores/feature-reads.server";
+import {
+  currentSnapshot,
+  findFeatureRead,
+  hasFeatureChanges,
+  loggedChangedCustomers,
+  markFeatureReadCurrent,
+  type FeatureRead,
+} from "../stores/feature-reads.server";
 import { inTransaction, type PgClient } from "../stores/pg/pool.server";
-import { readRecomputeSlice, type SliceOwner } from "../stores/runs.server";
+import { readRecomputeSlice, replaceRecomputeSlice, type SliceOwner } from "../stores/runs.server";
+import type { CustomerRange } from "./chunk-ranges";
 import { readShopFeatures } from "./read-features.server";
 
 /**
@@ -41,9 +51,11 @@ export async function readShopFeaturesInSnapshot(
 export interface ReusedRead {
   read: FeatureRead;
   slices: SliceOwner;
-  /** When the data was found unchanged: the memberships computed from the read are as of this instant. */
+  /** When the data was found unchanged (or as patched): the memberships computed from the read are as of this instant. */
   verifiedAt: Date;
   columns: FitColumns;
+  /** The customers re-read and the slices rewritten when the read was patched (ADR 065); absent when it was unchanged. */
+  patched?: { customers: number; guests: boolean; slices: number };
 }
 
 /**
@@ -56,38 +68,165 @@ export async function unchangedKeptRead(
   client: PgClient,
   config: ShopConfig,
 ): Promise<Omit<ReusedRead, "columns"> | null> {
-  const read = await findFeatureRead(client, config.shopId);
-  if (!read || read.version !== FEATURE_VERSION || read.timeZone !== config.segmentation.timeZone) return null;
+  const read = await usableKeptRead(client, config);
+  if (!read) return null;
   // Taken before the log is asked: a change committed after it is the per-customer re-segmentation's.
   const verifiedAt = new Date();
   if (await hasFeatureChanges(client, config.shopId)) return null;
   return { read, slices: { runId: read.runId, readAt: read.readAt }, verifiedAt };
 }
 
+/** The shop's kept read if this version of the features read it in the shop's time zone, with its guest part. */
+async function usableKeptRead(client: PgClient, config: ShopConfig): Promise<FeatureRead | null> {
+  const read = await findFeatureRead(client, config.shopId);
+  if (!read || read.version !== FEATURE_VERSION || read.timeZone !== config.segmentation.timeZone) return null;
+  return read.guestStats ? read : null;
+}
+
 /**
  * The shop's kept read, if no change to the shop's orders or live customers
  * was logged since it was read, in the shop's time zone, by this version of
  * the features, with every slice still stored; null otherwise (the fit step
- * then reads the orders).
+ * then patches it or reads the orders).
  */
 export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promise<ReusedRead | null> {
   const unchanged = await unchangedKeptRead(client, config);
   if (!unchanged) return null;
-  const { read, slices, verifiedAt } = unchanged;
+  const columns = await keptColumns(client, unchanged.read);
+  if (!columns || !(await markFeatureReadCurrent(client, unchanged.read))) return null;
+  return { ...unchanged, columns };
+}
+
+/**
+ * Above this share of the kept read's customers changed, the fit step reads
+ * every order instead of patching: re-reading customers by id (an index scan
+ * each) and rewriting most slices costs more than one sequential read.
+ */
+const MAX_PATCHED_SHARE = 0.25;
+
+/**
+ * The shop's kept read brought up to date (ADR 065): the customers whose
+ * orders or customer row changed (as the log names them, guest orders
+ * included) are read again, in one snapshot, their rows replaced in the
+ * slices that hold them (each rewritten in place), and the shop's statistics
+ * summed again from the slices' customers and the guest part. The changes
+ * that snapshot saw are consumed; those committed later stay logged. Null
+ * when there is no usable kept read, when too many customers changed, when a
+ * slice grew beyond twice `chunkSize` or is gone: the fit step then reads
+ * every order (and cuts the ranges again).
+ */
+export async function patchKeptRead(
+  client: PgClient,
+  config: ShopConfig,
+  chunkSize: number,
+): Promise<ReusedRead | null> {
+  const read = await usableKeptRead(client, config);
+  if (!read) return null;
+  // Memberships computed from the patched read are as of this instant (before the snapshot).
+  const verifiedAt = new Date();
+  const reread = await inTransaction(
+    client,
+    async () => {
+      const snapshot = await currentSnapshot(client);
+      const changed = await loggedChangedCustomers(client, config.shopId);
+      if (changed.length > Math.max(1, read.customers) * MAX_PATCHED_SHARE) return null;
+      const ids = changed.filter((id) => id !== GUESTS);
+      const withGuests = ids.length < changed.length;
+      const { table } = await readShopFeatures(client, config.shopId, config.segmentation.timeZone, {
+        ids,
+        withGuests,
+      });
+      return { snapshot, changed: new Set(ids), withGuests, table };
+    },
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+  );
+  if (!reread) return null;
+  const owner = { runId: read.runId, readAt: read.readAt };
+  const touched = rangesTouched(read.ranges, reread.changed);
+  const patchSliceAt = (index: number, table: FeatureTable) => {
+    if (!touched.has(index)) return null;
+    const patched = patchSlice(table, reread.table, read.ranges[index], reread.changed);
+    // The ranges stay the kept read's: new customers join the range of their id
+    // (Shopify's grow, so the last one). One grown to twice a chunk is cut again
+    // by a full read, so that a chunk job's features stay the size it is made for.
+    return patched.size > MAX_SLICE_GROWTH * chunkSize ? GROWN : patched;
+  };
+  const guestStats = reread.withGuests ? reread.table.parts().guestShop : read.guestStats!;
+  const columns = await keptColumns(client, { ...read, guestStats }, patchSliceAt);
+  if (!columns) return null;
+  const patch = {
+    snapshot: reread.snapshot,
+    customers: columns.n,
+    // The orders the patched read stands for (a full read counts the rows it read).
+    orders: columns.shop.orders + columns.shop.skippedOrders,
+    guestStats,
+  };
+  if (!(await markFeatureReadCurrent(client, read, patch))) return null;
+  return {
+    read: { ...read, ...patch },
+    slices: owner,
+    verifiedAt,
+    columns,
+    patched: { customers: reread.changed.size, guests: reread.withGuests, slices: touched.size },
+  };
+}
+
+/** A patched slice may hold up to this many chunks' customers before the ranges are cut again. */
+const MAX_SLICE_GROWTH = 2;
+
+/** A patch's answer for a slice that grew beyond MAX_SLICE_GROWTH chunks: the read is not patched. */
+const GROWN = "grown";
+
+/** The log's customer id for the guest orders. */
+const GUESTS = "0";
+
+/** The indices of the ranges that hold any of the ids. */
+function rangesTouched(ranges: readonly CustomerRange[], ids: ReadonlySet<string>): Set<number> {
+  const ends = ranges.map((r) => BigInt(r.to));
+  const touched = new Set<number>();
+  for (const id of ids) {
+    const value = BigInt(id);
+    let lo = 0;
+    let hi = ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    touched.add(lo);
+  }
+  return touched;
+}
+
+/**
+ * The fit columns of a kept read's customers, slice by slice, with the
+ * shop's statistics summed from the slices' customers and the read's guest
+ * part; `patch` may replace a slice (which is then stored in its place).
+ * Null when a slice is gone.
+ */
+async function keptColumns(
+  client: PgClient,
+  read: FeatureRead,
+  patch?: (index: number, table: FeatureTable) => FeatureTable | typeof GROWN | null,
+): Promise<FitColumns | null> {
+  const owner = { runId: read.runId, readAt: read.readAt };
   const parts: FitColumns[] = [];
-  let shop: FitColumns["shop"] | null = null;
-  for await (const table of keptSlices(client, unchanged)) {
+  const shopParts: ShopStats[] = [];
+  let index = 0;
+  for await (const slice of keptSlices(client, { read, slices: owner })) {
+    const patched = patch?.(index, slice) ?? null;
+    if (patched === GROWN) return null;
+    if (patched) await replaceRecomputeSlice(client, owner, index, encodeFeatureTable(patched));
+    const table = patched ?? slice;
     // Only the fit columns are kept (copied out of the slice): the whole
     // slices of a million customers at once (312 MB) would raise the
     // worker's peak by as much.
     parts.push(copyOf(fitColumnsOf(table)));
-    // Every slice of a one-thread read carries the whole shop's statistics (subsetFeatureTable).
-    shop ??= table.shop;
+    shopParts.push(customersShopStats(table));
+    index++;
   }
-  if (parts.length < read.ranges.length || !shop) return null;
-  const columns = { ...concatFitColumns(parts), shop };
-  if (columns.n !== read.customers) return null;
-  return { read, slices, verifiedAt, columns };
+  if (parts.length < read.ranges.length) return null;
+  return { ...concatFitColumns(parts), shop: shopStatsOfParts(read.guestStats!, shopParts) };
 }
 
 /**

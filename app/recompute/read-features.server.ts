@@ -231,8 +231,12 @@ export interface CustomerIdRange {
   withGuests?: boolean;
 }
 
-/** The customers a read covers: an id range, or a list of ids (a page of members: no guest orders). */
-export type CustomerSelection = CustomerIdRange | { ids: readonly string[] };
+/**
+ * The customers a read covers: an id range, or a list of ids (a page of
+ * members; the customers a kept read is patched with, ADR 065, and then the
+ * guest orders too if `withGuests`).
+ */
+export type CustomerSelection = CustomerIdRange | { ids: readonly string[]; withGuests?: boolean };
 
 /**
  * The features of the shop's customers (or those in an id range, or listed)

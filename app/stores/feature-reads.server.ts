@@ -5,6 +5,7 @@
 // change, a manual or retried recompute, a night without orders) fits from
 // those slices instead of reading every order again.
 import type { CustomerRange } from "../recompute/chunk-ranges";
+import type { ShopStats } from "../segmentation/features/accumulator";
 import type { DataStore, Tx } from "./data-store";
 import { inTransaction, type PgClient } from "./pg/pool.server";
 
@@ -21,6 +22,8 @@ export interface FeatureRead {
   ranges: CustomerRange[];
   customers: number;
   orders: number;
+  /** The guest orders' part of the shop's statistics (null in a read kept before ADR 065: not patched). */
+  guestStats: ShopStats | null;
 }
 
 /** The snapshot of the calling transaction, as text: what a read in it sees (pg_current_snapshot()). */
@@ -82,7 +85,8 @@ export async function consumeFeatureChanges(client: PgClient, shopId: string, sn
 
 export async function findFeatureRead(client: PgClient, shopId: string): Promise<FeatureRead | null> {
   const { rows } = await client.query<Omit<FeatureRead, "shopId">>(
-    `SELECT "runId", "readAt" AT TIME ZONE 'UTC' AS "readAt", "timeZone", version, snapshot, ranges, customers, orders
+    `SELECT "runId", "readAt" AT TIME ZONE 'UTC' AS "readAt", "timeZone", version, snapshot, ranges, customers, orders,
+       "guestStats"
      FROM "FeatureRead" WHERE "shopId" = $1`,
     [shopId],
   );
@@ -105,11 +109,13 @@ export async function keepFeatureRead(client: PgClient, read: FeatureRead): Prom
       await client.query(`DELETE FROM "RecomputeSlice" WHERE "runId" = $1`, [rows[0].runId]);
     }
     await client.query(
-      `INSERT INTO "FeatureRead" ("shopId", "runId", "readAt", "timeZone", version, snapshot, ranges, customers, orders)
-       VALUES ($1, $2, $3::timestamptz AT TIME ZONE 'UTC', $4, $5, $6, $7, $8, $9)
+      `INSERT INTO "FeatureRead" ("shopId", "runId", "readAt", "timeZone", version, snapshot, ranges, customers, orders,
+         "guestStats", "verifiedAt")
+       VALUES ($1, $2, $3::timestamptz AT TIME ZONE 'UTC', $4, $5, $6, $7, $8, $9, $10, now() AT TIME ZONE 'UTC')
        ON CONFLICT ("shopId") DO UPDATE SET "runId" = excluded."runId", "readAt" = excluded."readAt",
          "timeZone" = excluded."timeZone", version = excluded.version, snapshot = excluded.snapshot,
-         ranges = excluded.ranges, customers = excluded.customers, orders = excluded.orders`,
+         ranges = excluded.ranges, customers = excluded.customers, orders = excluded.orders,
+         "guestStats" = excluded."guestStats", "verifiedAt" = excluded."verifiedAt"`,
       [
         read.shopId,
         read.runId,
@@ -120,9 +126,54 @@ export async function keepFeatureRead(client: PgClient, read: FeatureRead): Prom
         JSON.stringify(read.ranges),
         read.customers,
         read.orders,
+        read.guestStats === null ? null : JSON.stringify(read.guestStats),
       ],
     );
     await client.query(CONSUME_CHANGES, [read.shopId, read.snapshot]);
+  });
+}
+
+/**
+ * The customers (their ids; "0" for the guest orders) whose changes the
+ * calling transaction's snapshot sees logged for the shop: what a patch of
+ * the kept read re-reads (ADR 065), in the same snapshot.
+ */
+export async function loggedChangedCustomers(client: PgClient, shopId: string): Promise<string[]> {
+  const { rows } = await client.query<[string]>({
+    text: `SELECT DISTINCT "customerId"::text FROM "FeatureChange" WHERE "shopId" = $1`,
+    values: [shopId],
+    rowMode: "array",
+  });
+  return rows.map((r) => r[0]);
+}
+
+/**
+ * Records the kept read as brought up to date: patched with the customers
+ * the log named in `read.snapshot` (its slices already rewritten in place),
+ * or found unchanged (`patch` absent). The changes that snapshot saw are
+ * consumed with it, in one transaction. False when the shop's kept read is no
+ * longer this one (a newer read replaced it meanwhile): nothing is changed then.
+ */
+export async function markFeatureReadCurrent(
+  client: PgClient,
+  read: Pick<FeatureRead, "shopId" | "runId">,
+  patch?: Pick<FeatureRead, "snapshot" | "customers" | "orders" | "guestStats">,
+): Promise<boolean> {
+  return inTransaction(client, async () => {
+    const { rowCount } = patch
+      ? await client.query(
+          `UPDATE "FeatureRead" SET snapshot = $3, customers = $4, orders = $5, "guestStats" = $6,
+             "verifiedAt" = now() AT TIME ZONE 'UTC'
+           WHERE "shopId" = $1 AND "runId" = $2`,
+          [read.shopId, read.runId, patch.snapshot, patch.customers, patch.orders, JSON.stringify(patch.guestStats)],
+        )
+      : await client.query(
+          `UPDATE "FeatureRead" SET "verifiedAt" = now() AT TIME ZONE 'UTC' WHERE "shopId" = $1 AND "runId" = $2`,
+          [read.shopId, read.runId],
+        );
+    if (!rowCount) return false;
+    if (patch) await client.query(CONSUME_CHANGES, [read.shopId, patch.snapshot]);
+    return true;
   });
 }
 
@@ -135,9 +186,14 @@ export async function forgetFeatureRead(client: PgClient, shopId: string): Promi
   await client.query(DROP_KEPT_READ, [shopId]);
 }
 
-/** Forgets kept reads a day old (their slices expire with them: dropRecomputeSlices). */
+/**
+ * Forgets kept reads no recompute used for a week (their slices go with
+ * them: dropRecomputeSlices). A shop recomputed nightly keeps its read, patched
+ * with the customers that changed each night (ADR 065); an uninstalled or
+ * dormant shop's slices do not stay stored for ever.
+ */
 export async function expireFeatureReads(client: PgClient): Promise<void> {
-  await client.query(`DELETE FROM "FeatureRead" WHERE "readAt" < (now() AT TIME ZONE 'UTC') - interval '1 day'`);
+  await client.query(`DELETE FROM "FeatureRead" WHERE "verifiedAt" < (now() AT TIME ZONE 'UTC') - interval '7 days'`);
 }
 
 /** The kept read of the shop and its slices, in the privacy work's transaction. */

@@ -244,8 +244,8 @@ const RECOMPUTE_COLUMNS = `id, "customerId", floor(date_part('epoch', "processed
 
 /**
  * Every order of the shop (optionally of customers in an id range, inclusive,
- * and then with the guest orders too if `range.withGuests`, or of a list of
- * customers: an index scan) as COPY text rows
+ * or of a list of customers: an index scan; and then with the guest orders too
+ * if `range.withGuests`) as COPY text rows
  * of RECOMPUTE_ORDER_FIELDS, streamed: one sequential scan in the table's
  * physical order, never all rows in memory. `onRow` gets each row as
  * bytes[start, end), valid during the call.
@@ -254,14 +254,16 @@ export function streamRecomputeOrders(
   client: PgClient,
   shopId: string,
   onRow: (bytes: Buffer, start: number, end: number) => void,
-  range?: { from: string; to: string; withGuests?: boolean } | { ids: readonly string[] },
+  range?: { from: string; to: string; withGuests?: boolean } | { ids: readonly string[]; withGuests?: boolean },
 ): Promise<number> {
   const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
   let inRange = "";
-  if (range && "ids" in range) inRange = ` AND "customerId" = ANY(${bigintArrayLiteral(range.ids)})`;
-  else if (range) {
-    const between = `"customerId" BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}`;
-    inRange = range.withGuests ? ` AND (${between} OR "customerId" IS NULL)` : ` AND ${between}`;
+  if (range) {
+    const selected =
+      "ids" in range
+        ? `"customerId" = ANY(${bigintArrayLiteral(range.ids)})`
+        : `"customerId" BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}`;
+    inRange = range.withGuests ? ` AND (${selected} OR "customerId" IS NULL)` : ` AND ${selected}`;
   }
   return copyToSpans(
     client,

@@ -5,7 +5,7 @@
 import type { JobRun, PrismaClient } from "@prisma/client";
 import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary, copyToBinary } from "./pg/copy.server";
-import type { PgClient } from "./pg/pool.server";
+import { inTransaction, type PgClient } from "./pg/pool.server";
 import { deleteInBatches, PRUNE_BATCH, type DataStore, type Tx } from "./data-store";
 import { expireFeatureReads } from "./feature-reads.server";
 
@@ -341,17 +341,37 @@ export async function readRecomputeSlice(client: PgClient, owner: SliceOwner, in
 }
 
 /**
- * Deletes the feature slices of a recompute (when it ends) unless they are
- * its shop's kept read (FeatureRead, ADR 051), and any slices a day old: those
- * of runs that died long ago and kept reads that expired (with their rows).
+ * Replaces one stored slice with new bytes (a kept read's slice patched with
+ * the customers that changed, ADR 065), in one transaction: a reader finds
+ * the old slice or the new one, never none.
+ */
+export async function replaceRecomputeSlice(
+  client: PgClient,
+  owner: SliceOwner,
+  index: number,
+  bytes: Uint8Array,
+): Promise<void> {
+  await inTransaction(client, async () => {
+    await client.query(
+      `DELETE FROM "RecomputeSlice" WHERE "runId" = $1 AND "readAt" = $2::timestamptz AT TIME ZONE 'UTC' AND index = $3`,
+      [owner.runId, owner.readAt.toISOString(), index],
+    );
+    await writeRecomputeSlicesAt(client, owner, index, [bytes]);
+  });
+}
+
+/**
+ * Deletes the feature slices of a recompute (when it ends) and any slices a
+ * day old (of runs that died long ago), unless they are a shop's kept read
+ * (FeatureRead, ADR 051), after forgetting the kept reads that expired.
  */
 export async function dropRecomputeSlices(client: PgClient, runId: string): Promise<void> {
+  await expireFeatureReads(client);
   await client.query(
-    `DELETE FROM "RecomputeSlice" WHERE ("runId" = $1 AND "runId" NOT IN (SELECT "runId" FROM "FeatureRead"))
-       OR "createdAt" < now() - interval '1 day'`,
+    `DELETE FROM "RecomputeSlice" WHERE ("runId" = $1 OR "createdAt" < now() - interval '1 day')
+       AND "runId" NOT IN (SELECT "runId" FROM "FeatureRead")`,
     [runId],
   );
-  await expireFeatureReads(client);
 }
 
 export const runsStore: DataStore = {

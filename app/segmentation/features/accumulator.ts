@@ -8,7 +8,7 @@ import type { EngineOrder } from "../types";
 import { ShopClock } from "./clock";
 import { type AcquisitionTouch, type CustomerFeatures, emptyCustomerFeatures } from "./customer";
 import { Growable } from "./growable";
-import { newOrderFacts, readOrderFacts } from "./order-facts";
+import { newOrderFacts, type OrderFacts, readOrderFacts } from "./order-facts";
 import { PRICE_BINS, priceBin } from "./price-histogram";
 import { StringIndex } from "./string-index";
 
@@ -16,6 +16,11 @@ export interface ShopStats {
   /** Counted orders (not cancelled, not fully refunded), guests included. */
   orders: number;
   guestOrders: number;
+  /**
+   * Orders not counted (cancelled, fully refunded) of guests and of the
+   * customers in the table: a customer's own are in its skippedOrders
+   * column, so the statistics can be summed from parts (shop-parts.ts).
+   */
   skippedOrders: number;
   revenueMinor: number;
   guestRevenueMinor: number;
@@ -59,7 +64,7 @@ export function emptyShopStats(): ShopStats {
  * and kept (the app's FeatureRead, docs/decisions/051-reuse-of-an-unchanged-read.md).
  * feature-version.test.ts fails when the features change under the same version.
  */
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 
 export const TIME_SLOTS = 7 + 24 + 12;
 const U16_MAX = 65535;
@@ -99,8 +104,14 @@ export class FeatureAccumulator {
   private readonly productId = new Growable(Int32Array);
   private readonly typeCustomer = new Growable(Int32Array);
   private readonly typeId = new Growable(Int32Array);
+  private readonly priceCustomer: Growable<Int32Array>;
+  private readonly priceBin: Growable<Uint16Array>;
+  /** Not counted orders of customers not (yet) in the table, by id: attributed at finish() if they are by then. */
+  private readonly skippedOfUnknown = new Map<string, number>();
 
   private readonly shop: ShopStats = emptyShopStats();
+  /** The guest orders' part of the shop's statistics. */
+  private readonly guest: ShopStats = emptyShopStats();
   private finished = false;
 
   constructor(readonly options: AccumulatorOptions) {
@@ -115,6 +126,8 @@ export class FeatureAccumulator {
     this.orderCustomer = new Growable(Int32Array, o);
     this.orderDay = new Growable(Int32Array, o);
     this.orderAmount = new Growable(Float64Array, o);
+    this.priceCustomer = new Growable(Int32Array, o);
+    this.priceBin = new Growable(Uint16Array, o);
   }
 
   /** Registers a customer without orders (an RFM "prospect"). */
@@ -152,27 +165,18 @@ export class FeatureAccumulator {
   add(order: EngineOrder, customerIndex?: number): number {
     if (this.finished) throw new Error("FeatureAccumulator: add() after finish()");
     const f = readOrderFacts(order, this.clock, this.facts);
-    const shop = this.shop;
     if (!f.counted) {
-      shop.skippedOrders++;
+      this.skip(order.customerId, customerIndex);
       return -1;
     }
-    shop.orders++;
-    shop.revenueMinor += f.totalMinor;
-    if (shop.firstOrderAt === null || order.processedAt < shop.firstOrderAt) shop.firstOrderAt = order.processedAt;
-    if (shop.lastOrderAt === null || order.processedAt > shop.lastOrderAt) shop.lastOrderAt = order.processedAt;
-    if (f.hasItems) shop.ordersWithItems++;
-    if (f.hasDiscount) shop.ordersWithDiscountData++;
-    if (f.hasShipping) shop.ordersWithShippingData++;
-    if (f.hasJourney) shop.ordersWithJourneyData++;
-    if (f.hasUnitPrice) {
-      shop.ordersWithUnitPrice++;
-      shop.unitPriceHistogram[priceBin(f.unitPriceMinor)]++;
-    }
-    if (order.productIds != null) shop.ordersWithProducts++;
+    const bin = f.hasUnitPrice ? priceBin(f.unitPriceMinor) : -1;
+    countOrder(this.shop, f, order, bin);
     if (order.customerId === null) {
-      shop.guestOrders++;
-      shop.guestRevenueMinor += f.totalMinor;
+      countOrder(this.guest, f, order, bin);
+      this.shop.guestOrders++;
+      this.shop.guestRevenueMinor += f.totalMinor;
+      this.guest.guestOrders++;
+      this.guest.guestRevenueMinor += f.totalMinor;
       return -1;
     }
     const known = customerIndex ?? this.customers.get(order.customerId);
@@ -197,7 +201,10 @@ export class FeatureAccumulator {
     if (f.hasUnitPrice) {
       r[b + R.unitPriceOrders]++;
       r[b + R.unitPriceSum] += f.unitPriceMinor;
+      this.priceCustomer.push(c);
+      this.priceBin.push(bin);
     }
+    if (order.productIds != null) r[b + R.productOrders]++;
     if (f.hasShipping) {
       r[b + R.shippingDataOrders]++;
       if (f.paidShipping) r[b + R.paidShippingOrders]++;
@@ -248,6 +255,22 @@ export class FeatureAccumulator {
     return c;
   }
 
+  /** A not counted order: its customer's (or the guests') skippedOrders. */
+  private skip(customerId: string | null, customerIndex: number | undefined): void {
+    if (customerId === null) {
+      this.shop.skippedOrders++;
+      this.guest.skippedOrders++;
+      return;
+    }
+    const c = customerIndex ?? this.customers.get(customerId);
+    if (c >= 0) {
+      this.rec.data[c * STRIDE + R.skippedOrders]++;
+      this.shop.skippedOrders++;
+    } else {
+      this.skippedOfUnknown.set(customerId, (this.skippedOfUnknown.get(customerId) ?? 0) + 1);
+    }
+  }
+
   private intern(v: string | null | undefined): number {
     if (v == null) return -1;
     return internInto(this.strings, this.stringList, v);
@@ -256,10 +279,20 @@ export class FeatureAccumulator {
   /** Groups the buffered facts per customer and returns the table. The accumulator cannot be reused. */
   finish(): FeatureTable {
     this.finished = true;
+    // A customer's orders may come before it is known (an id missing from the
+    // Customer table, known once a counted order adds it); the not counted
+    // orders of ids never known are nobody's (not in the shop's count either).
+    for (const [id, skipped] of this.skippedOfUnknown) {
+      const c = this.customers.get(id);
+      if (c < 0) continue;
+      this.rec.data[c * STRIDE + R.skippedOrders] += skipped;
+      this.shop.skippedOrders += skipped;
+    }
     const n = this.customers.size;
     const days = groupDays(n, this.orderCustomer.view(), this.orderDay.view(), this.orderAmount.view());
     const products = groupProducts(n, this.productCustomer.view(), this.productId.view(), true);
     const types = groupProducts(n, this.typeCustomer.view(), this.typeId.view(), false);
+    const prices = groupBins(n, this.priceCustomer.view(), this.priceBin.view());
     const { i32, f64 } = transpose(this.rec.data, n);
     return new FeatureTable({
       timeZone: this.options.timeZone,
@@ -280,9 +313,29 @@ export class FeatureAccumulator {
       typeOffsets: types.offsets,
       typeIds: types.ids,
       typeNames: this.typeNames,
+      priceBinOffsets: prices.offsets,
+      priceBins: prices.bins,
       shop: this.shop,
+      guestShop: this.guest,
     });
   }
+}
+
+/** The shop-level counts of one counted order (its unit-price bin, or -1). */
+function countOrder(stats: ShopStats, f: OrderFacts, order: EngineOrder, bin: number): void {
+  stats.orders++;
+  stats.revenueMinor += f.totalMinor;
+  if (stats.firstOrderAt === null || order.processedAt < stats.firstOrderAt) stats.firstOrderAt = order.processedAt;
+  if (stats.lastOrderAt === null || order.processedAt > stats.lastOrderAt) stats.lastOrderAt = order.processedAt;
+  if (f.hasItems) stats.ordersWithItems++;
+  if (f.hasDiscount) stats.ordersWithDiscountData++;
+  if (f.hasShipping) stats.ordersWithShippingData++;
+  if (f.hasJourney) stats.ordersWithJourneyData++;
+  if (bin >= 0) {
+    stats.ordersWithUnitPrice++;
+    stats.unitPriceHistogram[bin]++;
+  }
+  if (order.productIds != null) stats.ordersWithProducts++;
 }
 
 export const I32_COLUMNS = [
@@ -304,6 +357,8 @@ export const I32_COLUMNS = [
   "acqReferrer",
   "acqSourceName",
   "acqVisit",
+  "skippedOrders",
+  "productOrders",
 ] as const;
 export const F64_COLUMNS = [
   "firstAt",
@@ -458,6 +513,15 @@ function groupDays(n: number, customer: Int32Array, day: Int32Array, amount: Flo
   };
 }
 
+/** Each customer's unit-price bins, one per order with a unit price (in no particular order). */
+function groupBins(n: number, customer: Int32Array, bin: Uint16Array) {
+  const offsets = offsetsByCustomer(n, customer);
+  const cursor = offsets.slice(0, n);
+  const bins = new Uint16Array(customer.length);
+  for (let i = 0; i < customer.length; i++) bins[cursor[customer[i]]++] = bin[i];
+  return { offsets, bins };
+}
+
 function groupProducts(n: number, customer: Int32Array, id: Int32Array, trackRepeats: boolean) {
   const offsets = offsetsByCustomer(n, customer);
   const cursor = offsets.slice(0, n);
@@ -509,7 +573,12 @@ export interface TableParts {
   typeOffsets: Int32Array;
   typeIds: Int32Array;
   typeNames: string[];
+  /** Customer i's orders with a unit price, as unit-price bins: priceBins[priceBinOffsets[i]..[i + 1]). */
+  priceBinOffsets: Int32Array;
+  priceBins: Uint16Array;
   shop: ShopStats;
+  /** The guest orders' part of `shop` (the rest is the customers' columns, shop-parts.ts). */
+  guestShop: ShopStats;
 }
 
 /** Features of all customers of a shop, columnar. Read one customer with `customer(i)`. */

@@ -13,6 +13,7 @@ import { encodeFeatureTable } from "./transfer";
 /** The encoded feature tables of the engine's recorded cases (testing/recorded-cases.ts), by FEATURE_VERSION. */
 const FEATURES_DIGEST: Record<number, string> = {
   1: "5273afbe31b1f9ed",
+  2: "e236be678bbe98a0",
 };
 
 describe("FEATURE_VERSION", () => {

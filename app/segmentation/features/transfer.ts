@@ -6,7 +6,7 @@ import { F64_COLUMNS, FeatureTable, I32_COLUMNS, type ShopStats, TIME_SLOTS, typ
 import { align8, Slab } from "./slab";
 import { StringIndex } from "./string-index";
 
-/** The customers at `indices` (in that order) as a table of their own; shop stats are kept whole. */
+/** The customers at `indices` (in that order) as a table of their own; shop stats (and their guest part) are kept whole. */
 export function subsetFeatureTable(table: FeatureTable, indices: ArrayLike<number>): FeatureTable {
   const p = table.parts();
   const n = indices.length;
@@ -24,6 +24,7 @@ export function subsetFeatureTable(table: FeatureTable, indices: ArrayLike<numbe
   const productNames = renumber(products.columns[0] as Int32Array, p.productNames);
   const types = gatherRuns(p.typeOffsets, indices, [p.typeIds]);
   const typeNames = renumber(types.columns[0] as Int32Array, p.typeNames);
+  const prices = gatherRuns(p.priceBinOffsets, indices, [p.priceBins]);
   const customerIds = new Array<string>(n);
   const acqOrderId = new Array<string>(n);
   for (let j = 0; j < n; j++) {
@@ -48,7 +49,10 @@ export function subsetFeatureTable(table: FeatureTable, indices: ArrayLike<numbe
     typeOffsets: types.offsets,
     typeIds: types.columns[0] as Int32Array,
     typeNames,
+    priceBinOffsets: prices.offsets,
+    priceBins: prices.columns[0] as Uint16Array,
     shop: p.shop,
+    guestShop: p.guestShop,
   });
 }
 
@@ -108,19 +112,22 @@ export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTab
   const dayRuns = parts.map((p) => p.dayOffsets);
   const productRuns = parts.map((p) => p.productOffsets);
   const typeRuns = parts.map((p) => p.typeOffsets);
+  const priceRuns = parts.map((p) => p.priceBinOffsets);
   const d = runsTotal(dayRuns);
   const pr = runsTotal(productRuns);
   const ty = runsTotal(typeRuns);
+  const pb = runsTotal(priceRuns);
   const slab = new Slab(
     F64_COLUMNS.length * Slab.bytes(n, 8) +
       I32_COLUMNS.length * Slab.bytes(n, 4) +
       Slab.bytes(n * TIME_SLOTS, 2) +
-      3 * Slab.bytes(n + 1, 4) +
+      4 * Slab.bytes(n + 1, 4) +
       Slab.bytes(d, 8) +
       Slab.bytes(d, 4) +
       Slab.bytes(pr, 4) +
       Slab.bytes(pr, 1) +
-      Slab.bytes(ty, 4),
+      Slab.bytes(ty, 4) +
+      Slab.bytes(pb, 2),
     "concatFeatureTables",
   );
 
@@ -147,6 +154,7 @@ export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTab
   const dayOffsets = concatOffsets(dayRuns, slab.int32(n + 1));
   const productOffsets = concatOffsets(productRuns, slab.int32(n + 1));
   const typeOffsets = concatOffsets(typeRuns, slab.int32(n + 1));
+  const priceBinOffsets = concatOffsets(priceRuns, slab.int32(n + 1));
   const dayTotals = concatTyped(
     runsOf(dayRuns, parts, (p) => p.dayTotals),
     slab.float64(d),
@@ -169,6 +177,10 @@ export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTab
     typeNames.maps,
     slab.int32(ty),
   );
+  const priceBins = concatTyped(
+    runsOf(priceRuns, parts, (p) => p.priceBins),
+    slab.uint16(pb),
+  );
   slab.assertFull();
 
   return new FeatureTable({
@@ -190,7 +202,10 @@ export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTab
     typeOffsets,
     typeIds,
     typeNames: typeNames.names,
+    priceBinOffsets,
+    priceBins,
     shop: mergeShopStats(parts.map((p) => p.shop)),
+    guestShop: mergeShopStats(parts.map((p) => p.guestShop)),
   });
 }
 
@@ -403,6 +418,8 @@ const ARRAYS = [
   ["", "productRepeated"],
   ["", "typeOffsets"],
   ["", "typeIds"],
+  ["", "priceBinOffsets"],
+  ["", "priceBins"],
 ] as const;
 
 const CTORS: Record<string, TypedCtor> = {
@@ -424,7 +441,7 @@ export function encodeFeatureTable(table: FeatureTable): Uint8Array {
   const arrays = ARRAYS.map(([group, key]) => arrayOf(p, group, key));
   const header = new TextEncoder().encode(
     JSON.stringify({
-      v: 1,
+      v: 2,
       timeZone: p.timeZone,
       customerIds: p.customerIds,
       acqOrderId: p.acqOrderId,
@@ -432,6 +449,7 @@ export function encodeFeatureTable(table: FeatureTable): Uint8Array {
       productNames: p.productNames,
       typeNames: p.typeNames,
       shop: p.shop,
+      guestShop: p.guestShop,
       arrays: arrays.map((a) => [a.constructor.name, a.length]),
     }),
   );
@@ -467,9 +485,10 @@ export function decodeFeatureTable(bytes: Uint8Array, options: { view?: boolean 
     productNames: string[];
     typeNames: string[];
     shop: TableParts["shop"];
+    guestShop: TableParts["guestShop"];
     arrays: Array<[string, number]>;
   };
-  if (header.v !== 1 || header.arrays.length !== ARRAYS.length) throw new Error("decodeFeatureTable: unknown encoding");
+  if (header.v !== 2 || header.arrays.length !== ARRAYS.length) throw new Error("decodeFeatureTable: unknown encoding");
   // The columns view an aligned copy, as the input may sit at any offset; or,
   // asked to, the bytes themselves when they are a whole buffer (aligned, and
   // nothing else in it).
@@ -513,6 +532,9 @@ export function decodeFeatureTable(bytes: Uint8Array, options: { view?: boolean 
     typeOffsets: rest.typeOffsets as Int32Array,
     typeIds: rest.typeIds as Int32Array,
     typeNames: header.typeNames,
+    priceBinOffsets: rest.priceBinOffsets as Int32Array,
+    priceBins: rest.priceBins as Uint16Array,
     shop: header.shop,
+    guestShop: header.guestShop,
   });
 }
