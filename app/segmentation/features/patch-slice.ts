@@ -27,8 +27,6 @@ export function patchSlice(
   range: IdRange,
   changed: ReadonlySet<string>,
 ): FeatureTable {
-  const kept: number[] = [];
-  for (let i = 0; i < slice.size; i++) if (!changed.has(slice.customerIds[i])) kept.push(i);
   const from = Number(range.from);
   const to = Number(range.to);
   const added: number[] = [];
@@ -39,10 +37,33 @@ export function patchSlice(
     if (!changed.has(id)) throw new Error(`patchSlice: customer ${id} was read again but is not among the changed`);
     added.push(j);
   }
-  const merged = concatFeatureTables([subsetFeatureTable(slice, kept), subsetFeatureTable(fresh, added)]);
-  const numeric = Float64Array.from(merged.customerIds, Number);
-  const byId = Int32Array.from({ length: merged.size }, (_, i) => i).sort((a, b) => numeric[a] - numeric[b]);
-  const sorted = subsetFeatureTable(merged, byId);
+  // The fresh rows in id order (a read lists the live customers in id order,
+  // then those known from orders alone), then merged with the slice's rows
+  // that stay (in id order already): one gather from both tables at once.
+  const freshIds = Float64Array.from(added, (j) => Number(fresh.customerIds[j]));
+  const byId = Array.from(added.keys()).sort((a, b) => freshIds[a] - freshIds[b]);
+  const both = concatFeatureTables(
+    [
+      slice,
+      subsetFeatureTable(
+        fresh,
+        byId.map((k) => added[k]),
+      ),
+    ],
+    { unchecked: true },
+  );
+  const order = new Int32Array(slice.size + added.length);
+  let w = 0;
+  let f = 0;
+  for (let i = 0; i < slice.size; i++) {
+    const id = slice.customerIds[i];
+    if (changed.has(id)) continue;
+    const numeric = Number(id);
+    while (f < byId.length && freshIds[byId[f]] < numeric) order[w++] = slice.size + f++;
+    order[w++] = i;
+  }
+  while (f < byId.length) order[w++] = slice.size + f++;
+  const sorted = subsetFeatureTable(both, order.subarray(0, w));
   const own = slice.parts();
   return new FeatureTable({ ...sorted.parts(), shop: own.shop, guestShop: own.guestShop });
 }

@@ -93,7 +93,17 @@ const STRING_INDEX_COLUMNS: ReadonlySet<(typeof I32_COLUMNS)[number]> = new Set(
  * in two tables (the parts were not disjoint: a programming error). One
  * table is returned as is. The inputs are not modified.
  */
-export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTable {
+export function concatFeatureTables(
+  tables: readonly FeatureTable[],
+  options: {
+    /**
+     * Neither checks the ids for repeats nor indexes them: for a
+     * concatenation that subsetFeatureTable then picks rows of, where a
+     * customer may be in two tables (patchSlice: a kept row and its fresh one).
+     */
+    unchecked?: boolean;
+  } = {},
+): FeatureTable {
   if (tables.length === 0) throw new Error("concatFeatureTables: no tables to concatenate");
   if (tables.length === 1) return tables[0];
   const parts = tables.map((t) => t.parts());
@@ -106,8 +116,9 @@ export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTab
   const customerIds = ([] as string[]).concat(...parts.map((p) => p.customerIds));
   const acqOrderId = ([] as string[]).concat(...parts.map((p) => p.acqOrderId));
   const n = customerIds.length;
-  const index = new StringIndex(n);
-  for (let j = 0; j < n; j++) if (index.add(customerIds[j]) !== j) throw duplicateCustomer(tables, customerIds[j]);
+  const index = options.unchecked ? undefined : new StringIndex(n);
+  if (index)
+    for (let j = 0; j < n; j++) if (index.add(customerIds[j]) !== j) throw duplicateCustomer(tables, customerIds[j]);
 
   const dayRuns = parts.map((p) => p.dayOffsets);
   const productRuns = parts.map((p) => p.productOffsets);
@@ -186,7 +197,7 @@ export function concatFeatureTables(tables: readonly FeatureTable[]): FeatureTab
   return new FeatureTable({
     timeZone,
     customerIds,
-    index,
+    ...(index ? { index } : {}),
     i32,
     f64,
     acqOrderId,
