@@ -188,8 +188,10 @@ describe("concatFeatureTables", () => {
       ),
       { numRuns: 25, endOnFailure: true },
     );
-    // The property must have exercised the models, not only the not-enough-data path.
-    expect(fitted).toBeGreaterThan(10);
+    // The property must have exercised the models, not only the not-enough-data path. About
+    // half the generated shops fit them (12-19 of 25 in ten runs, 229 of 400 sampled): more
+    // than 10 failed about one run in twenty; more than 4 is as far below the mean as it is safe.
+    expect(fitted).toBeGreaterThan(4);
   });
 
   it("returns a single table as is and refuses no tables", () => {
