@@ -5,6 +5,7 @@ import {
   findFeatureRead,
   forgetFeatureRead,
   keepFeatureRead,
+  KEPT_READ_LOCK,
   startLoggingFeatureChanges,
 } from "../stores/feature-reads.server";
 import { loadShopCutoffs } from "../stores/memberships.server";
@@ -304,6 +305,25 @@ describe("the kept read patched with the customers that changed (ADR 065)", () =
       expect(next.fit.ranges.length).toBe(kept.ranges.length + 1);
     } finally {
       await client.query(`DELETE FROM "Customer" WHERE "shopId" = $1 AND id < 9000000000`, [SHOP]);
+    }
+  });
+
+  it("waits while another connection holds the shop's kept-read lock (patches never interleave)", async () => {
+    await client.query(`UPDATE "Order" SET "totalMinor" = "totalMinor" + 1 WHERE "shopId" = $1 AND id = 90000000041`, [
+      SHOP,
+    ]);
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [KEPT_READ_LOCK + SHOP]);
+      let done = false;
+      const patching = recompute().then((r) => ((done = true), r));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(done).toBe(false);
+      await other.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [KEPT_READ_LOCK + SHOP]);
+      expect((await patching).fit.patched).toMatchObject({ customers: 1 });
+    } finally {
+      await other.end();
     }
   });
 });

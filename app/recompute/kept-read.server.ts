@@ -18,6 +18,7 @@ import {
   hasFeatureChanges,
   loggedChangedCustomers,
   markFeatureReadCurrent,
+  withKeptReadLock,
   type FeatureRead,
 } from "../stores/feature-reads.server";
 import { inTransaction, type PgClient } from "../stores/pg/pool.server";
@@ -120,6 +121,11 @@ export async function patchKeptRead(
   config: ShopConfig,
   chunkSize: number,
 ): Promise<ReusedRead | null> {
+  return withKeptReadLock(client, config.shopId, () => patchLocked(client, config, chunkSize));
+}
+
+/** patchKeptRead, holding the shop's kept-read lock. */
+async function patchLocked(client: PgClient, config: ShopConfig, chunkSize: number): Promise<ReusedRead | null> {
   const read = await usableKeptRead(client, config);
   if (!read) return null;
   // Memberships computed from the patched read are as of this instant (before the snapshot).

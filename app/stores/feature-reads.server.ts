@@ -148,6 +148,25 @@ export async function loggedChangedCustomers(client: PgClient, shopId: string): 
 }
 
 /**
+ * Runs `fn` holding the shop's kept-read lock (a session-level advisory
+ * lock on this connection): two patches of one kept read never interleave
+ * their slice rewrites, which could leave a slice older than the log says.
+ * One recompute runs per shop (the queue coalesces them), so it is not
+ * expected to wait; it is there so that no second writer ever breaks that.
+ */
+export async function withKeptReadLock<T>(client: PgClient, shopId: string, fn: () => Promise<T>): Promise<T> {
+  await client.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [KEPT_READ_LOCK + shopId]);
+  try {
+    return await fn();
+  } finally {
+    await client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [KEPT_READ_LOCK + shopId]);
+  }
+}
+
+/** The advisory lock key's prefix (the shop's id follows). */
+export const KEPT_READ_LOCK = "kept-read:";
+
+/**
  * Records the kept read as brought up to date: patched with the customers
  * the log named in `read.snapshot` (its slices already rewritten in place),
  * or found unchanged (`patch` absent). The changes that snapshot saw are
