@@ -21,7 +21,7 @@ import { findShopById } from "../stores/shops.server";
 import { diffCustomerTags } from "../writeback/diff";
 import { desiredTagsOfLists } from "../writeback/tag-changes.server";
 import { fitWithFallback } from "./fit.server";
-import { keptSlices, reuseKeptRead } from "./kept-read.server";
+import { currentKeptRead, keptSlices } from "./kept-read.server";
 import { readShopFeatures } from "./read-features.server";
 
 export interface TagChangeCount {
@@ -127,8 +127,9 @@ export async function dryRunSettings(
 /**
  * Every customer's segments under `config`'s settings, computed in memory:
  * from the shop's kept read while its data is unchanged (ADR 051: the fit on
- * the kept fit columns, then each slice assigned in turn), otherwise from a
- * read of every order.
+ * the kept fit columns, then each slice assigned in turn) or once it is
+ * patched with the customers that changed (ADR 065), otherwise from a read of
+ * every order.
  */
 async function segmentsUnder(
   client: PgClient,
@@ -138,7 +139,7 @@ async function segmentsUnder(
   // Each customer's segments as one key (keyOf), as the stored ones are read.
   const segmentsOf = new Map<string, string>();
   const collect = (a: CustomerAssignment) => segmentsOf.set(a.customerId, keyOf(a.memberships.map((m) => m.key)));
-  const kept = await reuseKeptRead(client, config);
+  const kept = await currentKeptRead(client, config);
   if (kept) {
     const cutoffs = fitWithFallback(kept.columns, config.segmentation, asOf);
     let assigned = 0;

@@ -19,7 +19,7 @@ import { writeRecomputeSlices, type SliceOwner } from "../stores/runs.server";
 import { BIG_JOB_GARBAGE_BYTES, collectGarbageIfGrown, collectGarbageOnGrowth } from "../utils/collect-garbage";
 import { logger } from "../utils/logger.server";
 import { chunksOf, DEFAULT_CHUNK_SIZE, type CustomerRange } from "./chunk-ranges";
-import { patchKeptRead, readShopFeaturesInSnapshot, reuseKeptRead, type ReusedRead } from "./kept-read.server";
+import { currentKeptRead, readShopFeaturesInSnapshot, type ReusedRead } from "./kept-read.server";
 import { readShopFeaturesOnCores, type OneRead } from "./read-features-on-cores.server";
 
 export interface FitResult {
@@ -133,9 +133,7 @@ async function fitAndHandOver(
   // thread has one snapshot and whole-shop statistics in every slice (ADR 051, 064).
   const keepsRead = options.runId !== undefined && threads <= 1;
   // Unchanged since it was read, or patched with the customers that changed (ADR 065).
-  const reused = keepsRead
-    ? ((await reuseKeptRead(client, config)) ?? (await patchKeptRead(client, config, chunkSize)))
-    : null;
+  const reused = keepsRead ? await currentKeptRead(client, config, chunkSize) : null;
   if (reused) return fitFromKeptRead(client, config, asOf, reused, options, t0);
   // Memberships computed from this read are "as of" this instant (see computedAt).
   const readAt = new Date();

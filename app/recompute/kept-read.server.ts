@@ -23,7 +23,8 @@ import {
 } from "../stores/feature-reads.server";
 import { inTransaction, type PgClient } from "../stores/pg/pool.server";
 import { readRecomputeSlice, replaceRecomputeSlice, type SliceOwner } from "../stores/runs.server";
-import type { CustomerRange } from "./chunk-ranges";
+import { runtimeEnv } from "../config/env.server";
+import { DEFAULT_CHUNK_SIZE, type CustomerRange } from "./chunk-ranges";
 import { readShopFeatures } from "./read-features.server";
 
 /**
@@ -96,6 +97,20 @@ export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promi
   const columns = await keptColumns(client, unchanged.read);
   if (!columns || !(await markFeatureReadCurrent(client, unchanged.read))) return null;
   return { ...unchanged, columns };
+}
+
+/**
+ * The shop's kept read as it stands now: unchanged since it was read, or
+ * patched with the customers that changed (ADR 065); null when the orders
+ * must be read (no usable kept read, too many changes, a slice gone or grown).
+ * For the recompute's fit step and the worker's previews alike.
+ */
+export async function currentKeptRead(
+  client: PgClient,
+  config: ShopConfig,
+  chunkSize = runtimeEnv().RECOMPUTE_CHUNK_SIZE ?? DEFAULT_CHUNK_SIZE,
+): Promise<ReusedRead | null> {
+  return (await reuseKeptRead(client, config)) ?? (await patchKeptRead(client, config, chunkSize));
 }
 
 /**

@@ -7,7 +7,7 @@ import { previewCustomRule, type CustomerFeatures, type FeatureTable, type ShopC
 import { emptyCustomerFeatures } from "../segmentation/features/customer";
 import type { Rule } from "../segmentation/rules/schema";
 import { fitWithFallback } from "../recompute/fit.server";
-import { keptSlices, unchangedKeptRead } from "../recompute/kept-read.server";
+import { currentKeptRead, keptSlices, unchangedKeptRead } from "../recompute/kept-read.server";
 import { readShopFeatures } from "../recompute/read-features.server";
 import { loadShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
@@ -37,14 +37,16 @@ const previewCache = new Map<string, Promise<PreviewBase>>();
 /**
  * The features of every customer of the shop, in id order: the kept read's
  * slices when no change was logged since that read (ADR 051, 064: an index
- * lookup, where a read of the orders is some 10 s at a million customers),
- * otherwise one table read from the orders.
+ * lookup, where a read of the orders is some 10 s at a million customers) or
+ * once it is patched with the customers that changed (ADR 065), otherwise one
+ * table read from the orders.
  */
 async function shopFeatures(
   client: PgClient,
   config: ShopConfig,
 ): Promise<{ tables: FeatureTable[]; readOrders: boolean }> {
-  const kept = await unchangedKeptRead(client, config);
+  // Unchanged (its slices not read here), else patched with the customers that changed (ADR 065).
+  const kept = (await unchangedKeptRead(client, config)) ?? (await currentKeptRead(client, config));
   if (kept) {
     const tables: FeatureTable[] = [];
     for await (const table of keptSlices(client, kept)) tables.push(table);

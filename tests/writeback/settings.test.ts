@@ -79,6 +79,19 @@ describe("settings change and dry run", () => {
   });
   afterAll(() => client.end());
 
+  /**
+   * The orders of the shop's first customer cancelled (its segments change;
+   * logged, ADR 064), or restored (`cancelled` false): the later cases expect
+   * the seeded data.
+   */
+  async function cancelFirstCustomersOrders(cancelled = true): Promise<void> {
+    await client.query(
+      `UPDATE "Order" SET "cancelledAt" = CASE WHEN $2 THEN "processedAt" END
+       WHERE "shopId" = $1 AND "customerId" = (SELECT min("customerId") FROM "Order" WHERE "shopId" = $1)`,
+      [shopId, cancelled],
+    );
+  }
+
   async function memberCounts(): Promise<Map<string, number>> {
     return segmentSizes(prisma, shopId);
   }
@@ -136,7 +149,15 @@ describe("settings change and dry run", () => {
     const fromKept = await dryRunSettings(prisma, client, shopId, input, asOf);
     expect(fromKept.readOrders).toBe(false);
     expect({ ...fromKept, readOrders: true }).toEqual(fromOrders);
+
+    // After a customer's orders changed, from the kept read patched with that customer (ADR 065), as from the orders.
+    await cancelFirstCustomersOrders();
+    const fromPatched = await dryRunSettings(prisma, client, shopId, input, asOf);
+    expect(fromPatched.readOrders).toBe(false);
     await forgetFeatureRead(client, shopId);
+    expect({ ...fromPatched, readOrders: true }).toEqual(await dryRunSettings(prisma, client, shopId, input, asOf));
+    expect(fromPatched).not.toEqual(fromKept);
+    await cancelFirstCustomersOrders(false);
   });
 
   it("previews a custom rule from the shop's kept read as from its orders (ADR 051)", async () => {
@@ -153,8 +174,18 @@ describe("settings change and dry run", () => {
     if (!fromKept.ok) throw new Error("unreachable");
     expect(fromKept.count).toBeGreaterThan(0);
     expect(fromKept.sample.length).toBeGreaterThan(0);
+
+    // After a customer's orders changed, from the kept read patched with that customer (ADR 065), as from the orders.
+    await cancelFirstCustomersOrders();
+    forgetRulePreviews();
+    const fromPatched = await previewRule(client, config, rule, 10);
+    expect(fromPatched).toMatchObject({ ok: true, readOrders: false });
     await forgetFeatureRead(client, shopId);
     forgetRulePreviews();
+    expect({ ...fromPatched, readOrders: true }).toEqual(await previewRule(client, config, rule, 10));
+    expect(fromPatched).not.toEqual(fromKept);
+    forgetRulePreviews();
+    await cancelFirstCustomersOrders(false);
   });
 
   it("stores a new prefix and remembers the old one until the tags have moved", async () => {
