@@ -91,7 +91,7 @@ async function usableKeptRead(client: PgClient, config: ShopConfig): Promise<Fea
  * the features, with every slice still stored; null otherwise (the fit step
  * then patches it or reads the orders).
  */
-export async function reuseKeptRead(client: PgClient, config: ShopConfig): Promise<ReusedRead | null> {
+async function reuseKeptRead(client: PgClient, config: ShopConfig): Promise<ReusedRead | null> {
   const unchanged = await unchangedKeptRead(client, config);
   if (!unchanged) return null;
   const columns = await keptColumns(client, unchanged.read);
@@ -131,7 +131,7 @@ const MAX_PATCHED_SHARE = 0.25;
  * slice grew beyond twice `chunkSize` or is gone: the fit step then reads
  * every order (and cuts the ranges again).
  */
-export async function patchKeptRead(
+async function patchKeptRead(
   client: PgClient,
   config: ShopConfig,
   chunkSize: number,
