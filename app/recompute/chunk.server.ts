@@ -9,6 +9,7 @@ import {
   type CustomerAssignment,
   type FeatureTable,
   type ShopCutoffs,
+  UnknownEncodingError,
 } from "../segmentation";
 import type { ShopConfig } from "../settings/shop-config";
 import {
@@ -84,6 +85,20 @@ function metafieldsOf(assignment: CustomerAssignment, config: ShopConfig): Metaf
  * Idempotent: running it twice writes nothing the second time, so a retried
  * or resumed chunk is harmless.
  */
+/**
+ * A slice's features, or null when another version of the code encoded them
+ * (a deploy between the fit step and this chunk): the chunk then reads its
+ * range's orders, as for a slice gone.
+ */
+function decodedSlice(bytes: Uint8Array): FeatureTable | null {
+  try {
+    return decodeFeatureTable(bytes);
+  } catch (error) {
+    if (error instanceof UnknownEncodingError) return null;
+    throw error;
+  }
+}
+
 export async function processChunk(
   client: PgClient,
   input: {
@@ -106,8 +121,9 @@ export async function processChunk(
   let source: { table: FeatureTable; orders: number } | null = null;
   if (input.slice) {
     const bytes = await readRecomputeSlice(client, input.slice, input.slice.index);
-    if (bytes) {
-      source = { table: decodeFeatureTable(bytes), orders: 0 };
+    const table = bytes && decodedSlice(bytes);
+    if (table) {
+      source = { table, orders: 0 };
       computedAt = input.slice.computedAt ?? input.slice.readAt;
     }
   }

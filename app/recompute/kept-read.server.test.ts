@@ -9,7 +9,7 @@ import {
   startLoggingFeatureChanges,
 } from "../stores/feature-reads.server";
 import { loadShopCutoffs } from "../stores/memberships.server";
-import { dropRecomputeSlices } from "../stores/runs.server";
+import { dropRecomputeSlices, readRecomputeSlice, replaceRecomputeSlice } from "../stores/runs.server";
 import { chunkSlice, processChunk } from "./chunk.server";
 import { fitShopStep, type ChunkPlan } from "./fit.server";
 import { readShopFeaturesInSnapshot } from "./kept-read.server";
@@ -131,6 +131,27 @@ describe("the kept read of a shop's orders", () => {
     expect(fresh.cutoffs).toEqual(fromKept.cutoffs);
     expect(fresh.written).toBe(0);
     expect(await memberships()).toBe(fromKept.memberships);
+  });
+
+  it("gives a chunk whose slice another version of the code encoded its range's orders instead (a deploy mid-run)", async () => {
+    const kept = (await findFeatureRead(client, SHOP))!;
+    const owner = { runId: kept.runId, readAt: kept.readAt };
+    const bytes = (await readRecomputeSlice(client, owner, 1))!;
+    // The header's version rewritten in place, as an older encoder wrote it.
+    const older = Buffer.from(bytes.toString("latin1").replace('{"v":2,', '{"v":1,'), "latin1");
+    expect(older.equals(bytes)).toBe(false);
+    await replaceRecomputeSlice(client, owner, 1, older);
+    const model = await loadShopCutoffs(client, SHOP);
+    const result = await processChunk(client, {
+      config,
+      cutoffs: model!.cutoffs,
+      asOf: AS_OF,
+      range: kept.ranges[1],
+      recordTransitions: true,
+      slice: chunkSlice("another-run", 1, kept.readAt, owner),
+    });
+    expect(result.orders).toBeGreaterThan(0);
+    expect(result.rowsWritten).toBe(0);
   });
 
   it("is used after the write-back records a customer's app tags (not part of the features)", async () => {

@@ -18,7 +18,13 @@ export {
   type ShopStats,
   type AccumulatorOptions,
 } from "./features/accumulator";
-export { subsetFeatureTable, concatFeatureTables, encodeFeatureTable, decodeFeatureTable } from "./features/transfer";
+export {
+  subsetFeatureTable,
+  concatFeatureTables,
+  encodeFeatureTable,
+  decodeFeatureTable,
+  UnknownEncodingError,
+} from "./features/transfer";
 export { concatFitColumns, decodeFitColumns, type FitColumns } from "./features/fit-columns";
 export {
   type CustomerFeatures,

@@ -3,7 +3,8 @@
 // FeatureChange: what changed since, per customer, as PostgreSQL's triggers
 // log it (ADR 064). A recompute that finds no change logged (a settings
 // change, a manual or retried recompute, a night without orders) fits from
-// those slices instead of reading every order again.
+// those slices instead of reading every order again; after a day of orders it
+// patches them with the customers the log names (ADR 065).
 import type { CustomerRange } from "../recompute/chunk-ranges";
 import type { ShopStats } from "../segmentation/features/accumulator";
 import type { DataStore, Tx } from "./data-store";

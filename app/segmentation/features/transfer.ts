@@ -417,6 +417,15 @@ function renumber(ids: Int32Array, names: readonly string[]): string[] {
 }
 
 // Encoding: [u32 header length][header JSON][padding to 8][typed arrays].
+/** The header's `v`: 2 since the slices carry the shop statistics' per-customer parts (ADR 065). */
+const ENCODING_VERSION = 2;
+
+/**
+ * Bytes encoded by another version of encodeFeatureTable (a slice written
+ * before a deploy changed the encoding): a reader reads the orders instead.
+ */
+export class UnknownEncodingError extends Error {}
+
 const ARRAYS = [
   ...I32_COLUMNS.map((k) => ["i32", k] as const),
   ...F64_COLUMNS.map((k) => ["f64", k] as const),
@@ -452,7 +461,7 @@ export function encodeFeatureTable(table: FeatureTable): Uint8Array {
   const arrays = ARRAYS.map(([group, key]) => arrayOf(p, group, key));
   const header = new TextEncoder().encode(
     JSON.stringify({
-      v: 2,
+      v: ENCODING_VERSION,
       timeZone: p.timeZone,
       customerIds: p.customerIds,
       acqOrderId: p.acqOrderId,
@@ -499,7 +508,10 @@ export function decodeFeatureTable(bytes: Uint8Array, options: { view?: boolean 
     guestShop: TableParts["guestShop"];
     arrays: Array<[string, number]>;
   };
-  if (header.v !== 2 || header.arrays.length !== ARRAYS.length) throw new Error("decodeFeatureTable: unknown encoding");
+  if (header.v !== ENCODING_VERSION || header.arrays.length !== ARRAYS.length)
+    throw new UnknownEncodingError(
+      `decodeFeatureTable: unknown encoding (version ${header.v}, ${ENCODING_VERSION} expected)`,
+    );
   // The columns view an aligned copy, as the input may sit at any offset; or,
   // asked to, the bytes themselves when they are a whole buffer (aligned, and
   // nothing else in it).
