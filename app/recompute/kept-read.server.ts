@@ -131,11 +131,7 @@ const MAX_PATCHED_SHARE = 0.25;
  * slice grew beyond twice `chunkSize` or is gone: the fit step then reads
  * every order (and cuts the ranges again).
  */
-async function patchKeptRead(
-  client: PgClient,
-  config: ShopConfig,
-  chunkSize: number,
-): Promise<ReusedRead | null> {
+async function patchKeptRead(client: PgClient, config: ShopConfig, chunkSize: number): Promise<ReusedRead | null> {
   return withKeptReadLock(client, config.shopId, () => patchLocked(client, config, chunkSize));
 }
 
