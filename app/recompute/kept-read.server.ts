@@ -131,7 +131,11 @@ const MAX_PATCHED_SHARE = 0.25;
  * slice grew beyond twice `chunkSize` or is gone: the fit step then reads
  * every order (and cuts the ranges again).
  */
-async function patchKeptRead(client: PgClient, config: ShopConfig, chunkSize: number): Promise<ReusedRead | null> {
+export async function patchKeptRead(
+  client: PgClient,
+  config: ShopConfig,
+  chunkSize = runtimeEnv().RECOMPUTE_CHUNK_SIZE ?? DEFAULT_CHUNK_SIZE,
+): Promise<ReusedRead | null> {
   return withKeptReadLock(client, config.shopId, () => patchLocked(client, config, chunkSize));
 }
 

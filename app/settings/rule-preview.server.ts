@@ -7,7 +7,7 @@ import { previewCustomRule, type CustomerFeatures, type FeatureTable, type ShopC
 import { emptyCustomerFeatures } from "../segmentation/features/customer";
 import type { Rule } from "../segmentation/rules/schema";
 import { fitWithFallback } from "../recompute/fit.server";
-import { currentKeptRead, keptSlices, unchangedKeptRead } from "../recompute/kept-read.server";
+import { keptSlices, patchKeptRead, unchangedKeptRead } from "../recompute/kept-read.server";
 import { readShopFeatures } from "../recompute/read-features.server";
 import { loadShopCutoffs } from "../stores/memberships.server";
 import type { PgClient } from "../stores/pg/pool.server";
@@ -46,7 +46,7 @@ async function shopFeatures(
   config: ShopConfig,
 ): Promise<{ tables: FeatureTable[]; readOrders: boolean }> {
   // Unchanged (its slices not read here), else patched with the customers that changed (ADR 065).
-  const kept = (await unchangedKeptRead(client, config)) ?? (await currentKeptRead(client, config));
+  const kept = (await unchangedKeptRead(client, config)) ?? (await patchKeptRead(client, config));
   if (kept) {
     const tables: FeatureTable[] = [];
     for await (const table of keptSlices(client, kept)) tables.push(table);
