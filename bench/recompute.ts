@@ -33,7 +33,7 @@ import { databaseOn } from "../scripts/services";
 import { sliceOwnerData } from "../app/recompute/chunk.server";
 import { fitShopStep, type ChunkHandOver, type ChunkPlan } from "../app/recompute/fit.server";
 import { dropRecomputeSlices } from "../app/stores/runs.server";
-import { computeTagChanges, type CustomerTagChange } from "../app/writeback/tag-changes.server";
+import { endShopTagPass, startShopTagPass, type ShopTagPass } from "../app/writeback/tag-changes.server";
 import { recordAppliedTags } from "../app/writeback/tags.server";
 import { shopConfigFrom } from "../app/settings/shop-config";
 import { workerEnv, workerExecArgv } from "../app/workers/node-flags";
@@ -478,7 +478,8 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
     // As the recompute job does once its chunks are done: a first run's rows analysed (analyzeAfterBulkWrite).
     const analyzed = fit.firstRun ? await analyzeAfterBulkWrite(main, "SegmentMembership", fit.customers) : false;
     const t2 = performance.now();
-    const changes = await computeTagChanges(main, config);
+    // The write-back's comparison: every customer after a first run, the customers logged since on the next (ADR 066).
+    const tagPass = await startShopTagPass(main, config);
     const t3 = performance.now();
     const summedPeakRssMb = await summed.stop();
     await dropRecomputeSlices(main, runId);
@@ -498,7 +499,8 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
       rowsWritten: chunks.rowsWritten,
       chunkPeakRssMb: chunks.peakRssMb,
       summedPeakRssMb,
-      tagChanges: changes,
+      tagChanges: tagPass.changes,
+      tagPass,
       customers: fit.customers,
       orders: fit.orders,
     };
@@ -536,13 +538,19 @@ function steps(run: Awaited<ReturnType<typeof recomputeOnce>>): RunSteps {
  * recompute then finds every customer in sync, as a shop's nightly run does
  * after its first write-back.
  */
-async function recordTagsAsApplied(url: string, changes: readonly CustomerTagChange[]): Promise<number> {
+async function recordTagsAsApplied(url: string, pass: ShopTagPass): Promise<number> {
   const t0 = performance.now();
   await withClient(url, async (c) => {
-    await recordAppliedTags(c, SHOP_ID, changes);
+    await recordAppliedTags(c, SHOP_ID, pass.changes);
+    await endShopTagPass(c, SHOP_ID, pass, []);
     await c.query(`VACUUM ANALYZE "Customer"`);
   });
   return performance.now() - t0;
+}
+
+/** Ends a run's tag pass without recording its changes (nothing sent): the log rows it saw are consumed. */
+async function endTagPassUnsent(url: string, pass: ShopTagPass): Promise<void> {
+  await withClient(url, (c) => endShopTagPass(c, SHOP_ID, pass, []));
 }
 
 export async function benchRecompute(
@@ -553,12 +561,14 @@ export async function benchRecompute(
   const { url, generateMs } = await prepare(customers, orders);
   await withClient(url, async (c) => {
     await c.query(
-      `TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice", "FeatureRead", "FeatureChange"`,
+      `TRUNCATE "SegmentMembership", "SegmentTransition", "ShopModel", "PendingMetafields", "CustomerWriteback", "RecomputeSlice", "FeatureRead", "FeatureChange", "TagSyncChange"`,
     );
     // The orders a previous bench run added as its next day's.
     await c.query(`DELETE FROM "Order" WHERE "shopId" = $1 AND id >= $2`, [SHOP_ID, NEXT_DAY_FIRST_ORDER]);
     // As after an install's backfill: the shop's change log not on yet (the first recompute turns it on, ADR 064).
     await c.query(`UPDATE "Shop" SET "logsFeatureChanges" = false WHERE id = $1`, [SHOP_ID]);
+    // As a first recompute does: the tag sync log off, the write-back after it compares every customer (ADR 066).
+    await c.query(`UPDATE "Shop" SET "tagLogKey" = NULL, "tagLogComplete" = false WHERE id = $1`, [SHOP_ID]);
     // The customers as generated: no app tags (a previous bench run recorded its first run's).
     const { rowCount } = await c.query(
       `UPDATE "Customer" SET "appTags" = '{}', "tagCount" = (id - 7000000000) % 4 WHERE "shopId" = $1 AND "appTags" <> '{}'`,
@@ -576,9 +586,11 @@ export async function benchRecompute(
   const sqlFloorMs = Math.min(floorBefore.ms, floorAfter.ms);
   const firstTagChanges = first.tagChanges.length;
   // Emptied here: a million changes kept through the next runs would count in their peak.
-  const recordTagsMs = await recordTagsAsApplied(url, first.tagChanges.splice(0));
+  const recordTagsMs = await recordTagsAsApplied(url, first.tagPass);
+  first.tagChanges.splice(0);
   // The same instant again, nothing changed (a settings change, a manual recompute): the first run's read is kept (ADR 051).
   const second = await recomputeOnce(url, processes, AS_OF);
+  await endTagPassUnsent(url, second.tagPass);
   // The nightly case as a shop sees it: a day later, after a day's orders
   // (the generated history's daily average, for its customers as skewed), which
   // the kept read is patched with (ADR 065).

@@ -28,6 +28,7 @@ import {
   updateRecomputeRun,
   findRun,
 } from "../stores/runs.server";
+import { stopTagLog } from "../stores/tag-sync.server";
 import { runtimeEnv } from "../config/env.server";
 import { segmentationNow } from "../utils/segmentation-clock.server";
 import { chunkSlice, processChunk, sliceOwnerData, sliceOwnerOf } from "./chunk.server";
@@ -80,6 +81,8 @@ export async function recomputeShop(ctx: PipelineContext, job: StepJob<Recompute
         // Decided once per run: a retried fit step finds the memberships its failed
         // attempt's chunks wrote, and a first computation records no transitions.
         data = { ...data, firstRun: !(await withPgClient((client) => hasMemberships(client, config.shopId))) };
+        // Every membership is written anew: the write-back after it compares every customer (ADR 066).
+        if (data.firstRun) await withPgClient((client) => stopTagLog(client, config.shopId));
         await job.save(data);
       }
       const firstRun = data.firstRun;

@@ -5,6 +5,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { DataStore, Tx } from "./data-store";
 import { bigintArrayLiteral, copyToSpans } from "./pg/copy.server";
 import type { PgClient } from "./pg/pool.server";
+import { TAG_WRITER_SETTING } from "./tag-sync.server";
 
 type Db = PrismaClient | Tx;
 
@@ -72,9 +73,12 @@ export async function recordAppliedTags(
 ): Promise<void> {
   if (rows.length === 0) return;
   await client.query(
+    // The write-back's own record leaves the customers in sync: the tag sync log's triggers skip it (ADR 066). The
+    // setting is local to the transaction: this statement's own when it runs alone.
     `INSERT INTO "Customer" ("shopId", id, "appTags", "tagCount", "updatedAt")
      SELECT $1, u.id, u.tags, u.count, now()
-     FROM jsonb_to_recordset($2::jsonb) AS u(id bigint, tags text[], count int)
+     FROM jsonb_to_recordset($2::jsonb) AS u(id bigint, tags text[], count int),
+       (SELECT set_config('${TAG_WRITER_SETTING}', 'on', true)) AS writer
      ON CONFLICT ("shopId", id) DO UPDATE SET "appTags" = EXCLUDED."appTags", "tagCount" = EXCLUDED."tagCount", "updatedAt" = now()`,
     [shopId, JSON.stringify(rows)],
   );

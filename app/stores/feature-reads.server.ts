@@ -8,7 +8,7 @@
 import type { CustomerRange } from "../recompute/chunk-ranges";
 import type { ShopStats } from "../segmentation/features/accumulator";
 import type { DataStore, Tx } from "./data-store";
-import { inTransaction, type PgClient } from "./pg/pool.server";
+import { inTransaction, type PgClient, waitForTransactionsOpenNow } from "./pg/pool.server";
 
 export interface FeatureRead {
   shopId: string;
@@ -47,22 +47,7 @@ export async function startLoggingFeatureChanges(client: PgClient, shopId: strin
     `UPDATE "Shop" SET "logsFeatureChanges" = true WHERE id = $1 AND NOT "logsFeatureChanges"`,
     [shopId],
   );
-  if (!rowCount) return;
-  const { rows } = await client.query<[string]>({
-    text: `SELECT pg_snapshot_xip(pg_current_snapshot())::text`,
-    rowMode: "array",
-  });
-  for (const [xid] of rows) {
-    for (;;) {
-      const status = await client.query<[string | null]>({
-        text: `SELECT pg_xact_status($1::xid8)`,
-        values: [xid],
-        rowMode: "array",
-      });
-      if (status.rows[0][0] !== "in progress") break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  if (rowCount) await waitForTransactionsOpenNow(client);
 }
 
 /**

@@ -15,6 +15,7 @@ import { ordersStore } from "./orders.server";
 import { productTypesStore } from "./product-types.server";
 import { runsStore } from "./runs.server";
 import { shopsStore } from "./shops.server";
+import { tagSyncStore } from "./tag-sync.server";
 import { writebackStateStore } from "./writeback-state.server";
 
 /** In erasure order: dependants before the rows they point at, the shop last. */
@@ -31,6 +32,7 @@ export const STORES: readonly DataStore[] = [
   customersStore,
   dataRequestsStore,
   featureReadsStore,
+  tagSyncStore,
   runsStore,
   billingStore,
   shopsStore,

@@ -15,6 +15,7 @@ import { deleteInBatches, PRUNE_BATCH, type DataStore, type Tx } from "./data-st
 import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary, copyFromStream, copyInt, copyString, copyToSpans, splitCopyRow } from "./pg/copy.server";
 import { analyzeIfStale, inTransaction, type PgClient } from "./pg/pool.server";
+import { logTagSyncChanges, logTagSyncRange, loggedTagCustomers } from "./tag-sync.server";
 
 type Db = PrismaClient | Tx;
 
@@ -189,7 +190,15 @@ const STREAM_BATCH = 1_000;
 async function copyFreshMemberships(
   client: PgClient,
   shopId: string,
-  input: { next: Iterable<CustomerMemberships>; at: Date; computedAt: Date; asOf: Date; recordTransitions: boolean },
+  input: {
+    fromId: string;
+    toId: string;
+    next: Iterable<CustomerMemberships>;
+    at: Date;
+    computedAt: Date;
+    asOf: Date;
+    recordTransitions: boolean;
+  },
 ): Promise<MembershipChanges> {
   const changes: MembershipChanges = { entered: 0, left: 0, customersChanged: 0, rowsWritten: 0 };
   const sinceAllToday = entryDaysAllOn(input.at);
@@ -217,6 +226,8 @@ async function copyFreshMemberships(
   }
   changes.rowsWritten = await copyFromStream(client, COPY_MEMBERSHIPS, rows());
   if (historyRows) await copyFromBinary(client, COPY_TRANSITIONS, history);
+  // Every row is new: the tag write-back compares them all (ADR 066; a first recompute turned its log off).
+  await logTagSyncRange(client, shopId, input.fromId, input.toId);
   return changes;
 }
 
@@ -259,6 +270,8 @@ export async function replaceMembershipsInRange(
     const gone: string[] = [];
     const changes: MembershipChanges = { entered: 0, left: 0, customersChanged: 0, rowsWritten: 0 };
     const seen = new Set<string>();
+    // Customers whose segments this writes (new, changed, gone): what the tag write-back compares next (ADR 066).
+    const segmentsChanged: string[] = [];
     const transition = (customerId: string, segment: string, change: "entered" | "left", reason: string | null) => {
       if (!input.recordTransitions) return;
       let list = transitions.get(customerId);
@@ -280,6 +293,7 @@ export async function replaceMembershipsInRange(
           freshIds.push(customerId);
         }
         freshRows++;
+        segmentsChanged.push(customerId);
         writeMembershipRow(fresh, shopId, m, sinceAllToday(segments.length), input);
         continue;
       }
@@ -318,13 +332,17 @@ export async function replaceMembershipsInRange(
           transition(customerId, segment, "left", null);
         }
       }
-      if (changed) changes.customersChanged++;
+      if (changed) {
+        changes.customersChanged++;
+        segmentsChanged.push(customerId);
+      }
       staged.row(4).int8(customerId).textArray(segments).int4Array(sinceDay).int2(rfmScores);
       stagedRows++;
     }
     for (const [customerId, before] of stored) {
       if (seen.has(customerId)) continue; // (only stored customers are in seen)
       gone.push(customerId);
+      segmentsChanged.push(customerId);
       changes.customersChanged++;
       for (const segment of listOf(before.segments)) {
         changes.left++;
@@ -374,6 +392,7 @@ export async function replaceMembershipsInRange(
       if (transitions.size) for (const [id] of updated) written.add(id);
     }
     await writeTransitions(client, shopId, at, transitions, written);
+    await logTagSyncChanges(client, shopId, segmentsChanged);
     return changes;
   });
 }
@@ -535,27 +554,37 @@ export function keyOf(list: readonly string[]): string {
 /**
  * Every customer with memberships or app tags, with both, streamed through
  * COPY (a customer with neither has nothing to send). Optionally limited to
- * one customer.
+ * one customer or to those the shop's tag sync log names (in the caller's
+ * snapshot: a repeatable-read transaction sees the log and the rows alike).
  */
 export async function streamTagCandidates(
   client: PgClient,
   shopId: string,
   onCandidate: (candidate: TagCandidate) => void,
-  onlyCustomerId?: string,
+  /** One customer, the customers the shop's tag sync log names (ADR 066), or (default) every customer. */
+  only: { customerId: string } | { logged: true } | Record<string, never> = {},
 ): Promise<void> {
-  // After a full recompute rewrote the memberships, fresh statistics: with
-  // stale ones the planner hashes the big side of the join (measured for a
-  // million customers: 13 s instead of 1.2 s for ANALYZE + 2.5 s). The row
-  // count and the join's columns are what the plan needs; the array columns'
-  // statistics (most common elements of 30,000 sampled rows' segments and,
-  // then, reasons) took four fifths of the ANALYZE (200,000 customers: 0.4 s
-  // instead of 2.0 s) and are left to autovacuum. Only when stale: right
-  // after a first recompute's full ANALYZE (ADR 056) a second one cost
-  // 0.4-0.5 s at a million customers for nothing.
-  if (!onlyCustomerId) await analyzeIfStale(client, "SegmentMembership", ["shopId", "customerId"]);
-  const only = onlyCustomerId ? `AND "customerId" = ${BigInt(onlyCustomerId)}` : "";
-  const onlyC = onlyCustomerId ? `AND id = ${BigInt(onlyCustomerId)}` : "";
   const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
+  let onlyM = "";
+  let onlyC = "";
+  if ("customerId" in only) {
+    onlyM = `AND "customerId" = ${BigInt(only.customerId)}`;
+    onlyC = `AND id = ${BigInt(only.customerId)}`;
+  } else if ("logged" in only) {
+    onlyM = `AND "customerId" IN (${loggedTagCustomers(shop)})`;
+    onlyC = `AND id IN (${loggedTagCustomers(shop)})`;
+  } else {
+    // After a full recompute rewrote the memberships, fresh statistics: with
+    // stale ones the planner hashes the big side of the join (measured for a
+    // million customers: 13 s instead of 1.2 s for ANALYZE + 2.5 s). The row
+    // count and the join's columns are what the plan needs; the array columns'
+    // statistics (most common elements of 30,000 sampled rows' segments and,
+    // then, reasons) took four fifths of the ANALYZE (200,000 customers: 0.4 s
+    // instead of 2.0 s) and are left to autovacuum. Only when stale: right
+    // after a first recompute's full ANALYZE (ADR 056) a second one cost
+    // 0.4-0.5 s at a million customers for nothing.
+    await analyzeIfStale(client, "SegmentMembership", ["shopId", "customerId"]);
+  }
   const s = new Int32Array(5);
   const e = new Int32Array(5);
   // The candidate object is reused: callers copy what they keep.
@@ -564,7 +593,7 @@ export async function streamTagCandidates(
     client,
     `COPY (
       SELECT coalesce(m."customerId", c.id), array_to_string(m.segments, E'\\x1f'), array_to_string(c."appTags", E'\\x1f'), c."tagCount"
-      FROM (SELECT "customerId", segments FROM "SegmentMembership" WHERE "shopId" = ${shop} ${only}) m
+      FROM (SELECT "customerId", segments FROM "SegmentMembership" WHERE "shopId" = ${shop} ${onlyM}) m
       FULL JOIN (SELECT id, "appTags", "tagCount" FROM "Customer" WHERE "shopId" = ${shop} AND "deletedAt" IS NULL ${onlyC}) c ON c.id = m."customerId"
       WHERE m."customerId" IS NOT NULL OR c."appTags" <> '{}'
     ) TO STDOUT`,

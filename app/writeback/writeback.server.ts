@@ -23,7 +23,7 @@ import {
 import { readPendingMetafields } from "../stores/writeback-state.server";
 import { writePendingMetafields, type MetafieldWriteStats } from "./metafields.server";
 import { syncSegmentMirrors } from "./mirrors.server";
-import { computeTagChanges } from "./tag-changes.server";
+import { computeTagChanges, endShopTagPass, startShopTagPass } from "./tag-changes.server";
 import { writeTagChanges } from "./tags.server";
 import { logger } from "../utils/logger.server";
 
@@ -58,10 +58,12 @@ export async function writeBackShop(
     };
     try {
       const api = await ctx.adminApi(config.domain);
-      const changes = await computeTagChanges(client, config);
-      const tags = await writeTagChanges(api, client, config.shopId, changes, {
+      // Every customer, or (after a complete pass under the same tag settings) those logged since (ADR 066).
+      const pass = await startShopTagPass(client, config);
+      const tags = await writeTagChanges(api, client, config.shopId, pass.changes, {
         onProgress: (done, total) => report({ progress: { writebackDone: done, writebackTotal: total } }),
       });
+      await endShopTagPass(client, config.shopId, pass, tags.failedCustomers);
       const metafields = config.writeback.metafields
         ? await writePendingMetafields(api, client, config.shopId)
         : NO_METAFIELDS;
@@ -79,6 +81,8 @@ export async function writeBackShop(
           apiCalls: tags.apiCalls,
           bulkOperations: tags.bulkOperations,
           cappedCustomers: tags.cappedCustomers,
+          // "all", or "logged": the customers logged since the last complete pass (ADR 066).
+          compared: pass.scope,
           failedCustomers: tags.failedCustomers.length,
           failedExamples: tags.failedCustomers.slice(0, 20),
         },

@@ -47,6 +47,31 @@ export async function withPgClient<T>(fn: (client: PgClient) => Promise<T>): Pro
 }
 
 /**
+ * Waits until every transaction open now (on any database of the server) has
+ * ended. A log switched on by a committed write (ADR 064, ADR 066) is seen by
+ * every statement that starts after it; a transaction whose statement ran
+ * before it may still commit a change that was not logged. Once this
+ * returns, a snapshot taken next sees all such changes.
+ */
+export async function waitForTransactionsOpenNow(client: PgClient): Promise<void> {
+  const { rows } = await client.query<[string]>({
+    text: `SELECT pg_snapshot_xip(pg_current_snapshot())::text`,
+    rowMode: "array",
+  });
+  for (const [xid] of rows) {
+    for (;;) {
+      const status = await client.query<[string | null]>({
+        text: `SELECT pg_xact_status($1::xid8)`,
+        values: [xid],
+        rowMode: "array",
+      });
+      if (status.rows[0][0] !== "in progress") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+/**
  * Runs `fn` in one transaction on `client`: committed when `fn` resolves,
  * rolled back (and the error rethrown) when it throws. `begin` names the
  * isolation level when the default is not the one wanted.
