@@ -95,7 +95,7 @@ export async function computeTagChanges(
 const TAG_RULES_VERSION = 1;
 
 /** A digest of what the desired tags and their diff depend on besides the memberships (ADR 066). */
-export function tagSettingsKey(config: Pick<ShopConfig, "enabledTags" | "prefixes">): string {
+function tagSettingsKey(config: Pick<ShopConfig, "enabledTags" | "prefixes">): string {
   const settings = [TAG_RULES_VERSION, MAX_TAGS_PER_CUSTOMER, [...config.enabledTags].sort(), config.prefixes];
   return createHash("sha256").update(JSON.stringify(settings)).digest("base64url").slice(0, 22);
 }
