@@ -176,6 +176,20 @@ function entryDaysAllOn(at: Date): (n: number) => Int32Array {
 /** Customers whose rows are sent to a streamed COPY at a time: enough to fill a few of the writer's chunks. */
 const STREAM_BATCH = 1_000;
 
+/** The memberships of the customers with ids in [fromId, toId] a chunk (or a re-segmentation) writes. */
+interface RangeMemberships {
+  shopId: string;
+  fromId: string;
+  toId: string;
+  next: Iterable<CustomerMemberships>;
+  /** When entries and exits happened (transitions, and the day of new segments). */
+  at: Date;
+  computedAt: Date;
+  /** The instant the segments were computed as of (reasons are written out as of it when read, ADR 060). */
+  asOf: Date;
+  recordTransitions: boolean;
+}
+
 /**
  * The rows of a range with no stored row (every range of a shop's first
  * computation): each customer's row is written as it is computed and
@@ -190,15 +204,7 @@ const STREAM_BATCH = 1_000;
 async function copyFreshMemberships(
   client: PgClient,
   shopId: string,
-  input: {
-    fromId: string;
-    toId: string;
-    next: Iterable<CustomerMemberships>;
-    at: Date;
-    computedAt: Date;
-    asOf: Date;
-    recordTransitions: boolean;
-  },
+  input: RangeMemberships,
 ): Promise<MembershipChanges> {
   const changes: MembershipChanges = { entered: 0, left: 0, customersChanged: 0, rowsWritten: 0 };
   const sinceAllToday = entryDaysAllOn(input.at);
@@ -239,21 +245,7 @@ async function copyFreshMemberships(
  * kept. One transaction, so a retried chunk sees the old or the new state,
  * never half of it; run twice, the second run writes nothing.
  */
-export async function replaceMembershipsInRange(
-  client: PgClient,
-  input: {
-    shopId: string;
-    fromId: string;
-    toId: string;
-    next: Iterable<CustomerMemberships>;
-    /** When entries and exits happened (transitions, and the day of new segments). */
-    at: Date;
-    computedAt: Date;
-    /** The instant the segments were computed as of (reasons are written out as of it when read, ADR 060). */
-    asOf: Date;
-    recordTransitions: boolean;
-  },
-): Promise<MembershipChanges> {
+export async function replaceMembershipsInRange(client: PgClient, input: RangeMemberships): Promise<MembershipChanges> {
   const { shopId, at } = input;
   return inTransaction(client, async () => {
     const stored = await loadMemberships(client, shopId, input.fromId, input.toId);
