@@ -5,7 +5,8 @@
 // (short statements, no long locks), what is older than the shop's periods
 // (app/settings/retention.ts): segment history, job runs, webhook
 // deliveries, data requests and the compliance log, and segment snapshots
-// beyond the insights retention.
+// beyond the insights retention; and it bounds the tag write-back's change
+// log, which nothing consumes while the write-back is skipped (ADR 066).
 import type { PrismaClient } from "@prisma/client";
 import { addDays, insightsSettingsOf, localDay } from "../insights/core";
 import { cleanFinishedJobs, enqueueShopRetention } from "../queues/maintenance.server";
@@ -16,6 +17,7 @@ import { deleteSnapshotsBefore } from "../stores/insights.server";
 import { pruneTransitions } from "../stores/memberships.server";
 import { pruneOrphanWebhookEvents, pruneRuns, pruneWebhookEvents } from "../stores/runs.server";
 import { findShop, shopDomainsAfter } from "../stores/shops.server";
+import { forgetLongTagLog } from "../stores/tag-sync.server";
 import { logger } from "../utils/logger.server";
 
 export interface ShopPruned {
@@ -25,6 +27,8 @@ export interface ShopPruned {
   webhookEvents: number;
   complianceEvents: number;
   dataRequests: number;
+  /** Rows of the tag sync log forgotten because it grew too long (ADR 066). */
+  tagSyncLog: number;
 }
 
 /** Deletes the shop's rows older than its retention periods. Another shop's rows are never read. */
@@ -51,6 +55,7 @@ export async function pruneShop(
     webhookEvents: await pruneWebhookEvents(db, shop.domain, cutoffs.activity, { compliance: false, batch }),
     complianceEvents: await pruneWebhookEvents(db, shop.domain, cutoffs.compliance, { compliance: true, batch }),
     dataRequests: await pruneDataRequests(db, shop.domain, cutoffs.compliance, batch),
+    tagSyncLog: await forgetLongTagLog(db, shop.id),
   };
   logger.info({ shop: domain, ...pruned }, "retention: shop pruned");
   return pruned;

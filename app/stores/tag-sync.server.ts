@@ -6,6 +6,7 @@
 // or liveness another writer changed (the migration), and a pass logs again
 // the customers it left out of sync (refused by Shopify, capped). A pass
 // consumes the rows its snapshot saw; rows committed later stay for the next.
+import type { PrismaClient } from "@prisma/client";
 import type { DataStore, Tx } from "./data-store";
 import { inTransaction, type PgClient, waitForTransactionsOpenNow } from "./pg/pool.server";
 
@@ -26,6 +27,14 @@ export const TAG_WRITER_SETTING = "segments.tag_writer";
 export const isLoggedTagCustomer = (column: string, shop: string): string =>
   `${column} = ANY(ARRAY(SELECT "customerId" FROM "TagSyncChange" WHERE "shopId" = ${shop}))`;
 
+/**
+ * Logged rows beyond which a pass compares every customer instead (and the
+ * nightly retention job forgets the log). At 1M customers a logged read took
+ * about 35 µs a customer, the comparison of every customer 3.5-5 s
+ * (docs/performance.md, 2026-12-07 from 09:31 UTC): about even at 100,000.
+ */
+const MAX_LOGGED_ROWS = 100_000;
+
 /** Which customers a pass compares. */
 export type TagPassScope = "all" | "logged";
 
@@ -36,14 +45,25 @@ export type TagPassScope = "all" | "logged";
  * the transactions open at the switch, so the pass's snapshot, taken next,
  * sees every change that was not logged).
  */
-export async function beginTagPass(client: PgClient, shopId: string, key: string): Promise<TagPassScope> {
-  const { rows } = await client.query<{ tagLogKey: string | null; tagLogComplete: boolean }>(
-    `SELECT "tagLogKey", "tagLogComplete" FROM "Shop" WHERE id = $1`,
-    [shopId],
+export async function beginTagPass(
+  client: PgClient,
+  shopId: string,
+  key: string,
+  maxLoggedRows = MAX_LOGGED_ROWS,
+): Promise<TagPassScope> {
+  const { rows } = await client.query<{ tagLogKey: string | null; tagLogComplete: boolean; long: boolean }>(
+    `SELECT "tagLogKey", "tagLogComplete",
+       (SELECT count(*) FROM (SELECT 1 FROM "TagSyncChange" WHERE "shopId" = $1 LIMIT $2 + 1) l) > $2 AS long
+     FROM "Shop" WHERE id = $1`,
+    [shopId, maxLoggedRows],
   );
   const state = rows[0];
   if (!state) throw new Error(`no shop ${shopId}`);
-  if (state.tagLogKey === key && state.tagLogComplete) return "logged";
+  if (state.tagLogKey === key && state.tagLogComplete) {
+    if (!state.long) return "logged";
+    // A long log (write-backs skipped while the plan lapsed): comparing every customer costs less.
+    return "all";
+  }
   await client.query(`UPDATE "Shop" SET "tagLogKey" = $2, "tagLogComplete" = false WHERE id = $1`, [shopId, key]);
   if (state.tagLogKey === null) await waitForTransactionsOpenNow(client);
   return "all";
@@ -102,6 +122,29 @@ export async function stopTagLog(client: PgClient, shopId: string): Promise<void
   await inTransaction(client, async () => {
     await client.query(`UPDATE "Shop" SET "tagLogKey" = NULL, "tagLogComplete" = false WHERE id = $1`, [shopId]);
     await client.query(`DELETE FROM "TagSyncChange" WHERE "shopId" = $1`, [shopId]);
+  });
+}
+
+/**
+ * The retention job's bound on the log (app/privacy/retention.server.ts):
+ * while the plan lapsed the write-back is skipped and nothing consumes the
+ * log, which grows with every nightly recompute. Beyond `maxLoggedRows` it is
+ * turned off and forgotten, as a first recompute does (a pass in flight then
+ * cannot mark itself complete), and the next pass compares every customer.
+ * Returns the rows forgotten.
+ */
+export async function forgetLongTagLog(
+  db: PrismaClient,
+  shopId: string,
+  maxLoggedRows = MAX_LOGGED_ROWS,
+): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const [{ long }] = await tx.$queryRaw<Array<{ long: boolean }>>`
+      SELECT count(*) > ${maxLoggedRows} AS long
+      FROM (SELECT 1 FROM "TagSyncChange" WHERE "shopId" = ${shopId} LIMIT ${maxLoggedRows + 1}) l`;
+    if (!long) return 0;
+    await tx.$executeRaw`UPDATE "Shop" SET "tagLogKey" = NULL, "tagLogComplete" = false WHERE id = ${shopId}`;
+    return tx.$executeRaw`DELETE FROM "TagSyncChange" WHERE "shopId" = ${shopId}`;
   });
 }
 

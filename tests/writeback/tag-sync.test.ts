@@ -5,7 +5,7 @@ import prisma from "../../app/db.server";
 import { shopConfigFrom, type ShopConfig } from "../../app/settings/shop-config";
 import { markCustomerDeleted, upsertCustomers } from "../../app/stores/customers.server";
 import { replaceMembershipsInRange, type CustomerMemberships } from "../../app/stores/memberships.server";
-import { stopTagLog } from "../../app/stores/tag-sync.server";
+import { beginTagPass, forgetLongTagLog, stopTagLog } from "../../app/stores/tag-sync.server";
 import {
   computeTagChanges,
   endShopTagPass,
@@ -205,5 +205,23 @@ describe("the tag write-back's change log: what makes a pass compare again", () 
     expect(await logged()).toEqual(["2"]);
     const next = await passEqualToFull();
     expect(Object.keys(summary(next.changes))).toEqual(["2"]);
+  });
+
+  it("compares every customer when the log grew long, and the retention job forgets a long log", async () => {
+    await passEqualToFull();
+    await writeMemberships(1, 6, [member(1, ["rfm/new"]), member(2, ["rfm/new"]), member(3, ["rfm/new"])]);
+    const { tagLogKey } = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    // Logged: 1, 2 and 3 changed, 4 gone.
+    expect(await beginTagPass(client, shop.id, tagLogKey!, 4)).toBe("logged");
+    expect(await beginTagPass(client, shop.id, tagLogKey!, 3)).toBe("all");
+    expect(await forgetLongTagLog(prisma, shop.id, 4)).toBe(0);
+    expect(await forgetLongTagLog(prisma, shop.id, 2)).toBe(4);
+    expect(await logged()).toEqual([]);
+    // Off until the next pass, which compares every customer and finds the changes the log held.
+    await writeMemberships(1, 6, [member(1, ["rfm/new"]), member(2, ["rfm/new"]), member(5, ["rfm/new"])]);
+    expect(await logged()).toEqual([]);
+    const pass = await passEqualToFull();
+    expect(pass.scope).toBe("all");
+    expect(Object.keys(summary(pass.changes))).toEqual(["1", "2", "3", "4", "5"]);
   });
 });
