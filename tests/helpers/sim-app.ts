@@ -59,6 +59,12 @@ export function startAppWorkers(
   backend: QueueBackend,
   store: { sim: Simulator; accessToken: string },
   queues?: string[],
+  /**
+   * How often the workers look for jobs whose lock expired (BullMQ's 30 s by
+   * default): a test that kills a worker lets its successor find the dead
+   * worker's jobs sooner. Only expired locks count, so a live job is never taken.
+   */
+  stalledInterval?: number,
 ): { runtime: WorkerRuntime; registry: QueueRegistry; close(): Promise<void> } {
   const registry = new QueueRegistry(backend);
   const all = buildProcessors({
@@ -77,6 +83,7 @@ export function startAppWorkers(
     // short lock lets a chunk that holds the CPU on a loaded 2-core machine be
     // taken as stalled and run twice. Kill tests use tests/fixtures/sync-worker.ts,
     // whose child processes keep a 4 s lock so that recovery is quick.
+    ...(stalledInterval ? { workerOptions: { stalledInterval } } : {}),
   });
   return {
     runtime,

@@ -103,7 +103,8 @@ describe("install backfill by bulk export", () => {
     expect(storedAtKill).toBeLessThan(50_000);
 
     // A new worker picks the stalled job up and finishes it.
-    const app = startAppWorkers(redis, store, [QUEUE.shopSync]);
+    // Looking for the dead worker's job every second, not every 30 s (its 4 s lock has expired by then).
+    const app = startAppWorkers(redis, store, [QUEUE.shopSync], 1_000);
     try {
       const run = await waitFor(
         () => prisma.jobRun.findFirst({ where: { shopId: store.shopId, kind: "backfill", status: "completed" } }),

@@ -70,7 +70,8 @@ describe.each(testQueueBackends())("a recompute survives a worker killed midway 
     expect(progressAtKill.chunksDone).toBeLessThan(progressAtKill.chunksTotal);
 
     // A new worker picks the flow up and finishes it.
-    const app = startAppWorkers(redis, store, [QUEUE.segments, QUEUE.writeback]);
+    // Looking for the dead worker's jobs every second, not every 30 s (their 4 s locks have expired by then).
+    const app = startAppWorkers(redis, store, [QUEUE.segments, QUEUE.writeback], 1_000);
     try {
       const run = await recomputeFinished(store.shopId, started);
       expect(run.error).toBeNull();
