@@ -79,13 +79,6 @@ function metafieldsOf(assignment: CustomerAssignment, config: ShopConfig): Metaf
 }
 
 /**
- * Recomputes the customers with ids in the range with the given cut-offs and
- * stores the differences. The features come from the fit step's slice when
- * there is one (`slice`), otherwise from the range's stored orders.
- * Idempotent: running it twice writes nothing the second time, so a retried
- * or resumed chunk is harmless.
- */
-/**
  * A slice's features, or null when another version of the code encoded them
  * (a deploy between the fit step and this chunk): the chunk then reads its
  * range's orders, as for a slice gone.
@@ -99,6 +92,13 @@ function decodedSlice(bytes: Uint8Array): FeatureTable | null {
   }
 }
 
+/**
+ * Recomputes the customers with ids in the range with the given cut-offs and
+ * stores the differences. The features come from the fit step's slice when
+ * there is one (`slice`), otherwise from the range's stored orders.
+ * Idempotent: running it twice writes nothing the second time, so a retried
+ * or resumed chunk is harmless.
+ */
 export async function processChunk(
   client: PgClient,
   input: {
