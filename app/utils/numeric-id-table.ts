@@ -1,28 +1,29 @@
 // A hash table from numeric ids (Shopify's numeric customer ids, below 2^53)
-// to small integers, with open addressing on typed arrays. Looking up five
+// to small integers, with open addressing on a typed array. Looking up five
 // million ids in a Map of a million keys costs seconds (a chain of pointers
-// per lookup, strings compared by content); here a lookup is one or two
-// cache lines.
+// per lookup, strings compared by content); here a slot holds its key and
+// its value side by side, so a lookup is one cache line (two when the probe
+// crosses into the next), where separate key and value arrays cost a miss in
+// each (docs/performance.md, 2026-12-07 from 12:39).
 export class NumericIdTable {
-  private keys: Float64Array;
-  private values: Int32Array;
+  /** slots[2k]: the key of slot k (NaN: empty); slots[2k + 1]: its value. */
+  private slots: Float64Array;
   private mask: number;
   size = 0;
 
   constructor(expected = 1024) {
     let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
-    this.keys = new Float64Array(capacity).fill(Number.NaN);
-    this.values = new Int32Array(capacity);
+    this.slots = emptySlots(capacity);
     this.mask = capacity - 1;
   }
 
   /** The value stored for `id`, or -1. */
   get(id: number): number {
-    const keys = this.keys;
+    const slots = this.slots;
     for (let slot = hash(id) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const k = keys[slot];
-      if (k === id) return this.values[slot];
+      const k = slots[2 * slot];
+      if (k === id) return slots[2 * slot + 1];
       if (k !== k) return -1; // NaN: empty slot
     }
   }
@@ -30,17 +31,17 @@ export class NumericIdTable {
   /** Stores `value` (>= 0) for `id`, replacing any previous value. */
   set(id: number, value: number): void {
     if (!Number.isSafeInteger(id) || id < 0) throw new RangeError(`NumericIdTable: not a numeric id: ${id}`);
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    const keys = this.keys;
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const slots = this.slots;
     for (let slot = hash(id) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const k = keys[slot];
+      const k = slots[2 * slot];
       if (k === id) {
-        this.values[slot] = value;
+        slots[2 * slot + 1] = value;
         return;
       }
       if (k !== k) {
-        keys[slot] = id;
-        this.values[slot] = value;
+        slots[2 * slot] = id;
+        slots[2 * slot + 1] = value;
         this.size++;
         return;
       }
@@ -48,13 +49,20 @@ export class NumericIdTable {
   }
 
   private grow(): void {
-    const { keys, values } = this;
-    this.keys = new Float64Array(keys.length * 2).fill(Number.NaN);
-    this.values = new Int32Array(keys.length * 2);
-    this.mask = this.keys.length - 1;
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
+    this.slots = emptySlots(capacity);
+    this.mask = capacity - 1;
     this.size = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] === keys[i]) this.set(keys[i], values[i]);
+    for (let i = 0; i < old.length; i += 2) if (old[i] === old[i]) this.set(old[i], old[i + 1]);
   }
+}
+
+/** `capacity` empty slots (keys NaN). */
+function emptySlots(capacity: number): Float64Array {
+  const slots = new Float64Array(capacity * 2);
+  for (let i = 0; i < slots.length; i += 2) slots[i] = Number.NaN;
+  return slots;
 }
 
 /** Mixes both 26/27-bit halves of the id (ids share their high digits). */

@@ -212,7 +212,7 @@ export class FeatureAccumulator {
     }
     if (f.hasJourney) r[b + R.journeyOrders]++;
     if (f.campaign) r[b + R.campaignOrders]++;
-    if (isEarlierThan(order.processedAt, order.id, r[b + R.acqAt], this.acqOrderId, c)) {
+    if (isEarlierThan(order, r[b + R.acqAt], this.acqOrderId, c)) {
       r[b + R.acqAt] = order.processedAt;
       this.acqOrderId[c] = order.id;
       r[b + R.acqKnown] = f.hasJourney ? 1 : 0;
@@ -418,12 +418,13 @@ function stringAt(strings: readonly string[], k: number): string | null {
 
 /**
  * Same order as isEarlier, without allocating a touch object per order:
- * whether an order at (at, id) comes before customer c's acquisition order so
- * far (the earlier time, on a tie the smaller id). The current id is looked up
- * only on a tie: reading it for every order cost a cache miss.
+ * whether the order comes before customer c's acquisition order so far (the
+ * earlier time, on a tie the smaller id). Both ids are read only on a tie:
+ * the current one cost a cache miss per order, and the order's may be made
+ * from bytes when asked (app/recompute/read-features.server.ts).
  */
-function isEarlierThan(at: number, id: string, currentAt: number, currentIds: readonly string[], c: number): boolean {
-  return at < currentAt || (at === currentAt && id < currentIds[c]);
+function isEarlierThan(order: EngineOrder, currentAt: number, currentIds: readonly string[], c: number): boolean {
+  return order.processedAt < currentAt || (order.processedAt === currentAt && order.id < currentIds[c]);
 }
 
 /** True when list[k] already appeared earlier in the list (lists are a few items long). */

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCopyWriter } from "./binary-copy";
@@ -13,6 +14,7 @@ import {
   copyToBinary,
   splitCopyRow,
   copyToSpans,
+  CopyRowSplitter,
 } from "./copy.server";
 
 /** 100,000 rows of varying width, and a few of 200 KB (longer than one of the stream's chunks). */
@@ -204,6 +206,101 @@ describe("copyToSpans", () => {
     });
     expect(spans).toBe(100_000);
     expect(next).toBe(100_001);
+  });
+});
+
+/** One backend message: its type byte, its length (itself included) and its body. */
+function message(type: string, body: Buffer): Buffer {
+  const header = Buffer.alloc(5);
+  header.write(type, 0, "latin1");
+  header.writeUInt32BE(body.length + 4, 1);
+  return Buffer.concat([header, body]);
+}
+
+/**
+ * What a server sends for a COPY TO of `rows`: CopyOutResponse, a notice in
+ * the middle, a CopyData message per row, then either CopyDone and what pg
+ * reads after the copy, or an ErrorResponse (and ReadyForQuery) after
+ * `errorAfter` rows.
+ */
+function copyOutStream(rows: readonly string[], errorAfter?: number): { bytes: Buffer; after: Buffer } {
+  const parts = [message("H", Buffer.from([0, 0, 1, 0, 0]))];
+  rows.forEach((row, i) => {
+    if (i === errorAfter) return;
+    if (errorAfter !== undefined && i > errorAfter) return;
+    if (i === Math.floor(rows.length / 2)) parts.push(message("N", Buffer.from("SNOTICE\0Mhalf way\0\0", "latin1")));
+    parts.push(message("d", Buffer.from(`${row}\n`, "utf8")));
+  });
+  const after =
+    errorAfter === undefined
+      ? Buffer.concat([message("C", Buffer.from("COPY 3\0", "latin1")), message("Z", Buffer.from("I", "latin1"))])
+      : Buffer.concat([
+          message("E", Buffer.from("SERROR\0Mdivision by zero\0\0", "latin1")),
+          message("Z", Buffer.from("I", "latin1")),
+        ]);
+  if (errorAfter === undefined) parts.push(message("c", Buffer.alloc(0)));
+  return { bytes: Buffer.concat([...parts, after]), after };
+}
+
+/** Feeds the stream to a CopyRowSplitter cut at the given offsets: the rows it gave and its answer at the end. */
+function split(bytes: Buffer, cuts: readonly number[]) {
+  const rows: string[] = [];
+  const splitter = new CopyRowSplitter((b, start, end) => rows.push(b.toString("utf8", start, end)));
+  const points = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
+  let from = 0;
+  for (const to of [...points, bytes.length]) {
+    const fed = splitter.feed(bytes.subarray(from, to));
+    // pg gets the rest of this chunk, then every later chunk (the splitter is not fed again).
+    if (fed !== "more") return { rows, rest: Buffer.concat([fed.rest, bytes.subarray(to)]), error: fed.error };
+    from = to;
+  }
+  return { rows, rest: null, error: false };
+}
+
+// The splitter behind copyToSpans, on streams cut anywhere: the socket's
+// chunks may split a message's header, its body or its newline.
+describe("CopyRowSplitter", () => {
+  const rows = ["1\tab", "", "wide\t" + "x".repeat(70_000), "3\t\\N", "é\tçà", "last"];
+
+  it("gives every row whole and hands back what follows CopyDone, whatever one cut splits", () => {
+    const { bytes, after } = copyOutStream(rows);
+    for (let cut = 0; cut <= bytes.length; cut += cut < 200 || cut > bytes.length - 200 ? 1 : 997) {
+      const result = split(bytes, [cut]);
+      expect(result.rows).toEqual(rows);
+      expect(result.rest).toEqual(after);
+      expect(result.error).toBe(false);
+    }
+  });
+
+  it("gives the same rows and rest for any cuts, down to single bytes", () => {
+    const { bytes, after } = copyOutStream(rows);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 60 }), (cuts) => {
+        const result = split(bytes, cuts);
+        expect(result.rows).toEqual(rows);
+        expect(result.rest).toEqual(after);
+      }),
+      { numRuns: 200 },
+    );
+    expect(
+      split(
+        bytes.subarray(0, 300),
+        Array.from({ length: 300 }, (_, i) => i),
+      ).rows,
+    ).toEqual(rows.slice(0, 2));
+  });
+
+  it("stops at an ErrorResponse and hands it back unread, with the rows before it", () => {
+    const { bytes, after } = copyOutStream(rows, 4);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 20 }), (cuts) => {
+        const result = split(bytes, cuts);
+        expect(result.rows).toEqual(rows.slice(0, 4));
+        expect(result.rest).toEqual(after);
+        expect(result.error).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

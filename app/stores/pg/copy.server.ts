@@ -7,7 +7,7 @@
 // it replaced).
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { from as pgCopyFrom, to as copyToStream } from "pg-copy-streams";
+import { type CopyToStreamQuery, from as pgCopyFrom, to as copyToStream } from "pg-copy-streams";
 import { parseBinaryCopy, type BinaryCopyWriter } from "./binary-copy";
 import type { PgClient } from "./pool.server";
 
@@ -168,42 +168,164 @@ export function copyTo(client: PgClient, sql: string, onRow: (row: Buffer) => vo
 
 /**
  * copyTo for the million-row reads (orders, customers' ids, tag candidates): each row is given as
- * bytes[start, end) of the stream's chunk, valid during the call, instead of
- * a Buffer view of its own (an object per row).
+ * bytes[start, end) of the socket's chunk, valid during the call, instead of
+ * a Buffer of its own (an object per row). Rows are found by their CopyData
+ * messages where the socket's chunks arrive (RowSpansQuery), not copied into
+ * pg-copy-streams' buffers first. An error thrown by `onRow` stops the calls,
+ * but the rest of the data is still read (so the connection leaves COPY mode)
+ * before the promise rejects with it; the server's error rejects it as well.
+ * Resolves with the number of rows.
  */
-export async function copyToSpans(
+export function copyToSpans(
   client: PgClient,
   sql: string,
   onRow: (bytes: Buffer, start: number, end: number) => void,
 ): Promise<number> {
-  // The stream's chunks hold many rows, and a row can straddle two chunks.
-  // Every text-format row ends in "\n", and a newline inside a value is
-  // escaped (\n), so each raw newline ends exactly one row.
-  let rows = 0;
-  let partial: Buffer | null = null;
-  await copyChunks(client, sql, (chunk) => {
-    let start = 0;
-    let end = chunk.indexOf(10);
-    if (partial && end >= 0) {
-      const row = Buffer.concat([partial, chunk.subarray(0, end)]);
-      onRow(row, 0, row.length);
-      rows++;
-      partial = null;
-      start = end + 1;
-      end = chunk.indexOf(10, start);
-    }
-    for (; end >= 0; end = chunk.indexOf(10, start)) {
-      onRow(chunk, start, end);
-      rows++;
-      start = end + 1;
-    }
-    if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      partial = partial ? Buffer.concat([partial, rest]) : rest;
-    }
+  return new Promise((resolve, reject) => {
+    let rows = 0;
+    let failure: unknown = null;
+    const query = new RowSpansQuery(sql, (bytes, start, end) => {
+      if (failure) return;
+      try {
+        onRow(bytes, start, end);
+        rows++;
+      } catch (error) {
+        failure = error;
+      }
+    });
+    const stream = client.query(query);
+    stream.on("error", reject);
+    stream.on("end", () => (failure ? reject(failure) : resolve(rows)));
+    // Flowing, so that 'end' comes: the stream itself never carries data.
+    stream.resume();
   });
-  if (partial) throw new Error("COPY TO ended inside a row (no final newline)");
-  return rows;
+}
+
+/** The backend messages a COPY TO sends (protocol section 55.7). */
+const MESSAGE = {
+  copyData: 0x64, // d
+  copyOutResponse: 0x48, // H
+  errorResponse: 0x45, // E
+  parameterStatus: 0x53, // S
+  noticeResponse: 0x4e, // N
+  notificationResponse: 0x41, // A
+} as const;
+
+/**
+ * Finds a COPY TO's rows in the backend's messages as they arrive in the
+ * socket's chunks: each CopyData message (one text row) is handed to `onRow`
+ * where it lies in its chunk, without its header and newline; only a message
+ * split between two chunks is joined. `feed` answers "more" while the copy
+ * goes on; once it is over (after CopyDone, or at an ErrorResponse, which is
+ * not consumed) it answers with the bytes that follow, which belong to pg's
+ * own parser. Pure: bytes in, calls out.
+ */
+export class CopyRowSplitter {
+  /** A message split between chunks: its parts so far, and its whole length once its header is known (0 before). */
+  private parts: Buffer[] = [];
+  private partSize = 0;
+  private messageSize = 0;
+
+  constructor(private readonly onRow: (bytes: Buffer, start: number, end: number) => void) {}
+
+  feed(chunk: Buffer): "more" | { rest: Buffer; error: boolean } {
+    let pos = 0;
+    // First the message a previous chunk began: its 5-byte header, then the rest.
+    while (this.partSize > 0) {
+      const header = this.messageSize === 0;
+      const wanted = header ? 5 : this.messageSize;
+      const take = Math.min(wanted - this.partSize, chunk.length - pos);
+      this.parts.push(chunk.subarray(pos, pos + take));
+      this.partSize += take;
+      pos += take;
+      if (this.partSize < wanted) return "more";
+      const joined = Buffer.concat(this.parts, this.partSize);
+      this.parts = [joined];
+      if (header) {
+        if (joined[0] === MESSAGE.errorResponse)
+          return { rest: Buffer.concat([joined, chunk.subarray(pos)]), error: true };
+        this.messageSize = 1 + joined.readUInt32BE(1);
+        continue;
+      }
+      this.parts = [];
+      this.partSize = 0;
+      this.messageSize = 0;
+      if (!this.message(joined, 0, joined.length)) return { rest: chunk.subarray(pos), error: false };
+    }
+    const length = chunk.length;
+    while (length - pos >= 5) {
+      if (chunk[pos] === MESSAGE.errorResponse) return { rest: chunk.subarray(pos), error: true };
+      const size = 1 + chunk.readUInt32BE(pos + 1);
+      if (length - pos < size) break;
+      const goOn = this.message(chunk, pos, pos + size);
+      pos += size;
+      if (!goOn) return { rest: chunk.subarray(pos), error: false };
+    }
+    if (pos < length) {
+      this.parts = [chunk.subarray(pos)];
+      this.partSize = length - pos;
+      this.messageSize = this.partSize >= 5 ? 1 + chunk.readUInt32BE(pos + 1) : 0;
+    }
+    return "more";
+  }
+
+  /** One whole message at bytes[start, end); false when it ends the copy (CopyDone, or anything unexpected). */
+  private message(bytes: Buffer, start: number, end: number): boolean {
+    const code = bytes[start];
+    if (code === MESSAGE.copyData) {
+      // 5 bytes of header; a text row ends in a newline.
+      this.onRow(bytes, start + 5, end - 1);
+      return true;
+    }
+    return (
+      code === MESSAGE.copyOutResponse ||
+      code === MESSAGE.parameterStatus ||
+      code === MESSAGE.noticeResponse ||
+      code === MESSAGE.notificationResponse
+    );
+  }
+}
+
+/** pg-copy-streams' COPY TO query, whose parser RowSpansQuery replaces (the package exports only its factory). */
+const CopyToQuery = Object.getPrototypeOf(copyToStream("")).constructor as new (text: string) => CopyToStreamQuery;
+
+/** The parts of pg-copy-streams 7's COPY TO query that RowSpansQuery uses. */
+interface CopyToInternals {
+  _buffer: { push(chunk: Buffer): void };
+  _detach(): void;
+  _cleanup(): void;
+}
+
+/**
+ * pg-copy-streams' COPY TO query with its message parser replaced by a
+ * CopyRowSplitter. The package's own parser made a Buffer per row and copied
+ * every chunk's rows into one buffer before anything read them: for the five
+ * million rows of a recompute's read, about 0.5 s of CPU and five million
+ * objects for the garbage collector (docs/performance.md, 2026-12-07 from
+ * 12:39). The stream itself carries no data; it ends with the copy. What
+ * follows the copy is handed back to pg as the package does.
+ */
+class RowSpansQuery extends CopyToQuery {
+  private readonly splitter: CopyRowSplitter;
+
+  constructor(text: string, onRow: (bytes: Buffer, start: number, end: number) => void) {
+    super(text);
+    this.splitter = new CopyRowSplitter(onRow);
+  }
+
+  /** Called by the package with each chunk read from the socket; false once the copy is over. */
+  _parse(chunk: Buffer): boolean | undefined {
+    const fed = this.splitter.feed(chunk);
+    if (fed === "more") return true;
+    const self = this as unknown as CopyToInternals;
+    self._buffer.push(fed.rest);
+    self._detach();
+    // At an error, pg's parser (given it by _detach) fails the query, which ends the stream with it.
+    if (fed.error) return undefined;
+    this.push(null);
+    self._cleanup();
+    return false;
+  }
 }
 
 /**
