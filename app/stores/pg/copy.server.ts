@@ -4,7 +4,8 @@
 // format (./binary-copy.ts: memberships, transitions, feature slices). Both
 // directions go through pg-copy-streams (by pg's author): pg has no COPY API
 // of its own (docs/performance.md compares it with the hand-made sub-protocol
-// it replaced).
+// it replaced). The million-row reads keep its COPY TO query but find the
+// rows with a parser of their own (CopyRowSplitter), without an object per row.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type CopyToStreamQuery, from as pgCopyFrom, to as copyToStream } from "pg-copy-streams";
