@@ -207,6 +207,18 @@ describe("copyToSpans", () => {
     expect(spans).toBe(100_000);
     expect(next).toBe(100_001);
   });
+
+  it("rejects with the server's error when the COPY fails before its first row, and leaves the connection usable", async () => {
+    await expect(copyToSpans(client, `COPY (SELEC 1) TO STDOUT`, () => undefined)).rejects.toThrow(/syntax error/);
+    await expect(copyToSpans(client, `COPY (SELECT * FROM no_such_table) TO STDOUT`, () => undefined)).rejects.toThrow(
+      /no_such_table/,
+    );
+    let rows = 0;
+    expect(await copyToSpans(client, `COPY (SELECT 1 WHERE false) TO STDOUT`, () => rows++)).toBe(0);
+    expect(await copyToSpans(client, `COPY (SELECT 1) TO STDOUT`, () => rows++)).toBe(1);
+    expect(rows).toBe(1);
+    expect((await client.query(`SELECT 4 AS ok`)).rows[0].ok).toBe(4);
+  });
 });
 
 /** One backend message: its type byte, its length (itself included) and its body. */
