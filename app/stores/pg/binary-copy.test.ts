@@ -61,6 +61,38 @@ describe("BinaryCopyWriter", () => {
     );
   });
 
+  it("writes ids given as decimal strings, numbers or bigints, and instants, as the same int64s BigInt gives", () => {
+    const id = fc.oneof(
+      fc.bigInt({ min: 0n, max: 10n ** 15n - 1n }),
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+      fc.constantFrom(0n, 9_999_999_999_999n, 10n ** 15n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n)),
+    );
+    // Instants from 1900 to 2400: both sides of 1970 and of 2000, and beyond 2^53 microseconds after 2000.
+    const at = fc.integer({ min: -2_208_988_800_000, max: 13_569_465_600_000 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(id, fc.boolean(), at), { maxLength: 40 }), (rows) => {
+        const writer = new BinaryCopyWriter();
+        for (const [value, padded, ms] of rows) {
+          // A decimal string (with a leading zero sometimes), a safe number, or the bigint itself.
+          const text = padded && value >= 0n ? `0${value}` : String(value);
+          writer.row(3).int8(text).int8(value).timestamp(new Date(ms));
+          if (Number.isSafeInteger(Number(value)))
+            writer.row(3).int8(Number(value)).int8(value).timestamp(new Date(ms));
+        }
+        const parsed = parseBinaryCopy(Buffer.concat(writer.finish()));
+        for (const fields of parsed) expect(fields[0]!.readBigInt64BE(0)).toBe(fields[1]!.readBigInt64BE(0));
+        const expected = rows.flatMap(([value, , ms]) => {
+          const row = [value, (BigInt(ms) - 946_684_800_000n) * 1000n];
+          return Number.isSafeInteger(Number(value)) ? [row, row] : [row];
+        });
+        expect(parsed.map((f) => [f[1]!.readBigInt64BE(0), f[2]!.readBigInt64BE(0)])).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => new BinaryCopyWriter().row(1).int8("12a")).toThrow(SyntaxError);
+    expect(() => new BinaryCopyWriter().row(1).timestamp(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
   it("refuses to be used after finish()", () => {
     const writer = new BinaryCopyWriter();
     writer.finish();

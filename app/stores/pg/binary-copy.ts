@@ -15,6 +15,16 @@ const LENGTH_PLACEHOLDER = "\0\0\0\0";
 /** Values this large are passed through as their own chunk, not copied. */
 const PASS_THROUGH = 1 << 15;
 
+/** A non-empty string of at most 15 decimal digits: below 10^15, so exact as a number. */
+function isShortDecimal(value: string): boolean {
+  if (value.length === 0 || value.length > 15) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /**
  * Rows for `COPY table (columns) FROM STDIN (FORMAT binary)`. Call `row(n)`
  * with the number of fields, then exactly n field writers in column order;
@@ -27,7 +37,7 @@ export class BinaryCopyWriter {
   private at = 0;
   private finished = false;
   private stampMs = NaN;
-  private stampUs = 0n;
+  private stampUs: number | bigint = 0;
 
   constructor() {
     this.ensure(19);
@@ -69,11 +79,17 @@ export class BinaryCopyWriter {
     return this;
   }
 
-  /** A bigint column; ids come as decimal strings (exact beyond 2^53). */
+  /**
+   * A bigint column; ids come as decimal strings (exact beyond 2^53). Ids of
+   * up to 15 digits (Shopify's have 10 to 13) are written as two 32-bit
+   * halves of an exact number, without a BigInt per row (a million rows per
+   * recompute chunk step); anything else goes through BigInt.
+   */
   int8(value: string | bigint | number): this {
     this.ensure(12);
     this.buf.writeInt32BE(8, this.at);
-    this.buf.writeBigInt64BE(typeof value === "bigint" ? value : BigInt(value), this.at + 4);
+    if (typeof value === "string" && isShortDecimal(value)) this.writeInt64(Number(value), this.at + 4);
+    else this.buf.writeBigInt64BE(typeof value === "bigint" ? value : BigInt(value), this.at + 4);
     this.at += 12;
     return this;
   }
@@ -107,15 +123,25 @@ export class BinaryCopyWriter {
   timestamp(value: Date): this {
     this.ensure(12);
     this.buf.writeInt32BE(8, this.at);
-    // Rows of one COPY mostly carry the same instant: its bigint is kept.
+    // Rows of one COPY mostly carry the same instant: its microseconds are kept.
     const ms = value.getTime();
     if (ms !== this.stampMs) {
+      const us = (ms - PG_EPOCH_MS) * 1000;
+      // Exact as a number for any instant within about 285 years of 2000; beyond, BigInt's (which throws for an invalid date).
+      this.stampUs = Number.isSafeInteger(us) ? us : BigInt(ms - PG_EPOCH_MS) * 1000n;
       this.stampMs = ms;
-      this.stampUs = BigInt(ms - PG_EPOCH_MS) * 1000n;
     }
-    this.buf.writeBigInt64BE(this.stampUs, this.at + 4);
+    if (typeof this.stampUs === "number") this.writeInt64(this.stampUs, this.at + 4);
+    else this.buf.writeBigInt64BE(this.stampUs, this.at + 4);
     this.at += 12;
     return this;
+  }
+
+  /** A safe integer as a big-endian int64 at `at`: its high and low 32 bits. */
+  private writeInt64(n: number, at: number): void {
+    const high = Math.floor(n / 0x1_0000_0000);
+    this.buf.writeInt32BE(high, at);
+    this.buf.writeUInt32BE(n - high * 0x1_0000_0000, at + 4);
   }
 
   textArray(values: readonly string[] | null | undefined): this {
