@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BinaryCopyWriter, parseBinaryCopy } from "./binary-copy";
+import { BinaryCopyWriter, parseBinaryCopy, parseBinaryCopyMessages } from "./binary-copy";
 
 // The server's reading of these bytes is tested against PostgreSQL in
 // app/stores/pg/copy.server.test.ts; here, that every value (ASCII or
@@ -25,6 +25,21 @@ function int4ArrayOf(field: Buffer): number[] {
   if (field.readInt32BE(0) === 0) return [];
   const n = field.readInt32BE(12);
   return Array.from({ length: n }, (_, i) => field.readInt32BE(20 + i * 8 + 4));
+}
+
+/** Where a binary COPY payload's header and each of its rows end. */
+function rowEnds(payload: Buffer): number[] {
+  let at = 19 + payload.readInt32BE(15);
+  const ends = [at];
+  for (let fields = payload.readInt16BE(at); fields !== -1; fields = payload.readInt16BE(at)) {
+    at += 2;
+    for (let f = 0; f < fields; f++) {
+      const n = payload.readInt32BE(at);
+      at += 4 + Math.max(n, 0);
+    }
+    ends.push(at);
+  }
+  return ends;
 }
 
 describe("BinaryCopyWriter", () => {
@@ -91,6 +106,39 @@ describe("BinaryCopyWriter", () => {
     );
     expect(() => new BinaryCopyWriter().row(1).int8("12a")).toThrow(SyntaxError);
     expect(() => new BinaryCopyWriter().row(1).timestamp(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
+  it("parses a payload given as messages as it parses it whole, however the messages cut it", () => {
+    const row = fc.record({
+      id: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+      name: fc.option(fc.string({ maxLength: 20 }), { nil: null }),
+      big: fc.integer({ min: 0, max: 3_000 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.boolean(),
+        (rows, cuts, headerAlone) => {
+          const writer = new BinaryCopyWriter();
+          for (const r of rows) writer.row(3).int8(r.id).text(r.name).bytes(Buffer.alloc(r.big, 5));
+          const payload = Buffer.concat(writer.finish());
+          const whole = parseBinaryCopy(payload);
+          // Row by row, as PostgreSQL sends them: the header with the first row (or alone), the trailer alone.
+          const bounds = rowEnds(payload);
+          if (!headerAlone) bounds.shift();
+          const messagesAt = (points: number[]) => {
+            const sorted = [...new Set(points)].filter((p) => p > 0 && p < payload.length).sort((a, b) => a - b);
+            return [0, ...sorted].map((from, i) => payload.subarray(from, [...sorted, payload.length][i]));
+          };
+          // By rows (views, no copy), and cut anywhere (joined again).
+          expect(parseBinaryCopyMessages(messagesAt(bounds))).toEqual(whole);
+          expect(parseBinaryCopyMessages(messagesAt(cuts.map((c) => c % payload.length)))).toEqual(whole);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(() => parseBinaryCopyMessages([Buffer.from("not a copy")])).toThrow(/not a binary COPY payload/);
   });
 
   it("refuses to be used after finish()", () => {

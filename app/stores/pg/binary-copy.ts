@@ -261,3 +261,45 @@ export function parseBinaryCopy(payload: Buffer): Array<Array<Buffer | null>> {
     rows.push(row);
   }
 }
+
+/**
+ * parseBinaryCopy over the data of a COPY TO's CopyData messages, without
+ * joining them: PostgreSQL sends the header with the first row and every row
+ * (and the trailer) in a message of its own, so each field is a view of the
+ * message it came in. Should a row span two messages, the messages are joined
+ * and parsed whole.
+ */
+export function parseBinaryCopyMessages(messages: readonly Buffer[]): Array<Array<Buffer | null>> {
+  const joined = () => parseBinaryCopy(Buffer.concat(messages));
+  const rows: Array<Array<Buffer | null>> = [];
+  for (let m = 0; m < messages.length; m++) {
+    const message = messages[m];
+    let at = 0;
+    if (m === 0) {
+      if (message.length < 19) return joined();
+      if (!message.subarray(0, 11).equals(SIGNATURE)) throw new Error("not a binary COPY payload");
+      at = 19 + message.readInt32BE(15); // header extension
+      if (at > message.length) return joined();
+    }
+    while (at < message.length) {
+      if (at + 2 > message.length) return joined();
+      const fields = message.readInt16BE(at);
+      at += 2;
+      if (fields === -1) return at === message.length && m === messages.length - 1 ? rows : joined();
+      const row: Array<Buffer | null> = [];
+      for (let f = 0; f < fields; f++) {
+        if (at + 4 > message.length) return joined();
+        const n = message.readInt32BE(at);
+        at += 4;
+        if (n === -1) row.push(null);
+        else {
+          if (at + n > message.length) return joined();
+          row.push(message.subarray(at, at + n));
+          at += n;
+        }
+      }
+      rows.push(row);
+    }
+  }
+  throw new Error("binary COPY payload without its trailer");
+}

@@ -257,7 +257,11 @@ function copyOutStream(rows: readonly string[], errorAfter?: number): { bytes: B
 /** Feeds the stream to a CopyRowSplitter cut at the given offsets: the rows it gave and its answer at the end. */
 function split(bytes: Buffer, cuts: readonly number[]) {
   const rows: string[] = [];
-  const splitter = new CopyRowSplitter((b, start, end) => rows.push(b.toString("utf8", start, end)));
+  const splitter = new CopyRowSplitter((b, start, end) => {
+    // A text row's data ends in its newline.
+    expect(b[end - 1]).toBe(10);
+    rows.push(b.toString("utf8", start, end - 1));
+  });
   const points = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
   let from = 0;
   for (const to of [...points, bytes.length]) {

@@ -9,7 +9,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type CopyToStreamQuery, from as pgCopyFrom, to as copyToStream } from "pg-copy-streams";
-import { parseBinaryCopy, type BinaryCopyWriter } from "./binary-copy";
+import { parseBinaryCopyMessages, type BinaryCopyWriter } from "./binary-copy";
 import type { PgClient } from "./pool.server";
 
 export type { PgClient };
@@ -149,12 +149,14 @@ export async function copyFromStream(
 
 /**
  * `COPY (query) TO STDOUT (FORMAT binary)`: the rows' fields as bytes (null
- * for NULL). For a few large values (feature slices), not millions of rows.
+ * for NULL), viewing the socket's chunks they arrived in (no copy of the
+ * payload; a caller keeping a field long copies it). For a few large values
+ * (feature slices), not millions of rows.
  */
 export async function copyToBinary(client: PgClient, sql: string): Promise<Array<Array<Buffer | null>>> {
-  const parts: Buffer[] = [];
-  await copyChunks(client, sql, (chunk) => parts.push(chunk));
-  return parseBinaryCopy(Buffer.concat(parts));
+  const messages: Buffer[] = [];
+  await copyData(client, sql, (bytes, start, end) => messages.push(bytes.subarray(start, end)));
+  return parseBinaryCopyMessages(messages);
 }
 
 /**
@@ -182,21 +184,37 @@ export function copyToSpans(
   sql: string,
   onRow: (bytes: Buffer, start: number, end: number) => void,
 ): Promise<number> {
+  // A text row's CopyData ends in its newline.
+  return copyData(client, sql, (bytes, start, end) => onRow(bytes, start, end - 1));
+}
+
+/**
+ * Runs a COPY TO and calls `onData` with each CopyData message's bytes[start,
+ * end) as they arrive (RowSpansQuery). An error thrown by `onData` stops the
+ * calls, but the rest of the data is still read (so the connection leaves COPY
+ * mode) before the promise rejects with it; the server's error rejects it as
+ * well. Resolves with the number of messages.
+ */
+function copyData(
+  client: PgClient,
+  sql: string,
+  onData: (bytes: Buffer, start: number, end: number) => void,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    let rows = 0;
+    let messages = 0;
     let failure: unknown = null;
     const query = new RowSpansQuery(sql, (bytes, start, end) => {
       if (failure) return;
       try {
-        onRow(bytes, start, end);
-        rows++;
+        onData(bytes, start, end);
+        messages++;
       } catch (error) {
         failure = error;
       }
     });
     const stream = client.query(query);
     stream.on("error", reject);
-    stream.on("end", () => (failure ? reject(failure) : resolve(rows)));
+    stream.on("end", () => (failure ? reject(failure) : resolve(messages)));
     // Flowing, so that 'end' comes: the stream itself never carries data.
     stream.resume();
   });
@@ -214,9 +232,9 @@ const MESSAGE = {
 
 /**
  * Finds a COPY TO's rows in the backend's messages as they arrive in the
- * socket's chunks: each CopyData message (one text row) is handed to `onRow`
- * where it lies in its chunk, without its header and newline; only a message
- * split between two chunks is joined. `feed` answers "more" while the copy
+ * socket's chunks: each CopyData message's data (a text row with its newline,
+ * or a binary row) is handed to `onData` where it lies in its chunk; only a
+ * message split between two chunks is joined. `feed` answers "more" while the copy
  * goes on; once it is over (after CopyDone, or at an ErrorResponse, which is
  * not consumed) it answers with the bytes that follow, which belong to pg's
  * own parser. Pure: bytes in, calls out.
@@ -227,7 +245,7 @@ export class CopyRowSplitter {
   private partSize = 0;
   private messageSize = 0;
 
-  constructor(private readonly onRow: (bytes: Buffer, start: number, end: number) => void) {}
+  constructor(private readonly onData: (bytes: Buffer, start: number, end: number) => void) {}
 
   feed(chunk: Buffer): "more" | { rest: Buffer; error: boolean } {
     let pos = 0;
@@ -274,8 +292,7 @@ export class CopyRowSplitter {
   private message(bytes: Buffer, start: number, end: number): boolean {
     const code = bytes[start];
     if (code === MESSAGE.copyData) {
-      // 5 bytes of header; a text row ends in a newline.
-      this.onRow(bytes, start + 5, end - 1);
+      this.onData(bytes, start + 5, end);
       return true;
     }
     return (
@@ -309,9 +326,9 @@ interface CopyToInternals {
 class RowSpansQuery extends CopyToQuery {
   private readonly splitter: CopyRowSplitter;
 
-  constructor(text: string, onRow: (bytes: Buffer, start: number, end: number) => void) {
+  constructor(text: string, onData: (bytes: Buffer, start: number, end: number) => void) {
     super(text);
-    this.splitter = new CopyRowSplitter(onRow);
+    this.splitter = new CopyRowSplitter(onData);
   }
 
   /** Called by the package with each chunk read from the socket; false once the copy is over. */
@@ -327,29 +344,6 @@ class RowSpansQuery extends CopyToQuery {
     self._cleanup();
     return false;
   }
-}
-
-/**
- * Streams `COPY ... TO STDOUT` and hands each chunk to `onChunk`. An error
- * thrown by `onChunk` stops the calls, but the rest of the data is still
- * read (so the connection leaves COPY mode) before the promise rejects with
- * it; the server's error rejects it as well.
- */
-function copyChunks(client: PgClient, sql: string, onChunk: (chunk: Buffer) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let failure: unknown = null;
-    const stream = client.query(copyToStream(sql));
-    stream.on("data", (chunk: Buffer) => {
-      if (failure) return;
-      try {
-        onChunk(chunk);
-      } catch (error) {
-        failure = error;
-      }
-    });
-    stream.on("error", reject);
-    stream.on("end", () => (failure ? reject(failure) : resolve()));
-  });
 }
 
 /**
