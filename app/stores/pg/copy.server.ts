@@ -184,7 +184,8 @@ export function copyToSpans(
   sql: string,
   onRow: (bytes: Buffer, start: number, end: number) => void,
 ): Promise<number> {
-  // A text row's CopyData ends in its newline.
+  // The backend sends one row per CopyData message ("always one per row", the
+  // protocol's COPY operations), a text row with its newline.
   return copyData(client, sql, (bytes, start, end) => onRow(bytes, start, end - 1));
 }
 
