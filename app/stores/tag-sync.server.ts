@@ -35,6 +35,9 @@ export const isLoggedTagCustomer = (column: string, shop: string): string =>
  */
 const MAX_LOGGED_ROWS = 100_000;
 
+/** SQL: whether the shop ($1) has more than $2 rows logged (counting at most $2 + 1 of them). */
+const LOG_IS_LONG = `(SELECT count(*) FROM (SELECT 1 FROM "TagSyncChange" WHERE "shopId" = $1 LIMIT $2 + 1) l) > $2`;
+
 /** Which customers a pass compares. */
 export type TagPassScope = "all" | "logged";
 
@@ -52,9 +55,7 @@ export async function beginTagPass(
   maxLoggedRows = MAX_LOGGED_ROWS,
 ): Promise<TagPassScope> {
   const { rows } = await client.query<{ tagLogKey: string | null; tagLogComplete: boolean; long: boolean }>(
-    `SELECT "tagLogKey", "tagLogComplete",
-       (SELECT count(*) FROM (SELECT 1 FROM "TagSyncChange" WHERE "shopId" = $1 LIMIT $2 + 1) l) > $2 AS long
-     FROM "Shop" WHERE id = $1`,
+    `SELECT "tagLogKey", "tagLogComplete", ${LOG_IS_LONG} AS long FROM "Shop" WHERE id = $1`,
     [shopId, maxLoggedRows],
   );
   const state = rows[0];
@@ -139,9 +140,11 @@ export async function forgetLongTagLog(
   maxLoggedRows = MAX_LOGGED_ROWS,
 ): Promise<number> {
   return db.$transaction(async (tx) => {
-    const [{ long }] = await tx.$queryRaw<Array<{ long: boolean }>>`
-      SELECT count(*) > ${maxLoggedRows} AS long
-      FROM (SELECT 1 FROM "TagSyncChange" WHERE "shopId" = ${shopId} LIMIT ${maxLoggedRows + 1}) l`;
+    const [{ long }] = await tx.$queryRawUnsafe<Array<{ long: boolean }>>(
+      `SELECT ${LOG_IS_LONG} AS long`,
+      shopId,
+      maxLoggedRows,
+    );
     if (!long) return 0;
     await tx.$executeRaw`UPDATE "Shop" SET "tagLogKey" = NULL, "tagLogComplete" = false WHERE id = ${shopId}`;
     return tx.$executeRaw`DELETE FROM "TagSyncChange" WHERE "shopId" = ${shopId}`;
