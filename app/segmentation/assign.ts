@@ -29,7 +29,16 @@ const PREDICTIONS_NOT_SET: PredictiveUnavailable = {
   reason: "no family computed predictions",
 };
 
-export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: Date | number): Assigner {
+/**
+ * `reasons: false` leaves every membership's reason "" and writes none: for a
+ * caller that stores segments, not reasons (a recompute's chunks, ADR 067).
+ */
+export function createAssigner(
+  cutoffs: ShopCutoffs,
+  settings: Settings,
+  asOf: Date | number,
+  options: { reasons?: boolean } = {},
+): Assigner {
   if (settings.timeZone !== cutoffs.timeZone) {
     throw new RangeError(`cut-offs were fitted in time zone ${cutoffs.timeZone}, settings say ${settings.timeZone}`);
   }
@@ -50,7 +59,12 @@ export function createAssigner(cutoffs: ShopCutoffs, settings: Settings, asOf: D
   };
   const steps = FAMILY_MODULES.map((family) => family.prepare(shop));
   const row = emptyDerived();
-  const draft: AssignmentDraft = { memberships: [], scores: null, predictive: PREDICTIONS_NOT_SET };
+  const draft: AssignmentDraft = {
+    memberships: [],
+    scores: null,
+    predictive: PREDICTIONS_NOT_SET,
+    withReasons: options.reasons ?? true,
+  };
 
   function assign(cf: CustomerFeatures): CustomerAssignment {
     if (cf.timeZone !== settings.timeZone) {

@@ -54,6 +54,27 @@ describe("engine properties", () => {
     );
   });
 
+  it("assigns the same segments, scores and predictions without reasons, and writes no reason (ADR 067)", () => {
+    fc.assert(
+      fc.property(shopArb(), (orders) => {
+        const table = computeFeatureTable(orders, { timeZone: settings.timeZone });
+        const cutoffs = fitShop(table, settings, SHOP_AS_OF);
+        const explained = createAssigner(cutoffs, settings, SHOP_AS_OF);
+        const bare = createAssigner(cutoffs, settings, SHOP_AS_OF, { reasons: false });
+        for (let i = 0; i < table.size; i++) {
+          const withReasons = explained.assign(table.customer(i));
+          const without = bare.assign(table.customer(i));
+          expect(without.memberships.map((m) => m.reason).filter(Boolean)).toEqual([]);
+          expect({ ...without, memberships: without.memberships.map((m) => m.key) }).toEqual({
+            ...withReasons,
+            memberships: withReasons.memberships.map((m) => m.key),
+          });
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("does not depend on the order of the input", () => {
     fc.assert(
       fc.property(shopArb(), fc.integer(), (orders, seed) => {

@@ -41,9 +41,9 @@ describe("replaceMembershipsInRange", () => {
 
   it("writes only what changed: keeps entry days, records entries and exits, and leaves an unchanged range alone", async () => {
     const first: CustomerMemberships[] = [
-      { customerId: "1", segments: ["a/x", "b/y"], reasons: ["r1", "r2"], rfmScores: 543 },
-      { customerId: "2", segments: ["a/x"], reasons: ["r1"], rfmScores: 111 },
-      { customerId: "3", segments: [], reasons: [], rfmScores: null },
+      { customerId: "1", segments: ["a/x", "b/y"], reasons: () => ["r1", "r2"], rfmScores: 543 },
+      { customerId: "2", segments: ["a/x"], reasons: () => ["r1"], rfmScores: 111 },
+      { customerId: "3", segments: [], reasons: () => [], rfmScores: null },
     ];
     const created = await replace(first, day("2026-01-01T10:00:00Z"));
     expect(created).toMatchObject({ entered: 3, left: 0, customersChanged: 3, rowsWritten: 3 });
@@ -55,8 +55,8 @@ describe("replaceMembershipsInRange", () => {
     // Customer 1 leaves b/y and enters c/z; customer 2's reason alone changes (the reasons are not stored, ADR 060:
     // its row stays as it is, as of the 1st); customer 3 is gone.
     const next: CustomerMemberships[] = [
-      { customerId: "1", segments: ["a/x", "c/z"], reasons: ["r1", "r3"], rfmScores: 543 },
-      { customerId: "2", segments: ["a/x"], reasons: ["r1 now"], rfmScores: 111 },
+      { customerId: "1", segments: ["a/x", "c/z"], reasons: () => ["r1", "r3"], rfmScores: 543 },
+      { customerId: "2", segments: ["a/x"], reasons: () => ["r1 now"], rfmScores: 111 },
     ];
     const changed = await replace(next, day("2026-01-05T10:00:00Z"));
     expect(changed).toEqual({ entered: 1, left: 1, customersChanged: 2, rowsWritten: 1 });
@@ -98,7 +98,7 @@ describe("replaceMembershipsInRange", () => {
     const rows: CustomerMemberships[] = ["11", "12", "13"].map((customerId) => ({
       customerId,
       segments: ["a/x"],
-      reasons: ["as of the 10th"],
+      reasons: () => ["as of the 10th"],
       rfmScores: null,
     }));
     await replace(rows, jan10);
@@ -125,7 +125,7 @@ describe("replaceMembershipsInRange", () => {
         { encoding: "utf8" },
       );
       if (deletion.status !== 0) throw new Error(deletion.stderr);
-      for (const row of rows) yield { ...row, segments: ["c/z"], reasons: ["as of the 15th"] };
+      for (const row of rows) yield { ...row, segments: ["c/z"], reasons: () => ["as of the 15th"] };
     }
     const result = await replaceMembershipsInRange(client, {
       shopId,
@@ -163,7 +163,7 @@ describe("replaceMembershipsInRange on a range with no stored row", () => {
       return {
         customerId: String(i),
         segments,
-        reasons: segments.map((s) => `${s} for ${i}, ≥ ${i % 7}`),
+        reasons: () => segments.map((s) => `${s} for ${i}, ≥ ${i % 7}`),
         rfmScores: segments.length ? 111 + (i % 5) : null,
       };
     });

@@ -62,8 +62,11 @@ export interface CustomerMemberships {
   customerId: string;
   /** Segment keys ("family/handle"), in the engine's order. */
   segments: string[];
-  /** reasons[i] explains segments[i]: written to the transitions of entries, not to the row (ADR 060). */
-  reasons: string[];
+  /**
+   * reasons()[i] explains segments[i]: written to the transitions of entries, not to the row (ADR 060), so
+   * asked for only when a transition is recorded (a recompute's chunk writes them for those customers only, ADR 067).
+   */
+  reasons(): readonly string[];
   /** The scores of the customer's RFM segment as stored (packRfmScores); null without one (no orders). */
   rfmScores: number | null;
 }
@@ -76,16 +79,19 @@ function packRfmScores(scores: RfmScores | null): number | null {
   return scores ? scores.recency * 100 + scores.frequency * 10 + scores.monetary : null;
 }
 
-/** One assignment as stored: segment keys, the RFM scores, and the reasons an entry's transition keeps (the app tags they give are derived by the write-back, ADR 046). */
-export function storedMemberships(assignment: CustomerAssignment): CustomerMemberships {
+/**
+ * One assignment as stored: segment keys, the RFM scores, and the reasons an
+ * entry's transition keeps (the app tags they give are derived by the
+ * write-back, ADR 046): the assignment's own, or `reasons` when it was
+ * assigned without them (ADR 067).
+ */
+export function storedMemberships(
+  assignment: CustomerAssignment,
+  reasons: () => readonly string[] = () => assignment.memberships.map((m) => m.reason),
+): CustomerMemberships {
   const n = assignment.memberships.length;
   const segments = new Array<string>(n);
-  const reasons = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const m = assignment.memberships[i];
-    segments[i] = m.key;
-    reasons[i] = m.reason;
-  }
+  for (let i = 0; i < n; i++) segments[i] = assignment.memberships[i].key;
   return { customerId: assignment.customerId, segments, reasons, rfmScores: packRfmScores(assignment.scores) };
 }
 
@@ -218,8 +224,9 @@ async function copyFreshMemberships(
       changes.customersChanged++;
       writeMembershipRow(writer, shopId, m, sinceAllToday(m.segments.length), input);
       if (input.recordTransitions) {
+        const reasons = m.reasons();
         for (let i = 0; i < m.segments.length; i++) {
-          writeTransitionRow(history, shopId, m.customerId, m.segments[i], "entered", input.at, m.reasons[i]);
+          writeTransitionRow(history, shopId, m.customerId, m.segments[i], "entered", input.at, reasons[i]);
           historyRows++;
         }
       }
@@ -274,13 +281,14 @@ export async function replaceMembershipsInRange(client: PgClient, input: RangeMe
     const sinceAllToday = entryDaysAllOn(at);
     let freshRows = 0;
     for (const m of input.next) {
-      const { customerId, segments, reasons, rfmScores } = m;
+      const { customerId, segments, rfmScores } = m;
       const before = stored.get(customerId);
       if (!before) {
         // A new customer in a range that has stored rows.
         changes.entered += segments.length;
         changes.customersChanged++;
         if (input.recordTransitions) {
+          const reasons = m.reasons();
           for (let i = 0; i < segments.length; i++) transition(customerId, segments[i], "entered", reasons[i]);
           freshIds.push(customerId);
         }
@@ -307,13 +315,16 @@ export async function replaceMembershipsInRange(client: PgClient, input: RangeMe
       const beforeIndex = new Map(beforeSegments.map((segment, i) => [segment, i]));
       const sinceDay: number[] = [];
       let changed = false;
+      // Written only for a customer that enters a segment and only when transitions are recorded.
+      let reasons: readonly string[] | undefined;
       segments.forEach((segment, i) => {
         const k = beforeIndex.get(segment);
         if (k === undefined) {
           changed = true;
           changes.entered++;
           sinceDay.push(today);
-          transition(customerId, segment, "entered", reasons[i]);
+          if (input.recordTransitions) reasons ??= m.reasons();
+          transition(customerId, segment, "entered", reasons?.[i] ?? null);
         } else sinceDay.push(Number(beforeSince[k]));
       });
       const now = new Set(segments);

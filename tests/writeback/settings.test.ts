@@ -9,6 +9,8 @@ import { forgetRulePreviews, previewRule } from "../../app/settings/rule-preview
 import { forgetFeatureRead } from "../../app/stores/feature-reads.server";
 import { processChunk } from "../../app/recompute/chunk.server";
 import { fitShopStep } from "../../app/recompute/fit.server";
+import { readShopFeatures } from "../../app/recompute/read-features.server";
+import { createAssigner } from "../../app/segmentation";
 import { computeTagChanges } from "../../app/writeback/tag-changes.server";
 import { loadShopConfig, updateShopSettings } from "../../app/settings/settings.server";
 import { ShopSettingsError, validateShopSettings } from "../../app/settings/shop-config";
@@ -231,5 +233,14 @@ describe("settings change and dry run", () => {
     expect(r.entered).toBeGreaterThan(0);
     const transitions = await prisma.segmentTransition.findMany({ where: { shopId, customerId: 81n } });
     expect(transitions.map((t) => `${t.change} ${t.segment}`)).toEqual(expect.arrayContaining(["left rfm/prospects"]));
+    // The chunk assigns without reasons (ADR 067); an entry's transition still keeps the reason the engine gives.
+    const { table } = await readShopFeatures(client, shopId, config.segmentation.timeZone, { from: "81", to: "81" });
+    const assignment = createAssigner(fit.cutoffs, config.segmentation, asOf).assign(table.customer(0));
+    const entered = transitions.filter((t) => t.change === "entered");
+    expect(entered.length).toBeGreaterThan(0);
+    for (const t of entered) {
+      expect(t.reason).toBe(assignment.memberships.find((m) => m.key === t.segment)!.reason);
+      expect(t.reason).not.toBe("");
+    }
   });
 });

@@ -26,7 +26,7 @@ let config: ShopConfig;
 const member = (customerId: number, segments: string[]): CustomerMemberships => ({
   customerId: String(customerId),
   segments,
-  reasons: segments.map(() => "test"),
+  reasons: () => segments.map(() => "test"),
   rfmScores: null,
 });
 

@@ -82,7 +82,9 @@ export const benefitsFamily: FamilyModule<"benefits", typeof benefitsSettings> =
           out,
           "benefits",
           "discount-seekers",
-          `${cf.discountedOrders} of ${countOf(cf.discountDataOrders, "order")} discounted (${pct(d.discountedOrderShare)} >= ${pct(B.discountSeekerMinShare)}), average ${fmt(d.avgDiscountPct ?? 0)}% off`,
+          out.withReasons
+            ? `${cf.discountedOrders} of ${countOf(cf.discountDataOrders, "order")} discounted (${pct(d.discountedOrderShare)} >= ${pct(B.discountSeekerMinShare)}), average ${fmt(d.avgDiscountPct ?? 0)}% off`
+            : "",
         );
       }
       if (
@@ -95,26 +97,33 @@ export const benefitsFamily: FamilyModule<"benefits", typeof benefitsSettings> =
           out,
           "benefits",
           "premium-buyers",
-          `average unit price ${money(d.avgUnitPriceMinor ?? 0)} at the ${pct(d.relativeUnitPrice)} percentile >= ${pct(B.premiumMinPricePercentile)}${d.discountedOrderShare !== null ? `, ${pct(d.discountedOrderShare)} discounted` : ""}`,
+          out.withReasons
+            ? `average unit price ${money(d.avgUnitPriceMinor ?? 0)} at the ${pct(d.relativeUnitPrice)} percentile >= ${pct(B.premiumMinPricePercentile)}${d.discountedOrderShare !== null ? `, ${pct(d.discountedOrderShare)} discounted` : ""}`
+            : "",
         );
       }
       const express =
         av.shipping && d.expressShippingShare !== null && d.expressShippingShare >= B.convenienceMinExpressShare;
       const replenish = av.products && (d.repeatProductCount ?? 0) >= B.convenienceMinRepeatedProducts;
       if (express || replenish) {
-        const parts: string[] = [];
-        if (express) {
-          parts.push(`${pct(d.expressShippingShare ?? 0)} express shipping >= ${pct(B.convenienceMinExpressShare)}`);
+        let reason = "";
+        if (out.withReasons) {
+          const parts: string[] = [];
+          if (express) {
+            parts.push(`${pct(d.expressShippingShare ?? 0)} express shipping >= ${pct(B.convenienceMinExpressShare)}`);
+          }
+          if (replenish)
+            parts.push(`${d.repeatProductCount} products re-bought >= ${B.convenienceMinRepeatedProducts}`);
+          reason = parts.join("; ");
         }
-        if (replenish) parts.push(`${d.repeatProductCount} products re-bought >= ${B.convenienceMinRepeatedProducts}`);
-        addMembership(out, "benefits", "convenience-buyers", parts.join("; "));
+        addMembership(out, "benefits", "convenience-buyers", reason);
       }
       if (av.products && (d.distinctProductTypes ?? 0) >= B.varietyMinProductTypes) {
         addMembership(
           out,
           "benefits",
           "variety-seekers",
-          `${d.distinctProductTypes} product types >= ${B.varietyMinProductTypes}`,
+          out.withReasons ? `${d.distinctProductTypes} product types >= ${B.varietyMinProductTypes}` : "",
         );
       }
     };

@@ -38,8 +38,9 @@ export const customFamily: FamilyModule<"customSegments", typeof customSettings>
     const rules = settings.customSegments.map((c) => ({ handle: c.handle, test: compileRule(c.rule) }));
     return (_cf, d, out) => {
       for (const c of rules) {
+        // A rule's test gives its reason as its answer (null: no match), so the text is built either way.
         const reason = c.test(d);
-        if (reason !== null) addMembership(out, "custom", c.handle, reason);
+        if (reason !== null) addMembership(out, "custom", c.handle, out.withReasons ? reason : "");
       }
     };
   },

@@ -75,6 +75,11 @@ export interface AssignmentDraft {
   scores: RfmScores | null;
   /** Set by the predictive family. */
   predictive: PredictiveValues | PredictiveUnavailable;
+  /**
+   * False when the caller keeps no reason (a recompute's chunk stores segments, not reasons, ADR 060): every
+   * membership's reason is then "" and no reason is written (ADR 067).
+   */
+  withReasons: boolean;
 }
 
 /**
@@ -139,6 +144,12 @@ function keyOf(family: string, segment: string): string {
   return key;
 }
 
+/**
+ * A membership and its reason. A reason built from numbers is written only
+ * `out.withReasons` (the call sites test it before building the text): writing
+ * millions of them (toFixed, template strings, their garbage) was a third of a
+ * recompute chunk's assignment, which stores none (ADR 067).
+ */
 export function addMembership(out: AssignmentDraft, family: Family, segment: string, reason: string): void {
   out.memberships.push({ family, segment, key: keyOf(family, segment), reason });
 }

@@ -98,7 +98,7 @@ export const loyaltyFamily: FamilyModule<"loyalty", typeof loyaltySettings> = {
     const discounts = cutoffs.availability.discounts;
     return (cf, d, out) => {
       if (cf.orders === 0 || d.recencyDays === null || d.tenureDays === null) return;
-      const stage = lifecycle(d, L);
+      const stage = lifecycle(d, L, out.withReasons);
       addMembership(out, "loyalty", stage.handle, stage.reason);
       if (
         discounts &&
@@ -110,34 +110,42 @@ export const loyaltyFamily: FamilyModule<"loyalty", typeof loyaltySettings> = {
           out,
           "loyalty",
           "switchers",
-          `${stage.handle}, ${pct(d.discountedOrderShare)} of orders discounted >= ${pct(L.switcherMinDiscountShare)}`,
+          out.withReasons
+            ? `${stage.handle}, ${pct(d.discountedOrderShare)} of orders discounted >= ${pct(L.switcherMinDiscountShare)}`
+            : "",
         );
       }
     };
   },
 };
 
-function lifecycle(d: DerivedFeatures, L: LoyaltySettings): { handle: string; reason: string } {
+/** The customer's stage, and its reason when `withReasons` ("" otherwise). */
+function lifecycle(d: DerivedFeatures, L: LoyaltySettings, withReasons: boolean): { handle: string; reason: string } {
   const rec = d.recencyDays as number;
   const ten = d.tenureDays as number;
   const n = d.orders as number;
   if (ten <= L.newWithinDays)
-    return { handle: "new", reason: `first order ${countOf(ten, "day")} ago <= ${L.newWithinDays}` };
+    return { handle: "new", reason: withReasons ? `first order ${countOf(ten, "day")} ago <= ${L.newWithinDays}` : "" };
   if (rec > L.lapsedAfterDays) {
-    return { handle: "lapsed", reason: `no order for ${rec} days > ${L.lapsedAfterDays}` };
+    return { handle: "lapsed", reason: withReasons ? `no order for ${rec} days > ${L.lapsedAfterDays}` : "" };
   }
   const lastGap = d.lastDaysBetweenOrders;
   if (lastGap !== null && lastGap > L.lapsedAfterDays && rec <= L.reactivatedWithinDays) {
     return {
       handle: "reactivated",
-      reason: `came back ${countOf(rec, "day")} ago after ${lastGap} days without orders (> ${L.lapsedAfterDays})`,
+      reason: withReasons
+        ? `came back ${countOf(rec, "day")} ago after ${lastGap} days without orders (> ${L.lapsedAfterDays})`
+        : "",
     };
   }
-  if (n === 1) return { handle: "one-time", reason: `1 order, ${countOf(rec, "day")} ago` };
+  if (n === 1) return { handle: "one-time", reason: withReasons ? `1 order, ${countOf(rec, "day")} ago` : "" };
   if (rec > L.atRiskAfterDays) {
-    return { handle: "at-risk", reason: `${n} orders, none for ${rec} days > ${L.atRiskAfterDays}` };
+    return { handle: "at-risk", reason: withReasons ? `${n} orders, none for ${rec} days > ${L.atRiskAfterDays}` : "" };
   }
   if (n >= L.loyalMinOrders)
-    return { handle: "loyal", reason: `${n} orders >= ${L.loyalMinOrders}, last ${countOf(rec, "day")} ago` };
-  return { handle: "repeat", reason: `${n} orders, last ${countOf(rec, "day")} ago` };
+    return {
+      handle: "loyal",
+      reason: withReasons ? `${n} orders >= ${L.loyalMinOrders}, last ${countOf(rec, "day")} ago` : "",
+    };
+  return { handle: "repeat", reason: withReasons ? `${n} orders, last ${countOf(rec, "day")} ago` : "" };
 }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { isoOfDay } from "../features/clock";
 import { CHANNEL_GROUPS, CHANNEL_RULE_WORDS } from "../segments/channels";
+import type { DerivedFeatures } from "../rules/features";
 import { addMembership, catalogEntry, type FamilyModule } from "./family";
 
 const marketingSettings = z
@@ -47,18 +48,11 @@ export const marketingFamily: FamilyModule<"marketing", typeof marketingSettings
     return (cf, d, out) => {
       if (!journey || cf.orders === 0) return;
       if (d.acquisitionChannel !== null && d.acquisitionChannel in ACQUIRED_HANDLE) {
-        const detail = [
-          d.acquisitionSource && `source ${d.acquisitionSource}`,
-          d.acquisitionMedium && `medium ${d.acquisitionMedium}`,
-          d.acquisitionReferrer && `referrer ${d.acquisitionReferrer}`,
-        ]
-          .filter(Boolean)
-          .join(", ");
         addMembership(
           out,
           "marketing",
           ACQUIRED_HANDLE[d.acquisitionChannel],
-          `first order ${isoOfDay(d.firstOrderDate ?? 0)} via ${d.acquisitionChannel}${detail ? ` (${detail})` : ""}`,
+          out.withReasons ? acquisitionReason(d) : "",
         );
       }
       if ((d.laterCampaignOrders ?? 0) >= minCampaignOrders) {
@@ -66,9 +60,21 @@ export const marketingFamily: FamilyModule<"marketing", typeof marketingSettings
           out,
           "marketing",
           "campaign-responders",
-          `${d.laterCampaignOrders} later orders from campaigns >= ${minCampaignOrders}`,
+          out.withReasons ? `${d.laterCampaignOrders} later orders from campaigns >= ${minCampaignOrders}` : "",
         );
       }
     };
   },
 };
+
+/** "first order 2024-03-02 via paid (source google, medium cpc)". */
+function acquisitionReason(d: DerivedFeatures): string {
+  const detail = [
+    d.acquisitionSource && `source ${d.acquisitionSource}`,
+    d.acquisitionMedium && `medium ${d.acquisitionMedium}`,
+    d.acquisitionReferrer && `referrer ${d.acquisitionReferrer}`,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return `first order ${isoOfDay(d.firstOrderDate ?? 0)} via ${d.acquisitionChannel}${detail ? ` (${detail})` : ""}`;
+}

@@ -221,7 +221,9 @@ export const occasionFamily: FamilyModule<"occasion", typeof occasionSettings> =
             out,
             "occasion",
             defs[j].handle,
-            `${counts[j]} order day${counts[j] > 1 ? "s" : ""} in the window, last ${isoOfDay(lastDay[j])}`,
+            out.withReasons
+              ? `${counts[j]} order day${counts[j] > 1 ? "s" : ""} in the window, last ${isoOfDay(lastDay[j])}`
+              : "",
           );
         }
       }
@@ -230,7 +232,9 @@ export const occasionFamily: FamilyModule<"occasion", typeof occasionSettings> =
           out,
           "occasion",
           SEASON_HANDLE[d.topSeason as string],
-          `${pct(d.topSeasonShare)} of ${countOf(cf.orders, "order")} in ${d.topSeason} >= ${pct(O.seasonalMinShare)}`,
+          out.withReasons
+            ? `${pct(d.topSeasonShare)} of ${countOf(cf.orders, "order")} in ${d.topSeason} >= ${pct(O.seasonalMinShare)}`
+            : "",
         );
       }
       const first = d.firstOrderDate as number;
@@ -244,7 +248,9 @@ export const occasionFamily: FamilyModule<"occasion", typeof occasionSettings> =
             out,
             "occasion",
             "first-order-anniversary",
-            `first order ${isoOfDay(first)}: ${y - fc.year} year anniversary on ${isoOfDay(anniversary)}, in ${countOf(anniversary - asOfDay, "day")}`,
+            out.withReasons
+              ? `first order ${isoOfDay(first)}: ${y - fc.year} year anniversary on ${isoOfDay(anniversary)}, in ${countOf(anniversary - asOfDay, "day")}`
+              : "",
           );
           break;
         }

@@ -218,14 +218,18 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
         out,
         "predictive",
         TIER_HANDLE[tier],
-        `12-month value ${money(p.clv12m)} ${aboveText(p.clv12m, pred.clvEdges, k, clvEdgeText[k])} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`,
+        out.withReasons
+          ? `12-month value ${money(p.clv12m)} ${aboveText(p.clv12m, pred.clvEdges, k, clvEdgeText[k])} (${fmt(p.expectedOrders365d)} orders x ${money(p.expectedOrderValue)})`
+          : "",
       );
       if (s.x > 0 && p.pAlive >= ps.likelyActiveMinPAlive) {
         addMembership(
           out,
           "predictive",
           "likely-active",
-          `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${toFixedDigits(p.pAlive, 2)} >= ${likelyActiveText}`,
+          out.withReasons
+            ? `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${toFixedDigits(p.pAlive, 2)} >= ${likelyActiveText}`
+            : "",
         );
       }
       if (s.x > 0 && p.pAlive < ps.churnRiskMaxPAlive) {
@@ -233,7 +237,9 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
           out,
           "predictive",
           "churn-risk",
-          `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${toFixedDigits(p.pAlive, 2)} < ${churnRiskText}`,
+          out.withReasons
+            ? `${countOf(cf.orders, "order")}, last ${countOf(d.recencyDays!, "day")} ago; P(alive) ${toFixedDigits(p.pAlive, 2)} < ${churnRiskText}`
+            : "",
         );
       }
       if (p.expectedOrders90d >= ps.likelyToBuyMinOrders90d) {
@@ -241,7 +247,7 @@ export const predictiveFamily: FamilyModule<"predictive", typeof predictiveSetti
           out,
           "predictive",
           "likely-to-buy",
-          `${fmt(p.expectedOrders90d)} expected orders in 90 days >= ${likelyToBuyText}`,
+          out.withReasons ? `${fmt(p.expectedOrders90d)} expected orders in 90 days >= ${likelyToBuyText}` : "",
         );
       }
     };

@@ -156,7 +156,9 @@ export const rfmFamily: FamilyModule = {
         out,
         "rfm",
         g.handle,
-        `${scoreText(r, f, m)}${countOf(d.recencyDays!, "day")} ago, ${countOf(orders, "order")}, ${money(spent)} spent`,
+        out.withReasons
+          ? `${scoreText(r, f, m)}${countOf(d.recencyDays!, "day")} ago, ${countOf(orders, "order")}, ${money(spent)} spent`
+          : "",
       );
     };
   },

@@ -89,21 +89,27 @@ export const usageFamily: FamilyModule<"usage", typeof usageSettings> = {
           out,
           "usage",
           "heavy",
-          `${fmt(rate)} orders/year ${aboveText(rate, rateEdges, 1, edgeText[1])} (top ${heavyTop})`,
+          out.withReasons
+            ? `${fmt(rate)} orders/year ${aboveText(rate, rateEdges, 1, edgeText[1])} (top ${heavyTop})`
+            : "",
         );
       } else if (tier === 2) {
         addMembership(
           out,
           "usage",
           "moderate",
-          `${fmt(rate)} orders/year ${aboveText(rate, rateEdges, 0, edgeText[0])}`,
+          out.withReasons ? `${fmt(rate)} orders/year ${aboveText(rate, rateEdges, 0, edgeText[0])}` : "",
         );
       } else {
         addMembership(
           out,
           "usage",
           "light",
-          orders === 0 ? "no orders yet" : `${fmt(rate)} orders/year ${aboveText(rate, rateEdges, 0, edgeText[0])}`,
+          out.withReasons
+            ? orders === 0
+              ? "no orders yet"
+              : `${fmt(rate)} orders/year ${aboveText(rate, rateEdges, 0, edgeText[0])}`
+            : "",
         );
       }
     };
