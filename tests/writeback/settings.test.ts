@@ -10,10 +10,10 @@ import { forgetFeatureRead } from "../../app/stores/feature-reads.server";
 import { processChunk } from "../../app/recompute/chunk.server";
 import { fitShopStep } from "../../app/recompute/fit.server";
 import { readShopFeatures } from "../../app/recompute/read-features.server";
-import { createAssigner } from "../../app/segmentation";
+import { createAssigner, type ShopCutoffs } from "../../app/segmentation";
 import { computeTagChanges } from "../../app/writeback/tag-changes.server";
 import { loadShopConfig, updateShopSettings } from "../../app/settings/settings.server";
-import { ShopSettingsError, validateShopSettings } from "../../app/settings/shop-config";
+import { type ShopConfig, ShopSettingsError, validateShopSettings } from "../../app/settings/shop-config";
 
 const shopTz = { timezone: "UTC", currency: "USD" };
 
@@ -233,14 +233,29 @@ describe("settings change and dry run", () => {
     expect(r.entered).toBeGreaterThan(0);
     const transitions = await prisma.segmentTransition.findMany({ where: { shopId, customerId: 81n } });
     expect(transitions.map((t) => `${t.change} ${t.segment}`)).toEqual(expect.arrayContaining(["left rfm/prospects"]));
-    // The chunk assigns without reasons (ADR 067); an entry's transition still keeps the reason the engine gives.
-    const { table } = await readShopFeatures(client, shopId, config.segmentation.timeZone, { from: "81", to: "81" });
-    const assignment = createAssigner(fit.cutoffs, config.segmentation, asOf).assign(table.customer(0));
-    const entered = transitions.filter((t) => t.change === "entered");
-    expect(entered.length).toBeGreaterThan(0);
-    for (const t of entered) {
-      expect(t.reason).toBe(assignment.memberships.find((m) => m.key === t.segment)!.reason);
-      expect(t.reason).not.toBe("");
-    }
+    await expectEntriesExplained(client, config, fit.cutoffs, asOf, "81", transitions);
   });
 });
+
+/**
+ * The chunk assigns without reasons (ADR 067): each entry's transition still
+ * keeps the reason the engine gives the customer.
+ */
+async function expectEntriesExplained(
+  client: pg.Client,
+  config: ShopConfig,
+  cutoffs: ShopCutoffs,
+  asOf: Date,
+  customerId: string,
+  transitions: ReadonlyArray<{ change: string; segment: string; reason: string | null }>,
+) {
+  const range = { from: customerId, to: customerId };
+  const { table } = await readShopFeatures(client, config.shopId, config.segmentation.timeZone, range);
+  const assignment = createAssigner(cutoffs, config.segmentation, asOf).assign(table.customer(0));
+  const entered = transitions.filter((t) => t.change === "entered");
+  expect(entered.length).toBeGreaterThan(0);
+  for (const t of entered) {
+    expect(t.reason).toBe(assignment.memberships.find((m) => m.key === t.segment)!.reason);
+    expect(t.reason).not.toBe("");
+  }
+}
