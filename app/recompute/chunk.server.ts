@@ -133,8 +133,9 @@ export async function processChunk(
   // Assigned one customer at a time while the memberships are compared and
   // written (a generator): nothing per customer outlives its row, which kept
   // the garbage collector busy when 50,000 customers' memberships were kept.
-  // Assigned without reasons (a row stores none, ADR 060); a customer whose entries are recorded as transitions
-  // is assigned again with them (ADR 067): about 2% of a nightly run's customers, none of a first run's.
+  // And without reasons (a row stores none, ADR 060): a customer whose entries
+  // are recorded as transitions is assigned again with them (ADR 067), about 2%
+  // of a nightly run's customers and none of a first run's.
   function* memberships(): Generator<CustomerMemberships> {
     const assigner = createAssigner(cutoffs, config.segmentation, asOf, { reasons: false });
     const scratch = emptyCustomerFeatures("", table.timeZone);

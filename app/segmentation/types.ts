@@ -64,7 +64,7 @@ export interface Membership {
   segment: string;
   /** "<family>/<segment>", e.g. "rfm/champions". */
   key: string;
-  /** Short human explanation with the numbers, e.g. "R 5, FM 4.5 (F 4, M 5)". */
+  /** Short human explanation with the numbers, e.g. "R 5, FM 4.5 (F 4, M 5)"; "" from an assigner without reasons (ADR 067). */
   reason: string;
 }
 
