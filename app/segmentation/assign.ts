@@ -56,6 +56,7 @@ export function createAssigner(
     asOfMs,
     asOfDay,
     money: moneyFormatter(settings.currencyDecimals),
+    withReasons: options.reasons ?? true,
   };
   const steps = FAMILY_MODULES.map((family) => family.prepare(shop));
   const row = emptyDerived();
@@ -63,7 +64,7 @@ export function createAssigner(
     memberships: [],
     scores: null,
     predictive: PREDICTIONS_NOT_SET,
-    withReasons: options.reasons ?? true,
+    withReasons: shop.withReasons,
   };
 
   function assign(cf: CustomerFeatures): CustomerAssignment {

@@ -34,13 +34,16 @@ export const customFamily: FamilyModule<"customSegments", typeof customSettings>
     settings.customSegments.map((c) =>
       catalogEntry("custom", c.handle, c.title, c.description, `Merchant rule: ${describeRule(c.rule)}`),
     ),
-  prepare({ settings }) {
-    const rules = settings.customSegments.map((c) => ({ handle: c.handle, test: compileRule(c.rule) }));
+  prepare({ settings, withReasons }) {
+    // A rule's test answers with its reason (null: no match); compiled without reasons it answers "" (ADR 067).
+    const rules = settings.customSegments.map((c) => ({
+      handle: c.handle,
+      test: compileRule(c.rule, { explain: withReasons }),
+    }));
     return (_cf, d, out) => {
       for (const c of rules) {
-        // A rule's test gives its reason as its answer (null: no match), so the text is built either way.
         const reason = c.test(d);
-        if (reason !== null) addMembership(out, "custom", c.handle, out.withReasons ? reason : "");
+        if (reason !== null) addMembership(out, "custom", c.handle, reason);
       }
     };
   },

@@ -66,6 +66,8 @@ export interface ShopContext {
   /** Local day number of the as-of date in the shop's time zone. */
   asOfDay: number;
   money: (minor: number) => string;
+  /** Whether the assigner writes reasons (AssignmentDraft.withReasons, the same for every customer). */
+  withReasons: boolean;
 }
 
 /** The assignment of one customer as the families fill it; one object reused for every customer. */

@@ -1,6 +1,7 @@
 // Compiles a validated rule into a predicate over DerivedFeatures that also
 // explains itself: it returns the reason ("orders 5 >= 3 and recencyDays 12
-// <= 30") when the customer matches, or null.
+// <= 30") when the customer matches, or null. Compiled with `explain: false`
+// it returns "" for a match and writes no reason (ADR 067).
 import { isoOfDay } from "../features/clock";
 import { FEATURE_DEFINITIONS, type DerivedFeatures, type FeatureName } from "./features";
 import type { Rule } from "./schema";
@@ -17,9 +18,16 @@ const SYMBOL: Record<string, string> = {
   lte: "<=",
 };
 
-export function compileRule(rule: Rule): CompiledRule {
+export function compileRule(rule: Rule, options: { explain?: boolean } = {}): CompiledRule {
+  const explain = options.explain ?? true;
   if ("all" in rule) {
-    const parts = rule.all.map(compileRule);
+    const parts = rule.all.map((r) => compileRule(r, options));
+    if (!explain) {
+      return (row) => {
+        for (const p of parts) if (p(row) === null) return null;
+        return "";
+      };
+    }
     return (row) => {
       const reasons: string[] = [];
       for (const p of parts) {
@@ -31,7 +39,7 @@ export function compileRule(rule: Rule): CompiledRule {
     };
   }
   if ("any" in rule) {
-    const parts = rule.any.map(compileRule);
+    const parts = rule.any.map((r) => compileRule(r, options));
     return (row) => {
       for (const p of parts) {
         const r = p(row);
@@ -41,8 +49,9 @@ export function compileRule(rule: Rule): CompiledRule {
     };
   }
   if ("not" in rule) {
-    const inner = compileRule(rule.not);
-    return (row) => (inner(row) === null ? `not (${describeRule(rule.not)})` : null);
+    const inner = compileRule(rule.not, { explain: false });
+    const reason = explain ? `not (${describeRule(rule.not)})` : "";
+    return (row) => (inner(row) === null ? reason : null);
   }
   const name = rule.feature as FeatureName;
   const type = FEATURE_DEFINITIONS[name].type;
@@ -52,15 +61,18 @@ export function compileRule(rule: Rule): CompiledRule {
   const get = (row: DerivedFeatures) => row[name] as number | string | null;
   switch (rule.op) {
     case "exists":
-      return (row) => (get(row) !== null ? `${name} is ${show(get(row))}` : null);
-    case "missing":
-      return (row) => (get(row) === null ? `${name} is missing` : null);
+      return (row) => (get(row) === null ? null : explain ? `${name} is ${show(get(row))}` : "");
+    case "missing": {
+      const missing = explain ? `${name} is missing` : "";
+      return (row) => (get(row) === null ? missing : null);
+    }
     case "between": {
       const lo = toComparable(rule.value[0]);
       const hi = toComparable(rule.value[1]);
       return (row) => {
         const v = get(row);
-        return v !== null && v >= lo && v <= hi ? `${name} ${show(v)} in [${show(lo)}, ${show(hi)}]` : null;
+        if (v === null || v < lo || v > hi) return null;
+        return explain ? `${name} ${show(v)} in [${show(lo)}, ${show(hi)}]` : "";
       };
     }
     case "in":
@@ -70,7 +82,8 @@ export function compileRule(rule: Rule): CompiledRule {
       return (row) => {
         const v = get(row);
         if (v === null) return null;
-        return set.has(v) === want ? `${name} ${show(v)} ${want ? "in" : "not in"} list` : null;
+        if (set.has(v) !== want) return null;
+        return explain ? `${name} ${show(v)} ${want ? "in" : "not in"} list` : "";
       };
     }
     default: {
@@ -90,7 +103,8 @@ export function compileRule(rule: Rule): CompiledRule {
                   : (v: number | string) => v <= target;
       return (row) => {
         const v = get(row);
-        return v !== null && test(v) ? `${name} ${show(v)} ${SYMBOL[op]} ${show(target)}` : null;
+        if (v === null || !test(v)) return null;
+        return explain ? `${name} ${show(v)} ${SYMBOL[op]} ${show(target)}` : "";
       };
     }
   }

@@ -1,8 +1,12 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fitShop } from "../cutoffs";
 import { customerFeaturesFromOrders } from "../features/customer";
 import { InvalidSettingsError, parseSettings } from "../settings";
+import { emptyDerived } from "../segments/derive";
+import { compileRule } from "./evaluate";
 import { previewCustomRule } from "./preview";
+import type { Rule } from "./schema";
 import { validateCustomRule } from "./validate";
 
 describe("validateCustomRule", () => {
@@ -144,5 +148,46 @@ describe("previewCustomRule", () => {
     expect(
       previewCustomRule({ feature: "nope", op: "gte", value: 8 }, customers, 2, { cutoffs, settings, asOf }).ok,
     ).toBe(false);
+  });
+});
+
+describe("compileRule", () => {
+  const feature = fc.constantFrom("orders", "recencyDays", "totalSpentMinor");
+  const value = fc.integer({ min: 0, max: 6 });
+  const leaf: fc.Arbitrary<Rule> = fc.oneof(
+    fc.record({ feature, op: fc.constantFrom("eq", "ne", "gt", "gte", "lt", "lte"), value }),
+    fc.record({ feature, op: fc.constant("between"), value: fc.tuple(value, value) }),
+    fc.record({ feature, op: fc.constantFrom("in", "not_in"), value: fc.array(value, { maxLength: 3 }) }),
+    fc.record({ feature, op: fc.constantFrom("exists", "missing") }),
+  ) as fc.Arbitrary<Rule>;
+  const { rule } = fc.letrec<{ rule: Rule }>((tie) => ({
+    rule: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      leaf,
+      fc.record({ all: fc.array(tie("rule"), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ any: fc.array(tie("rule"), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ not: tie("rule") }),
+    ),
+  }));
+  const row = fc.record({
+    orders: fc.option(value, { nil: null }),
+    recencyDays: fc.option(value, { nil: null }),
+    totalSpentMinor: fc.option(value, { nil: null }),
+  });
+
+  it('without reasons matches the customers it explains with reasons, answering "" (ADR 067)', () => {
+    fc.assert(
+      fc.property(rule, fc.array(row, { minLength: 1, maxLength: 8 }), (r, rows) => {
+        const explained = compileRule(r);
+        const bare = compileRule(r, { explain: false });
+        for (const values of rows) {
+          const d = Object.assign(emptyDerived(), values);
+          const reason = explained(d);
+          expect(bare(d)).toBe(reason === null ? null : "");
+          if (reason !== null) expect(reason.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
