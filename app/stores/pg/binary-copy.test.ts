@@ -139,6 +139,13 @@ describe("BinaryCopyWriter", () => {
       { numRuns: 200 },
     );
     expect(() => parseBinaryCopyMessages([Buffer.from("not a copy")])).toThrow(/not a binary COPY payload/);
+    // A payload that ends inside a row, whole or in messages, is named as such (not an out-of-range read).
+    const writer = new BinaryCopyWriter();
+    writer.row(2).int4(7).text("seven");
+    const payload = Buffer.concat(writer.finish());
+    const cut = payload.subarray(0, payload.length - 6);
+    expect(() => parseBinaryCopy(cut)).toThrow(/cut short/);
+    expect(() => parseBinaryCopyMessages([cut.subarray(0, 20), cut.subarray(20)])).toThrow(/cut short/);
   });
 
   it("refuses to be used after finish()", () => {

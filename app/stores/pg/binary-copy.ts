@@ -240,26 +240,7 @@ export class BinaryCopyWriter {
  * each row's fields as byte views (null for NULL).
  */
 export function parseBinaryCopy(payload: Buffer): Array<Array<Buffer | null>> {
-  if (payload.length < 19 || !payload.subarray(0, 11).equals(SIGNATURE)) throw new Error("not a binary COPY payload");
-  let at = 15;
-  at += 4 + payload.readInt32BE(at); // header extension
-  const rows: Array<Array<Buffer | null>> = [];
-  for (;;) {
-    const fields = payload.readInt16BE(at);
-    at += 2;
-    if (fields === -1) return rows;
-    const row: Array<Buffer | null> = [];
-    for (let f = 0; f < fields; f++) {
-      const n = payload.readInt32BE(at);
-      at += 4;
-      if (n === -1) row.push(null);
-      else {
-        row.push(payload.subarray(at, at + n));
-        at += n;
-      }
-    }
-    rows.push(row);
-  }
+  return parseBinaryCopyMessages([payload]);
 }
 
 /**
@@ -270,7 +251,11 @@ export function parseBinaryCopy(payload: Buffer): Array<Array<Buffer | null>> {
  * and parsed whole.
  */
 export function parseBinaryCopyMessages(messages: readonly Buffer[]): Array<Array<Buffer | null>> {
-  const joined = () => parseBinaryCopy(Buffer.concat(messages));
+  // A row (or the header) cut between messages: parsed again as one payload; a payload that is one already is cut short.
+  const joined = () => {
+    if (messages.length > 1) return parseBinaryCopyMessages([Buffer.concat(messages)]);
+    throw new Error(messages[0].length < 19 ? "not a binary COPY payload" : "binary COPY payload cut short");
+  };
   const rows: Array<Array<Buffer | null>> = [];
   for (let m = 0; m < messages.length; m++) {
     const message = messages[m];
@@ -285,7 +270,7 @@ export function parseBinaryCopyMessages(messages: readonly Buffer[]): Array<Arra
       if (at + 2 > message.length) return joined();
       const fields = message.readInt16BE(at);
       at += 2;
-      if (fields === -1) return at === message.length && m === messages.length - 1 ? rows : joined();
+      if (fields === -1) return m === messages.length - 1 ? rows : joined();
       const row: Array<Buffer | null> = [];
       for (let f = 0; f < fields; f++) {
         if (at + 4 > message.length) return joined();
@@ -301,5 +286,6 @@ export function parseBinaryCopyMessages(messages: readonly Buffer[]): Array<Arra
       rows.push(row);
     }
   }
-  throw new Error("binary COPY payload without its trailer");
+  if (messages.length === 0) throw new Error("not a binary COPY payload");
+  return joined();
 }
