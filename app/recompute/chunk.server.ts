@@ -61,14 +61,30 @@ export interface ChunkResult extends MembershipChanges {
   metafieldsPending: number;
 }
 
-/** Metafield values of one assignment; `handles` lists the enabled segments' tag names. */
-function metafieldsOf(assignment: CustomerAssignment, config: ShopConfig): MetafieldValue[] {
-  const handles = assignment.memberships
-    .filter((m) => config.enabledTags.has(m.key))
-    .map((m) => segmentTagName(m.key, config.writeback.tagNames[m.key]));
+/**
+ * The handle (tag name without the prefix) the `handles` metafield lists for
+ * each enabled segment: worked out once per chunk, not once per membership.
+ */
+function enabledHandles(config: ShopConfig): Map<string, string> {
+  return new Map(
+    [...config.enabledTags.keys()].map((key) => [key, segmentTagName(key, config.writeback.tagNames[key])]),
+  );
+}
+
+/** Metafield values of one assignment; `handles` maps each enabled segment to its handle (enabledHandles). */
+function metafieldsOf(
+  assignment: CustomerAssignment,
+  config: ShopConfig,
+  handles: ReadonlyMap<string, string>,
+): MetafieldValue[] {
+  const listed: string[] = [];
+  for (const m of assignment.memberships) {
+    const handle = handles.get(m.key);
+    if (handle !== undefined) listed.push(handle);
+  }
   const p = assignment.predictive;
   return customerMetafieldValues({
-    handles,
+    handles: listed,
     predictions:
       p.status === "ok"
         ? { pAlive: p.pAlive, clv12mMinor: p.clv12mMinor, nextOrderDate: p.nextOrderDate, spendTier: p.spendTier }
@@ -141,6 +157,7 @@ export async function processChunk(
     const scratch = emptyCustomerFeatures("", table.timeZone);
     let explainer: ReturnType<typeof createAssigner> | undefined;
     const explained = emptyCustomerFeatures("", table.timeZone);
+    const handles = config.writeback.metafields ? enabledHandles(config) : new Map<string, string>();
     const reasonsOf = (i: number) => {
       explainer ??= createAssigner(cutoffs, config.segmentation, asOf);
       return explainer.assign(table.customerInto(i, explained)).memberships.map((m) => m.reason);
@@ -148,7 +165,7 @@ export async function processChunk(
     for (let i = 0; i < table.size; i++) {
       const assignment = assigner.assign(table.customerInto(i, scratch));
       if (config.writeback.metafields) {
-        const values = metafieldsOf(assignment, config);
+        const values = metafieldsOf(assignment, config, handles);
         metafields.push({ customerId: assignment.customerId, values, hash: metafieldHash(values) });
       }
       yield storedMemberships(assignment, () => reasonsOf(i));

@@ -84,9 +84,19 @@ export function metafieldHash(values: readonly MetafieldValue[]): string {
   return createHash("sha1").update(text).digest("base64url").slice(0, 16);
 }
 
+/**
+ * One formatter per time zone: building an Intl.DateTimeFormat costs about
+ * 70 µs, which a recompute paid for every customer with a predicted next order
+ * (most of a chunk's time with metafields on, docs/performance.md 2026-12-07 from 17:25).
+ */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localDate(epochMs: number, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    epochMs,
-  );
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(epochMs);
 }
