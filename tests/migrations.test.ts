@@ -13,6 +13,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { MigrationError, applyMigrations, runPrisma } from "../scripts/migrate";
+import { unpackMetafieldValues } from "../app/writeback/metafields";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MIGRATIONS_DIR = path.join(ROOT, "prisma", "migrations");
@@ -277,5 +278,43 @@ describe("prisma migrations (offline schema engine)", () => {
     } finally {
       await prisma.$disconnect();
     }
+  });
+});
+
+describe("migrations that rewrite stored rows", () => {
+  it("packs the metafield values queued before ADR 068 in place, each list read back as it was queued", async () => {
+    const db = await throwawayDatabase();
+    const packed = "20261207180000_pending_metafields_packed";
+    const { migrations, configFile } = await migrationsCopy(db);
+    const later = (await readdir(migrations)).filter((name) => /^\d{14}_/.test(name) && name >= packed);
+    for (const name of later) await rm(path.join(migrations, name), { recursive: true });
+    await applyMigrations(db.url, { configFile });
+    const queued = [
+      { key: "handles", type: "list.single_line_text_field", value: '["rfm-champions","usage-heavy"]' },
+      { key: "p_alive", type: "number_decimal", value: "0.912" },
+      { key: "clv_12m", type: "number_decimal", value: "1234.56" },
+      { key: "next_order_date", type: "date", value: "2026-02-01" },
+      { key: "spend_tier", type: "single_line_text_field", value: "high" },
+    ];
+    await query(
+      db.url,
+      `INSERT INTO "PendingMetafields" ("shopId", "customerId", "values", hash) VALUES
+        ('s', 1, '${JSON.stringify(queued)}', 'h1'),
+        ('s', 2, '${JSON.stringify(queued.slice(0, 1))}', 'h2'),
+        ('s', 3, '[]', 'h3')`,
+    );
+    await cp(path.join(MIGRATIONS_DIR, packed), path.join(migrations, packed), { recursive: true });
+
+    expect((await applyMigrations(db.url, { configFile })).applied).toEqual([packed]);
+
+    const rows = await query<{ id: number; values: string; hash: string }>(
+      db.url,
+      `SELECT "customerId"::int AS id, "values", hash FROM "PendingMetafields" ORDER BY 1`,
+    );
+    expect(rows.map((r) => ({ id: r.id, values: unpackMetafieldValues(r.values), hash: r.hash }))).toEqual([
+      { id: 1, values: queued, hash: "h1" },
+      { id: 2, values: queued.slice(0, 1), hash: "h2" },
+      { id: 3, values: [], hash: "h3" },
+    ]);
   });
 });

@@ -4,9 +4,10 @@
 // (values a recompute computed and the write-back has not written yet), and
 // SegmentMirror (segments mirrored as native Shopify customer segments).
 import type { PrismaClient } from "@prisma/client";
-import type { MetafieldValue } from "../writeback/metafields";
+import { packMetafieldValues, unpackMetafieldValues, type MetafieldValue } from "../writeback/metafields";
 import type { DataStore, Tx } from "./data-store";
-import { copyFrom, copyText } from "./pg/copy.server";
+import { BinaryCopyWriter } from "./pg/binary-copy";
+import { copyFromBinary } from "./pg/copy.server";
 import { inTransaction, type PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
@@ -31,23 +32,30 @@ export async function writtenMetafieldHashes(
   return new Map(rows);
 }
 
-/** Replaces the pending metafield values of the customers in the range (one transaction). */
+/**
+ * Replaces the pending metafield values of the customers in the range (one
+ * transaction). The values are stored packed (packMetafieldValues), in
+ * PostgreSQL's binary COPY format: no escaping on this side, no parsing on its.
+ */
 export async function replacePendingMetafields(
   client: PgClient,
   shopId: string,
   range: { from: string; to: string },
   pending: readonly PendingMetafieldRow[],
 ): Promise<void> {
-  const lines = pending.map(
-    (m) => `${copyText(shopId)}\t${m.customerId}\t${copyText(JSON.stringify(m.values))}\t${m.hash}\n`,
-  );
+  const rows = new BinaryCopyWriter();
+  for (const m of pending) rows.row(4).text(shopId).int8(m.customerId).text(packMetafieldValues(m.values)).text(m.hash);
   return inTransaction(client, async () => {
     await client.query(
       `DELETE FROM "PendingMetafields" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
       [shopId, range.from, range.to],
     );
-    if (lines.length) {
-      await copyFrom(client, `COPY "PendingMetafields" ("shopId", "customerId", "values", hash) FROM STDIN`, lines);
+    if (pending.length) {
+      await copyFromBinary(
+        client,
+        `COPY "PendingMetafields" ("shopId", "customerId", "values", hash) FROM STDIN (FORMAT binary)`,
+        rows,
+      );
     }
   });
 }
@@ -58,14 +66,14 @@ export async function readPendingMetafields(
   shopId: string,
   customerId?: string,
 ): Promise<PendingMetafieldRow[]> {
-  const { rows } = await client.query<[string, MetafieldValue[], string]>({
+  const { rows } = await client.query<[string, string, string]>({
     text: `SELECT "customerId"::text, "values", hash FROM "PendingMetafields" WHERE "shopId" = $1 ${
       customerId ? `AND "customerId" = ${BigInt(customerId)}` : ""
     } ORDER BY "customerId"`,
     values: [shopId],
     rowMode: "array",
   });
-  return rows.map(([id, values, hash]) => ({ customerId: id, values, hash }));
+  return rows.map(([id, values, hash]) => ({ customerId: id, values: unpackMetafieldValues(values), hash }));
 }
 
 /**

@@ -78,6 +78,32 @@ export function customerMetafieldValues(input: {
   return out;
 }
 
+/** Each value's type, by key: the specs', so a queued value need not carry it. */
+const TYPE_OF_KEY = new Map(METAFIELD_SPECS.map((spec) => [spec.key, spec.type]));
+
+/**
+ * The values as the recompute queues them for the write-back
+ * (PendingMetafields.values, text): one JSON object of value by key, in the
+ * values' order. About a third of the bytes of the list of {key, type, value}
+ * objects, and no JSONB for PostgreSQL to parse: a million customers' values
+ * are stored in a third of the time (ADR 068).
+ */
+export function packMetafieldValues(values: readonly MetafieldValue[]): string {
+  const packed: Record<string, string> = {};
+  for (const v of values) packed[v.key] = v.value;
+  return JSON.stringify(packed);
+}
+
+/** The values packMetafieldValues packed, each with its key's type; throws on a key no spec has. */
+export function unpackMetafieldValues(text: string): MetafieldValue[] {
+  const packed = JSON.parse(text) as Record<string, string>;
+  return Object.entries(packed).map(([key, value]) => {
+    const type = TYPE_OF_KEY.get(key);
+    if (type === undefined) throw new Error(`queued metafield values name an unknown key "${key}"`);
+    return { key, type, value };
+  });
+}
+
 /** Short stable hash of the values, stored per customer to send only changes. */
 export function metafieldHash(values: readonly MetafieldValue[]): string {
   const text = values.map((v) => `${v.key}=${v.value}`).join("\n");

@@ -16,7 +16,7 @@ import {
   tagMutationDocument,
 } from "./batch";
 import { applyTagDiff, diffCustomerTags } from "./diff";
-import { customerMetafieldValues, metafieldHash } from "./metafields";
+import { customerMetafieldValues, metafieldHash, packMetafieldValues, unpackMetafieldValues } from "./metafields";
 import { buildTagMap, isUnderPrefix, kebabCase, segmentTag, segmentTagName, tagPrefixProblems } from "./tags";
 
 describe("tag naming", () => {
@@ -185,5 +185,42 @@ describe("metafield values", () => {
     ]);
     expect(metafieldHash(values)).toBe(metafieldHash([...values]));
     expect(metafieldHash(values)).not.toBe(metafieldHash(values.slice(0, 1)));
+  });
+
+  it("formats the next order date in each shop's own time zone, however many shops a process serves", () => {
+    const at = Date.UTC(2026, 0, 31, 23, 30);
+    const nextOrderDate = (timeZone: string) =>
+      customerMetafieldValues({
+        handles: [],
+        predictions: { pAlive: 0.5, clv12mMinor: 0, nextOrderDate: at, spendTier: "low" },
+        currencyDecimals: 2,
+        timeZone,
+      }).find((v) => v.key === "next_order_date")?.value;
+    for (let round = 0; round < 2; round++) {
+      expect(nextOrderDate("Europe/Berlin")).toBe("2026-02-01");
+      expect(nextOrderDate("America/New_York")).toBe("2026-01-31");
+      expect(nextOrderDate("UTC")).toBe("2026-01-31");
+    }
+  });
+
+  it("packs queued values into one JSON object by key and unpacks them to the same list, types from the specs", () => {
+    const values = customerMetafieldValues({
+      handles: ["rfm-champions", 'odd "name"'],
+      predictions: { pAlive: 1, clv12mMinor: 7066, nextOrderDate: null, spendTier: "low" },
+      currencyDecimals: 2,
+      timeZone: "UTC",
+    });
+    const packed = packMetafieldValues(values);
+    expect(JSON.parse(packed)).toEqual({
+      handles: '["odd \\"name\\"","rfm-champions"]',
+      p_alive: "1.000",
+      clv_12m: "70.66",
+      spend_tier: "low",
+    });
+    expect(unpackMetafieldValues(packed)).toEqual(values);
+    expect(unpackMetafieldValues(packMetafieldValues([]))).toEqual([]);
+    expect(() => unpackMetafieldValues('{"colour":"red"}')).toThrow(
+      'queued metafield values name an unknown key "colour"',
+    );
   });
 });
