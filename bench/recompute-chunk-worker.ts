@@ -7,7 +7,7 @@
 // line: the run (ChunkRun), then one line per chunk as soon as the fit step
 // has stored its slice (ChunkWork); it answers each chunk with a line
 // {"done": index, "entered": n}. When stdin ends it prints its totals (memberships
-// entered, rows written, peak memory).
+// entered, rows written, metafield values queued, peak memory).
 // Not a command of its own.
 import { createInterface } from "node:readline";
 import pg from "pg";
@@ -52,6 +52,7 @@ try {
   if (!model) throw new Error("no stored cut-offs");
   let entered = 0;
   let rowsWritten = 0;
+  let metafieldsPending = 0;
   for (let line = await lines.next(); !line.done; line = await lines.next()) {
     const { index, range } = JSON.parse(line.value) as ChunkWork;
     const r = await processChunk(client, {
@@ -64,9 +65,17 @@ try {
     });
     entered += r.entered;
     rowsWritten += r.rowsWritten;
+    metafieldsPending += r.metafieldsPending;
     console.log(JSON.stringify({ done: index, entered: r.entered }));
   }
-  console.log(JSON.stringify({ entered, rowsWritten, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  console.log(
+    JSON.stringify({
+      entered,
+      rowsWritten,
+      metafieldsPending,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
 } finally {
   await client.end();
 }

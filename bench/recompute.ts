@@ -11,8 +11,10 @@
 // (bench/recompute-chunk-worker.ts), as `npm run worker` runs them, started
 // before the clock (a worker's processes are up before a recompute is enqueued),
 // each taking one chunk at a time as soon as the fit step has stored its slice
-// (ADR 049). After the first run its tag changes are recorded as the
-// write-back records the tags it applied (no Admin API call), so the customers
+// (ADR 049). The shop has the default settings (customer metafields on, so
+// every chunk queues the metafield values that changed). After the first run
+// its tag changes and queued metafield values are recorded as the write-back
+// records what it applied (no Admin API call), so the customers
 // start the next runs in sync, as after a shop's first write-back. Then it
 // recomputes the same data twice more: as of the same instant (nothing
 // changes) and as of a day later (the nightly case). Memory is what the
@@ -78,6 +80,8 @@ export interface RecomputeBenchResult {
     chunkProcesses: number;
     memberships: number;
     customersWithTagChanges: number;
+    /** Customers whose metafield values the first run queued for the write-back (every customer). */
+    metafieldsPending: number;
     /**
      * The same recompute again on unchanged data (memberships compared,
      * nothing written), as after a settings change: it fits from the first
@@ -90,6 +94,8 @@ export interface RecomputeBenchResult {
     secondRunReadThreads: number;
     /** Membership rows it wrote (none: nothing changed). */
     secondRunRowsWritten: number;
+    /** None: the first run's values were recorded as written before it. */
+    secondRunMetafieldsPending: number;
     /** None: the first run's tag changes were recorded as applied (as the write-back does) before it. */
     secondRunCustomersWithTagChanges: number;
     /**
@@ -109,10 +115,12 @@ export interface RecomputeBenchResult {
     /** Threads the orders were read on (0: none, the kept read was patched). */
     nextDayReadThreads: number;
     nextDayRowsWritten: number;
+    /** Customers whose metafield values the nightly run queued (those that differ from the written values). */
+    nextDayMetafieldsPending: number;
     /** Customers whose tags a day changes (those whose segments changed). */
     nextDayCustomersWithTagChanges: number;
-    /** Recording the first run's tag changes as applied (not timed in the runs). */
-    recordTagsMs: number;
+    /** Recording the first run's tag changes as applied and its metafield values as written (not timed in the runs). */
+    recordWriteBackMs: number;
     generateMs: number;
     /** Both measurements of the floor (before and after the first recompute) and its plan's top node. */
     sqlFloorRunsMs: number[];
@@ -184,7 +192,7 @@ async function prepare(customers: number, orders: number): Promise<{ url: string
     await c.query(`SELECT setseed(0.42)`);
     await c.query(
       `INSERT INTO "Shop" (id, domain, timezone, currency, settings, "updatedAt")
-       VALUES ($1, 'bench.myshopify.com', 'UTC', 'USD', '{"writeback": {"metafields": false}}', now())`,
+       VALUES ($1, 'bench.myshopify.com', 'UTC', 'USD', '{}', now())`,
       [SHOP_ID],
     );
     await c.query(
@@ -296,10 +304,11 @@ async function postgresSettings(url: string): Promise<Record<string, string>> {
   });
 }
 
-/** What the chunk processes did: memberships entered, membership rows written, the higher peak RSS. */
+/** What the chunk processes did: memberships entered, membership rows written, metafield values queued, the higher peak RSS. */
 interface ChunkTotals {
   entered: number;
   rowsWritten: number;
+  metafieldsPending: number;
   peakRssMb: number;
 }
 
@@ -449,6 +458,7 @@ class ChunkDispatcher implements ChunkHandOver {
     return {
       entered: results.reduce((a, r) => a + r.entered, 0),
       rowsWritten: results.reduce((a, r) => a + r.rowsWritten, 0),
+      metafieldsPending: results.reduce((a, r) => a + r.metafieldsPending, 0),
       peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
     };
   }
@@ -497,6 +507,7 @@ async function recomputeOnce(url: string, processes: number, asOf: Date) {
       patched: fit.patched ?? null,
       memberships: chunks.entered,
       rowsWritten: chunks.rowsWritten,
+      metafieldsPending: chunks.metafieldsPending,
       chunkPeakRssMb: chunks.peakRssMb,
       summedPeakRssMb,
       tagChanges: tagPass.changes,
@@ -534,16 +545,25 @@ function steps(run: Awaited<ReturnType<typeof recomputeOnce>>): RunSteps {
 
 /**
  * Records tag changes with the write-back's own record of the tags it applied
- * (Customer.appTags and tagCount), without sending them to a store: the next
+ * (Customer.appTags and tagCount), and the queued metafield values as written
+ * (their hash per customer, the pending rows removed, as recordWrittenMetafields
+ * does for the values it sent), without sending either to a store: the next
  * recompute then finds every customer in sync, as a shop's nightly run does
  * after its first write-back.
  */
-async function recordTagsAsApplied(url: string, pass: ShopTagPass): Promise<number> {
+async function recordWriteBackAsDone(url: string, pass: ShopTagPass): Promise<number> {
   const t0 = performance.now();
   await withClient(url, async (c) => {
     await recordAppliedTags(c, SHOP_ID, pass.changes);
     await endShopTagPass(c, SHOP_ID, pass, []);
-    await c.query(`VACUUM ANALYZE "Customer"`);
+    await c.query(
+      `INSERT INTO "CustomerWriteback" ("shopId", "customerId", "metafieldHash", "updatedAt")
+       SELECT "shopId", "customerId", hash, now() FROM "PendingMetafields" WHERE "shopId" = $1
+       ON CONFLICT ("shopId", "customerId") DO UPDATE SET "metafieldHash" = EXCLUDED."metafieldHash", "updatedAt" = now()`,
+      [SHOP_ID],
+    );
+    await c.query(`DELETE FROM "PendingMetafields" WHERE "shopId" = $1`, [SHOP_ID]);
+    await c.query(`VACUUM ANALYZE "Customer", "CustomerWriteback", "PendingMetafields"`);
   });
   return performance.now() - t0;
 }
@@ -565,6 +585,8 @@ export async function benchRecompute(
     );
     // The orders a previous bench run added as its next day's.
     await c.query(`DELETE FROM "Order" WHERE "shopId" = $1 AND id >= $2`, [SHOP_ID, NEXT_DAY_FIRST_ORDER]);
+    // The shop's settings as installed: every default, customer metafields on.
+    await c.query(`UPDATE "Shop" SET settings = '{}' WHERE id = $1`, [SHOP_ID]);
     // As after an install's backfill: the shop's change log not on yet (the first recompute turns it on, ADR 064).
     await c.query(`UPDATE "Shop" SET "logsFeatureChanges" = false WHERE id = $1`, [SHOP_ID]);
     // As a first recompute does: the tag sync log off, the write-back after it compares every customer (ADR 066).
@@ -586,7 +608,7 @@ export async function benchRecompute(
   const sqlFloorMs = Math.min(floorBefore.ms, floorAfter.ms);
   const firstTagChanges = first.tagChanges.length;
   // Emptied here: a million changes kept through the next runs would count in their peak.
-  const recordTagsMs = await recordTagsAsApplied(url, first.tagPass);
+  const recordWriteBackMs = await recordWriteBackAsDone(url, first.tagPass);
   first.tagChanges.splice(0);
   // The same instant again, nothing changed (a settings change, a manual recompute): the first run's read is kept (ADR 051).
   const second = await recomputeOnce(url, processes, AS_OF);
@@ -622,10 +644,12 @@ export async function benchRecompute(
       chunkProcesses: processes,
       memberships: first.memberships,
       customersWithTagChanges: firstTagChanges,
+      metafieldsPending: first.metafieldsPending,
       secondRunMs: Math.round(second.ms),
       secondRunSteps: steps(second),
       secondRunReadThreads: second.readThreads,
       secondRunRowsWritten: second.rowsWritten,
+      secondRunMetafieldsPending: second.metafieldsPending,
       secondRunCustomersWithTagChanges: second.tagChanges.length,
       nextDayOrders: dayOrders,
       nextDayRunMs: Math.round(nextDay.ms),
@@ -634,8 +658,9 @@ export async function benchRecompute(
       nextDayRunSteps: steps(nextDay),
       nextDayReadThreads: nextDay.readThreads,
       nextDayRowsWritten: nextDay.rowsWritten,
+      nextDayMetafieldsPending: nextDay.metafieldsPending,
       nextDayCustomersWithTagChanges: nextDay.tagChanges.length,
-      recordTagsMs: Math.round(recordTagsMs),
+      recordWriteBackMs: Math.round(recordWriteBackMs),
       generateMs: Math.round(generateMs),
       sqlFloorRunsMs: [Math.round(floorBefore.ms), Math.round(floorAfter.ms)],
       sqlFloorPlan: floorBefore.plan,
