@@ -1,7 +1,7 @@
 // The customer metafields the app writes in its namespace ($app:segments),
 // so Liquid and Shopify Functions can read segments and predictions: the
 // values per customer and a hash to skip customers whose values are unchanged.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 export const METAFIELD_NAMESPACE = "$app:segments";
 
@@ -107,22 +107,49 @@ export function unpackMetafieldValues(text: string): MetafieldValue[] {
 /** Short stable hash of the values, stored per customer to send only changes. */
 export function metafieldHash(values: readonly MetafieldValue[]): string {
   const text = values.map((v) => `${v.key}=${v.value}`).join("\n");
-  return createHash("sha1").update(text).digest("base64url").slice(0, 16);
+  // The one-shot hash: the same digest as createHash's, without a Hash object per customer.
+  return hash("sha1", text, "base64url").slice(0, 16);
 }
 
+const QUARTER_HOUR_MS = 900_000;
+
+/** Quarter hours a time zone's LocalDates remembers before it starts again (about 27 years of them). */
+const MAX_REMEMBERED = 1 << 20;
+
 /**
- * One formatter per time zone: building an Intl.DateTimeFormat costs about
- * 70 µs, which a recompute paid for every customer with a predicted next order
- * (most of a chunk's time with metafields on, docs/performance.md 2026-12-07 from 17:25).
+ * A time zone's local dates ("YYYY-MM-DD") of instants, remembered by UTC
+ * quarter hour: every UTC offset in use today is a whole number of quarter
+ * hours, so all instants of one quarter hour fall on the same local date. A
+ * recompute formats a million customers' next-order dates, which fall on a few
+ * thousand quarter hours; the formatter itself is built once (building one
+ * costs about 70 µs, most of a chunk's time when it was built for every
+ * customer, docs/performance.md 2026-12-07 from 17:25 UTC).
  */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+class LocalDates {
+  // en-CA formats as YYYY-MM-DD.
+  private readonly format: Intl.DateTimeFormat;
+  private readonly byQuarterHour = new Map<number, string>();
+
+  constructor(timeZone: string) {
+    this.format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  }
+
+  of(epochMs: number): string {
+    const quarter = Math.floor(epochMs / QUARTER_HOUR_MS);
+    let date = this.byQuarterHour.get(quarter);
+    if (date === undefined) {
+      if (this.byQuarterHour.size >= MAX_REMEMBERED) this.byQuarterHour.clear();
+      date = this.format.format(quarter * QUARTER_HOUR_MS);
+      this.byQuarterHour.set(quarter, date);
+    }
+    return date;
+  }
+}
+
+const localDates = new Map<string, LocalDates>();
 
 function localDate(epochMs: number, timeZone: string): string {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    // en-CA formats as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dayFormats.set(timeZone, format);
-  }
-  return format.format(epochMs);
+  let dates = localDates.get(timeZone);
+  if (!dates) localDates.set(timeZone, (dates = new LocalDates(timeZone)));
+  return dates.of(epochMs);
 }

@@ -189,18 +189,23 @@ describe("metafield values", () => {
 
   it("formats the next order date in each shop's own time zone, however many shops a process serves", () => {
     const at = Date.UTC(2026, 0, 31, 23, 30);
-    const nextOrderDate = (timeZone: string) =>
+    const nextOrderDate = (timeZone: string, instant: number) =>
       customerMetafieldValues({
         handles: [],
-        predictions: { pAlive: 0.5, clv12mMinor: 0, nextOrderDate: at, spendTier: "low" },
+        predictions: { pAlive: 0.5, clv12mMinor: 0, nextOrderDate: instant, spendTier: "low" },
         currencyDecimals: 2,
         timeZone,
       }).find((v) => v.key === "next_order_date")?.value;
     for (let round = 0; round < 2; round++) {
-      expect(nextOrderDate("Europe/Berlin")).toBe("2026-02-01");
-      expect(nextOrderDate("America/New_York")).toBe("2026-01-31");
-      expect(nextOrderDate("UTC")).toBe("2026-01-31");
+      expect(nextOrderDate("Europe/Berlin", at)).toBe("2026-02-01");
+      expect(nextOrderDate("America/New_York", at)).toBe("2026-01-31");
+      expect(nextOrderDate("UTC", at)).toBe("2026-01-31");
     }
+    // Kathmandu is UTC+5:45: its midnight falls on a quarter past a UTC hour, on either side of which the date turns.
+    const midnight = Date.UTC(2026, 0, 31, 18, 15);
+    expect(nextOrderDate("Asia/Kathmandu", midnight - 1)).toBe("2026-01-31");
+    expect(nextOrderDate("Asia/Kathmandu", midnight)).toBe("2026-02-01");
+    expect(nextOrderDate("Asia/Kathmandu", midnight - 15 * 60_000)).toBe("2026-01-31");
   });
 
   it("packs queued values into one JSON object by key and unpacks them to the same list, types from the specs", () => {
