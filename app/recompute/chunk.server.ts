@@ -145,6 +145,10 @@ export async function processChunk(
   }
   source ??= await readShopFeatures(client, config.shopId, config.segmentation.timeZone, range);
   const { table } = source;
+  // The values last written, by customer: only the values that differ (by hash) are queued, and only those are kept.
+  const written = config.writeback.metafields
+    ? await writtenMetafieldHashes(client, config.shopId, range)
+    : new Map<string, string | null>();
   const metafields: PendingMetafieldRow[] = [];
   // Assigned one customer at a time while the memberships are compared and
   // written (a generator): nothing per customer outlives its row, which kept
@@ -166,7 +170,9 @@ export async function processChunk(
       const assignment = assigner.assign(table.customerInto(i, scratch));
       if (config.writeback.metafields) {
         const values = metafieldsOf(assignment, config, handles);
-        metafields.push({ customerId: assignment.customerId, values, hash: metafieldHash(values) });
+        const hash = metafieldHash(values);
+        if (written.get(assignment.customerId) !== hash)
+          metafields.push({ customerId: assignment.customerId, values, hash });
       }
       yield storedMemberships(assignment, () => reasonsOf(i));
     }
@@ -181,13 +187,6 @@ export async function processChunk(
     asOf,
     recordTransitions: input.recordTransitions,
   });
-  let metafieldsPending = 0;
-  if (config.writeback.metafields) {
-    // Only the values that differ from the last written ones (by hash).
-    const written = await writtenMetafieldHashes(client, config.shopId, range);
-    const changed = metafields.filter((m) => written.get(m.customerId) !== m.hash);
-    await replacePendingMetafields(client, config.shopId, range, changed);
-    metafieldsPending = changed.length;
-  }
-  return { ...changes, customers: table.size, orders: source.orders, metafieldsPending };
+  if (config.writeback.metafields) await replacePendingMetafields(client, config.shopId, range, metafields);
+  return { ...changes, customers: table.size, orders: source.orders, metafieldsPending: metafields.length };
 }
