@@ -243,4 +243,36 @@ describe("bulk mutation limits", () => {
     expect(sixth.body.data!.bulkOperationRunMutation.userErrors[0].code).toBe("LIMIT_REACHED");
     expect(sim.callCounts().bulkOperations.mutation).toBe(6);
   });
+
+  it("refuses a staged file over the upload limit as Shopify's target does (20 MiB by default), keeping no file", async () => {
+    sim = await smallStore({ maxUploadBytes: 100 });
+    const upload = async (bytes: number) => {
+      const staged = await gql(
+        sim,
+        `mutation { stagedUploadsCreate(input: [{ resource: BULK_MUTATION_VARIABLES, filename: "v.jsonl", mimeType: "text/jsonl", httpMethod: POST }]) { stagedTargets { url parameters { name value } } } }`,
+      );
+      const target = staged.body.data!.stagedUploadsCreate.stagedTargets[0];
+      const form = new FormData();
+      for (const p of target.parameters) form.append(p.name, p.value);
+      form.append("file", new Blob(["x".repeat(bytes)]), "v.jsonl");
+      const response = await fetch(target.url, { method: "POST", body: form });
+      const key: string = target.parameters.find((p: { name: string }) => p.name === "key").value;
+      return { status: response.status, body: await response.text(), key };
+    };
+    expect((await upload(100)).status).toBe(201);
+    const tooLarge = await upload(101);
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.body).toContain("<Code>EntityTooLarge</Code>");
+    expect(tooLarge.body).toContain("<ProposedSize>101</ProposedSize><MaxSizeAllowed>100</MaxSizeAllowed>");
+    const run = await gql(
+      sim,
+      `mutation($p: String!) { bulkOperationRunMutation(mutation: "mutation($id: ID!) { tagsAdd(id: $id, tags: [\\"a\\"]) { userErrors { message } } }", stagedUploadPath: $p) { bulkOperation { id } userErrors { code } } }`,
+      { p: tooLarge.key },
+    );
+    expect(run.body.data!.bulkOperationRunMutation.userErrors).toEqual([{ code: "NO_SUCH_FILE" }]);
+    await sim.close();
+    sim = await smallStore();
+    expect((await upload(20 * 1024 * 1024)).status).toBe(201);
+    expect((await upload(20 * 1024 * 1024 + 1)).status).toBe(400);
+  });
 });

@@ -27,6 +27,7 @@ export class SimRuntime implements SimCore {
   readonly stagedUploads = new Map<string, string | null>();
   readonly appFunctions = new Map<string, AppFunctionRecord>();
   readonly maxConcurrentBulkMutations: number;
+  readonly maxUploadBytes: number;
   readonly tagWritesSendCustomerUpdate: boolean;
   readonly sender: WebhookSender;
   /** Online Retail refund lines that cannot be Admin API refunds, per shop. */
@@ -50,6 +51,7 @@ export class SimRuntime implements SimCore {
     this.baseClock = options.clock ?? Date.now;
     this.apiKey = options.apiKey ?? "simulated-api-key";
     this.maxConcurrentBulkMutations = options.maxConcurrentBulkMutations ?? 5;
+    this.maxUploadBytes = options.maxUploadBytes ?? 20 * 1024 * 1024;
     this.tagWritesSendCustomerUpdate = options.tagWritesSendCustomerUpdate ?? true;
     this.bulkLatencyMs = options.bulkLatencyMs ?? 200;
     this.workDir = options.workDir ?? mkdtempSync(join(tmpdir(), "shopify-sim-"));

@@ -31,6 +31,12 @@ export interface SimulatorOptions {
   /** Deliveries kept in deliveries() (default 20,000, oldest dropped). */
   webhookLogLimit?: number;
   maxConcurrentBulkMutations?: number;
+  /**
+   * The largest file the staged upload target accepts (a bulk mutation's
+   * JSONL): Shopify's is 20 MiB (20,971,520 bytes), and a larger file gets
+   * S3's 400 EntityTooLarge. Tests lower it to see files split.
+   */
+  maxUploadBytes?: number;
   /** Shopify sends customers/update when tags change; benchmarks may switch it off. */
   tagWritesSendCustomerUpdate?: boolean;
   /** Where bulk results and uploads go; a fresh temp dir by default (removed on close). */

@@ -82,6 +82,24 @@ async function migrationsCopy(db: { url: string }): Promise<{ migrations: string
   return { migrations, configFile };
 }
 
+/**
+ * A throwaway database migrated up to, not including, `migration`: the
+ * schema as it was before it. Then `applyHeldBack()` applies that migration
+ * alone (the later ones stay out) and returns what was applied.
+ */
+async function migratedUpTo(migration: string) {
+  const db = await throwawayDatabase();
+  const { migrations, configFile } = await migrationsCopy(db);
+  const later = (await readdir(migrations)).filter((name) => /^\d{14}_/.test(name) && name >= migration);
+  for (const name of later) await rm(path.join(migrations, name), { recursive: true });
+  await applyMigrations(db.url, { configFile });
+  const applyHeldBack = async () => {
+    await cp(path.join(MIGRATIONS_DIR, migration), path.join(migrations, migration), { recursive: true });
+    return (await applyMigrations(db.url, { configFile })).applied;
+  };
+  return { db, applyHeldBack };
+}
+
 interface MigrationRow {
   migration_name: string;
   checksum: string;
@@ -179,13 +197,9 @@ describe("prisma migrations (offline schema engine)", () => {
   });
 
   it("gives rows stored before the RFM scores column the scores their RFM reason states", async () => {
-    const db = await throwawayDatabase();
     const rfmScores = "20261206213000_membership_rfm_scores";
-    const { migrations, configFile } = await migrationsCopy(db);
     // The schema as it was before the scores: that migration and every later one (reasons were still stored) held back.
-    const later = (await readdir(migrations)).filter((name) => /^\d{14}_/.test(name) && name >= rfmScores);
-    for (const name of later) await rm(path.join(migrations, name), { recursive: true });
-    await applyMigrations(db.url, { configFile });
+    const { db, applyHeldBack } = await migratedUpTo(rfmScores);
     await query(
       db.url,
       `INSERT INTO "SegmentMembership" ("shopId", "customerId", segments, reasons, "sinceDay") VALUES
@@ -194,9 +208,7 @@ describe("prisma migrations (offline schema engine)", () => {
         ('s', 3, '{usage/light}', '{x}', '{1}'),
         ('s', 4, '{loyalty/lapsed,rfm/hibernating}', '{x,"R 1 F 2 M 1 (FM 1.5): last order 900 days ago, 2 orders, 5.00 spent"}', '{1,1}')`,
     );
-    await cp(path.join(MIGRATIONS_DIR, rfmScores), path.join(migrations, rfmScores), { recursive: true });
-
-    expect((await applyMigrations(db.url, { configFile })).applied).toEqual([rfmScores]);
+    expect(await applyHeldBack()).toEqual([rfmScores]);
 
     const rows = await query<{ id: number; rfm: number | null }>(
       db.url,
@@ -283,12 +295,8 @@ describe("prisma migrations (offline schema engine)", () => {
 
 describe("migrations that rewrite stored rows", () => {
   it("packs the metafield values queued before ADR 068 in place, each list read back as it was queued", async () => {
-    const db = await throwawayDatabase();
     const packed = "20261207180000_pending_metafields_packed";
-    const { migrations, configFile } = await migrationsCopy(db);
-    const later = (await readdir(migrations)).filter((name) => /^\d{14}_/.test(name) && name >= packed);
-    for (const name of later) await rm(path.join(migrations, name), { recursive: true });
-    await applyMigrations(db.url, { configFile });
+    const { db, applyHeldBack } = await migratedUpTo(packed);
     const queued = [
       { key: "handles", type: "list.single_line_text_field", value: '["rfm-champions","usage-heavy"]' },
       { key: "p_alive", type: "number_decimal", value: "0.912" },
@@ -303,9 +311,7 @@ describe("migrations that rewrite stored rows", () => {
         ('s', 2, '${JSON.stringify(queued.slice(0, 1))}', 'h2'),
         ('s', 3, '[]', 'h3')`,
     );
-    await cp(path.join(MIGRATIONS_DIR, packed), path.join(migrations, packed), { recursive: true });
-
-    expect((await applyMigrations(db.url, { configFile })).applied).toEqual([packed]);
+    expect(await applyHeldBack()).toEqual([packed]);
 
     const rows = await query<{ id: number; values: string; hash: string }>(
       db.url,

@@ -124,17 +124,76 @@ async function startBulkMutation(api: AdminApi, mutation: string, stagedUploadPa
 }
 
 /**
- * One bulk mutation: stage the JSONL variables, start the operation, follow
- * it until it ends, and read the result file. Returns the failed lines
- * (0-based line -> message).
+ * The most bytes one bulk mutation's JSONL file holds. Shopify's staged upload
+ * target refuses a file over 20 MiB (20,971,520 bytes; S3's EntityTooLarge),
+ * so a larger mutation runs as several files; this keeps a margin under it.
+ */
+export const MAX_BULK_MUTATION_FILE_BYTES = 20_000_000;
+
+/** What a bulk mutation did: the failed lines (0-based line -> message) and the operations it ran (one per file). */
+export interface BulkMutationResult {
+  failed: Map<number, string>;
+  operations: number;
+}
+
+/**
+ * Runs a mutation once per line (each line a JSON object of its variables):
+ * the lines are cut into files of at most `maxFileBytes` (Shopify's upload
+ * limit, MAX_BULK_MUTATION_FILE_BYTES), each staged, run and followed to its
+ * end in turn. A line longer than a file can hold is an error before anything
+ * is sent. Failed lines are numbered across all the files.
  */
 export async function runBulkMutation(
   api: AdminApi,
   mutation: string,
-  jsonl: string,
+  lines: readonly string[],
+  field: string,
+  options: { maxFileBytes?: number } = {},
+): Promise<BulkMutationResult> {
+  const files = bulkMutationFiles(lines, options.maxFileBytes ?? MAX_BULK_MUTATION_FILE_BYTES);
+  const failed = new Map<number, string>();
+  for (const file of files) {
+    const fileFailed = await runBulkMutationFile(api, mutation, lines.slice(file.from, file.to), field);
+    for (const [line, message] of fileFailed) failed.set(file.from + line, message);
+  }
+  return { failed, operations: files.length };
+}
+
+/** The lines cut into runs of whole lines whose JSONL (each line and its newline) fits in `maxBytes`. */
+export function bulkMutationFiles(lines: readonly string[], maxBytes: number): Array<{ from: number; to: number }> {
+  const files: Array<{ from: number; to: number }> = [];
+  let from = 0;
+  let bytes = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const size = Buffer.byteLength(lines[i]) + 1;
+    if (size > maxBytes) {
+      throw new BulkOperationError(
+        `bulk mutation line ${i} has ${size} bytes, more than a file of at most ${maxBytes} bytes holds`,
+      );
+    }
+    if (bytes + size > maxBytes) {
+      files.push({ from, to: i });
+      from = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (from < lines.length) files.push({ from, to: lines.length });
+  return files;
+}
+
+/**
+ * One bulk mutation file: stage the JSONL variables, start the operation,
+ * follow it until it ends, and read the result file. Returns the failed lines
+ * (0-based line of the file -> message).
+ */
+async function runBulkMutationFile(
+  api: AdminApi,
+  mutation: string,
+  lines: readonly string[],
   field: string,
 ): Promise<Map<number, string>> {
-  const key = await stageVariables(api, jsonl);
+  const key = await stageVariables(api, `${lines.join("\n")}\n`);
   const operationId = await startBulkMutation(api, mutation, key);
   const url = await waitForBulkOperation(api, operationId);
   const failed = new Map<number, string>();

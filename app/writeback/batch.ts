@@ -93,13 +93,12 @@ export function tagMutationDocument(aliases: readonly TagAlias[]): {
   return { query: `mutation SegmentTagsBatch(${params.join(", ")}) {\n${fields.join("\n")}\n}`, variables };
 }
 
-/** JSONL variable files for the two bulk mutations (removals first, then additions). */
-export function bulkTagFiles(changes: readonly TagChange[]): {
-  remove: string;
-  add: string;
-  removeLines: number;
-  addLines: number;
-} {
+/**
+ * The JSONL variable lines of the two bulk mutations (removals first, then
+ * additions), one per customer with a change on that side; the bulk runner
+ * cuts them into files Shopify accepts.
+ */
+export function bulkTagLines(changes: readonly TagChange[]): { remove: string[]; add: string[] } {
   const remove: string[] = [];
   const add: string[] = [];
   for (const change of changes) {
@@ -107,12 +106,7 @@ export function bulkTagFiles(changes: readonly TagChange[]): {
     if (change.diff.remove.length > 0) remove.push(JSON.stringify({ id, tags: change.diff.remove }));
     if (change.diff.add.length > 0) add.push(JSON.stringify({ id, tags: change.diff.add }));
   }
-  return {
-    remove: remove.length ? `${remove.join("\n")}\n` : "",
-    add: add.length ? `${add.join("\n")}\n` : "",
-    removeLines: remove.length,
-    addLines: add.length,
-  };
+  return { remove, add };
 }
 
 /** Customers with a change above which the write-back uses bulk mutations (docs/decisions/010-*). */

@@ -94,7 +94,12 @@ export async function writePendingMetafields(
   api: AdminApi,
   client: PgClient,
   shopId: string,
-  options: { customerId?: string; bulkThreshold?: number } = {},
+  options: {
+    customerId?: string;
+    bulkThreshold?: number;
+    /** The most bytes of one bulk mutation file (default: what Shopify accepts, MAX_BULK_MUTATION_FILE_BYTES). */
+    bulkFileBytes?: number;
+  } = {},
 ): Promise<MetafieldWriteStats> {
   const callsBefore = api.stats.calls;
   const pending: Pending[] = await readPendingMetafields(client, shopId, options.customerId);
@@ -110,10 +115,12 @@ export async function writePendingMetafields(
   const groups = groupsOf(pending);
   const failed = new Set<string>();
   if (pending.length > (options.bulkThreshold ?? BULK_THRESHOLD_CUSTOMERS)) {
-    const jsonl = groups.map((g) => JSON.stringify({ metafields: g.flatMap(inputsOf) })).join("\n") + "\n";
-    const errors = await runBulkMutation(api, METAFIELDS_SET_BULK, jsonl, "metafieldsSet");
-    stats.bulkOperations++;
-    for (const line of errors.keys()) for (const p of groups[line]) failed.add(p.customerId);
+    const lines = groups.map((g) => JSON.stringify({ metafields: g.flatMap(inputsOf) }));
+    const result = await runBulkMutation(api, METAFIELDS_SET_BULK, lines, "metafieldsSet", {
+      maxFileBytes: options.bulkFileBytes,
+    });
+    stats.bulkOperations += result.operations;
+    for (const line of result.failed.keys()) for (const p of groups[line]) failed.add(p.customerId);
   } else {
     for (const group of groups) {
       const data = await api.request(METAFIELDS_SET, { metafields: group.flatMap(inputsOf) });

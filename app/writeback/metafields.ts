@@ -113,8 +113,11 @@ export function metafieldHash(values: readonly MetafieldValue[]): string {
 
 const QUARTER_HOUR_MS = 900_000;
 
-/** Quarter hours a time zone's LocalDates remembers before it starts again (about 27 years of them). */
-const MAX_REMEMBERED = 1 << 20;
+/**
+ * Quarter hours a time zone's LocalDates remembers before it starts again:
+ * about 3.7 years of them, some 10 MB at most per time zone a worker serves.
+ */
+const MAX_REMEMBERED = 1 << 17;
 
 /**
  * A time zone's local dates ("YYYY-MM-DD") of instants, remembered by UTC

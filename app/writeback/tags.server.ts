@@ -11,7 +11,7 @@ import { recordCappedTags } from "../stores/writeback-state.server";
 import { logger } from "../utils/logger.server";
 import {
   aliasesPerDocument,
-  bulkTagFiles,
+  bulkTagLines,
   BULK_THRESHOLD_CUSTOMERS,
   chunk,
   shouldUseBulk,
@@ -42,7 +42,12 @@ export async function writeTagChanges(
   client: PgClient,
   shopId: string,
   changes: readonly CustomerTagChange[],
-  options: { bulkThreshold?: number; onProgress?: (done: number, total: number) => Promise<void> | void } = {},
+  options: {
+    bulkThreshold?: number;
+    /** The most bytes of one bulk mutation file (default: what Shopify accepts, MAX_BULK_MUTATION_FILE_BYTES). */
+    bulkFileBytes?: number;
+    onProgress?: (done: number, total: number) => Promise<void> | void;
+  } = {},
 ): Promise<TagWriteStats> {
   const callsBefore = api.stats.calls;
   const toSend = changes.filter((c) => c.diff.add.length || c.diff.remove.length);
@@ -61,19 +66,16 @@ export async function writeTagChanges(
     failed.set(customerId, f);
   };
   if (shouldUseBulk(toSend.length, options.bulkThreshold ?? BULK_THRESHOLD_CUSTOMERS)) {
-    const files = bulkTagFiles(toSend);
+    const lines = bulkTagLines(toSend);
     const withRemove = toSend.filter((c) => c.diff.remove.length > 0);
     const withAdd = toSend.filter((c) => c.diff.add.length > 0);
-    if (files.removeLines) {
-      const errors = await runBulkMutation(api, CUSTOMER_TAGS_REMOVE_BULK, files.remove, "tagsRemove");
-      stats.bulkOperations++;
-      for (const [line, message] of errors) fail(withRemove[line].customerId, "remove", message);
-    }
-    if (files.addLines) {
-      const errors = await runBulkMutation(api, CUSTOMER_TAGS_ADD_BULK, files.add, "tagsAdd");
-      stats.bulkOperations++;
-      for (const [line, message] of errors) fail(withAdd[line].customerId, "add", message);
-    }
+    const fileBytes = { maxFileBytes: options.bulkFileBytes };
+    const removed = await runBulkMutation(api, CUSTOMER_TAGS_REMOVE_BULK, lines.remove, "tagsRemove", fileBytes);
+    stats.bulkOperations += removed.operations;
+    for (const [line, message] of removed.failed) fail(withRemove[line].customerId, "remove", message);
+    const added = await runBulkMutation(api, CUSTOMER_TAGS_ADD_BULK, lines.add, "tagsAdd", fileBytes);
+    stats.bulkOperations += added.operations;
+    for (const [line, message] of added.failed) fail(withAdd[line].customerId, "add", message);
     await options.onProgress?.(toSend.length, toSend.length);
   } else {
     let done = 0;

@@ -7,7 +7,7 @@ import * as metafieldDocs from "../graphql/admin/metafields.server";
 import * as segmentDocs from "../graphql/admin/segments.server";
 import {
   aliasesPerDocument,
-  bulkTagFiles,
+  bulkTagLines,
   chunk,
   MAX_DOCUMENT_COST,
   shouldUseBulk,
@@ -15,6 +15,7 @@ import {
   tagAliases,
   tagMutationDocument,
 } from "./batch";
+import { bulkMutationFiles } from "../shopify/bulk-operations.server";
 import { applyTagDiff, diffCustomerTags } from "./diff";
 import { customerMetafieldValues, metafieldHash, packMetafieldValues, unpackMetafieldValues } from "./metafields";
 import { buildTagMap, isUnderPrefix, kebabCase, segmentTag, segmentTagName, tagPrefixProblems } from "./tags";
@@ -139,14 +140,27 @@ describe("batches and bulk files", () => {
     });
   });
 
-  it("writes JSONL lines per side for bulk mutations", () => {
-    const files = bulkTagFiles([
+  it("writes JSONL lines per side for bulk mutations, cut into files Shopify accepts", () => {
+    const lines = bulkTagLines([
       { customerId: "1", diff: { add: ["seg:a"], remove: [], capped: [] } },
       { customerId: "2", diff: { add: ["seg:a"], remove: ["seg:b"], capped: [] } },
     ]);
-    expect(files.addLines).toBe(2);
-    expect(files.removeLines).toBe(1);
-    expect(files.remove).toBe('{"id":"gid://shopify/Customer/2","tags":["seg:b"]}\n');
+    expect(lines.add).toHaveLength(2);
+    expect(lines.remove).toEqual(['{"id":"gid://shopify/Customer/2","tags":["seg:b"]}']);
+    // Each line and its newline counted in UTF-8 bytes; a file holds whole lines only.
+    expect(bulkMutationFiles(["ab", "cd", "é", "x"], 6)).toEqual([
+      { from: 0, to: 2 },
+      { from: 2, to: 4 },
+    ]);
+    expect(bulkMutationFiles(["ab", "cd", "ef"], 3)).toEqual([
+      { from: 0, to: 1 },
+      { from: 1, to: 2 },
+      { from: 2, to: 3 },
+    ]);
+    expect(bulkMutationFiles([], 3)).toEqual([]);
+    expect(() => bulkMutationFiles(["ab", "abcd"], 4)).toThrow(
+      "bulk mutation line 1 has 5 bytes, more than a file of at most 4 bytes holds",
+    );
     expect(shouldUseBulk(2001)).toBe(true);
     expect(shouldUseBulk(2000)).toBe(false);
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);

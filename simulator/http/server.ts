@@ -118,8 +118,17 @@ async function handleUpload(rt: SimRuntime, req: IncomingMessage, res: ServerRes
     throw new HttpError(403, "Unknown or missing upload key; call stagedUploadsCreate first");
   if (!file || typeof file === "string")
     throw new HttpError(400, "The form needs a 'file' field (after the parameters, as GCS requires)");
+  const bytes = Buffer.from(await (file as Blob).arrayBuffer());
+  if (bytes.length > rt.maxUploadBytes) {
+    // As Shopify's target (S3) answers a bulk mutation file over its 20 MiB.
+    res.writeHead(400, { "Content-Type": "application/xml" });
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size</Message><ProposedSize>${bytes.length}</ProposedSize><MaxSizeAllowed>${rt.maxUploadBytes}</MaxSizeAllowed></Error>`,
+    );
+    return;
+  }
   const path = join(rt.workDir, `upload-${rt.nextId()}.jsonl`);
-  writeFileSync(path, Buffer.from(await (file as Blob).arrayBuffer()));
+  writeFileSync(path, bytes);
   rt.stagedUploads.set(key, path);
   res.writeHead(201, { "Content-Type": "application/xml" });
   res.end(
