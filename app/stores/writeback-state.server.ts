@@ -60,17 +60,21 @@ export async function replacePendingMetafields(
   });
 }
 
-/** The pending metafield values (the shop's, or one customer's), by customer id. */
+/**
+ * The pending metafield values (the shop's, or one customer's), by customer
+ * id; `page` reads at most `limit` customers after the id `after`.
+ */
 export async function readPendingMetafields(
   client: PgClient,
   shopId: string,
   customerId?: string,
+  page: { after?: string; limit?: number } = {},
 ): Promise<PendingMetafieldRow[]> {
   const { rows } = await client.query<[string, string, string]>({
     text: `SELECT "customerId"::text, "values", hash FROM "PendingMetafields" WHERE "shopId" = $1 ${
       customerId ? `AND "customerId" = ${BigInt(customerId)}` : ""
-    } ORDER BY "customerId"`,
-    values: [shopId],
+    } AND "customerId" > $2::bigint ORDER BY "customerId" ${page.limit ? `LIMIT ${Math.trunc(page.limit)}` : ""}`,
+    values: [shopId, page.after ?? "-1"],
     rowMode: "array",
   });
   return rows.map(([id, values, hash]) => ({ customerId: id, values: unpackMetafieldValues(values), hash }));

@@ -89,7 +89,15 @@ function groupsOf(pending: readonly Pending[]): Pending[][] {
   return groups;
 }
 
-/** Writes the queued metafield values (all of the shop, or one customer's). */
+/**
+ * Customers whose queued values one pass reads and sends at once: a nightly
+ * run at 1M customers queues about 982,000 (ADR 068), which read at once held
+ * every value and its JSONL in the worker; 20,000 customers' values are about
+ * 17 MB of JSONL, one bulk mutation file.
+ */
+const PENDING_PAGE_CUSTOMERS = 20_000;
+
+/** Writes the queued metafield values (all of the shop, a page of customers at a time, or one customer's). */
 export async function writePendingMetafields(
   api: AdminApi,
   client: PgClient,
@@ -99,19 +107,47 @@ export async function writePendingMetafields(
     bulkThreshold?: number;
     /** The most bytes of one bulk mutation file (default: what Shopify accepts, MAX_BULK_MUTATION_FILE_BYTES). */
     bulkFileBytes?: number;
+    /** Customers read and sent at once (default PENDING_PAGE_CUSTOMERS). */
+    pageCustomers?: number;
   } = {},
 ): Promise<MetafieldWriteStats> {
   const callsBefore = api.stats.calls;
-  const pending: Pending[] = await readPendingMetafields(client, shopId, options.customerId);
   const stats: MetafieldWriteStats = {
-    customers: pending.length,
+    customers: 0,
     apiCalls: 0,
     bulkOperations: 0,
     definitionsCreated: 0,
     failedCustomers: 0,
   };
-  if (pending.length === 0) return stats;
-  stats.definitionsCreated = await ensureMetafieldDefinitions(api);
+  const limit = options.pageCustomers ?? PENDING_PAGE_CUSTOMERS;
+  // By customer id; a page's customers are written (or failed) before the next is read.
+  for (let after: string | undefined; ;) {
+    const pending: Pending[] = await readPendingMetafields(client, shopId, options.customerId, { after, limit });
+    if (pending.length === 0) break;
+    if (stats.customers === 0) stats.definitionsCreated = await ensureMetafieldDefinitions(api);
+    stats.customers += pending.length;
+    const failed = await sendMetafields(api, pending, options, stats);
+    stats.failedCustomers += failed.size;
+    const written = pending.filter((p) => !failed.has(p.customerId));
+    for (const part of chunk(written, 5_000)) await recordWrittenMetafields(client, shopId, part);
+    if (pending.length < limit || options.customerId) break;
+    after = pending[pending.length - 1].customerId;
+  }
+  stats.apiCalls = api.stats.calls - callsBefore;
+  return stats;
+}
+
+/**
+ * Sends one page of queued values: a bulk mutation above the bulk threshold
+ * (its operations counted in stats), batched metafieldsSet calls below it.
+ * Returns the customers Shopify refused a value of.
+ */
+async function sendMetafields(
+  api: AdminApi,
+  pending: readonly Pending[],
+  options: { bulkThreshold?: number; bulkFileBytes?: number },
+  stats: MetafieldWriteStats,
+): Promise<Set<string>> {
   const groups = groupsOf(pending);
   const failed = new Set<string>();
   if (pending.length > (options.bulkThreshold ?? BULK_THRESHOLD_CUSTOMERS)) {
@@ -121,22 +157,18 @@ export async function writePendingMetafields(
     });
     stats.bulkOperations += result.operations;
     for (const line of result.failed.keys()) for (const p of groups[line]) failed.add(p.customerId);
-  } else {
-    for (const group of groups) {
-      const data = await api.request(METAFIELDS_SET, { metafields: group.flatMap(inputsOf) });
-      // userErrors name the input element (["metafields", "3", ...]); map it back to its customer.
-      const owners = group.flatMap((p) => p.values.map(() => p.customerId));
-      // No payload at all: nothing is known to be written, so the whole group is retried later.
-      for (const e of data.metafieldsSet?.userErrors ?? [{ field: null, message: "no payload returned" }]) {
-        const index = Number(e.field?.[1]);
-        if (Number.isInteger(index) && owners[index]) failed.add(owners[index]);
-        else group.forEach((p) => failed.add(p.customerId));
-      }
+    return failed;
+  }
+  for (const group of groups) {
+    const data = await api.request(METAFIELDS_SET, { metafields: group.flatMap(inputsOf) });
+    // userErrors name the input element (["metafields", "3", ...]); map it back to its customer.
+    const owners = group.flatMap((p) => p.values.map(() => p.customerId));
+    // No payload at all: nothing is known to be written, so the whole group is retried later.
+    for (const e of data.metafieldsSet?.userErrors ?? [{ field: null, message: "no payload returned" }]) {
+      const index = Number(e.field?.[1]);
+      if (Number.isInteger(index) && owners[index]) failed.add(owners[index]);
+      else group.forEach((p) => failed.add(p.customerId));
     }
   }
-  stats.failedCustomers = failed.size;
-  const written = pending.filter((p) => !failed.has(p.customerId));
-  for (const part of chunk(written, 5_000)) await recordWrittenMetafields(client, shopId, part);
-  stats.apiCalls = api.stats.calls - callsBefore;
-  return stats;
+  return failed;
 }

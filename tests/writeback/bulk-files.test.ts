@@ -21,7 +21,7 @@ const UPLOAD_BYTES = 8_000;
 const TAG_FILE_BYTES = 1_000;
 
 describe("bulk mutation files", () => {
-  it("cuts tags and metafields into files under the upload limit, numbering failures across them", async () => {
+  it("cuts tags and metafields into files under the upload limit, numbering failures across them, values a page at a time", async () => {
     const store = await simulatedStore({
       domain: "bulk-files.myshopify.com",
       simulator: { maxUploadBytes: UPLOAD_BYTES },
@@ -91,7 +91,12 @@ describe("bulk mutation files", () => {
       expect(await prisma.pendingMetafields.count({ where: { shopId: store.shopId } })).toBe(ids.length);
 
       const written = await withPgClient((client) =>
-        writePendingMetafields(store.api(), client, store.shopId, { bulkThreshold: 0, bulkFileBytes: UPLOAD_BYTES }),
+        writePendingMetafields(store.api(), client, store.shopId, {
+          bulkThreshold: 0,
+          bulkFileBytes: UPLOAD_BYTES,
+          // Read and sent a page at a time: three pages here.
+          pageCustomers: 25,
+        }),
       );
       expect(written.customers).toBe(ids.length);
       expect(written.failedCustomers).toBe(0);
