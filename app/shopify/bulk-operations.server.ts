@@ -128,7 +128,7 @@ async function startBulkMutation(api: AdminApi, mutation: string, stagedUploadPa
  * target refuses a file over 20 MiB (20,971,520 bytes; S3's EntityTooLarge),
  * so a larger mutation runs as several files; this keeps a margin under it.
  */
-export const MAX_BULK_MUTATION_FILE_BYTES = 20_000_000;
+const MAX_BULK_MUTATION_FILE_BYTES = 20_000_000;
 
 /** What a bulk mutation did: the failed lines (0-based line -> message) and the operations it ran (one per file). */
 export interface BulkMutationResult {
