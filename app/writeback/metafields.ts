@@ -94,9 +94,15 @@ export function packMetafieldValues(values: readonly MetafieldValue[]): string {
   return JSON.stringify(packed);
 }
 
-/** The values packMetafieldValues packed, each with its key's type; throws on a key no spec has. */
+/**
+ * The values packMetafieldValues packed, each with its key's type; throws on
+ * a key no spec has. A list of {key, type, value} (the shape before ADR 068,
+ * which a worker of the previous release may still queue during a deploy) is
+ * read as it is.
+ */
 export function unpackMetafieldValues(text: string): MetafieldValue[] {
-  const packed = JSON.parse(text) as Record<string, string>;
+  const packed = JSON.parse(text) as Record<string, string> | MetafieldValue[];
+  if (Array.isArray(packed)) return packed;
   return Object.entries(packed).map(([key, value]) => {
     const type = TYPE_OF_KEY.get(key);
     if (type === undefined) throw new Error(`queued metafield values name an unknown key "${key}"`);

@@ -238,6 +238,8 @@ describe("metafield values", () => {
     });
     expect(unpackMetafieldValues(packed)).toEqual(values);
     expect(unpackMetafieldValues(packMetafieldValues([]))).toEqual([]);
+    // Queued by a worker of the release before, during a deploy: read as it was written.
+    expect(unpackMetafieldValues(JSON.stringify(values))).toEqual(values);
     expect(() => unpackMetafieldValues('{"colour":"red"}')).toThrow(
       'queued metafield values name an unknown key "colour"',
     );
