@@ -2,6 +2,7 @@
 // so Liquid and Shopify Functions can read segments and predictions: the
 // values per customer and a hash to skip customers whose values are unchanged.
 import { hash } from "node:crypto";
+import { isoOfDay, ShopClock } from "../segmentation/features/clock";
 
 export const METAFIELD_NAMESPACE = "$app:segments";
 
@@ -117,48 +118,17 @@ export function metafieldHash(values: readonly MetafieldValue[]): string {
   return hash("sha1", text, "base64url").slice(0, 16);
 }
 
-const QUARTER_HOUR_MS = 900_000;
-
 /**
- * Quarter hours a time zone's LocalDates remembers before it starts again:
- * about 3.7 years of them, some 10 MB at most per time zone a worker serves.
+ * One shop clock per time zone (the features' own: offsets cached per hour,
+ * ISO days kept once written). A new Intl.DateTimeFormat per customer cost
+ * about 70 µs, most of a chunk's time with metafields on (docs/performance.md,
+ * 2026-12-07 from 17:25 UTC).
  */
-const MAX_REMEMBERED = 1 << 17;
+const clocks = new Map<string, ShopClock>();
 
-/**
- * A time zone's local dates ("YYYY-MM-DD") of instants, remembered by UTC
- * quarter hour: every UTC offset in use today is a whole number of quarter
- * hours, so all instants of one quarter hour fall on the same local date. A
- * recompute formats a million customers' next-order dates, which fall on a few
- * thousand quarter hours; the formatter itself is built once (building one
- * costs about 70 µs, most of a chunk's time when it was built for every
- * customer, docs/performance.md 2026-12-07 from 17:25 UTC).
- */
-class LocalDates {
-  // en-CA formats as YYYY-MM-DD.
-  private readonly format: Intl.DateTimeFormat;
-  private readonly byQuarterHour = new Map<number, string>();
-
-  constructor(timeZone: string) {
-    this.format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  }
-
-  of(epochMs: number): string {
-    const quarter = Math.floor(epochMs / QUARTER_HOUR_MS);
-    let date = this.byQuarterHour.get(quarter);
-    if (date === undefined) {
-      if (this.byQuarterHour.size >= MAX_REMEMBERED) this.byQuarterHour.clear();
-      date = this.format.format(quarter * QUARTER_HOUR_MS);
-      this.byQuarterHour.set(quarter, date);
-    }
-    return date;
-  }
-}
-
-const localDates = new Map<string, LocalDates>();
-
+/** The local date ("YYYY-MM-DD") of an instant in the time zone. */
 function localDate(epochMs: number, timeZone: string): string {
-  let dates = localDates.get(timeZone);
-  if (!dates) localDates.set(timeZone, (dates = new LocalDates(timeZone)));
-  return dates.of(epochMs);
+  let clock = clocks.get(timeZone);
+  if (!clock) clocks.set(timeZone, (clock = new ShopClock(timeZone)));
+  return isoOfDay(clock.day(epochMs));
 }
