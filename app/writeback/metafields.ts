@@ -111,9 +111,46 @@ export function unpackMetafieldValues(text: string): MetafieldValue[] {
   });
 }
 
-/** Short stable hash of the values, stored per customer to send only changes. */
+/**
+ * How far a written prediction may drift before the customer's values are
+ * written again (ADR 070): P(alive) by 0.02, the 12-month value by 5%, the
+ * expected next order by a week. The predictions move every day for nearly
+ * every customer (the next order is a number of days from the run's instant),
+ * so values compared exactly were written again for 98% of customers every
+ * night. The segment handles and the spend tier are compared exactly.
+ */
+export const METAFIELD_TOLERANCE = { pAlive: 0.02, clvRatio: 1.05, nextOrderDays: 7 } as const;
+
+const LOG_CLV_RATIO = Math.log(METAFIELD_TOLERANCE.clvRatio);
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * The band of the tolerance a value falls in: values in the same band are
+ * within the tolerance of each other, so a customer whose every band is
+ * unchanged keeps the values last written.
+ */
+function bandOf(v: MetafieldValue): string {
+  switch (v.key) {
+    case "p_alive":
+      // Thousandths as an integer (the value has three decimals): no float at a band's edge.
+      return String(Math.floor(Math.round(Number(v.value) * 1000) / Math.round(METAFIELD_TOLERANCE.pAlive * 1000)));
+    case "clv_12m": {
+      const amount = Number(v.value);
+      return amount > 0 ? String(Math.floor(Math.log(amount) / LOG_CLV_RATIO)) : "none";
+    }
+    case "next_order_date":
+      return String(Math.floor(Date.parse(v.value) / MS_PER_DAY / METAFIELD_TOLERANCE.nextOrderDays));
+    default:
+      return v.value;
+  }
+}
+
+/**
+ * Short stable hash of the values at the tolerance (bandOf), stored per
+ * customer to send only values that changed by more than it.
+ */
 export function metafieldHash(values: readonly MetafieldValue[]): string {
-  const text = values.map((v) => `${v.key}=${v.value}`).join("\n");
+  const text = values.map((v) => `${v.key}=${bandOf(v)}`).join("\n");
   // The one-shot hash: the same digest as createHash's, without a Hash object per customer.
   return hash("sha1", text, "base64url").slice(0, 16);
 }

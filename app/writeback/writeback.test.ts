@@ -201,6 +201,41 @@ describe("metafield values", () => {
     expect(metafieldHash(values)).not.toBe(metafieldHash(values.slice(0, 1)));
   });
 
+  it("hashes predictions at the tolerance: a drift within it keeps the hash, one past it or any segment change does not", () => {
+    const hashOf = (
+      p: { pAlive: number; clv12mMinor: number; nextOrderDate: number | null },
+      handles = ["rfm-loyal"],
+    ) =>
+      metafieldHash(
+        customerMetafieldValues({
+          handles,
+          predictions: { ...p, spendTier: "medium" },
+          currencyDecimals: 2,
+          timeZone: "UTC",
+        }),
+      );
+    const day = Date.UTC(2026, 0, 5); // a Monday; bands of 7 days from 1970-01-01 (a Thursday) start on Thursdays
+    const base = { pAlive: 0.5, clv12mMinor: 10_000, nextOrderDate: day };
+    const same = hashOf(base);
+    // P(alive) bands of 0.02 from 0: [0.500, 0.520).
+    expect(hashOf({ ...base, pAlive: 0.519 })).toBe(same);
+    expect(hashOf({ ...base, pAlive: 0.52 })).not.toBe(same);
+    expect(hashOf({ ...base, pAlive: 0.499 })).not.toBe(same);
+    // 12-month value bands of 5%: 100.00 lies in [1.05^94, 1.05^95) = [98.1, 103.0).
+    expect(hashOf({ ...base, clv12mMinor: 10_250 })).toBe(same);
+    expect(hashOf({ ...base, clv12mMinor: 10_400 })).not.toBe(same);
+    expect(hashOf({ ...base, clv12mMinor: 0 })).not.toBe(same);
+    // Next order: Monday 2026-01-05 is in the band from Thursday 2026-01-01 to Wednesday 2026-01-07.
+    expect(hashOf({ ...base, nextOrderDate: day + 2 * 86_400_000 })).toBe(same);
+    expect(hashOf({ ...base, nextOrderDate: day + 3 * 86_400_000 })).not.toBe(same);
+    expect(hashOf({ ...base, nextOrderDate: null })).not.toBe(same);
+    // Segments are compared exactly.
+    expect(hashOf(base, ["rfm-loyal", "usage-heavy"])).not.toBe(same);
+    // Values that drift a day at a time are written again at most once a band: a week, for the next order.
+    const hashes = Array.from({ length: 28 }, (_, d) => hashOf({ ...base, nextOrderDate: day + d * 86_400_000 }));
+    expect(new Set(hashes).size).toBe(5);
+  });
+
   it("formats the next order date in each shop's own time zone, however many shops a process serves", () => {
     const at = Date.UTC(2026, 0, 31, 23, 30);
     const nextOrderDate = (timeZone: string, instant: number) =>
