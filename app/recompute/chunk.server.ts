@@ -25,7 +25,7 @@ import {
   writtenMetafieldHashes,
   type PendingMetafieldRow,
 } from "../stores/writeback-state.server";
-import { customerMetafieldValues, metafieldHash, type MetafieldValue } from "../writeback/metafields";
+import { customerMetafieldValues, metafieldHash, type MetafieldInput } from "../writeback/metafields";
 import { segmentTagName } from "../writeback/tags";
 import type { CustomerRange } from "./chunk-ranges";
 import { readShopFeatures } from "./read-features.server";
@@ -71,19 +71,19 @@ function enabledHandles(config: ShopConfig): Map<string, string> {
   );
 }
 
-/** Metafield values of one assignment; `handles` maps each enabled segment to its handle (enabledHandles). */
-function metafieldsOf(
+/** What the metafield values of one assignment are made of; `handles` maps each enabled segment to its handle (enabledHandles). */
+function metafieldInputOf(
   assignment: CustomerAssignment,
   config: ShopConfig,
   handles: ReadonlyMap<string, string>,
-): MetafieldValue[] {
+): MetafieldInput {
   const listed: string[] = [];
   for (const m of assignment.memberships) {
     const handle = handles.get(m.key);
     if (handle !== undefined) listed.push(handle);
   }
   const p = assignment.predictive;
-  return customerMetafieldValues({
+  return {
     handles: listed,
     predictions:
       p.status === "ok"
@@ -91,7 +91,7 @@ function metafieldsOf(
         : null,
     currencyDecimals: config.segmentation.currencyDecimals,
     timeZone: config.segmentation.timeZone,
-  });
+  };
 }
 
 /**
@@ -169,10 +169,11 @@ export async function processChunk(
     for (let i = 0; i < table.size; i++) {
       const assignment = assigner.assign(table.customerInto(i, scratch));
       if (config.writeback.metafields) {
-        const values = metafieldsOf(assignment, config, handles);
-        const hash = metafieldHash(values);
+        const input = metafieldInputOf(assignment, config, handles);
+        const hash = metafieldHash(input);
+        // Formatted only when queued: most customers of a nightly run keep the values written (ADR 070).
         if (written.get(assignment.customerId) !== hash)
-          metafields.push({ customerId: assignment.customerId, values, hash });
+          metafields.push({ customerId: assignment.customerId, values: customerMetafieldValues(input), hash });
       }
       yield storedMemberships(assignment, () => reasonsOf(i));
     }

@@ -71,13 +71,13 @@ describe("bulk mutation files", () => {
 
       // Every customer's metafields queued, then written in several files.
       const pending = ids.map((customerId, i) => {
-        const values = customerMetafieldValues({
+        const input = {
           handles: ["rfm-champions"],
           predictions: { pAlive: i / ids.length, clv12mMinor: 1000 + i, nextOrderDate: null, spendTier: "low" },
           currencyDecimals: 2,
           timeZone: "UTC",
-        });
-        return { customerId, values, hash: metafieldHash(values) };
+        };
+        return { customerId, values: customerMetafieldValues(input), hash: metafieldHash(input) };
       });
       await withPgClient((client) =>
         replacePendingMetafields(client, store.shopId, { from: ids[0], to: ids[ids.length - 1] }, pending),
