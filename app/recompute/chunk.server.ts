@@ -23,9 +23,9 @@ import { readRecomputeSlice, type SliceOwner } from "../stores/runs.server";
 import {
   replacePendingMetafields,
   writtenMetafieldHashes,
-  type PendingMetafieldRow,
+  type QueuedMetafields,
 } from "../stores/writeback-state.server";
-import { customerMetafieldValues, metafieldHash, type MetafieldInput } from "../writeback/metafields";
+import { metafieldHash, packedMetafieldValues, type MetafieldInput } from "../writeback/metafields";
 import { segmentTagName } from "../writeback/tags";
 import type { CustomerRange } from "./chunk-ranges";
 import { readShopFeatures } from "./read-features.server";
@@ -149,7 +149,7 @@ export async function processChunk(
   const written = config.writeback.metafields
     ? await writtenMetafieldHashes(client, config.shopId, range)
     : new Map<string, string | null>();
-  const metafields: PendingMetafieldRow[] = [];
+  const metafields: QueuedMetafields[] = [];
   // Assigned one customer at a time while the memberships are compared and
   // written (a generator): nothing per customer outlives its row, which kept
   // the garbage collector busy when 50,000 customers' memberships were kept.
@@ -173,7 +173,7 @@ export async function processChunk(
         const hash = metafieldHash(input);
         // Formatted only when queued: most customers of a nightly run keep the values written (ADR 070).
         if (written.get(assignment.customerId) !== hash)
-          metafields.push({ customerId: assignment.customerId, values: customerMetafieldValues(input), hash });
+          metafields.push({ customerId: assignment.customerId, packed: packedMetafieldValues(input), hash });
       }
       yield storedMemberships(assignment, () => reasonsOf(i));
     }

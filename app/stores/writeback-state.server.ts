@@ -4,7 +4,7 @@
 // (values a recompute computed and the write-back has not written yet), and
 // SegmentMirror (segments mirrored as native Shopify customer segments).
 import type { PrismaClient } from "@prisma/client";
-import { packMetafieldValues, unpackMetafieldValues, type MetafieldValue } from "../writeback/metafields";
+import { unpackMetafieldValues, type MetafieldValue } from "../writeback/metafields";
 import type { DataStore, Tx } from "./data-store";
 import { BinaryCopyWriter } from "./pg/binary-copy";
 import { copyFromBinary } from "./pg/copy.server";
@@ -15,6 +15,13 @@ type Db = PrismaClient | Tx;
 export interface PendingMetafieldRow {
   customerId: string;
   values: MetafieldValue[];
+  hash: string;
+}
+
+/** A customer's values as a chunk queues them: packed (packedMetafieldValues), with their hash. */
+export interface QueuedMetafields {
+  customerId: string;
+  packed: string;
   hash: string;
 }
 
@@ -34,17 +41,18 @@ export async function writtenMetafieldHashes(
 
 /**
  * Replaces the pending metafield values of the customers in the range (one
- * transaction). The values are stored packed (packMetafieldValues), in
- * PostgreSQL's binary COPY format: no escaping on this side, no parsing on its.
+ * transaction). The values come packed (packedMetafieldValues) and are
+ * stored so, in PostgreSQL's binary COPY format: no escaping on this side, no
+ * parsing on its.
  */
 export async function replacePendingMetafields(
   client: PgClient,
   shopId: string,
   range: { from: string; to: string },
-  pending: readonly PendingMetafieldRow[],
+  pending: readonly QueuedMetafields[],
 ): Promise<void> {
   const rows = new BinaryCopyWriter();
-  for (const m of pending) rows.row(4).text(shopId).int8(m.customerId).text(packMetafieldValues(m.values)).text(m.hash);
+  for (const m of pending) rows.row(4).text(shopId).int8(m.customerId).text(m.packed).text(m.hash);
   return inTransaction(client, async () => {
     await client.query(
       `DELETE FROM "PendingMetafields" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,

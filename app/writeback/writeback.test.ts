@@ -18,8 +18,17 @@ import {
 } from "./batch";
 import { bulkMutationFiles } from "../shopify/bulk-operations.server";
 import { applyTagDiff, diffCustomerTags } from "./diff";
-import { customerMetafieldValues, metafieldHash, packMetafieldValues, unpackMetafieldValues } from "./metafields";
+import {
+  METAFIELD_SPECS,
+  metafieldHash,
+  packedMetafieldValues,
+  unpackMetafieldValues,
+  type MetafieldInput,
+} from "./metafields";
 import { buildTagMap, isUnderPrefix, kebabCase, segmentTag, segmentTagName, tagPrefixProblems } from "./tags";
+
+/** The values the write-back sends for the input: the packed values a chunk queues, read back. */
+const valuesOf = (input: MetafieldInput) => unpackMetafieldValues(packedMetafieldValues(input));
 
 describe("tag naming", () => {
   it("kebab-cases family and handle under the prefix", () => {
@@ -191,7 +200,7 @@ describe("metafield values", () => {
       currencyDecimals: 2,
       timeZone: "Europe/Berlin",
     };
-    const values = customerMetafieldValues(input);
+    const values = valuesOf(input);
     expect(values).toEqual([
       { key: "handles", type: "list.single_line_text_field", value: '["rfm-champions","usage-heavy"]' },
       { key: "p_alive", type: "number_decimal", value: "0.912" },
@@ -241,7 +250,7 @@ describe("metafield values", () => {
   it("formats the next order date in each shop's own time zone, however many shops a process serves", () => {
     const at = Date.UTC(2026, 0, 31, 23, 30);
     const nextOrderDate = (timeZone: string, instant: number) =>
-      customerMetafieldValues({
+      valuesOf({
         handles: [],
         predictions: { pAlive: 0.5, clv12mMinor: 0, nextOrderDate: instant, spendTier: "low" },
         currencyDecimals: 2,
@@ -260,13 +269,14 @@ describe("metafield values", () => {
   });
 
   it("packs queued values into one JSON object by key and unpacks them to the same list, types from the specs", () => {
-    const values = customerMetafieldValues({
+    const input = {
       handles: ["rfm-champions", 'odd "name"'],
       predictions: { pAlive: 1, clv12mMinor: 7066, nextOrderDate: null, spendTier: "low" },
       currencyDecimals: 2,
       timeZone: "UTC",
-    });
-    const packed = packMetafieldValues(values);
+    };
+    const values = valuesOf(input);
+    const packed = packedMetafieldValues(input);
     expect(JSON.parse(packed)).toEqual({
       handles: '["odd \\"name\\"","rfm-champions"]',
       p_alive: "1.000",
@@ -274,7 +284,47 @@ describe("metafield values", () => {
       spend_tier: "low",
     });
     expect(unpackMetafieldValues(packed)).toEqual(values);
-    expect(unpackMetafieldValues(packMetafieldValues([]))).toEqual([]);
+    expect(unpackMetafieldValues("{}")).toEqual([]);
+    // Any input, any handle text: JSON with each value formatted for its type, read back in the specs' order.
+    const date = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2100, 0, 1) });
+    fc.assert(
+      fc.property(
+        fc.record({
+          handles: fc.array(fc.string(), { maxLength: 6 }),
+          predictions: fc.option(
+            fc.record({
+              pAlive: fc.double({ min: 0, max: 1, noNaN: true }),
+              clv12mMinor: fc.integer({ min: 0, max: 10 ** 12 }),
+              nextOrderDate: fc.option(date),
+              spendTier: fc.constantFrom("high", "medium", "low"),
+            }),
+          ),
+          currencyDecimals: fc.constantFrom(0, 2, 3),
+          timeZone: fc.constantFrom("UTC", "Asia/Kathmandu", "America/New_York"),
+        }),
+        (generated) => {
+          const packed = JSON.parse(packedMetafieldValues(generated)) as Record<string, string>;
+          const p = generated.predictions;
+          const expected: Record<string, string> = { handles: JSON.stringify([...generated.handles].sort()) };
+          if (p) {
+            expected.p_alive = p.pAlive.toFixed(3);
+            expected.clv_12m = (p.clv12mMinor / 10 ** generated.currencyDecimals).toFixed(generated.currencyDecimals);
+            if (p.nextOrderDate !== null) expected.next_order_date = expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/);
+            expected.spend_tier = p.spendTier;
+          }
+          expect(packed).toEqual(expected);
+          // In the specs' order, each value with its spec's type.
+          const keys = METAFIELD_SPECS.map((spec) => spec.key).filter((key) => key in expected);
+          expect(valuesOf(generated)).toEqual(
+            keys.map((key) => ({
+              key,
+              type: METAFIELD_SPECS.find((spec) => spec.key === key)!.type,
+              value: packed[key],
+            })),
+          );
+        },
+      ),
+    );
     // Queued by a worker of the release before, during a deploy: read as it was written.
     expect(unpackMetafieldValues(JSON.stringify(values))).toEqual(values);
     expect(() => unpackMetafieldValues('{"colour":"red"}')).toThrow(

@@ -10,7 +10,7 @@ import { replacePendingMetafields } from "../../app/stores/writeback-state.serve
 import { bulkMutationFiles } from "../../app/shopify/bulk-operations.server";
 import { bulkTagLines } from "../../app/writeback/batch";
 import { writePendingMetafields } from "../../app/writeback/metafields.server";
-import { customerMetafieldValues, metafieldHash } from "../../app/writeback/metafields";
+import { metafieldHash, packedMetafieldValues } from "../../app/writeback/metafields";
 import type { CustomerTagChange } from "../../app/writeback/tag-changes.server";
 import { writeTagChanges } from "../../app/writeback/tags.server";
 import { simulatedStore } from "../helpers/sim-app";
@@ -77,7 +77,7 @@ describe("bulk mutation files", () => {
           currencyDecimals: 2,
           timeZone: "UTC",
         };
-        return { customerId, values: customerMetafieldValues(input), hash: metafieldHash(input) };
+        return { customerId, packed: packedMetafieldValues(input), hash: metafieldHash(input) };
       });
       await withPgClient((client) =>
         replacePendingMetafields(client, store.shopId, { from: ids[0], to: ids[ids.length - 1] }, pending),
