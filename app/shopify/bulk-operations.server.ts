@@ -1,6 +1,7 @@
 // The one runner of Shopify bulk operations, for exports (the install
 // backfill) and mutations (tag and metafield write-back): start or adopt an
 // operation, follow it by its id until it ends, and hand back its result file.
+import pLimit from "p-limit";
 import {
   BULK_OPERATION_RUN_MUTATION,
   BULK_OPERATION_RUN_QUERY,
@@ -140,24 +141,49 @@ export interface BulkMutationResult {
  * Runs a mutation once per line (each line a JSON object of its variables):
  * the lines are cut into files of at most `maxFileBytes` (Shopify's upload
  * limit, MAX_BULK_MUTATION_FILE_BYTES), each staged, run and followed to its
- * end in turn. A line longer than a file can hold is an error before anything
- * is sent. Failed lines are numbered across all the files.
+ * end, up to `filesAtOnce` files at once (BULK_MUTATION_FILES_AT_ONCE). A line
+ * longer than a file can hold is an error before anything is sent. Failed
+ * lines are numbered across all the files.
  */
 export async function runBulkMutation(
   api: AdminApi,
   mutation: string,
   lines: readonly string[],
   field: string,
-  options: { maxFileBytes?: number } = {},
+  options: { maxFileBytes?: number; filesAtOnce?: number } = {},
 ): Promise<BulkMutationResult> {
   const files = bulkMutationFiles(lines, options.maxFileBytes ?? MAX_BULK_MUTATION_FILE_BYTES);
   const failed = new Map<number, string>();
-  for (const file of files) {
-    const fileFailed = await runBulkMutationFile(api, mutation, lines.slice(file.from, file.to), field);
-    for (const [line, message] of fileFailed) failed.set(file.from + line, message);
-  }
+  const limit = pLimit(options.filesAtOnce ?? BULK_MUTATION_FILES_AT_ONCE);
+  // After a file fails, no further file starts; those running are followed to their end before the error is thrown,
+  // so no operation of this write-back is left running unwatched (the caller records nothing and sends it all again).
+  let stopped = false;
+  const settled = await Promise.allSettled(
+    files.map((file) =>
+      limit(async () => {
+        if (stopped) return;
+        try {
+          const fileFailed = await runBulkMutationFile(api, mutation, lines.slice(file.from, file.to), field);
+          for (const [line, message] of fileFailed) failed.set(file.from + line, message);
+        } catch (error) {
+          stopped = true;
+          throw error;
+        }
+      }),
+    ),
+  );
+  const error = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (error) throw error.reason;
   return { failed, operations: files.length };
 }
+
+/**
+ * Bulk mutation files of one write-back run at once, at most: Shopify runs up
+ * to 5 bulk operations of an app per shop at once (API 2026-01 on); one is
+ * left for the shop's other bulk work (the export of a backfill, another
+ * worker's write-back), and a file that finds all taken waits (startBulkMutation).
+ */
+const BULK_MUTATION_FILES_AT_ONCE = 4;
 
 /** The lines cut into runs of whole lines whose JSONL (each line and its newline) fits in `maxBytes`. */
 export function bulkMutationFiles(lines: readonly string[], maxBytes: number): Array<{ from: number; to: number }> {

@@ -20,6 +20,18 @@ import { backfillDirectly } from "./helpers";
 const UPLOAD_BYTES = 8_000;
 const TAG_FILE_BYTES = 1_000;
 
+/** The most bulk mutations of the store running at once, sampled every few milliseconds until stopped. */
+function watchRunningMutations(store: Awaited<ReturnType<typeof simulatedStore>>) {
+  const watch = { most: 0, stop: () => clearInterval(timer) };
+  const timer = setInterval(() => {
+    const running = store.sim
+      .bulkOperations(store.domain)
+      .filter((op) => op.type === "MUTATION" && (op.status === "CREATED" || op.status === "RUNNING")).length;
+    watch.most = Math.max(watch.most, running);
+  }, 5);
+  return watch;
+}
+
 describe("bulk mutation files", () => {
   it("cuts tags and metafields into files under the upload limit, numbering failures across them, values a page at a time", async () => {
     const store = await simulatedStore({
@@ -90,6 +102,8 @@ describe("bulk mutation files", () => {
       expect((tooLarge as Error).message).toContain("EntityTooLarge");
       expect(await prisma.pendingMetafields.count({ where: { shopId: store.shopId } })).toBe(ids.length);
 
+      // The files of a page run at once, up to four (Shopify runs five bulk operations of an app per shop at once).
+      const runningAtOnce = watchRunningMutations(store);
       const written = await withPgClient((client) =>
         writePendingMetafields(store.api(), client, store.shopId, {
           bulkThreshold: 0,
@@ -97,10 +111,12 @@ describe("bulk mutation files", () => {
           // Read and sent a page at a time: three pages here.
           pageCustomers: 25,
         }),
-      );
+      ).finally(runningAtOnce.stop);
       expect(written.customers).toBe(ids.length);
       expect(written.failedCustomers).toBe(0);
       expect(written.bulkOperations).toBeGreaterThan(2);
+      expect(runningAtOnce.most).toBeGreaterThan(1);
+      expect(runningAtOnce.most).toBeLessThanOrEqual(4);
       for (const [i, id] of ids.entries()) {
         const stored = store.sim.metafields(store.domain, `gid://shopify/Customer/${id}`);
         expect(stored.find((m) => m.key === "clv_12m")?.value).toBe(((1000 + i) / 100).toFixed(2));
