@@ -71,11 +71,11 @@ const TYPE_OF_KEY = new Map(METAFIELD_SPECS.map((spec) => [spec.key, spec.type])
  * write-back (PendingMetafields.values, text): one JSON object of value by
  * key (handles, p_alive, clv_12m, next_order_date, spend_tier; the
  * predictions left out when the shop has no usable model, the date when none
- * is expected), written at once from the inputs. About a third of the bytes of the list of {key, type, value} objects, and
- * no JSONB for PostgreSQL to parse: a million customers' values are stored in
- * a third of the time (ADR 068). Built without the value objects and the
- * object JSON.stringify would walk: a chunk queues every customer's values
- * on a shop's first recompute.
+ * is expected), written at once from the inputs. About a third of the bytes
+ * of a list of {key, type, value} objects, and no JSONB for PostgreSQL to
+ * parse: a million customers' values are stored in a third of the time (ADR
+ * 068). Built without value objects or an object for JSON.stringify to walk:
+ * a chunk queues every customer's values on a shop's first recompute.
  */
 export function packedMetafieldValues(input: MetafieldInput): string {
   let text = `{"handles":${JSON.stringify(JSON.stringify(sortedHandles(input.handles)))}`;

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { withPgClient } from "../../app/stores/pg/pool.server";
 import { replacePendingMetafields } from "../../app/stores/writeback-state.server";
-import { bulkMutationFiles } from "../../app/shopify/bulk-operations.server";
+import { METAFIELDS_SET_BULK } from "../../app/graphql/admin/metafields.server";
+import { bulkMutationFiles, runBulkMutation } from "../../app/shopify/bulk-operations.server";
 import { bulkTagLines } from "../../app/writeback/batch";
 import { writePendingMetafields } from "../../app/writeback/metafields.server";
 import { metafieldHash, packedMetafieldValues } from "../../app/writeback/metafields";
@@ -100,6 +101,31 @@ describe("bulk mutation files", () => {
       ).catch((error: unknown) => error as Error);
       expect(tooLarge).toBeInstanceOf(Error);
       expect((tooLarge as Error).message).toContain("EntityTooLarge");
+      expect(await prisma.pendingMetafields.count({ where: { shopId: store.shopId } })).toBe(ids.length);
+      // Ten files, each over the upload limit: the first four are tried at once, none after a refusal.
+      const line = JSON.stringify({
+        metafields: [
+          {
+            ownerId: `gid://shopify/Customer/${ids[0]}`,
+            namespace: "$app:segments",
+            key: "spend_tier",
+            type: "single_line_text_field",
+            value: "x".repeat(UPLOAD_BYTES + 100),
+          },
+        ],
+      });
+      const stagedBefore = store.sim.callCounts(store.domain).mutations.stagedUploadsCreate ?? 0;
+      const allRefused = await runBulkMutation(
+        store.api(),
+        METAFIELDS_SET_BULK,
+        Array(10).fill(line),
+        "metafieldsSet",
+        {
+          maxFileBytes: line.length + 1,
+        },
+      ).catch((error: unknown) => error as Error);
+      expect((allRefused as Error).message).toContain("EntityTooLarge");
+      expect((store.sim.callCounts(store.domain).mutations.stagedUploadsCreate ?? 0) - stagedBefore).toBe(4);
       expect(await prisma.pendingMetafields.count({ where: { shopId: store.shopId } })).toBe(ids.length);
 
       // The files of a page run at once, up to four (Shopify runs five bulk operations of an app per shop at once).
