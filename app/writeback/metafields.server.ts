@@ -90,12 +90,13 @@ function groupsOf(pending: readonly Pending[]): Pending[][] {
 }
 
 /**
- * Customers whose queued values one pass reads and sends at once: a nightly
- * run at 1M customers queues about 982,000 (ADR 068), which read at once held
- * every value and its JSONL in the worker; 20,000 customers' values are about
- * 17 MB of JSONL, one bulk mutation file.
+ * Customers whose queued values one pass reads and sends at once: a first
+ * run at 1M customers queues them all, which read at once held every value
+ * and its JSONL in the worker. 20,000 customers' values are about 17 MB of
+ * JSONL, one bulk mutation file; a page is four of them, so that its files
+ * run at once (ADR 071) instead of one page, one file, at a time.
  */
-const PENDING_PAGE_CUSTOMERS = 20_000;
+const PENDING_PAGE_CUSTOMERS = 80_000;
 
 /** Writes the queued metafield values (all of the shop, a page of customers at a time, or one customer's). */
 export async function writePendingMetafields(
