@@ -21,9 +21,9 @@ import {
 import type { PgClient } from "../stores/pg/pool.server";
 import { readRecomputeSlice, type SliceOwner } from "../stores/runs.server";
 import {
+  QueuedMetafieldRows,
   replacePendingMetafields,
   writtenMetafieldHashes,
-  type QueuedMetafields,
 } from "../stores/writeback-state.server";
 import { metafieldHash, packedMetafieldValues, type MetafieldInput } from "../writeback/metafields";
 import { segmentTagName } from "../writeback/tags";
@@ -149,7 +149,7 @@ export async function processChunk(
   const written = config.writeback.metafields
     ? await writtenMetafieldHashes(client, config.shopId, range)
     : new Map<string, string | null>();
-  const metafields: QueuedMetafields[] = [];
+  const metafields = new QueuedMetafieldRows(config.shopId);
   // Assigned one customer at a time while the memberships are compared and
   // written (a generator): nothing per customer outlives its row, which kept
   // the garbage collector busy when 50,000 customers' memberships were kept.
@@ -173,7 +173,7 @@ export async function processChunk(
         const hash = metafieldHash(input);
         // Formatted only when queued: most customers of a nightly run keep the values written (ADR 070).
         if (written.get(assignment.customerId) !== hash)
-          metafields.push({ customerId: assignment.customerId, packed: packedMetafieldValues(input), hash });
+          metafields.add(assignment.customerId, packedMetafieldValues(input), hash);
       }
       yield storedMemberships(assignment, () => reasonsOf(i));
     }
@@ -189,5 +189,5 @@ export async function processChunk(
     recordTransitions: input.recordTransitions,
   });
   if (config.writeback.metafields) await replacePendingMetafields(client, config.shopId, range, metafields);
-  return { ...changes, customers: table.size, orders: source.orders, metafieldsPending: metafields.length };
+  return { ...changes, customers: table.size, orders: source.orders, metafieldsPending: metafields.size };
 }

@@ -18,11 +18,32 @@ export interface PendingMetafieldRow {
   hash: string;
 }
 
-/** A customer's values as a chunk queues them: packed (packedMetafieldValues), with their hash. */
-export interface QueuedMetafields {
-  customerId: string;
-  packed: string;
-  hash: string;
+/**
+ * The values a chunk queues (packedMetafieldValues, with their hash), encoded
+ * as COPY rows as they are added: a first recompute queues every customer's,
+ * and 50,000 customers' packed strings kept until the chunk's end outlived the
+ * young generation and were collected as old objects (docs/performance.md,
+ * 2026-12-07 from 23:20 UTC).
+ */
+export class QueuedMetafieldRows {
+  private readonly rows = new BinaryCopyWriter();
+  private count = 0;
+
+  constructor(private readonly shopId: string) {}
+
+  add(customerId: string, packed: string, hash: string): void {
+    this.rows.row(4).text(this.shopId).int8(customerId).text(packed).text(hash);
+    this.count++;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The COPY payload; the rows cannot be added to afterwards. */
+  payload(): BinaryCopyWriter {
+    return this.rows;
+  }
 }
 
 /** Metafield hashes last written, for customers with ids in the range. */
@@ -41,28 +62,26 @@ export async function writtenMetafieldHashes(
 
 /**
  * Replaces the pending metafield values of the customers in the range (one
- * transaction). The values come packed (packedMetafieldValues) and are
- * stored so, in PostgreSQL's binary COPY format: no escaping on this side, no
- * parsing on its.
+ * transaction) with `queued` (rows of the same shop). The values come packed
+ * (packedMetafieldValues) and are stored so, in PostgreSQL's binary COPY
+ * format: no escaping on this side, no parsing on its.
  */
 export async function replacePendingMetafields(
   client: PgClient,
   shopId: string,
   range: { from: string; to: string },
-  pending: readonly QueuedMetafields[],
+  queued: QueuedMetafieldRows,
 ): Promise<void> {
-  const rows = new BinaryCopyWriter();
-  for (const m of pending) rows.row(4).text(shopId).int8(m.customerId).text(m.packed).text(m.hash);
   return inTransaction(client, async () => {
     await client.query(
       `DELETE FROM "PendingMetafields" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
       [shopId, range.from, range.to],
     );
-    if (pending.length) {
+    if (queued.size) {
       await copyFromBinary(
         client,
         `COPY "PendingMetafields" ("shopId", "customerId", "values", hash) FROM STDIN (FORMAT binary)`,
-        rows,
+        queued.payload(),
       );
     }
   });

@@ -6,7 +6,7 @@ import "./isolated-database";
 import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { withPgClient } from "../../app/stores/pg/pool.server";
-import { replacePendingMetafields } from "../../app/stores/writeback-state.server";
+import { QueuedMetafieldRows, replacePendingMetafields } from "../../app/stores/writeback-state.server";
 import { METAFIELDS_SET_BULK } from "../../app/graphql/admin/metafields.server";
 import { bulkMutationFiles, runBulkMutation } from "../../app/shopify/bulk-operations.server";
 import { bulkTagLines } from "../../app/writeback/batch";
@@ -83,14 +83,15 @@ describe("bulk mutation files", () => {
       }
 
       // Every customer's metafields queued, then written in several files.
-      const pending = ids.map((customerId, i) => {
+      const pending = new QueuedMetafieldRows(store.shopId);
+      ids.forEach((customerId, i) => {
         const input = {
           handles: ["rfm-champions"],
           predictions: { pAlive: i / ids.length, clv12mMinor: 1000 + i, nextOrderDate: null, spendTier: "low" },
           currencyDecimals: 2,
           timeZone: "UTC",
         };
-        return { customerId, packed: packedMetafieldValues(input), hash: metafieldHash(input) };
+        pending.add(customerId, packedMetafieldValues(input), metafieldHash(input));
       });
       await withPgClient((client) =>
         replacePendingMetafields(client, store.shopId, { from: ids[0], to: ids[ids.length - 1] }, pending),
