@@ -7,7 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { unpackMetafieldValues, type MetafieldValue } from "../writeback/metafields";
 import type { DataStore, Tx } from "./data-store";
 import { BinaryCopyWriter } from "./pg/binary-copy";
-import { copyFromBinary } from "./pg/copy.server";
+import { copyFromBinary, copyString, copyToSpans, splitCopyRow } from "./pg/copy.server";
 import { inTransaction, type PgClient } from "./pg/pool.server";
 
 type Db = PrismaClient | Tx;
@@ -46,18 +46,26 @@ export class QueuedMetafieldRows {
   }
 }
 
-/** Metafield hashes last written, for customers with ids in the range. */
+/** Metafield hashes last written, for customers with ids in the range (streamed as COPY rows, parsed from their bytes). */
 export async function writtenMetafieldHashes(
   client: PgClient,
   shopId: string,
   range: { from: string; to: string },
 ): Promise<Map<string, string | null>> {
-  const { rows } = await client.query<[string, string | null]>({
-    text: `SELECT "customerId", "metafieldHash" FROM "CustomerWriteback" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
-    values: [shopId, range.from, range.to],
-    rowMode: "array",
-  });
-  return new Map(rows);
+  const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
+  const hashes = new Map<string, string | null>();
+  const s = new Int32Array(2);
+  const e = new Int32Array(2);
+  await copyToSpans(
+    client,
+    `COPY (SELECT "customerId", "metafieldHash" FROM "CustomerWriteback"
+           WHERE "shopId" = ${shop} AND "customerId" BETWEEN ${BigInt(range.from)} AND ${BigInt(range.to)}) TO STDOUT`,
+    (row, start, end) => {
+      splitCopyRow(row, s, e, start, end);
+      hashes.set(row.toString("latin1", s[0], e[0]), copyString(row, s[1], e[1]));
+    },
+  );
+  return hashes;
 }
 
 /**
