@@ -188,6 +188,6 @@ export async function processChunk(
     asOf,
     recordTransitions: input.recordTransitions,
   });
-  if (config.writeback.metafields) await replacePendingMetafields(client, config.shopId, range, metafields);
+  if (config.writeback.metafields) await replacePendingMetafields(client, range, metafields);
   return { ...changes, customers: table.size, orders: source.orders, metafieldsPending: metafields.size };
 }

@@ -157,7 +157,7 @@ export function streamCustomerIds(
   onRow: (bytes: Buffer, start: number, end: number) => void,
   range?: { from: string; to: string } | { ids: readonly string[] },
 ): Promise<number> {
-  const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
+  const shop = client.escapeLiteral(shopId);
   const inRange = !range
     ? ""
     : "ids" in range

@@ -137,7 +137,7 @@ export async function openDiscountGroups(
   shopId: string,
   discountId: string,
 ): Promise<Map<string, { rowId: string; group: DiscountGroup }>> {
-  const escape = (value: string) => (client as { escapeLiteral(v: string): string }).escapeLiteral(value);
+  const escape = (value: string) => client.escapeLiteral(value);
   const open = new Map<string, { rowId: string; group: DiscountGroup }>();
   const starts = new Int32Array(3);
   const ends = new Int32Array(3);
@@ -252,7 +252,7 @@ export async function streamSegmentMembers(
   onMember: (customerId: string, segments: string[]) => void,
 ): Promise<number> {
   if (segmentKeys.length === 0) return 0;
-  const escape = (value: string) => (client as { escapeLiteral(v: string): string }).escapeLiteral(value);
+  const escape = (value: string) => client.escapeLiteral(value);
   const keys = `ARRAY[${segmentKeys.map(escape).join(",")}]::text[]`;
   const starts = new Int32Array(2);
   const ends = new Int32Array(2);

@@ -128,7 +128,7 @@ async function loadMemberships(
 ): Promise<Map<string, StoredJoined>> {
   // Streamed as COPY rows and parsed from their bytes (no pg row objects), the
   // arrays as strings joined by U+001F (cheaper than pg's array parser).
-  const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
+  const shop = client.escapeLiteral(shopId);
   const out = new Map<string, StoredJoined>();
   const s = new Int32Array(4);
   const e = new Int32Array(4);
@@ -574,7 +574,7 @@ export async function streamTagCandidates(
   /** One customer, the customers the shop's tag sync log names (ADR 066), or (default) every customer. */
   only: { customerId: string } | { logged: true } | Record<string, never> = {},
 ): Promise<void> {
-  const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
+  const shop = client.escapeLiteral(shopId);
   let onlyM = "";
   let onlyC = "";
   if ("customerId" in only) {

@@ -256,7 +256,7 @@ export function streamRecomputeOrders(
   onRow: (bytes: Buffer, start: number, end: number) => void,
   range?: { from: string; to: string; withGuests?: boolean } | { ids: readonly string[]; withGuests?: boolean },
 ): Promise<number> {
-  const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
+  const shop = client.escapeLiteral(shopId);
   let inRange = "";
   if (range) {
     const selected =

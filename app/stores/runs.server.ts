@@ -330,7 +330,7 @@ export async function writeRecomputeSlicesAt(
 
 /** The chunk's slice bytes, or null if it is gone (crash, expired) or belongs to another read of the run. */
 export async function readRecomputeSlice(client: PgClient, owner: SliceOwner, index: number): Promise<Buffer | null> {
-  const escape = (client as { escapeLiteral(v: string): string }).escapeLiteral.bind(client);
+  const escape = client.escapeLiteral.bind(client);
   const rows = await copyToBinary(
     client,
     `COPY (SELECT features FROM "RecomputeSlice" WHERE "runId" = ${escape(owner.runId)}

@@ -29,7 +29,7 @@ export class QueuedMetafieldRows {
   private readonly rows = new BinaryCopyWriter();
   private count = 0;
 
-  constructor(private readonly shopId: string) {}
+  constructor(readonly shopId: string) {}
 
   add(customerId: string, packed: string, hash: string): void {
     this.rows.row(4).text(this.shopId).int8(customerId).text(packed).text(hash);
@@ -52,7 +52,7 @@ export async function writtenMetafieldHashes(
   shopId: string,
   range: { from: string; to: string },
 ): Promise<Map<string, string | null>> {
-  const shop = (client as { escapeLiteral(v: string): string }).escapeLiteral(shopId);
+  const shop = client.escapeLiteral(shopId);
   const hashes = new Map<string, string | null>();
   const s = new Int32Array(2);
   const e = new Int32Array(2);
@@ -69,21 +69,20 @@ export async function writtenMetafieldHashes(
 }
 
 /**
- * Replaces the pending metafield values of the customers in the range (one
- * transaction) with `queued` (rows of the same shop). The values come packed
+ * Replaces the pending metafield values of `queued`'s shop for the customers
+ * in the range (one transaction) with `queued`. The values come packed
  * (packedMetafieldValues) and are stored so, in PostgreSQL's binary COPY
  * format: no escaping on this side, no parsing on its.
  */
 export async function replacePendingMetafields(
   client: PgClient,
-  shopId: string,
   range: { from: string; to: string },
   queued: QueuedMetafieldRows,
 ): Promise<void> {
   return inTransaction(client, async () => {
     await client.query(
       `DELETE FROM "PendingMetafields" WHERE "shopId" = $1 AND "customerId" BETWEEN $2::bigint AND $3::bigint`,
-      [shopId, range.from, range.to],
+      [queued.shopId, range.from, range.to],
     );
     if (queued.size) {
       await copyFromBinary(

@@ -94,7 +94,7 @@ describe("bulk mutation files", () => {
         pending.add(customerId, packedMetafieldValues(input), metafieldHash(input));
       });
       await withPgClient((client) =>
-        replacePendingMetafields(client, store.shopId, { from: ids[0], to: ids[ids.length - 1] }, pending),
+        replacePendingMetafields(client, { from: ids[0], to: ids[ids.length - 1] }, pending),
       );
       // At the default file size (Shopify's) the one file is over the lowered limit: refused loudly, nothing recorded.
       const tooLarge = await withPgClient((client) =>
