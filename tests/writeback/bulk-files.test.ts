@@ -11,7 +11,7 @@ import { METAFIELDS_SET_BULK } from "../../app/graphql/admin/metafields.server";
 import { bulkMutationFiles, runBulkMutation } from "../../app/shopify/bulk-operations.server";
 import { bulkTagLines } from "../../app/writeback/batch";
 import { writePendingMetafields } from "../../app/writeback/metafields.server";
-import { metafieldHash, packedMetafieldValues } from "../../app/writeback/metafields";
+import { METAFIELD_NAMESPACE, metafieldHash, packedMetafieldValues } from "../../app/writeback/metafields";
 import type { CustomerTagChange } from "../../app/writeback/tag-changes.server";
 import { writeTagChanges } from "../../app/writeback/tags.server";
 import { simulatedStore } from "../helpers/sim-app";
@@ -108,7 +108,7 @@ describe("bulk mutation files", () => {
         metafields: [
           {
             ownerId: `gid://shopify/Customer/${ids[0]}`,
-            namespace: "$app:segments",
+            namespace: METAFIELD_NAMESPACE,
             key: "spend_tier",
             type: "single_line_text_field",
             value: "x".repeat(UPLOAD_BYTES + 100),
